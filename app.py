@@ -1,0 +1,117 @@
+"""Pathway: the app factory and the embedded default entry point (`python app.py`)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import Flask
+
+import config as config_module
+from errors import ConfigurationError
+from extensions import babel, csrf, limiter, login_manager
+
+log = logging.getLogger("pathway")
+
+
+def create_app(config_overrides: dict | None = None) -> Flask:
+    """Build the Flask app: settings, database, extensions, blueprints, CLI."""
+    settings = config_module.load_settings(config_overrides)
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=False)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(settings)
+    if not settings["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
+    production = settings["ENV"] == "production"
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=production,
+        SESSION_COOKIE_NAME="pathway_session",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_DURATION=timedelta(hours=settings["SESSION_HOURS"]),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings["SESSION_HOURS"]),
+        MAX_CONTENT_LENGTH=settings["MAX_UPLOAD_MB"] * 1024 * 1024,
+        RATELIMIT_STORAGE_URI=settings["RATELIMIT_STORAGE_URI"],
+        RATELIMIT_HEADERS_ENABLED=True,
+        BABEL_DEFAULT_LOCALE="en_GB",
+        BABEL_DEFAULT_TIMEZONE="Europe/London",
+        WTF_CSRF_TIME_LIMIT=None,  # the session lifetime bounds it; a long form must not expire mid-way
+    )
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from storage.connection import connect_database
+
+    connect_database(app.config)
+
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app)
+
+    from blueprints import register_blueprints
+    from commands import register_commands
+
+    register_blueprints(app)
+    register_commands(app)
+
+    if settings["BOOTSTRAP_ADMIN"] and not settings["TESTING"]:
+        _bootstrap(app)
+    return app
+
+
+def _bootstrap(app: Flask) -> None:
+    """Create the first administrator on an empty database and load demo data when asked."""
+    from services.users import ensure_first_admin
+
+    now = datetime.utcnow()
+    created = ensure_first_admin(now=now)
+    if created:
+        user, password = created
+        # The console only: the one-time password must not reach a log file or the database in clear.
+        print(
+            f"\n  Pathway created the first administrator.\n    email:    {user.email}\n"
+            f"    password: {password}   (one-time: you will be asked to choose a new one)\n",
+            file=sys.stderr, flush=True,
+        )
+    if app.config["DEMO"]:
+        from services.demo import load_demo
+
+        load_demo(now=now)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the embedded default: web and scheduler in one process, on the bundled MongoDB."""
+    parser = argparse.ArgumentParser(description="Run Pathway on the embedded default.")
+    parser.add_argument("--demo", action="store_true", help="load a demo team and show demo passwords")
+    parser.add_argument("--host", default=None)
+    parser.add_argument("--port", type=int, default=None)
+    args = parser.parse_args(argv)
+    overrides = {"DEMO": True} if args.demo else {}
+    try:
+        app = create_app(overrides)
+    except ConfigurationError as exc:
+        print(f"\nPathway cannot start: {exc.message}\n", file=sys.stderr)
+        return 2
+    host = args.host or app.config["HOST"]
+    port = args.port or app.config["PORT"]
+    from storage.embedded import answers, free_port
+
+    if answers(port):
+        port = free_port()
+    if app.config["SCHEDULER_ENABLED"]:
+        from scheduler.runner import start_background_scheduler
+
+        start_background_scheduler(app)
+    print(f"\n  Pathway is running on http://{host}:{port}/  (Ctrl-C to stop)\n", file=sys.stderr, flush=True)
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""Role checks for views: the wrong role gets 403, never the page."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask_login import current_user, login_required
+
+from errors import NotAllowed
+
+
+def roles_required(*roles: str):
+    """Require a signed-in user holding at least one of the roles."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.has_role(*roles):
+                raise NotAllowed("You do not have access to this page")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def client_address() -> str:
+    """Return the client's address for the audit trail."""
+    from flask import request
+
+    return request.remote_addr or ""

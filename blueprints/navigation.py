@@ -1,0 +1,43 @@
+"""The service navigation each role sees."""
+
+from __future__ import annotations
+
+from flask import url_for
+from werkzeug.routing import BuildError
+
+# (role, label, endpoint) in display order; an item appears only when its blueprint is registered.
+ITEMS = [
+    ("referrer", "My referrals", "referrals.my_referrals"),
+    ("referrer", "Make a referral", "referrals.start"),
+    ("manager", "Referrals", "manager.inbox"),
+    ("manager", "Waiting list", "manager.waiting_list"),
+    ("manager", "Team", "manager.team"),
+    ("practitioner", "My cases", "cases.my_cases"),
+    ("partner_worker", "Partner cases", "partner.my_cases"),
+    ("manager", "Cases", "cases.my_cases"),
+    ("practitioner", "Deadlines", "deadlines.my_deadlines"),
+    ("manager", "Deadlines", "deadlines.my_deadlines"),
+    ("auditor", "Cases", "cases.my_cases"),
+    ("admin", "Forms", "admin.forms"),
+    ("admin", "Workflows", "admin.workflows"),
+    ("admin", "Users", "admin.users"),
+    ("auditor", "Audit trail", "admin.audit"),
+    ("admin", "Audit trail", "admin.audit"),
+]
+
+
+def navigation_for(user) -> list[dict]:
+    """Return the navigation links for a user, without duplicates."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    links, seen = [], set()
+    for role, label, endpoint in ITEMS:
+        if role not in user.roles or endpoint in seen:
+            continue
+        try:
+            href = url_for(endpoint)
+        except BuildError:
+            continue
+        seen.add(endpoint)
+        links.append({"label": label, "href": href, "endpoint": endpoint})
+    return links

@@ -1,0 +1,16 @@
+"""Teams: the unit of management, caseloads and group supervision."""
+
+from __future__ import annotations
+
+import mongoengine as me
+
+
+class Team(me.Document):
+    """A team of practitioners under one or more managers."""
+
+    key = me.StringField(required=True, unique=True, regex=r"^[a-z][a-z0-9_-]*$", max_length=50)
+    name = me.StringField(required=True, max_length=200)
+    # Monthly group supervision; workbooks are due 2 working days before each.
+    supervision_dates = me.ListField(me.DateField(), default=list)
+
+    meta = {"collection": "teams"}

@@ -1,0 +1,77 @@
+"""People who sign in, and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import mongoengine as me
+
+ROLES = ("admin", "manager", "practitioner", "partner_worker", "referrer", "auditor")
+
+ROLE_LABELS = {
+    "admin": "Administrator",
+    "manager": "Team manager",
+    "practitioner": "Practitioner",
+    "partner_worker": "Partner-support worker",
+    "referrer": "Referrer",
+    "auditor": "Auditor",
+}
+
+
+class User(me.Document):
+    """A person with a sign-in, one team and one or more roles."""
+
+    email = me.EmailField(required=True, unique=True)
+    name = me.StringField(required=True, max_length=200)
+    team = me.StringField(default="", max_length=100)
+    organisation = me.StringField(default="", max_length=200)  # referrers: their agency
+    roles = me.ListField(me.StringField(choices=ROLES), default=list)
+    active = me.BooleanField(default=True)
+    password_hash = me.StringField(default="")
+    must_change_password = me.BooleanField(default=False)
+    failed_sign_ins = me.IntField(default=0)
+    locked_until = me.DateTimeField()
+    # Bumped to sign a user out everywhere (deactivation, password change, forced reset).
+    session_version = me.IntField(default=1)
+    capacity = me.IntField(default=15, min_value=0)
+    email_reminders = me.BooleanField(default=True)
+    created_at = me.DateTimeField(default=datetime.utcnow)
+    last_sign_in_at = me.DateTimeField()
+
+    meta = {
+        "collection": "users",
+        "indexes": ["team", "roles", ("team", "roles")],
+    }
+
+    # Flask-Login protocol, kept here so the model needs no Flask import.
+    @property
+    def is_authenticated(self) -> bool:
+        """Tell Flask-Login this is a real user."""
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        """Tell Flask-Login whether the account may be used."""
+        return bool(self.active)
+
+    @property
+    def is_anonymous(self) -> bool:
+        """Tell Flask-Login this is not the anonymous user."""
+        return False
+
+    def get_id(self) -> str:
+        """Return the session identity; the version part lets a server-side change end old sessions."""
+        return f"{self.pk}:{self.session_version}"
+
+    def has_role(self, *roles: str) -> bool:
+        """Tell whether the user holds any of the roles."""
+        return any(role in self.roles for role in roles)
+
+    @property
+    def role_labels(self) -> list[str]:
+        """Return the roles in words."""
+        return [ROLE_LABELS.get(role, role) for role in self.roles]
+
+    def as_actor(self) -> dict:
+        """Return the plain actor dict the pure engines take."""
+        return {"id": str(self.pk), "roles": list(self.roles), "team": self.team, "name": self.name}

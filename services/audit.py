@@ -1,0 +1,38 @@
+"""Write to and read the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from models.audit import AuditEntry
+
+
+def record_audit(
+    action: str, *, actor=None, now: datetime, target_type: str = "", target_id: str = "",
+    client_address: str = "", details: dict | None = None, actor_email: str = "",
+) -> AuditEntry:
+    """Append one entry to the audit trail."""
+    entry = AuditEntry(
+        at=now,
+        actor_id=str(actor.pk) if actor is not None else "",
+        actor_email=actor.email if actor is not None else actor_email,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id or ""),
+        client_address=client_address or "",
+        details=details or {},
+    )
+    entry.save()
+    return entry
+
+
+def list_audit(*, actor, target_type: str = "", target_id: str = "", action: str = "", limit: int = 200):
+    """Return the newest audit entries matching the filters."""
+    query = {}
+    if target_type:
+        query["target_type"] = target_type
+    if target_id:
+        query["target_id"] = target_id
+    if action:
+        query["action"] = action
+    return list(AuditEntry.objects(**query).order_by("-at").limit(limit))

@@ -1,0 +1,69 @@
+"""Demo data: a team with one user per role, and (when the case features are present) sample cases."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from models.team import Team
+from models.user import User
+from services.users import create_user
+
+DEMO_TEAM = {"key": "north", "name": "North Family Safeguarding Team"}
+
+DEMO_USERS = [
+    {"label": "Referrer (social worker)", "email": "referrer@demo.pathway", "password": "demo-referrer-2026",
+     "name": "Sam Referrer", "roles": ["referrer"], "organisation": "Children's Services, North Locality"},
+    {"label": "Team manager", "email": "manager@demo.pathway", "password": "demo-manager-2026",
+     "name": "Morgan Manager", "roles": ["manager"]},
+    {"label": "Second team manager", "email": "manager2@demo.pathway", "password": "demo-manager2-2026",
+     "name": "Jordan Deputy", "roles": ["manager"]},
+    {"label": "Practitioner (DAO)", "email": "practitioner@demo.pathway", "password": "demo-practitioner-2026",
+     "name": "Priya Practitioner", "roles": ["practitioner"]},
+    {"label": "Partner-support worker", "email": "partner@demo.pathway", "password": "demo-partner-2026",
+     "name": "Pat Partner-Worker", "roles": ["partner_worker"]},
+    {"label": "Auditor", "email": "auditor@demo.pathway", "password": "demo-auditor-2026",
+     "name": "Alex Auditor", "roles": ["auditor"]},
+    {"label": "Administrator", "email": "admin@demo.pathway", "password": "demo-admin-2026",
+     "name": "Ada Admin", "roles": ["admin"]},
+]
+
+
+def _monthly_supervision(today: date, months: int = 12) -> list[date]:
+    """Return the second Tuesday of each month from this month on."""
+    dates = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        first = date(year, month, 1)
+        offset = (1 - first.weekday()) % 7  # Tuesday
+        dates.append(first + timedelta(days=offset + 7))
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return dates
+
+
+def load_demo(*, now: datetime) -> str:
+    """Create the demo team and users if missing; return a one-line summary."""
+    team = Team.objects(key=DEMO_TEAM["key"]).first()
+    if team is None:
+        team = Team(key=DEMO_TEAM["key"], name=DEMO_TEAM["name"],
+                    supervision_dates=_monthly_supervision(now.date()))
+        team.save()
+    created = 0
+    for account in DEMO_USERS:
+        if User.objects(email=account["email"]).first():
+            continue
+        create_user(
+            email=account["email"], name=account["name"], roles=account["roles"],
+            team="" if account["roles"] == ["referrer"] else team.key,
+            organisation=account.get("organisation", ""), password=account["password"], now=now,
+        )
+        created += 1
+    extra = ""
+    try:
+        from services.demo_cases import load_demo_cases
+    except ModuleNotFoundError:
+        pass
+    else:
+        extra = ", " + load_demo_cases(now=now)
+    return f"team {team.key}, {created} new users{extra}"

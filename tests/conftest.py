@@ -1,0 +1,125 @@
+"""Shared fixtures: one real bundled mongod per session, a fresh database per test."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from datetime import datetime
+
+import mongoengine
+import pytest
+
+from services.passwords import use_fast_hashing
+from storage.embedded import EmbeddedMongo
+
+DEFAULT_PASSWORD = "correct-horse-battery"
+_counter = itertools.count(1)
+
+pytest_plugins = ["tests.browser_fixtures"]
+
+
+@pytest.fixture(scope="session")
+def mongo_uri(tmp_path_factory):
+    """Start one bundled mongod for the whole session (or use PATHWAY_TEST_MONGODB_URI)."""
+    external = os.environ.get("PATHWAY_TEST_MONGODB_URI")
+    if external:
+        yield external
+        return
+    server = EmbeddedMongo(tmp_path_factory.mktemp("mongod"), ephemeral=True)
+    server.start()
+    yield server.uri
+    server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_passwords():
+    use_fast_hashing()
+
+
+@pytest.fixture
+def app_config(mongo_uri, tmp_path):
+    """Return the settings of the test app; tests may change them before asking for `app`."""
+    return {
+        "TESTING": True,
+        "MONGODB_URI": mongo_uri,
+        "MONGODB_DB": f"test_{uuid.uuid4().hex[:12]}",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SECRET_KEY": "test-secret-key-" + "x" * 32,
+        "SCHEDULER_ENABLED": False,
+        "BOOTSTRAP_ADMIN": False,
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_ENABLED": False,
+        "SIGN_IN_RATE_LIMIT": "1000 per minute",
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    """Return an app on a fresh, empty database, dropped afterwards."""
+    from app import create_app
+
+    application = create_app(app_config)
+    # No app context is held across the test: each request must start as clean as in production.
+    yield application
+    mongoengine.get_connection().drop_database(app_config["MONGODB_DB"])
+    mongoengine.disconnect()
+
+
+@pytest.fixture
+def client(app):
+    """Return a Flask test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Return a CLI runner for `flask ...` commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def now():
+    """Return a fixed 'now' for services."""
+    return datetime(2026, 11, 24, 10, 0, 0)
+
+
+@pytest.fixture
+def make_user(app, now):
+    """Create users: `make_user(roles=["manager"], team="north", ...)`."""
+    from services.users import create_user
+
+    def factory(**overrides):
+        n = next(_counter)
+        fields = {
+            "email": f"user{n}@example.org",
+            "name": f"Test User {n}",
+            "roles": ["practitioner"],
+            "team": "north",
+            "password": DEFAULT_PASSWORD,
+            "now": now,
+        }
+        fields.update(overrides)
+        user, _ = create_user(**fields)
+        return user
+
+    return factory
+
+
+def sign_in(client, user, password: str = DEFAULT_PASSWORD):
+    """Sign a user in through the real sign-in form."""
+    response = client.post("/sign-in", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture
+def signed_in(client, make_user):
+    """Return a function that creates a user with the roles and signs them in: `signed_in("manager")`."""
+
+    def factory(*roles, **overrides):
+        user = make_user(roles=list(roles) or ["practitioner"], **overrides)
+        sign_in(client, user)
+        return user
+
+    return factory

@@ -1,0 +1,38 @@
+"""Settings: defaults, environment overrides, validation with clear messages."""
+
+import pytest
+
+from config import instance_secret_key, load_settings
+from errors import ConfigurationError
+
+
+def test_environment_overrides_defaults_with_types():
+    settings = load_settings(environ={"PATHWAY_PORT": "8080", "PATHWAY_DEMO": "yes", "MONGODB_URI": "mongodb://x"})
+    assert settings["PORT"] == 8080 and settings["DEMO"] is True and settings["MONGODB_URI"] == "mongodb://x"
+
+
+def test_explicit_overrides_win():
+    assert load_settings({"PORT": 1}, environ={"PATHWAY_PORT": "8080"})["PORT"] == 1
+
+
+@pytest.mark.parametrize(
+    "environ, message",
+    [
+        ({"PATHWAY_PORT": "eighty"}, "PATHWAY_PORT must be a whole number"),
+        ({"PATHWAY_DEMO": "maybe"}, "PATHWAY_DEMO must be true or false"),
+        ({"PATHWAY_ENV": "production", "MONGODB_URI": "mongodb://db/x"}, "Production needs a secret key"),
+        ({"PATHWAY_ENV": "production", "PATHWAY_SECRET_KEY": "k" * 40}, "Production needs a MongoDB server"),
+        ({"PATHWAY_HOLIDAY_REGION": "wales"}, "PATHWAY_HOLIDAY_REGION must be"),
+    ],
+)
+def test_bad_settings_are_refused_with_a_clear_message(environ, message):
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings(environ=environ)
+    assert message in caught.value.message
+
+
+def test_instance_secret_key_is_generated_once(tmp_path):
+    first = instance_secret_key(str(tmp_path))
+    assert len(first) == 64
+    assert instance_secret_key(str(tmp_path)) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
