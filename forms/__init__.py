@@ -1,0 +1,16 @@
+"""The form engine: check, compile and use JSON-Schema form definitions (pure Python, no web or database)."""
+
+from forms.check import METASCHEMA, check_definition
+from forms.compiled import CompiledForm, clear_cache, compile_form, content_hash, errors_by_path
+from forms.computed import REGISTRY, ComputedFunction, register
+from forms.problems import DefinitionError, DefinitionProblem
+from forms.spec import FieldSpec, Guidance, Page, Section
+from forms.summary import SummaryRow, display_text, long_date
+from forms.validate import FieldError
+from forms.widgets import WIDGETS, Option
+
+__all__ = [
+    "METASCHEMA", "REGISTRY", "WIDGETS", "CompiledForm", "ComputedFunction", "DefinitionError", "DefinitionProblem",
+    "FieldError", "FieldSpec", "Guidance", "Option", "Page", "Section", "SummaryRow", "check_definition",
+    "clear_cache", "compile_form", "content_hash", "display_text", "errors_by_path", "long_date", "register",
+]

@@ -1,0 +1,57 @@
+"""Check a form definition against the meta-schema, JSON Schema itself and the layout rules."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from forms.computed import REGISTRY
+from forms.layout import LayoutBuilder
+from forms.problems import DefinitionProblem, schema_problems
+from forms.spec import Page
+
+METASCHEMA: dict = json.loads(Path(__file__).with_name("metaschema.json").read_text(encoding="utf-8"))
+_META = Draft202012Validator(METASCHEMA)
+_JSON_SCHEMA = Draft202012Validator(Draft202012Validator.META_SCHEMA,
+                                    format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def check_definition(defn: Any) -> list[DefinitionProblem]:
+    """Return every problem found in a form definition; an empty list means it can be used."""
+    return analyse(defn)[0]
+
+
+def analyse(defn: Any) -> tuple[list[DefinitionProblem], LayoutBuilder | None, list[Page]]:
+    """Return the problems, the layout builder and the pages of a definition."""
+    if not isinstance(defn, Mapping):
+        return [DefinitionProblem("", "a form definition must be a JSON object")], None, []
+    problems = schema_problems(_META.iter_errors(defn), "")
+    if problems:
+        return problems, None, []
+    problems = [DefinitionProblem(p.path, f"is not valid JSON Schema: {p.message}")
+                for p in schema_problems(_JSON_SCHEMA.iter_errors(defn["schema"]), "schema")]
+    if problems:
+        return problems, None, []
+    builder = LayoutBuilder(defn)
+    pages = builder.build()
+    problems = list(builder.problems)
+    keys: set[str] = set()
+    for index, entry in enumerate(defn.get("computed", [])):
+        path = f"computed[{index}]"
+        if entry["key"] in keys:
+            problems.append(DefinitionProblem(f"{path}.key", f"repeats the key “{entry['key']}”"))
+        keys.add(entry["key"])
+        function = REGISTRY.get(entry["function"])
+        if function is None:
+            known = ", ".join(sorted(REGISTRY))
+            problems.append(DefinitionProblem(f"{path}.function",
+                                              f"“{entry['function']}” is not a registered function ({known})"))
+        elif not builder.problems:
+            # Parameter checks look fields up, which is only meaningful once the layout itself is sound.
+            problems += [DefinitionProblem(p, m)
+                         for p, m in function.problems(entry.get("params", {}), builder.top, f"{path}.params")]
+    return problems, builder, pages

@@ -1,0 +1,182 @@
+"""Compiled forms: a checked definition ready to parse, clean, validate, compute and summarise answers."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from forms import browser as _browser
+from forms import conditions as _conditions
+from forms import parse as _parse
+from forms import summary as _summary
+from forms import validate as _validate
+from forms.check import analyse
+from forms.computed import REGISTRY
+from forms.problems import DefinitionError
+from forms.spec import FieldSpec, Page
+
+CACHE_SIZE = 128
+_cache: OrderedDict[tuple, CompiledForm] = OrderedDict()
+_lock = threading.Lock()
+_ACTION = re.compile(r"(add|remove)-([a-z][a-z0-9_]*)(?:-(\d{1,4}))?", re.ASCII)
+
+
+class CompiledForm:
+    """A form definition that passed check_definition, with everything the service needs to use it."""
+
+    def __init__(self, defn: Mapping, pages: list[Page], fields: list[FieldSpec], content_hash: str):
+        self.definition = defn
+        self.key: str = defn["key"]
+        self.version = defn.get("version")
+        self.status = defn.get("status")
+        self.title: str = defn["title"]
+        self.description: str | None = defn.get("description")
+        self.classification: str = defn.get("classification", "standard")
+        self.countersign: bool = bool(defn.get("countersign", False))
+        self.tags: tuple[str, ...] = tuple(defn.get("tags", []))
+        self.schema: Mapping = defn["schema"]
+        self.computed: tuple[Mapping, ...] = tuple(defn.get("computed", []))
+        self.pages: tuple[Page, ...] = tuple(pages)
+        self.fields: tuple[FieldSpec, ...] = tuple(fields)
+        self.top_fields: dict[str, FieldSpec] = {f.name: f for f in fields}
+        self.content_hash = content_hash
+        self.validator = Draft202012Validator(self.schema, format_checker=FormatChecker())
+
+    def __repr__(self) -> str:
+        return f"<CompiledForm {self.key} v{self.version or self.content_hash[:12]}>"
+
+    def field(self, name: str) -> FieldSpec:
+        """Return a field by name, or a repeater child by path (`children.*.name` or `children.0.name`)."""
+        if name in self.top_fields:
+            return self.top_fields[name]
+        parts = name.split(".")
+        if len(parts) == 3 and parts[0] in self.top_fields and (parts[1] == "*" or parts[1].isdigit()):
+            child = self.top_fields[parts[0]].child(parts[2])
+            if child is not None:
+                return child
+        raise KeyError(name)
+
+    def page(self, key: str) -> Page:
+        """Return the page with this key."""
+        for page in self.pages:
+            if page.key == key:
+                return page
+        raise KeyError(key)
+
+    def parse_form(self, formdata: Any, *, page: str | None = None) -> dict:
+        """Return typed answers from an HTML post (a mapping of lists, or anything with getlist)."""
+        fields = self.page(page).fields if page is not None else self.fields
+        return _parse.parse_fields(fields, formdata)
+
+    def clean(self, answers: Mapping) -> dict:
+        """Return the answers without hidden fields' answers, unknown keys or empty values."""
+        return _conditions.clean(self.fields, answers)
+
+    def shown(self, answers: Mapping) -> set[str]:
+        """Return the names of the top-level fields shown for these answers."""
+        return _conditions.shown_names(self.fields, answers)
+
+    def validate(self, answers: Mapping, *, today: date, partial: bool = False,
+                 page: str | None = None) -> list[_validate.FieldError]:
+        """Return every problem with the answers (only those on `page` when given)."""
+        return _validate.validate(self, answers, today=today, partial=partial, page=page)
+
+    def compute(self, answers: Mapping) -> dict:
+        """Return the computed values, keyed by each `computed` entry's key."""
+        data = self.clean(answers)
+        return {entry["key"]: REGISTRY[entry["function"]].run(data, entry.get("params", {}), self.top_fields)
+                for entry in self.computed}
+
+    def summary(self, answers: Mapping) -> list[_summary.SummaryRow]:
+        """Return readable rows for every shown field."""
+        return _summary.summary(self, answers)
+
+    def conditions(self) -> dict:
+        """Return the show_when rules as data for the browser script."""
+        return _browser.conditions(self)
+
+    def conditions_json(self) -> str:
+        """Return the show_when rules as JSON safe to embed in a script element."""
+        return _browser.conditions_json(self)
+
+    def renders(self, spec: FieldSpec, answers: Mapping) -> bool:
+        """Check whether a page should render this field (see forms.browser.renders)."""
+        return _browser.renders(self, spec, answers)
+
+    def apply_action(self, answers: Mapping, action: str | None) -> tuple[dict, bool]:
+        """Return answers after a repeater button (`add-<field>`, `remove-<field>-<i>`) and whether it was one.
+
+        Adding changes nothing: every page already ends a repeater with one empty row to fill in.
+        """
+        match = _ACTION.fullmatch(action or "")
+        spec = self.top_fields.get(match.group(2)) if match else None
+        if spec is None or spec.widget != "repeater":
+            return dict(answers), False
+        out = dict(answers)
+        rows = out.get(spec.name)
+        if match.group(1) == "remove" and match.group(3) is not None and isinstance(rows, list):
+            index = int(match.group(3))
+            out[spec.name] = [row for i, row in enumerate(rows) if i != index]
+            if not out[spec.name]:
+                del out[spec.name]
+        return out, True
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready description of the form for the browser or an API."""
+        return {
+            "key": self.key, "version": self.version, "title": self.title, "description": self.description,
+            "classification": self.classification, "countersign": self.countersign, "tags": list(self.tags),
+            "pages": [{"key": p.key, "title": p.title, "fields": [f.to_dict() for f in p.fields]}
+                      for p in self.pages],
+        }
+
+
+def errors_by_path(errors: list[_validate.FieldError]) -> dict[str, str]:
+    """Return errors as the {field path: message} mapping the templates take."""
+    return {e.field: e.message for e in errors}
+
+
+def content_hash(defn: Mapping) -> str:
+    """Return a stable hash of a definition's content."""
+    text = json.dumps(defn, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def compile_form(defn: Mapping) -> CompiledForm:
+    """Return the compiled form for a definition, cached per (key, version), or per content when unversioned.
+
+    Raises DefinitionError when check_definition finds problems. A stored version must not change once
+    compiled; an unversioned definition (a file, an admin's draft) is keyed by its content instead.
+    """
+    version = defn.get("version") if isinstance(defn, Mapping) else None
+    digest = None if version is not None else content_hash(defn) if isinstance(defn, Mapping) else ""
+    cache_key = (defn.get("key") if isinstance(defn, Mapping) else None, version, digest)
+    with _lock:
+        if cache_key in _cache:
+            _cache.move_to_end(cache_key)
+            return _cache[cache_key]
+    own = copy.deepcopy(dict(defn)) if isinstance(defn, Mapping) else defn
+    problems, builder, pages = analyse(own)
+    if problems or builder is None:
+        raise DefinitionError(problems)
+    form = CompiledForm(own, pages, builder.fields, digest or content_hash(own))
+    with _lock:
+        _cache[cache_key] = form
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return form
+
+
+def clear_cache() -> None:
+    """Forget every compiled form."""
+    with _lock:
+        _cache.clear()

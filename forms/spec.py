@@ -1,0 +1,162 @@
+"""Compiled pieces of a form: fields, guidance, sections and pages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from forms.widgets import ATTESTATION_PARTS, Option, html_value, same_value
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+
+
+@dataclass(frozen=True, eq=False)
+class FieldSpec:
+    """One question of a form, as the engine and the templates use it."""
+
+    name: str
+    path: str
+    label: str
+    hint: str | None
+    widget: str
+    schema: Mapping
+    item: Mapping
+    options: tuple[Option, ...] = ()
+    required: bool = False
+    required_when_shown: bool = False
+    show_when: Mapping | None = None
+    no_future: bool = False
+    min: float | int | None = None
+    max: float | int | None = None
+    children: tuple[FieldSpec, ...] = ()
+    page: str = ""
+    parent: str | None = None
+    order: int = 0
+    kind: str = field(default="field", init=False)
+
+    def child(self, name: str) -> FieldSpec | None:
+        """Return the repeater child called `name`, if any."""
+        return next((c for c in self.children if c.name == name), None)
+
+    def option_for(self, value: Any) -> Option | None:
+        """Return the option whose value equals `value`, if any."""
+        return next((o for o in self.options if same_value(o.value, value)), None)
+
+    def input_name(self, row: int | None = None) -> str:
+        """Return the HTML name (and id) of this field, inside repeater row `row` when it is a child."""
+        return f"{self.parent}-{row}-{self.name}" if self.parent is not None else self.name
+
+    def error_path(self, row: int | None = None) -> str:
+        """Return the path validation errors use for this field (`children.1.name`)."""
+        return f"{self.parent}.{row}.{self.name}" if self.parent is not None else self.name
+
+    def text_value(self, value: Any) -> str:
+        """Return an answer as the text an input shows."""
+        return "" if isinstance(value, dict | list) else html_value(value)
+
+    def selected(self, value: Any) -> set[str]:
+        """Return the HTML values that should be checked or selected for an answer."""
+        values = value if isinstance(value, list) else [] if value is None else [value]
+        out = set()
+        for item in values:
+            option = self.option_for(item)
+            out.add(option.html if option else html_value(item))
+        return out
+
+    def date_parts(self, value: Any) -> tuple[str, str, str]:
+        """Return (day, month, year) text for the three date inputs."""
+        if not isinstance(value, str) or not value:
+            return "", "", ""
+        match = _ISO_DATE.fullmatch(value)
+        if match:
+            year, month, day = match.groups()
+            return str(int(day)), str(int(month)), year
+        parts = value.rsplit("-", 2)
+        if len(parts) == 3:
+            year, month, day = parts
+            return day, month, year
+        return "", "", ""
+
+    def part_label(self, part: str) -> str:
+        """Return the label of an attestation part (full_name, date or confirmed)."""
+        props = self.schema.get("properties", {})
+        title = props.get(part, {}).get("title") if isinstance(props.get(part), dict) else None
+        return title or _PART_LABELS[part]
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """Return the parts of an attestation."""
+        return ATTESTATION_PARTS if self.widget == "attestation" else ()
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready description of this field."""
+        out = {
+            "name": self.name, "path": self.path, "label": self.label, "hint": self.hint, "widget": self.widget,
+            "required": self.required, "required_when_shown": self.required_when_shown,
+            "show_when": dict(self.show_when) if self.show_when else None, "page": self.page,
+            "options": [{"value": o.value, "label": o.label, "meta": dict(o.meta)} for o in self.options],
+        }
+        for key in ("no_future", "min", "max"):
+            if getattr(self, key) not in (None, False):
+                out[key] = getattr(self, key)
+        if self.children:
+            out["children"] = [c.to_dict() for c in self.children]
+        return out
+
+
+_PART_LABELS = {
+    "full_name": "Full name",
+    "date": "Date",
+    "confirmed": "I confirm this is signed by the person named above",
+}
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """Text shown between questions."""
+
+    text: str
+    heading: str | None = None
+    kind: str = field(default="guidance", init=False)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """Return the text split into paragraphs at blank lines."""
+        return [p.strip() for p in re.split(r"\n\s*\n", self.text) if p.strip()]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled group of items on a page."""
+
+    title: str | None
+    items: tuple[FieldSpec | Guidance, ...]
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a form."""
+
+    key: str
+    title: str
+    sections: tuple[Section, ...]
+    description: str | None = None
+
+    @property
+    def fields(self) -> list[FieldSpec]:
+        """Return the top-level fields on this page in layout order."""
+        return [i for s in self.sections for i in s.items if isinstance(i, FieldSpec)]
+
+
+def parse_iso(value: Any) -> date | None:
+    """Return the date an ISO `YYYY-MM-DD` string names, or None."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None

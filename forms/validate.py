@@ -1,0 +1,154 @@
+"""Validate answers against a compiled form and report every problem in plain English."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from jsonschema.exceptions import ValidationError
+
+from forms import messages
+from forms.conditions import shown_in_row, shown_names
+from forms.spec import FieldSpec, parse_iso
+from forms.widgets import ATTESTATION_PARTS
+
+if TYPE_CHECKING:
+    from forms.compiled import CompiledForm
+
+# Lower ranks win when one field has several problems: say "enter it" before "it is the wrong kind".
+_RANK = {"missing": 0, "type": 1, "format": 2, "oneOf": 2, "enum": 2, "const": 2}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one answer: the field's path, its label and what to do."""
+
+    field: str
+    label: str
+    message: str
+
+
+class _Where(NamedTuple):
+    spec: FieldSpec
+    top: FieldSpec
+    path: str
+    row: int | None
+    part: str | None
+
+
+def _locate(form: CompiledForm, path: list) -> _Where | None:
+    """Return the field an error path points at, or None when it points at no field."""
+    if not path or not isinstance(path[0], str) or path[0] not in form.top_fields:
+        return None
+    top = form.top_fields[path[0]]
+    if top.widget == "repeater" and len(path) >= 2 and isinstance(path[1], int):
+        child = top.child(path[2]) if len(path) >= 3 and isinstance(path[2], str) else None
+        if child is not None:
+            return _Where(child, top, child.error_path(path[1]), path[1], None)
+        return _Where(top, top, top.name, None, None)
+    if top.widget == "attestation" and len(path) >= 2 and path[1] in ATTESTATION_PARTS:
+        return _Where(top, top, f"{top.name}.{path[1]}", None, path[1])
+    return _Where(top, top, top.name, None, None)
+
+
+def _missing_names(error: ValidationError) -> list[str]:
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    if error.validator == "required":
+        return [n for n in error.validator_value if n not in instance]
+    return [d for key, deps in error.validator_value.items() if key in instance for d in deps if d not in instance]
+
+
+class _Collector:
+    """Keep the most useful problem per field path, in layout order."""
+
+    def __init__(self, form: CompiledForm, page: str | None):
+        self.form, self.page = form, page
+        self.found: dict[str, tuple[int, tuple, FieldError]] = {}
+
+    def add(self, where: _Where, rank: int, message: str) -> None:
+        if self.page is not None and where.top.page != self.page:
+            return
+        if where.row is not None:
+            message += f" (row {where.row + 1})"
+        part = ATTESTATION_PARTS.index(where.part) if where.part else -1
+        order = (where.top.order, -1 if where.row is None else where.row, where.spec.order, part)
+        current = self.found.get(where.path)
+        if current is None or rank < current[0]:
+            self.found[where.path] = (rank, order, FieldError(where.path, where.spec.label, message))
+
+    def missing(self, where: _Where) -> None:
+        if where.spec.widget == "attestation" and where.part is None:
+            for part in ATTESTATION_PARTS:
+                self.missing(where._replace(path=f"{where.path}.{part}", part=part))
+            return
+        self.add(where, 0, messages.missing(where.spec, where.part))
+
+    def errors(self) -> list[FieldError]:
+        return [e for _, _, e in sorted(self.found.values(), key=lambda t: t[1])]
+
+
+def validate(form: CompiledForm, answers: Mapping, *, today: date, partial: bool = False,
+             page: str | None = None) -> list[FieldError]:
+    """Return every problem with the answers; `partial` (a draft) leaves out answers not yet given."""
+    data = form.clean(answers)
+    out = _Collector(form, page)
+    unplaced = False
+    for error in form.validator.iter_errors(data):
+        path = list(error.absolute_path)
+        if error.validator in ("required", "dependentRequired"):
+            if not partial:
+                for name in _missing_names(error):
+                    where = _locate(form, path + [name])
+                    if where:
+                        out.missing(where)
+                    else:
+                        unplaced = True
+            continue
+        if partial and error.validator == "minItems":
+            continue
+        where = _locate(form, path)
+        if where is None:
+            unplaced = True
+            continue
+        message = messages.invalid(where.spec, error.validator, error.validator_value, error.instance, where.part)
+        out.add(where, _RANK.get(error.validator, 3), message)
+    _check_layout_rules(form, data, out, today, partial)
+    found = out.errors()
+    if unplaced:
+        found.append(FieldError("", form.title, "Some answers are not valid: check the answers and try again"))
+    return found
+
+
+def _check_layout_rules(form: CompiledForm, data: Mapping, out: _Collector, today: date, partial: bool) -> None:
+    """Apply required_when_shown, no_future and signature dates, which JSON Schema cannot express here."""
+    shown = shown_names(form.fields, data)
+    for spec in form.fields:
+        if spec.name not in shown:
+            continue
+        where = _Where(spec, spec, spec.name, None, None)
+        value = data.get(spec.name)
+        _check_one(where, value, out, today, partial)
+        if spec.widget == "attestation" and isinstance(value, dict) and _after(value.get("date"), today):
+            out.add(where._replace(path=f"{spec.name}.date", part="date"), 2, messages.future(spec, "date"))
+        if spec.widget == "repeater" and isinstance(value, list):
+            for row_index, row in enumerate(value):
+                row_shown = shown_in_row(spec, row, shown, data)
+                for child in spec.children:
+                    if child.name in row_shown:
+                        child_where = _Where(child, spec, child.error_path(row_index), row_index, None)
+                        _check_one(child_where, row.get(child.name), out, today, partial)
+
+
+def _check_one(where: _Where, value: Any, out: _Collector, today: date, partial: bool) -> None:
+    spec = where.spec
+    if value is None and spec.required_when_shown and not partial:
+        out.missing(where)
+    if spec.no_future and _after(value, today):
+        out.add(where, 2, messages.future(spec))
+
+
+def _after(value: Any, today: date) -> bool:
+    day = parse_iso(value)
+    return day is not None and day > today

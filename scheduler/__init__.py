@@ -1,0 +1,1 @@
+"""Deadlines, reminders and escalations for statutory timescales."""

@@ -1,0 +1,152 @@
+"""Deadlines, reminders, escalations and pauses computed from statutory timescales.
+
+Conventions (all datetimes are naive and read as UTC, like the rest of the application):
+- a deadline is due at the END of its due day, 23:59:59; the time of day of the start is ignored;
+- calendar-day, week, month and year timescales are not moved off weekends or bank holidays; only
+  working-day timescales skip them;
+- reminders go out at 08:00 on their day, never after the deadline;
+- escalations fire a whole number of days after the deadline instant.
+
+A timescale spec is a one-key dict: {"days": n}, {"weeks": n}, {"months": n}, {"years": n} or
+{"working_days": n}. A negative n counts backwards ("2 working days before supervision").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time, timedelta
+
+from scheduler.calendar import WorkingCalendar, add_months, as_date, format_date, whole_number
+
+DUE_TIME = time(23, 59, 59)
+REMINDER_TIME = time(8, 0)
+DURATION_UNITS = ("days", "weeks", "months", "years", "working_days")
+_UNIT_WORDS = {
+    "days": ("day", "days"),
+    "weeks": ("week", "weeks"),
+    "months": ("month", "months"),
+    "years": ("year", "years"),
+    "working_days": ("working day", "working days"),
+}
+REMINDER_KEYS = ("days_before", "working_days_before", "on_due")
+ESCALATION_KEYS = ("after_days", "repeat_every_days", "max_repeats")
+
+
+def parse_spec(spec: Mapping[str, object]) -> tuple[str, int]:
+    """Return (unit, amount) of a one-key timescale spec, or raise ValueError."""
+    if not isinstance(spec, Mapping) or len(spec) != 1:
+        raise ValueError(f"a timescale must have exactly one of {DURATION_UNITS}, got {spec!r}")
+    ((unit, amount),) = spec.items()
+    if unit not in DURATION_UNITS:
+        raise ValueError(f"unknown timescale unit {unit!r}; expected one of {DURATION_UNITS}")
+    return unit, whole_number(amount, unit)
+
+
+def end_of_day(d: date | datetime) -> datetime:
+    """Return the last second of d's day, when a deadline on that day falls due."""
+    return datetime.combine(as_date(d), DUE_TIME)
+
+
+def due_day(start: date | datetime, spec: Mapping[str, object], cal: WorkingCalendar) -> date:
+    """Return the day a timescale running from start falls due."""
+    unit, n = parse_spec(spec)
+    day = as_date(start)
+    if unit == "working_days":
+        return cal.add_working_days(day, n)
+    if unit == "months":
+        return add_months(day, n)
+    if unit == "years":
+        return add_months(day, 12 * n)
+    return day + timedelta(days=n * 7 if unit == "weeks" else n)
+
+
+def add_duration(start: date | datetime, spec: Mapping[str, object], cal: WorkingCalendar) -> datetime:
+    """Return when a timescale running from start is due: the end of its due day."""
+    return end_of_day(due_day(start, spec, cal))
+
+
+def basis_text(
+    spec: Mapping[str, object], anchor_label: str, anchor_date: date | datetime | None = None
+) -> str:
+    """Return a plain-English basis such as '5 working days after the risk level was set to high'."""
+    unit, n = parse_spec(spec)
+    if not isinstance(anchor_label, str) or not anchor_label.strip():
+        raise ValueError("anchor_label must name the event the timescale runs from")
+    singular, plural = _UNIT_WORDS[unit]
+    text = f"{abs(n)} {singular if abs(n) == 1 else plural} {'before' if n < 0 else 'after'} "
+    text += anchor_label.strip()
+    if anchor_date is not None:
+        text += f" on {format_date(anchor_date)}"
+    return text
+
+
+def _as_due(due: date | datetime) -> datetime:
+    """Return due as a datetime, reading a bare date as the end of that day."""
+    return due if isinstance(due, datetime) else end_of_day(due)
+
+
+def _reminder_day(entry: Mapping[str, object], due_date: date, cal: WorkingCalendar) -> date | None:
+    """Return the day one reminder entry falls on, or None for {on_due: false}."""
+    if not isinstance(entry, Mapping) or len(entry) != 1:
+        raise ValueError(f"a reminder must have exactly one of {REMINDER_KEYS}, got {entry!r}")
+    ((key, value),) = entry.items()
+    if key == "on_due":
+        if not isinstance(value, bool):
+            raise ValueError(f"on_due must be true or false, got {value!r}")
+        return due_date if value else None
+    if key == "days_before":
+        return due_date - timedelta(days=whole_number(value, key, minimum=0))
+    if key == "working_days_before":
+        return cal.subtract_working_days(due_date, whole_number(value, key, minimum=0))
+    raise ValueError(f"unknown reminder {key!r}; expected one of {REMINDER_KEYS}")
+
+
+def reminder_times(
+    due: date | datetime, schedule: Iterable[Mapping[str, object]], cal: WorkingCalendar
+) -> list[datetime]:
+    """Return the sorted, distinct 08:00 reminder times of a schedule, dropping any after due."""
+    due = _as_due(due)
+    times = set()
+    for entry in schedule:
+        day = _reminder_day(entry, due.date(), cal)
+        if day is not None:
+            times.add(datetime.combine(day, REMINDER_TIME))
+    return sorted(t for t in times if t <= due)
+
+
+def escalation_times(due: date | datetime, escalation: Mapping[str, object]) -> list[datetime]:
+    """Return when an overdue deadline escalates: after_days past due, then max_repeats more times.
+
+    {after_days: 0, repeat_every_days: 3, max_repeats: 3} escalates at due, due+3, due+6 and due+9 days.
+    """
+    unknown = set(escalation) - set(ESCALATION_KEYS)
+    if unknown:
+        raise ValueError(f"unknown escalation keys {sorted(unknown)}; expected {ESCALATION_KEYS}")
+    after = whole_number(escalation.get("after_days", 0), "after_days", minimum=0)
+    every = whole_number(escalation.get("repeat_every_days", 0), "repeat_every_days", minimum=0)
+    repeats = whole_number(escalation.get("max_repeats", 0), "max_repeats", minimum=0)
+    if repeats and not every:
+        # Repeats with no interval would all land on the same instant.
+        raise ValueError("max_repeats needs a repeat_every_days of at least 1")
+    first = _as_due(due) + timedelta(days=after)
+    return [first + timedelta(days=every * k) for k in range(repeats + 1)]
+
+
+def shift_for_pause(due: date | datetime, paused_at: datetime, resumed_at: datetime) -> datetime:
+    """Return due moved later by the calendar days the clock was paused.
+
+    The shift is whole days (resumed date minus paused date) so the deadline stays at the end of a day.
+    A pause that starts after the deadline has passed leaves it unchanged: it was already missed.
+    """
+    due = _as_due(due)
+    if resumed_at < paused_at:
+        raise ValueError(f"resumed_at {resumed_at} is before paused_at {paused_at}")
+    if paused_at >= due:
+        return due
+    return due + (as_date(resumed_at) - as_date(paused_at))
+
+
+def collapse_missed(times: Iterable[datetime], now: datetime) -> datetime | None:
+    """Return the latest of times not after now (the single catch-up to send), or None."""
+    passed = [t for t in times if t <= now]
+    return max(passed) if passed else None
