@@ -67,9 +67,16 @@ def create_app(config_overrides: dict | None = None) -> Flask:
 
 def _bootstrap(app: Flask) -> None:
     """Create the first administrator on an empty database and load demo data when asked."""
+    from services.form_definitions import sync_forms
     from services.users import ensure_first_admin
+    from services.workflow_store import sync_workflows
 
     now = datetime.utcnow()
+    # Shipped forms and pathways are loaded on every start; unchanged files cost a hash comparison only.
+    for kind, report in (("form", sync_forms(now=now)), ("pathway", sync_workflows(now=now))):
+        for key, version, action in report:
+            if action != "unchanged":
+                log.info("%s %s: version %s %s", kind.capitalize(), key, version, action)
     created = ensure_first_admin(now=now)
     if created:
         user, password = created

@@ -15,7 +15,8 @@ def register_blueprints(app: Flask) -> None:
     errors.register(app)
     for module in (auth, health, home):
         app.register_blueprint(module.bp)
-    for name in ("referrals", "cases", "manager", "partner", "deadlines", "admin", "api", "submissions"):
+    for name in ("referrals", "cases", "manager", "partner", "deadlines", "admin", "api", "submissions",
+                 "documents"):
         # Blueprints of later features register themselves only when present.
         try:
             module = __import__(f"blueprints.{name}", fromlist=["bp"])

@@ -20,9 +20,21 @@ _JSON_SCHEMA = Draft202012Validator(Draft202012Validator.META_SCHEMA,
                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+_checked: dict[str, list[DefinitionProblem]] = {}
+
+
 def check_definition(defn: Any) -> list[DefinitionProblem]:
     """Return every problem found in a form definition; an empty list means it can be used."""
-    return analyse(defn)[0]
+    try:
+        digest = json.dumps(defn, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return analyse(defn)[0]
+    # Checking against the meta-schemas is the slow part, and a definition's content fully decides the result.
+    if digest not in _checked:
+        if len(_checked) > 512:
+            _checked.clear()
+        _checked[digest] = analyse(defn)[0]
+    return list(_checked[digest])
 
 
 def analyse(defn: Any) -> tuple[list[DefinitionProblem], LayoutBuilder | None, list[Page]]:

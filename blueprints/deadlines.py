@@ -1,0 +1,123 @@
+"""My deadlines, notifications and the email reminder setting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from pymongo.errors import PyMongoError
+
+from blueprints.access import roles_required
+from models.case import Case
+from models.user import User
+from scheduler.calendar import format_date
+from services import deadlines as deadline_service
+from services import notifications as notification_service
+from services.users import update_user
+
+bp = Blueprint("deadlines", __name__)
+
+DEADLINE_ROLES = ("manager", "practitioner", "partner_worker")
+STAFF_CASE_ROLES = ("manager", "practitioner", "auditor")
+
+
+@bp.app_template_filter("long_date")
+def _long_date(value) -> str:
+    """Format a date as '12 March 2026'."""
+    return format_date(value) if value else ""
+
+
+@bp.app_context_processor
+def _notification_count() -> dict:
+    """Give the header the signed-in user's unread notification count."""
+    if not getattr(current_user, "is_authenticated", False):
+        return {}
+    try:
+        return {"notification_count": notification_service.unread_count(current_user)}
+    except PyMongoError:
+        # The error page for a database outage renders this header too; it must not fail again.
+        return {}
+
+
+def _links(deadlines, user) -> dict:
+    """Return the case page each deadline links to for this user ("" when there is none they may open)."""
+    links = {}
+    for deadline in deadlines:
+        if deadline.case_kind == "perpetrator" and not user.has_role(*STAFF_CASE_ROLES):
+            # A partner worker's deadline on the perpetrator's case links to their own partner case.
+            case = Case.objects(pk=deadline.case_id).first()
+            links[deadline.pk] = notification_service.case_link(case, user) if case else ""
+        else:
+            links[deadline.pk] = f"/cases/{deadline.case_id}"
+    return links
+
+
+@bp.get("/deadlines")
+@roles_required(*DEADLINE_ROLES)
+def my_deadlines():
+    """List the user's open deadlines (or, for managers, the team's): overdue, due this week, later."""
+    user = current_user._get_current_object()
+    default = "team" if user.has_role("manager") else "mine"
+    scope = request.args.get("scope", default)
+    if scope not in ("mine", "team") or (scope == "team" and not user.has_role("manager")):
+        scope = "mine"
+    now = datetime.utcnow()
+    found = deadline_service.list_deadlines(actor=user, scope=scope)
+    owner_ids = {uid for d in found for uid in d.owner_ids}
+    holders = User.objects(pk__in=list(owner_ids)).only("name") if owner_ids else []
+    names = {str(u.pk): u.name for u in holders}
+    owners = {d.pk: ", ".join(names[uid] for uid in d.owner_ids if uid in names) for d in found}
+    return render_template(
+        "deadlines/my_deadlines.html", scope=scope, groups=deadline_service.group_deadlines(found, now),
+        total=len(found), links=_links(found, user), owners=owners, is_manager=user.has_role("manager"),
+    )
+
+
+@bp.get("/notifications")
+@login_required
+def notifications():
+    """List the user's notifications, newest first."""
+    found = notification_service.list_notifications(current_user)
+    return render_template("deadlines/notifications.html", notifications=found)
+
+
+@bp.get("/notifications/<notification_id>")
+@login_required
+def open_notification(notification_id):
+    """Mark a notification read and go where it points."""
+    user = current_user._get_current_object()
+    note = notification_service.get_notification(notification_id, user)
+    notification_service.mark_read(note, user, now=datetime.utcnow())
+    # Only paths inside Pathway: a stored link never sends anyone to another site.
+    if note.link.startswith("/") and not note.link.startswith("//"):
+        return redirect(note.link)
+    return redirect(url_for("deadlines.notifications"))
+
+
+@bp.post("/notifications/read")
+@login_required
+def mark_all_read():
+    """Mark every notification read."""
+    count = notification_service.mark_all_read(current_user._get_current_object(), now=datetime.utcnow())
+    flash(f"{count} notification{'s' if count != 1 else ''} marked as read" if count else
+          "You have no unread notifications", "success")
+    return redirect(url_for("deadlines.notifications"))
+
+
+@bp.route("/account/reminders", methods=["GET", "POST"])
+@login_required
+def reminder_settings():
+    """Let users choose whether reminders and notifications also come by email."""
+    user = current_user._get_current_object()
+    problems = []
+    if request.method == "POST":
+        choice = request.form.get("email_reminders", "")
+        if choice not in ("yes", "no"):
+            problems = [{"field": "email_reminders", "message": "Select whether you want emails"}]
+        else:
+            update_user(user, actor=user, now=datetime.utcnow(), email_reminders=choice == "yes")
+            flash("Emails are on" if choice == "yes" else "Emails are off: you will see notifications in "
+                  "Pathway only", "success")
+            return redirect(url_for("deadlines.reminder_settings"))
+    return render_template("deadlines/reminder_settings.html", problems=problems), 422 if problems else 200

@@ -1,0 +1,162 @@
+"""Cases, their append-only history, sessions and the workflow versions they are pinned to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import mongoengine as me
+
+from models.audit import AppendOnlyQuerySet
+
+PRIORITIES = ("standard", "urgent")
+RISK_LEVELS = ("low", "medium", "high", "very_high")
+CASE_KINDS = ("perpetrator", "partner")
+ATTENDANCE = ("attended", "late", "acceptable_absence", "unacceptable_absence", "did_not_happen")
+
+
+class WorkflowVersion(me.Document):
+    """One synced version of a workflow file; cases keep the version they started with."""
+
+    key = me.StringField(required=True)
+    version = me.IntField(required=True, min_value=1)
+    content_hash = me.StringField(required=True)
+    title = me.StringField(default="")
+    definition = me.DictField(required=True)
+    source = me.StringField(default="")
+    synced_at = me.DateTimeField(default=datetime.utcnow)
+
+    meta = {
+        "collection": "workflow_versions",
+        "indexes": [
+            {"fields": ["key", "version"], "unique": True},
+            {"fields": ["key", "content_hash"], "unique": True},
+        ],
+    }
+
+
+class Person(me.EmbeddedDocument):
+    """The person the case is about."""
+
+    name = me.StringField(default="", max_length=200)
+    date_of_birth = me.DateField()
+    address = me.StringField(default="", max_length=1000)
+    ethnicity = me.StringField(default="", max_length=200)
+    language = me.StringField(default="", max_length=100)
+    interpreter_needed = me.BooleanField(default=False)
+
+
+class Child(me.EmbeddedDocument):
+    """A child in the family."""
+
+    name = me.StringField(default="", max_length=200)
+    date_of_birth = me.DateField()
+
+
+class Case(me.Document):
+    """A case routed through one pathway; `revision` makes every state change atomic."""
+
+    reference = me.StringField(required=True, unique=True)
+    kind = me.StringField(choices=CASE_KINDS, default="perpetrator")
+    workflow_key = me.StringField(required=True)
+    workflow_version = me.IntField(required=True)
+    status = me.StringField(choices=("draft", "open", "closed"), default="draft")  # draft: referral not yet sent
+    state = me.StringField(default="")
+    state_entered_at = me.DateTimeField()
+    person = me.EmbeddedDocumentField(Person, default=Person)
+    children = me.EmbeddedDocumentListField(Child, default=list)
+    referrer_id = me.StringField(default="")
+    referrer_name = me.StringField(default="")
+    referrer_organisation = me.StringField(default="")
+    team = me.StringField(default="")
+    allocated_to = me.StringField(default="")  # user id of the practitioner / partner worker
+    priority = me.StringField(choices=PRIORITIES, default="standard")
+    risk_level = me.StringField(choices=RISK_LEVELS + ("",), default="")
+    endorsements = me.DictField(default=dict)  # {"urgent": [manager ids]}
+    on_waiting_list = me.BooleanField(default=False)
+    waiting_since = me.DateTimeField()
+    suspended = me.BooleanField(default=False)
+    suspended_at = me.DateTimeField()
+    fields = me.DictField(default=dict)  # values set by workflow effects (decisions, outcome...)
+    outcome = me.StringField(default="")
+    referrer_message = me.StringField(default="")  # what the referrer is told (e.g. reason not accepted)
+    linked_case_ids = me.ListField(me.ObjectIdField(), default=list)
+    parent_case_id = me.ObjectIdField()  # a partner case points at the perpetrator's case
+    referred_at = me.DateTimeField()
+    allocated_at = me.DateTimeField()
+    closed_at = me.DateTimeField()
+    created_at = me.DateTimeField(required=True)
+    updated_at = me.DateTimeField()
+    revision = me.IntField(default=1)
+
+    meta = {
+        "collection": "cases",
+        "indexes": [
+            ("team", "status", "state"),
+            ("allocated_to", "status"),
+            ("referrer_id", "-created_at"),
+            ("person.name", "person.date_of_birth"),
+            ("on_waiting_list", "team", "priority", "waiting_since"),
+            "parent_case_id",
+        ],
+    }
+
+
+class CaseEvent(me.Document):
+    """One entry of a case's history: never edited, never removed."""
+
+    case_id = me.ObjectIdField(required=True)
+    at = me.DateTimeField(required=True)
+    actor_id = me.StringField(default="")
+    actor_name = me.StringField(default="")
+    kind = me.StringField(required=True)  # created, referred, transition, event, form, session, note, deadline
+    name = me.StringField(default="")
+    label = me.StringField(default="")
+    from_state = me.StringField(default="")
+    to_state = me.StringField(default="")
+    inputs = me.DictField(default=dict)
+    comment = me.StringField(default="")
+    # Entries about confidential records are hidden from those who may not see them.
+    confidential = me.BooleanField(default=False)
+
+    meta = {
+        "collection": "case_history",
+        "queryset_class": AppendOnlyQuerySet,
+        "indexes": [("case_id", "at")],
+    }
+
+    def save(self, *args, **kwargs):
+        """Insert once; refuse to overwrite history."""
+        if self.pk is not None:
+            raise PermissionError("Case history is append-only.")
+        kwargs["force_insert"] = True
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        """Refuse: history is never removed."""
+        raise PermissionError("Case history is append-only.")
+
+
+class CaseSession(me.Document):
+    """A session (group, one-to-one, pre-group...) recorded on a case, with attendance."""
+
+    case_id = me.ObjectIdField(required=True)
+    date = me.DateField(required=True)
+    session_type = me.StringField(required=True, max_length=50)
+    number = me.IntField(min_value=0)
+    attendance = me.StringField(required=True, choices=ATTENDANCE)
+    catch_up = me.BooleanField(default=False)
+    notes = me.StringField(default="", max_length=10000)
+    flags = me.ListField(me.StringField(max_length=50), default=list)  # behaviour / concern flags
+    recorded_by = me.StringField(default="")
+    recorded_at = me.DateTimeField(required=True)
+
+    meta = {"collection": "case_sessions", "indexes": [("case_id", "date")]}
+
+
+class Counter(me.Document):
+    """Sequences for readable references (DAO-2026-00042)."""
+
+    key = me.StringField(primary_key=True)
+    value = me.IntField(default=0)
+
+    meta = {"collection": "counters"}

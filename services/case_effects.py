@@ -1,0 +1,148 @@
+"""Carry out the effects a workflow step hands back: assign, notify, deadlines, waiting list, linked cases."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bson import ObjectId
+from bson.errors import InvalidId
+
+from errors import FieldProblem, InvalidInput
+from models.case import Case
+from models.user import User
+
+log = logging.getLogger(__name__)
+
+
+def _assign(case, params, *, actor, now, inputs):
+    user_id = str(params.get("to") or "")
+    try:
+        user = User.objects(pk=ObjectId(user_id), active=True).first() if user_id else None
+    except InvalidId:
+        user = None
+    wanted = "partner_worker" if case.kind == "partner" else "practitioner"
+    if user is None or wanted not in user.roles or (case.team and user.team != case.team):
+        raise InvalidInput(problems=[FieldProblem("assignee", "Choose a practitioner in the case's team")])
+    Case.objects(pk=case.pk).update_one(set__allocated_to=str(user.pk), set__allocated_at=now,
+                                        set__on_waiting_list=False)
+    case.reload()
+    from services.deadlines import refresh_owners
+
+    refresh_owners(case)  # open deadlines "for the practitioner" now belong to the new one
+
+
+def _notify(case, params, *, actor, now, inputs):
+    from services.notifications import notify_case
+
+    for target in params["to"]:
+        notify_case(case, to=target, template=params["template"], now=now, actor=actor)
+
+
+def _start_deadline(case, params, *, actor, now, inputs):
+    from services.deadlines import start_deadline
+
+    start_deadline(case, params["key"], now=now, actor=actor)
+
+
+def _stop_deadline(case, params, *, actor, now, inputs):
+    from services.deadlines import cancel_case_deadlines, stop_deadline
+
+    if params["key"] == "*":
+        cancel_case_deadlines(case, now=now)
+        return
+    # A repeating deadline (workbooks, risk reviews) opens its next round as soon as one is met.
+    stop_deadline(case, params["key"], status=params["status"], now=now, actor=actor,
+                  restart=bool(params.get("restart")))
+
+
+def _pause(case, params, *, actor, now, inputs):
+    from services.deadlines import pause_deadlines
+
+    pause_deadlines(case, now=now)
+
+
+def _resume(case, params, *, actor, now, inputs):
+    from services.deadlines import resume_deadlines
+
+    resume_deadlines(case, now=now)
+
+
+def _set_priority(case, params, *, actor, now, inputs):
+    value = "urgent" if params["value"] == "urgent" else "standard"
+    Case.objects(pk=case.pk).update_one(set__priority=value)
+
+
+def _set_field(case, params, *, actor, now, inputs):
+    field, value = params["field"], params["value"]
+    if hasattr(value, "isoformat"):
+        value = value.isoformat()
+    update = {f"set__fields__{field}": value}
+    # A few fields are first-class on the case, because lists, filters and access read them.
+    if field == "risk_level":
+        update["set__risk_level"] = value or ""
+    if field in ("referrer_message", "not_accepted_reason"):
+        update["set__referrer_message"] = str(value or "")
+    Case.objects(pk=case.pk).update_one(**update)
+
+
+def _record_outcome(case, params, *, actor, now, inputs):
+    Case.objects(pk=case.pk).update_one(set__outcome=str(params["value"] or ""),
+                                        set__fields__outcome=params["value"])
+
+
+def _join_waiting_list(case, params, *, actor, now, inputs):
+    Case.objects(pk=case.pk).update_one(set__on_waiting_list=True, set__waiting_since=case.waiting_since or now)
+
+
+def _leave_waiting_list(case, params, *, actor, now, inputs):
+    Case.objects(pk=case.pk).update_one(set__on_waiting_list=False)
+
+
+def _endorse(case, params, *, actor, now, inputs):
+    Case.objects(pk=case.pk).update_one(**{f"add_to_set__endorsements__{params['what']}": str(actor.pk)})
+
+
+def _suspend(case, params, *, actor, now, inputs):
+    Case.objects(pk=case.pk).update_one(set__suspended=True, set__suspended_at=now)
+
+
+def _resume_case(case, params, *, actor, now, inputs):
+    Case.objects(pk=case.pk).update_one(set__suspended=False, unset__suspended_at=True)
+
+
+def _unassign(case, params, *, actor, now, inputs):
+    from services.deadlines import refresh_owners
+
+    Case.objects(pk=case.pk).update_one(set__allocated_to="")
+    case.reload()
+    refresh_owners(case)
+
+
+def _open_linked_case(case, params, *, actor, now, inputs):
+    from services.cases import add_history, open_case
+
+    if case.linked_case_ids:
+        return  # one partner record per case; re-entry keeps the same one
+    linked = open_case(workflow_key=params["workflow"], team=case.team, actor=actor, now=now, kind="partner",
+                       parent=case)
+    Case.objects(pk=case.pk).update_one(add_to_set__linked_case_ids=linked.pk)
+    add_history(case, kind="event", now=now, actor=actor, name="linked_case_opened",
+                label="Partner-support record opened")
+
+
+HANDLERS = {
+    "assign": _assign, "unassign": _unassign, "notify": _notify, "start_deadline": _start_deadline,
+    "stop_deadline": _stop_deadline, "pause_deadlines": _pause, "resume_deadlines": _resume,
+    "set_priority": _set_priority, "set_field": _set_field, "record_outcome": _record_outcome,
+    "join_waiting_list": _join_waiting_list, "leave_waiting_list": _leave_waiting_list, "endorse": _endorse,
+    "suspend": _suspend, "resume": _resume_case, "open_linked_case": _open_linked_case,
+}
+
+
+def apply_effects(case: Case, effects, *, actor, now: datetime, inputs: dict) -> None:
+    """Carry out each effect in order; notifications come last so they describe the final state."""
+    ordered = [e for e in effects if e.name != "notify"] + [e for e in effects if e.name == "notify"]
+    for effect in ordered:
+        HANDLERS[effect.name](case, effect.params, actor=actor, now=now, inputs=inputs)
+        case.reload()

@@ -1,0 +1,53 @@
+"""What happens on a case when something outside the workflow engine happens to it (a form is submitted)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from models.case import RISK_LEVELS, Case
+from services.audit import record_audit
+
+# The 4×4 risk-of-serious-harm grid: the case's risk level is the highest rating in it.
+RISK_GRID = ("risk_public", "risk_children", "risk_known_adult", "risk_staff")
+RISK_FORMS = ("risk_assessment", "addendum_risk_assessment")
+
+
+def risk_level_from(answers: dict) -> str:
+    """Return the highest risk-of-serious-harm rating in a risk assessment's grid ('' when none)."""
+    ratings = [answers.get(field) for field in RISK_GRID if answers.get(field) in RISK_LEVELS]
+    return max(ratings, key=RISK_LEVELS.index) if ratings else ""
+
+
+def form_submitted(case, submission, *, actor, now: datetime) -> None:
+    """Meet the deadlines the form satisfies, restart repeating ones, and record it in the history."""
+    from services.case_effects import apply_effects
+    from services.cases import add_history
+    from services.workflow_store import definition_for
+    from workflows import engine
+
+    defn = definition_for(case)
+    level = risk_level_from(submission.answers) if submission.form_key in RISK_FORMS else ""
+    if level and level != case.risk_level:
+        Case.objects(pk=case.pk).update_one(set__risk_level=level)
+        case.reload()
+        add_history(case, kind="event", now=now, actor=actor, name="risk_level",
+                    label=f"Risk of serious harm assessed as {level.replace('_', ' ')}")
+    apply_effects(case, engine.form_submitted_effects(defn, submission.form_key), actor=actor, now=now, inputs={})
+    confidential = submission.classification == "confidential"
+    label = defn.form_labels.get(submission.form_key) or submission.form_key.replace("_", " ")
+    add_history(case, kind="form", now=now, actor=actor, name=submission.form_key,
+                label=f"{label[:1].upper()}{label[1:]} {submission.status}", confidential=confidential)
+    record_audit("submission.submitted", actor=actor, now=now, target_type="submission",
+                 target_id=submission.pk, details={"case": str(case.pk), "form": submission.form_key,
+                                                   "version": submission.form_version})
+
+
+def form_countersigned(case, submission, *, actor, now: datetime) -> None:
+    """Record a countersignature in the case's history."""
+    from services.cases import add_history
+    from services.workflow_store import definition_for
+
+    label = definition_for(case).form_labels.get(submission.form_key) or submission.form_key.replace("_", " ")
+    add_history(case, kind="form", now=now, actor=actor, name=submission.form_key,
+                label=f"{label[:1].upper()}{label[1:]} countersigned",
+                confidential=submission.classification == "confidential")

@@ -1,0 +1,212 @@
+"""Open cases, build the view the workflow engine reads, fire transitions and events atomically."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pymongo import ReturnDocument
+
+from errors import Conflict, NotAllowed
+from models.case import Case, CaseEvent, CaseSession, Counter
+from models.form import ConfidentialSubmission, Submission
+from models.user import User
+from services.access import can_change_case
+from services.audit import record_audit
+from workflows import engine
+
+OPEN = {"$ne": "closed"}
+
+
+def next_reference(workflow_key: str, year: int) -> str:
+    """Return the next readable reference for a pathway, e.g. DAO-2026-00042."""
+    prefix = {"dao_pathway": "DAO", "probation_cdvp": "CDVP", "community_programme": "CP",
+              "partner_support": "PS"}.get(workflow_key) or workflow_key.split("_")[0][:4].upper()
+    counter = Counter._get_collection().find_one_and_update(
+        {"_id": f"{prefix}-{year}"}, {"$inc": {"value": 1}}, upsert=True, return_document=ReturnDocument.AFTER
+    )
+    return f"{prefix}-{year}-{counter['value']:05d}"
+
+
+def add_history(case: Case, *, kind: str, now: datetime, actor=None, name: str = "", label: str = "",
+                from_state: str = "", to_state: str = "", inputs: dict | None = None, comment: str = "",
+                confidential: bool = False) -> CaseEvent:
+    """Append one entry to the case's history."""
+    entry = CaseEvent(
+        case_id=case.pk, at=now, actor_id=str(actor.pk) if actor is not None else "",
+        actor_name=actor.name if actor is not None else "Pathway", kind=kind, name=name, label=label,
+        from_state=from_state or "", to_state=to_state or "", inputs=_plain(inputs or {}), comment=comment,
+        confidential=confidential,
+    )
+    entry.save()
+    return entry
+
+
+def _plain(value):
+    """Return inputs as storable data (dates as ISO strings)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def latest_submissions(case: Case) -> dict[str, object]:
+    """Return the most relevant submission per form key: the newest submitted one, else the newest draft."""
+    found: dict[str, object] = {}
+    rank = {"countersigned": 2, "submitted": 2, "draft": 1}
+    for cls in (Submission, ConfidentialSubmission):
+        for sub in cls.objects(case_id=case.pk).order_by("created_at"):
+            current = found.get(sub.form_key)
+            if current is None or rank[sub.status] >= rank[current.status]:
+                found[sub.form_key] = sub
+    return found
+
+
+def session_counts(case: Case) -> dict[str, int]:
+    """Return attendance counts for the case (what reports and attendance rules read)."""
+    counts = {"total": 0, "attended": 0, "late": 0, "acceptable_absences": 0, "unacceptable_absences": 0,
+              "catch_ups": 0, "did_not_happen": 0, "concerns": 0}
+    for session in CaseSession.objects(case_id=case.pk).only("attendance", "catch_up", "flags"):
+        counts["total"] += 1
+        key = {"attended": "attended", "late": "late", "acceptable_absence": "acceptable_absences",
+               "unacceptable_absence": "unacceptable_absences", "did_not_happen": "did_not_happen"}[session.attendance]
+        counts[key] += 1
+        if session.attendance == "late":
+            counts["attended"] += 1  # late still counts as attended
+        if session.catch_up and session.attendance in ("attended", "late"):
+            counts["catch_ups"] += 1
+        if session.flags:
+            counts["concerns"] += 1
+    return counts
+
+
+def available_practitioners(team: str) -> list[dict]:
+    """Return the team's active practitioners with their open caseload and capacity, least loaded first."""
+    rows = []
+    for user in User.objects(team=team, roles="practitioner", active=True):
+        open_cases = list(Case.objects(allocated_to=str(user.pk), status="open", kind="perpetrator")
+                          .only("risk_level"))
+        risks = {}
+        for c in open_cases:
+            risks[c.risk_level or "not assessed"] = risks.get(c.risk_level or "not assessed", 0) + 1
+        rows.append({"user": user, "open": len(open_cases), "capacity": user.capacity,
+                     "available": len(open_cases) < user.capacity, "risks": risks})
+    return sorted(rows, key=lambda r: (not r["available"], r["open"] - r["capacity"], r["user"].name))
+
+
+def case_view(case: Case) -> dict:
+    """Return the plain dict the workflow engine reads."""
+    forms = {
+        key: {"status": sub.status, "answers": dict(sub.answers), "computed": dict(sub.computed)}
+        for key, sub in latest_submissions(case).items()
+    }
+    practitioners = available_practitioners(case.team) if case.team else []
+    return {
+        "id": str(case.pk), "reference": case.reference, "state": case.state,
+        "priority": "urgent" if case.priority == "urgent" else "normal", "risk_level": case.risk_level or None,
+        "allocated_to": case.allocated_to or None, "team": case.team, "suspended": bool(case.suspended),
+        "forms": forms, "endorsements": dict(case.endorsements or {}), "sessions": session_counts(case),
+        "fields": dict(case.fields or {}),
+        "capacity": {"available_practitioners": sum(1 for p in practitioners if p["available"])},
+    }
+
+
+def transition_options(case: Case, actor) -> tuple[list, list]:
+    """Return the transitions and events the actor sees on the case, each with whether it is allowed and why not."""
+    from services.workflow_store import definition_for
+
+    defn = definition_for(case)
+    if case.status != "open":
+        return [], []
+    view, who = case_view(case), actor.as_actor()
+    return engine.available(defn, view, who), engine.available_events(defn, view, who)
+
+
+def fire_transition(case: Case, name: str, inputs: dict, *, actor, now: datetime, event: bool = False) -> Case:
+    """Fire a transition (or record an event) on the case; only one of two simultaneous firings can win."""
+    from services.case_effects import apply_effects
+    from services.workflow_store import definition_for
+
+    if not can_change_case(actor, case):
+        raise NotAllowed("You cannot change this case")
+    if case.status != "open":
+        raise NotAllowed("This case is closed")
+    defn = definition_for(case)
+    run = engine.fire_event if event else engine.fire
+    result = run(defn, case_view(case), actor.as_actor(), name, inputs, now=now)
+    changes = {"inc__revision": 1, "set__updated_at": now}
+    if result.to_state != result.from_state:
+        changes.update(set__state=result.to_state, set__state_entered_at=now)
+    # The state and revision in the filter make this a compare-and-set: a concurrent firing changes the revision.
+    won = Case.objects(pk=case.pk, revision=case.revision, state=case.state).update_one(**changes)
+    if not won:
+        raise Conflict("Someone else changed this case while you were working on it. Check the case and try again.")
+    case.reload()
+    step = (defn.events if event else defn.transitions)[name]
+    add_history(case, kind="event" if event else "transition", now=now, actor=actor, name=name, label=step.label,
+                from_state=result.from_state or "", to_state=result.to_state, inputs=result.inputs,
+                comment=str(result.inputs.get("comment") or result.inputs.get("reason") or ""))
+    apply_effects(case, result.effects, actor=actor, now=now, inputs=result.inputs)
+    if defn.states[result.to_state].terminal:
+        # Deadlines the closing itself starts (records destruction after 6 years) outlive the case.
+        started = [e.params["key"] for e in result.effects if e.name == "start_deadline"]
+        _close(case, now=now, actor=actor, keep=started)
+    record_audit(f"case.{'event' if event else 'transition'}", actor=actor, now=now, target_type="case",
+                 target_id=case.pk, details={"name": name, "from": result.from_state, "to": result.to_state})
+    case.reload()
+    return case
+
+
+def _close(case: Case, *, now: datetime, actor, keep=()) -> None:
+    from services.deadlines import cancel_case_deadlines
+
+    Case.objects(pk=case.pk).update_one(set__status="closed", set__closed_at=now, set__on_waiting_list=False)
+    case.reload()
+    cancel_case_deadlines(case, now=now, keep=keep)
+
+
+def open_case(*, workflow_key: str, team: str, person: dict | None = None, actor, now: datetime,
+              referrer=None, kind: str = "perpetrator", parent: Case | None = None, status: str = "open") -> Case:
+    """Create a case on the newest version of a pathway; an open case enters its initial state now."""
+    from services.workflow_store import latest_version
+
+    stored = latest_version(workflow_key)
+    case = Case(
+        reference=f"DRAFT-{now:%Y%m%d%H%M%S%f}" if status == "draft" else next_reference(workflow_key, now.year),
+        kind=kind, workflow_key=workflow_key, workflow_version=stored.version, status=status, team=team,
+        referrer_id=str(referrer.pk) if referrer else "", referrer_name=referrer.name if referrer else "",
+        referrer_organisation=referrer.organisation if referrer else "", created_at=now, updated_at=now,
+        parent_case_id=parent.pk if parent else None,
+    )
+    for key, value in (person or {}).items():
+        setattr(case.person, key, value)
+    case.save()
+    add_history(case, kind="created", now=now, actor=actor, label="Referral started" if status == "draft"
+                else "Case opened")
+    if status == "open":
+        start_workflow(case, actor=actor, now=now)
+    return case
+
+
+def start_workflow(case: Case, *, actor, now: datetime) -> Case:
+    """Put a case into its pathway's initial state and carry out that state's on-enter effects."""
+    from services.case_effects import apply_effects
+    from services.workflow_store import definition_for
+
+    defn = definition_for(case)
+    result = engine.begin(defn, case_view(case), actor.as_actor() if actor else {}, now=now)
+    Case.objects(pk=case.pk).update_one(set__state=result.to_state, set__state_entered_at=now, set__status="open",
+                                        set__referred_at=case.referred_at or now, inc__revision=1)
+    case.reload()
+    apply_effects(case, result.effects, actor=actor, now=now, inputs={})
+    return case
+
+
+def list_history(case: Case, *, include_confidential: bool) -> list[CaseEvent]:
+    """Return the case's history, newest first, without confidential entries unless allowed."""
+    query = {"case_id": case.pk}
+    if not include_confidential:
+        query["confidential"] = False
+    return list(CaseEvent.objects(**query).order_by("-at"))

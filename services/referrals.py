@@ -1,0 +1,186 @@
+"""The referrer's side: start a referral, fill its forms, send it, follow its status – never more."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from errors import FieldProblem, InvalidInput, NotAllowed
+from models.case import Case, Child
+from models.team import Team
+from services.audit import record_audit
+
+REFERRAL_WORKFLOWS = {"dao_pathway": "Domestic Abuse Officer service (Family Safeguarding)"}
+# Bands rather than a position: a referrer learns roughly how long, not who else is waiting.
+WAITING_BANDS = ((3, "Near the top of the list"), (10, "In the middle of the list"))
+
+
+def referral_forms(case: Case) -> list[dict]:
+    """Return the forms the referrer completes for this pathway, with each one's status."""
+    from services.cases import latest_submissions
+    from services.workflow_store import definition_for
+
+    defn = definition_for(case)
+    initial = defn.states[defn.initial]
+    subs = latest_submissions(case)
+    rows = []
+    for slot in initial.forms:
+        if slot.roles and "referrer" not in slot.roles:
+            continue
+        sub = subs.get(slot.form)
+        status = "not_started" if sub is None else ("completed" if sub.status != "draft" else "in_progress")
+        label = defn.form_labels.get(slot.form, slot.form.replace("_", " "))
+        label = label[4:] if label.startswith("the ") else label
+        rows.append({"form": slot.form, "label": label[:1].upper() + label[1:], "required": slot.required,
+                     "status": status, "submission": sub})
+    return rows
+
+
+def start_referral(*, workflow_key: str = "dao_pathway", team: str = "", actor, now: datetime) -> Case:
+    """Start a draft referral owned by the referrer."""
+    from services.cases import open_case
+
+    if not actor.has_role("referrer"):
+        raise NotAllowed("Only referrers make referrals")
+    if workflow_key not in REFERRAL_WORKFLOWS:
+        raise InvalidInput(problems=[FieldProblem("workflow", "Choose the service you are referring to")])
+    teams = list(Team.objects.order_by("name"))
+    if not team and len(teams) == 1:
+        team = teams[0].key
+    if team and not any(t.key == team for t in teams):
+        raise InvalidInput(problems=[FieldProblem("team", "Choose the team to refer to")])
+    if not team:
+        raise InvalidInput(problems=[FieldProblem("team", "Choose the team to refer to")])
+    case = open_case(workflow_key=workflow_key, team=team, actor=actor, now=now, referrer=actor, status="draft")
+    record_audit("referral.started", actor=actor, now=now, target_type="case", target_id=case.pk)
+    return case
+
+
+def _person_from_answers(answers: dict) -> tuple[dict, list]:
+    def as_date(value):
+        try:
+            return date.fromisoformat(value) if value else None
+        except (TypeError, ValueError):
+            return None
+
+    person = {
+        "name": answers.get("person_name", ""), "date_of_birth": as_date(answers.get("person_dob")),
+        "address": answers.get("person_address", ""), "ethnicity": answers.get("ethnicity", ""),
+        "language": answers.get("interpreter_language") or answers.get("first_language", ""),
+        "interpreter_needed": bool(answers.get("interpreter_needed")),
+    }
+    children = [Child(name=c.get("name", "") or c.get("child_name", ""),
+                      date_of_birth=as_date(c.get("dob") or c.get("date_of_birth")))
+                for c in answers.get("children") or [] if isinstance(c, dict)]
+    return person, children
+
+
+def find_duplicate_cases(name: str, date_of_birth, *, exclude=None) -> int:
+    """Return how many open cases exist for the same name and date of birth (the referrer sees only a warning)."""
+    if not name or not date_of_birth:
+        return 0
+    query = Case.objects(person__name__iexact=name.strip(), person__date_of_birth=date_of_birth,
+                         status="open", kind="perpetrator")
+    if exclude is not None:
+        query = query.filter(pk__ne=exclude.pk)
+    return query.count()
+
+
+def referral_duplicates(case: Case) -> int:
+    """Return the number of open cases that look like the person in this draft referral."""
+    from services.cases import latest_submissions
+
+    sub = latest_submissions(case).get("request_for_service")
+    if sub is None:
+        return 0
+    person, _ = _person_from_answers(sub.answers)
+    return find_duplicate_cases(person["name"], person["date_of_birth"], exclude=case)
+
+
+def submit_referral(case: Case, *, actor, now: datetime) -> Case:
+    """Send a complete draft referral: it gets its reference and enters the pathway; the managers are told."""
+    from services.cases import add_history, latest_submissions, next_reference, start_workflow
+
+    if case.referrer_id != str(actor.pk) or case.status != "draft":
+        raise NotAllowed("This referral cannot be sent")
+    missing = [f for f in referral_forms(case) if f["required"] and f["status"] != "completed"]
+    if missing:
+        raise InvalidInput("Complete every part of the referral before you send it", problems=[
+            FieldProblem(f["form"], f"Complete the {f['label'][:1].lower()}{f['label'][1:]}") for f in missing])
+    sub = latest_submissions(case).get("request_for_service")
+    person, children = _person_from_answers(sub.answers if sub else {})
+    urgent_requested = bool(sub and sub.answers.get("urgent"))
+    reference = next_reference(case.workflow_key, now.year)
+    updated = Case.objects(pk=case.pk, status="draft").update_one(
+        set__reference=reference, set__referred_at=now, set__children=children,
+        set__fields__urgent_requested=urgent_requested,
+        **{f"set__person__{k}": v for k, v in person.items()},
+    )
+    if not updated:
+        raise NotAllowed("This referral has already been sent")
+    case.reload()
+    start_workflow(case, actor=actor, now=now)
+    add_history(case, kind="referred", now=now, actor=actor, label="Referral sent")
+    record_audit("referral.submitted", actor=actor, now=now, target_type="case", target_id=case.pk,
+                 details={"reference": reference})
+    return case
+
+
+def list_referrals(*, actor) -> list[Case]:
+    """Return the referrals this referrer made, newest first."""
+    return list(Case.objects(referrer_id=str(actor.pk), kind="perpetrator").order_by("-created_at"))
+
+
+def waiting_band(case: Case) -> str:
+    """Return roughly where the case is on its team's waiting list."""
+    ahead = Case.objects(team=case.team, on_waiting_list=True, status="open", kind="perpetrator")
+    order = sorted(ahead.only("priority", "waiting_since"),
+                   key=lambda c: (c.priority != "urgent", c.waiting_since or datetime.max))
+    position = next((i for i, c in enumerate(order, 1) if c.pk == case.pk), len(order))
+    for limit, band in WAITING_BANDS:
+        if position <= limit:
+            return band
+    return "Further down the list"
+
+
+def referral_status(case: Case) -> dict:
+    """Return what a referrer may know of a referral: its status, and the reason when not accepted."""
+    from services.workflow_store import definition_for
+
+    if case.status == "draft":
+        return {"status": "Not sent yet", "tag": "grey", "detail": ""}
+    defn = definition_for(case)
+    state = defn.states.get(case.state)
+    status = state.public_status if state else "Received"
+    detail = ""
+    if case.on_waiting_list:
+        detail = waiting_band(case)
+    if status == "Not accepted":
+        from models.case import CaseEvent
+
+        decision = CaseEvent.objects(case_id=case.pk, kind="transition", to_state=case.state).order_by("-at").first()
+        detail = (decision.inputs.get("reason") if decision else "") or case.referrer_message or ""
+    if case.status == "closed" and status == "Closed":
+        detail = (case.outcome or "").replace("_", " ").capitalize()
+    tags = {"Received": "blue", "Accepted": "turquoise", "Not accepted": "red", "On the waiting list": "yellow",
+            "Allocated": "purple", "Work in progress": "green", "Closed": "grey"}
+    return {"status": status, "tag": tags.get(status, "blue"), "detail": detail}
+
+
+def add_referral_information(case: Case, *, text: str, actor, now: datetime, attachment: dict | None = None) -> None:
+    """Let the referrer add further information or a document to a referral they made."""
+    from services.cases import add_history
+
+    if case.referrer_id != str(actor.pk):
+        raise NotAllowed("You can only add information to your own referrals")
+    text = (text or "").strip()
+    if not text and not attachment:
+        raise InvalidInput(problems=[FieldProblem("information", "Enter the information or choose a file")])
+    if len(text) > 20000:
+        raise InvalidInput(problems=[FieldProblem("information", "Information must be 20,000 characters or fewer")])
+    add_history(case, kind="referrer_information", now=now, actor=actor, label="Further information from the referrer",
+                comment=text, inputs={"attachment": attachment} if attachment else {})
+    record_audit("referral.information_added", actor=actor, now=now, target_type="case", target_id=case.pk)
+    from services.notifications import notify_case
+
+    notify_case(case, to="allocated" if case.allocated_to else "manager", template="referral_information_added",
+                now=now, actor=actor)

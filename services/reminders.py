@@ -1,0 +1,255 @@
+"""When deadlines fall due, and the sweep: one query-driven pass that sends due reminders, records missed
+deadlines and escalates.
+
+Each deadline carries `next_action_at`, the earliest moment something is due for it, indexed with its status,
+so the sweep reads only deadlines that need something now. A deadline is claimed by compare-and-set on its
+`action_seq` with `find_one_and_update`, and the same update moves `next_action_at` on and records what is
+being sent. Two sweepers therefore never send the same reminder twice, and a sweep after downtime sends the
+reminders a deadline missed meanwhile once, as a single catch-up (the latest one).
+
+Claiming comes before sending: if the process dies in between, that one message is lost rather than repeated.
+The in-app notification is written first and is a single insert, so the window is tiny.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from models.case import Case, CaseEvent
+from models.deadline import MISSED, OPEN, Deadline
+from models.team import Team
+from scheduler.calendar import WorkingCalendar, format_date, next_date_after, working_days_before
+from scheduler.timescales import add_duration, basis_text, collapse_missed, end_of_day, escalation_times
+from services.notifications import current_settings, notify_users, owner_users, team_members
+
+log = logging.getLogger(__name__)
+
+SUPERVISION = "supervision"
+# Protocol 004 §5: workbooks are completed 2 working days before the monthly group supervision.
+SUPERVISION_LEAD_WORKING_DAYS = 2
+SUPERVISION_LABEL = "the team's group supervision"
+
+SENT_KEPT = 50  # the newest entries of a deadline's `sent` log; older ones stay in the notifications
+
+
+def ms(moment: datetime) -> datetime:
+    """Return moment at MongoDB's millisecond precision, so stored and compared times agree."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+@lru_cache(maxsize=8)
+def _calendar(region: str) -> WorkingCalendar:
+    return WorkingCalendar(region)
+
+
+def calendar_for(settings: Mapping | None = None) -> WorkingCalendar:
+    """Return the working-day calendar of the configured holiday region."""
+    return _calendar(str(current_settings(settings).get("HOLIDAY_REGION") or "england_wales"))
+
+
+def record_deadline_event(case: Case, deadline: Deadline | None, *, now: datetime, actor=None,
+                          what: str) -> None:
+    """Append a deadline entry to the case's history."""
+    label = f"{deadline.label}: {what}" if deadline is not None else f"Deadlines {what}"
+    CaseEvent(case_id=case.pk, at=now, actor_id=str(actor.pk) if actor is not None else "",
+              actor_name=actor.name if actor is not None else "Pathway", kind="deadline",
+              name=deadline.key if deadline is not None else "", label=label[:300]).save()
+
+
+def _supervision_day(team: Team | None, anchor: datetime, after, cal: WorkingCalendar):
+    """Return the first supervision whose workbook day is not before the anchor (None when none is set)."""
+    dates = list(team.supervision_dates) if team else []
+    day = next_date_after(dates, after)
+    while day is not None and working_days_before(day, SUPERVISION_LEAD_WORKING_DAYS, cal) < anchor.date():
+        day = next_date_after(dates, day)
+    return day
+
+
+def schedule(spec: dict, *, anchor: datetime, anchor_label: str | None, team: Team | None,
+             previous_target: datetime | None, cal: WorkingCalendar) -> dict:
+    """Return due_at, basis and (for supervision kinds) target_date of a deadline starting at anchor."""
+    duration = spec["duration"]
+    if duration.get("working_days_before") == SUPERVISION:
+        after = max(anchor.date(), previous_target.date()) if previous_target else anchor.date()
+        day = _supervision_day(team, anchor, after, cal)
+        lead = {"working_days": -SUPERVISION_LEAD_WORKING_DAYS}
+        if day is None:
+            return {"due_at": None, "target_date": None,
+                    "basis": basis_text(lead, SUPERVISION_LABEL) + " (no supervision date is set)"}
+        return {"due_at": end_of_day(working_days_before(day, SUPERVISION_LEAD_WORKING_DAYS, cal)),
+                "target_date": datetime.combine(day, datetime.min.time()),
+                "basis": basis_text(lead, anchor_label or SUPERVISION_LABEL, day)}
+    basis = (basis_text(duration, anchor_label, anchor) if anchor_label
+             else f"{spec['basis']}, counted from {format_date(anchor)}")
+    return {"due_at": add_duration(anchor, duration, cal), "target_date": None, "basis": basis}
+
+
+def first_action(status: str, due_at, reminders: Iterable[datetime], reminded_through, next_escalation_at):
+    """Return when the sweep next has something to do for a deadline in this state, or None."""
+    if status == OPEN:
+        pending = [t for t in reminders if reminded_through is None or t > reminded_through]
+        candidates = pending[:1] + ([due_at] if due_at else [])
+        return min(candidates) if candidates else None
+    if status == MISSED:
+        return next_escalation_at
+    return None
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What one sweep did: reminders sent, escalations sent, deadlines read, deadlines newly missed."""
+
+    sent: int = 0
+    escalated: int = 0
+    examined: int = 0
+    missed: int = 0
+    skipped: int = 0  # claimed by another sweeper first
+
+
+@dataclass(frozen=True)
+class Action:
+    """One message the sweep owes for a deadline: its kind, the time it was due, how many it stands for."""
+
+    kind: str  # reminder, missed, escalation
+    scheduled: datetime
+    collapsed: int = 1
+
+
+def sweep_query(now: datetime) -> dict:
+    """Return the MongoDB filter of the deadlines with something due at `now` (served by the status index)."""
+    return {"status": {"$in": [OPEN, MISSED]}, "next_action_at": {"$lte": ms(now)}}
+
+
+def _first_escalation(due: datetime, rule: Mapping) -> datetime:
+    return escalation_times(due, {"after_days": rule.get("after_days", 0)})[0]
+
+
+def plan(doc: Mapping, now: datetime) -> tuple[list[Action], dict]:
+    """Return the messages a deadline owes at `now` and the fields to set when it is claimed."""
+    status, due = doc["status"], doc.get("due_at")
+    reminders = doc.get("reminders") or []
+    through, next_escalation = doc.get("reminded_through"), doc.get("next_escalation_at")
+    rule = doc.get("escalation") or {}
+    every = timedelta(days=rule.get("repeat_every_days") or 0)
+    actions: list[Action] = []
+    fields: dict = {}
+    if status == OPEN and due is not None and due <= now:
+        # Missed: no more reminders; the missed notice replaces any still owed.
+        status, through = MISSED, max(due, through) if through else due
+        fields.update(status=MISSED, missed_at=due)
+        actions.append(Action("missed", due))
+        next_escalation = _first_escalation(due, rule) if rule else None
+        if next_escalation is not None and next_escalation <= due:
+            # An escalation due at the deadline itself is the missed notice: managers hear once, not twice.
+            next_escalation = next_escalation + every if every else None
+    elif status == OPEN:
+        owed = [t for t in reminders if (through is None or t > through) and t <= now]
+        latest = collapse_missed(owed, now)
+        if latest is not None:
+            actions.append(Action("reminder", latest, len(owed)))
+            through = latest
+    if status == MISSED and next_escalation is not None and next_escalation <= now:
+        if every:
+            passed = (now - next_escalation) // every
+            latest = next_escalation + passed * every
+            actions.append(Action("escalation", latest, passed + 1))
+            next_escalation = latest + every
+        else:
+            actions.append(Action("escalation", next_escalation))
+            next_escalation = None
+    fields.update(reminded_through=through, next_escalation_at=next_escalation,
+                  next_action_at=first_action(status, due, reminders, through, next_escalation))
+    return actions, fields
+
+
+def _claim(collection, doc: Mapping, actions: list[Action], fields: dict, now: datetime,
+           recipients: dict[str, list[str]]) -> bool:
+    """Take the deadline for this sweep if nobody changed it since it was read; record what is sent."""
+    log_entries = [{"kind": a.kind, "scheduled": a.scheduled, "at": now, "collapsed": a.collapsed,
+                    "to": recipients.get(a.kind, [])} for a in actions]
+    update = {
+        "$set": fields,
+        "$inc": {"action_seq": 1, "escalations": sum(a.kind == "escalation" for a in actions)},
+        "$push": {"sent": {"$each": log_entries, "$slice": -SENT_KEPT}},
+    }
+    expected = {"_id": doc["_id"], "action_seq": doc.get("action_seq", 0)}
+    claimed = collection.find_one_and_update(expected, update, projection={"_id": 1})
+    return claimed is not None
+
+
+def _audiences(case: Case, deadline: Deadline, actions: list[Action], managers_of: dict) -> dict[str, list]:
+    """Return who hears of each owed message, and the deadline's current holders under "owners"."""
+    owners = owner_users(case, deadline.role)
+    found = {"owners": owners}
+    if not actions:
+        return found
+    if case.team not in managers_of:
+        managers_of[case.team] = team_members(case.team, "manager")  # once per team per sweep
+    managers = managers_of[case.team]
+    rule = deadline.escalation or {}
+    to = rule.get("to") or "manager"
+    escalate_to = managers if to == "manager" else owner_users(case, to)
+    for action in actions:
+        if action.kind == "reminder":
+            # A deadline nobody holds yet must still reach someone: the team's managers.
+            found["reminder"] = owners or managers
+        elif action.kind == "missed":
+            # Escalating on the day it is missed: the missed notice is that escalation.
+            found["missed"] = owners + managers + (escalate_to if rule and not rule.get("after_days") else [])
+        else:
+            found["escalation"] = escalate_to or managers
+    return found
+
+
+TEMPLATES = {"reminder": "deadline_reminder", "missed": "deadline_missed",
+             "escalation": "deadline_escalation"}
+
+
+def sweep_reminders(*, now: datetime, settings: Mapping, limit: int | None = None) -> SweepResult:
+    """Send every reminder and escalation due at `now`, and record deadlines that became missed."""
+    now = ms(now)
+    collection = Deadline._get_collection()
+    cursor = collection.find(sweep_query(now), batch_size=500)
+    if limit:
+        cursor = cursor.limit(limit)
+    counts = {"reminder": 0, "missed": 0, "escalation": 0}
+    examined = skipped = 0
+    cases: dict = {}
+    managers_of: dict = {}
+    for doc in cursor:
+        examined += 1
+        actions, fields = plan(doc, now)
+        deadline = Deadline._from_son(doc)
+        case = cases.get(doc["case_id"])
+        if case is None:
+            case = cases[doc["case_id"]] = Case.objects(pk=doc["case_id"]).first()
+        users = _audiences(case, deadline, actions, managers_of) if case is not None else {}
+        to = {kind: [str(u.pk) for u in found] for kind, found in users.items()}
+        if case is not None:
+            fields["owner_ids"] = to.pop("owners")  # keep "my deadlines" in step with allocation
+        if not _claim(collection, doc, actions, fields, now, to):
+            skipped += 1
+            continue
+        if case is None:
+            log.warning("Deadline %s belongs to a case that no longer exists; nothing sent", doc["_id"])
+            continue
+        for action in actions:
+            counts[action.kind] += 1
+            _deliver(case, deadline, action, users[action.kind], now=now, settings=settings)
+    return SweepResult(sent=counts["reminder"], escalated=counts["escalation"], examined=examined,
+                       missed=counts["missed"], skipped=skipped)
+
+
+def _deliver(case: Case, deadline: Deadline, action: Action, users: list, *, now: datetime,
+             settings: Mapping) -> None:
+    """Send one owed message to its users; a missed deadline also goes into the case's history."""
+    extra = {"deadline": deadline.label, "due": format_date(deadline.due_at) if deadline.due_at else "",
+             "basis": deadline.basis}
+    notify_users(users, case=case, template=TEMPLATES[action.kind], now=now, extra=extra,
+                 deadline_id=deadline.pk, settings=settings)
+    if action.kind == "missed":
+        record_deadline_event(case, deadline, now=now, what="missed: not done by the end of the due day")

@@ -1,0 +1,102 @@
+"""Record sessions and attendance on a case; attendance rules of the pathway turn marks into events."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from errors import InvalidInput, NotAllowed, Problems
+from models.case import ATTENDANCE, Case, CaseSession
+from services.access import can_change_case
+from services.audit import record_audit
+
+SESSION_TYPES = {
+    "assessment": "Assessment session",
+    "pre_group": "Pre-group session",
+    "group": "Group session",
+    "individual": "One-to-one session",
+    "post_group": "Post-group session",
+    "catch_up": "Catch-up session",
+    "review": "Review",
+    "partner_contact": "Partner contact",
+}
+ATTENDANCE_LABELS = {
+    "attended": "Attended",
+    "late": "Attended late",
+    "acceptable_absence": "Acceptable absence",
+    "unacceptable_absence": "Unacceptable absence",
+    "did_not_happen": "Did not happen",
+}
+FLAGS = {"concern": "Concern about behaviour", "risk": "Risk information disclosed",
+         "disclosure": "New disclosure", "under_influence": "Under the influence"}
+# Marks the pathway's attendance rules understand, derived from what was recorded.
+ENGINE_MARKS = {"attended": "attended", "late": "late", "acceptable_absence": "acceptable_absence",
+                "unacceptable_absence": "unacceptable_absence"}
+
+
+def _parse(data: dict, today: date) -> dict:
+    problems = Problems()
+    raw_date = (data.get("date") or "").strip()
+    when = None
+    if not raw_date:
+        problems.add("date", "Enter the date of the session", "Date")
+    else:
+        try:
+            when = date.fromisoformat(raw_date)
+        except ValueError:
+            problems.add("date", "Date of the session must be a real date, like 2026-03-12", "Date")
+        else:
+            if when > today:
+                problems.add("date", "Date of the session must be today or in the past", "Date")
+    session_type = data.get("session_type") or ""
+    if session_type not in SESSION_TYPES:
+        problems.add("session_type", "Select the type of session", "Type")
+    attendance = data.get("attendance") or ""
+    if attendance not in ATTENDANCE:
+        problems.add("attendance", "Select the attendance", "Attendance")
+    number = (str(data.get("number") or "")).strip()
+    if number and not number.isdigit():
+        problems.add("number", "Session number must be a whole number", "Session number")
+    flags = [f for f in data.get("flags") or [] if f in FLAGS]
+    problems.raise_if_any()
+    return {"date": when, "session_type": session_type, "attendance": attendance,
+            "number": int(number) if number else None, "catch_up": bool(data.get("catch_up")),
+            "notes": (data.get("notes") or "").strip(), "flags": flags}
+
+
+def record_session(case: Case, data: dict, *, actor, now: datetime) -> CaseSession:
+    """Record a session and apply the pathway's attendance rules (an absence may start a breach deadline)."""
+    from services.case_effects import apply_effects
+    from services.cases import add_history, case_view
+    from services.workflow_store import definition_for
+    from workflows import engine
+
+    if not can_change_case(actor, case) or case.status != "open":
+        raise NotAllowed("You cannot record sessions on this case")
+    fields = _parse(data, now.date())
+    session = CaseSession(case_id=case.pk, recorded_by=str(actor.pk), recorded_at=now, **fields)
+    session.save()
+    label = f"{SESSION_TYPES[session.session_type]}: {ATTENDANCE_LABELS[session.attendance].lower()}"
+    add_history(case, kind="session", now=now, actor=actor, name=session.session_type, label=label,
+                inputs={"date": session.date, "catch_up": session.catch_up, "flags": session.flags})
+    marks = [ENGINE_MARKS[session.attendance]] if session.attendance in ENGINE_MARKS else []
+    if session.catch_up and session.attendance in ("attended", "late"):
+        marks.append("catch_up")
+    if session.flags:
+        marks.append("concern")
+    defn = definition_for(case)
+    known = set(defn.attendance.get("marks") or ())
+    marks = [m for m in marks if not known or m in known]
+    if marks:
+        try:
+            effects = engine.attendance_effects(defn, case_view(case), marks, actor.as_actor())
+        except InvalidInput:
+            effects = []
+        apply_effects(case, effects, actor=actor, now=now, inputs={})
+    record_audit("case.session_recorded", actor=actor, now=now, target_type="case", target_id=case.pk,
+                 details={"session": str(session.pk), "attendance": session.attendance})
+    return session
+
+
+def list_sessions(case: Case) -> list[CaseSession]:
+    """Return the case's sessions, oldest first."""
+    return list(CaseSession.objects(case_id=case.pk).order_by("date", "recorded_at"))

@@ -1,0 +1,76 @@
+"""Workflow files synced into MongoDB as numbered versions; each case keeps the version it started with."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from mongoengine.errors import NotUniqueError
+
+from errors import NotFound
+from models.case import WorkflowVersion
+from workflows.definition import WorkflowDefinition, load_definition, load_directory
+
+WORKFLOW_DIR = Path(__file__).resolve().parent.parent / "workflows"
+
+
+def sync_workflows(directory: str | Path = WORKFLOW_DIR, *, now: datetime) -> list[tuple[str, int, str]]:
+    """Store every workflow file whose content is new as the next version; return (key, version, action)."""
+    report = []
+    for key, defn in sorted(load_directory(directory).items()):
+        existing = WorkflowVersion.objects(key=key, content_hash=defn.content_hash).first()
+        if existing:
+            report.append((key, existing.version, "unchanged"))
+            continue
+        latest = WorkflowVersion.objects(key=key).order_by("-version").first()
+        version = (latest.version if latest else 0) + 1
+        try:
+            WorkflowVersion(key=key, version=version, content_hash=defn.content_hash, title=defn.title,
+                            definition=defn.to_dict(), source=defn.source, synced_at=now).save()
+        except NotUniqueError:
+            # Another process synced the same file at the same moment: theirs stands.
+            existing = WorkflowVersion.objects(key=key, content_hash=defn.content_hash).first()
+            report.append((key, existing.version if existing else version, "unchanged"))
+            continue
+        report.append((key, version, "created" if version == 1 else "new version"))
+    return report
+
+
+@lru_cache(maxsize=64)
+def _definition(key: str, version: int) -> WorkflowDefinition:
+    stored = WorkflowVersion.objects(key=key, version=version).first()
+    if stored is None:
+        raise NotFound(f"Pathway {key} version {version} is not stored")
+    return load_definition(stored.definition, source=f"{key} v{version}")
+
+
+def definition_for(case) -> WorkflowDefinition:
+    """Return the workflow definition (version) the case is pinned to."""
+    return _definition(case.workflow_key, case.workflow_version)
+
+
+def definition_version(key: str, version: int) -> WorkflowDefinition:
+    """Return one stored version of a workflow."""
+    return _definition(key, version)
+
+
+def latest_version(key: str) -> WorkflowVersion:
+    """Return the newest stored version of a workflow, or raise NotFound."""
+    latest = WorkflowVersion.objects(key=key).order_by("-version").first()
+    if latest is None:
+        raise NotFound(f"There is no pathway called {key}")
+    return latest
+
+
+def list_workflows() -> list[WorkflowVersion]:
+    """Return the newest version of every stored workflow."""
+    newest: dict[str, WorkflowVersion] = {}
+    for stored in WorkflowVersion.objects.order_by("key", "-version"):
+        newest.setdefault(stored.key, stored)
+    return list(newest.values())
+
+
+def clear_cache() -> None:
+    """Forget cached definitions (tests switch databases)."""
+    _definition.cache_clear()

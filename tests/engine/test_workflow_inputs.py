@@ -1,0 +1,88 @@
+"""Cleaning the inputs a user gives when taking a step."""
+
+from datetime import date, datetime
+
+import pytest
+
+from errors import InvalidInput
+from workflows.inputs import InputSpec, clean_inputs
+
+NOW = datetime(2025, 3, 12, 10, 0)
+OPTIONS = ({"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"})
+
+
+def spec(kind, **extra):
+    return InputSpec(name="x", kind=kind, label="The answer", **extra)
+
+
+@pytest.mark.parametrize(
+    ("input_spec", "raw", "cleaned"),
+    [
+        (spec("reason"), "  Because  ", "Because"),
+        (spec("text", required=False), "", None),
+        (spec("text", required=False), None, None),
+        (spec("user", role="practitioner"), "64f0c0ffee", "64f0c0ffee"),
+        (spec("decision", options=OPTIONS), "no", "no"),
+        (spec("outcome", options=OPTIONS), "yes", "yes"),
+        (spec("date"), "2025-03-01", "2025-03-01"),
+        (spec("date"), date(2025, 4, 1), "2025-04-01"),
+        (spec("date"), datetime(2025, 4, 1, 9, 30), "2025-04-01"),
+        (spec("date", no_future=True), "2025-03-12", "2025-03-12"),
+        (spec("number", minimum=3), "4", 4),
+        (spec("number", minimum=1, maximum=36), 36, 36),
+        (spec("confirm"), "on", True),
+        (spec("confirm"), True, True),
+        (spec("confirm", required=False), "", False),
+        (spec("confirm", required=False), "false", False),
+    ],
+)
+def test_clean(input_spec, raw, cleaned):
+    assert clean_inputs([input_spec], {"x": raw}, now=NOW) == {"x": cleaned}
+
+
+@pytest.mark.parametrize(
+    ("input_spec", "raw", "message"),
+    [
+        (spec("reason"), "   ", "Give a reason"),
+        (spec("reason", error="Say why the referral is not accepted"), None, "Say why the referral is not accepted"),
+        (spec("text"), "", "Enter an answer"),
+        (spec("text", max_length=5), "too long", "The answer must be 5 characters or fewer"),
+        (spec("text"), 12, "Enter an answer"),
+        (spec("user"), "", "Choose a person"),
+        (spec("decision", options=OPTIONS), "maybe", "Choose one of the options"),
+        (spec("decision", options=OPTIONS), None, "Choose an option"),
+        (spec("outcome", options=OPTIONS), None, "Choose an outcome"),
+        (spec("date"), "", "Enter a date"),
+        (spec("date"), "2025-02-30", "The answer must be a real date"),
+        (spec("date", no_future=True), "2025-03-13", "The answer must be today or in the past"),
+        (spec("number"), "three", "The answer must be a whole number"),
+        (spec("number"), True, "The answer must be a whole number"),
+        (spec("number", minimum=3), "2", "The answer must be 3 or more"),
+        (spec("number", maximum=36), 37, "The answer must be 36 or less"),
+        (spec("number"), None, "Enter a number"),
+        (spec("confirm"), "", "Confirm this to continue"),
+        (spec("confirm"), "no", "Confirm this to continue"),
+        (spec("confirm", error="Tick to confirm the statement is signed"), None,
+         "Tick to confirm the statement is signed"),
+        (spec("confirm"), "perhaps", "Confirm this to continue"),
+    ],
+)
+def test_invalid(input_spec, raw, message):
+    with pytest.raises(InvalidInput) as caught:
+        clean_inputs([input_spec], {"x": raw}, now=NOW)
+    assert [(p.field, p.message, p.label) for p in caught.value.problems] == [("x", message, "The answer")]
+
+
+def test_every_problem_is_reported_at_once_and_unknown_keys_are_dropped():
+    specs = [InputSpec("a", "reason", "A"), InputSpec("b", "date", "B"), InputSpec("c", "text", "C", required=False)]
+    with pytest.raises(InvalidInput) as caught:
+        clean_inputs(specs, {"b": "never", "csrf_token": "x"}, now=NOW)
+    assert [p.field for p in caught.value.problems] == ["a", "b"]
+    assert clean_inputs(specs, {"a": "why", "b": "2025-01-01", "csrf_token": "x"}, now=NOW) == {
+        "a": "why", "b": "2025-01-01", "c": None}
+
+
+def test_input_spec_from_file_data():
+    data = {"name": "outcome", "kind": "outcome", "label": "Outcome", "options": [{"value": "done", "label": "Done"}]}
+    parsed = InputSpec.from_dict(data)
+    assert (parsed.required, parsed.option_values()) == (True, ["done"])

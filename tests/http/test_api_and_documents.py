@@ -1,0 +1,92 @@
+"""The JSON API and Word downloads: same access rules as the pages, nothing confidential to the wrong people."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from models.audit import AuditEntry
+from services.submissions import save_draft, start_submission, submit_submission
+from tests.conftest import sign_in
+
+ANSWERS = Path(__file__).resolve().parents[1] / "fixtures" / "answers"
+SECRET = "She is staying at her sister's flat above the bakery"
+
+
+def submit(case, key, actor, now, **overrides):
+    sub = start_submission(case, key, actor=actor, now=now)
+    data = {**json.loads((ANSWERS / f"{key}.json").read_text()), **overrides}
+    sub, _ = save_draft(sub, data, revision=sub.revision, actor=actor, now=now)
+    return submit_submission(sub, revision=sub.revision, actor=actor, now=now)
+
+
+@pytest.fixture
+def setup(make_case, make_user, now):
+    practitioner = make_user(roles=["practitioner"], team="north")
+    manager = make_user(roles=["manager"], team="north")
+    case = make_case(state="risk_assessment", allocated_to=practitioner, actor=manager,
+                     person={"name": "Dan Example"})
+    sara = submit(case, "sara", practitioner, now)
+    confidential_field = "confidential_information"
+    secret = submit(case, "risk_assessment_confidential", practitioner, now, **{confidential_field: SECRET})
+    return {"case": case, "practitioner": practitioner, "manager": manager, "sara": sara, "secret": secret}
+
+
+def test_case_api_lists_visible_cases_only(client, setup, make_user):
+    sign_in(client, setup["practitioner"])
+    body = client.get("/api/v1/cases").json
+    assert [c["reference"] for c in body["cases"]] == [setup["case"].reference]
+    detail = client.get(f"/api/v1/cases/{setup['case'].pk}").json
+    assert detail["case"]["state"] == "risk_assessment"
+    assert any(t["name"] == "further_work_needed" for t in detail["transitions"])
+    assert SECRET not in json.dumps(detail)
+
+
+def test_other_team_gets_403_and_referrer_gets_403_from_case_api(client, setup, make_user):
+    sign_in(client, make_user(roles=["practitioner"], team="south"))
+    assert client.get(f"/api/v1/cases/{setup['case'].pk}").status_code == 403
+    client.post("/sign-out")
+    sign_in(client, make_user(roles=["referrer"], team=""))
+    response = client.get(f"/api/v1/cases/{setup['case'].pk}")
+    assert response.status_code == 403 and response.is_json
+
+
+def test_fire_through_the_api_validates_inputs(client, setup):
+    sign_in(client, setup["manager"])
+    bad = client.post(f"/api/v1/cases/{setup['case'].pk}/steps/suspend_intervention", json={"event": True})
+    assert bad.status_code == 422
+    assert any(p["field"] == "reason" for p in bad.json["error"]["problems"])
+    ok = client.post(f"/api/v1/cases/{setup['case'].pk}/steps/suspend_intervention",
+                     json={"event": True, "inputs": {"reason": "Risk escalated by police"}})
+    assert ok.status_code == 200
+    malformed = client.post(f"/api/v1/cases/{setup['case'].pk}/steps/x", json={"inputs": "nope"})
+    assert malformed.status_code == 422
+
+
+def test_word_copy_of_a_standard_form(client, setup):
+    sign_in(client, setup["practitioner"])
+    response = client.get(f"/cases/{setup['case'].pk}/submissions/{setup['sara'].pk}.docx")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.data)).paragraphs)
+    assert setup["case"].reference in text and "CONFIDENTIAL" not in text
+    assert "{{" not in text and "{%" not in text
+
+
+def test_word_copy_of_a_confidential_form_is_labelled_and_audited(client, setup):
+    sign_in(client, setup["practitioner"])
+    response = client.get(f"/cases/{setup['case'].pk}/submissions/{setup['secret'].pk}.docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.data)).paragraphs)
+    assert "CONFIDENTIAL INFORMATION – NOT TO BE DISCLOSED TO PERPETRATOR" in text and SECRET in text
+    assert AuditEntry.objects(action="confidential.read", target_id=str(setup["secret"].pk)).count() >= 1
+
+
+def test_confidential_word_copy_refused_to_team_practitioner_not_allocated(client, setup, make_user):
+    sign_in(client, make_user(roles=["practitioner"], team="north"))
+    response = client.get(f"/cases/{setup['case'].pk}/submissions/{setup['secret'].pk}.docx")
+    assert response.status_code in (403, 404)
+    assert SECRET.encode() not in response.data

@@ -1,0 +1,132 @@
+"""My deadlines, notifications and the email setting through the Flask client."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from flask import render_template_string
+
+from models.notification import Notification
+from models.user import User
+from services import deadlines as deadline_service
+from services.notifications import notify_user
+from tests.services.test_deadlines import RISK, RMP, make_case
+
+PERSON = "Darren Holloway"
+
+
+def _seed(practitioner):
+    """Give the practitioner an overdue, a due-this-week and a later deadline (relative to the real clock)."""
+    now = datetime.utcnow()
+    case = make_case(allocated_to=practitioner, person=PERSON, now=now)
+    deadline_service.start_deadline(case, "rmp", now=now - timedelta(days=20), spec=RMP)
+    soon = {**RMP, "key": "soon", "label": "Breach decision"}
+    deadline_service.start_deadline(case, "soon", now=now - timedelta(days=3), spec=soon)
+    deadline_service.start_deadline(case, "risk_assessment", now=now, spec=RISK)
+    return case
+
+
+def test_practitioner_sees_own_deadlines_grouped(client, signed_in):
+    practitioner = signed_in("practitioner")
+    case = _seed(practitioner)
+    response = client.get("/deadlines")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "My deadlines" in page and "Overdue (1)" in page and "Due in the next 7 days (1)" in page
+    assert "Later (1)" in page and "Breach decision" in page and "Risk assessment" in page
+    assert f'href="/cases/{case.pk}"' in page and case.reference in page
+    assert "6 weeks after allocation, counted from" in page
+    assert PERSON not in page
+    assert "Team</a>" not in page  # no team filter for practitioners
+    assert client.get("/deadlines?scope=team").status_code == 200
+
+
+def test_manager_sees_the_team_and_can_filter(client, signed_in, make_user):
+    practitioner = make_user(roles=["practitioner"], name="Priya Practitioner")
+    _seed(practitioner)
+    make_user(roles=["manager"], team="south")
+    signed_in("manager")
+    page = client.get("/deadlines").get_data(as_text=True)
+    assert "Team deadlines" in page and "Priya Practitioner" in page and "Overdue (1)" in page
+    mine = client.get("/deadlines?scope=mine").get_data(as_text=True)
+    assert "My deadlines" in mine and "You have no open deadlines" in mine
+
+
+@pytest.mark.parametrize("role", ["referrer", "auditor", "admin"])
+def test_deadlines_page_is_refused_to_other_roles(client, signed_in, role):
+    signed_in(role)
+    assert client.get("/deadlines").status_code == 403
+
+
+def test_deadlines_page_needs_sign_in(client):
+    response = client.get("/deadlines")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_navigation_links_to_deadlines(client, signed_in):
+    signed_in("practitioner")
+    assert 'href="/deadlines"' in client.get("/notifications").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["practitioner", "manager", "referrer"])
+def test_notifications_list_count_and_open(client, signed_in, make_user, role):
+    user = signed_in(role)
+    now = datetime.utcnow()
+    note = notify_user(user, subject="Reminder: Risk assessment due soon", body="Due by Friday.",
+                       link="/cases/abc", now=now)
+    notify_user(user, subject="Second", body="", link="", now=now)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Reminder: Risk assessment due soon" in page and 'aria-label="2 unread"' in page
+    response = client.get(f"/notifications/{note.pk}")
+    assert response.status_code == 302 and response.headers["Location"] == "/cases/abc"
+    assert Notification.objects.get(pk=note.pk).read_at is not None
+    assert 'aria-label="1 unread"' in client.get("/notifications").get_data(as_text=True)
+    response = client.post("/notifications/read")
+    assert response.status_code == 302
+    assert ' unread"' not in client.get("/notifications").get_data(as_text=True)
+
+
+def test_notifications_of_others_are_not_found(client, signed_in, make_user):
+    other = make_user()
+    note = notify_user(other, subject="Theirs", body="", link="/cases/x", now=datetime.utcnow())
+    signed_in("practitioner")
+    assert client.get(f"/notifications/{note.pk}").status_code == 404
+    assert client.get("/notifications/nonsense").status_code == 404
+    assert "Theirs" not in client.get("/notifications").get_data(as_text=True)
+    assert Notification.objects.get(pk=note.pk).read_at is None
+
+
+def test_a_stored_link_never_leaves_the_site(client, signed_in):
+    user = signed_in("practitioner")
+    note = notify_user(user, subject="S", body="", link="//evil.example/x", now=datetime.utcnow())
+    assert client.get(f"/notifications/{note.pk}").headers["Location"] == "/notifications"
+
+
+def test_email_reminder_setting(client, signed_in):
+    user = signed_in("practitioner")
+    page = client.get("/account/reminders").get_data(as_text=True)
+    assert "Do you want reminders and notifications by email?" in page
+    response = client.post("/account/reminders", data={"email_reminders": "no"})
+    assert response.status_code == 302 and User.objects.get(pk=user.pk).email_reminders is False
+    assert "Emails are off" in client.get("/account/reminders").get_data(as_text=True)
+    bad = client.post("/account/reminders", data={})
+    assert bad.status_code == 422 and "Select whether you want emails" in bad.get_data(as_text=True)
+    client.post("/account/reminders", data={"email_reminders": "yes"})
+    assert User.objects.get(pk=user.pk).email_reminders is True
+
+
+def test_case_deadlines_macro(app, make_user, now):
+    case = make_case()
+    deadline_service.start_deadline(case, "risk_assessment", now=now, spec=RISK)
+    deadline_service.start_deadline(case, "rmp", now=now, spec=RMP)
+    deadline_service.stop_deadline(case, "rmp", now=now + timedelta(days=30))
+    user = make_user(roles=["manager"])
+    with app.test_request_context():
+        macro = '{% from "deadlines/_case_deadlines.html" import case_deadlines %}'
+        html = render_template_string(macro + "{{ case_deadlines(deadlines) }}",
+                                      deadlines=deadline_service.list_deadlines(actor=user, case=case))
+        empty = render_template_string(macro + "{{ case_deadlines([]) }}")
+    assert "Risk assessment" in html and "5 January 2027" in html and "govuk-tag--blue" in html
+    assert "Met late" in html and "6 weeks after allocation, counted from 24 November 2026" in html
+    assert "There are no deadlines on this case." in empty

@@ -1,0 +1,244 @@
+"""Run a pathway: which steps a user may take on a case now, and what taking one means."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from errors import DefinitionError, FieldProblem, InvalidInput, NotAllowed
+from workflows.checks import DEFAULT_MARKS
+from workflows.definition import Deadline, State, Step, WorkflowDefinition
+from workflows.effects import Effect, expand
+from workflows.guards import SUBMITTED, GuardContext, failures
+from workflows.inputs import InputSpec, clean_inputs
+from workflows.text import cap, role_phrase
+
+SUSPENDED_REASON = "The case is suspended. Resume it before doing this."
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    """A step the case could take from where it is, and whether this actor may take it now."""
+
+    name: str
+    label: str
+    kind: str
+    to: str | None
+    allowed: bool
+    reasons: tuple[str, ...]
+    inputs: tuple[InputSpec, ...]
+    copy: Mapping[str, str] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class FireResult:
+    """What taking a step means: the new state, the effects to carry out, the cleaned inputs, a history entry."""
+
+    from_state: str | None
+    to_state: str
+    effects: list[Effect]
+    inputs: dict
+    history: dict
+
+
+def context(defn: WorkflowDefinition, case: Mapping, actor: Mapping) -> GuardContext:
+    """Return what guards look at for this case and actor."""
+    return GuardContext(case=case, actor=actor, form_labels=defn.form_labels)
+
+
+def current_state(defn: WorkflowDefinition, case: Mapping) -> State:
+    """Return the state the case is in; DefinitionError when the pathway has no such state."""
+    name = case.get("state") or defn.initial
+    try:
+        return defn.states[name]
+    except KeyError:
+        raise DefinitionError(f"The case is in state '{name}', which pathway '{defn.key}' does not have") from None
+
+
+def _roles_reason(step: Step, actor: Mapping) -> str | None:
+    if set(step.roles) & set(actor.get("roles") or ()):
+        return None
+    if not step.roles:
+        return "Nobody can do this: no role has been given this step"
+    phrases = [role_phrase(r) for r in step.roles]
+    who = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
+    return f"Only {who} can do this"
+
+
+def missing_forms(defn: WorkflowDefinition, state: State, case: Mapping) -> list[str]:
+    """Return a sentence for each form the state requires that the case view does not show as done."""
+    ctx = context(defn, case, {})
+    found = []
+    for slot in state.forms:
+        status = ctx.form(slot.form).get("status")
+        label = cap(ctx.form_label(slot.form))
+        if slot.countersigned and status != "countersigned":
+            found.append(f"{label} must be countersigned first")
+        elif slot.required and status not in SUBMITTED:
+            found.append(f"{label} must be submitted first")
+    return found
+
+
+def reasons(defn: WorkflowDefinition, step: Step, case: Mapping, actor: Mapping) -> list[str]:
+    """Return why the actor may not take the step now; empty when they may."""
+    found = []
+    role = _roles_reason(step, actor)
+    if role:
+        found.append(role)
+    if case.get("suspended") and not step.while_suspended:
+        found.append(SUSPENDED_REASON)
+    found.extend(failures(step.guards, context(defn, case, actor)))
+    if step.kind == "transition" and step.check_forms:
+        found.extend(missing_forms(defn, current_state(defn, case), case))
+    return found
+
+
+def _options(defn: WorkflowDefinition, steps, case: Mapping, actor: Mapping) -> list[TransitionOption]:
+    state = current_state(defn, case)
+    if state.terminal:
+        return []
+    out = []
+    for step in steps:
+        if state.name not in step.sources:
+            continue
+        why = reasons(defn, step, case, actor)
+        out.append(TransitionOption(step.name, step.label, step.kind, step.to, not why, tuple(why), step.inputs,
+                                    dict(step.copy), step.description))
+    return out
+
+
+def available(defn: WorkflowDefinition, case: Mapping, actor: Mapping) -> list[TransitionOption]:
+    """Return every transition from the case's state, each saying whether the actor may take it and why not."""
+    return _options(defn, defn.transitions.values(), case, actor)
+
+
+def available_events(defn: WorkflowDefinition, case: Mapping, actor: Mapping) -> list[TransitionOption]:
+    """Return every event possible in the case's state, each saying whether the actor may record it."""
+    return _options(defn, defn.events.values(), case, actor)
+
+
+def _met(defn: WorkflowDefinition, kind: str, name: str) -> list[Effect]:
+    """Return a stop effect for each deadline met by kind=name; repeating ones ask for the next to open."""
+    # Restarting is part of the stop, not a separate start: only a deadline that was open may roll on.
+    return [Effect("stop_deadline", {"key": d.key, "status": "met", "restart": d.repeats})
+            for d in defn.deadlines.values() if {kind: name} in d.met_by]
+
+
+def _history(defn, step: Step | None, case, actor, frm, to, inputs, effects, now) -> dict:
+    return {
+        "type": step.kind if step else "start",
+        "name": step.name if step else "start",
+        "label": step.label if step else "Case opened",
+        "from_state": frm,
+        "to_state": to,
+        "actor": actor.get("id"),
+        "at": now,
+        "inputs": dict(inputs),
+        "effects": [e.to_dict() for e in effects],
+        "workflow": defn.key,
+        "workflow_hash": defn.content_hash,
+    }
+
+
+def _fire(defn, steps: Mapping[str, Step], kind: str, case, actor, name, inputs, now) -> FireResult:
+    state = current_state(defn, case)
+    step = steps.get(name)
+    if step is None:
+        raise NotAllowed(f"There is no {kind} called '{name}' in {defn.title}")
+    if state.terminal or state.name not in step.sources:
+        raise NotAllowed(f"“{step.label}” cannot be done while the case is at “{state.label}”")
+    why = reasons(defn, step, case, actor)
+    if why:
+        message = why[0] if len(why) == 1 else "This cannot be done yet"
+        raise NotAllowed(message, problems=[FieldProblem(step.name, r, step.label) for r in why])
+    cleaned = clean_inputs(step.inputs, inputs, now=now)
+    ctx = context(defn, case, actor)
+    effects = _met(defn, kind, step.name)
+    for effect in expand(step.effects, cleaned, ctx):
+        if effect not in effects or effect.name != "stop_deadline":
+            effects.append(effect)
+    to = step.to or state.name
+    if step.to is not None:
+        effects.extend(expand(defn.states[to].on_enter, {}, ctx))
+    history = _history(defn, step, case, actor, state.name, to, cleaned, effects, now)
+    return FireResult(state.name, to, effects, cleaned, history)
+
+
+def fire(defn: WorkflowDefinition, case: Mapping, actor: Mapping, name: str, inputs: Mapping | None = None,
+         *, now: datetime) -> FireResult:
+    """Return what taking transition `name` means; raise NotAllowed or InvalidInput when it may not be taken."""
+    return _fire(defn, defn.transitions, "transition", case, actor, name, inputs, now)
+
+
+def fire_event(defn: WorkflowDefinition, case: Mapping, actor: Mapping, name: str,
+               inputs: Mapping | None = None, *, now: datetime) -> FireResult:
+    """Return what recording event `name` means; the state stays unless the event names a `to`."""
+    return _fire(defn, defn.events, "event", case, actor, name, inputs, now)
+
+
+def begin(defn: WorkflowDefinition, case: Mapping, actor: Mapping, *, now: datetime) -> FireResult:
+    """Return the opening of a case: the initial state and its on_enter effects."""
+    effects = expand(defn.states[defn.initial].on_enter, {}, context(defn, case, actor))
+    history = _history(defn, None, case, actor, None, defn.initial, {}, effects, now)
+    return FireResult(None, defn.initial, effects, {}, history)
+
+
+def attendance_effects(defn: WorkflowDefinition, case: Mapping, marks: str | list[str],
+                       actor: Mapping | None = None) -> list[Effect]:
+    """Return the effects of the attendance rules for a session just recorded with these marks.
+
+    The case view's `sessions` counts must already include this session; a counter rule fires when its
+    counter equals `reaches`, so it fires once as the count goes past it.
+    """
+    marks = [marks] if isinstance(marks, str) else list(marks)
+    known = defn.attendance.get("marks", DEFAULT_MARKS)
+    bad = [m for m in marks if m not in known]
+    if bad:
+        raise InvalidInput(problems=[FieldProblem("mark", f"'{m}' is not an attendance mark of this pathway")
+                                     for m in bad])
+    sessions = case.get("sessions") or {}
+    ctx = context(defn, case, actor or {})
+    out: list[Effect] = []
+    for rule in defn.attendance.get("rules", ()):
+        if "mark" in rule and rule["mark"] not in marks:
+            continue
+        if "counter" in rule and int(sessions.get(rule["counter"]) or 0) != rule["reaches"]:
+            continue
+        out.extend(expand(rule["effects"], {}, ctx))
+    return out
+
+
+def deadline_spec(defn: WorkflowDefinition, key: str) -> Deadline:
+    """Return the deadline kind `key`; DefinitionError when the pathway has none."""
+    try:
+        return defn.deadlines[key]
+    except KeyError:
+        raise DefinitionError(f"Pathway '{defn.key}' has no deadline '{key}'") from None
+
+
+def deadlines_met_by_form(defn: WorkflowDefinition, form_key: str) -> list[str]:
+    """Return the keys of the deadlines a submission of the form meets."""
+    return [d.key for d in defn.deadlines.values() if {"form": form_key} in d.met_by]
+
+
+def form_submitted_effects(defn: WorkflowDefinition, form_key: str) -> list[Effect]:
+    """Return the deadline effects of a submission of the form (stop as met; repeating ones restart)."""
+    return _met(defn, "form", form_key)
+
+
+def forms_for_state(defn: WorkflowDefinition, state: str) -> dict[str, Any]:
+    """Return the forms expected in a state (with whether each is required) and the form tags it accepts."""
+    found = defn.states.get(state)
+    if found is None:
+        raise DefinitionError(f"Pathway '{defn.key}' has no state '{state}'")
+    return {
+        "forms": [
+            {"form": s.form, "required": s.required or s.countersigned, "countersigned": s.countersigned,
+             "roles": list(s.roles), "label": defn.form_labels.get(s.form, "")}
+            for s in found.forms
+        ],
+        "tags": list(found.form_tags),
+    }

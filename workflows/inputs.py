@@ -1,0 +1,147 @@
+"""Inputs a user gives when taking a step: their specification and their cleaning."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from errors import Problems
+
+DEFAULT_MAX_LENGTH = 10_000
+TRUE_WORDS = {"true", "yes", "on", "1", "y"}
+FALSE_WORDS = {"false", "no", "off", "0", "n", ""}
+MISSING = {
+    "reason": "Give a reason",
+    "text": "Enter an answer",
+    "user": "Choose a person",
+    "decision": "Choose an option",
+    "outcome": "Choose an outcome",
+    "date": "Enter a date",
+    "number": "Enter a number",
+    "confirm": "Confirm this to continue",
+}
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One input of a transition or event."""
+
+    name: str
+    kind: str
+    label: str
+    hint: str = ""
+    error: str = ""
+    required: bool = True
+    options: tuple[dict, ...] = ()
+    role: str = ""
+    no_future: bool = False
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int = DEFAULT_MAX_LENGTH
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> InputSpec:
+        """Return the spec described by one `inputs` entry of a workflow file."""
+        return cls(
+            name=data["name"], kind=data["kind"], label=data["label"], hint=data.get("hint", ""),
+            error=data.get("error", ""), required=data.get("required", True),
+            options=tuple(dict(o) for o in data.get("options", ())), role=data.get("role", ""),
+            no_future=data.get("no_future", False), minimum=data.get("minimum"),
+            maximum=data.get("maximum"), max_length=data.get("max_length", DEFAULT_MAX_LENGTH),
+        )
+
+    def option_values(self) -> list[str]:
+        """Return the values a decision or outcome may take."""
+        return [o["value"] for o in self.options]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _clean_one(spec: InputSpec, value: Any, today: date) -> Any:
+    """Return the cleaned value, or raise ValueError with the message for the user."""
+    kind = spec.kind
+    if kind in ("reason", "text", "user"):
+        if not isinstance(value, str):
+            raise ValueError(MISSING[kind])
+        value = value.strip()
+        if kind != "user" and len(value) > spec.max_length:
+            raise ValueError(f"{spec.label} must be {spec.max_length} characters or fewer")
+        return value
+    if kind in ("decision", "outcome"):
+        if value not in spec.option_values():
+            raise ValueError("Choose one of the options")
+        return value
+    if kind == "date":
+        return _clean_date(spec, value, today)
+    if kind == "number":
+        return _clean_number(spec, value)
+    return _clean_confirm(spec, value)
+
+
+def _clean_date(spec: InputSpec, value: Any, today: date) -> str:
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValueError(f"{spec.label} must be a real date") from None
+    if spec.no_future and value > today:
+        raise ValueError(f"{spec.label} must be today or in the past")
+    # ISO text rather than a date object: it is stored as is, and BSON has no bare date type.
+    return value.isoformat()
+
+
+def _clean_number(spec: InputSpec, value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"{spec.label} must be a whole number")
+    try:
+        number = int(str(value).strip()) if not isinstance(value, int) else value
+    except ValueError:
+        raise ValueError(f"{spec.label} must be a whole number") from None
+    if spec.minimum is not None and number < spec.minimum:
+        raise ValueError(f"{spec.label} must be {spec.minimum} or more")
+    if spec.maximum is not None and number > spec.maximum:
+        raise ValueError(f"{spec.label} must be {spec.maximum} or less")
+    return number
+
+
+def _clean_confirm(spec: InputSpec, value: Any) -> bool:
+    if isinstance(value, bool):
+        ticked = value
+    elif str(value).strip().lower() in TRUE_WORDS:
+        ticked = True
+    elif str(value).strip().lower() in FALSE_WORDS:
+        ticked = False
+    else:
+        raise ValueError(spec.error or MISSING["confirm"])
+    if spec.required and not ticked:
+        raise ValueError(spec.error or MISSING["confirm"])
+    return ticked
+
+
+def clean_inputs(specs, raw: Mapping | None, *, now: datetime) -> dict:
+    """Return the cleaned inputs for specs; raise InvalidInput naming every missing or invalid one.
+
+    Keys in raw that no spec names are dropped. An optional input left blank is None (False for a box to tick).
+    """
+    raw = raw or {}
+    cleaned: dict[str, Any] = {}
+    problems = Problems()
+    for spec in specs:
+        value = raw.get(spec.name)
+        if _blank(value) and not (spec.kind == "confirm" and spec.required):
+            if spec.required:
+                problems.add(spec.name, spec.error or MISSING[spec.kind], spec.label)
+            cleaned[spec.name] = False if spec.kind == "confirm" else None
+            continue
+        try:
+            cleaned[spec.name] = _clean_one(spec, value, now.date())
+        except ValueError as exc:
+            problems.add(spec.name, str(exc), spec.label)
+    problems.raise_if_any(message="Check the answers")
+    return cleaned

@@ -1,0 +1,106 @@
+"""Lint workflow definitions against each other and against the forms and roles the system knows."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from pathlib import Path
+
+from errors import DefinitionError
+from workflows.checks import analyse
+from workflows.definition import WorkflowDefinition, workflow_files
+from workflows.effects import is_conditional
+from workflows.registry import parse_item
+from workflows.yamlio import read_yaml
+
+
+def _unpack(name: str, item) -> tuple[str, object]:
+    if isinstance(item, WorkflowDefinition):
+        return item.source or item.key, item.to_dict()
+    return name, item
+
+
+def _external(label: str, path: str, kind: str, value: str, known_forms, workflows: set) -> str | None:
+    if kind == "form" and value not in known_forms:
+        return f"{label}: {path}: unknown form '{value}'"
+    if kind == "field" and isinstance(known_forms, Mapping):
+        form, _, field = value.partition(".")
+        fields = known_forms.get(form)
+        top = field.split(".", 1)[0]
+        if fields is not None and top and top not in fields:
+            return f"{label}: {path}: form '{form}' has no field '{top}'"
+    if kind == "workflow" and value not in workflows:
+        return f"{label}: {path}: unknown workflow '{value}'"
+    return None
+
+
+def lint(definitions: Mapping[str, WorkflowDefinition | Mapping], *, known_forms: Collection[str],
+         known_roles: Collection[str]) -> list[str]:
+    """Return one line per problem, as '<file or key>: <path>: <message>'; empty when all is well.
+
+    Values may be loaded definitions or raw file data (so broken files can be linted too). known_forms may
+    map each form key to its field names, in which case guards naming a form's field are checked as well.
+    """
+    unpacked = [_unpack(name, item) for name, item in definitions.items()]
+    workflows = {data.get("key") for _, data in unpacked if isinstance(data, Mapping)}
+    lines: list[str] = []
+    for label, data in unpacked:
+        analysis = analyse(data)
+        lines.extend(f"{label}: {p.path}: {p.message}" for p in analysis.problems)
+        for path, kind, value in analysis.external:
+            line = _external(label, path, kind, value, known_forms, workflows)
+            if line:
+                lines.append(line)
+        if isinstance(data, Mapping) and isinstance(data.get("roles"), list):
+            lines.extend(f"{label}: roles[{i}]: unknown role '{role}'"
+                         for i, role in enumerate(data["roles"]) if role not in known_roles)
+    return lines
+
+
+def lint_paths(paths: Iterable[str | Path], *, known_forms: Collection[str],
+               known_roles: Collection[str]) -> list[str]:
+    """Return lint lines for workflow files, including unreadable files and keys used by two files."""
+    lines: list[str] = []
+    raw: dict[str, object] = {}
+    owner: dict[object, str] = {}
+    for path in map(Path, paths):
+        try:
+            data = read_yaml(path)
+        except DefinitionError as exc:
+            lines.append(exc.message)
+            continue
+        key = data.get("key") if isinstance(data, Mapping) else None
+        if key is not None and key in owner:
+            lines.append(f"{path.name}: key: '{key}' is also the key of {owner[key]}")
+        owner.setdefault(key, path.name)
+        raw[path.name] = data
+    return lines + lint(raw, known_forms=known_forms, known_roles=known_roles)
+
+
+def lint_directory(directory: str | Path, *, known_forms: Collection[str],
+                   known_roles: Collection[str]) -> list[str]:
+    """Return lint lines for every workflow file in a directory."""
+    return lint_paths(workflow_files(directory), known_forms=known_forms, known_roles=known_roles)
+
+
+def _templates(items) -> set[str]:
+    found: set[str] = set()
+    for item in items or ():
+        if is_conditional(item):
+            found |= _templates(item["then"])
+            continue
+        name, params = parse_item(item)
+        if name == "notify":
+            found.add(params["template"])
+    return found
+
+
+def notify_templates(defn: WorkflowDefinition) -> set[str]:
+    """Return every message template a pathway's notify effects name, so each can be checked to exist."""
+    found: set[str] = set()
+    for state in defn.states.values():
+        found |= _templates(state.on_enter)
+    for step in [*defn.transitions.values(), *defn.events.values()]:
+        found |= _templates(step.effects)
+    for rule in defn.attendance.get("rules", ()):
+        found |= _templates(rule["effects"])
+    return found
