@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Flask
 
 import config as config_module
-from errors import ConfigurationError
+from errors import ConfigurationError, DefinitionError
 from extensions import babel, csrf, limiter, login_manager
 
 log = logging.getLogger("pathway")
@@ -73,7 +73,14 @@ def _bootstrap(app: Flask) -> None:
 
     now = datetime.utcnow()
     # Shipped forms and pathways are loaded on every start; unchanged files cost a hash comparison only.
-    for kind, report in (("form", sync_forms(now=now)), ("pathway", sync_workflows(now=now))):
+    for kind, sync in (("form", sync_forms), ("pathway", sync_workflows)):
+        try:
+            report = sync(now=now)
+        except DefinitionError as exc:
+            # The versions already stored keep working; the broken file is named so it can be fixed.
+            log.error("A %s definition file is broken and was not loaded: %s %s", kind, exc.message,
+                      "; ".join(f"{p.field}: {p.message}" for p in exc.problems))
+            continue
         for key, version, action in report:
             if action != "unchanged":
                 log.info("%s %s: version %s %s", kind.capitalize(), key, version, action)

@@ -21,6 +21,7 @@ ITEMS = [
     ("admin", "Forms", "admin.forms"),
     ("admin", "Workflows", "admin.workflows"),
     ("admin", "Users", "admin.users"),
+    ("admin", "Teams", "admin.teams"),
     ("auditor", "Audit trail", "admin.audit"),
     ("admin", "Audit trail", "admin.audit"),
 ]

@@ -68,8 +68,8 @@ def _person_from_answers(answers: dict) -> tuple[dict, list]:
         "language": answers.get("interpreter_language") or answers.get("first_language", ""),
         "interpreter_needed": bool(answers.get("interpreter_needed")),
     }
-    children = [Child(name=c.get("name", "") or c.get("child_name", ""),
-                      date_of_birth=as_date(c.get("dob") or c.get("date_of_birth")))
+    children = [Child(name=c.get("child_name") or c.get("name", ""),
+                      date_of_birth=as_date(c.get("child_dob") or c.get("date_of_birth")))
                 for c in answers.get("children") or [] if isinstance(c, dict)]
     return person, children
 
@@ -172,6 +172,8 @@ def add_referral_information(case: Case, *, text: str, actor, now: datetime, att
 
     if case.referrer_id != str(actor.pk):
         raise NotAllowed("You can only add information to your own referrals")
+    if case.status != "open":
+        raise NotAllowed("Information can be added only to a referral that has been sent and is still open")
     text = (text or "").strip()
     if not text and not attachment:
         raise InvalidInput(problems=[FieldProblem("information", "Enter the information or choose a file")])

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 import uuid
 from datetime import datetime
+from pathlib import Path
 
 import mongoengine
 import pytest
@@ -26,7 +28,11 @@ def mongo_uri(tmp_path_factory):
     if external:
         yield external
         return
-    server = EmbeddedMongo(tmp_path_factory.mktemp("mongod"), ephemeral=True)
+    # Throw-away data on tmpfs when there is one: creating each test's fresh database is then ~8x faster.
+    shm = Path("/dev/shm")
+    root = tempfile.mkdtemp(prefix="pathway-mongod-", dir=shm) if os.access(shm, os.W_OK) else \
+        tmp_path_factory.mktemp("mongod")
+    server = EmbeddedMongo(root, ephemeral=True)
     server.start()
     yield server.uri
     server.stop()
@@ -121,5 +127,57 @@ def signed_in(client, make_user):
         user = make_user(roles=list(roles) or ["practitioner"], **overrides)
         sign_in(client, user)
         return user
+
+    return factory
+
+
+@pytest.fixture
+def synced(app, now):
+    """Load the shipped workflow files and form definitions into the test database."""
+    from services.workflow_store import clear_cache, sync_workflows
+
+    clear_cache()
+    sync_workflows(now=now)
+    try:
+        from services.forms import sync_forms
+    except ImportError:
+        from services.form_definitions import sync_forms
+    sync_forms(now=now)
+    return True
+
+
+@pytest.fixture
+def make_team(app):
+    """Create a team: `make_team(key="north", supervision_dates=[...])`."""
+    from models.team import Team
+
+    def factory(**overrides):
+        fields = {"key": "north", "name": "North Team", "supervision_dates": []}
+        fields.update(overrides)
+        return Team(**fields).save()
+
+    return factory
+
+
+@pytest.fixture
+def make_case(synced, make_user, now):
+    """Open a case on a shipped pathway: `make_case(workflow_key="dao_pathway", state=None, allocated_to=user)`."""
+    from models.case import Case
+    from services.cases import open_case
+
+    def factory(*, workflow_key="dao_pathway", team="north", person=None, actor=None, state=None,
+                allocated_to=None, referrer=None, **fields):
+        actor = actor or make_user(roles=["manager"], team=team)
+        case = open_case(workflow_key=workflow_key, team=team, actor=actor, now=now, referrer=referrer,
+                         person=person or {"name": "Dan Example"})
+        changes = {f"set__{k}": v for k, v in fields.items()}
+        if state:
+            changes["set__state"] = state
+        if allocated_to is not None:
+            changes["set__allocated_to"] = str(allocated_to.pk)
+        if changes:
+            Case.objects(pk=case.pk).update_one(**changes)
+            case.reload()
+        return case
 
     return factory

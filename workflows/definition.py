@@ -164,8 +164,27 @@ def _deadline(spec: Mapping) -> Deadline:
     )
 
 
+_loaded: dict[tuple[str, str], WorkflowDefinition] = {}
+
+
 def load_definition(data: Mapping, *, source: str = "") -> WorkflowDefinition:
     """Return the definition described by data; raise DefinitionError naming every broken path."""
+    try:
+        memo_key = (content_hash(data), source)
+    except (TypeError, ValueError):
+        memo_key = None
+    # Definitions are immutable and fully decided by their content: checking the same file twice is wasted work.
+    if memo_key in _loaded:
+        return _loaded[memo_key]
+    defn = _load(data, source=source)
+    if memo_key is not None:
+        if len(_loaded) > 256:
+            _loaded.clear()
+        _loaded[memo_key] = defn
+    return defn
+
+
+def _load(data: Mapping, *, source: str) -> WorkflowDefinition:
     blocking = [p for p in analyse(data).problems if p.blocking]
     if blocking:
         where = source or (data.get("key") if isinstance(data, Mapping) else "") or "workflow"

@@ -64,6 +64,8 @@ def test_whole_dao_pathway_from_referral_to_closure(team, now):
     m, p = team["manager"], team["practitioner"]
     case = refer(team, now)
     assert case.status == "open" and case.state == "received" and case.reference.startswith(f"DAO-{now.year}-")
+    assert case.person.name and case.person.date_of_birth
+    assert case.children and all(child.name and child.date_of_birth for child in case.children)
     assert referrals.referral_status(case)["status"] == "Received"
     case = fire(case, "acknowledge", m, now)
     case = fire(case, "arrange_consultation", m, now, consultation_date=now.date().isoformat())

@@ -1,0 +1,286 @@
+"""Form builder pages that change a draft: questions, pages, sections and calculated values."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from blueprints.access import roles_required
+from blueprints.admin import actor, bp, now, revision
+from blueprints.admin_forms import FORM_ERRORS, failed, form_page_context
+from errors import FieldProblem, NotFound
+from forms import REGISTRY
+from forms.widgets import ROW_WIDGETS, WIDGETS
+from services import form_builder as builder
+from services.form_builder_edit import iter_fields, prop_of, split_path
+from services.form_builder_input import condition_targets, field_values
+from services.form_builder_shape import WIDGET_HINTS, WIDGET_LABELS, switchable
+from services.form_builder_views import placements
+
+
+def _draft_info(key: str) -> dict:
+    info = builder.builder_form(key)
+    if info["draft"] is None:
+        raise NotFound("This form has no draft to change: choose “Edit this form” first")
+    return info
+
+
+def _back(key: str, anchor: str = ""):
+    return redirect(url_for("admin.form", key=key) + (f"#{anchor.replace('.', '-')}" if anchor else ""))
+
+
+def _form_page_failed(key: str, exc):
+    return failed("admin/form.html", exc, **form_page_context(builder.builder_form(key)))
+
+
+def _question_context(info: dict, *, widget: str, path: str | None, parent: str | None, values) -> dict:
+    defn = info["draft"].definition
+    return {"info": info, "widget": widget, "widget_label": WIDGET_LABELS.get(widget, widget), "path": path,
+            "parent": parent, "parent_label": prop_of(defn, parent).get("title") if parent else "",
+            "values": values, "placements": placements(defn), "targets": condition_targets(defn, path, parent),
+            "types": [(w, WIDGET_LABELS[w]) for w in switchable(widget)] if path else [],
+            "labelled": widget == "scale" and bool(path) and "oneOf" in prop_of(defn, path)}
+
+
+@bp.route("/forms/<key>/questions/new", methods=["GET", "POST"])
+@roles_required("admin")
+def add_question(key):
+    """Add a question: first choose its type, then fill in its details."""
+    info = _draft_info(key)
+    parent = request.values.get("parent") or None
+    widget = request.values.get("widget", "")
+    allowed = [w for w in WIDGETS if parent is None or w in ROW_WIDGETS]
+    if widget not in allowed:
+        problems = [] if "widget" not in request.args else [
+            FieldProblem("widget", "Choose the type of question")]
+        return render_template("admin/question_type.html", info=info, parent=parent, where=request.values.get(
+            "where", ""), types=[(w, WIDGET_LABELS[w], WIDGET_HINTS[w]) for w in allowed], problems=problems,
+            error_count=len(problems)), 422 if problems else 200
+    values = request.form if request.method == "POST" else {"where": request.args.get("where", "")}
+    context = _question_context(info, widget=widget, path=None, parent=parent, values=values)
+    if request.method == "POST":
+        try:
+            builder.add_field(key, request.form.to_dict(), revision=revision(), actor=actor(), now=now())
+        except FORM_ERRORS as exc:
+            return failed("admin/question.html", exc, **context)
+        flash(f"Question “{request.form.get('label', '').strip()}” added", "success")
+        return _back(key, (f"{parent}." if parent else "") + _added_name(key, parent))
+    return render_template("admin/question.html", problems=[], **context)
+
+
+def _added_name(key: str, parent: str | None) -> str:
+    """Return the name of the question added last at this level (to scroll the builder to it)."""
+    doc = builder.builder_form(key)["draft"]
+    names = [split_path(p)[1] for p, _w, _i in iter_fields(doc.definition) if split_path(p)[0] == parent]
+    return names[-1] if names else ""
+
+
+@bp.route("/forms/<key>/questions/<path>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_question(key, path):
+    """Change a question."""
+    info = _draft_info(key)
+    defn = info["draft"].definition
+    try:
+        current = field_values(defn, path)
+    except (StopIteration, KeyError):
+        raise NotFound("The form has no such question") from None
+    values = request.form if request.method == "POST" else current
+    widget = values.get("widget") or current["widget"]
+    if widget not in switchable(current["widget"]):
+        widget = current["widget"]
+    parent, _name = split_path(path)
+    context = _question_context(info, widget=widget, path=path, parent=parent, values=values)
+    if request.method == "POST":
+        try:
+            builder.edit_field(key, path, request.form.to_dict(), revision=revision(), actor=actor(), now=now())
+        except FORM_ERRORS as exc:
+            return failed("admin/question.html", exc, **context)
+        flash(f"Question “{request.form.get('label', '').strip()}” saved", "success")
+        name = request.form.get("name") or _name
+        return _back(key, f"{parent}.{name}" if parent else name)
+    return render_template("admin/question.html", problems=[], **context)
+
+
+@bp.post("/forms/<key>/questions/<path>/move")
+@roles_required("admin")
+def move_question(key, path):
+    """Move a question one place up or down."""
+    try:
+        builder.move_field(key, path, request.form.get("direction", ""), revision=revision(), actor=actor(),
+                           now=now())
+    except FORM_ERRORS as exc:
+        return _form_page_failed(key, exc)
+    return _back(key, path)
+
+
+@bp.route("/forms/<key>/questions/<path>/remove", methods=["GET", "POST"])
+@roles_required("admin")
+def remove_question(key, path):
+    """Remove a question after confirmation."""
+    info = _draft_info(key)
+    try:
+        label = prop_of(info["draft"].definition, path).get("title", path)
+    except KeyError:
+        raise NotFound("The form has no such question") from None
+    if request.method == "POST":
+        try:
+            builder.remove_field(key, path, revision=revision(), actor=actor(), now=now())
+        except FORM_ERRORS as exc:
+            return _form_page_failed(key, exc)
+        flash(f"Question “{label}” removed", "success")
+        return _back(key)
+    return render_template("admin/confirm.html", info=info, heading=f"Remove the question “{label}”?",
+                           body="Answers already given to it in earlier versions are kept with those versions.",
+                           button="Remove the question", doc=info["draft"], problems=[])
+
+
+def _part_page(key: str, *, kind: str, values, save, heading: str, button: str, done: str):
+    info = _draft_info(key)
+    context = {"info": info, "kind": kind, "values": values, "heading": heading, "button": button}
+    if request.method == "POST":
+        try:
+            save()
+        except FORM_ERRORS as exc:
+            return failed("admin/part.html", exc, **context)
+        flash(done, "success")
+        return _back(key)
+    return render_template("admin/part.html", problems=[], **context)
+
+
+def _page(info: dict, page_key: str) -> dict:
+    page = next((p for p in info["draft"].definition["layout"]["pages"] if p["key"] == page_key), None)
+    if page is None:
+        raise NotFound("The form has no such page")
+    return page
+
+
+@bp.route("/forms/<key>/pages/new", methods=["GET", "POST"])
+@roles_required("admin")
+def add_page(key):
+    """Add a page to the form."""
+    return _part_page(key, kind="page", values=request.form if request.method == "POST" else {},
+                      save=lambda: builder.add_page(key, request.form.to_dict(), revision=revision(), actor=actor(),
+                                                    now=now()),
+                      heading="Add a page", button="Add the page", done="Page added")
+
+
+@bp.route("/forms/<key>/pages/<page_key>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_page(key, page_key):
+    """Change a page's title and introduction."""
+    page = _page(_draft_info(key), page_key)
+    return _part_page(key, kind="page", values=request.form if request.method == "POST" else page,
+                      save=lambda: builder.edit_page(key, page_key, request.form.to_dict(), revision=revision(),
+                                                     actor=actor(), now=now()),
+                      heading=f"Change the page “{page['title']}”", button="Save the page", done="Page saved")
+
+
+@bp.post("/forms/<key>/pages/<page_key>/move")
+@roles_required("admin")
+def move_page(key, page_key):
+    """Move a page one place up or down."""
+    try:
+        builder.move_page(key, page_key, request.form.get("direction", ""), revision=revision(), actor=actor(),
+                          now=now())
+    except FORM_ERRORS as exc:
+        return _form_page_failed(key, exc)
+    return _back(key, f"page-{page_key}")
+
+
+@bp.route("/forms/<key>/pages/<page_key>/remove", methods=["GET", "POST"])
+@roles_required("admin")
+def remove_page(key, page_key):
+    """Remove an empty page after confirmation."""
+    info = _draft_info(key)
+    page = _page(info, page_key)
+    if request.method == "POST":
+        try:
+            builder.remove_page(key, page_key, revision=revision(), actor=actor(), now=now())
+        except FORM_ERRORS as exc:
+            return _form_page_failed(key, exc)
+        flash(f"Page “{page['title']}” removed", "success")
+        return _back(key)
+    return render_template("admin/confirm.html", info=info, heading=f"Remove the page “{page['title']}”?",
+                           body="Only an empty page can be removed.", button="Remove the page", doc=info["draft"],
+                           problems=[])
+
+
+@bp.route("/forms/<key>/pages/<page_key>/sections/new", methods=["GET", "POST"])
+@roles_required("admin")
+def add_section(key, page_key):
+    """Add a section to a page."""
+    page = _page(_draft_info(key), page_key)
+    return _part_page(key, kind="section", values=request.form if request.method == "POST" else {},
+                      save=lambda: builder.add_section(key, page_key, request.form.to_dict(), revision=revision(),
+                                                       actor=actor(), now=now()),
+                      heading=f"Add a section to the page “{page['title']}”", button="Add the section",
+                      done="Section added")
+
+
+@bp.route("/forms/<key>/pages/<page_key>/sections/<int:index>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_section(key, page_key, index):
+    """Change a section's heading and introduction."""
+    page = _page(_draft_info(key), page_key)
+    if index >= len(page["sections"]):
+        raise NotFound("The page has no such section")
+    return _part_page(key, kind="section", values=request.form if request.method == "POST" else page["sections"][index],
+                      save=lambda: builder.edit_section(key, page_key, index, request.form.to_dict(),
+                                                        revision=revision(), actor=actor(), now=now()),
+                      heading="Change the section", button="Save the section", done="Section saved")
+
+
+@bp.route("/forms/<key>/pages/<page_key>/sections/<int:index>/remove", methods=["GET", "POST"])
+@roles_required("admin")
+def remove_section(key, page_key, index):
+    """Remove an empty section after confirmation."""
+    info = _draft_info(key)
+    _page(info, page_key)
+    if request.method == "POST":
+        try:
+            builder.remove_section(key, page_key, index, revision=revision(), actor=actor(), now=now())
+        except FORM_ERRORS as exc:
+            return _form_page_failed(key, exc)
+        flash("Section removed", "success")
+        return _back(key)
+    return render_template("admin/confirm.html", info=info, heading="Remove this section?",
+                           body="Only an empty section can be removed.", button="Remove the section",
+                           doc=info["draft"], problems=[])
+
+
+def _computed_context(key: str, values, chosen: list[str]) -> dict:
+    info = builder.builder_form(key)
+    defn = info["current"].definition
+    fields = [(name, prop.get("title", name), "") for name, prop in defn["schema"].get("properties", {}).items()]
+    functions = [(name, name.replace("_", " "), (fn.run.__doc__ or "").strip()) for name, fn in sorted(
+        REGISTRY.items())]
+    return {"info": info, "fields": fields, "functions": functions, "values": values, "chosen": chosen}
+
+
+@bp.route("/forms/<key>/computed", methods=["GET", "POST"])
+@roles_required("admin")
+def form_computed(key):
+    """List the form's calculated values and add one from the registered functions."""
+    posted = request.method == "POST"
+    context = _computed_context(key, request.form if posted else {}, request.form.getlist("fields") if posted else [])
+    if posted:
+        try:
+            builder.add_computed(key, request.form.to_dict(), request.form.getlist("fields"), revision=revision(),
+                                 actor=actor(), now=now())
+        except FORM_ERRORS as exc:
+            return failed("admin/form_computed.html", exc, **context)
+        flash(f"Calculated value “{request.form.get('computed_key', '')}” added", "success")
+        return redirect(url_for("admin.form_computed", key=key))
+    return render_template("admin/form_computed.html", problems=[], **context)
+
+
+@bp.post("/forms/<key>/computed/<ckey>/remove")
+@roles_required("admin")
+def remove_computed(key, ckey):
+    """Remove a calculated value."""
+    try:
+        builder.remove_computed(key, ckey, revision=revision(), actor=actor(), now=now())
+    except FORM_ERRORS as exc:
+        return failed("admin/form_computed.html", exc, **_computed_context(key, {}, []))
+    flash(f"Calculated value “{ckey}” removed", "success")
+    return redirect(url_for("admin.form_computed", key=key))

@@ -1,0 +1,165 @@
+"""User and team administration: accounts, roles, teams, capacity and group-supervision dates."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+
+from blueprints.access import roles_required
+from blueprints.admin import actor, bp, now
+from blueprints.admin_forms import FORM_ERRORS, failed
+from models.user import ROLE_LABELS, ROLES
+from services import teams as team_service
+from services import user_admin
+from services.audit import list_audit
+from services.users import get_user
+
+ROLE_HINTS = {
+    "admin": "Forms, workflows, users and teams",
+    "manager": "Triage, allocation, waiting list, countersigning for their team",
+    "practitioner": "Works the cases allocated to them",
+    "partner_worker": "Works partner (victim) cases and their confidential records",
+    "referrer": "Makes referrals and follows them – nothing else",
+    "auditor": "Reads cases and the audit trail",
+}
+
+
+def _role_options() -> list[tuple[str, str, str]]:
+    return [(role, ROLE_LABELS[role], ROLE_HINTS[role]) for role in ROLES]
+
+
+def _user_context(values, user=None) -> dict:
+    return {"values": values, "user": user, "roles": _role_options(), "teams": team_service.team_choices(),
+            "chosen_roles": values.getlist("roles") if hasattr(values, "getlist") else values.get("roles", [])}
+
+
+@bp.get("/users")
+@roles_required("admin")
+def users():
+    """List users, filtered by name or email, role, team and status."""
+    filters = {key: request.args.get(key, "") for key in ("text", "role", "team", "status")}
+    return render_template("admin/users.html", users=user_admin.search_users(**filters), filters=filters,
+                           roles=ROLE_LABELS, teams=team_service.team_choices())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_user():
+    """Create a user; show their one-time password once."""
+    values = request.form if request.method == "POST" else {
+        "roles": [], "capacity": str(current_app.config.get("DEFAULT_CAPACITY", 15))}
+    context = _user_context(values)
+    if request.method == "POST":
+        try:
+            user, password = user_admin.create_account(request.form, actor=actor(), now=now())
+        except FORM_ERRORS as exc:
+            return failed("admin/user_new.html", exc, **context)
+        return render_template("admin/user_password.html", user=user, password=password, created=True)
+    return render_template("admin/user_new.html", problems=[], **context)
+
+
+@bp.route("/users/<user_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def user(user_id):
+    """Change a user's details, roles, team and capacity; deactivate, reactivate or reset their password."""
+    account = get_user(user_id)
+    values = request.form if request.method == "POST" else {
+        "name": account.name, "roles": list(account.roles), "team": account.team,
+        "organisation": account.organisation, "capacity": str(account.capacity),
+        "email_reminders": "true" if account.email_reminders else ""}
+    context = _user_context(values, account)
+    context["history"] = list_audit(actor=actor(), target_type="user", target_id=str(account.pk), limit=10)
+    if request.method == "POST":
+        try:
+            user_admin.update_account(user_id, request.form, actor=actor(), now=now())
+        except FORM_ERRORS as exc:
+            return failed("admin/user.html", exc, **context)
+        flash(f"{account.name}'s details are saved", "success")
+        return redirect(url_for("admin.user", user_id=user_id))
+    return render_template("admin/user.html", problems=[], **context)
+
+
+@bp.post("/users/<user_id>/deactivate")
+@roles_required("admin")
+def deactivate_user(user_id):
+    """Deactivate a user: they are signed out everywhere and cannot sign in."""
+    account = user_admin.set_account_active(user_id, False, actor=actor(), now=now())
+    flash(f"{account.name} is deactivated and signed out everywhere", "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.post("/users/<user_id>/reactivate")
+@roles_required("admin")
+def reactivate_user(user_id):
+    """Let a deactivated user sign in again."""
+    account = user_admin.set_account_active(user_id, True, actor=actor(), now=now())
+    flash(f"{account.name} can sign in again", "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.route("/users/<user_id>/reset-password", methods=["GET", "POST"])
+@roles_required("admin")
+def reset_user_password(user_id):
+    """Confirm, then give the user a one-time password and end their sessions."""
+    account = get_user(user_id)
+    if request.method == "POST":
+        account, password = user_admin.force_password_reset(user_id, actor=actor(), now=now())
+        return render_template("admin/user_password.html", user=account, password=password, created=False)
+    return render_template("admin/user_reset.html", user=account)
+
+
+@bp.get("/teams")
+@roles_required("admin")
+def teams():
+    """List the teams with their members and next supervision date."""
+    return render_template("admin/teams.html", rows=team_service.list_teams(), today=now().date())
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_team():
+    """Create a team."""
+    values = request.form if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            team = team_service.create_team(request.form.to_dict(), actor=actor(), now=now())
+        except FORM_ERRORS as exc:
+            return failed("admin/team_new.html", exc, values=values)
+        flash(f"Team {team.name} created. Add its supervision dates.", "success")
+        return redirect(url_for("admin.team", key=team.key))
+    return render_template("admin/team_new.html", values=values, problems=[])
+
+
+def _team_context(key: str, values) -> dict:
+    team = team_service.get_team(key)
+    return {"team": team, "members": team_service.team_members(key), "values": values,
+            "dates": team_service.upcoming_supervision(team, now().date()),
+            "past": sorted((d for d in team.supervision_dates if d < now().date()), reverse=True)[:3]}
+
+
+@bp.route("/teams/<key>", methods=["GET", "POST"])
+@roles_required("admin")
+def team(key):
+    """Rename a team and keep its group-supervision dates."""
+    values = request.form if request.method == "POST" else {}
+    context = _team_context(key, values)
+    if request.method == "POST":
+        try:
+            if request.form.get("action") == "rename":
+                team_service.rename_team(key, request.form.to_dict(), actor=actor(), now=now())
+                flash("Team name saved", "success")
+            else:
+                team_service.add_supervision_date(key, request.form.to_dict(), actor=actor(), now=now())
+                flash("Supervision date added", "success")
+        except FORM_ERRORS as exc:
+            return failed("admin/team.html", exc, **context)
+        return redirect(url_for("admin.team", key=key))
+    return render_template("admin/team.html", problems=[], **context)
+
+
+@bp.post("/teams/<key>/supervision/<day>/remove")
+@roles_required("admin")
+def remove_supervision(key, day):
+    """Remove one supervision date."""
+    team_service.remove_supervision_date(key, day, actor=actor(), now=now())
+    flash("Supervision date removed", "success")
+    return redirect(url_for("admin.team", key=key))

@@ -1,0 +1,153 @@
+"""The team manager's pages: referral inbox, triage, allocation, waiting list and team overview."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.access import roles_required
+from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from forms.parse import compose_date
+from services import manager_views as views
+from services.cases import fire_transition
+
+bp = Blueprint("manager", __name__, url_prefix="/manager")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def raw_inputs(specs, form) -> tuple[dict, dict]:
+    """Return (the inputs to give the workflow, the values as typed) from a posted form."""
+    inputs, typed = {}, {}
+    for spec in specs:
+        if spec.kind == "date":
+            parts = {p: form.get(f"{spec.name}-{p}", "").strip() for p in ("day", "month", "year")}
+            typed.update({f"{spec.name}-{p}": v for p, v in parts.items()})
+            # Parts that make no real date stay as typed: the workflow's check then says so in words.
+            inputs[spec.name] = compose_date(parts["day"], parts["month"], parts["year"]) if any(
+                parts.values()) else ""
+        elif spec.kind == "confirm":
+            inputs[spec.name] = "yes" if form.get(spec.name) else ""
+            typed[spec.name] = bool(form.get(spec.name))
+        else:
+            inputs[spec.name] = form.get(spec.name, "")
+            typed[spec.name] = inputs[spec.name]
+    return inputs, typed
+
+
+def _choose_message(allocation: dict) -> str:
+    """Return the error for an allocation sent without a choice."""
+    if allocation["waiting"] is not None and allocation["step"] is not None:
+        return "Choose who to allocate the case to, or put it on the waiting list"
+    if allocation["waiting"] is not None:
+        return "Choose to put the case on the waiting list"
+    return "Choose who to allocate the case to"
+
+
+@bp.get("/referrals")
+@roles_required("manager")
+def inbox():
+    """List the team's new referrals: urgent and oldest first, filtered by stage."""
+    found = views.list_inbox(actor=_actor(), now=datetime.utcnow(), state=request.args.get("stage", ""))
+    return render_template("manager/inbox.html", **found)
+
+
+@bp.get("/waiting-list")
+@roles_required("manager")
+def waiting_list():
+    """List the team's waiting list in priority order with each case's waiting time."""
+    rows = views.list_waiting_list(actor=_actor(), now=datetime.utcnow())
+    return render_template("manager/waiting_list.html", rows=rows)
+
+
+@bp.get("/team")
+@roles_required("manager")
+def team():
+    """Show caseloads against capacity, overdue deadlines and forms waiting for countersignature."""
+    overview = views.get_team_overview(actor=_actor(), now=datetime.utcnow())
+    return render_template("manager/team.html", **overview)
+
+
+@bp.get("/referrals/<case_id>")
+@roles_required("manager")
+def referral(case_id):
+    """Show one referral with its screening outcome and the decisions the manager can take."""
+    review = views.get_referral_review(case_id, actor=_actor(), now=datetime.utcnow())
+    return render_template("manager/referral.html", show=request.args.get("show", ""), **review)
+
+
+def _after(case, message: str, *, from_waiting_list: bool = False):
+    """Return where to go after a step: back to the list the referral has left, else the referral."""
+    flash(message, "success")
+    if from_waiting_list:
+        return redirect(url_for("manager.waiting_list"))
+    if case.status == "closed" or case.allocated_to or case.on_waiting_list:
+        return redirect(url_for("manager.inbox"))
+    return redirect(url_for("manager.referral", case_id=case.pk))
+
+
+@bp.route("/referrals/<case_id>/<any(transition, event):kind>/<name>", methods=["GET", "POST"])
+@roles_required("manager")
+def action(case_id, kind, name):
+    """Confirm a step (accept, decline with a reason, mark urgent...), asking for its inputs, and take it."""
+    actor = _actor()
+    case = views.get_team_case(case_id, actor=actor)
+    try:
+        option = views.get_action(case, kind, name, actor=actor)
+    except NotFound:
+        # Typically a second press after the referral has moved on: say so rather than "page not found".
+        flash("That action is no longer available on this referral. Check where it is now.", "info")
+        return redirect(url_for("manager.referral", case_id=case.pk))
+    if any(spec.kind == "user" for spec in option.inputs):
+        return redirect(url_for("manager.allocate", case_id=case.pk))
+    if not option.allowed:
+        flash(" ".join(option.reasons), "info")
+        return redirect(url_for("manager.referral", case_id=case.pk))
+    context = {"case": case, "option": option, "kind": kind}
+    if request.method == "GET":
+        return render_template("manager/action.html", values={}, problems=[], **context)
+    inputs, typed = raw_inputs(option.inputs, request.form)
+    try:
+        case = fire_transition(case, name, inputs, actor=actor, now=datetime.utcnow(), event=kind == "event")
+    except InvalidInput as exc:
+        return render_template("manager/action.html", values=typed, problems=exc.problems, **context), 422
+    except (Conflict, NotAllowed) as exc:
+        flash(exc.message, "info")
+        return redirect(url_for("manager.referral", case_id=case.pk))
+    return _after(case, f"{option.label}: done for {case.reference}")
+
+
+@bp.route("/referrals/<case_id>/allocate", methods=["GET", "POST"])
+@roles_required("manager")
+def allocate(case_id):
+    """Allocate the case to a practitioner, shown with their caseload and risk mix, or put it on the waiting list."""
+    actor = _actor()
+    found = views.get_allocation(case_id, actor=actor)
+    case, step, waiting = found["case"], found["step"], found["waiting"]
+    if step is None and waiting is None:
+        flash("This case cannot be allocated at this stage", "info")
+        return redirect(url_for("manager.referral", case_id=case.pk))
+    if request.method == "GET":
+        return render_template("manager/allocate.html", chosen="", problems=[], **found)
+    chosen = request.form.get("assignee", "")
+    now, was_waiting = datetime.utcnow(), case.on_waiting_list
+    try:
+        if chosen == "waiting_list" and waiting is not None:
+            case = fire_transition(case, waiting.name, {}, actor=actor, now=now)
+            message = f"{case.reference} is on the waiting list"
+        elif chosen and chosen != "waiting_list" and step is not None:
+            case = fire_transition(case, step.name, {found["input"].name: chosen}, actor=actor, now=now)
+            message = f"{case.reference} is allocated to {views.get_user_name(case.allocated_to)}"
+        else:
+            raise InvalidInput(problems=[FieldProblem("assignee", _choose_message(found))])
+    except (InvalidInput, NotAllowed, Conflict) as exc:
+        # Whatever stopped it (no choice, nobody with space, someone else was quicker) is said at the choice.
+        problems = [FieldProblem("assignee", p.message) for p in exc.problems] or [FieldProblem("assignee",
+                                                                                                 exc.message)]
+        status = 409 if isinstance(exc, Conflict) else 422
+        return render_template("manager/allocate.html", chosen=chosen, problems=problems[:1], **found), status
+    return _after(case, message, from_waiting_list=was_waiting)

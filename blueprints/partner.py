@@ -1,0 +1,176 @@
+"""The partner-support worker's pages: their partner cases, the contact log, confidential forms, risk updates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from blueprints.access import client_address, roles_required
+from blueprints.cases import check_inputs, raw_inputs, user_choices
+from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from forms.parse import compose_date
+from models.case import Case
+from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES
+from services import case_pages
+from services import cases as case_service
+from services import partner as service
+from services.access import can_change_case
+from services.deadlines import list_deadlines
+
+bp = Blueprint("partner", __name__, url_prefix="/partner")
+
+ROLES = ("partner_worker", "manager")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _date_from(form, name: str) -> str:
+    parts = [form.get(f"{name}-{p}", "").strip() for p in ("day", "month", "year")]
+    return compose_date(*parts) if any(parts) else ""
+
+
+@bp.get("")
+@roles_required(*ROLES)
+def my_cases():
+    """List the partner cases the user works (or, for managers, the team's)."""
+    status = request.args.get("status", "open")
+    status = status if status in ("open", "closed", "all") else "open"
+    rows = service.list_partner_cases(actor=_actor(), status=status)
+    return render_template("partner/list.html", rows=rows, status=status, now=datetime.utcnow())
+
+
+@bp.get("/cases/<case_id>")
+@login_required
+def case_page(case_id):
+    """Show a partner case: details, contact log, confidential forms, actions, deadlines and history."""
+    user, now = _actor(), datetime.utcnow()
+    case = service.partner_case_for_actor(case_id, user)
+    parent = Case.objects(pk=case.parent_case_id).first() if case.parent_case_id else None
+    may_change = can_change_case(user, case) and case.status == "open"
+    transitions, events = case_service.transition_options(case, user) if may_change else ([], [])
+    # Contacts are recorded through the contact log, which takes those steps itself.
+    logged = set(service.CONTACT_EVENTS.values())
+    options = [(o, "transitions") for o in transitions] + [(o, "events") for o in events if o.name not in logged]
+    names = case_pages.user_names([case.allocated_to, parent.allocated_to if parent else ""])
+    return render_template(
+        "partner/case.html", case=case, parent=parent, state=case_pages.state_of(case), may_change=may_change,
+        contacts=service.list_partner_contacts(case, actor=user, now=now, client_address=client_address()),
+        tasks=case_pages.case_tasks(case, actor=user, every_confidential_form=True),
+        allowed=[(o, k) for o, k in options if o.allowed], blocked=[(o, k) for o, k in options if not o.allowed],
+        linked_events=service.parent_events(case, actor=user), deadlines=list_deadlines(actor=user, case=case),
+        parent_deadlines=service.parent_deadlines(case), timeline=case_pages.timeline(case, actor=user),
+        worker=names.get(case.allocated_to, ""), parent_practitioner=names.get(parent.allocated_to, "") if parent
+        else "", workers=service.partner_workers(case.team) if user.has_role("manager") else [],
+        methods=CONTACT_METHODS, outcomes=CONTACT_OUTCOMES, now=now,
+    )
+
+
+@bp.route("/cases/<case_id>/contacts/new", methods=["GET", "POST"])
+@login_required
+def record_contact(case_id):
+    """Log a contact, or an attempt at contact, with the partner."""
+    user = _actor()
+    case = service.partner_case_for_actor(case_id, user, change=True)
+    context = {"case": case, "methods": CONTACT_METHODS, "outcomes": CONTACT_OUTCOMES}
+    if request.method == "GET":
+        return render_template("partner/record_contact.html", values={}, problems=[], **context)
+    values = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    data = {**values, "date": _date_from(request.form, "date")}
+    try:
+        _contact, told = service.record_partner_contact(case, data, actor=user, now=datetime.utcnow())
+    except InvalidInput as exc:
+        return render_template("partner/record_contact.html", values=values, problems=exc.problems,
+                               error_count=len(exc.problems), **context), 422
+    flash("The contact has been logged" + (" and the linked case's deadlines updated" if told else ""), "success")
+    return redirect(url_for("partner.case_page", case_id=case.pk))
+
+
+@bp.route("/cases/<case_id>/details", methods=["GET", "POST"])
+@login_required
+def details(case_id):
+    """Record the partner's name, date of birth and safe contact arrangements."""
+    user = _actor()
+    case = service.partner_case_for_actor(case_id, user, change=True)
+    born = case.person.date_of_birth
+    values = {"name": case.person.name, "safe_contact": (case.fields or {}).get("safe_contact", ""),
+              "date_of_birth-day": str(born.day) if born else "", "date_of_birth-month": str(born.month) if born
+              else "", "date_of_birth-year": str(born.year) if born else ""}
+    if request.method == "GET":
+        return render_template("partner/details.html", case=case, values=values, problems=[])
+    values = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    try:
+        service.update_partner_details(case, {**values, "date_of_birth": _date_from(request.form, "date_of_birth")},
+                                       actor=user, now=datetime.utcnow())
+    except InvalidInput as exc:
+        return render_template("partner/details.html", case=case, values=values, problems=exc.problems,
+                               error_count=len(exc.problems)), 422
+    flash("The partner's details have been saved", "success")
+    return redirect(url_for("partner.case_page", case_id=case.pk))
+
+
+def _action_page(case, option, *, fire):
+    """Show a step's inputs and confirmation on a partner case; take it with `fire(raw_inputs)`."""
+    back = url_for("partner.case_page", case_id=case.pk)
+    context = {"case": case, "option": option, "back": back, "caption": f"Partner support {case.reference}",
+               "choices": {s.name: user_choices(case, s) for s in option.inputs if s.kind == "user"},
+               "confidential_banner": True}
+    if not option.allowed:
+        return render_template("cases/action.html", values={}, problems=[], **context), 403
+    if request.method == "GET":
+        return render_template("cases/action.html", values={}, problems=[], **context)
+    values = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    try:
+        raw = raw_inputs(option.inputs, request.form)
+        check_inputs(case, option.inputs, raw, context["choices"])
+        fire(raw)
+    except InvalidInput as exc:
+        return render_template("cases/action.html", values=values, problems=exc.problems,
+                               error_count=len(exc.problems), **context), 422
+    except (Conflict, NotAllowed) as exc:
+        return render_template("cases/action.html", values=values, problems=[],
+                               refused=FieldProblem(option.name, exc.message), **context), exc.status
+    flash(f"Done: {option.label}", "success")
+    return redirect(back)
+
+
+@bp.route("/cases/<case_id>/<any(transitions, events):kind>/<name>", methods=["GET", "POST"])
+@login_required
+def action(case_id, kind, name):
+    """Take a step of the partner record (allocate, a contact, a risk update, close)."""
+    user = _actor()
+    case = service.partner_case_for_actor(case_id, user, change=True)
+    transitions, events = case_service.transition_options(case, user)
+    option = next((o for o in (transitions if kind == "transitions" else events) if o.name == name), None)
+    if option is None:
+        raise NotFound("This action is not available on this partner case")
+    return _action_page(case, option, fire=lambda raw: service.take_partner_action(
+        case, name, raw, event=kind == "events", actor=user, now=datetime.utcnow()))
+
+
+@bp.route("/cases/<case_id>/linked/<name>", methods=["GET", "POST"])
+@login_required
+def linked_event(case_id, name):
+    """Record, from the partner case, an event of the linked case (an escalation, an incident)."""
+    user = _actor()
+    case = service.partner_case_for_actor(case_id, user, change=True)
+    option = next((o for o in service.parent_events(case, actor=user) if o.name == name), None)
+    if option is None:
+        raise NotFound("This action is not available on this partner case")
+    return _action_page(case, option, fire=lambda raw: service.fire_parent_event(
+        case, name, raw, actor=user, now=datetime.utcnow()))
+
+
+@bp.post("/cases/<case_id>/assign")
+@roles_required("manager")
+def assign(case_id):
+    """Give the partner case to another partner-support worker of the team."""
+    user = _actor()
+    case = service.partner_case_for_actor(case_id, user, change=True)
+    service.assign_partner_worker(case, assignee_id=request.form.get("assignee", ""), actor=user,
+                                  now=datetime.utcnow())
+    flash("The partner-support worker has been assigned", "success")
+    return redirect(url_for("partner.case_page", case_id=case.pk))

@@ -1,0 +1,216 @@
+"""The referrer's portal: make a referral, send it, follow its status, add information. Nothing more."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.access import roles_required
+from errors import FieldProblem, InvalidInput, NotAllowed
+from services import referrals as service
+from services.access import referral_for_referrer
+from services.attachments import store_attachment
+from services.cases import list_history
+from services.submissions import form_for, save_draft, start_submission
+from services.teams import team_choices
+from services.workflow_store import definition_for
+
+bp = Blueprint("referrals", __name__, url_prefix="/referrals")
+
+DOCUMENT_TYPES = ".pdf,.doc,.docx,.jpg,.jpeg,.png"
+# Case fields set by the pathway that are meant for the referrer; nothing else from the case is shown to them.
+SHARED_FIELDS = {"next_steps": "Next steps", "consultation_date": "Case consultation"}
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _referral(case_id):
+    """Return the referrer's own referral; someone else's is 'not found'."""
+    return referral_for_referrer(case_id, _actor())
+
+
+@bp.get("/")
+@roles_required("referrer")
+def my_referrals():
+    """List the referrer's referrals with each one's status only."""
+    found = service.list_referrals(actor=_actor())
+    drafts = [(c, service.referral_forms(c)) for c in found if c.status == "draft"]
+    sent = [(c, service.referral_status(c)) for c in found if c.status != "draft"]
+    return render_template("referrals/my_referrals.html", drafts=drafts, sent=sent)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("referrer")
+def start():
+    """Explain what a referral needs and start a draft."""
+    teams = team_choices()
+    services = service.REFERRAL_WORKFLOWS
+    if request.method == "GET":
+        return render_template("referrals/start.html", teams=teams, services=services, values={}, problems=[])
+    values = {"workflow": request.form.get("workflow", ""), "team": request.form.get("team", "")}
+    if len(services) == 1 and not values["workflow"]:
+        values["workflow"] = next(iter(services))
+    try:
+        case = service.start_referral(workflow_key=values["workflow"], team=values["team"], actor=_actor(),
+                                      now=datetime.utcnow())
+    except InvalidInput as exc:
+        return render_template("referrals/start.html", teams=teams, services=services, values=values,
+                               problems=exc.problems), 422
+    return redirect(url_for("referrals.task_list", case_id=case.pk))
+
+
+@bp.get("/<case_id>/tasks")
+@roles_required("referrer")
+def task_list(case_id):
+    """Show the parts of a draft referral and how far each has got."""
+    case = _referral(case_id)
+    if case.status != "draft":
+        return redirect(url_for("referrals.status", case_id=case.pk))
+    forms = service.referral_forms(case)
+    ready = all(f["status"] == "completed" for f in forms if f["required"])
+    return render_template("referrals/task_list.html", case=case, forms=forms, ready=ready,
+                           service_name=service.REFERRAL_WORKFLOWS.get(case.workflow_key, ""))
+
+
+@bp.get("/<case_id>/forms/<form_key>/change")
+@roles_required("referrer")
+def change(case_id, form_key):
+    """Reopen a completed part of a draft referral as a draft holding the answers given, to change them."""
+    actor, now = _actor(), datetime.utcnow()
+    case = _referral(case_id)
+    part = next((f for f in service.referral_forms(case) if f["form"] == form_key), None)
+    if case.status != "draft" or part is None:
+        return redirect(url_for("referrals.status", case_id=case.pk))
+    draft = start_submission(case, form_key, actor=actor, now=now)
+    previous = part["submission"]
+    if previous is not None and previous.pk != draft.pk and not draft.answers:
+        save_draft(draft, dict(previous.answers), revision=draft.revision, actor=actor, now=now)
+    return redirect(url_for("submissions.start", case_id=case.pk, form_key=form_key))
+
+
+def _check_context(case) -> dict:
+    forms = []
+    for entry in service.referral_forms(case):
+        sub = entry["submission"]
+        done = entry["status"] == "completed"
+        forms.append({**entry, "title": form_for(sub).title if sub else entry["label"],
+                      "rows": form_for(sub).summary(sub.answers) if done else []})
+    return {"case": case, "forms": forms, "duplicates": service.referral_duplicates(case)}
+
+
+@bp.route("/<case_id>/check", methods=["GET", "POST"])
+@roles_required("referrer")
+def check(case_id):
+    """Show every answer of the referral, warn of a possible duplicate, and send it."""
+    case = _referral(case_id)
+    if case.status != "draft":
+        return redirect(url_for("referrals.status", case_id=case.pk))
+    context = _check_context(case)
+    if request.method == "GET":
+        return render_template("referrals/check.html", problems=[], confirmed=False, **context)
+    confirmed = bool(request.form.get("duplicate_confirmed"))
+    try:
+        if context["duplicates"] and not confirmed:
+            raise InvalidInput(problems=[FieldProblem(
+                "duplicate_confirmed", "Confirm that you want to send this referral although a case may "
+                                       "already be open for this person")])
+        case = service.submit_referral(case, actor=_actor(), now=datetime.utcnow())
+    except InvalidInput as exc:
+        return render_template("referrals/check.html", problems=exc.problems, confirmed=confirmed, **context), 422
+    except NotAllowed:
+        return redirect(url_for("referrals.status", case_id=case.pk))
+    return redirect(url_for("referrals.sent", case_id=case.pk))
+
+
+@bp.get("/<case_id>/sent")
+@roles_required("referrer")
+def sent(case_id):
+    """Confirm that the referral was sent, with its reference number."""
+    case = _referral(case_id)
+    if case.status == "draft":
+        return redirect(url_for("referrals.task_list", case_id=case.pk))
+    return render_template("referrals/sent.html", case=case)
+
+
+def public_timeline(case) -> list[dict]:
+    """Return the referral's history as the referrer may see it: its public statuses and their own additions."""
+    defn = definition_for(case)
+    shown, last = [], None
+    for entry in reversed(list_history(case, include_confidential=False)):
+        if entry.kind == "referred":
+            last = "Received"
+            shown.append({"at": entry.at, "title": "Referral sent", "text": ""})
+        elif entry.kind == "referrer_information" and entry.actor_id == case.referrer_id:
+            attachment = (entry.inputs or {}).get("attachment") or {}
+            shown.append({"at": entry.at, "title": "You added information", "text": entry.comment,
+                          "file": attachment.get("filename", "")})
+        elif entry.kind == "transition" and entry.to_state in defn.states:
+            status = defn.states[entry.to_state].public_status
+            if status and status != last:
+                last = status
+                shown.append({"at": entry.at, "title": status, "text": ""})
+    return list(reversed(shown))
+
+
+def _shared(case) -> list[tuple[str, str]]:
+    """Return the pathway's messages meant for the referrer, as (label, text)."""
+    fields = case.fields or {}
+    rows = []
+    for key, label in SHARED_FIELDS.items():
+        value = fields.get(key)
+        if value:
+            rows.append((label, _long_date(value) if key.endswith("_date") else str(value)))
+    if fields.get("consultation_offered") == "yes":
+        rows.append(("Case consultation", "A case consultation is offered to you for advice and guidance"))
+    return rows
+
+
+def _long_date(value: str) -> str:
+    try:
+        return datetime.fromisoformat(str(value)).strftime("%-d %B %Y")
+    except ValueError:
+        return str(value)
+
+
+@bp.get("/<case_id>")
+@roles_required("referrer")
+def status(case_id):
+    """Show a sent referral's status (and the reason, band or outcome that goes with it) and its timeline."""
+    case = _referral(case_id)
+    if case.status == "draft":
+        return redirect(url_for("referrals.task_list", case_id=case.pk))
+    sent_forms = [f for f in service.referral_forms(case) if f["status"] == "completed"]
+    return render_template("referrals/status.html", case=case, status=service.referral_status(case),
+                           shared=_shared(case), timeline=public_timeline(case), sent_forms=sent_forms,
+                           suspended=bool(case.suspended and case.status == "open"))
+
+
+@bp.route("/<case_id>/information", methods=["GET", "POST"])
+@roles_required("referrer")
+def information(case_id):
+    """Add further information or a document to a sent referral."""
+    actor, now = _actor(), datetime.utcnow()
+    case = _referral(case_id)
+    if case.status == "draft":
+        return redirect(url_for("referrals.task_list", case_id=case.pk))
+    if case.status != "open":
+        raise NotAllowed("This referral is closed: contact the team if you have new information")
+    if request.method == "GET":
+        return render_template("referrals/information.html", case=case, text="", problems=[])
+    text = request.form.get("information", "")
+    upload = request.files.get("document")
+    try:
+        attachment = None
+        if upload is not None and upload.filename:
+            attachment = store_attachment(upload.stream, upload.filename, accept=DOCUMENT_TYPES, actor=actor,
+                                          now=now, field="document", case=case)
+        service.add_referral_information(case, text=text, actor=actor, now=now, attachment=attachment)
+    except InvalidInput as exc:
+        return render_template("referrals/information.html", case=case, text=text, problems=exc.problems), 422
+    flash("Your information has been added to the referral and the team has been told", "success")
+    return redirect(url_for("referrals.status", case_id=case.pk))
+

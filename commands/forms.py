@@ -1,0 +1,57 @@
+"""`flask forms ...`: publish the shipped form files, list forms, check a definition file."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+
+import click
+from flask.cli import with_appcontext
+
+from errors import PathwayError
+from services import form_definitions as definitions
+
+
+@click.group()
+def forms():
+    """Manage form definitions."""
+
+
+@forms.command("sync")
+@click.option("--directory", default=None, help="Folder of definition files (default: forms/definitions)")
+@with_appcontext
+def sync(directory):
+    """Publish every definition file that is new or changed."""
+    try:
+        report = definitions.sync_forms(directory or definitions.FORMS_DIR, now=datetime.utcnow())
+    except PathwayError as exc:
+        lines = [exc.message] + [f"  {p.field}: {p.message}" for p in exc.problems]
+        raise click.ClickException("\n".join(lines)) from None
+    changed = [row for row in report if row[2] != "unchanged"]
+    for key, version, action in changed:
+        click.echo(f"{key} version {version}: {action}")
+    click.echo(f"{len(changed)} changed, {len(report) - len(changed)} unchanged.")
+
+
+@forms.command("list")
+@click.option("--tag", default=None)
+@with_appcontext
+def list_(tag):
+    """List the latest published version of each form."""
+    rows = definitions.published_forms(tag)
+    if not rows:
+        click.echo("No published forms.")
+    for doc in rows:
+        click.echo(f"{doc.key:34} v{doc.version:<4} {doc.classification:13} {doc.title}")
+
+
+@forms.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+def check(file):
+    """Check one definition file; print one line per problem and exit 1 when there are any."""
+    problems = definitions.check_definition_file(file)
+    for problem in problems:
+        click.echo(f"{problem.field}: {problem.message}")
+    if problems:
+        sys.exit(1)
+    click.echo(f"{file}: no problems found.")

@@ -1,0 +1,82 @@
+"""Storage of draft form versions for the builder: find, insert, compare-and-set, all audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from mongoengine.errors import NotUniqueError
+
+from errors import Conflict, DefinitionError, FieldProblem, InvalidInput, NotFound
+from models.form import FormDefinition
+from services.audit import record_audit
+from services.form_builder_check import draft_problems
+from services.form_builder_layout import TAG_RE
+from services.form_definitions import FORMS_DIR, content_hash
+
+KEY_HELP = "lower-case letters, digits and underscores, starting with a letter, like wellbeing_review"
+
+
+def draft_for(key: str) -> FormDefinition:
+    """Return the form's draft version, or NotFound saying how to start one."""
+    doc = FormDefinition.objects(key=key, status="draft").first()
+    if doc is None:
+        if FormDefinition.objects(key=key).first() is None:
+            raise NotFound(f"There is no form called {key}")
+        raise NotFound(f"The form {key} has no draft: start a new version to change it")
+    return doc
+
+
+def save_draft_definition(doc: FormDefinition, definition: dict, *, revision, action: str, details: dict,
+                          actor, now: datetime) -> FormDefinition:
+    """Check a changed definition and store it on the draft if nobody changed the draft meanwhile; audited."""
+    problems = draft_problems(definition)
+    if problems:
+        raise DefinitionError("This change would break the form", problems=problems)
+    try:
+        expected = int(revision)
+    except (TypeError, ValueError):
+        raise Conflict("The page was out of date: reload it and make the change again") from None
+    changed = FormDefinition.objects(pk=doc.pk, status="draft", revision=expected).update_one(
+        set__definition=definition, set__title=definition["title"],
+        set__classification=definition.get("classification", "standard"), set__tags=list(definition.get("tags", [])),
+        set__content_hash=content_hash(definition), set__updated_at=now, inc__revision=1,
+    )
+    if not changed:
+        raise Conflict("Someone else changed this form since you opened it. Reload the page to see their changes, "
+                       "then make yours again.")
+    doc.reload()
+    record_audit(action, actor=actor, now=now, target_type="form", target_id=doc.key,
+                 details={"version": doc.version, **details})
+    return doc
+
+
+def check_new_key(key: str) -> None:
+    """Refuse a key that is malformed or already used by a stored or shipped form."""
+    if not TAG_RE.fullmatch(key or "") or len(key) > 80:
+        raise InvalidInput(problems=[FieldProblem("key", f"Enter a key in {KEY_HELP}", "Key")])
+    if FormDefinition.objects(key=key).first() or (Path(FORMS_DIR) / f"{key}.json").exists():
+        raise InvalidInput(problems=[FieldProblem("key", f"There is already a form with the key {key}", "Key")])
+
+
+def store_new_draft(definition: dict, *, version: int, source: str, action: str, details: dict, actor,
+                    now: datetime) -> FormDefinition:
+    """Insert a draft version of a form; refused when the key and version already exist."""
+    doc = FormDefinition(
+        key=definition["key"], version=version, status="draft", title=definition["title"],
+        classification=definition.get("classification", "standard"), tags=list(definition.get("tags", [])),
+        definition=definition, source=source, content_hash=content_hash(definition), created_at=now,
+        created_by=str(actor.pk), updated_at=now,
+    )
+    try:
+        doc.save(force_insert=True)
+    except NotUniqueError:
+        raise Conflict(f"Someone else made version {version} of {definition['key']} at the same time") from None
+    record_audit(action, actor=actor, now=now, target_type="form", target_id=doc.key,
+                 details={"version": version, "title": doc.title, **details})
+    return doc
+
+
+def latest_released(key: str) -> FormDefinition | None:
+    """Return the newest published or retired version of a form, or None when it was never published."""
+    return FormDefinition.objects(key=key, status__in=["published", "retired"]).order_by("-version").first()

@@ -1,0 +1,259 @@
+"""What a team manager reads: the referral inbox, the waiting list, the team overview, one referral, allocation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from errors import NotFound
+from models.case import Case
+from models.deadline import MISSED, OPEN, Deadline
+from models.form import ConfidentialSubmission, Submission
+from models.user import User
+from services.access import can_read_confidential, get_case, visible_cases_query
+from services.cases import available_practitioners, list_history, transition_options
+from services.referrals import find_duplicate_cases, referral_forms
+from services.workflow_store import definition_for
+
+RISK_ORDER = ("very_high", "high", "medium", "low", "not assessed")
+URGENT_ENDORSEMENTS = 2  # the FST service manager and the DAO team manager
+
+
+def get_team_case(case_id, *, actor) -> Case:
+    """Return a sent case of the manager's own team; anything else is 'not found'."""
+    case = get_case(case_id)
+    if not actor.has_role("manager") or case.team != actor.team or case.status == "draft":
+        raise NotFound("There is no such referral")
+    return case
+
+
+def _state_label(case: Case) -> str:
+    state = definition_for(case).states.get(case.state)
+    return state.label if state else case.state.replace("_", " ").capitalize()
+
+
+def _screening(case_ids) -> dict:
+    """Return case id → the screening outcome of its submitted screening form."""
+    found = {}
+    for sub in Submission.objects(case_id__in=list(case_ids), form_key="screening", status__ne="draft"):
+        found[sub.case_id] = screening_outcome(sub.computed)
+    return found
+
+
+def screening_outcome(computed: dict) -> dict:
+    """Return the screening outcome as words, a tag colour and the red answers' guidance."""
+    outcome = (computed or {}).get("outcome") or {}
+    key = outcome.get("outcome", "incomplete")
+    words = {"likely_suitable": ("Likely to be suitable", "green"),
+             "unlikely_to_be_accepted": ("Unlikely to be accepted", "red")}.get(key, ("Not complete", "grey"))
+    return {"key": key, "label": words[0], "tag": words[1], "reasons": list(outcome.get("reasons") or [])}
+
+
+def days_between(start: datetime | None, end: datetime) -> int:
+    """Return whole days from start to end (0 when unknown)."""
+    return max(0, (end - start).days) if start else 0
+
+
+def waited_words(days: int) -> str:
+    """Return a wait as '3 weeks, 2 days'."""
+    weeks, rest = divmod(days, 7)
+    parts = [f"{weeks} week{'s' if weeks != 1 else ''}"] if weeks else []
+    if rest or not weeks:
+        parts.append(f"{rest} day{'s' if rest != 1 else ''}")
+    return ", ".join(parts)
+
+
+def _row(case: Case, now: datetime, screening: dict) -> dict:
+    since = case.referred_at or case.created_at
+    return {
+        "case": case, "state": case.state, "state_label": _state_label(case), "since": since,
+        "days": days_between(since, now), "urgent": case.priority == "urgent",
+        "urgent_requested": bool((case.fields or {}).get("urgent_requested")),
+        "endorsements": len((case.endorsements or {}).get("urgent", [])),
+        "screening": screening.get(case.pk) or screening_outcome({}),
+    }
+
+
+def list_inbox(*, actor, now: datetime, state: str = "") -> dict:
+    """Return the team's referrals not yet allocated or waiting: urgent first, then the oldest."""
+    cases = list(Case.objects(team=actor.team, kind="perpetrator", status="open", allocated_to="",
+                              on_waiting_list=False))
+    screening = _screening(c.pk for c in cases)
+    rows = [_row(c, now, screening) for c in cases]
+    rows.sort(key=lambda r: (not r["urgent"], not r["urgent_requested"], r["since"]))
+    stages: dict[str, dict] = {}
+    for row in rows:
+        stage = stages.setdefault(row["state"], {"state": row["state"], "label": row["state_label"], "count": 0})
+        stage["count"] += 1
+    shown = [r for r in rows if r["state"] == state] if state in stages else rows
+    return {"rows": shown, "total": len(rows), "stages": list(stages.values()),
+            "state": state if state in stages else ""}
+
+
+def list_waiting_list(*, actor, now: datetime) -> list[dict]:
+    """Return the team's waiting list in priority order: urgent (endorsed) first, then the longest waiting."""
+    cases = list(Case.objects(team=actor.team, kind="perpetrator", status="open", on_waiting_list=True))
+    cases.sort(key=lambda c: (c.priority != "urgent", c.waiting_since or datetime.max))
+    screening = _screening(c.pk for c in cases)
+    rows = []
+    for position, case in enumerate(cases, 1):
+        row = _row(case, now, screening)
+        days = days_between(case.waiting_since, now)
+        row.update(position=position, waiting_since=case.waiting_since, waited_days=days, waited=waited_words(days))
+        rows.append(row)
+    return rows
+
+
+def risk_mix(risks: dict) -> list[tuple[str, int]]:
+    """Return (risk level in words, number of cases), highest risk first."""
+    return [(level.replace("_", " "), risks[level]) for level in RISK_ORDER if risks.get(level)]
+
+
+def is_overdue(deadline: Deadline, now: datetime) -> bool:
+    """Tell whether a deadline is past its due time and not met."""
+    return deadline.status == MISSED or (deadline.status == OPEN and deadline.due_at is not None
+                                         and deadline.due_at < now)
+
+
+def get_team_overview(*, actor, now: datetime) -> dict:
+    """Return the team's caseloads against capacity, overdue deadlines and forms waiting for countersignature."""
+    overdue = sorted((d for d in Deadline.objects(team=actor.team, active=True) if is_overdue(d, now)),
+                     key=lambda d: d.due_at or now)
+    owners = {str(u.pk): u.name for u in User.objects(team=actor.team).only("name")}
+    caseloads = []
+    for row in available_practitioners(actor.team):
+        uid = str(row["user"].pk)
+        caseloads.append({**row, "mix": risk_mix(row["risks"]),
+                          "overdue": sum(1 for d in overdue if uid in d.owner_ids)})
+    team_cases = {c.pk: c for c in Case.objects(__raw__=visible_cases_query(actor))
+                  .filter(team=actor.team).only("reference", "kind", "person", "team", "allocated_to", "status",
+                                                 "workflow_key", "workflow_version")}
+    waiting = []
+    for cls in (Submission, ConfidentialSubmission):
+        for sub in cls.objects(case_id__in=list(team_cases), status="submitted", countersign_required=True):
+            case = team_cases[sub.case_id]
+            if cls is ConfidentialSubmission and not can_read_confidential(actor, case):
+                continue
+            waiting.append({"submission": sub, "case": case, "form": _form_label(case, sub.form_key),
+                            "by": owners.get(sub.submitted_by, "Someone outside the team"),
+                            "days": days_between(sub.submitted_at, now)})
+    waiting.sort(key=lambda w: w["submission"].submitted_at or now)
+    return {
+        "caseloads": caseloads,
+        "overdue": [{"deadline": d, "owners": ", ".join(owners[o] for o in d.owner_ids if o in owners),
+                     "days": days_between(d.due_at, now)} for d in overdue],
+        "countersign": waiting,
+        "counts": {
+            "inbox": Case.objects(team=actor.team, kind="perpetrator", status="open", allocated_to="",
+                                  on_waiting_list=False).count(),
+            "waiting": Case.objects(team=actor.team, kind="perpetrator", status="open", on_waiting_list=True).count(),
+            "open": sum(1 for c in team_cases.values() if c.status == "open" and c.kind == "perpetrator"),
+            "overdue": len(overdue), "countersign": len(waiting),
+        },
+    }
+
+
+def _form_label(case: Case, form_key: str) -> str:
+    label = definition_for(case).form_labels.get(form_key) or form_key.replace("_", " ")
+    label = label[4:] if label.startswith("the ") else label
+    return label[:1].upper() + label[1:]
+
+
+def _is_allocation(defn, option) -> bool:
+    """Tell whether a step allocates the case or puts it on the waiting list (the allocation page does those)."""
+    if any(spec.kind == "user" for spec in option.inputs):
+        return True
+    target = defn.states.get(option.to) if option.to else None
+    return bool(target and any(_effect_name(e) == "join_waiting_list" for e in target.on_enter))
+
+
+def _effect_name(effect) -> str:
+    if isinstance(effect, str):
+        return effect
+    if isinstance(effect, dict):
+        return next(iter(effect), "")
+    return getattr(effect, "name", "")
+
+
+def get_actions(case: Case, *, actor) -> dict:
+    """Return the manager's steps on the case: those to take here, the allocation ones, and those not possible now."""
+    defn = definition_for(case)
+    transitions, events = transition_options(case, actor)
+    mine = set(actor.roles)
+    out = {"transitions": [], "events": [], "allocation": [], "blocked": []}
+    for kind, options in (("transition", transitions), ("event", events)):
+        steps = defn.transitions if kind == "transition" else defn.events
+        for option in options:
+            if not mine & set(steps[option.name].roles):
+                continue
+            entry = {"kind": kind, "option": option}
+            if not option.allowed:
+                out["blocked"].append(entry)
+            elif kind == "transition" and _is_allocation(defn, option):
+                out["allocation"].append(entry)
+            else:
+                out["transitions" if kind == "transition" else "events"].append(entry)
+    return out
+
+
+def get_action(case: Case, kind: str, name: str, *, actor):
+    """Return the option for one step of the manager's on the case, or raise NotFound."""
+    actions = get_actions(case, actor=actor)
+    for group in ("transitions", "events", "allocation", "blocked"):
+        for entry in actions[group]:
+            if entry["kind"] == kind and entry["option"].name == name:
+                return entry["option"]
+    raise NotFound("This action is not available on this case")
+
+
+def get_referral_review(case_id, *, actor, now: datetime) -> dict:
+    """Return one referral for triage: the person, the referrer's forms, screening, duplicates, actions, history."""
+    from services.submissions import form_for
+
+    case = get_team_case(case_id, actor=actor)
+    forms = []
+    for entry in referral_forms(case):
+        sub = entry["submission"]
+        done = sub is not None and entry["status"] == "completed"
+        forms.append({**entry, "title": form_for(sub).title if sub else entry["label"],
+                      "rows": form_for(sub).summary(sub.answers) if done else []})
+    screening = next((screening_outcome(f["submission"].computed) for f in forms
+                      if f["form"] == "screening" and f["status"] == "completed"), screening_outcome({}))
+    duplicates = []
+    if case.person and case.person.name and case.person.date_of_birth:
+        query = Case.objects(person__name__iexact=case.person.name.strip(),
+                             person__date_of_birth=case.person.date_of_birth, status="open",
+                             kind="perpetrator", pk__ne=case.pk)
+        duplicates = [c for c in query if c.team == actor.team]
+    history = list_history(case, include_confidential=can_read_confidential(actor, case))
+    return {
+        "case": case, "state_label": _state_label(case), "forms": forms, "screening": screening,
+        "duplicates": duplicates,
+        "other_duplicates": find_duplicate_cases(case.person.name, case.person.date_of_birth, exclude=case)
+        - len(duplicates),
+        "actions": get_actions(case, actor=actor) if case.status == "open" and not case.allocated_to else None,
+        "history": history, "information": [e for e in history if e.kind == "referrer_information"],
+        "endorsements": len((case.endorsements or {}).get("urgent", [])), "needed": URGENT_ENDORSEMENTS,
+        "days": days_between(case.referred_at, now),
+    }
+
+
+def get_allocation(case_id, *, actor) -> dict:
+    """Return what the allocation page offers: the allocating step, the waiting-list step and the practitioners."""
+    case = get_team_case(case_id, actor=actor)
+    defn = definition_for(case)
+    options = [o for o in transition_options(case, actor)[0] if "manager" in defn.transitions[o.name].roles]
+    allocate = sorted((o for o in options if any(s.kind == "user" for s in o.inputs)), key=lambda o: not o.allowed)
+    waiting = [o for o in options if _is_allocation(defn, o) and not any(s.kind == "user" for s in o.inputs)]
+    step = allocate[0] if allocate else None
+    spec = next((s for s in step.inputs if s.kind == "user"), None) if step else None
+    rows = []
+    for row in available_practitioners(case.team):
+        rows.append({**row, "mix": risk_mix(row["risks"])})
+    return {"case": case, "state_label": _state_label(case), "step": step, "input": spec,
+            "waiting": waiting[0] if waiting else None, "practitioners": rows}
+
+
+def get_user_name(user_id: str) -> str:
+    """Return a user's name by id ('' when unknown)."""
+    user = User.objects(pk=user_id).only("name").first() if user_id else None
+    return user.name if user else ""

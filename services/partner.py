@@ -1,0 +1,298 @@
+"""Partner (victim or survivor) support: partner cases, their contact log and what the perpetrator's side may know.
+
+Everything on a partner case is confidential. The perpetrator's practitioner learns only that a partner case
+exists and the partner's risk updates (increased, decreased, no change) – never names, contact or content.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bson import ObjectId
+from bson.errors import InvalidId
+
+from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound, Problems
+from models.case import Case, CaseEvent
+from models.deadline import ACTIVE_STATUSES, Deadline
+from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES, REACHED, PartnerContact
+from models.user import User
+from services.access import can_read_case, case_for_actor, get_case
+from services.audit import record_audit
+from services.case_pages import next_deadlines, state_of, user_names
+from services.cases import add_history, case_view, fire_transition, transition_options
+from services.workflow_store import definition_for
+from workflows import engine
+
+RISK_CHANGE_WORDS = {"increased": "The risk has increased", "decreased": "The risk has decreased",
+                     "no_change": "No change to the risk"}
+# The partner record's own events that the contact log records for the worker: contact made, or only tried.
+CONTACT_EVENTS = {True: "record_contact", False: "record_contact_attempt"}
+# A partner record's event and the perpetrator pathway's event that must hear of it (its deadlines, its manager).
+MIRRORS = {"record_contact": "partner_contacted", "record_contact_attempt": "partner_contact_attempted",
+           "partner_risk_update": "partner_risk_update"}
+
+
+def _uid(actor) -> str:
+    return str(actor.pk)
+
+
+def _manages(actor, case: Case) -> bool:
+    return actor.has_role("manager") and case.team == actor.team
+
+
+def _assigned(actor, case: Case) -> bool:
+    return actor.has_role("partner_worker") and case.allocated_to == _uid(actor)
+
+
+def partner_case_for_actor(case_id, actor, *, change: bool = False) -> Case:
+    """Return a partner case the actor may open (assigned partner worker, or a manager of the team); else 404."""
+    case = get_case(case_id)
+    if case.kind != "partner" or not can_read_case(actor, case):
+        raise NotFound("There is no such partner case")
+    return case_for_actor(case_id, actor, change=change)
+
+
+def partner_workers(team: str) -> list[User]:
+    """Return the team's active partner-support workers, by name."""
+    return list(User.objects(team=team, roles="partner_worker", active=True).order_by("name")) if team else []
+
+
+def is_closed(case: Case) -> bool:
+    """Tell whether a partner record is closed (its pathway keeps a closed record reopenable)."""
+    return case.status == "closed" or state_of(case)["public"] == "Closed"
+
+
+def list_partner_cases(*, actor, status: str = "open") -> list[dict]:
+    """Return the partner cases the actor works (partner worker) or manages (manager), newest first."""
+    query: dict = {"kind": "partner", "status__ne": "draft"}
+    if actor.has_role("manager"):
+        query["team"] = actor.team
+    elif actor.has_role("partner_worker"):
+        query["allocated_to"] = _uid(actor)
+    else:
+        raise NotAllowed("You do not have access to partner cases")
+    cases = [c for c in Case.objects(**query).order_by("-created_at")
+             if status not in ("open", "closed") or is_closed(c) == (status == "closed")]
+    parents = {c.pk: c for c in Case.objects(pk__in=[c.parent_case_id for c in cases if c.parent_case_id])
+               .only("reference")}
+    last = {}
+    for contact in PartnerContact.objects(case_id__in=[c.pk for c in cases]).order_by("date").only("case_id", "date"):
+        last[contact.case_id] = contact.date
+    workers = user_names(c.allocated_to for c in cases)
+    deadlines = next_deadlines([c.pk for c in cases])
+    return [{"case": c, "parent": parents.get(c.parent_case_id), "state": state_of(c), "last_contact": last.get(c.pk),
+             "worker": workers.get(c.allocated_to, ""), "deadline": deadlines.get(c.pk)} for c in cases]
+
+
+def _risk_updates(cases: list[Case]) -> list[dict]:
+    """Return the partner risk updates recorded on these cases, newest first, once each (mirrors share a time)."""
+    seen, updates = set(), []
+    events = CaseEvent.objects(case_id__in=[c.pk for c in cases], name="partner_risk_update").order_by("-at")
+    for event in events:
+        change = (event.inputs or {}).get("risk_change")
+        if (event.at, change) in seen:
+            continue
+        seen.add((event.at, change))
+        updates.append({"at": event.at, "change": RISK_CHANGE_WORDS.get(change, "Risk update")})
+    return updates
+
+
+def partner_summary(parent: Case, *, actor) -> dict:
+    """Return what the perpetrator's case page may show of its partner case: that it exists and risk updates."""
+    linked = Case.objects(parent_case_id=parent.pk, kind="partner").order_by("created_at").first()
+    summary = {"exists": linked is not None, "updates": _risk_updates([parent] + ([linked] if linked else []))}
+    if linked is not None:
+        summary.update(opened_at=linked.created_at, open=not is_closed(linked),
+                       assigned=bool(linked.allocated_to), case_id=linked.pk if can_read_case(actor, linked) else None)
+    return summary
+
+
+def _worker(team: str, assignee_id: str) -> User:
+    try:
+        user = User.objects(pk=ObjectId(str(assignee_id)), active=True).first() if assignee_id else None
+    except (InvalidId, TypeError):
+        user = None
+    if user is None or "partner_worker" not in user.roles or user.team != team:
+        raise InvalidInput(problems=[FieldProblem("assignee", "Choose a partner-support worker in the team")])
+    return user
+
+
+def assign_partner_worker(case: Case, *, assignee_id: str, actor, now: datetime) -> Case:
+    """Give a partner case to a partner-support worker of the team and tell them."""
+    from services.deadlines import refresh_owners
+    from services.notifications import notify_user
+
+    if case.kind != "partner" or not _manages(actor, case):
+        raise NotAllowed("Only a manager of the team can assign partner cases")
+    worker = _worker(case.team, assignee_id)
+    Case.objects(pk=case.pk).update_one(set__allocated_to=str(worker.pk), set__allocated_at=now,
+                                        inc__revision=1, set__updated_at=now)
+    case.reload()
+    add_history(case, kind="event", now=now, actor=actor, name="assigned", label=f"Assigned to {worker.name}")
+    parent = Case.objects(pk=case.parent_case_id).first() if case.parent_case_id else None
+    for target in (case, parent):
+        if target is not None:
+            refresh_owners(target)  # deadlines for "the partner worker" now belong to this worker
+    notify_user(worker, subject=f"Partner-support record {case.reference} is assigned to you",
+                body="A partner-support record has been assigned to you. Make contact safely.",
+                link=f"/partner/cases/{case.pk}", now=now, case_id=case.pk)
+    record_audit("partner.assigned", actor=actor, now=now, target_type="case", target_id=case.pk,
+                 details={"to": str(worker.pk)})
+    return case
+
+
+def update_partner_details(case: Case, data: dict, *, actor, now: datetime) -> Case:
+    """Record who the partner is and how to contact them safely."""
+    partner_case_for_actor(case.pk, actor, change=True)
+    problems = Problems()
+    name = (data.get("name") or "").strip()
+    if not name:
+        problems.add("name", "Enter the partner's name", "Name")
+    elif len(name) > 200:
+        problems.add("name", "Name must be 200 characters or fewer", "Name")
+    born = _parse_date(data.get("date_of_birth"), "date_of_birth", "Date of birth", problems, today=now.date(),
+                       required=False)
+    safe = (data.get("safe_contact") or "").strip()
+    if len(safe) > 2000:
+        problems.add("safe_contact", "Safe contact arrangements must be 2,000 characters or fewer", "Safe contact")
+    problems.raise_if_any()
+    Case.objects(pk=case.pk).update_one(set__person__name=name, set__person__date_of_birth=born,
+                                        set__fields__safe_contact=safe, set__updated_at=now, inc__revision=1)
+    case.reload()
+    add_history(case, kind="note", now=now, actor=actor, name="partner_details", label="Partner's details updated")
+    return case
+
+
+def _parse_date(raw, field: str, label: str, problems: Problems, *, today: date, required: bool = True):
+    raw = (raw or "").strip()
+    if not raw:
+        if required:
+            problems.add(field, f"Enter the {label.lower()}", label)
+        return None
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError:
+        problems.add(field, f"{label} must be a real date", label)
+        return None
+    if value > today:
+        problems.add(field, f"{label} must be today or in the past", label)
+        return None
+    return value
+
+
+def record_partner_contact(case: Case, data: dict, *, actor, now: datetime) -> tuple[PartnerContact, bool]:
+    """Log a contact (or attempt) with the partner; return it and whether the linked case was told it happened."""
+    partner_case_for_actor(case.pk, actor, change=True)
+    if case.status != "open":
+        raise NotAllowed("This partner case is closed")
+    problems = Problems()
+    when = _parse_date(data.get("date"), "date", "Date of the contact", problems, today=now.date())
+    method, outcome = data.get("method") or "", data.get("outcome") or ""
+    if method not in CONTACT_METHODS:
+        problems.add("method", "Select how the contact was made", "Method")
+    if outcome not in CONTACT_OUTCOMES:
+        problems.add("outcome", "Select the outcome of the contact", "Outcome")
+    notes = (data.get("notes") or "").strip()
+    if len(notes) > 20000:
+        problems.add("notes", "Notes must be 20,000 characters or fewer", "Notes")
+    problems.raise_if_any()
+    contact = PartnerContact(case_id=case.pk, date=when, method=method, outcome=outcome, notes=notes,
+                             recorded_by=_uid(actor), recorded_by_name=actor.name, recorded_at=now).save()
+    add_history(case, kind="note", now=now, actor=actor, name="partner_contact",
+                label=f"Contact logged: {CONTACT_OUTCOMES[outcome].lower()}", confidential=True)
+    record_audit("partner.contact_recorded", actor=actor, now=now, target_type="case", target_id=case.pk,
+                 details={"contact": str(contact.pk)})
+    name = CONTACT_EVENTS[outcome in REACHED]
+    _transitions, events = transition_options(case, actor)
+    option = next((o for o in events if o.name == name and o.allowed), None)
+    if option is None:
+        return contact, False
+    dates = [spec.name for spec in option.inputs if spec.kind == "date"]
+    take_partner_action(case, name, {n: when.isoformat() for n in dates}, event=True, actor=actor, now=now)
+    return contact, True
+
+
+def take_partner_action(case: Case, name: str, inputs: dict, *, event: bool, actor, now: datetime) -> Case:
+    """Take a step of the partner record; a contact or risk update is also recorded on the linked case."""
+    case = fire_transition(case, name, inputs, actor=actor, now=now, event=event)
+    target = MIRRORS.get(name) if event else None
+    option = next((o for o in parent_events(case, actor=actor, mirrored=True) if o.name == target), None)
+    if option is not None and option.allowed:
+        # The linked pathway names its inputs its own way: pass each on by kind (the date, the decision).
+        given = {spec.kind: inputs.get(spec.name) for spec in _own_step(case, name).inputs}
+        mapped = {spec.name: inputs.get(spec.name, given.get(spec.kind)) for spec in option.inputs}
+        fire_parent_event(case, target, mapped, actor=actor, now=now, own_history=False)
+    return case
+
+
+def _own_step(case: Case, name: str):
+    return definition_for(case).events[name]
+
+
+def list_partner_contacts(case: Case, *, actor, now: datetime, client_address: str = "") -> list[PartnerContact]:
+    """Return the partner case's contact log, newest first; every read is written to the audit trail."""
+    partner_case_for_actor(case.pk, actor)
+    record_audit("confidential.read", actor=actor, now=now, target_type="partner_contacts", target_id=case.pk,
+                 client_address=client_address, details={"case": str(case.pk)})
+    return list(PartnerContact.objects(case_id=case.pk).order_by("-date", "-recorded_at"))
+
+
+def _parent(case: Case) -> Case | None:
+    return Case.objects(pk=case.parent_case_id).first() if case.parent_case_id else None
+
+
+def parent_events(case: Case, *, actor, mirrored: bool = False) -> list:
+    """Return the events of the linked perpetrator case that the partner worker records from the partner case.
+
+    Those mirrored from the partner record's own events are left out unless `mirrored`.
+    """
+    parent = _parent(case)
+    if parent is None or parent.status != "open" or not _assigned(actor, case):
+        return []
+    defn = definition_for(parent)
+    options = engine.available_events(defn, case_view(parent), actor.as_actor())
+    own = set(definition_for(case).events)
+    skip = set() if mirrored else {MIRRORS[n] for n in own if n in MIRRORS}
+    return [o for o in options if "partner_worker" in defn.events[o.name].roles and o.name not in skip]
+
+
+def fire_parent_event(case: Case, name: str, inputs: dict, *, actor, now: datetime,
+                      own_history: bool = True) -> Case:
+    """Record an event of the linked perpetrator case for the partner worker; its free text stays here."""
+    from services.case_effects import apply_effects
+
+    parent = _parent(case)
+    if parent is None or not _assigned(actor, case):
+        raise NotAllowed("Only the partner-support worker of this record can do this")
+    if case.status != "open" or parent.status != "open":
+        raise NotAllowed("The linked case is closed")
+    defn = definition_for(parent)
+    step = defn.events.get(name)
+    if step is None or "partner_worker" not in step.roles:
+        raise NotFound("There is no such action on the linked case")
+    result = engine.fire_event(defn, case_view(parent), actor.as_actor(), name, inputs, now=now)
+    changes = {"inc__revision": 1, "set__updated_at": now}
+    if result.to_state != result.from_state:
+        changes.update(set__state=result.to_state, set__state_entered_at=now)
+    if not Case.objects(pk=parent.pk, revision=parent.revision, state=parent.state).update_one(**changes):
+        raise Conflict("The linked case changed while you were working. Try again.")
+    parent.reload()
+    # What the partner said must not reach the perpetrator's side: only choices and dates go to its history.
+    shared = {s.name: result.inputs.get(s.name) for s in step.inputs if s.kind in ("decision", "outcome", "date")}
+    add_history(parent, kind="event", now=now, actor=actor, name=name, label=step.label, from_state=result.from_state,
+                to_state=result.to_state, inputs=shared)
+    if own_history:
+        add_history(case, kind="event", now=now, actor=actor, name=name, label=f"On the linked case: {step.label}",
+                    inputs=result.inputs, comment=str(result.inputs.get("reason") or ""), confidential=True)
+    apply_effects(parent, result.effects, actor=actor, now=now, inputs=result.inputs)
+    record_audit("case.event", actor=actor, now=now, target_type="case", target_id=parent.pk,
+                 details={"name": name, "via": str(case.pk)})
+    return parent
+
+
+def parent_deadlines(case: Case) -> list[Deadline]:
+    """Return the active deadlines of the linked case that are for the partner worker."""
+    if not case.parent_case_id:
+        return []
+    return list(Deadline.objects(case_id=case.parent_case_id, role="partner_worker",
+                                 status__in=ACTIVE_STATUSES).order_by("due_at"))

@@ -1,0 +1,131 @@
+"""Teams: create and rename them, and keep each team's group-supervision dates. Every change is audited."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from mongoengine.errors import NotUniqueError
+
+from errors import FieldProblem, InvalidInput, NotFound, Problems
+from models.team import Team
+from models.user import User
+from services.audit import record_audit
+
+KEY_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+def list_teams() -> list[dict]:
+    """Return every team with its number of active members and its next supervision date."""
+    counts: dict[str, int] = {}
+    for user in User.objects(active=True).only("team"):
+        counts[user.team] = counts.get(user.team, 0) + 1
+    return [{"team": team, "members": counts.get(team.key, 0)} for team in Team.objects.order_by("name")]
+
+
+def team_choices() -> list[tuple[str, str]]:
+    """Return (key, name) of every team, for a select."""
+    return [(team.key, team.name) for team in Team.objects.order_by("name").only("key", "name")]
+
+
+def get_team(key: str) -> Team:
+    """Return a team by key or raise NotFound."""
+    team = Team.objects(key=key).first()
+    if team is None:
+        raise NotFound(f"There is no team called {key}")
+    return team
+
+
+def team_members(key: str) -> list[User]:
+    """Return the team's users, active first, by name."""
+    return sorted(User.objects(team=key), key=lambda u: (not u.active, u.name.lower()))
+
+
+def create_team(data: dict, *, actor, now: datetime) -> Team:
+    """Create a team from its key and name."""
+    key, name = (data.get("key") or "").strip().lower(), (data.get("name") or "").strip()
+    problems = Problems()
+    if not KEY_RE.fullmatch(key) or len(key) > 50:
+        problems.add("key", "Enter a short key in lower-case letters, digits, hyphens or underscores, like north",
+                     "Key")
+    if not name:
+        problems.add("name", "Enter the team's name", "Name")
+    problems.raise_if_any()
+    try:
+        team = Team(key=key, name=name).save(force_insert=True)
+    except NotUniqueError:
+        raise InvalidInput(problems=[FieldProblem("key", f"There is already a team with the key {key}", "Key")]
+                           ) from None
+    record_audit("team.created", actor=actor, now=now, target_type="team", target_id=key, details={"name": name})
+    return team
+
+
+def rename_team(key: str, data: dict, *, actor, now: datetime) -> Team:
+    """Change a team's name (its key stays: users and cases refer to it)."""
+    team = get_team(key)
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise InvalidInput(problems=[FieldProblem("name", "Enter the team's name", "Name")])
+    before = team.name
+    Team.objects(pk=team.pk).update_one(set__name=name)
+    team.reload()
+    record_audit("team.renamed", actor=actor, now=now, target_type="team", target_id=key,
+                 details={"before": before, "after": name})
+    return team
+
+
+def parse_date_parts(day: str, month: str, year: str, field: str = "date") -> date:
+    """Return the date typed into a day/month/year input, or InvalidInput naming the field."""
+    day, month, year = (str(v or "").strip() for v in (day, month, year))
+    if not (day or month or year):
+        raise InvalidInput(problems=[FieldProblem(field, "Enter the date of the supervision", "Date")])
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise InvalidInput(problems=[FieldProblem(field, "Enter a real date, like 14 1 2027", "Date")]) from None
+
+
+def add_supervision_date(key: str, data: dict, *, actor, now: datetime) -> Team:
+    """Add one group-supervision date to a team (workbooks fall due two working days before it)."""
+    team = get_team(key)
+    when = parse_date_parts(data.get("date-day"), data.get("date-month"), data.get("date-year"))
+    if when < now.date():
+        raise InvalidInput(problems=[FieldProblem("date", "The supervision date must be today or in the future",
+                                                  "Date")])
+    if when in team.supervision_dates:
+        raise InvalidInput(problems=[FieldProblem("date", "This date is already in the list", "Date")])
+    # $addToSet keeps two admins adding dates at once from overwriting each other's list.
+    Team.objects(pk=team.pk).update_one(add_to_set__supervision_dates=datetime.combine(when, datetime.min.time()))
+    team.reload()
+    scheduled = _schedule_waiting_workbooks(team, now)
+    record_audit("team.supervision_date_added", actor=actor, now=now, target_type="team", target_id=key,
+                 details={"date": when.isoformat(), "deadlines_scheduled": scheduled})
+    return team
+
+
+def _schedule_waiting_workbooks(team: Team, now: datetime) -> int:
+    """Give workbook deadlines that were waiting for a supervision date their due date; return how many."""
+    from services.deadlines import reschedule_supervision_deadlines
+
+    return reschedule_supervision_deadlines(team, now=now)
+
+
+def remove_supervision_date(key: str, when: str, *, actor, now: datetime) -> Team:
+    """Remove one group-supervision date from a team."""
+    team = get_team(key)
+    try:
+        day = date.fromisoformat(when)
+    except (TypeError, ValueError):
+        raise NotFound("There is no such supervision date") from None
+    if day not in team.supervision_dates:
+        raise NotFound("There is no such supervision date")
+    Team.objects(pk=team.pk).update_one(pull__supervision_dates=datetime.combine(day, datetime.min.time()))
+    team.reload()
+    record_audit("team.supervision_date_removed", actor=actor, now=now, target_type="team", target_id=key,
+                 details={"date": day.isoformat()})
+    return team
+
+
+def upcoming_supervision(team: Team, today: date) -> list[date]:
+    """Return the team's supervision dates from today on, in order."""
+    return sorted(d for d in team.supervision_dates if d >= today)

@@ -1,0 +1,160 @@
+"""User and team administration through the Flask client: accounts, roles, capacity, supervision dates, audit."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from models.audit import AuditEntry
+from models.deadline import Deadline
+from models.team import Team
+from models.user import User
+from services.deadlines import start_deadline
+from services.passwords import check_password
+from tests.conftest import sign_in
+
+
+@pytest.fixture
+def admin(client, make_user, make_team):
+    make_team(key="north", name="North Team")
+    user = make_user(roles=["admin"], team="")
+    sign_in(client, user)
+    return user
+
+
+def one_time_password(html: str) -> str:
+    return re.search(r'id="one-time-password">([^<]+)<', html).group(1)
+
+
+def test_an_admin_creates_a_practitioner_and_sees_the_one_time_password_once(client, admin):
+    response = client.post("/admin/users/new", data={
+        "email": "New.Person@Example.org", "name": "New Person", "roles": ["practitioner"], "team": "north",
+        "capacity": "12"})
+    assert response.status_code == 200
+    password = one_time_password(response.get_data(as_text=True))
+    user = User.objects.get(email="new.person@example.org")
+    assert (user.roles, user.team, user.capacity, user.must_change_password) == (["practitioner"], "north", 12, True)
+    assert check_password(user.password_hash, password)
+    entry = AuditEntry.objects(action="user.created", target_id=str(user.pk)).get()
+    assert entry.actor_id == str(admin.pk)
+    assert password not in client.get(f"/admin/users/{user.pk}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({"email": "not-an-email", "name": "A", "roles": ["referrer"]}, "email"),
+    ({"email": "a@example.org", "name": "", "roles": ["referrer"]}, "name"),
+    ({"email": "a@example.org", "name": "A"}, "roles"),
+    ({"email": "a@example.org", "name": "A", "roles": ["practitioner"]}, "team"),
+    ({"email": "a@example.org", "name": "A", "roles": ["practitioner"], "team": "nowhere"}, "team"),
+    ({"email": "a@example.org", "name": "A", "roles": ["practitioner"], "team": "north", "capacity": "lots"},
+     "capacity"),
+])
+def test_a_refused_user_keeps_what_was_typed(client, admin, data, field):
+    response = client.post("/admin/users/new", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'href="#{field}"' in html
+    assert f'value="{data["email"]}"' in html
+    assert User.objects(email=data["email"]).count() == 0
+
+
+def test_roles_team_and_capacity_are_changed_and_audited(client, admin, make_user):
+    person = make_user(roles=["practitioner"], team="north")
+    response = client.post(f"/admin/users/{person.pk}", data={
+        "name": person.name, "roles": ["practitioner", "manager"], "team": "north", "capacity": "8"})
+    assert response.status_code == 302
+    person.reload()
+    assert (sorted(person.roles), person.capacity) == (["manager", "practitioner"], 8)
+    entry = AuditEntry.objects(action="user.updated", target_id=str(person.pk)).get()
+    assert entry.details["after"]["capacity"] == 8
+
+
+def test_an_admin_cannot_remove_their_own_admin_role(client, admin):
+    response = client.post(f"/admin/users/{admin.pk}", data={"name": admin.name, "roles": ["auditor"]})
+    assert response.status_code == 422
+    admin.reload()
+    assert "admin" in admin.roles
+
+
+def test_deactivation_signs_the_user_out_and_reactivation_lets_them_back(client, admin, make_user, app):
+    person = make_user(roles=["referrer"], team="")
+    other = app.test_client()
+    sign_in(other, person)
+    assert "/sign-in" not in other.get("/").headers.get("Location", "")
+    assert client.post(f"/admin/users/{person.pk}/deactivate").status_code == 302
+    assert "/sign-in" in other.get("/").headers["Location"]
+    person.reload()
+    assert not person.active
+    assert client.post(f"/admin/users/{person.pk}/deactivate").status_code == 403
+    assert client.post(f"/admin/users/{person.pk}/reactivate").status_code == 302
+    person.reload()
+    assert person.active
+    actions = [e.action for e in AuditEntry.objects(target_id=str(person.pk)).order_by("id")]
+    assert actions[-2:] == ["user.deactivated", "user.reactivated"]
+
+
+def test_a_forced_password_reset_gives_a_new_one_time_password(client, admin, make_user):
+    person = make_user(roles=["manager"], team="north")
+    assert client.get(f"/admin/users/{person.pk}/reset-password").status_code == 200
+    response = client.post(f"/admin/users/{person.pk}/reset-password")
+    password = one_time_password(response.get_data(as_text=True))
+    person.reload()
+    assert person.must_change_password and check_password(person.password_hash, password)
+
+
+def test_users_are_filtered_by_role_team_status_and_text(client, admin, make_user):
+    make_user(roles=["practitioner"], team="north", name="Priya Practitioner")
+    make_user(roles=["referrer"], team="", name="Sam Referrer")
+    html = client.get("/admin/users?role=practitioner&team=north&status=active").get_data(as_text=True)
+    assert "Priya Practitioner" in html and "Sam Referrer" not in html
+    html = client.get("/admin/users?text=sam").get_data(as_text=True)
+    assert "Sam Referrer" in html and "Priya Practitioner" not in html
+
+
+def test_teams_are_created_and_keep_their_supervision_dates(client, admin, now):
+    assert client.post("/admin/teams/new", data={"key": "south", "name": "South Team"}).status_code == 302
+    duplicate = client.post("/admin/teams/new", data={"key": "south", "name": "Again"})
+    assert duplicate.status_code == 422
+    added = client.post("/admin/teams/south", data={"action": "add_date", "date-day": "12", "date-month": "1",
+                                                     "date-year": "2027"})
+    assert added.status_code == 302
+    assert Team.objects.get(key="south").supervision_dates == [date(2027, 1, 12)]
+    page = client.get("/admin/teams/south").get_data(as_text=True)
+    assert "Tuesday 12 January 2027" in page
+    removed = client.post("/admin/teams/south/supervision/2027-01-12/remove")
+    assert removed.status_code == 302
+    assert Team.objects.get(key="south").supervision_dates == []
+    actions = [e.action for e in AuditEntry.objects(target_type="team").order_by("id")]
+    assert actions == ["team.created", "team.supervision_date_added", "team.supervision_date_removed"]
+
+
+@pytest.mark.parametrize(("day", "month", "year", "message"), [
+    ("31", "2", "2027", "Enter a real date"),
+    ("", "", "", "Enter the date"),
+    ("1", "1", "2020", "today or in the future"),
+])
+def test_a_wrong_supervision_date_is_refused_with_the_input_kept(client, admin, day, month, year, message):
+    response = client.post("/admin/teams/north", data={"action": "add_date", "date-day": day, "date-month": month,
+                                                       "date-year": year})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in html
+    assert f'name="date-year" type="text" inputmode="numeric" value="{year}"' in html
+
+
+def test_a_team_is_renamed(client, admin):
+    assert client.post("/admin/teams/north", data={"action": "rename", "name": "North Safeguarding"}).status_code == 302
+    assert Team.objects.get(key="north").name == "North Safeguarding"
+    assert client.post("/admin/teams/north", data={"action": "rename", "name": ""}).status_code == 422
+    assert client.get("/admin/teams/nowhere").status_code == 404
+
+
+def test_a_new_supervision_date_schedules_workbooks_waiting_for_one(client, admin, make_case, now):
+    case = make_case(state="risk_assessment")
+    start_deadline(case, "workbook", now=now)
+    assert Deadline.objects.get(case_id=case.pk, key="workbook").due_at is None
+    client.post("/admin/teams/north", data={"action": "add_date", "date-day": "12", "date-month": "1",
+                                            "date-year": "2027"})
+    due = Deadline.objects.get(case_id=case.pk, key="workbook").due_at
+    assert due is not None and due.date() == date(2027, 1, 8)

@@ -1,0 +1,55 @@
+"""The demo data: cases at every stage, and every demo user's pages render with them."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.case import Case
+from models.partner import PartnerContact
+from models.user import User
+from services.demo import DEMO_USERS, load_demo
+from services.demo_cases import PEOPLE
+from tests.conftest import sign_in
+
+
+@pytest.fixture
+def demo(app, now):
+    """Load the demo team, users and cases."""
+    return load_demo(now=now)
+
+
+def _user(role: str) -> tuple[User, str]:
+    account = next(a for a in DEMO_USERS if a["roles"] == [role])
+    return User.objects.get(email=account["email"]), account["password"]
+
+
+def test_demo_cases_reach_every_stage_and_load_once(demo, now):
+    assert demo.endswith(f"{len(PEOPLE)} demo cases")
+    states = {c.person.name: c.state for c in Case.objects(kind="perpetrator")}
+    assert states == {name: stage for name, _born, _children, stage, _days in PEOPLE}
+    assert Case.objects(kind="perpetrator", on_waiting_list=True).count() == 1
+    assert Case.objects(kind="partner").count() >= 6  # opened by the pathway on allocation
+    assert PartnerContact.objects.count() == 2
+    assert load_demo(now=now).endswith("demo cases already loaded")
+    assert Case.objects(kind="perpetrator").count() == len(PEOPLE)
+
+
+@pytest.mark.parametrize("role, start, heading", [
+    ("practitioner", "/cases", "My cases"),
+    ("manager", "/cases", "Cases"),
+    ("auditor", "/cases", "Cases"),
+    ("partner_worker", "/partner", "Partner cases"),
+])
+def test_every_case_page_a_demo_user_can_reach_renders(client, demo, role, start, heading):
+    user, password = _user(role)
+    sign_in(client, user, password)
+    listing = client.get(start + "?status=all")
+    assert listing.status_code == 200 and f">{heading}</h1>" in listing.get_data(as_text=True)
+    visible = [c for c in Case.objects if f"/{c.pk}\"" in listing.get_data(as_text=True)]
+    assert visible, "the demo user sees some cases"
+    for case in visible:
+        base = f"/partner/cases/{case.pk}" if case.kind == "partner" else f"/cases/{case.pk}"
+        pages = [base] if case.kind == "partner" else [base, base + "/history", base + "/sessions"]
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, (url, case.state)

@@ -1,0 +1,221 @@
+"""The partner-support worker's pages, and what the perpetrator's side may (not) learn of a partner case."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.audit import AuditEntry
+from models.case import Case, CaseEvent
+from models.deadline import Deadline
+from models.partner import PartnerContact
+from services import partner as partner_service
+from services.case_effects import apply_effects
+from tests.conftest import sign_in
+from tests.http.test_case_pages import make_people, refer, text, walk
+from workflows.effects import Effect
+
+NOTES = "She said he waited outside her work twice last week"
+PARTNER_NAME = "Joanne Reed"
+
+
+@pytest.fixture
+def people(synced, make_team, make_user):
+    return make_people(make_team, make_user)
+
+
+def allocate_partner(partner_case, people, now):
+    """Allocate the partner record to the team's partner worker, as its manager does."""
+    return partner_service.take_partner_action(partner_case, "allocate",
+                                               {"assignee": str(people["partner_worker"].pk)}, event=False,
+                                               actor=people["manager"], now=now)
+
+
+@pytest.fixture
+def linked(people, now):
+    """Return (perpetrator case in risk assessment, its partner case allocated to the partner worker)."""
+    case = walk(refer(people, now, person_name="Daniel Marsh"), people, now, "risk_assessment")
+    partner_case = allocate_partner(Case.objects.get(parent_case_id=case.pk), people, now)
+    partner_service.update_partner_details(partner_case, {"name": PARTNER_NAME}, actor=people["partner_worker"],
+                                           now=now)
+    return case, partner_case
+
+
+def test_allocation_opens_the_partner_record_and_its_manager_allocates_it(client, people, now):
+    case = walk(refer(people, now), people, now, "allocated")
+    partner_case = Case.objects.get(parent_case_id=case.pk)
+    assert partner_case.kind == "partner" and partner_case.state == "awaiting_allocation"
+    sign_in(client, people["practitioner"])
+    page = text(client.get(f"/cases/{case.pk}"))
+    assert "A partner-support record is open" in page and "No partner-support worker has been allocated" in page
+    assert f"/partner/cases/{partner_case.pk}" not in page
+    sign_in(client, people["manager"])
+    assert f"/partner/cases/{partner_case.pk}" in text(client.get(f"/cases/{case.pk}"))
+    page = text(client.get(f"/partner/cases/{partner_case.pk}"))
+    assert "Allocate to a partner-support worker" in page and "CONFIDENTIAL" in page
+    url = f"/partner/cases/{partner_case.pk}/transitions/allocate"
+    page = text(client.get(url))
+    assert "Allocate the partner-support record" in page and "Pat Partner" in page
+    assert client.post(url, data={"assignee": str(people["practitioner"].pk)}).status_code == 422
+    # Through the case pages' address too: the step is taken by the partner pages.
+    response = client.post(f"/cases/{partner_case.pk}/transitions/allocate",
+                           data={"assignee": str(people["partner_worker"].pk)})
+    assert response.status_code == 307
+    response = client.post(response.headers["Location"], data={"assignee": str(people["partner_worker"].pk)})
+    assert response.status_code == 302
+    partner_case.reload()
+    assert partner_case.state == "in_contact" and partner_case.allocated_to == str(people["partner_worker"].pk)
+    sign_in(client, people["partner_worker"])
+    listing = text(client.get("/partner"))
+    assert "<h1 class=\"govuk-heading-l\">Partner cases</h1>" in listing and partner_case.reference in listing
+    assert case.reference in listing
+
+
+def test_partner_worker_logs_contacts_and_every_read_is_audited(client, people, linked):
+    case, partner_case = linked
+    sign_in(client, people["partner_worker"])
+    url = f"/partner/cases/{partner_case.pk}/contacts/new"
+    page = text(client.get(url))
+    assert "CONFIDENTIAL – NOT TO BE DISCLOSED TO PERPETRATOR" in page and "Log a contact" in page
+    response = client.post(url, data={"notes": NOTES, "method": "phone"})
+    assert response.status_code == 422
+    assert NOTES in text(response) and "Enter the date of the contact" in text(response)
+    assert "Select the outcome of the contact" in text(response)
+    response = client.post(url, data={"date-day": "23", "date-month": "11", "date-year": "2026", "method": "phone",
+                                      "outcome": "spoke", "notes": NOTES})
+    assert response.status_code == 302
+    assert PartnerContact.objects.get(case_id=partner_case.pk).notes == NOTES
+    reads = AuditEntry.objects(action="confidential.read", target_id=str(partner_case.pk)).count()
+    page = text(client.get(f"/partner/cases/{partner_case.pk}"))
+    assert NOTES in page and PARTNER_NAME in page and "Spoke with the partner" in page
+    assert "CONFIDENTIAL – NOT TO BE DISCLOSED TO PERPETRATOR" in page
+    assert AuditEntry.objects(action="confidential.read", target_id=str(partner_case.pk)).count() == reads + 1
+
+
+def test_risk_update_reaches_the_practitioner_without_the_partners_words(client, people, linked):
+    case, partner_case = linked
+    sign_in(client, people["partner_worker"])
+    client.post(f"/partner/cases/{partner_case.pk}/contacts/new", data={
+        "date-day": "23", "date-month": "11", "date-year": "2026", "method": "phone", "outcome": "spoke",
+        "notes": NOTES})
+    page = text(client.get(f"/partner/cases/{partner_case.pk}"))
+    assert "Pass on a risk update" in page and "Escalate a risk" in page
+    assert "Record new information from the partner" not in page  # the linked case hears of it through the above
+    url = f"/partner/cases/{partner_case.pk}/events/partner_risk_update"
+    assert client.post(url, data={}).status_code == 422
+    assert client.post(url, data={"risk_change": "increased"}).status_code == 302
+    escalate = f"/partner/cases/{partner_case.pk}/linked/escalate_risk"
+    assert client.post(escalate, data={"reason": NOTES}).status_code == 302
+    case.reload()
+    assert case.fields["partner_risk_change"] == "increased" and case.fields["risk_escalated"] is True
+    assert Case.objects.get(pk=partner_case.pk).fields["partner_risk_change"] == "increased"
+    on_parent = CaseEvent.objects(case_id=case.pk, name="escalate_risk").get()
+    assert on_parent.comment == "" and NOTES not in str(on_parent.inputs)
+    for who in ("practitioner", "colleague", "auditor"):
+        sign_in(client, people[who])
+        for path in ("", "/history"):
+            page = text(client.get(f"/cases/{case.pk}{path}"))
+            assert NOTES not in page and PARTNER_NAME not in page and "Spoke with the partner" not in page
+        page = text(client.get(f"/cases/{case.pk}"))
+        assert "A partner-support record is open" in page and "The risk has increased" in page
+        assert page.count("The risk has increased</strong>") == 1  # once, though both records hold it
+        assert f"/partner/cases/{partner_case.pk}" not in page
+    sign_in(client, people["manager"])
+    assert f"/partner/cases/{partner_case.pk}" in text(client.get(f"/cases/{case.pk}"))
+
+
+@pytest.mark.parametrize("who", ["practitioner", "colleague", "auditor", "referrer", "admin", "outsider",
+                                 "south_manager", "other_partner_worker"])
+def test_partner_case_is_not_found_for_everyone_else(client, people, linked, make_user, who):
+    _case, partner_case = linked
+    user = make_user(roles=["partner_worker"], team="north") if who == "other_partner_worker" else people[who]
+    sign_in(client, user)
+    for path in ("", "/contacts/new", "/details", "/linked/partner_risk_update"):
+        response = client.get(f"/partner/cases/{partner_case.pk}{path}")
+        assert response.status_code == 404, path
+        assert PARTNER_NAME not in text(response)
+    assert client.get(f"/cases/{partner_case.pk}").status_code == 404
+    assert client.post(f"/partner/cases/{partner_case.pk}/contacts/new", data={"outcome": "spoke"}).status_code \
+        in (403, 404)
+    assert not PartnerContact.objects(case_id=partner_case.pk)
+
+
+def test_partner_worker_cannot_open_the_perpetrators_case(client, people, linked):
+    case, partner_case = linked
+    sign_in(client, people["partner_worker"])
+    for path in ("", "/history", "/sessions", "/sessions/new", "/transitions/further_work_needed"):
+        assert client.get(f"/cases/{case.pk}{path}").status_code == 403, path
+    assert client.get("/cases").status_code == 403
+    # Their own partner case is reached through /cases too (as notifications link to it).
+    response = client.get(f"/cases/{partner_case.pk}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/partner/cases/{partner_case.pk}")
+
+
+def test_partner_details_are_validated_and_kept(client, people, linked):
+    _case, partner_case = linked
+    sign_in(client, people["partner_worker"])
+    url = f"/partner/cases/{partner_case.pk}/details"
+    assert PARTNER_NAME in text(client.get(url))
+    response = client.post(url, data={"name": "", "safe_contact": "Call after 6pm only",
+                                      "date_of_birth-day": "40", "date_of_birth-month": "1",
+                                      "date_of_birth-year": "1990"})
+    assert response.status_code == 422
+    page = text(response)
+    assert "Enter the partner&#39;s name" in page and "must be a real date" in page and "Call after 6pm only" in page
+    response = client.post(url, data={"name": "Jo Reed", "safe_contact": "Call after 6pm only",
+                                      "date_of_birth-day": "4", "date_of_birth-month": "1",
+                                      "date_of_birth-year": "1990"})
+    assert response.status_code == 302
+    partner_case.reload()
+    assert partner_case.person.name == "Jo Reed" and partner_case.fields["safe_contact"] == "Call after 6pm only"
+
+
+def test_logged_contact_meets_the_first_contact_deadlines(client, people, linked, now):
+    _case, partner_case = linked
+    deadline = Deadline.objects.get(case_id=partner_case.pk, key="first_contact")
+    sign_in(client, people["partner_worker"])
+    page = text(client.get(f"/partner/cases/{partner_case.pk}"))
+    assert "First contact with the partner" in page
+    response = client.post(f"/partner/cases/{partner_case.pk}/contacts/new", data={
+        "date-day": "24", "date-month": "11", "date-year": "2026", "method": "phone", "outcome": "no_answer"})
+    assert response.status_code == 302
+    assert Deadline.objects.get(pk=deadline.pk).status == "open"  # an attempt is not contact
+    assert Case.objects.get(pk=partner_case.pk).fields["last_contact_attempt"] == "2026-11-24"
+    client.post(f"/partner/cases/{partner_case.pk}/contacts/new", data={
+        "date-day": "24", "date-month": "11", "date-year": "2026", "method": "phone", "outcome": "spoke"})
+    assert Deadline.objects.get(pk=deadline.pk).status == "met"
+
+
+def test_community_programme_contact_meets_the_linked_cases_deadline(client, people, now, make_case):
+    case = make_case(workflow_key="community_programme", person={"name": "Gary Example"}, state="assessed",
+                     allocated_to=people["practitioner"], actor=people["manager"])
+    deadline = Deadline.objects.get(case_id=case.pk, key="partner_first_contact")
+    # As the pathway does when he has been assessed: the partner's record opens.
+    apply_effects(case, [Effect("open_linked_case", {"workflow": "partner_support", "relation": "partner"})],
+                  actor=people["manager"], now=now, inputs={})
+    partner_case = allocate_partner(Case.objects.get(parent_case_id=case.pk), people, now)
+    sign_in(client, people["partner_worker"])
+    page = text(client.get(f"/partner/cases/{partner_case.pk}"))
+    assert "Your deadlines on the linked case" in page and "2 weeks after his first contact" in page
+    assert "Record contact with the partner" in page  # its own step; the linked case's twin is not offered
+    assert "/linked/partner_contacted" not in page
+    response = client.post(f"/partner/cases/{partner_case.pk}/contacts/new", data={
+        "date-day": "24", "date-month": "11", "date-year": "2026", "method": "in_person", "outcome": "spoke"})
+    assert response.status_code == 302
+    assert Deadline.objects.get(pk=deadline.pk).status == "met"
+    assert Case.objects.get(pk=case.pk).fields["last_partner_contact"] == "2026-11-24"
+    assert Deadline.objects.get(case_id=partner_case.pk, key="first_contact").status == "met"
+
+
+def test_manager_reassigns_a_partner_case(client, people, linked, make_user):
+    _case, partner_case = linked
+    other = make_user(roles=["partner_worker"], team="north", name="Petra Second")
+    sign_in(client, people["manager"])
+    page = text(client.get(f"/partner/cases/{partner_case.pk}"))
+    assert "Reassign to" in page and "Petra Second" in page
+    response = client.post(f"/partner/cases/{partner_case.pk}/assign", data={"assignee": str(other.pk)})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=partner_case.pk).allocated_to == str(other.pk)
+    assert client.post(f"/partner/cases/{partner_case.pk}/assign",
+                       data={"assignee": str(people["practitioner"].pk)}).status_code == 422
+    sign_in(client, people["partner_worker"])
+    assert client.get(f"/partner/cases/{partner_case.pk}").status_code == 404
