@@ -11,11 +11,10 @@ from blueprints.access import roles_required
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
 from models.user import User
-from services import case_pages, partner
+from services import case_pages
 from services import cases as case_service
 from services import sessions as session_service
-from services.access import can_change_case, case_for_actor
-from services.deadlines import list_deadlines
+from services.access import CASE_ROLES, can_change_case, case_for_actor
 from services.workflow_store import definition_for
 from workflows.inputs import clean_inputs
 
@@ -57,6 +56,13 @@ def my_cases():
                            risk_tags=case_pages.RISK_TAGS)
 
 
+def _case(case_id, user, *, change: bool = False):
+    """Return a case the user may open on these pages; referrers and administrators never open a case page."""
+    if not user.has_role(*CASE_ROLES):
+        raise NotFound("There is no such case")
+    return case_for_actor(case_id, user, change=change)
+
+
 def _context(case, user, tab: str) -> dict:
     """Return what every page of a case shows at the top."""
     return {"case": case, "state": case_pages.state_of(case), "tab": tab, "defn": definition_for(case),
@@ -69,24 +75,12 @@ def _context(case, user, tab: str) -> dict:
 def case_page(case_id):
     """Show a case: summary, actions, forms for this stage, deadlines, sessions, partner support and history."""
     user = _actor()
-    case = case_for_actor(case_id, user)
+    case = _case(case_id, user)
     if case.kind == "partner":
         return redirect(url_for("partner.case_page", case_id=case.pk))
-    context = _context(case, user, "overview")
-    transitions, events = case_service.transition_options(case, user) if context["may_change"] else ([], [])
-    options = [(o, "transition") for o in transitions] + [(o, "event") for o in events]
-    people = case_pages.user_names([case.allocated_to])
-    sessions = session_service.list_sessions(case)
-    return render_template(
-        "cases/case.html", **context, tasks=case_pages.case_tasks(case, actor=user),
-        allowed=[(o, k) for o, k in options if o.allowed], blocked=[(o, k) for o, k in options if not o.allowed],
-        deadlines=list_deadlines(actor=user, case=case), next_deadline=case_pages.next_deadline(case),
-        practitioner=people.get(case.allocated_to, ""), sessions=list(reversed(sessions))[:5],
-        session_total=len(sessions), counts=case_service.session_counts(case),
-        partner=partner.partner_summary(case, actor=user), timeline=case_pages.timeline(case, actor=user, limit=8),
-        now=datetime.utcnow(), session_types=session_service.SESSION_TYPES,
-        attendance=session_service.ATTENDANCE_LABELS,
-    )
+    overview = case_pages.case_overview(case, actor=user, now=datetime.utcnow())
+    return render_template("cases/case.html", **{**_context(case, user, "overview"), **overview},
+                           session_types=session_service.SESSION_TYPES, attendance=session_service.ATTENDANCE_LABELS)
 
 
 @bp.get("/<case_id>/history")
@@ -94,7 +88,7 @@ def case_page(case_id):
 def history(case_id):
     """Show the case's whole history as a timeline."""
     user = _actor()
-    case = case_for_actor(case_id, user)
+    case = _case(case_id, user)
     return render_template("cases/history.html", **_context(case, user, "history"),
                            timeline=case_pages.timeline(case, actor=user))
 
@@ -104,7 +98,7 @@ def history(case_id):
 def sessions(case_id):
     """Show every session recorded on the case with its attendance."""
     user = _actor()
-    case = case_for_actor(case_id, user)
+    case = _case(case_id, user)
     return render_template("cases/sessions.html", **_context(case, user, "sessions"),
                            sessions=list(reversed(session_service.list_sessions(case))),
                            counts=case_service.session_counts(case), session_types=session_service.SESSION_TYPES,
@@ -116,7 +110,7 @@ def sessions(case_id):
 def record_session(case_id):
     """Record a session and its attendance."""
     user = _actor()
-    case = case_for_actor(case_id, user, change=True)
+    case = _case(case_id, user, change=True)
     if case.status != "open":
         raise NotAllowed("Sessions can only be recorded on an open case")
     context = {**_context(case, user, "sessions"), "session_types": session_service.SESSION_TYPES,
@@ -187,7 +181,7 @@ def check_inputs(case, specs, raw: dict, choices: dict) -> None:
 def action(case_id, kind, name):
     """Show an action's inputs and confirmation; take it."""
     user = _actor()
-    case = case_for_actor(case_id, user, change=True)
+    case = _case(case_id, user, change=True)
     if case.kind == "partner":
         # A partner record's steps also tell the linked case; 307 keeps a POST a POST.
         return redirect(url_for("partner.action", case_id=case.pk, kind=kind, name=name), code=307)

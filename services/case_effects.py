@@ -15,7 +15,8 @@ from models.user import User
 log = logging.getLogger(__name__)
 
 
-def _assign(case, params, *, actor, now, inputs):
+def _assignee(case, params) -> User:
+    """Return the user an `assign` effect names, if they may hold the case; else raise InvalidInput."""
     user_id = str(params.get("to") or "")
     try:
         user = User.objects(pk=ObjectId(user_id), active=True).first() if user_id else None
@@ -23,7 +24,20 @@ def _assign(case, params, *, actor, now, inputs):
         user = None
     wanted = "partner_worker" if case.kind == "partner" else "practitioner"
     if user is None or wanted not in user.roles or (case.team and user.team != case.team):
-        raise InvalidInput(problems=[FieldProblem("assignee", "Choose a practitioner in the case's team")])
+        who = "partner-support worker" if wanted == "partner_worker" else "practitioner"
+        raise InvalidInput(problems=[FieldProblem("assignee", f"Choose a {who} in the case's team")])
+    return user
+
+
+def check_effects(case: Case, effects) -> None:
+    """Refuse effects that cannot be carried out, before the case's state is changed."""
+    for effect in effects:
+        if effect.name == "assign":
+            _assignee(case, effect.params)
+
+
+def _assign(case, params, *, actor, now, inputs):
+    user = _assignee(case, params)
     Case.objects(pk=case.pk).update_one(set__allocated_to=str(user.pk), set__allocated_at=now,
                                         set__on_waiting_list=False)
     case.reload()

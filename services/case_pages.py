@@ -123,16 +123,16 @@ def parse_search_date(text: str) -> date | None:
         match = re.fullmatch(pattern, text)
         if match:
             parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
-            return _date(parts["y"], parts["m"], parts["d"])
+            return _real_date(parts["y"], parts["m"], parts["d"])
     match = re.fullmatch(r"(\d{1,2})\s+([a-z]+)\s+(\d{4})", text)
     if match:
         month = next((i for i, m in enumerate(_MONTHS, 1) if len(match.group(2)) >= 3
                       and m.startswith(match.group(2))), None)
-        return _date(int(match.group(3)), month, int(match.group(1))) if month else None
+        return _real_date(int(match.group(3)), month, int(match.group(1))) if month else None
     return None
 
 
-def _date(year: int, month: int, day: int) -> date | None:
+def _real_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
     except ValueError:
@@ -174,13 +174,11 @@ def case_tasks(case: Case, *, actor, every_confidential_form: bool = False) -> l
     expected = forms_for_state(defn, case.state)
     slots = list(expected["forms"])
     docs = {d.key: d for d in published_forms()}
-    for tag in expected["tags"]:
-        for doc in published_forms(tag=tag):
-            if all(s["form"] != doc.key for s in slots):
-                slots.append({"form": doc.key, "required": False, "countersigned": False, "roles": []})
-    if every_confidential_form:
-        slots += [{"form": d.key, "required": False, "countersigned": False, "roles": []} for d in docs.values()
-                  if d.classification == "confidential" and all(s["form"] != d.key for s in slots)]
+    extra = [doc for tag in expected["tags"] for doc in published_forms(tag=tag)]
+    extra += [d for d in docs.values() if d.classification == "confidential"] if every_confidential_form else []
+    for doc in extra:
+        if all(s["form"] != doc.key for s in slots):
+            slots.append({"form": doc.key, "required": False, "countersigned": False, "roles": []})
     subs = latest_submissions(case)
     may_change, confidential_ok = can_change_case(actor, case), can_read_confidential(actor, case)
     tasks = []
@@ -232,6 +230,27 @@ def _task(case, slot, doc, sub, *, label, confidential, may_change, actor) -> di
     else:
         task["link"] = ("submissions.start", {"case_id": case.pk, "form_key": slot["form"]})
     return task
+
+
+def case_overview(case: Case, *, actor, now: datetime) -> dict:
+    """Return everything the case page shows: summary, actions (allowed and why not), tasks, sessions, history."""
+    from services.cases import session_counts, transition_options
+    from services.deadlines import list_deadlines
+    from services.partner import partner_summary
+    from services.sessions import list_sessions
+
+    may_change = can_change_case(actor, case) and case.status == "open"
+    transitions, events = transition_options(case, actor) if may_change else ([], [])
+    options = [(o, "transition") for o in transitions] + [(o, "event") for o in events]
+    sessions = list_sessions(case)
+    return {
+        "may_change": may_change, "tasks": case_tasks(case, actor=actor), "now": now,
+        "allowed": [(o, k) for o, k in options if o.allowed], "blocked": [(o, k) for o, k in options if not o.allowed],
+        "deadlines": list_deadlines(actor=actor, case=case), "next_deadline": next_deadline(case),
+        "practitioner": user_names([case.allocated_to]).get(case.allocated_to, ""),
+        "sessions": sessions[::-1][:5], "session_total": len(sessions), "counts": session_counts(case),
+        "partner": partner_summary(case, actor=actor), "timeline": timeline(case, actor=actor, limit=8),
+    }
 
 
 def timeline(case: Case, *, actor, limit: int | None = None) -> list[dict]:

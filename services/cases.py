@@ -136,6 +136,9 @@ def fire_transition(case: Case, name: str, inputs: dict, *, actor, now: datetime
     defn = definition_for(case)
     run = engine.fire_event if event else engine.fire
     result = run(defn, case_view(case), actor.as_actor(), name, inputs, now=now)
+    from services.case_effects import check_effects
+
+    check_effects(case, result.effects)  # a bad assignee must not leave the case moved on with nobody allocated
     changes = {"inc__revision": 1, "set__updated_at": now}
     if result.to_state != result.from_state:
         changes.update(set__state=result.to_state, set__state_entered_at=now)
@@ -209,4 +212,4 @@ def list_history(case: Case, *, include_confidential: bool) -> list[CaseEvent]:
     query = {"case_id": case.pk}
     if not include_confidential:
         query["confidential"] = False
-    return list(CaseEvent.objects(**query).order_by("-at"))
+    return list(CaseEvent.objects(**query).order_by("-at", "-id"))

@@ -147,3 +147,15 @@ def test_team_reading_can_be_switched_off(app, client, world):
     page = text(client.get("/cases?scope=team"))
     assert "My cases" in page and PERSON not in page and "My team&#39;s cases" not in page
     assert PERSON not in text(client.get("/cases", query_string={"q": "Marsh"}))
+
+
+def test_referrer_never_opens_a_case_page_even_of_their_own_draft(client, world, now):
+    from services import referrals
+
+    people, _ids = world
+    draft = referrals.start_referral(actor=people["referrer"], team="north", now=now)
+    sign_in(client, people["referrer"])
+    for path in ("", "/history", "/sessions", "/sessions/new", "/transitions/acknowledge"):
+        assert client.get(f"/cases/{draft.pk}{path}").status_code == 404, path
+    sign_in(client, people["manager"])
+    assert client.get(f"/cases/{draft.pk}").status_code == 404  # not sent yet: the team does not see it

@@ -69,6 +69,8 @@ def test_fire_through_the_api_validates_inputs(client, setup):
 
 def test_word_copy_of_a_standard_form(client, setup):
     sign_in(client, setup["practitioner"])
+    view = client.get(f"/cases/{setup['case'].pk}/submissions/{setup['sara'].pk}").get_data(as_text=True)
+    assert f"/cases/{setup['case'].pk}/submissions/{setup['sara'].pk}.docx" in view
     response = client.get(f"/cases/{setup['case'].pk}/submissions/{setup['sara'].pk}.docx")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")

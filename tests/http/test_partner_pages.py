@@ -196,7 +196,8 @@ def test_community_programme_contact_meets_the_linked_cases_deadline(client, peo
     sign_in(client, people["partner_worker"])
     page = text(client.get(f"/partner/cases/{partner_case.pk}"))
     assert "Your deadlines on the linked case" in page and "2 weeks after his first contact" in page
-    assert "Record contact with the partner" in page  # its own step; the linked case's twin is not offered
+    # Contacts go through the contact log, which takes both records' steps: neither is offered on its own.
+    assert "Log a contact" in page and "/events/record_contact" not in page
     assert "/linked/partner_contacted" not in page
     response = client.post(f"/partner/cases/{partner_case.pk}/contacts/new", data={
         "date-day": "24", "date-month": "11", "date-year": "2026", "method": "in_person", "outcome": "spoke"})

@@ -188,3 +188,16 @@ def test_duplicate_referral_is_flagged(team, now):
     second = referrals.start_referral(actor=team["referrer"], now=now)
     fill(second, "request_for_service", team["referrer"], now)
     assert referrals.referral_duplicates(second) == 1
+
+
+def test_bad_assignee_leaves_the_case_where_it_was(team, now, make_user):
+    case = refer(team, now)
+    case = fire(case, "acknowledge", team["manager"], now)
+    case = fire(case, "arrange_consultation", team["manager"], now, consultation_date=now.date().isoformat())
+    case = fire(case, "accept", team["manager"], now)
+    outsider = make_user(roles=["practitioner"], team="south")
+    with pytest.raises(InvalidInput) as caught:
+        fire(case, "allocate", team["manager"], now, assignee=str(outsider.pk))
+    assert caught.value.problems[0].field == "assignee"
+    case.reload()
+    assert case.state == "accepted" and not case.allocated_to
