@@ -10,20 +10,25 @@ from extensions import login_manager
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, the error handler, the user loader and the security headers."""
-    from blueprints import auth, errors, health, home
+    from blueprints import (
+        admin,
+        api,
+        auth,
+        cases,
+        deadlines,
+        documents,
+        errors,
+        health,
+        home,
+        manager,
+        partner,
+        referrals,
+        submissions,
+    )
 
     errors.register(app)
-    for module in (auth, health, home):
-        app.register_blueprint(module.bp)
-    for name in ("referrals", "cases", "manager", "partner", "deadlines", "admin", "api", "submissions",
-                 "documents"):
-        # Blueprints of later features register themselves only when present.
-        try:
-            module = __import__(f"blueprints.{name}", fromlist=["bp"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"blueprints.{name}":
-                raise
-            continue
+    for module in (auth, health, home, referrals, cases, manager, partner, deadlines, admin, api, submissions,
+                   documents):
         app.register_blueprint(module.bp)
 
     login_manager.login_view = "auth.sign_in"

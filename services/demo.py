@@ -59,11 +59,6 @@ def load_demo(*, now: datetime) -> str:
             organisation=account.get("organisation", ""), password=account["password"], now=now,
         )
         created += 1
-    extra = ""
-    try:
-        from services.demo_cases import load_demo_cases
-    except ModuleNotFoundError:
-        pass
-    else:
-        extra = ", " + load_demo_cases(now=now)
-    return f"team {team.key}, {created} new users{extra}"
+    from services.demo_cases import load_demo_cases
+
+    return f"team {team.key}, {created} new users, {load_demo_cases(now=now)}"

@@ -49,8 +49,8 @@ def screening_outcome(computed: dict) -> dict:
 
 
 def days_between(start: datetime | None, end: datetime) -> int:
-    """Return whole days from start to end (0 when unknown)."""
-    return max(0, (end - start).days) if start else 0
+    """Return calendar days from start to end (0 when unknown), so "today" always means the same date."""
+    return max(0, (end.date() - start.date()).days) if start else 0
 
 
 def waited_words(days: int) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
 
 from bson import ObjectId
@@ -11,6 +10,7 @@ from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from models.form import ConfidentialSubmission, Submission, submission_class
+from services import case_hooks
 from services.access import (
     can_change_case,
     can_read_case,
@@ -180,20 +180,8 @@ def submit_submission(submission, *, revision: int, actor, now: datetime):
         "inc__revision": 1,
     })
     submission.reload()
-    hooks = _case_hooks()
-    if hooks is not None:
-        hooks.form_submitted(case, submission, actor=actor, now=now)
+    case_hooks.form_submitted(case, submission, actor=actor, now=now)
     return submission
-
-
-def _case_hooks():
-    """Return services.case_hooks, or None only when that module does not exist."""
-    try:
-        return importlib.import_module("services.case_hooks")
-    except ModuleNotFoundError as exc:
-        if exc.name != "services.case_hooks":
-            raise
-        return None
 
 
 def countersign_submission(submission, *, actor, now: datetime, comment: str = ""):
@@ -217,9 +205,7 @@ def countersign_submission(submission, *, actor, now: datetime, comment: str = "
     submission.reload()
     record_audit("submission.countersigned", actor=actor, now=now, target_type="submission",
                  target_id=submission.pk, details={"case": str(case.pk), "form": submission.form_key})
-    hooks = _case_hooks()
-    if hooks is not None and hasattr(hooks, "form_countersigned"):
-        hooks.form_countersigned(case, submission, actor=actor, now=now)
+    case_hooks.form_countersigned(case, submission, actor=actor, now=now)
     return submission
 
 

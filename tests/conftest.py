@@ -138,10 +138,8 @@ def synced(app, now):
 
     clear_cache()
     sync_workflows(now=now)
-    try:
-        from services.forms import sync_forms
-    except ImportError:
-        from services.form_definitions import sync_forms
+    from services.form_definitions import sync_forms
+
     sync_forms(now=now)
     return True
 

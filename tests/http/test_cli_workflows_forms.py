@@ -1,0 +1,45 @@
+"""`flask workflows check|sync` and `flask forms sync|check` as an operator runs them."""
+
+from pathlib import Path
+
+from models.case import WorkflowVersion
+from models.form import FormDefinition
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "workflows"
+
+
+def test_workflows_check_passes_on_the_shipped_files(runner):
+    result = runner.invoke(args=["workflows", "check"])
+    assert result.exit_code == 0, result.output
+    assert "are valid" in result.output
+
+
+def test_workflows_check_fails_with_one_line_per_problem(runner):
+    result = runner.invoke(args=["workflows", "check", "--dir", str(FIXTURES / "broken")])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) >= len(list((FIXTURES / "broken").glob("*.yaml")))
+    assert all(":" in line for line in lines)
+    assert any("unknown" in line for line in lines)
+
+
+def test_workflows_sync_is_idempotent_and_versions_changes(runner, tmp_path):
+    first = runner.invoke(args=["workflows", "sync"])
+    assert first.exit_code == 0 and "created" in first.output
+    again = runner.invoke(args=["workflows", "sync"])
+    assert "unchanged" in again.output and "created" not in again.output
+    source = (Path(__file__).resolve().parents[2] / "workflows" / "dao_pathway.yaml").read_text()
+    (tmp_path / "dao_pathway.yaml").write_text(source.replace("title: Domestic Abuse Officer pathway",
+                                                              "title: Domestic Abuse Officer pathway (revised)"))
+    changed = runner.invoke(args=["workflows", "sync", "--dir", str(tmp_path)])
+    assert "new version" in changed.output
+    assert WorkflowVersion.objects(key="dao_pathway").count() == 2
+
+
+def test_forms_sync_publishes_every_shipped_form_once(runner):
+    result = runner.invoke(args=["forms", "sync"])
+    assert result.exit_code == 0, result.output
+    shipped = len(list((Path(__file__).resolve().parents[2] / "forms" / "definitions").glob("*.json")))
+    assert FormDefinition.objects(status="published").count() == shipped
+    again = runner.invoke(args=["forms", "sync"])
+    assert again.exit_code == 0 and FormDefinition.objects.count() == shipped
