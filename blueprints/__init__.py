@@ -23,12 +23,13 @@ def register_blueprints(app: Flask) -> None:
         manager,
         partner,
         referrals,
+        reports,
         submissions,
     )
 
     errors.register(app)
     for module in (auth, health, home, referrals, cases, manager, partner, deadlines, admin, api, submissions,
-                   documents):
+                   documents, reports):
         app.register_blueprint(module.bp)
 
     login_manager.login_view = "auth.sign_in"

@@ -64,21 +64,32 @@ def latest_submissions(case: Case) -> dict[str, object]:
     return found
 
 
-def session_counts(case: Case) -> dict[str, int]:
-    """Return attendance counts for the case (what reports and attendance rules read)."""
+def session_counts(case: Case) -> dict:
+    """Return attendance counts for the case (what reports and attendance rules read).
+
+    `attended` leaves catch-ups out and `catch_ups` counts them, so adding the two never counts a session twice;
+    the `_by_type` maps let a pathway count only its programme sessions.
+    """
     counts = {"total": 0, "attended": 0, "late": 0, "acceptable_absences": 0, "unacceptable_absences": 0,
-              "catch_ups": 0, "did_not_happen": 0, "concerns": 0}
-    for session in CaseSession.objects(case_id=case.pk).only("attendance", "catch_up", "flags"):
+              "catch_ups": 0, "did_not_happen": 0, "concerns": 0, "attended_by_type": {}, "catch_ups_by_type": {}}
+    absence_keys = {"acceptable_absence": "acceptable_absences", "unacceptable_absence": "unacceptable_absences",
+                    "did_not_happen": "did_not_happen"}
+    for session in CaseSession.objects(case_id=case.pk).only("attendance", "catch_up", "flags", "session_type"):
         counts["total"] += 1
-        key = {"attended": "attended", "late": "late", "acceptable_absence": "acceptable_absences",
-               "unacceptable_absence": "unacceptable_absences", "did_not_happen": "did_not_happen"}[session.attendance]
-        counts[key] += 1
-        if session.attendance == "late":
-            counts["attended"] += 1  # late still counts as attended
-        if session.catch_up and session.attendance in ("attended", "late"):
-            counts["catch_ups"] += 1
         if session.flags:
             counts["concerns"] += 1
+        if session.attendance in absence_keys:
+            counts[absence_keys[session.attendance]] += 1
+            continue
+        if session.attendance == "late":
+            counts["late"] += 1  # late still counts as attended
+        catch_up = session.catch_up or session.session_type == "catch_up"
+        key = "catch_ups" if catch_up else "attended"
+        counts[key] += 1
+        by_type = counts[f"{key}_by_type"]
+        # A catch-up replaces a missed programme session, so it counts as one of the group's sessions.
+        kind = "group" if session.session_type == "catch_up" else session.session_type
+        by_type[kind] = by_type.get(kind, 0) + 1
     return counts
 
 

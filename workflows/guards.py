@@ -233,15 +233,24 @@ def actor_endorsed(what, ctx):
     params={"oneOf": [{"type": "integer", "minimum": 1},
                       {"type": "object", "required": ["count"], "additionalProperties": False,
                        "properties": {"count": {"type": "integer", "minimum": 1},
-                                      "include_catch_ups": {"type": "boolean"}}}]},
+                                      "include_catch_ups": {"type": "boolean"},
+                                      "types": {"type": "array", "minItems": 1, "uniqueItems": True,
+                                                "items": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}}}}]},
 )
 def sessions_attended_at_least(params, ctx):
-    """Hold when at least n sessions were attended; catch-up sessions count unless include_catch_ups is false."""
+    """Hold when at least n sessions (of the given types) were attended; catch-ups count unless told not to."""
     spec = params if isinstance(params, dict) else {"count": params}
     sessions = ctx.case.get("sessions") or {}
-    have = int(sessions.get("attended") or 0)
+    if "types" in spec:
+        # e.g. a group programme counts its group sessions, not the assessment or pre-programme ones.
+        by_type = sessions.get("attended_by_type") or {}
+        catch_ups_by_type = sessions.get("catch_ups_by_type") or {}
+        have = sum(int(by_type.get(t) or 0) for t in spec["types"])
+        catch_ups = sum(int(catch_ups_by_type.get(t) or 0) for t in spec["types"])
+    else:
+        have, catch_ups = int(sessions.get("attended") or 0), int(sessions.get("catch_ups") or 0)
     if spec.get("include_catch_ups", True):
-        have += int(sessions.get("catch_ups") or 0)
+        have += catch_ups
     need = spec["count"]
     return Verdict(have >= need, f"{have} of the {need} sessions needed have been attended",
                    f"At least {need} sessions have been attended")

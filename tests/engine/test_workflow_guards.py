@@ -115,6 +115,12 @@ CASES = [
      case(sessions={"attended": 12, "catch_ups": 2}), DAO, False, "12 of the 14 sessions needed have been attended"),
     ("sessions none", {"sessions_attended_at_least": {"count": 3}}, case(sessions={}), DAO, False,
      "0 of the 3 sessions needed have been attended"),
+    ("sessions of given types", {"sessions_attended_at_least": {"count": 30, "types": ["group"]}},
+     case(sessions={"attended": 33, "catch_ups": 1, "attended_by_type": {"group": 27, "pre_group": 3},
+                    "catch_ups_by_type": {"group": 1}}), DAO, False, "28 of the 30 sessions needed have been attended"),
+    ("sessions of given types met", {"sessions_attended_at_least": {"count": 30, "types": ["group"]}},
+     case(sessions={"attended_by_type": {"group": 28}, "catch_ups_by_type": {"group": 2}}), DAO, True,
+     "At least 30 sessions have been attended"),
     # suspended
     ("suspended true", {"suspended": True}, case(suspended=True), MANAGER, True, "The case is suspended"),
     ("suspended true miss", {"suspended": True}, case(suspended=False), MANAGER, False, "The case is not suspended"),

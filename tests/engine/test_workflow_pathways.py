@@ -113,7 +113,11 @@ class Case:
                        {})
 
     def session(self, mark, **counts):
-        self.view["sessions"].update(counts)
+        sessions = self.view["sessions"]
+        sessions.update(counts)
+        # The walks record group sessions: the by-type counts a pathway may ask for follow the totals.
+        sessions["attended_by_type"] = {"group": sessions.get("attended", 0)}
+        sessions["catch_ups_by_type"] = {"group": sessions.get("catch_ups", 0)}
         self.apply(type("R", (), {"to_state": self.state, "effects": attendance_effects(self.defn, self.view, mark)}),
                    {})
 
