@@ -37,3 +37,16 @@ def test_wrong_password_shows_an_error_message(page, make_user):
     assert "Enter a correct email address and password" in summary.inner_text()
     assert page.url.endswith("/sign-in")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("role, path", [("manager", "/reports/"), ("manager", "/deadlines"), ("auditor", "/reports/"),
+                                        ("admin", "/admin/users"), ("admin", "/admin/teams")])
+def test_other_start_pages_are_accessible(page, make_user, make_team, role, path):
+    make_team(key="north")
+    user = make_user(roles=[role], team="north")
+    sign_in_browser(page, user.email, DEFAULT_PASSWORD)
+    page.wait_for_load_state()
+    response = page.goto(path)
+    assert response.status == 200
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
