@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from errors import InvalidInput, NotAllowed
 from models.case import Case, CaseEvent
 from models.deadline import Deadline
-from services import cases as case_service
 from services.sessions import record_session
-from services.submissions import save_draft, start_submission, submit_submission
+from tests.pathway_steps import fill, fire
 
-ANSWERS = Path(__file__).resolve().parents[1] / "fixtures" / "answers"
 WORKFLOW = "community_programme"
-
-
-def answers(key: str) -> dict:
-    return json.loads((ANSWERS / f"{key}.json").read_text())
-
-
-def fill(case, key, actor, now, overrides=None):
-    """Start, fill with the fixture answers and submit a form."""
-    sub = start_submission(case, key, actor=actor, now=now)
-    sub, _ = save_draft(sub, {**answers(key), **(overrides or {})}, revision=sub.revision, actor=actor, now=now)
-    return submit_submission(sub, revision=sub.revision, actor=actor, now=now)
-
-
-def fire(case, name, actor, now, event=False, **inputs):
-    return case_service.fire_transition(case, name, inputs, actor=actor, now=now, event=event)
 
 
 def session(case, actor, now, *, attendance="attended", number=None, days_ago=0):

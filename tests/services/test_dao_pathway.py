@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from errors import Conflict, InvalidInput, NotAllowed
 from models.case import Case, CaseEvent
-from services import cases as case_service
 from services import referrals
-from services.submissions import countersign_submission, save_draft, start_submission, submit_submission
-
-ANSWERS = Path(__file__).resolve().parents[1] / "fixtures" / "answers"
-
-
-def answers(key: str) -> dict:
-    return json.loads((ANSWERS / f"{key}.json").read_text())
-
-
-def fill(case, key, actor, now, overrides=None):
-    """Start, fill with the fixture answers and submit a form."""
-    sub = start_submission(case, key, actor=actor, now=now)
-    data = {**answers(key), **(overrides or {})}
-    sub, _ = save_draft(sub, data, revision=sub.revision, actor=actor, now=now)
-    return submit_submission(sub, revision=sub.revision, actor=actor, now=now)
+from services.submissions import countersign_submission
+from tests.pathway_steps import fill, fire
 
 
 @pytest.fixture
@@ -46,10 +30,6 @@ def refer(team, now, **rfs):
     for key in ("request_for_service", "screening", "consent"):
         fill(case, key, team["referrer"], now, rfs if key == "request_for_service" else None)
     return referrals.submit_referral(case, actor=team["referrer"], now=now)
-
-
-def fire(case, name, actor, now, event=False, **inputs):
-    return case_service.fire_transition(case, name, inputs, actor=actor, now=now, event=event)
 
 
 def test_referral_cannot_be_sent_incomplete(team, now):

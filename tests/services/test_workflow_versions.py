@@ -15,13 +15,10 @@ from models.deadline import Deadline
 from services import cases as case_service
 from services.submissions import save_draft, start_submission, submit_submission
 from services.workflow_store import WORKFLOW_DIR, definition_for, latest_version, sync_workflows
+from tests.pathway_steps import fire
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SHIPPED = sorted(WORKFLOW_DIR.glob("*.yaml"))
-
-
-def fire(case, name, actor, now, event=False, **inputs):
-    return case_service.fire_transition(case, name, inputs, actor=actor, now=now, event=event)
 
 
 def copy_shipped(directory: Path) -> Path:
