@@ -95,15 +95,22 @@ def session_counts(case: Case) -> dict:
 
 def available_practitioners(team: str) -> list[dict]:
     """Return the team's active practitioners with their open caseload and capacity, least loaded first."""
+    users = list(User.objects(team=team, roles="practitioner", active=True))
+    # One aggregation for the whole team: this runs for every case view, so no query per practitioner.
+    loads: dict[str, dict[str, int]] = {}
+    pipeline = [
+        {"$match": {"allocated_to": {"$in": [str(u.pk) for u in users]}, "status": "open", "kind": "perpetrator"}},
+        {"$group": {"_id": {"who": "$allocated_to", "risk": "$risk_level"}, "n": {"$sum": 1}}},
+    ]
+    for row in Case.objects.aggregate(pipeline):
+        risk = row["_id"].get("risk") or "not assessed"
+        loads.setdefault(row["_id"]["who"], {})[risk] = row["n"]
     rows = []
-    for user in User.objects(team=team, roles="practitioner", active=True):
-        open_cases = list(Case.objects(allocated_to=str(user.pk), status="open", kind="perpetrator")
-                          .only("risk_level"))
-        risks = {}
-        for c in open_cases:
-            risks[c.risk_level or "not assessed"] = risks.get(c.risk_level or "not assessed", 0) + 1
-        rows.append({"user": user, "open": len(open_cases), "capacity": user.capacity,
-                     "available": len(open_cases) < user.capacity, "risks": risks})
+    for user in users:
+        risks = loads.get(str(user.pk), {})
+        open_cases = sum(risks.values())
+        rows.append({"user": user, "open": open_cases, "capacity": user.capacity,
+                     "available": open_cases < user.capacity, "risks": risks})
     return sorted(rows, key=lambda r: (not r["available"], r["open"] - r["capacity"], r["user"].name))
 
 
