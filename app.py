@@ -5,14 +5,24 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
 
 import config as config_module
+from blueprints import register_blueprints
+from clock import utcnow
+from commands import register_commands
 from errors import ConfigurationError, DefinitionError
 from extensions import babel, csrf, limiter, login_manager
+from scheduler.runner import start_background_scheduler
+from services.demo import load_demo
+from services.form_definitions import sync_forms
+from services.users import ensure_first_admin
+from services.workflow_store import sync_workflows
+from storage.connection import connect_database
+from storage.embedded import answers, free_port
 
 log = logging.getLogger("pathway")
 
@@ -45,17 +55,12 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from storage.connection import connect_database
-
     connect_database(app.config)
 
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app)
-
-    from blueprints import register_blueprints
-    from commands import register_commands
 
     register_blueprints(app)
     register_commands(app)
@@ -67,11 +72,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
 
 def _bootstrap(app: Flask) -> None:
     """Create the first administrator on an empty database and load demo data when asked."""
-    from services.form_definitions import sync_forms
-    from services.users import ensure_first_admin
-    from services.workflow_store import sync_workflows
-
-    now = datetime.utcnow()
+    now = utcnow()
     # Shipped forms and pathways are loaded on every start; unchanged files cost a hash comparison only.
     for kind, sync in (("form", sync_forms), ("pathway", sync_workflows)):
         try:
@@ -94,8 +95,6 @@ def _bootstrap(app: Flask) -> None:
             file=sys.stderr, flush=True,
         )
     if app.config["DEMO"]:
-        from services.demo import load_demo
-
         load_demo(now=now)
 
 
@@ -114,13 +113,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     host = args.host or app.config["HOST"]
     port = args.port or app.config["PORT"]
-    from storage.embedded import answers, free_port
-
     if answers(port):
         port = free_port()
     if app.config["SCHEDULER_ENABLED"]:
-        from scheduler.runner import start_background_scheduler
-
         start_background_scheduler(app)
     print(f"\n  Pathway is running on http://{host}:{port}/  (Ctrl-C to stop)\n", file=sys.stderr, flush=True)
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Flask, redirect, request, url_for
 from flask_login import current_user
 
+from blueprints.navigation import navigation_for
 from extensions import login_manager
+from models.user import User
 
 
 def register_blueprints(app: Flask) -> None:
@@ -45,8 +47,6 @@ def register_blueprints(app: Flask) -> None:
 
 def _load_user(identity: str):
     """Return the signed-in user, or None when the account is gone, inactive or its sessions were ended."""
-    from models.user import User
-
     user_id, _, version = (identity or "").partition(":")
     try:
         user = User.objects(pk=user_id).first()
@@ -86,8 +86,6 @@ def _security_headers(response):
 
 def _template_globals() -> dict:
     """Expose the navigation for the signed-in user's roles."""
-    from blueprints.navigation import navigation_for
-
     return {"navigation": navigation_for(current_user), "demo_mode": _demo_mode()}
 
 

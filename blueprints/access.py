@@ -25,6 +25,11 @@ def roles_required(*roles: str):
     return decorator
 
 
+def current_actor():
+    """Return the signed-in user as the actor services take (the real object, not Flask-Login's proxy)."""
+    return current_user._get_current_object()
+
+
 def client_address() -> str:
     """Return the client's address for the audit trail."""
     from flask import request

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from flask import render_template, request
 
-from flask import Blueprint, render_template, request
-from flask_login import current_user
-
-from blueprints.access import roles_required
+# Importing the page modules attaches their routes to `bp`; they import `bp` from admin_base, never from here.
+from blueprints import admin_form_edit, admin_forms, admin_users, admin_workflows  # noqa: F401
+from blueprints.access import current_actor, roles_required
+from blueprints.admin_base import bp
+from clock import utcnow
 from services.audit_search import audit_facets, search_audit
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def actor():
-    """Return the signed-in user as the actor services take."""
-    return current_user._get_current_object()
-
-
-def now() -> datetime:
-    """Return the time of this request for services."""
-    return datetime.utcnow()
-
-
-def revision() -> str:
-    """Return the optimistic-concurrency revision the page was rendered with."""
-    return request.form.get("revision", "")
+__all__ = ["bp"]
 
 
 @bp.get("/audit")
@@ -34,11 +20,7 @@ def audit():
     """Show the audit trail as a filterable table."""
     filters = {key: request.args.get(key, "") for key in ("action", "who", "target_type", "target", "from", "to",
                                                           "page")}
-    result = search_audit(filters, actor=actor(), now=now())
+    result = search_audit(filters, actor=current_actor(), now=utcnow())
     status = 422 if result["problems"] else 200
     return render_template("admin/audit.html", filters=filters, result=result, facets=audit_facets(),
                            problems=result["problems"], error_count=len(result["problems"])), status
-
-
-# The other admin pages attach their routes to `bp`; imported last because they import `bp` from here.
-from blueprints import admin_forms, admin_form_edit, admin_users, admin_workflows  # noqa: E402, F401, I001

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from blueprints.access import roles_required
-from blueprints.admin import actor, bp, now, revision
+from blueprints.access import current_actor, roles_required
+from blueprints.admin_base import bp, revision
 from blueprints.admin_forms import FORM_ERRORS, failed, form_page_context
+from clock import utcnow
 from errors import FieldProblem, NotFound
 from forms import REGISTRY
 from forms.widgets import ROW_WIDGETS, WIDGETS
@@ -59,7 +60,7 @@ def add_question(key):
     context = _question_context(info, widget=widget, path=None, parent=parent, values=values)
     if request.method == "POST":
         try:
-            builder.add_field(key, request.form.to_dict(), revision=revision(), actor=actor(), now=now())
+            builder.add_field(key, request.form.to_dict(), revision=revision(), actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/question.html", exc, **context)
         flash(f"Question “{request.form.get('label', '').strip()}” added", "success")
@@ -92,7 +93,8 @@ def edit_question(key, path):
     context = _question_context(info, widget=widget, path=path, parent=parent, values=values)
     if request.method == "POST":
         try:
-            builder.edit_field(key, path, request.form.to_dict(), revision=revision(), actor=actor(), now=now())
+            builder.edit_field(key, path, request.form.to_dict(), revision=revision(), actor=current_actor(),
+                               now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/question.html", exc, **context)
         flash(f"Question “{request.form.get('label', '').strip()}” saved", "success")
@@ -106,8 +108,8 @@ def edit_question(key, path):
 def move_question(key, path):
     """Move a question one place up or down."""
     try:
-        builder.move_field(key, path, request.form.get("direction", ""), revision=revision(), actor=actor(),
-                           now=now())
+        builder.move_field(key, path, request.form.get("direction", ""), revision=revision(), actor=current_actor(),
+                           now=utcnow())
     except FORM_ERRORS as exc:
         return _form_page_failed(key, exc)
     return _back(key, path)
@@ -124,7 +126,7 @@ def remove_question(key, path):
         raise NotFound("The form has no such question") from None
     if request.method == "POST":
         try:
-            builder.remove_field(key, path, revision=revision(), actor=actor(), now=now())
+            builder.remove_field(key, path, revision=revision(), actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return _form_page_failed(key, exc)
         flash(f"Question “{label}” removed", "success")
@@ -159,8 +161,8 @@ def _page(info: dict, page_key: str) -> dict:
 def add_page(key):
     """Add a page to the form."""
     return _part_page(key, kind="page", values=request.form if request.method == "POST" else {},
-                      save=lambda: builder.add_page(key, request.form.to_dict(), revision=revision(), actor=actor(),
-                                                    now=now()),
+                      save=lambda: builder.add_page(key, request.form.to_dict(), revision=revision(),
+                                                    actor=current_actor(), now=utcnow()),
                       heading="Add a page", button="Add the page", done="Page added")
 
 
@@ -171,7 +173,7 @@ def edit_page(key, page_key):
     page = _page(_draft_info(key), page_key)
     return _part_page(key, kind="page", values=request.form if request.method == "POST" else page,
                       save=lambda: builder.edit_page(key, page_key, request.form.to_dict(), revision=revision(),
-                                                     actor=actor(), now=now()),
+                                                     actor=current_actor(), now=utcnow()),
                       heading=f"Change the page “{page['title']}”", button="Save the page", done="Page saved")
 
 
@@ -180,8 +182,8 @@ def edit_page(key, page_key):
 def move_page(key, page_key):
     """Move a page one place up or down."""
     try:
-        builder.move_page(key, page_key, request.form.get("direction", ""), revision=revision(), actor=actor(),
-                          now=now())
+        builder.move_page(key, page_key, request.form.get("direction", ""), revision=revision(), actor=current_actor(),
+                          now=utcnow())
     except FORM_ERRORS as exc:
         return _form_page_failed(key, exc)
     return _back(key, f"page-{page_key}")
@@ -195,7 +197,7 @@ def remove_page(key, page_key):
     page = _page(info, page_key)
     if request.method == "POST":
         try:
-            builder.remove_page(key, page_key, revision=revision(), actor=actor(), now=now())
+            builder.remove_page(key, page_key, revision=revision(), actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return _form_page_failed(key, exc)
         flash(f"Page “{page['title']}” removed", "success")
@@ -212,7 +214,7 @@ def add_section(key, page_key):
     page = _page(_draft_info(key), page_key)
     return _part_page(key, kind="section", values=request.form if request.method == "POST" else {},
                       save=lambda: builder.add_section(key, page_key, request.form.to_dict(), revision=revision(),
-                                                       actor=actor(), now=now()),
+                                                       actor=current_actor(), now=utcnow()),
                       heading=f"Add a section to the page “{page['title']}”", button="Add the section",
                       done="Section added")
 
@@ -226,7 +228,7 @@ def edit_section(key, page_key, index):
         raise NotFound("The page has no such section")
     return _part_page(key, kind="section", values=request.form if request.method == "POST" else page["sections"][index],
                       save=lambda: builder.edit_section(key, page_key, index, request.form.to_dict(),
-                                                        revision=revision(), actor=actor(), now=now()),
+                                                        revision=revision(), actor=current_actor(), now=utcnow()),
                       heading="Change the section", button="Save the section", done="Section saved")
 
 
@@ -238,7 +240,7 @@ def remove_section(key, page_key, index):
     _page(info, page_key)
     if request.method == "POST":
         try:
-            builder.remove_section(key, page_key, index, revision=revision(), actor=actor(), now=now())
+            builder.remove_section(key, page_key, index, revision=revision(), actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return _form_page_failed(key, exc)
         flash("Section removed", "success")
@@ -266,7 +268,7 @@ def form_computed(key):
     if posted:
         try:
             builder.add_computed(key, request.form.to_dict(), request.form.getlist("fields"), revision=revision(),
-                                 actor=actor(), now=now())
+                                 actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/form_computed.html", exc, **context)
         flash(f"Calculated value “{request.form.get('computed_key', '')}” added", "success")
@@ -279,7 +281,7 @@ def form_computed(key):
 def remove_computed(key, ckey):
     """Remove a calculated value."""
     try:
-        builder.remove_computed(key, ckey, revision=revision(), actor=actor(), now=now())
+        builder.remove_computed(key, ckey, revision=revision(), actor=current_actor(), now=utcnow())
     except FORM_ERRORS as exc:
         return failed("admin/form_computed.html", exc, **_computed_context(key, {}, []))
     flash(f"Calculated value “{ckey}” removed", "success")

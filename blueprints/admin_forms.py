@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
 
-from blueprints.access import roles_required
-from blueprints.admin import actor, bp, now, revision
+from blueprints.access import current_actor, roles_required
+from blueprints.admin_base import bp, revision
+from clock import utcnow
 from errors import Conflict, FieldProblem, PathwayError
 from services import form_builder as builder
 from services.form_builder_views import accepted_tags, outline, try_form
@@ -42,7 +43,7 @@ def new_form():
     values = request.form if request.method == "POST" else {"classification": "standard"}
     if request.method == "POST":
         try:
-            doc = builder.create_form(request.form.to_dict(), actor=actor(), now=now())
+            doc = builder.create_form(request.form.to_dict(), actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/form_new.html", exc, values=values)
         flash(f"{doc.title} created. Add its questions.", "success")
@@ -57,7 +58,7 @@ def import_form():
     if request.method == "POST":
         upload = request.files.get("file")
         try:
-            doc = builder.import_form(upload.read() if upload else b"", actor=actor(), now=now())
+            doc = builder.import_form(upload.read() if upload else b"", actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             # Every finding is about the uploaded file, so each one points at the file input.
             problems = [FieldProblem("file", p.message) for p in problems_of(exc)]
@@ -97,8 +98,8 @@ def form_settings(key):
     context = {"info": info, "values": values, "accepted": accepted_tags()}
     if request.method == "POST":
         try:
-            builder.update_form_settings(key, request.form.to_dict(), revision=revision(), actor=actor(),
-                                         now=now())
+            builder.update_form_settings(key, request.form.to_dict(), revision=revision(), actor=current_actor(),
+                                         now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/form_settings.html", exc, **context)
         flash("Settings saved", "success")
@@ -113,7 +114,7 @@ def form_preview(key):
     info = builder.builder_form(key)
     version = request.values.get("version") or None
     posted = request.method == "POST"
-    result = try_form(key, request.form if posted else {}, version=version, actor=actor(), now=now())
+    result = try_form(key, request.form if posted else {}, version=version, actor=current_actor(), now=utcnow())
     tried = posted and not result["acted"]
     errors = result["errors"] if tried else {}
     return render_template("admin/form_preview.html", info=info, result=result, tried=tried, errors=errors,
@@ -129,7 +130,7 @@ def form_publish(key):
         return render_template("admin/form_publish.html", info=info, review=None, problems=[])
     if request.method == "POST":
         try:
-            doc, _diff = builder.publish_form(key, revision=revision(), actor=actor(), now=now())
+            doc, _diff = builder.publish_form(key, revision=revision(), actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             review = builder.review_publication(key)
             return failed("admin/form_publish.html", exc, info=builder.builder_form(key), review=review)
@@ -151,7 +152,7 @@ def form_versions(key):
 @roles_required("admin")
 def form_new_version(key):
     """Start a draft of the next version from the newest published one."""
-    doc = builder.start_new_version(key, actor=actor(), now=now())
+    doc = builder.start_new_version(key, actor=current_actor(), now=utcnow())
     flash(f"Version {doc.version} started as a draft. Publish it when it is ready.", "success")
     return redirect(url_for("admin.form", key=key))
 
@@ -162,7 +163,7 @@ def form_discard(key):
     """Throw away the draft version after confirmation."""
     info = builder.builder_form(key)
     if request.method == "POST":
-        version = builder.discard_draft(key, revision=revision(), actor=actor(), now=now())
+        version = builder.discard_draft(key, revision=revision(), actor=current_actor(), now=utcnow())
         flash(f"The draft of version {version} was discarded", "success")
         return redirect(url_for("admin.forms") if info["draft"] and info["draft"].version == 1
                         and len(info["versions"]) == 1 else url_for("admin.form", key=key))
@@ -178,7 +179,7 @@ def form_retire(key):
     """Stop offering the form on cases, after confirmation."""
     info = builder.builder_form(key)
     if request.method == "POST":
-        builder.retire_form(key, actor=actor(), now=now())
+        builder.retire_form(key, actor=current_actor(), now=utcnow())
         flash(f"{info['current'].title} is retired. Submissions already made keep their version.", "success")
         return redirect(url_for("admin.form_versions", key=key))
     return render_template("admin/confirm.html", info=info, heading=f"Retire {info['current'].title}?",
@@ -191,7 +192,7 @@ def form_retire(key):
 @roles_required("admin")
 def form_restore(key):
     """Publish a retired form again."""
-    doc = builder.restore_form(key, actor=actor(), now=now())
+    doc = builder.restore_form(key, actor=current_actor(), now=utcnow())
     flash(f"Version {doc.version} of {doc.title} is published again", "success")
     return redirect(url_for("admin.form_versions", key=key))
 
@@ -205,7 +206,7 @@ def form_duplicate(key):
         "key": f"{key}_copy"[:80], "title": f"Copy of {info['current'].title}"}
     if request.method == "POST":
         try:
-            doc = builder.duplicate_form(key, request.form.to_dict(), actor=actor(), now=now())
+            doc = builder.duplicate_form(key, request.form.to_dict(), actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/form_duplicate.html", exc, info=info, values=values)
         flash(f"{doc.title} created as a copy of {info['current'].title}", "success")
@@ -217,7 +218,7 @@ def form_duplicate(key):
 @roles_required("admin")
 def form_export(key):
     """Download one version of the form as a JSON file."""
-    filename, text = builder.export_form(key, version=request.args.get("version") or None, actor=actor(),
-                                         now=now())
+    filename, text = builder.export_form(key, version=request.args.get("version") or None, actor=current_actor(),
+                                         now=utcnow())
     return Response(text, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 
-from blueprints.access import roles_required
-from blueprints.admin import actor, bp, now
+from blueprints.access import current_actor, roles_required
+from blueprints.admin_base import bp
 from blueprints.admin_forms import FORM_ERRORS, failed
+from clock import utcnow
 from models.user import ROLE_LABELS, ROLES
 from services import teams as team_service
 from services import user_admin
@@ -50,7 +51,7 @@ def new_user():
     context = _user_context(values)
     if request.method == "POST":
         try:
-            user, password = user_admin.create_account(request.form, actor=actor(), now=now())
+            user, password = user_admin.create_account(request.form, actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/user_new.html", exc, **context)
         return render_template("admin/user_password.html", user=user, password=password, created=True)
@@ -67,10 +68,10 @@ def user(user_id):
         "organisation": account.organisation, "capacity": str(account.capacity),
         "email_reminders": "true" if account.email_reminders else ""}
     context = _user_context(values, account)
-    context["history"] = list_audit(actor=actor(), target_type="user", target_id=str(account.pk), limit=10)
+    context["history"] = list_audit(actor=current_actor(), target_type="user", target_id=str(account.pk), limit=10)
     if request.method == "POST":
         try:
-            user_admin.update_account(user_id, request.form, actor=actor(), now=now())
+            user_admin.update_account(user_id, request.form, actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/user.html", exc, **context)
         flash(f"{account.name}'s details are saved", "success")
@@ -82,7 +83,7 @@ def user(user_id):
 @roles_required("admin")
 def deactivate_user(user_id):
     """Deactivate a user: they are signed out everywhere and cannot sign in."""
-    account = user_admin.set_account_active(user_id, False, actor=actor(), now=now())
+    account = user_admin.set_account_active(user_id, False, actor=current_actor(), now=utcnow())
     flash(f"{account.name} is deactivated and signed out everywhere", "success")
     return redirect(url_for("admin.user", user_id=user_id))
 
@@ -91,7 +92,7 @@ def deactivate_user(user_id):
 @roles_required("admin")
 def reactivate_user(user_id):
     """Let a deactivated user sign in again."""
-    account = user_admin.set_account_active(user_id, True, actor=actor(), now=now())
+    account = user_admin.set_account_active(user_id, True, actor=current_actor(), now=utcnow())
     flash(f"{account.name} can sign in again", "success")
     return redirect(url_for("admin.user", user_id=user_id))
 
@@ -102,7 +103,7 @@ def reset_user_password(user_id):
     """Confirm, then give the user a one-time password and end their sessions."""
     account = get_user(user_id)
     if request.method == "POST":
-        account, password = user_admin.force_password_reset(user_id, actor=actor(), now=now())
+        account, password = user_admin.force_password_reset(user_id, actor=current_actor(), now=utcnow())
         return render_template("admin/user_password.html", user=account, password=password, created=False)
     return render_template("admin/user_reset.html", user=account)
 
@@ -111,7 +112,7 @@ def reset_user_password(user_id):
 @roles_required("admin")
 def teams():
     """List the teams with their members and next supervision date."""
-    return render_template("admin/teams.html", rows=team_service.list_teams(), today=now().date())
+    return render_template("admin/teams.html", rows=team_service.list_teams(), today=utcnow().date())
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
@@ -121,7 +122,7 @@ def new_team():
     values = request.form if request.method == "POST" else {}
     if request.method == "POST":
         try:
-            team = team_service.create_team(request.form.to_dict(), actor=actor(), now=now())
+            team = team_service.create_team(request.form.to_dict(), actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/team_new.html", exc, values=values)
         flash(f"Team {team.name} created. Add its supervision dates.", "success")
@@ -132,8 +133,8 @@ def new_team():
 def _team_context(key: str, values) -> dict:
     team = team_service.get_team(key)
     return {"team": team, "members": team_service.team_members(key), "values": values,
-            "dates": team_service.upcoming_supervision(team, now().date()),
-            "past": sorted((d for d in team.supervision_dates if d < now().date()), reverse=True)[:3]}
+            "dates": team_service.upcoming_supervision(team, utcnow().date()),
+            "past": sorted((d for d in team.supervision_dates if d < utcnow().date()), reverse=True)[:3]}
 
 
 @bp.route("/teams/<key>", methods=["GET", "POST"])
@@ -145,10 +146,10 @@ def team(key):
     if request.method == "POST":
         try:
             if request.form.get("action") == "rename":
-                team_service.rename_team(key, request.form.to_dict(), actor=actor(), now=now())
+                team_service.rename_team(key, request.form.to_dict(), actor=current_actor(), now=utcnow())
                 flash("Team name saved", "success")
             else:
-                team_service.add_supervision_date(key, request.form.to_dict(), actor=actor(), now=now())
+                team_service.add_supervision_date(key, request.form.to_dict(), actor=current_actor(), now=utcnow())
                 flash("Supervision date added", "success")
         except FORM_ERRORS as exc:
             return failed("admin/team.html", exc, **context)
@@ -160,6 +161,6 @@ def team(key):
 @roles_required("admin")
 def remove_supervision(key, day):
     """Remove one supervision date."""
-    team_service.remove_supervision_date(key, day, actor=actor(), now=now())
+    team_service.remove_supervision_date(key, day, actor=current_actor(), now=utcnow())
     flash("Supervision date removed", "success")
     return redirect(url_for("admin.team", key=key))

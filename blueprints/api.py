@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, jsonify, request
-from flask_login import current_user
 from marshmallow import ValidationError
 
-from blueprints.access import roles_required
+from blueprints.access import current_actor, roles_required
 from blueprints.api_schemas import CaseSummarySchema, DeadlineSchema, FireSchema, OptionSchema, ReferralStatusSchema
+from clock import utcnow
 from errors import FieldProblem, InvalidInput
 from services.access import CASE_ROLES, case_for_actor
 from services.api_views import case_deadlines, list_visible_cases, referral_statuses
@@ -18,15 +16,12 @@ from services.cases import fire_transition, transition_options
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def _user():
-    return current_user._get_current_object()
-
 
 @bp.get("/cases")
 @roles_required(*CASE_ROLES)
 def cases():
     """List the cases the user may see."""
-    rows = list_visible_cases(actor=_user(), limit=min(int(request.args.get("limit", 100) or 100), 500))
+    rows = list_visible_cases(actor=current_actor(), limit=min(int(request.args.get("limit", 100) or 100), 500))
     return jsonify({"cases": CaseSummarySchema(many=True).dump(rows)})
 
 
@@ -34,8 +29,8 @@ def cases():
 @roles_required(*CASE_ROLES)
 def case(case_id):
     """Return one case: summary, the steps available now (and why others are not), its deadlines."""
-    found = case_for_actor(case_id, _user())
-    transitions, events = transition_options(found, _user())
+    found = case_for_actor(case_id, current_actor())
+    transitions, events = transition_options(found, current_actor())
     return jsonify({
         "case": CaseSummarySchema().dump(found),
         "transitions": OptionSchema(many=True).dump(transitions),
@@ -53,8 +48,8 @@ def fire(case_id, name):
     except ValidationError as exc:
         raise InvalidInput(problems=[FieldProblem(k, "; ".join(map(str, v)) if isinstance(v, list) else str(v))
                                      for k, v in exc.messages.items()]) from None
-    found = case_for_actor(case_id, _user(), change=True)
-    updated = fire_transition(found, name, payload["inputs"], actor=_user(), now=datetime.utcnow(),
+    found = case_for_actor(case_id, current_actor(), change=True)
+    updated = fire_transition(found, name, payload["inputs"], actor=current_actor(), now=utcnow(),
                               event=payload["event"])
     return jsonify({"case": CaseSummarySchema().dump(updated)})
 
@@ -63,4 +58,4 @@ def fire(case_id, name):
 @roles_required("referrer")
 def referrals():
     """Return the referrer's referrals: reference and status only."""
-    return jsonify({"referrals": ReferralStatusSchema(many=True).dump(referral_statuses(actor=_user()))})
+    return jsonify({"referrals": ReferralStatusSchema(many=True).dump(referral_statuses(actor=current_actor()))})

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from blueprints.access import client_address
+from blueprints.access import client_address, current_actor
+from clock import utcnow
 from errors import InvalidInput, NotAllowed
 from extensions import limiter
+from services.demo import DEMO_USERS
 from services.users import authenticate_user, change_password, record_sign_out
 
 bp = Blueprint("auth", __name__)
@@ -32,7 +32,7 @@ def sign_in():
             error = "Enter your email address and password"
         else:
             try:
-                user = authenticate_user(email=email, password=password, now=datetime.utcnow(),
+                user = authenticate_user(email=email, password=password, now=utcnow(),
                                          client_address=client_address(), settings=current_app.config)
             except NotAllowed as exc:
                 error = exc.message
@@ -43,8 +43,6 @@ def sign_in():
                 return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
     demo_accounts = None
     if current_app.config.get("DEMO"):
-        from services.demo import DEMO_USERS
-
         demo_accounts = DEMO_USERS
     status = 200 if not error else 401
     return render_template("auth/sign_in.html", error=error, email=email, demo_accounts=demo_accounts), status
@@ -61,7 +59,7 @@ def _safe_next(target: str | None) -> str | None:
 @login_required
 def sign_out():
     """Sign the user out."""
-    record_sign_out(actor=current_user._get_current_object(), now=datetime.utcnow(),
+    record_sign_out(actor=current_actor(), now=utcnow(),
                     client_address=client_address())
     logout_user()
     session.clear()
@@ -77,9 +75,9 @@ def change_password_view():
     if request.method == "POST":
         try:
             user = change_password(
-                current_user._get_current_object(), current=request.form.get("current_password", ""),
+                current_actor(), current=request.form.get("current_password", ""),
                 new=request.form.get("new_password", ""), confirm=request.form.get("confirm_password", ""),
-                now=datetime.utcnow(),
+                now=utcnow(),
             )
         except InvalidInput as exc:
             problems = exc.problems

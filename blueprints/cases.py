@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from blueprints.access import roles_required
+from blueprints.access import current_actor, roles_required
+from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
 from models.user import User
@@ -23,9 +22,6 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 LIST_ROLES = ("manager", "practitioner", "auditor")
 
 
-def _actor():
-    return current_user._get_current_object()
-
 
 def _practitioner_only(user) -> bool:
     return user.has_role("practitioner") and not user.has_role("manager", "auditor")
@@ -35,7 +31,7 @@ def _practitioner_only(user) -> bool:
 @roles_required(*LIST_ROLES)
 def my_cases():
     """List the cases the user works (practitioners) or may see (managers, auditors); search among them."""
-    user, now = _actor(), datetime.utcnow()
+    user, now = current_actor(), utcnow()
     args = {k: request.args.get(k, "") for k in ("scope", "status", "state", "risk", "sort", "dir", "q")}
     team_read = bool(current_app.config.get("PRACTITIONERS_READ_TEAM_CASES", True))
     if _practitioner_only(user):
@@ -74,11 +70,11 @@ def _context(case, user, tab: str) -> dict:
 @login_required
 def case_page(case_id):
     """Show a case: summary, actions, forms for this stage, deadlines, sessions, partner support and history."""
-    user = _actor()
+    user = current_actor()
     case = _case(case_id, user)
     if case.kind == "partner":
         return redirect(url_for("partner.case_page", case_id=case.pk))
-    overview = case_pages.case_overview(case, actor=user, now=datetime.utcnow())
+    overview = case_pages.case_overview(case, actor=user, now=utcnow())
     return render_template("cases/case.html", **{**_context(case, user, "overview"), **overview},
                            session_types=session_service.SESSION_TYPES, attendance=session_service.ATTENDANCE_LABELS)
 
@@ -87,7 +83,7 @@ def case_page(case_id):
 @login_required
 def history(case_id):
     """Show the case's whole history as a timeline."""
-    user = _actor()
+    user = current_actor()
     case = _case(case_id, user)
     return render_template("cases/history.html", **_context(case, user, "history"),
                            timeline=case_pages.timeline(case, actor=user))
@@ -97,7 +93,7 @@ def history(case_id):
 @login_required
 def sessions(case_id):
     """Show every session recorded on the case with its attendance."""
-    user = _actor()
+    user = current_actor()
     case = _case(case_id, user)
     return render_template("cases/sessions.html", **_context(case, user, "sessions"),
                            sessions=list(reversed(session_service.list_sessions(case))),
@@ -109,7 +105,7 @@ def sessions(case_id):
 @login_required
 def record_session(case_id):
     """Record a session and its attendance."""
-    user = _actor()
+    user = current_actor()
     case = _case(case_id, user, change=True)
     if case.status != "open":
         raise NotAllowed("Sessions can only be recorded on an open case")
@@ -123,7 +119,7 @@ def record_session(case_id):
     parts = [values[f"date-{p}"] for p in ("day", "month", "year")]
     data = {**values, "date": compose_date(*parts) if any(parts) else ""}
     try:
-        session_service.record_session(case, data, actor=user, now=datetime.utcnow())
+        session_service.record_session(case, data, actor=user, now=utcnow())
     except InvalidInput as exc:
         return render_template("cases/record_session.html", values=values, problems=exc.problems,
                                error_count=len(exc.problems), **context), 422
@@ -163,7 +159,7 @@ def check_inputs(case, specs, raw: dict, choices: dict) -> None:
     """Raise InvalidInput naming every input that is missing, wrong, or names someone who cannot be chosen."""
     problems = []
     try:
-        clean_inputs(specs, raw, now=datetime.utcnow())
+        clean_inputs(specs, raw, now=utcnow())
     except InvalidInput as exc:
         problems = list(exc.problems)
     named = {p.field for p in problems}
@@ -180,7 +176,7 @@ def check_inputs(case, specs, raw: dict, choices: dict) -> None:
 @login_required
 def action(case_id, kind, name):
     """Show an action's inputs and confirmation; take it."""
-    user = _actor()
+    user = current_actor()
     case = _case(case_id, user, change=True)
     if case.kind == "partner":
         # A partner record's steps also tell the linked case; 307 keeps a POST a POST.
@@ -200,7 +196,7 @@ def action(case_id, kind, name):
     try:
         raw = raw_inputs(option.inputs, request.form)
         check_inputs(case, option.inputs, raw, context["choices"])
-        case_service.fire_transition(case, name, raw, actor=user, now=datetime.utcnow(), event=kind == "events")
+        case_service.fire_transition(case, name, raw, actor=user, now=utcnow(), event=kind == "events")
     except InvalidInput as exc:
         return render_template("cases/action.html", values=values, problems=exc.problems,
                                error_count=len(exc.problems), **context), 422

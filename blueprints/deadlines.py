@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from pymongo.errors import PyMongoError
 
-from blueprints.access import roles_required
+from blueprints.access import current_actor, roles_required
+from clock import utcnow
 from models.case import Case
 from models.user import User
 from scheduler.calendar import format_date
@@ -57,12 +56,12 @@ def _links(deadlines, user) -> dict:
 @roles_required(*DEADLINE_ROLES)
 def my_deadlines():
     """List the user's open deadlines (or, for managers, the team's): overdue, due this week, later."""
-    user = current_user._get_current_object()
+    user = current_actor()
     default = "team" if user.has_role("manager") else "mine"
     scope = request.args.get("scope", default)
     if scope not in ("mine", "team") or (scope == "team" and not user.has_role("manager")):
         scope = "mine"
-    now = datetime.utcnow()
+    now = utcnow()
     found = deadline_service.list_deadlines(actor=user, scope=scope)
     owner_ids = {uid for d in found for uid in d.owner_ids}
     holders = User.objects(pk__in=list(owner_ids)).only("name") if owner_ids else []
@@ -86,9 +85,9 @@ def notifications():
 @login_required
 def open_notification(notification_id):
     """Mark a notification read and go where it points."""
-    user = current_user._get_current_object()
+    user = current_actor()
     note = notification_service.get_notification(notification_id, user)
-    notification_service.mark_read(note, user, now=datetime.utcnow())
+    notification_service.mark_read(note, user, now=utcnow())
     # Only paths inside Pathway: a stored link never sends anyone to another site.
     if note.link.startswith("/") and not note.link.startswith("//"):
         return redirect(note.link)
@@ -99,7 +98,7 @@ def open_notification(notification_id):
 @login_required
 def mark_all_read():
     """Mark every notification read."""
-    count = notification_service.mark_all_read(current_user._get_current_object(), now=datetime.utcnow())
+    count = notification_service.mark_all_read(current_actor(), now=utcnow())
     flash(f"{count} notification{'s' if count != 1 else ''} marked as read" if count else
           "You have no unread notifications", "success")
     return redirect(url_for("deadlines.notifications"))
@@ -109,14 +108,14 @@ def mark_all_read():
 @login_required
 def reminder_settings():
     """Let users choose whether reminders and notifications also come by email."""
-    user = current_user._get_current_object()
+    user = current_actor()
     problems = []
     if request.method == "POST":
         choice = request.form.get("email_reminders", "")
         if choice not in ("yes", "no"):
             problems = [{"field": "email_reminders", "message": "Select whether you want emails"}]
         else:
-            update_user(user, actor=user, now=datetime.utcnow(), email_reminders=choice == "yes")
+            update_user(user, actor=user, now=utcnow(), email_reminders=choice == "yes")
             flash("Emails are on" if choice == "yes" else "Emails are off: you will see notifications in "
                   "Pathway only", "success")
             return redirect(url_for("deadlines.reminder_settings"))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
 
 from flask import Blueprint, send_file
-from flask_login import current_user
 
-from blueprints.access import client_address, roles_required
+from blueprints.access import client_address, current_actor, roles_required
+from clock import utcnow
 from services.access import CASE_ROLES
 from services.documents import DOCX_TYPE, render_submission_docx
 
@@ -19,6 +18,6 @@ bp = Blueprint("documents", __name__)
 @roles_required(*CASE_ROLES)
 def submission_docx(case_id, submission_id):
     """Download a submitted form as a Word document."""
-    content, filename = render_submission_docx(submission_id, actor=current_user._get_current_object(),
-                                               now=datetime.utcnow(), client_address=client_address())
+    content, filename = render_submission_docx(submission_id, actor=current_actor(),
+                                               now=utcnow(), client_address=client_address())
     return send_file(io.BytesIO(content), mimetype=DOCX_TYPE, as_attachment=True, download_name=filename)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
-from blueprints.access import roles_required
+from blueprints.access import current_actor, roles_required
+from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
 from services import manager_views as views
@@ -15,9 +13,6 @@ from services.cases import fire_transition
 
 bp = Blueprint("manager", __name__, url_prefix="/manager")
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def raw_inputs(specs, form) -> tuple[dict, dict]:
@@ -52,7 +47,7 @@ def _choose_message(allocation: dict) -> str:
 @roles_required("manager")
 def inbox():
     """List the team's new referrals: urgent and oldest first, filtered by stage."""
-    found = views.list_inbox(actor=_actor(), now=datetime.utcnow(), state=request.args.get("stage", ""))
+    found = views.list_inbox(actor=current_actor(), now=utcnow(), state=request.args.get("stage", ""))
     return render_template("manager/inbox.html", **found)
 
 
@@ -60,7 +55,7 @@ def inbox():
 @roles_required("manager")
 def waiting_list():
     """List the team's waiting list in priority order with each case's waiting time."""
-    rows = views.list_waiting_list(actor=_actor(), now=datetime.utcnow())
+    rows = views.list_waiting_list(actor=current_actor(), now=utcnow())
     return render_template("manager/waiting_list.html", rows=rows)
 
 
@@ -68,7 +63,7 @@ def waiting_list():
 @roles_required("manager")
 def team():
     """Show caseloads against capacity, overdue deadlines and forms waiting for countersignature."""
-    overview = views.get_team_overview(actor=_actor(), now=datetime.utcnow())
+    overview = views.get_team_overview(actor=current_actor(), now=utcnow())
     return render_template("manager/team.html", **overview)
 
 
@@ -76,7 +71,7 @@ def team():
 @roles_required("manager")
 def referral(case_id):
     """Show one referral with its screening outcome and the decisions the manager can take."""
-    review = views.get_referral_review(case_id, actor=_actor(), now=datetime.utcnow())
+    review = views.get_referral_review(case_id, actor=current_actor(), now=utcnow())
     return render_template("manager/referral.html", show=request.args.get("show", ""), **review)
 
 
@@ -94,7 +89,7 @@ def _after(case, message: str, *, from_waiting_list: bool = False):
 @roles_required("manager")
 def action(case_id, kind, name):
     """Confirm a step (accept, decline with a reason, mark urgent...), asking for its inputs, and take it."""
-    actor = _actor()
+    actor = current_actor()
     case = views.get_team_case(case_id, actor=actor)
     try:
         option = views.get_action(case, kind, name, actor=actor)
@@ -112,7 +107,7 @@ def action(case_id, kind, name):
         return render_template("manager/action.html", values={}, problems=[], **context)
     inputs, typed = raw_inputs(option.inputs, request.form)
     try:
-        case = fire_transition(case, name, inputs, actor=actor, now=datetime.utcnow(), event=kind == "event")
+        case = fire_transition(case, name, inputs, actor=actor, now=utcnow(), event=kind == "event")
     except InvalidInput as exc:
         return render_template("manager/action.html", values=typed, problems=exc.problems, **context), 422
     except (Conflict, NotAllowed) as exc:
@@ -125,7 +120,7 @@ def action(case_id, kind, name):
 @roles_required("manager")
 def allocate(case_id):
     """Allocate the case to a practitioner, shown with their caseload and risk mix, or put it on the waiting list."""
-    actor = _actor()
+    actor = current_actor()
     found = views.get_allocation(case_id, actor=actor)
     case, step, waiting = found["case"], found["step"], found["waiting"]
     if step is None and waiting is None:
@@ -134,7 +129,7 @@ def allocate(case_id):
     if request.method == "GET":
         return render_template("manager/allocate.html", chosen="", problems=[], **found)
     chosen = request.form.get("assignee", "")
-    now, was_waiting = datetime.utcnow(), case.on_waiting_list
+    now, was_waiting = utcnow(), case.on_waiting_list
     try:
         if chosen == "waiting_list" and waiting is not None:
             case = fire_transition(case, waiting.name, {}, actor=actor, now=now)

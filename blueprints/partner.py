@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from blueprints.access import client_address, roles_required
+from blueprints.access import client_address, current_actor, roles_required
 from blueprints.cases import check_inputs, raw_inputs, user_choices
+from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
 from models.case import Case
@@ -24,9 +23,6 @@ bp = Blueprint("partner", __name__, url_prefix="/partner")
 ROLES = ("partner_worker", "manager")
 
 
-def _actor():
-    return current_user._get_current_object()
-
 
 def _date_from(form, name: str) -> str:
     parts = [form.get(f"{name}-{p}", "").strip() for p in ("day", "month", "year")]
@@ -39,15 +35,15 @@ def my_cases():
     """List the partner cases the user works (or, for managers, the team's)."""
     status = request.args.get("status", "open")
     status = status if status in ("open", "closed", "all") else "open"
-    rows = service.list_partner_cases(actor=_actor(), status=status)
-    return render_template("partner/list.html", rows=rows, status=status, now=datetime.utcnow())
+    rows = service.list_partner_cases(actor=current_actor(), status=status)
+    return render_template("partner/list.html", rows=rows, status=status, now=utcnow())
 
 
 @bp.get("/cases/<case_id>")
 @login_required
 def case_page(case_id):
     """Show a partner case: details, contact log, confidential forms, actions, deadlines and history."""
-    user, now = _actor(), datetime.utcnow()
+    user, now = current_actor(), utcnow()
     case = service.partner_case_for_actor(case_id, user)
     parent = Case.objects(pk=case.parent_case_id).first() if case.parent_case_id else None
     may_change = can_change_case(user, case) and case.status == "open"
@@ -73,7 +69,7 @@ def case_page(case_id):
 @login_required
 def record_contact(case_id):
     """Log a contact, or an attempt at contact, with the partner."""
-    user = _actor()
+    user = current_actor()
     case = service.partner_case_for_actor(case_id, user, change=True)
     context = {"case": case, "methods": CONTACT_METHODS, "outcomes": CONTACT_OUTCOMES}
     if request.method == "GET":
@@ -81,7 +77,7 @@ def record_contact(case_id):
     values = {k: v for k, v in request.form.items() if k != "csrf_token"}
     data = {**values, "date": _date_from(request.form, "date")}
     try:
-        _contact, told = service.record_partner_contact(case, data, actor=user, now=datetime.utcnow())
+        _contact, told = service.record_partner_contact(case, data, actor=user, now=utcnow())
     except InvalidInput as exc:
         return render_template("partner/record_contact.html", values=values, problems=exc.problems,
                                error_count=len(exc.problems), **context), 422
@@ -93,7 +89,7 @@ def record_contact(case_id):
 @login_required
 def details(case_id):
     """Record the partner's name, date of birth and safe contact arrangements."""
-    user = _actor()
+    user = current_actor()
     case = service.partner_case_for_actor(case_id, user, change=True)
     born = case.person.date_of_birth
     values = {"name": case.person.name, "safe_contact": (case.fields or {}).get("safe_contact", ""),
@@ -104,7 +100,7 @@ def details(case_id):
     values = {k: v for k, v in request.form.items() if k != "csrf_token"}
     try:
         service.update_partner_details(case, {**values, "date_of_birth": _date_from(request.form, "date_of_birth")},
-                                       actor=user, now=datetime.utcnow())
+                                       actor=user, now=utcnow())
     except InvalidInput as exc:
         return render_template("partner/details.html", case=case, values=values, problems=exc.problems,
                                error_count=len(exc.problems)), 422
@@ -141,36 +137,36 @@ def _action_page(case, option, *, fire):
 @login_required
 def action(case_id, kind, name):
     """Take a step of the partner record (allocate, a contact, a risk update, close)."""
-    user = _actor()
+    user = current_actor()
     case = service.partner_case_for_actor(case_id, user, change=True)
     transitions, events = case_service.transition_options(case, user)
     option = next((o for o in (transitions if kind == "transitions" else events) if o.name == name), None)
     if option is None:
         raise NotFound("This action is not available on this partner case")
     return _action_page(case, option, fire=lambda raw: service.take_partner_action(
-        case, name, raw, event=kind == "events", actor=user, now=datetime.utcnow()))
+        case, name, raw, event=kind == "events", actor=user, now=utcnow()))
 
 
 @bp.route("/cases/<case_id>/linked/<name>", methods=["GET", "POST"])
 @login_required
 def linked_event(case_id, name):
     """Record, from the partner case, an event of the linked case (an escalation, an incident)."""
-    user = _actor()
+    user = current_actor()
     case = service.partner_case_for_actor(case_id, user, change=True)
     option = next((o for o in service.parent_events(case, actor=user) if o.name == name), None)
     if option is None:
         raise NotFound("This action is not available on this partner case")
     return _action_page(case, option, fire=lambda raw: service.fire_parent_event(
-        case, name, raw, actor=user, now=datetime.utcnow()))
+        case, name, raw, actor=user, now=utcnow()))
 
 
 @bp.post("/cases/<case_id>/assign")
 @roles_required("manager")
 def assign(case_id):
     """Give the partner case to another partner-support worker of the team."""
-    user = _actor()
+    user = current_actor()
     case = service.partner_case_for_actor(case_id, user, change=True)
     service.assign_partner_worker(case, assignee_id=request.form.get("assignee", ""), actor=user,
-                                  now=datetime.utcnow())
+                                  now=utcnow())
     flash("The partner-support worker has been assigned", "success")
     return redirect(url_for("partner.case_page", case_id=case.pk))

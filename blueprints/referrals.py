@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
-from blueprints.access import roles_required
+from blueprints.access import current_actor, roles_required
+from clock import utcnow
 from errors import FieldProblem, InvalidInput, NotAllowed
 from services import referrals as service
 from services.access import referral_for_referrer
@@ -24,20 +24,17 @@ DOCUMENT_TYPES = ".pdf,.doc,.docx,.jpg,.jpeg,.png"
 SHARED_FIELDS = {"next_steps": "Next steps", "consultation_date": "Case consultation"}
 
 
-def _actor():
-    return current_user._get_current_object()
-
 
 def _referral(case_id):
     """Return the referrer's own referral; someone else's is 'not found'."""
-    return referral_for_referrer(case_id, _actor())
+    return referral_for_referrer(case_id, current_actor())
 
 
 @bp.get("/")
 @roles_required("referrer")
 def my_referrals():
     """List the referrer's referrals with each one's status only."""
-    found = service.list_referrals(actor=_actor())
+    found = service.list_referrals(actor=current_actor())
     drafts = [(c, service.referral_forms(c)) for c in found if c.status == "draft"]
     sent = [(c, service.referral_status(c)) for c in found if c.status != "draft"]
     return render_template("referrals/my_referrals.html", drafts=drafts, sent=sent)
@@ -55,8 +52,8 @@ def start():
     if len(services) == 1 and not values["workflow"]:
         values["workflow"] = next(iter(services))
     try:
-        case = service.start_referral(workflow_key=values["workflow"], team=values["team"], actor=_actor(),
-                                      now=datetime.utcnow())
+        case = service.start_referral(workflow_key=values["workflow"], team=values["team"], actor=current_actor(),
+                                      now=utcnow())
     except InvalidInput as exc:
         return render_template("referrals/start.html", teams=teams, services=services, values=values,
                                problems=exc.problems), 422
@@ -80,7 +77,7 @@ def task_list(case_id):
 @roles_required("referrer")
 def change(case_id, form_key):
     """Reopen a completed part of a draft referral as a draft holding the answers given, to change them."""
-    actor, now = _actor(), datetime.utcnow()
+    actor, now = current_actor(), utcnow()
     case = _referral(case_id)
     part = next((f for f in service.referral_forms(case) if f["form"] == form_key), None)
     if case.status != "draft" or part is None:
@@ -118,7 +115,7 @@ def check(case_id):
             raise InvalidInput(problems=[FieldProblem(
                 "duplicate_confirmed", "Confirm that you want to send this referral although a case may "
                                        "already be open for this person")])
-        case = service.submit_referral(case, actor=_actor(), now=datetime.utcnow())
+        case = service.submit_referral(case, actor=current_actor(), now=utcnow())
     except InvalidInput as exc:
         return render_template("referrals/check.html", problems=exc.problems, confirmed=confirmed, **context), 422
     except NotAllowed:
@@ -193,7 +190,7 @@ def status(case_id):
 @roles_required("referrer")
 def information(case_id):
     """Add further information or a document to a sent referral."""
-    actor, now = _actor(), datetime.utcnow()
+    actor, now = current_actor(), utcnow()
     case = _referral(case_id)
     if case.status == "draft":
         return redirect(url_for("referrals.task_list", case_id=case.pk))

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BuildError
 
-from blueprints.access import client_address
+from blueprints.access import client_address, current_actor
+from clock import utcnow
 from errors import Conflict, InvalidInput, NotFound
 from services import attachments
 from services import forms as service
@@ -20,9 +20,6 @@ bp = Blueprint("submissions", __name__)
 
 PAGE_PREFIX = "/cases/<case_id>/forms/<form_key>/<submission_id>"
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 @bp.app_template_global("submission_back_link")
@@ -42,8 +39,8 @@ def _back_link(case) -> dict:
 
 def _load(case_id, submission_id, *, form_key=None, change=False):
     """Return (case, submission, compiled form), refusing a submission that is not on this case."""
-    case = service.case_for_forms(case_id, _actor(), change=change)
-    submission = service.read_submission(submission_id, actor=_actor(), now=datetime.utcnow(),
+    case = service.case_for_forms(case_id, current_actor(), change=change)
+    submission = service.read_submission(submission_id, actor=current_actor(), now=utcnow(),
                                          client_address=client_address())
     if submission.case_id != case.pk or (form_key is not None and submission.form_key != form_key):
         raise NotFound("There is no such form on this case")
@@ -79,8 +76,8 @@ def _page_url(case, submission, page_key, anchor=None):
 @login_required
 def start(case_id, form_key):
     """Start the form on the case, or continue its open draft."""
-    case = service.case_for_forms(case_id, _actor(), change=True)
-    submission = service.start_submission(case, form_key, actor=_actor(), now=datetime.utcnow())
+    case = service.case_for_forms(case_id, current_actor(), change=True)
+    submission = service.start_submission(case, form_key, actor=current_actor(), now=utcnow())
     form = service.form_for(submission)
     if len(form.pages) == 1:
         return redirect(_page_url(case, submission, form.pages[0].key))
@@ -94,7 +91,7 @@ def task_list(case_id, form_key, submission_id):
     case, submission, form = _load(case_id, submission_id, form_key=form_key, change=True)
     if submission.status != "draft":
         return _to_view(case, submission)
-    statuses = service.page_statuses(form, submission, today=datetime.utcnow().date())
+    statuses = service.page_statuses(form, submission, today=utcnow().date())
     return render_template("submissions/task_list.html", case=case, submission=submission, form=form,
                            statuses=statuses)
 
@@ -120,7 +117,7 @@ def page(case_id, form_key, submission_id, page_key):
     answers = form.parse_form(posted, page=page_key)
     try:
         submission, problems = service.save_draft(
-            submission, answers, revision=revision, page=page_key, actor=_actor(), now=datetime.utcnow(),
+            submission, answers, revision=revision, page=page_key, actor=current_actor(), now=utcnow(),
             check_page=action == "continue")
     except Conflict as exc:
         submission.reload()
@@ -190,7 +187,7 @@ def _take_uploads(posted: MultiDict, form_page, case, submission) -> list:
         try:
             record = attachments.store_attachment(
                 upload.stream, upload.filename, accept=spec.item.get("accept"), max_bytes=spec.item.get("max_bytes"),
-                actor=_actor(), now=datetime.utcnow(), field=path, case=case, classification=submission.classification)
+                actor=current_actor(), now=utcnow(), field=path, case=case, classification=submission.classification)
         except InvalidInput as exc:
             problems.extend(exc.problems)
             continue
@@ -214,8 +211,8 @@ def check(case_id, form_key, submission_id):
     if request.method == "GET":
         return render_template("submissions/check.html", problems=[], **context)
     try:
-        submission = service.submit_submission(submission, revision=_revision(), actor=_actor(),
-                                               now=datetime.utcnow())
+        submission = service.submit_submission(submission, revision=_revision(), actor=current_actor(),
+                                               now=utcnow())
     except InvalidInput as exc:
         links = [(p, _problem_link(case, submission, form, p.field)) for p in exc.problems]
         return render_template("submissions/check.html", problems=links, **context), 422
@@ -242,7 +239,7 @@ def _problem_link(case, submission, form, path: str) -> str:
 def view(case_id, submission_id):
     """Show a submission read-only, in the form version it was made with."""
     case, submission, form = _load(case_id, submission_id)
-    actor = _actor()
+    actor = current_actor()
     may_countersign = (submission.awaiting_countersignature and actor.has_role("manager")
                        and case.team == actor.team and submission.submitted_by != str(actor.pk))
     return render_template("submissions/view.html", case=case, submission=submission, form=form,
@@ -258,7 +255,7 @@ def view(case_id, submission_id):
 def countersign(case_id, submission_id):
     """Countersign a submitted form."""
     case, submission, _form = _load(case_id, submission_id)
-    service.countersign_submission(submission, actor=_actor(), now=datetime.utcnow(),
+    service.countersign_submission(submission, actor=current_actor(), now=utcnow(),
                                    comment=request.form.get("comment", ""))
     flash("You have countersigned the form", "success")
     return _to_view(case, submission)
@@ -268,19 +265,19 @@ def countersign(case_id, submission_id):
 @login_required
 def list_for_case(case_id):
     """List the case's forms the user may know of."""
-    case = service.case_for_forms(case_id, _actor())
+    case = service.case_for_forms(case_id, current_actor())
     return render_template("submissions/list.html", case=case,
-                           submissions=service.list_submissions(case, actor=_actor()),
+                           submissions=service.list_submissions(case, actor=current_actor()),
                            forms={f.key: f for f in service.published_forms()},
-                           may_change=can_change_case(_actor(), case))
+                           may_change=can_change_case(current_actor(), case))
 
 
 @bp.get("/cases/<case_id>/attachments/<file_id>")
 @login_required
 def attachment(case_id, file_id):
     """Send a file uploaded on the case, as a download in the type its content has."""
-    case = service.case_for_forms(case_id, _actor())
-    opened = attachments.open_attachment(file_id, case=case, actor=_actor(), now=datetime.utcnow(),
+    case = service.case_for_forms(case_id, current_actor())
+    opened = attachments.open_attachment(file_id, case=case, actor=current_actor(), now=utcnow(),
                                          client_address=client_address())
     return send_file(opened.stream, mimetype=opened.content_type, as_attachment=True,
                      download_name=opened.filename, max_age=0)

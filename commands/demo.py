@@ -1,10 +1,9 @@
 """`flask demo load`: a demo team with one user per role."""
 
-from datetime import datetime
-
 import click
 from flask.cli import with_appcontext
 
+from clock import utcnow
 from services.demo import DEMO_USERS, load_demo
 
 
@@ -17,7 +16,7 @@ def demo():
 @with_appcontext
 def load():
     """Load the demo team (idempotent). Demo passwords show on the sign-in page only in demo mode."""
-    summary = load_demo(now=datetime.utcnow())
+    summary = load_demo(now=utcnow())
     click.echo(f"Demo data loaded: {summary}.")
     for account in DEMO_USERS:
         click.echo(f"  {account['label']:24} {account['email']:34} {account['password']}")

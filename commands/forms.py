@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 
 import click
 from flask.cli import with_appcontext
 
+from clock import utcnow
 from errors import PathwayError
 from services import form_definitions as definitions
 
@@ -23,7 +23,7 @@ def forms():
 def sync(directory):
     """Publish every definition file that is new or changed."""
     try:
-        report = definitions.sync_forms(directory or definitions.FORMS_DIR, now=datetime.utcnow())
+        report = definitions.sync_forms(directory or definitions.FORMS_DIR, now=utcnow())
     except PathwayError as exc:
         lines = [exc.message] + [f"  {p.field}: {p.message}" for p in exc.problems]
         raise click.ClickException("\n".join(lines)) from None

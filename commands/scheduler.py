@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+
+from clock import utcnow
+from scheduler.runner import run_blocking_scheduler
+from services.reminders import sweep_reminders
 
 
 @click.group()
@@ -18,8 +20,6 @@ def scheduler():
 @with_appcontext
 def run():
     """Run the reminder sweep every PATHWAY_SCHEDULER_INTERVAL_SECONDS until stopped."""
-    from scheduler.runner import run_blocking_scheduler
-
     every = current_app.config["SCHEDULER_INTERVAL_SECONDS"]
     click.echo(f"Sweeping reminders every {every} s (Ctrl-C to stop).")
     run_blocking_scheduler(current_app._get_current_object())
@@ -29,9 +29,7 @@ def run():
 @with_appcontext
 def sweep():
     """Sweep once now and print what was sent."""
-    from services.reminders import sweep_reminders
-
-    result = sweep_reminders(now=datetime.utcnow(), settings=current_app.config)
+    result = sweep_reminders(now=utcnow(), settings=current_app.config)
     click.echo(f"Reminders sent: {result.sent}; deadlines missed: {result.missed}; escalations sent: "
                f"{result.escalated}; deadlines examined: {result.examined}; "
                f"claimed elsewhere: {result.skipped}.")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import click
 from flask.cli import with_appcontext
 
+from clock import utcnow
 from errors import PathwayError
 from models.user import ROLES
 from services import users as user_service
@@ -39,7 +38,7 @@ def create(email, name, roles, team, organisation, password, generate_password):
     try:
         user, used = user_service.create_user(
             email=email, name=name or email.split("@")[0], roles=list(roles), team=team,
-            organisation=organisation, password=None if generate_password else password, now=datetime.utcnow(),
+            organisation=organisation, password=None if generate_password else password, now=utcnow(),
         )
     except PathwayError as exc:
         _fail(exc)
@@ -68,7 +67,7 @@ def list_(team, role):
 def deactivate(email):
     """Deactivate a user and end their sessions."""
     try:
-        user = user_service.set_user_active(user_service.find_user(email), False, now=datetime.utcnow())
+        user = user_service.set_user_active(user_service.find_user(email), False, now=utcnow())
     except PathwayError as exc:
         _fail(exc)
     click.echo(f"Deactivated {user.email}.")
@@ -80,7 +79,7 @@ def deactivate(email):
 def reactivate(email):
     """Reactivate a user."""
     try:
-        user = user_service.set_user_active(user_service.find_user(email), True, now=datetime.utcnow())
+        user = user_service.set_user_active(user_service.find_user(email), True, now=utcnow())
     except PathwayError as exc:
         _fail(exc)
     click.echo(f"Reactivated {user.email}.")
@@ -92,7 +91,7 @@ def reactivate(email):
 def reset_password(email):
     """Give a user a one-time password (printed here) and end their sessions."""
     try:
-        password = user_service.reset_password(user_service.find_user(email), now=datetime.utcnow())
+        password = user_service.reset_password(user_service.find_user(email), now=utcnow())
     except PathwayError as exc:
         _fail(exc)
     click.echo(f"One-time password for {email}: {password}")

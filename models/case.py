@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import mongoengine as me
 
+from clock import utcnow
 from models.audit import AppendOnlyQuerySet
 
 PRIORITIES = ("standard", "urgent")
@@ -23,7 +22,7 @@ class WorkflowVersion(me.Document):
     title = me.StringField(default="")
     definition = me.DictField(required=True)
     source = me.StringField(default="")
-    synced_at = me.DateTimeField(default=datetime.utcnow)
+    synced_at = me.DateTimeField(default=utcnow)
 
     meta = {
         "collection": "workflow_versions",

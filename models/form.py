@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 import mongoengine as me
 from mongoengine.base import BaseField
+
+from clock import utcnow
 
 FORM_STATUSES = ("draft", "published", "retired")
 SUBMISSION_STATUSES = ("draft", "submitted", "countersigned")
@@ -54,7 +55,7 @@ class FormDefinition(me.Document):
     definition = JSONObjectField(required=True)  # the whole document: schema, layout, computed...
     source = me.StringField(default="")  # "file:forms/definitions/x.json", "builder", "import"
     content_hash = me.StringField(default="")
-    created_at = me.DateTimeField(default=datetime.utcnow)
+    created_at = me.DateTimeField(default=utcnow)
     created_by = me.StringField(default="")
     updated_at = me.DateTimeField()
     published_at = me.DateTimeField()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import mongoengine as me
+
+from clock import utcnow
 
 ROLES = ("admin", "manager", "practitioner", "partner_worker", "referrer", "auditor")
 
@@ -35,7 +35,7 @@ class User(me.Document):
     session_version = me.IntField(default=1)
     capacity = me.IntField(default=15, min_value=0)
     email_reminders = me.BooleanField(default=True)
-    created_at = me.DateTimeField(default=datetime.utcnow)
+    created_at = me.DateTimeField(default=utcnow)
     last_sign_in_at = me.DateTimeField()
 
     meta = {

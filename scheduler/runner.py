@@ -8,6 +8,9 @@ from datetime import datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from clock import utcnow
+from services.reminders import sweep_reminders
+
 log = logging.getLogger(__name__)
 
 JOB_ID = "pathway-reminder-sweep"
@@ -15,11 +18,9 @@ JOB_ID = "pathway-reminder-sweep"
 
 def _sweep(app) -> None:
     """Sweep once inside the app context; a failure is logged and the next run tries again."""
-    from services.reminders import sweep_reminders
-
     with app.app_context():
         try:
-            result = sweep_reminders(now=datetime.utcnow(), settings=app.config)
+            result = sweep_reminders(now=utcnow(), settings=app.config)
         except Exception:  # noqa: BLE001 - the scheduler must survive one bad sweep
             log.exception("Reminder sweep failed; it will run again at the next interval")
             return

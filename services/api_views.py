@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from models.case import Case
+from models.deadline import Deadline
 from services.access import visible_cases_query
+from services.referrals import list_referrals, referral_status
 
 
 def list_visible_cases(*, actor, limit: int = 100) -> list[Case]:
@@ -13,15 +15,11 @@ def list_visible_cases(*, actor, limit: int = 100) -> list[Case]:
 
 def case_deadlines(case: Case) -> list:
     """Return the case's deadlines, soonest first."""
-    from models.deadline import Deadline
-
     return list(Deadline.objects(case_id=case.pk).order_by("due_at"))
 
 
 def referral_statuses(*, actor) -> list[dict]:
     """Return the referrer's sent referrals with their public status only."""
-    from services.referrals import list_referrals, referral_status
-
     rows = []
     for case in list_referrals(actor=actor):
         if case.status == "draft":

@@ -6,6 +6,10 @@ from datetime import datetime
 
 from models.case import RISK_LEVELS, Case
 from services.audit import record_audit
+from services.case_effects import apply_effects
+from services.cases import add_history
+from services.workflow_store import definition_for
+from workflows import engine
 
 # The 4×4 risk-of-serious-harm grid: the case's risk level is the highest rating in it.
 RISK_GRID = ("risk_public", "risk_children", "risk_known_adult", "risk_staff")
@@ -20,11 +24,6 @@ def risk_level_from(answers: dict) -> str:
 
 def form_submitted(case, submission, *, actor, now: datetime) -> None:
     """Meet the deadlines the form satisfies, restart repeating ones, and record it in the history."""
-    from services.case_effects import apply_effects
-    from services.cases import add_history
-    from services.workflow_store import definition_for
-    from workflows import engine
-
     defn = definition_for(case)
     level = risk_level_from(submission.answers) if submission.form_key in RISK_FORMS else ""
     if level and level != case.risk_level:
@@ -44,9 +43,6 @@ def form_submitted(case, submission, *, actor, now: datetime) -> None:
 
 def form_countersigned(case, submission, *, actor, now: datetime) -> None:
     """Record a countersignature in the case's history."""
-    from services.cases import add_history
-    from services.workflow_store import definition_for
-
     label = definition_for(case).form_labels.get(submission.form_key) or submission.form_key.replace("_", " ")
     add_history(case, kind="form", now=now, actor=actor, name=submission.form_key,
                 label=f"{label[:1].upper()}{label[1:]} countersigned",

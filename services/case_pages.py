@@ -5,23 +5,20 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from bson import ObjectId
-from bson.errors import InvalidId
-
 from errors import NotAllowed
 from models.case import RISK_LEVELS, Case, CaseEvent
-from models.deadline import ACTIVE_STATUSES, Deadline
-from models.user import User
 from scheduler.calendar import format_date
 from services.access import can_change_case, can_read_confidential, visible_cases_query
-from services.cases import latest_submissions, list_history
+from services.case_facts import due_key, next_deadline, next_deadlines, state_of, user_names
+from services.cases import latest_submissions, list_history, session_counts, transition_options
+from services.deadlines import list_deadlines
 from services.form_definitions import published_forms
+from services.partner import partner_summary
+from services.sessions import list_sessions
 from services.workflow_store import definition_for
 from workflows.engine import forms_for_state
 from workflows.text import cap, role_phrase
 
-PUBLIC_TAGS = {"Received": "blue", "Accepted": "turquoise", "Not accepted": "red", "On the waiting list": "yellow",
-               "Allocated": "purple", "Work in progress": "green", "Closed": "grey"}
 RISK_TAGS = {"low": ("Low", "green"), "medium": ("Medium", "yellow"), "high": ("High", "orange"),
              "very_high": ("Very high", "red")}
 SORTS = ("reference", "person", "state", "risk", "deadline")
@@ -30,46 +27,6 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
            "november", "december")
 _REFERENCE = re.compile(r"^[A-Za-z]{1,6}-\d")
 MAX_RESULTS = 200
-
-
-def state_of(case: Case) -> dict:
-    """Return the case's state as words: its label, the public status and the tag colour."""
-    if case.status == "draft":
-        return {"label": "Referral not sent", "public": "Not sent yet", "tag": "grey"}
-    state = definition_for(case).states.get(case.state)
-    public = state.public_status if state else ""
-    return {"label": state.label if state else case.state.replace("_", " ").capitalize(), "public": public,
-            "tag": "grey" if case.status == "closed" else PUBLIC_TAGS.get(public, "blue")}
-
-
-def user_names(ids) -> dict[str, str]:
-    """Return user id → name for the ids given (unknown ones are left out)."""
-    oids = []
-    for value in {str(v) for v in ids if v}:
-        try:
-            oids.append(ObjectId(value))
-        except InvalidId:
-            continue
-    return {str(u.pk): u.name for u in User.objects(pk__in=oids).only("name")} if oids else {}
-
-
-def next_deadlines(case_ids) -> dict:
-    """Return case id → its active deadline due first (those without a date come last)."""
-    found: dict = {}
-    for deadline in Deadline.objects(case_id__in=list(case_ids), status__in=ACTIVE_STATUSES):
-        current = found.get(deadline.case_id)
-        if current is None or _due_key(deadline) < _due_key(current):
-            found[deadline.case_id] = deadline
-    return found
-
-
-def _due_key(deadline: Deadline):
-    return (deadline.due_at is None, deadline.due_at or datetime.max)
-
-
-def next_deadline(case: Case) -> Deadline | None:
-    """Return the case's active deadline that is due first."""
-    return next_deadlines([case.pk]).get(case.pk)
 
 
 def _rows(cases: list[Case]) -> list[dict]:
@@ -86,7 +43,7 @@ def _sort_key(name: str):
         "person": lambda r: ((r["case"].person.name or "").lower(), r["case"].reference),
         "state": lambda r: (r["state"]["label"].lower(), r["case"].reference),
         "risk": lambda r: (risk_rank.get(r["case"].risk_level, 0), r["case"].reference),
-        "deadline": lambda r: (*(_due_key(r["deadline"]) if r["deadline"] else (True, datetime.max)),
+        "deadline": lambda r: (*(due_key(r["deadline"]) if r["deadline"] else (True, datetime.max)),
                                r["case"].reference),
     }
     return keys[name]
@@ -234,11 +191,6 @@ def _task(case, slot, doc, sub, *, label, confidential, may_change, actor) -> di
 
 def case_overview(case: Case, *, actor, now: datetime) -> dict:
     """Return everything the case page shows: summary, actions (allowed and why not), tasks, sessions, history."""
-    from services.cases import session_counts, transition_options
-    from services.deadlines import list_deadlines
-    from services.partner import partner_summary
-    from services.sessions import list_sessions
-
     may_change = can_change_case(actor, case) and case.status == "open"
     transitions, events = transition_options(case, actor) if may_change else ([], [])
     options = [(o, "transition") for o in transitions] + [(o, "event") for o in events]

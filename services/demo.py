@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from models.team import Team
 from models.user import User
+from services.demo_cases import load_demo_cases
 from services.users import create_user
 
 DEMO_TEAM = {"key": "north", "name": "North Family Safeguarding Team"}
@@ -59,6 +60,4 @@ def load_demo(*, now: datetime) -> str:
             organisation=account.get("organisation", ""), password=account["password"], now=now,
         )
         created += 1
-    from services.demo_cases import load_demo_cases
-
     return f"team {team.key}, {created} new users, {load_demo_cases(now=now)}"

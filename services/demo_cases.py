@@ -14,6 +14,12 @@ from pathlib import Path
 
 from models.case import Case
 from models.user import User
+from services import partner, referrals
+from services.cases import fire_transition
+from services.form_definitions import sync_forms
+from services.sessions import record_session
+from services.submissions import countersign_submission, save_draft, start_submission, submit_submission
+from services.workflow_store import sync_workflows
 
 SAMPLE_ANSWERS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "answers"
 REFERRAL_FORMS = ("request_for_service", "screening", "consent")
@@ -96,25 +102,17 @@ def _answers(key: str, person: tuple, worker: User, at: datetime) -> dict:
 
 
 def _fill(case, key, person, actor, at, *, submit=True):
-    from services.submissions import save_draft, start_submission, submit_submission
-
     sub = start_submission(case, key, actor=actor, now=at)
     sub, _ = save_draft(sub, _answers(key, person, actor, at), revision=sub.revision, actor=actor, now=at)
     return submit_submission(sub, revision=sub.revision, actor=actor, now=at) if submit else sub
 
 
 def _session(case, actor, at, session_type, attendance, number=None, flags=()):
-    from services.sessions import record_session
-
     record_session(case, {"date": at.date().isoformat(), "session_type": session_type, "attendance": attendance,
                           "number": str(number or ""), "flags": list(flags)}, actor=actor, now=at)
 
 
 def _build(person, users, now: datetime) -> Case:
-    from services import referrals
-    from services.cases import fire_transition
-    from services.submissions import countersign_submission
-
     target, days = person[3], person[4]
     clock = _Clock(now - timedelta(days=days), limit=now - timedelta(hours=1))
     referrer, manager, worker = users["referrer"], users["manager"], users["practitioner"]
@@ -179,8 +177,6 @@ def _build(person, users, now: datetime) -> Case:
 
 def _partner_work(case, users, clock) -> None:
     """Allocate the partner's record, log contacts and pass on a risk update (what a partner worker does)."""
-    from services import partner
-
     linked = Case.objects(parent_case_id=case.pk, kind="partner").first()
     if linked is None or users.get("partner") is None:
         return
@@ -201,9 +197,6 @@ def _partner_work(case, users, clock) -> None:
 
 def load_demo_cases(*, now: datetime) -> str:
     """Create the demo team's sample cases once; return a one-line summary."""
-    from services.form_definitions import sync_forms
-    from services.workflow_store import sync_workflows
-
     emails = {"referrer": "referrer@demo.pathway", "manager": "manager@demo.pathway",
               "practitioner": "practitioner@demo.pathway", "partner": "partner@demo.pathway"}
     users = {role: User.objects(email=email).first() for role, email in emails.items()}

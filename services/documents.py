@@ -11,7 +11,9 @@ from docxtpl import DocxTemplate
 from errors import NotAllowed
 from forms.summary import long_date
 from models.user import User
+from services.access import get_case
 from services.audit import record_audit
+from services.submissions import form_for, read_submission
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "documents" / "submission.docx"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -40,9 +42,6 @@ def _sections(rows) -> list[dict]:
 
 def render_submission_docx(submission_id, *, actor, now: datetime, client_address: str = "") -> tuple[bytes, str]:
     """Return a Word document of a submitted form and its file name; confidential ones only for those allowed."""
-    from services.access import get_case
-    from services.submissions import form_for, read_submission
-
     # Through the submission service, so access checks and the confidential-read audit apply here too.
     submission = read_submission(submission_id, actor=actor, now=now, client_address=client_address)
     case = get_case(submission.case_id)

@@ -16,6 +16,7 @@ from services.form_builder_edit import prop_of, scope_of, split_path
 from services.form_builder_layout import prune
 from services.form_builder_shape import WIDGET_LABELS
 from services.form_definitions import get_form
+from services.workflow_store import definition_version, list_workflows
 
 log = logging.getLogger(__name__)
 STATUS_ORDER = {"draft": 0, "published": 1, "retired": 2}
@@ -23,8 +24,6 @@ STATUS_ORDER = {"draft": 0, "published": 1, "retired": 2}
 
 def _workflow_slots() -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
     """Return the states of the newest workflow versions that name each form, and that accept each tag."""
-    from services.workflow_store import definition_version, list_workflows
-
     by_form: dict[str, list[dict]] = defaultdict(list)
     by_tag: dict[str, list[dict]] = defaultdict(list)
     for stored in list_workflows():

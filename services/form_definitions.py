@@ -36,6 +36,24 @@ def read_definition_file(path: str | Path) -> dict:
     return data
 
 
+def known_forms(forms_dir: str | Path = FORMS_DIR) -> dict[str, set[str]]:
+    """Return each known form key with its top-level field names: shipped files plus forms stored in MongoDB."""
+    known: dict[str, set[str]] = {}
+    for path in sorted(Path(forms_dir).glob("*.json")):
+        try:
+            data = json.loads(path.read_text())
+        except ValueError:
+            continue
+        known[data.get("key", path.stem)] = set((data.get("schema") or {}).get("properties") or {})
+    try:
+        for stored in FormDefinition.objects(status__in=["published", "draft"]).only("key", "definition"):
+            props = ((stored.definition or {}).get("schema") or {}).get("properties") or {}
+            known.setdefault(stored.key, set()).update(props)
+    except Exception:  # noqa: BLE001, S110 - linting files must work without a database too
+        pass
+    return known
+
+
 def check_definition_file(path: str | Path) -> list[FieldProblem]:
     """Return every problem in one definition file (empty when it can be published)."""
     try:

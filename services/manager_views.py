@@ -12,6 +12,7 @@ from models.user import User
 from services.access import can_read_confidential, get_case, visible_cases_query
 from services.cases import available_practitioners, list_history, transition_options
 from services.referrals import find_duplicate_cases, referral_forms
+from services.submissions import form_for
 from services.workflow_store import definition_for
 
 RISK_ORDER = ("very_high", "high", "medium", "low", "not assessed")
@@ -207,8 +208,6 @@ def get_action(case: Case, kind: str, name: str, *, actor):
 
 def get_referral_review(case_id, *, actor, now: datetime) -> dict:
     """Return one referral for triage: the person, the referrer's forms, screening, duplicates, actions, history."""
-    from services.submissions import form_for
-
     case = get_team_case(case_id, actor=actor)
     forms = []
     for entry in referral_forms(case):

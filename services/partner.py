@@ -18,8 +18,11 @@ from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES, REACHED, PartnerCo
 from models.user import User
 from services.access import can_read_case, case_for_actor, get_case
 from services.audit import record_audit
-from services.case_pages import next_deadlines, state_of, user_names
+from services.case_effects import apply_effects
+from services.case_facts import next_deadlines, state_of, user_names
 from services.cases import add_history, case_view, fire_transition, transition_options
+from services.deadlines import refresh_owners
+from services.notifications import notify_user
 from services.workflow_store import definition_for
 from workflows import engine
 
@@ -119,9 +122,6 @@ def _worker(team: str, assignee_id: str) -> User:
 
 def assign_partner_worker(case: Case, *, assignee_id: str, actor, now: datetime) -> Case:
     """Give a partner case to a partner-support worker of the team and tell them."""
-    from services.deadlines import refresh_owners
-    from services.notifications import notify_user
-
     if case.kind != "partner" or not _manages(actor, case):
         raise NotAllowed("Only a manager of the team can assign partner cases")
     worker = _worker(case.team, assignee_id)
@@ -259,8 +259,6 @@ def parent_events(case: Case, *, actor, mirrored: bool = False) -> list:
 def fire_parent_event(case: Case, name: str, inputs: dict, *, actor, now: datetime,
                       own_history: bool = True) -> Case:
     """Record an event of the linked perpetrator case for the partner worker; its free text stays here."""
-    from services.case_effects import apply_effects
-
     parent = _parent(case)
     if parent is None or not _assigned(actor, case):
         raise NotAllowed("Only the partner-support worker of this record can do this")

@@ -11,6 +11,7 @@ from errors import FieldProblem, InvalidInput, NotFound, Problems
 from models.team import Team
 from models.user import User
 from services.audit import record_audit
+from services.deadlines import reschedule_supervision_deadlines
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 
@@ -105,8 +106,6 @@ def add_supervision_date(key: str, data: dict, *, actor, now: datetime) -> Team:
 
 def _schedule_waiting_workbooks(team: Team, now: datetime) -> int:
     """Give workbook deadlines that were waiting for a supervision date their due date; return how many."""
-    from services.deadlines import reschedule_supervision_deadlines
-
     return reschedule_supervision_deadlines(team, now=now)
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from mongoengine.errors import NotUniqueError
 
-from errors import InvalidInput, NotAllowed, NotFound, Problems
+from errors import FieldProblem, InvalidInput, NotAllowed, NotFound, Problems
 from models.user import ROLES, User
 from services.audit import record_audit
 from services.passwords import check_password, generate_password, hash_password, password_problem
@@ -62,8 +62,6 @@ def create_user(
 
 
 def _dupe():
-    from errors import FieldProblem
-
     return FieldProblem("email", "A user with this email address already exists", "Email")
 
 

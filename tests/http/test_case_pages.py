@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from clock import utcnow
 from models.case import Case, CaseSession
 from services import cases as case_service
 from services import referrals
@@ -238,7 +239,7 @@ def test_action_with_a_date_and_a_typed_reason_keeps_what_was_typed(client, peop
     assert response.status_code == 422
     assert "must be a real date" in text(response) and 'value="31"' in text(response)
     assert 'href="#first_meeting-day"' in text(response)
-    future = datetime.utcnow().date() + timedelta(days=3)  # the pages check against the real clock
+    future = utcnow().date() + timedelta(days=3)  # the pages check against the real clock
     response = client.post(url, data={"first_meeting-day": future.day, "first_meeting-month": future.month,
                                       "first_meeting-year": future.year})
     assert response.status_code == 422 and "must be today or in the past" in text(response)

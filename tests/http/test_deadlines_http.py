@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import render_template_string
 
+from clock import utcnow
 from models.notification import Notification
 from models.user import User
 from services import deadlines as deadline_service
@@ -18,7 +19,7 @@ PERSON = "Darren Holloway"
 
 def _seed(practitioner):
     """Give the practitioner an overdue, a due-this-week and a later deadline (relative to the real clock)."""
-    now = datetime.utcnow()
+    now = utcnow()
     case = make_case(allocated_to=practitioner, person=PERSON, now=now)
     deadline_service.start_deadline(case, "rmp", now=now - timedelta(days=20), spec=RMP)
     soon = {**RMP, "key": "soon", "label": "Breach decision"}
@@ -72,7 +73,7 @@ def test_navigation_links_to_deadlines(client, signed_in):
 @pytest.mark.parametrize("role", ["practitioner", "manager", "referrer"])
 def test_notifications_list_count_and_open(client, signed_in, make_user, role):
     user = signed_in(role)
-    now = datetime.utcnow()
+    now = utcnow()
     note = notify_user(user, subject="Reminder: Risk assessment due soon", body="Due by Friday.",
                        link="/cases/abc", now=now)
     notify_user(user, subject="Second", body="", link="", now=now)
@@ -89,7 +90,7 @@ def test_notifications_list_count_and_open(client, signed_in, make_user, role):
 
 def test_notifications_of_others_are_not_found(client, signed_in, make_user):
     other = make_user()
-    note = notify_user(other, subject="Theirs", body="", link="/cases/x", now=datetime.utcnow())
+    note = notify_user(other, subject="Theirs", body="", link="/cases/x", now=utcnow())
     signed_in("practitioner")
     assert client.get(f"/notifications/{note.pk}").status_code == 404
     assert client.get("/notifications/nonsense").status_code == 404
@@ -99,7 +100,7 @@ def test_notifications_of_others_are_not_found(client, signed_in, make_user):
 
 def test_a_stored_link_never_leaves_the_site(client, signed_in):
     user = signed_in("practitioner")
-    note = notify_user(user, subject="S", body="", link="//evil.example/x", now=datetime.utcnow())
+    note = notify_user(user, subject="S", body="", link="//evil.example/x", now=utcnow())
     assert client.get(f"/notifications/{note.pk}").headers["Location"] == "/notifications"
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from clock import utcnow
 from models.case import Case, CaseEvent
 from services import referrals
 from services.cases import fire_transition
@@ -32,7 +33,7 @@ def text(response) -> str:
 @pytest.fixture
 def now():
     """Return the real time: the pages count waiting days up to the moment they are shown."""
-    return datetime.utcnow().replace(microsecond=0)
+    return utcnow().replace(microsecond=0)
 
 
 @pytest.fixture

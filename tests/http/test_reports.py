@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from bson import ObjectId
 
+from clock import utcnow
 from models.deadline import Deadline
 from tests.conftest import sign_in
 
@@ -16,7 +17,7 @@ from tests.conftest import sign_in
 @pytest.fixture
 def now():
     """Return the real time: the page counts up to the moment it is shown."""
-    return datetime.utcnow().replace(microsecond=0)
+    return utcnow().replace(microsecond=0)
 
 
 @pytest.fixture

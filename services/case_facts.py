@@ -1,0 +1,57 @@
+"""Small read helpers every case page shares: the state in words, user names, the next deadlines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bson import ObjectId
+from bson.errors import InvalidId
+
+from models.case import Case
+from models.deadline import ACTIVE_STATUSES, Deadline
+from models.user import User
+from services.workflow_store import definition_for
+
+PUBLIC_TAGS = {"Received": "blue", "Accepted": "turquoise", "Not accepted": "red", "On the waiting list": "yellow",
+               "Allocated": "purple", "Work in progress": "green", "Closed": "grey"}
+
+
+def state_of(case: Case) -> dict:
+    """Return the case's state as words: its label, the public status and the tag colour."""
+    if case.status == "draft":
+        return {"label": "Referral not sent", "public": "Not sent yet", "tag": "grey"}
+    state = definition_for(case).states.get(case.state)
+    public = state.public_status if state else ""
+    return {"label": state.label if state else case.state.replace("_", " ").capitalize(), "public": public,
+            "tag": "grey" if case.status == "closed" else PUBLIC_TAGS.get(public, "blue")}
+
+
+def user_names(ids) -> dict[str, str]:
+    """Return user id → name for the ids given (unknown ones are left out)."""
+    oids = []
+    for value in {str(v) for v in ids if v}:
+        try:
+            oids.append(ObjectId(value))
+        except InvalidId:
+            continue
+    return {str(u.pk): u.name for u in User.objects(pk__in=oids).only("name")} if oids else {}
+
+
+def next_deadlines(case_ids) -> dict:
+    """Return case id → its active deadline due first (those without a date come last)."""
+    found: dict = {}
+    for deadline in Deadline.objects(case_id__in=list(case_ids), status__in=ACTIVE_STATUSES):
+        current = found.get(deadline.case_id)
+        if current is None or due_key(deadline) < due_key(current):
+            found[deadline.case_id] = deadline
+    return found
+
+
+def due_key(deadline: Deadline) -> tuple:
+    """Return a sort key that puts deadlines without a date last."""
+    return (deadline.due_at is None, deadline.due_at or datetime.max)
+
+
+def next_deadline(case: Case) -> Deadline | None:
+    """Return the case's active deadline that is due first."""
+    return next_deadlines([case.pk]).get(case.pk)
