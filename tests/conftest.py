@@ -1,4 +1,4 @@
-"""Shared fixtures: one real bundled mongod per session, a fresh database per test."""
+"""Shared fixtures: one real bundled mongod per session (per xdist worker), a fresh database per test."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from pathlib import Path
 import mongoengine
 import pytest
 
+from errors import ConfigurationError
 from services.passwords import use_fast_hashing
 from storage.embedded import EmbeddedMongo
+from tests.db_snapshots import build_snapshot, restore_snapshot
 
 DEFAULT_PASSWORD = "correct-horse-battery"
+NOW = datetime(2026, 11, 24, 10, 0, 0)
 _counter = itertools.count(1)
 
 pytest_plugins = ["tests.browser_fixtures"]
@@ -33,7 +36,14 @@ def mongo_uri(tmp_path_factory):
     root = tempfile.mkdtemp(prefix="pathway-mongod-", dir=shm) if os.access(shm, os.W_OK) else \
         tmp_path_factory.mktemp("mongod")
     server = EmbeddedMongo(root, ephemeral=True)
-    server.start()
+    for attempt in range(3):
+        try:
+            server.start()
+            break
+        except ConfigurationError:
+            # Parallel workers pick free ports at the same moment; a port taken in between fails the start.
+            if attempt == 2:
+                raise
     yield server.uri
     server.stop()
 
@@ -43,14 +53,13 @@ def _fast_passwords():
     use_fast_hashing()
 
 
-@pytest.fixture
-def app_config(mongo_uri, tmp_path):
-    """Return the settings of the test app; tests may change them before asking for `app`."""
+def settings_for(mongo_uri: str, database: str, instance: Path) -> dict:
+    """Return the settings of a test app on its own database."""
     return {
         "TESTING": True,
         "MONGODB_URI": mongo_uri,
-        "MONGODB_DB": f"test_{uuid.uuid4().hex[:12]}",
-        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "MONGODB_DB": database,
+        "INSTANCE_PATH": str(instance),
         "SECRET_KEY": "test-secret-key-" + "x" * 32,
         "SCHEDULER_ENABLED": False,
         "BOOTSTRAP_ADMIN": False,
@@ -58,6 +67,40 @@ def app_config(mongo_uri, tmp_path):
         "MAIL_ENABLED": False,
         "SIGN_IN_RATE_LIMIT": "1000 per minute",
     }
+
+
+@pytest.fixture
+def app_config(mongo_uri, tmp_path):
+    """Return the settings of the test app; tests may change them before asking for `app`."""
+    return settings_for(mongo_uri, f"test_{uuid.uuid4().hex[:12]}", tmp_path / "instance")
+
+
+@pytest.fixture(scope="session")
+def snapshot_builder(mongo_uri, tmp_path_factory):
+    """Return `build(function)`: run it once on a throw-away database and return the snapshot of what it made.
+
+    Use it from a session- or module-scoped fixture, so pytest sets it up before the test's own `app`.
+    """
+    def build(function):
+        return build_snapshot(lambda name, instance: settings_for(mongo_uri, name, instance),
+                              tmp_path_factory.mktemp("snapshot"), function)
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def synced_snapshot(snapshot_builder):
+    """Sync the shipped pathways and forms once per session; return the documents that makes."""
+    return snapshot_builder(_sync_shipped)
+
+
+def _sync_shipped():
+    from services.form_definitions import sync_forms
+    from services.workflow_store import clear_cache, sync_workflows
+
+    clear_cache()
+    sync_workflows(now=NOW)
+    sync_forms(now=NOW)
 
 
 @pytest.fixture
@@ -87,7 +130,7 @@ def runner(app):
 @pytest.fixture
 def now():
     """Return a fixed 'now' for services."""
-    return datetime(2026, 11, 24, 10, 0, 0)
+    return NOW
 
 
 @pytest.fixture
@@ -132,15 +175,12 @@ def signed_in(client, make_user):
 
 
 @pytest.fixture
-def synced(app, now):
-    """Load the shipped workflow files and form definitions into the test database."""
-    from services.workflow_store import clear_cache, sync_workflows
+def synced(app, synced_snapshot):
+    """Load the shipped workflow files and form definitions into the test database (copied from one sync)."""
+    from services.workflow_store import clear_cache
 
     clear_cache()
-    sync_workflows(now=now)
-    from services.form_definitions import sync_forms
-
-    sync_forms(now=now)
+    restore_snapshot(mongoengine.get_db(), synced_snapshot)
     return True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mongoengine
 import pytest
 
 from models.case import Case
@@ -9,13 +10,23 @@ from models.partner import PartnerContact
 from models.user import User
 from services.demo import DEMO_USERS, load_demo
 from services.demo_cases import PEOPLE
-from tests.conftest import sign_in
+from services.workflow_store import clear_cache
+from tests.conftest import NOW, sign_in
+from tests.db_snapshots import restore_snapshot
+
+
+@pytest.fixture(scope="module")
+def demo_snapshot(snapshot_builder):
+    """Load the demo team, users and cases once for the module (it walks many cases through their pathways)."""
+    return snapshot_builder(lambda: load_demo(now=NOW))
 
 
 @pytest.fixture
-def demo(app, now):
-    """Load the demo team, users and cases."""
-    return load_demo(now=now)
+def demo(app, demo_snapshot):
+    """Copy the demo data into the test's database; return what loading it said."""
+    clear_cache()
+    restore_snapshot(mongoengine.get_db(), demo_snapshot)
+    return demo_snapshot.result
 
 
 def _user(role: str) -> tuple[User, str]:
