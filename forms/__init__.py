@@ -1,9 +1,10 @@
 """The form engine: check, compile and use JSON-Schema form definitions (pure Python, no web or database)."""
 
+from errors import DefinitionError
 from forms.check import METASCHEMA, check_definition
 from forms.compiled import CompiledForm, clear_cache, compile_form, content_hash, errors_by_path
 from forms.computed import REGISTRY, ComputedFunction, register
-from forms.problems import DefinitionError, DefinitionProblem
+from forms.problems import DefinitionProblem
 from forms.spec import FieldSpec, Guidance, Page, Section
 from forms.summary import SummaryRow, display_text, long_date
 from forms.validate import FieldError

@@ -21,10 +21,10 @@ from forms import summary as _summary
 from forms import validate as _validate
 from forms.check import analyse
 from forms.computed import REGISTRY
-from forms.problems import DefinitionError
+from forms.problems import definition_error
 from forms.spec import FieldSpec, Page
 
-CACHE_SIZE = 128
+CACHE_SIZE = 256
 _cache: OrderedDict[tuple, CompiledForm] = OrderedDict()
 _lock = threading.Lock()
 _ACTION = re.compile(r"(add|remove)-([a-z][a-z0-9_]*)(?:-(\d{1,4}))?", re.ASCII)
@@ -167,7 +167,7 @@ def compile_form(defn: Mapping) -> CompiledForm:
     own = copy.deepcopy(dict(defn)) if isinstance(defn, Mapping) else defn
     problems, builder, pages = analyse(own)
     if problems or builder is None:
-        raise DefinitionError(problems)
+        raise definition_error(problems)
     form = CompiledForm(own, pages, builder.fields, digest or content_hash(own))
     with _lock:
         _cache[cache_key] = form

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from jsonschema.exceptions import ValidationError, best_match
 
+from errors import DefinitionError, FieldProblem
+
 SNAKE_CASE = "^[a-z][a-z0-9_]*$"
 SNAKE_RE = re.compile(SNAKE_CASE)
 SNAKE_MESSAGE = "must be snake_case: lower-case letters, digits and underscores, starting with a letter"
@@ -35,14 +37,13 @@ class DefinitionProblem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-class DefinitionError(ValueError):
-    """Raised when a form definition cannot be used."""
-
-    def __init__(self, problems: Iterable[DefinitionProblem]):
-        self.problems = list(problems)
-        shown = "; ".join(str(p) for p in self.problems[:5])
-        more = len(self.problems) - 5
-        super().__init__(shown + (f" (and {more} more)" if more > 0 else ""))
+def definition_error(problems: Iterable[DefinitionProblem]) -> DefinitionError:
+    """Return the project's DefinitionError for a form definition that cannot be used, naming each problem."""
+    found = list(problems)
+    shown = "; ".join(str(p) for p in found[:5])
+    more = len(found) - 5
+    return DefinitionError(shown + (f" (and {more} more)" if more > 0 else ""),
+                           problems=[FieldProblem(p.path or "definition", p.message) for p in found])
 
 
 def join_path(base: str, parts: Sequence) -> str:

@@ -7,7 +7,6 @@ from collections import defaultdict
 from datetime import datetime
 
 from errors import DefinitionError, NotFound
-from forms import DefinitionError as EngineDefinitionError
 from forms import compile_form, errors_by_path
 from forms.widgets import html_value, options_for
 from models.form import FormDefinition
@@ -118,7 +117,7 @@ def compile_preview(key: str, version=None):
         return doc, None
     try:
         return doc, compile_form(definition)
-    except EngineDefinitionError as exc:
+    except DefinitionError as exc:
         raise DefinitionError("The form cannot be shown", problems=[]) from exc
 
 

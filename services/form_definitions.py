@@ -13,8 +13,6 @@ from forms import check_definition, compile_form, content_hash
 from models.form import FormDefinition
 
 FORMS_DIR = Path(__file__).resolve().parent.parent / "forms" / "definitions"
-_CACHE_SIZE = 256
-_compiled: dict[tuple, object] = {}
 
 
 def definition_problems(definition, *, prefix: str = "") -> list[FieldProblem]:
@@ -162,18 +160,10 @@ def get_form(key: str, version: int | None = None) -> FormDefinition:
 
 
 def compiled_form(doc: FormDefinition):
-    """Return the engine's compiled form for a stored version (compiled once per content, then cached)."""
-    # Keyed by content as well as version: a draft changes in place, and tests (or a second database) may hold
-    # a different "version 1" of the same key.
-    cache_key = (doc.key, doc.version, doc.content_hash or content_hash(doc.definition))
-    form = _compiled.get(cache_key)
-    if form is None:
-        definition = {k: v for k, v in doc.definition.items() if k not in ("version", "status")}
-        form = compile_form(definition)
-        if len(_compiled) >= _CACHE_SIZE:
-            _compiled.clear()
-        _compiled[cache_key] = form
-    return form
+    """Return the engine's compiled form for a stored version (the engine caches it by content)."""
+    # Without version and status the engine keys the form by what it says: a draft changes in place, and tests
+    # (or a second database) may hold a different "version 1" of the same key.
+    return compile_form({k: v for k, v in doc.definition.items() if k not in ("version", "status")})
 
 
 def published_forms(tag: str | None = None) -> list[FormDefinition]:

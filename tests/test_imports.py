@@ -44,6 +44,8 @@ ALLOWED_IN_FUNCTION = {
     ("commands", "commands.scheduler"): "register_commands loads the command groups when an app is built",
     ("commands", "commands.users"): "register_commands loads the command groups when an app is built",
     ("commands", "commands.workflows"): "register_commands loads the command groups when an app is built",
+    ("scheduler.calendar", "scheduler.timescales"): "the calendar also offers the timescale helpers, and "
+                                                    "scheduler.timescales builds on the calendar",
     ("services.case_effects", "services.cases"): "dodges the services.cases <-> services.case_effects cycle",
     ("services.cases", "services.case_effects"): "dodges the services.cases <-> services.case_effects cycle",
     ("services.case_effects", "services.deadlines"): "no cycle behind it: move to the top of the module",

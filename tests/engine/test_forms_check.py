@@ -140,7 +140,7 @@ def test_compile_form_raises_with_problems():
     broken = kitchen_sink(classification="secret")
     with pytest.raises(DefinitionError) as caught:
         compile_form(broken)
-    assert [p.path for p in caught.value.problems] == ["classification"]
+    assert [p.field for p in caught.value.problems] == ["classification"]
     assert "classification" in str(caught.value)
 
 
