@@ -26,7 +26,7 @@ pytest_plugins = ["tests.browser_fixtures"]
 
 @pytest.fixture(scope="session")
 def mongo_uri(tmp_path_factory):
-    """Start one bundled mongod for the whole session (or use PATHWAY_TEST_MONGODB_URI)."""
+    """Start one bundled mongod for the session, so one per xdist worker (or use PATHWAY_TEST_MONGODB_URI)."""
     external = os.environ.get("PATHWAY_TEST_MONGODB_URI")
     if external:
         yield external
@@ -42,6 +42,7 @@ def mongo_uri(tmp_path_factory):
             break
         except ConfigurationError:
             # Parallel workers pick free ports at the same moment; a port taken in between fails the start.
+            server.stop()
             if attempt == 2:
                 raise
     yield server.uri
