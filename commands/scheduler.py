@@ -34,4 +34,4 @@ def sweep():
     result = sweep_reminders(now=datetime.utcnow(), settings=current_app.config)
     click.echo(f"Reminders sent: {result.sent}; deadlines missed: {result.missed}; escalations sent: "
                f"{result.escalated}; deadlines examined: {result.examined}; "
-               f"claimed elsewhere: {result.skipped}.")
+               f"claimed elsewhere: {result.skipped}; could not be processed: {result.failed}.")
