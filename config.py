@@ -32,9 +32,9 @@ DEFAULTS: dict[str, object] = {
     "SCHEDULER_ENABLED": True,  # run the reminder sweep inside the web process (embedded default)
     "SCHEDULER_INTERVAL_SECONDS": 60,
     "OUTBOX_INTERVAL_SECONDS": 15,  # how often queued email is delivered
-    "OUTBOX_MAX_ATTEMPTS": 20,  # then the message is "could not deliver" and shown to admins
+    "OUTBOX_MAX_ATTEMPTS": 40,  # then the message is "could not deliver" and shown to admins (about 3 hours)
     "OUTBOX_RETRY_SECONDS": 30,  # wait after the first failed attempt; doubles each time...
-    "OUTBOX_RETRY_MAX_SECONDS": 900,  # ...up to this
+    "OUTBOX_RETRY_MAX_SECONDS": 300,  # ...up to this, so mail goes out within 5 minutes of the server's return
     "HOLIDAY_REGION": "england_wales",
     "DEFAULT_CAPACITY": 15,
     "PRACTITIONERS_READ_TEAM_CASES": True,

@@ -32,6 +32,16 @@ def retry_email(message_id):
     return redirect(url_for("admin.outbox"))
 
 
+@bp.post("/email/retry")
+@roles_required("admin")
+def retry_all_email():
+    """Put every message that could not be delivered back in the queue."""
+    count = outbox_admin.retry_all_failed(actor=actor(), now=now())
+    flash(f"{count} email{'' if count == 1 else 's'} will be tried again within a minute" if count
+          else "There was no email waiting to be tried again", "success" if count else "info")
+    return redirect(url_for("admin.outbox"))
+
+
 @bp.app_context_processor
 def delivery_problems() -> dict:
     """Give admins' pages the count of undelivered email and skipped deadlines, for the banner."""

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 # Longer than one SMTP attempt can take (connect plus send, 15 s timeouts), so a live deliverer keeps its claim.
 LEASE = timedelta(minutes=5)
 BATCH = 500  # messages per run at most; the next run carries on
-DEFAULTS = {"OUTBOX_MAX_ATTEMPTS": 20, "OUTBOX_RETRY_SECONDS": 30, "OUTBOX_RETRY_MAX_SECONDS": 900}
+DEFAULTS = {"OUTBOX_MAX_ATTEMPTS": 40, "OUTBOX_RETRY_SECONDS": 30, "OUTBOX_RETRY_MAX_SECONDS": 300}
 
 _wakers: list[Callable[[], None]] = []
 

@@ -66,3 +66,19 @@ def retry_message(message_id, *, actor, now: datetime) -> OutboxMessage:
     after_commit(wake_deliverer)
     message.reload()
     return message
+
+
+@transactional
+def retry_all_failed(*, actor, now: datetime) -> int:
+    """Put every message that could not be delivered back in the queue (after an outage is over); audited."""
+    failed = list(OutboxMessage.objects(status=FAILED).only("attempts", "last_error"))
+    for message in failed:
+        retry = {"by": str(actor.pk), "at": now, "attempts": message.attempts, "error": message.last_error}
+        OutboxMessage.objects(pk=message.pk, status=FAILED).update_one(
+            set__status=PENDING, set__attempts=0, set__next_attempt_at=now, unset__failed_at=True,
+            push__retries=retry)
+    if failed:
+        record_audit("outbox.retry_all", actor=actor, now=now, target_type="outbox",
+                     details={"messages": len(failed)})
+        after_commit(wake_deliverer)
+    return len(failed)
