@@ -6,6 +6,7 @@ import mongoengine as me
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 OUTBOX_STATUSES = (PENDING, SENT, FAILED)
+SENT_KEPT_DAYS = 90
 
 
 class OutboxMessage(me.Document):
@@ -37,5 +38,9 @@ class OutboxMessage(me.Document):
 
     meta = {
         "collection": "outbox",
-        "indexes": [("status", "next_attempt_at"), ("status", "-failed_at"), "notification_id"],
+        "indexes": [
+            ("status", "next_attempt_at"), ("status", "-failed_at"), "notification_id",
+            # Sent mail is kept 90 days (for questions about what went out), then removed by MongoDB itself.
+            {"fields": ["sent_at"], "expireAfterSeconds": SENT_KEPT_DAYS * 24 * 3600, "name": "sent_expiry"},
+        ],
     }

@@ -27,6 +27,7 @@ from models.team import Team
 from scheduler.calendar import WorkingCalendar, format_date, next_date_after, working_days_before
 from scheduler.timescales import add_duration, basis_text, collapse_missed, end_of_day, escalation_times
 from services.notifications import current_settings, notify_users, owner_users, team_members
+from services.parallel import each_in_threads
 from services.sweep_errors import database_trouble, mark_error
 from storage.uow import transactional
 
@@ -37,6 +38,8 @@ SUPERVISION = "supervision"
 SUPERVISION_LEAD_WORKING_DAYS = 2
 SUPERVISION_LABEL = "the team's group supervision"
 
+# Deadlines are independent units of work: a few at once overlap the waits for their durable commits.
+SWEEP_WORKERS = 4
 SENT_KEPT = 50  # the newest entries of a deadline's `sent` log; older ones stay in the notifications
 
 
@@ -233,22 +236,27 @@ def sweep_reminders(*, now: datetime, settings: Mapping, limit: int | None = Non
     caches: dict = {"cases": {}, "managers": {}}
     seen = set()
     marked = collection.find({"sweep_error.at": {"$exists": True}}, batch_size=100)
-    for doc in itertools.chain(cursor, (d for d in marked if d["_id"] not in seen)):
-        seen.add(doc["_id"])
+
+    def due_docs():
+        for doc in itertools.chain(cursor, (d for d in marked if d["_id"] not in seen)):
+            seen.add(doc["_id"])
+            yield doc
+
+    def work(doc):
+        return _sweep_one(doc, now=now, settings=settings, caches=caches)
+
+    for doc, done, exc in each_in_threads(due_docs(), work, workers=SWEEP_WORKERS):
         examined += 1
-        try:
-            done = _sweep_one(doc, now=now, settings=settings, caches=caches)
-        except Exception as exc:  # noqa: BLE001 - one malformed deadline must not stop the others
-            if database_trouble(exc):
-                raise  # not this document's fault: the whole sweep runs again at the next interval
-            failed += 1
+        if exc is not None:
+            if database_trouble(exc) or not isinstance(exc, Exception):
+                raise exc  # not this document's fault: the whole sweep runs again at the next interval
+            failed += 1  # one malformed deadline must not stop the others
             mark_error(collection, doc, exc, now)
-            continue
-        if done is None:
+        elif done is None:
             skipped += 1
-            continue
-        for kind in done:
-            counts[kind] += 1
+        else:
+            for kind in done:
+                counts[kind] += 1
     return SweepResult(sent=counts["reminder"], escalated=counts["escalation"], examined=examined,
                        missed=counts["missed"], skipped=skipped, failed=failed)
 

@@ -167,3 +167,9 @@ def test_backoff_doubles_up_to_the_cap():
     settings = {"OUTBOX_RETRY_SECONDS": 30, "OUTBOX_RETRY_MAX_SECONDS": 300}
     assert [backoff(n, settings).total_seconds() for n in range(1, 8)] == [30, 60, 120, 240, 300, 300, 300]
     assert backoff(10_000, settings).total_seconds() == 300
+
+
+def test_sent_mail_is_removed_after_90_days(app):
+    OutboxMessage.ensure_indexes()
+    index = OutboxMessage._get_collection().index_information()["sent_expiry"]
+    assert index["key"] == [("sent_at", 1)] and index["expireAfterSeconds"] == 90 * 24 * 3600

@@ -97,3 +97,27 @@ def test_a_failure_after_the_claim_undoes_the_claim_history_notifications_and_ma
     monkeypatch.setattr(reminders, "notify_users", real)
     assert sweep_reminders(now=REMINDER.replace(hour=9), settings=SETTINGS).sent == 1
     assert reminded(bad) == 1 and OutboxMessage.objects.count() == 60 and list_sweep_errors() == []
+
+
+def test_units_run_side_by_side_at_most_n_at_once_and_errors_come_back():
+    import threading
+    import time
+
+    from services.parallel import each_in_threads
+
+    lock, active, peak = threading.Lock(), [0], [0]
+
+    def work(n):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        time.sleep(0.01)
+        with lock:
+            active[0] -= 1
+        if n == 7:
+            raise ValueError("seven")
+        return n * 2
+
+    outcomes = {item: (result, error) for item, result, error in each_in_threads(range(20), work, workers=3)}
+    assert sorted(outcomes) == list(range(20)) and peak[0] <= 3
+    assert outcomes[3] == (6, None) and str(outcomes[7][1]) == "seven" and outcomes[7][0] is None
