@@ -77,3 +77,12 @@ def test_outbox_settings_must_be_positive(name):
     with pytest.raises(ConfigurationError) as caught:
         load_settings(environ={f"PATHWAY_{name}": "0"})
     assert f"PATHWAY_{name} must be a whole number of at least 1" in caught.value.message
+
+
+def test_tests_cannot_send_email_anywhere_but_a_loopback_sink(app, make_user):
+    settings = {"MAIL_ENABLED": True, "MAIL_HOST": "smtp.example.org", "MAIL_PORT": 25, "MAIL_FROM": "p@example.org"}
+    notify_user(make_user(), subject="S", body="B", link="/x", now=START, settings=settings)
+    result = outbox.deliver_outbox(now=START, settings=settings)
+    assert (result.sent, result.failed) == (0, 1)
+    message = OutboxMessage.objects.get()
+    assert message.status == PENDING and "use tests/mail_sink.py" in message.last_error
