@@ -18,7 +18,7 @@ class OutboxMessage(me.Document):
     """
 
     kind = me.StringField(default="email")
-    to = me.StringField(required=True, max_length=320)
+    to = me.StringField(required=True)
     subject = me.StringField(required=True, max_length=300)
     body = me.StringField(default="")
     user_id = me.StringField(default="")
