@@ -97,7 +97,7 @@ def notify_user(
     note = Notification(user_id=str(user.pk), kind=kind, template=template, subject=_one_line(subject),
                         body=body, link=link, case_id=case_id, deadline_id=deadline_id, created_at=now)
     note.save()
-    if email and user.email_reminders:
+    if email and user.email_reminders and user.email:
         settings = current_settings(settings)
         base = str(settings.get("BASE_URL", "")).rstrip("/")
         text = f"{body}\n\n{base}{link}\n\n{EMAIL_FOOTER.format(base=base)}\n"
