@@ -74,7 +74,10 @@ class SmtpSession:
             except BaseException:
                 smtp.close()
                 raise
-        except (OSError, smtplib.SMTPException) as exc:
+        except smtplib.SMTPException as exc:  # TLS or sign-in refused: the settings need changing
+            self.unreachable = f"The mail server could not be reached or refused the mail settings: {exc}"
+            raise DeliveryError(self.unreachable) from exc
+        except OSError as exc:
             self.unreachable = f"The mail server could not be reached: {exc}"
             raise DeliveryError(self.unreachable) from exc
         return smtp
