@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime
 
-from pymongo.errors import ConnectionFailure, PyMongoError
+from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
 from models.deadline import Deadline
 
@@ -33,8 +33,12 @@ def mark_error(collection, doc: Mapping, exc: Exception, now: datetime) -> None:
         log.error("The sweep skipped deadline %s: %s", doc.get("_id"), message, exc_info=exc)
     else:
         log.warning("The sweep skipped deadline %s again: %s", doc.get("_id"), message)
-    collection.update_one({"_id": doc["_id"]}, {"$set": {"sweep_error.message": message, "sweep_error.at": now},
-                                                "$min": {"sweep_error.since": now}})
+    try:
+        collection.update_one({"_id": doc["_id"]}, {"$set": {"sweep_error.message": message, "sweep_error.at": now},
+                                                    "$min": {"sweep_error.since": now}})
+    except OperationFailure:  # `sweep_error` itself is malformed (not a sub-document): start it afresh
+        collection.update_one({"_id": doc["_id"]},
+                              {"$set": {"sweep_error": {"message": message, "at": now, "since": now}}})
 
 
 def list_sweep_errors(*, limit: int = 200) -> list[dict]:

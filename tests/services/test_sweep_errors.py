@@ -121,3 +121,11 @@ def test_units_run_side_by_side_at_most_n_at_once_and_errors_come_back():
     outcomes = {item: (result, error) for item, result, error in each_in_threads(range(20), work, workers=3)}
     assert sorted(outcomes) == list(range(20)) and peak[0] <= 3
     assert outcomes[3] == (6, None) and str(outcomes[7][1]) == "seven" and outcomes[7][0] is None
+
+
+def test_a_deadline_whose_mark_itself_is_malformed_is_still_marked(app, due):
+    bad = due[3]
+    Deadline._get_collection().update_one({"_id": bad.pk}, {"$set": {"due_at": "soon", "sweep_error": "odd"}})
+    assert sweep_reminders(now=REMINDER, settings=SETTINGS).failed == 1
+    [problem] = list_sweep_errors()
+    assert problem["id"] == str(bad.pk) and problem["since"] == REMINDER
