@@ -189,3 +189,31 @@ def test_creating_a_user(app, now, injector, make_team):
         email="new.worker@example.org", name="New Worker", roles=["practitioner"], team="north",
         password="a-long-enough-password-1", now=now))
     assert user.email == "new.worker@example.org"
+
+
+def test_opening_a_case(team, now, injector):
+    from services.cases import open_case
+
+    case, writes = all_or_nothing(injector, lambda: open_case(
+        workflow_key="dao_pathway", team="north", actor=team["manager"], now=now, person={"name": "Dan Example"}))
+    assert case.status == "open" and case.state and writes >= 3
+
+
+def test_further_information_from_the_referrer(team, now, injector):
+    case = received(team, now)
+    all_or_nothing(injector, lambda: referrals.add_referral_information(
+        case, text="He has moved address", actor=team["referrer"], now=now))
+
+
+def test_logging_a_partner_contact_tells_the_linked_case(team, now, injector):
+    from services.partner import assign_partner_worker, record_partner_contact
+
+    case = accepted(team, now)
+    case = fire(case, "allocate", team["manager"], now, assignee=str(team["practitioner"].pk))
+    partner = Case.objects.get(parent_case_id=case.pk, kind="partner")
+    partner = assign_partner_worker(partner, assignee_id=str(team["partner_worker"].pk), actor=team["manager"],
+                                    now=now)
+    data = {"date": now.date().isoformat(), "method": "phone", "outcome": "spoke", "notes": "Safe to call on Fridays"}
+    (contact, _told), writes = all_or_nothing(injector, lambda: record_partner_contact(
+        partner, data, actor=team["partner_worker"], now=now))
+    assert contact.notes == "Safe to call on Fridays" and writes >= 3
