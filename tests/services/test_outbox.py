@@ -11,6 +11,7 @@ import pytest
 from models.notification import Notification
 from models.outbox import FAILED, PENDING, SENT, OutboxMessage
 from services import deadlines as svc
+from services import outbox as outbox_service
 from services.notifications import notify_user
 from services.outbox import LEASE, backoff, claim_next, deliver_outbox
 from services.reminders import sweep_reminders
@@ -114,6 +115,26 @@ def test_a_deliverer_that_died_holding_a_message_is_replaced_after_its_lease(app
     assert deliver_outbox(now=START + LEASE, settings=settings).sent == 1
     assert deliver_outbox(now=START + 2 * LEASE, settings=settings).sent == 0  # marked sent: never again
     assert len(server.messages) == 1
+
+
+def test_a_crash_between_sending_and_recording_resends_with_the_same_message_id(app, make_user, server,
+                                                                              monkeypatch):
+    server.start()
+    settings = server.settings()
+    notify_user(make_user(), subject="S", body="B", link="/x", now=START, settings=settings)
+
+    def crash(*args, **kwargs):
+        raise SystemExit("the deliverer's process died")
+
+    monkeypatch.setattr(outbox_service, "mark_sent", crash)
+    with pytest.raises(SystemExit):
+        deliver_outbox(now=START, settings=settings)
+    monkeypatch.undo()
+    assert deliver_outbox(now=START + LEASE, settings=settings).sent == 1
+    # The one window exactly-once cannot close on this side: the receiver sees one Message-ID twice and keeps one.
+    first, second = server.messages
+    assert first["Message-ID"] == second["Message-ID"] == f"<outbox.{OutboxMessage.objects.get().pk}@example.org>"
+    assert deliver_outbox(now=START + 2 * LEASE, settings=settings).sent == 0 and len(server.messages) == 2
 
 
 def test_gives_up_after_the_configured_attempts(app, make_user, server):
