@@ -26,12 +26,14 @@ def take_snapshot(db) -> dict[str, list[dict]]:
 
 
 def restore_snapshot(db, snapshot: Snapshot) -> None:
-    """Write a snapshot's documents into an empty database, collection by collection."""
+    """Write a snapshot's documents into a fresh database, collection by collection."""
+    existing = set(db.list_collection_names())
     for name, documents in snapshot.collections.items():
         if documents:
             # Documents keep their _id, so the shared dicts are not changed by the insert and can be reused.
             db[name].insert_many(documents, ordered=True)
-        else:
+        elif name not in existing:
+            # Created up front: a transaction later on must not be the one to create it.
             db.create_collection(name)
 
 
