@@ -24,12 +24,13 @@ def register_blueprints(app: Flask) -> None:
         partner,
         referrals,
         reports,
+        retention,
         submissions,
     )
 
     errors.register(app)
     for module in (auth, health, home, referrals, cases, manager, partner, deadlines, admin, api, submissions,
-                   documents, reports):
+                   documents, reports, retention):
         app.register_blueprint(module.bp)
 
     login_manager.login_view = "auth.sign_in"

@@ -11,6 +11,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 log = logging.getLogger(__name__)
 
 JOB_ID = "pathway-reminder-sweep"
+RETENTION_JOB_ID = "pathway-retention"
+# Keeping periods are counted in years: a few runs a day list due cases promptly without needless work.
+RETENTION_INTERVAL_HOURS = 6
 
 
 def _sweep(app) -> None:
@@ -27,12 +30,30 @@ def _sweep(app) -> None:
             log.info("Reminder sweep: %s", result)
 
 
+def _retention(app) -> None:
+    """List cases due for destruction review and finish approved destructions; failures wait for the next run."""
+    from services.retention import run_retention
+
+    with app.app_context():
+        try:
+            result = run_retention(now=datetime.utcnow())
+        except Exception:  # noqa: BLE001 - the scheduler must survive one bad run
+            log.exception("Retention job failed; it will run again at the next interval")
+            return
+        if result.listed or result.finished or result.orphans_removed:
+            log.info("Retention job: %s", result)
+
+
 def _configure(scheduler, app):
     # One job, never overlapping itself; a late run is merged rather than run several times.
     scheduler.add_job(
         _sweep, "interval", seconds=app.config["SCHEDULER_INTERVAL_SECONDS"], args=[app], id=JOB_ID,
         max_instances=1, coalesce=True, misfire_grace_time=None, next_run_time=datetime.now(),
         replace_existing=True,
+    )
+    scheduler.add_job(
+        _retention, "interval", hours=RETENTION_INTERVAL_HOURS, args=[app], id=RETENTION_JOB_ID, max_instances=1,
+        coalesce=True, misfire_grace_time=None, next_run_time=datetime.now(), replace_existing=True,
     )
     return scheduler
 
