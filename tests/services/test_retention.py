@@ -53,8 +53,7 @@ def planted_case(team, make_case, now, *, ending="withdraw"):
     record_session(case, {"date": now.date().isoformat(), "session_type": "individual", "attendance": "attended",
                           "notes": f"{HIM} spoke about {HER}"}, actor=practitioner, now=now)
     partner = Case.objects(parent_case_id=case.pk).first()
-    partner_service.assign_partner_worker(partner, assignee_id=str(worker.pk), actor=manager, now=now)
-    partner.reload()
+    partner = fire(partner, "allocate", manager, now, assignee=str(worker.pk))
     partner_service.update_partner_details(partner, {"name": HER, "safe_contact": f"Ask for {HER} at work"},
                                            actor=worker, now=now)
     Case.objects(pk=partner.pk).update_one(set__person__ethnicity="Black British")
@@ -64,6 +63,7 @@ def planted_case(team, make_case, now, *, ending="withdraw"):
     partner_service.record_partner_contact(partner, {"date": now.date().isoformat(), "method": "phone",
                                                      "outcome": "spoke", "notes": f"{HER} is safe"},
                                            actor=worker, now=now)
+    case.reload()  # the contact was passed on to his case
     if ending == "withdraw":
         case = fire(case, "withdraw", manager, now, outcome="withdrew", reason=f"{HIM} moved in with {HER}")
     else:
