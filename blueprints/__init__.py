@@ -22,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
         home,
         manager,
         partner,
+        personal_data,
         referrals,
         reports,
         retention,
@@ -30,7 +31,7 @@ def register_blueprints(app: Flask) -> None:
 
     errors.register(app)
     for module in (auth, health, home, referrals, cases, manager, partner, deadlines, admin, api, submissions,
-                   documents, reports, retention):
+                   documents, reports, retention, personal_data):
         app.register_blueprint(module.bp)
 
     login_manager.login_view = "auth.sign_in"
