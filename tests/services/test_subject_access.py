@@ -154,3 +154,33 @@ def test_only_a_manager_of_the_team_reviews_and_releases(team, cases, make_user,
             sar.preview_file(request.pk, actor=outsider, now=now)
         with pytest.raises(NotFound):
             sar.approve_release(request.pk, withhold=[], reason="", actor=outsider, now=now)
+
+
+def test_managers_are_reminded_before_the_month_runs_out(app, team, cases, now):
+    from models.notification import Notification
+    from services.reminders import sweep_reminders
+
+    case, _ = cases
+    log(case, team["practitioner"], now, received_on="2026-11-20")
+    sweep_reminders(now=now + timedelta(days=17), settings=app.config)  # 10 days before 20 December
+    reminded = Notification.objects(user_id=str(team["manager"].pk), kind="reminder")
+    assert [n.subject for n in reminded] == [f"Reminder: Answer the subject access request due 20 December 2026 – "
+                                             f"case {case.reference}"]
+
+
+def test_a_correction_of_a_confidential_answer_stays_out_of_his_file(team, cases, now):
+    from models.form import ConfidentialSubmission
+    from services.rectification import correct_answer, list_corrections
+
+    case, _ = cases
+    secret = ConfidentialSubmission.objects.get(case_id=case.pk)
+    correct_answer(secret.pk, {"field": "confidential_information", "confidential_information": "Corrected words",
+                               "reason": "She asked for her words to be corrected"},
+                   actor=team["practitioner"], now=now)
+    assert [c.original for c in list_corrections(case, actor=team["manager"])] == [CONFIDENTIAL]
+    assert list_corrections(case, actor=team["manager"].__class__(roles=["auditor"], team="north")) == []
+    request = log(case, team["manager"], now)
+    sar.approve_release(request.pk, withhold=[], reason="", actor=team["manager"], now=now)
+    word, data = released(request, team["manager"], now)
+    for text in (word, data):
+        assert "Corrected words" not in text and "her words" not in text and "Answer corrected" not in text
