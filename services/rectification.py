@@ -17,6 +17,7 @@ from services.access import can_change_case, can_read_confidential, case_for_act
 from services.audit import record_audit
 from services.cases import add_history
 from services.submissions import field_errors, form_for, read_submission
+from storage.uow import transactional
 
 PERSON_FIELDS = {"name": "Name", "date_of_birth": "Date of birth", "address": "Address", "ethnicity": "Ethnicity",
                  "language": "Language"}
@@ -53,6 +54,7 @@ def _save(case: Case, *, actor, now: datetime, confidential: bool, **fields) -> 
     return correction
 
 
+@transactional
 def correct_person(case_id, data: dict, *, actor, now: datetime) -> CaseCorrection:
     """Correct one of the person's details on the case, keeping the original in the history."""
     case = _changeable(case_id, actor)
@@ -91,6 +93,7 @@ def correctable_answers(submission) -> list:
     return [f for f in form.fields if f.widget in CORRECTABLE_WIDGETS]
 
 
+@transactional
 def correct_answer(submission_id, formdata, *, actor, now: datetime, client_address: str = "") -> CaseCorrection:
     """Correct one answer of a submitted form, keeping the original in the history; confidential stays hidden."""
     submission = read_submission(submission_id, actor=actor, now=now, client_address=client_address)
@@ -129,6 +132,7 @@ def correct_answer(submission_id, formdata, *, actor, now: datetime, client_addr
                  reason=reason)
 
 
+@transactional
 def record_objection(case_id, data: dict, *, actor, now: datetime) -> CaseCorrection:
     """Record a person's objection to how their information is used, with its outcome and the reason for it."""
     case = _changeable(case_id, actor)

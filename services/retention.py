@@ -19,6 +19,7 @@ from models.retention import APPROVED, DONE, PENDING, LegalHold, RetentionReview
 from services.audit import record_audit
 from services.retention_destroy import destroy_case_records, remove_orphan_uploads
 from services.workflow_store import definition_for
+from storage.uow import run_in_transaction, transactional
 from workflows.retention import rule_for_state
 
 
@@ -80,7 +81,7 @@ def run_retention(*, now: datetime, orphan_grace_days: int = 2) -> RetentionRun:
     """Run the retention job once: list due cases, finish approved destructions, remove orphaned uploads."""
     result = RetentionRun(listed=list_due_cases(now=now))
     for review in RetentionReview.objects(status=APPROVED):
-        _finish(review, now=now)
+        run_in_transaction(_finish, review, now=now)
         result.finished += 1
     result.orphans_removed = remove_orphan_uploads(now=now, grace_days=orphan_grace_days)
     return result
@@ -109,8 +110,12 @@ def get_review(review_id, *, actor) -> RetentionReview:
     return review
 
 
+@transactional
 def approve_destruction(review_id, *, actor, now: datetime, confirm: bool) -> RetentionReview:
-    """Approve the destruction a rule calls for and carry it out; a legal hold stops it."""
+    """Approve the destruction a rule calls for and carry it out, in one atomic change; a legal hold stops it.
+
+    The approval, the destruction of every record and the audit entry commit together or not at all.
+    """
     review = get_review(review_id, actor=actor)
     if not confirm:
         raise InvalidInput(problems=[FieldProblem(
@@ -142,6 +147,7 @@ def _finish(review: RetentionReview, *, now: datetime) -> RetentionReview:
     return review
 
 
+@transactional
 def place_legal_hold(case_id, *, reason: str, actor, now: datetime) -> LegalHold:
     """Stop a case's records being destroyed until the hold is lifted."""
     case = Case.objects(pk=_oid(case_id)).first()
@@ -158,6 +164,7 @@ def place_legal_hold(case_id, *, reason: str, actor, now: datetime) -> LegalHold
     return hold
 
 
+@transactional
 def lift_legal_hold(case_id, *, actor, now: datetime) -> int:
     """Lift every hold on a case; return how many were lifted."""
     case = Case.objects(pk=_oid(case_id)).first()

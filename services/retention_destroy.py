@@ -19,6 +19,7 @@ from models.deadline import MET
 from services.attachments import BUCKET
 from services.cases import latest_submissions
 from services.workflow_store import definition_for
+from storage.uow import run_in_transaction
 from workflows.retention import ANONYMISE, DESTROY, KEEP, rule_for_state
 
 # Collections holding documents about one case, by the field naming it. Collections that do not exist (the
@@ -135,6 +136,6 @@ def remove_orphan_uploads(*, now: datetime, grace_days: int = 2) -> int:
     cutoff = now - timedelta(days=grace_days)
     for doc in db[f"{BUCKET}.files"].find({"uploadDate": {"$lt": cutoff}}, {"_id": 1}):
         if str(doc["_id"]) not in kept:
-            bucket.delete(doc["_id"])
+            run_in_transaction(bucket.delete, doc["_id"])  # the file and its chunks together
             removed += 1
     return removed

@@ -22,6 +22,7 @@ from scheduler.calendar import add_months
 from services.access import can_change_case, case_for_actor
 from services.audit import record_audit
 from services.subject_access_bundle import apply_redactions, as_docx, as_json, assemble_file
+from storage.uow import transactional
 
 DEADLINE_KEY = "subject_access"
 # UK GDPR Article 12(3): an answer without undue delay and at the latest within one month of receipt.
@@ -46,6 +47,7 @@ def _manager_of(actor, case: Case) -> bool:
     return actor.has_role("manager") and actor.team == case.team
 
 
+@transactional
 def log_request(case_id, data: dict, *, actor, now: datetime) -> SubjectAccessRequest:
     """Record a subject access request on the subject's own record and start its one-month deadline."""
     case = case_for_actor(case_id, actor)
@@ -121,6 +123,7 @@ def preview_file(request_id, *, actor, now: datetime) -> dict:
     return data
 
 
+@transactional
 def approve_release(request_id, *, withhold: list[str], reason: str, actor, now: datetime) -> SubjectAccessRequest:
     """Approve the file for release, withholding the listed items (each with the reason given)."""
     request, case = get_request(request_id, actor=actor)
@@ -143,6 +146,7 @@ def approve_release(request_id, *, withhold: list[str], reason: str, actor, now:
     return request
 
 
+@transactional
 def release_file(request_id, fmt: str, *, actor, now: datetime, client_address: str = "") -> tuple[bytes, str, str]:
     """Return the approved file as (content, content type, file name); audited, and meets the deadline."""
     request, case = get_request(request_id, actor=actor)

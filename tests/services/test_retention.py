@@ -169,3 +169,24 @@ def test_a_case_on_hold_is_not_listed_and_uploads_no_answer_keeps_are_removed(te
     assert run.listed == 0 and run.orphans_removed == 1
     files = mongoengine.get_db()["attachments.files"]
     assert [str(f["_id"]) for f in files.find()] == [upload_id]
+
+
+def test_a_destruction_that_fails_midway_changes_nothing(team, make_case, now, monkeypatch):
+    from services import retention_destroy
+
+    case, partner, _ = planted_case(team, make_case, now)
+    retention.run_retention(now=now + SIX_YEARS)
+    review = RetentionReview.objects.get(case_id=case.pk)
+    before = sorted(traces(HIM, HER))
+
+    def fail(*_args, **_kwargs):
+        raise RuntimeError("the server went away")
+
+    # Uploads, submissions and contacts are already deleted when the case itself fails to be stripped.
+    monkeypatch.setattr(retention_destroy, "_strip_case", fail)
+    with pytest.raises(RuntimeError):
+        retention.approve_destruction(review.pk, actor=team["manager"], now=now + SIX_YEARS, confirm=True)
+    assert sorted(traces(HIM, HER)) == before
+    assert mongoengine.get_db()["attachments.chunks"].count_documents({}) == 1
+    review.reload()
+    assert review.status == "pending" and not AuditEntry.objects(action="retention.destroyed").count()
