@@ -11,7 +11,7 @@ from flask_login import current_user
 from blueprints.access import client_address, roles_required
 from errors import InvalidInput
 from forms.parse import parse_fields
-from services import rectification, subject_access
+from services import rectification, retention, subject_access
 from services.personal_data import personal_data_overview
 
 bp = Blueprint("personal_data", __name__, url_prefix="/personal-data")
@@ -48,6 +48,24 @@ def _form_page(template: str, case_id, action, success: str):
             flash(success, "success")
             return _hub(case_id)
     return render_template(template, values=values, problems=problems, **context), 422 if problems else 200
+
+
+@bp.post("/cases/<case_id>/hold")
+@roles_required("manager")
+def hold(case_id):
+    """Place a legal hold on the record (or lift it): nothing is destroyed while it stands."""
+    actor, now = _actor(), datetime.utcnow()
+    if request.form.get("decision") == "lift":
+        retention.lift_legal_hold(case_id, actor=actor, now=now)
+        flash("Legal hold lifted", "success")
+        return _hub(case_id)
+    try:
+        retention.place_legal_hold(case_id, reason=request.form.get("reason", ""), actor=actor, now=now)
+    except InvalidInput as exc:
+        return render_template("personal_data/overview.html", problems=exc.problems, values=dict(request.form),
+                               **personal_data_overview(case_id, actor=actor, now=now)), 422
+    flash("Legal hold placed: nothing will be destroyed until it is lifted", "success")
+    return _hub(case_id)
 
 
 @bp.route("/cases/<case_id>/subject-access", methods=["GET", "POST"])

@@ -57,7 +57,7 @@ def on_hold(case_id) -> bool:
 
 def list_due_cases(*, now: datetime) -> int:
     """List each ended case whose keeping period has run out (and is not on hold) for review; return how many."""
-    listed = 0
+    listed, teams = 0, set()
     reviewed = set(RetentionReview.objects.distinct("case_id"))
     for case in Case.objects(status="closed", kind="perpetrator", anonymised_at=None, closed_at__lte=now):
         if case.pk in reviewed or on_hold(case.pk):
@@ -74,7 +74,21 @@ def list_due_cases(*, now: datetime) -> int:
         except NotUniqueError:
             continue  # another scheduler listed it a moment ago
         listed += 1
+        teams.add(case.team)
+    for team in sorted(teams):
+        _tell_managers(team, now=now)
     return listed
+
+
+def _tell_managers(team: str, *, now: datetime) -> None:
+    """Tell the team's managers that records wait for their review; the message names no case or person."""
+    from models.user import User
+    from services.notifications import notify_user
+
+    for manager in User.objects(team=team, roles="manager", active=True):
+        notify_user(manager, subject="Records are due for destruction review",
+                    body="The keeping period of some of your team's closed cases has run out. Review them: nothing "
+                         "is destroyed until a manager approves it.", link="/retention/", now=now, kind="task")
 
 
 def run_retention(*, now: datetime, orphan_grace_days: int = 2) -> RetentionRun:

@@ -111,3 +111,16 @@ def test_an_objection_is_recorded_with_its_outcome(client, signed_in, make_case,
                                   "reason": "The GP is optional in his consent"}).status_code == 302
     assert CaseEvent.objects(case_id=case.pk, kind="objection").count() == 1
     assert AuditEntry.objects(action="record.objection").count() == 1
+
+
+def test_a_manager_places_and_lifts_a_legal_hold_from_the_record(client, signed_in, make_case, now):
+    from models.retention import LegalHold
+
+    manager = signed_in("manager", team="north")
+    case = referral_case(make_case, manager, now)
+    refused = client.post(f"/personal-data/cases/{case.pk}/hold", data={"reason": ""})
+    assert refused.status_code == 422 and "Enter why the records must be kept" in refused.get_data(True)
+    assert client.post(f"/personal-data/cases/{case.pk}/hold", data={"reason": "Family court"}).status_code == 302
+    assert "A legal hold stands" in client.get(f"/personal-data/cases/{case.pk}").get_data(as_text=True)
+    client.post(f"/personal-data/cases/{case.pk}/hold", data={"decision": "lift"})
+    assert LegalHold.objects.get(case_id=case.pk).lifted_by == str(manager.pk)
