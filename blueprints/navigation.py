@@ -21,6 +21,7 @@ ITEMS = [
     ("manager", "Records due", "retention.queue"),
     ("auditor", "Cases", "cases.my_cases"),
     ("auditor", "Reports", "reports.index"),
+    ("auditor", "Monitoring", "retention.monitoring"),
     ("admin", "Forms", "admin.forms"),
     ("admin", "Workflows", "admin.workflows"),
     ("admin", "Users", "admin.users"),

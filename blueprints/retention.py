@@ -25,6 +25,13 @@ def queue():
     return render_template("retention/queue.html", rows=service.review_queue(actor=_actor()))
 
 
+@bp.get("/monitoring")
+@roles_required("manager", "admin", "auditor")
+def monitoring():
+    """Show ended cases counted by outcome and monitoring category, destroyed records included."""
+    return render_template("retention/monitoring.html", **service.monitoring_counts(actor=_actor()))
+
+
 @bp.route("/<review_id>", methods=["GET", "POST"])
 @roles_required("manager", "admin")
 def review(review_id):

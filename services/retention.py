@@ -7,7 +7,7 @@ already approved (after a crash). A manager of the case's team, or an administra
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -39,11 +39,17 @@ def _oid(value) -> ObjectId:
         raise NotFound("There is no such record") from None
 
 
-def _rule(case: Case):
+def _rule(case: Case, cache: dict | None = None):
+    key = (case.workflow_key, case.workflow_version, case.state)
+    if cache is not None and key in cache:
+        return cache[key]
     try:
-        return rule_for_state(definition_for(case).to_dict(), case.state)
+        rule = rule_for_state(definition_for(case).to_dict(), case.state)
     except NotFound:
-        return None  # the pathway version is gone: nothing can say how long to keep it, so it is kept
+        rule = None  # the pathway version is gone: nothing can say how long to keep it, so it is kept
+    if cache is not None:
+        cache[key] = rule
+    return rule
 
 
 def _counted_from(case: Case) -> datetime | None:
@@ -57,12 +63,16 @@ def on_hold(case_id) -> bool:
 
 def list_due_cases(*, now: datetime) -> int:
     """List each ended case whose keeping period has run out (and is not on hold) for review; return how many."""
-    listed, teams = 0, set()
+    listed, teams, rules = 0, set(), {}
     reviewed = set(RetentionReview.objects.distinct("case_id"))
-    for case in Case.objects(status="closed", kind="perpetrator", anonymised_at=None, closed_at__lte=now):
+    # The shortest keeping period a rule can name is one month: younger closures cannot be due.
+    ended = Case.objects(status="closed", kind="perpetrator", anonymised_at=None,
+                         closed_at__lte=now - timedelta(days=28))
+    for case in ended.only("id", "reference", "team", "workflow_key", "workflow_version", "state",
+                           "state_entered_at", "closed_at"):
         if case.pk in reviewed or on_hold(case.pk):
             continue
-        rule, start = _rule(case), _counted_from(case)
+        rule, start = _rule(case, rules), _counted_from(case)
         if rule is None or start is None or rule.due_at(start) > now:
             continue
         review = RetentionReview(

@@ -58,4 +58,6 @@ def test_manager_logs_reviews_and_approves_a_request_and_a_destruction(page, mak
     page.get_by_role("button", name="Destroy the records").click()
     assert "No records are due for destruction" in page.content()
     assert Case.objects.get(pk=case.pk).person.name == ""
+    page.get_by_role("link", name="Monitoring figures, destroyed records included").click()
+    assert_accessible(page)
     assert not page.console_errors

@@ -32,6 +32,8 @@ def test_manager_reviews_holds_and_approves(client, signed_in, make_case, now):
     client.post(url, data={"decision": "lift"})
     assert client.post(url, data={"decision": "approve", "confirm": "yes"}).status_code == 302
     assert Case.objects.get(pk=review.case_id).person.name == ""
+    figures = client.get("/retention/monitoring").get_data(as_text=True)
+    assert "community programme: withdrew" in figures and "Pat Example" not in figures
 
 
 def test_other_roles_and_teams_cannot_review(client, signed_in, make_user, make_case, now):
