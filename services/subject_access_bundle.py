@@ -20,6 +20,8 @@ from models.form import ConfidentialSubmission, Submission
 from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES, PartnerContact
 from services.form_definitions import get_form
 from services.workflow_store import definition_for
+from workflows.effects import is_conditional
+from workflows.registry import parse_item
 
 # History kinds that carry what someone else said about the subject (a referring agency's further information).
 THIRD_PARTY_HISTORY = ("referrer_information",)
@@ -75,9 +77,34 @@ def _forms(case: Case, *, with_confidential: bool, withheld: list) -> list[dict]
     return out
 
 
-def _partner_side(defn, event) -> bool:
-    step = defn.events.get(event.name) if event.kind == "event" else defn.transitions.get(event.name)
+def _partner_side_step(step) -> bool:
     return step is not None and bool(step.roles) and set(step.roles) <= PARTNER_SIDE_ROLES
+
+
+def _partner_side(defn, event) -> bool:
+    return _partner_side_step(defn.events.get(event.name) if event.kind == "event" else
+                              defn.transitions.get(event.name))
+
+
+def _set_fields(effects) -> set[str]:
+    found: set[str] = set()
+    for item in effects or ():
+        if is_conditional(item):
+            found |= _set_fields(item["then"])
+            continue
+        name, params = parse_item(item)
+        if name == "set_field" and isinstance(params, dict):
+            found.add(params.get("field", ""))
+    return found
+
+
+def _his_fields(case: Case, defn) -> dict:
+    """Return what the pathway recorded on his case, without what partner-side steps set (her contacts, risk)."""
+    hidden: set[str] = set()
+    for step in [*defn.transitions.values(), *defn.events.values()]:
+        if _partner_side_step(step):
+            hidden |= _set_fields(step.effects)
+    return {name: value for name, value in (case.fields or {}).items() if name not in hidden}
 
 
 def _history(case: Case, defn, *, with_confidential: bool, withheld: list) -> list[dict]:
@@ -120,6 +147,8 @@ def assemble_file(case: Case, *, now: datetime) -> dict:
                              "outcome": CONTACT_OUTCOMES[c.outcome], "notes": c.notes}
                             for c in PartnerContact.objects(case_id=case.pk).order_by("date")]
     else:
+        data["recorded"] = [{"id": f"field:{name}", "field": name, "label": name.replace("_", " ").capitalize(),
+                             "text": _text(value)} for name, value in _his_fields(case, defn).items()]
         if case.children:
             withheld.append({"what": "children's details", "why": "third-party information"})
         if Case.objects(parent_case_id=case.pk).count():
@@ -134,7 +163,7 @@ def apply_redactions(data: dict, items: set[str]) -> dict:
         return data
     out = dict(data)
     count = 0
-    for section in ("history", "sessions", "contacts"):
+    for section in ("history", "sessions", "contacts", "recorded"):
         kept = [row for row in data.get(section, ()) if row["id"] not in items]
         count += len(data.get(section, ())) - len(kept)
         out[section] = kept
@@ -164,6 +193,7 @@ def as_docx(data: dict) -> bytes:
     doc.add_paragraph(f"Reference {data['reference']}. Prepared on {_text(data['generated_at'])[:10]}.")
     _table(doc, "About you", [(k.replace("_", " ").capitalize(), _text(v)) for k, v in data["person"].items() if v])
     _table(doc, "Your case", [(k.replace("_", " ").capitalize(), _text(v)) for k, v in data["case"].items() if v])
+    _table(doc, "Recorded on your case", [(r["label"], r["text"]) for r in data.get("recorded", ())])
     if data.get("safe_contact"):
         _table(doc, "How we contact you safely", [("Arrangements", data["safe_contact"])])
     for form in data["forms"]:

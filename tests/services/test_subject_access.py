@@ -102,6 +102,9 @@ def test_his_bundle_leaves_out_confidential_and_third_party_information(team, ca
             assert secret not in text, secret
     assert "confidential record" in word and "third-party information" in word
     parsed = json.loads(data)
+    recorded = {r["field"] for r in parsed["recorded"]}
+    assert "assessed_risk" in recorded and "assessment_date" in recorded
+    assert "last_partner_contact" not in recorded and "last_partner_contact" in case.reload().fields
     assert parsed["subject"] == "perpetrator" and {f["form"] for f in parsed["forms"]} == {"community_referral",
                                                                                             "risk_assessment"}
     assert AuditEntry.objects(action="sar.released", target_id=str(request.pk)).count() == 2
