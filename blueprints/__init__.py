@@ -20,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
         errors,
         health,
         home,
+        once,
         manager,
         partner,
         personal_data,
@@ -30,6 +31,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     errors.register(app)
+    once.register(app)
     for module in (auth, health, home, referrals, cases, manager, partner, deadlines, admin, api, submissions,
                    documents, reports, retention, personal_data):
         app.register_blueprint(module.bp)
