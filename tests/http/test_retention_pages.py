@@ -44,3 +44,15 @@ def test_other_roles_and_teams_cannot_review(client, signed_in, make_user, make_
     client.post("/sign-out")
     signed_in("practitioner", team="north")
     assert client.get("/retention/").status_code == 403
+
+
+def test_the_retention_job_runs_once_from_the_command_line(runner, make_user, make_case, now):
+    manager = make_user(roles=["manager"], team="north")
+    case = make_case(workflow_key="community_programme", actor=manager, person={"name": "Pat Example"})
+    ended = now - timedelta(days=365 * 7)
+    Case.objects(pk=case.pk).update_one(set__status="closed", set__state="closed", set__closed_at=ended,
+                                        set__state_entered_at=ended)
+    result = runner.invoke(args=["scheduler", "retention"])
+    assert result.exit_code == 0
+    assert "Cases listed for destruction review: 1;" in result.output
+    assert RetentionReview.objects(case_id=case.pk).count() == 1
