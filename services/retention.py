@@ -105,6 +105,10 @@ def run_retention(*, now: datetime, orphan_grace_days: int = 2) -> RetentionRun:
     """Run the retention job once: list due cases, finish approved destructions, remove orphaned uploads."""
     result = RetentionRun(listed=list_due_cases(now=now))
     for review in RetentionReview.objects(status=APPROVED):
+        if on_hold(review.case_id):
+            # A hold placed since the approval wins: the case goes back to the queue for a new decision.
+            RetentionReview.objects(pk=review.pk, status=APPROVED).update_one(set__status=PENDING)
+            continue
         run_in_transaction(_finish, review, now=now)
         result.finished += 1
     result.orphans_removed = remove_orphan_uploads(now=now, grace_days=orphan_grace_days)

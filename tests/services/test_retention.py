@@ -163,6 +163,11 @@ def test_the_job_finishes_an_approved_destruction_interrupted_midway(team, make_
     review = RetentionReview.objects.get(case_id=case.pk)
     # As if the process stopped right after the approval was recorded.
     RetentionReview.objects(pk=review.pk).update_one(set__status="approved", set__approved_by="someone")
+    retention.place_legal_hold(case.pk, reason="Inquiry", actor=team["manager"], now=now + SIX_YEARS)
+    assert retention.run_retention(now=now + SIX_YEARS).finished == 0  # the hold wins
+    assert RetentionReview.objects.get(pk=review.pk).status == "pending" and traces(HIM, HER)
+    retention.lift_legal_hold(case.pk, actor=team["manager"], now=now + SIX_YEARS)
+    RetentionReview.objects(pk=review.pk).update_one(set__status="approved")
     assert retention.run_retention(now=now + SIX_YEARS).finished == 1
     assert traces(HIM, HER) == []
 
