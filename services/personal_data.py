@@ -8,7 +8,7 @@ from models.correction import OBJECTION_OUTCOMES
 from models.subject_access import IDENTITY_CHECKS, SubjectAccessRequest
 from services.access import can_change_case, case_for_actor
 from services.rectification import PERSON_FIELDS, list_corrections
-from services.retention import on_hold
+from services.retention import on_hold, retention_status
 from services.submissions import list_submissions
 
 
@@ -20,7 +20,8 @@ def personal_data_overview(case_id, *, actor, now: datetime) -> dict:
     return {
         "case": case, "may_change": can_change_case(actor, case) and not case.anonymised_at, "is_manager": manager,
         "requests": list(SubjectAccessRequest.objects(case_id=case.pk).order_by("-logged_at")),
-        "corrections": list_corrections(case, actor=actor), "held": on_hold(case.pk), "submissions": submitted,
+        "corrections": list_corrections(case, actor=actor), "held": on_hold(case.pk),
+        "retention": retention_status(case), "submissions": submitted,
         "identity_checks": IDENTITY_CHECKS, "person_fields": PERSON_FIELDS, "objection_outcomes": OBJECTION_OUTCOMES,
         "now": now,
     }

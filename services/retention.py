@@ -61,6 +61,18 @@ def on_hold(case_id) -> bool:
     return LegalHold.objects(case_id=case_id, lifted_at=None).count() > 0
 
 
+def retention_status(case: Case) -> dict | None:
+    """Return the rule an ended case follows and when its records fall due, or None while it runs or is kept."""
+    target = Case.objects(pk=case.parent_case_id).first() if case.kind == "partner" and case.parent_case_id else case
+    if target is None or target.status != "closed":
+        return None
+    rule, start = _rule(target), _counted_from(target)
+    if rule is None or start is None:
+        return None
+    return {"label": rule.label, "basis": rule.basis, "due_at": rule.due_at(start),
+            "action": rule.action if target is case else rule.linked}
+
+
 def list_due_cases(*, now: datetime) -> int:
     """List each ended case whose keeping period has run out (and is not on hold) for review; return how many."""
     listed, teams, rules = 0, set(), {}

@@ -20,7 +20,10 @@ def test_manager_reviews_holds_and_approves(client, signed_in, make_case, now):
     manager = signed_in("manager", team="north")
     review = closed_case(make_case, now, manager)
     page = client.get("/retention/").get_data(as_text=True)
-    assert review.case_reference in page and "Six years after he leaves the programme" in page
+    assert review.case_reference in page
+    record = client.get(f"/personal-data/cases/{review.case_id}").get_data(as_text=True)
+    assert "Six years after he leaves the programme" in page
+    assert "Retention: Six years after he leaves the programme. The records are due to be destroyed" in record
     url = f"/retention/{review.pk}"
     refused = client.post(url, data={"decision": "approve"})
     assert refused.status_code == 422 and "Confirm that these records can be destroyed" in refused.get_data(True)
