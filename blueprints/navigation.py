@@ -27,6 +27,7 @@ ITEMS = [
     ("admin", "Users", "admin.users"),
     ("admin", "Teams", "admin.teams"),
     ("admin", "Records due", "retention.queue"),
+    ("admin", "Email", "admin.outbox"),
     ("auditor", "Audit trail", "admin.audit"),
     ("admin", "Audit trail", "admin.audit"),
 ]

@@ -22,12 +22,12 @@ from services.workflow_store import definition_for
 from storage.uow import run_in_transaction
 from workflows.retention import ANONYMISE, DESTROY, KEEP, rule_for_state
 
-# Collections holding documents about one case, by the field naming it. Collections that do not exist (the
-# e-mail outbox on a set-up without one) are skipped.
+# Collections holding documents about one case, by the field naming it; collections not created yet are skipped.
+# Email waiting in (or kept by) the outbox is found through its notification or the case reference it names.
 BY_CASE = {
     "submissions": "case_id", "confidential_submissions": "case_id", "partner_contacts": "case_id",
     "notifications": "case_id", "legal_holds": "case_id", "subject_access_requests": "case_id",
-    "case_corrections": "case_id", "outbox": "case_id",
+    "case_corrections": "case_id",
 }
 # History kinds kept, stripped to state names and times, so the referred → accepted → completed funnel still counts.
 SKELETON_KINDS = ("created", "referred", "transition")
@@ -75,9 +75,22 @@ def _strip_case(case: Case, *, action: str, rule_name: str, monitoring: dict, no
                                                               "description": ""}})
 
 
-def _remove_by_case(ids: list) -> dict:
+def _remove_outbox(ids: list, references: list[str]) -> int:
+    db = _db()
+    notes = [n["_id"] for n in db["notifications"].find(_ids_filter("case_id", ids), {"_id": 1})]
+    # A reference followed by another digit is a different case (CP-2026-00001 is not CP-2026-000012).
+    patterns = [re.escape(ref) + "(?![0-9])" for ref in references if ref]
+    named = [{field: {"$regex": pattern}} for pattern in patterns for field in ("subject", "body")]
+    return db["outbox"].delete_many({"$or": [{"notification_id": {"$in": notes}}, *named]}).deleted_count
+
+
+def _remove_by_case(ids: list, references: list[str]) -> dict:
     db, removed = _db(), {}
     present = set(db.list_collection_names())
+    if "outbox" in present:
+        count = _remove_outbox(ids, references)
+        if count:
+            removed["outbox"] = count
     for name, field in BY_CASE.items():
         if name in present:
             count = db[name].delete_many(_ids_filter(field, ids)).deleted_count
@@ -98,7 +111,7 @@ def destroy_case_records(case: Case, *, action: str, linked: str, rule_name: str
     targets = [(case, action)] + [(p, ANONYMISE if linked == ANONYMISE else DESTROY) for p in partners]
     rule = _safe_rule(case)
     monitoring = {target.pk: _monitoring(target, rule) for target, _ in targets}
-    removed = _remove_by_case([target.pk for target, _ in targets])
+    removed = _remove_by_case([target.pk for target, _ in targets], [target.reference for target, _ in targets])
     for target, what in targets:
         _strip_case(target, action=what, rule_name=rule_name, monitoring=monitoring[target.pk], now=now)
     removed["cases"] = len(targets)

@@ -89,6 +89,8 @@ def traces(*names: str) -> list[str]:
 def test_six_years_after_he_leaves_everything_personal_is_destroyed_on_approval(team, make_case, now):
     case, partner, _ = planted_case(team, make_case, now)
     assert traces(HIM, HER) and traces(case.reference)  # the search can find what is there
+    outbox = mongoengine.get_db()["outbox"]
+    assert outbox.count_documents({"subject": {"$regex": case.reference}}) > 0  # email about the case was queued
     start, end = now.date() - timedelta(days=1), now.date()
     funnel_before = list_funnel(actor=team["manager"], now=now, start=start, end=end)
     counts_before = retention.monitoring_counts(actor=team["manager"])
@@ -127,6 +129,7 @@ def test_six_years_after_he_leaves_everything_personal_is_destroyed_on_approval(
     assert traces(HIM, HER) == []
     # Nothing that could find them again either: their references are gone from every collection.
     assert traces(case.reference, partner.reference) == []
+    assert outbox.count_documents({}) == outbox.count_documents({"subject": "Records are due for destruction review"})
     assert mongoengine.get_db()["attachments.files"].count_documents({}) == 0
     assert mongoengine.get_db()["attachments.chunks"].count_documents({}) == 0
     for collection in ("submissions", "confidential_submissions", "partner_contacts", "notifications",
@@ -202,3 +205,18 @@ def test_a_destruction_that_fails_midway_changes_nothing(team, make_case, now, m
     assert mongoengine.get_db()["attachments.chunks"].count_documents({}) == 1
     review.reload()
     assert review.status == "pending" and not AuditEntry.objects(action="retention.destroyed").count()
+
+
+def test_the_retention_job_runs_beside_the_sweep_never_overlapping(app):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from scheduler import runner
+    from services import outbox as outbox_service
+
+    configured = runner._configure(BackgroundScheduler(), app)
+    try:
+        job = configured.get_job(runner.RETENTION_JOB_ID)
+        assert job.trigger.interval == timedelta(hours=6) and job.max_instances == 1 and job.coalesce is True
+        assert configured.get_job(runner.JOB_ID) is not None
+    finally:
+        outbox_service.forget_wakers()
