@@ -20,7 +20,7 @@ from services.attachments import BUCKET
 from services.cases import latest_submissions
 from services.workflow_store import definition_for
 from storage.uow import run_in_transaction
-from workflows.retention import ANONYMISE, DESTROY, KEEP, rule_for_state
+from workflows.retention import ANONYMISE, DESTROY, KEEP, monitoring_values, rule_for_state
 
 # Collections holding documents about one case, by the field naming it; collections not created yet are skipped.
 # Email waiting in (or kept by) the outbox is found through its notification or the case reference it names.
@@ -47,8 +47,6 @@ def _monitoring(case: Case, rule) -> dict:
     if rule is None or not rule.monitoring:
         return {}
     answers = {key: dict(sub.answers or {}) for key, sub in latest_submissions(case).items()}
-    from workflows.retention import monitoring_values
-
     return monitoring_values(rule, case.person.to_mongo().to_dict() if case.person else {}, answers)
 
 
@@ -67,7 +65,8 @@ def _strip_case(case: Case, *, action: str, rule_name: str, monitoring: dict, no
         sessions.delete_many({"case_id": case.pk})
     else:
         sessions.update_many({"case_id": case.pk}, {"$set": {"notes": "", "flags": []}})
-    # Deadlines stay for the on-time figures, without anything that points back at the person.
+    # Deadlines stay for the on-time figures, without anything that points back at the person; the one still
+    # running (records destruction) is met by this very change.
     db["deadlines"].update_many({"case_id": case.pk, "active": True}, {"$set": {
         "status": MET, "active": False, "closed_at": now,
         "closed_reason": f"retention: {rule_name}"}, "$unset": {"next_action_at": ""}, "$inc": {"action_seq": 1}})
