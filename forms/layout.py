@@ -25,6 +25,8 @@ class LayoutBuilder:
         self.top: dict[str, FieldSpec] = {}
         self.seen: dict[str, str] = {}
         self._order = 0
+        self.trees: dict[str, list] = {}
+        self.written: list[tuple[FieldSpec, str]] = []
         self._top_scope = _Scope(self.props, self.required, "schema.properties", self.seen, self.top)
 
     def problem(self, path: str, message: str) -> None:
@@ -107,14 +109,18 @@ class LayoutBuilder:
                 self.problem(f"{path}.option_meta.{key}",
                              f"is not an option of “{name}” (options: {', '.join(sorted(known))})")
         self._order += 1
+        written = "expr" in (item.get("show_when") or {})
         spec = FieldSpec(
             name=name, path=name if parent is None else f"{parent}.*.{name}", label=_label(prop, name),
             hint=prop.get("description"), widget=widget, schema=prop, item=item, options=options,
             required=name in scope.required, required_when_shown=bool(item.get("required_when_shown")),
-            show_when=item.get("show_when"), no_future=bool(item.get("no_future")), min=prop.get("minimum"),
+            show_when=dict(item["show_when"]) if written else item.get("show_when"),
+            no_future=bool(item.get("no_future")), min=prop.get("minimum"),
             max=prop.get("maximum"), page=page_key, parent=parent, order=self._order,
         )
         scope.specs[name] = spec
+        if written:
+            self.written.append((spec, path))
         if widget == "repeater":
             children = self._rows(item, path, page_key, name, prop)
             spec = replace(spec, children=tuple(children))
@@ -145,6 +151,12 @@ class LayoutBuilder:
         if cond is None:
             return
         path += ".show_when"
+        if "expr" in cond:
+            if scope.outer is not None:
+                self.problem(path, "a question inside a repeating group can only use a simple condition")
+            elif set(cond) - {"expr"}:
+                self.problem(path, "a written condition (expr) stands alone: remove field, equals and the rest")
+            return
         if len(operators(cond)) != 1:
             self.problem(path, "needs exactly one of equals, in, not_equals or not_empty")
             return

@@ -1,0 +1,159 @@
+"""The expression language: parsing, compiling against a form and evaluating, table-driven."""
+
+from __future__ import annotations
+
+import pytest
+
+from forms import DefinitionError, compile_form
+from forms.expr import ExprError, Scope, compile_text, evaluate, parse
+
+YES_NO_DK = [{"const": "yes", "title": "Yes"}, {"const": "no", "title": "No"},
+             {"const": "dont_know", "title": "Don't know"}]
+RATED = [{"const": 0, "title": "Absent"}, {"const": 1, "title": "Partly"}, {"const": 2, "title": "Present"}]
+
+
+def dash_like(computed=None, extra_items=()):
+    """Return a small checklist: q1..q3 Yes/No/Don't know, a rating, a yes/no, a number and a text."""
+    props = {f"q{i}": {"title": f"Question {i}", "type": "string", "oneOf": YES_NO_DK} for i in (1, 2, 3)}
+    props |= {"rating": {"title": "Rating", "oneOf": RATED}, "injured": {"title": "Injured?", "type": "boolean"},
+              "count": {"title": "How many", "type": "integer"}, "note": {"title": "Note", "type": "string"},
+              "override": {"title": "Override", "type": "boolean"}, "reason": {"title": "Reason", "type": "string"}}
+    items = [{"field": f"q{i}", "widget": "radios"} for i in (1, 2, 3)]
+    items += [{"field": "rating", "widget": "radios",
+               "option_meta": {"0": {"score": 0}, "1": {"score": 5}, "2": {"score": 10}}},
+              {"field": "injured", "widget": "yesno"}, {"field": "count", "widget": "integer"},
+              {"field": "note", "widget": "text"}, {"field": "override", "widget": "yesno"},
+              {"field": "reason", "widget": "textarea", "required_when_shown": True,
+               "show_when": {"expr": "override = 'Yes'"}}, *extra_items]
+    return {"key": "checklist", "title": "Checklist", "schema": {"type": "object", "properties": props},
+            "layout": {"pages": [{"key": "only", "title": "Only", "sections": [{"items": items}]}]},
+            "computed": computed or []}
+
+
+FORM = compile_form(dash_like())
+SCOPE = Scope(FORM.top_fields)
+ANSWERS = {"q1": "yes", "q2": "yes", "q3": "dont_know", "rating": 2, "injured": True, "count": 7, "note": "x"}
+
+
+@pytest.mark.parametrize(("text", "answers", "expected"), [
+    ("1 + 2 * 3", {}, 7),
+    ("(1 + 2) * 3", {}, 9),
+    ("10 / 4", {}, 2.5),
+    ("1 / 0", {}, None),
+    ("-count + 1", ANSWERS, -6),
+    ("count + 1", {}, None),
+    ("count('Yes', q1, q2, q3)", ANSWERS, 2),
+    ("count('yes', q1, q2, q3)", ANSWERS, 2),
+    ("count(\"Don't know\", q1, q2, q3)", ANSWERS, 1),
+    ("count('Yes', q1, q2, q3)", {}, 0),
+    ("count('Yes', injured)", ANSWERS, 1),
+    ("score(rating)", ANSWERS, 10),
+    ("score(rating)", {}, 0),
+    ("sum(count, rating)", ANSWERS, 9),
+    ("answered(q1, q2, note, override)", ANSWERS, 3),
+    ("q1 = 'Yes'", ANSWERS, True),
+    ("q3 = 'Yes'", ANSWERS, False),
+    ("q3 != 'Yes'", ANSWERS, True),
+    ("q1 = 'Yes' and q2 = 'No'", ANSWERS, False),
+    ("q1 = 'Yes' or q2 = 'No'", ANSWERS, True),
+    ("not q1 = 'Yes'", ANSWERS, False),
+    ("not note", {}, True),
+    ("count >= 7 and count < 8", ANSWERS, True),
+    ("count > 'x'", ANSWERS, False),
+    ("injured", ANSWERS, True),
+    ("rating = 'Present'", ANSWERS, True),
+    ("if count('Yes', q1, q2, q3) >= 2 then 'High risk' else 'Standard'", ANSWERS, "High risk"),
+    ("if count('Yes', q1, q2, q3) >= 3 then 'High risk' else 'Standard'", ANSWERS, "Standard"),
+    ("if count('Yes', q1) >= 3 then 'High risk'", ANSWERS, None),
+    ("if count >= 10 then 'a' else if count >= 5 then 'b' else 'c'", ANSWERS, "b"),
+    ("count ≥ 7", ANSWERS, True),
+])
+def test_evaluates(text, answers, expected):
+    assert evaluate(compile_text(text, SCOPE), answers) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "is empty"),
+    ("1 +", "expected name but found “the end”"),
+    ("count('Yes', q1", "expected ) but found “the end”"),
+    ("1 2", "left over"),
+    ("q9 = 1", "“q9”, which is not a question"),
+    ("count('Yess', q1)", "“Yess” is not an option of “q1”"),
+    ("q1 = 'Maybe'", "“Maybe” is not an option of “q1”"),
+    ("count(q1, q2)", "needs an option first"),
+    ("count('Yes', q1 + 1)", "takes question names"),
+    ("score(q1)", "“q1” has none"),
+    ("eval('1')", "“eval” is not a function"),
+    ("__import__('os')", "is not a function"),
+    ("1 ; 2", "cannot read"),
+])
+def test_rejects_with_a_reason(text, message):
+    with pytest.raises(ExprError) as caught:
+        compile_text(text, SCOPE)
+    assert message in str(caught.value)
+
+
+def test_trees_are_plain_lists():
+    assert parse("if a >= 1 then 'x'") == ["if", ["cmp", ">=", ["ref", "a"], ["num", 1]], ["str", "x"], ["null"]]
+
+
+def test_labels_compile_to_stored_values():
+    assert compile_text("count('Yes', q1, injured)", SCOPE) == ["count", [["q1", "yes"], ["injured", True]]]
+
+
+SCORE = {"key": "score", "function": "expression", "params": {"expr": "count('Yes', q1, q2, q3)", "label": "Score"}}
+OUTCOME = {"key": "outcome", "function": "bands", "params": {
+    "of": "score", "label": "Outcome", "otherwise": "Standard", "otherwise_colour": "green",
+    "bands": [{"min": 2, "text": "High risk — refer to MARAC", "colour": "red"}, {"min": 1, "text": "Medium"}]}}
+
+
+@pytest.mark.parametrize(("answers", "score", "outcome"), [
+    ({}, 0, "Standard"),
+    ({"q1": "yes"}, 1, "Medium"),
+    ({"q1": "yes", "q2": "yes"}, 2, "High risk — refer to MARAC"),
+    ({"q1": "yes", "q2": "yes", "q3": "yes"}, 3, "High risk — refer to MARAC"),
+])
+def test_calculated_values_and_bands(answers, score, outcome):
+    form = compile_form(dash_like([SCORE, OUTCOME]))
+    assert form.compute(answers) == {"score": score, "outcome": outcome}
+    shown = {r["key"]: (r["text"], r["colour"]) for r in form.result_values(answers)}
+    assert shown["score"] == (str(score), "")
+    assert shown["outcome"][0] == outcome
+
+
+@pytest.mark.parametrize(("answers", "kept"), [
+    ({"override": True, "reason": "Known history"}, True),
+    ({"override": False, "reason": "Known history"}, False),
+    ({"reason": "Known history"}, False),
+])
+def test_written_conditions_show_and_drop(answers, kept):
+    form = compile_form(dash_like([SCORE]))
+    assert ("reason" in form.clean(answers)) is kept
+
+
+def test_conditions_can_use_calculated_values_and_combine():
+    extra = [{"field": "note2", "widget": "text", "show_when": {"expr": "score >= 2 or not injured"}}]
+    defn = dash_like([SCORE], extra)
+    defn["schema"]["properties"]["note2"] = {"title": "Why", "type": "string"}
+    form = compile_form(defn)
+    assert "note2" in form.clean({"q1": "yes", "q2": "yes", "injured": True, "note2": "a"})
+    assert "note2" not in form.clean({"q1": "yes", "injured": True, "note2": "a"})
+    assert "note2" in form.clean({"note2": "a"})
+
+
+@pytest.mark.parametrize(("computed", "extra", "path", "message"), [
+    ([{"key": "s", "function": "expression", "params": {"expr": "count('Yess', q1)"}}], [],
+     "computed[0].params.expr", "“Yess” is not an option"),
+    ([{"key": "q1", "function": "expression", "params": {"expr": "1"}}], [], "computed[0].key", "already the name"),
+    ([{"key": "b", "function": "bands", "params": {"of": "nothing", "bands": [{"min": 1, "text": "x"}]}}], [],
+     "computed[0].params.of", "“nothing”"),
+    ([], [{"field": "extra", "widget": "text", "show_when": {"expr": "reason_later = 'x'"}}],
+     "layout.pages[0].sections[0].items[9].show_when.expr", "questions above it"),
+])
+def test_definition_problems_name_the_place(computed, extra, path, message):
+    defn = dash_like(computed, extra)
+    if extra:
+        defn["schema"]["properties"]["extra"] = {"title": "Extra", "type": "string"}
+    with pytest.raises(DefinitionError) as caught:
+        compile_form(defn)
+    assert any(p.path == path and message in p.message for p in caught.value.problems), caught.value.problems
