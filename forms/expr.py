@@ -389,4 +389,6 @@ def result_text(value: Any) -> str:
         return "Yes" if value else "No"
     if is_number(value):
         return format_number(round(value, 2))
-    return str(value)
+    if isinstance(value, list):
+        return ", ".join(result_text(v) for v in value)
+    return value if isinstance(value, str) else ""

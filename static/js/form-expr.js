@@ -137,7 +137,10 @@
     if (isNumber(value)) {
       return String(Math.round(value * 100) / 100);
     }
-    return String(value);
+    if (Array.isArray(value)) {
+      return value.map(text).join(", ");
+    }
+    return typeof value === "string" ? value : "";
   }
 
   // Return the typed answers of the questions calculations read: from the page when they are on it (hidden
