@@ -11,6 +11,7 @@ from errors import FieldProblem, NotFound
 from forms import REGISTRY
 from forms.widgets import ROW_WIDGETS, WIDGETS
 from services import form_builder as builder
+from services.form_builder_bulk import KINDS
 from services.form_builder_edit import iter_fields, prop_of, split_path
 from services.form_builder_input import condition_targets, field_values
 from services.form_builder_shape import WIDGET_HINTS, WIDGET_LABELS, switchable
@@ -251,10 +252,13 @@ def remove_section(key, page_key, index):
 def _computed_context(key: str, values, chosen: list[str]) -> dict:
     info = builder.builder_form(key)
     defn = info["current"].definition
-    fields = [(name, prop.get("title", name), "") for name, prop in defn["schema"].get("properties", {}).items()]
+    props = defn["schema"].get("properties", {})
+    fields = [(name, f"{prop.get('title', name)} ({name})", "") for name, prop in props.items()]
     functions = [(name, name.replace("_", " "), (fn.run.__doc__ or "").strip()) for name, fn in sorted(
         REGISTRY.items())]
-    return {"info": info, "fields": fields, "functions": functions, "values": values, "chosen": chosen}
+    return {"info": info, "fields": fields, "functions": functions, "values": values, "chosen": chosen,
+            "kinds": KINDS, "computed_keys": [(e["key"], e.get("params", {}).get("label") or e["key"])
+                                              for e in defn.get("computed", [])]}
 
 
 @bp.route("/forms/<key>/computed", methods=["GET", "POST"])
@@ -262,14 +266,16 @@ def _computed_context(key: str, values, chosen: list[str]) -> dict:
 def form_computed(key):
     """List the form's calculated values and add one from the registered functions."""
     posted = request.method == "POST"
-    context = _computed_context(key, request.form if posted else {}, request.form.getlist("fields") if posted else [])
+    context = _computed_context(key, request.form if posted else {}, request.form.getlist("json_fields") if posted
+                                else [])
     if posted:
         try:
-            builder.add_computed(key, request.form.to_dict(), request.form.getlist("fields"), revision=revision(),
+            data = {**request.form.to_dict(), "computed_key": request.form.get("json_key", "")}
+            builder.add_computed(key, data, request.form.getlist("json_fields"), revision=revision(),
                                  actor=actor(), now=now())
         except FORM_ERRORS as exc:
             return failed("admin/form_computed.html", exc, **context)
-        flash(f"Calculated value “{request.form.get('computed_key', '')}” added", "success")
+        flash(f"Calculated value “{request.form.get('json_key', '')}” added", "success")
         return redirect(url_for("admin.form_computed", key=key))
     return render_template("admin/form_computed.html", problems=[], **context)
 

@@ -246,7 +246,8 @@ def view(case_id, submission_id):
     may_countersign = (submission.awaiting_countersignature and actor.has_role("manager")
                        and case.team == actor.team and submission.submitted_by != str(actor.pk))
     return render_template("submissions/view.html", case=case, submission=submission, form=form,
-                           rows=form.summary(submission.answers), computed=service.computed_rows(submission.computed),
+                           rows=form.summary(submission.answers),
+                           computed=service.computed_rows(submission.computed, form),
                            files=service.file_answers(form, submission.answers),
                            may_countersign=may_countersign, may_continue=submission.status == "draft"
                            and service.may_fill(case, actor, service.get_form(submission.form_key,

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from errors import FieldProblem, InvalidInput, NotFound
 from models.form import FormDefinition
+from services import form_builder_bulk as bulk
 from services import form_builder_edit as edit
 from services import form_builder_layout as layout
 from services.form_builder_input import computed_params, field_spec
@@ -188,3 +189,21 @@ def remove_computed(key: str, ckey: str, *, revision, actor, now: datetime) -> F
     """Remove a calculated value."""
     return _apply(key, revision, "form.computed_removed", {"computed": ckey},
                   lambda d: layout.remove_computed(d, ckey), actor=actor, now=now)
+
+
+def add_questions(key: str, data: dict, *, revision, actor, now: datetime) -> tuple[FormDefinition, list[str]]:
+    """Add one question per pasted line to a section, with the same type and options (and comment boxes)."""
+    doc = draft_for(key)
+    page, section = _where(doc.definition, data.get("where", ""))
+    definition, added = bulk.add_questions(doc.definition, data, page=page, section=section)
+    saved = save_draft_definition(doc, definition, revision=revision, action="form.fields_added",
+                                  details={"fields": added, "widget": data.get("widget", "")}, actor=actor, now=now)
+    return saved, added
+
+
+def add_calculation(key: str, data: dict, fields: list[str], *, revision, actor, now: datetime) -> FormDefinition:
+    """Add a calculated value chosen in plain terms: a count of an answer, a score, an outcome or a formula."""
+    doc = draft_for(key)
+    ckey, function, params = bulk.calculation(doc.definition, data, fields)
+    return _apply(key, revision, "form.computed_added", {"computed": ckey, "function": function},
+                  lambda d: layout.add_computed(d, ckey, function, params), actor=actor, now=now)
