@@ -43,6 +43,7 @@ class CompiledForm:
         self.description: str | None = defn.get("description")
         self.classification: str = defn.get("classification", "standard")
         self.countersign: bool = bool(defn.get("countersign", False))
+        self.repeatable: bool = bool(defn.get("repeatable", False))
         self.tags: tuple[str, ...] = tuple(defn.get("tags", []))
         self.schema: Mapping = defn["schema"]
         self.computed: tuple[Mapping, ...] = tuple(defn.get("computed", []))

@@ -158,18 +158,20 @@ def remove_section(key: str, page_key: str, index: int, *, revision, actor, now:
 def update_form_settings(key: str, data: dict, *, revision, actor, now: datetime) -> FormDefinition:
     """Change the form's title, introduction, classification, tags and countersigning."""
     countersign = str(data.get("countersign", "")).lower() in ("true", "yes", "on", "1")
+    repeatable = str(data.get("repeatable", "")).lower() in ("true", "yes", "on", "1")
 
     def change(definition):
         return layout.update_settings(definition, title=data.get("title", ""),
                                       description=data.get("description", ""),
                                       classification=data.get("classification", "standard"),
-                                      tags=data.get("tags", ""), countersign=countersign)
+                                      tags=data.get("tags", ""), countersign=countersign,
+                                      repeatable=repeatable)
 
     doc = draft_for(key)
     definition = change(doc.definition)
     return save_draft_definition(doc, definition, revision=revision, action="form.settings_changed", details={
         "title": definition["title"], "classification": definition["classification"], "tags": definition["tags"],
-        "countersign": countersign}, actor=actor, now=now)
+        "countersign": countersign, "repeatable": repeatable}, actor=actor, now=now)
 
 
 def set_form_tags(key: str, tags: str | list, *, revision, actor, now: datetime) -> FormDefinition:

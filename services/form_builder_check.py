@@ -227,6 +227,9 @@ def _form_changes(old: Mapping, new: Mapping) -> list[str]:
         out.append(f"classification changed to {new.get('classification', 'standard')}")
     if sorted(old.get("tags", [])) != sorted(new.get("tags", [])):
         out.append("tags changed to " + (", ".join(new.get("tags", [])) or "none"))
+    if bool(old.get("repeatable")) != bool(new.get("repeatable")):
+        out.append("can now be filled in again on a case" if new.get("repeatable")
+                   else "can no longer be filled in again on a case")
     if bool(old.get("countersign")) != bool(new.get("countersign")):
         out.append("now needs a manager's countersignature" if new.get("countersign")
                    else "no longer needs a countersignature")

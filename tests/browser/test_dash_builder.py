@@ -133,6 +133,7 @@ def build_dash(page) -> Counted:
     # Offered at the risk assessment stage, then published.
     act.click(page.get_by_role("link", name="Settings", exact=True))
     act.fill(page.get_by_label("Tags (optional)"), "dao_assessment")
+    act.check(page.get_by_label("It can be filled in again on the same case"))
     act.click(page.get_by_role("button", name="Save the settings"))
     act.click(page.get_by_role("link", name="Publish", exact=True))
     act.click(page.get_by_role("button", name="Publish version 1"))
@@ -212,4 +213,13 @@ def test_an_admin_builds_the_dash_checklist_and_a_practitioner_sees_the_score_li
         data = handle.read()
     text = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
     assert "DASH score" in text and OUTCOME in text and ">14<" in text
+
+    # The case lists it with its date and result, and a new one can be started after the next incident.
+    page.goto(f"/cases/{case.pk}")
+    task = page.locator(".govuk-task-list__item", has_text=TITLE)
+    expect(task).to_contain_text(f"DASH score: 14 — {OUTCOME}")
+    assert_accessible(page)
+    page.get_by_role("link", name=f"Start a new {TITLE}").click()
+    expect(page.locator('[data-result="dash_score"]')).to_have_text("0")
+    assert ConfidentialSubmission.objects(case_id=case.pk, form_key="dash_checklist").count() == 2
     assert not page.console_errors
