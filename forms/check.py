@@ -82,7 +82,7 @@ def _compile_entry(entry: Mapping, path: str, builder: LayoutBuilder) -> list[De
     if entry["key"] in builder.top:
         return [DefinitionProblem(f"{path}.key", f"“{entry['key']}” is already the name of a question")]
     params = entry["params"]
-    scope = _expr.Scope(builder.top, builder.trees)
+    scope = _expr.Scope(builder.top, builder.trees, builder.grids.get)
     text = params["expr"] if entry["function"] == "expression" else params["of"]
     try:
         tree = _expr.compile_text(text, scope)
@@ -99,7 +99,8 @@ def _compile_conditions(builder: LayoutBuilder) -> list[DefinitionProblem]:
     """Compile every written condition (show_when {"expr": ...}) in place; return what is wrong."""
     problems = []
     for spec, path in builder.written:
-        scope = _expr.Scope({k: v for k, v in builder.top.items() if v.order < spec.order}, builder.trees)
+        scope = _expr.Scope({k: v for k, v in builder.top.items() if v.order < spec.order}, builder.trees,
+                            builder.grids.get)
         try:
             tree = _expr.compile_text(spec.show_when["expr"], scope)
         except _expr.ExprError as exc:

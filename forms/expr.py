@@ -183,6 +183,9 @@ class Scope:
         """Return the field names one argument stands for (a grid stands for its rows)."""
         rows = self.expand(name)
         if rows is not None:
+            missing = [row for row in rows if row not in self.fields]
+            if missing:
+                raise ExprError(f"refers to the grid “{name}”, whose question “{missing[0]}” cannot be used here")
             return rows
         if name not in self.fields:
             raise ExprError(f"refers to “{name}”, which is not a question of this form")
@@ -213,6 +216,8 @@ def compile_tree(tree: list, scope: Scope) -> list:
         name = tree[1]
         if name in scope.computed:
             return scope.computed[name]
+        if scope.expand(name) is not None:
+            raise ExprError(f"“{name}” is a grid: use count(…), score(…) or answered(…) with it")
         scope.names(name)
         return tree
     if kind == "call":

@@ -27,6 +27,7 @@ class LayoutBuilder:
         self._order = 0
         self.trees: dict[str, list] = {}
         self.written: list[tuple[FieldSpec, str]] = []
+        self.grids: dict[str, list[str]] = {}
         self._top_scope = _Scope(self.props, self.required, "schema.properties", self.seen, self.top)
 
     def problem(self, path: str, message: str) -> None:
@@ -60,7 +61,35 @@ class LayoutBuilder:
             if spec is not None:
                 items.append(spec)
                 self.fields.append(spec)
-        return Section(section.get("title"), tuple(items), section.get("description"))
+        made = Section(section.get("title"), tuple(items), section.get("description"))
+        self._check_grids(made, path)
+        return made
+
+    def _check_grids(self, section: Section, path: str) -> None:
+        """Check each grid: one run of rows, sharing options, with comments, ticks and evidence of the right kind."""
+        for block in section.blocks:
+            if getattr(block, "kind", "") != "grid":
+                continue
+            where = f"{path} (grid “{block.key}”)"
+            if block.key in self.grids or block.key in self.props:
+                self.problem(where, f"the grid name “{block.key}” is already used: a grid's rows must follow "
+                                    "one another and its name must not be a question's")
+            first = block.rows[0].main
+            if first.grid_role:
+                self.problem(where, f"starts with “{first.name}”, a {first.grid_role}: a grid starts with a question")
+            shared = [(o.html, o.label) for o in first.options]
+            if not shared:
+                self.problem(where, f"“{first.name}” has no options: a grid's questions share one option list")
+            for row in block.rows:
+                if [(o.html, o.label) for o in row.main.options] != shared:
+                    self.problem(where, f"“{row.main.name}” has other options than “{first.name}”: a grid's "
+                                        "questions share one option list")
+                for extra in row.extras:
+                    wanted = ("yesno", "checkboxes") if extra.grid_role == "critical" else ("text", "textarea")
+                    if extra.widget not in wanted:
+                        self.problem(where, f"“{extra.name}” is a {extra.grid_role}, so it must be "
+                                            f"{' or '.join(wanted)}, not {extra.widget}")
+            self.grids[block.key] = [row.main.name for row in block.rows]
 
     def _check_properties(self, props: Mapping, required: set, where: str) -> None:
         for name, prop in props.items():
@@ -83,6 +112,10 @@ class LayoutBuilder:
         scope.seen[name] = path
         prop = scope.props[name]
         usable = True
+        if parent is not None and ("grid" in item or "grid_role" in item):
+            self.problem(f"{path}.grid", "a question inside a repeating group cannot be part of a grid")
+        elif "grid_role" in item and "grid" not in item:
+            self.problem(f"{path}.grid_role", "names a role in a grid, but the question is in no grid")
         if parent is not None and widget not in ROW_WIDGETS:
             self.problem(f"{path}.widget", f"a {widget} cannot go inside a repeater row")
             usable = False
@@ -117,6 +150,7 @@ class LayoutBuilder:
             show_when=dict(item["show_when"]) if written else item.get("show_when"),
             no_future=bool(item.get("no_future")), min=prop.get("minimum"),
             max=prop.get("maximum"), page=page_key, parent=parent, order=self._order,
+            grid=item.get("grid"), grid_role=item.get("grid_role"),
         )
         scope.specs[name] = spec
         if written:

@@ -157,3 +157,53 @@ def test_definition_problems_name_the_place(computed, extra, path, message):
     with pytest.raises(DefinitionError) as caught:
         compile_form(defn)
     assert any(p.path == path and message in p.message for p in caught.value.problems), caught.value.problems
+
+
+def grid_form(extra_items=(), computed=None, options_of_q3=YES_NO_DK):
+    """Return q1..q3 shown as one grid, each with a comment, and q4 after it."""
+    props = {f"q{i}": {"title": f"Question {i}", "type": "string", "oneOf": YES_NO_DK} for i in (1, 2, 4)}
+    props["q3"] = {"title": "Question 3", "type": "string", "oneOf": options_of_q3}
+    props |= {f"q{i}_comment": {"title": f"Comment {i}", "type": "string"} for i in (1, 2, 3)}
+    items = []
+    for i in (1, 2, 3):
+        items += [{"field": f"q{i}", "widget": "radios", "grid": "risk"},
+                  {"field": f"q{i}_comment", "widget": "textarea", "grid": "risk", "grid_role": "comment"}]
+    items += [{"field": "q4", "widget": "radios"}, *extra_items]
+    return {"key": "gridded", "title": "Gridded", "schema": {"type": "object", "properties": props},
+            "layout": {"pages": [{"key": "only", "title": "Only", "sections": [{"items": items}]}]},
+            "computed": computed or []}
+
+
+def test_a_grid_groups_its_rows_and_counts_as_a_set():
+    form = compile_form(grid_form(computed=[
+        {"key": "score", "function": "expression", "params": {"expr": "count('Yes', risk)"}}]))
+    blocks = form.pages[0].sections[0].blocks
+    assert [b.kind for b in blocks] == ["grid", "field"]
+    assert [(r.main.name, [e.name for e in r.extras]) for r in blocks[0].rows] == [
+        ("q1", ["q1_comment"]), ("q2", ["q2_comment"]), ("q3", ["q3_comment"])]
+    assert [o.label for o in blocks[0].options] == ["Yes", "No", "Don't know"]
+    assert form.compute({"q1": "yes", "q2": "yes", "q3": "no", "q4": "yes"}) == {"score": 2}
+    assert [f.name for f in form.pages[0].fields][:2] == ["q1", "q1_comment"]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d["schema"]["properties"]["q3"].update(oneOf=YES_NO_DK[:2]), "other options than “q1”"),
+    (lambda d: d["layout"]["pages"][0]["sections"][0]["items"][0].update(grid_role="comment"),
+     "a grid starts with a question"),
+    (lambda d: d["layout"]["pages"][0]["sections"][0]["items"].insert(4, {"guidance": "A break"}), "already used"),
+    (lambda d: d["layout"]["pages"][0]["sections"][0]["items"][1].update(grid_role="critical"),
+     "must be yesno or checkboxes"),
+    (lambda d: d["layout"]["pages"][0]["sections"][0]["items"][6].update(grid_role="comment"), "in no grid"),
+])
+def test_grid_problems(change, message):
+    defn = grid_form()
+    change(defn)
+    with pytest.raises(DefinitionError) as caught:
+        compile_form(defn)
+    assert any(message in p.message for p in caught.value.problems), caught.value.problems
+
+
+def test_a_grid_name_alone_is_not_a_value():
+    with pytest.raises(DefinitionError) as caught:
+        compile_form(grid_form(computed=[{"key": "s", "function": "expression", "params": {"expr": "risk = 'Yes'"}}]))
+    assert "is a grid" in str(caught.value.problems)
