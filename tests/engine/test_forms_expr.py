@@ -207,3 +207,18 @@ def test_a_grid_name_alone_is_not_a_value():
     with pytest.raises(DefinitionError) as caught:
         compile_form(grid_form(computed=[{"key": "s", "function": "expression", "params": {"expr": "risk = 'Yes'"}}]))
     assert "is a grid" in str(caught.value.problems)
+
+
+def test_sara_ships_as_grids_and_keeps_its_subtotals():
+    import json
+    from pathlib import Path
+
+    sara = json.loads((Path(__file__).resolve().parents[2] / "forms" / "definitions" / "sara.json").read_text())
+    form = compile_form(sara)
+    grids = [b for p in form.pages for s in p.sections for b in s.blocks if b.kind == "grid"]
+    assert [len(g.rows) for g in grids] == [3, 7, 7, 3]
+    assert all(len(row.extras) == 1 and row.extras[0].grid_role == "critical" for g in grids for row in g.rows)
+    answers = {"sara_1_past_assault_family": 2, "sara_2_past_assault_strangers": 1,
+               "sara_11_past_physical_assault": 2, "sara_11_past_physical_assault_critical": True}
+    scores = form.compute(answers)["sara_scores"]
+    assert scores["sections"]["criminal_history"] == 3 and scores["total"] == 5 and scores["critical_items"] == 1

@@ -109,3 +109,20 @@ def test_score_outcome_and_written_condition_update_live(browser):
     assert page.get_attribute('[data-result="outcome"] [data-result-text]', "class") == "govuk-tag govuk-tag--red"
     context.close()
     assert not errors
+
+
+def test_sara_grid_page_passes_axe(browser):
+    from tests.browser_fixtures import axe_violations
+    from tests.engine.test_forms_script import CSS
+
+    sara = json.loads((ROOT / "forms" / "definitions" / "sara.json").read_text(encoding="utf-8"))
+    form = compile_form(sara)
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(PAGE.render(form=form, page="criminal_history", answers={"sara_1_past_assault_family": 2},
+                                 errors={}))
+    page.add_style_tag(path=str(CSS))
+    assert page.locator('[data-grid="criminal_history_ratings"] .pathway-grid__row').count() == 3
+    assert page.is_checked("#sara_1_past_assault_family-3")
+    assert axe_violations(page) == []
+    context.close()
