@@ -74,6 +74,14 @@ def add_questions(defn: Mapping, data: Mapping, *, page: int, section: int) -> t
     taken = set(out["schema"].get("properties", {}))
     added: list[str] = []
     comments = _ticked(data, "comments")
+    grid = None
+    if _ticked(data, "grid"):
+        if widget not in ("radios", "checkboxes", "select", "yesno"):
+            problems.add("grid", "Only questions with options can be shown as a grid", "Grid")
+            problems.raise_if_any()
+        first, last = lines[0][0] or 1, lines[-1][0] or len(lines)
+        grid = unique_name(f"grid_q{first}_q{last}", taken)
+        taken.add(grid)
     for index, (number, label) in enumerate(lines, start=1):
         name = readable_key(label, number or index, taken)
         taken.add(name)
@@ -81,6 +89,8 @@ def add_questions(defn: Mapping, data: Mapping, *, page: int, section: int) -> t
                 "options": copy.deepcopy(options), "show_when": None, "no_future": False,
                 "inline": widget in ("radios", "yesno")}
         out = add_field(out, spec, page=page, section=section)
+        if grid:
+            out["layout"]["pages"][page]["sections"][section]["items"][-1]["grid"] = grid
         added.append(name)
         if comments:
             comment = unique_name(f"{name}_comment", taken)
@@ -88,6 +98,8 @@ def add_questions(defn: Mapping, data: Mapping, *, page: int, section: int) -> t
             out = add_field(out, {"widget": "textarea", "label": f"Comment on question {number or index}",
                                   "hint": "", "required": False, "name": comment, "show_when": None,
                                   "no_future": False, "inline": False, "rows": 2}, page=page, section=section)
+            if grid:
+                out["layout"]["pages"][page]["sections"][section]["items"][-1].update(grid=grid, grid_role="comment")
     return out, added
 
 
@@ -109,6 +121,15 @@ def questions_offering(defn: Mapping, answer: str) -> list[str]:
         if wanted in labels:
             groups.setdefault(labels, []).append(path)
     return max(groups.values(), key=len) if groups else []
+
+
+def _whole_grid(defn: Mapping, names: list[str]) -> str | None:
+    """Return the grid whose questions are exactly these, so a count follows rows added to it later."""
+    grids: dict[str, list[str]] = {}
+    for path, _where, item in iter_fields(defn):
+        if item.get("grid") and not item.get("grid_role"):
+            grids.setdefault(item["grid"], []).append(path)
+    return next((key for key, rows in grids.items() if rows == names), None)
 
 
 def _quote(text: str) -> str:
@@ -133,11 +154,12 @@ def calculation(defn: Mapping, data: Mapping, fields: list[str]) -> tuple[str, s
     if kind == "count":
         answer = _get(data, "answer")
         names = list(fields) or (questions_offering(defn, answer) if answer else [])
+        grid = _whole_grid(defn, names) if not fields else None
         if not answer:
             problems.add("answer", "Enter the answer to count, as the form shows it, like Yes", "Answer to count")
         elif not names:
             problems.add("answer", f"No question offers the answer “{answer}”", "Answer to count")
-        params["expr"] = f"count({_quote(answer)}, {', '.join(names)})"
+        params["expr"] = f"count({_quote(answer)}, {grid or ', '.join(names)})"
     elif kind == "score":
         names = list(fields)
         if not names:

@@ -88,6 +88,7 @@ def build_dash(page) -> Counted:
     assert_accessible(page)
     act.fill(page.get_by_label("Questions", exact=True), DASH, pasted=True)
     act.fill(page.get_by_label("Options (for choices)"), "Yes\nNo\nDon't know")
+    act.check(page.get_by_label("Show them together as a grid"))
     act.check(page.get_by_label("Add a comment box after each question"))
     act.click(page.get_by_role("button", name="Add the questions"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("24 questions added")
@@ -157,6 +158,7 @@ def test_an_admin_builds_the_dash_checklist_and_a_practitioner_sees_the_score_li
     published = FormDefinition.objects.get(key="dash_checklist", status="published").definition
     assert published["classification"] == "confidential"
     assert len(published["schema"]["properties"]) == 24 * 2 + 3
+    assert published["computed"][0]["params"]["expr"] == "count('Yes', grid_q1_q24)"
     page.get_by_role("button", name="Sign out").click()
 
     # The practitioner answers; the score and outcome follow every answer, and the reason appears on override.
@@ -165,6 +167,7 @@ def test_an_admin_builds_the_dash_checklist_and_a_practitioner_sees_the_score_li
     page.goto(f"/cases/{case.pk}")
     page.get_by_role("link", name=TITLE).click()
     score, outcome = page.locator('[data-result="dash_score"]'), page.locator('[data-result="outcome"]')
+    expect(page.locator('[data-grid="grid_q1_q24"] .pathway-grid__row')).to_have_count(24)
     expect(score).to_have_text("0")
     expect(outcome).to_have_text("Below the MARAC threshold")
     follow_up = page.get_by_role("group", name="Date to follow up the pregnancy or new baby")
