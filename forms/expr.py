@@ -397,3 +397,29 @@ def result_text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(result_text(v) for v in value)
     return value if isinstance(value, str) else ""
+
+
+def names_in(text: str) -> set[str]:
+    """Return the names an expression's text uses (questions, grids, calculated values), or none if unreadable."""
+    try:
+        items = tokens(text)
+    except ExprError:
+        return set()
+    # A name followed by "(" is a function; a question or value may still be called "score".
+    return {value for i, (kind, value) in enumerate(items)
+            if kind == "name" and items[i + 1:i + 2] != [("op", "(")]}
+
+
+def rename(text: str, old: str, new: str) -> str:
+    """Return the expression's text with the name `old` replaced by `new`, leaving quoted text alone."""
+    out, at = [], 0
+    while at < len(text):
+        match = _TOKEN.match(text, at)
+        if not match or match.end() == at:
+            return text  # unreadable: left for the check to report
+        piece = match.group(0)
+        if match.lastgroup == "name" and match.group("name") == old:
+            piece = piece.replace(old, new)
+        out.append(piece)
+        at = match.end()
+    return "".join(out)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from errors import FieldProblem, InvalidInput
+from forms.expr import names_in, rename
 from services.form_builder_shape import build_item, build_prop
 
 
@@ -87,6 +88,9 @@ def dependants(defn: Mapping, path: str) -> list[str]:
     out = []
     for other, _where, item in iter_fields(defn):
         cond = item.get("show_when")
+        if cond and "expr" in cond and other != path and name in names_in(cond["expr"]):
+            out.append(other)
+            continue
         if not cond or cond.get("field") != name or other == path:
             continue
         other_parent, _ = split_path(other)
@@ -103,11 +107,15 @@ def computed_using(defn: Mapping, name: str) -> list[str]:
     return [entry["key"] for entry in defn.get("computed", []) if _mentions(entry.get("params", {}), name)]
 
 
+_WRITTEN = ("expr", "of")  # parameters holding expression text (forms/expr.py), not plain names
+
+
 def _mentions(value: Any, name: str) -> bool:
     if isinstance(value, str):
         return value == name
     if isinstance(value, Mapping):
-        return any(_mentions(v, name) for k, v in value.items() if k != "value")
+        return any(name in names_in(v) if k in _WRITTEN and isinstance(v, str) else _mentions(v, name)
+                   for k, v in value.items() if k != "value")
     if isinstance(value, list):
         return any(_mentions(v, name) for v in value)
     return False
@@ -117,7 +125,8 @@ def _rename_in(value: Any, old: str, new: str) -> Any:
     if isinstance(value, str):
         return new if value == old else value
     if isinstance(value, dict):
-        return {k: (v if k == "value" else _rename_in(v, old, new)) for k, v in value.items()}
+        return {k: (v if k == "value" else rename(v, old, new) if k in _WRITTEN and isinstance(v, str)
+                    else _rename_in(v, old, new)) for k, v in value.items()}
     if isinstance(value, list):
         return [_rename_in(v, old, new) for v in value]
     return value
@@ -174,7 +183,11 @@ def update_field(defn: Mapping, path: str, spec: Mapping) -> dict:
         container[where.item] = item
     if new_name != old_name:
         for other in dependants(defn, path):
-            item_at(out, locate(out, other))["show_when"]["field"] = new_name
+            cond = item_at(out, locate(out, other))["show_when"]
+            if "expr" in cond:
+                cond["expr"] = rename(cond["expr"], old_name, new_name)
+            else:
+                cond["field"] = new_name
         if parent is None:
             for entry in out.get("computed", []):
                 if "params" in entry:

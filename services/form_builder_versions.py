@@ -13,6 +13,7 @@ from services.audit import record_audit
 from services.form_builder_check import diff_definitions, publish_problems
 from services.form_builder_layout import prune
 from services.form_builder_store import check_new_key, draft_for, latest_released, store_new_draft
+from services.form_builder_warn import calculation_warnings
 from services.form_definitions import content_hash, create_new_version, get_form, publish_form_version
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -27,7 +28,8 @@ def review_publication(key: str) -> dict:
     problems = publish_problems(draft.definition)
     candidate = prune(draft.definition)[0]
     diff = diff_definitions(previous.definition if previous else None, candidate)
-    return {"draft": draft, "previous": previous, "diff": diff, "problems": problems,
+    warnings = calculation_warnings(previous.definition if previous else None, candidate, diff["changed"])
+    return {"draft": draft, "previous": previous, "diff": diff, "problems": problems, "warnings": warnings,
             "unchanged": bool(previous) and previous.content_hash == content_hash(candidate)}
 
 
