@@ -51,7 +51,8 @@ def add_question(key):
     widget = request.values.get("widget", "")
     allowed = [w for w in WIDGETS if parent is None or w in ROW_WIDGETS]
     if widget not in allowed:
-        problems = [] if "widget" not in request.args else [
+        # "chosen" comes with Continue, so pressing it without a type says so instead of reloading the page.
+        problems = [] if "widget" not in request.args and "chosen" not in request.args else [
             FieldProblem("widget", "Choose the type of question")]
         return render_template("admin/question_type.html", info=info, parent=parent, where=request.values.get(
             "where", ""), types=[(w, WIDGET_LABELS[w], WIDGET_HINTS[w]) for w in allowed], problems=problems,

@@ -14,17 +14,11 @@ from errors import Problems
 from forms.widgets import options_for
 from services.form_builder_edit import add_field, iter_fields, prop_of
 from services.form_builder_input import NAME_RE, _get, _ticked, parse_options
-from services.form_builder_shape import unique_name
+from services.form_builder_shape import key_words, unique_name
 
 BULK_WIDGETS = ("radios", "checkboxes", "select", "yesno", "text", "textarea", "date")
 MAX_LINES = 200
 _NUMBERED = re.compile(r"^\s*(?:q(?:uestion)?\s*)?(\d{1,3})\s*[.):\-–]\s+", re.IGNORECASE)
-_STOP = frozenset({
-    "a", "an", "and", "are", "as", "at", "be", "been", "by", "did", "do", "does", "for", "from", "has", "have", "he",
-    "her", "his", "how", "in", "is", "it", "its", "of", "on", "or", "she", "that", "the", "their", "there", "they",
-    "this", "to", "was", "were", "what", "when", "where", "which", "who", "will", "with", "you", "your", "any",
-    "ever"
-})
 _BAND = re.compile(r"^\s*(?:at least\s+)?(-?\d+(?:\.\d+)?)\s*(?:or more|\+)?\s*[:=]\s*(.+?)\s*(?:\((\w+)\))?\s*$",
                    re.IGNORECASE)
 KINDS = (
@@ -38,9 +32,7 @@ COLOURS = ("grey", "green", "turquoise", "blue", "yellow", "orange", "red", "pin
 
 def readable_key(label: str, number: int, taken: set[str]) -> str:
     """Return a short, readable field key: the question's number and up to three of its telling words."""
-    words = [w for w in re.findall(r"[a-z0-9]+", label.lower()) if w not in _STOP and not w.isdigit()]
-    base = "_".join([f"q{number}", *words[:3]])[:40].rstrip("_")
-    return unique_name(base, taken)
+    return unique_name("_".join([f"q{number}", *key_words(label, 3)])[:40].rstrip("_"), taken)
 
 
 def pasted_lines(text: str) -> list[tuple[int | None, str]]:

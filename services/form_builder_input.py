@@ -11,7 +11,7 @@ from errors import Problems
 from forms import REGISTRY
 from forms.widgets import SIMPLE, WIDGETS, html_value, options_for
 from services.form_builder_edit import iter_fields, prop_of, scope_of, split_path
-from services.form_builder_shape import slug, unique_name
+from services.form_builder_shape import slug, suggested_key, unique_name
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _INT = re.compile(r"^[+-]?\d+$")
@@ -163,7 +163,7 @@ def field_spec(defn: Mapping, data: Mapping, *, widget: str, path: str | None = 
                              "letter", "Field name")
     elif name in taken:
         problems.add("name", f"There is already a question called “{name}”: choose another name", "Field name")
-    spec["name"] = name or old_name or unique_name(slug(spec["label"]), taken)
+    spec["name"] = name or old_name or suggested_key(spec["label"], taken)
     labelled = widget == "scale" and bool(path) and "oneOf" in prop_of(defn, path)
     if widget in WITH_OPTIONS or labelled:
         old = []

@@ -176,6 +176,9 @@ def import_form(raw: bytes, *, actor, now: datetime) -> FormDefinition:
     key = definition["key"]
     if FormDefinition.objects(key=key, status="draft").first():
         raise Conflict(f"The form {key} already has a draft: publish or discard it before importing")
+    released = latest_released(key)
+    if released is not None and released.content_hash == content_hash(prune(definition)[0]):
+        raise Conflict(f"The file is the same as version {released.version} of {key}: there is nothing to import")
     latest = FormDefinition.objects(key=key).order_by("-version").first()
     version = (latest.version if latest else 0) + 1
     return store_new_draft(definition, version=version, source="import", action="form.imported",
