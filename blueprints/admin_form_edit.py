@@ -54,10 +54,12 @@ def add_question(key):
         # "chosen" comes with Continue, so pressing it without a type says so instead of reloading the page.
         problems = [] if "widget" not in request.args and "chosen" not in request.args else [
             FieldProblem("widget", "Choose the type of question")]
-        return render_template("admin/question_type.html", info=info, parent=parent, where=request.values.get(
-            "where", ""), types=[(w, WIDGET_LABELS[w], WIDGET_HINTS[w]) for w in allowed], problems=problems,
-            error_count=len(problems)), 422 if problems else 200
-    values = request.form if request.method == "POST" else {"where": request.args.get("where", "")}
+        types = [(w, WIDGET_LABELS[w], WIDGET_HINTS[w]) for w in allowed]
+        return render_template("admin/question_type.html", info=info, parent=parent, types=types,
+                               where=request.values.get("where", ""), after=request.values.get("after", ""),
+                               problems=problems, error_count=len(problems)), 422 if problems else 200
+    values = request.form if request.method == "POST" else {"where": request.args.get("where", ""),
+                                                             "after": request.args.get("after", "")}
     context = _question_context(info, widget=widget, path=None, parent=parent, values=values)
     if request.method == "POST":
         try:

@@ -74,8 +74,12 @@ def add_field(key: str, data: dict, *, revision, actor, now: datetime) -> FormDe
     if parent is not None and parent not in doc.definition["schema"]["properties"]:
         raise NotFound(f"The form has no repeating group called {parent}")
     spec = field_spec(doc.definition, data, widget=data.get("widget", ""), parent=parent)
-    page, section = (0, 0) if parent else _where(doc.definition, data.get("where", ""))
+    after = "" if parent else (data.get("after") or "").strip()
+    page, section = (0, 0) if parent else bulk.where_of(doc.definition, after) if after else _where(
+        doc.definition, data.get("where", ""))
     definition = edit.add_field(doc.definition, spec, page=page, section=section, parent=parent)
+    if after:
+        definition = bulk.place_after(definition, [spec["name"]], after)
     path = f"{parent}.{spec['name']}" if parent else spec["name"]
     return save_draft_definition(doc, definition, revision=revision, action="form.field_added",
                                  details={"field": path, "widget": spec["widget"]}, actor=actor, now=now)
@@ -196,8 +200,12 @@ def remove_computed(key: str, ckey: str, *, revision, actor, now: datetime) -> F
 def add_questions(key: str, data: dict, *, revision, actor, now: datetime) -> tuple[FormDefinition, list[str]]:
     """Add one question per pasted line to a section, with the same type and options (and comment boxes)."""
     doc = draft_for(key)
-    page, section = _where(doc.definition, data.get("where", ""))
+    after = (data.get("after") or "").strip()
+    page, section = bulk.where_of(doc.definition, after) if after else _where(doc.definition, data.get("where", ""))
     definition, added = bulk.add_questions(doc.definition, data, page=page, section=section)
+    if after:
+        definition = bulk.place_after(definition, [name for name in definition["schema"]["properties"]
+                                                   if name not in doc.definition["schema"]["properties"]], after)
     saved = save_draft_definition(doc, definition, revision=revision, action="form.fields_added",
                                   details={"fields": added, "widget": data.get("widget", "")}, actor=actor, now=now)
     return saved, added
@@ -209,3 +217,22 @@ def add_calculation(key: str, data: dict, fields: list[str], *, revision, actor,
     ckey, function, params = bulk.calculation(doc.definition, data, fields)
     return _apply(key, revision, "form.computed_added", {"computed": ckey, "function": function},
                   lambda d: layout.add_computed(d, ckey, function, params), actor=actor, now=now)
+
+
+def duplicate_field(key: str, path: str, *, revision, actor, now: datetime) -> tuple[FormDefinition, str]:
+    """Repeat a question right after itself, with its options and settings, as “… (copy)”."""
+    doc = draft_for(key)
+    definition, name = bulk.duplicate_question(doc.definition, path)
+    saved = save_draft_definition(doc, definition, revision=revision, action="form.field_duplicated",
+                                  details={"field": path, "copy": name}, actor=actor, now=now)
+    return saved, name
+
+
+def add_guidance(key: str, data: dict, *, revision, actor, now: datetime) -> FormDefinition:
+    """Add a block of guidance text between questions (at a section's end, or after a question)."""
+    doc = draft_for(key)
+    after = (data.get("after") or "").strip()
+    page, section = bulk.where_of(doc.definition, after) if after else _where(doc.definition, data.get("where", ""))
+    definition = bulk.add_guidance(doc.definition, data, page=page, section=section, after=after)
+    return save_draft_definition(doc, definition, revision=revision, action="form.guidance_added",
+                                 details={"after": after}, actor=actor, now=now)

@@ -12,7 +12,7 @@ from typing import Any
 
 from errors import Problems
 from forms.widgets import options_for
-from services.form_builder_edit import add_field, iter_fields, prop_of
+from services.form_builder_edit import EditError, add_field, item_at, iter_fields, locate, prop_of
 from services.form_builder_input import NAME_RE, _get, _ticked, parse_options
 from services.form_builder_shape import key_words, unique_name
 
@@ -196,4 +196,106 @@ def _bands(defn: Mapping, data: Mapping, problems: Problems) -> dict:
         out["otherwise"] = match.group(1).strip() or otherwise
         if match.group(2) and match.group(2).lower() in COLOURS:
             out["otherwise_colour"] = match.group(2).lower()
+    return out
+
+
+# --- placing, duplicating and guidance ------------------------------------------------------------------------
+
+def place_after(defn: Mapping, names: list[str], after: str) -> dict:
+    """Return a copy with the top-level questions `names` (just added at a section's end) moved after `after`."""
+    out = copy.deepcopy(dict(defn))
+    target = locate(out, after)
+    moving = []
+    for page in out["layout"]["pages"]:
+        for section in page["sections"]:
+            kept = []
+            for item in section["items"]:
+                (moving if item.get("field") in names else kept).append(item)
+            section["items"] = kept
+    items = out["layout"]["pages"][target.page]["sections"][target.section]["items"]
+    anchor = _slot_after(items, after)
+    grid = items[anchor].get("grid")
+    if grid and anchor + 1 < len(items) and items[anchor + 1].get("grid") == grid:
+        # Inside a grid: questions with the grid's options join it (and so are counted with it); others go
+        # after the grid, which must stay one run of rows.
+        shared = _options_of(out, _main_of(items, anchor))
+        joining = all(_options_of(out, item) == shared for item in moving if not item.get("grid_role"))
+        if joining:
+            for item in moving:
+                item["grid"] = grid
+        else:
+            while anchor + 1 < len(items) and items[anchor + 1].get("grid") == grid:
+                anchor += 1
+    items[anchor + 1:anchor + 1] = moving
+    return out
+
+
+def _slot_after(items: list, after: str) -> int:
+    """Return the index after which something placed after a question goes: after its comment or tick too."""
+    anchor = next(i for i, item in enumerate(items) if item.get("field") == after)
+    while anchor + 1 < len(items) and items[anchor + 1].get("grid_role"):
+        anchor += 1
+    return anchor
+
+
+def _main_of(items: list, index: int) -> Mapping:
+    while index > 0 and items[index].get("grid_role"):
+        index -= 1
+    return items[index]
+
+
+def _options_of(defn: Mapping, item: Mapping) -> tuple:
+    try:
+        return tuple(o.label for o in options_for(item["widget"], defn["schema"]["properties"][item["field"]],
+                                                  item.get("option_meta")))
+    except (KeyError, TypeError):
+        return ()
+
+
+def where_of(defn: Mapping, after: str) -> tuple[int, int]:
+    """Return (page, section) of a top-level question; EditError when there is none."""
+    if "." in after:
+        raise EditError("after", "A question can be added after a question of the form, not of a repeating group")
+    found = locate(defn, after)
+    return found.page, found.section
+
+
+def duplicate_question(defn: Mapping, path: str) -> tuple[dict, str]:
+    """Return a copy with a top-level question repeated right after itself (same options and settings)."""
+    if "." in path:
+        raise EditError("field", "Only a question of the form itself can be duplicated")
+    out = copy.deepcopy(dict(defn))
+    where = locate(out, path)
+    props = out["schema"]["properties"]
+    name = unique_name(f"{path}_copy", set(props))
+    prop = copy.deepcopy(props[path])
+    prop["title"] = f"{prop.get('title', path)} (copy)"
+    props[name] = prop
+    if path in out["schema"].get("required", []):
+        out["schema"]["required"].append(name)
+    items = out["layout"]["pages"][where.page]["sections"][where.section]["items"]
+    item = {**copy.deepcopy(item_at(out, where)), "field": name}
+    item.pop("grid_role", None)
+    items.insert(_slot_after(items, path) + 1, item)
+    return out, name
+
+
+def add_guidance(defn: Mapping, data: Mapping, *, page: int, section: int, after: str = "") -> dict:
+    """Return a copy with a block of guidance text; blank lines in it stay paragraph breaks."""
+    problems = Problems()
+    text, heading = _get(data, "guidance"), _get(data, "heading")
+    if not text:
+        problems.add("guidance", "Enter the guidance text", "Guidance")
+    problems.raise_if_any()
+    out = copy.deepcopy(dict(defn))
+    block = {"guidance": text, **({"heading": heading} if heading else {})}
+    items = out["layout"]["pages"][page]["sections"][section]["items"]
+    if after:
+        anchor = _slot_after(items, after)
+        grid = items[anchor].get("grid")
+        while grid and anchor + 1 < len(items) and items[anchor + 1].get("grid") == grid:
+            anchor += 1  # guidance cannot split a grid: it goes after it
+        items.insert(anchor + 1, block)
+    else:
+        items.append(block)
     return out

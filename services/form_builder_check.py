@@ -118,6 +118,8 @@ def condition_text(defn: Mapping, path: str, cond: Mapping) -> str:
     """Return a show_when condition in words: “Has support” is Yes."""
     if not cond:
         return ""
+    if "expr" in cond:
+        return f"“{cond['expr']}” holds"
     parent, _name = split_path(path)
     target = cond["field"]
     siblings = scope_of(defn, parent).get("properties", {}) if parent else {}

@@ -117,7 +117,16 @@ def condition_value(defn: Mapping, target_path: str, text: str) -> Any:
 
 
 def _condition(defn: Mapping, data: Mapping, path: str | None, parent: str | None, problems: Problems):
-    target = _get(data, "show_when_field")
+    target, written = _get(data, "show_when_field"), _get(data, "show_when_expr")
+    if written and target:
+        problems.add("show_when_expr", "Choose a question above or write a condition, not both", "Condition")
+        return None
+    if written:
+        if parent:
+            problems.add("show_when_expr", "A question in a repeating group can only use a question above",
+                         "Condition")
+            return None
+        return {"expr": written}  # the engine checks it and names what is wrong
     if not target:
         return None
     names = {name for name, _label in condition_targets(defn, path, parent)}
@@ -226,7 +235,9 @@ def field_values(defn: Mapping, path: str) -> dict[str, str]:
             lines.append(option.label + (f" | {html_value(score)}" if score is not None else ""))
         values["options"] = "\n".join(lines)
     cond = item.get("show_when") or {}
-    if cond:
+    if "expr" in cond:
+        values["show_when_expr"] = cond["expr"]
+    elif cond:
         values["show_when_field"] = cond["field"]
         operator = next((op for op in ("equals", "not_equals", "not_empty") if op in cond), "equals")
         values["show_when_operator"] = operator

@@ -122,3 +122,34 @@ def test_publish_review_warns_about_uncounted_and_changed_questions():
     more, _ = bulk.add_questions(gridded, {"questions": "4. Worse?", "widget": "radios", "options":
                                            "Yes\nNo\nDon't know", "grid": ""}, page=0, section=0)
     assert calculation_warnings(gridded, more, []) != []
+
+
+def test_duplicate_and_insert_after_keep_rows_together():
+    defn = built()
+    copy_defn, name = bulk.duplicate_question(defn, "q2_very_frightened")
+    items = [i.get("field") for i in copy_defn["layout"]["pages"][0]["sections"][0]["items"]]
+    # After the question's own comment, so the grid keeps one comment per row.
+    assert name == "q2_very_frightened_copy" and items.index(name) == items.index("q2_very_frightened") + 2
+    assert copy_defn["schema"]["properties"][name]["title"] == "Are you very frightened? (copy)"
+    compile_form(copy_defn)
+    more, _ = bulk.add_questions(defn, {"questions": "Is the abuse getting worse?", "widget": "radios",
+                                        "options": "Yes\nNo\nDon't know"}, page=0, section=0)
+    placed = bulk.place_after(more, ["q1_abuse_getting_worse"], "q1_current_incident_resulted")
+    items = placed["layout"]["pages"][0]["sections"][0]["items"]
+    assert [i["field"] for i in items[:3]] == ["q1_current_incident_resulted", "q1_current_incident_resulted_comment",
+                                               "q1_abuse_getting_worse"]
+    assert items[2]["grid"] == "grid_q1_q3"  # same options: it joins the grid, so a count over it includes it
+    other, _ = bulk.add_questions(defn, {"questions": "Override?", "widget": "yesno"}, page=0, section=0)
+    placed = bulk.place_after(other, ["q1_override"], "q1_current_incident_resulted")
+    assert [i["field"] for i in placed["layout"]["pages"][0]["sections"][0]["items"]][6] == "q1_override"
+    compile_form(placed)
+
+
+def test_guidance_keeps_its_paragraphs():
+    defn = bulk.add_guidance(built(), {"heading": "Asking", "guidance": "First.\r\n\r\nSecond."}, page=0, section=0,
+                             after="q1_current_incident_resulted")
+    form = compile_form(defn)
+    guidance = form.pages[0].sections[0].blocks[1]
+    assert guidance.kind == "guidance" and guidance.paragraphs == ["First.", "Second."]
+    with pytest.raises(InvalidInput):
+        bulk.add_guidance(built(), {"guidance": " "}, page=0, section=0)
