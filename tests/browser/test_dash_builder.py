@@ -217,6 +217,11 @@ def test_an_admin_builds_the_dash_checklist_and_a_practitioner_sees_the_score_li
     text = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
     assert "DASH score" in text and OUTCOME in text and ">14<" in text
 
+    # The API gives the same result, to those who may read the confidential record.
+    api = page.request.get(f"/api/v1/cases/{case.pk}").json()
+    assert [(s["form"], [r["text"] for r in s["results"]]) for s in api["submissions"]] == [
+        ("dash_checklist", ["14", OUTCOME])]
+
     # The case lists it with its date and result, and a new one can be started after the next incident.
     page.goto(f"/cases/{case.pk}")
     task = page.locator(".govuk-task-list__item", has_text=TITLE)
