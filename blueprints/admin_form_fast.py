@@ -73,3 +73,15 @@ def add_guidance(key):
         flash("Guidance added", "success")
         return redirect(url_for("admin.form", key=key))
     return render_template("admin/guidance.html", problems=[], **context)
+
+
+@bp.post("/forms/<key>/undo")
+@roles_required("admin")
+def undo_change(key):
+    """Put the draft back as it was before its last change."""
+    try:
+        builder.undo_change(key, revision=revision(), actor=actor(), now=now())
+    except FORM_ERRORS as exc:
+        return _form_page_failed(key, exc)
+    flash("The last change was undone", "success")
+    return redirect(url_for("admin.form", key=key))

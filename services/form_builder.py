@@ -17,7 +17,13 @@ from services import form_builder_layout as layout
 from services.form_builder_input import computed_params, field_spec
 from services.form_builder_layout import CLASSIFICATIONS
 from services.form_builder_shape import new_definition, switchable
-from services.form_builder_store import check_new_key, draft_for, save_draft_definition, store_new_draft
+from services.form_builder_store import (
+    check_new_key,
+    draft_for,
+    save_draft_definition,
+    store_new_draft,
+    undo_last_change,
+)
 from services.form_builder_versions import (  # noqa: F401 - one import for the web layer
     discard_draft,
     duplicate_form,
@@ -217,6 +223,11 @@ def add_calculation(key: str, data: dict, fields: list[str], *, revision, actor,
     ckey, function, params = bulk.calculation(doc.definition, data, fields)
     return _apply(key, revision, "form.computed_added", {"computed": ckey, "function": function},
                   lambda d: layout.add_computed(d, ckey, function, params), actor=actor, now=now)
+
+
+def undo_change(key: str, *, revision, actor, now: datetime) -> FormDefinition:
+    """Undo the draft's last change (one step)."""
+    return undo_last_change(draft_for(key), revision=revision, actor=actor, now=now)
 
 
 def duplicate_field(key: str, path: str, *, revision, actor, now: datetime) -> tuple[FormDefinition, str]:

@@ -86,3 +86,15 @@ def test_duplicate_insert_after_guidance_and_written_condition(client, dash):
         "revision": revision_of("dash")})
     assert response.status_code == 422 and "“nothing”" in response.get_data(as_text=True)
     assert "Add a question after" in client.get("/admin/forms/dash").get_data(as_text=True)
+
+
+def test_undo_puts_the_last_change_back(client, dash):
+    response = client.post("/admin/forms/dash/questions/q2_very_frightened/duplicate",
+                           data={"revision": revision_of("dash")})
+    assert "q2_very_frightened_copy" in draft()["schema"]["properties"]
+    assert "Undo duplicating a question" in client.get("/admin/forms/dash").get_data(as_text=True)
+    response = client.post("/admin/forms/dash/undo", data={"revision": revision_of("dash")})
+    assert response.status_code == 302
+    assert draft() == dash
+    assert "Undo" not in client.get("/admin/forms/dash").get_data(as_text=True)
+    assert client.post("/admin/forms/dash/undo", data={"revision": revision_of("dash")}).status_code == 409
