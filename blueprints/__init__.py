@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
         health,
         home,
         manager,
+        once,
         partner,
         referrals,
         reports,
@@ -28,6 +29,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     errors.register(app)
+    once.register(app)
     for module in (auth, health, home, referrals, cases, manager, partner, deadlines, admin, api, submissions,
                    documents, reports):
         app.register_blueprint(module.bp)

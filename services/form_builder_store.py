@@ -13,6 +13,7 @@ from services.audit import record_audit
 from services.form_builder_check import draft_problems
 from services.form_builder_layout import TAG_RE
 from services.form_definitions import FORMS_DIR, content_hash
+from storage.uow import transactional
 
 KEY_HELP = "lower-case letters, digits and underscores, starting with a letter, like wellbeing_review"
 
@@ -27,6 +28,7 @@ def draft_for(key: str) -> FormDefinition:
     return doc
 
 
+@transactional
 def save_draft_definition(doc: FormDefinition, definition: dict, *, revision, action: str, details: dict,
                           actor, now: datetime) -> FormDefinition:
     """Check a changed definition and store it on the draft if nobody changed the draft meanwhile; audited."""
@@ -61,6 +63,7 @@ def check_new_key(key: str) -> None:
         raise InvalidInput(problems=[FieldProblem("key", f"There is already a form with the key {key}", "Key")])
 
 
+@transactional
 def store_new_draft(definition: dict, *, version: int, source: str, action: str, details: dict, actor,
                     now: datetime) -> FormDefinition:
     """Insert a draft version of a form; refused when the key and version already exist."""
@@ -84,6 +87,7 @@ def latest_released(key: str) -> FormDefinition | None:
     return FormDefinition.objects(key=key, status__in=["published", "retired"]).order_by("-version").first()
 
 
+@transactional
 def undo_last_change(doc: FormDefinition, *, revision, actor, now: datetime) -> FormDefinition:
     """Put the draft back as it was before its last change (one step); audited like any change."""
     if not doc.undo_definition:
