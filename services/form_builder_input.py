@@ -180,7 +180,8 @@ def field_spec(defn: Mapping, data: Mapping, *, widget: str, path: str | None = 
             item = next(i for p, _w, i in iter_fields(defn) if p == path)
             old = [(o.value, o.label) for o in options_for(item["widget"], prop_of(defn, path), {})
                    ] if item["widget"] in WITH_OPTIONS or labelled else []
-        spec["options"] = parse_options(_get(data, "options"), old, problems)
+        text = _get(data, "options") or option_list_text(defn, _get(data, "options_from"))
+        spec["options"] = parse_options(text, old, problems)
     if widget in ("number", "integer") or (widget == "scale" and not labelled):
         whole = widget != "number"
         spec["min"] = _number(_get(data, "min"), whole, "min", "The lowest answer", problems)
@@ -279,3 +280,27 @@ def computed_params(data: Mapping, fields: list[str]) -> tuple[str, str, dict]:
     problems.raise_if_any()
     return key, function, params
 
+
+
+def option_lists(defn: Mapping) -> list[tuple[str, str]]:
+    """Return (question path, “Yes / No / Don't know”) for each distinct option list already in the form."""
+    seen, out = set(), []
+    for path, _where, item in iter_fields(defn):
+        if item.get("widget") not in WITH_OPTIONS:
+            continue
+        text = option_list_text(defn, path)
+        if text and text not in seen:
+            seen.add(text)
+            out.append((path, " / ".join(line.split(" | ")[0] for line in text.split("\n"))))
+    return out
+
+
+def option_list_text(defn: Mapping, path: str) -> str:
+    """Return a question's options as the one-per-line text of the options box (empty when it has none)."""
+    try:
+        item = next(i for p, _w, i in iter_fields(defn) if p == path)
+        options = options_for(item["widget"], prop_of(defn, path), item.get("option_meta"))
+    except (StopIteration, KeyError, TypeError):
+        return ""
+    return "\n".join(o.label + (f" | {html_value(o.meta['score'])}" if o.meta.get("score") is not None else "")
+                     for o in options)

@@ -98,3 +98,14 @@ def test_undo_puts_the_last_change_back(client, dash):
     assert draft() == dash
     assert "Undo" not in client.get("/admin/forms/dash").get_data(as_text=True)
     assert client.post("/admin/forms/dash/undo", data={"revision": revision_of("dash")}).status_code == 409
+
+
+def test_a_question_reuses_another_questions_options(client, dash):
+    page = client.get("/admin/forms/dash/questions/new?widget=radios&where=page_1:0").get_data(as_text=True)
+    assert "Yes / No / Don&#39;t know" in page
+    response = client.post("/admin/forms/dash/questions/new", data={
+        "widget": "radios", "label": "Is the abuse getting worse?", "options_from": "q1_current_incident_resulted",
+        "where": "page_1:0", "revision": revision_of("dash")})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    prop = draft()["schema"]["properties"]["abuse_getting_worse"]
+    assert [o["title"] for o in prop["oneOf"]] == ["Yes", "No", "Don't know"]
