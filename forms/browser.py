@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from forms.conditions import holds, operators, shown_names
-from forms.expr import refs
+from forms.expr_compile import refs
 from forms.spec import FieldSpec
 from forms.widgets import html_value, same_value
 

@@ -9,8 +9,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from forms import expr as _expr
+from forms import expr_compile as _compile
 from forms.computed import REGISTRY
+from forms.expr import ExprError
 from forms.layout import LayoutBuilder
 from forms.problems import DefinitionProblem, schema_problems
 from forms.spec import Page
@@ -82,15 +83,15 @@ def _compile_entry(entry: Mapping, path: str, builder: LayoutBuilder) -> list[De
     if entry["key"] in builder.top:
         return [DefinitionProblem(f"{path}.key", f"“{entry['key']}” is already the name of a question")]
     params = entry["params"]
-    scope = _expr.Scope(builder.top, builder.trees, builder.grids.get)
+    scope = _compile.Scope(builder.top, builder.trees, builder.grids.get)
     text = params["expr"] if entry["function"] == "expression" else params["of"]
     try:
-        tree = _expr.compile_text(text, scope)
-    except _expr.ExprError as exc:
+        tree = _compile.compile_text(text, scope)
+    except ExprError as exc:
         where = "expr" if entry["function"] == "expression" else "of"
         return [DefinitionProblem(f"{path}.params.{where}", f"the calculation {exc}")]
     if entry["function"] == "bands":
-        tree = _expr.bands_tree(tree, params["bands"], params.get("otherwise"))
+        tree = _compile.bands_tree(tree, params["bands"], params.get("otherwise"))
     builder.trees[entry["key"]] = tree
     return []
 
@@ -99,11 +100,11 @@ def _compile_conditions(builder: LayoutBuilder) -> list[DefinitionProblem]:
     """Compile every written condition (show_when {"expr": ...}) in place; return what is wrong."""
     problems = []
     for spec, path in builder.written:
-        scope = _expr.Scope({k: v for k, v in builder.top.items() if v.order < spec.order}, builder.trees,
+        scope = _compile.Scope({k: v for k, v in builder.top.items() if v.order < spec.order}, builder.trees,
                             builder.grids.get)
         try:
-            tree = _expr.compile_text(spec.show_when["expr"], scope)
-        except _expr.ExprError as exc:
+            tree = _compile.compile_text(spec.show_when["expr"], scope)
+        except ExprError as exc:
             problems.append(DefinitionProblem(f"{path}.show_when.expr",
                                               f"the condition {exc} (a condition can use questions above it)"))
             continue

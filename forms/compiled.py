@@ -21,7 +21,7 @@ from forms import summary as _summary
 from forms import validate as _validate
 from forms.check import analyse
 from forms.computed import REGISTRY
-from forms.expr import evaluate, result_text
+from forms.expr_eval import evaluate, result_text
 from forms.problems import DefinitionError
 from forms.spec import FieldSpec, Page
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from forms import expr as _expr
+from forms import expr_compile as _compile
+from forms import expr_eval as _eval
 from forms.problems import schema_problems
 from forms.spec import FieldSpec
 from forms.widgets import is_number, same_value
@@ -214,7 +215,7 @@ _BAND = _obj({"min": {"type": "number"}, "text": {"type": "string", "minLength":
     {"expr": {"type": "string", "minLength": 1}, "label": {"type": "string"}}, ["expr"]))
 def expression(answers: Mapping, params: Mapping, fields: Fields) -> Any:
     """Return the value of a calculation written in the expression language."""
-    return _expr.evaluate(_expr.compile_text(params["expr"], _expr.Scope(fields)), answers)
+    return _eval.evaluate(_compile.compile_text(params["expr"], _compile.Scope(fields)), answers)
 
 
 @register("bands", params_schema=_obj(
@@ -223,5 +224,5 @@ def expression(answers: Mapping, params: Mapping, fields: Fields) -> Any:
      "otherwise_colour": _BAND["properties"]["colour"]}, ["of", "bands"]))
 def bands(answers: Mapping, params: Mapping, fields: Fields) -> Any:
     """Return the text of the highest band the value reaches (the outcome of a score)."""
-    of = _expr.compile_text(params["of"], _expr.Scope(fields))
-    return _expr.evaluate(_expr.bands_tree(of, params["bands"], params.get("otherwise")), answers)
+    of = _compile.compile_text(params["of"], _compile.Scope(fields))
+    return _eval.evaluate(_compile.bands_tree(of, params["bands"], params.get("otherwise")), answers)

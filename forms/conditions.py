@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from forms.expr import evaluate, truthy
+from forms.expr_eval import evaluate, truthy
 from forms.spec import FieldSpec
 from forms.widgets import ATTESTATION_PARTS, FILE_PARTS, same_value
 

@@ -181,6 +181,7 @@ def update_field(defn: Mapping, path: str, spec: Mapping) -> dict:
         container[where.item]["items"][where.child] = item
     else:
         container[where.item] = item
+        _share_grid_options(out, item, prop)
     if new_name != old_name:
         for other in dependants(defn, path):
             cond = item_at(out, locate(out, other))["show_when"]
@@ -193,6 +194,23 @@ def update_field(defn: Mapping, path: str, spec: Mapping) -> dict:
                 if "params" in entry:
                     entry["params"] = _rename_in(entry["params"], old_name, new_name)
     return out
+
+
+def _share_grid_options(defn: dict, item: Mapping, prop: Mapping) -> None:
+    """Give every question of the item's grid the item's options: a grid's questions share one option list."""
+    if not item.get("grid") or item.get("grid_role"):
+        return
+    props = defn["schema"]["properties"]
+    for other, _where, other_item in iter_fields(defn):
+        if other_item.get("grid") != item["grid"] or other_item.get("grid_role") or other == item["field"]:
+            continue
+        for key in ("oneOf", "items", "type", "minimum", "maximum"):
+            if key in prop:
+                props[other][key] = copy.deepcopy(prop[key])
+        if item.get("option_meta"):
+            other_item["option_meta"] = copy.deepcopy(item["option_meta"])
+        else:
+            other_item.pop("option_meta", None)
 
 
 def move_field(defn: Mapping, path: str, direction: str) -> dict:

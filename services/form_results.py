@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forms.expr import result_text
+from forms.expr_eval import result_text
 from models.form import ConfidentialSubmission, Submission
 from scheduler.calendar import format_date
 

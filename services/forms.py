@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forms.expr import result_text
+from forms.expr_eval import result_text
 from services.form_definitions import (
     check_definition_file,
     compiled_form,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from forms import DefinitionError, compile_form
-from forms.expr import ExprError, Scope, compile_text, evaluate, parse
+from forms.expr import ExprError, parse
+from forms.expr_compile import Scope, compile_text
+from forms.expr_eval import evaluate
 
 YES_NO_DK = [{"const": "yes", "title": "Yes"}, {"const": "no", "title": "No"},
              {"const": "dont_know", "title": "Don't know"}]

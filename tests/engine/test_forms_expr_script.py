@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from forms import compile_form
-from forms.expr import evaluate, result_text
+from forms.expr_eval import evaluate, result_text
 from tests.engine.test_forms_expr import OUTCOME, SCORE, dash_like
 from tests.engine.test_forms_script import PAGE
 
