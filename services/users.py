@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from mongoengine.errors import NotUniqueError
 
 from errors import InvalidInput, NotAllowed, NotFound, Problems
-from models.user import ROLES, User
+from models.user import ROLES, SEXES, User
 from services.audit import record_audit
 from services.passwords import check_password, generate_password, hash_password, password_problem
 
@@ -24,7 +24,7 @@ def _normalise_email(email: str) -> str:
 def create_user(
     *, email: str, name: str, roles: list[str], team: str = "", password: str | None = None,
     organisation: str = "", capacity: int | None = None, must_change_password: bool = False,
-    actor=None, now: datetime,
+    actor=None, now: datetime, sex: str = "",
 ) -> tuple[User, str]:
     """Create a user; return it with its password (generated when none is given)."""
     email = _normalise_email(email)
@@ -48,7 +48,7 @@ def create_user(
     user = User(
         email=email, name=name.strip(), roles=list(dict.fromkeys(roles)), team=(team or "").strip(),
         organisation=(organisation or "").strip(), password_hash=hash_password(password),
-        must_change_password=must_change_password or generated, created_at=now,
+        must_change_password=must_change_password or generated, created_at=now, sex=sex if sex in SEXES else "",
     )
     if capacity is not None:
         user.capacity = capacity
