@@ -18,6 +18,7 @@ def register_blueprints(app: Flask) -> None:
         deadlines,
         documents,
         errors,
+        groups,
         health,
         home,
         manager,
@@ -29,7 +30,7 @@ def register_blueprints(app: Flask) -> None:
 
     errors.register(app)
     for module in (auth, health, home, referrals, cases, manager, partner, deadlines, admin, api, submissions,
-                   documents, reports):
+                   documents, reports, groups):
         app.register_blueprint(module.bp)
 
     login_manager.login_view = "auth.sign_in"

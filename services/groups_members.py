@@ -310,3 +310,14 @@ def rejoin_group(group: Group, case_id, data: dict, *, actor, now: datetime) -> 
     record_audit("group.member_rejoined", actor=actor, now=now, target_type="group", target_id=group.pk,
                  details={"case": str(case.pk), "week": first_week})
     return member
+
+
+def next_intakes(team: str, cases, today: date) -> dict:
+    """Return case id -> the intake he would join and his place there, for men waiting for a group."""
+    from services.groups import group_programmes
+
+    found = {}
+    programmes = group_programmes()
+    for key in {c.workflow_key for c in cases if c.workflow_key in programmes}:
+        found.update(intake_plan(team, key, today)["by_case"])
+    return found
