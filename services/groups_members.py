@@ -124,6 +124,11 @@ def _preflight(case: Case, step, inputs: dict, actor, now: datetime) -> bool:
 
     if step is None or step.transition not in definition_for(case).transitions:
         return False
+    from services.access import can_change_case
+
+    if not can_change_case(actor, case):
+        raise NotAllowed(f"This changes case {case.reference} too, so his allocated practitioner or a team manager "
+                         "needs to do it")
     option = next((o for o in transition_options(case, actor)[0] if o.name == step.transition), None)
     if option is None:
         return False  # the case is not in a state the step starts from: the group change stands on its own
