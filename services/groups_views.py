@@ -19,7 +19,8 @@ from services.groups import (
     skipped_weeks,
     spec_of,
 )
-from services.groups_members import current_week, free_places, intake_plan, upcoming_intakes
+from services.groups_intake import free_places, intake_plan, upcoming_intakes
+from services.groups_members import current_week
 from services.groups_register import catch_ups_used, missed_sessions
 
 

@@ -10,7 +10,7 @@ from errors import InvalidInput, NotAllowed
 from models.case import Case, CaseEvent, CaseSession
 from models.deadline import Deadline
 from models.group import GroupAttendance, GroupMember, GroupSession
-from services import groups, groups_members, groups_register
+from services import groups, groups_intake, groups_members, groups_register
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_capacity_urgent_first_and_the_next_intake(team, make_case, now):
     group = new_group(team, now)
     men = waiting(make_case, team, 10)
     Case.objects(pk=men[9].pk).update_one(set__priority="urgent")
-    plan = groups_members.intake_plan("north", "community_programme", now.date())
+    plan = groups_intake.intake_plan("north", "community_programme", now.date())
     assert plan["rows"][0]["case"].pk == men[9].pk  # urgent first, then the longest waiting
     assert [r["place"] for r in plan["rows"][:8]] == list(range(1, 9))
     first = groups.programme_sessions(group)[0]
@@ -103,7 +103,7 @@ def test_capacity_urgent_first_and_the_next_intake(team, make_case, now):
         groups_members.add_members(group, first.pk, [str(m.pk) for m in men[:9]], actor=team["manager"], now=now)
     assert GroupMember.objects.count() == 0  # all or none
     groups_members.add_members(group, first.pk, [str(m.pk) for m in men[:8]], actor=team["manager"], now=now)
-    assert groups_members.free_places(group, 1) == 0 and groups_members.free_places(group, 7) == 0
+    assert groups_intake.free_places(group, 1) == 0 and groups_intake.free_places(group, 7) == 0
     case = Case.objects.get(pk=men[0].pk)
     assert case.state == "group" and case.allocated_to == str(team["him"].pk) and not case.on_waiting_list
     assert case.fields["group_start_date"] == "2027-01-04"
@@ -124,8 +124,8 @@ def test_drop_out_frees_a_place_at_the_next_intake_and_he_can_rejoin(team, make_
     assert (member.status, member.left_week) == ("left", 3)
     case = Case.objects.get(pk=men[2].pk)
     assert case.state == "dropped_out" and case.fields["drop_out_week"] == 3
-    assert groups_members.free_places(group, 7) == 1
-    plan = groups_members.intake_plan("north", "community_programme", later.date())
+    assert groups_intake.free_places(group, 7) == 1
+    plan = groups_intake.intake_plan("north", "community_programme", later.date())
     assert plan["rows"][0]["case"].pk == men[8].pk and plan["rows"][0]["session"].number == 7
     groups_members.add_members(group, sessions[6].pk, [str(men[8].pk)], actor=team["manager"], now=later)
     assert Case.objects.get(pk=men[8].pk).state == "group"
