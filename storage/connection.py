@@ -12,6 +12,7 @@ from pathlib import Path
 import mongoengine
 from pymongo.errors import PyMongoError
 
+from storage import uow
 from storage.embedded import EmbeddedMongo
 
 log = logging.getLogger(__name__)
@@ -50,10 +51,13 @@ def connect_database(settings: dict) -> str:
     """Connect the default mongoengine alias; return the URI used (without credentials)."""
     uri = settings["MONGODB_URI"] or _start_embedded(settings)
     mongoengine.disconnect()
+    # Majority, journaled: a save the user is told succeeded survives the server being killed a moment later.
     mongoengine.connect(
         host=uri, db=settings["MONGODB_DB"], tz_aware=False, uuidRepresentation="standard",
         serverSelectionTimeoutMS=settings["MONGODB_TIMEOUT_MS"], connect=False,
+        w="majority", journal=True, retryWrites=True, retryReads=True,
     )
+    uow.install()
     return uri
 
 
