@@ -48,7 +48,12 @@ class GroupSession(me.Document):
     facilitator_note = me.StringField(default="", max_length=10000)
     revision = me.IntField(default=1)
 
-    meta = {"collection": "group_sessions", "indexes": [("group_id", "kind", "number"), ("group_id", "date")]}
+    meta = {"collection": "group_sessions", "indexes": [
+        ("group_id", "kind", "number"), ("group_id", "date"),
+        # One programme session per number: two requests growing a rolling group's schedule cannot both add it.
+        {"fields": ["group_id", "number"], "unique": True, "partialFilterExpression": {"kind": "programme"},
+         "name": "one_programme_session_per_number"},
+    ]}
 
 
 class GroupMember(me.Document):

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from bson import ObjectId
 from bson.errors import InvalidId
+from mongoengine.errors import NotUniqueError
 
 from errors import NotAllowed, NotFound, Problems
 from models.group import Group, GroupSession
@@ -14,6 +15,7 @@ from models.user import User
 from scheduler.calendar import WorkingCalendar, format_date
 from scheduler.group_schedule import is_intake, weekly_sessions
 from services.audit import record_audit
+from storage.uow import in_transaction, transactional
 from workflows.programme import ProgrammeSpec, programme_spec
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -133,6 +135,7 @@ def pairing_warning(spec: ProgrammeSpec | None, people) -> str:
     return ""
 
 
+@transactional
 def create_group(data: dict, *, actor, now: datetime) -> Group:
     """Create a group of a pathway's programme with its schedule; same-sex facilitators need confirming."""
     if not actor.has_role("manager"):
@@ -178,10 +181,17 @@ def extend_schedule(group: Group, up_to: int) -> int:
     else:
         start, first = group.start_date, 1
     planned, _ = weekly_sessions(start, group.weekday, up_to - len(existing), cal, first_number=first)
+    added = 0
     for item in planned:
-        GroupSession(group_id=group.pk, number=item.number, date=item.date, start_time=group.start_time,
-                     intake=is_intake(item.number, rolling=spec.rolling, every=spec.intake_every_weeks)).save()
-    return len(planned)
+        try:
+            GroupSession(group_id=group.pk, number=item.number, date=item.date, start_time=group.start_time,
+                         intake=is_intake(item.number, rolling=spec.rolling, every=spec.intake_every_weeks)).save()
+        except NotUniqueError:
+            if in_transaction():
+                raise  # the unit of work reruns and finds the sessions the other request added
+            continue
+        added += 1
+    return added
 
 
 def skipped_weeks(group: Group) -> list[dict]:
@@ -195,6 +205,7 @@ def skipped_weeks(group: Group) -> list[dict]:
     return [{"date": s.date, "reason": s.reason} for s in skipped if s.date not in moved]
 
 
+@transactional
 def move_session(group: Group, session_id, data: dict, *, actor, now: datetime) -> GroupSession:
     """Move one session to another working day; the rest of the schedule stays where it is."""
     if not can_manage(actor, group):

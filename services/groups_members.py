@@ -14,6 +14,7 @@ from scheduler.group_schedule import last_number, programme_week
 from services.audit import record_audit
 from services.groups import can_manage, extend_schedule, spec_of
 from services.groups_intake import candidates, free_places, upcoming_intakes, waiting_since
+from storage.uow import transactional
 
 
 def _step_inputs(step, group: Group, **given) -> dict:
@@ -59,6 +60,7 @@ def _session(group: Group, session_id) -> GroupSession:
     return session
 
 
+@transactional
 def add_members(group: Group, session_id, case_ids: list[str], *, actor, now: datetime) -> list[GroupMember]:
     """Let men from the waiting list join the group at an intake session, in one go (all or none)."""
     if not can_manage(actor, group):
@@ -118,6 +120,7 @@ def current_week(group: Group, member: GroupMember, today: date) -> int:
     return max(member.first_week, programme_week(number, member.join_number, member.first_week))
 
 
+@transactional
 def leave_group(group: Group, member_id, data: dict, *, actor, now: datetime) -> GroupMember:
     """Record that he has left the group (drop-out): the week and the reason, also on his case."""
     from services.groups import can_run
@@ -151,6 +154,7 @@ def leave_group(group: Group, member_id, data: dict, *, actor, now: datetime) ->
     return member
 
 
+@transactional
 def move_member(group: Group, member_id, data: dict, *, actor, now: datetime) -> GroupMember:
     """Move him to another group of the same programme at one of its intakes; his programme weeks carry over."""
     from services.groups import group_for
@@ -186,6 +190,7 @@ def move_member(group: Group, member_id, data: dict, *, actor, now: datetime) ->
     return moved
 
 
+@transactional
 def rejoin_group(group: Group, case_id, data: dict, *, actor, now: datetime) -> GroupMember:
     """Let a man who left come back at an intake, for the rest of his programme."""
     if not can_manage(actor, group):

@@ -1,9 +1,9 @@
 """The register of a group session: one page, one save records the session on every member's case.
 
-The save checks everything before it writes anything, so a wrong or missing mark records nobody. Each member's
-mark is stored once per session (a unique index), so saving the same register again changes nothing, and a save
-cut short is completed by saving again. The whole save is one use-case function: wrapping it in a MongoDB
-transaction is one decorator line.
+The save checks everything before it writes anything, so a wrong or missing mark records nobody, and the whole
+save is one MongoDB transaction: every member's session, history, deadlines and messages commit together or not
+at all. Each member's mark is stored once per session (a unique index), so saving the same register again
+changes nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date, datetime
 from bson import ObjectId
 from mongoengine.errors import NotUniqueError
 
-from errors import NotAllowed, NotFound, Problems
+from errors import Conflict, NotAllowed, NotFound, Problems
 from models.case import Case, CaseSession
 from models.group import Group, GroupAttendance, GroupMember, GroupSession
 from scheduler.calendar import format_date
@@ -21,6 +21,7 @@ from scheduler.group_schedule import last_number, programme_week
 from services.audit import record_audit
 from services.groups import can_run, spec_of, team_calendar
 from services.sessions import ATTENDANCE_LABELS, ENGINE_MARKS, apply_session
+from storage.uow import in_transaction, transactional
 
 CATCH_UP_TYPE = "catch_up"
 
@@ -85,6 +86,7 @@ def _parse(data: dict, members, cases: dict, codes) -> tuple[dict, Problems]:
     return wanted, problems
 
 
+@transactional
 def save_register(group: Group, session_id, data: dict, *, actor, now: datetime) -> dict:
     """Record the session on every member's case at once; a second identical save changes nothing."""
     if not can_run(actor, group):
@@ -146,6 +148,9 @@ def _record(group, session, member, case, mark, note, concern, *, actor, now) ->
         GroupAttendance(session_id=session.pk, group_id=group.pk, case_id=case.pk, mark=mark, note=note,
                         case_session_id=case_session_id, recorded_at=now, recorded_by=str(actor.pk)).save()
     except NotUniqueError:
+        if in_transaction():
+            raise Conflict("Someone else saved this register at the same moment. Open it again to check it, "
+                           "then save.") from None
         return 0
     apply_session(case, _session_fields(group, session, member, mark, note, concern), actor=actor, now=now,
                   session_id=case_session_id)
@@ -195,6 +200,7 @@ def missed_sessions(group: Group, member: GroupMember) -> list[GroupSession]:
                 .order_by("number"))
 
 
+@transactional
 def offer_catch_up(group: Group, member_id, data: dict, *, actor, now: datetime) -> GroupSession:
     """Offer a catch-up session for a session he missed, within the programme's limit."""
     from services.groups_members import get_member

@@ -193,25 +193,29 @@ def test_register_is_all_or_nothing(team, make_case, now):
                                       actor=team["other_man"], now=now)  # not a facilitator of this group
 
 
-def test_a_cut_short_save_is_completed_by_saving_again(team, make_case, now, monkeypatch):
+def test_a_failure_part_way_through_a_save_records_nobody(team, make_case, now, monkeypatch):
     group, men = cdvp_cohort(team, make_case, now)
     first = groups.programme_sessions(group)[0]
-    data = register(men, "attended", "attended", "attended")
+    data = register(men, "unacceptable_absence", "unacceptable_absence", "unacceptable_absence")
     real, calls = groups_register.apply_session, []
 
     def failing(case, fields, **kw):
         calls.append(case.pk)
-        if len(calls) == 2:
+        if len(calls) == 3:
             raise RuntimeError("connection lost")
         return real(case, fields, **kw)
 
+    before = (CaseEvent.objects.count(), Deadline.objects.count())
     monkeypatch.setattr(groups_register, "apply_session", failing)
     with pytest.raises(RuntimeError):
         groups_register.save_register(group, first.pk, data, actor=team["him"], now=now)
+    # The first two men's sessions, history and breach deadlines were rolled back with the rest.
+    assert (CaseSession.objects.count(), GroupAttendance.objects.count()) == (0, 0)
+    assert (CaseEvent.objects.count(), Deadline.objects.count()) == before
+    assert GroupSession.objects.get(pk=first.pk).recorded_at is None
     monkeypatch.setattr(groups_register, "apply_session", real)
-    GroupAttendance.objects(case_id=men[1].pk).delete()  # what a rolled-back transaction leaves
-    groups_register.save_register(group, first.pk, data, actor=team["him"], now=now)
-    assert sorted(s.case_id for s in CaseSession.objects) == sorted(m.pk for m in men)
+    assert groups_register.save_register(group, first.pk, data, actor=team["him"], now=now)["recorded"] == 3
+    assert Deadline.objects(key="breach_decision", active=True).count() == 3
 
 
 def test_correcting_a_mark_fires_only_the_new_rules(team, make_case, now):
