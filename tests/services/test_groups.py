@@ -263,3 +263,18 @@ def test_moving_a_session_keeps_it_between_its_neighbours_on_a_working_day(team,
     assert (moved.date, moved.moved_from) == (date(2027, 1, 13), date(2027, 1, 11))
     with pytest.raises(NotAllowed):
         groups.move_session(group, second.pk, {"date": "2027-01-14", "reason": "x"}, actor=team["him"], now=now)
+
+
+def test_icalendar_export_folds_escapes_and_uses_utc(team, now):
+    from services.groups_ical import group_calendar
+
+    group = new_group(team, now, start="2027-06-28", name="Groupe du lundi – café, thé; et «amis» " * 3,
+                      venue="Salle 2; Maison de l'Espoir, 14 rue du Marché")
+    text = group_calendar(group, now=now)
+    lines = text.split("\r\n")
+    assert text.endswith("\r\n") and all(len(line.encode()) <= 75 for line in lines)
+    unfolded = text.replace("\r\n ", "")
+    assert "LOCATION:Salle 2\\; Maison de l'Espoir\\, 14 rue du Marché" in unfolded
+    assert "DTSTART:20270628T173000Z" in unfolded  # 18:30 British Summer Time
+    assert "DTSTART:20271101T183000Z" in unfolded  # 18:30 GMT after the clocks go back
+    assert unfolded.count("BEGIN:VEVENT") == 36 and "Man" not in unfolded
