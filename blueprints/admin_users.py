@@ -64,7 +64,7 @@ def user(user_id):
     account = get_user(user_id)
     values = request.form if request.method == "POST" else {
         "name": account.name, "roles": list(account.roles), "team": account.team,
-        "organisation": account.organisation, "capacity": str(account.capacity),
+        "organisation": account.organisation, "capacity": str(account.capacity), "sex": account.sex,
         "email_reminders": "true" if account.email_reminders else ""}
     context = _user_context(values, account)
     context["history"] = list_audit(actor=actor(), target_type="user", target_id=str(account.pk), limit=10)

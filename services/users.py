@@ -147,7 +147,7 @@ def set_user_active(user: User, active: bool, *, actor=None, now: datetime) -> U
 
 def update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
     """Change a user's name, team, roles, organisation, capacity or reminder choice; audited."""
-    allowed = {"name", "team", "roles", "organisation", "capacity", "email_reminders"}
+    allowed = {"name", "team", "roles", "organisation", "capacity", "email_reminders", "sex"}
     problems = Problems()
     if "roles" in changes:
         roles = changes["roles"]
@@ -159,6 +159,8 @@ def update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
         problems.add("capacity", "Capacity must be a whole number, 0 or more", "Capacity")
     if "name" in changes and not str(changes["name"]).strip():
         problems.add("name", "Enter the person's full name", "Name")
+    if changes.get("sex", "") not in SEXES:
+        problems.add("sex", "Choose man, woman or not recorded", "Sex")
     problems.raise_if_any()
     before = {key: getattr(user, key) for key in changes if key in allowed}
     for key, value in changes.items():

@@ -118,3 +118,16 @@ def test_outsiders_learn_nothing(client, setup, make_user):
     sign_in(client, make_user(roles=["practitioner"], team="north"))
     assert client.get(f"/groups/{group.pk}/sessions/{first.pk}/register").status_code == 403
     assert client.get("/groups/nonsense").status_code == 404
+
+
+def test_admin_records_a_facilitators_sex(client, synced, make_team, make_user):
+    make_team(key="north")
+    person = make_user(roles=["practitioner"], team="north")
+    sign_in(client, make_user(roles=["admin"], team=""))
+    form = {"name": person.name, "roles": ["practitioner"], "team": "north", "capacity": "15"}
+    bad = client.post(f"/admin/users/{person.pk}", data={**form, "sex": "other"})
+    assert bad.status_code == 422 and "Choose man, woman or not recorded" in bad.get_data(as_text=True)
+    client.post(f"/admin/users/{person.pk}", data={**form, "sex": "male"})
+    person.reload()
+    assert person.sex == "male"
+    assert 'value="male" selected' in client.get(f"/admin/users/{person.pk}").get_data(as_text=True)
