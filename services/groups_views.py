@@ -18,6 +18,7 @@ from services.groups import (
     programme_sessions,
     skipped_weeks,
     spec_of,
+    team_calendar,
 )
 from services.groups_intake import free_places, intake_plan, upcoming_intakes
 from services.groups_members import current_week
@@ -85,8 +86,12 @@ def get_group_page(group: Group, *, actor, now: datetime) -> dict:
         placed = set(GroupMember.objects(team=group.team, status="active").distinct("case_id"))
         left_cases = list(Case.objects(pk__in=[c for c in rejoin if c not in placed], status="open",
                                        workflow_key=group.workflow_key))
+    cal = team_calendar(group.team)
+    # A closure added after the schedule was made: those sessions need moving.
+    closed = {s.pk: cal.holiday_name(s.date) or "Not a working day" for s in sessions
+              if not s.recorded_at and s.date >= today and not cal.is_working_day(s.date)}
     return {
-        "group": group, "spec": spec, "day": WEEKDAYS[group.weekday], "facilitators": facilitators,
+        "group": group, "spec": spec, "day": WEEKDAYS[group.weekday], "facilitators": facilitators, "closed": closed,
         "pairing_warning": pairing_warning(spec, facilitators), "sessions": sessions, "catch_ups": catch_ups,
         "skipped": skipped_weeks(group), "members": _member_rows(group, active, today),
         "former": _member_rows(group, former, today), "intakes": intakes, "waiting": waiting,

@@ -131,3 +131,17 @@ def test_admin_records_a_facilitators_sex(client, synced, make_team, make_user):
     person.reload()
     assert person.sex == "male"
     assert 'value="male" selected' in client.get(f"/admin/users/{person.pk}").get_data(as_text=True)
+
+
+def test_a_closure_added_later_flags_the_session_to_move(client, setup, make_user):
+    sign_in(client, setup["manager"])
+    create(client, setup)
+    group = Group.objects.get()
+    later = GroupSession.objects(group_id=group.pk, date__gt=datetime.utcnow().date()).order_by("date").first()
+    sign_in(client, make_user(roles=["admin"], team=""))
+    response = client.post("/admin/teams/north", data={"action": "add_closure", "closure-day": str(later.date.day),
+                                                       "closure-month": str(later.date.month),
+                                                       "closure-year": str(later.date.year)})
+    assert response.status_code == 302
+    sign_in(client, setup["manager"])
+    assert "Closed: Service closure" in client.get(f"/groups/{group.pk}").get_data(as_text=True)
