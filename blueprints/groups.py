@@ -107,7 +107,7 @@ def leave(group_id, member_id):
     group = group_service.group_for(group_id, user, run=True)
     member = members.get_member(group, member_id)
     context = {"group": group, "member": member, "case": _case(member),
-               "week": members.current_week(group, member, _now().date())}
+               "week": members.current_week(group, member, group_service.local_today(_now()))}
     if request.method == "GET":
         return _page("leave.html", **context)
     data, typed = _form()

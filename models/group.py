@@ -74,7 +74,12 @@ class GroupMember(me.Document):
     created_at = me.DateTimeField(required=True)
     created_by = me.StringField(default="")
 
-    meta = {"collection": "group_members", "indexes": [("group_id", "status"), ("case_id", "status")]}
+    meta = {"collection": "group_members", "indexes": [
+        ("group_id", "status"), ("case_id", "status"),
+        # A man is in one group at a time, even when two managers place him at the same moment.
+        {"fields": ["case_id"], "unique": True, "partialFilterExpression": {"status": "active"},
+         "name": "one_active_membership"},
+    ]}
 
 
 class GroupAttendance(me.Document):

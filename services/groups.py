@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -18,6 +19,7 @@ from services.audit import record_audit
 from storage.uow import in_transaction, transactional
 from workflows.programme import ProgrammeSpec, programme_spec
 
+LONDON = ZoneInfo("Europe/London")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SEX_WORDS = {"male": "men", "female": "women"}
 
@@ -37,6 +39,11 @@ def group_programmes() -> dict[str, tuple[str, ProgrammeSpec]]:
         if spec is not None:
             found[stored.key] = (stored.title or stored.key, spec)
     return found
+
+
+def local_today(now: datetime) -> date:
+    """Return today's date where the groups meet (services take naive UTC times; groups meet on UK dates)."""
+    return now.replace(tzinfo=UTC).astimezone(LONDON).date() if now.tzinfo is None else now.astimezone(LONDON).date()
 
 
 def team_calendar(team_key: str) -> WorkingCalendar:
@@ -230,7 +237,7 @@ def move_session(group: Group, session_id, data: dict, *, actor, now: datetime) 
         if not cal.is_working_day(new):
             why = cal.holiday_name(new) or "a weekend"
             problems.add("date", f"{format_date(new)} is not a working day ({why}); choose another date", "New date")
-        elif new < now.date():
+        elif new < local_today(now):
             problems.add("date", "The new date must be today or later", "New date")
         elif GroupSession.objects(group_id=group.pk, kind="programme", date=new, pk__ne=session.pk).first():
             problems.add("date", f"The group already meets on {format_date(new)}", "New date")

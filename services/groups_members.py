@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bson import ObjectId
+from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, NotAllowed, NotFound, Problems
 from models.case import Case
@@ -12,7 +13,7 @@ from models.group import Group, GroupMember, GroupSession
 from scheduler.calendar import format_date
 from scheduler.group_schedule import last_number, programme_week
 from services.audit import record_audit
-from services.groups import can_manage, extend_schedule, spec_of
+from services.groups import can_manage, extend_schedule, local_today, spec_of
 from services.groups_intake import candidates, free_places, upcoming_intakes, waiting_since
 from storage.uow import transactional
 
@@ -67,7 +68,7 @@ def add_members(group: Group, session_id, case_ids: list[str], *, actor, now: da
         raise NotAllowed("Only the team's managers can add men to the group")
     spec = spec_of(group)
     session = _session(group, session_id)
-    if session not in upcoming_intakes(group, now.date()):
+    if session not in upcoming_intakes(group, local_today(now)):
         raise NotAllowed(f"New members cannot join at session {session.number}; choose an intake date")
     waiting = {str(c.pk): c for c in candidates(group.team, group.workflow_key)}
     chosen = [waiting[c] for c in dict.fromkeys(case_ids) if c in waiting]
@@ -87,7 +88,11 @@ def add_members(group: Group, session_id, case_ids: list[str], *, actor, now: da
         waited = max(0, (session.date - waiting_since(case).date()).days)
         member = GroupMember(group_id=group.pk, case_id=case.pk, team=group.team, join_number=session.number,
                              joined_on=session.date, waited_days=waited, created_at=now, created_by=str(actor.pk))
-        member.save()
+        try:
+            member.save()
+        except NotUniqueError:
+            raise Conflict(f"{case.reference} has just been placed in a group by someone else. Check the waiting "
+                           "list and try again.") from None
         if fires[case.pk]:
             _fire(case, spec.join, inputs[case.pk], actor=actor, now=now)
         _history(case, now=now, actor=actor, label=f"Joins {group.name} on {format_date(session.date)}")
@@ -131,7 +136,7 @@ def leave_group(group: Group, member_id, data: dict, *, actor, now: datetime) ->
     member = get_member(group, member_id)
     problems = Problems()
     raw = str(data.get("week") or "").strip()
-    week = current_week(group, member, now.date()) if not raw else (int(raw) if raw.isdigit() else None)
+    week = current_week(group, member, local_today(now)) if not raw else (int(raw) if raw.isdigit() else None)
     if week is None or not 1 <= week <= spec.sessions:
         problems.add("week", f"Enter the week he dropped out as a number from 1 to {spec.sessions}", "Week")
     reason = (data.get("reason") or "").strip()
@@ -142,7 +147,7 @@ def leave_group(group: Group, member_id, data: dict, *, actor, now: datetime) ->
     inputs = _step_inputs(spec.leave, group, week=week, reason=reason) if spec.leave else {}
     fires = _preflight(case, spec.leave, inputs, actor, now)
     won = GroupMember.objects(pk=member.pk, status="active").update_one(
-        set__status="left", set__left_on=now.date(), set__left_week=week, set__left_reason=reason)
+        set__status="left", set__left_on=local_today(now), set__left_week=week, set__left_reason=reason)
     if not won:
         raise Conflict("Someone else changed his place in the group. Check the group and try again.")
     if fires:
@@ -166,7 +171,7 @@ def move_member(group: Group, member_id, data: dict, *, actor, now: datetime) ->
     if target.pk == group.pk or target.workflow_key != group.workflow_key:
         raise NotAllowed("Choose another group of the same programme")
     session = _session(target, data.get("session_id"))
-    if session not in upcoming_intakes(target, now.date()):
+    if session not in upcoming_intakes(target, local_today(now)):
         raise NotAllowed("Choose an intake date of the other group")
     spec = spec_of(group)
     held = GroupSession.objects(group_id=group.pk, kind="programme", number__gte=member.join_number,
@@ -180,7 +185,7 @@ def move_member(group: Group, member_id, data: dict, *, actor, now: datetime) ->
                         first_week=first_week, joined_on=session.date, waited_days=0, created_at=now,
                         created_by=str(actor.pk))
     if not GroupMember.objects(pk=member.pk, status="active").update_one(
-            set__status="moved", set__left_on=now.date(), set__moved_to=target.pk):
+            set__status="moved", set__left_on=local_today(now), set__moved_to=target.pk):
         raise Conflict("Someone else changed his place in the group. Check the group and try again.")
     moved.save()
     _history(case, now=now, actor=actor, label=f"Moved from {group.name} to {target.name} "
@@ -201,7 +206,7 @@ def rejoin_group(group: Group, case_id, data: dict, *, actor, now: datetime) -> 
     if left is None or GroupMember.objects(case_id=left.case_id, status="active").first():
         raise NotFound("He has not left a group, or is in one now")
     session = _session(group, data.get("session_id"))
-    if session not in upcoming_intakes(group, now.date()):
+    if session not in upcoming_intakes(group, local_today(now)):
         raise NotAllowed("Choose an intake date")
     reason = (data.get("reason") or "").strip()
     if not reason:

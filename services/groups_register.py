@@ -19,7 +19,7 @@ from models.group import Group, GroupAttendance, GroupMember, GroupSession
 from scheduler.calendar import format_date
 from scheduler.group_schedule import last_number, programme_week
 from services.audit import record_audit
-from services.groups import can_run, spec_of, team_calendar
+from services.groups import can_run, local_today, spec_of, team_calendar
 from services.sessions import ATTENDANCE_LABELS, ENGINE_MARKS, apply_session
 from storage.uow import in_transaction, transactional
 
@@ -52,7 +52,7 @@ def session_members(group: Group, session: GroupSession) -> list[GroupMember]:
         if not m.join_number <= session.number <= last_number(m.join_number, spec.sessions, m.first_week):
             continue
         # A man who has left stays on the registers of the sessions held before he left.
-        if m.status in ("active", "completed") or (m.left_on and session.date < m.left_on):
+        if m.status in ("active", "completed") or (m.left_on and session.date <= m.left_on):
             found.append(m)
     return found
 
@@ -92,7 +92,7 @@ def save_register(group: Group, session_id, data: dict, *, actor, now: datetime)
     if not can_run(actor, group):
         raise NotAllowed("Only the group's facilitators and the team's managers can keep its register")
     session = get_session(group, session_id)
-    if session.date > now.date():
+    if session.date > local_today(now):
         raise NotAllowed(f"This session is on {format_date(session.date)}; record it on the day or after")
     members = session_members(group, session)
     cases = {c.pk: c for c in Case.objects(pk__in=[m.case_id for m in members])}

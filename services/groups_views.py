@@ -14,6 +14,7 @@ from services.groups import (
     can_manage,
     can_run,
     group_programmes,
+    local_today,
     pairing_warning,
     programme_sessions,
     skipped_weeks,
@@ -44,7 +45,7 @@ def list_groups(*, actor, now: datetime) -> dict:
         rows.append({"group": group, "spec": spec, "day": WEEKDAYS[group.weekday],
                      "pathway": programmes.get(group.workflow_key, (group.workflow_key,))[0],
                      "members": GroupMember.objects(group_id=group.pk, status="active").count(),
-                     "next": _next_session(group, now.date())})
+                     "next": _next_session(group, local_today(now))})
     return {"rows": rows, "can_create": actor.has_role("manager") and bool(programmes),
             "programmes": programmes}
 
@@ -66,7 +67,7 @@ def _member_rows(group: Group, members, today) -> list[dict]:
 
 def get_group_page(group: Group, *, actor, now: datetime) -> dict:
     """Return one group: programme, facilitators, schedule, members, places at the next intakes, who is waiting."""
-    spec, today = spec_of(group), now.date()
+    spec, today = spec_of(group), local_today(now)
     people = _names(group.facilitator_ids)
     facilitators = [people.get(i) for i in group.facilitator_ids]
     sessions = programme_sessions(group)
@@ -120,7 +121,7 @@ def my_groups(*, actor, now: datetime) -> dict:
     """Return a facilitator's groups: next sessions, registers to save, catch-ups due, men near the absence limit."""
     from services.workflow_store import definition_for
 
-    today = now.date()
+    today = local_today(now)
     found = []
     for group in Group.objects(facilitator_ids=str(actor.pk), status="running").order_by("name"):
         spec = spec_of(group)
@@ -182,6 +183,6 @@ def partner_contacts(*, actor, now: datetime) -> dict:
         mine = [p for p in partners if p.allocated_to == str(actor.pk)]
         rows.append({"case": case, "group": group, "due": due, "made": made, "needed": spec.min_partner_contacts,
                      "partner_case": mine[0] if mine else None,
-                     "week": current_week(group, member, now.date())})
+                     "week": current_week(group, member, local_today(now))})
     rows.sort(key=lambda r: (r["due"][0].due_at if r["due"] and r["due"][0].due_at else datetime.max))
     return {"rows": rows}

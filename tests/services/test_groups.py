@@ -278,3 +278,18 @@ def test_icalendar_export_folds_escapes_and_uses_utc(team, now):
     assert "DTSTART:20270628T173000Z" in unfolded  # 18:30 British Summer Time
     assert "DTSTART:20271101T183000Z" in unfolded  # 18:30 GMT after the clocks go back
     assert unfolded.count("BEGIN:VEVENT") == 36 and "Man" not in unfolded
+
+
+def test_a_man_is_in_one_group_at_a_time(team, make_case, now):
+    from mongoengine.errors import NotUniqueError
+
+    first, second = new_group(team, now), new_group(team, now, start="2027-01-05", weekday=1)
+    man = waiting(make_case, team, 1)[0]
+    groups_members.add_members(first, groups.programme_sessions(first)[0].pk, [str(man.pk)], actor=team["manager"],
+                               now=now)
+    with pytest.raises(InvalidInput):  # he is no longer waiting
+        groups_members.add_members(second, groups.programme_sessions(second)[0].pk, [str(man.pk)],
+                                   actor=team["manager"], now=now)
+    with pytest.raises(NotUniqueError):  # and the database refuses a second place even if two managers race
+        GroupMember(group_id=second.pk, case_id=man.pk, team="north", join_number=1, joined_on=date(2027, 1, 5),
+                    created_at=now).save()
