@@ -53,7 +53,11 @@ def _fire(case: Case, step, inputs: dict, *, actor, now: datetime) -> None:
     fire_transition(case, step.transition, inputs, actor=actor, now=now)
 
 
-def _session(group: Group, session_id) -> GroupSession:
+def _session(group: Group, session_id, field: str = "session_id") -> GroupSession:
+    if not str(session_id or "").strip():
+        problems = Problems()
+        problems.add(field, "Choose the intake date", "Intake")
+        problems.raise_if_any()
     session = GroupSession.objects(pk=session_id, group_id=group.pk, kind="programme").first() \
         if ObjectId.is_valid(str(session_id)) else None
     if session is None:
@@ -167,10 +171,14 @@ def move_member(group: Group, member_id, data: dict, *, actor, now: datetime) ->
     if not can_manage(actor, group):
         raise NotAllowed("Only the team's managers can move men between groups")
     member = get_member(group, member_id)
+    if not data.get("group_id"):
+        problems = Problems()
+        problems.add("choice", "Choose the group and intake he moves to", "Group")
+        problems.raise_if_any()
     target = group_for(data.get("group_id"), actor, manage=True)
     if target.pk == group.pk or target.workflow_key != group.workflow_key:
         raise NotAllowed("Choose another group of the same programme")
-    session = _session(target, data.get("session_id"))
+    session = _session(target, data.get("session_id"), field="choice")
     if session not in upcoming_intakes(target, local_today(now)):
         raise NotAllowed("Choose an intake date of the other group")
     spec = spec_of(group)

@@ -145,3 +145,12 @@ def test_a_closure_added_later_flags_the_session_to_move(client, setup, make_use
     assert response.status_code == 302
     sign_in(client, setup["manager"])
     assert "Closed: Service closure" in client.get(f"/groups/{group.pk}").get_data(as_text=True)
+
+
+def test_a_missing_choice_is_a_field_error_not_an_error_page(client, setup):
+    sign_in(client, setup["manager"])
+    create(client, setup)
+    group = Group.objects.get()
+    response = client.post(f"/groups/{group.pk}/intake", data={"case_ids": [str(setup["men"][0].pk)]})
+    assert response.status_code == 422 and "Choose the intake date" in response.get_data(as_text=True)
+    assert client.post(f"/groups/{group.pk}/sessions/nonsense/move", data={}).status_code == 404
