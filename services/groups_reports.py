@@ -19,10 +19,13 @@ def _summary(members: list[GroupMember], marks: list[GroupAttendance], held: set
                  and last_number(m.join_number, sessions, m.first_week) in held]
     dropped = sorted(m.left_week for m in members if m.status == "left" and m.left_week)
     waits = [m.waited_days for m in members if m.first_week == 1]
+    # A man who moved on finishes elsewhere: his sessions here count for attendance, not for completion.
+    moved = sum(1 for m in members if m.status == "moved")
+    stayed = len(members) - moved
     return {
-        "members": len(members), "marks": total, "attended": attended,
+        "members": len(members), "moved": moved, "marks": total, "attended": attended,
         "attendance_rate": round(100 * attended / total) if total else None,
-        "completed": len(completed), "completion_rate": round(100 * len(completed) / len(members)) if members else None,
+        "completed": len(completed), "completion_rate": round(100 * len(completed) / stayed) if stayed else None,
         "dropped_out": len(dropped), "drop_out_weeks": dropped,
         "median_drop_out_week": median(dropped) if dropped else None,
         "median_wait_days": median(waits) if waits else None,
@@ -32,7 +35,7 @@ def _summary(members: list[GroupMember], marks: list[GroupAttendance], held: set
 def group_report(group: Group) -> dict:
     """Return one group's figures, and the same figures for each cohort that joined it."""
     spec = spec_of(group)
-    members = [m for m in GroupMember.objects(group_id=group.pk) if m.status != "moved"]
+    members = list(GroupMember.objects(group_id=group.pk))
     marks = list(GroupAttendance.objects(group_id=group.pk))
     held = {s.number for s in GroupSession.objects(group_id=group.pk, kind="programme", recorded_at__ne=None)}
     dates = {s.number: s.date for s in GroupSession.objects(group_id=group.pk, kind="programme")}

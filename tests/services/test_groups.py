@@ -293,3 +293,28 @@ def test_a_man_is_in_one_group_at_a_time(team, make_case, now):
     with pytest.raises(NotUniqueError):  # and the database refuses a second place even if two managers race
         GroupMember(group_id=second.pk, case_id=man.pk, team="north", join_number=1, joined_on=date(2027, 1, 5),
                     created_at=now).save()
+
+
+def test_moving_group_carries_his_weeks_and_reports_count_per_cohort(team, make_case, now):
+    from services.groups_reports import group_report
+
+    first = new_group(team, now, start="2026-11-02")
+    other = new_group(team, now, start="2026-12-01", weekday=1)
+    men = waiting(make_case, team, 3)
+    groups_members.add_members(first, groups.programme_sessions(first)[0].pk, [str(m.pk) for m in men],
+                               actor=team["manager"], now=datetime(2026, 10, 20, 9))
+    for s in groups.programme_sessions(first)[:3]:
+        marks = register(men, "attended", "late", "unacceptable_absence" if s.number == 2 else "attended")
+        evening = datetime.combine(s.date, datetime.min.time()) + timedelta(hours=21)
+        groups_register.save_register(first, s.pk, marks, actor=team["him"], now=evening)
+    member = GroupMember.objects.get(case_id=men[0].pk)
+    moved = groups_members.move_member(first, member.pk, {
+        "group_id": str(other.pk), "session_id": str(groups.programme_sessions(other)[0].pk)},
+        actor=team["manager"], now=now)
+    assert (moved.first_week, moved.join_number) == (4, 1)
+    assert GroupMember.objects.get(pk=member.pk).status == "moved"
+    assert Case.objects.get(pk=men[0].pk).state == "group"  # the case stays in the group state
+    report = group_report(first)
+    assert (report["members"], report["moved"], report["marks"], report["attended"]) == (3, 1, 9, 8)
+    assert report["attendance_rate"] == 89 and report["completed"] == 0 and report["median_wait_days"] == 61
+    assert [c["number"] for c in report["cohorts"]] == [1]
