@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
         groups,
         health,
         home,
+        once,
         manager,
         partner,
         referrals,
@@ -29,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     errors.register(app)
+    once.register(app)
     for module in (auth, health, home, referrals, cases, manager, partner, deadlines, admin, api, submissions,
                    documents, reports, groups):
         app.register_blueprint(module.bp)
