@@ -90,7 +90,7 @@ def _build(key: str, spec, users: dict, now: datetime, index: int) -> Group:
             leaver = GroupMember.objects.get(group_id=group.pk, case_id=members[4].pk, status="active")
             groups_members.leave_group(group, leaver.pk, {"week": "3", "reason": "Said the sessions clash with "
                                                           "his new shift pattern"},
-                                       actor=facilitators[0], now=_evening(session.date) - timedelta(hours=3))
+                                       actor=facilitators[0], now=_evening(session.date) - timedelta(days=2))
             members = members[:4] + members[5:]
         data = {f"mark-{m.pk}": _mark(i, session.number) for i, m in enumerate(members)}
         data["facilitator_note"] = "" if session.number % 3 else "Quieter session; check in with the newer men."
