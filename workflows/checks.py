@@ -15,6 +15,7 @@ from workflows.effects import EFFECTS, is_conditional
 from workflows.guards import GUARDS
 from workflows.programme import programme_problems
 from workflows.registry import describe_error, parse_item
+from workflows.retention_checks import monitoring_form_refs, retention_problems
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 DEFAULT_MARKS = ("attended", "catch_up", "acceptable_absence", "unacceptable_absence", "late", "concern")
@@ -193,6 +194,9 @@ class _Checker:
             self.out.add(path, message)
         group = (data.get("programme") or {}).get("group") or {}
         self.guards("programme.group.candidates.guards", (group.get("candidates") or {}).get("guards"))
+        for path, message, blocking in retention_problems(data):
+            self.out.add(path, message, blocking)
+        self.out.external.extend(monitoring_form_refs(data))
 
     def check_deadlines(self) -> None:
         seen: set[str] = set()
