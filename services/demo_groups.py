@@ -17,6 +17,8 @@ FIRST_NAMES = ("Craig", "Darren", "Lee", "Wayne", "Gary", "Shaun", "Nathan", "Ca
                "Scott", "Glen", "Mark", "Adam", "Neil")
 SURNAMES = ("Barker", "Holt", "Pearce", "Dixon", "Frost", "Lowe", "Rowe", "Sutton", "Webb", "Marsh", "Kemp",
             "Nash", "Tate", "Quinn", "Booth", "Lang")
+# The men of the demo groups, made up like every demo person.
+GROUP_MEN = tuple(f"{FIRST_NAMES[n % 16]} {SURNAMES[(n * 7) % 16]}" for n in range(30))
 # Per group, in pathway order: (weekday, start time, venue, weeks since the first session, men placed, waiting).
 PLANS = (
     (3, "18:30", "Hope Centre, Room 2, 14 Market Street", 10, 6, 2),
@@ -33,7 +35,7 @@ def _men(defn, state: str, count: int, fields: dict, manager: User, start: int, 
         n = start + i
         since = now - timedelta(days=120 - 9 * i)
         case = open_case(workflow_key=defn.key, team=manager.team, actor=manager, now=since,
-                         person={"name": f"{FIRST_NAMES[n % 16]} {SURNAMES[(n * 7) % 16]}",
+                         person={"name": GROUP_MEN[n],
                                  "date_of_birth": date(1978 + n % 17, 1 + n % 12, 1 + n % 27)})
         waiting = defn.states[state].public_status == "On the waiting list"
         Case.objects(pk=case.pk).update_one(set__state=state, set__state_entered_at=since,
