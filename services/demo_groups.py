@@ -18,7 +18,7 @@ FIRST_NAMES = ("Craig", "Darren", "Lee", "Wayne", "Gary", "Shaun", "Nathan", "Ca
 SURNAMES = ("Barker", "Holt", "Pearce", "Dixon", "Frost", "Lowe", "Rowe", "Sutton", "Webb", "Marsh", "Kemp",
             "Nash", "Tate", "Quinn", "Booth", "Lang")
 # The men of the demo groups, made up like every demo person.
-GROUP_MEN = tuple(f"{FIRST_NAMES[n % 16]} {SURNAMES[(n * 7) % 16]}" for n in range(30))
+GROUP_MEN = tuple(f"{FIRST_NAMES[n % 16]} {SURNAMES[(n * 7) % 16]}" for n in range(16))
 # Per group, in pathway order: (weekday, start time, venue, weeks since the first session, men placed, waiting).
 PLANS = (
     (3, "18:30", "Hope Centre, Room 2, 14 Market Street", 10, 6, 2),
