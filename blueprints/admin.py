@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask import render_template, request
 
 # Importing the page modules attaches their routes to `bp`; they import `bp` from admin_base, never from here.
-from blueprints import admin_form_edit, admin_forms, admin_outbox, admin_users, admin_workflows  # noqa: F401
+from blueprints import (  # noqa: F401
+    admin_form_edit,
+    admin_form_fast,
+    admin_forms,
+    admin_outbox,
+    admin_users,
+    admin_workflows,
+)
 from blueprints.access import current_actor, roles_required
 from blueprints.admin_base import bp
 from clock import utcnow

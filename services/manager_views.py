@@ -11,6 +11,8 @@ from models.form import ConfidentialSubmission, Submission
 from models.user import User
 from services.access import can_read_confidential, get_case, visible_cases_query
 from services.cases import available_practitioners, list_history, transition_options
+from services.groups import local_today
+from services.groups_intake import next_intakes
 from services.referrals import find_duplicate_cases, referral_forms
 from services.submissions import form_for
 from services.workflow_store import definition_for
@@ -101,6 +103,9 @@ def list_waiting_list(*, actor, now: datetime) -> list[dict]:
         days = days_between(case.waiting_since, now)
         row.update(position=position, waiting_since=case.waiting_since, waited_days=days, waited=waited_words(days))
         rows.append(row)
+    intakes = next_intakes(actor.team, cases, local_today(now))  # men waiting for a group see their next intake
+    for row in rows:
+        row["intake"] = intakes.get(row["case"].pk)
     return rows
 
 

@@ -34,6 +34,7 @@ ALLOWED_IN_FUNCTION = {
     ("blueprints", "blueprints.documents"): "register_blueprints loads the pages when an app is built",
     ("blueprints", "blueprints.errors"): "register_blueprints loads the pages when an app is built",
     ("blueprints", "blueprints.health"): "register_blueprints loads the pages when an app is built",
+    ("blueprints", "blueprints.groups"): "register_blueprints loads the pages when an app is built",
     ("blueprints", "blueprints.home"): "register_blueprints loads the pages when an app is built",
     ("blueprints", "blueprints.once"): "register_blueprints loads the pages when an app is built",
     ("blueprints", "blueprints.manager"): "register_blueprints loads the pages when an app is built",
@@ -52,6 +53,9 @@ ALLOWED_IN_FUNCTION = {
     ("commands", "commands.workflows"): "register_commands loads the command groups when an app is built",
     ("scheduler.calendar", "scheduler.timescales"): "the calendar also offers the timescale helpers, and "
                                                     "scheduler.timescales builds on the calendar",
+    ("services.case_hooks", "services.form_results"): "services.submissions calls the hooks, and form_results "
+                                                      "reads submissions",
+    ("services.case_hooks", "services.submissions"): "services.submissions calls the hooks",
     ("services.case_effects", "services.cases"): "dodges the services.cases <-> services.case_effects cycle",
     ("services.cases", "services.case_effects"): "dodges the services.cases <-> services.case_effects cycle",
     ("services.case_effects", "services.deadlines"): "no cycle behind it: move to the top of the module",
