@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from bson import ObjectId
 from bson.errors import InvalidId
 
-from errors import NotAllowed
-from models.case import RISK_LEVELS, Case, CaseEvent
+from models.case import Case, CaseEvent
 from models.deadline import ACTIVE_STATUSES, Deadline
 from models.user import User
 from scheduler.calendar import format_date
-from services.access import can_change_case, can_read_confidential, visible_cases_query
+from services.access import can_change_case, can_read_confidential
 from services.cases import latest_submissions, list_history
 from services.form_definitions import published_forms
 from services.workflow_store import definition_for
@@ -24,12 +22,6 @@ PUBLIC_TAGS = {"Received": "blue", "Accepted": "turquoise", "Not accepted": "red
                "Allocated": "purple", "Work in progress": "green", "Closed": "grey"}
 RISK_TAGS = {"low": ("Low", "green"), "medium": ("Medium", "yellow"), "high": ("High", "orange"),
              "very_high": ("Very high", "red")}
-SORTS = ("reference", "person", "state", "risk", "deadline")
-SCOPES = ("mine", "team", "all")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
-_REFERENCE = re.compile(r"^[A-Za-z]{1,6}-\d")
-MAX_RESULTS = 200
 
 
 def state_of(case: Case) -> dict:
@@ -70,92 +62,6 @@ def _due_key(deadline: Deadline):
 def next_deadline(case: Case) -> Deadline | None:
     """Return the case's active deadline that is due first."""
     return next_deadlines([case.pk]).get(case.pk)
-
-
-def _rows(cases: list[Case]) -> list[dict]:
-    deadlines = next_deadlines([c.pk for c in cases])
-    names = user_names(c.allocated_to for c in cases)
-    return [{"case": c, "state": state_of(c), "risk": RISK_TAGS.get(c.risk_level), "deadline": deadlines.get(c.pk),
-             "practitioner": names.get(c.allocated_to, "")} for c in cases]
-
-
-def _sort_key(name: str):
-    risk_rank = {level: i for i, level in enumerate(RISK_LEVELS, 1)}
-    keys = {
-        "reference": lambda r: r["case"].reference,
-        "person": lambda r: ((r["case"].person.name or "").lower(), r["case"].reference),
-        "state": lambda r: (r["state"]["label"].lower(), r["case"].reference),
-        "risk": lambda r: (risk_rank.get(r["case"].risk_level, 0), r["case"].reference),
-        "deadline": lambda r: (*(_due_key(r["deadline"]) if r["deadline"] else (True, datetime.max)),
-                               r["case"].reference),
-    }
-    return keys[name]
-
-
-def list_cases(*, actor, now: datetime, scope: str = "all", status: str = "open", state: str = "",
-               risk: str = "", sort: str = "deadline", direction: str = "asc") -> dict:
-    """Return the perpetrator cases the actor may see in a scope, filtered and sorted, with the filter options."""
-    if not actor.has_role("manager", "practitioner", "auditor"):
-        raise NotAllowed("You do not have access to case lists")
-    scope = scope if scope in SCOPES else "all"
-    query: dict = {"kind": "perpetrator"}
-    if scope == "mine":
-        query["allocated_to"] = str(actor.pk)
-    if status in ("open", "closed"):
-        query["status"] = status
-    cases = list(Case.objects(__raw__={"$and": [visible_cases_query(actor), query]}).order_by("reference"))
-    rows = _rows(cases)
-    states = sorted({(r["case"].state, r["state"]["label"]) for r in rows}, key=lambda s: s[1].lower())
-    if state:
-        rows = [r for r in rows if r["case"].state == state]
-    if risk in RISK_LEVELS or risk == "none":
-        rows = [r for r in rows if (r["case"].risk_level or "none") == risk]
-    sort = sort if sort in SORTS else "deadline"
-    rows.sort(key=_sort_key(sort), reverse=direction == "desc")
-    return {"rows": rows, "states": states, "total": len(cases), "scope": scope, "sort": sort,
-            "direction": "desc" if direction == "desc" else "asc"}
-
-
-def parse_search_date(text: str) -> date | None:
-    """Return the date in a search like 14/03/1988, 1988-03-14 or 14 March 1988, or None."""
-    text = text.strip().lower()
-    for pattern, order in ((r"(\d{4})-(\d{1,2})-(\d{1,2})", "ymd"), (r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", "dmy")):
-        match = re.fullmatch(pattern, text)
-        if match:
-            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
-            return _real_date(parts["y"], parts["m"], parts["d"])
-    match = re.fullmatch(r"(\d{1,2})\s+([a-z]+)\s+(\d{4})", text)
-    if match:
-        month = next((i for i, m in enumerate(_MONTHS, 1) if len(match.group(2)) >= 3
-                      and m.startswith(match.group(2))), None)
-        return _real_date(int(match.group(3)), month, int(match.group(1))) if month else None
-    return None
-
-
-def _real_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def search_cases(*, actor, now: datetime, query: str) -> list[dict]:
-    """Return the visible cases whose reference, person's name or date of birth matches the query."""
-    if not actor.has_role("manager", "practitioner", "auditor", "partner_worker"):
-        raise NotAllowed("You do not have access to case search")
-    query = (query or "").strip()[:100]
-    if len(query) < 2:
-        return []
-    ors: list[dict] = [{"reference": {"$regex": re.escape(query), "$options": "i"}}]
-    day = parse_search_date(query)
-    if day is not None:
-        ors.append({"person.date_of_birth": datetime(day.year, day.month, day.day)})
-    elif not _REFERENCE.match(query):
-        words = [w for w in re.split(r"\s+", query) if w]
-        ors.append({"$and": [{"person.name": {"$regex": re.escape(w), "$options": "i"}} for w in words]})
-    condition = {"$and": [visible_cases_query(actor), {"status": {"$ne": "draft"}}, {"$or": ors}]}
-    cases = list(Case.objects(__raw__=condition).order_by("-created_at").limit(MAX_RESULTS))
-    return _rows(cases)
 
 
 def _label(defn, key: str, doc) -> str:
