@@ -6,10 +6,10 @@ import re
 from datetime import date, datetime
 
 from errors import NotAllowed
-from models.case import LIST_SORTS, RISK_LEVELS, Case
+from models.case import LIST_SORTS, RISK_LEVELS, Case, WorkflowVersion
 from services.access import visible_cases_query
 from services.case_pages import RISK_TAGS, next_deadlines, state_of, user_names
-from services.workflow_store import definition_version, list_workflows
+from services.workflow_store import definition_version
 
 PAGE_SIZE = 50
 SCOPES = ("mine", "team", "all")
@@ -31,8 +31,12 @@ def _rows(cases: list[Case]) -> list[dict]:
 def state_options() -> list[tuple[str, str]]:
     """Return (state, label) for every state of the newest version of each pathway, for the stage filter."""
     labels: dict[str, str] = {}
-    for stored in list_workflows():
-        for key, state in definition_version(stored.key, stored.version).states.items():
+    newest: dict[str, int] = {}
+    # Keys and versions only: the parsed definitions themselves are cached per version in the process.
+    for stored in WorkflowVersion.objects.only("key", "version").order_by("key", "-version"):
+        newest.setdefault(stored.key, stored.version)
+    for key_, version in newest.items():
+        for key, state in definition_version(key_, version).states.items():
             labels.setdefault(key, state.label)
     return sorted(labels.items(), key=lambda s: s[1].lower())
 
@@ -54,6 +58,8 @@ def list_query(*, actor, scope: str, status: str, state: str, risk: str) -> dict
     query: dict = {"kind": "perpetrator"}
     if scope == "mine":
         query["allocated_to"] = str(actor.pk)
+    elif scope == "team":
+        query["team"] = actor.team  # "my team's cases": also keeps the query on the team's index
     # A list of statuses (not "anything but draft") keeps the sort an index walk per status, merged.
     query["status"] = status if status in ("open", "closed") else {"$in": ["open", "closed"]}
     if state:
