@@ -23,3 +23,15 @@ def test_auditor_pages_through_every_case_with_the_sort_kept(client, synced, mak
     assert 'aria-current="page">3</a>' in last and 'rel="next"' not in last and 'rel="prev"' in last
     assert "sort=reference" in re.search(r'href="([^"]*)" rel="prev"', last).group(1)
     assert client.get("/cases?page=banana").status_code == 200
+
+
+def test_api_case_list_is_paged_and_refuses_a_bad_page_number(client, synced, make_user, make_team):
+    make_team(key="north")
+    auditor = make_user(roles=["auditor"], team="")
+    seed(120)
+    sign_in(client, auditor)
+    body = client.get("/api/v1/cases?page=2&limit=50").json
+    assert (body["page"], body["pages"], body["total"]) == (2, 3, 120)
+    assert [c["reference"] for c in body["cases"]] == [f"DAO-2026-{i:05d}" for i in range(50, 100)]
+    bad = client.get("/api/v1/cases?limit=lots")
+    assert bad.status_code == 422 and "limit" in bad.get_data(as_text=True)

@@ -57,8 +57,9 @@ def seed(count: int, *, teams=("north", "south", "east"), workers=(), prefix: st
     docs = []
     for i, team, state in zip(range(count), itertools.cycle(teams), itertools.cycle(states), strict=False):
         docs.append({
-            "_id": ObjectId(), "reference": f"{prefix}-2026-{i:05d}", "kind": "perpetrator", "workflow_key": "dao_pathway",
-            "workflow_version": 1, "status": "closed" if i % 10 == 0 else "open", "state": state,
+            "_id": ObjectId(), "reference": f"{prefix}-2026-{i:05d}", "kind": "perpetrator",
+            "workflow_key": "dao_pathway", "workflow_version": 1, "status": "closed" if i % 10 == 0 else "open",
+            "state": state,
             "person": {"name": f"Person {i % 97} Example", "date_of_birth": datetime(1980 + i % 20, 1, 1 + i % 28)},
             "team": team, "allocated_to": str(workers[i % len(workers)].pk) if workers else "",
             "risk_level": RISK_LEVELS[i % 4], "risk_rank": i % 4 + 1, "created_at": now, "revision": 1,
@@ -183,3 +184,12 @@ def test_next_due_is_kept_on_the_case_as_deadlines_start_pause_resume_and_stop(m
     assert moved > deadline.due_at
     stop_deadline(case, "risk_assessment", now=now + timedelta(days=8))
     assert Case.objects(pk=case.pk).first().next_due_at == NO_DUE
+
+
+@pytest.mark.parametrize("who", ["auditor", "manager"])
+def test_api_list_walks_the_reference_index(crowd, who):
+    from services.access import visible_cases_query
+
+    query = {"$and": [visible_cases_query(crowd[who]), {"status": {"$in": ["open", "closed"]}}]}
+    found = winning_stages(query, [("reference", 1), ("_id", 1)], limit=100)
+    assert "IXSCAN" in found and "COLLSCAN" not in found and "SORT" not in found, found
