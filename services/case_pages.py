@@ -69,23 +69,27 @@ def _label(defn, key: str, doc) -> str:
     return cap(label[4:] if label.startswith("the ") else label)
 
 
-def case_tasks(case: Case, *, actor, every_confidential_form: bool = False) -> list[dict]:
+def case_tasks(case: Case, *, actor, every_confidential_form: bool = False, submissions: dict | None = None
+               ) -> list[dict]:
     """Return the forms for the case's current state, each with its status, hint and where it leads.
 
-    `every_confidential_form` adds each published confidential form as optional (the partner worker's records).
+    `every_confidential_form` adds each published confidential form as optional (the partner worker's records);
+    `submissions` are the case's latest ones when the caller has read them already.
     """
     defn = definition_for(case)
     if case.status != "open" or case.state not in defn.states:
         return []
     expected = forms_for_state(defn, case.state)
     slots = list(expected["forms"])
-    docs = {d.key: d for d in published_forms()}
-    extra = [doc for tag in expected["tags"] for doc in published_forms(tag=tag)]
+    # One light read of the published forms: the task list needs their titles, classes and tags, not their fields.
+    published = published_forms(fields=("classification", "tags"))
+    docs = {d.key: d for d in published}
+    extra = [doc for tag in expected["tags"] for doc in published if tag in (doc.tags or [])]
     extra += [d for d in docs.values() if d.classification == "confidential"] if every_confidential_form else []
     for doc in extra:
         if all(s["form"] != doc.key for s in slots):
             slots.append({"form": doc.key, "required": False, "countersigned": False, "roles": []})
-    subs = latest_submissions(case)
+    subs = latest_submissions(case) if submissions is None else submissions
     may_change, confidential_ok = can_change_case(actor, case), can_read_confidential(actor, case)
     tasks = []
     for slot in slots:
@@ -146,26 +150,28 @@ def case_overview(case: Case, *, actor, now: datetime) -> dict:
     from services.sessions import list_sessions
 
     may_change = can_change_case(actor, case) and case.status == "open"
-    transitions, events = transition_options(case, actor) if may_change else ([], [])
+    # Each kind of record is read once and shared by the task list, the guards and the summary.
+    subs, sessions = latest_submissions(case), list_sessions(case)
+    transitions, events = (transition_options(case, actor, submissions=subs, sessions=sessions) if may_change
+                           else ([], []))
     options = [(o, "transition") for o in transitions] + [(o, "event") for o in events]
-    sessions = list_sessions(case)
+    deadlines = list_deadlines(actor=actor, case=case)
+    running = [d for d in deadlines if d.status in ACTIVE_STATUSES]
     return {
-        "may_change": may_change, "tasks": case_tasks(case, actor=actor), "now": now,
+        "may_change": may_change, "tasks": case_tasks(case, actor=actor, submissions=subs), "now": now,
         "allowed": [(o, k) for o, k in options if o.allowed], "blocked": [(o, k) for o, k in options if not o.allowed],
-        "deadlines": list_deadlines(actor=actor, case=case), "next_deadline": next_deadline(case),
+        "deadlines": deadlines, "next_deadline": min(running, key=_due_key) if running else None,
         "practitioner": user_names([case.allocated_to]).get(case.allocated_to, ""),
-        "sessions": sessions[::-1][:5], "session_total": len(sessions), "counts": session_counts(case),
+        "sessions": sessions[::-1][:5], "session_total": len(sessions), "counts": session_counts(case, sessions),
         "partner": partner_summary(case, actor=actor), "timeline": timeline(case, actor=actor, limit=8),
     }
 
 
 def timeline(case: Case, *, actor, limit: int | None = None) -> list[dict]:
     """Return the case's history as timeline items, newest first, without what the actor may not read."""
-    entries = list_history(case, include_confidential=can_read_confidential(actor, case))
-    # Entries written in the same instant keep the order they were written in (ids grow with each insert).
-    entries.sort(key=lambda e: (e.at, e.pk), reverse=True)
-    if limit:
-        entries = entries[:limit]
+    # Newest first, read from the index in order; entries written in the same instant keep the order they were
+    # written in (ids grow with each insert).
+    entries = list_history(case, include_confidential=can_read_confidential(actor, case), limit=limit)
     defn = definition_for(case)
     names = user_names(v for e in entries for k, v in (e.inputs or {}).items() if k in _user_inputs(defn, e))
     return [{"title": e.label or e.name.replace("_", " ").capitalize(), "by": e.actor_name, "at": e.at,

@@ -21,12 +21,13 @@ class CommandCounter(monitoring.CommandListener):
     """Count the commands sent to one database while `watching` is set."""
 
     def __init__(self):
-        self.database, self.names, self.lock = None, [], threading.Lock()
+        self.database, self.names, self.targets, self.lock = None, [], [], threading.Lock()
 
     def started(self, event):
         if self.database and event.database_name == self.database and event.command_name not in IGNORED:
             with self.lock:
                 self.names.append(event.command_name)
+                self.targets.append(f"{event.command_name} {event.command.get(event.command_name)}")
 
     def succeeded(self, event):
         pass
@@ -42,7 +43,7 @@ monitoring.register(COUNTER)
 
 def count_commands(database: str, call):
     """Return (result, command names) of running `call` with the counter on the database."""
-    COUNTER.database, COUNTER.names = database, []
+    COUNTER.database, COUNTER.names, COUNTER.targets = database, [], []
     try:
         return call(), list(COUNTER.names)
     finally:
