@@ -102,6 +102,9 @@ class Case(me.Document):
     # The earliest due date of the case's running deadlines (NO_DUE when none), kept in the same unit of work
     # as every deadline start, stop, pause and resume.
     next_due_at = me.DateTimeField(default=NO_DUE)
+    # Set when the retention rule has been applied: nothing personal is left, only `monitoring` categories.
+    anonymised_at = me.DateTimeField()
+    monitoring = me.DictField(default=dict)
 
     meta = {
         "collection": "cases",
