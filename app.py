@@ -84,6 +84,11 @@ def _bootstrap(app: Flask) -> None:
         for key, version, action in report:
             if action != "unchanged":
                 log.info("%s %s: version %s %s", kind.capitalize(), key, version, action)
+    from services.case_lists import fill_list_fields
+
+    filled = fill_list_fields()
+    if filled:
+        log.info("Cases given their next deadline for sorted lists: %s", filled)
     created = ensure_first_admin(now=now)
     if created:
         user, password = created

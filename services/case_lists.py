@@ -145,3 +145,19 @@ def search_cases(*, actor, now: datetime, query: str, page=1) -> dict:
     cases = list(Case.objects(__raw__=condition).only(*ROW_FIELDS).order_by("+reference")
                  .skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     return {"rows": _rows(cases), "total": total, "page": page, "pages": pages, "page_size": PAGE_SIZE}
+
+
+def fill_list_fields() -> int:
+    """Give cases stored before lists were sorted in the database their next deadline and risk order; count them."""
+    from models.case import risk_rank
+    from services.deadlines import sync_next_due
+
+    cases = Case._get_collection()
+    missing = [doc["_id"] for doc in cases.find({"next_due_at": {"$exists": False}}, {"_id": 1})]
+    for case_id in missing:
+        sync_next_due(case_id)
+    for level in ("", *RISK_LEVELS):
+        cases.update_many({"risk_rank": {"$exists": False}, "risk_level": level},
+                          {"$set": {"risk_rank": risk_rank(level)}})
+    cases.update_many({"risk_rank": {"$exists": False}}, {"$set": {"risk_rank": 0}})
+    return len(missing)

@@ -194,3 +194,17 @@ def test_api_list_walks_the_reference_index(crowd, who):
     query = {"$and": [visible_cases_query(crowd[who]), {"status": {"$in": ["open", "closed"]}}]}
     found = winning_stages(query, [("reference", 1), ("_id", 1)], limit=100)
     assert "IXSCAN" in found and "COLLSCAN" not in found and "SORT" not in found, found
+
+
+def test_cases_stored_before_sorted_lists_are_filled_in(make_case, now):
+    from services.case_lists import fill_list_fields
+
+    case = make_case(state="allocated")
+    deadline = start_deadline(case, "risk_assessment", now=now)
+    other = make_case(state="allocated", risk_level="high")
+    Case._get_collection().update_many({}, {"$unset": {"next_due_at": "", "risk_rank": ""}})
+    assert fill_list_fields() == 2
+    assert Case.objects(pk=case.pk).first().next_due_at == deadline.due_at
+    assert Case._get_collection().find_one({"_id": other.pk})["risk_rank"] == 3
+    assert Case._get_collection().find_one({"_id": other.pk})["next_due_at"] == NO_DUE
+    assert fill_list_fields() == 0
