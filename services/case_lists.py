@@ -95,6 +95,48 @@ def list_cases(*, actor, now: datetime, scope: str = "all", status: str = "open"
             "filtered": bool(state or risk or status != "open")}
 
 
+def closed_states(kind: str) -> list[str]:
+    """Return the states the pathways of this kind of case show as closed (a partner record closes by its state)."""
+    found = set()
+    keys = Case.objects(kind=kind).distinct("workflow_key")
+    for stored in WorkflowVersion.objects(key__in=keys).only("key", "version"):
+        states = definition_version(stored.key, stored.version).states
+        found |= {key for key, state in states.items() if state.public_status == "Closed"}
+    return sorted(found)
+
+
+def list_partner_cases(*, actor, status: str = "open", page=1) -> dict:
+    """Return one page of the partner cases the actor works (or, for managers, the team's), newest reference first."""
+    from models.partner import PartnerContact
+
+    query: dict = {"kind": "partner", "status": {"$in": ["open", "closed"]}}
+    if actor.has_role("manager"):
+        query["team"] = actor.team
+    elif actor.has_role("partner_worker"):
+        query["allocated_to"] = str(actor.pk)
+    else:
+        raise NotAllowed("You do not have access to partner cases")
+    ended = closed_states("partner")
+    if status == "open":
+        query.update(status="open", state={"$nin": ended})
+    elif status == "closed":
+        query["$or"] = [{"status": "closed"}, {"state": {"$in": ended}}]
+    total = Case.objects(__raw__=query).count()
+    pages = page_count(total)
+    page = min(_page(page), pages)
+    cases = list(Case.objects(__raw__=query).only(*ROW_FIELDS, "parent_case_id").order_by("-reference", "-id")
+                 .skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    ids = [c.pk for c in cases]
+    parents = {c.pk: c for c in Case.objects(pk__in=[c.parent_case_id for c in cases if c.parent_case_id])
+               .only("reference")}
+    last = {row["_id"]: row["date"] for row in PartnerContact.objects(case_id__in=ids).aggregate(
+        [{"$group": {"_id": "$case_id", "date": {"$max": "$date"}}}])}
+    workers, deadlines = user_names(c.allocated_to for c in cases), next_deadlines(ids)
+    rows = [{"case": c, "parent": parents.get(c.parent_case_id), "state": state_of(c), "last_contact": last.get(c.pk),
+             "worker": workers.get(c.allocated_to, ""), "deadline": deadlines.get(c.pk)} for c in cases]
+    return {"rows": rows, "total": total, "page": page, "pages": pages, "page_size": PAGE_SIZE}
+
+
 def parse_search_date(text: str) -> date | None:
     """Return the date in a search like 14/03/1988, 1988-03-14 or 14 March 1988, or None."""
     text = text.strip().lower()
