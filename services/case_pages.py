@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -12,8 +12,10 @@ from models.deadline import ACTIVE_STATUSES, Deadline
 from models.user import User
 from scheduler.calendar import format_date
 from services.access import can_change_case, can_read_confidential
+from services.audit import record_audit
 from services.cases import latest_submissions, list_history
 from services.form_definitions import published_forms
+from services.form_results import earlier_submissions, result_line
 from services.workflow_store import definition_for
 from workflows.engine import forms_for_state
 from workflows.text import cap, role_phrase
@@ -69,8 +71,8 @@ def _label(defn, key: str, doc) -> str:
     return cap(label[4:] if label.startswith("the ") else label)
 
 
-def case_tasks(case: Case, *, actor, every_confidential_form: bool = False, submissions: dict | None = None
-               ) -> list[dict]:
+def case_tasks(case: Case, *, actor, every_confidential_form: bool = False, now: datetime | None = None,
+               submissions: dict | None = None) -> list[dict]:
     """Return the forms for the case's current state, each with its status, hint and where it leads.
 
     `every_confidential_form` adds each published confidential form as optional (the partner worker's records);
@@ -81,8 +83,9 @@ def case_tasks(case: Case, *, actor, every_confidential_form: bool = False, subm
         return []
     expected = forms_for_state(defn, case.state)
     slots = list(expected["forms"])
-    # One light read of the published forms: the task list needs their titles, classes and tags, not their fields.
-    published = published_forms(fields=("classification", "tags"))
+    # One read of the published forms, shared by the state's forms and its tags (the definition says whether a
+    # form is repeatable; it is stored as one text, so it cannot be projected further).
+    published = published_forms(fields=("classification", "tags", "definition"))
     docs = {d.key: d for d in published}
     extra = [doc for tag in expected["tags"] for doc in published if tag in (doc.tags or [])]
     extra += [d for d in docs.values() if d.classification == "confidential"] if every_confidential_form else []
@@ -99,6 +102,12 @@ def case_tasks(case: Case, *, actor, every_confidential_form: bool = False, subm
             continue  # those who may not read it do not learn whether a confidential record exists
         tasks.append(_task(case, slot, doc, sub, label=_label(defn, slot["form"], doc), confidential=confidential,
                            may_change=may_change, actor=actor))
+    shown = [t["key"] for t in tasks if t["confidential"] and (t.get("result") or any(
+        e["result"] for e in t.get("earlier", [])))]
+    if shown:
+        # A score worked out from a victim's answers is itself confidential: showing it is a read, so audited.
+        record_audit("submission.results_read", actor=actor, now=now or datetime.now(UTC), target_type="case",
+                     target_id=case.pk, details={"forms": shown})
     return tasks
 
 
@@ -116,6 +125,18 @@ def _why_not(case: Case, slot: dict, doc, *, may_change: bool, actor) -> str:
 
 def _task(case, slot, doc, sub, *, label, confidential, may_change, actor) -> dict:
     """Return one task; `link` is (endpoint, arguments) or None, so the page builds the address."""
+    task = _one_task(case, slot, doc, sub, label=label, confidential=confidential, may_change=may_change,
+                     actor=actor)
+    if sub is not None and sub.status != "draft":
+        task["result"] = result_line(sub)
+    if doc is not None and doc.definition.get("repeatable"):
+        task["earlier"] = earlier_submissions(case, doc, slot["form"])
+        if task["status"] == "completed" and not _why_not(case, slot, doc, may_change=may_change, actor=actor):
+            task["again"] = ("submissions.start", {"case_id": case.pk, "form_key": slot["form"]})
+    return task
+
+
+def _one_task(case, slot, doc, sub, *, label, confidential, may_change, actor) -> dict:
     task = {"key": slot["form"], "label": label, "confidential": confidential, "link": None,
             "required": slot["required"], "hint": "Required" if slot["required"] else "Optional"}
     if slot.get("countersigned"):
@@ -158,7 +179,7 @@ def case_overview(case: Case, *, actor, now: datetime) -> dict:
     deadlines = list_deadlines(actor=actor, case=case)
     running = [d for d in deadlines if d.status in ACTIVE_STATUSES]
     return {
-        "may_change": may_change, "tasks": case_tasks(case, actor=actor, submissions=subs), "now": now,
+        "may_change": may_change, "tasks": case_tasks(case, actor=actor, now=now, submissions=subs), "now": now,
         "allowed": [(o, k) for o, k in options if o.allowed], "blocked": [(o, k) for o, k in options if not o.allowed],
         "deadlines": deadlines, "next_deadline": min(running, key=_due_key) if running else None,
         "practitioner": user_names([case.allocated_to]).get(case.allocated_to, ""),
