@@ -17,6 +17,7 @@ from commands import register_commands
 from errors import ConfigurationError, DefinitionError
 from extensions import babel, csrf, limiter, login_manager
 from scheduler.runner import start_background_scheduler
+from services.case_lists import fill_list_fields
 from services.demo import load_demo
 from services.form_definitions import sync_forms
 from services.users import ensure_first_admin
@@ -85,6 +86,9 @@ def _bootstrap(app: Flask) -> None:
         for key, version, action in report:
             if action != "unchanged":
                 log.info("%s %s: version %s %s", kind.capitalize(), key, version, action)
+    filled = fill_list_fields()
+    if filled:
+        log.info("Cases given their next deadline for sorted lists: %s", filled)
     created = ensure_first_admin(now=now)
     if created:
         user, password = created

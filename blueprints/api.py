@@ -21,9 +21,20 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.get("/cases")
 @roles_required(*CASE_ROLES)
 def cases():
-    """List the cases the user may see."""
-    rows = list_visible_cases(actor=current_actor(), limit=min(int(request.args.get("limit", 100) or 100), 500))
-    return jsonify({"cases": CaseSummarySchema(many=True).dump(rows)})
+    """List one page of the cases the user may see (`page`, `limit` up to 500), by reference."""
+    result = list_visible_cases(actor=current_actor(), page=_number("page", 1), limit=min(_number("limit", 100), 500))
+    return jsonify({**result, "cases": CaseSummarySchema(many=True).dump(result["cases"])})
+
+
+def _number(name: str, default: int) -> int:
+    """Return a positive whole-number query argument, or refuse it naming the argument."""
+    text = request.args.get(name, "")
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise InvalidInput(f"{name} must be a whole number from 1",
+                           problems=[FieldProblem(name, "Enter a whole number from 1")])
+    return int(text)
 
 
 @bp.get("/cases/<case_id>")

@@ -10,7 +10,7 @@ from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
 from models.user import User
-from services import case_pages
+from services import case_lists, case_pages
 from services import cases as case_service
 from services import sessions as session_service
 from services.access import CASE_ROLES, can_change_case, case_for_actor
@@ -32,7 +32,7 @@ def _practitioner_only(user) -> bool:
 def my_cases():
     """List the cases the user works (practitioners) or may see (managers, auditors); search among them."""
     user, now = current_actor(), utcnow()
-    args = {k: request.args.get(k, "") for k in ("scope", "status", "state", "risk", "sort", "dir", "q")}
+    args = {k: request.args.get(k, "") for k in ("scope", "status", "state", "risk", "sort", "dir", "q", "page")}
     team_read = bool(current_app.config.get("PRACTITIONERS_READ_TEAM_CASES", True))
     if _practitioner_only(user):
         args["scope"] = args["scope"] if args["scope"] == "team" and team_read else "mine"
@@ -40,12 +40,12 @@ def my_cases():
         args["scope"] = "all"
     query = args["q"].strip()
     if query:
-        result = {"rows": case_pages.search_cases(actor=user, now=now, query=query), "states": [], "sort": "",
-                  "direction": "asc", "scope": args["scope"], "total": None}
+        result = {**case_lists.search_cases(actor=user, now=now, query=query, page=args["page"]), "states": [],
+                  "sort": "", "direction": "asc", "scope": args["scope"]}
     else:
-        result = case_pages.list_cases(actor=user, now=now, scope=args["scope"], status=args["status"] or "open",
+        result = case_lists.list_cases(actor=user, now=now, scope=args["scope"], status=args["status"] or "open",
                                        state=args["state"], risk=args["risk"], sort=args["sort"] or "deadline",
-                                       direction=args["dir"] or "asc")
+                                       direction=args["dir"] or "asc", page=args["page"])
     heading = {"mine": "My cases", "team": "Team cases"}.get(args["scope"], "Cases")
     return render_template("cases/list.html", heading=heading, args=args, result=result, query=query,
                            team_read=team_read and _practitioner_only(user), now=now,

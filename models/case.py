@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import mongoengine as me
 
 from clock import utcnow
@@ -11,6 +13,17 @@ PRIORITIES = ("standard", "urgent")
 RISK_LEVELS = ("low", "medium", "high", "very_high")
 CASE_KINDS = ("perpetrator", "partner")
 ATTENDANCE = ("attended", "late", "acceptable_absence", "unacceptable_absence", "did_not_happen")
+# A case with no dated deadline sorts after every dated one, so "next deadline" is a plain index order.
+NO_DUE = datetime(9999, 12, 31)
+# The fields case lists sort on; each has an index behind every way a list is scoped (all, a team, a worker).
+LIST_SORTS = {"reference": "reference", "person": "person.name", "state": "state", "risk": "risk_rank",
+              "deadline": "next_due_at"}
+LIST_SCOPES = (("kind", "status"), ("team", "status"), ("allocated_to", "status"))
+
+
+def risk_rank(level: str) -> int:
+    """Return a risk level's place in order (0 when not assessed), so lists sort by risk in the database."""
+    return RISK_LEVELS.index(level) + 1 if level in RISK_LEVELS else 0
 
 
 class WorkflowVersion(me.Document):
@@ -70,6 +83,7 @@ class Case(me.Document):
     allocated_to = me.StringField(default="")  # user id of the practitioner / partner worker
     priority = me.StringField(choices=PRIORITIES, default="standard")
     risk_level = me.StringField(choices=RISK_LEVELS + ("",), default="")
+    risk_rank = me.IntField(default=0)  # kept with risk_level (see risk_rank())
     endorsements = me.DictField(default=dict)  # {"urgent": [manager ids]}
     on_waiting_list = me.BooleanField(default=False)
     waiting_since = me.DateTimeField()
@@ -86,6 +100,9 @@ class Case(me.Document):
     created_at = me.DateTimeField(required=True)
     updated_at = me.DateTimeField()
     revision = me.IntField(default=1)
+    # The earliest due date of the case's running deadlines (NO_DUE when none), kept in the same unit of work
+    # as every deadline start, stop, pause and resume.
+    next_due_at = me.DateTimeField(default=NO_DUE)
     # Set when the retention rule has been applied: nothing personal is left, only `monitoring` categories.
     anonymised_at = me.DateTimeField()
     monitoring = me.DictField(default=dict)
@@ -93,14 +110,18 @@ class Case(me.Document):
     meta = {
         "collection": "cases",
         "indexes": [
-            ("team", "status", "state"),
-            ("allocated_to", "status"),
+            *[(*scope, field, "_id") for scope in LIST_SCOPES for field in LIST_SORTS.values()],
             ("referrer_id", "-created_at"),
+            "person.date_of_birth",
             ("person.name", "person.date_of_birth"),
             ("on_waiting_list", "team", "priority", "waiting_since"),
             "parent_case_id",
         ],
     }
+
+    def clean(self):
+        """Keep the risk order in step with the risk level on every save."""
+        self.risk_rank = risk_rank(self.risk_level)
 
 
 class CaseEvent(me.Document):

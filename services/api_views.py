@@ -7,10 +7,19 @@ from models.deadline import Deadline
 from services.access import visible_cases_query
 from services.referrals import list_referrals, referral_status
 
+SUMMARY_FIELDS = ("reference", "kind", "workflow_key", "workflow_version", "state", "status", "priority", "risk_level",
+                  "team", "person", "referred_at", "allocated_at", "closed_at")
 
-def list_visible_cases(*, actor, limit: int = 100) -> list[Case]:
-    """Return the cases the actor may see, most recently changed first."""
-    return list(Case.objects(__raw__=visible_cases_query(actor)).order_by("-updated_at").limit(limit))
+
+def list_visible_cases(*, actor, page: int = 1, limit: int = 100) -> dict:
+    """Return one page of the cases the actor may see, by reference (an index walk), with the total."""
+    query = {"$and": [visible_cases_query(actor), {"status": {"$in": ["open", "closed"]}}]}
+    total = Case.objects(__raw__=query).count()
+    pages = max(1, -(-total // limit))
+    page = min(max(1, page), pages)
+    cases = list(Case.objects(__raw__=query).only(*SUMMARY_FIELDS).order_by("+reference", "+id")
+                 .skip((page - 1) * limit).limit(limit))
+    return {"cases": cases, "page": page, "pages": pages, "total": total}
 
 
 def case_deadlines(case: Case) -> list:

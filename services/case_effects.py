@@ -9,7 +9,7 @@ from bson import ObjectId
 from bson.errors import InvalidId
 
 from errors import FieldProblem, InvalidInput
-from models.case import Case
+from models.case import Case, risk_rank
 from models.user import User
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,7 @@ def _set_field(case, params, *, actor, now, inputs):
     # A few fields are first-class on the case, because lists, filters and access read them.
     if field == "risk_level":
         update["set__risk_level"] = value or ""
+        update["set__risk_rank"] = risk_rank(value or "")
     if field in ("referrer_message", "not_accepted_reason"):
         update["set__referrer_message"] = str(value or "")
     Case.objects(pk=case.pk).update_one(**update)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from models.case import RISK_LEVELS, Case
+from models.case import RISK_LEVELS, Case, risk_rank
 from services.audit import record_audit
 from services.case_effects import apply_effects
 from services.cases import add_history
@@ -27,7 +27,7 @@ def form_submitted(case, submission, *, actor, now: datetime) -> None:
     defn = definition_for(case)
     level = risk_level_from(submission.answers) if submission.form_key in RISK_FORMS else ""
     if level and level != case.risk_level:
-        Case.objects(pk=case.pk).update_one(set__risk_level=level)
+        Case.objects(pk=case.pk).update_one(set__risk_level=level, set__risk_rank=risk_rank(level))
         case.reload()
         add_history(case, kind="event", now=now, actor=actor, name="risk_level",
                     label=f"Risk of serious harm assessed as {level.replace('_', ' ')}")

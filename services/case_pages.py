@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime
 
-from errors import NotAllowed
-from models.case import RISK_LEVELS, Case, CaseEvent
+from models.case import Case, CaseEvent
+from models.deadline import ACTIVE_STATUSES
 from scheduler.calendar import format_date
-from services.access import can_change_case, can_read_confidential, visible_cases_query
+from services.access import can_change_case, can_read_confidential
 from services.audit import record_audit
-from services.case_facts import due_key, next_deadline, next_deadlines, state_of, user_names
+from services.case_facts import due_key, user_names
 from services.cases import latest_submissions, list_history, session_counts, transition_options
 from services.deadlines import list_deadlines
 from services.form_definitions import published_forms
@@ -23,98 +22,8 @@ from workflows.text import cap, role_phrase
 
 RISK_TAGS = {"low": ("Low", "green"), "medium": ("Medium", "yellow"), "high": ("High", "orange"),
              "very_high": ("Very high", "red")}
-SORTS = ("reference", "person", "state", "risk", "deadline")
-SCOPES = ("mine", "team", "all")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
-_REFERENCE = re.compile(r"^[A-Za-z]{1,6}-\d")
-MAX_RESULTS = 200
 
 
-def _rows(cases: list[Case]) -> list[dict]:
-    deadlines = next_deadlines([c.pk for c in cases])
-    names = user_names(c.allocated_to for c in cases)
-    return [{"case": c, "state": state_of(c), "risk": RISK_TAGS.get(c.risk_level), "deadline": deadlines.get(c.pk),
-             "practitioner": names.get(c.allocated_to, "")} for c in cases]
-
-
-def _sort_key(name: str):
-    risk_rank = {level: i for i, level in enumerate(RISK_LEVELS, 1)}
-    keys = {
-        "reference": lambda r: r["case"].reference,
-        "person": lambda r: ((r["case"].person.name or "").lower(), r["case"].reference),
-        "state": lambda r: (r["state"]["label"].lower(), r["case"].reference),
-        "risk": lambda r: (risk_rank.get(r["case"].risk_level, 0), r["case"].reference),
-        "deadline": lambda r: (*(due_key(r["deadline"]) if r["deadline"] else (True, datetime.max)),
-                               r["case"].reference),
-    }
-    return keys[name]
-
-
-def list_cases(*, actor, now: datetime, scope: str = "all", status: str = "open", state: str = "",
-               risk: str = "", sort: str = "deadline", direction: str = "asc") -> dict:
-    """Return the perpetrator cases the actor may see in a scope, filtered and sorted, with the filter options."""
-    if not actor.has_role("manager", "practitioner", "auditor"):
-        raise NotAllowed("You do not have access to case lists")
-    scope = scope if scope in SCOPES else "all"
-    query: dict = {"kind": "perpetrator"}
-    if scope == "mine":
-        query["allocated_to"] = str(actor.pk)
-    if status in ("open", "closed"):
-        query["status"] = status
-    cases = list(Case.objects(__raw__={"$and": [visible_cases_query(actor), query]}).order_by("reference"))
-    rows = _rows(cases)
-    states = sorted({(r["case"].state, r["state"]["label"]) for r in rows}, key=lambda s: s[1].lower())
-    if state:
-        rows = [r for r in rows if r["case"].state == state]
-    if risk in RISK_LEVELS or risk == "none":
-        rows = [r for r in rows if (r["case"].risk_level or "none") == risk]
-    sort = sort if sort in SORTS else "deadline"
-    rows.sort(key=_sort_key(sort), reverse=direction == "desc")
-    return {"rows": rows, "states": states, "total": len(cases), "scope": scope, "sort": sort,
-            "direction": "desc" if direction == "desc" else "asc"}
-
-
-def parse_search_date(text: str) -> date | None:
-    """Return the date in a search like 14/03/1988, 1988-03-14 or 14 March 1988, or None."""
-    text = text.strip().lower()
-    for pattern, order in ((r"(\d{4})-(\d{1,2})-(\d{1,2})", "ymd"), (r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", "dmy")):
-        match = re.fullmatch(pattern, text)
-        if match:
-            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
-            return _real_date(parts["y"], parts["m"], parts["d"])
-    match = re.fullmatch(r"(\d{1,2})\s+([a-z]+)\s+(\d{4})", text)
-    if match:
-        month = next((i for i, m in enumerate(_MONTHS, 1) if len(match.group(2)) >= 3
-                      and m.startswith(match.group(2))), None)
-        return _real_date(int(match.group(3)), month, int(match.group(1))) if month else None
-    return None
-
-
-def _real_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def search_cases(*, actor, now: datetime, query: str) -> list[dict]:
-    """Return the visible cases whose reference, person's name or date of birth matches the query."""
-    if not actor.has_role("manager", "practitioner", "auditor", "partner_worker"):
-        raise NotAllowed("You do not have access to case search")
-    query = (query or "").strip()[:100]
-    if len(query) < 2:
-        return []
-    ors: list[dict] = [{"reference": {"$regex": re.escape(query), "$options": "i"}}]
-    day = parse_search_date(query)
-    if day is not None:
-        ors.append({"person.date_of_birth": datetime(day.year, day.month, day.day)})
-    elif not _REFERENCE.match(query):
-        words = [w for w in re.split(r"\s+", query) if w]
-        ors.append({"$and": [{"person.name": {"$regex": re.escape(w), "$options": "i"}} for w in words]})
-    condition = {"$and": [visible_cases_query(actor), {"status": {"$ne": "draft"}}, {"$or": ors}]}
-    cases = list(Case.objects(__raw__=condition).order_by("-created_at").limit(MAX_RESULTS))
-    return _rows(cases)
 
 
 def _label(defn, key: str, doc) -> str:
@@ -122,24 +31,28 @@ def _label(defn, key: str, doc) -> str:
     return cap(label[4:] if label.startswith("the ") else label)
 
 
-def case_tasks(case: Case, *, actor, every_confidential_form: bool = False, now: datetime | None = None
-               ) -> list[dict]:
+def case_tasks(case: Case, *, actor, every_confidential_form: bool = False, now: datetime | None = None,
+               submissions: dict | None = None) -> list[dict]:
     """Return the forms for the case's current state, each with its status, hint and where it leads.
 
-    `every_confidential_form` adds each published confidential form as optional (the partner worker's records).
+    `every_confidential_form` adds each published confidential form as optional (the partner worker's records);
+    `submissions` are the case's latest ones when the caller has read them already.
     """
     defn = definition_for(case)
     if case.status != "open" or case.state not in defn.states:
         return []
     expected = forms_for_state(defn, case.state)
     slots = list(expected["forms"])
-    docs = {d.key: d for d in published_forms()}
-    extra = [doc for tag in expected["tags"] for doc in published_forms(tag=tag)]
+    # One read of the published forms, shared by the state's forms and its tags (the definition says whether a
+    # form is repeatable; it is stored as one text, so it cannot be projected further).
+    published = published_forms(fields=("classification", "tags", "definition"))
+    docs = {d.key: d for d in published}
+    extra = [doc for tag in expected["tags"] for doc in published if tag in (doc.tags or [])]
     extra += [d for d in docs.values() if d.classification == "confidential"] if every_confidential_form else []
     for doc in extra:
         if all(s["form"] != doc.key for s in slots):
             slots.append({"form": doc.key, "required": False, "countersigned": False, "roles": []})
-    subs = latest_submissions(case)
+    subs = latest_submissions(case) if submissions is None else submissions
     may_change, confidential_ok = can_change_case(actor, case), can_read_confidential(actor, case)
     tasks = []
     for slot in slots:
@@ -213,26 +126,28 @@ def _one_task(case, slot, doc, sub, *, label, confidential, may_change, actor) -
 def case_overview(case: Case, *, actor, now: datetime) -> dict:
     """Return everything the case page shows: summary, actions (allowed and why not), tasks, sessions, history."""
     may_change = can_change_case(actor, case) and case.status == "open"
-    transitions, events = transition_options(case, actor) if may_change else ([], [])
+    # Each kind of record is read once and shared by the task list, the guards and the summary.
+    subs, sessions = latest_submissions(case), list_sessions(case)
+    transitions, events = (transition_options(case, actor, submissions=subs, sessions=sessions) if may_change
+                           else ([], []))
     options = [(o, "transition") for o in transitions] + [(o, "event") for o in events]
-    sessions = list_sessions(case)
+    deadlines = list_deadlines(actor=actor, case=case)
+    running = [d for d in deadlines if d.status in ACTIVE_STATUSES]
     return {
-        "may_change": may_change, "tasks": case_tasks(case, actor=actor, now=now), "now": now,
+        "may_change": may_change, "tasks": case_tasks(case, actor=actor, now=now, submissions=subs), "now": now,
         "allowed": [(o, k) for o, k in options if o.allowed], "blocked": [(o, k) for o, k in options if not o.allowed],
-        "deadlines": list_deadlines(actor=actor, case=case), "next_deadline": next_deadline(case),
+        "deadlines": deadlines, "next_deadline": min(running, key=due_key) if running else None,
         "practitioner": user_names([case.allocated_to]).get(case.allocated_to, ""),
-        "sessions": sessions[::-1][:5], "session_total": len(sessions), "counts": session_counts(case),
+        "sessions": sessions[::-1][:5], "session_total": len(sessions), "counts": session_counts(case, sessions),
         "partner": partner_summary(case, actor=actor), "timeline": timeline(case, actor=actor, limit=8),
     }
 
 
 def timeline(case: Case, *, actor, limit: int | None = None) -> list[dict]:
     """Return the case's history as timeline items, newest first, without what the actor may not read."""
-    entries = list_history(case, include_confidential=can_read_confidential(actor, case))
-    # Entries written in the same instant keep the order they were written in (ids grow with each insert).
-    entries.sort(key=lambda e: (e.at, e.pk), reverse=True)
-    if limit:
-        entries = entries[:limit]
+    # Newest first, read from the index in order; entries written in the same instant keep the order they were
+    # written in (ids grow with each insert).
+    entries = list_history(case, include_confidential=can_read_confidential(actor, case), limit=limit)
     defn = definition_for(case)
     names = user_names(v for e in entries for k, v in (e.inputs or {}).items() if k in _user_inputs(defn, e))
     return [{"title": e.label or e.name.replace("_", " ").capitalize(), "by": e.actor_name, "at": e.at,

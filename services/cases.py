@@ -65,7 +65,7 @@ def latest_submissions(case: Case) -> dict[str, object]:
     return found
 
 
-def session_counts(case: Case) -> dict:
+def session_counts(case: Case, sessions=None) -> dict:
     """Return attendance counts for the case (what reports and attendance rules read).
 
     `attended` leaves catch-ups out and `catch_ups` counts them, so adding the two never counts a session twice;
@@ -75,7 +75,9 @@ def session_counts(case: Case) -> dict:
               "catch_ups": 0, "did_not_happen": 0, "concerns": 0, "attended_by_type": {}, "catch_ups_by_type": {}}
     absence_keys = {"acceptable_absence": "acceptable_absences", "unacceptable_absence": "unacceptable_absences",
                     "did_not_happen": "did_not_happen"}
-    for session in CaseSession.objects(case_id=case.pk).only("attendance", "catch_up", "flags", "session_type"):
+    if sessions is None:
+        sessions = CaseSession.objects(case_id=case.pk).only("attendance", "catch_up", "flags", "session_type")
+    for session in sessions:
         counts["total"] += 1
         if session.flags:
             counts["concerns"] += 1
@@ -115,31 +117,31 @@ def available_practitioners(team: str) -> list[dict]:
     return sorted(rows, key=lambda r: (not r["available"], r["open"] - r["capacity"], r["user"].name))
 
 
-def case_view(case: Case) -> dict:
-    """Return the plain dict the workflow engine reads."""
+def case_view(case: Case, *, submissions: dict | None = None, sessions=None) -> dict:
+    """Return the plain dict the workflow engine reads (pages pass what they already read, to read it once)."""
     forms = {
         key: {"status": sub.status, "answers": dict(sub.answers), "computed": dict(sub.computed)}
-        for key, sub in latest_submissions(case).items()
+        for key, sub in (latest_submissions(case) if submissions is None else submissions).items()
     }
     practitioners = available_practitioners(case.team) if case.team else []
     return {
         "id": str(case.pk), "reference": case.reference, "state": case.state,
         "priority": "urgent" if case.priority == "urgent" else "normal", "risk_level": case.risk_level or None,
         "allocated_to": case.allocated_to or None, "team": case.team, "suspended": bool(case.suspended),
-        "forms": forms, "endorsements": dict(case.endorsements or {}), "sessions": session_counts(case),
+        "forms": forms, "endorsements": dict(case.endorsements or {}), "sessions": session_counts(case, sessions),
         "fields": dict(case.fields or {}),
         "capacity": {"available_practitioners": sum(1 for p in practitioners if p["available"])},
     }
 
 
-def transition_options(case: Case, actor) -> tuple[list, list]:
+def transition_options(case: Case, actor, *, submissions: dict | None = None, sessions=None) -> tuple[list, list]:
     """Return the transitions and events the actor sees on the case, each with whether it is allowed and why not."""
     from services.workflow_store import definition_for
 
     defn = definition_for(case)
     if case.status != "open":
         return [], []
-    view, who = case_view(case), actor.as_actor()
+    view, who = case_view(case, submissions=submissions, sessions=sessions), actor.as_actor()
     return engine.available(defn, view, who), engine.available_events(defn, view, who)
 
 
@@ -229,9 +231,10 @@ def start_workflow(case: Case, *, actor, now: datetime) -> Case:
     return case
 
 
-def list_history(case: Case, *, include_confidential: bool) -> list[CaseEvent]:
-    """Return the case's history, newest first, without confidential entries unless allowed."""
+def list_history(case: Case, *, include_confidential: bool, limit: int | None = None) -> list[CaseEvent]:
+    """Return the case's history (the newest `limit` entries first), without confidential ones unless allowed."""
     query = {"case_id": case.pk}
     if not include_confidential:
         query["confidential"] = False
-    return list(CaseEvent.objects(**query).order_by("-at", "-id"))
+    found = CaseEvent.objects(**query).order_by("-at", "-id")
+    return list(found.limit(limit) if limit else found)

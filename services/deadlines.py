@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from mongoengine.errors import NotUniqueError
 
 from errors import NotAllowed
-from models.case import Case
-from models.deadline import CANCELLED, MET, MISSED, OPEN, PAUSED, Deadline
+from models.case import NO_DUE, Case
+from models.deadline import ACTIVE_STATUSES, CANCELLED, MET, MISSED, OPEN, PAUSED, Deadline
 from models.team import Team
 from scheduler.calendar import format_date
 from scheduler.timescales import reminder_times, shift_for_pause
@@ -43,6 +43,13 @@ def ensure_indexes() -> None:
         if name not in _indexed:
             Deadline.ensure_indexes()
             _indexed.add(name)
+
+
+def sync_next_due(case_id) -> None:
+    """Copy the earliest due date of the case's running deadlines onto the case, for lists sorted by it."""
+    first = (Deadline.objects(case_id=case_id, status__in=ACTIVE_STATUSES, due_at__ne=None)
+             .order_by("due_at").only("due_at").first())
+    Case.objects(pk=case_id).update_one(set__next_due_at=first.due_at if first else NO_DUE)
 
 
 def spec_as_dict(spec) -> dict:
@@ -110,6 +117,7 @@ def start_deadline(case: Case, key: str, *, now: datetime, actor=None, spec=None
     except NotUniqueError:
         # Started at the same moment elsewhere: the one-active-per-kind index keeps a single deadline.
         return Deadline.objects(case_id=case.pk, key=key, active=True).first()
+    sync_next_due(case.pk)
     when = f"due by the end of {format_date(due)}" if due else "waiting for a supervision date"
     record_deadline_event(case, deadline, now=now, actor=actor, what=f"started, {when}")
     if due is None:
@@ -137,6 +145,8 @@ def _close(case: Case, query: dict, *, status: str, reason: str, now: datetime, 
             what = f"{what} ({reason})" if reason else what
             record_deadline_event(case, deadline, now=now, actor=actor, what=what)
             closed.append(deadline)
+    if closed:
+        sync_next_due(case.pk)
     return closed
 
 
@@ -198,6 +208,7 @@ def pause_deadlines(case: Case, *, now: datetime, actor=None) -> int:
             inc__action_seq=1,
         )
     if count:
+        sync_next_due(case.pk)
         record_deadline_event(case, None, now=now, actor=actor, what=f"paused ({count})")
     return count
 
@@ -224,6 +235,7 @@ def resume_deadlines(case: Case, *, now: datetime, actor=None) -> int:
         )
         count += changed
     if count:
+        sync_next_due(case.pk)
         record_deadline_event(case, None, now=now, actor=actor, what=f"resumed ({count})")
     return count
 
@@ -254,6 +266,7 @@ def reschedule_supervision_deadlines(team: Team, *, now: datetime, settings: Map
             set__reminders=reminders, set__next_action_at=first_action(OPEN, due, reminders, None, None),
             inc__action_seq=1,
         )
+        sync_next_due(deadline.case_id)
     return count
 
 

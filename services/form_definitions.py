@@ -168,11 +168,16 @@ def compiled_form(doc: FormDefinition):
     return compile_form({k: v for k, v in doc.definition.items() if k not in ("version", "status")})
 
 
-def published_forms(tag: str | None = None) -> list[FormDefinition]:
-    """Return the latest published version of every form (with the tag, when given), by title."""
+def published_forms(tag: str | None = None, *, fields: tuple[str, ...] = ()) -> list[FormDefinition]:
+    """Return the latest published version of every form (with the tag, when given), by title.
+
+    `fields` reads only those fields (with key, version and title), for pages that list forms but never fill them.
+    """
     query = FormDefinition.objects(status="published")
     if tag:
         query = query.filter(tags=tag)
+    if fields:
+        query = query.only("key", "version", "title", *fields)
     newest: dict[str, FormDefinition] = {}
     for doc in query.order_by("key", "-version"):
         newest.setdefault(doc.key, doc)

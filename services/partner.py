@@ -19,7 +19,7 @@ from models.user import User
 from services.access import can_read_case, case_for_actor, get_case
 from services.audit import record_audit
 from services.case_effects import apply_effects
-from services.case_facts import next_deadlines, state_of, user_names
+from services.case_facts import state_of
 from services.cases import add_history, case_view, fire_transition, transition_options
 from services.deadlines import refresh_owners
 from services.notifications import notify_user
@@ -64,28 +64,6 @@ def partner_workers(team: str) -> list[User]:
 def is_closed(case: Case) -> bool:
     """Tell whether a partner record is closed (its pathway keeps a closed record reopenable)."""
     return case.status == "closed" or state_of(case)["public"] == "Closed"
-
-
-def list_partner_cases(*, actor, status: str = "open") -> list[dict]:
-    """Return the partner cases the actor works (partner worker) or manages (manager), newest first."""
-    query: dict = {"kind": "partner", "status__ne": "draft"}
-    if actor.has_role("manager"):
-        query["team"] = actor.team
-    elif actor.has_role("partner_worker"):
-        query["allocated_to"] = _uid(actor)
-    else:
-        raise NotAllowed("You do not have access to partner cases")
-    cases = [c for c in Case.objects(**query).order_by("-created_at")
-             if status not in ("open", "closed") or is_closed(c) == (status == "closed")]
-    parents = {c.pk: c for c in Case.objects(pk__in=[c.parent_case_id for c in cases if c.parent_case_id])
-               .only("reference")}
-    last = {}
-    for contact in PartnerContact.objects(case_id__in=[c.pk for c in cases]).order_by("date").only("case_id", "date"):
-        last[contact.case_id] = contact.date
-    workers = user_names(c.allocated_to for c in cases)
-    deadlines = next_deadlines([c.pk for c in cases])
-    return [{"case": c, "parent": parents.get(c.parent_case_id), "state": state_of(c), "last_contact": last.get(c.pk),
-             "worker": workers.get(c.allocated_to, ""), "deadline": deadlines.get(c.pk)} for c in cases]
 
 
 def _risk_updates(cases: list[Case]) -> list[dict]:

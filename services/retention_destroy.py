@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import mongoengine
 from gridfs import GridFSBucket
 
-from models.case import Case, Person
+from models.case import NO_DUE, Case, Person
 from models.deadline import MET
 from services.attachments import BUCKET
 from services.cases import latest_submissions
@@ -58,7 +58,7 @@ def _strip_case(case: Case, *, action: str, rule_name: str, monitoring: dict, no
         set__reference=f"X-{case.pk}", set__person=Person(), set__children=[], set__referrer_id="",
         set__referrer_name="", set__referrer_organisation="", set__allocated_to="", set__endorsements={},
         set__fields={}, set__referrer_message="", set__monitoring=monitoring, set__anonymised_at=now,
-        set__updated_at=now, inc__revision=1)
+        set__next_due_at=NO_DUE, set__updated_at=now, inc__revision=1)  # its running deadline is met below
     history = db["case_history"]
     history.delete_many({"case_id": case.pk, "kind": {"$nin": list(SKELETON_KINDS)}})
     history.update_many({"case_id": case.pk}, {"$set": {"inputs": {}, "comment": "", "actor_name": ""}})

@@ -218,7 +218,7 @@ def make_team(app):
 @pytest.fixture
 def make_case(synced, make_user, now):
     """Open a case on a shipped pathway: `make_case(workflow_key="dao_pathway", state=None, allocated_to=user)`."""
-    from models.case import Case
+    from models.case import Case, risk_rank
     from services.cases import open_case
 
     def factory(*, workflow_key="dao_pathway", team="north", person=None, actor=None, state=None,
@@ -227,6 +227,8 @@ def make_case(synced, make_user, now):
         case = open_case(workflow_key=workflow_key, team=team, actor=actor, now=now, referrer=referrer,
                          person=person or {"name": "Dan Example"})
         changes = {f"set__{k}": v for k, v in fields.items()}
+        if "risk_level" in fields:
+            changes["set__risk_rank"] = risk_rank(fields["risk_level"])
         if state:
             changes["set__state"] = state
         if allocated_to is not None:

@@ -321,7 +321,7 @@ def test_case_list_shows_overdue_deadlines_in_red(client, people, assessed, now)
 
 
 def test_date_of_birth_search_parsing():
-    from services.case_pages import parse_search_date
+    from services.case_lists import parse_search_date
 
     assert parse_search_date("1/2/1990") == date(1990, 2, 1)
     assert parse_search_date("31/02/1990") is None

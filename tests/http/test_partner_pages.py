@@ -220,3 +220,18 @@ def test_manager_reassigns_a_partner_case(client, people, linked, make_user):
                        data={"assignee": str(people["practitioner"].pk)}).status_code == 422
     sign_in(client, people["partner_worker"])
     assert client.get(f"/partner/cases/{partner_case.pk}").status_code == 404
+
+
+def test_partner_list_filters_open_and_closed_in_the_database(client, people, linked):
+    _, partner_case = linked
+    link = f'href="/partner/cases/{partner_case.pk}"'
+    for who in ("partner_worker", "manager"):
+        sign_in(client, people[who])
+        assert link in text(client.get("/partner"))
+        assert link in text(client.get("/partner?status=all"))
+        assert link not in text(client.get("/partner?status=closed"))
+    Case.objects(pk=partner_case.pk).update_one(set__state="closed")  # closed by its pathway's state
+    sign_in(client, people["partner_worker"])
+    assert link not in text(client.get("/partner")) and link in text(client.get("/partner?status=closed"))
+    sign_in(client, people["south_manager"])
+    assert link not in text(client.get("/partner?status=all"))

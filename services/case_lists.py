@@ -1,0 +1,205 @@
+"""Case lists and search, paged, filtered and sorted by MongoDB on indexes, whatever the number of cases."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from errors import NotAllowed
+from models.case import LIST_SORTS, RISK_LEVELS, Case, WorkflowVersion, risk_rank
+from models.partner import PartnerContact
+from services.access import visible_cases_query
+from services.case_facts import next_deadlines, state_of, user_names
+from services.case_pages import RISK_TAGS
+from services.deadlines import sync_next_due
+from services.workflow_store import definition_version
+
+PAGE_SIZE = 50
+SCOPES = ("mine", "team", "all")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+# What a list row shows; nothing else of the case is read.
+ROW_FIELDS = ("reference", "kind", "status", "state", "person.name", "person.date_of_birth", "risk_level",
+              "priority", "allocated_to", "workflow_key", "workflow_version", "next_due_at")
+
+
+def _rows(cases: list[Case]) -> list[dict]:
+    """Return list rows for one page: one query for the next deadlines, one for the practitioners' names."""
+    deadlines = next_deadlines([c.pk for c in cases])
+    names = user_names(c.allocated_to for c in cases)
+    return [{"case": c, "state": state_of(c), "risk": RISK_TAGS.get(c.risk_level), "deadline": deadlines.get(c.pk),
+             "practitioner": names.get(c.allocated_to, "")} for c in cases]
+
+
+def state_options() -> list[tuple[str, str]]:
+    """Return (state, label) for every state of the newest version of each pathway, for the stage filter."""
+    labels: dict[str, str] = {}
+    newest: dict[str, int] = {}
+    # Keys and versions only: the parsed definitions themselves are cached per version in the process.
+    for stored in WorkflowVersion.objects.only("key", "version").order_by("key", "-version"):
+        newest.setdefault(stored.key, stored.version)
+    for key_, version in newest.items():
+        for key, state in definition_version(key_, version).states.items():
+            labels.setdefault(key, state.label)
+    return sorted(labels.items(), key=lambda s: s[1].lower())
+
+
+def page_count(total: int) -> int:
+    """Return how many pages of PAGE_SIZE rows hold `total` rows (at least one)."""
+    return max(1, -(-total // PAGE_SIZE))
+
+
+def _page(page) -> int:
+    try:
+        return max(1, int(page))
+    except (TypeError, ValueError):
+        return 1
+
+
+def list_query(*, actor, scope: str, status: str, state: str, risk: str) -> dict:
+    """Return the MongoDB filter for a case list: what the actor may see, in the scope, with the filters."""
+    query: dict = {"kind": "perpetrator"}
+    if scope == "mine":
+        query["allocated_to"] = str(actor.pk)
+    elif scope == "team":
+        query["team"] = actor.team  # "my team's cases": also keeps the query on the team's index
+    # A list of statuses (not "anything but draft") keeps the sort an index walk per status, merged.
+    query["status"] = status if status in ("open", "closed") else {"$in": ["open", "closed"]}
+    if state:
+        query["state"] = state
+    if risk in RISK_LEVELS or risk == "none":
+        query["risk_level"] = "" if risk == "none" else risk
+    return {"$and": [visible_cases_query(actor), query]}
+
+
+def sort_spec(sort: str, direction: str) -> list[tuple[str, int]]:
+    """Return the sort on the list's index: the chosen field, then _id so equal values keep one order."""
+    order = -1 if direction == "desc" else 1
+    return [(LIST_SORTS[sort], order), ("_id", order)]
+
+
+def list_cases(*, actor, now: datetime, scope: str = "all", status: str = "open", state: str = "",
+               risk: str = "", sort: str = "deadline", direction: str = "asc", page=1) -> dict:
+    """Return one page of the perpetrator cases the actor may see in a scope, filtered and sorted."""
+    if not actor.has_role("manager", "practitioner", "auditor"):
+        raise NotAllowed("You do not have access to case lists")
+    scope = scope if scope in SCOPES else "all"
+    sort = sort if sort in LIST_SORTS else "deadline"
+    direction = "desc" if direction == "desc" else "asc"
+    query = list_query(actor=actor, scope=scope, status=status, state=state, risk=risk)
+    total = Case.objects(__raw__=query).count()
+    pages = page_count(total)
+    page = min(_page(page), pages)
+    cases = list(Case.objects(__raw__=query).only(*ROW_FIELDS).order_by(
+        *[("-" if o < 0 else "+") + f for f, o in sort_spec(sort, direction)])
+        .skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    return {"rows": _rows(cases), "states": state_options(), "total": total, "scope": scope, "sort": sort,
+            "direction": direction, "page": page, "pages": pages, "page_size": PAGE_SIZE,
+            "filtered": bool(state or risk or status != "open")}
+
+
+def closed_states(kind: str) -> list[str]:
+    """Return the states the pathways of this kind of case show as closed (a partner record closes by its state)."""
+    found = set()
+    keys = Case.objects(kind=kind).distinct("workflow_key")
+    for stored in WorkflowVersion.objects(key__in=keys).only("key", "version"):
+        states = definition_version(stored.key, stored.version).states
+        found |= {key for key, state in states.items() if state.public_status == "Closed"}
+    return sorted(found)
+
+
+def list_partner_cases(*, actor, status: str = "open", page=1) -> dict:
+    """Return one page of the partner cases the actor works (or, for managers, the team's), newest reference first."""
+
+    query: dict = {"kind": "partner", "status": {"$in": ["open", "closed"]}}
+    if actor.has_role("manager"):
+        query["team"] = actor.team
+    elif actor.has_role("partner_worker"):
+        query["allocated_to"] = str(actor.pk)
+    else:
+        raise NotAllowed("You do not have access to partner cases")
+    ended = closed_states("partner")
+    if status == "open":
+        query.update(status="open", state={"$nin": ended})
+    elif status == "closed":
+        query["$or"] = [{"status": "closed"}, {"state": {"$in": ended}}]
+    total = Case.objects(__raw__=query).count()
+    pages = page_count(total)
+    page = min(_page(page), pages)
+    cases = list(Case.objects(__raw__=query).only(*ROW_FIELDS, "parent_case_id").order_by("-reference", "-id")
+                 .skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    ids = [c.pk for c in cases]
+    parents = {c.pk: c for c in Case.objects(pk__in=[c.parent_case_id for c in cases if c.parent_case_id])
+               .only("reference")}
+    last = {row["_id"]: row["date"] for row in PartnerContact.objects(case_id__in=ids).aggregate(
+        [{"$group": {"_id": "$case_id", "date": {"$max": "$date"}}}])}
+    workers, deadlines = user_names(c.allocated_to for c in cases), next_deadlines(ids)
+    rows = [{"case": c, "parent": parents.get(c.parent_case_id), "state": state_of(c), "last_contact": last.get(c.pk),
+             "worker": workers.get(c.allocated_to, ""), "deadline": deadlines.get(c.pk)} for c in cases]
+    return {"rows": rows, "total": total, "page": page, "pages": pages, "page_size": PAGE_SIZE}
+
+
+def parse_search_date(text: str) -> date | None:
+    """Return the date in a search like 14/03/1988, 1988-03-14 or 14 March 1988, or None."""
+    text = text.strip().lower()
+    for pattern, order in ((r"(\d{4})-(\d{1,2})-(\d{1,2})", "ymd"), (r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", "dmy")):
+        match = re.fullmatch(pattern, text)
+        if match:
+            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
+            return _real_date(parts["y"], parts["m"], parts["d"])
+    match = re.fullmatch(r"(\d{1,2})\s+([a-z]+)\s+(\d{4})", text)
+    if match:
+        month = next((i for i, m in enumerate(_MONTHS, 1) if len(match.group(2)) >= 3
+                      and m.startswith(match.group(2))), None)
+        return _real_date(int(match.group(3)), month, int(match.group(1))) if month else None
+    return None
+
+
+def _real_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def search_condition(query: str) -> dict | None:
+    """Return what a search matches on, each an index range: a reference prefix, a date of birth or a name."""
+    day = parse_search_date(query)
+    if day is not None:
+        return {"person.date_of_birth": datetime(day.year, day.month, day.day)}
+    words = [w for w in re.split(r"\s+", query) if w]
+    # References are stored in capitals: an anchored prefix is a range on the unique reference index.
+    return {"$or": [{"reference": {"$regex": "^" + re.escape(query.upper())}},
+                    {"$and": [{"person.name": {"$regex": re.escape(w), "$options": "i"}} for w in words]}]}
+
+
+def search_cases(*, actor, now: datetime, query: str, page=1) -> dict:
+    """Return one page of the visible cases whose reference, person's name or date of birth matches the query."""
+    if not actor.has_role("manager", "practitioner", "auditor", "partner_worker"):
+        raise NotAllowed("You do not have access to case search")
+    query = (query or "").strip()[:100]
+    empty = {"rows": [], "total": 0, "page": 1, "pages": 1, "page_size": PAGE_SIZE}
+    if len(query) < 2:
+        return empty
+    condition = {"$and": [visible_cases_query(actor), {"status": {"$in": ["open", "closed"]}},
+                          search_condition(query)]}
+    total = Case.objects(__raw__=condition).count()
+    pages = page_count(total)
+    page = min(_page(page), pages)
+    cases = list(Case.objects(__raw__=condition).only(*ROW_FIELDS).order_by("+reference")
+                 .skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    return {"rows": _rows(cases), "total": total, "page": page, "pages": pages, "page_size": PAGE_SIZE}
+
+
+def fill_list_fields() -> int:
+    """Give cases stored before lists were sorted in the database their next deadline and risk order; count them."""
+
+    cases = Case._get_collection()
+    missing = [doc["_id"] for doc in cases.find({"next_due_at": {"$exists": False}}, {"_id": 1})]
+    for case_id in missing:
+        sync_next_due(case_id)
+    for level in ("", *RISK_LEVELS):
+        cases.update_many({"risk_rank": {"$exists": False}, "risk_level": level},
+                          {"$set": {"risk_rank": risk_rank(level)}})
+    cases.update_many({"risk_rank": {"$exists": False}}, {"$set": {"risk_rank": 0}})
+    return len(missing)
