@@ -54,8 +54,10 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app)
 
-    from blueprints import register_blueprints
+    from blueprints import bounds, register_blueprints
     from commands import register_commands
+
+    bounds.install(app)
 
     register_blueprints(app)
     register_commands(app)

@@ -45,13 +45,20 @@ def register_blueprints(app: Flask) -> None:
 
 def _load_user(identity: str):
     """Return the signed-in user, or None when the account is gone, inactive or its sessions were ended."""
+    from bson import ObjectId
+    from pymongo.errors import ConnectionFailure
+
+    from errors import DatabaseUnavailable
     from models.user import User
 
     user_id, _, version = (identity or "").partition(":")
+    if not ObjectId.is_valid(user_id):
+        return None  # a malformed id in an old cookie just means "signed out"
     try:
         user = User.objects(pk=user_id).first()
-    except Exception:  # noqa: BLE001 - a malformed id in an old cookie just means "signed out"
-        return None
+    except ConnectionFailure as exc:
+        # Not "no such user": sending them to sign in would throw away what they were saving.
+        raise DatabaseUnavailable() from exc
     if user is None or not user.active or str(user.session_version) != version:
         return None
     return user

@@ -26,7 +26,11 @@ def _user():
 @roles_required(*CASE_ROLES)
 def cases():
     """List the cases the user may see."""
-    rows = list_visible_cases(actor=_user(), limit=min(int(request.args.get("limit", 100) or 100), 500))
+    raw = request.args.get("limit", "").strip() or "100"
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
+        raise InvalidInput(problems=[FieldProblem("limit", "limit must be a whole number from 1 to 500")])
+    # Clamped, never negative: a negative limit would mean "no limit" to MongoDB's cursor.
+    rows = list_visible_cases(actor=_user(), limit=min(max(int(raw), 1), 500))
     return jsonify({"cases": CaseSummarySchema(many=True).dump(rows)})
 
 

@@ -31,7 +31,7 @@ def _common(data, problems: Problems) -> dict:
         problems.add("team", "Choose the team of this manager, practitioner or partner-support worker", "Team")
     capacity = (data.get("capacity") or "").strip()
     if capacity:
-        if not capacity.isdigit() or int(capacity) > 500:
+        if not (capacity.isascii() and capacity.isdigit()) or len(capacity) > 4 or int(capacity) > 500:
             problems.add("capacity", "Enter the number of open cases as a whole number, like 15", "Capacity")
         else:
             changes["capacity"] = int(capacity)
