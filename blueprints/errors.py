@@ -21,8 +21,8 @@ MESSAGES = {
     404: ("Page not found", "If you typed the web address, check it is correct."),
     405: ("This action is not available here", "Go back and use the buttons on the page."),
     409: ("This was changed by someone else", "Reload the page to see the latest version."),
-    413: ("The files are too large", "Nothing on this page was saved. Go back (your browser usually keeps what you "
-                                     "typed), choose smaller files and send the page again."),
+    413: ("The file is too large", "Nothing on this page was saved. Go back (your browser usually keeps what you "
+                                   "typed), choose a smaller file and send the page again."),
     422: ("Check the answers", "Some answers need correcting."),
     429: ("Too many attempts", "Wait a minute, then try again."),
     500: ("Sorry, there is a problem with the service", "Your work up to your last save is safe. Try again later."),
