@@ -66,10 +66,11 @@ def _load_user(identity: str):
 
 def _require_password_change():
     """Send a user with a one-time password to the change-password page first."""
+    # The endpoint first: the health check and static files must not need the user (nor the database).
     if (
-        current_user.is_authenticated
+        request.endpoint not in ("auth.change_password", "auth.sign_out", "static", "health.healthz")
+        and current_user.is_authenticated
         and current_user.must_change_password
-        and request.endpoint not in ("auth.change_password", "auth.sign_out", "static", "health.healthz")
     ):
         return redirect(url_for("auth.change_password"))
     return None

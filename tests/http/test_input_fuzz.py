@@ -38,8 +38,7 @@ def worker(synced, make_user, client):
 def _page_checks(client, case, sub, form, page, tally: Tally, examples: int) -> None:
     url = f"/cases/{case.pk}/forms/{sub.form_key}/{sub.pk}/pages/{page.key}"
 
-    @FAST
-    @settings(max_examples=examples)
+    @settings(FAST, max_examples=examples)
     @given(st.data())
     def post(data):
         posted: dict[str, list[str]] = {}
@@ -87,14 +86,40 @@ def test_every_shipped_form_page_keeps_answers_and_reports_each_rejected_one(cli
         form = form_for(sub)
         for page in form.pages:
             pages += 1
-            _page_checks(client, case, sub, form, page, tally, examples=9)
+            _page_checks(client, case, sub, form, page, tally, examples=6)
     assert len(SHIPPED_FORMS) >= 20 and pages >= len(SHIPPED_FORMS)
     assert tally.errors == []
-    assert tally.inputs >= 7_000, tally  # fails if generation shrinks
+    assert tally.inputs >= 4_000, tally  # fails if generation shrinks
 
 
 def _steps(definition):
     return [s for s in (*definition.transitions.values(), *definition.events.values()) if s.inputs]
+
+
+def _fuzz_step(client, case, step, tally: Tally) -> None:
+    kind = "transitions" if step.kind == "transition" else "events"
+    page = f"/cases/{case.pk}/{kind}/{step.name}"
+    api = f"/api/v1/cases/{case.pk}/steps/{step.name}"
+    source = step.sources[0] if step.sources else case.state
+
+    @settings(FAST, max_examples=10)
+    @given(st.fixed_dictionaries({s.name: HOSTILE_TEXT for s in step.inputs}),
+           st.fixed_dictionaries({s.name: JSON_VALUE for s in step.inputs}))
+    def fire(form_values, json_values):
+        Case.objects(pk=case.pk).update_one(set__state=source, set__status="open")
+        response = client.post(page, data=form_values)
+        tally.saw(response, page, inputs=len(form_values))
+        assert response.status_code in OK, (page, form_values)
+        Case.objects(pk=case.pk).update_one(set__state=source, set__status="open")
+        body = json.dumps({"inputs": json_values, "event": step.kind == "event"})
+        response = client.post(api, data=body, content_type="application/json")
+        tally.saw(response, api, inputs=len(json_values))
+        assert response.status_code in OK and response.is_json, (api, body[:300])
+        if response.status_code == 422:
+            fields = {p["field"] for p in response.get_json()["error"].get("problems", [])}
+            assert fields <= {s.name for s in step.inputs} | {"inputs", "event", "_schema"}, fields
+
+    fire()
 
 
 def test_step_inputs_on_pages_and_api_never_end_in_500(client, worker, make_case):
@@ -104,32 +129,10 @@ def test_step_inputs_on_pages_and_api_never_end_in_500(client, worker, make_case
         case = make_case(workflow_key=pathway, allocated_to=worker, actor=worker)
         for step in _steps(definition_for(case)):
             steps += 1
-            kind = "transitions" if step.kind == "transition" else "events"
-            page = f"/cases/{case.pk}/{kind}/{step.name}"
-            api = f"/api/v1/cases/{case.pk}/steps/{step.name}"
-
-            @FAST
-            @settings(max_examples=12)
-            @given(st.fixed_dictionaries({s.name: HOSTILE_TEXT for s in step.inputs}),
-                   st.fixed_dictionaries({s.name: JSON_VALUE for s in step.inputs}))
-            def fire(form_values, json_values, case=case, step=step, page=page, api=api):
-                Case.objects(pk=case.pk).update_one(set__state=step.sources[0] if step.sources else case.state)
-                response = client.post(page, data=form_values)
-                tally.saw(response, page, inputs=len(form_values))
-                assert response.status_code in OK, (page, form_values)
-                Case.objects(pk=case.pk).update_one(set__state=step.sources[0] if step.sources else case.state)
-                body = json.dumps({"inputs": json_values, "event": step.kind == "event"})
-                response = client.post(api, data=body, content_type="application/json")
-                tally.saw(response, api, inputs=len(json_values))
-                assert response.status_code in OK and response.is_json, (api, body[:300])
-                if response.status_code == 422:
-                    fields = {p["field"] for p in response.get_json()["error"].get("problems", [])}
-                    assert fields <= {s.name for s in step.inputs} | {"inputs", "event", "_schema"}, fields
-
-            fire()
+            _fuzz_step(client, case, step, tally)
     assert steps >= 10
     assert tally.errors == []
-    assert tally.inputs >= 2_000, tally
+    assert tally.inputs >= 1_000, tally
 
 
 BAD_IDS = ["not-an-id", "0" * 24, "f" * 23, "ffffffffffffffffffffffffz", "%00", "²", "a" * 300]
@@ -142,8 +145,7 @@ def test_query_strings_ids_and_bodies_of_the_main_routes_never_end_in_500(app, c
     admin = _admin(client, worker)
     routes = sorted({r.rule for r in app.url_map.iter_rules() if "GET" in r.methods and "static" not in r.rule})
 
-    @FAST
-    @settings(max_examples=300)
+    @settings(FAST, max_examples=300)
     @given(st.sampled_from(routes), st.sampled_from([*BAD_IDS, str(case.pk), str(admin.pk)]),
            st.dictionaries(st.sampled_from(["limit", "page", "from", "to", "q", "text", "role", "status", "next",
                                             "action", "who", "team", "sort"]),
