@@ -13,7 +13,7 @@ from errors import Problems
 DEFAULT_MAX_LENGTH = 10_000
 # MongoDB stores whole numbers as signed 64-bit integers; only ASCII digits count (not "²" or "٣").
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
-_WHOLE = re.compile(r"[+-]?[0-9]{1,19}", re.ASCII)
+_WHOLE = re.compile(r"[+-]?[0-9]{1,40}", re.ASCII)  # longer: not worth converting
 TRUE_WORDS = {"true", "yes", "on", "1", "y"}
 FALSE_WORDS = {"false", "no", "off", "0", "n", ""}
 MISSING = {

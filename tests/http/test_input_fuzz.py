@@ -86,10 +86,10 @@ def test_every_shipped_form_page_keeps_answers_and_reports_each_rejected_one(cli
         form = form_for(sub)
         for page in form.pages:
             pages += 1
-            _page_checks(client, case, sub, form, page, tally, examples=6)
+            _page_checks(client, case, sub, form, page, tally, examples=4)
     assert len(SHIPPED_FORMS) >= 20 and pages >= len(SHIPPED_FORMS)
     assert tally.errors == []
-    assert tally.inputs >= 4_000, tally  # fails if generation shrinks
+    assert tally.inputs >= 2_500, tally  # fails if generation shrinks
 
 
 def _steps(definition):
@@ -102,7 +102,7 @@ def _fuzz_step(client, case, step, tally: Tally) -> None:
     api = f"/api/v1/cases/{case.pk}/steps/{step.name}"
     source = step.sources[0] if step.sources else case.state
 
-    @settings(FAST, max_examples=10)
+    @settings(FAST, max_examples=5)
     @given(st.fixed_dictionaries({s.name: HOSTILE_TEXT for s in step.inputs}),
            st.fixed_dictionaries({s.name: JSON_VALUE for s in step.inputs}))
     def fire(form_values, json_values):
@@ -132,7 +132,7 @@ def test_step_inputs_on_pages_and_api_never_end_in_500(client, worker, make_case
             _fuzz_step(client, case, step, tally)
     assert steps >= 10
     assert tally.errors == []
-    assert tally.inputs >= 1_000, tally
+    assert tally.inputs >= 500, tally
 
 
 BAD_IDS = ["not-an-id", "0" * 24, "f" * 23, "ffffffffffffffffffffffffz", "%00", "²", "a" * 300]
@@ -145,7 +145,7 @@ def test_query_strings_ids_and_bodies_of_the_main_routes_never_end_in_500(app, c
     admin = _admin(client, worker)
     routes = sorted({r.rule for r in app.url_map.iter_rules() if "GET" in r.methods and "static" not in r.rule})
 
-    @settings(FAST, max_examples=300)
+    @settings(FAST, max_examples=200)
     @given(st.sampled_from(routes), st.sampled_from([*BAD_IDS, str(case.pk), str(admin.pk)]),
            st.dictionaries(st.sampled_from(["limit", "page", "from", "to", "q", "text", "role", "status", "next",
                                             "action", "who", "team", "sort"]),
@@ -169,7 +169,7 @@ def test_query_strings_ids_and_bodies_of_the_main_routes_never_end_in_500(app, c
         tally.saw(response, body[:20])
         assert response.status_code in (400, 403, 422) and response.is_json, body[:20]
     assert tally.errors == []
-    assert tally.inputs >= 600, tally
+    assert tally.inputs >= 400, tally
 
 
 def _admin(client, worker):
