@@ -78,3 +78,45 @@ def test_a_session_number_in_unicode_digits_is_a_field_error(client, signed_in, 
     assert response.status_code in (403, 422)
     if response.status_code == 422:
         assert "Session number must be a whole number" in response.get_data(as_text=True)
+
+
+def test_form_builder_inputs_beyond_what_can_be_stored_are_errors_not_500s(client, signed_in):
+    import json
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from models.form import FormDefinition
+    from tests.fuzz_inputs import HOSTILE_TEXT
+
+    signed_in("admin")
+    assert client.post("/admin/forms/new", data={"key": "bounds", "title": "Bounds",
+                                                 "classification": "standard"}).status_code == 302
+    ok = {200, 302, 400, 409, 422}
+
+    def revision():
+        return str(FormDefinition.objects(key="bounds", status="draft").get().revision)
+
+    @settings(derandomize=True, database=None, deadline=None, max_examples=60,
+              suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(["integer", "number", "text", "textarea", "scale", "radios", "file", "date"]),
+           st.fixed_dictionaries({k: HOSTILE_TEXT for k in (
+               "label", "name", "minimum", "maximum", "max_length", "rows", "max_megabytes", "default", "options",
+               "where", "hint", "scale_min", "scale_max")}))
+    def add_question(widget, data):
+        response = client.post("/admin/forms/bounds/questions/new",
+                               data={**data, "widget": widget, "revision": revision()})
+        assert response.status_code in ok, (widget, {k: v[:40] for k, v in data.items()})
+
+    add_question()
+    deep = "[" * 5000 + "]" * 5000
+    for params in (deep, '{"value": 99999999999999999999999}', '{"\\ud800": 1}'):
+        response = client.post("/admin/forms/bounds/computed", data={
+            "computed_key": "c", "function": "sum", "params": params, "revision": revision()})
+        assert response.status_code in ok, params[:30]
+    base = json.loads(client.get("/admin/forms/bounds/export").get_data(as_text=True) or "{}")
+    for body in (deep.encode(), json.dumps({**base, "key": "big", "version": 2**70}).encode(),
+                 b'{"key": "s", "title": "\\ud800"}'):
+        response = client.post("/admin/forms/import", data={"file": (io.BytesIO(body), "f.json")},
+                               content_type="multipart/form-data")
+        assert response.status_code in ok, body[:30]
