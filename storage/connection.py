@@ -14,6 +14,7 @@ import mongoengine
 import pymongo
 from pymongo.errors import PyMongoError
 
+from errors import ConfigurationError
 from storage import uow
 from storage.embedded import EmbeddedMongo
 
@@ -92,6 +93,12 @@ def connect_database(settings: dict) -> str:
         old.close()
     _health.update(uri=uri, db=settings["MONGODB_DB"], timeout_ms=settings["MONGODB_HEALTH_TIMEOUT_MS"])
     uow.install()
+    try:
+        _require_transactions(mongoengine.get_db())
+        uow.ensure_request_key_index()
+    except PyMongoError as exc:
+        # The app still starts (the health check reports the outage); the index is made at the next start.
+        log.warning("Could not prepare the database yet: %s", exc)
     return uri
 
 
@@ -104,6 +111,17 @@ def health_client() -> pymongo.MongoClient:
                                      socketTimeoutMS=ms, connect=False)
         _health["client"] = client
     return client
+
+
+def _require_transactions(db) -> None:
+    """Refuse a standalone server: without a replica set a case could be left half-changed."""
+    hello = db.command("hello")
+    if not hello.get("setName") and hello.get("msg") != "isdbgrid":
+        raise ConfigurationError(
+            "MONGODB_URI points at a standalone MongoDB server. Pathway needs a replica set for its transactions: "
+            "start mongod with --replSet rs0 and run rs.initiate() once (a single-node replica set is enough), "
+            "then add ?replicaSet=rs0 to MONGODB_URI."
+        )
 
 
 def database_status() -> dict:

@@ -20,13 +20,16 @@ import logging
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
+from datetime import UTC, datetime
 
 import mongoengine
 from pymongo.collection import Collection
-from pymongo.errors import PyMongoError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 from pymongo.read_concern import ReadConcern
 from pymongo.read_preferences import ReadPreference
 from pymongo.write_concern import WriteConcern
+
+from errors import AlreadyDone
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,10 @@ log = logging.getLogger(__name__)
 DURABLE = WriteConcern(w="majority", j=True)
 
 _session: ContextVar = ContextVar("pathway_session", default=None)
+# The idempotency key of the request being served: {"key": ..., "used": bool}. The first unit of work of the
+# request records the key in the same transaction, so the same key can only ever commit once.
+_request_key: ContextVar = ContextVar("pathway_request_key", default=None)
+REQUEST_KEYS = "request_keys"
 _after_commit: ContextVar = ContextVar("pathway_after_commit", default=None)
 
 # Collection methods that read or write documents and accept `session=`; index and collection management is
@@ -103,10 +110,15 @@ def run_in_transaction(function: Callable, *args, **kwargs):
     client = mongoengine.get_connection()
     pending: list[Callable[[], None]] = []
 
+    request_key = _request_key.get()
+    claim = request_key if request_key and not request_key["used"] else None
+
     def attempt(session):
         pending.clear()  # a rerun after a transient error starts with nothing registered
         token, hooks = _session.set(session), _after_commit.set(pending)
         try:
+            if claim is not None:
+                _claim_key(client, claim["key"], session)
             return function(*args, **kwargs)
         finally:
             _session.reset(token)
@@ -126,6 +138,8 @@ def run_in_transaction(function: Callable, *args, **kwargs):
                 _restore(documents)
                 if _labelled(exc, TRANSIENT) and time.monotonic() < deadline:
                     continue
+                if isinstance(exc, AlreadyDone) and claim is not None:
+                    exc.location = _first_location(claim["key"])
                 raise
             try:
                 _commit(session, deadline)
@@ -135,9 +149,57 @@ def run_in_transaction(function: Callable, *args, **kwargs):
                     continue
                 raise
         break
+    if claim is not None:
+        claim["used"] = True
     for callback in list(pending):
         _run_safely(callback)
     return result
+
+
+def _claim_key(client, key: str, session) -> None:
+    """Record the request's key in this transaction; a key already committed means the work was done."""
+    keys = client.get_database(mongoengine.get_db().name)[REQUEST_KEYS]
+    try:
+        keys.insert_one({"_id": key, "at": datetime.now(UTC).replace(tzinfo=None)}, session=session)
+    except DuplicateKeyError:
+        raise AlreadyDone() from None
+
+
+def _first_location(key: str, wait_seconds: float = 2.0) -> str:
+    """Return where the first request with `key` went (it may still be finishing its response)."""
+    keys = mongoengine.get_db()[REQUEST_KEYS]
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        location = (keys.find_one({"_id": key}) or {}).get("location")
+        if location or time.monotonic() >= deadline:
+            return str(location or "")
+        time.sleep(0.1)
+
+
+def use_request_key(key: str | None):
+    """Make `key` the idempotency key of the work done from now on in this context; return a reset token."""
+    return _request_key.set({"key": key, "used": False} if key else None)
+
+
+def reset_request_key(token) -> None:
+    """Forget the request's key (the end of the request)."""
+    _request_key.reset(token)
+
+
+def request_key_used() -> str | None:
+    """Return the request's key if a unit of work committed with it."""
+    current = _request_key.get()
+    return current["key"] if current and current["used"] else None
+
+
+def remember_location(key: str, location: str) -> None:
+    """Store where the first request with `key` sent the user, for repeats of it."""
+    mongoengine.get_db()[REQUEST_KEYS].update_one({"_id": key}, {"$set": {"location": location[:2000]}})
+
+
+def ensure_request_key_index() -> None:
+    """Let request keys expire after a week: long past any double click or client retry."""
+    mongoengine.get_db()[REQUEST_KEYS].create_index("at", expireAfterSeconds=7 * 24 * 3600)
 
 
 def _snapshot(args, kwargs) -> list:
