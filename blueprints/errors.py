@@ -30,7 +30,7 @@ MESSAGES = {
                                               "wait a minute, then go back and send the page again."),
 }
 # Inputs the pages add for their own use: not answers, so not worth showing back.
-_NOT_ANSWERS = {"csrf_token", "revision", "action", "idempotency_key"}
+_NOT_ANSWERS = {"csrf_token", "revision", "action", "_once"}
 
 
 def wants_json() -> bool:
