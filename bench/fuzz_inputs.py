@@ -151,14 +151,38 @@ def main() -> int:
     parser.add_argument("--inputs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    logging.disable(logging.CRITICAL)  # the expected 4xx answers are not news; the 500s are counted below
+    # The expected 4xx answers are not news; the 500s are counted below, with the first trace of each cause.
+    logging.getLogger().setLevel(logging.CRITICAL)
+    traces = _Traces()
+    errors_log = logging.getLogger("blueprints.errors")
+    errors_log.setLevel(logging.ERROR)
+    errors_log.propagate = False
+    errors_log.addHandler(traces)
     tally = run(args.inputs, args.seed)
     print(f"inputs tried: {tally.inputs}")
     print(f"requests:     {tally.requests}")
     print(f"500s found:   {len(tally.errors)}")
     for what, count in Counter(what for what, _ in tally.errors).most_common():
         print(f"  {count:6d}  {what}")
+    for where, text in traces.first.items():
+        print(f"\n--- {where}\n{text}")
     return 1 if tally.errors else 0
+
+
+class _Traces(logging.Handler):
+    """Keep the first stack trace of each place an unexpected error was raised."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.first: dict[str, str] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and record.exc_info[2] is not None:
+            import traceback
+
+            frames = traceback.extract_tb(record.exc_info[2])
+            where = f"{frames[-1].filename}:{frames[-1].lineno} {record.exc_info[0].__name__}"
+            self.first.setdefault(where, "".join(traceback.format_exception(*record.exc_info))[-3000:])
 
 
 if __name__ == "__main__":
