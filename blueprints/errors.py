@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from mongoengine.errors import ValidationError as DocumentValidationError
+from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import HTTPException
 
-from errors import PathwayError
+from errors import DatabaseUnavailable, NotFound, PathwayError
 
 log = logging.getLogger(__name__)
 
@@ -19,11 +21,16 @@ MESSAGES = {
     404: ("Page not found", "If you typed the web address, check it is correct."),
     405: ("This action is not available here", "Go back and use the buttons on the page."),
     409: ("This was changed by someone else", "Reload the page to see the latest version."),
-    413: ("The file is too large", "Choose a smaller file and try again."),
+    413: ("The file is too large", "Nothing on this page was saved. Go back (your browser usually keeps what you "
+                                   "typed), choose a smaller file and send the page again."),
     422: ("Check the answers", "Some answers need correcting."),
     429: ("Too many attempts", "Wait a minute, then try again."),
     500: ("Sorry, there is a problem with the service", "Your work up to your last save is safe. Try again later."),
+    503: ("Pathway can't reach its database", "Your answers below are not saved yet. Copy them somewhere safe, "
+                                              "wait a minute, then go back and send the page again."),
 }
+# Inputs the pages add for their own use: not answers, so not worth showing back.
+_NOT_ANSWERS = {"csrf_token", "revision", "action", "_once"}
 
 
 def wants_json() -> bool:
@@ -51,12 +58,64 @@ def _respond(status: int, message: str = "", problems=None, reference: str = "")
     return html, status
 
 
+def _posted_answers() -> list[tuple[str, str]]:
+    """Return what the user posted with this request (never anything read from the database)."""
+    if request.method != "POST" or request.is_json:
+        return []
+    try:
+        return [(name, value) for name, value in request.form.items(multi=True)
+                if name not in _NOT_ANSWERS and value.strip()]
+    except Exception:  # noqa: BLE001 - the body itself may be what failed; the page must still be shown
+        return []
+
+
+def _unavailable():
+    """Answer 503, re-showing a page's posted answers so nothing typed is lost."""
+    title, advice = MESSAGES[503]
+    if wants_json():
+        return jsonify({"error": {"status": 503, "title": title, "message": "The database did not answer; nothing "
+                                  "was saved. Try again in a minute."}}), 503
+    # Rendered without the context processors, which would ask the database again and wait as long again.
+    loaded = g.get("_login_user")
+    html = current_app.jinja_env.get_template("errors/unavailable.html").render(
+        request=request, current_user=loaded if loaded is not None and loaded.is_authenticated else None,
+        title=title, advice=advice, answers=_posted_answers(),
+    )
+    return html, 503, {"Retry-After": "30"}
+
+
+def _cause(exc: BaseException, kind: type) -> BaseException | None:
+    """Return exc or the first error it was raised from that is a `kind`."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kind):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def register(app: Flask) -> None:
     """Install the handler for domain errors, HTTP errors and anything unexpected."""
 
     @app.errorhandler(PathwayError)
     def domain_error(exc: PathwayError):
+        if isinstance(exc, DatabaseUnavailable):
+            log.warning("Database unavailable on %s %s", request.method, request.path)
+            return _unavailable()
         return _respond(exc.status, exc.message, exc.problems)
+
+    @app.errorhandler(ConnectionFailure)
+    def database_down(exc: ConnectionFailure):
+        # Server selection timed out, the connection dropped or the server was too slow: nothing was saved.
+        return domain_error(DatabaseUnavailable())
+
+    @app.errorhandler(DocumentValidationError)
+    def bad_id(exc: DocumentValidationError):
+        # A query on an id that is not an ObjectId: whatever the URL named does not exist.
+        if "ObjectId" in str(exc):
+            return domain_error(NotFound())
+        return unexpected(exc)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
@@ -70,6 +129,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
+        if _cause(exc, ConnectionFailure) is not None:  # a database outage wrapped by mongoengine or a service
+            return domain_error(DatabaseUnavailable())
         # The reference lets support find the trace in the log without showing it to the user.
         reference = uuid.uuid4().hex[:10]
         log.exception("Unhandled error (reference %s) on %s %s", reference, request.method, request.path)

@@ -48,10 +48,11 @@ def _load(case_id, submission_id, *, form_key=None, change=False):
 
 
 def _revision() -> int:
-    try:
-        return int(request.form.get("revision", ""))
-    except ValueError:
+    raw = request.form.get("revision", "")
+    # Only ASCII digits, short enough for MongoDB's 64-bit integers: anything else was not written by the page.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
         abort(400)
+    return int(raw)
 
 
 def _errors(problems) -> dict:

@@ -11,6 +11,9 @@ from forms.widgets import format_number
 _NUMBERING = re.compile(r"^\s*(\(?[0-9]{1,2}[a-z]?[.)]|\([a-z]\))\s+")
 _ARTICLES = ("the ", "a ", "an ", "your ", "their ", "his ", "her ", "any ", "this ", "these ")
 _PART_NAMES = {"day": "a day", "month": "a month", "year": "a year"}
+_NUMERIC = re.compile(r"[+-]?[0-9,]*\.?[0-9]+", re.ASCII)
+# The range MongoDB stores whole numbers in (signed 64-bit), for numbers typed outside it.
+_LOWEST, _HIGHEST = -(2**63), 2**63 - 1
 
 
 def _text(label: str) -> str:
@@ -106,6 +109,20 @@ def _range(p: Phrases, kind: str, expected: Any) -> str | None:
     return f"{p.subject} must be {words[kind]}" if kind in words else None
 
 
+def _bound(value: Any, default: int) -> str:
+    """Return a range bound as people write it, with thousands separators."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        value = default
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}"
+
+
+def too_long(spec: FieldSpec, limit: int) -> str:
+    """Return the message for an answer longer than any field may hold."""
+    return f"{Phrases(spec).subject} must be {limit:,} characters or fewer"
+
+
 def _date_message(p: Phrases, value: Any) -> str:
     parts = value.rsplit("-", 2) if isinstance(value, str) else []
     if len(parts) == 3:
@@ -125,6 +142,8 @@ def invalid(spec: FieldSpec, kind: str, expected: Any, value: Any, part: str | N
             return f"The date for {p.obj} must be a real date"
         return missing(spec, part) if part in ("full_name", "confirmed") else f"Sign {p.obj} again"
     if widget in ("integer", "number"):
+        if kind == "type" and isinstance(value, str) and _NUMERIC.fullmatch(value):
+            return f"Enter a number between {_bound(spec.min, _LOWEST)} and {_bound(spec.max, _HIGHEST)} for {p.obj}"
         if kind == "type":
             return f"Enter {'a whole number' if widget == 'integer' else 'a number'} for {p.obj}"
         return _range(p, kind, expected) or f"{p.subject} is not a valid answer"

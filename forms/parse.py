@@ -11,6 +11,10 @@ from forms.spec import FieldSpec, parse_iso
 
 ABSENT = object()
 MAX_ROWS = 200  # a crafted post must not make the server build thousands of rows
+# MongoDB stores whole numbers as signed 64-bit integers: anything outside is kept as typed and reported.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+_MAX_NUMBER_CHARS = 40  # longer "numbers" stay text, so no conversion ever works on thousands of digits
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 _INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)", re.ASCII)
@@ -28,14 +32,37 @@ def getter(formdata: Any) -> tuple[Getter, list[str]]:
     """Return a function giving every string posted under a name, and the posted names."""
     if hasattr(formdata, "getlist"):
         def get(name: str) -> list[str]:
-            return [v for v in formdata.getlist(name) if isinstance(v, str)]
+            return [_storable(v) for v in formdata.getlist(name) if isinstance(v, str)]
     else:
         def get(name: str) -> list[str]:
             value = formdata.get(name)
             if isinstance(value, str):
-                return [value]
-            return [v for v in value if isinstance(v, str)] if isinstance(value, list | tuple) else []
+                return [_storable(value)]
+            return [_storable(v) for v in value if isinstance(v, str)] if isinstance(value, list | tuple) else []
     return get, [k for k in formdata if isinstance(k, str)]
+
+
+def _storable(text: str) -> str:
+    """Return the text without lone surrogates, which no UTF-8 store (MongoDB included) can hold."""
+    return _SURROGATES.sub("", text)
+
+
+def whole_number(text: str) -> int | None:
+    """Return the ASCII whole number typed, or None when it is not one MongoDB can store."""
+    if len(text) > _MAX_NUMBER_CHARS or not _INTEGER.fullmatch(text):
+        return None
+    number = int(text)
+    return number if INT_MIN <= number <= INT_MAX else None
+
+
+def _number(text: str) -> int | float | None:
+    """Return the ASCII number typed (whole or decimal), or None when it is not a storable one."""
+    whole = whole_number(text)
+    if whole is not None or _INTEGER.fullmatch(text):
+        return whole
+    if len(text) > _MAX_NUMBER_CHARS or not _NUMBER.fullmatch(text):
+        return None
+    return float(text)
 
 
 def parse_fields(fields: Iterable[FieldSpec], formdata: Any) -> dict:
@@ -81,12 +108,11 @@ def parse_field(spec: FieldSpec, name: str, get: Getter, names: list[str]) -> An
     if not raw:
         return ABSENT
     if widget == "integer":
-        return int(raw) if _INTEGER.fullmatch(raw) else raw
+        number = whole_number(raw)
+        return raw if number is None else number
     if widget == "number":
-        plain = raw.replace(",", "")
-        if _INTEGER.fullmatch(plain):
-            return int(plain)
-        return float(plain) if _NUMBER.fullmatch(plain) else raw
+        number = _number(raw.replace(",", ""))
+        return raw if number is None else number
     if widget == "yesno":
         word = raw.lower()
         return True if word in _TRUE else False if word in _FALSE else raw
@@ -100,8 +126,8 @@ def _choice(spec: FieldSpec, raw: str) -> Any:
         if option.html == raw:
             return option.value
     # An integer scale accepts any whole number so that an out-of-range one is reported, not lost.
-    if spec.widget == "scale" and "oneOf" not in spec.schema and _INTEGER.fullmatch(raw):
-        return int(raw)
+    if spec.widget == "scale" and "oneOf" not in spec.schema and whole_number(raw) is not None:
+        return whole_number(raw)
     return raw
 
 
@@ -161,7 +187,8 @@ def _file(name: str, get: Getter) -> Any:
         out["content_type"] = content_type
     size = _first(get(f"{name}-size"))
     if size:
-        out["size"] = int(size) if _INTEGER.fullmatch(size) else size
+        number = whole_number(size)
+        out["size"] = size if number is None else number
     return out
 
 

@@ -17,6 +17,8 @@ from forms.widgets import ATTESTATION_PARTS
 if TYPE_CHECKING:
     from forms.compiled import CompiledForm
 
+# No answer may be longer than this, whatever its schema says: it bounds documents and what pages show.
+MAX_TEXT_LENGTH = 100_000
 # Lower ranks win when one field has several problems: say "enter it" before "it is the wrong kind".
 _RANK = {"missing": 0, "type": 1, "format": 2, "oneOf": 2, "enum": 2, "const": 2}
 
@@ -143,6 +145,9 @@ def _check_layout_rules(form: CompiledForm, data: Mapping, out: _Collector, toda
 
 def _check_one(where: _Where, value: Any, out: _Collector, today: date, partial: bool) -> None:
     spec = where.spec
+    texts = value.values() if isinstance(value, dict) else [value]
+    if any(isinstance(text, str) and len(text) > MAX_TEXT_LENGTH for text in texts):
+        out.add(where, 1, messages.too_long(spec, MAX_TEXT_LENGTH))
     if value is None and spec.required_when_shown and not partial:
         out.missing(where)
     if spec.no_future and _after(value, today):

@@ -17,9 +17,14 @@ def _day(text: str, field: str, label: str, problems: Problems) -> date | None:
         return None
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"):
         try:
-            return datetime.strptime(text, pattern).date()
+            day = datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+        # Bounded so that "the day after" and MongoDB's dates always exist (9999-12-31 has no day after).
+        if 1900 <= day.year <= 2999:
+            return day
+        problems.add(field, f"Enter the {label} as a date between 1900 and 2999", label)
+        return None
     problems.add(field, f"Enter the {label} as a date, like 24/11/2026", label)
     return None
 
@@ -54,7 +59,7 @@ def search_audit(filters: dict, *, actor, now: datetime) -> dict:
     if at:
         query["at"] = at
     try:
-        page = max(1, int(filters.get("page") or 1))
+        page = max(1, int(filters.get("page") or 1)) if len(str(filters.get("page") or "")) <= 9 else 1
     except (TypeError, ValueError):
         page = 1
     if problems.items:

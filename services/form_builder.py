@@ -68,7 +68,9 @@ def create_form(data: dict, *, actor, now: datetime) -> FormDefinition:
 def _where(defn: dict, text: str) -> tuple[int, int]:
     page_key, _, section = (text or "").partition(":")
     for index, page in enumerate(defn["layout"]["pages"]):
-        if page["key"] == page_key and section.isdigit() and int(section) < len(page["sections"]):
+        # ASCII digits only: "²".isdigit() is true but int("²") fails.
+        if page["key"] == page_key and section.isascii() and section.isdigit() and len(section) < 5 \
+                and int(section) < len(page["sections"]):
             return index, int(section)
     raise InvalidInput(problems=[FieldProblem("where", "Choose where the question goes", "Where")])
 

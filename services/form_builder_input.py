@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -10,12 +9,14 @@ from typing import Any
 from errors import Problems
 from forms import REGISTRY
 from forms.widgets import SIMPLE, WIDGETS, html_value, options_for
+from services import json_input
 from services.form_builder_edit import iter_fields, prop_of, scope_of, split_path
 from services.form_builder_shape import slug, suggested_key, unique_name
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_INT = re.compile(r"^[+-]?\d+$")
-_NUM = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+# ASCII digits, and few enough that the number fits MongoDB's 64-bit integers and a float exactly.
+_INT = re.compile(r"^[+-]?[0-9]{1,15}$")
+_NUM = re.compile(r"^[+-]?([0-9]{1,15}\.?[0-9]{0,15}|\.[0-9]{1,15})$")
 WITH_OPTIONS = ("radios", "select", "checkboxes")
 _TRUE, _FALSE = {"yes", "true", "y"}, {"no", "false", "n"}
 
@@ -271,7 +272,7 @@ def computed_params(data: Mapping, fields: list[str]) -> tuple[str, str, dict]:
     text = _get(data, "params")
     if text:
         try:
-            params = json.loads(text)
+            params = json_input.loads(text, int64=True)
         except ValueError:
             params = None
         if not isinstance(params, dict):

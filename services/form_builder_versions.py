@@ -9,6 +9,7 @@ from datetime import datetime
 from errors import Conflict, DefinitionError, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms import check_definition
 from models.form import FormDefinition
+from services import json_input
 from services.audit import record_audit
 from services.form_builder_check import diff_definitions, publish_problems
 from services.form_builder_layout import prune
@@ -165,7 +166,7 @@ def read_import(raw: bytes) -> dict:
     if len(raw) > MAX_IMPORT_BYTES:
         raise InvalidInput(problems=[FieldProblem("file", "The file must be smaller than 2 MB", "File")])
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = json_input.loads(raw.decode("utf-8-sig"), int64=True)
     except (UnicodeDecodeError, ValueError) as exc:
         raise InvalidInput(problems=[FieldProblem("file", f"The file is not valid JSON ({exc})", "File")]) from None
     if not isinstance(data, dict):

@@ -55,8 +55,8 @@ def _parse(data: dict, today: date) -> dict:
     if attendance not in ATTENDANCE:
         problems.add("attendance", "Select the attendance", "Attendance")
     number = (str(data.get("number") or "")).strip()
-    if number and not number.isdigit():
-        problems.add("number", "Session number must be a whole number", "Session number")
+    if number and not (number.isascii() and number.isdigit() and len(number) <= 6):
+        problems.add("number", "Session number must be a whole number, like 3", "Session number")
     flags = [f for f in data.get("flags") or [] if f in FLAGS]
     problems.raise_if_any()
     return {"date": when, "session_type": session_type, "attendance": attendance,

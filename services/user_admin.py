@@ -35,7 +35,7 @@ def _common(data, problems: Problems) -> dict:
         problems.add("sex", "Choose man, woman or not recorded", "Sex")
     capacity = (data.get("capacity") or "").strip()
     if capacity:
-        if not capacity.isdigit() or int(capacity) > 500:
+        if not (capacity.isascii() and capacity.isdigit()) or len(capacity) > 4 or int(capacity) > 500:
             problems.add("capacity", "Enter the number of open cases as a whole number, like 15", "Capacity")
         else:
             changes["capacity"] = int(capacity)

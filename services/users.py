@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from bson import ObjectId
 from mongoengine.errors import NotUniqueError
 
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound, Problems
@@ -108,7 +109,8 @@ def record_sign_out(*, actor, now: datetime, client_address: str) -> None:
 
 def get_user(user_id) -> User:
     """Return a user by id or raise NotFound."""
-    user = User.objects(pk=user_id).first() if user_id else None
+    # Any text may arrive from a URL: one that is not an ObjectId names no user.
+    user = User.objects(pk=user_id).first() if ObjectId.is_valid(user_id) else None
     if user is None:
         raise NotFound("There is no such user")
     return user

@@ -7,9 +7,11 @@ import logging
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 import mongoengine
+import pymongo
 from pymongo.errors import PyMongoError
 
 from errors import ConfigurationError
@@ -20,6 +22,9 @@ log = logging.getLogger(__name__)
 
 _embedded: EmbeddedMongo | None = None
 _lock = threading.Lock()
+# A client of its own for the health check, with short timeouts: a paused server must give 503 within 2 s.
+_health: dict = {}
+WATCHDOG_SECONDS = 5
 
 
 def _start_embedded(settings: dict) -> str:
@@ -32,7 +37,28 @@ def _start_embedded(settings: dict) -> str:
             _embedded = server
             atexit.register(server.stop)
             _install_signal_handlers(server)
+            threading.Thread(target=_watchdog, name="mongod-watchdog", daemon=True).start()
     return _embedded.uri
+
+
+def revive_embedded() -> bool:
+    """Start the bundled mongod again if this process started it and it died; tell whether it was restarted."""
+    with _lock:
+        server = _embedded
+        if server is None or not server.died():
+            return False
+        try:
+            return server.revive()
+        except Exception:  # noqa: BLE001 - the next check tries again; the app keeps answering 503 meanwhile
+            log.exception("The bundled MongoDB could not be started again")
+            return False
+
+
+def _watchdog() -> None:
+    """Keep the bundled mongod running for as long as the app runs."""
+    while True:
+        time.sleep(WATCHDOG_SECONDS)
+        revive_embedded()
 
 
 def _install_signal_handlers(server: EmbeddedMongo) -> None:
@@ -52,12 +78,20 @@ def connect_database(settings: dict) -> str:
     """Connect the default mongoengine alias; return the URI used (without credentials)."""
     uri = settings["MONGODB_URI"] or _start_embedded(settings)
     mongoengine.disconnect()
+    timeout = settings["MONGODB_TIMEOUT_MS"]
     # Majority, journaled: a save the user is told succeeded survives the server being killed a moment later.
+    # The socket timeout turns a hung server into a 503 rather than a request that never ends; the client is
+    # kept when the server goes away, so pymongo reconnects by itself when it is back.
     mongoengine.connect(
         host=uri, db=settings["MONGODB_DB"], tz_aware=False, uuidRepresentation="standard",
-        serverSelectionTimeoutMS=settings["MONGODB_TIMEOUT_MS"], connect=False,
+        serverSelectionTimeoutMS=timeout, connectTimeoutMS=timeout,
+        socketTimeoutMS=settings["MONGODB_SOCKET_TIMEOUT_MS"], connect=False,
         w="majority", journal=True, retryWrites=True, retryReads=True,
     )
+    old = _health.pop("client", None)
+    if old is not None:
+        old.close()
+    _health.update(uri=uri, db=settings["MONGODB_DB"], timeout_ms=settings["MONGODB_HEALTH_TIMEOUT_MS"])
     uow.install()
     try:
         _require_transactions(mongoengine.get_db())
@@ -66,6 +100,17 @@ def connect_database(settings: dict) -> str:
         # The app still starts (the health check reports the outage); the index is made at the next start.
         log.warning("Could not prepare the database yet: %s", exc)
     return uri
+
+
+def health_client() -> pymongo.MongoClient:
+    """Return the health check's own client, whose every timeout is the short health timeout."""
+    client = _health.get("client")
+    if client is None:
+        ms = _health["timeout_ms"]
+        client = pymongo.MongoClient(_health["uri"], serverSelectionTimeoutMS=ms, connectTimeoutMS=ms,
+                                     socketTimeoutMS=ms, connect=False)
+        _health["client"] = client
+    return client
 
 
 def _require_transactions(db) -> None:
@@ -81,9 +126,9 @@ def _require_transactions(db) -> None:
 
 def database_status() -> dict:
     """Return whether the database answers a ping, for the health check."""
+    revived = revive_embedded()
     try:
-        db = mongoengine.get_db()
-        db.command("ping")
-        return {"status": "ok", "database": db.name}
+        health_client()[_health["db"]].command("ping")
+        return {"status": "ok", "database": _health["db"]} | ({"restarted": True} if revived else {})
     except (PyMongoError, mongoengine.connection.ConnectionFailure) as exc:
         return {"status": "unavailable", "error": type(exc).__name__}

@@ -135,17 +135,20 @@ class EmbeddedMongo:
             return port
         return None
 
-    def start(self, timeout: float = 60.0) -> str:
-        """Start mongod (or join the one already running on this data directory) and return its URI."""
+    def start(self, timeout: float = 60.0, *, port: int | None = None) -> str:
+        """Start mongod (or join the one already running on this data directory) and return its URI.
+
+        `port` is used when it is free: a restart on the same port lets connected clients reconnect by themselves.
+        """
         with self._locked():
-            port = self._running_server()
-            if port:
-                self.port = port
-                log.info("Using the bundled MongoDB already running on port %s", port)
+            running = self._running_server()
+            if running:
+                self.port = running
+                log.info("Using the bundled MongoDB already running on port %s", running)
                 return self.uri
             binary = find_mongod(self.binary)
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            self.port = free_port()
+            self.port = port if port and not answers(port, timeout=0.2) else free_port()
             args = [
                 binary, "--dbpath", str(self.data_dir), "--port", str(self.port), "--bind_ip", "127.0.0.1",
                 "--logpath", str(self.log_file), "--logappend", "--quiet",
@@ -163,6 +166,19 @@ class EmbeddedMongo:
             self.state_file.write_text(json.dumps({"pid": self.process.pid, "port": self.port}))
             log.info("Started the bundled MongoDB (pid %s) on port %s", self.process.pid, self.port)
             return self.uri
+
+    def died(self) -> bool:
+        """Tell whether the server this process started has exited."""
+        return self.process is not None and self.process.poll() is not None
+
+    def revive(self, timeout: float = 60.0) -> bool:
+        """Start the server again on its old port if the one this process started died; tell whether it did."""
+        if not self.died():
+            return False
+        log.error("The bundled MongoDB stopped (exit code %s); starting it again", self.process.returncode)
+        self.process = None
+        self.start(timeout, port=self.port)
+        return True
 
     def _wait_until_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -10,6 +11,9 @@ from typing import Any
 from errors import Problems
 
 DEFAULT_MAX_LENGTH = 10_000
+# MongoDB stores whole numbers as signed 64-bit integers; only ASCII digits count (not "²" or "٣").
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+_WHOLE = re.compile(r"[+-]?[0-9]{1,40}", re.ASCII)  # longer: not worth converting
 TRUE_WORDS = {"true", "yes", "on", "1", "y"}
 FALSE_WORDS = {"false", "no", "off", "0", "n", ""}
 MISSING = {
@@ -97,12 +101,15 @@ def _clean_date(spec: InputSpec, value: Any, today: date) -> str:
 
 
 def _clean_number(spec: InputSpec, value: Any) -> int:
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValueError(f"{spec.label} must be a whole number")
-    try:
-        number = int(str(value).strip()) if not isinstance(value, int) else value
-    except ValueError:
-        raise ValueError(f"{spec.label} must be a whole number") from None
+    if isinstance(value, str) and not _WHOLE.fullmatch(value.strip()):
+        raise ValueError(f"{spec.label} must be a whole number")
+    number = int(value.strip()) if isinstance(value, str) else value
+    low = INT_MIN if spec.minimum is None else spec.minimum
+    high = INT_MAX if spec.maximum is None else spec.maximum
+    if not INT_MIN <= number <= INT_MAX:
+        raise ValueError(f"Enter a number between {low:,} and {high:,}")
     if spec.minimum is not None and number < spec.minimum:
         raise ValueError(f"{spec.label} must be {spec.minimum} or more")
     if spec.maximum is not None and number > spec.maximum:
