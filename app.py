@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -42,6 +43,12 @@ def create_app(config_overrides: dict | None = None) -> Flask:
         BABEL_DEFAULT_TIMEZONE="Europe/London",
         WTF_CSRF_TIME_LIMIT=None,  # the session lifetime bounds it; a long form must not expire mid-way
     )
+    if settings["TRUSTED_PROXY_HOPS"] > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only as many X-Forwarded-* hops as there are proxies we run: a client cannot forge its address.
+        hops = settings["TRUSTED_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -87,16 +94,26 @@ def _bootstrap(app: Flask) -> None:
     created = ensure_first_admin(now=now)
     if created:
         user, password = created
-        # The console only: the one-time password must not reach a log file or the database in clear.
+        # Never printed: a console is often a log file. Only the owner of the instance folder can read this file.
+        path = write_secret_file(Path(app.instance_path) / "first-admin-password", password)
         print(
             f"\n  Pathway created the first administrator.\n    email:    {user.email}\n"
-            f"    password: {password}   (one-time: you will be asked to choose a new one)\n",
+            f"    one-time password: in {path} (readable by you only; you must choose a new one at first sign-in)\n",
             file=sys.stderr, flush=True,
         )
     if app.config["DEMO"]:
         from services.demo import load_demo
 
         load_demo(now=now)
+
+
+def write_secret_file(path: Path, secret: str) -> Path:
+    """Write a secret to a file only its owner can read, replacing an older one."""
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret + "\n")
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from extensions import login_manager
@@ -38,6 +38,9 @@ def register_blueprints(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
 
+    from blueprints.sessions import check_session
+
+    app.before_request(check_session)
     app.before_request(_require_password_change)
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
@@ -78,6 +81,9 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config.get("ENV") == "production":
+        # Browsers then refuse plain HTTP to this host for a year, so a network attacker cannot strip TLS.
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.endpoint != "static":
         # Case data must not linger in shared browsers' caches.
         response.headers.setdefault("Cache-Control", "no-store")

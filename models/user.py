@@ -31,6 +31,7 @@ class User(me.Document):
     must_change_password = me.BooleanField(default=False)
     failed_sign_ins = me.IntField(default=0)
     locked_until = me.DateTimeField()
+    password_change_failures = me.IntField(default=0)  # wrong current passwords on the change page
     # Bumped to sign a user out everywhere (deactivation, password change, forced reset).
     session_version = me.IntField(default=1)
     capacity = me.IntField(default=15, min_value=0)

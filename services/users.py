@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from mongoengine.errors import NotUniqueError
 
 from errors import InvalidInput, NotAllowed, NotFound, Problems
 from models.user import ROLES, User
 from services.audit import record_audit
-from services.passwords import check_password, generate_password, hash_password, password_problem
+from services.passwords import generate_password, hash_password, password_problem
+from services.sign_in import (  # noqa: F401 - part of this module's interface
+    GENERIC_SIGN_IN_ERROR,
+    LOCKED_ERROR,
+    authenticate_user,
+    change_password,
+    record_sign_out,
+)
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-GENERIC_SIGN_IN_ERROR = "Enter a correct email address and password"
-LOCKED_ERROR = "This account is locked after too many failed sign-ins. Try again later or ask an administrator."
 
 
 def _normalise_email(email: str) -> str:
@@ -40,7 +45,7 @@ def create_user(
         problems.add("roles", f"Unknown role: {', '.join(unknown)}. Roles are: {', '.join(ROLES)}", "Roles")
     generated = password is None
     password = generate_password() if generated else password
-    if not generated and (why := password_problem(password)):
+    if not generated and (why := password_problem(password, personal=(email.split("@")[0],))):
         problems.add("password", why, "Password")
     problems.raise_if_any()
     if User.objects(email=email).first():
@@ -65,45 +70,6 @@ def _dupe():
     from errors import FieldProblem
 
     return FieldProblem("email", "A user with this email address already exists", "Email")
-
-
-def authenticate_user(*, email: str, password: str, now: datetime, client_address: str, settings: dict) -> User:
-    """Return the user whose credentials these are, counting failures and locking the account; audited."""
-    email = _normalise_email(email)
-    user = User.objects(email=email).first()
-    if user is None or not user.active:
-        record_audit("sign_in.failed", now=now, actor_email=email, client_address=client_address,
-                     details={"reason": "unknown or inactive account"})
-        raise NotAllowed(GENERIC_SIGN_IN_ERROR)
-    if user.locked_until and user.locked_until > now:
-        record_audit("sign_in.refused_locked", actor=user, now=now, client_address=client_address,
-                     target_type="user", target_id=user.pk)
-        raise NotAllowed(LOCKED_ERROR)
-    if not check_password(user.password_hash, password):
-        # Atomic increment: parallel guesses must all count.
-        User.objects(pk=user.pk).update_one(inc__failed_sign_ins=1)
-        user.reload()
-        details = {"failures": user.failed_sign_ins}
-        if user.failed_sign_ins >= settings["LOGIN_MAX_FAILURES"]:
-            lock_until = now + timedelta(minutes=settings["LOGIN_LOCKOUT_MINUTES"])
-            User.objects(pk=user.pk).update_one(set__locked_until=lock_until, set__failed_sign_ins=0)
-            details["locked_until"] = lock_until.isoformat()
-            record_audit("user.locked", actor=user, now=now, client_address=client_address,
-                         target_type="user", target_id=user.pk, details=details)
-        record_audit("sign_in.failed", actor=user, now=now, client_address=client_address,
-                     target_type="user", target_id=user.pk, details=details)
-        raise NotAllowed(GENERIC_SIGN_IN_ERROR)
-    User.objects(pk=user.pk).update_one(set__failed_sign_ins=0, unset__locked_until=True, set__last_sign_in_at=now)
-    user.reload()
-    record_audit("sign_in", actor=user, now=now, client_address=client_address, target_type="user",
-                 target_id=user.pk)
-    return user
-
-
-def record_sign_out(*, actor, now: datetime, client_address: str) -> None:
-    """Audit a sign-out."""
-    record_audit("sign_out", actor=actor, now=now, client_address=client_address, target_type="user",
-                 target_id=actor.pk)
 
 
 def get_user(user_id) -> User:
@@ -180,24 +146,6 @@ def reset_password(user: User, *, actor=None, now: datetime) -> str:
     user.reload()
     record_audit("user.password_reset", actor=actor, now=now, target_type="user", target_id=user.pk)
     return password
-
-
-def change_password(user: User, *, current: str, new: str, confirm: str, now: datetime) -> User:
-    """Change one's own password after checking the current one."""
-    problems = Problems()
-    if not check_password(user.password_hash, current):
-        problems.add("current_password", "Your current password is not correct", "Current password")
-    if why := password_problem(new):
-        problems.add("new_password", why, "New password")
-    elif new != confirm:
-        problems.add("confirm_password", "The passwords do not match", "Confirm new password")
-    problems.raise_if_any()
-    User.objects(pk=user.pk).update_one(
-        set__password_hash=hash_password(new), set__must_change_password=False, inc__session_version=1
-    )
-    user.reload()
-    record_audit("user.password_changed", actor=user, now=now, target_type="user", target_id=user.pk)
-    return user
 
 
 def ensure_first_admin(*, now: datetime) -> tuple[User, str] | None:
