@@ -8,11 +8,12 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from blueprints.access import roles_required
+from blueprints.access import client_address, roles_required
 from blueprints.api_schemas import CaseSummarySchema, DeadlineSchema, FireSchema, OptionSchema, ReferralStatusSchema
 from errors import FieldProblem, InvalidInput
 from services.access import CASE_ROLES, case_for_actor
 from services.api_views import case_deadlines, list_visible_cases, referral_statuses
+from services.audit import record_confidential_read
 from services.cases import fire_transition, transition_options
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -35,6 +36,9 @@ def cases():
 def case(case_id):
     """Return one case: summary, the steps available now (and why others are not), its deadlines."""
     found = case_for_actor(case_id, _user())
+    if found.kind == "partner":
+        record_confidential_read(found, actor=_user(), now=datetime.utcnow(), what="api case",
+                                 client_address=client_address())
     transitions, events = transition_options(found, _user())
     return jsonify({
         "case": CaseSummarySchema().dump(found),

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from blueprints.access import roles_required
+from blueprints.access import client_address, roles_required
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
 from models.user import User
@@ -15,6 +15,7 @@ from services import case_pages
 from services import cases as case_service
 from services import sessions as session_service
 from services.access import CASE_ROLES, can_change_case, case_for_actor
+from services.audit import record_confidential_read
 from services.workflow_store import definition_for
 from workflows.inputs import clean_inputs
 
@@ -60,7 +61,12 @@ def _case(case_id, user, *, change: bool = False):
     """Return a case the user may open on these pages; referrers and administrators never open a case page."""
     if not user.has_role(*CASE_ROLES):
         raise NotFound("There is no such case")
-    return case_for_actor(case_id, user, change=change)
+    case = case_for_actor(case_id, user, change=change)
+    if case.kind == "partner" and request.method == "GET":
+        # Everything on a partner record is victim information: each page of it read is audited.
+        record_confidential_read(case, actor=user, now=datetime.utcnow(), what=request.endpoint or "",
+                                 client_address=client_address())
+    return case
 
 
 def _context(case, user, tab: str) -> dict:

@@ -17,6 +17,7 @@ from services import case_pages
 from services import cases as case_service
 from services import partner as service
 from services.access import can_change_case
+from services.audit import record_audit, record_confidential_read
 from services.deadlines import list_deadlines
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
@@ -40,6 +41,9 @@ def my_cases():
     status = request.args.get("status", "open")
     status = status if status in ("open", "closed", "all") else "open"
     rows = service.list_partner_cases(actor=_actor(), status=status)
+    # The list names partners: who saw which names is part of the record.
+    record_audit("confidential.listed", actor=_actor(), now=datetime.utcnow(), target_type="case",
+                 client_address=client_address(), details={"cases": [str(r["case"].pk) for r in rows][:500]})
     return render_template("partner/list.html", rows=rows, status=status, now=datetime.utcnow())
 
 
@@ -49,6 +53,7 @@ def case_page(case_id):
     """Show a partner case: details, contact log, confidential forms, actions, deadlines and history."""
     user, now = _actor(), datetime.utcnow()
     case = service.partner_case_for_actor(case_id, user)
+    record_confidential_read(case, actor=user, now=now, what="partner record", client_address=client_address())
     parent = Case.objects(pk=case.parent_case_id).first() if case.parent_case_id else None
     may_change = can_change_case(user, case) and case.status == "open"
     transitions, events = case_service.transition_options(case, user) if may_change else ([], [])
@@ -100,6 +105,8 @@ def details(case_id):
               "date_of_birth-day": str(born.day) if born else "", "date_of_birth-month": str(born.month) if born
               else "", "date_of_birth-year": str(born.year) if born else ""}
     if request.method == "GET":
+        record_confidential_read(case, actor=user, now=datetime.utcnow(), what="partner details",
+                                 client_address=client_address())
         return render_template("partner/details.html", case=case, values=values, problems=[])
     values = {k: v for k, v in request.form.items() if k != "csrf_token"}
     try:

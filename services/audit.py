@@ -36,3 +36,10 @@ def list_audit(*, actor, target_type: str = "", target_id: str = "", action: str
     if action:
         query["action"] = action
     return list(AuditEntry.objects(**query).order_by("-at").limit(limit))
+
+
+def record_confidential_read(case, *, actor, now: datetime, what: str, client_address: str = "",
+                             details: dict | None = None) -> AuditEntry:
+    """Audit one read of a partner record or other victim information on a case."""
+    return record_audit("confidential.read", actor=actor, now=now, target_type="case", target_id=case.pk,
+                        client_address=client_address, details={"what": what, **(details or {})})

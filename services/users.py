@@ -126,6 +126,8 @@ def update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
     if "name" in changes and not str(changes["name"]).strip():
         problems.add("name", "Enter the person's full name", "Name")
     problems.raise_if_any()
+    if "roles" in changes:
+        _check_role_grant(user, list(changes["roles"]), actor=actor, now=now)
     before = {key: getattr(user, key) for key in changes if key in allowed}
     for key, value in changes.items():
         if key in allowed:
@@ -133,7 +135,33 @@ def update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
     user.save()
     record_audit("user.updated", actor=actor, now=now, target_type="user", target_id=user.pk,
                  details={"before": before, "after": {key: getattr(user, key) for key in before}})
+    granted = sorted(set(user.roles) - set(before.get("roles", user.roles)))
+    if granted:
+        record_audit("user.roles_granted", actor=actor, now=now, target_type="user", target_id=user.pk,
+                     details={"email": user.email, "granted": granted, "by": actor.email if actor else "command line"})
     return user
+
+
+# Roles that open case records, victim information included.
+CASE_WORKING_ROLES = ("manager", "practitioner", "partner_worker", "auditor")
+
+
+def _check_role_grant(user: User, roles: list[str], *, actor, now: datetime) -> None:
+    """Refuse an administrator giving themselves a case-working role: another administrator must; tell them."""
+    added = sorted(set(roles) - set(user.roles))
+    if actor is None or actor.pk != user.pk or not set(added) & set(CASE_WORKING_ROLES):
+        return
+    record_audit("user.self_grant_refused", actor=actor, now=now, target_type="user", target_id=user.pk,
+                 details={"email": user.email, "asked_for": added})
+    from services.notifications import notify_user
+
+    for admin in User.objects(roles="admin", active=True, pk__ne=user.pk):
+        notify_user(admin, subject="An administrator tried to give themselves a case-working role",
+                    body=f"{user.name} ({user.email}) tried to give themselves the role(s) {', '.join(added)}. "
+                         "It was refused: another administrator must grant it if it is needed.",
+                    link=f"/admin/users/{user.pk}", now=now, kind="risk", email=True, template="self_grant")
+    raise NotAllowed("You cannot give yourself a role that opens case records: ask another administrator. "
+                     "The other administrators have been told.")
 
 
 def reset_password(user: User, *, actor=None, now: datetime) -> str:

@@ -39,7 +39,7 @@ def setup(app, now, signed_in, monkeypatch):
 
 
 def _start(client, case, key):
-    response = client.get(f"/cases/{case.pk}/forms/{key}")
+    response = client.post(f"/cases/{case.pk}/forms/{key}")
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     sub = (Submission if key != "risk_assessment_confidential" else ConfidentialSubmission).objects(
         case_id=case.pk, form_key=key, status="draft").get()
