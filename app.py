@@ -55,6 +55,9 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     from storage.connection import connect_database
 
     connect_database(app.config)
+    from services.audit_chain import configure as configure_audit_chain
+
+    configure_audit_chain(app.config)
 
     login_manager.init_app(app)
     csrf.init_app(app)

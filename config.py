@@ -27,6 +27,7 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_LOCKOUT_MINUTES": 15,
     "SIGN_IN_RATE_LIMIT": "20 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
+    "AUDIT_HMAC_KEY": "",  # seals the audit chain; empty: derived from the secret key. Keep it off the database
     "SESSION_HOURS": 8,  # absolute lifetime of a sign-in
     "SESSION_IDLE_MINUTES": 30,  # a session unused this long ends
     "PASSWORD_CHANGE_RATE_LIMIT": "10 per hour",  # per user, on top of the wrong-password count

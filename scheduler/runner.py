@@ -11,6 +11,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 log = logging.getLogger(__name__)
 
 JOB_ID = "pathway-reminder-sweep"
+AUDIT_JOB_ID = "pathway-audit-chain-head"
 
 
 def _sweep(app) -> None:
@@ -27,6 +28,17 @@ def _sweep(app) -> None:
             log.info("Reminder sweep: %s", result)
 
 
+def _log_audit_head(app) -> None:
+    """Log the audit chain's head once a day: a later removal of the newest entries then shows."""
+    from services.audit_chain import log_chain_head
+
+    with app.app_context():
+        try:
+            log_chain_head(datetime.utcnow())
+        except Exception:  # noqa: BLE001 - the scheduler must survive one failed run
+            log.exception("Could not log the audit chain head")
+
+
 def _configure(scheduler, app):
     # One job, never overlapping itself; a late run is merged rather than run several times.
     scheduler.add_job(
@@ -34,6 +46,8 @@ def _configure(scheduler, app):
         max_instances=1, coalesce=True, misfire_grace_time=None, next_run_time=datetime.now(),
         replace_existing=True,
     )
+    scheduler.add_job(_log_audit_head, "interval", days=1, args=[app], id=AUDIT_JOB_ID, max_instances=1,
+                      coalesce=True, next_run_time=datetime.now(), replace_existing=True)
     return scheduler
 
 
