@@ -28,6 +28,9 @@ DEFAULTS: dict[str, object] = {
     "SIGN_IN_RATE_LIMIT": "20 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
     "AUDIT_HMAC_KEY": "",  # seals the audit chain; empty: derived from the secret key. Keep it off the database
+    # Roles that must sign in with a second factor: "default" (every staff role in production, none in
+    # development), "none", or a comma-separated list such as "admin,manager,practitioner,referrer".
+    "MFA_REQUIRED_ROLES": "default",
     "SESSION_HOURS": 8,  # absolute lifetime of a sign-in
     "SESSION_IDLE_MINUTES": 30,  # a session unused this long ends
     "PASSWORD_CHANGE_RATE_LIMIT": "10 per hour",  # per user, on top of the wrong-password count

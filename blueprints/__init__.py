@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
         health,
         home,
         manager,
+        mfa,
         partner,
         referrals,
         reports,
@@ -28,7 +29,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     errors.register(app)
-    for module in (auth, health, home, referrals, cases, manager, partner, deadlines, admin, api, submissions,
+    for module in (auth, mfa, health, home, referrals, cases, manager, partner, deadlines, admin, api, submissions,
                    documents, reports):
         app.register_blueprint(module.bp)
 
@@ -36,17 +37,18 @@ def register_blueprints(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue"
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(_load_user)
+    login_manager.user_loader(load_user)
 
     from blueprints.sessions import check_session
 
     app.before_request(check_session)
     app.before_request(_require_password_change)
+    app.before_request(mfa.require_mfa_setup)
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
 
 
-def _load_user(identity: str):
+def load_user(identity: str):
     """Return the signed-in user, or None when the account is gone, inactive or its sessions were ended."""
     from models.user import User
 

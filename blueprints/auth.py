@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from blueprints.access import client_address
+from blueprints.mfa import begin_sign_in
 from blueprints.sessions import end_session, start_session
 from errors import InvalidInput, NotAllowed
 from extensions import limiter
@@ -39,8 +40,7 @@ def sign_in():
             except NotAllowed as exc:
                 error = exc.message
             else:
-                start_session(user)
-                return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+                return begin_sign_in(user, _safe_next(request.args.get("next")))
     demo_accounts = None
     if current_app.config.get("DEMO"):
         from services.demo import DEMO_USERS

@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from extensions import login_manager
 
 # Pages that must work whatever the state of the session.
-OPEN_ENDPOINTS = ("static", "health.healthz", "auth.sign_in")
+OPEN_ENDPOINTS = ("static", "health.healthz", "auth.sign_in", "mfa.verify")
 
 
 def start_session(user) -> None:
