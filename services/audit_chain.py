@@ -12,8 +12,10 @@ from datetime import datetime
 
 from flask import current_app, has_app_context
 from mongoengine.errors import NotUniqueError
+from pymongo.errors import PyMongoError
 
 from models.audit import AuditEntry
+from storage.uow import in_transaction
 
 log = logging.getLogger("pathway.audit")
 GENESIS = "0" * 64
@@ -65,6 +67,12 @@ def plain(details: dict) -> dict:
     return json.loads(json.dumps(details or {}, default=str))
 
 
+def _transient() -> PyMongoError:
+    error = PyMongoError("Another audit entry took this link of the chain")
+    error._add_error_label("TransientTransactionError")
+    return error
+
+
 def _head() -> tuple[int, str]:
     last = AuditEntry._get_collection().find({"seq": {"$type": "int"}}, {"seq": 1, "hash": 1}).sort(
         "seq", -1).limit(1)
@@ -89,7 +97,10 @@ def append(entry: AuditEntry) -> AuditEntry:
         try:
             entry.save()
             return entry
-        except NotUniqueError:
+        except NotUniqueError as exc:
+            if in_transaction():
+                # The unit of work is spoilt by the failed insert: let it rerun from the start with a new head.
+                raise _transient() from exc
             entry.pk = None
             time.sleep(min(0.001 * (attempt + 1), 0.02))
     raise RuntimeError("The audit trail is too busy: the entry could not be appended")

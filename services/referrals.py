@@ -8,6 +8,7 @@ from errors import FieldProblem, InvalidInput, NotAllowed
 from models.case import Case, Child
 from models.team import Team
 from services.audit import record_audit
+from storage.uow import transactional
 
 REFERRAL_WORKFLOWS = {"dao_pathway": "Domestic Abuse Officer service (Family Safeguarding)"}
 # Bands rather than a position: a referrer learns roughly how long, not who else is waiting.
@@ -35,6 +36,7 @@ def referral_forms(case: Case) -> list[dict]:
     return rows
 
 
+@transactional
 def start_referral(*, workflow_key: str = "dao_pathway", team: str = "", actor, now: datetime) -> Case:
     """Start a draft referral owned by the referrer."""
     from services.cases import open_case
@@ -113,6 +115,7 @@ def _same_organisation(referrer_id: str) -> list[str]:
     return [str(u.pk) for u in User.objects(organisation=referrer.organisation, roles="referrer").only("id")]
 
 
+@transactional
 def submit_referral(case: Case, *, actor, now: datetime) -> Case:
     """Send a complete draft referral: it gets its reference and enters the pathway; the managers are told."""
     from services.cases import add_history, latest_submissions, next_reference, start_workflow
@@ -183,6 +186,7 @@ def referral_status(case: Case) -> dict:
     return {"status": status, "tag": tags.get(status, "blue"), "detail": detail}
 
 
+@transactional
 def add_referral_information(case: Case, *, text: str, actor, now: datetime, attachment: dict | None = None) -> None:
     """Let the referrer add further information or a document to a referral they made."""
     from services.cases import add_history

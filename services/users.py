@@ -18,6 +18,7 @@ from services.sign_in import (  # noqa: F401 - part of this module's interface
     change_password,
     record_sign_out,
 )
+from storage.uow import transactional
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -26,6 +27,7 @@ def _normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+@transactional
 def create_user(
     *, email: str, name: str, roles: list[str], team: str = "", password: str | None = None,
     organisation: str = "", capacity: int | None = None, must_change_password: bool = False,
@@ -100,6 +102,7 @@ def list_users(*, team: str | None = None, role: str | None = None, active: bool
     return list(User.objects(**query).order_by("name"))
 
 
+@transactional
 def set_user_active(user: User, active: bool, *, actor=None, now: datetime) -> User:
     """Deactivate or reactivate a user; deactivation ends their sessions."""
     if actor is not None and actor.pk == user.pk and not active:
@@ -112,6 +115,15 @@ def set_user_active(user: User, active: bool, *, actor=None, now: datetime) -> U
 
 
 def update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
+    """Change a user's name, team, roles, organisation, capacity or reminder choice; audited."""
+    if "roles" in changes and changes["roles"]:
+        # Outside the unit of work: a refused self-grant must stay in the audit trail and reach the other admins.
+        _check_role_grant(user, list(changes["roles"]), actor=actor, now=now)
+    return _update_user(user, actor=actor, now=now, **changes)
+
+
+@transactional
+def _update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
     """Change a user's name, team, roles, organisation, capacity or reminder choice; audited."""
     allowed = {"name", "team", "roles", "organisation", "capacity", "email_reminders"}
     problems = Problems()
@@ -126,8 +138,6 @@ def update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
     if "name" in changes and not str(changes["name"]).strip():
         problems.add("name", "Enter the person's full name", "Name")
     problems.raise_if_any()
-    if "roles" in changes:
-        _check_role_grant(user, list(changes["roles"]), actor=actor, now=now)
     before = {key: getattr(user, key) for key in changes if key in allowed}
     for key, value in changes.items():
         if key in allowed:
@@ -164,6 +174,7 @@ def _check_role_grant(user: User, roles: list[str], *, actor, now: datetime) -> 
                      "The other administrators have been told.")
 
 
+@transactional
 def reset_password(user: User, *, actor=None, now: datetime) -> str:
     """Give a user a new one-time password that must be changed at next sign-in; end their sessions."""
     password = generate_password()
@@ -176,6 +187,7 @@ def reset_password(user: User, *, actor=None, now: datetime) -> str:
     return password
 
 
+@transactional
 def ensure_first_admin(*, now: datetime) -> tuple[User, str] | None:
     """Create the first administrator on an empty database; return it with its one-time password."""
     if User.objects.limit(1).count(with_limit_and_skip=True):
