@@ -118,7 +118,7 @@ def update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
     """Change a user's name, team, roles, organisation, capacity or reminder choice; audited."""
     if "roles" in changes and changes["roles"]:
         # Outside the unit of work: a refused self-grant must stay in the audit trail and reach the other admins.
-        _check_role_grant(user, list(changes["roles"]), actor=actor, now=now)
+        check_role_grant(user, list(changes["roles"]), actor=actor, now=now)
     return _update_user(user, actor=actor, now=now, **changes)
 
 
@@ -156,7 +156,7 @@ def _update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
 CASE_WORKING_ROLES = ("manager", "practitioner", "partner_worker", "auditor")
 
 
-def _check_role_grant(user: User, roles: list[str], *, actor, now: datetime) -> None:
+def check_role_grant(user: User, roles: list[str], *, actor, now: datetime) -> None:
     """Refuse an administrator giving themselves a case-working role: another administrator must; tell them."""
     added = sorted(set(roles) - set(user.roles))
     if actor is None or actor.pk != user.pk or not set(added) & set(CASE_WORKING_ROLES):

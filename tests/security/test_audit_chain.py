@@ -79,8 +79,11 @@ def test_a_removed_tail_is_caught_by_the_logged_head(app, runner, now, caplog):
     assert result.exit_code == 1 and "removed from the end" in result.output
 
 
-def test_the_scheduler_logs_the_head_daily():
+def test_the_scheduler_logs_the_head_daily(monkeypatch):
     from scheduler.runner import AUDIT_JOB_ID, _configure
+    from services import outbox
+
+    monkeypatch.setattr(outbox, "on_queued", lambda callback: None)
 
     class Recorder:
         def __init__(self):
@@ -90,7 +93,7 @@ def test_the_scheduler_logs_the_head_daily():
             self.jobs[kwargs["id"]] = (trigger, kwargs)
 
     class App:
-        config = {"SCHEDULER_INTERVAL_SECONDS": 60}
+        config = {"SCHEDULER_INTERVAL_SECONDS": 60, "OUTBOX_INTERVAL_SECONDS": 60}
 
     jobs = _configure(Recorder(), App()).jobs
     trigger, kwargs = jobs[AUDIT_JOB_ID]
