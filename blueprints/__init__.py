@@ -23,6 +23,7 @@ def register_blueprints(app: Flask) -> None:
         manager,
         mfa,
         once,
+        oversight,
         partner,
         referrals,
         reports,
@@ -31,8 +32,8 @@ def register_blueprints(app: Flask) -> None:
 
     errors.register(app)
     once.register(app)
-    for module in (auth, mfa, health, home, referrals, cases, manager, partner, deadlines, admin, api, submissions,
-                   documents, reports):
+    for module in (auth, mfa, oversight, health, home, referrals, cases, manager, partner, deadlines, admin, api,
+                   submissions, documents, reports):
         app.register_blueprint(module.bp)
 
     login_manager.login_view = "auth.sign_in"

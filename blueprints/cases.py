@@ -15,7 +15,7 @@ from services import case_pages
 from services import cases as case_service
 from services import sessions as session_service
 from services.access import CASE_ROLES, can_change_case, case_for_actor
-from services.audit import record_confidential_read
+from services.audit import record_audit, record_confidential_read
 from services.workflow_store import definition_for
 from workflows.inputs import clean_inputs
 
@@ -66,6 +66,10 @@ def _case(case_id, user, *, change: bool = False):
         # Everything on a partner record is victim information: each page of it read is audited.
         record_confidential_read(case, actor=user, now=datetime.utcnow(), what=request.endpoint or "",
                                  client_address=client_address())
+    elif request.method == "GET":
+        # Every read of a case is on the record, so its managers can see who has looked at it.
+        record_audit("case.read", actor=user, now=datetime.utcnow(), target_type="case", target_id=case.pk,
+                     client_address=client_address(), details={"what": request.endpoint or ""})
     return case
 
 

@@ -40,6 +40,9 @@ def list_audit(*, actor, target_type: str = "", target_id: str = "", action: str
 
 def record_confidential_read(case, *, actor, now: datetime, what: str, client_address: str = "",
                              details: dict | None = None) -> AuditEntry:
-    """Audit one read of a partner record or other victim information on a case."""
+    """Audit one read of a partner record or other victim information on a case; unusual readers raise an alert."""
+    from services.oversight import note_read
+
+    note_read(case, actor=actor, now=now)
     return record_audit("confidential.read", actor=actor, now=now, target_type="case", target_id=case.pk,
                         client_address=client_address, details={"what": what, **(details or {})})

@@ -281,6 +281,9 @@ def read_submission(submission_id, *, actor, now: datetime, client_address: str 
             raise NotAllowed("This record is confidential")
         record_audit("confidential.read", actor=actor, now=now, target_type="submission", target_id=submission.pk,
                      client_address=client_address, details={"case": str(case.pk), "form": submission.form_key})
+        from services.oversight import note_read
+
+        note_read(case, actor=actor, now=now)
     return submission
 
 
