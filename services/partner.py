@@ -20,6 +20,7 @@ from services.access import can_read_case, case_for_actor, get_case
 from services.audit import record_audit
 from services.case_pages import next_deadlines, state_of, user_names
 from services.cases import add_history, case_view, fire_transition, transition_options
+from services.separation import check_assignment
 from services.workflow_store import definition_for
 from storage.uow import transactional
 from workflows import engine
@@ -127,6 +128,7 @@ def assign_partner_worker(case: Case, *, assignee_id: str, actor, now: datetime)
     if case.kind != "partner" or not _manages(actor, case):
         raise NotAllowed("Only a manager of the team can assign partner cases")
     worker = _worker(case.team, assignee_id)
+    check_assignment(case, str(worker.pk))
     Case.objects(pk=case.pk).update_one(set__allocated_to=str(worker.pk), set__allocated_at=now,
                                         inc__revision=1, set__updated_at=now)
     case.reload()
