@@ -37,7 +37,11 @@ def configure(settings) -> None:
     global _fallback_key
     _fallback_key = key_from(settings)
     # Before any request: the unique index on `seq` is what makes parallel appends take turns.
-    AuditEntry.ensure_indexes()
+    try:
+        AuditEntry.ensure_indexes()
+    except PyMongoError:
+        # The database is down: the app still starts (health checks say so); the first entry creates the index.
+        log.warning("Could not create the audit chain's index yet: the database is not reachable")
 
 
 def chain_key() -> bytes:
