@@ -20,12 +20,19 @@ def _actor():
     return current_user._get_current_object()
 
 
+@bp.app_template_global("may_see_reads")
+def may_see_reads(case) -> bool:
+    """Tell whether the signed-in user may see who has read the case (its team's managers, auditors)."""
+    return current_user.is_authenticated and (
+        current_user.has_role("auditor") or (current_user.has_role("manager") and current_user.team == case.team))
+
+
 @bp.get("/cases/<case_id>/seen")
 @login_required
 def seen(case_id):
     """Show every read of a case and its records, and by whom (the team's managers and auditors)."""
     case = get_case(case_id)
-    if not (current_user.has_role("auditor") or (current_user.has_role("manager") and current_user.team == case.team)):
+    if not may_see_reads(case):
         raise NotFound("There is no such case")
     return render_template("oversight/seen.html", case=case, rows=who_has_seen(case, actor=_actor()))
 

