@@ -25,15 +25,17 @@ def register_blueprints(app: Flask) -> None:
         once,
         oversight,
         partner,
+        personal_data,
         referrals,
         reports,
+        retention,
         submissions,
     )
 
     errors.register(app)
     once.register(app)
     for module in (auth, mfa, oversight, health, home, referrals, cases, manager, partner, deadlines, admin, api,
-                   submissions, documents, reports):
+                   submissions, documents, reports, retention, personal_data):
         app.register_blueprint(module.bp)
 
     login_manager.login_view = "auth.sign_in"
