@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from bson import ObjectId
+from bson.errors import InvalidId
 from mongoengine.errors import NotUniqueError
 
 from errors import InvalidInput, NotAllowed, NotFound, Problems
@@ -76,7 +78,10 @@ def _dupe():
 
 def get_user(user_id) -> User:
     """Return a user by id or raise NotFound."""
-    user = User.objects(pk=user_id).first() if user_id else None
+    try:
+        user = User.objects(pk=ObjectId(str(user_id))).first() if user_id else None
+    except (InvalidId, TypeError):
+        user = None  # a mistyped address is "not found", never an error page
     if user is None:
         raise NotFound("There is no such user")
     return user
