@@ -15,6 +15,7 @@ from services.access import CASE_ROLES, case_for_actor
 from services.api_views import case_deadlines, list_visible_cases, referral_statuses
 from services.audit import record_confidential_read
 from services.cases import fire_transition, transition_options
+from services.form_results import case_results
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -45,6 +46,7 @@ def case(case_id):
         "transitions": OptionSchema(many=True).dump(transitions),
         "events": OptionSchema(many=True).dump(events),
         "deadlines": DeadlineSchema(many=True).dump(case_deadlines(found)),
+        "submissions": case_results(found, actor=_user(), now=datetime.utcnow()),
     })
 
 

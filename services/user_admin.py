@@ -6,7 +6,7 @@ from datetime import datetime
 
 from errors import FieldProblem, InvalidInput, NotAllowed, Problems
 from models.team import Team
-from models.user import ROLES, User
+from models.user import ROLES, SEXES, User
 from services.users import (
     EMAIL_RE,
     check_role_grant,
@@ -38,6 +38,9 @@ def _common(data, problems: Problems) -> dict:
         problems.add("team", "Choose a team from the list", "Team")
     if not team and any(role in TEAM_ROLES for role in roles):
         problems.add("team", "Choose the team of this manager, practitioner or partner-support worker", "Team")
+    changes["sex"] = (data.get("sex") or "").strip()
+    if changes["sex"] not in SEXES:
+        problems.add("sex", "Choose man, woman or not recorded", "Sex")
     capacity = (data.get("capacity") or "").strip()
     if capacity:
         if not capacity.isdigit() or int(capacity) > 500:
@@ -61,7 +64,7 @@ def create_account(data, *, actor, now: datetime) -> tuple[User, str]:
     problems.raise_if_any()
     return create_user(email=data.get("email", ""), name=changes["name"], roles=changes["roles"],
                        team=changes["team"], organisation=changes["organisation"],
-                       capacity=changes.get("capacity"), actor=actor, now=now)
+                       capacity=changes.get("capacity"), sex=changes["sex"], actor=actor, now=now)
 
 
 def update_account(user_id: str, data, *, actor, now: datetime) -> User:

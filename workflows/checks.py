@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 from workflows import separation
 from workflows.effects import EFFECTS, is_conditional
 from workflows.guards import GUARDS
+from workflows.programme import programme_problems
 from workflows.registry import describe_error, parse_item
 from workflows.retention_checks import monitoring_form_refs, retention_problems
 
@@ -190,6 +191,10 @@ class _Checker:
                                  "only while a case is open")
         self.check_deadlines()
         self.check_attendance()
+        for path, message in programme_problems(data):
+            self.out.add(path, message)
+        group = (data.get("programme") or {}).get("group") or {}
+        self.guards("programme.group.candidates.guards", (group.get("candidates") or {}).get("guards"))
         for path, message, blocking in retention_problems(data):
             self.out.add(path, message, blocking)
         self.out.external.extend(monitoring_form_refs(data))
