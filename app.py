@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from commands import register_commands
 from errors import ConfigurationError, DefinitionError
 from extensions import babel, csrf, limiter, login_manager
 from scheduler.runner import start_background_scheduler
+from services.audit_chain import configure as configure_audit_chain
 from services.case_lists import fill_list_fields
 from services.demo import load_demo
 from services.form_definitions import sync_forms
@@ -53,10 +55,18 @@ def create_app(config_overrides: dict | None = None) -> Flask:
         BABEL_DEFAULT_TIMEZONE="Europe/London",
         WTF_CSRF_TIME_LIMIT=None,  # the session lifetime bounds it; a long form must not expire mid-way
     )
+    if settings["TRUSTED_PROXY_HOPS"] > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only as many X-Forwarded-* hops as there are proxies we run: a client cannot forge its address.
+        hops = settings["TRUSTED_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     connect_database(app.config)
+
+    configure_audit_chain(app.config)
 
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -94,14 +104,24 @@ def _bootstrap(app: Flask) -> None:
     created = ensure_first_admin(now=now)
     if created:
         user, password = created
-        # The console only: the one-time password must not reach a log file or the database in clear.
+        # Never printed: a console is often a log file. Only the owner of the instance folder can read this file.
+        path = write_secret_file(Path(app.instance_path) / "first-admin-password", password)
         print(
             f"\n  Pathway created the first administrator.\n    email:    {user.email}\n"
-            f"    password: {password}   (one-time: you will be asked to choose a new one)\n",
+            f"    one-time password: in {path} (readable by you only; you must choose a new one at first sign-in)\n",
             file=sys.stderr, flush=True,
         )
     if app.config["DEMO"]:
         load_demo(now=now)
+
+
+def write_secret_file(path: Path, secret: str) -> Path:
+    """Write a secret to a file only its owner can read, replacing an older one."""
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret + "\n")
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:

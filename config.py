@@ -29,7 +29,14 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_LOCKOUT_MINUTES": 15,
     "SIGN_IN_RATE_LIMIT": "20 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
-    "SESSION_HOURS": 8,
+    "AUDIT_HMAC_KEY": "",  # seals the audit chain; empty: derived from the secret key. Keep it off the database
+    # Roles that must sign in with a second factor: "default" (every staff role in production, none in
+    # development), "none", or a comma-separated list such as "admin,manager,practitioner,referrer".
+    "MFA_REQUIRED_ROLES": "default",
+    "SESSION_HOURS": 8,  # absolute lifetime of a sign-in
+    "SESSION_IDLE_MINUTES": 30,  # a session unused this long ends
+    "PASSWORD_CHANGE_RATE_LIMIT": "10 per hour",  # per user, on top of the wrong-password count
+    "TRUSTED_PROXY_HOPS": 0,  # proxies in front whose X-Forwarded-For/-Proto are believed; 0 believes none
     "MAX_UPLOAD_MB": 10,
     "SCHEDULER_ENABLED": True,  # run the reminder sweep inside the web process (embedded default)
     "SCHEDULER_INTERVAL_SECONDS": 60,

@@ -2,70 +2,57 @@
 
 from __future__ import annotations
 
-from bson import ObjectId
-from flask import Flask, redirect, request, url_for
+from flask import Flask, current_app, redirect, request, url_for
 from flask_login import current_user
-from pymongo.errors import ConnectionFailure
 
+from blueprints import (
+    admin,
+    api,
+    auth,
+    cases,
+    deadlines,
+    documents,
+    errors,
+    groups,
+    health,
+    home,
+    manager,
+    mfa,
+    once,
+    oversight,
+    partner,
+    personal_data,
+    referrals,
+    reports,
+    retention,
+    submissions,
+)
 from blueprints.navigation import navigation_for
-from errors import DatabaseUnavailable
+from blueprints.sessions import check_session, load_user
 from extensions import login_manager
-from models.user import User
 
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, the error handler, the user loader and the security headers."""
-    from blueprints import (
-        admin,
-        api,
-        auth,
-        cases,
-        deadlines,
-        documents,
-        errors,
-        groups,
-        health,
-        home,
-        manager,
-        once,
-        partner,
-        personal_data,
-        referrals,
-        reports,
-        retention,
-        submissions,
-    )
 
     errors.register(app)
     once.register(app)
-    for module in (auth, health, home, referrals, cases, manager, partner, deadlines, admin, api, submissions,
-                   documents, reports, retention, personal_data, groups):
+    for module in (auth, mfa, oversight, health, home, referrals, cases, manager, partner, deadlines, admin, api,
+                   submissions, documents, reports, retention, personal_data, groups):
         app.register_blueprint(module.bp)
 
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue"
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(_load_user)
+    login_manager.user_loader(load_user)
 
+
+    app.before_request(check_session)
     app.before_request(_require_password_change)
+    app.before_request(mfa.require_mfa_setup)
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
-
-
-def _load_user(identity: str):
-    """Return the signed-in user, or None when the account is gone, inactive or its sessions were ended."""
-    user_id, _, version = (identity or "").partition(":")
-    if not ObjectId.is_valid(user_id):
-        return None  # a malformed id in an old cookie just means "signed out"
-    try:
-        user = User.objects(pk=user_id).first()
-    except ConnectionFailure as exc:
-        # Not "no such user": sending them to sign in would throw away what they were saving.
-        raise DatabaseUnavailable() from exc
-    if user is None or not user.active or str(user.session_version) != version:
-        return None
-    return user
 
 
 def _require_password_change():
@@ -90,6 +77,9 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config.get("ENV") == "production":
+        # Browsers then refuse plain HTTP to this host for a year, so a network attacker cannot strip TLS.
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.endpoint != "static":
         # Case data must not linger in shared browsers' caches.
         response.headers.setdefault("Cache-Control", "no-store")

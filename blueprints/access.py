@@ -35,3 +35,10 @@ def client_address() -> str:
     from flask import request
 
     return request.remote_addr or ""
+
+
+def no_store(response):
+    """Forbid every cache, the browser's included, from keeping a download (send_file sets no-cache)."""
+    response.headers["Cache-Control"] = "no-store, max-age=0"
+    response.headers["Pragma"] = "no-cache"
+    return response

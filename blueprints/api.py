@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from marshmallow import ValidationError
 
-from blueprints.access import current_actor, roles_required
+from blueprints.access import client_address, current_actor, roles_required
 from blueprints.api_schemas import CaseSummarySchema, DeadlineSchema, FireSchema, OptionSchema, ReferralStatusSchema
 from clock import utcnow
 from errors import FieldProblem, InvalidInput
@@ -13,6 +13,7 @@ from services.access import CASE_ROLES, case_for_actor
 from services.api_views import case_deadlines, list_visible_cases, referral_statuses
 from services.cases import fire_transition, transition_options
 from services.form_results import case_results
+from services.oversight import record_confidential_read
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -43,6 +44,9 @@ def _number(name: str, default: int) -> int:
 def case(case_id):
     """Return one case: summary, the steps available now (and why others are not), its deadlines."""
     found = case_for_actor(case_id, current_actor())
+    if found.kind == "partner":
+        record_confidential_read(found, actor=current_actor(), now=utcnow(), what="api case",
+                                 client_address=client_address())
     transitions, events = transition_options(found, current_actor())
     return jsonify({
         "case": CaseSummarySchema().dump(found),

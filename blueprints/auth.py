@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
 from blueprints.access import client_address, current_actor
+from blueprints.mfa import begin_sign_in
+from blueprints.sessions import end_session, start_session
 from clock import utcnow
 from errors import InvalidInput, NotAllowed
 from extensions import limiter
@@ -37,10 +41,7 @@ def sign_in():
             except NotAllowed as exc:
                 error = exc.message
             else:
-                session.clear()
-                login_user(user)
-                session.permanent = True
-                return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+                return begin_sign_in(user, _safe_next(request.args.get("next")))
     demo_accounts = None
     if current_app.config.get("DEMO"):
         demo_accounts = DEMO_USERS
@@ -49,13 +50,18 @@ def sign_in():
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Return a local path to go to after sign-in, never another site."""
-    # Printable ASCII only: a newline would break the Location header, and browsers drop tabs and newlines,
-    # which would turn "/\t/evil.example" into another site.
-    if target and target.isascii() and target.isprintable() and " " not in target and target.startswith("/") \
-            and not target.startswith("//") and "\\" not in target and len(target) <= 2000:
-        return target
-    return None
+    """Return a local path to go to after sign-in, never another site.
+
+    Browsers drop tabs and newlines from addresses, so "/\t/evil.example" would become "//evil.example":
+    anything but printable characters, a second leading slash or a backslash is refused.
+    """
+    if not target or not target.startswith("/") or len(target) > 2000:
+        return None
+    if any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in target) or "\\" in target:
+        return None
+    if target.startswith("//") or urlsplit(target).netloc or urlsplit(target).scheme:
+        return None
+    return target
 
 
 @bp.post("/sign-out")
@@ -64,14 +70,22 @@ def sign_out():
     """Sign the user out."""
     record_sign_out(actor=current_actor(), now=utcnow(),
                     client_address=client_address())
-    logout_user()
-    session.clear()
+    end_session()
     flash("You have signed out", "success")
     return redirect(url_for("auth.sign_in"))
 
 
+def _password_change_limit() -> str:
+    return current_app.config["PASSWORD_CHANGE_RATE_LIMIT"]
+
+
+def _user_key() -> str:
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else client_address()
+
+
 @bp.route("/account/password", methods=["GET", "POST"], endpoint="change_password")
 @login_required
+@limiter.limit(_password_change_limit, methods=["POST"], key_func=_user_key)
 def change_password_view():
     """Let a user choose a new password (required after a one-time password)."""
     problems = []
@@ -80,12 +94,16 @@ def change_password_view():
             user = change_password(
                 current_actor(), current=request.form.get("current_password", ""),
                 new=request.form.get("new_password", ""), confirm=request.form.get("confirm_password", ""),
-                now=utcnow(),
+                now=utcnow(), settings=current_app.config, client_address=client_address(),
             )
         except InvalidInput as exc:
             problems = exc.problems
+        except NotAllowed as exc:
+            end_session()  # every session of the user has just been ended on the server
+            flash(exc.message, "error")
+            return redirect(url_for("auth.sign_in"))
         else:
-            login_user(user)  # the session version changed; keep this browser signed in
+            start_session(user)  # the session version changed: other browsers are out, this one stays in
             flash("Your password has been changed", "success")
             return redirect(url_for("home.index"))
     return render_template("auth/change_password.html", problems=problems), 422 if problems else 200

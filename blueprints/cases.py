@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from blueprints.access import current_actor, roles_required
+from blueprints.access import client_address, current_actor, roles_required
 from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
@@ -14,6 +14,8 @@ from services import case_lists, case_pages
 from services import cases as case_service
 from services import sessions as session_service
 from services.access import CASE_ROLES, can_change_case, case_for_actor
+from services.audit import record_audit
+from services.oversight import record_confidential_read
 from services.workflow_store import definition_for
 from workflows.inputs import clean_inputs
 
@@ -56,7 +58,16 @@ def _case(case_id, user, *, change: bool = False):
     """Return a case the user may open on these pages; referrers and administrators never open a case page."""
     if not user.has_role(*CASE_ROLES):
         raise NotFound("There is no such case")
-    return case_for_actor(case_id, user, change=change)
+    case = case_for_actor(case_id, user, change=change)
+    if case.kind == "partner" and request.method == "GET":
+        # Everything on a partner record is victim information: each page of it read is audited.
+        record_confidential_read(case, actor=user, now=utcnow(), what=request.endpoint or "",
+                                 client_address=client_address())
+    elif request.method == "GET":
+        # Every read of a case is on the record, so its managers can see who has looked at it.
+        record_audit("case.read", actor=user, now=utcnow(), target_type="case", target_id=case.pk,
+                     client_address=client_address(), details={"what": request.endpoint or ""})
+    return case
 
 
 def _context(case, user, tab: str) -> dict:

@@ -41,7 +41,7 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def _respond(status: int, message: str = "", problems=None, reference: str = ""):
+def _respond(status: int, message: str = "", problems=None, reference: str = "", break_glass_case: str = ""):
     title, advice = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
     problems = problems or []
     if wants_json():
@@ -53,7 +53,7 @@ def _respond(status: int, message: str = "", problems=None, reference: str = "")
         return jsonify(body), status
     html = render_template(
         "errors/error.html", status=status, title=title, message=message, advice=advice, problems=problems,
-        reference=reference,
+        reference=reference, break_glass_case=break_glass_case,
     )
     return html, status
 
@@ -100,10 +100,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(PathwayError)
     def domain_error(exc: PathwayError):
-        if isinstance(exc, DatabaseUnavailable):
-            log.warning("Database unavailable on %s %s", request.method, request.path)
-            return _unavailable()
-        return _respond(exc.status, exc.message, exc.problems)
+        glass = getattr(exc, "break_glass_case", "")
+        return _respond(exc.status, exc.message, exc.problems, break_glass_case=glass)
 
     @app.errorhandler(ConnectionFailure)
     def database_down(exc: ConnectionFailure):

@@ -12,11 +12,13 @@ from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
 from models.case import Case
 from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES
-from services import case_lists, case_pages
+from services import case_pages
 from services import cases as case_service
 from services import partner as service
 from services.access import can_change_case
+from services.audit import record_audit
 from services.deadlines import list_deadlines
+from services.oversight import record_confidential_read
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
 
@@ -35,9 +37,11 @@ def my_cases():
     """List the partner cases the user works (or, for managers, the team's)."""
     status = request.args.get("status", "open")
     status = status if status in ("open", "closed", "all") else "open"
-    result = case_lists.list_partner_cases(actor=current_actor(), status=status, page=request.args.get("page", 1))
-    return render_template("partner/list.html", rows=result["rows"], result=result, status=status,
-                           now=utcnow())
+    rows = service.list_partner_cases(actor=current_actor(), status=status)
+    # The list names partners: who saw which names is part of the record.
+    record_audit("confidential.listed", actor=current_actor(), now=utcnow(), target_type="case",
+                 client_address=client_address(), details={"cases": [str(r["case"].pk) for r in rows][:500]})
+    return render_template("partner/list.html", rows=rows, status=status, now=utcnow())
 
 
 @bp.get("/cases/<case_id>")
@@ -97,6 +101,8 @@ def details(case_id):
               "date_of_birth-day": str(born.day) if born else "", "date_of_birth-month": str(born.month) if born
               else "", "date_of_birth-year": str(born.year) if born else ""}
     if request.method == "GET":
+        record_confidential_read(case, actor=user, now=utcnow(), what="partner details",
+                                 client_address=client_address())
         return render_template("partner/details.html", case=case, values=values, problems=[])
     values = {k: v for k, v in request.form.items() if k != "csrf_token"}
     try:

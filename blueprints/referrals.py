@@ -13,7 +13,7 @@ from services import referrals as service
 from services.access import referral_for_referrer
 from services.attachments import store_attachment
 from services.cases import list_history
-from services.submissions import form_for, save_draft, start_submission
+from services.submissions import form_for, open_draft, save_draft, start_submission
 from services.teams import team_choices
 from services.workflow_store import definition_for
 
@@ -73,15 +73,20 @@ def task_list(case_id):
                            service_name=service.REFERRAL_WORKFLOWS.get(case.workflow_key, ""))
 
 
-@bp.get("/<case_id>/forms/<form_key>/change")
+@bp.route("/<case_id>/forms/<form_key>/change", methods=["GET", "POST"])
 @roles_required("referrer")
 def change(case_id, form_key):
-    """Reopen a completed part of a draft referral as a draft holding the answers given, to change them."""
+    """Reopen a completed part of a draft referral as a draft holding the answers given (on POST only)."""
     actor, now = current_actor(), utcnow()
     case = _referral(case_id)
     part = next((f for f in service.referral_forms(case) if f["form"] == form_key), None)
     if case.status != "draft" or part is None:
         return redirect(url_for("referrals.status", case_id=case.pk))
+    if request.method == "GET":
+        doc, draft = open_draft(case, form_key, actor=actor)
+        if draft is None:
+            return render_template("submissions/start.html", case=case, doc=doc, action=request.path)
+        return redirect(url_for("submissions.start", case_id=case.pk, form_key=form_key))
     draft = start_submission(case, form_key, actor=actor, now=now)
     previous = part["submission"]
     if previous is not None and previous.pk != draft.pk and not draft.answers:

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BuildError
 
-from blueprints.access import client_address, current_actor
+from blueprints.access import client_address, current_actor, no_store
 from clock import utcnow
 from errors import Conflict, InvalidInput, NotFound
 from services import attachments
@@ -35,6 +35,15 @@ def _back_link(case) -> dict:
         return {"href": url_for(endpoint, **args), "label": label}
     except BuildError:
         return {"href": url_for("home.index"), "label": "Back"}
+
+
+def _submitted_view(case_id, submission_id):
+    """Send a form address of an already submitted form to its view, before reading (and auditing) it there."""
+    case = service.case_for_forms(case_id, current_actor())
+    found = service.find_submission(submission_id)
+    if found is not None and found.case_id == case.pk and found.status != "draft":
+        return _to_view(case, found)
+    return None
 
 
 def _load(case_id, submission_id, *, form_key=None, change=False):
@@ -73,12 +82,17 @@ def _page_url(case, submission, page_key, anchor=None):
                    page_key=page_key, _anchor=anchor)
 
 
-@bp.get("/cases/<case_id>/forms/<form_key>")
+@bp.route("/cases/<case_id>/forms/<form_key>", methods=["GET", "POST"])
 @login_required
 def start(case_id, form_key):
-    """Start the form on the case, or continue its open draft."""
+    """Continue the form's open draft; start one only on POST (a link or a crawler never creates a draft)."""
     case = service.case_for_forms(case_id, current_actor(), change=True)
-    submission = service.start_submission(case, form_key, actor=current_actor(), now=utcnow())
+    if request.method == "GET":
+        doc, submission = service.open_draft(case, form_key, actor=current_actor())
+        if submission is None:
+            return render_template("submissions/start.html", case=case, doc=doc, action=request.path)
+    else:
+        submission = service.start_submission(case, form_key, actor=current_actor(), now=utcnow())
     form = service.form_for(submission)
     if len(form.pages) == 1:
         return redirect(_page_url(case, submission, form.pages[0].key))
@@ -89,6 +103,8 @@ def start(case_id, form_key):
 @login_required
 def task_list(case_id, form_key, submission_id):
     """Show the form's pages with how far each has got."""
+    if (moved := _submitted_view(case_id, submission_id)) is not None:
+        return moved
     case, submission, form = _load(case_id, submission_id, form_key=form_key, change=True)
     if submission.status != "draft":
         return _to_view(case, submission)
@@ -101,6 +117,8 @@ def task_list(case_id, form_key, submission_id):
 @login_required
 def page(case_id, form_key, submission_id, page_key):
     """Show one page of the form; save what was entered, even when some of it is wrong."""
+    if request.method == "GET" and (moved := _submitted_view(case_id, submission_id)) is not None:
+        return moved
     case, submission, form = _load(case_id, submission_id, form_key=form_key, change=True)
     if submission.status != "draft":
         return _to_view(case, submission)
@@ -268,10 +286,11 @@ def countersign(case_id, submission_id):
 def list_for_case(case_id):
     """List the case's forms the user may know of."""
     case = service.case_for_forms(case_id, current_actor())
+    user = current_actor()
     return render_template("submissions/list.html", case=case,
-                           submissions=service.list_submissions(case, actor=current_actor()),
-                           forms={f.key: f for f in service.published_forms()},
-                           may_change=can_change_case(current_actor(), case))
+                           submissions=service.list_submissions(case, actor=user),
+                           forms={f.key: f for f in service.published_forms() if service.may_fill(case, user, f)},
+                           may_change=can_change_case(user, case))
 
 
 @bp.get("/cases/<case_id>/attachments/<file_id>")
@@ -281,5 +300,5 @@ def attachment(case_id, file_id):
     case = service.case_for_forms(case_id, current_actor())
     opened = attachments.open_attachment(file_id, case=case, actor=current_actor(), now=utcnow(),
                                          client_address=client_address())
-    return send_file(opened.stream, mimetype=opened.content_type, as_attachment=True,
-                     download_name=opened.filename, max_age=0)
+    return no_store(send_file(opened.stream, mimetype=opened.content_type, as_attachment=True,
+                              download_name=opened.filename, max_age=0))

@@ -37,11 +37,17 @@ class AuditEntry(me.Document):
     target_id = me.StringField(default="", max_length=100)
     client_address = me.StringField(default="", max_length=100)
     details = me.DictField(default=dict)
+    # The hash chain: entry n carries HMAC(key, hash of entry n-1 + this entry), so an edit, an insertion or a
+    # removal anywhere breaks every later link (`flask audit verify`).
+    seq = me.IntField()
+    prev_hash = me.StringField(default="")
+    hash = me.StringField(default="")
 
     meta = {
         "collection": "audit",
         "queryset_class": AppendOnlyQuerySet,
-        "indexes": ["-at", ("target_type", "target_id", "-at"), ("actor_id", "-at"), ("action", "-at")],
+        "indexes": ["-at", ("target_type", "target_id", "-at"), ("actor_id", "-at"), ("action", "-at"),
+                    {"fields": ["seq"], "unique": True, "sparse": True}],
     }
 
     def save(self, *args, **kwargs):

@@ -34,6 +34,13 @@ class User(me.Document):
     must_change_password = me.BooleanField(default=False)
     failed_sign_ins = me.IntField(default=0)
     locked_until = me.DateTimeField()
+    password_change_failures = me.IntField(default=0)  # wrong current passwords on the change page
+    # Multi-factor sign-in: a TOTP secret, the last time step used (no replay) and hashed one-use recovery codes.
+    mfa_secret = me.StringField(default="")
+    mfa_enabled_at = me.DateTimeField()
+    mfa_last_step = me.IntField(default=0)
+    mfa_recovery_hashes = me.ListField(me.StringField(), default=list)
+    mfa_failures = me.IntField(default=0)
     # Bumped to sign a user out everywhere (deactivation, password change, forced reset).
     session_version = me.IntField(default=1)
     capacity = me.IntField(default=15, min_value=0)
@@ -66,6 +73,11 @@ class User(me.Document):
     def get_id(self) -> str:
         """Return the session identity; the version part lets a server-side change end old sessions."""
         return f"{self.pk}:{self.session_version}"
+
+    @property
+    def mfa_enabled(self) -> bool:
+        """Tell whether the user signs in with a second factor."""
+        return bool(self.mfa_secret and self.mfa_enabled_at)
 
     def has_role(self, *roles: str) -> bool:
         """Tell whether the user holds any of the roles."""

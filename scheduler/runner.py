@@ -10,6 +10,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from clock import utcnow
+from services.audit_chain import log_chain_head
 from services.outbox import deliver_outbox, forget_wakers, on_queued
 from services.reminders import sweep_reminders
 from services.retention import run_retention
@@ -18,6 +19,7 @@ log = logging.getLogger(__name__)
 
 JOB_ID = "pathway-reminder-sweep"
 OUTBOX_JOB_ID = "pathway-outbox-delivery"
+AUDIT_JOB_ID = "pathway-audit-chain-head"
 RETENTION_JOB_ID = "pathway-retention"
 # Keeping periods are counted in years: a few runs a day list due cases promptly without needless work.
 RETENTION_INTERVAL_HOURS = 6
@@ -33,6 +35,16 @@ def _sweep(app) -> None:
             return
         if result.sent or result.escalated or result.failed:
             log.info("Reminder sweep: %s", result)
+
+
+def _log_audit_head(app) -> None:
+    """Log the audit chain's head once a day: a later removal of the newest entries then shows."""
+
+    with app.app_context():
+        try:
+            log_chain_head(utcnow())
+        except Exception:  # noqa: BLE001 - the scheduler must survive one failed run
+            log.exception("Could not log the audit chain head")
 
 
 def _retention(app) -> None:
@@ -87,6 +99,8 @@ def _configure(scheduler, app):
                       next_run_time=datetime.now(), **common)
     delivery.scheduler = scheduler
     on_queued(delivery.wake)
+    scheduler.add_job(_log_audit_head, "interval", days=1, args=[app], id=AUDIT_JOB_ID,
+                      next_run_time=datetime.now(), **common)
     scheduler.add_job(_retention, "interval", hours=RETENTION_INTERVAL_HOURS, args=[app], id=RETENTION_JOB_ID,
                       next_run_time=datetime.now(), **common)
     return scheduler

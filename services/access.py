@@ -8,6 +8,7 @@ from flask import current_app, has_app_context
 
 from errors import NotAllowed, NotFound
 from models.case import Case
+from services.oversight import glass_active, may_break_glass
 
 # Roles that work cases; referrers and admins never open a case page.
 CASE_ROLES = ("manager", "practitioner", "partner_worker", "auditor")
@@ -25,8 +26,17 @@ def _own_draft(actor, case: Case) -> bool:
     return actor.has_role("referrer") and case.referrer_id == _uid(actor)
 
 
+def _glass(actor, case: Case) -> bool:
+
+    return glass_active(actor, case)
+
+
 def can_read_case(actor, case: Case) -> bool:
-    """Tell whether the actor may open the case page."""
+    """Tell whether the actor may open the case page (a stated break-the-glass reason opens it for a while)."""
+    return _usual_read(actor, case) or (case.status != "draft" and _glass(actor, case))
+
+
+def _usual_read(actor, case: Case) -> bool:
     if case.status == "draft":
         return _own_draft(actor, case)  # a referral not yet sent belongs to its referrer only
     if case.kind == "partner":
@@ -64,6 +74,12 @@ def can_read_confidential(actor, case: Case) -> bool:
     """Tell whether the actor may read the case's confidential records (victim information)."""
     if case.status == "draft":
         return False
+    if _usual_confidential(actor, case):
+        return True
+    return _glass(actor, case)
+
+
+def _usual_confidential(actor, case: Case) -> bool:
     if actor.has_role("manager") and case.team == actor.team:
         return True
     if case.kind == "partner":
@@ -87,6 +103,12 @@ def case_for_actor(case_id, actor, *, change: bool = False) -> Case:
     """Return the case if the actor may read it (or change it); else 404 for unknown, 403 for forbidden."""
     case = get_case(case_id)
     if not can_read_case(actor, case):
+
+        if may_break_glass(actor, case):
+            refused = NotAllowed("This record is restricted to its team. You can open it by stating why; the "
+                                 "reason is recorded and the team's managers are told.")
+            refused.break_glass_case = str(case.pk)
+            raise refused
         # Referrers and partner-side outsiders learn nothing, not even that the case exists.
         if actor.has_role("referrer") or case.kind == "partner" or case.status == "draft":
             raise NotFound("There is no such case")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from models.audit import AuditEntry
+from services.audit_chain import append
 
 
 def record_audit(
@@ -22,8 +23,7 @@ def record_audit(
         client_address=client_address or "",
         details=details or {},
     )
-    entry.save()
-    return entry
+    return append(entry)
 
 
 def list_audit(*, actor, target_type: str = "", target_id: str = "", action: str = "", limit: int = 200):

@@ -11,6 +11,7 @@ from bson.errors import InvalidId
 from errors import FieldProblem, InvalidInput
 from models.case import Case, risk_rank
 from models.user import User
+from services.separation import check_assignment
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,7 @@ def _assignee(case, params) -> User:
     if user is None or wanted not in user.roles or (case.team and user.team != case.team):
         who = "partner-support worker" if wanted == "partner_worker" else "practitioner"
         raise InvalidInput(problems=[FieldProblem("assignee", f"Choose a {who} in the case's team")])
+    check_assignment(case, str(user.pk))  # the separation of duties the pathway files declare
     return user
 
 

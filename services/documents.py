@@ -8,13 +8,13 @@ from pathlib import Path
 
 from docxtpl import DocxTemplate
 
-from errors import NotAllowed
+from errors import NotAllowed, NotFound
 from forms.summary import long_date
 from models.user import User
 from services.access import get_case
 from services.audit import record_audit
 from services.forms import computed_rows
-from services.submissions import form_for, read_submission
+from services.submissions import find_submission, form_for, read_submission
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "documents" / "submission.docx"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -48,8 +48,14 @@ def _calculated(rows: list[tuple[str, str]]) -> list[dict]:
     return [{"title": "Worked out from the answers", "rows": [{"label": label, "text": text} for label, text in rows]}]
 
 
-def render_submission_docx(submission_id, *, actor, now: datetime, client_address: str = "") -> tuple[bytes, str]:
+def render_submission_docx(submission_id, *, case_id, actor, now: datetime,
+                           client_address: str = "") -> tuple[bytes, str]:
     """Return a Word document of a submitted form and its file name; confidential ones only for those allowed."""
+
+    found = find_submission(submission_id)
+    if found is None or str(found.case_id) != str(case_id):
+        raise NotFound("There is no such form on this case")  # the address names the case: it must be this one
+
     # Through the submission service, so access checks and the confidential-read audit apply here too.
     submission = read_submission(submission_id, actor=actor, now=now, client_address=client_address)
     case = get_case(submission.case_id)

@@ -17,9 +17,11 @@ from services.form_definitions import (
 from services.submissions import (
     case_for_forms,
     countersign_submission,
+    find_submission,
     form_for,
     list_submissions,
     may_fill,
+    open_draft,
     page_statuses,
     read_submission,
     save_draft,
@@ -29,8 +31,9 @@ from services.submissions import (
 
 __all__ = [
     "case_for_forms", "check_definition_file", "compiled_form", "computed_rows", "content_hash",
-    "countersign_submission", "create_new_version", "file_answers", "form_for", "get_form", "list_submissions",
-    "may_fill", "page_statuses",
+    "countersign_submission", "create_new_version", "file_answers", "find_submission", "form_for", "get_form",
+    "list_submissions",
+    "may_fill", "open_draft", "page_statuses",
     "publish_form_version", "published_forms", "read_submission", "save_draft", "start_submission",
     "submit_submission", "sync_forms", "update_draft_version",
 ]

@@ -19,6 +19,7 @@ from bson.errors import InvalidId
 from flask import current_app, has_app_context
 
 import config as config_module
+from clock import utcnow
 from errors import NotFound
 from models.case import Case
 from models.notification import NOTIFICATION_KINDS, Notification
@@ -219,7 +220,7 @@ def mark_read(notification: Notification, user: User, *, now: datetime | None = 
     """Mark the user's own notification read (once; the first reading time is kept)."""
     if notification.user_id != str(user.pk):
         raise NotFound("There is no such notification")
-    now = now or datetime.utcnow()
+    now = now or utcnow()
     Notification.objects(pk=notification.pk, read_at=None).update_one(set__read_at=now)
     notification.reload()
     return notification

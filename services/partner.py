@@ -23,6 +23,8 @@ from services.case_facts import state_of
 from services.cases import add_history, case_view, fire_transition, transition_options
 from services.deadlines import refresh_owners
 from services.notifications import notify_user
+from services.oversight import note_read
+from services.separation import check_assignment
 from services.workflow_store import definition_for
 from storage.uow import transactional
 from workflows import engine
@@ -105,6 +107,7 @@ def assign_partner_worker(case: Case, *, assignee_id: str, actor, now: datetime)
     if case.kind != "partner" or not _manages(actor, case):
         raise NotAllowed("Only a manager of the team can assign partner cases")
     worker = _worker(case.team, assignee_id)
+    check_assignment(case, str(worker.pk))
     Case.objects(pk=case.pk).update_one(set__allocated_to=str(worker.pk), set__allocated_at=now,
                                         inc__revision=1, set__updated_at=now)
     case.reload()
@@ -214,7 +217,9 @@ def _own_step(case: Case, name: str):
 
 def list_partner_contacts(case: Case, *, actor, now: datetime, client_address: str = "") -> list[PartnerContact]:
     """Return the partner case's contact log, newest first; every read is written to the audit trail."""
+
     partner_case_for_actor(case.pk, actor)
+    note_read(case, actor=actor, now=now)
     record_audit("confidential.read", actor=actor, now=now, target_type="partner_contacts", target_id=case.pk,
                  client_address=client_address, details={"case": str(case.pk)})
     return list(PartnerContact.objects(case_id=case.pk).order_by("-date", "-recorded_at"))

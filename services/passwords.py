@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import secrets
+from functools import lru_cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -10,6 +13,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 _hasher = PasswordHasher()
 
 MIN_LENGTH = 12
+MAX_LENGTH = 256  # argon2 copes, but a megabyte "password" is an attack on the CPU
+DENY_LIST = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
+_EDGES = re.compile(r"^[\d\W_]+|[\d\W_]+$")
 
 
 def use_fast_hashing() -> None:
@@ -40,10 +46,33 @@ def generate_password() -> str:
     return "-".join(secrets.token_urlsafe(6) for _ in range(3))
 
 
-def password_problem(password: str) -> str | None:
-    """Return why a new password is not acceptable, or None."""
+@lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    """Return the shipped deny-list of common and breached passwords, lower-cased."""
+    lines = DENY_LIST.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _predictable(password: str) -> bool:
+    """Tell whether a password is a breached one, or one padded with digits and symbols, or a pattern."""
+    lowered = password.lower()
+    common = _common()
+    core = _EDGES.sub("", lowered)
+    # Fewer than five different characters: "aaaaaaaaaaaa", "abababababab".
+    return lowered in common or not core or core in common or len(set(lowered)) < 5
+
+
+def password_problem(password: str, *, current_hash: str = "", personal: tuple[str, ...] = ()) -> str | None:
+    """Return why a new password is not acceptable (NCSC: long, not common, not the current one), or None."""
     if len(password) < MIN_LENGTH:
         return f"Password must be {MIN_LENGTH} characters or more"
-    if password.lower() in ("password1234", "123456789012", "pathwaypathway"):
-        return "Choose a password that is harder to guess"
+    if len(password) > MAX_LENGTH:
+        return f"Password must be {MAX_LENGTH} characters or fewer"
+    lowered = password.lower()
+    # The service's name and the person's own email are the first things an attacker tries.
+    personal = ("pathway", *personal)
+    if _predictable(password) or any(p and len(p) >= 4 and p.lower() in lowered for p in personal):
+        return "Choose a password that is harder to guess: it is too common or too easy to work out"
+    if current_hash and check_password(current_hash, password):
+        return "Your new password must be different from your current one"
     return None

@@ -7,7 +7,9 @@ from datetime import date, datetime
 from errors import FieldProblem, InvalidInput, NotAllowed
 from models.case import Case, Child
 from models.team import Team
+from models.user import User
 from services.audit import record_audit
+from services.submissions import referrer_submissions
 from storage.uow import transactional
 
 REFERRAL_WORKFLOWS = {"dao_pathway": "Domestic Abuse Officer service (Family Safeguarding)"}
@@ -17,12 +19,11 @@ WAITING_BANDS = ((3, "Near the top of the list"), (10, "In the middle of the lis
 
 def referral_forms(case: Case) -> list[dict]:
     """Return the forms the referrer completes for this pathway, with each one's status."""
-    from services.cases import latest_submissions
     from services.workflow_store import definition_for
 
     defn = definition_for(case)
     initial = defn.states[defn.initial]
-    subs = latest_submissions(case)
+    subs = referrer_submissions(case)  # the referrer's own forms: never text staff wrote on the case
     rows = []
     for slot in initial.forms:
         if slot.roles and "referrer" not in slot.roles:
@@ -76,12 +77,17 @@ def _person_from_answers(answers: dict) -> tuple[dict, list]:
     return person, children
 
 
-def find_duplicate_cases(name: str, date_of_birth, *, exclude=None) -> int:
+def find_duplicate_cases(name: str, date_of_birth, *, exclude=None, team: str | None = None,
+                         referrer_ids: list[str] | None = None) -> int:
     """Return how many open cases exist for the same name and date of birth (the referrer sees only a warning)."""
     if not name or not date_of_birth:
         return 0
     query = Case.objects(person__name__iexact=name.strip(), person__date_of_birth=date_of_birth,
                          status="open", kind="perpetrator")
+    if team is not None:
+        query = query.filter(team=team)
+    if referrer_ids is not None:
+        query = query.filter(referrer_id__in=referrer_ids)
     if exclude is not None:
         query = query.filter(pk__ne=exclude.pk)
     return query.count()
@@ -95,7 +101,18 @@ def referral_duplicates(case: Case) -> int:
     if sub is None:
         return 0
     person, _ = _person_from_answers(sub.answers)
-    return find_duplicate_cases(person["name"], person["date_of_birth"], exclude=case)
+    # A referrer may learn only of cases their own organisation referred to the same team: anything wider
+    # would tell anyone with a sign-in that a named person is being worked with.
+    return find_duplicate_cases(person["name"], person["date_of_birth"], exclude=case, team=case.team,
+                                referrer_ids=_same_organisation(case.referrer_id))
+
+
+def _same_organisation(referrer_id: str) -> list[str]:
+
+    referrer = User.objects(pk=referrer_id).first() if referrer_id else None
+    if referrer is None or not referrer.organisation:
+        return [referrer_id]
+    return [str(u.pk) for u in User.objects(organisation=referrer.organisation, roles="referrer").only("id")]
 
 
 @transactional

@@ -20,6 +20,8 @@ from services.access import (
 )
 from services.audit import record_audit
 from services.form_definitions import compiled_form, get_form
+from services.form_slots import require_slot
+from services.oversight import note_read
 from storage.uow import transactional
 
 
@@ -37,6 +39,22 @@ def _referrer_of(actor, case) -> bool:
 
 def _referral_form(doc) -> bool:
     return doc.classification == "standard" and REFERRAL_TAG in (doc.tags or [])
+
+
+def _referrers_own(actor, submission) -> bool:
+    """Tell whether a referrer wrote this referral form themselves: staff text on the case never reaches them."""
+    return submission.created_by == str(actor.pk) and _referral_form(_pinned(submission))
+
+
+def referrer_submissions(case) -> dict:
+    """Return the referrer's own referral forms on the case, the most relevant per form key."""
+    found: dict = {}
+    rank = {"countersigned": 2, "submitted": 2, "draft": 1}
+    for sub in Submission.objects(case_id=case.pk, created_by=case.referrer_id).order_by("created_at"):
+        current = found.get(sub.form_key)
+        if current is None or rank[sub.status] >= rank[current.status]:
+            found[sub.form_key] = sub
+    return found
 
 
 def case_for_forms(case_id, actor, *, change: bool = False):
@@ -60,6 +78,7 @@ def _require_change(case, actor, doc) -> None:
     if case.status == "draft" and not _referral_form(doc):
         # A referral not yet sent belongs to its referrer and holds the referral's own forms only.
         raise NotAllowed("This form cannot be filled in on a referral that has not been sent")
+    require_slot(case, actor, doc)
 
 
 def may_fill(case, actor, doc) -> bool:
@@ -73,6 +92,14 @@ def may_fill(case, actor, doc) -> bool:
 
 def _pinned(submission):
     return get_form(submission.form_key, submission.form_version)
+
+
+def open_draft(case, form_key: str, *, actor):
+    """Return (form version, the case's open draft of it or None), after checking the actor may fill it."""
+    doc = get_form(form_key)
+    _require_change(case, actor, doc)
+    return doc, submission_class(doc.classification).objects(case_id=case.pk, form_key=form_key,
+                                                            status="draft").first()
 
 
 def start_submission(case, form_key: str, *, actor, now: datetime):
@@ -218,11 +245,17 @@ def list_submissions(case, *, actor) -> list:
     if not can_read_case(actor, case):
         if not _referrer_of(actor, case):
             raise NotAllowed("You do not have access to this case")
-        return [s for s in Submission.objects(case_id=case.pk).order_by("-created_at") if _referral_form(_pinned(s))]
+        return [s for s in Submission.objects(case_id=case.pk, created_by=str(actor.pk)).order_by("-created_at")
+                if _referrers_own(actor, s)]
     found = list(Submission.objects(case_id=case.pk))
     if can_read_confidential(actor, case):
         found += list(ConfidentialSubmission.objects(case_id=case.pk))
     return sorted(found, key=lambda s: s.created_at, reverse=True)
+
+
+def find_submission(submission_id):
+    """Return the submission with this id, or None; no access check: callers check before showing anything."""
+    return _find(submission_id)
 
 
 def _find(submission_id):
@@ -239,8 +272,8 @@ def read_submission(submission_id, *, actor, now: datetime, client_address: str 
     if submission is None:
         raise NotFound("There is no such form")
     case = case_for_forms(submission.case_id, actor)
-    if not can_read_case(actor, case) and not _referral_form(_pinned(submission)):
-        raise NotFound("There is no such form")  # a referrer sees their referral's own forms only
+    if not can_read_case(actor, case) and not _referrers_own(actor, submission):
+        raise NotFound("There is no such form")  # a referrer sees the forms they wrote on their referral only
     if submission.classification == "confidential":
         if not can_read_confidential(actor, case):
             record_audit("confidential.refused", actor=actor, now=now, target_type="submission",
@@ -249,6 +282,8 @@ def read_submission(submission_id, *, actor, now: datetime, client_address: str 
             raise NotAllowed("This record is confidential")
         record_audit("confidential.read", actor=actor, now=now, target_type="submission", target_id=submission.pk,
                      client_address=client_address, details={"case": str(case.pk), "form": submission.form_key})
+
+        note_read(case, actor=actor, now=now)
     return submission
 
 

@@ -7,7 +7,15 @@ from datetime import datetime
 from errors import FieldProblem, InvalidInput, NotAllowed, Problems
 from models.team import Team
 from models.user import ROLES, SEXES, User
-from services.users import EMAIL_RE, create_user, get_user, reset_password, set_user_active, update_user
+from services.users import (
+    EMAIL_RE,
+    check_role_grant,
+    create_user,
+    get_user,
+    reset_password,
+    set_user_active,
+    update_user,
+)
 from storage.uow import transactional
 
 # Roles whose work is organised by team: caseloads, allocation, supervision.
@@ -59,9 +67,17 @@ def create_account(data, *, actor, now: datetime) -> tuple[User, str]:
                        capacity=changes.get("capacity"), sex=changes["sex"], actor=actor, now=now)
 
 
-@transactional
 def update_account(user_id: str, data, *, actor, now: datetime) -> User:
     """Change a user's name, roles, team, organisation and capacity."""
+    # Before the unit of work: a refused self-grant must stay in the audit trail and reach the other admins.
+    user, roles = get_user(user_id), _common(data, Problems()).get("roles") or []
+    if not (actor.pk == user.pk and "admin" not in roles):  # dropping one's own admin role is refused below
+        check_role_grant(user, roles, actor=actor, now=now)
+    return _update_account(user_id, data, actor=actor, now=now)
+
+
+@transactional
+def _update_account(user_id: str, data, *, actor, now: datetime) -> User:
     user = get_user(user_id)
     problems = Problems()
     changes = _common(data, problems)

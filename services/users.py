@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bson import ObjectId
+from bson.errors import InvalidId
 from mongoengine.errors import NotUniqueError
 
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound, Problems
 from models.user import ROLES, SEXES, User
 from services.audit import record_audit
-from services.passwords import check_password, generate_password, hash_password, password_problem
+from services.notifications import notify_user
+from services.passwords import generate_password, hash_password, password_problem
+from services.sign_in import (  # noqa: F401 - part of this module's interface
+    GENERIC_SIGN_IN_ERROR,
+    LOCKED_ERROR,
+    authenticate_user,
+    change_password,
+    record_sign_out,
+)
 from storage.uow import transactional
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-GENERIC_SIGN_IN_ERROR = "Enter a correct email address and password"
-LOCKED_ERROR = "This account is locked after too many failed sign-ins. Try again later or ask an administrator."
 
 
 def _normalise_email(email: str) -> str:
@@ -43,7 +50,7 @@ def create_user(
         problems.add("roles", f"Unknown role: {', '.join(unknown)}. Roles are: {', '.join(ROLES)}", "Roles")
     generated = password is None
     password = generate_password() if generated else password
-    if not generated and (why := password_problem(password)):
+    if not generated and (why := password_problem(password, personal=(email.split("@")[0],))):
         problems.add("password", why, "Password")
     problems.raise_if_any()
     if User.objects(email=email).first():
@@ -68,49 +75,12 @@ def _dupe():
     return FieldProblem("email", "A user with this email address already exists", "Email")
 
 
-def authenticate_user(*, email: str, password: str, now: datetime, client_address: str, settings: dict) -> User:
-    """Return the user whose credentials these are, counting failures and locking the account; audited."""
-    email = _normalise_email(email)
-    user = User.objects(email=email).first()
-    if user is None or not user.active:
-        record_audit("sign_in.failed", now=now, actor_email=email, client_address=client_address,
-                     details={"reason": "unknown or inactive account"})
-        raise NotAllowed(GENERIC_SIGN_IN_ERROR)
-    if user.locked_until and user.locked_until > now:
-        record_audit("sign_in.refused_locked", actor=user, now=now, client_address=client_address,
-                     target_type="user", target_id=user.pk)
-        raise NotAllowed(LOCKED_ERROR)
-    if not check_password(user.password_hash, password):
-        # Atomic increment: parallel guesses must all count.
-        User.objects(pk=user.pk).update_one(inc__failed_sign_ins=1)
-        user.reload()
-        details = {"failures": user.failed_sign_ins}
-        if user.failed_sign_ins >= settings["LOGIN_MAX_FAILURES"]:
-            lock_until = now + timedelta(minutes=settings["LOGIN_LOCKOUT_MINUTES"])
-            User.objects(pk=user.pk).update_one(set__locked_until=lock_until, set__failed_sign_ins=0)
-            details["locked_until"] = lock_until.isoformat()
-            record_audit("user.locked", actor=user, now=now, client_address=client_address,
-                         target_type="user", target_id=user.pk, details=details)
-        record_audit("sign_in.failed", actor=user, now=now, client_address=client_address,
-                     target_type="user", target_id=user.pk, details=details)
-        raise NotAllowed(GENERIC_SIGN_IN_ERROR)
-    User.objects(pk=user.pk).update_one(set__failed_sign_ins=0, unset__locked_until=True, set__last_sign_in_at=now)
-    user.reload()
-    record_audit("sign_in", actor=user, now=now, client_address=client_address, target_type="user",
-                 target_id=user.pk)
-    return user
-
-
-def record_sign_out(*, actor, now: datetime, client_address: str) -> None:
-    """Audit a sign-out."""
-    record_audit("sign_out", actor=actor, now=now, client_address=client_address, target_type="user",
-                 target_id=actor.pk)
-
-
 def get_user(user_id) -> User:
     """Return a user by id or raise NotFound."""
-    # Any text may arrive from a URL: one that is not an ObjectId names no user.
-    user = User.objects(pk=user_id).first() if ObjectId.is_valid(user_id) else None
+    try:
+        user = User.objects(pk=ObjectId(str(user_id))).first() if user_id else None
+    except (InvalidId, TypeError):
+        user = None  # a mistyped address is "not found", never an error page
     if user is None:
         raise NotFound("There is no such user")
     return user
@@ -148,8 +118,16 @@ def set_user_active(user: User, active: bool, *, actor=None, now: datetime) -> U
     return user
 
 
-@transactional
 def update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
+    """Change a user's name, team, roles, organisation, capacity or reminder choice; audited."""
+    if "roles" in changes and changes["roles"]:
+        # Outside the unit of work: a refused self-grant must stay in the audit trail and reach the other admins.
+        check_role_grant(user, list(changes["roles"]), actor=actor, now=now)
+    return _update_user(user, actor=actor, now=now, **changes)
+
+
+@transactional
+def _update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
     """Change a user's name, team, roles, organisation, capacity or reminder choice; audited."""
     allowed = {"name", "team", "roles", "organisation", "capacity", "email_reminders", "sex"}
     problems = Problems()
@@ -173,7 +151,32 @@ def update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
     user.save()
     record_audit("user.updated", actor=actor, now=now, target_type="user", target_id=user.pk,
                  details={"before": before, "after": {key: getattr(user, key) for key in before}})
+    granted = sorted(set(user.roles) - set(before.get("roles", user.roles)))
+    if granted:
+        record_audit("user.roles_granted", actor=actor, now=now, target_type="user", target_id=user.pk,
+                     details={"email": user.email, "granted": granted, "by": actor.email if actor else "command line"})
     return user
+
+
+# Roles that open case records, victim information included.
+CASE_WORKING_ROLES = ("manager", "practitioner", "partner_worker", "auditor")
+
+
+def check_role_grant(user: User, roles: list[str], *, actor, now: datetime) -> None:
+    """Refuse an administrator giving themselves a case-working role: another administrator must; tell them."""
+    added = sorted(set(roles) - set(user.roles))
+    if actor is None or actor.pk != user.pk or not set(added) & set(CASE_WORKING_ROLES):
+        return
+    record_audit("user.self_grant_refused", actor=actor, now=now, target_type="user", target_id=user.pk,
+                 details={"email": user.email, "asked_for": added})
+
+    for admin in User.objects(roles="admin", active=True, pk__ne=user.pk):
+        notify_user(admin, subject="An administrator tried to give themselves a case-working role",
+                    body=f"{user.name} ({user.email}) tried to give themselves the role(s) {', '.join(added)}. "
+                         "It was refused: another administrator must grant it if it is needed.",
+                    link=f"/admin/users/{user.pk}", now=now, kind="risk", email=True, template="self_grant")
+    raise NotAllowed("You cannot give yourself a role that opens case records: ask another administrator. "
+                     "The other administrators have been told.")
 
 
 @transactional
@@ -187,24 +190,6 @@ def reset_password(user: User, *, actor=None, now: datetime) -> str:
     user.reload()
     record_audit("user.password_reset", actor=actor, now=now, target_type="user", target_id=user.pk)
     return password
-
-
-def change_password(user: User, *, current: str, new: str, confirm: str, now: datetime) -> User:
-    """Change one's own password after checking the current one."""
-    problems = Problems()
-    if not check_password(user.password_hash, current):
-        problems.add("current_password", "Your current password is not correct", "Current password")
-    if why := password_problem(new):
-        problems.add("new_password", why, "New password")
-    elif new != confirm:
-        problems.add("confirm_password", "The passwords do not match", "Confirm new password")
-    problems.raise_if_any()
-    User.objects(pk=user.pk).update_one(
-        set__password_hash=hash_password(new), set__must_change_password=False, inc__session_version=1
-    )
-    user.reload()
-    record_audit("user.password_changed", actor=user, now=now, target_type="user", target_id=user.pk)
-    return user
 
 
 @transactional

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from jsonschema import Draft202012Validator
 
+from workflows import separation
 from workflows.effects import EFFECTS, is_conditional
 from workflows.guards import GUARDS
 from workflows.programme import programme_problems
@@ -290,6 +291,8 @@ def analyse(data: Any) -> Analysis:
     if out.problems:
         return out
     _Checker(data, out).run()
+    for path, message in separation.problems(data):
+        out.add(path, message)
     if not any(p.blocking for p in out.problems):
         out.problems.extend(graph_problems(data))
     return out

@@ -13,6 +13,7 @@ from typing import Any
 from errors import DefinitionError, FieldProblem
 from workflows.checks import analyse, event_states, met_by, sources
 from workflows.inputs import InputSpec
+from workflows.separation import declared
 from workflows.yamlio import read_yaml
 
 FILE_SUFFIXES = (".yaml", ".yml")
@@ -95,6 +96,7 @@ class WorkflowDefinition:
     form_labels: Mapping[str, str]
     content_hash: str
     source: str = ""
+    separation: tuple[tuple[str, str], ...] = ()  # (rule, reason) from workflows/separation.py
     _data: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict:
@@ -208,6 +210,7 @@ def _load(data: Mapping, *, source: str) -> WorkflowDefinition:
         form_labels=dict(data.get("form_labels", {})),
         content_hash=content_hash(data),
         source=source,
+        separation=declared(data),
         _data=data,
     )
 

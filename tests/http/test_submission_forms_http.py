@@ -23,7 +23,7 @@ WRONG = {"date": "2024-02-31", "integer": "abc", "number": "abc", "radios": "no-
 
 
 def make_case(practitioner, now, **overrides):
-    fields = {"reference": f"DAO-2026-{next(_refs):05d}", "workflow_key": "dao_pathway", "workflow_version": 1,
+    fields = {"reference": f"DAO-2026-{next(_refs):05d}", "workflow_key": "bare_form_test", "workflow_version": 1,
               "status": "open", "team": "north", "allocated_to": str(practitioner.pk), "created_at": now}
     fields.update(overrides)
     return Case(**fields).save()
@@ -39,7 +39,7 @@ def setup(app, now, signed_in, monkeypatch):
 
 
 def _start(client, case, key):
-    response = client.get(f"/cases/{case.pk}/forms/{key}")
+    response = client.post(f"/cases/{case.pk}/forms/{key}")
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     sub = (Submission if key != "risk_assessment_confidential" else ConfidentialSubmission).objects(
         case_id=case.pk, form_key=key, status="draft").get()

@@ -23,7 +23,7 @@ SCREENING = {"q1_probation_supervision": "no", "q2_recent_incident": "yes", "q3_
 
 
 def make_case(practitioner, now, **overrides):
-    fields = {"reference": f"DAO-2026-{next(_refs):05d}", "workflow_key": "dao_pathway", "workflow_version": 1,
+    fields = {"reference": f"DAO-2026-{next(_refs):05d}", "workflow_key": "bare_form_test", "workflow_version": 1,
               "status": "open", "team": "north", "allocated_to": str(practitioner.pk), "created_at": now}
     fields.update(overrides)
     return Case(**fields).save()
@@ -47,12 +47,12 @@ def _url(case, sub, tail=""):
 
 def test_single_page_form_opens_its_page_and_long_forms_their_task_list(client, practitioner, now):
     case = make_case(practitioner, now)
-    response = client.get(f"/cases/{case.pk}/forms/screening")
+    response = client.post(f"/cases/{case.pk}/forms/screening")
     assert response.status_code == 302 and "/pages/screening" in response.headers["Location"]
-    response = client.get(f"/cases/{case.pk}/forms/consent")
+    response = client.post(f"/cases/{case.pk}/forms/consent")
     assert response.status_code == 302 and response.headers["Location"].endswith(
         _url(case, Submission.objects.get(form_key="consent")))
-    assert client.get(f"/cases/{case.pk}/forms/no_such_form").status_code == 404
+    assert client.post(f"/cases/{case.pk}/forms/no_such_form").status_code == 404
 
 
 def test_a_wrong_answer_is_shown_with_a_linked_error_and_the_draft_is_saved(client, practitioner, now):
@@ -203,7 +203,7 @@ def test_access_to_pages_follows_access_to_the_case(app, client, now, make_user,
     case = make_case(owner, now)
     sub = _draft(case, "screening", owner, now)
     sign_in(client, make_user(roles=roles, team=team))
-    assert client.get(f"/cases/{case.pk}/forms/screening").status_code == start
+    assert client.post(f"/cases/{case.pk}/forms/screening").status_code == start
     assert client.get(f"/cases/{case.pk}/submissions/{sub.pk}").status_code == view
 
 
@@ -289,9 +289,9 @@ def test_a_referrer_fills_their_own_referrals_forms_and_nothing_else(app, client
     referrer = make_user(roles=["referrer"], team="")
     sign_in(client, referrer)
     case = _referral(referrer, now)
-    assert client.get(f"/cases/{case.pk}/forms/screening").status_code == 302
-    assert client.get(f"/cases/{case.pk}/forms/risk_assessment").status_code == 403  # not a referral form
-    assert client.get(f"/cases/{case.pk}/forms/risk_assessment_confidential").status_code == 403
+    assert client.post(f"/cases/{case.pk}/forms/screening").status_code == 302
+    assert client.post(f"/cases/{case.pk}/forms/risk_assessment").status_code == 403  # not a referral form
+    assert client.post(f"/cases/{case.pk}/forms/risk_assessment_confidential").status_code == 403
     sub = Submission.objects.get(case_id=case.pk, form_key="screening")
     response = client.post(_url(case, sub, "/pages/screening"), data={"revision": "1", "action": "continue",
                                                                      **SCREENING})
@@ -301,6 +301,6 @@ def test_a_referrer_fills_their_own_referrals_forms_and_nothing_else(app, client
     assert Submission.objects.get(pk=sub.pk).status == "submitted"
     Case.objects(pk=case.pk).update_one(set__status="open")  # the referral is sent
     assert client.get(f"/cases/{case.pk}/submissions/{sub.pk}").status_code == 200  # their own form, read-only
-    assert client.get(f"/cases/{case.pk}/forms/consent").status_code == 403  # no more changes once sent
+    assert client.post(f"/cases/{case.pk}/forms/consent").status_code == 403  # no more changes once sent
     someone_elses = _referral(make_user(roles=["referrer"], team=""), now)
-    assert client.get(f"/cases/{someone_elses.pk}/forms/screening").status_code == 404
+    assert client.post(f"/cases/{someone_elses.pk}/forms/screening").status_code == 404

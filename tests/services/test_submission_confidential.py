@@ -16,7 +16,7 @@ SECRET = "She told us he threatened her at the school gate"
 
 
 def make_case(practitioner, now, **overrides):
-    fields = {"reference": f"DAO-2026-{next(_refs):05d}", "workflow_key": "dao_pathway", "workflow_version": 1,
+    fields = {"reference": f"DAO-2026-{next(_refs):05d}", "workflow_key": "bare_form_test", "workflow_version": 1,
               "status": "open", "team": "north", "allocated_to": str(practitioner.pk), "created_at": now}
     fields.update(overrides)
     return Case(**fields).save()

@@ -25,7 +25,7 @@ _refs = itertools.count(1)
 
 
 def make_case(practitioner, now, **overrides):
-    fields = {"reference": f"DAO-2026-{next(_refs):05d}", "workflow_key": "dao_pathway", "workflow_version": 1,
+    fields = {"reference": f"DAO-2026-{next(_refs):05d}", "workflow_key": "bare_form_test", "workflow_version": 1,
               "status": "open", "team": "north", "allocated_to": str(practitioner.pk), "created_at": now}
     fields.update(overrides)
     return Case(**fields).save()
@@ -153,11 +153,12 @@ def test_submit_stores_computed_values_and_calls_the_case_hook(forms, people, no
     assert start_submission(case, "screening", actor=actor, now=now).pk != done.pk
 
 
-def test_submit_works_when_the_case_hook_module_is_absent(forms, people, now, monkeypatch):
+def test_submit_works_when_the_case_hook_module_is_absent(synced, people, now, monkeypatch):
     monkeypatch.setitem(sys.modules, "services.case_hooks", None)
     actor = people["practitioner"]
-    draft = start_submission(make_case(actor, now), "screening", actor=actor, now=now)
-    draft, _ = save_draft(draft, _fixture("screening"), revision=draft.revision, actor=actor, now=now)
+    case = make_case(actor, now, workflow_key="dao_pathway", state="risk_assessment")
+    draft = start_submission(case, "sara", actor=actor, now=now)
+    draft, _ = save_draft(draft, _fixture("sara"), revision=draft.revision, actor=actor, now=now)
     assert submit_submission(draft, revision=draft.revision, actor=actor, now=now).status == "submitted"
 
 
@@ -239,7 +240,7 @@ def test_the_real_case_hooks_write_the_cases_history(forms, people, now):
 
     clear_cache()
     sync_workflows(now=now)
-    case = make_case(people["practitioner"], now, state="risk_assessment")
+    case = make_case(people["practitioner"], now, state="risk_assessment", workflow_key="dao_pathway")
     done = _submitted("risk_assessment", people["practitioner"], case, now)
     countersign_submission(done, actor=people["manager"], now=now)
     labels = [e.label for e in CaseEvent.objects(case_id=case.pk, kind="form").order_by("at")]

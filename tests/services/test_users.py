@@ -78,7 +78,7 @@ def test_account_locks_after_repeated_failures_then_unlocks(app, now, make_user)
     with pytest.raises(NotAllowed) as caught:
         svc.authenticate_user(email=user.email, password="correct-horse-battery", now=now, client_address="",
                               settings=SETTINGS)
-    assert "locked" in caught.value.message
+    assert caught.value.message == svc.LOCKED_ERROR
     later = now + timedelta(minutes=16)
     assert svc.authenticate_user(email=user.email, password="correct-horse-battery", now=later,
                                  client_address="", settings=SETTINGS).pk == user.pk

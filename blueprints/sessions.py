@@ -1,0 +1,68 @@
+"""Browser sessions: start, end, idle time-out and absolute expiry, checked on every request."""
+
+from __future__ import annotations
+
+import time
+
+from bson import ObjectId
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from pymongo.errors import ConnectionFailure
+
+from errors import DatabaseUnavailable
+from extensions import login_manager
+from models.user import User
+
+# Pages that must work whatever the state of the session.
+OPEN_ENDPOINTS = ("static", "health.healthz", "auth.sign_in", "mfa.verify")
+
+
+def start_session(user) -> None:
+    """Start a fresh session for the user (a new cookie: no session fixation)."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    now = int(time.time())
+    session["started"] = now
+    session["seen"] = now
+
+
+def end_session() -> None:
+    """Forget the signed-in user in this browser."""
+    logout_user()
+    session.clear()
+
+
+def check_session():
+    """End a session idle for too long or older than its lifetime; note this request otherwise."""
+    if not current_user.is_authenticated or request.endpoint in OPEN_ENDPOINTS:
+        return None
+    now = int(time.time())
+    idle = int(current_app.config["SESSION_IDLE_MINUTES"]) * 60
+    lifetime = int(current_app.config["SESSION_HOURS"]) * 3600
+    started, seen = session.get("started"), session.get("seen")
+    if not isinstance(started, int) or not isinstance(seen, int) or now - seen > idle or now - started > lifetime:
+        end_session()
+        if request.path.startswith("/api/"):
+            return login_manager.unauthorized()
+        flash("You were signed out because your session ended. Sign in again to continue.", "info")
+        return redirect(url_for("auth.sign_in", next=request.full_path if request.method == "GET" else None))
+    if now - seen >= 30:
+        # Refreshing at most every half minute keeps the cookie from changing on every request.
+        session["seen"] = now
+    return None
+
+
+def load_user(identity: str):
+    """Return the signed-in user, or None when the account is gone, inactive or its sessions were ended."""
+    user_id, _, version = (identity or "").partition(":")
+    if not ObjectId.is_valid(user_id):
+        return None  # a malformed id in an old cookie just means "signed out"
+    try:
+        user = User.objects(pk=user_id).first()
+    except ConnectionFailure as exc:
+        # Not "no such user": sending them to sign in would throw away what they were saving.
+        raise DatabaseUnavailable() from exc
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user
