@@ -96,3 +96,12 @@ def sign_in_browser(tab, email: str, password: str) -> None:
     tab.get_by_label("Email address").fill(email)
     tab.get_by_label("Password").fill(password)
     tab.get_by_role("button", name="Sign in").click()
+
+
+def start_form_if_asked(tab) -> None:
+    """Press "Start the form" when a form link leads to its start page (opening a link never makes a draft)."""
+    tab.wait_for_load_state()
+    button = tab.get_by_role("button", name="Start the form", exact=True)
+    if button.count():
+        button.first.click()
+        tab.wait_for_load_state()

@@ -19,7 +19,7 @@ import pytest
 from forms.widgets import html_value
 from models.case import Case
 from services.form_definitions import compiled_form, get_form
-from tests.browser_fixtures import assert_accessible, sign_in_browser
+from tests.browser_fixtures import assert_accessible, sign_in_browser, start_form_if_asked
 from tests.conftest import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -139,6 +139,7 @@ def posted(spec, value, name: str):
 def fill_form(journey: Journey, tab, case: Case, key: str, answers: dict) -> None:
     """Open a form from the case, fill every page from the answers, check the answers and submit."""
     tab.locator(f'main a[href$="/forms/{key}"]').first.click()
+    start_form_if_asked(tab)
     journey.check(tab)
     found = re.search(rf"/forms/{key}/(\w+)", tab.url)
     assert found, tab.url
@@ -224,6 +225,7 @@ def test_whole_dao_pathway_through_the_browser(browser, live_server, synced, mak
         # The confidential record is typed in by hand.
         journey.go(pra, f"/cases/{case.pk}")
         pra.locator('main a[href$="/forms/risk_assessment_confidential"]').first.click()
+        start_form_if_asked(pra)
         journey.check(pra)
         assert "CONFIDENTIAL – NOT TO BE DISCLOSED TO PERPETRATOR" in pra.content()
         pra.fill('[name="parent_name"]', PERSON)

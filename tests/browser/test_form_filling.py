@@ -6,7 +6,7 @@ from models.case import Case
 from models.form import Submission
 from services import case_hooks
 from services.form_definitions import sync_forms
-from tests.browser_fixtures import assert_accessible, sign_in_browser
+from tests.browser_fixtures import assert_accessible, sign_in_browser, start_form_if_asked
 from tests.conftest import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -24,6 +24,7 @@ def test_fill_a_short_form_with_a_mistake_then_fix_it_and_submit(page, make_user
     page.wait_for_url(lambda url: "/sign-in" not in url)
 
     page.goto(f"/cases/{case.pk}/forms/screening")
+    start_form_if_asked(page)
     page.wait_for_url("**/pages/screening")
     for name, value in ANSWERS.items():
         page.locator(f'input[name="{name}"][value="{value}"]').check()

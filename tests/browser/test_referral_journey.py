@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from models.case import Case
-from tests.browser_fixtures import assert_accessible, sign_in_browser
+from tests.browser_fixtures import assert_accessible, sign_in_browser, start_form_if_asked
 from tests.conftest import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -40,6 +40,7 @@ class Journey:
     def click(self, name: str, role: str = "link", shot: str = "") -> None:
         """Click a link or button by its name, then check the page it leads to."""
         self.page.get_by_role(role, name=name, exact=True).first.click()
+        start_form_if_asked(self.page)
         self.check(shot or re.sub(r"\W+", "-", name.lower()).strip("-"))
 
     def choose(self, name: str, value: str) -> None:
