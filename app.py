@@ -65,6 +65,18 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     return app
 
 
+def _workflows_command() -> bool:
+    """Tell whether the app is being made for a `flask workflows ...` command."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        if ctx.info_name == "workflows":
+            return True
+        ctx = ctx.parent
+    return False
+
+
 def _bootstrap(app: Flask) -> None:
     """Create the first administrator on an empty database and load demo data when asked."""
     from services.form_definitions import sync_forms
@@ -73,7 +85,9 @@ def _bootstrap(app: Flask) -> None:
 
     now = datetime.utcnow()
     # Shipped forms and pathways are loaded on every start; unchanged files cost a hash comparison only.
-    for kind, sync in (("form", sync_forms), ("pathway", sync_workflows)):
+    # `flask workflows ...` decides itself what to store: checking a file must never store it.
+    syncs = [("form", sync_forms)] + ([] if _workflows_command() else [("pathway", sync_workflows)])
+    for kind, sync in syncs:
         try:
             report = sync(now=now)
         except DefinitionError as exc:
@@ -82,7 +96,9 @@ def _bootstrap(app: Flask) -> None:
                       "; ".join(f"{p.field}: {p.message}" for p in exc.problems))
             continue
         for key, version, action in report:
-            if action != "unchanged":
+            if not version:
+                log.error("%s file %s was not loaded (its stored version keeps working): %s", kind, key, action)
+            elif action != "unchanged":
                 log.info("%s %s: version %s %s", kind.capitalize(), key, version, action)
     created = ensure_first_admin(now=now)
     if created:

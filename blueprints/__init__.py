@@ -20,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
         errors,
         health,
         home,
+        intake,
         manager,
         partner,
         referrals,
@@ -28,7 +29,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     errors.register(app)
-    for module in (auth, health, home, referrals, cases, manager, partner, deadlines, admin, api, submissions,
+    for module in (auth, health, home, referrals, intake, cases, manager, partner, deadlines, admin, api, submissions,
                    documents, reports):
         app.register_blueprint(module.bp)
 

@@ -9,11 +9,19 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from blueprints.access import roles_required
-from blueprints.api_schemas import CaseSummarySchema, DeadlineSchema, FireSchema, OptionSchema, ReferralStatusSchema
+from blueprints.api_schemas import (
+    CaseSummarySchema,
+    DeadlineSchema,
+    FireSchema,
+    OpenCaseSchema,
+    OptionSchema,
+    ReferralStatusSchema,
+)
 from errors import FieldProblem, InvalidInput
 from services.access import CASE_ROLES, case_for_actor
 from services.api_views import case_deadlines, list_visible_cases, referral_statuses
 from services.cases import fire_transition, transition_options
+from services.intake import open_new_case
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -28,6 +36,34 @@ def cases():
     """List the cases the user may see."""
     rows = list_visible_cases(actor=_user(), limit=min(int(request.args.get("limit", 100) or 100), 500))
     return jsonify({"cases": CaseSummarySchema(many=True).dump(rows)})
+
+
+def _flat(messages: dict, prefix: str = "") -> list[FieldProblem]:
+    out = []
+    for key, value in messages.items():
+        if isinstance(value, dict):
+            out.extend(_flat(value, f"{prefix}{key}."))
+        else:
+            out.append(FieldProblem(f"{prefix}{key}", "; ".join(map(str, value)) if isinstance(value, list)
+                                    else str(value)))
+    return out
+
+
+def _load(schema, payload) -> dict:
+    try:
+        return schema.load(payload)
+    except ValidationError as exc:
+        raise InvalidInput(problems=_flat(exc.messages)) from None
+
+
+@bp.post("/cases")
+@roles_required("manager", "practitioner")
+def open_case():
+    """Open a case for a person on a pathway the user may open cases on (201 with the case)."""
+    payload = _load(OpenCaseSchema(), request.get_json(silent=True) or {})
+    found = open_new_case(workflow_key=payload["workflow"], person=payload["person"], actor=_user(),
+                          now=datetime.utcnow())
+    return jsonify({"case": CaseSummarySchema().dump(found)}), 201
 
 
 @bp.get("/cases/<case_id>")
@@ -48,11 +84,7 @@ def case(case_id):
 @roles_required("manager", "practitioner", "partner_worker")
 def fire(case_id, name):
     """Fire a transition (or record an event) with its inputs."""
-    try:
-        payload = FireSchema().load(request.get_json(silent=True) or {})
-    except ValidationError as exc:
-        raise InvalidInput(problems=[FieldProblem(k, "; ".join(map(str, v)) if isinstance(v, list) else str(v))
-                                     for k, v in exc.messages.items()]) from None
+    payload = _load(FireSchema(), request.get_json(silent=True) or {})
     found = case_for_actor(case_id, _user(), change=True)
     updated = fire_transition(found, name, payload["inputs"], actor=_user(), now=datetime.utcnow(),
                               event=payload["event"])

@@ -5,7 +5,7 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
-    from commands import demo, forms, scheduler, users, workflows
+    from commands import cases, demo, forms, scheduler, users, workflows
 
-    for group in (users.users, demo.demo, forms.forms, workflows.workflows, scheduler.scheduler):
+    for group in (users.users, cases.cases, demo.demo, forms.forms, workflows.workflows, scheduler.scheduler):
         app.cli.add_command(group)

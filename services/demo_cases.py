@@ -110,6 +110,16 @@ def _session(case, actor, at, session_type, attendance, number=None, flags=()):
                           "number": str(number or ""), "flags": list(flags)}, actor=actor, now=at)
 
 
+def _demo_pathway(referrer) -> str:
+    """Return the pathway the demo's referrals go to: the one referred to with exactly the demo's referral forms."""
+    from services import referrals
+    from services.workflow_store import latest_definition
+    from workflows.intake import referral_form_keys
+
+    return next(key for key in referrals.referral_services(referrer)
+                if set(referral_form_keys(latest_definition(key))) == set(REFERRAL_FORMS))
+
+
 def _build(person, users, now: datetime) -> Case:
     from services import referrals
     from services.cases import fire_transition
@@ -118,7 +128,7 @@ def _build(person, users, now: datetime) -> Case:
     target, days = person[3], person[4]
     clock = _Clock(now - timedelta(days=days), limit=now - timedelta(hours=1))
     referrer, manager, worker = users["referrer"], users["manager"], users["practitioner"]
-    case = referrals.start_referral(actor=referrer, team="north", now=clock.at)
+    case = referrals.start_referral(workflow_key=_demo_pathway(referrer), actor=referrer, team="north", now=clock.at)
     for key in REFERRAL_FORMS:
         _fill(case, key, person, referrer, clock.tick(0.2))
     case = referrals.submit_referral(case, actor=referrer, now=clock.tick(0.1))

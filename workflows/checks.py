@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from jsonschema import Draft202012Validator
 
+from workflows.declarations import check_declarations, session_types
 from workflows.effects import EFFECTS, is_conditional
 from workflows.guards import GUARDS
 from workflows.registry import describe_error, parse_item
@@ -115,6 +116,8 @@ class _Checker:
             if not bad:
                 for kind, value in entry.refs(params):
                     self.ref(f"{where}.{name}", kind, value, inputs)
+                if name == "notify" and params["template"] not in (self.data.get("messages") or {}):
+                    self.out.external.append((f"{where}.notify.template", "message", params["template"]))
 
     def ref(self, path: str, kind: str, value: str, inputs: Mapping[str, str] | None) -> None:
         if kind == "role":
@@ -188,6 +191,7 @@ class _Checker:
                                  "only while a case is open")
         self.check_deadlines()
         self.check_attendance()
+        check_declarations(self)
 
     def check_deadlines(self) -> None:
         seen: set[str] = set()
@@ -219,7 +223,13 @@ class _Checker:
                 self.out.add(f"{where}.name", f"duplicate rule '{rule['name']}'")
             seen.add(rule["name"])
             if "mark" in rule and rule["mark"] not in marks:
-                self.out.add(f"{where}.mark", f"unknown attendance mark '{rule['mark']}'")
+                self.out.add(f"{where}.mark", f"unknown attendance mark '{rule['mark']}'; use one of "
+                             f"{', '.join(sorted(marks))}")
+            types = session_types(self.data)
+            for j, kind in enumerate(rule.get("session_types", ())):
+                if kind not in types:
+                    self.out.add(f"{where}.session_types[{j}]", f"unknown session type '{kind}'; use one of "
+                                 f"{', '.join(types)}")
             self.effects(f"{where}.effects", rule["effects"], None)
 
 

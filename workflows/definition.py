@@ -94,6 +94,11 @@ class WorkflowDefinition:
     programme: Mapping[str, Any]
     form_labels: Mapping[str, str]
     content_hash: str
+    reference_prefix: str = ""
+    intake: Mapping[str, Any] = field(default_factory=dict)
+    reports: Mapping[str, Any] = field(default_factory=dict)
+    risk_level: Mapping[str, Any] = field(default_factory=dict)
+    messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     source: str = ""
     _data: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
@@ -207,6 +212,11 @@ def _load(data: Mapping, *, source: str) -> WorkflowDefinition:
         programme=dict(data.get("programme", {})),
         form_labels=dict(data.get("form_labels", {})),
         content_hash=content_hash(data),
+        reference_prefix=data.get("reference_prefix") or data["key"].split("_")[0][:4].upper(),
+        intake=dict(data.get("intake", {})),
+        reports=dict(data.get("reports", {})),
+        risk_level=dict(data.get("risk_level", {})),
+        messages=dict(data.get("messages", {})),
         source=source,
         _data=data,
     )

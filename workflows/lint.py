@@ -19,7 +19,13 @@ def _unpack(name: str, item) -> tuple[str, object]:
     return name, item
 
 
-def _external(label: str, path: str, kind: str, value: str, known_forms, workflows: set) -> str | None:
+def _external(label: str, path: str, kind: str, value: str, known_forms, workflows: set,
+              known_messages) -> str | None:
+    if kind == "message":
+        if known_messages is None or value in known_messages:
+            return None
+        return (f"{label}: {path}: unknown message '{value}'; add it under messages: in this file, or name one of "
+                "the general messages in templates/deadlines/messages.yaml")
     if kind == "form" and value not in known_forms:
         return f"{label}: {path}: unknown form '{value}'"
     if kind == "field" and isinstance(known_forms, Mapping):
@@ -34,7 +40,7 @@ def _external(label: str, path: str, kind: str, value: str, known_forms, workflo
 
 
 def lint(definitions: Mapping[str, WorkflowDefinition | Mapping], *, known_forms: Collection[str],
-         known_roles: Collection[str]) -> list[str]:
+         known_roles: Collection[str], known_messages: Collection[str] | None = None) -> list[str]:
     """Return one line per problem, as '<file or key>: <path>: <message>'; empty when all is well.
 
     Values may be loaded definitions or raw file data (so broken files can be linted too). known_forms may
@@ -47,17 +53,18 @@ def lint(definitions: Mapping[str, WorkflowDefinition | Mapping], *, known_forms
         analysis = analyse(data)
         lines.extend(f"{label}: {p.path}: {p.message}" for p in analysis.problems)
         for path, kind, value in analysis.external:
-            line = _external(label, path, kind, value, known_forms, workflows)
+            line = _external(label, path, kind, value, known_forms, workflows, known_messages)
             if line:
                 lines.append(line)
         if isinstance(data, Mapping) and isinstance(data.get("roles"), list):
-            lines.extend(f"{label}: roles[{i}]: unknown role '{role}'"
+            known = ", ".join(sorted(known_roles))
+            lines.extend(f"{label}: roles[{i}]: unknown role '{role}'; the roles that exist are {known}"
                          for i, role in enumerate(data["roles"]) if role not in known_roles)
     return lines
 
 
 def lint_paths(paths: Iterable[str | Path], *, known_forms: Collection[str],
-               known_roles: Collection[str]) -> list[str]:
+               known_roles: Collection[str], known_messages: Collection[str] | None = None) -> list[str]:
     """Return lint lines for workflow files, including unreadable files and keys used by two files."""
     lines: list[str] = []
     raw: dict[str, object] = {}
@@ -73,13 +80,14 @@ def lint_paths(paths: Iterable[str | Path], *, known_forms: Collection[str],
             lines.append(f"{path.name}: key: '{key}' is also the key of {owner[key]}")
         owner.setdefault(key, path.name)
         raw[path.name] = data
-    return lines + lint(raw, known_forms=known_forms, known_roles=known_roles)
+    return lines + lint(raw, known_forms=known_forms, known_roles=known_roles, known_messages=known_messages)
 
 
 def lint_directory(directory: str | Path, *, known_forms: Collection[str],
-                   known_roles: Collection[str]) -> list[str]:
+                   known_roles: Collection[str], known_messages: Collection[str] | None = None) -> list[str]:
     """Return lint lines for every workflow file in a directory."""
-    return lint_paths(workflow_files(directory), known_forms=known_forms, known_roles=known_roles)
+    return lint_paths(workflow_files(directory), known_forms=known_forms, known_roles=known_roles,
+                      known_messages=known_messages)
 
 
 def _templates(items) -> set[str]:

@@ -34,11 +34,12 @@ def test_new_pathway_fixtures_are_clean():
 
 def test_lint_reports_forms_and_roles_the_system_does_not_know():
     lines = lint(load_directory(SHIPPED), known_forms=FORMS - {"feedback_sheet"}, known_roles=ROLES - {"auditor"})
+    exist = "; the roles that exist are admin, manager, partner_worker, practitioner, referrer"
     assert lines == [
-        "community_programme.yaml: roles[5]: unknown role 'auditor'",
-        "dao_pathway.yaml: roles[5]: unknown role 'auditor'",
+        f"community_programme.yaml: roles[5]: unknown role 'auditor'{exist}",
+        f"dao_pathway.yaml: roles[5]: unknown role 'auditor'{exist}",
         "probation_cdvp.yaml: states.post_programme.forms[0].form: unknown form 'feedback_sheet'",
-        "probation_cdvp.yaml: roles[5]: unknown role 'auditor'",
+        f"probation_cdvp.yaml: roles[5]: unknown role 'auditor'{exist}",
     ]
 
 
@@ -62,7 +63,7 @@ BROKEN = [
     "bad_graph.yaml: states.orphan: state 'orphan' cannot be reached from 'open'",
     "bad_graph.yaml: states.closed: state 'closed' cannot be reached from 'open'",
     "bad_graph.yaml: states.orphan.on_enter[0].open_linked_case: unknown workflow 'victim_support'",
-    "bad_graph.yaml: roles[1]: unknown role 'volunteer'",
+    "bad_graph.yaml: roles[1]: unknown role 'volunteer'; the roles that exist are manager, practitioner",
     "bad_references.yaml: states.open.on_enter[0].assign: input 'assignee' cannot be used here: there are no inputs",
     "bad_references.yaml: transitions[0].to: unknown state 'clossed'",
     "bad_references.yaml: transitions[0].roles[1]: role 'auditor' is not one of this pathway's roles",
@@ -123,7 +124,8 @@ def test_two_files_with_one_key(tmp_path):
         (lambda d: d["attendance"]["rules"].append(dict(d["attendance"]["rules"][0])),
          "dao: attendance.rules[3].name: duplicate rule 'absence_notice'"),
         (lambda d: d["attendance"]["rules"][0].update(mark="asleep"),
-         "dao: attendance.rules[0].mark: unknown attendance mark 'asleep'"),
+         "dao: attendance.rules[0].mark: unknown attendance mark 'asleep'; use one of acceptable_absence, attended, "
+     "catch_up, concern, late, unacceptable_absence"),
         (lambda d: d["events"][0].update(states=["closed"]),
          "dao: events[0].states[0]: state 'closed' is terminal; events happen only while a case is open"),
         (lambda d: d["transitions"][0].update(guards=[{"not": {"has_role": "volunteer"}}]),

@@ -1,0 +1,120 @@
+"""Check what a pathway file declares for the services: intake, reports, risk level, messages, session types."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+
+MESSAGE_PLACEHOLDERS = ("reference", "deadline", "due", "basis", "form", "state", "by")
+# The session types every pathway may record unless its file lists its own (attendance.session_types).
+DEFAULT_SESSION_TYPES = {
+    "assessment": "Assessment session",
+    "pre_group": "Pre-group session",
+    "group": "Group session",
+    "individual": "One-to-one session",
+    "post_group": "Post-group session",
+    "catch_up": "Catch-up session",
+    "review": "Review",
+    "partner_contact": "Partner contact",
+}
+FUNNEL_STAGES = ("accepted", "started", "completed", "dropped")
+
+
+def session_types(data: Mapping) -> dict[str, str]:
+    """Return the session types a pathway records, with their labels."""
+    return dict((data.get("attendance") or {}).get("session_types") or DEFAULT_SESSION_TYPES)
+
+
+def referral_forms(data: Mapping) -> list[str]:
+    """Return the forms a referrer fills in: the initial state's forms that name the referrer role."""
+    initial = data["states"].get(data["initial"], {})
+    return [s["form"] for s in initial.get("forms", ()) if "referrer" in s.get("roles", ())]
+
+
+def placeholders(text: str) -> list[str]:
+    """Return the placeholder names in a message text; ValueError when a brace is unbalanced."""
+    return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+
+
+def check_messages(out, messages: Mapping) -> None:
+    """Check each message's placeholders are ones Pathway fills in."""
+    allowed = ", ".join("{" + p + "}" for p in MESSAGE_PLACEHOLDERS)
+    for key, entry in messages.items():
+        for part in ("subject", "body"):
+            where = f"messages.{key}.{part}"
+            try:
+                names = placeholders(entry[part])
+            except ValueError:
+                out.add(where, "a '{' or '}' is not closed; write placeholders as {reference}, and no other braces")
+                continue
+            for name in names:
+                if name not in MESSAGE_PLACEHOLDERS:
+                    out.add(where, f"unknown placeholder '{{{name}}}'; use one of {allowed}")
+
+
+def check_intake(checker, intake: Mapping) -> None:
+    """Check who may start a case and from which answers the person is read."""
+    data, out = checker.data, checker.out
+    for i, role in enumerate((intake.get("open") or {}).get("roles", ())):
+        checker.role(f"intake.open.roles[{i}]", role)
+    referral = intake.get("referral")
+    if not referral:
+        return
+    if "referrer" not in data["roles"]:
+        out.add("intake.referral", "a pathway that takes referrals must list 'referrer' in its roles")
+    forms = referral_forms(data)
+    if not forms:
+        out.add("intake.referral", f"the initial state '{data['initial']}' has no form for the referrer; add "
+                "one with roles: [referrer] so the referral has something to fill in")
+        return
+    person = referral["person"]
+    if person["form"] not in forms:
+        out.add("intake.referral.person.form", f"'{person['form']}' is not one of the referral's forms "
+                f"({', '.join(forms)})")
+    for key, value in person.items():
+        if key == "form":
+            continue
+        for field in [value] if isinstance(value, str) else value:
+            out.external.append((f"intake.referral.person.{key}", "field", f"{person['form']}.{field}"))
+    for name, where in ((referral.get("screening"), "intake.referral.screening"),
+                        *((k, f"intake.referral.form_hints.{k}") for k in referral.get("form_hints") or {})):
+        if name and name not in forms:
+            out.add(where, f"'{name}' is not one of the referral's forms ({', '.join(forms)})")
+
+
+def check_reports(checker, reports: Mapping) -> None:
+    """Check the funnel names real states and transitions, and the evaluation form's fields."""
+    for stage in FUNNEL_STAGES:
+        rule = reports["funnel"][stage]
+        for i, state in enumerate(rule.get("states", ())):
+            checker.state(f"reports.funnel.{stage}.states[{i}]", state)
+        for i, name in enumerate(rule.get("transitions", ())):
+            if name not in checker.transition_names:
+                checker.out.add(f"reports.funnel.{stage}.transitions[{i}]", f"unknown transition '{name}'")
+    evaluation = reports.get("evaluation")
+    if evaluation:
+        form = evaluation["form"]
+        checker.out.external.append(("reports.evaluation.form", "form", form))
+        for key in ("stage_field", "completion_field"):
+            if key in evaluation:
+                checker.out.external.append((f"reports.evaluation.{key}", "field", f"{form}.{evaluation[key]}"))
+
+
+def check_risk_level(checker, rule: Mapping) -> None:
+    """Check the forms and fields that set the risk level exist."""
+    for i, form in enumerate(rule["forms"]):
+        checker.out.external.append((f"risk_level.forms[{i}]", "form", form))
+        for field in rule["fields"]:
+            checker.out.external.append(("risk_level.fields", "field", f"{form}.{field}"))
+
+
+def check_declarations(checker) -> None:
+    """Check the parts of a file the services read: intake, reports, risk level, messages."""
+    data = checker.data
+    if "intake" in data:
+        check_intake(checker, data["intake"])
+    if "reports" in data:
+        check_reports(checker, data["reports"])
+    if "risk_level" in data:
+        check_risk_level(checker, data["risk_level"])
+    check_messages(checker.out, data.get("messages") or {})
