@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from errors import ConfigurationError
 
@@ -32,6 +33,7 @@ DEFAULTS: dict[str, object] = {
     "SCHEDULER_ENABLED": True,  # run the reminder sweep inside the web process (embedded default)
     "SCHEDULER_INTERVAL_SECONDS": 60,
     "HOLIDAY_REGION": "england_wales",
+    "TIME_ZONE": "Europe/London",  # the service's days: when deadlines fall due and reminders go out
     "DEFAULT_CAPACITY": 15,
     "PRACTITIONERS_READ_TEAM_CASES": True,
     "MAIL_ENABLED": False,  # off: mail is written to the log instead
@@ -98,6 +100,10 @@ def _validate(settings: dict) -> None:
             )
     if settings["HOLIDAY_REGION"] not in ("england_wales", "scotland", "northern_ireland"):
         raise ConfigurationError("PATHWAY_HOLIDAY_REGION must be england_wales, scotland or northern_ireland.")
+    try:
+        ZoneInfo(str(settings["TIME_ZONE"]))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigurationError("PATHWAY_TIME_ZONE must be a time zone name such as Europe/London.") from None
     if settings["MAIL_ENABLED"] and not settings["MAIL_HOST"]:
         raise ConfigurationError("PATHWAY_MAIL_ENABLED is on but PATHWAY_MAIL_HOST is empty.")
 

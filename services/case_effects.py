@@ -53,10 +53,18 @@ def _notify(case, params, *, actor, now, inputs):
         notify_case(case, to=target, template=params["template"], now=now, actor=actor)
 
 
+def deadline_anchor(case, params):
+    """Return the moment a deadline counts from when the file names one (a date input, a date field, a session)."""
+    from services.deadline_anchor import anchor_for
+
+    return anchor_for(case, params)
+
+
 def _start_deadline(case, params, *, actor, now, inputs):
     from services.deadlines import start_deadline
 
-    start_deadline(case, params["key"], now=now, actor=actor)
+    anchor = deadline_anchor(case, params)
+    start_deadline(case, params["key"], now=now, actor=actor, anchor_at=anchor)
 
 
 def _stop_deadline(case, params, *, actor, now, inputs):

@@ -35,13 +35,34 @@ def schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+DURATION_HELP = ("write one of {hours: n}, {days: n}, {weeks: n}, {months: n}, {working_days: n} or "
+                 "{working_days_before: supervision}, with n a whole number of at least 1 (half a day is {hours: 12})")
+REMINDER_HELP = "write one of {days_before: n}, {working_days_before: n} or {on_due: true}, n a whole number"
+
+
+def _friendly(error, path: str) -> str:
+    """Return a message that says what to write instead, for the mistakes people make most."""
+    if path.endswith("duration") and error.validator == "oneOf":
+        return f"{error.instance!r} is not a timescale: {DURATION_HELP}"
+    if ".reminders[" in path and error.validator == "oneOf":
+        return f"{error.instance!r} is not a reminder: {REMINDER_HELP}"
+    if error.validator == "type" and error.validator_value == "integer":
+        return f"write a whole number here, not {error.instance!r}"
+    if error.validator == "dependentRequired":
+        missing = [k for k in error.validator_value.get(next(iter(error.instance.keys() & set(
+            error.validator_value))), []) if k not in error.instance] if isinstance(error.instance, dict) else []
+        if missing:
+            return f"add '{missing[0]}' as well: a rule with a counter says both counter and reaches"
+    return describe_error(error)
+
+
 def schema_problems(data: Any) -> list[Problem]:
     """Return a problem for each place data breaks the workflow file schema."""
     validator = Draft202012Validator(schema())
     found = []
     for error in validator.iter_errors(data):
         path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".")
-        found.append(Problem(path or "(top)", describe_error(error)))
+        found.append(Problem(path or "(top)", _friendly(error, path)))
     return sorted(found)
 
 
@@ -68,6 +89,7 @@ class _Checker:
         self.transition_names = {t["name"] for t in data["transitions"]}
         self.event_names = {e["name"] for e in data.get("events", ())}
         self.deadlines = {d["key"] for d in data.get("deadlines", ())}
+        self.fields_set = fields_set(data)
 
     def role(self, path: str, role: str) -> None:
         if role not in self.roles:
@@ -135,6 +157,12 @@ class _Checker:
                 self.out.add(path, f"unknown input '{value}'")
             elif kind == "input:user" and inputs[value] != "user":
                 self.out.add(path, f"input '{value}' must be of kind 'user'")
+            elif kind == "input:date" and inputs[value] != "date":
+                self.out.add(path, f"input '{value}' must be of kind 'date' to count a deadline from it")
+        elif kind == "case_field":
+            if value not in self.fields_set:
+                self.out.add(path, f"no step sets the field '{value}'; add set_field: {{field: {value}, input: ...}} "
+                             "to the step that records it")
         else:
             self.out.external.append((path, kind, value))
 
@@ -231,6 +259,28 @@ class _Checker:
                     self.out.add(f"{where}.session_types[{j}]", f"unknown session type '{kind}'; use one of "
                                  f"{', '.join(types)}")
             self.effects(f"{where}.effects", rule["effects"], None)
+
+
+def _set_fields(items) -> set[str]:
+    found: set[str] = set()
+    for item in items or ():
+        if is_conditional(item):
+            found |= _set_fields(item["then"])
+        elif isinstance(item, Mapping) and isinstance(item.get("set_field"), Mapping):
+            found.add(item["set_field"].get("field"))
+    return found
+
+
+def fields_set(data: Mapping) -> set[str]:
+    """Return every case field a set_field effect anywhere in the file stores."""
+    found: set[str] = set()
+    for state in data["states"].values():
+        found |= _set_fields(state.get("on_enter"))
+    for step in [*data["transitions"], *data.get("events", ())]:
+        found |= _set_fields(step.get("effects"))
+    for rule in (data.get("attendance") or {}).get("rules", ()):
+        found |= _set_fields(rule.get("effects"))
+    return found
 
 
 def met_by(spec: Mapping) -> list[dict]:
