@@ -2,68 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from jsonschema import Draft202012Validator
-
-from workflows.declarations import check_declarations, session_types
+from workflows.declarations import check_declarations, fields_set, session_types
 from workflows.effects import EFFECTS, is_conditional
 from workflows.guards import GUARDS
-from workflows.registry import describe_error, parse_item
+from workflows.registry import parse_item
+from workflows.schema_check import Problem, schema_problems
 
-SCHEMA_PATH = Path(__file__).with_name("schema.json")
 DEFAULT_MARKS = ("attended", "catch_up", "acceptable_absence", "unacceptable_absence", "late", "concern")
 NOTIFY_SPECIAL = ("referrer", "allocated")
-
-
-class Problem(NamedTuple):
-    """One problem: where, what, and whether it stops the file from loading."""
-
-    path: str
-    message: str
-    blocking: bool = True
-
-
-@lru_cache(maxsize=1)
-def schema() -> dict:
-    """Return the workflow file schema."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-
-
-DURATION_HELP = ("write one of {hours: n}, {days: n}, {weeks: n}, {months: n}, {working_days: n} or "
-                 "{working_days_before: supervision}, with n a whole number of at least 1 (half a day is {hours: 12})")
-REMINDER_HELP = "write one of {days_before: n}, {working_days_before: n} or {on_due: true}, n a whole number"
-
-
-def _friendly(error, path: str) -> str:
-    """Return a message that says what to write instead, for the mistakes people make most."""
-    if path.endswith("duration") and error.validator == "oneOf":
-        return f"{error.instance!r} is not a timescale: {DURATION_HELP}"
-    if ".reminders[" in path and error.validator == "oneOf":
-        return f"{error.instance!r} is not a reminder: {REMINDER_HELP}"
-    if error.validator == "type" and error.validator_value == "integer":
-        return f"write a whole number here, not {error.instance!r}"
-    if error.validator == "dependentRequired":
-        missing = [k for k in error.validator_value.get(next(iter(error.instance.keys() & set(
-            error.validator_value))), []) if k not in error.instance] if isinstance(error.instance, dict) else []
-        if missing:
-            return f"add '{missing[0]}' as well: a rule with a counter says both counter and reaches"
-    return describe_error(error)
-
-
-def schema_problems(data: Any) -> list[Problem]:
-    """Return a problem for each place data breaks the workflow file schema."""
-    validator = Draft202012Validator(schema())
-    found = []
-    for error in validator.iter_errors(data):
-        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".")
-        found.append(Problem(path or "(top)", _friendly(error, path)))
-    return sorted(found)
 
 
 @dataclass
@@ -259,28 +209,6 @@ class _Checker:
                     self.out.add(f"{where}.session_types[{j}]", f"unknown session type '{kind}'; use one of "
                                  f"{', '.join(types)}")
             self.effects(f"{where}.effects", rule["effects"], None)
-
-
-def _set_fields(items) -> set[str]:
-    found: set[str] = set()
-    for item in items or ():
-        if is_conditional(item):
-            found |= _set_fields(item["then"])
-        elif isinstance(item, Mapping) and isinstance(item.get("set_field"), Mapping):
-            found.add(item["set_field"].get("field"))
-    return found
-
-
-def fields_set(data: Mapping) -> set[str]:
-    """Return every case field a set_field effect anywhere in the file stores."""
-    found: set[str] = set()
-    for state in data["states"].values():
-        found |= _set_fields(state.get("on_enter"))
-    for step in [*data["transitions"], *data.get("events", ())]:
-        found |= _set_fields(step.get("effects"))
-    for rule in (data.get("attendance") or {}).get("rules", ()):
-        found |= _set_fields(rule.get("effects"))
-    return found
 
 
 def met_by(spec: Mapping) -> list[dict]:

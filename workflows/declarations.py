@@ -20,6 +20,32 @@ DEFAULT_SESSION_TYPES = {
 FUNNEL_STAGES = ("accepted", "started", "completed", "dropped")
 
 
+def _set_fields(items) -> set[str]:
+    found: set[str] = set()
+    for item in items or ():
+        if _conditional(item):
+            found |= _set_fields(item["then"])
+        elif isinstance(item, Mapping) and isinstance(item.get("set_field"), Mapping):
+            found.add(item["set_field"].get("field"))
+    return found
+
+
+def fields_set(data: Mapping) -> set[str]:
+    """Return every case field a set_field effect anywhere in the file stores."""
+    found: set[str] = set()
+    for state in data["states"].values():
+        found |= _set_fields(state.get("on_enter"))
+    for step in [*data["transitions"], *data.get("events", ())]:
+        found |= _set_fields(step.get("effects"))
+    for rule in (data.get("attendance") or {}).get("rules", ()):
+        found |= _set_fields(rule.get("effects"))
+    return found
+
+
+def _conditional(item) -> bool:
+    return isinstance(item, Mapping) and "when" in item and "then" in item
+
+
 def session_types(data: Mapping) -> dict[str, str]:
     """Return the session types a pathway records, with their labels."""
     return dict((data.get("attendance") or {}).get("session_types") or DEFAULT_SESSION_TYPES)

@@ -80,7 +80,9 @@ BROKEN = [
     "bad_references.yaml: states.open.forms[0].form: unknown form 'risk_asessment'",
     "bad_references.yaml: transitions[0].guards[1].answer_equals: form 'screening' has no field 'question_9'",
     "bad_references.yaml: deadlines[0].met_by[1]: unknown form 'risk_review'",
-    "schema_errors.yaml: deadlines[0].duration: Additional properties are not allowed ('fortnights' was unexpected)",
+    "schema_errors.yaml: deadlines[0].duration: {'fortnights': 1} is not a timescale: write one of {hours: n}, "
+    "{days: n}, {weeks: n}, {months: n}, {working_days: n} or {working_days_before: supervision}, with n a whole "
+    "number of at least 1 (half a day is {hours: 12})",
     "schema_errors.yaml: states.open.public_status: 'Recieved' is not one of ['Received', 'Accepted', "
     "'Not accepted', 'On the waiting list', 'Allocated', 'Work in progress', 'Closed']",
     "schema_errors.yaml: transitions[0]: 'to' is a required property",
