@@ -65,15 +65,19 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     return app
 
 
-def _workflows_command() -> bool:
-    """Tell whether the app is being made for a `flask workflows ...` command."""
-    import click
+def _workflows_command(argv: list[str] | None = None) -> bool:
+    """Tell whether the app is being made for a `flask workflows ...` command.
 
-    ctx = click.get_current_context(silent=True)
-    while ctx is not None:
-        if ctx.info_name == "workflows":
-            return True
-        ctx = ctx.parent
+    The flask CLI makes the app while it still looks for an app-registered command, so the command line is read.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    with_value = {"--app", "-A", "--env-file", "-e"}
+    while args:
+        arg = args.pop(0)
+        if arg in with_value:
+            args[:1] = []
+        elif not arg.startswith("-"):
+            return arg == "workflows"
     return False
 
 

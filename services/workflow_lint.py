@@ -40,10 +40,23 @@ def known_messages() -> set[str]:
     return set(messages())
 
 
+def stored_pathways() -> dict[str, dict]:
+    """Return the newest stored version of every pathway, by key, as file data (empty without a database)."""
+    try:
+        from services.workflow_store import list_workflows
+
+        return {stored.key: dict(stored.definition) for stored in list_workflows()}
+    except Exception:  # noqa: BLE001 - linting files must work without a database too
+        return {}
+
+
 def lint_files(directory: str | Path) -> list[str]:
-    """Return one line per problem in the pathway files of a directory (nothing is stored)."""
+    """Return one line per problem in the pathway files of a directory (nothing is stored).
+
+    Pathways stored but not in the directory count as known, so one file can be checked and synced alone.
+    """
     return lint_paths(workflow_files(directory), known_forms=known_forms(), known_roles=ROLES,
-                      known_messages=known_messages())
+                      known_messages=known_messages(), context=stored_pathways())
 
 
 def problems_by_file(directory: str | Path) -> dict[str, list[str]]:

@@ -18,6 +18,11 @@ DEFAULT_SESSION_TYPES = {
     "partner_contact": "Partner contact",
 }
 FUNNEL_STAGES = ("accepted", "started", "completed", "dropped")
+# Who can work (change) each kind of case; services/access.py enforces the same. A partner-support worker never
+# opens the perpetrator's case: the steps they take about it are `partner_side` events, taken from the partner record.
+CASE_WORKERS = ("manager", "practitioner")
+PARTNER_WORKERS = ("manager", "partner_worker")
+PARTNER_SIDE_ROLE = "partner_worker"
 
 
 def _set_fields(items) -> set[str]:
@@ -144,3 +149,52 @@ def check_declarations(checker) -> None:
     if "risk_level" in data:
         check_risk_level(checker, data["risk_level"])
     check_messages(checker.out, data.get("messages") or {})
+
+
+def partner_pathways(files: Mapping[str, Mapping]) -> set[str]:
+    """Return the keys of the partner-record pathways: declared `partner_record: true`, or opened as one."""
+    found: set[str] = {d.get("key") for d in files.values() if isinstance(d, Mapping) and d.get("partner_record")}
+
+    def walk(items):
+        for item in items or ():
+            if _conditional(item):
+                walk(item["then"])
+            elif (isinstance(item, Mapping) and isinstance(item.get("open_linked_case"), Mapping)
+                  and item["open_linked_case"].get("relation") == "partner"):
+                found.add(item["open_linked_case"].get("workflow"))
+
+    for data in files.values():
+        if not isinstance(data, Mapping) or not isinstance(data.get("states"), Mapping):
+            continue
+        for state in data["states"].values():
+            walk(state.get("on_enter") if isinstance(state, Mapping) else ())
+        for step in [*(data.get("transitions") or ()), *(data.get("events") or ())]:
+            walk(step.get("effects") if isinstance(step, Mapping) else ())
+    return found
+
+
+def step_role_problems(data: Mapping, partner_record: bool, partner_events: set[str]) -> list[tuple[str, str]]:
+    """Return (path, message) for each step role that can never open the case the step is on."""
+    workers = PARTNER_WORKERS if partner_record else CASE_WORKERS
+    found = []
+    for group in ("transitions", "events"):
+        for i, step in enumerate(data.get(group) or ()):
+            where, side = f"{group}[{i}]", bool(step.get("partner_side"))
+            if side and partner_record:
+                found.append((f"{where}.partner_side", "a partner record's own steps are taken on it; remove "
+                              "partner_side"))
+            elif side and PARTNER_SIDE_ROLE not in step.get("roles", ()):
+                found.append((f"{where}.partner_side", f"add {PARTNER_SIDE_ROLE} to the roles: partner_side steps "
+                              "are taken by the partner-support worker"))
+            if step.get("mirrors") and step["mirrors"] not in partner_events:
+                found.append((f"{where}.mirrors", f"'{step['mirrors']}' is not an event of a partner record "
+                              f"pathway; use one of {', '.join(sorted(partner_events)) or '(none linked)'}"))
+            for j, role in enumerate(step.get("roles", ())):
+                if role in workers or (side and role == PARTNER_SIDE_ROLE):
+                    continue
+                fix = ("mark it partner_side: true so they take it from the partner record" if
+                       role == PARTNER_SIDE_ROLE and group == "events" else
+                       f"give it to one of {', '.join(workers)}")
+                found.append((f"{where}.roles[{j}]", f"a {role} can never open this pathway's cases, so "
+                              f"'{step['name']}' is out of their reach: {fix}"))
+    return found

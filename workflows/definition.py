@@ -59,6 +59,8 @@ class Step:
     description: str = ""
     check_forms: bool = True
     while_suspended: bool = False
+    partner_side: bool = False
+    mirrors: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class WorkflowDefinition:
     reports: Mapping[str, Any] = field(default_factory=dict)
     risk_level: Mapping[str, Any] = field(default_factory=dict)
     messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    contact_log: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
     _data: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
@@ -135,6 +138,8 @@ def _step(kind: str, data: Mapping, spec: Mapping) -> Step:
         check_forms=spec.get("check_forms", True),
         # Events are what happens while a case is suspended (escalation, resumption), so they default to allowed.
         while_suspended=spec.get("while_suspended", kind == "event"),
+        partner_side=spec.get("partner_side", False),
+        mirrors=spec.get("mirrors", ""),
     )
 
 
@@ -217,6 +222,7 @@ def _load(data: Mapping, *, source: str) -> WorkflowDefinition:
         reports=dict(data.get("reports", {})),
         risk_level=dict(data.get("risk_level", {})),
         messages=dict(data.get("messages", {})),
+        contact_log=dict(data.get("contact_log", {})),
         source=source,
         _data=data,
     )

@@ -80,3 +80,24 @@ def test_declaration_mistakes_are_named(change, expected):
 
 def test_hours_are_a_timescale():
     assert lines_after(lambda d: d["deadlines"][0].update(duration={"hours": 24})) == []
+
+
+def _event(d, name):
+    return next(e for e in d["events"] if e["name"] == name)
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda d: _event(d, "partner_contacted").pop("partner_side") and _event(d, "partner_contacted").pop("mirrors"),
+     "cp: events[1].roles[0]: a partner_worker can never open this pathway's cases, so 'partner_contacted' is out "
+     "of their reach: mark it partner_side: true so they take it from the partner record"),
+    (lambda d: d["transitions"][0]["roles"].append("referrer"),
+     "cp: transitions[0].roles[2]: a referrer can never open this pathway's cases, so 'book_assessment' is out of "
+     "their reach: give it to one of manager, practitioner"),
+    (lambda d: _event(d, "partner_contacted").update(mirrors="record_contct"),
+     "cp: events[1].mirrors: 'record_contct' is not an event of a partner record pathway; use one of"),
+    (lambda d: _event(d, "escalate_risk").update(roles=["practitioner"]),
+     "cp: events[4].partner_side: add partner_worker to the roles"),
+])
+def test_steps_out_of_reach_of_their_roles_are_refused(change, expected):
+    lines = lines_after(change)
+    assert any(line.startswith(expected) for line in lines), lines

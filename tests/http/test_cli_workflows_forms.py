@@ -43,3 +43,21 @@ def test_forms_sync_publishes_every_shipped_form_once(runner):
     assert FormDefinition.objects(status="published").count() == shipped
     again = runner.invoke(args=["forms", "sync"])
     assert again.exit_code == 0 and FormDefinition.objects.count() == shipped
+
+
+def test_check_stores_nothing_and_sync_names_the_broken_file_while_the_others_sync(runner, tmp_path):
+    from models.case import WorkflowVersion
+
+    shipped = Path(__file__).resolve().parents[2] / "workflows"
+    for name in ("dao_pathway.yaml", "partner_support.yaml", "community_programme.yaml"):
+        (tmp_path / name).write_text((shipped / name).read_text())
+    broken = (shipped / "community_programme.yaml").read_text().replace("duration: {weeks: 2}",
+                                                                         "duration: {days: 0.5}", 1)
+    (tmp_path / "community_programme.yaml").write_text(broken)
+    checked = runner.invoke(args=["workflows", "check", "--dir", str(tmp_path)])
+    assert checked.exit_code == 1 and "is not a timescale" in checked.output and "{hours: 12}" in checked.output
+    assert WorkflowVersion.objects.count() == 0
+    synced = runner.invoke(args=["workflows", "sync", "--dir", str(tmp_path)])
+    assert synced.exit_code == 1
+    assert "community_programme.yaml" in synced.output and "not synced" in synced.output
+    assert sorted(WorkflowVersion.objects.distinct("key")) == ["dao_pathway", "partner_support"]
