@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from workflows.declarations import check_declarations, fields_set, session_types
+from workflows.declarations import check_declarations, fields_set, guard_fact_problems, session_types
 from workflows.effects import EFFECTS, is_conditional
 from workflows.guards import GUARDS
 from workflows.registry import parse_item
@@ -66,6 +66,7 @@ class _Checker:
             return
         for kind, value in entry.refs(params):
             self.ref(f"{path}.{name}", kind, value, None)
+        guard_fact_problems(self, f"{path}.{name}", name, params)
         if entry.nested:
             for i, inner in enumerate(entry.nested(params)):
                 self.guard(f"{path}.{name}" + (f"[{i}]" if isinstance(params, list) else ""), inner)

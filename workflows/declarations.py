@@ -139,6 +139,70 @@ def check_risk_level(checker, rule: Mapping) -> None:
             checker.out.external.append(("risk_level.fields", "field", f"{form}.{field}"))
 
 
+# Case view keys a case_field_equals guard may read when no set_field stores a field of that name.
+CASE_VIEW_KEYS = ("priority", "risk_level", "state", "allocated_to", "team", "suspended", "reference")
+
+
+def _endorsed(data: Mapping) -> set[str]:
+    found: set[str] = set()
+
+    def walk(items):
+        for item in items or ():
+            if _conditional(item):
+                walk(item["then"])
+            elif isinstance(item, Mapping) and isinstance(item.get("endorse"), str):
+                found.add(item["endorse"])
+
+    for state in data["states"].values():
+        walk(state.get("on_enter"))
+    for step in [*data["transitions"], *data.get("events", ())]:
+        walk(step.get("effects"))
+    return found
+
+
+def guard_fact_problems(checker, path: str, name: str, params) -> None:
+    """Check what a guard reads can happen in this file: an endorsement, a field, a session count."""
+    data, out = checker.data, checker.out
+    if name in ("endorsed_by", "actor_endorsed"):
+        what = params["what"] if name == "endorsed_by" else params
+        endorsed = _endorsed(data)
+        if what not in endorsed:
+            out.add(path, f"nothing endorses the case as '{what}'; add an effect endorse: {what}"
+                    + (f" or use one of {', '.join(sorted(endorsed))}" if endorsed else ""))
+    elif name == "case_field_equals":
+        field = params["field"].split(".", 1)[0]
+        if field not in checker.fields_set and field not in CASE_VIEW_KEYS:
+            out.add(path, f"no step sets the field '{field}'; add set_field: {{field: {field}, ...}} to the step "
+                    "that records it")
+    elif name == "sessions_attended_at_least":
+        count = params if isinstance(params, int) else params["count"]
+        sessions = (data.get("programme") or {}).get("sessions")
+        if sessions and count > sessions:
+            out.add(path, f"{count} sessions can never be attended: the programme has {sessions}; write at most "
+                    f"{sessions}")
+
+
+def check_forms_offered(checker) -> None:
+    """Check a form that meets a deadline is offered somewhere, and end states require no form."""
+    data, out = checker.data, checker.out
+    offered = {slot["form"] for state in data["states"].values() for slot in state.get("forms", ())}
+    tagged = any(state.get("form_tags") for state in data["states"].values())
+    for i, spec in enumerate(data.get("deadlines", ())):
+        items = spec.get("met_by") or []
+        for j, item in enumerate([items] if isinstance(items, Mapping) else items):
+            form = item.get("form")
+            if form and form not in offered and not tagged:
+                where = f"deadlines[{i}].met_by" + ("" if isinstance(items, Mapping) else f"[{j}]")
+                out.add(where, f"no state offers the form '{form}', so this deadline can never be met; add "
+                        f"{{form: {form}}} to the forms of the state where it is filled in")
+    for name, state in data["states"].items():
+        if state.get("terminal"):
+            for i, slot in enumerate(state.get("forms", ())):
+                if slot.get("required") or slot.get("countersigned"):
+                    out.add(f"states.{name}.forms[{i}]", f"'{name}' is an end state, so a required form there "
+                            "can never hold a case back; require it in the state before, or drop required")
+
+
 def check_declarations(checker) -> None:
     """Check the parts of a file the services read: intake, reports, risk level, messages."""
     data = checker.data
@@ -149,6 +213,7 @@ def check_declarations(checker) -> None:
     if "risk_level" in data:
         check_risk_level(checker, data["risk_level"])
     check_messages(checker.out, data.get("messages") or {})
+    check_forms_offered(checker)
 
 
 def partner_pathways(files: Mapping[str, Mapping]) -> set[str]:
@@ -186,7 +251,7 @@ def step_role_problems(data: Mapping, partner_record: bool, partner_events: set[
             elif side and PARTNER_SIDE_ROLE not in step.get("roles", ()):
                 found.append((f"{where}.partner_side", f"add {PARTNER_SIDE_ROLE} to the roles: partner_side steps "
                               "are taken by the partner-support worker"))
-            if step.get("mirrors") and step["mirrors"] not in partner_events:
+            if step.get("mirrors") and partner_events and step["mirrors"] not in partner_events:
                 found.append((f"{where}.mirrors", f"'{step['mirrors']}' is not an event of a partner record "
                               f"pathway; use one of {', '.join(sorted(partner_events)) or '(none linked)'}"))
             for j, role in enumerate(step.get("roles", ())):

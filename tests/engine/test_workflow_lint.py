@@ -77,6 +77,8 @@ BROKEN = [
     "bad_references.yaml: transitions[1].effects[0].notify: role 'volunteer' is not one of this pathway's roles",
     "bad_references.yaml: transitions[1].effects[1].stop_deadline.status: 'done' is not one of ['met', 'cancelled']",
     "bad_references.yaml: deadlines[0].met_by[0]: unknown transition 'finish'",
+    "bad_references.yaml: deadlines[0].met_by[1]: no state offers the form 'risk_review', so this deadline can never "
+    "be met; add {form: risk_review} to the forms of the state where it is filled in",
     "bad_references.yaml: states.open.forms[0].form: unknown form 'risk_asessment'",
     "bad_references.yaml: transitions[0].guards[1].answer_equals: form 'screening' has no field 'question_9'",
     "bad_references.yaml: deadlines[0].met_by[1]: unknown form 'risk_review'",

@@ -101,3 +101,36 @@ def _event(d, name):
 def test_steps_out_of_reach_of_their_roles_are_refused(change, expected):
     lines = lines_after(change)
     assert any(line.startswith(expected) for line in lines), lines
+
+
+def lint_shipped(name, change):
+    data = copy.deepcopy(load_file(ROOT / f"workflows/{name}.yaml").to_dict())
+    change(data)
+    return lint({name: data}, known_forms=set(data.get("form_labels", {})) | {"cdvp_statements", "sara",
+                "risk_assessment", "risk_assessment_confidential", "addendum_risk_assessment", "quality_of_life",
+                "evaluation_measures", "feedback_sheet", "request_for_service", "screening", "consent"},
+                known_roles=ROLES)
+
+
+def _dao_event(d, name):
+    return next(e for e in d["events"] if e["name"] == name)
+
+
+@pytest.mark.parametrize(("name", "change", "expected"), [
+    ("dao_pathway", lambda d: _dao_event(d, "endorse_urgent")["effects"].__setitem__(0, {"endorse": "urgnet"}),
+     "nothing endorses the case as 'urgent'; add an effect endorse: urgent or use one of urgnet"),
+    ("dao_pathway", lambda d: _dao_event(d, "raise_disagreement")["guards"][0]["not"]["case_field_equals"].update(
+        field="disagreement_opne"),
+     "no step sets the field 'disagreement_opne'; add set_field"),
+    ("dao_pathway", lambda d: d["programme"].update(sessions=12),
+     "14 sessions can never be attended: the programme has 12; write at most 12"),
+    ("probation_cdvp", lambda d: [s.update(forms=[f for f in s.get("forms", ()) if f["form"] !=
+                                                  "addendum_risk_assessment"]) for s in d["states"].values()],
+     "no state offers the form 'addendum_risk_assessment', so this deadline can never be met"),
+    ("probation_cdvp", lambda d: d["states"]["closed"].setdefault("forms", []).append(
+        {"form": "feedback_sheet", "required": True}),
+     "probation_cdvp: states.closed.forms[0]: 'closed' is an end state, so a required form there can never hold"),
+])
+def test_facts_a_guard_or_deadline_relies_on_must_be_possible(name, change, expected):
+    lines = lint_shipped(name, change)
+    assert any(expected in line for line in lines), lines
