@@ -32,6 +32,10 @@ DEFAULTS: dict[str, object] = {
     "MAX_UPLOAD_MB": 10,
     "SCHEDULER_ENABLED": True,  # run the reminder sweep inside the web process (embedded default)
     "SCHEDULER_INTERVAL_SECONDS": 60,
+    "OUTBOX_INTERVAL_SECONDS": 15,  # how often queued email is delivered
+    "OUTBOX_MAX_ATTEMPTS": 40,  # then the message is "could not deliver" and shown to admins (about 3 hours)
+    "OUTBOX_RETRY_SECONDS": 30,  # wait after the first failed attempt; doubles each time...
+    "OUTBOX_RETRY_MAX_SECONDS": 300,  # ...up to this, so mail goes out within 5 minutes of the server's return
     "HOLIDAY_REGION": "england_wales",
     "TIME_ZONE": "Europe/London",  # the service's days: when deadlines fall due and reminders go out
     "DEFAULT_CAPACITY": 15,
@@ -104,6 +108,10 @@ def _validate(settings: dict) -> None:
         ZoneInfo(str(settings["TIME_ZONE"]))
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigurationError("PATHWAY_TIME_ZONE must be a time zone name such as Europe/London.") from None
+    for name in ("SCHEDULER_INTERVAL_SECONDS", "OUTBOX_INTERVAL_SECONDS", "OUTBOX_MAX_ATTEMPTS",
+                 "OUTBOX_RETRY_SECONDS", "OUTBOX_RETRY_MAX_SECONDS"):
+        if not isinstance(settings[name], int) or settings[name] < 1:
+            raise ConfigurationError(f"{ENV_PREFIX}{name} must be a whole number of at least 1.")
     if settings["MAIL_ENABLED"] and not settings["MAIL_HOST"]:
         raise ConfigurationError("PATHWAY_MAIL_ENABLED is on but PATHWAY_MAIL_HOST is empty.")
 

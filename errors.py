@@ -91,3 +91,15 @@ class Problems:
         """Raise `cls` carrying every problem recorded, if there are any."""
         if self.items:
             raise cls(message, problems=self.items)
+
+
+class AlreadyDone(PathwayError):
+    """The same request (a double click, a repeated API call) was already carried out; it is not done twice."""
+
+    status = 409
+    title = "This was already done"
+
+    def __init__(self, message: str = "", *, location: str = ""):
+        super().__init__(message or "This was already done, so it was not done a second time.")
+        # Where the first request sent the user, so a repeat can go to the same place.
+        self.location = location

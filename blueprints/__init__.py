@@ -22,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
         home,
         intake,
         manager,
+        once,
         partner,
         referrals,
         reports,
@@ -29,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     errors.register(app)
+    once.register(app)
     for module in (auth, health, home, referrals, intake, cases, manager, partner, deadlines, admin, api, submissions,
                    documents, reports):
         app.register_blueprint(module.bp)

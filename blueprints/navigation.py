@@ -24,6 +24,7 @@ ITEMS = [
     ("admin", "Workflows", "admin.workflows"),
     ("admin", "Users", "admin.users"),
     ("admin", "Teams", "admin.teams"),
+    ("admin", "Email", "admin.outbox"),
     ("auditor", "Audit trail", "admin.audit"),
     ("admin", "Audit trail", "admin.audit"),
 ]

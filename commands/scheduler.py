@@ -17,11 +17,12 @@ def scheduler():
 @scheduler.command("run")
 @with_appcontext
 def run():
-    """Run the reminder sweep every PATHWAY_SCHEDULER_INTERVAL_SECONDS until stopped."""
+    """Sweep reminders every PATHWAY_SCHEDULER_INTERVAL_SECONDS and deliver email until stopped."""
     from scheduler.runner import run_blocking_scheduler
 
     every = current_app.config["SCHEDULER_INTERVAL_SECONDS"]
-    click.echo(f"Sweeping reminders every {every} s (Ctrl-C to stop).")
+    click.echo(f"Sweeping reminders every {every} s and delivering email every "
+               f"{current_app.config['OUTBOX_INTERVAL_SECONDS']} s (Ctrl-C to stop).")
     run_blocking_scheduler(current_app._get_current_object())
 
 
@@ -34,4 +35,4 @@ def sweep():
     result = sweep_reminders(now=datetime.utcnow(), settings=current_app.config)
     click.echo(f"Reminders sent: {result.sent}; deadlines missed: {result.missed}; escalations sent: "
                f"{result.escalated}; deadlines examined: {result.examined}; "
-               f"claimed elsewhere: {result.skipped}.")
+               f"claimed elsewhere: {result.skipped}; could not be processed: {result.failed}.")

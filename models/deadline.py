@@ -54,6 +54,9 @@ class Deadline(me.Document):
     sent = me.ListField(me.DictField(), default=list)
     next_action_at = me.DateTimeField()
     action_seq = me.IntField(default=0)
+    # Set by the sweep when it could not process this document (message, since, at); shown to admins and
+    # removed by the first sweep that succeeds.
+    sweep_error = me.DictField()
 
     paused_at = me.DateTimeField()
     paused_from = me.StringField(default="")  # the status to return to on resume
@@ -73,6 +76,7 @@ class Deadline(me.Document):
             ("case_id", "started_at"),
             ("owner_ids", "active", "due_at"),
             ("team", "active", "due_at"),
+            {"fields": ["sweep_error.at"], "sparse": True},
         ],
     }
 

@@ -1,8 +1,9 @@
-"""Run the one periodic job that sweeps due reminders and escalations (APScheduler)."""
+"""Run the periodic jobs (APScheduler): the reminder sweep, and delivery of the email outbox."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -11,6 +12,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 log = logging.getLogger(__name__)
 
 JOB_ID = "pathway-reminder-sweep"
+OUTBOX_JOB_ID = "pathway-outbox-delivery"
 
 
 def _sweep(app) -> None:
@@ -23,32 +25,74 @@ def _sweep(app) -> None:
         except Exception:  # noqa: BLE001 - the scheduler must survive one bad sweep
             log.exception("Reminder sweep failed; it will run again at the next interval")
             return
-        if result.sent or result.escalated:
+        if result.sent or result.escalated or result.failed:
             log.info("Reminder sweep: %s", result)
 
 
+class _Delivery:
+    """The outbox job: never two runs at once in this process; `wake` asks for a run as soon as possible."""
+
+    def __init__(self, app):
+        self.app = app
+        self.scheduler = None
+        self.running = threading.Lock()
+
+    def __call__(self) -> None:
+        from services.outbox import deliver_outbox
+
+        if not self.running.acquire(blocking=False):
+            return
+        try:
+            with self.app.app_context():
+                result = deliver_outbox(now=datetime.utcnow(), settings=self.app.config)
+            if result.sent or result.failed:
+                log.info("Outbox delivery: %s", result)
+        except Exception:  # noqa: BLE001 - the scheduler must survive one bad run
+            log.exception("Outbox delivery failed; it will run again at the next interval")
+        finally:
+            self.running.release()
+
+    def wake(self) -> None:
+        """Run the job now rather than at its next interval (mail was just queued)."""
+        if self.scheduler is None or self.running.locked():
+            return  # a run in progress picks the new message up, or the next one does
+        job = self.scheduler.get_job(OUTBOX_JOB_ID)
+        if job is not None and job.next_run_time is not None:  # None: paused or shutting down; leave it
+            job.modify(next_run_time=datetime.now(job.next_run_time.tzinfo))
+
+
 def _configure(scheduler, app):
-    # One job, never overlapping itself; a late run is merged rather than run several times.
-    scheduler.add_job(
-        _sweep, "interval", seconds=app.config["SCHEDULER_INTERVAL_SECONDS"], args=[app], id=JOB_ID,
-        max_instances=1, coalesce=True, misfire_grace_time=None, next_run_time=datetime.now(),
-        replace_existing=True,
-    )
+    from services.outbox import on_queued
+
+    # Each job never overlaps itself; a late run is merged rather than run several times.
+    common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None, "replace_existing": True}
+    scheduler.add_job(_sweep, "interval", seconds=app.config["SCHEDULER_INTERVAL_SECONDS"], args=[app],
+                      id=JOB_ID, next_run_time=datetime.now(), **common)
+    delivery = _Delivery(app)
+    scheduler.add_job(delivery, "interval", seconds=app.config["OUTBOX_INTERVAL_SECONDS"], id=OUTBOX_JOB_ID,
+                      next_run_time=datetime.now(), **common)
+    delivery.scheduler = scheduler
+    on_queued(delivery.wake)
     return scheduler
 
 
 def start_background_scheduler(app) -> BackgroundScheduler:
-    """Start the sweep in a background thread of this process (the embedded default)."""
+    """Start both jobs in a background thread of this process (the embedded default)."""
     scheduler = _configure(BackgroundScheduler(daemon=True), app)
     scheduler.start()
     return scheduler
 
 
 def run_blocking_scheduler(app) -> None:
-    """Run the sweep in the foreground: the production scheduler process (`flask scheduler run`)."""
+    """Run both jobs in the foreground: the production scheduler process (`flask scheduler run`)."""
+    from services.outbox import forget_wakers
+
     scheduler = _configure(BlockingScheduler(), app)
-    log.info("Pathway scheduler running every %s s", app.config["SCHEDULER_INTERVAL_SECONDS"])
+    log.info("Pathway scheduler: reminder sweep every %s s, email delivery every %s s",
+             app.config["SCHEDULER_INTERVAL_SECONDS"], app.config["OUTBOX_INTERVAL_SECONDS"])
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         scheduler.shutdown(wait=False)
+    finally:
+        forget_wakers()

@@ -18,6 +18,7 @@ from gridfs.errors import NoFile
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound
 from services.access import can_read_case, can_read_confidential
 from services.audit import record_audit
+from storage.uow import run_in_transaction
 
 BUCKET = "attachments"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -91,7 +92,8 @@ def store_attachment(stream, filename: str, *, accept=None, max_bytes: int | Non
     metadata = {"content_type": kind.mime, "uploaded_by": str(actor.pk), "uploaded_at": now,
                 "original_filename": (filename or "")[:300], "classification": classification,
                 "case_id": str(case.pk) if case is not None else ""}
-    file_id = _bucket().upload_from_stream(name, data, metadata=metadata)
+    # The file's chunks and its record are written together (the stream was read above, so a rerun can repeat it).
+    file_id = run_in_transaction(_bucket().upload_from_stream, name, data, metadata=metadata)
     return {"id": str(file_id), "filename": name, "content_type": kind.mime, "size": len(data)}
 
 

@@ -12,6 +12,7 @@ from models.form import ConfidentialSubmission, Submission
 from models.user import User
 from services.access import can_change_case
 from services.audit import record_audit
+from storage.uow import transactional
 from workflows import engine
 
 OPEN = {"$ne": "closed"}
@@ -150,6 +151,7 @@ def transition_options(case: Case, actor) -> tuple[list, list]:
     return engine.available(defn, view, who), engine.available_events(defn, view, who)
 
 
+@transactional
 def fire_transition(case: Case, name: str, inputs: dict, *, actor, now: datetime, event: bool = False) -> Case:
     """Fire a transition (or record an event) on the case; only one of two simultaneous firings can win."""
     from services.case_effects import apply_effects
@@ -196,6 +198,7 @@ def _close(case: Case, *, now: datetime, actor, keep=()) -> None:
     cancel_case_deadlines(case, now=now, keep=keep)
 
 
+@transactional
 def open_case(*, workflow_key: str, team: str, person: dict | None = None, actor, now: datetime,
               referrer=None, kind: str = "perpetrator", parent: Case | None = None, status: str = "open") -> Case:
     """Create a case on the newest version of a pathway; an open case enters its initial state now."""
@@ -219,6 +222,7 @@ def open_case(*, workflow_key: str, team: str, person: dict | None = None, actor
     return case
 
 
+@transactional
 def start_workflow(case: Case, *, actor, now: datetime) -> Case:
     """Put a case into its pathway's initial state and carry out that state's on-enter effects."""
     from services.case_effects import apply_effects

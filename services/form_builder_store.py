@@ -13,6 +13,7 @@ from services.audit import record_audit
 from services.form_builder_check import draft_problems
 from services.form_builder_layout import TAG_RE
 from services.form_definitions import FORMS_DIR, content_hash
+from storage.uow import transactional
 
 KEY_HELP = "lower-case letters, digits and underscores, starting with a letter, like wellbeing_review"
 
@@ -27,6 +28,7 @@ def draft_for(key: str) -> FormDefinition:
     return doc
 
 
+@transactional
 def save_draft_definition(doc: FormDefinition, definition: dict, *, revision, action: str, details: dict,
                           actor, now: datetime) -> FormDefinition:
     """Check a changed definition and store it on the draft if nobody changed the draft meanwhile; audited."""
@@ -59,6 +61,7 @@ def check_new_key(key: str) -> None:
         raise InvalidInput(problems=[FieldProblem("key", f"There is already a form with the key {key}", "Key")])
 
 
+@transactional
 def store_new_draft(definition: dict, *, version: int, source: str, action: str, details: dict, actor,
                     now: datetime) -> FormDefinition:
     """Insert a draft version of a form; refused when the key and version already exist."""

@@ -14,6 +14,7 @@ from services.form_builder_check import diff_definitions, publish_problems
 from services.form_builder_layout import prune
 from services.form_builder_store import check_new_key, draft_for, latest_released, store_new_draft
 from services.form_definitions import content_hash, create_new_version, get_form, publish_form_version
+from storage.uow import transactional
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 # Storage adds these; a definition file carries neither.
@@ -31,6 +32,7 @@ def review_publication(key: str) -> dict:
             "unchanged": bool(previous) and previous.content_hash == content_hash(candidate)}
 
 
+@transactional
 def publish_form(key: str, *, revision, actor, now: datetime) -> tuple[FormDefinition, dict]:
     """Publish the draft as an immutable version; return it with the diff against the previous version."""
     review = review_publication(key)
@@ -59,6 +61,7 @@ def publish_form(key: str, *, revision, actor, now: datetime) -> tuple[FormDefin
     return published, diff
 
 
+@transactional
 def start_new_version(key: str, *, actor, now: datetime) -> FormDefinition:
     """Start a draft of the next version from the newest published (or retired) one."""
     if FormDefinition.objects(key=key, status="draft").first():
@@ -72,6 +75,7 @@ def start_new_version(key: str, *, actor, now: datetime) -> FormDefinition:
     return doc
 
 
+@transactional
 def discard_draft(key: str, *, revision, actor, now: datetime) -> int:
     """Delete the draft (nothing was ever filled in on a draft); return its version number."""
     draft = draft_for(key)
@@ -87,6 +91,7 @@ def discard_draft(key: str, *, revision, actor, now: datetime) -> int:
     return draft.version
 
 
+@transactional
 def retire_form(key: str, *, actor, now: datetime) -> int:
     """Stop offering a form on cases; submissions already made keep their version. Return versions retired."""
     count = FormDefinition.objects(key=key, status="published").update(set__status="retired",
@@ -98,6 +103,7 @@ def retire_form(key: str, *, actor, now: datetime) -> int:
     return count
 
 
+@transactional
 def restore_form(key: str, *, actor, now: datetime) -> FormDefinition:
     """Offer a retired form again: its newest retired version becomes published."""
     if FormDefinition.objects(key=key, status="published").first():
@@ -121,6 +127,7 @@ def _source_definition(key: str) -> tuple[FormDefinition, dict]:
     return doc, doc.definition
 
 
+@transactional
 def duplicate_form(key: str, data: dict, *, actor, now: datetime) -> FormDefinition:
     """Start a new form (draft, version 1) as a copy of another one's newest version."""
     _doc, source = _source_definition(key)
@@ -165,6 +172,7 @@ def read_import(raw: bytes) -> dict:
     return {k: v for k, v in data.items() if k not in STORAGE_KEYS}
 
 
+@transactional
 def import_form(raw: bytes, *, actor, now: datetime) -> FormDefinition:
     """Store an uploaded definition as a draft: a new form, or the next version of an existing one."""
     definition = read_import(raw)

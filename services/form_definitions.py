@@ -11,6 +11,7 @@ from mongoengine.errors import NotUniqueError
 from errors import Conflict, DefinitionError, FieldProblem, NotAllowed, NotFound
 from forms import check_definition, compile_form, content_hash
 from models.form import FormDefinition
+from storage.uow import transactional
 
 FORMS_DIR = Path(__file__).resolve().parent.parent / "forms" / "definitions"
 _CACHE_SIZE = 256
@@ -51,6 +52,7 @@ def check_definition_file(path: str | Path) -> list[FieldProblem]:
     return problems
 
 
+@transactional
 def sync_forms(directory: str | Path = FORMS_DIR, *, now: datetime, actor=None) -> list[tuple[str, int, str]]:
     """Publish every definition file whose content is new; return (key, version, action) per file.
 
@@ -169,6 +171,7 @@ def published_forms(tag: str | None = None) -> list[FormDefinition]:
     return sorted(newest.values(), key=lambda d: d.title.lower())
 
 
+@transactional
 def create_new_version(key: str, definition: dict, *, actor, now: datetime) -> FormDefinition:
     """Store a changed form as a new draft version; the published versions stay exactly as they were."""
     _require_valid(key, definition)
@@ -183,6 +186,7 @@ def create_new_version(key: str, definition: dict, *, actor, now: datetime) -> F
     return doc
 
 
+@transactional
 def update_draft_version(doc: FormDefinition, definition: dict, *, revision: int, actor,
                          now: datetime) -> FormDefinition:
     """Replace the content of a draft version; a published or retired version is refused."""
@@ -202,6 +206,7 @@ def update_draft_version(doc: FormDefinition, definition: dict, *, revision: int
     return doc
 
 
+@transactional
 def publish_form_version(doc: FormDefinition, *, actor, now: datetime) -> FormDefinition:
     """Publish a draft version: from now on new submissions use it and it can no longer change."""
     _require_valid(doc.key, doc.definition)

@@ -24,7 +24,8 @@ from errors import NotFound
 from models.case import Case
 from models.notification import NOTIFICATION_KINDS, Notification
 from models.user import User
-from services.mail import send_mail
+from services.outbox import queue_email
+from storage.uow import transactional
 from workflows.declarations import MESSAGE_PLACEHOLDERS
 
 MESSAGES_FILE = Path(__file__).resolve().parent.parent / "templates" / "deadlines" / "messages.yaml"
@@ -95,24 +96,26 @@ def case_link(case: Case, user: User) -> str:
     return f"/cases/{case.pk}"
 
 
+@transactional
 def notify_user(
     user: User, *, subject: str, body: str, link: str, now: datetime, kind: str = "info", email: bool = True,
     template: str = "", case_id=None, deadline_id=None, settings: Mapping | None = None,
 ) -> Notification | None:
-    """Store an in-app notification and email it if the user chose email; None for an inactive user."""
+    """Store an in-app notification and queue its email if the user chose email; None for an inactive user."""
     if not user.active:
         return None
     kind = kind if kind in NOTIFICATION_KINDS else "info"
     note = Notification(user_id=str(user.pk), kind=kind, template=template, subject=_one_line(subject),
                         body=body, link=link, case_id=case_id, deadline_id=deadline_id, created_at=now)
     note.save()
-    if email and user.email_reminders:
+    if email and user.email_reminders and user.email:
         settings = current_settings(settings)
         base = str(settings.get("BASE_URL", "")).rstrip("/")
         text = f"{body}\n\n{base}{link}\n\n{EMAIL_FOOTER.format(base=base)}\n"
-        if send_mail(settings, to=user.email, subject=note.subject, body=text):
-            Notification.objects(pk=note.pk).update_one(set__emailed=True)
-            note.emailed = True
+        # Same unit of work as the notification: if the use-case aborts, no mail is queued. `emailed` is set
+        # by the deliverer once the mail has actually gone.
+        queue_email(to=user.email, subject=note.subject, body=text, now=now, user_id=str(user.pk),
+                    notification_id=note.pk)
     return note
 
 

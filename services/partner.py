@@ -21,6 +21,7 @@ from services.audit import record_audit
 from services.case_pages import next_deadlines, state_of, user_names
 from services.cases import add_history, case_view, fire_transition, transition_options
 from services.workflow_store import definition_for
+from storage.uow import transactional
 from workflows import engine
 
 RISK_CHANGE_WORDS = {"increased": "The risk has increased", "decreased": "The risk has decreased",
@@ -112,6 +113,7 @@ def _worker(team: str, assignee_id: str) -> User:
     return user
 
 
+@transactional
 def assign_partner_worker(case: Case, *, assignee_id: str, actor, now: datetime) -> Case:
     """Give a partner case to a partner-support worker of the team and tell them."""
     from services.deadlines import refresh_owners
@@ -136,6 +138,7 @@ def assign_partner_worker(case: Case, *, assignee_id: str, actor, now: datetime)
     return case
 
 
+@transactional
 def update_partner_details(case: Case, data: dict, *, actor, now: datetime) -> Case:
     """Record who the partner is and how to contact them safely."""
     partner_case_for_actor(case.pk, actor, change=True)
@@ -175,6 +178,7 @@ def _parse_date(raw, field: str, label: str, problems: Problems, *, today: date,
     return value
 
 
+@transactional
 def record_partner_contact(case: Case, data: dict, *, actor, now: datetime) -> tuple[PartnerContact, bool]:
     """Log a contact (or attempt) with the partner; return it and whether the linked case was told it happened."""
     partner_case_for_actor(case.pk, actor, change=True)
@@ -215,6 +219,7 @@ def contact_log_events(case: Case) -> list[str]:
     return list(definition_for(case).contact_log.values())
 
 
+@transactional
 def take_partner_action(case: Case, name: str, inputs: dict, *, event: bool, actor, now: datetime) -> Case:
     """Take a step of the partner record; a contact or risk update is also recorded on the linked case."""
     case = fire_transition(case, name, inputs, actor=actor, now=now, event=event)
@@ -262,6 +267,7 @@ def parent_events(case: Case, *, actor, mirrored: bool = False) -> list:
             and (mirrored or defn.events[o.name].mirrors not in own)]
 
 
+@transactional
 def fire_parent_event(case: Case, name: str, inputs: dict, *, actor, now: datetime,
                       own_history: bool = True) -> Case:
     """Record an event of the linked perpetrator case for the partner worker; its free text stays here."""

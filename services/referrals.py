@@ -8,6 +8,7 @@ from errors import FieldProblem, InvalidInput, NotAllowed
 from models.case import Case, Child
 from models.team import Team
 from services.audit import record_audit
+from storage.uow import transactional
 from workflows import intake
 
 # Bands rather than a position: a referrer learns roughly how long, not who else is waiting.
@@ -60,6 +61,7 @@ def _label(defn, form_key: str) -> str:
     return label[:1].upper() + label[1:]
 
 
+@transactional
 def start_referral(*, workflow_key: str, team: str = "", actor, now: datetime) -> Case:
     """Start a draft referral owned by the referrer, on a pathway their organisation may refer to."""
     from services.cases import open_case
@@ -107,6 +109,7 @@ def referral_duplicates(case: Case) -> int:
     return find_duplicate_cases(person["name"], person["date_of_birth"], exclude=case)
 
 
+@transactional
 def submit_referral(case: Case, *, actor, now: datetime) -> Case:
     """Send a complete draft referral: it gets its reference and enters the pathway; the managers are told."""
     from services.cases import add_history, next_reference, start_workflow
@@ -177,6 +180,7 @@ def referral_status(case: Case) -> dict:
     return {"status": status, "tag": tags.get(status, "blue"), "detail": detail}
 
 
+@transactional
 def add_referral_information(case: Case, *, text: str, actor, now: datetime, attachment: dict | None = None) -> None:
     """Let the referrer add further information or a document to a referral they made."""
     from services.cases import add_history

@@ -7,12 +7,14 @@ so the sweep reads only deadlines that need something now. A deadline is claimed
 being sent. Two sweepers therefore never send the same reminder twice, and a sweep after downtime sends the
 reminders a deadline missed meanwhile once, as a single catch-up (the latest one).
 
-Claiming comes before sending: if the process dies in between, that one message is lost rather than repeated.
-The in-app notification is written first and is a single insert, so the window is tiny.
+Each deadline is its own unit of work: the claim, the history entry, the in-app notifications and the queued
+email (the outbox) commit together or not at all, so nothing is lost or sent twice if the process dies, and
+one malformed deadline is skipped and marked for admins instead of stopping the sweep.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -25,6 +27,9 @@ from models.team import Team
 from scheduler.calendar import WorkingCalendar, format_date, next_date_after, working_days_before
 from scheduler.timescales import add_duration, basis_text, collapse_missed, end_of_day, escalation_times
 from services.notifications import current_settings, notify_users, owner_users, team_members
+from services.parallel import each_in_threads
+from services.sweep_errors import database_trouble, mark_error
+from storage.uow import transactional
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +38,8 @@ SUPERVISION = "supervision"
 SUPERVISION_LEAD_WORKING_DAYS = 2
 SUPERVISION_LABEL = "the team's group supervision"
 
+# Deadlines are independent units of work: a few at once overlap the waits for their durable commits.
+SWEEP_WORKERS = 4
 SENT_KEPT = 50  # the newest entries of a deadline's `sent` log; older ones stay in the notifications
 
 
@@ -110,6 +117,7 @@ class SweepResult:
     examined: int = 0
     missed: int = 0
     skipped: int = 0  # claimed by another sweeper first
+    failed: int = 0  # could not be processed: logged, marked `sweep_error`, shown to admins
 
 
 @dataclass(frozen=True)
@@ -178,6 +186,8 @@ def _claim(collection, doc: Mapping, actions: list[Action], fields: dict, now: d
         "$inc": {"action_seq": 1, "escalations": sum(a.kind == "escalation" for a in actions)},
         "$push": {"sent": {"$each": log_entries, "$slice": -SENT_KEPT}},
     }
+    if doc.get("sweep_error"):
+        update["$unset"] = {"sweep_error": ""}  # processed now: whatever was wrong has been put right
     expected = {"_id": doc["_id"], "action_seq": doc.get("action_seq", 0)}
     claimed = collection.find_one_and_update(expected, update, projection={"_id": 1})
     return claimed is not None
@@ -212,38 +222,76 @@ TEMPLATES = {"reminder": "deadline_reminder", "missed": "deadline_missed",
 
 
 def sweep_reminders(*, now: datetime, settings: Mapping, limit: int | None = None) -> SweepResult:
-    """Send every reminder and escalation due at `now`, and record deadlines that became missed."""
+    """Send every reminder and escalation due at `now`, and record deadlines that became missed.
+
+    Each deadline is one unit of work: its claim, history, notifications and queued email commit together. A
+    deadline that cannot be processed is logged, marked with `sweep_error` for admins and skipped; the rest
+    carry on. Marked deadlines are looked at again on every sweep, and the mark goes once one succeeds.
+    """
     now = ms(now)
     collection = Deadline._get_collection()
     cursor = collection.find(sweep_query(now), batch_size=500)
     if limit:
         cursor = cursor.limit(limit)
     counts = {"reminder": 0, "missed": 0, "escalation": 0}
-    examined = skipped = 0
-    cases: dict = {}
-    managers_of: dict = {}
-    for doc in cursor:
+    examined = skipped = failed = 0
+    caches: dict = {"cases": {}, "managers": {}}
+    seen = set()
+    marked = collection.find({"sweep_error.at": {"$exists": True}}, batch_size=100)
+
+    def due_docs():
+        for doc in itertools.chain(cursor, (d for d in marked if d["_id"] not in seen)):
+            seen.add(doc["_id"])
+            yield doc
+
+    def work(doc):
+        return _sweep_one(doc, now=now, settings=settings, caches=caches)
+
+    for doc, done, exc in each_in_threads(due_docs(), work, workers=SWEEP_WORKERS):
         examined += 1
-        actions, fields = plan(doc, now)
-        deadline = Deadline._from_son(doc)
-        case = cases.get(doc["case_id"])
-        if case is None:
-            case = cases[doc["case_id"]] = Case.objects(pk=doc["case_id"]).first()
-        users = _audiences(case, deadline, actions, managers_of) if case is not None else {}
-        to = {kind: [str(u.pk) for u in found] for kind, found in users.items()}
-        if case is not None:
-            fields["owner_ids"] = to.pop("owners")  # keep "my deadlines" in step with allocation
-        if not _claim(collection, doc, actions, fields, now, to):
+        if exc is not None:
+            if database_trouble(exc) or not isinstance(exc, Exception):
+                raise exc  # not this document's fault: the whole sweep runs again at the next interval
+            failed += 1  # one malformed deadline must not stop the others
+            mark_error(collection, doc, exc, now)
+        elif done is None:
             skipped += 1
-            continue
-        if case is None:
-            log.warning("Deadline %s belongs to a case that no longer exists; nothing sent", doc["_id"])
-            continue
-        for action in actions:
-            counts[action.kind] += 1
-            _deliver(case, deadline, action, users[action.kind], now=now, settings=settings)
+        else:
+            for kind in done:
+                counts[kind] += 1
     return SweepResult(sent=counts["reminder"], escalated=counts["escalation"], examined=examined,
-                       missed=counts["missed"], skipped=skipped)
+                       missed=counts["missed"], skipped=skipped, failed=failed)
+
+
+@transactional
+def _sweep_one(doc: Mapping, *, now: datetime, settings: Mapping, caches: dict) -> list[str] | None:
+    """Claim one deadline and send what it owes, in one unit of work; None when another sweeper had it."""
+    if doc.get("status") not in (OPEN, MISSED) or not _due(doc.get("next_action_at"), now):
+        # A marked deadline that was put right (met, cancelled, or moved on): nothing to send, the mark goes.
+        Deadline._get_collection().update_one({"_id": doc["_id"]}, {"$unset": {"sweep_error": ""}})
+        return []
+    actions, fields = plan(doc, now)
+    deadline = Deadline._from_son(doc)
+    cases = caches["cases"]
+    case = cases.get(doc["case_id"])
+    if case is None:
+        case = cases[doc["case_id"]] = Case.objects(pk=doc["case_id"]).first()
+    users = _audiences(case, deadline, actions, caches["managers"]) if case is not None else {}
+    to = {kind: [str(u.pk) for u in found] for kind, found in users.items()}
+    if case is not None:
+        fields["owner_ids"] = to.pop("owners")  # keep "my deadlines" in step with allocation
+    if not _claim(Deadline._get_collection(), doc, actions, fields, now, to):
+        return None
+    if case is None:
+        log.warning("Deadline %s belongs to a case that no longer exists; nothing sent", doc["_id"])
+        return []
+    for action in actions:
+        _deliver(case, deadline, action, users[action.kind], now=now, settings=settings)
+    return [action.kind for action in actions]
+
+
+def _due(moment, now: datetime) -> bool:
+    return isinstance(moment, datetime) and moment <= now
 
 
 def _deliver(case: Case, deadline: Deadline, action: Action, users: list, *, now: datetime,

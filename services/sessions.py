@@ -8,6 +8,7 @@ from errors import InvalidInput, NotAllowed, Problems
 from models.case import ATTENDANCE, Case, CaseSession
 from services.access import can_change_case
 from services.audit import record_audit
+from storage.uow import transactional
 from workflows.declarations import DEFAULT_SESSION_TYPES, session_types
 
 SESSION_TYPES = DEFAULT_SESSION_TYPES
@@ -62,6 +63,7 @@ def _parse(data: dict, today: date, types: dict[str, str]) -> dict:
             "notes": (data.get("notes") or "").strip(), "flags": flags}
 
 
+@transactional
 def record_session(case: Case, data: dict, *, actor, now: datetime) -> CaseSession:
     """Record a session and apply the pathway's attendance rules (an absence may start a breach deadline)."""
     from services.case_effects import apply_effects

@@ -20,6 +20,7 @@ from services.access import (
 )
 from services.audit import record_audit
 from services.form_definitions import compiled_form, get_form
+from storage.uow import transactional
 
 
 def form_for(submission):
@@ -110,6 +111,7 @@ def _on_page(problems: list[FieldProblem], names: set[str]) -> list[FieldProblem
     return [p for p in problems if p.field.split(".", 1)[0] in names]
 
 
+@transactional
 def save_draft(submission, answers: dict, *, revision: int, page: str | None = None, actor, now: datetime,
                check_page: bool = False):
     """Save answers into the draft even when some are wrong; return (submission, problems).
@@ -158,6 +160,7 @@ def _conditional_update(submission, revision: int, update: dict) -> None:
     raise Conflict("This form was changed by someone else since you opened it", current=dict(current.answers or {}))
 
 
+@transactional
 def submit_submission(submission, *, revision: int, actor, now: datetime):
     """Check every answer and submit the form; on problems raise InvalidInput and keep the draft as it was."""
     case = case_for_forms(submission.case_id, actor, change=True)
@@ -184,6 +187,7 @@ def submit_submission(submission, *, revision: int, actor, now: datetime):
     return submission
 
 
+@transactional
 def countersign_submission(submission, *, actor, now: datetime, comment: str = ""):
     """Countersign a submitted form as a manager of the case's team (never one's own submission)."""
     case = case_for_actor(submission.case_id, actor)

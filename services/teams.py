@@ -11,6 +11,7 @@ from errors import FieldProblem, InvalidInput, NotFound, Problems
 from models.team import Team
 from models.user import User
 from services.audit import record_audit
+from storage.uow import transactional
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 
@@ -41,6 +42,7 @@ def team_members(key: str) -> list[User]:
     return sorted(User.objects(team=key), key=lambda u: (not u.active, u.name.lower()))
 
 
+@transactional
 def create_team(data: dict, *, actor, now: datetime) -> Team:
     """Create a team from its key and name."""
     key, name = (data.get("key") or "").strip().lower(), (data.get("name") or "").strip()
@@ -60,6 +62,7 @@ def create_team(data: dict, *, actor, now: datetime) -> Team:
     return team
 
 
+@transactional
 def rename_team(key: str, data: dict, *, actor, now: datetime) -> Team:
     """Change a team's name (its key stays: users and cases refer to it)."""
     team = get_team(key)
@@ -85,6 +88,7 @@ def parse_date_parts(day: str, month: str, year: str, field: str = "date") -> da
         raise InvalidInput(problems=[FieldProblem(field, "Enter a real date, like 14 1 2027", "Date")]) from None
 
 
+@transactional
 def add_supervision_date(key: str, data: dict, *, actor, now: datetime) -> Team:
     """Add one group-supervision date to a team (workbooks fall due two working days before it)."""
     team = get_team(key)
@@ -110,6 +114,7 @@ def _schedule_waiting_workbooks(team: Team, now: datetime) -> int:
     return reschedule_supervision_deadlines(team, now=now)
 
 
+@transactional
 def remove_supervision_date(key: str, when: str, *, actor, now: datetime) -> Team:
     """Remove one group-supervision date from a team."""
     team = get_team(key)

@@ -8,6 +8,7 @@ from errors import FieldProblem, InvalidInput, NotAllowed, Problems
 from models.team import Team
 from models.user import ROLES, User
 from services.users import EMAIL_RE, create_user, get_user, reset_password, set_user_active, update_user
+from storage.uow import transactional
 
 # Roles whose work is organised by team: caseloads, allocation, supervision.
 TEAM_ROLES = ("manager", "practitioner", "partner_worker")
@@ -38,6 +39,7 @@ def _common(data, problems: Problems) -> dict:
     return changes
 
 
+@transactional
 def create_account(data, *, actor, now: datetime) -> tuple[User, str]:
     """Create a user with a one-time password they must change at first sign-in; return both."""
     problems = Problems()
@@ -54,6 +56,7 @@ def create_account(data, *, actor, now: datetime) -> tuple[User, str]:
                        capacity=changes.get("capacity"), actor=actor, now=now)
 
 
+@transactional
 def update_account(user_id: str, data, *, actor, now: datetime) -> User:
     """Change a user's name, roles, team, organisation and capacity."""
     user = get_user(user_id)
@@ -69,6 +72,7 @@ def update_account(user_id: str, data, *, actor, now: datetime) -> User:
     return update_user(user, actor=actor, now=now, **changes)
 
 
+@transactional
 def set_account_active(user_id: str, active: bool, *, actor, now: datetime) -> User:
     """Deactivate (signing them out everywhere) or reactivate a user."""
     user = get_user(user_id)
@@ -77,6 +81,7 @@ def set_account_active(user_id: str, active: bool, *, actor, now: datetime) -> U
     return set_user_active(user, active, actor=actor, now=now)
 
 
+@transactional
 def force_password_reset(user_id: str, *, actor, now: datetime) -> tuple[User, str]:
     """Give a user a new one-time password, ending their sessions; return the user and the password."""
     user = get_user(user_id)

@@ -11,6 +11,7 @@ from errors import InvalidInput, NotAllowed, NotFound, Problems
 from models.user import ROLES, User
 from services.audit import record_audit
 from services.passwords import check_password, generate_password, hash_password, password_problem
+from storage.uow import transactional
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 GENERIC_SIGN_IN_ERROR = "Enter a correct email address and password"
@@ -21,6 +22,7 @@ def _normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+@transactional
 def create_user(
     *, email: str, name: str, roles: list[str], team: str = "", password: str | None = None,
     organisation: str = "", capacity: int | None = None, must_change_password: bool = False,
@@ -134,6 +136,7 @@ def list_users(*, team: str | None = None, role: str | None = None, active: bool
     return list(User.objects(**query).order_by("name"))
 
 
+@transactional
 def set_user_active(user: User, active: bool, *, actor=None, now: datetime) -> User:
     """Deactivate or reactivate a user; deactivation ends their sessions."""
     if actor is not None and actor.pk == user.pk and not active:
@@ -145,6 +148,7 @@ def set_user_active(user: User, active: bool, *, actor=None, now: datetime) -> U
     return user
 
 
+@transactional
 def update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
     """Change a user's name, team, roles, organisation, capacity or reminder choice; audited."""
     allowed = {"name", "team", "roles", "organisation", "capacity", "email_reminders"}
@@ -170,6 +174,7 @@ def update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
     return user
 
 
+@transactional
 def reset_password(user: User, *, actor=None, now: datetime) -> str:
     """Give a user a new one-time password that must be changed at next sign-in; end their sessions."""
     password = generate_password()
@@ -200,6 +205,7 @@ def change_password(user: User, *, current: str, new: str, confirm: str, now: da
     return user
 
 
+@transactional
 def ensure_first_admin(*, now: datetime) -> tuple[User, str] | None:
     """Create the first administrator on an empty database; return it with its one-time password."""
     if User.objects.limit(1).count(with_limit_and_skip=True):

@@ -10,11 +10,13 @@ from mongoengine.errors import NotUniqueError
 
 from errors import NotFound
 from models.case import WorkflowVersion
+from storage.uow import transactional
 from workflows.definition import WorkflowDefinition, load_definition, load_file, workflow_files
 
 WORKFLOW_DIR = Path(__file__).resolve().parent.parent / "workflows"
 
 
+@transactional
 def sync_workflows(directory: str | Path = WORKFLOW_DIR, *, now: datetime) -> list[tuple[str, int, str]]:
     """Store every lint-clean workflow file whose content is new as the next version; return (key, version, action).
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import mongoengine
 from pymongo.errors import PyMongoError
 
+from errors import ConfigurationError
+from storage import uow
 from storage.embedded import EmbeddedMongo
 
 log = logging.getLogger(__name__)
@@ -50,11 +52,31 @@ def connect_database(settings: dict) -> str:
     """Connect the default mongoengine alias; return the URI used (without credentials)."""
     uri = settings["MONGODB_URI"] or _start_embedded(settings)
     mongoengine.disconnect()
+    # Majority, journaled: a save the user is told succeeded survives the server being killed a moment later.
     mongoengine.connect(
         host=uri, db=settings["MONGODB_DB"], tz_aware=False, uuidRepresentation="standard",
         serverSelectionTimeoutMS=settings["MONGODB_TIMEOUT_MS"], connect=False,
+        w="majority", journal=True, retryWrites=True, retryReads=True,
     )
+    uow.install()
+    try:
+        _require_transactions(mongoengine.get_db())
+        uow.ensure_request_key_index()
+    except PyMongoError as exc:
+        # The app still starts (the health check reports the outage); the index is made at the next start.
+        log.warning("Could not prepare the database yet: %s", exc)
     return uri
+
+
+def _require_transactions(db) -> None:
+    """Refuse a standalone server: without a replica set a case could be left half-changed."""
+    hello = db.command("hello")
+    if not hello.get("setName") and hello.get("msg") != "isdbgrid":
+        raise ConfigurationError(
+            "MONGODB_URI points at a standalone MongoDB server. Pathway needs a replica set for its transactions: "
+            "start mongod with --replSet rs0 and run rs.initiate() once (a single-node replica set is enough), "
+            "then add ?replicaSet=rs0 to MONGODB_URI."
+        )
 
 
 def database_status() -> dict:

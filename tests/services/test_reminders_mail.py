@@ -1,23 +1,23 @@
-"""Email: SMTP to a local sink, the user's choice, failures, nothing personal or confidential in any mail."""
+"""Email: queued by the sweep, delivered over SMTP to a local sink; the user's choice, failures, nothing
+personal or confidential in any mail."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import logging
 from datetime import datetime, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from models.case import Child
 from models.form import ConfidentialSubmission
 from models.notification import Notification
+from models.outbox import PENDING, SENT, OutboxMessage
 from services import deadlines as svc
-from services.mail import send_mail
-from services.notifications import messages, notify_case
+from services.notifications import messages, notify_case, notify_user
+from services.outbox import deliver_outbox
 from services.reminders import sweep_reminders
 from storage.embedded import free_port
+from tests.mail_sink import SinkServer
 from tests.services.test_deadlines import PARTNER, RISK, make_case
 
 PERSON = "Darren Holloway"
@@ -26,29 +26,13 @@ SECRET = "She told us he keeps a knife in the car"
 START = datetime(2026, 11, 24, 10)
 
 
-class Sink:
-    """Collect every message the SMTP server receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 Message accepted"
-
-
 @pytest.fixture
 def smtp():
     """Run an SMTP sink on a loopback port; return (settings that point at it, the sink)."""
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings = {"MAIL_ENABLED": True, "MAIL_HOST": "127.0.0.1", "MAIL_PORT": controller.port,
-                "MAIL_USE_TLS": False, "MAIL_USERNAME": "", "MAIL_PASSWORD": "",
-                "MAIL_FROM": "pathway@example.org",
-                "BASE_URL": "https://pathway.example", "HOLIDAY_REGION": "england_wales"}
-    yield settings, sink
-    controller.stop()
+    server = SinkServer()
+    server.start()
+    yield server.settings(), server.sink
+    server.stop()
 
 
 def text_of(message) -> str:
@@ -60,8 +44,13 @@ def test_reminder_is_emailed_over_smtp(app, make_user, smtp):
     practitioner = make_user(roles=["practitioner"])
     case = make_case(allocated_to=practitioner)
     svc.start_deadline(case, "risk_assessment", now=START, spec=RISK)
-    assert sweep_reminders(now=datetime(2026, 12, 29, 8), settings=settings).sent == 1
+    at = datetime(2026, 12, 29, 8)
+    assert sweep_reminders(now=at, settings=settings).sent == 1
+    assert sink.messages == []  # the sweep only queues: mail goes out from the outbox
+    assert deliver_outbox(now=at, settings=settings).sent == 1
     [message] = sink.messages
+    queued = OutboxMessage.objects.get()
+    assert message["Message-ID"] == f"<outbox.{queued.pk}@example.org>" and queued.status == SENT
     assert message["To"] == practitioner.email and message["From"] == "pathway@example.org"
     assert message["Subject"] == f"Reminder: Risk assessment due 5 January 2027 – case {case.reference}"
     body = message.get_content()
@@ -80,18 +69,25 @@ def test_no_email_for_users_who_turned_it_off(app, make_user, smtp):
     case = make_case(allocated_to=practitioner)
     svc.start_deadline(case, "risk_assessment", now=START, spec=RISK)
     sweep_reminders(now=datetime(2027, 1, 9), settings=settings)
+    deliver_outbox(now=datetime(2027, 1, 9), settings=settings)
     assert {m["To"] for m in sink.messages} == {manager.email}
     # In-app still: the missed notice (it replaces the reminders still owed).
     assert [n.template for n in Notification.objects(user_id=str(practitioner.pk))] == ["deadline_missed"]
     assert Notification.objects(user_id=str(manager.pk)).count() == 2  # missed and one escalation
 
 
-def test_mail_off_is_logged_not_sent(app, smtp, caplog):
+def test_mail_off_is_logged_and_marked_sent_not_sent(app, make_user, smtp, caplog):
     settings, sink = smtp
+    user = make_user()
+    note = notify_user(user, subject="S", body="B", link="/x", now=START, settings=settings)
     with caplog.at_level(logging.INFO, logger="services.mail"):
-        sent = send_mail({**settings, "MAIL_ENABLED": False}, to="a@example.org", subject="S", body="B")
-    assert sent is False
-    assert sink.messages == [] and "a@example.org" in caplog.text
+        result = deliver_outbox(now=START, settings={**settings, "MAIL_ENABLED": False})
+    assert result.sent == 1 and sink.messages == [] and user.email in caplog.text
+    queued = OutboxMessage.objects.get()
+    assert (queued.status, queued.sent_via) == (SENT, "log")
+    note.reload()
+    assert note.emailed is False  # nothing was emailed
+    assert deliver_outbox(now=START, settings=settings).sent == 0 and sink.messages == []
 
 
 def test_unreachable_server_is_logged_and_in_app_notice_kept(app, make_user, caplog):
@@ -100,16 +96,22 @@ def test_unreachable_server_is_logged_and_in_app_notice_kept(app, make_user, cap
     svc.start_deadline(case, "risk_assessment", now=START, spec=RISK)
     settings = {"MAIL_ENABLED": True, "MAIL_HOST": "127.0.0.1", "MAIL_PORT": free_port(),
                 "MAIL_FROM": "p@x.org", "BASE_URL": "https://pathway.example"}
-    with caplog.at_level(logging.WARNING, logger="services.mail"):
-        assert sweep_reminders(now=datetime(2026, 12, 29, 8), settings=settings).sent == 1
-    assert "Could not send mail" in caplog.text
+    at = datetime(2026, 12, 29, 8)
+    assert sweep_reminders(now=at, settings=settings).sent == 1
+    with caplog.at_level(logging.WARNING, logger="services.outbox"):
+        assert deliver_outbox(now=at, settings=settings).failed == 1
+    assert "could not be reached" in caplog.text
     note = Notification.objects.get(user_id=str(practitioner.pk))
     assert note.emailed is False
+    queued = OutboxMessage.objects.get()
+    assert (queued.status, queued.attempts) == (PENDING, 1) and "could not be reached" in queued.last_error
 
 
-def test_subject_is_always_one_line(smtp):
+def test_subject_is_always_one_line(app, make_user, smtp):
     settings, sink = smtp
-    assert send_mail(settings, to="a@example.org", subject="Hello\r\nBcc: evil@example.org", body="B")
+    notify_user(make_user(), subject="Hello\r\nBcc: evil@example.org", body="B", link="/x", now=START,
+                settings=settings)
+    assert deliver_outbox(now=START, settings=settings).sent == 1
     [message] = sink.messages
     assert message["Subject"] == "Hello Bcc: evil@example.org" and message["Bcc"] is None
 
@@ -141,6 +143,7 @@ def test_no_email_names_the_person_or_carries_confidential_text(app, make_user, 
     svc.start_deadline(case, "partner_first_contact", now=START, spec=PARTNER)
     for day in range(0, 70, 1):
         sweep_reminders(now=START + timedelta(days=day, hours=-2), settings=settings)
+    deliver_outbox(now=START + timedelta(days=70), settings=settings, limit=10_000)
     assert len(sink.messages) > 2 * len(messages())
     for message in sink.messages:
         text = text_of(message)

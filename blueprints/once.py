@@ -1,0 +1,75 @@
+"""Every form post and API write acts once: a double click or a client retry never does the work twice.
+
+Each form on a page carries a fresh random key (`_once`), added here to every POST form of every HTML page so
+no template can forget it; API clients send an `Idempotency-Key` header. The first unit of work of the request
+records the key in its own transaction (see storage/uow.py), so of two requests with one key only one can
+commit; the other is answered as the first was (the same redirect) instead of doing the work again.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from flask import Flask, flash, g, jsonify, redirect, request
+from flask_login import current_user
+
+from errors import AlreadyDone
+from storage import uow
+
+FIELD = "_once"
+HEADER = "Idempotency-Key"
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+_POST_FORM = re.compile(r"<form\b[^>]*\bmethod\s*=\s*[\"']?post\b[^>]*>", re.IGNORECASE)
+_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
+DONE_MESSAGE = "That was already done, so it was not done a second time."
+
+
+def _request_key() -> str | None:
+    raw = request.headers.get(HEADER) or (request.form.get(FIELD) if request.mimetype in (
+        "application/x-www-form-urlencoded", "multipart/form-data") else None)
+    if not raw or not _KEY.match(raw):
+        return None
+    who = current_user.get_id() if current_user and current_user.is_authenticated else "anonymous"
+    return f"{who}|{raw}"
+
+
+def _begin():
+    if request.method in WRITES:
+        g.once_token = uow.use_request_key(_request_key())
+
+
+def _finish(response):
+    key = uow.request_key_used() if request.method in WRITES else None
+    if key and response.status_code in (301, 302, 303, 307, 308) and response.location:
+        uow.remember_location(key, response.location)
+    if response.mimetype == "text/html" and not response.is_streamed and response.status_code < 500:
+        body = response.get_data(as_text=True)
+        if "<form" in body:
+            response.set_data(_POST_FORM.sub(_with_key, body))
+    return response
+
+
+def _with_key(match: re.Match) -> str:
+    return f'{match.group(0)}<input type="hidden" name="{FIELD}" value="{uuid.uuid4().hex}">'
+
+
+def _end(exc=None):
+    token = g.pop("once_token", None)
+    if token is not None:
+        uow.reset_request_key(token)
+
+
+def _already_done(exc: AlreadyDone):
+    if request.path.startswith("/api/") or request.is_json:
+        return jsonify({"error": {"status": 409, "title": exc.title, "message": exc.message}}), 409
+    flash(DONE_MESSAGE, "info")
+    return redirect(exc.location or request.referrer or "/", code=303)
+
+
+def register(app: Flask) -> None:
+    """Install the request key handling on the app."""
+    app.before_request(_begin)
+    app.after_request(_finish)
+    app.teardown_request(_end)
+    app.register_error_handler(AlreadyDone, _already_done)

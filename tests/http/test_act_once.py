@@ -1,0 +1,161 @@
+"""A double click, a repeated request or two people at once: each action takes effect once."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+
+from models.case import Case, CaseEvent, CaseSession
+from models.notification import Notification
+from services import referrals
+from tests.conftest import sign_in
+from tests.pathway_steps import fill, fire
+
+
+@pytest.fixture
+def team(synced, make_team, make_user):
+    make_team(key="north")
+    return {
+        "referrer": make_user(roles=["referrer"], team="", organisation="Children's Services"),
+        "manager": make_user(roles=["manager"], team="north"),
+        "manager2": make_user(roles=["manager"], team="north"),
+        "practitioner": make_user(roles=["practitioner"], team="north"),
+    }
+
+
+def allocated_case(team, now):
+    case = referrals.start_referral(workflow_key="dao_pathway", actor=team["referrer"], now=now)
+    for key in ("request_for_service", "screening", "consent"):
+        fill(case, key, team["referrer"], now)
+    case = referrals.submit_referral(case, actor=team["referrer"], now=now)
+    m = team["manager"]
+    case = fire(case, "acknowledge", m, now)
+    case = fire(case, "arrange_consultation", m, now, consultation_date=now.date().isoformat())
+    case = fire(case, "accept", m, now)
+    return fire(case, "allocate", m, now, assignee=str(team["practitioner"].pk))
+
+
+def session_form(key: str) -> dict:
+    return {"session_type": "individual", "attendance": "unacceptable_absence", "date-day": "20",
+            "date-month": "11", "date-year": "2026", "_once": key}
+
+
+def test_every_post_form_carries_a_fresh_key(app, client, team, now):
+    case = allocated_case(team, now)
+    sign_in(client, team["practitioner"])
+    body = client.get(f"/cases/{case.pk}/sessions/new").get_data(as_text=True)
+    keys = re.findall(r'name="_once" value="([0-9a-f]{32})"', body)
+    assert keys and len(set(keys)) == len(keys) == len(re.findall(r"<form[^>]*method=\"post\"", body, re.I))
+    again = client.get(f"/cases/{case.pk}/sessions/new").get_data(as_text=True)
+    assert not set(keys) & set(re.findall(r'name="_once" value="([0-9a-f]{32})"', again))
+
+
+def test_a_double_click_records_one_session(app, client, team, now):
+    case = allocated_case(team, now)
+    sign_in(client, team["practitioner"])
+    first = client.post(f"/cases/{case.pk}/sessions/new", data=session_form("a" * 32))
+    second = client.post(f"/cases/{case.pk}/sessions/new", data=session_form("a" * 32))
+    assert first.status_code == 302 and second.status_code == 303
+    assert second.headers["Location"] == first.headers["Location"]  # the repeat lands where the first did
+    assert CaseSession.objects(case_id=case.pk).count() == 1
+    assert CaseEvent.objects(case_id=case.pk, kind="session").count() == 1
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "already done" in page
+    third = client.post(f"/cases/{case.pk}/sessions/new", data=session_form("b" * 32))  # a new form: a new session
+    assert third.status_code == 302 and CaseSession.objects(case_id=case.pk).count() == 2
+
+
+def test_the_same_session_sent_twice_at_the_same_moment_records_once(app, team, now):
+    case = allocated_case(team, now)
+    clients = [app.test_client() for _ in range(4)]
+    for each in clients:
+        sign_in(each, team["practitioner"])
+    statuses = []
+    barrier = threading.Barrier(len(clients))
+
+    def send(each):
+        barrier.wait()
+        statuses.append(each.post(f"/cases/{case.pk}/sessions/new", data=session_form("c" * 32)).status_code)
+
+    threads = [threading.Thread(target=send, args=(each,)) for each in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [302, 303, 303, 303]
+    assert CaseSession.objects(case_id=case.pk).count() == 1
+
+
+def test_a_referral_sent_twice_at_once_is_sent_once(app, team, now):
+    case = referrals.start_referral(workflow_key="dao_pathway", actor=team["referrer"], now=now)
+    for key in ("request_for_service", "screening", "consent"):
+        fill(case, key, team["referrer"], now)
+    outcomes = []
+    barrier = threading.Barrier(2)
+
+    def send():
+        mine = Case.objects.get(pk=case.pk)
+        barrier.wait()
+        try:
+            referrals.submit_referral(mine, actor=team["referrer"], now=now)
+            outcomes.append("sent")
+        except Exception as exc:  # noqa: BLE001 - the loser is told it was already sent
+            outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["NotAllowed", "sent"]
+    sent = Case.objects.get(pk=case.pk)
+    assert sent.reference.startswith("DAO-") and CaseEvent.objects(case_id=case.pk, kind="referred").count() == 1
+    managers = [str(team["manager"].pk), str(team["manager2"].pk)]
+    assert Notification.objects(case_id=case.pk, user_id__in=managers).count() == 2  # one each, not four
+
+
+def test_a_form_submitted_twice_at_once_is_submitted_once(app, team, now):
+    from services.submissions import save_draft, start_submission, submit_submission
+    from tests.pathway_steps import answers
+
+    case = allocated_case(team, now)
+    p = team["practitioner"]
+    case = fire(case, "begin_assessment", p, now, first_meeting=now.date().isoformat())
+    sub = start_submission(case, "risk_assessment", actor=p, now=now)
+    sub, _ = save_draft(sub, answers("risk_assessment"), revision=sub.revision, actor=p, now=now)
+    events_before = CaseEvent.objects(case_id=case.pk).count()
+    outcomes = []
+    barrier = threading.Barrier(2)
+
+    def send():
+        barrier.wait()
+        try:
+            submit_submission(type(sub).objects.get(pk=sub.pk), revision=sub.revision, actor=p, now=now)
+            outcomes.append("submitted")
+        except Exception as exc:  # noqa: BLE001
+            outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["Conflict", "submitted"]
+    submitted = type(sub).objects.get(pk=sub.pk)
+    assert submitted.status == "submitted" and submitted.revision == sub.revision + 1
+    new = [(e.kind, e.name, e.label) for e in CaseEvent.objects(case_id=case.pk).order_by("at", "id")][events_before:]
+    assert new and len(new) == len(set(new))  # the submission's history and deadline entries, once each
+
+
+def test_an_api_step_repeated_with_its_key_acts_once(app, client, team, now):
+    case = allocated_case(team, now)
+    sign_in(client, team["practitioner"])
+    headers = {"Idempotency-Key": "retry-" + "d" * 20}
+    body = {"inputs": {"first_meeting": now.date().isoformat()}}
+    first = client.post(f"/api/v1/cases/{case.pk}/steps/begin_assessment", json=body, headers=headers)
+    second = client.post(f"/api/v1/cases/{case.pk}/steps/begin_assessment", json=body, headers=headers)
+    assert first.status_code == 200, first.get_data(as_text=True)
+    assert second.status_code == 409 and second.get_json()["error"]["title"] == "This was already done"
+    assert CaseEvent.objects(case_id=case.pk, name="begin_assessment").count() == 1
