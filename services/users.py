@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from mongoengine.errors import NotUniqueError
 
 from errors import InvalidInput, NotAllowed, NotFound, Problems
-from models.user import ROLES, User
+from models.user import User
 from services.audit import record_audit
 from services.passwords import check_password, generate_password, hash_password, password_problem
+from services.roles import known_roles, with_base_roles
 from storage.uow import transactional
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -35,11 +36,13 @@ def create_user(
         problems.add("email", "Enter an email address in the correct format, like name@example.org", "Email")
     if not (name or "").strip():
         problems.add("name", "Enter the person's full name", "Name")
-    unknown = [role for role in roles if role not in ROLES]
+    known = known_roles()
+    unknown = [role for role in roles if role not in known]
     if not roles:
         problems.add("roles", "Select at least one role", "Roles")
     elif unknown:
-        problems.add("roles", f"Unknown role: {', '.join(unknown)}. Roles are: {', '.join(ROLES)}", "Roles")
+        problems.add("roles", f"Unknown role: {', '.join(unknown)}. Roles are: {', '.join(known)}", "Roles")
+    roles = with_base_roles(roles)
     generated = password is None
     password = generate_password() if generated else password
     if not generated and (why := password_problem(password)):
@@ -157,8 +160,10 @@ def update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
         roles = changes["roles"]
         if not roles:
             problems.add("roles", "Select at least one role", "Roles")
-        elif any(role not in ROLES for role in roles):
-            problems.add("roles", "Unknown role", "Roles")
+        elif any(role not in known_roles() for role in roles):
+            problems.add("roles", f"Unknown role. Roles are: {', '.join(known_roles())}", "Roles")
+        else:
+            changes["roles"] = with_base_roles(roles)
     if "capacity" in changes and (not isinstance(changes["capacity"], int) or changes["capacity"] < 0):
         problems.add("capacity", "Capacity must be a whole number, 0 or more", "Capacity")
     if "name" in changes and not str(changes["name"]).strip():

@@ -6,7 +6,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from models.user import ROLES
+from services.roles import known_roles
 from workflows.definition import workflow_files
 from workflows.lint import lint_paths
 
@@ -55,7 +55,7 @@ def lint_files(directory: str | Path) -> list[str]:
 
     Pathways stored but not in the directory count as known, so one file can be checked and synced alone.
     """
-    return lint_paths(workflow_files(directory), known_forms=known_forms(), known_roles=ROLES,
+    return lint_paths(workflow_files(directory), known_forms=known_forms(), known_roles=known_roles(),
                       known_messages=known_messages(), context=stored_pathways())
 
 

@@ -241,6 +241,8 @@ def partner_pathways(files: Mapping[str, Mapping]) -> set[str]:
 def step_role_problems(data: Mapping, partner_record: bool, partner_events: set[str]) -> list[tuple[str, str]]:
     """Return (path, message) for each step role that can never open the case the step is on."""
     workers = PARTNER_WORKERS if partner_record else CASE_WORKERS
+    # A custom role's holders also hold its base role, so they open what the base role opens.
+    works_as = {name: spec.get("works_as") for name, spec in (data.get("custom_roles") or {}).items()}
     found = []
     for group in ("transitions", "events"):
         for i, step in enumerate(data.get(group) or ()):
@@ -255,7 +257,8 @@ def step_role_problems(data: Mapping, partner_record: bool, partner_events: set[
                 found.append((f"{where}.mirrors", f"'{step['mirrors']}' is not an event of a partner record "
                               f"pathway; use one of {', '.join(sorted(partner_events)) or '(none linked)'}"))
             for j, role in enumerate(step.get("roles", ())):
-                if role in workers or (side and role == PARTNER_SIDE_ROLE):
+                base = works_as.get(role, role)
+                if base in workers or (side and base == PARTNER_SIDE_ROLE):
                     continue
                 fix = ("mark it partner_side: true so they take it from the partner record" if
                        role == PARTNER_SIDE_ROLE and group == "events" else

@@ -13,6 +13,7 @@ from typing import Any
 from errors import DefinitionError, FieldProblem
 from workflows.checks import analyse, event_states, met_by, sources
 from workflows.inputs import InputSpec
+from workflows.text import set_role_phrase
 from workflows.yamlio import read_yaml
 
 FILE_SUFFIXES = (".yaml", ".yml")
@@ -203,6 +204,8 @@ def _load(data: Mapping, *, source: str) -> WorkflowDefinition:
             problems=[FieldProblem(p.path, p.message) for p in blocking],
         )
     data = copy.deepcopy(dict(data))
+    for role, spec in (data.get("custom_roles") or {}).items():
+        set_role_phrase(role, spec["label"])
     return WorkflowDefinition(
         key=data["key"],
         title=data["title"],

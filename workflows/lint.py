@@ -67,9 +67,11 @@ def lint(definitions: Mapping[str, WorkflowDefinition | Mapping], *, known_forms
             if line:
                 lines.append(line)
         if isinstance(data, Mapping) and isinstance(data.get("roles"), list):
-            known = ", ".join(sorted(known_roles))
-            lines.extend(f"{label}: roles[{i}]: unknown role '{role}'; the roles that exist are {known}"
-                         for i, role in enumerate(data["roles"]) if role not in known_roles)
+            own = set(data.get("custom_roles") or {}) if isinstance(data.get("custom_roles"), Mapping) else set()
+            known = ", ".join(sorted({*known_roles, *own}))
+            lines.extend(f"{label}: roles[{i}]: unknown role '{role}'; the roles that exist are {known} (a service "
+                         "adds its own under custom_roles: with a label and the role it works as)"
+                         for i, role in enumerate(data["roles"]) if role not in known_roles and role not in own)
     return lines
 
 

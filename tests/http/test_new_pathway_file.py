@@ -51,7 +51,9 @@ def people(pathways, make_team, make_user):
         "referrer": make_user(roles=["referrer"], team="", organisation="Children's Services"),
         "other_referrer": make_user(roles=["referrer"], team="", organisation="Housing"),
         "manager": make_user(roles=["manager"], team="north"),
-        "practitioner": make_user(roles=["practitioner"], team="north"),
+        # A role the file adds: granting it grants the role it works as too.
+        "practitioner": make_user(roles=["facilitator"], team="north"),
+        "plain_practitioner": make_user(roles=["practitioner"], team="north"),
         "partner_worker": make_user(roles=["partner_worker"], team="north"),
     }
 
@@ -70,6 +72,7 @@ def test_a_pathway_added_as_a_file_runs_end_to_end(client, people, now):
     referrer, manager = people["referrer"], people["manager"]
     practitioner, partner_worker = people["practitioner"], people["partner_worker"]
     assert "fathers_programme" not in referrals.referral_services(people["other_referrer"])
+    assert set(practitioner.roles) == {"facilitator", "practitioner"}
 
     # The referrer's journey: the file's service name, form hint and "what happens next".
     sign_in(client, referrer)
@@ -131,6 +134,10 @@ def test_a_pathway_added_as_a_file_runs_end_to_end(client, people, now):
     client.get("/sign-out")
     sign_in(client, practitioner)
     last = today - timedelta(days=3)
+    from services.cases import transition_options
+
+    finish = next(o for o in transition_options(case, people["plain_practitioner"])[0] if o.name == "finish_group")
+    assert finish.reasons == ("Only a group facilitator or a team manager can do this",)
     _post(client, f"/cases/{case.pk}/transitions/finish_group", _today_parts("last_session", last))
     report = Deadline.objects.get(case_id=case.pk, key="closing_report")
     assert report.due_at.date() in (last + timedelta(days=14), last + timedelta(days=13))
@@ -153,3 +160,24 @@ def test_a_pathway_added_as_a_file_runs_end_to_end(client, people, now):
     assert (row["label"], row["referred"], row["accepted"], row["started"], row["completed"], row["dropped"]) == (
         "Fathers' programme", 1, 1, 1, 1, 0)
     assert "Fathers' programme" in text(client.get("/reports/"))
+
+
+def test_a_role_the_file_adds_can_be_granted_and_is_listed_when_unknown(people, client, make_user, now, tmp_path):
+    from errors import InvalidInput
+    from services.users import create_user
+    from services.workflow_lint import lint_files
+
+    admin = make_user(roles=["admin"], team="")
+    sign_in(client, admin)
+    assert "Group facilitator" in text(client.get("/admin/users/new"))
+    with pytest.raises(InvalidInput) as caught:
+        create_user(email="po@example.org", name="Pat Officer", roles=["police_officer"], team="north",
+                    password=None, now=now)
+    assert "Roles are: admin, manager" in caught.value.problems[0].message
+    assert "facilitator" in caught.value.problems[0].message
+    bad = FILE.read_text().replace("roles: [manager, practitioner, facilitator,",
+                                   "roles: [manager, practitioner, facilitator, police_officer,")
+    (tmp_path / "fathers_programme.yaml").write_text(bad)
+    lines = lint_files(tmp_path)
+    assert any("unknown role 'police_officer'; the roles that exist are admin, auditor, facilitator" in line
+               for line in lines), lines
