@@ -226,4 +226,9 @@ def load_demo_cases(*, now: datetime) -> str:
     sync_workflows(now=now)
     sync_forms(now=now)
     made = [_build(person, users, now) for person in PEOPLE]
-    return f"{len(made)} demo cases"
+    extra = 0
+    if users.get("partner") is not None:
+        from services.demo_programmes import load_programme_cases
+
+        extra = load_programme_cases(users, now=now)
+    return f"{len(made) + extra} demo cases"

@@ -23,15 +23,31 @@ def _user(role: str) -> tuple[User, str]:
     return User.objects.get(email=account["email"]), account["password"]
 
 
+PROGRAMME_STAGES = {
+    "probation_cdvp": {"Gary Holt": "referred", "Lee Barker": "assessment", "Craig Nolan": "pre_programme",
+                       "Wayne Doherty": "group_programme", "Ian Cross": "post_programme",
+                       "Shaun Mills": "follow_up"},
+    "community_programme": {"Mark Dean": "referred", "Scott Kemp": "assessment_booked",
+                            "Neil Foster": "assessed", "Dean Rowe": "waiting_list", "Ben Lowe": "group",
+                            "Carl Bishop": "follow_up"},
+}
+
+
 def test_demo_cases_reach_every_stage_and_load_once(demo, now):
-    assert demo.endswith(f"{len(PEOPLE)} demo cases")
-    states = {c.person.name: c.state for c in Case.objects(kind="perpetrator")}
+    programme_cases = sum(len(v) for v in PROGRAMME_STAGES.values())
+    assert demo.endswith(f"{len(PEOPLE) + programme_cases} demo cases")
+    states = {c.person.name: c.state for c in Case.objects(kind="perpetrator", workflow_key="dao_pathway")}
     assert states == {name: stage for name, _born, _children, stage, _days in PEOPLE}
-    assert Case.objects(kind="perpetrator", on_waiting_list=True).count() == 1
+    for key, expected in PROGRAMME_STAGES.items():
+        assert {c.person.name: c.state for c in Case.objects(kind="perpetrator", workflow_key=key)} == expected
+        # Accepted cases have their partner record, allocated to the partner-support worker.
+        linked = Case.objects(kind="partner", parent_case_id__in=[c.pk for c in Case.objects(workflow_key=key)])
+        assert linked.count() >= 3 and all(c.allocated_to for c in linked)
+    assert Case.objects(kind="perpetrator", on_waiting_list=True).count() == 2  # one DAO, one community
     assert Case.objects(kind="partner").count() >= 6  # opened by the pathway on allocation
     assert PartnerContact.objects.count() == 2
     assert load_demo(now=now).endswith("demo cases already loaded")
-    assert Case.objects(kind="perpetrator").count() == len(PEOPLE)
+    assert Case.objects(kind="perpetrator").count() == len(PEOPLE) + programme_cases
 
 
 @pytest.mark.parametrize("role, start, heading", [
