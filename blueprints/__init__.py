@@ -24,15 +24,17 @@ def register_blueprints(app: Flask) -> None:
         manager,
         once,
         partner,
+        personal_data,
         referrals,
         reports,
+        retention,
         submissions,
     )
 
     errors.register(app)
     once.register(app)
     for module in (auth, health, home, referrals, intake, cases, manager, partner, deadlines, admin, api, submissions,
-                   documents, reports):
+                   documents, reports, retention, personal_data):
         app.register_blueprint(module.bp)
 
     login_manager.login_view = "auth.sign_in"

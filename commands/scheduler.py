@@ -36,3 +36,14 @@ def sweep():
     click.echo(f"Reminders sent: {result.sent}; deadlines missed: {result.missed}; escalations sent: "
                f"{result.escalated}; deadlines examined: {result.examined}; "
                f"claimed elsewhere: {result.skipped}; could not be processed: {result.failed}.")
+
+
+@scheduler.command("retention")
+@with_appcontext
+def retention():
+    """Run the retention job once now: list due cases for review, finish approved destructions."""
+    from services.retention import run_retention
+
+    result = run_retention(now=datetime.utcnow())
+    click.echo(f"Cases listed for destruction review: {result.listed}; approved destructions finished: "
+               f"{result.finished}; uploads no answer keeps removed: {result.orphans_removed}.")

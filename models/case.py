@@ -87,6 +87,9 @@ class Case(me.Document):
     created_at = me.DateTimeField(required=True)
     updated_at = me.DateTimeField()
     revision = me.IntField(default=1)
+    # Set when the retention rule has been applied: nothing personal is left, only `monitoring` categories.
+    anonymised_at = me.DateTimeField()
+    monitoring = me.DictField(default=dict)
 
     meta = {
         "collection": "cases",

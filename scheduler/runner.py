@@ -1,4 +1,4 @@
-"""Run the periodic jobs (APScheduler): the reminder sweep, and delivery of the email outbox."""
+"""Run the periodic jobs (APScheduler): the reminder sweep, delivery of the email outbox, and retention."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ log = logging.getLogger(__name__)
 
 JOB_ID = "pathway-reminder-sweep"
 OUTBOX_JOB_ID = "pathway-outbox-delivery"
+RETENTION_JOB_ID = "pathway-retention"
+# Keeping periods are counted in years: a few runs a day list due cases promptly without needless work.
+RETENTION_INTERVAL_HOURS = 6
 
 
 def _sweep(app) -> None:
@@ -27,6 +30,20 @@ def _sweep(app) -> None:
             return
         if result.sent or result.escalated or result.failed:
             log.info("Reminder sweep: %s", result)
+
+
+def _retention(app) -> None:
+    """List cases due for destruction review and finish approved destructions; failures wait for the next run."""
+    from services.retention import run_retention
+
+    with app.app_context():
+        try:
+            result = run_retention(now=datetime.utcnow())
+        except Exception:  # noqa: BLE001 - the scheduler must survive one bad run
+            log.exception("Retention job failed; it will run again at the next interval")
+            return
+        if result.listed or result.finished or result.orphans_removed:
+            log.info("Retention job: %s", result)
 
 
 class _Delivery:
@@ -73,18 +90,20 @@ def _configure(scheduler, app):
                       next_run_time=datetime.now(), **common)
     delivery.scheduler = scheduler
     on_queued(delivery.wake)
+    scheduler.add_job(_retention, "interval", hours=RETENTION_INTERVAL_HOURS, args=[app], id=RETENTION_JOB_ID,
+                      next_run_time=datetime.now(), **common)
     return scheduler
 
 
 def start_background_scheduler(app) -> BackgroundScheduler:
-    """Start both jobs in a background thread of this process (the embedded default)."""
+    """Start the jobs in a background thread of this process (the embedded default)."""
     scheduler = _configure(BackgroundScheduler(daemon=True), app)
     scheduler.start()
     return scheduler
 
 
 def run_blocking_scheduler(app) -> None:
-    """Run both jobs in the foreground: the production scheduler process (`flask scheduler run`)."""
+    """Run the jobs in the foreground: the production scheduler process (`flask scheduler run`)."""
     from services.outbox import forget_wakers
 
     scheduler = _configure(BlockingScheduler(), app)

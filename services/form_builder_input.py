@@ -189,6 +189,7 @@ def field_spec(defn: Mapping, data: Mapping, *, widget: str, path: str | None = 
             problems.add("rows", "The height must be between 1 and 40 lines", "Height")
     spec["no_future"] = widget == "date" and _ticked(data, "no_future")
     spec["inline"] = _ticked(data, "inline")
+    spec["third_party"] = _ticked(data, "third_party")
     if widget == "file":
         spec["accept"] = _get(data, "accept")
         megabytes = _number(_get(data, "max_megabytes"), False, "max_megabytes", "The largest file", problems)
@@ -217,6 +218,7 @@ def field_values(defn: Mapping, path: str) -> dict[str, str]:
               "min": html_value(prop.get("minimum")), "max": html_value(prop.get("maximum")),
               "max_length": html_value(prop.get("maxLength")), "rows": html_value(item.get("rows")),
               "no_future": "true" if item.get("no_future") else "", "inline": "true" if item.get("inline") else "",
+              "third_party": "true" if item.get("third_party") else "",
               "accept": item.get("accept", ""), "add_label": item.get("add_label", ""),
               "max_megabytes": html_value(round(item["max_bytes"] / 1024 / 1024, 2)) if item.get("max_bytes") else ""}
     if widget in WITH_OPTIONS or (widget == "scale" and "oneOf" in prop):

@@ -28,7 +28,7 @@ FILE_SCHEMA = {
 MANAGED_PROP = {"type", "title", "description", "minimum", "maximum", "maxLength", "format", "oneOf", "items",
                 "uniqueItems", "properties", "required", "const", "enum", "minItems"}
 MANAGED_ITEM = {"field", "widget", "show_when", "required_when_shown", "option_meta", "no_future", "rows", "inline",
-                "accept", "max_bytes", "items", "add_label"}
+                "accept", "max_bytes", "items", "add_label", "third_party"}
 
 
 def slug(text: str, fallback: str = "field", limit: int = 40) -> str:
@@ -143,6 +143,8 @@ def build_item(spec: Mapping, old: Mapping | None = None) -> dict:
         item["rows"] = spec["rows"]
     if widget in ("yesno", "radios", "checkboxes", "scale") and spec.get("inline"):
         item["inline"] = True
+    if spec.get("third_party"):
+        item["third_party"] = True  # left out of the subject's access file wherever the answer is shown
     if widget == "file":
         for key in ("accept", "max_bytes"):
             if spec.get(key):

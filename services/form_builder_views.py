@@ -153,6 +153,8 @@ def _details(defn: dict, path: str, item: dict) -> list[str]:
         notes.append(f"Up to {prop['maxLength']} characters")
     if item.get("no_future"):
         notes.append("Not in the future")
+    if item.get("third_party"):
+        notes.append("Third-party information")
     if prop.get("description"):
         notes.append(f"Hint: {prop['description']}")
     return notes

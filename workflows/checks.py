@@ -10,6 +10,7 @@ from workflows.declarations import check_declarations, fields_set, guard_fact_pr
 from workflows.effects import EFFECTS, is_conditional
 from workflows.guards import GUARDS
 from workflows.registry import parse_item
+from workflows.retention_checks import monitoring_form_refs, retention_problems
 from workflows.schema_check import Problem, schema_problems
 
 DEFAULT_MARKS = ("attended", "catch_up", "acceptable_absence", "unacceptable_absence", "late", "concern")
@@ -171,6 +172,9 @@ class _Checker:
         self.check_deadlines()
         self.check_attendance()
         check_declarations(self)
+        for path, message, blocking in retention_problems(data):
+            self.out.add(path, message, blocking)
+        self.out.external.extend(monitoring_form_refs(data))
 
     def check_deadlines(self) -> None:
         seen: set[str] = set()

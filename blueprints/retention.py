@@ -1,0 +1,59 @@
+"""Retention review: the cases due for destruction, approval, legal holds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.access import roles_required
+from errors import InvalidInput
+from services import retention as service
+
+bp = Blueprint("retention", __name__, url_prefix="/retention")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+@bp.get("/")
+@roles_required("manager", "admin")
+def queue():
+    """List the cases whose keeping period has run out, oldest due first."""
+    return render_template("retention/queue.html", rows=service.review_queue(actor=_actor()))
+
+
+@bp.get("/monitoring")
+@roles_required("manager", "admin", "auditor")
+def monitoring():
+    """Show ended cases counted by outcome and monitoring category, destroyed records included."""
+    return render_template("retention/monitoring.html", **service.monitoring_counts(actor=_actor()))
+
+
+@bp.route("/<review_id>", methods=["GET", "POST"])
+@roles_required("manager", "admin")
+def review(review_id):
+    """Show one due case's rule; approve its destruction or place a legal hold."""
+    actor, now = _actor(), datetime.utcnow()
+    found = service.get_review(review_id, actor=actor)
+    problems, reason = [], ""
+    if request.method == "POST":
+        try:
+            if request.form.get("decision") == "hold":
+                reason = request.form.get("reason", "")
+                service.place_legal_hold(found.case_id, reason=reason, actor=actor, now=now)
+                flash("Legal hold placed: nothing will be destroyed until it is lifted", "success")
+            elif request.form.get("decision") == "lift":
+                service.lift_legal_hold(found.case_id, actor=actor, now=now)
+                flash("Legal hold lifted", "success")
+            else:
+                service.approve_destruction(review_id, actor=actor, now=now, confirm=bool(request.form.get("confirm")))
+                flash("The records have been destroyed; the audit trail records your approval", "success")
+                return redirect(url_for("retention.queue"))
+            return redirect(url_for("retention.review", review_id=review_id))
+        except InvalidInput as exc:
+            problems = exc.problems
+    return render_template("retention/review.html", review=found, held=service.on_hold(found.case_id),
+                           problems=problems, reason=reason), 422 if problems else 200
