@@ -34,7 +34,8 @@ def test_new_pathway_fixtures_are_clean():
 
 def test_lint_reports_forms_and_roles_the_system_does_not_know():
     lines = lint(load_directory(SHIPPED), known_forms=FORMS - {"feedback_sheet"}, known_roles=ROLES - {"auditor"})
-    exist = "; the roles that exist are admin, manager, partner_worker, practitioner, referrer"
+    exist = ("; the roles that exist are admin, manager, partner_worker, practitioner, referrer (a service adds its "
+             "own under custom_roles: with a label and the role it works as)")
     assert lines == [
         f"community_programme.yaml: roles[5]: unknown role 'auditor'{exist}",
         f"dao_pathway.yaml: roles[5]: unknown role 'auditor'{exist}",
@@ -63,7 +64,8 @@ BROKEN = [
     "bad_graph.yaml: states.orphan: state 'orphan' cannot be reached from 'open'",
     "bad_graph.yaml: states.closed: state 'closed' cannot be reached from 'open'",
     "bad_graph.yaml: states.orphan.on_enter[0].open_linked_case: unknown workflow 'victim_support'",
-    "bad_graph.yaml: roles[1]: unknown role 'volunteer'; the roles that exist are manager, practitioner",
+    "bad_graph.yaml: roles[1]: unknown role 'volunteer'; the roles that exist are manager, practitioner (a service "
+    "adds its own under custom_roles: with a label and the role it works as)",
     "bad_references.yaml: states.open.on_enter[0].assign: input 'assignee' cannot be used here: there are no inputs",
     "bad_references.yaml: transitions[0].to: unknown state 'clossed'",
     "bad_references.yaml: transitions[0].roles[1]: role 'auditor' is not one of this pathway's roles",
