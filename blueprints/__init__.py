@@ -18,6 +18,7 @@ def register_blueprints(app: Flask) -> None:
         deadlines,
         documents,
         errors,
+        groups,
         health,
         home,
         intake,
@@ -34,7 +35,7 @@ def register_blueprints(app: Flask) -> None:
     errors.register(app)
     once.register(app)
     for module in (auth, health, home, referrals, intake, cases, manager, partner, deadlines, admin, api, submissions,
-                   documents, reports, retention, personal_data):
+                   documents, reports, retention, personal_data, groups):
         app.register_blueprint(module.bp)
 
     login_manager.login_view = "auth.sign_in"

@@ -41,4 +41,5 @@ def audit():
 
 
 # The other admin pages attach their routes to `bp`; imported last because they import `bp` from here.
-from blueprints import admin_forms, admin_form_edit, admin_outbox, admin_users, admin_workflows  # noqa: E402, F401, I001
+from blueprints import admin_forms, admin_form_edit, admin_form_fast, admin_outbox, admin_users  # noqa: E402, F401, I001
+from blueprints import admin_workflows  # noqa: E402, F401

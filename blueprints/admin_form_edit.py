@@ -11,8 +11,9 @@ from errors import FieldProblem, NotFound
 from forms import REGISTRY
 from forms.widgets import ROW_WIDGETS, WIDGETS
 from services import form_builder as builder
+from services.form_builder_bulk import KINDS
 from services.form_builder_edit import iter_fields, prop_of, split_path
-from services.form_builder_input import condition_targets, field_values
+from services.form_builder_input import condition_targets, field_values, option_lists
 from services.form_builder_shape import WIDGET_HINTS, WIDGET_LABELS, switchable
 from services.form_builder_views import placements
 
@@ -38,7 +39,8 @@ def _question_context(info: dict, *, widget: str, path: str | None, parent: str 
             "parent": parent, "parent_label": prop_of(defn, parent).get("title") if parent else "",
             "values": values, "placements": placements(defn), "targets": condition_targets(defn, path, parent),
             "types": [(w, WIDGET_LABELS[w]) for w in switchable(widget)] if path else [],
-            "labelled": widget == "scale" and bool(path) and "oneOf" in prop_of(defn, path)}
+            "labelled": widget == "scale" and bool(path) and "oneOf" in prop_of(defn, path),
+            "option_lists": option_lists(defn)}
 
 
 @bp.route("/forms/<key>/questions/new", methods=["GET", "POST"])
@@ -50,12 +52,15 @@ def add_question(key):
     widget = request.values.get("widget", "")
     allowed = [w for w in WIDGETS if parent is None or w in ROW_WIDGETS]
     if widget not in allowed:
-        problems = [] if "widget" not in request.args else [
+        # "chosen" comes with Continue, so pressing it without a type says so instead of reloading the page.
+        problems = [] if "widget" not in request.args and "chosen" not in request.args else [
             FieldProblem("widget", "Choose the type of question")]
-        return render_template("admin/question_type.html", info=info, parent=parent, where=request.values.get(
-            "where", ""), types=[(w, WIDGET_LABELS[w], WIDGET_HINTS[w]) for w in allowed], problems=problems,
-            error_count=len(problems)), 422 if problems else 200
-    values = request.form if request.method == "POST" else {"where": request.args.get("where", "")}
+        types = [(w, WIDGET_LABELS[w], WIDGET_HINTS[w]) for w in allowed]
+        return render_template("admin/question_type.html", info=info, parent=parent, types=types,
+                               where=request.values.get("where", ""), after=request.values.get("after", ""),
+                               problems=problems, error_count=len(problems)), 422 if problems else 200
+    values = request.form if request.method == "POST" else {"where": request.args.get("where", ""),
+                                                             "after": request.args.get("after", "")}
     context = _question_context(info, widget=widget, path=None, parent=parent, values=values)
     if request.method == "POST":
         try:
@@ -251,10 +256,13 @@ def remove_section(key, page_key, index):
 def _computed_context(key: str, values, chosen: list[str]) -> dict:
     info = builder.builder_form(key)
     defn = info["current"].definition
-    fields = [(name, prop.get("title", name), "") for name, prop in defn["schema"].get("properties", {}).items()]
+    props = defn["schema"].get("properties", {})
+    fields = [(name, f"{prop.get('title', name)} ({name})", "") for name, prop in props.items()]
     functions = [(name, name.replace("_", " "), (fn.run.__doc__ or "").strip()) for name, fn in sorted(
         REGISTRY.items())]
-    return {"info": info, "fields": fields, "functions": functions, "values": values, "chosen": chosen}
+    return {"info": info, "fields": fields, "functions": functions, "values": values, "chosen": chosen,
+            "kinds": KINDS, "computed_keys": [(e["key"], e.get("params", {}).get("label") or e["key"])
+                                              for e in defn.get("computed", [])]}
 
 
 @bp.route("/forms/<key>/computed", methods=["GET", "POST"])
@@ -262,14 +270,16 @@ def _computed_context(key: str, values, chosen: list[str]) -> dict:
 def form_computed(key):
     """List the form's calculated values and add one from the registered functions."""
     posted = request.method == "POST"
-    context = _computed_context(key, request.form if posted else {}, request.form.getlist("fields") if posted else [])
+    context = _computed_context(key, request.form if posted else {}, request.form.getlist("json_fields") if posted
+                                else [])
     if posted:
         try:
-            builder.add_computed(key, request.form.to_dict(), request.form.getlist("fields"), revision=revision(),
+            data = {**request.form.to_dict(), "computed_key": request.form.get("json_key", "")}
+            builder.add_computed(key, data, request.form.getlist("json_fields"), revision=revision(),
                                  actor=actor(), now=now())
         except FORM_ERRORS as exc:
             return failed("admin/form_computed.html", exc, **context)
-        flash(f"Calculated value “{request.form.get('computed_key', '')}” added", "success")
+        flash(f"Calculated value “{request.form.get('json_key', '')}” added", "success")
         return redirect(url_for("admin.form_computed", key=key))
     return render_template("admin/form_computed.html", problems=[], **context)
 

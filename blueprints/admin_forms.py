@@ -93,7 +93,8 @@ def form_settings(key):
     values = request.form if request.method == "POST" else {
         "title": defn.get("title", ""), "description": defn.get("description", ""),
         "classification": defn.get("classification", "standard"), "tags": ", ".join(defn.get("tags", [])),
-        "countersign": "true" if defn.get("countersign") else ""}
+        "countersign": "true" if defn.get("countersign") else "",
+        "repeatable": "true" if defn.get("repeatable") else ""}
     context = {"info": info, "values": values, "accepted": accepted_tags()}
     if request.method == "POST":
         try:

@@ -68,7 +68,7 @@ def user(user_id):
     account = get_user(user_id)
     values = request.form if request.method == "POST" else {
         "name": account.name, "roles": list(account.roles), "team": account.team,
-        "organisation": account.organisation, "capacity": str(account.capacity),
+        "organisation": account.organisation, "capacity": str(account.capacity), "sex": account.sex,
         "email_reminders": "true" if account.email_reminders else ""}
     context = _user_context(values, account)
     context["history"] = list_audit(actor=actor(), target_type="user", target_id=str(account.pk), limit=10)
@@ -137,7 +137,8 @@ def _team_context(key: str, values) -> dict:
     team = team_service.get_team(key)
     return {"team": team, "members": team_service.team_members(key), "values": values,
             "dates": team_service.upcoming_supervision(team, now().date()),
-            "past": sorted((d for d in team.supervision_dates if d < now().date()), reverse=True)[:3]}
+            "past": sorted((d for d in team.supervision_dates if d < now().date()), reverse=True)[:3],
+            "closures": sorted(d for d in team.closures if d >= now().date())}
 
 
 @bp.route("/teams/<key>", methods=["GET", "POST"])
@@ -151,6 +152,9 @@ def team(key):
             if request.form.get("action") == "rename":
                 team_service.rename_team(key, request.form.to_dict(), actor=actor(), now=now())
                 flash("Team name saved", "success")
+            elif request.form.get("action") == "add_closure":
+                team_service.add_closure(key, request.form.to_dict(), actor=actor(), now=now())
+                flash("Closure added", "success")
             else:
                 team_service.add_supervision_date(key, request.form.to_dict(), actor=actor(), now=now())
                 flash("Supervision date added", "success")
@@ -158,6 +162,15 @@ def team(key):
             return failed("admin/team.html", exc, **context)
         return redirect(url_for("admin.team", key=key))
     return render_template("admin/team.html", problems=[], **context)
+
+
+@bp.post("/teams/<key>/closures/<day>/remove")
+@roles_required("admin")
+def remove_closure(key, day):
+    """Remove one closure day."""
+    team_service.remove_closure(key, day, actor=actor(), now=now())
+    flash("Closure removed", "success")
+    return redirect(url_for("admin.team", key=key))
 
 
 @bp.post("/teams/<key>/supervision/<day>/remove")

@@ -21,6 +21,7 @@ from errors import FieldProblem, InvalidInput
 from services.access import CASE_ROLES, case_for_actor
 from services.api_views import case_deadlines, list_visible_cases, referral_statuses
 from services.cases import fire_transition, transition_options
+from services.form_results import case_results
 from services.intake import open_new_case
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -77,6 +78,7 @@ def case(case_id):
         "transitions": OptionSchema(many=True).dump(transitions),
         "events": OptionSchema(many=True).dump(events),
         "deadlines": DeadlineSchema(many=True).dump(case_deadlines(found)),
+        "submissions": case_results(found, actor=_user(), now=datetime.utcnow()),
     })
 
 

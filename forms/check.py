@@ -9,7 +9,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from forms import expr_compile as _compile
 from forms.computed import REGISTRY
+from forms.expr import ExprError
 from forms.layout import LayoutBuilder
 from forms.problems import DefinitionProblem, schema_problems
 from forms.spec import Page
@@ -64,6 +66,47 @@ def analyse(defn: Any) -> tuple[list[DefinitionProblem], LayoutBuilder | None, l
                                               f"“{entry['function']}” is not a registered function ({known})"))
         elif not builder.problems:
             # Parameter checks look fields up, which is only meaningful once the layout itself is sound.
-            problems += [DefinitionProblem(p, m)
-                         for p, m in function.problems(entry.get("params", {}), builder.top, f"{path}.params")]
+            found = function.problems(entry.get("params", {}), builder.top, f"{path}.params")
+            problems += [DefinitionProblem(p, m) for p, m in found]
+            if not found and entry["function"] in EXPRESSIONS:
+                problems += _compile_entry(entry, path, builder)
+    if not problems:
+        problems += _compile_conditions(builder)
     return problems, builder, pages
+
+
+EXPRESSIONS = ("expression", "bands")
+
+
+def _compile_entry(entry: Mapping, path: str, builder: LayoutBuilder) -> list[DefinitionProblem]:
+    """Compile an expression or bands entry into builder.trees; return what is wrong with it."""
+    if entry["key"] in builder.top:
+        return [DefinitionProblem(f"{path}.key", f"“{entry['key']}” is already the name of a question")]
+    params = entry["params"]
+    scope = _compile.Scope(builder.top, builder.trees, builder.grids.get)
+    text = params["expr"] if entry["function"] == "expression" else params["of"]
+    try:
+        tree = _compile.compile_text(text, scope)
+    except ExprError as exc:
+        where = "expr" if entry["function"] == "expression" else "of"
+        return [DefinitionProblem(f"{path}.params.{where}", f"the calculation {exc}")]
+    if entry["function"] == "bands":
+        tree = _compile.bands_tree(tree, params["bands"], params.get("otherwise"))
+    builder.trees[entry["key"]] = tree
+    return []
+
+
+def _compile_conditions(builder: LayoutBuilder) -> list[DefinitionProblem]:
+    """Compile every written condition (show_when {"expr": ...}) in place; return what is wrong."""
+    problems = []
+    for spec, path in builder.written:
+        scope = _compile.Scope({k: v for k, v in builder.top.items() if v.order < spec.order}, builder.trees,
+                            builder.grids.get)
+        try:
+            tree = _compile.compile_text(spec.show_when["expr"], scope)
+        except ExprError as exc:
+            problems.append(DefinitionProblem(f"{path}.show_when.expr",
+                                              f"the condition {exc} (a condition can use questions above it)"))
+            continue
+        spec.show_when["tree"] = tree
+    return problems

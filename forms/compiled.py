@@ -21,6 +21,7 @@ from forms import summary as _summary
 from forms import validate as _validate
 from forms.check import analyse
 from forms.computed import REGISTRY
+from forms.expr_eval import evaluate, result_text
 from forms.problems import DefinitionError
 from forms.spec import FieldSpec, Page
 
@@ -42,6 +43,7 @@ class CompiledForm:
         self.description: str | None = defn.get("description")
         self.classification: str = defn.get("classification", "standard")
         self.countersign: bool = bool(defn.get("countersign", False))
+        self.repeatable: bool = bool(defn.get("repeatable", False))
         self.tags: tuple[str, ...] = tuple(defn.get("tags", []))
         self.schema: Mapping = defn["schema"]
         self.computed: tuple[Mapping, ...] = tuple(defn.get("computed", []))
@@ -50,6 +52,22 @@ class CompiledForm:
         self.top_fields: dict[str, FieldSpec] = {f.name: f for f in fields}
         self.content_hash = content_hash
         self.validator = Draft202012Validator(self.schema, format_checker=FormatChecker())
+        self.trees: dict[str, list] = {}
+
+    @property
+    def results(self) -> list[dict]:
+        """Return the written calculations (expression and bands) with their labels, trees and band colours."""
+        out = []
+        for entry in self.computed:
+            if entry["key"] not in self.trees:
+                continue
+            params = entry.get("params", {})
+            colours = {b["text"]: b.get("colour", "") for b in params.get("bands", [])}
+            if params.get("otherwise"):
+                colours[params["otherwise"]] = params.get("otherwise_colour", "")
+            out.append({"key": entry["key"], "label": params.get("label") or entry["key"].replace("_", " "),
+                        "tree": self.trees[entry["key"]], "colours": colours})
+        return out
 
     def __repr__(self) -> str:
         return f"<CompiledForm {self.key} v{self.version or self.content_hash[:12]}>"
@@ -93,20 +111,31 @@ class CompiledForm:
     def compute(self, answers: Mapping) -> dict:
         """Return the computed values, keyed by each `computed` entry's key."""
         data = self.clean(answers)
-        return {entry["key"]: REGISTRY[entry["function"]].run(data, entry.get("params", {}), self.top_fields)
+        return {entry["key"]: evaluate(self.trees[entry["key"]], data) if entry["key"] in self.trees
+                else REGISTRY[entry["function"]].run(data, entry.get("params", {}), self.top_fields)
                 for entry in self.computed}
 
     def summary(self, answers: Mapping) -> list[_summary.SummaryRow]:
         """Return readable rows for every shown field."""
         return _summary.summary(self, answers)
 
-    def conditions(self) -> dict:
-        """Return the show_when rules as data for the browser script."""
-        return _browser.conditions(self)
+    def conditions(self, answers: Mapping | None = None) -> dict:
+        """Return the show_when rules and written calculations as data for the browser script."""
+        return _browser.conditions(self, answers)
 
-    def conditions_json(self) -> str:
-        """Return the show_when rules as JSON safe to embed in a script element."""
-        return _browser.conditions_json(self)
+    def conditions_json(self, answers: Mapping | None = None) -> str:
+        """Return the rules as JSON safe to embed in a script element."""
+        return _browser.conditions_json(self, answers)
+
+    def result_values(self, answers: Mapping) -> list[dict]:
+        """Return each written calculation's label, value and tag colour for these answers."""
+        values = self.compute(answers)
+        out = []
+        for result in self.results:
+            value = values.get(result["key"])
+            colour = result["colours"].get(value, "") if isinstance(value, str) else ""
+            out.append({**result, "value": value, "text": result_text(value), "colour": colour})
+        return out
 
     def renders(self, spec: FieldSpec, answers: Mapping) -> bool:
         """Check whether a page should render this field (see forms.browser.renders)."""
@@ -169,6 +198,7 @@ def compile_form(defn: Mapping) -> CompiledForm:
     if problems or builder is None:
         raise DefinitionError(problems)
     form = CompiledForm(own, pages, builder.fields, digest or content_hash(own))
+    form.trees = dict(builder.trees)
     with _lock:
         _cache[cache_key] = form
         while len(_cache) > CACHE_SIZE:

@@ -8,6 +8,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from forms import expr_compile as _compile
+from forms import expr_eval as _eval
 from forms.problems import schema_problems
 from forms.spec import FieldSpec
 from forms.widgets import is_number, same_value
@@ -200,3 +202,27 @@ def count_values(answers: Mapping, params: Mapping, fields: Fields) -> int:
         values = value if isinstance(value, list) else [value]
         count += any(same_value(v, target) for v in values)
     return count
+
+
+# --- expression and bands: the expression language (forms/expr.py); checked and compiled by forms.check --------
+
+_BAND = _obj({"min": {"type": "number"}, "text": {"type": "string", "minLength": 1},
+              "colour": {"enum": list(("grey", "green", "turquoise", "blue", "yellow", "orange", "red", "pink",
+                                       "purple"))}}, ["min", "text"])
+
+
+@register("expression", params_schema=_obj(
+    {"expr": {"type": "string", "minLength": 1}, "label": {"type": "string"}}, ["expr"]))
+def expression(answers: Mapping, params: Mapping, fields: Fields) -> Any:
+    """Return the value of a calculation written in the expression language."""
+    return _eval.evaluate(_compile.compile_text(params["expr"], _compile.Scope(fields)), answers)
+
+
+@register("bands", params_schema=_obj(
+    {"of": {"type": "string", "minLength": 1}, "label": {"type": "string"},
+     "bands": {"type": "array", "minItems": 1, "items": _BAND}, "otherwise": {"type": "string"},
+     "otherwise_colour": _BAND["properties"]["colour"]}, ["of", "bands"]))
+def bands(answers: Mapping, params: Mapping, fields: Fields) -> Any:
+    """Return the text of the highest band the value reaches (the outcome of a score)."""
+    of = _compile.compile_text(params["of"], _compile.Scope(fields))
+    return _eval.evaluate(_compile.bands_tree(of, params["bands"], params.get("otherwise")), answers)

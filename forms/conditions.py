@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from forms.expr_eval import evaluate, truthy
 from forms.spec import FieldSpec
 from forms.widgets import ATTESTATION_PARTS, FILE_PARTS, same_value
 
@@ -27,8 +28,10 @@ def holds(cond: Mapping, values: Mapping) -> bool:
     """Check a show_when condition against the answers in `values`.
 
     A list answer (checkboxes) equals `v` when `v` is one of its values; a missing answer equals nothing,
-    so `not_equals` holds for it.
+    so `not_equals` holds for it. A written condition (compiled `tree`) is true when its value is.
     """
+    if "tree" in cond:
+        return truthy(evaluate(cond["tree"], values))
     answer = values.get(cond["field"])
     given = [] if is_empty(answer) else answer if isinstance(answer, list) else [answer]
     if "not_empty" in cond:
@@ -47,6 +50,8 @@ def _visible(spec: FieldSpec, siblings: set[str], row_shown: set[str], row: Mapp
     cond = spec.show_when
     if not cond:
         return True
+    if "tree" in cond:
+        return holds(cond, top)
     target = cond["field"]
     if spec.parent is not None and target in siblings:
         return target in row_shown and holds(cond, row)

@@ -25,6 +25,9 @@ class LayoutBuilder:
         self.top: dict[str, FieldSpec] = {}
         self.seen: dict[str, str] = {}
         self._order = 0
+        self.trees: dict[str, list] = {}
+        self.written: list[tuple[FieldSpec, str]] = []
+        self.grids: dict[str, list[str]] = {}
         self._top_scope = _Scope(self.props, self.required, "schema.properties", self.seen, self.top)
 
     def problem(self, path: str, message: str) -> None:
@@ -58,7 +61,35 @@ class LayoutBuilder:
             if spec is not None:
                 items.append(spec)
                 self.fields.append(spec)
-        return Section(section.get("title"), tuple(items), section.get("description"))
+        made = Section(section.get("title"), tuple(items), section.get("description"))
+        self._check_grids(made, path)
+        return made
+
+    def _check_grids(self, section: Section, path: str) -> None:
+        """Check each grid: one run of rows, sharing options, with comments, ticks and evidence of the right kind."""
+        for block in section.blocks:
+            if getattr(block, "kind", "") != "grid":
+                continue
+            where = f"{path} (grid “{block.key}”)"
+            if block.key in self.grids or block.key in self.props:
+                self.problem(where, f"the grid name “{block.key}” is already used: a grid's rows must follow "
+                                    "one another and its name must not be a question's")
+            first = block.rows[0].main
+            if first.grid_role:
+                self.problem(where, f"starts with “{first.name}”, a {first.grid_role}: a grid starts with a question")
+            shared = [(o.html, o.label) for o in first.options]
+            if not shared:
+                self.problem(where, f"“{first.name}” has no options: a grid's questions share one option list")
+            for row in block.rows:
+                if [(o.html, o.label) for o in row.main.options] != shared:
+                    self.problem(where, f"“{row.main.name}” has other options than “{first.name}”: a grid's "
+                                        "questions share one option list")
+                for extra in row.extras:
+                    wanted = ("yesno", "checkboxes") if extra.grid_role == "critical" else ("text", "textarea")
+                    if extra.widget not in wanted:
+                        self.problem(where, f"“{extra.name}” is a {extra.grid_role}, so it must be "
+                                            f"{' or '.join(wanted)}, not {extra.widget}")
+            self.grids[block.key] = [row.main.name for row in block.rows]
 
     def _check_properties(self, props: Mapping, required: set, where: str) -> None:
         for name, prop in props.items():
@@ -81,6 +112,10 @@ class LayoutBuilder:
         scope.seen[name] = path
         prop = scope.props[name]
         usable = True
+        if parent is not None and ("grid" in item or "grid_role" in item):
+            self.problem(f"{path}.grid", "a question inside a repeating group cannot be part of a grid")
+        elif "grid_role" in item and "grid" not in item:
+            self.problem(f"{path}.grid_role", "names a role in a grid, but the question is in no grid")
         if parent is not None and widget not in ROW_WIDGETS:
             self.problem(f"{path}.widget", f"a {widget} cannot go inside a repeater row")
             usable = False
@@ -107,14 +142,19 @@ class LayoutBuilder:
                 self.problem(f"{path}.option_meta.{key}",
                              f"is not an option of “{name}” (options: {', '.join(sorted(known))})")
         self._order += 1
+        written = "expr" in (item.get("show_when") or {})
         spec = FieldSpec(
             name=name, path=name if parent is None else f"{parent}.*.{name}", label=_label(prop, name),
             hint=prop.get("description"), widget=widget, schema=prop, item=item, options=options,
             required=name in scope.required, required_when_shown=bool(item.get("required_when_shown")),
-            show_when=item.get("show_when"), no_future=bool(item.get("no_future")), min=prop.get("minimum"),
+            show_when=dict(item["show_when"]) if written else item.get("show_when"),
+            no_future=bool(item.get("no_future")), min=prop.get("minimum"),
             max=prop.get("maximum"), page=page_key, parent=parent, order=self._order,
+            grid=item.get("grid"), grid_role=item.get("grid_role"),
         )
         scope.specs[name] = spec
+        if written:
+            self.written.append((spec, path))
         if widget == "repeater":
             children = self._rows(item, path, page_key, name, prop)
             spec = replace(spec, children=tuple(children))
@@ -145,6 +185,12 @@ class LayoutBuilder:
         if cond is None:
             return
         path += ".show_when"
+        if "expr" in cond:
+            if scope.outer is not None:
+                self.problem(path, "a question inside a repeating group can only use a simple condition")
+            elif set(cond) - {"expr"}:
+                self.problem(path, "a written condition (expr) stands alone: remove field, equals and the rest")
+            return
         if len(operators(cond)) != 1:
             self.problem(path, "needs exactly one of equals, in, not_equals or not_empty")
             return

@@ -35,6 +35,8 @@ class FieldSpec:
     page: str = ""
     parent: str | None = None
     order: int = 0
+    grid: str | None = None
+    grid_role: str | None = None
     kind: str = field(default="field", init=False)
 
     def child(self, name: str) -> FieldSpec | None:
@@ -99,7 +101,7 @@ class FieldSpec:
             "show_when": dict(self.show_when) if self.show_when else None, "page": self.page,
             "options": [{"value": o.value, "label": o.label, "meta": dict(o.meta)} for o in self.options],
         }
-        for key in ("no_future", "min", "max"):
+        for key in ("no_future", "min", "max", "grid", "grid_role"):
             if getattr(self, key) not in (None, False):
                 out[key] = getattr(self, key)
         if self.children:
@@ -129,12 +131,54 @@ class Guidance:
 
 
 @dataclass(frozen=True)
+class GridRow:
+    """One row of a grid: its question and the fields that go with it (comment, critical tick, evidence)."""
+
+    main: FieldSpec
+    extras: tuple[FieldSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Questions sharing one option list, shown together as one table-like block; each row is a plain field."""
+
+    key: str
+    rows: tuple[GridRow, ...]
+    kind: str = field(default="grid", init=False)
+
+    @property
+    def options(self):
+        """Return the options every row shares."""
+        return self.rows[0].main.options
+
+
+@dataclass(frozen=True)
 class Section:
     """A titled group of items on a page."""
 
     title: str | None
     items: tuple[FieldSpec | Guidance, ...]
     description: str | None = None
+
+    @property
+    def blocks(self) -> list[FieldSpec | Guidance | Grid]:
+        """Return the items with each run of grid rows gathered into one Grid, as a page shows them."""
+        out: list[FieldSpec | Guidance | Grid] = []
+        rows: list[GridRow] = []
+        for item in self.items:
+            grid = getattr(item, "grid", None)
+            if grid and out and isinstance(out[-1], Grid) and out[-1].key == grid:
+                rows = list(out[-1].rows)
+                if item.grid_role and rows:
+                    rows[-1] = GridRow(rows[-1].main, (*rows[-1].extras, item))
+                else:
+                    rows.append(GridRow(item))
+                out[-1] = Grid(grid, tuple(rows))
+            elif grid:
+                out.append(Grid(grid, (GridRow(item),)))
+            else:
+                out.append(item)
+        return out
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,9 @@ class FormDefinition(me.Document):
     published_by = me.StringField(default="")
     retired_at = me.DateTimeField()
     revision = me.IntField(default=1)  # optimistic concurrency for builder edits of a draft
+    # The draft as it was before the last builder change, and what that change was: one step of undo.
+    undo_definition = JSONObjectField(null=True)
+    undo_action = me.StringField(default="")
 
     meta = {
         "collection": "form_definitions",

@@ -12,5 +12,7 @@ class Team(me.Document):
     name = me.StringField(required=True, max_length=200)
     # Monthly group supervision; workbooks are due 2 working days before each.
     supervision_dates = me.ListField(me.DateField(), default=list)
+    # Days the service is closed besides bank holidays (e.g. between Christmas and New Year); groups skip them.
+    closures = me.ListField(me.DateField(), default=list)
 
     meta = {"collection": "teams"}

@@ -8,6 +8,9 @@ import mongoengine as me
 
 ROLES = ("admin", "manager", "practitioner", "partner_worker", "referrer", "auditor")
 
+# Optional; programmes co-facilitated by a man and a woman where possible read it to pair facilitators.
+SEXES = ("", "female", "male")
+
 ROLE_LABELS = {
     "admin": "Administrator",
     "manager": "Team manager",
@@ -35,6 +38,7 @@ class User(me.Document):
     # Bumped to sign a user out everywhere (deactivation, password change, forced reset).
     session_version = me.IntField(default=1)
     capacity = me.IntField(default=15, min_value=0)
+    sex = me.StringField(choices=SEXES, default="")
     email_reminders = me.BooleanField(default=True)
     created_at = me.DateTimeField(default=datetime.utcnow)
     last_sign_in_at = me.DateTimeField()

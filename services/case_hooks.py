@@ -32,9 +32,15 @@ def form_submitted(case, submission, *, actor, now: datetime) -> None:
                     label=f"Risk of serious harm assessed as {level.replace('_', ' ')}")
     apply_effects(case, engine.form_submitted_effects(defn, submission.form_key), actor=actor, now=now, inputs={})
     confidential = submission.classification == "confidential"
-    label = defn.form_labels.get(submission.form_key) or submission.form_key.replace("_", " ")
+    from services.form_results import result_line
+    from services.submissions import form_for
+
+    # The history speaks of the form by its title (not its key) and gives its result, like the case page.
+    label = defn.form_labels.get(submission.form_key) or form_for(submission).title
+    result = result_line(submission)
     add_history(case, kind="form", now=now, actor=actor, name=submission.form_key,
-                label=f"{label[:1].upper()}{label[1:]} {submission.status}", confidential=confidential)
+                label=f"{label[:1].upper()}{label[1:]} {submission.status}" + (f": {result}" if result else ""),
+                confidential=confidential)
     record_audit("submission.submitted", actor=actor, now=now, target_type="submission",
                  target_id=submission.pk, details={"case": str(case.pk), "form": submission.form_key,
                                                    "version": submission.form_version})

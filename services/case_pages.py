@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -14,8 +14,10 @@ from models.deadline import ACTIVE_STATUSES, Deadline
 from models.user import User
 from scheduler.calendar import format_date
 from services.access import can_change_case, can_read_confidential, visible_cases_query
+from services.audit import record_audit
 from services.cases import latest_submissions, list_history
 from services.form_definitions import published_forms
+from services.form_results import earlier_submissions, result_line
 from services.workflow_store import definition_for
 from workflows.engine import forms_for_state
 from workflows.text import cap, role_phrase
@@ -163,7 +165,8 @@ def _label(defn, key: str, doc) -> str:
     return cap(label[4:] if label.startswith("the ") else label)
 
 
-def case_tasks(case: Case, *, actor, every_confidential_form: bool = False) -> list[dict]:
+def case_tasks(case: Case, *, actor, every_confidential_form: bool = False, now: datetime | None = None
+               ) -> list[dict]:
     """Return the forms for the case's current state, each with its status, hint and where it leads.
 
     `every_confidential_form` adds each published confidential form as optional (the partner worker's records).
@@ -189,6 +192,12 @@ def case_tasks(case: Case, *, actor, every_confidential_form: bool = False) -> l
             continue  # those who may not read it do not learn whether a confidential record exists
         tasks.append(_task(case, slot, doc, sub, label=_label(defn, slot["form"], doc), confidential=confidential,
                            may_change=may_change, actor=actor))
+    shown = [t["key"] for t in tasks if t["confidential"] and (t.get("result") or any(
+        e["result"] for e in t.get("earlier", [])))]
+    if shown:
+        # A score worked out from a victim's answers is itself confidential: showing it is a read, so audited.
+        record_audit("submission.results_read", actor=actor, now=now or datetime.now(UTC), target_type="case",
+                     target_id=case.pk, details={"forms": shown})
     return tasks
 
 
@@ -206,6 +215,18 @@ def _why_not(case: Case, slot: dict, doc, *, may_change: bool, actor) -> str:
 
 def _task(case, slot, doc, sub, *, label, confidential, may_change, actor) -> dict:
     """Return one task; `link` is (endpoint, arguments) or None, so the page builds the address."""
+    task = _one_task(case, slot, doc, sub, label=label, confidential=confidential, may_change=may_change,
+                     actor=actor)
+    if sub is not None and sub.status != "draft":
+        task["result"] = result_line(sub)
+    if doc is not None and doc.definition.get("repeatable"):
+        task["earlier"] = earlier_submissions(case, doc, slot["form"])
+        if task["status"] == "completed" and not _why_not(case, slot, doc, may_change=may_change, actor=actor):
+            task["again"] = ("submissions.start", {"case_id": case.pk, "form_key": slot["form"]})
+    return task
+
+
+def _one_task(case, slot, doc, sub, *, label, confidential, may_change, actor) -> dict:
     task = {"key": slot["form"], "label": label, "confidential": confidential, "link": None,
             "required": slot["required"], "hint": "Required" if slot["required"] else "Optional"}
     if slot.get("countersigned"):
@@ -244,7 +265,7 @@ def case_overview(case: Case, *, actor, now: datetime) -> dict:
     options = [(o, "transition") for o in transitions] + [(o, "event") for o in events]
     sessions = list_sessions(case)
     return {
-        "may_change": may_change, "tasks": case_tasks(case, actor=actor), "now": now,
+        "may_change": may_change, "tasks": case_tasks(case, actor=actor, now=now), "now": now,
         "allowed": [(o, k) for o, k in options if o.allowed], "blocked": [(o, k) for o, k in options if not o.allowed],
         "deadlines": list_deadlines(actor=actor, case=case), "next_deadline": next_deadline(case),
         "practitioner": user_names([case.allocated_to]).get(case.allocated_to, ""),

@@ -18,9 +18,11 @@ DEMO_USERS = [
     {"label": "Second team manager", "email": "manager2@demo.pathway", "password": "demo-manager2-2026",
      "name": "Jordan Deputy", "roles": ["manager"]},
     {"label": "Practitioner (DAO)", "email": "practitioner@demo.pathway", "password": "demo-practitioner-2026",
-     "name": "Priya Practitioner", "roles": ["practitioner"]},
+     "name": "Priya Practitioner", "roles": ["practitioner"], "sex": "female"},
     {"label": "Partner-support worker", "email": "partner@demo.pathway", "password": "demo-partner-2026",
      "name": "Pat Partner-Worker", "roles": ["partner_worker"]},
+    {"label": "Group co-facilitator", "email": "cofacilitator@demo.pathway", "password": "demo-cofacilitator-2026",
+     "name": "Owen Cole", "roles": ["practitioner"], "sex": "male"},
     {"label": "Auditor", "email": "auditor@demo.pathway", "password": "demo-auditor-2026",
      "name": "Alex Auditor", "roles": ["auditor"]},
     {"label": "Administrator", "email": "admin@demo.pathway", "password": "demo-admin-2026",
@@ -57,8 +59,11 @@ def load_demo(*, now: datetime) -> str:
             email=account["email"], name=account["name"], roles=account["roles"],
             team="" if account["roles"] == ["referrer"] else team.key,
             organisation=account.get("organisation", ""), password=account["password"], now=now,
+            sex=account.get("sex", ""),
         )
         created += 1
     from services.demo_cases import load_demo_cases
+    from services.demo_groups import load_demo_groups
 
-    return f"team {team.key}, {created} new users, {load_demo_cases(now=now)}"
+    cases = load_demo_cases(now=now)
+    return f"team {team.key}, {created} new users, {load_demo_groups(now=now)}, {cases}"

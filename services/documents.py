@@ -38,9 +38,17 @@ def _sections(rows) -> list[dict]:
     return sections
 
 
+def _calculated(rows: list[tuple[str, str]]) -> list[dict]:
+    """Return the calculated values (scores, outcomes) as a first section, when there are any."""
+    if not rows:
+        return []
+    return [{"title": "Worked out from the answers", "rows": [{"label": label, "text": text} for label, text in rows]}]
+
+
 def render_submission_docx(submission_id, *, actor, now: datetime, client_address: str = "") -> tuple[bytes, str]:
     """Return a Word document of a submitted form and its file name; confidential ones only for those allowed."""
     from services.access import get_case
+    from services.forms import computed_rows
     from services.submissions import form_for, read_submission
 
     # Through the submission service, so access checks and the confidential-read audit apply here too.
@@ -53,7 +61,8 @@ def render_submission_docx(submission_id, *, actor, now: datetime, client_addres
         "title": form.title, "reference": case.reference, "version": submission.form_version,
         "status": {"submitted": "Submitted", "countersigned": "Countersigned"}.get(submission.status, ""),
         "confidential": submission.classification == "confidential",
-        "sections": _sections(form.summary(submission.answers or {})),
+        "sections": _calculated(computed_rows(submission.computed, form)) + _sections(form.summary(
+            submission.answers or {})),
         "submitted_by": _name(submission.submitted_by),
         "submitted_on": long_date(submission.submitted_at.date()) if submission.submitted_at else "—",
         "countersigned_by": _name(submission.countersigned_by) if submission.countersigned_by else "",

@@ -11,12 +11,19 @@ from datetime import datetime
 
 from errors import FieldProblem, InvalidInput, NotFound
 from models.form import FormDefinition
+from services import form_builder_bulk as bulk
 from services import form_builder_edit as edit
 from services import form_builder_layout as layout
 from services.form_builder_input import computed_params, field_spec
 from services.form_builder_layout import CLASSIFICATIONS
 from services.form_builder_shape import new_definition, switchable
-from services.form_builder_store import check_new_key, draft_for, save_draft_definition, store_new_draft
+from services.form_builder_store import (
+    check_new_key,
+    draft_for,
+    save_draft_definition,
+    store_new_draft,
+    undo_last_change,
+)
 from services.form_builder_versions import (  # noqa: F401 - one import for the web layer
     discard_draft,
     duplicate_form,
@@ -73,8 +80,12 @@ def add_field(key: str, data: dict, *, revision, actor, now: datetime) -> FormDe
     if parent is not None and parent not in doc.definition["schema"]["properties"]:
         raise NotFound(f"The form has no repeating group called {parent}")
     spec = field_spec(doc.definition, data, widget=data.get("widget", ""), parent=parent)
-    page, section = (0, 0) if parent else _where(doc.definition, data.get("where", ""))
+    after = "" if parent else (data.get("after") or "").strip()
+    page, section = (0, 0) if parent else bulk.where_of(doc.definition, after) if after else _where(
+        doc.definition, data.get("where", ""))
     definition = edit.add_field(doc.definition, spec, page=page, section=section, parent=parent)
+    if after:
+        definition = bulk.place_after(definition, [spec["name"]], after)
     path = f"{parent}.{spec['name']}" if parent else spec["name"]
     return save_draft_definition(doc, definition, revision=revision, action="form.field_added",
                                  details={"field": path, "widget": spec["widget"]}, actor=actor, now=now)
@@ -157,18 +168,20 @@ def remove_section(key: str, page_key: str, index: int, *, revision, actor, now:
 def update_form_settings(key: str, data: dict, *, revision, actor, now: datetime) -> FormDefinition:
     """Change the form's title, introduction, classification, tags and countersigning."""
     countersign = str(data.get("countersign", "")).lower() in ("true", "yes", "on", "1")
+    repeatable = str(data.get("repeatable", "")).lower() in ("true", "yes", "on", "1")
 
     def change(definition):
         return layout.update_settings(definition, title=data.get("title", ""),
                                       description=data.get("description", ""),
                                       classification=data.get("classification", "standard"),
-                                      tags=data.get("tags", ""), countersign=countersign)
+                                      tags=data.get("tags", ""), countersign=countersign,
+                                      repeatable=repeatable)
 
     doc = draft_for(key)
     definition = change(doc.definition)
     return save_draft_definition(doc, definition, revision=revision, action="form.settings_changed", details={
         "title": definition["title"], "classification": definition["classification"], "tags": definition["tags"],
-        "countersign": countersign}, actor=actor, now=now)
+        "countersign": countersign, "repeatable": repeatable}, actor=actor, now=now)
 
 
 def set_form_tags(key: str, tags: str | list, *, revision, actor, now: datetime) -> FormDefinition:
@@ -188,3 +201,49 @@ def remove_computed(key: str, ckey: str, *, revision, actor, now: datetime) -> F
     """Remove a calculated value."""
     return _apply(key, revision, "form.computed_removed", {"computed": ckey},
                   lambda d: layout.remove_computed(d, ckey), actor=actor, now=now)
+
+
+def add_questions(key: str, data: dict, *, revision, actor, now: datetime) -> tuple[FormDefinition, list[str]]:
+    """Add one question per pasted line to a section, with the same type and options (and comment boxes)."""
+    doc = draft_for(key)
+    after = (data.get("after") or "").strip()
+    page, section = bulk.where_of(doc.definition, after) if after else _where(doc.definition, data.get("where", ""))
+    definition, added = bulk.add_questions(doc.definition, data, page=page, section=section)
+    if after:
+        definition = bulk.place_after(definition, [name for name in definition["schema"]["properties"]
+                                                   if name not in doc.definition["schema"]["properties"]], after)
+    saved = save_draft_definition(doc, definition, revision=revision, action="form.fields_added",
+                                  details={"fields": added, "widget": data.get("widget", "")}, actor=actor, now=now)
+    return saved, added
+
+
+def add_calculation(key: str, data: dict, fields: list[str], *, revision, actor, now: datetime) -> FormDefinition:
+    """Add a calculated value chosen in plain terms: a count of an answer, a score, an outcome or a formula."""
+    doc = draft_for(key)
+    ckey, function, params = bulk.calculation(doc.definition, data, fields)
+    return _apply(key, revision, "form.computed_added", {"computed": ckey, "function": function},
+                  lambda d: layout.add_computed(d, ckey, function, params), actor=actor, now=now)
+
+
+def undo_change(key: str, *, revision, actor, now: datetime) -> FormDefinition:
+    """Undo the draft's last change (one step)."""
+    return undo_last_change(draft_for(key), revision=revision, actor=actor, now=now)
+
+
+def duplicate_field(key: str, path: str, *, revision, actor, now: datetime) -> tuple[FormDefinition, str]:
+    """Repeat a question right after itself, with its options and settings, as “… (copy)”."""
+    doc = draft_for(key)
+    definition, name = bulk.duplicate_question(doc.definition, path)
+    saved = save_draft_definition(doc, definition, revision=revision, action="form.field_duplicated",
+                                  details={"field": path, "copy": name}, actor=actor, now=now)
+    return saved, name
+
+
+def add_guidance(key: str, data: dict, *, revision, actor, now: datetime) -> FormDefinition:
+    """Add a block of guidance text between questions (at a section's end, or after a question)."""
+    doc = draft_for(key)
+    after = (data.get("after") or "").strip()
+    page, section = bulk.where_of(doc.definition, after) if after else _where(doc.definition, data.get("where", ""))
+    definition = bulk.add_guidance(doc.definition, data, page=page, section=section, after=after)
+    return save_draft_definition(doc, definition, revision=revision, action="form.guidance_added",
+                                 details={"after": after}, actor=actor, now=now)

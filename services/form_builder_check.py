@@ -118,6 +118,8 @@ def condition_text(defn: Mapping, path: str, cond: Mapping) -> str:
     """Return a show_when condition in words: “Has support” is Yes."""
     if not cond:
         return ""
+    if "expr" in cond:
+        return f"“{cond['expr']}” holds"
     parent, _name = split_path(path)
     target = cond["field"]
     siblings = scope_of(defn, parent).get("properties", {}) if parent else {}
@@ -227,6 +229,9 @@ def _form_changes(old: Mapping, new: Mapping) -> list[str]:
         out.append(f"classification changed to {new.get('classification', 'standard')}")
     if sorted(old.get("tags", [])) != sorted(new.get("tags", [])):
         out.append("tags changed to " + (", ".join(new.get("tags", [])) or "none"))
+    if bool(old.get("repeatable")) != bool(new.get("repeatable")):
+        out.append("can now be filled in again on a case" if new.get("repeatable")
+                   else "can no longer be filled in again on a case")
     if bool(old.get("countersign")) != bool(new.get("countersign")):
         out.append("now needs a manager's countersignature" if new.get("countersign")
                    else "no longer needs a countersignature")

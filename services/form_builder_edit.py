@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from errors import FieldProblem, InvalidInput
+from forms.expr import names_in, rename
 from services.form_builder_shape import build_item, build_prop
 
 
@@ -87,6 +88,9 @@ def dependants(defn: Mapping, path: str) -> list[str]:
     out = []
     for other, _where, item in iter_fields(defn):
         cond = item.get("show_when")
+        if cond and "expr" in cond and other != path and name in names_in(cond["expr"]):
+            out.append(other)
+            continue
         if not cond or cond.get("field") != name or other == path:
             continue
         other_parent, _ = split_path(other)
@@ -103,11 +107,15 @@ def computed_using(defn: Mapping, name: str) -> list[str]:
     return [entry["key"] for entry in defn.get("computed", []) if _mentions(entry.get("params", {}), name)]
 
 
+_WRITTEN = ("expr", "of")  # parameters holding expression text (forms/expr.py), not plain names
+
+
 def _mentions(value: Any, name: str) -> bool:
     if isinstance(value, str):
         return value == name
     if isinstance(value, Mapping):
-        return any(_mentions(v, name) for k, v in value.items() if k != "value")
+        return any(name in names_in(v) if k in _WRITTEN and isinstance(v, str) else _mentions(v, name)
+                   for k, v in value.items() if k != "value")
     if isinstance(value, list):
         return any(_mentions(v, name) for v in value)
     return False
@@ -117,7 +125,8 @@ def _rename_in(value: Any, old: str, new: str) -> Any:
     if isinstance(value, str):
         return new if value == old else value
     if isinstance(value, dict):
-        return {k: (v if k == "value" else _rename_in(v, old, new)) for k, v in value.items()}
+        return {k: (v if k == "value" else rename(v, old, new) if k in _WRITTEN and isinstance(v, str)
+                    else _rename_in(v, old, new)) for k, v in value.items()}
     if isinstance(value, list):
         return [_rename_in(v, old, new) for v in value]
     return value
@@ -172,14 +181,36 @@ def update_field(defn: Mapping, path: str, spec: Mapping) -> dict:
         container[where.item]["items"][where.child] = item
     else:
         container[where.item] = item
+        _share_grid_options(out, item, prop)
     if new_name != old_name:
         for other in dependants(defn, path):
-            item_at(out, locate(out, other))["show_when"]["field"] = new_name
+            cond = item_at(out, locate(out, other))["show_when"]
+            if "expr" in cond:
+                cond["expr"] = rename(cond["expr"], old_name, new_name)
+            else:
+                cond["field"] = new_name
         if parent is None:
             for entry in out.get("computed", []):
                 if "params" in entry:
                     entry["params"] = _rename_in(entry["params"], old_name, new_name)
     return out
+
+
+def _share_grid_options(defn: dict, item: Mapping, prop: Mapping) -> None:
+    """Give every question of the item's grid the item's options: a grid's questions share one option list."""
+    if not item.get("grid") or item.get("grid_role"):
+        return
+    props = defn["schema"]["properties"]
+    for other, _where, other_item in iter_fields(defn):
+        if other_item.get("grid") != item["grid"] or other_item.get("grid_role") or other == item["field"]:
+            continue
+        for key in ("oneOf", "items", "type", "minimum", "maximum"):
+            if key in prop:
+                props[other][key] = copy.deepcopy(prop[key])
+        if item.get("option_meta"):
+            other_item["option_meta"] = copy.deepcopy(item["option_meta"])
+        else:
+            other_item.pop("option_meta", None)
 
 
 def move_field(defn: Mapping, path: str, direction: str) -> dict:

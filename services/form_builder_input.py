@@ -11,7 +11,7 @@ from errors import Problems
 from forms import REGISTRY
 from forms.widgets import SIMPLE, WIDGETS, html_value, options_for
 from services.form_builder_edit import iter_fields, prop_of, scope_of, split_path
-from services.form_builder_shape import slug, unique_name
+from services.form_builder_shape import slug, suggested_key, unique_name
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _INT = re.compile(r"^[+-]?\d+$")
@@ -117,7 +117,16 @@ def condition_value(defn: Mapping, target_path: str, text: str) -> Any:
 
 
 def _condition(defn: Mapping, data: Mapping, path: str | None, parent: str | None, problems: Problems):
-    target = _get(data, "show_when_field")
+    target, written = _get(data, "show_when_field"), _get(data, "show_when_expr")
+    if written and target:
+        problems.add("show_when_expr", "Choose a question above or write a condition, not both", "Condition")
+        return None
+    if written:
+        if parent:
+            problems.add("show_when_expr", "A question in a repeating group can only use a question above",
+                         "Condition")
+            return None
+        return {"expr": written}  # the engine checks it and names what is wrong
     if not target:
         return None
     names = {name for name, _label in condition_targets(defn, path, parent)}
@@ -163,7 +172,7 @@ def field_spec(defn: Mapping, data: Mapping, *, widget: str, path: str | None = 
                              "letter", "Field name")
     elif name in taken:
         problems.add("name", f"There is already a question called “{name}”: choose another name", "Field name")
-    spec["name"] = name or old_name or unique_name(slug(spec["label"]), taken)
+    spec["name"] = name or old_name or suggested_key(spec["label"], taken)
     labelled = widget == "scale" and bool(path) and "oneOf" in prop_of(defn, path)
     if widget in WITH_OPTIONS or labelled:
         old = []
@@ -171,7 +180,8 @@ def field_spec(defn: Mapping, data: Mapping, *, widget: str, path: str | None = 
             item = next(i for p, _w, i in iter_fields(defn) if p == path)
             old = [(o.value, o.label) for o in options_for(item["widget"], prop_of(defn, path), {})
                    ] if item["widget"] in WITH_OPTIONS or labelled else []
-        spec["options"] = parse_options(_get(data, "options"), old, problems)
+        text = _get(data, "options") or option_list_text(defn, _get(data, "options_from"))
+        spec["options"] = parse_options(text, old, problems)
     if widget in ("number", "integer") or (widget == "scale" and not labelled):
         whole = widget != "number"
         spec["min"] = _number(_get(data, "min"), whole, "min", "The lowest answer", problems)
@@ -228,7 +238,9 @@ def field_values(defn: Mapping, path: str) -> dict[str, str]:
             lines.append(option.label + (f" | {html_value(score)}" if score is not None else ""))
         values["options"] = "\n".join(lines)
     cond = item.get("show_when") or {}
-    if cond:
+    if "expr" in cond:
+        values["show_when_expr"] = cond["expr"]
+    elif cond:
         values["show_when_field"] = cond["field"]
         operator = next((op for op in ("equals", "not_equals", "not_empty") if op in cond), "equals")
         values["show_when_operator"] = operator
@@ -270,3 +282,27 @@ def computed_params(data: Mapping, fields: list[str]) -> tuple[str, str, dict]:
     problems.raise_if_any()
     return key, function, params
 
+
+
+def option_lists(defn: Mapping) -> list[tuple[str, str]]:
+    """Return (question path, “Yes / No / Don't know”) for each distinct option list already in the form."""
+    seen, out = set(), []
+    for path, _where, item in iter_fields(defn):
+        if item.get("widget") not in WITH_OPTIONS:
+            continue
+        text = option_list_text(defn, path)
+        if text and text not in seen:
+            seen.add(text)
+            out.append((path, " / ".join(line.split(" | ")[0] for line in text.split("\n"))))
+    return out
+
+
+def option_list_text(defn: Mapping, path: str) -> str:
+    """Return a question's options as the one-per-line text of the options box (empty when it has none)."""
+    try:
+        item = next(i for p, _w, i in iter_fields(defn) if p == path)
+        options = options_for(item["widget"], prop_of(defn, path), item.get("option_meta"))
+    except (StopIteration, KeyError, TypeError):
+        return ""
+    return "\n".join(o.label + (f" | {html_value(o.meta['score'])}" if o.meta.get("score") is not None else "")
+                     for o in options)

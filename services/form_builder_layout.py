@@ -135,7 +135,7 @@ def parse_tags(text: str | list) -> list[str]:
 
 
 def update_settings(defn: Mapping, *, title: str, description: str = "", classification: str = "standard",
-                    tags: str | list = "", countersign: bool = False) -> dict:
+                    tags: str | list = "", countersign: bool = False, repeatable: bool = False) -> dict:
     """Return a copy with the form's title, introduction, classification, tags and countersigning changed."""
     out = copy.deepcopy(dict(defn))
     out["title"] = _text(title, "title", "the form's title")
@@ -148,6 +148,10 @@ def update_settings(defn: Mapping, *, title: str, description: str = "", classif
         out["countersign"] = True
     else:
         out.pop("countersign", None)
+    if repeatable:
+        out["repeatable"] = True
+    else:
+        out.pop("repeatable", None)
     return out
 
 

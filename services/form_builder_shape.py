@@ -40,6 +40,27 @@ def slug(text: str, fallback: str = "field", limit: int = 40) -> str:
     return name
 
 
+_STOP = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "been", "by", "did", "do", "does", "for", "from", "has", "have", "he",
+    "her", "his", "how", "in", "is", "it", "its", "of", "on", "or", "she", "that", "the", "their", "there", "they",
+    "this", "to", "was", "were", "what", "when", "where", "which", "who", "will", "with", "you", "your", "any",
+    "ever"
+})
+
+
+def key_words(label: str, count: int = 4) -> list[str]:
+    """Return the first telling words of a question, for a readable key (“very_frightened”)."""
+    plain = unicodedata.normalize("NFKD", label or "").encode("ascii", "ignore").decode().lower()
+    return [w for w in re.findall(r"[a-z0-9]+", plain) if w not in _STOP and not w.isdigit()][:count]
+
+
+def suggested_key(label: str, taken: set[str]) -> str:
+    """Return a short, readable key for a new question, made from its telling words."""
+    words = key_words(label)
+    base = "_".join(words)[:40].rstrip("_") if words else slug(label)
+    return unique_name(base if base[:1].isalpha() else f"field_{base}", taken)
+
+
 def unique_name(base: str, taken: set[str]) -> str:
     """Return base, or base_2, base_3... whichever is not taken."""
     name, n = base, 2

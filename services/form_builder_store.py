@@ -39,8 +39,10 @@ def save_draft_definition(doc: FormDefinition, definition: dict, *, revision, ac
         expected = int(revision)
     except (TypeError, ValueError):
         raise Conflict("The page was out of date: reload it and make the change again") from None
+    undo = {} if action == "form.change_undone" else {"set__undo_definition": doc.definition,
+                                                       "set__undo_action": action}
     changed = FormDefinition.objects(pk=doc.pk, status="draft", revision=expected).update_one(
-        set__definition=definition, set__title=definition["title"],
+        **undo, set__definition=definition, set__title=definition["title"],
         set__classification=definition.get("classification", "standard"), set__tags=list(definition.get("tags", [])),
         set__content_hash=content_hash(definition), set__updated_at=now, inc__revision=1,
     )
@@ -83,3 +85,16 @@ def store_new_draft(definition: dict, *, version: int, source: str, action: str,
 def latest_released(key: str) -> FormDefinition | None:
     """Return the newest published or retired version of a form, or None when it was never published."""
     return FormDefinition.objects(key=key, status__in=["published", "retired"]).order_by("-version").first()
+
+
+@transactional
+def undo_last_change(doc: FormDefinition, *, revision, actor, now: datetime) -> FormDefinition:
+    """Put the draft back as it was before its last change (one step); audited like any change."""
+    if not doc.undo_definition:
+        raise Conflict("There is no change to undo")
+    previous, what = doc.undo_definition, doc.undo_action
+    saved = save_draft_definition(doc, previous, revision=revision, action="form.change_undone",
+                                  details={"undone": what}, actor=actor, now=now)
+    FormDefinition.objects(pk=saved.pk).update_one(set__undo_definition=None, set__undo_action="")
+    saved.reload()
+    return saved

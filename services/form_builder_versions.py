@@ -13,6 +13,7 @@ from services.audit import record_audit
 from services.form_builder_check import diff_definitions, publish_problems
 from services.form_builder_layout import prune
 from services.form_builder_store import check_new_key, draft_for, latest_released, store_new_draft
+from services.form_builder_warn import calculation_warnings
 from services.form_definitions import content_hash, create_new_version, get_form, publish_form_version
 from storage.uow import transactional
 
@@ -28,7 +29,8 @@ def review_publication(key: str) -> dict:
     problems = publish_problems(draft.definition)
     candidate = prune(draft.definition)[0]
     diff = diff_definitions(previous.definition if previous else None, candidate)
-    return {"draft": draft, "previous": previous, "diff": diff, "problems": problems,
+    warnings = calculation_warnings(previous.definition if previous else None, candidate, diff["changed"])
+    return {"draft": draft, "previous": previous, "diff": diff, "problems": problems, "warnings": warnings,
             "unchanged": bool(previous) and previous.content_hash == content_hash(candidate)}
 
 
@@ -182,6 +184,9 @@ def import_form(raw: bytes, *, actor, now: datetime) -> FormDefinition:
     key = definition["key"]
     if FormDefinition.objects(key=key, status="draft").first():
         raise Conflict(f"The form {key} already has a draft: publish or discard it before importing")
+    released = latest_released(key)
+    if released is not None and released.content_hash == content_hash(prune(definition)[0]):
+        raise Conflict(f"The file is the same as version {released.version} of {key}: there is nothing to import")
     latest = FormDefinition.objects(key=key).order_by("-version").first()
     version = (latest.version if latest else 0) + 1
     return store_new_draft(definition, version=version, source="import", action="form.imported",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from forms.expr_eval import result_text
 from services.form_definitions import (
     check_definition_file,
     compiled_form,
@@ -51,10 +52,14 @@ def file_answers(form, answers: dict) -> list[tuple[str, dict]]:
     return found
 
 
-def computed_rows(computed: dict) -> list[tuple[str, str]]:
-    """Return computed values as (label, text) rows, one level of nesting flattened."""
+def computed_rows(computed: dict, form=None) -> list[tuple[str, str]]:
+    """Return computed values as (label, text) rows, one level of nesting flattened; labelled as the form says."""
     rows = []
+    labels = {r["key"]: r["label"] for r in form.results} if form is not None else {}
     for key, value in (computed or {}).items():
+        if key in labels:
+            rows.append((labels[key], result_text(value)))
+            continue
         items = value.items() if isinstance(value, dict) else [("", value)]
         for sub, inner in items:
             label = " – ".join(x.replace("_", " ") for x in (key, str(sub)) if x)

@@ -113,6 +113,12 @@ def list_waiting_list(*, actor, now: datetime) -> list[dict]:
         days = days_between(case.waiting_since, now)
         row.update(position=position, waiting_since=case.waiting_since, waited_days=days, waited=waited_words(days))
         rows.append(row)
+    from services.groups import local_today
+    from services.groups_intake import next_intakes
+
+    intakes = next_intakes(actor.team, cases, local_today(now))  # men waiting for a group see their next intake
+    for row in rows:
+        row["intake"] = intakes.get(row["case"].pk)
     return rows
 
 

@@ -28,6 +28,8 @@ BY_CASE = {
     "submissions": "case_id", "confidential_submissions": "case_id", "partner_contacts": "case_id",
     "notifications": "case_id", "legal_holds": "case_id", "subject_access_requests": "case_id",
     "case_corrections": "case_id",
+    # His place in a group (the reason he left) and his register marks with the facilitators' notes about him.
+    "group_members": "case_id", "group_attendance": "case_id",
 }
 # History kinds kept, stripped to state names and times, so the referred → accepted → completed funnel still counts.
 SKELETON_KINDS = ("created", "referred", "transition")

@@ -66,18 +66,25 @@ def _parse(data: dict, today: date, types: dict[str, str]) -> dict:
 @transactional
 def record_session(case: Case, data: dict, *, actor, now: datetime) -> CaseSession:
     """Record a session and apply the pathway's attendance rules (an absence may start a breach deadline)."""
+    if not can_change_case(actor, case) or case.status != "open":
+        raise NotAllowed("You cannot record sessions on this case")
+    return apply_session(case, _parse(data, now.date(), session_types_for(case)), actor=actor, now=now)
+
+
+def apply_session(case: Case, fields: dict, *, actor, now: datetime, session_id=None) -> CaseSession:
+    """Store checked session fields on the case and carry out the pathway's attendance rules (no access check)."""
     from services.case_effects import apply_effects
     from services.cases import add_history, case_view
     from services.workflow_store import definition_for
     from workflows import engine
 
-    if not can_change_case(actor, case) or case.status != "open":
-        raise NotAllowed("You cannot record sessions on this case")
-    types = session_types_for(case)
-    fields = _parse(data, now.date(), types)
     session = CaseSession(case_id=case.pk, recorded_by=str(actor.pk), recorded_at=now, **fields)
-    session.save()
-    label = f"{types[session.session_type]}: {ATTENDANCE_LABELS[session.attendance].lower()}"
+    if session_id is not None:
+        session.pk = session_id
+    session.save(force_insert=True)
+    types = session_types_for(case)
+    label = f"{types.get(session.session_type, SESSION_TYPES.get(session.session_type, session.session_type))}: "
+    label += ATTENDANCE_LABELS[session.attendance].lower()
     add_history(case, kind="session", now=now, actor=actor, name=session.session_type, label=label,
                 inputs={"date": session.date, "catch_up": session.catch_up, "flags": session.flags})
     marks = [ENGINE_MARKS[session.attendance]] if session.attendance in ENGINE_MARKS else []

@@ -131,6 +131,36 @@ def remove_supervision_date(key: str, when: str, *, actor, now: datetime) -> Tea
     return team
 
 
+def add_closure(key: str, data: dict, *, actor, now: datetime) -> Team:
+    """Add a day the service is closed; group sessions on it are flagged for moving and new ones skip it."""
+    team = get_team(key)
+    when = parse_date_parts(data.get("closure-day"), data.get("closure-month"), data.get("closure-year"),
+                            field="closure")
+    if when < now.date():
+        raise InvalidInput(problems=[FieldProblem("closure", "The closure must be today or in the future", "Date")])
+    Team.objects(pk=team.pk).update_one(add_to_set__closures=datetime.combine(when, datetime.min.time()))
+    team.reload()
+    record_audit("team.closure_added", actor=actor, now=now, target_type="team", target_id=key,
+                 details={"date": when.isoformat()})
+    return team
+
+
+def remove_closure(key: str, when: str, *, actor, now: datetime) -> Team:
+    """Remove a closure day."""
+    team = get_team(key)
+    try:
+        day = date.fromisoformat(when)
+    except (TypeError, ValueError):
+        raise NotFound("There is no such closure") from None
+    if day not in team.closures:
+        raise NotFound("There is no such closure")
+    Team.objects(pk=team.pk).update_one(pull__closures=datetime.combine(day, datetime.min.time()))
+    team.reload()
+    record_audit("team.closure_removed", actor=actor, now=now, target_type="team", target_id=key,
+                 details={"date": day.isoformat()})
+    return team
+
+
 def upcoming_supervision(team: Team, today: date) -> list[date]:
     """Return the team's supervision dates from today on, in order."""
     return sorted(d for d in team.supervision_dates if d >= today)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from errors import FieldProblem, InvalidInput, NotAllowed, Problems
 from models.team import Team
-from models.user import User
+from models.user import SEXES, User
 from services.roles import known_roles
 from services.users import EMAIL_RE, create_user, get_user, reset_password, set_user_active, update_user
 from storage.uow import transactional
@@ -31,6 +31,9 @@ def _common(data, problems: Problems) -> dict:
         problems.add("team", "Choose a team from the list", "Team")
     if not team and any(role in TEAM_ROLES for role in roles):
         problems.add("team", "Choose the team of this manager, practitioner or partner-support worker", "Team")
+    changes["sex"] = (data.get("sex") or "").strip()
+    if changes["sex"] not in SEXES:
+        problems.add("sex", "Choose man, woman or not recorded", "Sex")
     capacity = (data.get("capacity") or "").strip()
     if capacity:
         if not capacity.isdigit() or int(capacity) > 500:
@@ -54,7 +57,7 @@ def create_account(data, *, actor, now: datetime) -> tuple[User, str]:
     problems.raise_if_any()
     return create_user(email=data.get("email", ""), name=changes["name"], roles=changes["roles"],
                        team=changes["team"], organisation=changes["organisation"],
-                       capacity=changes.get("capacity"), actor=actor, now=now)
+                       capacity=changes.get("capacity"), sex=changes["sex"], actor=actor, now=now)
 
 
 @transactional

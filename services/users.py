@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from mongoengine.errors import NotUniqueError
 
 from errors import InvalidInput, NotAllowed, NotFound, Problems
-from models.user import User
+from models.user import SEXES, User
 from services.audit import record_audit
 from services.passwords import check_password, generate_password, hash_password, password_problem
 from services.roles import known_roles, with_base_roles
@@ -27,7 +27,7 @@ def _normalise_email(email: str) -> str:
 def create_user(
     *, email: str, name: str, roles: list[str], team: str = "", password: str | None = None,
     organisation: str = "", capacity: int | None = None, must_change_password: bool = False,
-    actor=None, now: datetime,
+    actor=None, now: datetime, sex: str = "",
 ) -> tuple[User, str]:
     """Create a user; return it with its password (generated when none is given)."""
     email = _normalise_email(email)
@@ -53,7 +53,7 @@ def create_user(
     user = User(
         email=email, name=name.strip(), roles=list(dict.fromkeys(roles)), team=(team or "").strip(),
         organisation=(organisation or "").strip(), password_hash=hash_password(password),
-        must_change_password=must_change_password or generated, created_at=now,
+        must_change_password=must_change_password or generated, created_at=now, sex=sex if sex in SEXES else "",
     )
     if capacity is not None:
         user.capacity = capacity
@@ -154,7 +154,7 @@ def set_user_active(user: User, active: bool, *, actor=None, now: datetime) -> U
 @transactional
 def update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
     """Change a user's name, team, roles, organisation, capacity or reminder choice; audited."""
-    allowed = {"name", "team", "roles", "organisation", "capacity", "email_reminders"}
+    allowed = {"name", "team", "roles", "organisation", "capacity", "email_reminders", "sex"}
     problems = Problems()
     if "roles" in changes:
         roles = changes["roles"]
@@ -168,6 +168,8 @@ def update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
         problems.add("capacity", "Capacity must be a whole number, 0 or more", "Capacity")
     if "name" in changes and not str(changes["name"]).strip():
         problems.add("name", "Enter the person's full name", "Name")
+    if changes.get("sex", "") not in SEXES:
+        problems.add("sex", "Choose man, woman or not recorded", "Sex")
     problems.raise_if_any()
     before = {key: getattr(user, key) for key in changes if key in allowed}
     for key, value in changes.items():

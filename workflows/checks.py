@@ -9,6 +9,7 @@ from typing import Any
 from workflows.declarations import check_declarations, fields_set, guard_fact_problems, session_types
 from workflows.effects import EFFECTS, is_conditional
 from workflows.guards import GUARDS
+from workflows.programme import programme_problems
 from workflows.registry import parse_item
 from workflows.retention_checks import monitoring_form_refs, retention_problems
 from workflows.schema_check import Problem, schema_problems
@@ -171,6 +172,10 @@ class _Checker:
                                  "only while a case is open")
         self.check_deadlines()
         self.check_attendance()
+        for path, message in programme_problems(data):
+            self.out.add(path, message)
+        group = (data.get("programme") or {}).get("group") or {}
+        self.guards("programme.group.candidates.guards", (group.get("candidates") or {}).get("guards"))
         check_declarations(self)
         for path, message, blocking in retention_problems(data):
             self.out.add(path, message, blocking)

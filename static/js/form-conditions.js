@@ -7,7 +7,8 @@
 //                        "not_empty", "values": ["as posted"]}}]}
 // and toggles [data-field-wrapper="name"] (inside a repeater row: "children-0-name"). The semantics match the
 // server (forms/conditions.py): a list answer equals v when it contains v; a missing answer equals nothing, so
-// not_equals holds for it; a question whose target is hidden is hidden too.
+// not_equals holds for it; a question whose target is hidden is hidden too. Written conditions ("op": "expr")
+// and live calculated values need static/js/form-expr.js, loaded before this script.
 (function () {
   "use strict";
 
@@ -112,9 +113,19 @@
     wrapper.hidden = !holds(when, values);
   }
 
+  var expr = window.PathwayExpr;
+
   function update() {
     // Rules come in layout order, so a target's visibility is settled before the questions that depend on it.
     rules.forEach(function (rule) {
+      if (rule.when.op === "expr") {
+        // A written condition (forms/expr.py), worked out by form-expr.js; without it the question stays shown.
+        var wrapper = root.querySelector('[data-field-wrapper="' + rule.field + '"]');
+        if (wrapper && expr) {
+          wrapper.hidden = !expr.truthy(expr.evaluate(rule.when.tree, expr.answersOf(root, config)));
+        }
+        return;
+      }
       if (!rule.repeater) {
         apply(root.querySelector('[data-field-wrapper="' + rule.field + '"]'), rule.when.field, rule.when);
         return;
@@ -137,6 +148,9 @@
         el.removeAttribute(MARK);
       }
     });
+    if (expr) {
+      expr.refresh(root, config);
+    }
   }
 
   root.addEventListener("change", update);

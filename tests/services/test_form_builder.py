@@ -201,10 +201,14 @@ def test_an_imported_definition_goes_through_the_same_checks(qol, admin, now):
 def test_importing_an_existing_key_makes_its_next_version(qol, admin, now):
     builder.publish_form("qol_review", revision=qol.revision, actor=admin, now=now)
     _name, text = builder.export_form("qol_review", actor=admin, now=now)
-    doc = builder.import_form(text.encode(), actor=admin, now=now)
+    with pytest.raises(Conflict) as same:
+        builder.import_form(text.encode(), actor=admin, now=now)  # identical: nothing new to publish
+    assert "same as version 1" in str(same.value)
+    changed = json.loads(text) | {"title": "Quality of life review (revised)"}
+    doc = builder.import_form(json.dumps(changed).encode(), actor=admin, now=now)
     assert (doc.key, doc.version) == ("qol_review", 2)
     with pytest.raises(Conflict):
-        builder.import_form(text.encode(), actor=admin, now=now)
+        builder.import_form(json.dumps(changed).encode(), actor=admin, now=now)
 
 
 @pytest.mark.parametrize(("answers", "errors"), [

@@ -14,7 +14,7 @@ from services import form_builder_edit as edit
 from services import form_builder_layout as layout
 from services.form_builder_check import condition_text, diff_definitions, draft_problems, publish_problems
 from services.form_builder_input import field_spec, field_values
-from services.form_builder_shape import new_definition, slug
+from services.form_builder_shape import new_definition, suggested_key
 
 
 def add(defn: dict, data: dict, *, page: int = 0, section: int = 0, parent: str | None = None) -> dict:
@@ -62,7 +62,7 @@ WIDGETS = [
 @pytest.mark.parametrize(("data", "expected"), WIDGETS, ids=[w[0]["widget"] for w in WIDGETS])
 def test_every_widget_gives_plain_json_schema_the_engine_accepts(data, expected):
     defn = add(new_definition("f", "F"), {**data, "required": "true"})
-    name = slug(data["label"])
+    name = suggested_key(data["label"], set())
     prop = defn["schema"]["properties"][name]
     assert {k: prop[k] for k in expected} == expected
     assert prop["title"] == data["label"]
@@ -256,5 +256,8 @@ def test_editing_a_shipped_labelled_scale_keeps_its_points_and_their_values():
     changed = edit.update_field(sara, path, field_spec(sara, values, widget="scale", path=path))
     points = changed["schema"]["properties"][path]["oneOf"]
     assert [p["const"] for p in points] == [0, 1, 2, "not_known"]
+    # The ratings are a grid, so its other questions take the same options.
+    other = changed["schema"]["properties"]["sara_2_past_assault_strangers"]["oneOf"]
+    assert [p["const"] for p in other] == [0, 1, 2, "not_known"]
     assert changed["computed"] == sara["computed"]
     assert check_definition(changed) == []

@@ -1,0 +1,87 @@
+"""Form builder pages for building quickly: several questions at once, and calculations chosen in plain terms."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from blueprints.access import roles_required
+from blueprints.admin import actor, bp, now, revision
+from blueprints.admin_form_edit import _computed_context, _draft_info, _form_page_failed
+from blueprints.admin_forms import FORM_ERRORS, failed
+from services import form_builder as builder
+from services.form_builder_bulk import BULK_WIDGETS
+from services.form_builder_shape import WIDGET_LABELS
+from services.form_builder_views import placements
+
+
+@bp.route("/forms/<key>/questions/paste", methods=["GET", "POST"])
+@roles_required("admin")
+def paste_questions(key):
+    """Add one question per pasted line, all of one type with the same options."""
+    info = _draft_info(key)
+    values = request.form if request.method == "POST" else {"where": request.args.get("where", "")}
+    context = {"info": info, "values": values, "types": [(w, WIDGET_LABELS[w], "") for w in BULK_WIDGETS]}
+    if request.method == "POST":
+        try:
+            _doc, added = builder.add_questions(key, request.form.to_dict(), revision=revision(), actor=actor(),
+                                                now=now())
+        except FORM_ERRORS as exc:
+            return failed("admin/questions_paste.html", exc, **context)
+        flash(f"{len(added)} questions added", "success")
+        return redirect(url_for("admin.form", key=key) + f"#{added[0]}")
+    return render_template("admin/questions_paste.html", problems=[], **context)
+
+
+@bp.post("/forms/<key>/calculations")
+@roles_required("admin")
+def add_calculation(key):
+    """Add a calculated value: a count, a score, an outcome or a written calculation."""
+    chosen = request.form.getlist("fields")
+    try:
+        builder.add_calculation(key, request.form.to_dict(), chosen, revision=revision(), actor=actor(), now=now())
+    except FORM_ERRORS as exc:
+        return failed("admin/form_computed.html", exc, **_computed_context(key, request.form, chosen))
+    flash(f"Calculated value “{request.form.get('label', '').strip()}” added", "success")
+    return redirect(url_for("admin.form_computed", key=key))
+
+
+@bp.post("/forms/<key>/questions/<path>/duplicate")
+@roles_required("admin")
+def duplicate_question(key, path):
+    """Repeat a question right after itself."""
+    try:
+        _doc, name = builder.duplicate_field(key, path, revision=revision(), actor=actor(), now=now())
+    except FORM_ERRORS as exc:
+        return _form_page_failed(key, exc)
+    flash("Question duplicated: change the copy's wording", "success")
+    return redirect(url_for("admin.edit_question", key=key, path=name))
+
+
+@bp.route("/forms/<key>/guidance/new", methods=["GET", "POST"])
+@roles_required("admin")
+def add_guidance(key):
+    """Add a block of guidance text between questions; blank lines start new paragraphs."""
+    info = _draft_info(key)
+    values = request.form if request.method == "POST" else {"where": request.args.get("where", ""),
+                                                             "after": request.args.get("after", "")}
+    context = {"info": info, "values": values, "placements": placements(info["draft"].definition)}
+    if request.method == "POST":
+        try:
+            builder.add_guidance(key, request.form.to_dict(), revision=revision(), actor=actor(), now=now())
+        except FORM_ERRORS as exc:
+            return failed("admin/guidance.html", exc, **context)
+        flash("Guidance added", "success")
+        return redirect(url_for("admin.form", key=key))
+    return render_template("admin/guidance.html", problems=[], **context)
+
+
+@bp.post("/forms/<key>/undo")
+@roles_required("admin")
+def undo_change(key):
+    """Put the draft back as it was before its last change."""
+    try:
+        builder.undo_change(key, revision=revision(), actor=actor(), now=now())
+    except FORM_ERRORS as exc:
+        return _form_page_failed(key, exc)
+    flash("The last change was undone", "success")
+    return redirect(url_for("admin.form", key=key))

@@ -1,0 +1,263 @@
+"""Group pages: groups and their schedules, intakes, members, the register, My groups, partner contacts, reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.access import roles_required
+from errors import InvalidInput
+from forms.parse import compose_date
+from services import groups as group_service
+from services import groups_members as members
+from services import groups_register as register_service
+from services import groups_views as views
+
+bp = Blueprint("groups", __name__, url_prefix="/groups")
+READERS = ("manager", "practitioner", "auditor")
+RUNNERS = ("manager", "practitioner")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _now() -> datetime:
+    return datetime.utcnow()
+
+
+def _form(*dates: str) -> tuple[dict, dict]:
+    """Return (the data to give the service, the values as typed), composing day/month/year inputs."""
+    typed = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    data = dict(typed)
+    for name in dates:
+        parts = [request.form.get(f"{name}-{p}", "").strip() for p in ("day", "month", "year")]
+        data[name] = compose_date(*parts) if any(parts) else ""
+    return data, typed
+
+
+def _page(template: str, status: int = 200, **context):
+    context.setdefault("problems", [])
+    context.setdefault("values", {})
+    return render_template(f"groups/{template}", **context), status
+
+
+@bp.get("")
+@roles_required(*READERS)
+def index():
+    """List the team's groups."""
+    return render_template("groups/list.html", **views.list_groups(actor=_actor(), now=_now()))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("manager")
+def new():
+    """Create a group: programme, name, venue, day and time, first session, two facilitators."""
+    user = _actor()
+    context = {"programmes": group_service.group_programmes(), "people": views.facilitator_choices(user.team),
+               "weekdays": group_service.WEEKDAYS}
+    if request.method == "GET":
+        return _page("new.html", **context)
+    data, typed = _form("start_date")
+    try:
+        group = group_service.create_group(data, actor=user, now=_now())
+    except InvalidInput as exc:
+        return _page("new.html", 422, values=typed, problems=exc.problems, **context)
+    flash(f"{group.name} has been created with its schedule", "success")
+    return redirect(url_for("groups.show", group_id=group.pk))
+
+
+@bp.get("/<group_id>")
+@roles_required(*READERS)
+def show(group_id):
+    """Show one group: its schedule, members and the next intakes."""
+    user = _actor()
+    group = group_service.group_for(group_id, user)
+    return render_template("groups/group.html", **views.get_group_page(group, actor=user, now=_now()))
+
+
+@bp.route("/<group_id>/intake", methods=["GET", "POST"])
+@roles_required("manager")
+def intake(group_id):
+    """Let men from the waiting list join at an intake, urgent then longest waiting first."""
+    user = _actor()
+    group = group_service.group_for(group_id, user, manage=True)
+    context = views.get_group_page(group, actor=user, now=_now())
+    if request.method == "GET":
+        chosen = request.args.get("session_id") or (str(context["intakes"][0]["session"].pk)
+                                                    if context["intakes"] else "")
+        return _page("intake.html", values={"session_id": chosen}, chosen=[], **context)
+    case_ids = request.form.getlist("case_ids")
+    try:
+        added = members.add_members(group, request.form.get("session_id", ""), case_ids, actor=user, now=_now())
+    except InvalidInput as exc:
+        return _page("intake.html", 422, values=dict(request.form), chosen=case_ids, problems=exc.problems,
+                     **context)
+    flash(f"{len(added)} joined {group.name}", "success")
+    return redirect(url_for("groups.show", group_id=group.pk))
+
+
+@bp.route("/<group_id>/members/<member_id>/leave", methods=["GET", "POST"])
+@roles_required(*RUNNERS)
+def leave(group_id, member_id):
+    """Record that a man has left the group, with the week and the reason."""
+    user = _actor()
+    group = group_service.group_for(group_id, user, run=True)
+    member = members.get_member(group, member_id)
+    context = {"group": group, "member": member, "case": _case(member),
+               "week": members.current_week(group, member, group_service.local_today(_now()))}
+    if request.method == "GET":
+        return _page("leave.html", **context)
+    data, typed = _form()
+    try:
+        members.leave_group(group, member_id, data, actor=user, now=_now())
+    except InvalidInput as exc:
+        return _page("leave.html", 422, values=typed, problems=exc.problems, **context)
+    flash(f"{context['case'].reference} has left the group", "success")
+    return redirect(url_for("groups.show", group_id=group.pk))
+
+
+def _case(member):
+    from models.case import Case
+
+    return Case.objects(pk=member.case_id).first()
+
+
+@bp.route("/<group_id>/members/<member_id>/move", methods=["GET", "POST"])
+@roles_required("manager")
+def move(group_id, member_id):
+    """Move a man to another group of the same programme."""
+    user = _actor()
+    group = group_service.group_for(group_id, user, manage=True)
+    member = members.get_member(group, member_id)
+    context = {**views.get_group_page(group, actor=user, now=_now()), "member": member, "case": _case(member)}
+    if request.method == "GET":
+        return _page("move.html", **context)
+    data, typed = _form()
+    choice = data.get("choice", "")
+    data["group_id"], _, data["session_id"] = choice.partition(":")
+    try:
+        moved = members.move_member(group, member_id, data, actor=user, now=_now())
+    except InvalidInput as exc:
+        return _page("move.html", 422, values=typed, problems=exc.problems, **context)
+    flash(f"{context['case'].reference} has moved group", "success")
+    return redirect(url_for("groups.show", group_id=moved.group_id))
+
+
+@bp.route("/<group_id>/rejoin/<case_id>", methods=["GET", "POST"])
+@roles_required("manager")
+def rejoin(group_id, case_id):
+    """Let a man who left come back at an intake."""
+    user = _actor()
+    group = group_service.group_for(group_id, user, manage=True)
+    context = {**views.get_group_page(group, actor=user, now=_now()), "case_id": case_id}
+    if request.method == "GET":
+        return _page("rejoin.html", **context)
+    data, typed = _form()
+    try:
+        members.rejoin_group(group, case_id, data, actor=user, now=_now())
+    except InvalidInput as exc:
+        return _page("rejoin.html", 422, values=typed, problems=exc.problems, **context)
+    flash("He has re-joined the group", "success")
+    return redirect(url_for("groups.show", group_id=group.pk))
+
+
+@bp.route("/<group_id>/sessions/<session_id>/move", methods=["GET", "POST"])
+@roles_required("manager")
+def move_session(group_id, session_id):
+    """Move one session to another working day."""
+    user = _actor()
+    group = group_service.group_for(group_id, user, manage=True)
+    context = {"group": group, "session": register_service.get_session(group, session_id)}
+    if request.method == "GET":
+        return _page("move_session.html", **context)
+    data, typed = _form("date")
+    try:
+        group_service.move_session(group, session_id, data, actor=user, now=_now())
+    except InvalidInput as exc:
+        return _page("move_session.html", 422, values=typed, problems=exc.problems, **context)
+    flash(f"Session {context['session'].number} has moved", "success")
+    return redirect(url_for("groups.show", group_id=group.pk))
+
+
+@bp.route("/<group_id>/sessions/<session_id>/register", methods=["GET", "POST"])
+@roles_required(*RUNNERS)
+def register(group_id, session_id):
+    """Keep the register of one session: every member's attendance and a note, saved at once."""
+    user = _actor()
+    group = group_service.group_for(group_id, user, run=True)
+    context = register_service.get_register(group, session_id, actor=user)
+    if request.method == "GET":
+        values = {f"mark-{r['case'].pk}": r["mark"] for r in context["rows"] if r["case"]}
+        values.update({f"note-{r['case'].pk}": r["note"] for r in context["rows"] if r["case"]})
+        values.update({f"concern-{r['case'].pk}": r["concern"] for r in context["rows"] if r["case"]})
+        values["facilitator_note"] = context["session"].facilitator_note
+        return _page("register.html", values=values, **context)
+    data, typed = _form()
+    try:
+        saved = register_service.save_register(group, session_id, data, actor=user, now=_now())
+    except InvalidInput as exc:
+        return _page("register.html", 422, values=typed, problems=exc.problems, **context)
+    done = saved["recorded"] + saved["corrected"]
+    flash(f"The register has been saved: {done} case{'s' if done != 1 else ''} updated" if done else
+          "The register has been saved; nothing had changed", "success")
+    return redirect(url_for("groups.show", group_id=group.pk))
+
+
+@bp.route("/<group_id>/members/<member_id>/catch-up", methods=["GET", "POST"])
+@roles_required(*RUNNERS)
+def catch_up(group_id, member_id):
+    """Offer a catch-up session for a session he missed."""
+    user = _actor()
+    group = group_service.group_for(group_id, user, run=True)
+    member = members.get_member(group, member_id)
+    context = {"group": group, "member": member, "case": _case(member),
+               "missed": register_service.missed_sessions(group, member),
+               "used": register_service.catch_ups_used(member.case_id), "spec": group_service.spec_of(group)}
+    if request.method == "GET":
+        return _page("catch_up.html", **context)
+    data, typed = _form("date")
+    try:
+        register_service.offer_catch_up(group, member_id, data, actor=user, now=_now())
+    except InvalidInput as exc:
+        return _page("catch_up.html", 422, values=typed, problems=exc.problems, **context)
+    flash("The catch-up session has been added to the schedule", "success")
+    return redirect(url_for("groups.show", group_id=group.pk))
+
+
+@bp.get("/<group_id>/calendar.ics")
+@roles_required(*READERS)
+def calendar(group_id):
+    """Download the group's schedule as an iCalendar file."""
+    from services.groups_ical import group_calendar
+
+    group = group_service.group_for(group_id, _actor())
+    text = group_calendar(group, now=_now(), host=request.host.split(":")[0] or "pathway")
+    return Response(text, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="group-{group.pk}.ics"'})
+
+
+@bp.get("/mine")
+@roles_required("practitioner")
+def mine():
+    """Show a facilitator's groups: next sessions, registers to save, catch-ups due, absences."""
+    return render_template("groups/mine.html", **views.my_groups(actor=_actor(), now=_now()))
+
+
+@bp.get("/partner-contacts")
+@roles_required("partner_worker")
+def partner_contacts():
+    """Show the partner contacts due for the men in the team's groups."""
+    return render_template("groups/partner_contacts.html", now=_now(),
+                           **views.partner_contacts(actor=_actor(), now=_now()))
+
+
+@bp.get("/reports")
+@roles_required("manager", "auditor")
+def reports():
+    """Show attendance, completion, drop-out weeks and waits per group and per cohort."""
+    from services.groups_reports import team_group_reports
+
+    return render_template("groups/reports.html", reports=team_group_reports(_actor().team))

@@ -1,0 +1,117 @@
+"""Intakes: who waits for a group (urgent first, then the longest waiting), places at each intake, the next one."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from models.case import Case
+from models.group import Group, GroupMember, GroupSession
+from scheduler.group_schedule import last_number
+from services.groups import extend_schedule, spec_of
+
+HOLDING = ("active", "completed")
+
+
+def waiting_since(case: Case) -> datetime:
+    return case.waiting_since or case.state_entered_at or case.referred_at or case.created_at
+
+
+def priority_key(case: Case):
+    """Order the waiting list as everywhere in Pathway: urgent (endorsed) first, then the longest waiting."""
+    return (case.priority != "urgent", waiting_since(case))
+
+
+def candidates(team: str, workflow_key: str) -> list[Case]:
+    """Return the men waiting for a group of a pathway, in priority order."""
+    from services.cases import case_view
+    from services.groups import group_programmes
+    from services.workflow_store import definition_for
+    from workflows.guards import GuardContext, failures
+
+    found = group_programmes().get(workflow_key)
+    if found is None:
+        return []
+    spec = found[1]
+    placed = set(GroupMember.objects(team=team, status="active").distinct("case_id"))
+    cases = [c for c in Case.objects(team=team, workflow_key=workflow_key, kind="perpetrator", status="open",
+                                     state__in=list(spec.candidate_states)) if c.pk not in placed]
+    if spec.candidate_guards:
+        kept = []
+        for case in cases:
+            ctx = GuardContext(case=case_view(case), actor={}, form_labels=definition_for(case).form_labels)
+            if not failures(spec.candidate_guards, ctx):
+                kept.append(case)
+        cases = kept
+    return sorted(cases, key=priority_key)
+
+
+def occupancy(group: Group, number: int, members=None) -> int:
+    """Return how many places are taken at session number."""
+    spec = spec_of(group)
+    members = members if members is not None else GroupMember.objects(group_id=group.pk, status__in=HOLDING)
+    return sum(1 for m in members if m.status in HOLDING
+               and m.join_number <= number <= last_number(m.join_number, spec.sessions, m.first_week))
+
+
+def free_places(group: Group, join_number: int, first_week: int = 1) -> int:
+    """Return how many men can join at a session and stay to the end of their programme within the group size."""
+    spec = spec_of(group)
+    members = list(GroupMember.objects(group_id=group.pk, status__in=HOLDING))
+    end = last_number(join_number, spec.sessions, first_week)
+    busiest = max((occupancy(group, n, members) for n in range(join_number, end + 1)), default=0)
+    return max(0, spec.max_group_size - busiest)
+
+
+def upcoming_intakes(group: Group, today: date) -> list[GroupSession]:
+    """Return the group's intake sessions from today on, while it still takes new members."""
+    spec = spec_of(group)
+    if group.status != "running":
+        return []
+    query = GroupSession.objects(group_id=group.pk, kind="programme", intake=True, date__gte=today)
+    if not spec.rolling:
+        query = query.filter(number=1)
+    found = list(query.order_by("number"))
+    if spec.rolling and spec.intake_every_weeks:
+        # A rolling group's schedule grows as men join: offer the next intake even before it is scheduled.
+        last = GroupSession.objects(group_id=group.pk, kind="programme").order_by("-number").first()
+        nxt = (((last.number if last else 0) // spec.intake_every_weeks) + 1) * spec.intake_every_weeks + 1
+        if not found and last is not None:
+            extend_schedule(group, nxt)
+            found = list(GroupSession.objects(group_id=group.pk, kind="programme", intake=True,
+                                              date__gte=today).order_by("number"))
+    return found
+
+
+def intake_plan(team: str, workflow_key: str, today: date) -> dict:
+    """Return, for each waiting man in priority order, the intake he would join and his place among its joiners."""
+    groups = list(Group.objects(team=team, workflow_key=workflow_key, status="running"))
+    slots = []
+    for group in groups:
+        for session in upcoming_intakes(group, today):
+            slots.append({"group": group, "session": session, "free": free_places(group, session.number)})
+    slots.sort(key=lambda s: (s["session"].date, s["group"].name))
+    plan, rows = {}, []
+    index, taken = 0, 0
+    for position, case in enumerate(candidates(team, workflow_key), 1):
+        while index < len(slots) and taken >= slots[index]["free"]:
+            index, taken = index + 1, 0
+        slot = slots[index] if index < len(slots) else None
+        if slot:
+            taken += 1
+        row = {"case": case, "position": position, "group": slot["group"] if slot else None,
+               "session": slot["session"] if slot else None, "place": taken if slot else None,
+               "free": slot["free"] if slot else 0}
+        plan[case.pk] = row
+        rows.append(row)
+    return {"rows": rows, "by_case": plan, "slots": slots}
+
+
+def next_intakes(team: str, cases, today: date) -> dict:
+    """Return case id -> the intake he would join and his place there, for men waiting for a group."""
+    from services.groups import group_programmes
+
+    found = {}
+    programmes = group_programmes()
+    for key in {c.workflow_key for c in cases if c.workflow_key in programmes}:
+        found.update(intake_plan(team, key, today)["by_case"])
+    return found

@@ -1,0 +1,46 @@
+"""The demo runs every seed programme as a group, and the group pages render for the demo users."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.case import CaseSession
+from models.group import Group, GroupAttendance, GroupMember
+from services.demo import DEMO_USERS, load_demo
+from tests.conftest import sign_in
+
+
+@pytest.fixture
+def demo(app, now):
+    return load_demo(now=now)
+
+
+def _sign_in(client, email):
+    from models.user import User
+
+    account = next(a for a in DEMO_USERS if a["email"] == email)
+    sign_in(client, User.objects.get(email=email), account["password"])
+
+
+def test_every_seed_programme_runs_as_a_group(demo, now):
+    assert "3 demo groups" in demo
+    assert {g.workflow_key for g in Group.objects} == {"community_programme", "dao_pathway", "probation_cdvp"}
+    assert GroupAttendance.objects.count() > 0
+    assert CaseSession.objects(id__in=GroupAttendance.objects.distinct("case_session_id")).count() == \
+        GroupAttendance.objects.count()
+    assert GroupMember.objects(status="left", left_week=3).count() == 1
+    assert "demo groups already loaded" in load_demo(now=now)
+
+
+def test_demo_group_pages_render(demo, client):
+    _sign_in(client, "manager@demo.pathway")
+    for group in Group.objects:
+        page = client.get(f"/groups/{group.pk}")
+        assert page.status_code == 200, page.get_data(as_text=True)[:1000]
+    assert client.get("/groups").status_code == 200
+    assert client.get("/groups/reports").status_code == 200
+    assert client.get("/manager/waiting-list").status_code == 200
+    _sign_in(client, "cofacilitator@demo.pathway")
+    assert "My groups" in client.get("/groups/mine").get_data(as_text=True)
+    _sign_in(client, "partner@demo.pathway")
+    assert client.get("/groups/partner-contacts").status_code == 200

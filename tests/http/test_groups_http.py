@@ -1,0 +1,156 @@
+"""Group pages through the Flask client: create, intake, register, drop-out, calendar, My groups, reports, access."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from models.case import CaseSession
+from models.group import Group, GroupMember, GroupSession
+from tests.conftest import sign_in
+
+
+@pytest.fixture
+def setup(synced, make_team, make_user, make_case, client):
+    make_team(key="north")
+    people = {
+        "manager": make_user(roles=["manager"], team="north"),
+        "him": make_user(roles=["practitioner"], team="north", name="Frank Facilitator", sex="male"),
+        "her": make_user(roles=["practitioner"], team="north", name="Fiona Facilitator", sex="female"),
+        "partner_worker": make_user(roles=["partner_worker"], team="north"),
+    }
+    men = [make_case(workflow_key="community_programme", actor=people["manager"], person={"name": f"Man {i}"},
+                     state="waiting_list", on_waiting_list=True, waiting_since=datetime(2026, 9, 1) + timedelta(i))
+           for i in range(3)]
+    return {**people, "men": men}
+
+
+def create(client, setup, **extra):
+    today = datetime.utcnow().date() - timedelta(days=14)
+    data = {"workflow_key": "community_programme", "name": "Tuesday group", "venue": "Hope Centre",
+            "weekday": str(today.weekday()), "start_time": "18:30", "start_date-day": str(today.day),
+            "start_date-month": str(today.month), "start_date-year": str(today.year),
+            "facilitator_1": str(setup["him"].pk), "facilitator_2": str(setup["her"].pk), **extra}
+    return client.post("/groups/new", data=data)
+
+
+def test_manager_creates_a_group_and_bad_input_is_kept(client, setup):
+    sign_in(client, setup["manager"])
+    page = client.get("/groups/new")
+    assert page.status_code == 200 and "Living without Violence" in page.get_data(as_text=True)
+    bad = create(client, setup, name="", start_time="7pm")
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Enter a name for the group" in text and 'value="7pm"' in text
+    response = create(client, setup)
+    assert response.status_code == 302
+    group = Group.objects.get()
+    page = client.get(f"/groups/{group.pk}").get_data(as_text=True)
+    assert "Tuesday group" in page and "Frank Facilitator and Fiona Facilitator" in page
+    waiting = client.get("/manager/waiting-list").get_data(as_text=True)
+    assert "Next group intake" in waiting and "place 1 of 8" in waiting
+
+
+def joined(client, setup):
+    sign_in(client, setup["manager"])
+    create(client, setup)
+    group = Group.objects.get()
+    first = GroupSession.objects(group_id=group.pk, number=1).get()
+    # The first intake is in the past, so the men join at the next one; then move it back for the register.
+    intake = GroupSession.objects(group_id=group.pk, intake=True, date__gte=datetime.utcnow().date()).first()
+    response = client.post(f"/groups/{group.pk}/intake", data={
+        "session_id": str(intake.pk), "case_ids": [str(m.pk) for m in setup["men"]]})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    GroupMember.objects(group_id=group.pk).update(set__join_number=1, set__joined_on=first.date)
+    return group, first
+
+
+def test_intake_register_and_drop_out_pages(client, setup):
+    group, first = joined(client, setup)
+    sign_in(client, setup["him"])
+    page = client.get(f"/groups/{group.pk}/sessions/{first.pk}/register")
+    assert page.status_code == 200 and "Man 0" in page.get_data(as_text=True)
+    men = setup["men"]
+    data = {f"mark-{men[0].pk}": "attended", f"mark-{men[1].pk}": "unacceptable_absence",
+            f"note-{men[0].pk}": "Engaged well", "facilitator_note": "Only for us"}
+    missing = client.post(f"/groups/{group.pk}/sessions/{first.pk}/register", data=data)
+    assert missing.status_code == 422 and "Select the attendance of Man 2" in missing.get_data(as_text=True)
+    assert CaseSession.objects.count() == 0
+    data[f"mark-{men[2].pk}"] = "late"
+    assert client.post(f"/groups/{group.pk}/sessions/{first.pk}/register", data=data).status_code == 302
+    assert client.post(f"/groups/{group.pk}/sessions/{first.pk}/register", data=data).status_code == 302
+    assert CaseSession.objects.count() == 3
+    mine = client.get("/groups/mine").get_data(as_text=True)
+    assert "Only for us" in mine and "Due a catch-up" in mine and "Man 1" in mine
+    member = GroupMember.objects.get(case_id=men[1].pk)
+    left = client.post(f"/groups/{group.pk}/members/{member.pk}/leave", data={"week": "", "reason": ""})
+    assert left.status_code == 422 and "Enter the reason he left" in left.get_data(as_text=True)
+    assert client.post(f"/groups/{group.pk}/members/{member.pk}/leave",
+                       data={"week": "1", "reason": "Moved for work"}).status_code == 302
+    member.reload()
+    assert member.status == "left" and member.left_week == 1
+
+
+def test_calendar_reports_and_partner_contacts(client, setup):
+    group, _ = joined(client, setup)
+    ics = client.get(f"/groups/{group.pk}/calendar.ics")
+    text = ics.get_data(as_text=True)
+    assert ics.mimetype == "text/calendar" and text.startswith("BEGIN:VCALENDAR\r\n")
+    assert text.count("BEGIN:VEVENT") == GroupSession.objects(group_id=group.pk).count()
+    assert "LOCATION:Hope Centre" in text and "Man 0" not in text
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    reports = client.get("/groups/reports").get_data(as_text=True)
+    assert "Tuesday group" in reports and "Whole group" in reports
+    sign_in(client, setup["partner_worker"])
+    contacts = client.get("/groups/partner-contacts")
+    assert contacts.status_code == 200 and "Contact with the partner during the group" in contacts.get_data(
+        as_text=True)
+    assert client.get(f"/groups/{group.pk}").status_code == 403  # the group page is not for the partner side
+
+
+def test_outsiders_learn_nothing(client, setup, make_user):
+    group, first = joined(client, setup)
+    sign_in(client, make_user(roles=["manager"], team="south"))
+    assert client.get(f"/groups/{group.pk}").status_code == 404
+    sign_in(client, make_user(roles=["referrer"], team=""))
+    assert client.get("/groups").status_code == 403
+    assert client.get(f"/groups/{group.pk}/calendar.ics").status_code == 403
+    sign_in(client, make_user(roles=["practitioner"], team="north"))
+    assert client.get(f"/groups/{group.pk}/sessions/{first.pk}/register").status_code == 403
+    assert client.get("/groups/nonsense").status_code == 404
+
+
+def test_admin_records_a_facilitators_sex(client, synced, make_team, make_user):
+    make_team(key="north")
+    person = make_user(roles=["practitioner"], team="north")
+    sign_in(client, make_user(roles=["admin"], team=""))
+    form = {"name": person.name, "roles": ["practitioner"], "team": "north", "capacity": "15"}
+    bad = client.post(f"/admin/users/{person.pk}", data={**form, "sex": "other"})
+    assert bad.status_code == 422 and "Choose man, woman or not recorded" in bad.get_data(as_text=True)
+    client.post(f"/admin/users/{person.pk}", data={**form, "sex": "male"})
+    person.reload()
+    assert person.sex == "male"
+    assert 'value="male" selected' in client.get(f"/admin/users/{person.pk}").get_data(as_text=True)
+
+
+def test_a_closure_added_later_flags_the_session_to_move(client, setup, make_user):
+    sign_in(client, setup["manager"])
+    create(client, setup)
+    group = Group.objects.get()
+    later = GroupSession.objects(group_id=group.pk, date__gt=datetime.utcnow().date()).order_by("date").first()
+    sign_in(client, make_user(roles=["admin"], team=""))
+    response = client.post("/admin/teams/north", data={"action": "add_closure", "closure-day": str(later.date.day),
+                                                       "closure-month": str(later.date.month),
+                                                       "closure-year": str(later.date.year)})
+    assert response.status_code == 302
+    sign_in(client, setup["manager"])
+    assert "Closed: Service closure" in client.get(f"/groups/{group.pk}").get_data(as_text=True)
+
+
+def test_a_missing_choice_is_a_field_error_not_an_error_page(client, setup):
+    sign_in(client, setup["manager"])
+    create(client, setup)
+    group = Group.objects.get()
+    response = client.post(f"/groups/{group.pk}/intake", data={"case_ids": [str(setup["men"][0].pk)]})
+    assert response.status_code == 422 and "Choose the intake date" in response.get_data(as_text=True)
+    assert client.post(f"/groups/{group.pk}/sessions/nonsense/move", data={}).status_code == 404
