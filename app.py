@@ -83,11 +83,29 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     return app
 
 
+def _workflows_command(argv: list[str] | None = None) -> bool:
+    """Tell whether the app is being made for a `flask workflows ...` command.
+
+    The flask CLI makes the app while it still looks for an app-registered command, so the command line is read.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    with_value = {"--app", "-A", "--env-file", "-e"}
+    while args:
+        arg = args.pop(0)
+        if arg in with_value:
+            args[:1] = []
+        elif not arg.startswith("-"):
+            return arg == "workflows"
+    return False
+
+
 def _bootstrap(app: Flask) -> None:
     """Create the first administrator on an empty database and load demo data when asked."""
     now = utcnow()
     # Shipped forms and pathways are loaded on every start; unchanged files cost a hash comparison only.
-    for kind, sync in (("form", sync_forms), ("pathway", sync_workflows)):
+    # `flask workflows ...` decides itself what to store: checking a file must never store it.
+    syncs = [("form", sync_forms)] + ([] if _workflows_command() else [("pathway", sync_workflows)])
+    for kind, sync in syncs:
         try:
             report = sync(now=now)
         except DefinitionError as exc:
@@ -96,7 +114,9 @@ def _bootstrap(app: Flask) -> None:
                       "; ".join(f"{p.field}: {p.message}" for p in exc.problems))
             continue
         for key, version, action in report:
-            if action != "unchanged":
+            if not version:
+                log.error("%s file %s was not loaded (its stored version keeps working): %s", kind, key, action)
+            elif action != "unchanged":
                 log.info("%s %s: version %s %s", kind.capitalize(), key, version, action)
     filled = fill_list_fields()
     if filled:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from errors import ConfigurationError
 
@@ -45,6 +46,7 @@ DEFAULTS: dict[str, object] = {
     "OUTBOX_RETRY_SECONDS": 30,  # wait after the first failed attempt; doubles each time...
     "OUTBOX_RETRY_MAX_SECONDS": 300,  # ...up to this, so mail goes out within 5 minutes of the server's return
     "HOLIDAY_REGION": "england_wales",
+    "TIME_ZONE": "Europe/London",  # the service's days: when deadlines fall due and reminders go out
     "DEFAULT_CAPACITY": 15,
     "PRACTITIONERS_READ_TEAM_CASES": True,
     "MAIL_ENABLED": False,  # off: mail is written to the log instead
@@ -111,6 +113,10 @@ def _validate(settings: dict) -> None:
             )
     if settings["HOLIDAY_REGION"] not in ("england_wales", "scotland", "northern_ireland"):
         raise ConfigurationError("PATHWAY_HOLIDAY_REGION must be england_wales, scotland or northern_ireland.")
+    try:
+        ZoneInfo(str(settings["TIME_ZONE"]))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigurationError("PATHWAY_TIME_ZONE must be a time zone name such as Europe/London.") from None
     for name in ("SCHEDULER_INTERVAL_SECONDS", "OUTBOX_INTERVAL_SECONDS", "OUTBOX_MAX_ATTEMPTS",
                  "OUTBOX_RETRY_SECONDS", "OUTBOX_RETRY_MAX_SECONDS"):
         if not isinstance(settings[name], int) or settings[name] < 1:

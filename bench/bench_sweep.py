@@ -55,8 +55,8 @@ def seed(n_cases: int, n_deadlines: int, n_due: int) -> None:
     cases = []
     for i in range(n_cases):
         holder = practitioners[i % len(practitioners)]
-        cases.append({"_id": ObjectId(), "reference": f"DAO-2026-{i:06d}", "kind": "perpetrator",
-                      "workflow_key": "dao_pathway", "workflow_version": 1, "status": "open",
+        cases.append({"_id": ObjectId(), "reference": f"BENCH-2026-{i:06d}", "kind": "perpetrator",
+                      "workflow_key": "bench_pathway", "workflow_version": 1, "status": "open",
                       "team": holder["team"], "allocated_to": str(holder["_id"]),
                       "created_at": NOW - timedelta(days=30)})
     _insert(Case._get_collection(), cases)
@@ -69,7 +69,7 @@ def seed(n_cases: int, n_deadlines: int, n_due: int) -> None:
         due_at = first + timedelta(days=7, hours=15, minutes=59, seconds=59)
         deadlines.append({
             "case_id": case["_id"], "case_reference": case["reference"], "case_kind": "perpetrator",
-            "team": case["team"], "workflow_key": "dao_pathway", "workflow_version": 1,
+            "team": case["team"], "workflow_key": "bench_pathway", "workflow_version": 1,
             "key": f"kind_{i // n_cases}",
             "label": "Risk assessment", "role": "practitioner", "owner_ids": [case["allocated_to"]],
             "met_by": [{"form": "risk_assessment"}], "duration": {"weeks": 6},

@@ -16,6 +16,7 @@ from blueprints import (
     groups,
     health,
     home,
+    intake,
     manager,
     mfa,
     once,
@@ -37,8 +38,8 @@ def register_blueprints(app: Flask) -> None:
 
     errors.register(app)
     once.register(app)
-    for module in (auth, mfa, oversight, health, home, referrals, cases, manager, partner, deadlines, admin, api,
-                   submissions, documents, reports, retention, personal_data, groups):
+    for module in (auth, mfa, oversight, health, home, referrals, intake, cases, manager, partner, deadlines, admin,
+                   api, submissions, documents, reports, retention, personal_data, groups):
         app.register_blueprint(module.bp)
 
     login_manager.login_view = "auth.sign_in"

@@ -12,6 +12,7 @@ from models.user import ROLE_LABELS, ROLES
 from services import teams as team_service
 from services import user_admin
 from services.audit import list_audit
+from services.roles import custom_roles
 from services.users import get_user
 
 ROLE_HINTS = {
@@ -25,7 +26,10 @@ ROLE_HINTS = {
 
 
 def _role_options() -> list[tuple[str, str, str]]:
-    return [(role, ROLE_LABELS[role], ROLE_HINTS[role]) for role in ROLES]
+    extra = custom_roles()
+    return [(role, ROLE_LABELS[role], ROLE_HINTS[role]) for role in ROLES] + [
+        (name, spec["label"], f"Added by a pathway; also works as {ROLE_LABELS[spec['works_as']].lower()}")
+        for name, spec in sorted(extra.items())]
 
 
 def _user_context(values, user=None) -> dict:

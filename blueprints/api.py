@@ -6,13 +6,21 @@ from flask import Blueprint, jsonify, request
 from marshmallow import ValidationError
 
 from blueprints.access import client_address, current_actor, roles_required
-from blueprints.api_schemas import CaseSummarySchema, DeadlineSchema, FireSchema, OptionSchema, ReferralStatusSchema
+from blueprints.api_schemas import (
+    CaseSummarySchema,
+    DeadlineSchema,
+    FireSchema,
+    OpenCaseSchema,
+    OptionSchema,
+    ReferralStatusSchema,
+)
 from clock import utcnow
 from errors import FieldProblem, InvalidInput
 from services.access import CASE_ROLES, case_for_actor
 from services.api_views import case_deadlines, list_visible_cases, referral_statuses
 from services.cases import fire_transition, transition_options
 from services.form_results import case_results
+from services.intake import open_new_case
 from services.oversight import record_confidential_read
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -39,6 +47,34 @@ def _number(name: str, default: int) -> int:
     return max(int(text), 1)
 
 
+def _flat(messages: dict, prefix: str = "") -> list[FieldProblem]:
+    out = []
+    for key, value in messages.items():
+        if isinstance(value, dict):
+            out.extend(_flat(value, f"{prefix}{key}."))
+        else:
+            out.append(FieldProblem(f"{prefix}{key}", "; ".join(map(str, value)) if isinstance(value, list)
+                                    else str(value)))
+    return out
+
+
+def _load(schema, payload) -> dict:
+    try:
+        return schema.load(payload)
+    except ValidationError as exc:
+        raise InvalidInput(problems=_flat(exc.messages)) from None
+
+
+@bp.post("/cases")
+@roles_required("manager", "practitioner")
+def open_case():
+    """Open a case for a person on a pathway the user may open cases on (201 with the case)."""
+    payload = _load(OpenCaseSchema(), request.get_json(silent=True) or {})
+    found = open_new_case(workflow_key=payload["workflow"], person=payload["person"], actor=current_actor(),
+                          now=utcnow())
+    return jsonify({"case": CaseSummarySchema().dump(found)}), 201
+
+
 @bp.get("/cases/<case_id>")
 @roles_required(*CASE_ROLES)
 def case(case_id):
@@ -61,11 +97,7 @@ def case(case_id):
 @roles_required("manager", "practitioner", "partner_worker")
 def fire(case_id, name):
     """Fire a transition (or record an event) with its inputs."""
-    try:
-        payload = FireSchema().load(request.get_json(silent=True) or {})
-    except ValidationError as exc:
-        raise InvalidInput(problems=[FieldProblem(k, "; ".join(map(str, v)) if isinstance(v, list) else str(v))
-                                     for k, v in exc.messages.items()]) from None
+    payload = _load(FireSchema(), request.get_json(silent=True) or {})
     found = case_for_actor(case_id, current_actor(), change=True)
     updated = fire_transition(found, name, payload["inputs"], actor=current_actor(), now=utcnow(),
                               event=payload["event"])

@@ -12,6 +12,21 @@ class PersonSchema(Schema):
     date_of_birth = fields.Date(allow_none=True)
 
 
+class NewPersonSchema(Schema):
+    """The person a new case is about, as given to POST /cases (the service checks each value)."""
+
+    name = fields.String(required=True)
+    date_of_birth = fields.String(load_default="")
+    address = fields.String(load_default="")
+
+
+class OpenCaseSchema(Schema):
+    """POST /cases: the pathway and the person."""
+
+    workflow = fields.String(required=True)
+    person = fields.Nested(NewPersonSchema, required=True)
+
+
 class CaseSummarySchema(Schema):
     """A case in a list."""
 

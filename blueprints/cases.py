@@ -15,6 +15,7 @@ from services import cases as case_service
 from services import sessions as session_service
 from services.access import CASE_ROLES, can_change_case, case_for_actor
 from services.audit import record_audit
+from services.intake import openable_pathways
 from services.oversight import record_confidential_read
 from services.workflow_store import definition_for
 from workflows.inputs import clean_inputs
@@ -51,7 +52,7 @@ def my_cases():
     heading = {"mine": "My cases", "team": "Team cases"}.get(args["scope"], "Cases")
     return render_template("cases/list.html", heading=heading, args=args, result=result, query=query,
                            team_read=team_read and _practitioner_only(user), now=now,
-                           risk_tags=case_pages.RISK_TAGS)
+                           risk_tags=case_pages.RISK_TAGS, can_open=bool(openable_pathways(user)))
 
 
 def _case(case_id, user, *, change: bool = False):
@@ -87,7 +88,8 @@ def case_page(case_id):
         return redirect(url_for("partner.case_page", case_id=case.pk))
     overview = case_pages.case_overview(case, actor=user, now=utcnow())
     return render_template("cases/case.html", **{**_context(case, user, "overview"), **overview},
-                           session_types=session_service.SESSION_TYPES, attendance=session_service.ATTENDANCE_LABELS)
+                           session_types=session_service.session_types_for(case),
+                           attendance=session_service.ATTENDANCE_LABELS)
 
 
 @bp.get("/<case_id>/history")
@@ -108,7 +110,8 @@ def sessions(case_id):
     case = _case(case_id, user)
     return render_template("cases/sessions.html", **_context(case, user, "sessions"),
                            sessions=list(reversed(session_service.list_sessions(case))),
-                           counts=case_service.session_counts(case), session_types=session_service.SESSION_TYPES,
+                           counts=case_service.session_counts(case),
+                           session_types=session_service.session_types_for(case),
                            attendance=session_service.ATTENDANCE_LABELS, flags=session_service.FLAGS)
 
 
@@ -120,7 +123,7 @@ def record_session(case_id):
     case = _case(case_id, user, change=True)
     if case.status != "open":
         raise NotAllowed("Sessions can only be recorded on an open case")
-    context = {**_context(case, user, "sessions"), "session_types": session_service.SESSION_TYPES,
+    context = {**_context(case, user, "sessions"), "session_types": session_service.session_types_for(case),
                "attendance": session_service.ATTENDANCE_LABELS, "flags": session_service.FLAGS}
     if request.method == "GET":
         return render_template("cases/record_session.html", values={"flags": []}, problems=[], **context)

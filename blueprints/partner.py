@@ -54,7 +54,7 @@ def case_page(case_id):
     may_change = can_change_case(user, case) and case.status == "open"
     transitions, events = case_service.transition_options(case, user) if may_change else ([], [])
     # Contacts are recorded through the contact log, which takes those steps itself.
-    logged = set(service.CONTACT_EVENTS.values())
+    logged = set(service.contact_log_events(case))
     options = [(o, "transitions") for o in transitions] + [(o, "events") for o in events if o.name not in logged]
     names = case_pages.user_names([case.allocated_to, parent.allocated_to if parent else ""])
     return render_template(

@@ -45,9 +45,11 @@ def my_referrals():
 def start():
     """Explain what a referral needs and start a draft."""
     teams = team_choices()
-    services = service.REFERRAL_WORKFLOWS
+    services = service.referral_services(current_actor())
+    wording = {key: service.referral_wording(key) for key in services}
     if request.method == "GET":
-        return render_template("referrals/start.html", teams=teams, services=services, values={}, problems=[])
+        return render_template("referrals/start.html", teams=teams, services=services, wording=wording,
+                               values={}, problems=[])
     values = {"workflow": request.form.get("workflow", ""), "team": request.form.get("team", "")}
     if len(services) == 1 and not values["workflow"]:
         values["workflow"] = next(iter(services))
@@ -55,8 +57,8 @@ def start():
         case = service.start_referral(workflow_key=values["workflow"], team=values["team"], actor=current_actor(),
                                       now=utcnow())
     except InvalidInput as exc:
-        return render_template("referrals/start.html", teams=teams, services=services, values=values,
-                               problems=exc.problems), 422
+        return render_template("referrals/start.html", teams=teams, services=services, wording=wording,
+                               values=values, problems=exc.problems), 422
     return redirect(url_for("referrals.task_list", case_id=case.pk))
 
 
@@ -70,7 +72,7 @@ def task_list(case_id):
     forms = service.referral_forms(case)
     ready = all(f["status"] == "completed" for f in forms if f["required"])
     return render_template("referrals/task_list.html", case=case, forms=forms, ready=ready,
-                           service_name=service.REFERRAL_WORKFLOWS.get(case.workflow_key, ""))
+                           wording=service.referral_wording(case.workflow_key))
 
 
 @bp.route("/<case_id>/forms/<form_key>/change", methods=["GET", "POST"])
@@ -135,7 +137,7 @@ def sent(case_id):
     case = _referral(case_id)
     if case.status == "draft":
         return redirect(url_for("referrals.task_list", case_id=case.pk))
-    return render_template("referrals/sent.html", case=case)
+    return render_template("referrals/sent.html", case=case, wording=service.referral_wording(case.workflow_key))
 
 
 def public_timeline(case) -> list[dict]:

@@ -24,7 +24,8 @@ def users():
 @users.command("create")
 @click.option("--email", required=True)
 @click.option("--name", default="", help="Full name (defaults to the part of the email before @)")
-@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES),
+@click.option("--role", "roles", multiple=True, required=True, metavar="ROLE",
+              # Pathway files may add roles, so the service checks them and lists those that exist.
               help="Repeat for several roles")
 @click.option("--team", default="")
 @click.option("--organisation", default="")

@@ -6,12 +6,12 @@ import click
 from flask.cli import with_appcontext
 
 from clock import utcnow
-from errors import DefinitionError
-from models.user import ROLES
-from services.form_definitions import known_forms
+from errors import PathwayError
+from services.workflow_lint import known_forms, lint_files
+from services.workflow_migration import migrate_cases, plan_migration
 from services.workflow_store import WORKFLOW_DIR, sync_workflows
-from workflows.lint import lint_directory
 
+__all__ = ["known_forms", "workflows"]
 
 @click.group()
 def workflows():
@@ -22,8 +22,8 @@ def workflows():
 @click.option("--dir", "directory", type=click.Path(exists=True, file_okay=False), default=str(WORKFLOW_DIR))
 @with_appcontext
 def check(directory):
-    """Lint every workflow file; exit 1 with one line per problem."""
-    lines = lint_directory(directory, known_forms=known_forms(), known_roles=ROLES)
+    """Lint every workflow file and store nothing; exit 1 with one line per problem."""
+    lines = lint_files(directory)
     for line in lines:
         click.echo(line)
     if lines:
@@ -35,11 +35,39 @@ def check(directory):
 @click.option("--dir", "directory", type=click.Path(exists=True, file_okay=False), default=str(WORKFLOW_DIR))
 @with_appcontext
 def sync(directory):
-    """Store changed workflow files as new versions (existing cases keep theirs)."""
-    try:
-        report = sync_workflows(directory, now=utcnow())
-    except DefinitionError as exc:
-        lines = [exc.message] + [f"  {p.field}: {p.message}" for p in exc.problems]
-        raise click.ClickException("\n".join(lines)) from None
+    """Store changed lint-clean workflow files as new versions (existing cases keep theirs); name broken ones."""
+    report = sync_workflows(directory, now=utcnow())
     for key, version, action in report:
-        click.echo(f"{key:30} v{version:<4} {action}")
+        click.echo(f"{key:30} {'v' + str(version) if version else '':5} {action}")
+    if any(not version for _, version, _ in report):
+        raise click.ClickException("Some files were not synced: fix them (flask workflows check lists every "
+                                   "problem) and sync again")
+
+
+@workflows.command("migrate")
+@click.argument("key")
+@click.option("--map", "mappings", multiple=True, metavar="OLD=NEW", help="Move cases in state OLD to NEW")
+@click.option("--to-version", type=int, default=None, help="Defaults to the newest stored version")
+@click.option("--dry-run", is_flag=True, help="Check the mapping and say what would move; change nothing")
+@with_appcontext
+def migrate(key, mappings, to_version, dry_run):
+    """Move a pathway's live cases to a newer stored version, mapping states the new version lacks."""
+
+    mapping = {}
+    for item in mappings:
+        old, sep, new = item.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise click.ClickException(f"--map {item}: write OLD=NEW, e.g. --map triage=received")
+        mapping[old.strip()] = new.strip()
+    try:
+        if dry_run:
+            plan = plan_migration(key, mapping, to_version=to_version)
+            for case, state in plan["moves"]:
+                click.echo(f"{case.pk}  v{case.workflow_version} {case.state} -> v{plan['to_version']} {state}")
+            click.echo(f"{len(plan['moves'])} case(s) would move to version {plan['to_version']}")
+            return
+        moved = migrate_cases(key, mapping, to_version=to_version, now=utcnow())
+    except PathwayError as exc:
+        lines = [exc.message] + [f"  {p.message}" for p in exc.problems]
+        raise click.ClickException("\n".join(lines)) from None
+    click.echo(f"{moved} case(s) of {key} moved")

@@ -28,7 +28,8 @@ class User(me.Document):
     name = me.StringField(required=True, max_length=200)
     team = me.StringField(default="", max_length=100)
     organisation = me.StringField(default="", max_length=200)  # referrers: their agency
-    roles = me.ListField(me.StringField(choices=ROLES), default=list)
+    # Checked by the services against Pathway's roles and those the pathway files add (services/roles.py).
+    roles = me.ListField(me.StringField(max_length=60), default=list)
     active = me.BooleanField(default=True)
     password_hash = me.StringField(default="")
     must_change_password = me.BooleanField(default=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import holidays
 
@@ -63,10 +64,12 @@ def add_months(d: date, n: int) -> date:
 class WorkingCalendar:
     """Answer working-day questions for one UK region plus a service's own closures."""
 
-    def __init__(self, region: str = "england_wales", extra_closures: Iterable[date] = ()):
+    def __init__(self, region: str = "england_wales", extra_closures: Iterable[date] = (), time_zone: str = "UTC"):
         if region not in REGIONS:
             raise ValueError(f"unknown region {region!r}; expected one of {sorted(REGIONS)}")
         self.region = region
+        # Stored times are naive UTC; the service's days (when a deadline falls due, 08:00 reminders) are local.
+        self.tz = ZoneInfo(time_zone)
         self.extra_closures = frozenset(as_date(d) for d in extra_closures)
         self._by_year: dict[int, dict[date, str]] = {}
 

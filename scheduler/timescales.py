@@ -1,27 +1,30 @@
 """Deadlines, reminders, escalations and pauses computed from statutory timescales.
 
-Conventions (all datetimes are naive and read as UTC, like the rest of the application):
-- a deadline is due at the END of its due day, 23:59:59; the time of day of the start is ignored;
+Conventions (all datetimes are naive and read as UTC, like the rest of the application; days are the service's
+days, in the calendar's time zone, Europe/London in production):
+- a deadline is due at the END of its due day, 23:59:59 local time; the time of day of the start is ignored;
+- an hours timescale ({hours: 24}) is due exactly that many hours after its start;
 - calendar-day, week, month and year timescales are not moved off weekends or bank holidays; only
   working-day timescales skip them;
 - reminders go out at 08:00 on their day, never after the deadline;
 - escalations fire a whole number of days after the deadline instant.
 
-A timescale spec is a one-key dict: {"days": n}, {"weeks": n}, {"months": n}, {"years": n} or
+A timescale spec is a one-key dict: {"hours": n}, {"days": n}, {"weeks": n}, {"months": n}, {"years": n} or
 {"working_days": n}. A negative n counts backwards ("2 working days before supervision").
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from scheduler.calendar import WorkingCalendar, add_months, as_date, format_date, whole_number
 
 DUE_TIME = time(23, 59, 59)
 REMINDER_TIME = time(8, 0)
-DURATION_UNITS = ("days", "weeks", "months", "years", "working_days")
+DURATION_UNITS = ("hours", "days", "weeks", "months", "years", "working_days")
 _UNIT_WORDS = {
+    "hours": ("hour", "hours"),
     "days": ("day", "days"),
     "weeks": ("week", "weeks"),
     "months": ("month", "months"),
@@ -51,6 +54,8 @@ def due_day(start: date | datetime, spec: Mapping[str, object], cal: WorkingCale
     """Return the day a timescale running from start falls due."""
     unit, n = parse_spec(spec)
     day = as_date(start)
+    if unit == "hours":
+        return as_date(datetime.combine(day, time(0)) + timedelta(hours=n))
     if unit == "working_days":
         return cal.add_working_days(day, n)
     if unit == "months":
@@ -60,9 +65,29 @@ def due_day(start: date | datetime, spec: Mapping[str, object], cal: WorkingCale
     return day + timedelta(days=n * 7 if unit == "weeks" else n)
 
 
+def _zone(cal: WorkingCalendar):
+    return getattr(cal, "tz", None) or UTC
+
+
+def local_date(moment: date | datetime, cal: WorkingCalendar) -> date:
+    """Return the service's day a stored (naive UTC) moment falls on."""
+    if not isinstance(moment, datetime):
+        return moment
+    return moment.replace(tzinfo=UTC).astimezone(_zone(cal)).date()
+
+
+def local_time(day: date, at: time, cal: WorkingCalendar) -> datetime:
+    """Return the stored (naive UTC) moment of a local time on a service day."""
+    return datetime.combine(day, at, tzinfo=_zone(cal)).astimezone(UTC).replace(tzinfo=None)
+
+
 def add_duration(start: date | datetime, spec: Mapping[str, object], cal: WorkingCalendar) -> datetime:
-    """Return when a timescale running from start is due: the end of its due day."""
-    return end_of_day(due_day(start, spec, cal))
+    """Return when a timescale running from start is due: the end of its due (local) day, or start + hours."""
+    unit, n = parse_spec(spec)
+    if unit == "hours":
+        moment = start if isinstance(start, datetime) else local_time(start, time(0), cal)
+        return moment + timedelta(hours=n)
+    return local_time(due_day(local_date(start, cal), spec, cal), DUE_TIME, cal)
 
 
 def basis_text(
@@ -108,9 +133,9 @@ def reminder_times(
     due = _as_due(due)
     times = set()
     for entry in schedule:
-        day = _reminder_day(entry, due.date(), cal)
+        day = _reminder_day(entry, local_date(due, cal), cal)
         if day is not None:
-            times.add(datetime.combine(day, REMINDER_TIME))
+            times.add(local_time(day, REMINDER_TIME, cal))
     return sorted(t for t in times if t <= due)
 
 

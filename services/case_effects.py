@@ -11,6 +11,7 @@ from bson.errors import InvalidId
 from errors import FieldProblem, InvalidInput
 from models.case import Case, risk_rank
 from models.user import User
+from services.deadline_anchor import anchor_for
 from services.separation import check_assignment
 
 log = logging.getLogger(__name__)
@@ -55,10 +56,17 @@ def _notify(case, params, *, actor, now, inputs):
         notify_case(case, to=target, template=params["template"], now=now, actor=actor)
 
 
+def deadline_anchor(case, params):
+    """Return the moment a deadline counts from when the file names one (a date input, a date field, a session)."""
+
+    return anchor_for(case, params)
+
+
 def _start_deadline(case, params, *, actor, now, inputs):
     from services.deadlines import start_deadline
 
-    start_deadline(case, params["key"], now=now, actor=actor)
+    anchor = deadline_anchor(case, params)
+    start_deadline(case, params["key"], now=now, actor=actor, anchor_at=anchor)
 
 
 def _stop_deadline(case, params, *, actor, now, inputs):

@@ -11,21 +11,19 @@ from services.cases import add_history
 from services.workflow_store import definition_for
 from workflows import engine
 
-# The 4×4 risk-of-serious-harm grid: the case's risk level is the highest rating in it.
-RISK_GRID = ("risk_public", "risk_children", "risk_known_adult", "risk_staff")
-RISK_FORMS = ("risk_assessment", "addendum_risk_assessment")
 
-
-def risk_level_from(answers: dict) -> str:
-    """Return the highest risk-of-serious-harm rating in a risk assessment's grid ('' when none)."""
-    ratings = [answers.get(field) for field in RISK_GRID if answers.get(field) in RISK_LEVELS]
+def risk_level_from(answers: dict, fields) -> str:
+    """Return the highest risk rating among these answers ('' when none is rated)."""
+    ratings = [answers.get(field) for field in fields if answers.get(field) in RISK_LEVELS]
     return max(ratings, key=RISK_LEVELS.index) if ratings else ""
 
 
 def form_submitted(case, submission, *, actor, now: datetime) -> None:
     """Meet the deadlines the form satisfies, restart repeating ones, and record it in the history."""
     defn = definition_for(case)
-    level = risk_level_from(submission.answers) if submission.form_key in RISK_FORMS else ""
+    # The pathway file says which forms and answers set the risk level (the risk-of-serious-harm grid).
+    rule = defn.risk_level or {}
+    level = risk_level_from(submission.answers, rule["fields"]) if submission.form_key in rule.get("forms", ()) else ""
     if level and level != case.risk_level:
         Case.objects(pk=case.pk).update_one(set__risk_level=level, set__risk_rank=risk_rank(level))
         case.reload()

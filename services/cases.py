@@ -20,8 +20,9 @@ OPEN = {"$ne": "closed"}
 
 def next_reference(workflow_key: str, year: int) -> str:
     """Return the next readable reference for a pathway, e.g. DAO-2026-00042."""
-    prefix = {"dao_pathway": "DAO", "probation_cdvp": "CDVP", "community_programme": "CP",
-              "partner_support": "PS"}.get(workflow_key) or workflow_key.split("_")[0][:4].upper()
+    from services.workflow_store import latest_definition
+
+    prefix = latest_definition(workflow_key).reference_prefix
     counter = Counter._get_collection().find_one_and_update(
         {"_id": f"{prefix}-{year}"}, {"$inc": {"value": 1}}, upsert=True, return_document=ReturnDocument.AFTER
     )
@@ -72,23 +73,30 @@ def session_counts(case: Case, sessions=None) -> dict:
     the `_by_type` maps let a pathway count only its programme sessions.
     """
     counts = {"total": 0, "attended": 0, "late": 0, "acceptable_absences": 0, "unacceptable_absences": 0,
-              "catch_ups": 0, "did_not_happen": 0, "concerns": 0, "attended_by_type": {}, "catch_ups_by_type": {}}
+              "catch_ups": 0, "did_not_happen": 0, "concerns": 0, "attended_by_type": {}, "catch_ups_by_type": {},
+              "by_type": {}}
     absence_keys = {"acceptable_absence": "acceptable_absences", "unacceptable_absence": "unacceptable_absences",
                     "did_not_happen": "did_not_happen"}
     if sessions is None:
         sessions = CaseSession.objects(case_id=case.pk).only("attendance", "catch_up", "flags", "session_type")
     for session in sessions:
         counts["total"] += 1
+        typed = counts["by_type"].setdefault(session.session_type, {"total": 0, "attended": 0, "catch_ups": 0,
+                                                                    "unacceptable_absences": 0})
+        typed["total"] += 1
         if session.flags:
             counts["concerns"] += 1
         if session.attendance in absence_keys:
             counts[absence_keys[session.attendance]] += 1
+            if session.attendance == "unacceptable_absence":
+                typed["unacceptable_absences"] += 1
             continue
         if session.attendance == "late":
             counts["late"] += 1  # late still counts as attended
         catch_up = session.catch_up or session.session_type == "catch_up"
         key = "catch_ups" if catch_up else "attended"
         counts[key] += 1
+        typed[key] += 1
         by_type = counts[f"{key}_by_type"]
         # A catch-up replaces a missed programme session, so it counts as one of the group's sessions.
         kind = "group" if session.session_type == "catch_up" else session.session_type

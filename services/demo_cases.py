@@ -19,7 +19,8 @@ from services.cases import fire_transition
 from services.form_definitions import sync_forms
 from services.sessions import record_session
 from services.submissions import countersign_submission, save_draft, start_submission, submit_submission
-from services.workflow_store import sync_workflows
+from services.workflow_store import latest_definition, sync_workflows
+from workflows.intake import referral_form_keys
 
 SAMPLE_ANSWERS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "answers"
 REFERRAL_FORMS = ("request_for_service", "screening", "consent")
@@ -112,11 +113,18 @@ def _session(case, actor, at, session_type, attendance, number=None, flags=()):
                           "number": str(number or ""), "flags": list(flags)}, actor=actor, now=at)
 
 
+def _demo_pathway(referrer) -> str:
+    """Return the pathway the demo's referrals go to: the one referred to with exactly the demo's referral forms."""
+
+    return next(key for key in referrals.referral_services(referrer)
+                if set(referral_form_keys(latest_definition(key))) == set(REFERRAL_FORMS))
+
+
 def _build(person, users, now: datetime) -> Case:
     target, days = person[3], person[4]
     clock = _Clock(now - timedelta(days=days), limit=now - timedelta(hours=1))
     referrer, manager, worker = users["referrer"], users["manager"], users["practitioner"]
-    case = referrals.start_referral(actor=referrer, team="north", now=clock.at)
+    case = referrals.start_referral(workflow_key=_demo_pathway(referrer), actor=referrer, team="north", now=clock.at)
     for key in REFERRAL_FORMS:
         _fill(case, key, person, referrer, clock.tick(0.2))
     case = referrals.submit_referral(case, actor=referrer, now=clock.tick(0.1))
@@ -209,4 +217,9 @@ def load_demo_cases(*, now: datetime) -> str:
     sync_workflows(now=now)
     sync_forms(now=now)
     made = [_build(person, users, now) for person in PEOPLE]
-    return f"{len(made)} demo cases"
+    extra = 0
+    if users.get("partner") is not None:
+        from services.demo_programmes import load_programme_cases  # it builds on this module's helpers
+
+        extra = load_programme_cases(users, now=now)
+    return f"{len(made) + extra} demo cases"

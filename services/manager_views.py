@@ -16,6 +16,7 @@ from services.groups_intake import next_intakes
 from services.referrals import find_duplicate_cases, referral_forms
 from services.submissions import form_for
 from services.workflow_store import definition_for
+from workflows.intake import referral
 
 RISK_ORDER = ("very_high", "high", "medium", "low", "not assessed")
 URGENT_ENDORSEMENTS = 2  # the FST service manager and the DAO team manager
@@ -34,11 +35,23 @@ def _state_label(case: Case) -> str:
     return state.label if state else case.state.replace("_", " ").capitalize()
 
 
-def _screening(case_ids) -> dict:
-    """Return case id → the screening outcome of its submitted screening form."""
+def screening_form(case: Case) -> str:
+    """Return the referral form whose computed outcome is the case's screening ('' when its pathway has none)."""
+
+    return referral(definition_for(case)).get("screening", "")
+
+
+def _screening(cases) -> dict:
+    """Return case id → the screening outcome of its submitted screening form (named in its pathway file)."""
+    wanted = {}
+    for case in cases:
+        wanted.setdefault(screening_form(case), []).append(case.pk)
     found = {}
-    for sub in Submission.objects(case_id__in=list(case_ids), form_key="screening", status__ne="draft"):
-        found[sub.case_id] = screening_outcome(sub.computed)
+    for form_key, ids in wanted.items():
+        if not form_key:
+            continue
+        for sub in Submission.objects(case_id__in=ids, form_key=form_key, status__ne="draft"):
+            found[sub.case_id] = screening_outcome(sub.computed)
     return found
 
 
@@ -80,7 +93,7 @@ def list_inbox(*, actor, now: datetime, state: str = "") -> dict:
     """Return the team's referrals not yet allocated or waiting: urgent first, then the oldest."""
     cases = list(Case.objects(team=actor.team, kind="perpetrator", status="open", allocated_to="",
                               on_waiting_list=False))
-    screening = _screening(c.pk for c in cases)
+    screening = _screening(cases)
     rows = [_row(c, now, screening) for c in cases]
     rows.sort(key=lambda r: (not r["urgent"], not r["urgent_requested"], r["since"]))
     stages: dict[str, dict] = {}
@@ -96,7 +109,7 @@ def list_waiting_list(*, actor, now: datetime) -> list[dict]:
     """Return the team's waiting list in priority order: urgent (endorsed) first, then the longest waiting."""
     cases = list(Case.objects(team=actor.team, kind="perpetrator", status="open", on_waiting_list=True))
     cases.sort(key=lambda c: (c.priority != "urgent", c.waiting_since or datetime.max))
-    screening = _screening(c.pk for c in cases)
+    screening = _screening(cases)
     rows = []
     for position, case in enumerate(cases, 1):
         row = _row(case, now, screening)
@@ -221,7 +234,7 @@ def get_referral_review(case_id, *, actor, now: datetime) -> dict:
         forms.append({**entry, "title": form_for(sub).title if sub else entry["label"],
                       "rows": form_for(sub).summary(sub.answers) if done else []})
     screening = next((screening_outcome(f["submission"].computed) for f in forms
-                      if f["form"] == "screening" and f["status"] == "completed"), screening_outcome({}))
+                      if f["form"] == screening_form(case) and f["status"] == "completed"), screening_outcome({}))
     duplicates = []
     if case.person and case.person.name and case.person.date_of_birth:
         query = Case.objects(person__name__iexact=case.person.name.strip(),

@@ -1,6 +1,7 @@
 """Tell users things: in-app notifications, and email for those who chose it.
 
-Every message comes from the table in templates/deadlines/messages.yaml and names only a case reference, a
+Every message comes from the case's pathway file (its `messages:`) or the general table in
+templates/deadlines/messages.yaml, and names only a case reference, a
 deadline or form label, dates and a link. Never a person's name, never case content, never anything from a
 confidential form: email leaves the building, and in-app text shows in lists others may glance at.
 """
@@ -25,10 +26,12 @@ from models.case import Case
 from models.notification import NOTIFICATION_KINDS, Notification
 from models.user import User
 from services.outbox import queue_email
+from services.workflow_store import definition_for
 from storage.uow import transactional
+from workflows.declarations import MESSAGE_PLACEHOLDERS
 
 MESSAGES_FILE = Path(__file__).resolve().parent.parent / "templates" / "deadlines" / "messages.yaml"
-PLACEHOLDERS = ("reference", "deadline", "due", "basis", "form", "state", "by")
+PLACEHOLDERS = MESSAGE_PLACEHOLDERS
 FALLBACK = {"kind": "info", "subject": "Update on case {reference}",
             "body": "There is an update on case {reference}."}
 EMAIL_FOOTER = "You can turn these emails off in Pathway: {base}/account/reminders"
@@ -63,9 +66,17 @@ def _one_line(value: object) -> str:
     return " ".join(str(value).split())[:200]
 
 
+def _pathway_messages(case: Case) -> Mapping:
+
+    try:
+        return definition_for(case).messages
+    except NotFound:
+        return {}
+
+
 def render(template: str, case: Case, extra: Mapping | None = None) -> tuple[str, str, str]:
-    """Return (kind, subject, body) of a message; only the known placeholders are filled in."""
-    entry = messages().get(template)
+    """Return (kind, subject, body) of a message: the pathway's own text first, else the general one."""
+    entry = _pathway_messages(case).get(template) or messages().get(template)
     if entry is None:
         # A workflow naming an unknown template must not stop the step it belongs to.
         log.warning("Unknown message template %r; sending the general update message", template)

@@ -31,11 +31,6 @@ from workflows import engine
 
 RISK_CHANGE_WORDS = {"increased": "The risk has increased", "decreased": "The risk has decreased",
                      "no_change": "No change to the risk"}
-# The partner record's own events that the contact log records for the worker: contact made, or only tried.
-CONTACT_EVENTS = {True: "record_contact", False: "record_contact_attempt"}
-# A partner record's event and the perpetrator pathway's event that must hear of it (its deadlines, its manager).
-MIRRORS = {"record_contact": "partner_contacted", "record_contact_attempt": "partner_contact_attempted",
-           "partner_risk_update": "partner_risk_update"}
 
 
 def _uid(actor) -> str:
@@ -187,7 +182,10 @@ def record_partner_contact(case: Case, data: dict, *, actor, now: datetime) -> t
                 label=f"Contact logged: {CONTACT_OUTCOMES[outcome].lower()}", confidential=True)
     record_audit("partner.contact_recorded", actor=actor, now=now, target_type="case", target_id=case.pk,
                  details={"contact": str(contact.pk)})
-    name = CONTACT_EVENTS[outcome in REACHED]
+    # The partner record's file names the events its contact log records: contact made, or only tried.
+    name = definition_for(case).contact_log.get("reached" if outcome in REACHED else "not_reached")
+    if not name:
+        return contact, False
     _transitions, events = transition_options(case, actor)
     option = next((o for o in events if o.name == name and o.allowed), None)
     if option is None:
@@ -197,11 +195,19 @@ def record_partner_contact(case: Case, data: dict, *, actor, now: datetime) -> t
     return contact, True
 
 
+def contact_log_events(case: Case) -> list[str]:
+    """Return the partner record's events its contact log takes itself (its file's `contact_log`)."""
+    return list(definition_for(case).contact_log.values())
+
+
 @transactional
 def take_partner_action(case: Case, name: str, inputs: dict, *, event: bool, actor, now: datetime) -> Case:
     """Take a step of the partner record; a contact or risk update is also recorded on the linked case."""
     case = fire_transition(case, name, inputs, actor=actor, now=now, event=event)
-    target = MIRRORS.get(name) if event else None
+    # The perpetrator pathway's file says which of its partner-side events this one stands for (`mirrors`).
+    parent = _parent(case)
+    mirrored = [s.name for s in definition_for(parent).events.values() if s.mirrors == name] if parent else []
+    target = mirrored[0] if event and mirrored else None
     option = next((o for o in parent_events(case, actor=actor, mirrored=True) if o.name == target), None)
     if option is not None and option.allowed:
         # The linked pathway names its inputs its own way: pass each on by kind (the date, the decision).
@@ -240,8 +246,8 @@ def parent_events(case: Case, *, actor, mirrored: bool = False) -> list:
     defn = definition_for(parent)
     options = engine.available_events(defn, case_view(parent), actor.as_actor())
     own = set(definition_for(case).events)
-    skip = set() if mirrored else {MIRRORS[n] for n in own if n in MIRRORS}
-    return [o for o in options if "partner_worker" in defn.events[o.name].roles and o.name not in skip]
+    return [o for o in options if defn.events[o.name].partner_side
+            and (mirrored or defn.events[o.name].mirrors not in own)]
 
 
 @transactional
@@ -255,7 +261,7 @@ def fire_parent_event(case: Case, name: str, inputs: dict, *, actor, now: dateti
         raise NotAllowed("The linked case is closed")
     defn = definition_for(parent)
     step = defn.events.get(name)
-    if step is None or "partner_worker" not in step.roles:
+    if step is None or not step.partner_side:
         raise NotFound("There is no such action on the linked case")
     result = engine.fire_event(defn, case_view(parent), actor.as_actor(), name, inputs, now=now)
     changes = {"inc__revision": 1, "set__updated_at": now}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from errors import FieldProblem, InvalidInput, NotAllowed
 from models.case import Case, Child
@@ -11,8 +11,8 @@ from models.user import User
 from services.audit import record_audit
 from services.submissions import referrer_submissions
 from storage.uow import transactional
+from workflows import intake
 
-REFERRAL_WORKFLOWS = {"dao_pathway": "Domestic Abuse Officer service (Family Safeguarding)"}
 # Bands rather than a position: a referrer learns roughly how long, not who else is waiting.
 WAITING_BANDS = ((3, "Near the top of the list"), (10, "In the middle of the list"))
 
@@ -30,21 +30,46 @@ def referral_forms(case: Case) -> list[dict]:
             continue
         sub = subs.get(slot.form)
         status = "not_started" if sub is None else ("completed" if sub.status != "draft" else "in_progress")
-        label = defn.form_labels.get(slot.form, slot.form.replace("_", " "))
-        label = label[4:] if label.startswith("the ") else label
-        rows.append({"form": slot.form, "label": label[:1].upper() + label[1:], "required": slot.required,
+        rows.append({"form": slot.form, "label": _label(defn, slot.form), "required": slot.required,
                      "status": status, "submission": sub})
     return rows
 
 
+def referral_services(actor) -> dict[str, str]:
+    """Return the pathways this referrer's organisation may refer to: key -> the service's name."""
+    from services.workflow_store import latest_definitions
+
+    return {key: intake.service_name(defn) for key, defn in sorted(latest_definitions().items(),
+                                                                     key=lambda kv: intake.service_name(kv[1]))
+            if intake.accepts_referral_from(defn, getattr(actor, "organisation", ""))}
+
+
+def referral_wording(workflow_key: str) -> dict:
+    """Return the words of a pathway's referral journey: service name, introduction, parts, what happens next."""
+    from services.workflow_store import latest_definition
+
+    defn = latest_definition(workflow_key)
+    spec = intake.referral(defn)
+    hints = spec.get("form_hints") or {}
+    parts = [{"label": _label(defn, key), "hint": hints.get(key, "")} for key in intake.referral_form_keys(defn)]
+    return {"service_name": intake.service_name(defn), "introduction": spec.get("introduction", ""),
+            "what_happens_next": spec.get("what_happens_next", ""), "parts": parts, "hints": hints}
+
+
+def _label(defn, form_key: str) -> str:
+    label = defn.form_labels.get(form_key, form_key.replace("_", " "))
+    label = label[4:] if label.startswith("the ") else label
+    return label[:1].upper() + label[1:]
+
+
 @transactional
-def start_referral(*, workflow_key: str = "dao_pathway", team: str = "", actor, now: datetime) -> Case:
-    """Start a draft referral owned by the referrer."""
+def start_referral(*, workflow_key: str, team: str = "", actor, now: datetime) -> Case:
+    """Start a draft referral owned by the referrer, on a pathway their organisation may refer to."""
     from services.cases import open_case
 
     if not actor.has_role("referrer"):
         raise NotAllowed("Only referrers make referrals")
-    if workflow_key not in REFERRAL_WORKFLOWS:
+    if workflow_key not in referral_services(actor):
         raise InvalidInput(problems=[FieldProblem("workflow", "Choose the service you are referring to")])
     teams = list(Team.objects.order_by("name"))
     if not team and len(teams) == 1:
@@ -58,23 +83,14 @@ def start_referral(*, workflow_key: str = "dao_pathway", team: str = "", actor, 
     return case
 
 
-def _person_from_answers(answers: dict) -> tuple[dict, list]:
-    def as_date(value):
-        try:
-            return date.fromisoformat(value) if value else None
-        except (TypeError, ValueError):
-            return None
+def _person_answers(case: Case) -> dict:
+    """Return the person described by the draft's referral form, as the pathway file maps its answers."""
+    from services.cases import latest_submissions
+    from services.workflow_store import definition_for
 
-    person = {
-        "name": answers.get("person_name", ""), "date_of_birth": as_date(answers.get("person_dob")),
-        "address": answers.get("person_address", ""), "ethnicity": answers.get("ethnicity", ""),
-        "language": answers.get("interpreter_language") or answers.get("first_language", ""),
-        "interpreter_needed": bool(answers.get("interpreter_needed")),
-    }
-    children = [Child(name=c.get("child_name") or c.get("name", ""),
-                      date_of_birth=as_date(c.get("child_dob") or c.get("date_of_birth")))
-                for c in answers.get("children") or [] if isinstance(c, dict)]
-    return person, children
+    defn = definition_for(case)
+    sub = latest_submissions(case).get(intake.person_form(defn))
+    return intake.person_from_answers(defn, sub.answers if sub else {})
 
 
 def find_duplicate_cases(name: str, date_of_birth, *, exclude=None, team: str | None = None,
@@ -95,12 +111,7 @@ def find_duplicate_cases(name: str, date_of_birth, *, exclude=None, team: str | 
 
 def referral_duplicates(case: Case) -> int:
     """Return the number of open cases that look like the person in this draft referral."""
-    from services.cases import latest_submissions
-
-    sub = latest_submissions(case).get("request_for_service")
-    if sub is None:
-        return 0
-    person, _ = _person_from_answers(sub.answers)
+    person = _person_answers(case)
     # A referrer may learn only of cases their own organisation referred to the same team: anything wider
     # would tell anyone with a sign-in that a named person is being worked with.
     return find_duplicate_cases(person["name"], person["date_of_birth"], exclude=case, team=case.team,
@@ -108,7 +119,7 @@ def referral_duplicates(case: Case) -> int:
 
 
 def _same_organisation(referrer_id: str) -> list[str]:
-
+    """Return the ids of the referrers of the same organisation as this one (only this one without one)."""
     referrer = User.objects(pk=referrer_id).first() if referrer_id else None
     if referrer is None or not referrer.organisation:
         return [referrer_id]
@@ -118,7 +129,7 @@ def _same_organisation(referrer_id: str) -> list[str]:
 @transactional
 def submit_referral(case: Case, *, actor, now: datetime) -> Case:
     """Send a complete draft referral: it gets its reference and enters the pathway; the managers are told."""
-    from services.cases import add_history, latest_submissions, next_reference, start_workflow
+    from services.cases import add_history, next_reference, start_workflow
 
     if case.referrer_id != str(actor.pk) or case.status != "draft":
         raise NotAllowed("This referral cannot be sent")
@@ -126,9 +137,9 @@ def submit_referral(case: Case, *, actor, now: datetime) -> Case:
     if missing:
         raise InvalidInput("Complete every part of the referral before you send it", problems=[
             FieldProblem(f["form"], f"Complete the {f['label'][:1].lower()}{f['label'][1:]}") for f in missing])
-    sub = latest_submissions(case).get("request_for_service")
-    person, children = _person_from_answers(sub.answers if sub else {})
-    urgent_requested = bool(sub and sub.answers.get("urgent"))
+    person = _person_answers(case)
+    children = [Child(**child) for child in person.pop("children")]
+    urgent_requested = person.pop("urgent")
     reference = next_reference(case.workflow_key, now.year)
     updated = Case.objects(pk=case.pk, status="draft").update_one(
         set__reference=reference, set__referred_at=now, set__children=children,

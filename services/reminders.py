@@ -49,13 +49,15 @@ def ms(moment: datetime) -> datetime:
 
 
 @lru_cache(maxsize=8)
-def _calendar(region: str) -> WorkingCalendar:
-    return WorkingCalendar(region)
+def _calendar(region: str, time_zone: str = "Europe/London") -> WorkingCalendar:
+    return WorkingCalendar(region, time_zone=time_zone)
 
 
 def calendar_for(settings: Mapping | None = None) -> WorkingCalendar:
-    """Return the working-day calendar of the configured holiday region."""
-    return _calendar(str(current_settings(settings).get("HOLIDAY_REGION") or "england_wales"))
+    """Return the working-day calendar of the configured holiday region and the service's time zone."""
+    settings = current_settings(settings)
+    return _calendar(str(settings.get("HOLIDAY_REGION") or "england_wales"),
+                     str(settings.get("TIME_ZONE") or "Europe/London"))
 
 
 def record_deadline_event(case: Case, deadline: Deadline | None, *, now: datetime, actor=None,

@@ -16,52 +16,45 @@ from models.deadline import CANCELLED, MET, Deadline
 from models.form import Submission
 from models.team import Team
 from services.manager_views import days_between
+from services.workflow_store import latest_definitions
 
-# Which states and transitions of each shipped pathway count as each stage of the funnel. A case reaches a
-# stage when it has ever been in one of the stage's states or has ever taken one of its transitions.
-#  - accepted: past the suitability decision (DAO: accepted at consultation; CDVP: assessed suitable;
-#    community programme: accepted for the group or for individual work).
-#  - started: the intervention itself began (DAO intervention, CDVP or community group programme).
-#  - completed: the intervention was finished as planned (an early end is not a completion).
-#  - dropped out: started, not completed, and then closed, sitting in a drop-out state, or ended early.
-FUNNELS = {
-    "dao_pathway": {
-        "label": "DAO pathway",
-        "accepted": {"states": ("accepted", "waiting_list", "allocated", "risk_assessment", "action_plan",
-                                "intervention", "reporting")},
-        "started": {"states": ("intervention",)},
-        "completed": {"transitions": ("finish_intervention",)},
-        "dropped": {"transitions": ("end_intervention_early",)},
-    },
-    "probation_cdvp": {
-        "label": "Probation CDVP",
-        "accepted": {"states": ("pre_programme", "group_programme", "dropped_out", "post_programme",
-                                "follow_up")},
-        "started": {"states": ("group_programme",)},
-        "completed": {"states": ("post_programme",)},
-        "dropped": {"states": ("dropped_out",)},
-    },
-    "community_programme": {
-        "label": "Community programme",
-        "accepted": {"states": ("waiting_list", "individual_work", "group", "dropped_out", "follow_up")},
-        "started": {"states": ("group",)},
-        "completed": {"states": ("follow_up",)},
-        "dropped": {"states": ("dropped_out",)},
-    },
-}
+# Each pathway file's `reports:` says which of its states and transitions count as each funnel stage, and
+# which form holds its evaluation measures. A case reaches a stage when it has ever been in one of the stage's
+# states or has ever taken one of its transitions; it dropped out when it started, did not complete, and then
+# closed, sits in a drop-out state, or took a drop-out transition.
+UNCLASSIFIED = "Unclassified (none completed)"
+NUMBER_WORDS = {2: "both", 3: "All three", 4: "All four"}
 
-# Table 4.1 of the MoJ evaluation, in its order: which sets of CDVP evaluation measures were completed.
-EVALUATION_FORM = "evaluation_measures"
-EVALUATION_CLASSES = (
-    ("Pre-programme only", frozenset({"pre_programme"})),
-    ("End of programme only", frozenset({"end_of_programme"})),
-    ("Follow-up only", frozenset({"six_months_after"})),
-    ("Pre-programme and end of programme", frozenset({"pre_programme", "end_of_programme"})),
-    ("Pre-programme and follow-up", frozenset({"pre_programme", "six_months_after"})),
-    ("End of programme and follow-up", frozenset({"end_of_programme", "six_months_after"})),
-    ("All three", frozenset({"pre_programme", "end_of_programme", "six_months_after"})),
-    ("Unclassified (none completed)", frozenset()),
-)
+
+def funnels() -> dict[str, dict]:
+    """Return the funnel of every pathway whose file declares one, by pathway key."""
+
+    return {key: {"label": defn.reports["label"], **defn.reports["funnel"]}
+            for key, defn in sorted(latest_definitions().items()) if defn.reports}
+
+
+def evaluation_classes(stages) -> tuple[tuple[str, frozenset], ...]:
+    """Return every combination of evaluation stages with its label, in the MoJ study's order (Table 4.1)."""
+    from itertools import combinations
+
+    def lower(label: str) -> str:
+        return label[:1].lower() + label[1:]
+
+    values = [s["value"] for s in stages]
+    labels = {s["value"]: s["label"] for s in stages}
+    found = []
+    for size in range(1, len(values) + 1):
+        for group in combinations(values, size):
+            if size == 1:
+                label = f"{labels[group[0]]} only"
+            elif size == len(values) and size > 2:
+                label = NUMBER_WORDS.get(size, f"All {size}")
+            else:
+                label = labels[group[0]] + "".join(
+                    (" and " if i == len(group) - 1 else ", ") + lower(labels[v]) for i, v in enumerate(group[1:], 1))
+            found.append((label, frozenset(group)))
+    found.append((UNCLASSIFIED, frozenset()))
+    return tuple(found)
 
 
 def _scope(actor) -> dict:
@@ -150,9 +143,8 @@ def _reached(rule: dict, states: set[str], transitions: set[str]) -> bool:
     return bool(states & set(rule.get("states", ())) or transitions & set(rule.get("transitions", ())))
 
 
-def funnel_stages(workflow_key: str, case: Case, states: set[str], transitions: set[str]) -> dict[str, bool]:
+def funnel_stages(funnel: dict, case: Case, states: set[str], transitions: set[str]) -> dict[str, bool]:
     """Return which stages of its pathway's funnel a case reached, from the states and transitions it went through."""
-    funnel = FUNNELS[workflow_key]
     states = states | {case.state}
     started = _reached(funnel["started"], states, transitions)
     completed = started and _reached(funnel["completed"], states, transitions)
@@ -170,8 +162,9 @@ def _cohort(actor, start: date, end: date):
 
 
 def list_funnel(*, actor, now: datetime, start: date, end: date) -> list[dict]:
-    """Return, per shipped pathway, how many cases referred in the period reached each stage up to now."""
-    cases = list(_cohort(actor, start, end).filter(workflow_key__in=list(FUNNELS))
+    """Return, per pathway with a funnel, how many cases referred in the period reached each stage up to now."""
+    declared = funnels()
+    cases = list(_cohort(actor, start, end).filter(workflow_key__in=list(declared))
                  .only("workflow_key", "state", "status"))
     states, transitions = defaultdict(set), defaultdict(set)
     for event in CaseEvent.objects(case_id__in=[c.pk for c in cases], kind="transition",
@@ -179,9 +172,9 @@ def list_funnel(*, actor, now: datetime, start: date, end: date) -> list[dict]:
         states[event.case_id].add(event.to_state)
         transitions[event.case_id].add(event.name)
     rows = {key: {"key": key, "label": funnel["label"], "referred": 0, "accepted": 0, "started": 0,
-                  "completed": 0, "dropped": 0} for key, funnel in FUNNELS.items()}
+                  "completed": 0, "dropped": 0} for key, funnel in declared.items()}
     for case in cases:
-        reached = funnel_stages(case.workflow_key, case, states[case.pk], transitions[case.pk])
+        reached = funnel_stages(declared[case.workflow_key], case, states[case.pk], transitions[case.pk])
         row = rows[case.workflow_key]
         for stage, yes in reached.items():
             row[stage] += int(yes)
@@ -203,29 +196,45 @@ def get_waiting(*, actor, now: datetime) -> dict:
             "longest": max(waits) if waits else None}
 
 
-def classify_measures(stages: set[str]) -> str:
+def classify_measures(stages: set[str], classes) -> str:
     """Return the Table 4.1 class of a case from the stages whose measures were completed."""
     found = frozenset(stages)
-    return next(label for label, members in EVALUATION_CLASSES if members == found)
+    return next(label for label, members in classes if members == found)
 
 
-def get_evaluation(*, actor, start: date, end: date) -> dict:
-    """Return the CDVP cases referred in the period classified by which evaluation measures were completed."""
-    case_ids = [c.pk for c in _cohort(actor, start, end).filter(workflow_key="probation_cdvp").only("id")]
+def evaluation_for(key: str, spec: dict, *, actor, start: date, end: date) -> dict:
+    """Return one pathway's cases referred in the period classified by which evaluation measures were completed."""
+    classes = evaluation_classes(spec["stages"])
+    wanted = {s["value"] for s in spec["stages"]}
+    not_done = {None, "", *spec.get("not_completed", ())}
+    case_ids = [c.pk for c in _cohort(actor, start, end).filter(workflow_key=key).only("id")]
     done = {pk: set() for pk in case_ids}
-    for sub in Submission.objects(case_id__in=case_ids, form_key=EVALUATION_FORM, status__ne="draft"
+    for sub in Submission.objects(case_id__in=case_ids, form_key=spec["form"], status__ne="draft"
                                   ).only("case_id", "answers"):
         answers = sub.answers or {}
-        stage, completion = answers.get("stage"), answers.get("completion")
-        if stage in {"pre_programme", "end_of_programme", "six_months_after"} and completion not in {None, "", "none"}:
+        stage = answers.get(spec["stage_field"])
+        completion = answers.get(spec["completion_field"]) if spec.get("completion_field") else "done"
+        if stage in wanted and completion not in not_done:
             done[sub.case_id].add(stage)
     counts = defaultdict(int)
     for stages in done.values():
-        counts[classify_measures(stages)] += 1
+        counts[classify_measures(stages, classes)] += 1
     total = len(case_ids)
     rows = [{"label": label, "count": counts[label], "share": percent(counts[label], total)}
-            for label, _ in EVALUATION_CLASSES]
+            for label, _ in classes]
     return {"rows": rows, "total": total}
+
+
+def get_evaluation(*, actor, start: date, end: date) -> list[dict]:
+    """Return, per pathway declaring evaluation measures, its cases classified by the measures completed."""
+
+    out = []
+    for key, defn in sorted(latest_definitions().items()):
+        spec = (defn.reports or {}).get("evaluation")
+        if spec:
+            out.append({"key": key, "label": defn.reports["label"],
+                        **evaluation_for(key, spec, actor=actor, start=start, end=end)})
+    return out
 
 
 def get_reports(*, actor, now: datetime, raw_from: str = "", raw_to: str = "") -> dict:

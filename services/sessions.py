@@ -9,17 +9,9 @@ from models.case import ATTENDANCE, Case, CaseSession
 from services.access import can_change_case
 from services.audit import record_audit
 from storage.uow import transactional
+from workflows.declarations import DEFAULT_SESSION_TYPES, session_types
 
-SESSION_TYPES = {
-    "assessment": "Assessment session",
-    "pre_group": "Pre-group session",
-    "group": "Group session",
-    "individual": "One-to-one session",
-    "post_group": "Post-group session",
-    "catch_up": "Catch-up session",
-    "review": "Review",
-    "partner_contact": "Partner contact",
-}
+SESSION_TYPES = DEFAULT_SESSION_TYPES
 ATTENDANCE_LABELS = {
     "attended": "Attended",
     "late": "Attended late",
@@ -34,7 +26,14 @@ ENGINE_MARKS = {"attended": "attended", "late": "late", "acceptable_absence": "a
                 "unacceptable_absence": "unacceptable_absence"}
 
 
-def _parse(data: dict, today: date) -> dict:
+def session_types_for(case: Case) -> dict[str, str]:
+    """Return the session types the case's pathway records, with their labels."""
+    from services.workflow_store import definition_for
+
+    return session_types(definition_for(case).to_dict())
+
+
+def _parse(data: dict, today: date, types: dict[str, str]) -> dict:
     problems = Problems()
     raw_date = (data.get("date") or "").strip()
     when = None
@@ -49,7 +48,7 @@ def _parse(data: dict, today: date) -> dict:
             if when > today:
                 problems.add("date", "Date of the session must be today or in the past", "Date")
     session_type = data.get("session_type") or ""
-    if session_type not in SESSION_TYPES:
+    if session_type not in types:
         problems.add("session_type", "Select the type of session", "Type")
     attendance = data.get("attendance") or ""
     if attendance not in ATTENDANCE:
@@ -69,7 +68,7 @@ def record_session(case: Case, data: dict, *, actor, now: datetime) -> CaseSessi
     """Record a session and apply the pathway's attendance rules (an absence may start a breach deadline)."""
     if not can_change_case(actor, case) or case.status != "open":
         raise NotAllowed("You cannot record sessions on this case")
-    return apply_session(case, _parse(data, now.date()), actor=actor, now=now)
+    return apply_session(case, _parse(data, now.date(), session_types_for(case)), actor=actor, now=now)
 
 
 def apply_session(case: Case, fields: dict, *, actor, now: datetime, session_id=None) -> CaseSession:
@@ -83,7 +82,9 @@ def apply_session(case: Case, fields: dict, *, actor, now: datetime, session_id=
     if session_id is not None:
         session.pk = session_id
     session.save(force_insert=True)
-    label = f"{SESSION_TYPES[session.session_type]}: {ATTENDANCE_LABELS[session.attendance].lower()}"
+    types = session_types_for(case)
+    label = f"{types.get(session.session_type, SESSION_TYPES.get(session.session_type, session.session_type))}: "
+    label += ATTENDANCE_LABELS[session.attendance].lower()
     add_history(case, kind="session", now=now, actor=actor, name=session.session_type, label=label,
                 inputs={"date": session.date, "catch_up": session.catch_up, "flags": session.flags})
     marks = [ENGINE_MARKS[session.attendance]] if session.attendance in ENGINE_MARKS else []
@@ -96,7 +97,8 @@ def apply_session(case: Case, fields: dict, *, actor, now: datetime, session_id=
     marks = [m for m in marks if not known or m in known]
     if marks:
         try:
-            effects = engine.attendance_effects(defn, case_view(case), marks, actor.as_actor())
+            effects = engine.attendance_effects(defn, case_view(case), marks, actor.as_actor(),
+                                                session_type=session.session_type)
         except InvalidInput:
             effects = []
         apply_effects(case, effects, actor=actor, now=now, inputs={})

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from errors import FieldProblem, InvalidInput, NotAllowed, Problems
 from models.team import Team
-from models.user import ROLES, SEXES, User
+from models.user import SEXES, User
+from services.roles import known_roles
 from services.users import (
     EMAIL_RE,
     check_role_grant,
@@ -32,7 +33,7 @@ def _common(data, problems: Problems) -> dict:
     team = (data.get("team") or "").strip()
     changes = {"name": (data.get("name") or "").strip(), "roles": roles, "team": team,
                "organisation": (data.get("organisation") or "").strip()}
-    if any(role not in ROLES for role in roles):
+    if any(role not in known_roles() for role in roles):
         problems.add("roles", "Choose roles from the list", "Roles")
     if team and not Team.objects(key=team).first():
         problems.add("team", "Choose a team from the list", "Team")
@@ -113,7 +114,7 @@ def force_password_reset(user_id: str, *, actor, now: datetime) -> tuple[User, s
 def search_users(*, text: str = "", role: str = "", team: str = "", status: str = "") -> list[User]:
     """Return users matching the filters, by name."""
     query = User.objects
-    if role in ROLES:
+    if role in known_roles():
         query = query.filter(roles=role)
     if team:
         query = query.filter(team=team)

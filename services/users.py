@@ -10,10 +10,11 @@ from bson.errors import InvalidId
 from mongoengine.errors import NotUniqueError
 
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound, Problems
-from models.user import ROLES, SEXES, User
+from models.user import SEXES, User
 from services.audit import record_audit
 from services.notifications import notify_user
 from services.passwords import generate_password, hash_password, password_problem
+from services.roles import known_roles, with_base_roles
 from services.sign_in import (  # noqa: F401 - part of this module's interface
     GENERIC_SIGN_IN_ERROR,
     LOCKED_ERROR,
@@ -43,11 +44,13 @@ def create_user(
         problems.add("email", "Enter an email address in the correct format, like name@example.org", "Email")
     if not (name or "").strip():
         problems.add("name", "Enter the person's full name", "Name")
-    unknown = [role for role in roles if role not in ROLES]
+    known = known_roles()
+    unknown = [role for role in roles if role not in known]
     if not roles:
         problems.add("roles", "Select at least one role", "Roles")
     elif unknown:
-        problems.add("roles", f"Unknown role: {', '.join(unknown)}. Roles are: {', '.join(ROLES)}", "Roles")
+        problems.add("roles", f"Unknown role: {', '.join(unknown)}. Roles are: {', '.join(known)}", "Roles")
+    roles = with_base_roles(roles)
     generated = password is None
     password = generate_password() if generated else password
     if not generated and (why := password_problem(password, personal=(email.split("@")[0],))):
@@ -135,8 +138,10 @@ def _update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
         roles = changes["roles"]
         if not roles:
             problems.add("roles", "Select at least one role", "Roles")
-        elif any(role not in ROLES for role in roles):
-            problems.add("roles", "Unknown role", "Roles")
+        elif any(role not in known_roles() for role in roles):
+            problems.add("roles", f"Unknown role. Roles are: {', '.join(known_roles())}", "Roles")
+        else:
+            changes["roles"] = with_base_roles(roles)
     if "capacity" in changes and (not isinstance(changes["capacity"], int) or changes["capacity"] < 0):
         problems.add("capacity", "Capacity must be a whole number, 0 or more", "Capacity")
     if "name" in changes and not str(changes["name"]).strip():

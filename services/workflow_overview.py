@@ -8,19 +8,19 @@ from typing import Any
 
 from errors import DefinitionError, NotFound
 from models.case import WorkflowVersion
-from models.user import ROLE_LABELS, ROLES
-from services.form_definitions import known_forms, published_forms
+from models.user import ROLE_LABELS
+from services.form_definitions import published_forms
 from services.workflow_diagram import diagram_svg
+from services.workflow_lint import lint_files
 from services.workflow_store import WORKFLOW_DIR, definition_version
 from workflows import content_hash, workflow_files
-from workflows.lint import lint_directory
 from workflows.yamlio import read_yaml
 
 
 def lint_workflows(directory: str | Path = WORKFLOW_DIR) -> dict[str, list[str]]:
     """Return the lint lines of `flask workflows check`, grouped by file name."""
     grouped: dict[str, list[str]] = {}
-    for line in lint_directory(directory, known_forms=known_forms(), known_roles=ROLES):
+    for line in lint_files(directory):
         name, _, rest = line.partition(": ")
         grouped.setdefault(name, []).append(rest or line)
     return grouped

@@ -11,32 +11,47 @@ from mongoengine.errors import NotUniqueError
 from errors import NotFound
 from models.case import WorkflowVersion
 from storage.uow import transactional
-from workflows.definition import WorkflowDefinition, load_definition, load_directory
+from workflows.definition import WorkflowDefinition, load_definition, load_file, workflow_files
 
 WORKFLOW_DIR = Path(__file__).resolve().parent.parent / "workflows"
 
 
 @transactional
 def sync_workflows(directory: str | Path = WORKFLOW_DIR, *, now: datetime) -> list[tuple[str, int, str]]:
-    """Store every workflow file whose content is new as the next version; return (key, version, action)."""
+    """Store every lint-clean workflow file whose content is new as the next version; return (key, version, action).
+
+    A file with lint problems is not stored (its cases keep the version they have) and is reported as
+    (file name, 0, "not synced: ..."); the other files still sync.
+    """
+    from services.workflow_lint import problems_by_file
+
+    broken = problems_by_file(directory)
     report = []
-    for key, defn in sorted(load_directory(directory).items()):
+    for path in workflow_files(directory):
+        if path.name in broken:
+            lines = broken[path.name]
+            report.append((path.name, 0, f"not synced: {len(lines)} problem(s); first: {lines[0]}"))
+            continue
+        defn = load_file(path)
+        report.append(_store(defn, now=now))
+    return sorted(report)
+
+
+def _store(defn: WorkflowDefinition, *, now: datetime) -> tuple[str, int, str]:
+    key = defn.key
+    existing = WorkflowVersion.objects(key=key, content_hash=defn.content_hash).first()
+    if existing:
+        return key, existing.version, "unchanged"
+    latest = WorkflowVersion.objects(key=key).order_by("-version").first()
+    version = (latest.version if latest else 0) + 1
+    try:
+        WorkflowVersion(key=key, version=version, content_hash=defn.content_hash, title=defn.title,
+                        definition=defn.to_dict(), source=defn.source, synced_at=now).save()
+    except NotUniqueError:
+        # Another process synced the same file at the same moment: theirs stands.
         existing = WorkflowVersion.objects(key=key, content_hash=defn.content_hash).first()
-        if existing:
-            report.append((key, existing.version, "unchanged"))
-            continue
-        latest = WorkflowVersion.objects(key=key).order_by("-version").first()
-        version = (latest.version if latest else 0) + 1
-        try:
-            WorkflowVersion(key=key, version=version, content_hash=defn.content_hash, title=defn.title,
-                            definition=defn.to_dict(), source=defn.source, synced_at=now).save()
-        except NotUniqueError:
-            # Another process synced the same file at the same moment: theirs stands.
-            existing = WorkflowVersion.objects(key=key, content_hash=defn.content_hash).first()
-            report.append((key, existing.version if existing else version, "unchanged"))
-            continue
-        report.append((key, version, "created" if version == 1 else "new version"))
-    return report
+        return key, existing.version if existing else version, "unchanged"
+    return key, version, "created" if version == 1 else "new version"
 
 
 @lru_cache(maxsize=64)
@@ -63,6 +78,17 @@ def latest_version(key: str) -> WorkflowVersion:
     if latest is None:
         raise NotFound(f"There is no pathway called {key}")
     return latest
+
+
+def latest_definition(key: str) -> WorkflowDefinition:
+    """Return the newest stored version of a workflow as a definition, or raise NotFound."""
+    latest = latest_version(key)
+    return _definition(key, latest.version)
+
+
+def latest_definitions() -> dict[str, WorkflowDefinition]:
+    """Return the newest stored version of every workflow, by key."""
+    return {stored.key: _definition(stored.key, stored.version) for stored in list_workflows()}
 
 
 def list_workflows() -> list[WorkflowVersion]:

@@ -2,49 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, NamedTuple
-
-from jsonschema import Draft202012Validator
+from typing import Any
 
 from workflows import separation
+from workflows.declarations import check_declarations, fields_set, guard_fact_problems, session_types
 from workflows.effects import EFFECTS, is_conditional
 from workflows.guards import GUARDS
 from workflows.programme import programme_problems
-from workflows.registry import describe_error, parse_item
+from workflows.registry import parse_item
 from workflows.retention_checks import monitoring_form_refs, retention_problems
+from workflows.schema_check import Problem, schema_problems
 
-SCHEMA_PATH = Path(__file__).with_name("schema.json")
 DEFAULT_MARKS = ("attended", "catch_up", "acceptable_absence", "unacceptable_absence", "late", "concern")
 NOTIFY_SPECIAL = ("referrer", "allocated")
-
-
-class Problem(NamedTuple):
-    """One problem: where, what, and whether it stops the file from loading."""
-
-    path: str
-    message: str
-    blocking: bool = True
-
-
-@lru_cache(maxsize=1)
-def schema() -> dict:
-    """Return the workflow file schema."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-
-
-def schema_problems(data: Any) -> list[Problem]:
-    """Return a problem for each place data breaks the workflow file schema."""
-    validator = Draft202012Validator(schema())
-    found = []
-    for error in validator.iter_errors(data):
-        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".")
-        found.append(Problem(path or "(top)", describe_error(error)))
-    return sorted(found)
 
 
 @dataclass
@@ -70,6 +42,7 @@ class _Checker:
         self.transition_names = {t["name"] for t in data["transitions"]}
         self.event_names = {e["name"] for e in data.get("events", ())}
         self.deadlines = {d["key"] for d in data.get("deadlines", ())}
+        self.fields_set = fields_set(data)
 
     def role(self, path: str, role: str) -> None:
         if role not in self.roles:
@@ -96,6 +69,7 @@ class _Checker:
             return
         for kind, value in entry.refs(params):
             self.ref(f"{path}.{name}", kind, value, None)
+        guard_fact_problems(self, f"{path}.{name}", name, params)
         if entry.nested:
             for i, inner in enumerate(entry.nested(params)):
                 self.guard(f"{path}.{name}" + (f"[{i}]" if isinstance(params, list) else ""), inner)
@@ -118,6 +92,8 @@ class _Checker:
             if not bad:
                 for kind, value in entry.refs(params):
                     self.ref(f"{where}.{name}", kind, value, inputs)
+                if name == "notify" and params["template"] not in (self.data.get("messages") or {}):
+                    self.out.external.append((f"{where}.notify.template", "message", params["template"]))
 
     def ref(self, path: str, kind: str, value: str, inputs: Mapping[str, str] | None) -> None:
         if kind == "role":
@@ -135,6 +111,12 @@ class _Checker:
                 self.out.add(path, f"unknown input '{value}'")
             elif kind == "input:user" and inputs[value] != "user":
                 self.out.add(path, f"input '{value}' must be of kind 'user'")
+            elif kind == "input:date" and inputs[value] != "date":
+                self.out.add(path, f"input '{value}' must be of kind 'date' to count a deadline from it")
+        elif kind == "case_field":
+            if value not in self.fields_set:
+                self.out.add(path, f"no step sets the field '{value}'; add set_field: {{field: {value}, input: ...}} "
+                             "to the step that records it")
         else:
             self.out.external.append((path, kind, value))
 
@@ -195,6 +177,7 @@ class _Checker:
             self.out.add(path, message)
         group = (data.get("programme") or {}).get("group") or {}
         self.guards("programme.group.candidates.guards", (group.get("candidates") or {}).get("guards"))
+        check_declarations(self)
         for path, message, blocking in retention_problems(data):
             self.out.add(path, message, blocking)
         self.out.external.extend(monitoring_form_refs(data))
@@ -229,7 +212,13 @@ class _Checker:
                 self.out.add(f"{where}.name", f"duplicate rule '{rule['name']}'")
             seen.add(rule["name"])
             if "mark" in rule and rule["mark"] not in marks:
-                self.out.add(f"{where}.mark", f"unknown attendance mark '{rule['mark']}'")
+                self.out.add(f"{where}.mark", f"unknown attendance mark '{rule['mark']}'; use one of "
+                             f"{', '.join(sorted(marks))}")
+            types = session_types(self.data)
+            for j, kind in enumerate(rule.get("session_types", ())):
+                if kind not in types:
+                    self.out.add(f"{where}.session_types[{j}]", f"unknown session type '{kind}'; use one of "
+                                 f"{', '.join(types)}")
             self.effects(f"{where}.effects", rule["effects"], None)
 
 

@@ -14,6 +14,7 @@ from errors import DefinitionError, FieldProblem
 from workflows.checks import analyse, event_states, met_by, sources
 from workflows.inputs import InputSpec
 from workflows.separation import declared
+from workflows.text import set_role_phrase
 from workflows.yamlio import read_yaml
 
 FILE_SUFFIXES = (".yaml", ".yml")
@@ -60,6 +61,8 @@ class Step:
     description: str = ""
     check_forms: bool = True
     while_suspended: bool = False
+    partner_side: bool = False
+    mirrors: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,12 @@ class WorkflowDefinition:
     programme: Mapping[str, Any]
     form_labels: Mapping[str, str]
     content_hash: str
+    reference_prefix: str = ""
+    intake: Mapping[str, Any] = field(default_factory=dict)
+    reports: Mapping[str, Any] = field(default_factory=dict)
+    risk_level: Mapping[str, Any] = field(default_factory=dict)
+    messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    contact_log: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
     separation: tuple[tuple[str, str], ...] = ()  # (rule, reason) from workflows/separation.py
     _data: Mapping[str, Any] = field(default_factory=dict, repr=False)
@@ -132,6 +141,8 @@ def _step(kind: str, data: Mapping, spec: Mapping) -> Step:
         check_forms=spec.get("check_forms", True),
         # Events are what happens while a case is suspended (escalation, resumption), so they default to allowed.
         while_suspended=spec.get("while_suspended", kind == "event"),
+        partner_side=spec.get("partner_side", False),
+        mirrors=spec.get("mirrors", ""),
     )
 
 
@@ -195,6 +206,8 @@ def _load(data: Mapping, *, source: str) -> WorkflowDefinition:
             problems=[FieldProblem(p.path, p.message) for p in blocking],
         )
     data = copy.deepcopy(dict(data))
+    for role, spec in (data.get("custom_roles") or {}).items():
+        set_role_phrase(role, spec["label"])
     return WorkflowDefinition(
         key=data["key"],
         title=data["title"],
@@ -209,6 +222,12 @@ def _load(data: Mapping, *, source: str) -> WorkflowDefinition:
         programme=dict(data.get("programme", {})),
         form_labels=dict(data.get("form_labels", {})),
         content_hash=content_hash(data),
+        reference_prefix=data.get("reference_prefix") or data["key"].split("_")[0][:4].upper(),
+        intake=dict(data.get("intake", {})),
+        reports=dict(data.get("reports", {})),
+        risk_level=dict(data.get("risk_level", {})),
+        messages=dict(data.get("messages", {})),
+        contact_log=dict(data.get("contact_log", {})),
         source=source,
         separation=declared(data),
         _data=data,

@@ -74,10 +74,32 @@ def notify(params, _inputs):
     return {"to": _targets(params["to"]), "template": params["template"]}
 
 
-@effect("start_deadline", params=NAME, refs=lambda p: [("deadline", p)])
-def start_deadline(key, _inputs):
-    """Open a deadline of the kind `key`, counted from now."""
-    return {"key": key}
+ANCHOR = {"type": "string", "pattern": "^(input|field):[a-z][a-z0-9_]*$|^last_session$"}
+
+
+def _anchor_refs(params) -> list[tuple[str, str]]:
+    if isinstance(params, str):
+        return [("deadline", params)]
+    refs = [("deadline", params["key"])]
+    source, _, name = params["from"].partition(":")
+    refs.append(("input:date", name) if source == "input" else ("case_field", name) if source == "field" else ())
+    return [r for r in refs if r]
+
+
+@effect("start_deadline",
+        params={"oneOf": [NAME, {"type": "object", "required": ["key", "from"], "additionalProperties": False,
+                                 "properties": {"key": NAME, "from": ANCHOR}}]},
+        refs=_anchor_refs)
+def start_deadline(params, inputs):
+    """Open a deadline of the kind `key`, counted from now, or from a date input, a date field or the last session."""
+    if isinstance(params, str):
+        return {"key": params}
+    source, _, name = params["from"].partition(":")
+    if source == "input":
+        return {"key": params["key"], "from_date": inputs.get(name)}
+    if source == "field":
+        return {"key": params["key"], "from_field": name}
+    return {"key": params["key"], "from_recorded": params["from"]}
 
 
 @effect(

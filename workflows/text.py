@@ -15,6 +15,12 @@ ROLE_PHRASES = {
 }
 
 
+def set_role_phrase(role: str, label: str) -> None:
+    """Let sentences name a role a pathway file adds ("a police officer")."""
+    if role not in ROLE_PHRASES:
+        ROLE_PHRASES[role] = ("an " if label[:1].lower() in "aeiou" else "a ") + label[:1].lower() + label[1:]
+
+
 def cap(text: str) -> str:
     """Return text with its first letter in upper case."""
     return text[:1].upper() + text[1:]

@@ -180,7 +180,7 @@ def test_fast_and_pure_python_readers_agree(name):
 def test_schema_file_is_a_valid_2020_12_schema():
     from jsonschema import Draft202012Validator
 
-    from workflows.checks import schema
+    from workflows.schema_check import schema
 
     Draft202012Validator.check_schema(schema())
     assert schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"

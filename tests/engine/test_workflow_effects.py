@@ -63,7 +63,7 @@ def test_every_registered_effect_is_covered():
         ("unassign", {"x": 1}, [("", "{'x': 1} is not of type 'null'")]),
         ("notify", {"to": "manager"}, [("", "'template' is a required property")]),
         ("notify", {"to": [], "template": "t"}, [(".to", "[] should be non-empty")]),
-        ("start_deadline", {"key": "x"}, [("", "{'key': 'x'} is not of type 'string'")]),
+        ("start_deadline", {"key": "x"}, [("", "'from' is a required property")]),
         ("stop_deadline", {"key": "x", "status": "done"}, [(".status", "'done' is not one of ['met', 'cancelled']")]),
         ("set_priority", "high", [("", "'high' is not one of ['urgent', 'normal']")]),
         ("set_field", {"field": "x"}, [("", "'value' is a required property")]),

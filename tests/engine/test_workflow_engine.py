@@ -92,8 +92,10 @@ def test_available_carries_label_inputs_and_copy(advice):
 
 
 def test_available_events(advice):
-    assert options(available_events(advice, view("requested"), REFERRER)) == {"referrer_withdraws": (True, [])}
-    assert options(available_events(advice, view("booked"), REFERRER)) == {}
+    assert options(available_events(advice, view("requested"), MANAGER)) == {"referrer_withdraws": (True, [])}
+    assert options(available_events(advice, view("requested"), REFERRER)) == {
+        "referrer_withdraws": (False, ["Only a team manager can do this"])}
+    assert options(available_events(advice, view("booked"), MANAGER)) == {}
 
 
 def test_fire_returns_state_effects_inputs_and_history(advice):
@@ -169,7 +171,7 @@ def test_check_forms_false_skips_the_required_forms(advice):
 
 
 def test_event_with_to_moves_the_case(advice):
-    result = fire_event(advice, view("requested"), REFERRER, "referrer_withdraws", {}, now=NOW)
+    result = fire_event(advice, view("requested"), MANAGER, "referrer_withdraws", {}, now=NOW)
     assert (result.from_state, result.to_state) == ("requested", "declined")
     assert result.effects == [Effect("record_outcome", {"value": "withdrawn"})]
     assert result.history["type"] == "event"

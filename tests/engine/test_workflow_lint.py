@@ -34,11 +34,13 @@ def test_new_pathway_fixtures_are_clean():
 
 def test_lint_reports_forms_and_roles_the_system_does_not_know():
     lines = lint(load_directory(SHIPPED), known_forms=FORMS - {"feedback_sheet"}, known_roles=ROLES - {"auditor"})
+    exist = ("; the roles that exist are admin, manager, partner_worker, practitioner, referrer (a service adds its "
+             "own under custom_roles: with a label and the role it works as)")
     assert lines == [
-        "community_programme.yaml: roles[5]: unknown role 'auditor'",
-        "dao_pathway.yaml: roles[5]: unknown role 'auditor'",
+        f"community_programme.yaml: roles[5]: unknown role 'auditor'{exist}",
+        f"dao_pathway.yaml: roles[5]: unknown role 'auditor'{exist}",
         "probation_cdvp.yaml: states.post_programme.forms[0].form: unknown form 'feedback_sheet'",
-        "probation_cdvp.yaml: roles[5]: unknown role 'auditor'",
+        f"probation_cdvp.yaml: roles[5]: unknown role 'auditor'{exist}",
     ]
 
 
@@ -62,7 +64,8 @@ BROKEN = [
     "bad_graph.yaml: states.orphan: state 'orphan' cannot be reached from 'open'",
     "bad_graph.yaml: states.closed: state 'closed' cannot be reached from 'open'",
     "bad_graph.yaml: states.orphan.on_enter[0].open_linked_case: unknown workflow 'victim_support'",
-    "bad_graph.yaml: roles[1]: unknown role 'volunteer'",
+    "bad_graph.yaml: roles[1]: unknown role 'volunteer'; the roles that exist are manager, practitioner (a service "
+    "adds its own under custom_roles: with a label and the role it works as)",
     "bad_references.yaml: states.open.on_enter[0].assign: input 'assignee' cannot be used here: there are no inputs",
     "bad_references.yaml: transitions[0].to: unknown state 'clossed'",
     "bad_references.yaml: transitions[0].roles[1]: role 'auditor' is not one of this pathway's roles",
@@ -76,10 +79,14 @@ BROKEN = [
     "bad_references.yaml: transitions[1].effects[0].notify: role 'volunteer' is not one of this pathway's roles",
     "bad_references.yaml: transitions[1].effects[1].stop_deadline.status: 'done' is not one of ['met', 'cancelled']",
     "bad_references.yaml: deadlines[0].met_by[0]: unknown transition 'finish'",
+    "bad_references.yaml: deadlines[0].met_by[1]: no state offers the form 'risk_review', so this deadline can never "
+    "be met; add {form: risk_review} to the forms of the state where it is filled in",
     "bad_references.yaml: states.open.forms[0].form: unknown form 'risk_asessment'",
     "bad_references.yaml: transitions[0].guards[1].answer_equals: form 'screening' has no field 'question_9'",
     "bad_references.yaml: deadlines[0].met_by[1]: unknown form 'risk_review'",
-    "schema_errors.yaml: deadlines[0].duration: Additional properties are not allowed ('fortnights' was unexpected)",
+    "schema_errors.yaml: deadlines[0].duration: {'fortnights': 1} is not a timescale: write one of {hours: n}, "
+    "{days: n}, {weeks: n}, {months: n}, {working_days: n} or {working_days_before: supervision}, with n a whole "
+    "number of at least 1 (half a day is {hours: 12})",
     "schema_errors.yaml: states.open.public_status: 'Recieved' is not one of ['Received', 'Accepted', "
     "'Not accepted', 'On the waiting list', 'Allocated', 'Work in progress', 'Closed']",
     "schema_errors.yaml: transitions[0]: 'to' is a required property",
@@ -123,7 +130,8 @@ def test_two_files_with_one_key(tmp_path):
         (lambda d: d["attendance"]["rules"].append(dict(d["attendance"]["rules"][0])),
          "dao: attendance.rules[3].name: duplicate rule 'absence_notice'"),
         (lambda d: d["attendance"]["rules"][0].update(mark="asleep"),
-         "dao: attendance.rules[0].mark: unknown attendance mark 'asleep'"),
+         "dao: attendance.rules[0].mark: unknown attendance mark 'asleep'; use one of acceptable_absence, attended, "
+     "catch_up, concern, late, unacceptable_absence"),
         (lambda d: d["events"][0].update(states=["closed"]),
          "dao: events[0].states[0]: state 'closed' is terminal; events happen only while a case is open"),
         (lambda d: d["transitions"][0].update(guards=[{"not": {"has_role": "volunteer"}}]),

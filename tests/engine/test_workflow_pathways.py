@@ -206,7 +206,7 @@ def walk_dao_direct_allocation_one_to_one_ended_early():
     assert "risk_management_plan" not in case.deadlines
     case.submit("action_plan")
     case.do("start_intervention", DAO, intervention="one_to_one")
-    case.do("raise_disagreement", SW, reason="We see the risk differently")
+    case.do("raise_disagreement", DAO, reason="We see the risk differently")
     assert case.why_not("raise_disagreement", DAO) == ["Disagreement open is “yes”"]
     case.do("resolve_disagreement", M1, plan="Joint visit next week")
     case.submit("addendum_risk_assessment")
@@ -359,7 +359,7 @@ def walk_community_unsuitable_individual_work_and_did_not_attend():
     case.do("not_suitable", M1, reason="Denies everything")
     assert (case.state, set(case.deadlines)) == ("unsuitable", {"partner_update"})
     case.do("partner_contacted", PW, contact_date="2025-03-12")
-    case.do("close_unsuitable", PW)
+    case.do("close_unsuitable", M1)
     assert (case.state, case.outcome, set(case.deadlines)) == ("not_accepted", "unsuitable", {"records_destruction"})
 
     case = community_to_assessed()

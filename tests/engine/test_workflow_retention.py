@@ -18,8 +18,11 @@ def community():
 
 
 def problems(data, forms=None):
-    known = forms or {"community_referral": {"client_ethnic_origin", "client_name"},
-                      "risk_assessment": set(), "risk_assessment_confidential": set()}
+    grid = {"risk_public", "risk_children", "risk_known_adult", "risk_staff"}
+    known = forms or {"community_referral": {"client_ethnic_origin", "client_name", "client_dob", "client_address",
+                                             "interpreter_language", "interpreter_needed"},
+                      "risk_assessment": grid, "addendum_risk_assessment": grid,
+                      "risk_assessment_confidential": set()}
     lines = lint({"c.yaml": data}, known_forms=known, known_roles=ROLES)
     return [line.removeprefix("c.yaml: ") for line in lines if "open_linked_case" not in line]
 

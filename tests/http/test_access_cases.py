@@ -153,7 +153,7 @@ def test_referrer_never_opens_a_case_page_even_of_their_own_draft(client, world,
     from services import referrals
 
     people, _ids = world
-    draft = referrals.start_referral(actor=people["referrer"], team="north", now=now)
+    draft = referrals.start_referral(workflow_key="dao_pathway", actor=people["referrer"], team="north", now=now)
     sign_in(client, people["referrer"])
     for path in ("", "/history", "/sessions", "/sessions/new", "/transitions/acknowledge"):
         assert client.get(f"/cases/{draft.pk}{path}").status_code == 404, path

@@ -26,7 +26,7 @@ def team(synced, make_team, make_user):
 
 
 def allocated_case(team, now):
-    case = referrals.start_referral(actor=team["referrer"], now=now)
+    case = referrals.start_referral(workflow_key="dao_pathway", actor=team["referrer"], now=now)
     for key in ("request_for_service", "screening", "consent"):
         fill(case, key, team["referrer"], now)
     case = referrals.submit_referral(case, actor=team["referrer"], now=now)
@@ -89,7 +89,7 @@ def test_the_same_session_sent_twice_at_the_same_moment_records_once(app, team, 
 
 
 def test_a_referral_sent_twice_at_once_is_sent_once(app, team, now):
-    case = referrals.start_referral(actor=team["referrer"], now=now)
+    case = referrals.start_referral(workflow_key="dao_pathway", actor=team["referrer"], now=now)
     for key in ("request_for_service", "screening", "consent"):
         fill(case, key, team["referrer"], now)
     outcomes = []

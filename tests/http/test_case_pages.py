@@ -44,7 +44,7 @@ def fill(case, key, actor, now, overrides=None, submit=True):
 
 def refer(people, now, **person):
     """Send a complete referral as the team's referrer; return the open case."""
-    case = referrals.start_referral(actor=people["referrer"], team="north", now=now)
+    case = referrals.start_referral(workflow_key="dao_pathway", actor=people["referrer"], team="north", now=now)
     for key in ("request_for_service", "screening", "consent"):
         fill(case, key, people["referrer"], now, person if key == "request_for_service" else None)
     return referrals.submit_referral(case, actor=people["referrer"], now=now)

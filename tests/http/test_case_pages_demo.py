@@ -34,12 +34,31 @@ def _user(role: str) -> tuple[User, str]:
     return User.objects.get(email=account["email"]), account["password"]
 
 
+PROGRAMME_STAGES = {
+    "probation_cdvp": {"Gary Holt": "referred", "Lee Barker": "assessment", "Craig Nolan": "pre_programme",
+                       "Wayne Doherty": "group_programme", "Ian Cross": "post_programme",
+                       "Shaun Mills": "follow_up"},
+    "community_programme": {"Mark Dean": "referred", "Scott Kemp": "assessment_booked",
+                            "Neil Foster": "assessed", "Dean Rowe": "waiting_list", "Ben Lowe": "group",
+                            "Carl Bishop": "follow_up"},
+}
+
+
 def test_demo_cases_reach_every_stage_and_load_once(demo, now):
-    assert demo.endswith(f"{len(PEOPLE)} demo cases")
-    referred = Case.objects(kind="perpetrator", referrer_id__ne="")  # the group demo's men referred themselves
+    programme_cases = sum(len(v) for v in PROGRAMME_STAGES.values())
+    assert demo.endswith(f"{len(PEOPLE) + programme_cases} demo cases")
+    referred = Case.objects(kind="perpetrator", referrer_id__ne="")  # the other demo cases were opened by staff
     states = {c.person.name: c.state for c in referred}
     assert states == {name: stage for name, _born, _children, stage, _days in PEOPLE}
     assert referred.filter(on_waiting_list=True).count() == 1
+    for key, expected in PROGRAMME_STAGES.items():
+        found = {c.person.name: c.state for c in Case.objects(kind="perpetrator", workflow_key=key)
+                 if c.person.name in expected}
+        assert found == expected
+        # Accepted cases have their partner record, allocated to the partner-support worker.
+        ids = [c.pk for c in Case.objects(workflow_key=key) if c.person.name in expected]
+        linked = Case.objects(kind="partner", parent_case_id__in=ids)
+        assert linked.count() >= 3 and all(c.allocated_to for c in linked)
     assert Case.objects(kind="partner").count() >= 6  # opened by the pathway on allocation
     assert PartnerContact.objects.count() == 2
     assert load_demo(now=now).endswith("demo cases already loaded")

@@ -43,3 +43,48 @@ def test_forms_sync_publishes_every_shipped_form_once(runner):
     assert FormDefinition.objects(status="published").count() == shipped
     again = runner.invoke(args=["forms", "sync"])
     assert again.exit_code == 0 and FormDefinition.objects.count() == shipped
+
+
+def test_check_stores_nothing_and_sync_names_the_broken_file_while_the_others_sync(runner, tmp_path):
+    from models.case import WorkflowVersion
+
+    shipped = Path(__file__).resolve().parents[2] / "workflows"
+    for name in ("dao_pathway.yaml", "partner_support.yaml", "community_programme.yaml"):
+        (tmp_path / name).write_text((shipped / name).read_text())
+    broken = (shipped / "community_programme.yaml").read_text().replace("duration: {weeks: 2}",
+                                                                         "duration: {days: 0.5}", 1)
+    (tmp_path / "community_programme.yaml").write_text(broken)
+    checked = runner.invoke(args=["workflows", "check", "--dir", str(tmp_path)])
+    assert checked.exit_code == 1 and "is not a timescale" in checked.output and "{hours: 12}" in checked.output
+    assert WorkflowVersion.objects.count() == 0
+    synced = runner.invoke(args=["workflows", "sync", "--dir", str(tmp_path)])
+    assert synced.exit_code == 1
+    assert "community_programme.yaml" in synced.output and "not synced" in synced.output
+    assert sorted(WorkflowVersion.objects.distinct("key")) == ["dao_pathway", "partner_support"]
+
+
+def test_migrate_moves_live_cases_with_a_checked_state_mapping(runner, tmp_path, synced, make_case):
+    from models.case import Case, CaseEvent
+
+    old = make_case(workflow_key="partner_support", kind="partner")
+    closed = make_case(workflow_key="partner_support", kind="partner", status="closed")
+    source = (Path(__file__).resolve().parents[2] / "workflows" / "partner_support.yaml").read_text()
+    renamed = source.replace("awaiting_allocation", "to_allocate")
+    (tmp_path / "partner_support.yaml").write_text(renamed)
+    assert runner.invoke(args=["workflows", "sync", "--dir", str(tmp_path)]).exit_code == 0
+    refused = runner.invoke(args=["workflows", "migrate", "partner_support"])
+    assert refused.exit_code != 0
+    assert "live cases are in 'awaiting_allocation'" in refused.output
+    assert "--map awaiting_allocation=" in refused.output
+    bad = runner.invoke(args=["workflows", "migrate", "partner_support", "--map", "awaiting_allocation=nowhere"])
+    assert bad.exit_code != 0 and "'nowhere' is not a state of the new version" in bad.output
+    dry = runner.invoke(args=["workflows", "migrate", "partner_support", "--map",
+                              "awaiting_allocation=to_allocate", "--dry-run"])
+    assert dry.exit_code == 0 and "1 case(s) would move to version 2" in dry.output
+    assert Case.objects.get(pk=old.pk).workflow_version == 1
+    done = runner.invoke(args=["workflows", "migrate", "partner_support", "--map", "awaiting_allocation=to_allocate"])
+    assert done.exit_code == 0 and "1 case(s) of partner_support moved" in done.output
+    moved = Case.objects.get(pk=old.pk)
+    assert (moved.workflow_version, moved.state) == (2, "to_allocate")
+    assert Case.objects.get(pk=closed.pk).workflow_version == 1
+    assert CaseEvent.objects(case_id=old.pk, name="workflow_migrated").count() == 1

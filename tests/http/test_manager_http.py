@@ -52,7 +52,7 @@ def people(synced, make_team, make_user, client):
 
 
 def refer(people, now, screening=None, **rfs):
-    case = referrals.start_referral(actor=people["referrer"], team="north", now=now)
+    case = referrals.start_referral(workflow_key="dao_pathway", actor=people["referrer"], team="north", now=now)
     fill(case, "request_for_service", people["referrer"], now, rfs)
     fill(case, "screening", people["referrer"], now, screening)
     fill(case, "consent", people["referrer"], now)

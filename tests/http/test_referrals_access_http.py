@@ -47,7 +47,7 @@ def world(synced, make_team, make_user, now):
         "auditor": make_user(roles=["auditor"], team=""),
     }
     referrer, m, p = people["referrer"], people["manager"], people["practitioner"]
-    case = referrals.start_referral(actor=referrer, now=now)
+    case = referrals.start_referral(workflow_key="dao_pathway", actor=referrer, now=now)
     for key in ("request_for_service", "screening", "consent"):
         fill(case, key, referrer, now)
     case = referrals.submit_referral(case, actor=referrer, now=now)
@@ -65,7 +65,7 @@ def world(synced, make_team, make_user, now):
     record_session(case, {"date": now.date().isoformat(), "session_type": "assessment", "attendance": "attended",
                           "notes": SECRETS["session notes"]}, actor=p, now=now)
     fire("escalate_risk", p, event=True, reason=SECRETS["risk escalation"])
-    draft = referrals.start_referral(actor=referrer, now=now)
+    draft = referrals.start_referral(workflow_key="dao_pathway", actor=referrer, now=now)
     fill(draft, "screening", referrer, now)
     return people, case.reload(), draft
 

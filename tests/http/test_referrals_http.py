@@ -48,7 +48,7 @@ def people(synced, make_team, make_user, client):
 
 
 def draft_with_forms(people, now, keys=("request_for_service", "screening", "consent"), **rfs):
-    case = referrals.start_referral(actor=people["referrer"], now=now)
+    case = referrals.start_referral(workflow_key="dao_pathway", actor=people["referrer"], now=now)
     for key in keys:
         fill(case, key, people["referrer"], now, rfs if key == "request_for_service" else None)
     return case

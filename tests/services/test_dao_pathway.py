@@ -26,14 +26,14 @@ def team(synced, make_team, make_user):
 
 
 def refer(team, now, **rfs):
-    case = referrals.start_referral(actor=team["referrer"], now=now)
+    case = referrals.start_referral(workflow_key="dao_pathway", actor=team["referrer"], now=now)
     for key in ("request_for_service", "screening", "consent"):
         fill(case, key, team["referrer"], now, rfs if key == "request_for_service" else None)
     return referrals.submit_referral(case, actor=team["referrer"], now=now)
 
 
 def test_referral_cannot_be_sent_incomplete(team, now):
-    case = referrals.start_referral(actor=team["referrer"], now=now)
+    case = referrals.start_referral(workflow_key="dao_pathway", actor=team["referrer"], now=now)
     with pytest.raises(InvalidInput) as caught:
         referrals.submit_referral(case, actor=team["referrer"], now=now)
     assert {p.field for p in caught.value.problems} == {"request_for_service", "screening", "consent"}
@@ -165,7 +165,7 @@ def test_history_is_append_only(team, now):
 
 def test_duplicate_referral_is_flagged(team, now):
     refer(team, now)
-    second = referrals.start_referral(actor=team["referrer"], now=now)
+    second = referrals.start_referral(workflow_key="dao_pathway", actor=team["referrer"], now=now)
     fill(second, "request_for_service", team["referrer"], now)
     assert referrals.referral_duplicates(second) == 1
 

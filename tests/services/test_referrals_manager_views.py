@@ -43,7 +43,7 @@ def team(synced, make_team, make_user):
 
 
 def refer(team, now, screening=None, **rfs):
-    case = referrals.start_referral(actor=team["referrer"], team="north", now=now)
+    case = referrals.start_referral(workflow_key="dao_pathway", actor=team["referrer"], team="north", now=now)
     fill(case, "request_for_service", team["referrer"], now, rfs)
     fill(case, "screening", team["referrer"], now, screening)
     fill(case, "consent", team["referrer"], now)
@@ -95,7 +95,8 @@ def test_inbox_puts_urgent_first_then_urgent_requests_then_the_oldest(team, now)
     fire(allocated, "allocate", team["manager"], now, assignee=str(team["practitioner"].pk))
     declined = refer(team, now - timedelta(days=30))
     fire(declined, "not_accept", team["manager"], now, reason="On probation", consultation_offered="no")
-    referrals.start_referral(actor=team["referrer"], team="north", now=now)  # a draft: not sent yet
+    # A draft: not sent yet.
+    referrals.start_referral(workflow_key="dao_pathway", actor=team["referrer"], team="north", now=now)
 
     inbox = views.list_inbox(actor=team["manager"], now=now)
     assert [r["case"].pk for r in inbox["rows"]] == [endorsed.pk, requested.pk, oldest.pk, newest.pk]
@@ -179,7 +180,7 @@ def test_only_the_teams_managers_get_a_referral(team, now, who):
 
 
 def test_a_draft_referral_is_not_the_managers_to_see(team, now):
-    draft = referrals.start_referral(actor=team["referrer"], team="north", now=now)
+    draft = referrals.start_referral(workflow_key="dao_pathway", actor=team["referrer"], team="north", now=now)
     with pytest.raises(NotFound):
         views.get_team_case(draft.pk, actor=team["manager"])
 

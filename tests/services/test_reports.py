@@ -14,6 +14,7 @@ from models.case import CaseEvent
 from models.deadline import Deadline
 from services.reports import (
     classify_measures,
+    evaluation_classes,
     get_evaluation,
     get_period,
     get_reports,
@@ -174,7 +175,10 @@ def test_waiting_list_median_and_longest(people, make_case, now, waits, expected
     ({"pre_programme", "end_of_programme", "six_months_after"}, "All three"),
 ])
 def test_classify_measures(stages, label):
-    assert classify_measures(stages) == label
+    stages_spec = [{"value": "pre_programme", "label": "Pre-programme"},
+                   {"value": "end_of_programme", "label": "End of programme"},
+                   {"value": "six_months_after", "label": "Follow-up"}]
+    assert classify_measures(stages, evaluation_classes(stages_spec)) == label
 
 
 def _measures(case, actor, now, stage, completion, *, submit=True):
@@ -208,14 +212,15 @@ def test_evaluation_measures_are_classified_like_table_4_1(people, make_case, no
     _case(make_case, now, "dao_pathway", [], actor=manager)  # not a CDVP case: never counted
     other = _case(make_case, now, "probation_cdvp", [], team="south", actor=people["south"])
     _measures(other, people["south"], now, "pre_programme", "all")
-    found = get_evaluation(actor=manager, start=START, end=END)
+    (found,) = get_evaluation(actor=manager, start=START, end=END)
+    assert found["label"] == "Probation CDVP"
     assert {r["label"]: r["count"] for r in found["rows"]} == {
         "Pre-programme only": 1, "End of programme only": 1, "Follow-up only": 1,
         "Pre-programme and end of programme": 1, "Pre-programme and follow-up": 0,
         "End of programme and follow-up": 0, "All three": 1, "Unclassified (none completed)": 2,
     }
     assert found["total"] == 7 and found["rows"][-1]["share"] == 29
-    assert get_evaluation(actor=people["auditor"], start=START, end=END)["total"] == 8
+    assert get_evaluation(actor=people["auditor"], start=START, end=END)[0]["total"] == 8
 
 
 def test_reports_are_for_managers_and_auditors_only(people, now):

@@ -107,7 +107,7 @@ def team(synced, make_team, make_user):
 
 
 def filled_referral(team, now):
-    case = referrals.start_referral(actor=team["referrer"], now=now)
+    case = referrals.start_referral(workflow_key="dao_pathway", actor=team["referrer"], now=now)
     for key in ("request_for_service", "screening", "consent"):
         fill(case, key, team["referrer"], now)
     return case

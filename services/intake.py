@@ -1,0 +1,69 @@
+"""Staff open a case themselves on a pathway that starts inside the service (a self-referral, a court order)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from errors import NotAllowed, Problems
+from models.case import Case
+from services.audit import record_audit
+from services.cases import open_case
+from services.workflow_store import latest_definitions
+from workflows import intake
+
+PERSON_FIELDS = ("name", "date_of_birth", "address")
+
+
+def openable_pathways(actor) -> dict[str, dict]:
+    """Return the pathways this member of staff may open a case on: key -> service name and hint."""
+
+    found = {}
+    for key, defn in sorted(latest_definitions().items(), key=lambda kv: intake.service_name(kv[1])):
+        if actor.team and intake.may_open(defn, actor.roles):
+            found[key] = {"name": intake.service_name(defn), "hint": (defn.intake.get("open") or {}).get("hint", "")}
+    return found
+
+
+def _person(raw: dict, today: date, problems: Problems) -> dict:
+    name = " ".join(str(raw.get("name") or "").split())
+    if not name:
+        problems.add("name", "Enter the person's full name", "Full name")
+    elif len(name) > 200:
+        problems.add("name", "Full name must be 200 characters or fewer", "Full name")
+    born = None
+    text = str(raw.get("date_of_birth") or "").strip()
+    if text:
+        try:
+            born = date.fromisoformat(text)
+        except ValueError:
+            problems.add("date_of_birth", "Date of birth must be a real date, like 1985-03-12", "Date of birth")
+        else:
+            if born > today:
+                problems.add("date_of_birth", "Date of birth must be in the past", "Date of birth")
+    address = str(raw.get("address") or "").strip()
+    if len(address) > 1000:
+        problems.add("address", "Address must be 1,000 characters or fewer", "Address")
+    return {"name": name, "date_of_birth": born, "address": address}
+
+
+def open_new_case(*, workflow_key: str, person: dict, actor, now: datetime) -> Case:
+    """Open a case for a person on a pathway the actor may open cases on, in the actor's team.
+
+    A practitioner who opens a case holds it, so they can fill in its first forms; a manager allocates it later.
+    """
+
+    problems = Problems()
+    allowed = openable_pathways(actor)
+    if not allowed:
+        raise NotAllowed("You cannot open cases: no pathway lets your role open one, or you have no team")
+    if workflow_key not in allowed:
+        problems.add("workflow", "Choose the pathway to open the case on", "Pathway")
+    details = _person(person or {}, now.date(), problems)
+    problems.raise_if_any()
+    case = open_case(workflow_key=workflow_key, team=actor.team, person=details, actor=actor, now=now)
+    if actor.has_role("practitioner") and not actor.has_role("manager") and not case.allocated_to:
+        Case.objects(pk=case.pk).update_one(set__allocated_to=str(actor.pk))
+        case.reload()
+    record_audit("case.opened", actor=actor, now=now, target_type="case", target_id=case.pk,
+                 details={"workflow": workflow_key, "reference": case.reference})
+    return case

@@ -1,0 +1,41 @@
+"""The roles that exist: Pathway's own, and those pathway files add (`custom_roles:`), with their labels."""
+
+from __future__ import annotations
+
+from models.user import ROLE_LABELS, ROLES
+from services.workflow_store import latest_definitions
+
+
+def custom_roles() -> dict[str, dict]:
+    """Return the roles stored pathways add, by name: label and the base role its holders also hold."""
+
+    try:
+        stored = latest_definitions().values()
+    except Exception:  # noqa: BLE001 - without a database only Pathway's own roles exist
+        return {}
+    found: dict[str, dict] = {}
+    for defn in stored:
+        for name, spec in (defn.to_dict().get("custom_roles") or {}).items():
+            found.setdefault(name, dict(spec))
+    return {name: spec for name, spec in found.items() if name not in ROLES}
+
+
+def known_roles() -> tuple[str, ...]:
+    """Return every role that may be granted."""
+    return ROLES + tuple(sorted(custom_roles()))
+
+
+def role_labels() -> dict[str, str]:
+    """Return every role's label."""
+    return {**ROLE_LABELS, **{name: spec["label"] for name, spec in custom_roles().items()}}
+
+
+def with_base_roles(roles) -> list[str]:
+    """Return the roles with the base role of each custom one added, so its holder can open the cases."""
+    extra = custom_roles()
+    out = list(dict.fromkeys(roles))
+    for role in list(out):
+        base = (extra.get(role) or {}).get("works_as")
+        if base and base not in out:
+            out.append(base)
+    return out

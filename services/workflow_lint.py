@@ -1,0 +1,67 @@
+"""Lint pathway files against what this installation knows: its forms, roles and general messages."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from models.form import FormDefinition
+from services.notifications import messages
+from services.roles import known_roles
+from services.workflow_store import list_workflows
+from workflows.definition import workflow_files
+from workflows.lint import lint_paths
+
+FORMS_DIR = Path(__file__).resolve().parent.parent / "forms" / "definitions"
+
+
+def known_forms(forms_dir: Path = FORMS_DIR) -> dict[str, set[str]]:
+    """Return each known form key with its top-level field names: shipped files plus forms stored in MongoDB."""
+    known: dict[str, set[str]] = {}
+    for path in sorted(forms_dir.glob("*.json")):
+        try:
+            data = json.loads(path.read_text())
+        except ValueError:
+            continue
+        known[data.get("key", path.stem)] = set((data.get("schema") or {}).get("properties") or {})
+    try:
+
+        for stored in FormDefinition.objects(status__in=["published", "draft"]).only("key", "definition"):
+            props = ((stored.definition or {}).get("schema") or {}).get("properties") or {}
+            known.setdefault(stored.key, set()).update(props)
+    except Exception:  # noqa: BLE001, S110 - linting files must work without a database too
+        pass
+    return known
+
+
+def known_messages() -> set[str]:
+    """Return the keys of the general message table."""
+
+    return set(messages())
+
+
+def stored_pathways() -> dict[str, dict]:
+    """Return the newest stored version of every pathway, by key, as file data (empty without a database)."""
+    try:
+
+        return {stored.key: dict(stored.definition) for stored in list_workflows()}
+    except Exception:  # noqa: BLE001 - linting files must work without a database too
+        return {}
+
+
+def lint_files(directory: str | Path) -> list[str]:
+    """Return one line per problem in the pathway files of a directory (nothing is stored).
+
+    Pathways stored but not in the directory count as known, so one file can be checked and synced alone.
+    """
+    return lint_paths(workflow_files(directory), known_forms=known_forms(), known_roles=known_roles(),
+                      known_messages=known_messages(), context=stored_pathways())
+
+
+def problems_by_file(directory: str | Path) -> dict[str, list[str]]:
+    """Return the lint lines of each file that has any, by file name."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for line in lint_files(directory):
+        found[line.split(": ", 1)[0]].append(line)
+    return dict(found)

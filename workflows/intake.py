@@ -1,0 +1,79 @@
+"""Read a pathway's intake: who may refer to it or open a case on it, and the person in a referral's answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from workflows.definition import WorkflowDefinition
+
+PERSON_TEXT = ("name", "address", "ethnicity", "language")
+
+
+def service_name(defn: WorkflowDefinition) -> str:
+    """Return how the pathway is named to people starting a case on it."""
+    return (defn.intake or {}).get("service_name") or defn.title
+
+
+def referral(defn: WorkflowDefinition) -> Mapping[str, Any]:
+    """Return the pathway's referral intake, empty when referrers may not refer to it."""
+    return (defn.intake or {}).get("referral") or {}
+
+
+def accepts_referral_from(defn: WorkflowDefinition, organisation: str) -> bool:
+    """Return whether a referrer from this organisation may refer to the pathway."""
+    allowed = referral(defn).get("from")
+    if not allowed:
+        return False
+    if allowed == "any":
+        return True
+    wanted = " ".join((organisation or "").split()).casefold()
+    return any(" ".join(o.split()).casefold() == wanted for o in allowed)
+
+
+def may_open(defn: WorkflowDefinition, roles) -> bool:
+    """Return whether a member of staff with these roles may open a case on the pathway themselves."""
+    allowed = ((defn.intake or {}).get("open") or {}).get("roles") or ()
+    return bool(set(allowed) & set(roles or ()))
+
+
+def referral_form_keys(defn: WorkflowDefinition) -> list[str]:
+    """Return the forms of a referral: the initial state's forms that name the referrer role."""
+    return [s.form for s in defn.states[defn.initial].forms if "referrer" in s.roles]
+
+
+def person_form(defn: WorkflowDefinition) -> str:
+    """Return the referral form whose answers describe the person ('' when the pathway takes no referrals)."""
+    return (referral(defn).get("person") or {}).get("form", "")
+
+
+def _first(answers: Mapping, spec) -> Any:
+    for name in [spec] if isinstance(spec, str) else list(spec or ()):
+        value = answers.get(name)
+        if value not in (None, "", []):
+            return value
+    return None
+
+
+def _as_date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def person_from_answers(defn: WorkflowDefinition, answers: Mapping) -> dict[str, Any]:
+    """Return the person described in a referral form's answers, as the file maps them."""
+    spec = referral(defn).get("person") or {}
+    person: dict[str, Any] = {key: str(_first(answers, spec.get(key)) or "") for key in PERSON_TEXT}
+    person["date_of_birth"] = _as_date(_first(answers, spec.get("date_of_birth")))
+    person["interpreter_needed"] = bool(_first(answers, spec.get("interpreter_needed")))
+    children = []
+    for child in answers.get(spec.get("children") or "", None) or []:
+        if isinstance(child, Mapping):
+            children.append({"name": child.get("child_name") or child.get("name", ""),
+                             "date_of_birth": _as_date(child.get("child_dob") or child.get("date_of_birth"))})
+    person["children"] = children
+    person["urgent"] = bool(answers.get(spec["urgent"])) if spec.get("urgent") else False
+    return person
