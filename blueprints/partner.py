@@ -17,6 +17,7 @@ from services import cases as case_service
 from services import partner as service
 from services.access import can_change_case
 from services.audit import record_audit
+from services.case_facts import state_of
 from services.deadlines import list_deadlines
 from services.oversight import record_confidential_read
 
@@ -58,7 +59,7 @@ def case_page(case_id):
     options = [(o, "transitions") for o in transitions] + [(o, "events") for o in events if o.name not in logged]
     names = case_pages.user_names([case.allocated_to, parent.allocated_to if parent else ""])
     return render_template(
-        "partner/case.html", case=case, parent=parent, state=case_pages.state_of(case), may_change=may_change,
+        "partner/case.html", case=case, parent=parent, state=state_of(case), may_change=may_change,
         contacts=service.list_partner_contacts(case, actor=user, now=now, client_address=client_address()),
         tasks=case_pages.case_tasks(case, actor=user, every_confidential_form=True),
         allowed=[(o, k) for o, k in options if o.allowed], blocked=[(o, k) for o, k in options if not o.allowed],
