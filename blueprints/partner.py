@@ -12,7 +12,7 @@ from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
 from models.case import Case
 from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES
-from services import case_pages
+from services import case_lists, case_pages
 from services import cases as case_service
 from services import partner as service
 from services.access import can_change_case
@@ -38,11 +38,12 @@ def my_cases():
     """List the partner cases the user works (or, for managers, the team's)."""
     status = request.args.get("status", "open")
     status = status if status in ("open", "closed", "all") else "open"
-    rows = service.list_partner_cases(actor=current_actor(), status=status)
+    result = case_lists.list_partner_cases(actor=current_actor(), status=status, page=request.args.get("page", 1))
+    rows = result["rows"]
     # The list names partners: who saw which names is part of the record.
     record_audit("confidential.listed", actor=current_actor(), now=utcnow(), target_type="case",
                  client_address=client_address(), details={"cases": [str(r["case"].pk) for r in rows][:500]})
-    return render_template("partner/list.html", rows=rows, status=status, now=utcnow())
+    return render_template("partner/list.html", rows=rows, result=result, status=status, now=utcnow())
 
 
 @bp.get("/cases/<case_id>")
