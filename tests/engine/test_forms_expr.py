@@ -158,7 +158,7 @@ def test_definition_problems_name_the_place(computed, extra, path, message):
         defn["schema"]["properties"]["extra"] = {"title": "Extra", "type": "string"}
     with pytest.raises(DefinitionError) as caught:
         compile_form(defn)
-    assert any(p.path == path and message in p.message for p in caught.value.problems), caught.value.problems
+    assert any(p.field == path and message in p.message for p in caught.value.problems), caught.value.problems
 
 
 def grid_form(extra_items=(), computed=None, options_of_q3=YES_NO_DK):

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from forms import compile_form
 from forms.expr_eval import evaluate, result_text
+from tests.browser.test_forms_script import PAGE
 from tests.engine.test_forms_expr import OUTCOME, SCORE, dash_like
-from tests.engine.test_forms_script import PAGE
 
 pytestmark = pytest.mark.browser
 
@@ -112,8 +112,8 @@ def test_score_outcome_and_written_condition_update_live(browser):
 
 
 def test_sara_grid_page_passes_axe(browser):
+    from tests.browser.test_forms_script import CSS
     from tests.browser_fixtures import axe_violations
-    from tests.engine.test_forms_script import CSS
 
     sara = json.loads((ROOT / "forms" / "definitions" / "sara.json").read_text(encoding="utf-8"))
     form = compile_form(sara)
