@@ -10,11 +10,12 @@ from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
 from models.user import User
-from services import case_facts, case_lists, case_pages
+from services import case_lists, case_pages
 from services import cases as case_service
 from services import sessions as session_service
 from services.access import CASE_ROLES, can_change_case, case_for_actor
 from services.audit import record_audit
+from services.case_facts import state_of
 from services.intake import openable_pathways
 from services.oversight import record_confidential_read
 from services.workflow_store import definition_for
@@ -73,7 +74,7 @@ def _case(case_id, user, *, change: bool = False):
 
 def _context(case, user, tab: str) -> dict:
     """Return what every page of a case shows at the top."""
-    return {"case": case, "state": case_facts.state_of(case), "tab": tab, "defn": definition_for(case),
+    return {"case": case, "state": state_of(case), "tab": tab, "defn": definition_for(case),
             "may_change": can_change_case(user, case) and case.status == "open",
             "risk": case_pages.RISK_TAGS.get(case.risk_level)}
 

@@ -12,11 +12,12 @@ from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
 from models.case import Case
 from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES
-from services import case_facts, case_lists, case_pages
+from services import case_lists, case_pages
 from services import cases as case_service
 from services import partner as service
 from services.access import can_change_case
 from services.audit import record_audit
+from services.case_facts import state_of
 from services.deadlines import list_deadlines
 from services.oversight import record_confidential_read
 
@@ -37,12 +38,12 @@ def my_cases():
     """List the partner cases the user works (or, for managers, the team's)."""
     status = request.args.get("status", "open")
     status = status if status in ("open", "closed", "all") else "open"
-    listing = case_lists.list_partner_cases(actor=current_actor(), status=status, page=request.args.get("page", 1))
-    rows = listing["rows"]
+    result = case_lists.list_partner_cases(actor=current_actor(), status=status, page=request.args.get("page", 1))
+    rows = result["rows"]
     # The list names partners: who saw which names is part of the record.
     record_audit("confidential.listed", actor=current_actor(), now=utcnow(), target_type="case",
                  client_address=client_address(), details={"cases": [str(r["case"].pk) for r in rows][:500]})
-    return render_template("partner/list.html", rows=rows, result=listing, status=status, now=utcnow())
+    return render_template("partner/list.html", rows=rows, result=result, status=status, now=utcnow())
 
 
 @bp.get("/cases/<case_id>")
@@ -57,9 +58,9 @@ def case_page(case_id):
     # Contacts are recorded through the contact log, which takes those steps itself.
     logged = set(service.contact_log_events(case))
     options = [(o, "transitions") for o in transitions] + [(o, "events") for o in events if o.name not in logged]
-    names = case_facts.user_names([case.allocated_to, parent.allocated_to if parent else ""])
+    names = case_pages.user_names([case.allocated_to, parent.allocated_to if parent else ""])
     return render_template(
-        "partner/case.html", case=case, parent=parent, state=case_facts.state_of(case), may_change=may_change,
+        "partner/case.html", case=case, parent=parent, state=state_of(case), may_change=may_change,
         contacts=service.list_partner_contacts(case, actor=user, now=now, client_address=client_address()),
         tasks=case_pages.case_tasks(case, actor=user, every_confidential_form=True),
         allowed=[(o, k) for o, k in options if o.allowed], blocked=[(o, k) for o, k in options if not o.allowed],

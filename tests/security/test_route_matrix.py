@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import mongoengine
 import pytest
 
 from models.case import Case
@@ -70,3 +71,57 @@ def test_every_get_route_for_every_role(app, client, world):
             if role == "referrer":
                 assert partner_id not in body or response.status_code >= 300, (role, address)
         client.post("/sign-out")
+
+
+# Bookkeeping a refused request may write: the audit trail of the refusal, sessions and sign-in throttling.
+BOOKKEEPING = {"audit", "sign_in_throttles"}
+# Posting these as a signed-in user ends or restarts the sign-in itself; sign-in tests cover them.
+SIGN_IN_ENDPOINTS = {"auth.sign_out", "auth.sign_in", "mfa.verify"}
+REFUSED = {401, 403, 404}
+
+
+def _snapshot() -> dict:
+    """Return every document of every collection except the bookkeeping ones, by collection."""
+    db = mongoengine.get_db()
+    return {name: list(db[name].find({}, sort=[("_id", 1)]))
+            for name in sorted(db.list_collection_names()) if name not in BOOKKEEPING}
+
+
+def _changed(before: dict, after: dict) -> list[str]:
+    names = set(before) | set(after)
+    return sorted(n for n in names if before.get(n, []) != after.get(n, []))
+
+
+def _post_addresses(app, objects) -> list[str]:
+    """Return one address per POST rule, its parts filled with real ids (each case, for case rules)."""
+    out = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint in SIGN_IN_ENDPOINTS:
+            continue
+        cases = [objects[k] for k in ("case", "other", "partner")] if "case_id" in rule.arguments else [None]
+        for case in cases:
+            path = rule.rule if case is None else rule.rule.replace("<case_id>", str(case.pk))
+            path = re.sub(r"<any\(([a-z_]+)[^)]*\):kind>", r"\1", path)
+            out.append(re.sub(r"<(?:[a-z]+:)?[a-z_]+>", "x" * 24, path))
+    return sorted(set(out))
+
+
+def test_every_post_route_for_every_role_and_refusals_change_nothing(app, client, world):
+    people, objects = world
+    addresses = _post_addresses(app, objects)
+    assert len(addresses) > 40  # the url map, not a hand-picked list
+    refusals = 0
+    for role in ROLES:
+        sign_in(client, people[role])
+        for address in addresses:
+            before = _snapshot()
+            response = client.post(address, data={})
+            assert response.status_code < 500, (role, address, response.status_code)
+            body = response.get_data(as_text=True)
+            if role not in MAY_SEE_MARKER:
+                assert MARKER not in body, (role, address)
+            if response.status_code in REFUSED:
+                refusals += 1
+                assert not _changed(before, _snapshot()), (role, address, response.status_code)
+        client.post("/sign-out")
+    assert refusals > 100  # most roles are refused most actions
