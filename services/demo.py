@@ -13,21 +13,21 @@ from services.users import create_user
 DEMO_TEAM = {"key": "north", "name": "North Family Safeguarding Team"}
 
 DEMO_USERS = [
-    {"label": "Referrer (social worker)", "email": "referrer@demo.pathway", "password": "demo-referrer-2026",
+    {"label": "Referrer (social worker)", "email": "referrer@demo.pathway", "password": "blue-harbour-lantern-26",
      "name": "Sam Referrer", "roles": ["referrer"], "organisation": "Children's Services, North Locality"},
-    {"label": "Team manager", "email": "manager@demo.pathway", "password": "demo-manager-2026",
+    {"label": "Team manager", "email": "manager@demo.pathway", "password": "quiet-meadow-compass-26",
      "name": "Morgan Manager", "roles": ["manager"]},
-    {"label": "Second team manager", "email": "manager2@demo.pathway", "password": "demo-manager2-2026",
+    {"label": "Second team manager", "email": "manager2@demo.pathway", "password": "amber-river-teapot-26",
      "name": "Jordan Deputy", "roles": ["manager"]},
-    {"label": "Practitioner (DAO)", "email": "practitioner@demo.pathway", "password": "demo-practitioner-2026",
+    {"label": "Practitioner (DAO)", "email": "practitioner@demo.pathway", "password": "silver-orchard-kettle-26",
      "name": "Priya Practitioner", "roles": ["practitioner"], "sex": "female"},
-    {"label": "Partner-support worker", "email": "partner@demo.pathway", "password": "demo-partner-2026",
+    {"label": "Partner-support worker", "email": "partner@demo.pathway", "password": "granite-willow-candle-26",
      "name": "Pat Partner-Worker", "roles": ["partner_worker"]},
-    {"label": "Group co-facilitator", "email": "cofacilitator@demo.pathway", "password": "demo-cofacilitator-2026",
+    {"label": "Group co-facilitator", "email": "cofacilitator@demo.pathway", "password": "copper-heron-atlas-26",
      "name": "Owen Cole", "roles": ["practitioner"], "sex": "male"},
-    {"label": "Auditor", "email": "auditor@demo.pathway", "password": "demo-auditor-2026",
+    {"label": "Auditor", "email": "auditor@demo.pathway", "password": "misty-bramble-ledger-26",
      "name": "Alex Auditor", "roles": ["auditor"]},
-    {"label": "Administrator", "email": "admin@demo.pathway", "password": "demo-admin-2026",
+    {"label": "Administrator", "email": "admin@demo.pathway", "password": "velvet-summit-anchor-26",
      "name": "Ada Admin", "roles": ["admin"]},
 ]
 

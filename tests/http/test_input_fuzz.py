@@ -78,8 +78,13 @@ def _today():
 
 
 def test_every_shipped_form_page_keeps_answers_and_reports_each_rejected_one(client, worker, make_case, now):
+    from models.case import Case
+
     tally = Tally()
-    case = make_case(workflow_key="dao_pathway", allocated_to=worker, actor=worker)
+    make_case(workflow_key="dao_pathway", allocated_to=worker, actor=worker)  # the shipped forms and pathways
+    # A bare case outside any pathway, so every shipped form may start on it (a pathway offers only its own).
+    case = Case(reference="FUZZ-2026-00001", workflow_key="fuzz_forms", workflow_version=1, status="open",
+                team="north", allocated_to=str(worker.pk), created_at=now).save()
     pages = 0
     for key in SHIPPED_FORMS:
         sub = start_submission(case, key, actor=worker, now=now)
@@ -139,7 +144,8 @@ BAD_IDS = ["not-an-id", "0" * 24, "f" * 23, "ffffffffffffffffffffffffz", "%00", 
 DEEP = "[" * 100_000 + "]" * 100_000
 
 
-def test_query_strings_ids_and_bodies_of_the_main_routes_never_end_in_500(app, client, worker, make_case):
+def test_query_strings_ids_and_bodies_of_the_main_routes_never_end_in_500(app, client, worker, make_case,
+                                                                         make_user):
     tally = Tally()
     case = make_case(workflow_key="dao_pathway", allocated_to=worker, actor=worker)
     admin = _admin(client, worker)
@@ -159,6 +165,9 @@ def test_query_strings_ids_and_bodies_of_the_main_routes_never_end_in_500(app, c
         assert response.status_code in OK, (path, query)
 
     get()
+    # A fresh practitioner for the API: the fuzzed routes above may have ended or redirected the admin's session.
+    client = app.test_client()
+    sign_in(client, make_user(roles=["practitioner"], team="north"))
     for limit in ("abc", "1e3", "-5", str(2**64), "²"):
         response = client.get("/api/v1/cases", query_string={"limit": limit})
         tally.saw(response, limit)

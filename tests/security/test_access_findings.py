@@ -75,7 +75,7 @@ def test_get_never_creates_a_draft(client, people, now):
 
 
 def test_the_referrer_change_link_creates_no_draft_on_get(client, people, now):
-    draft = referrals.start_referral(actor=people["referrer"], team="north", now=now)
+    draft = referrals.start_referral(workflow_key="dao_pathway", actor=people["referrer"], team="north", now=now)
     fill(draft, "screening", people["referrer"], now)
     sign_in(client, people["referrer"])
     assert client.get(f"/referrals/{draft.pk}/forms/screening/change").status_code == 200
@@ -147,12 +147,12 @@ def test_confidential_downloads_are_not_stored_and_the_case_in_the_address_must_
 def test_the_duplicate_warning_stays_within_the_organisation_and_team(client, people, make_user, now):
     refer(people, now, person_name="Daniel Marsh", person_dob="1990-01-02")
     stranger = make_user(roles=["referrer"], team="", organisation="Another Agency")
-    draft = referrals.start_referral(actor=stranger, team="north", now=now)
+    draft = referrals.start_referral(workflow_key="dao_pathway", actor=stranger, team="north", now=now)
     fill(draft, "request_for_service", stranger, now, {"person_name": "Daniel Marsh", "person_dob": "1990-01-02"})
     assert referrals.referral_duplicates(draft) == 0
     sign_in(client, stranger)
     assert b"There may already be an open case" not in client.get(f"/referrals/{draft.pk}/check").data
-    own = referrals.start_referral(actor=people["referrer"], team="north", now=now + timedelta(seconds=1))
+    own = referrals.start_referral(workflow_key="dao_pathway", actor=people["referrer"], team="north", now=now + timedelta(seconds=1))
     fill(own, "request_for_service", people["referrer"], now, {"person_name": "Daniel Marsh",
                                                                "person_dob": "1990-01-02"})
     assert referrals.referral_duplicates(own) == 1

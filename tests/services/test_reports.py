@@ -36,7 +36,8 @@ def people(make_user, make_team):
     return {"manager": make_user(roles=["manager"], team="north"),
             "south": make_user(roles=["manager"], team="south"),
             "auditor": make_user(roles=["auditor"], team=""),
-            "practitioner": make_user(roles=["practitioner"], team="north")}
+            "practitioner": make_user(roles=["practitioner"], team="north"),
+            "south_practitioner": make_user(roles=["practitioner"], team="south")}
 
 
 @pytest.mark.parametrize(("raw_from", "raw_to", "expected"), [
@@ -205,13 +206,15 @@ def test_evaluation_measures_are_classified_like_table_4_1(people, make_case, no
         [("end_of_programme", "all"), ("pre_programme", "all", "draft")],
         [("six_months_after", "some"), ("end_of_programme", "none")],
     ]
+    worker = people["practitioner"]  # the form's slot: completed by the case's practitioner
     for plan in plans:
-        case = _case(make_case, now, "probation_cdvp", [], actor=manager)
+        case = _case(make_case, now, "probation_cdvp", [], actor=manager, allocated_to=worker)
         for stage, completion, *draft in plan:
-            _measures(case, manager, now, stage, completion, submit=not draft)
+            _measures(case, worker, now, stage, completion, submit=not draft)
     _case(make_case, now, "dao_pathway", [], actor=manager)  # not a CDVP case: never counted
-    other = _case(make_case, now, "probation_cdvp", [], team="south", actor=people["south"])
-    _measures(other, people["south"], now, "pre_programme", "all")
+    other = _case(make_case, now, "probation_cdvp", [], team="south", actor=people["south"],
+                  allocated_to=people["south_practitioner"])
+    _measures(other, people["south_practitioner"], now, "pre_programme", "all")
     (found,) = get_evaluation(actor=manager, start=START, end=END)
     assert found["label"] == "Probation CDVP"
     assert {r["label"]: r["count"] for r in found["rows"]} == {
