@@ -100,6 +100,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(PathwayError)
     def domain_error(exc: PathwayError):
+        if isinstance(exc, DatabaseUnavailable):
+            log.warning("Database unavailable on %s %s", request.method, request.path)
+            return _unavailable()
         glass = getattr(exc, "break_glass_case", "")
         return _respond(exc.status, exc.message, exc.problems, break_glass_case=glass)
 

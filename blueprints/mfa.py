@@ -108,9 +108,9 @@ def admin_reset(user_id):
 
 def require_mfa_setup():
     """Send a user whose role requires a second factor to set one up before anything else."""
-    if (current_user.is_authenticated and not current_user.mfa_enabled
-            and request.endpoint not in ("mfa.setup", "auth.sign_out", "auth.change_password", "static",
-                                         "health.healthz")
+    # The endpoint first: the health check and static files must not need the user (nor the database).
+    if (request.endpoint not in ("mfa.setup", "auth.sign_out", "auth.change_password", "static", "health.healthz")
+            and current_user.is_authenticated and not current_user.mfa_enabled
             and mfa.mfa_required(current_user, current_app.config)):
         if request.path.startswith("/api/"):
             raise NotAllowed("Set up multi-factor sign-in in the browser first")

@@ -35,7 +35,9 @@ def end_session() -> None:
 
 def check_session():
     """End a session idle for too long or older than its lifetime; note this request otherwise."""
-    if not current_user.is_authenticated or request.endpoint in OPEN_ENDPOINTS:
+    # The endpoint first: the health check and static files must not need the user (nor the database).
+    if request.endpoint in OPEN_ENDPOINTS or request.endpoint in ("static", "health.healthz") \
+            or not current_user.is_authenticated:
         return None
     now = int(time.time())
     idle = int(current_app.config["SESSION_IDLE_MINUTES"]) * 60

@@ -152,7 +152,8 @@ def test_the_duplicate_warning_stays_within_the_organisation_and_team(client, pe
     assert referrals.referral_duplicates(draft) == 0
     sign_in(client, stranger)
     assert b"There may already be an open case" not in client.get(f"/referrals/{draft.pk}/check").data
-    own = referrals.start_referral(workflow_key="dao_pathway", actor=people["referrer"], team="north", now=now + timedelta(seconds=1))
+    own = referrals.start_referral(workflow_key="dao_pathway", actor=people["referrer"], team="north",
+                                   now=now + timedelta(seconds=1))
     fill(own, "request_for_service", people["referrer"], now, {"person_name": "Daniel Marsh",
                                                                "person_dob": "1990-01-02"})
     assert referrals.referral_duplicates(own) == 1
