@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from models.form import ConfidentialSubmission, FormDefinition
-from tests.browser_fixtures import assert_accessible, sign_in_browser
+from tests.browser_fixtures import assert_accessible, sign_in_browser, start_form_if_asked
 from tests.conftest import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -166,6 +166,7 @@ def test_an_admin_builds_the_dash_checklist_and_a_practitioner_sees_the_score_li
     page.wait_for_url(lambda url: "/sign-in" not in url)
     page.goto(f"/cases/{case.pk}")
     page.get_by_role("link", name=TITLE).click()
+    start_form_if_asked(page)
     score, outcome = page.locator('[data-result="dash_score"]'), page.locator('[data-result="outcome"]')
     expect(page.locator('[data-grid="grid_q1_q24"] .pathway-grid__row')).to_have_count(24)
     expect(score).to_have_text("0")
@@ -228,6 +229,7 @@ def test_an_admin_builds_the_dash_checklist_and_a_practitioner_sees_the_score_li
     expect(task).to_contain_text(f"DASH score: 14 — {OUTCOME}")
     assert_accessible(page)
     page.get_by_role("link", name=f"Start a new {TITLE}").click()
+    start_form_if_asked(page)
     expect(page.locator('[data-result="dash_score"]')).to_have_text("0")
     assert ConfidentialSubmission.objects(case_id=case.pk, form_key="dash_checklist").count() == 2
     assert not page.console_errors

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from models.form import FormDefinition, Submission
-from tests.browser_fixtures import assert_accessible, sign_in_browser
+from tests.browser_fixtures import assert_accessible, sign_in_browser, start_form_if_asked
 from tests.conftest import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -115,6 +115,7 @@ def test_an_admin_builds_publishes_and_revises_a_form_a_practitioner_fills(page,
     page.wait_for_url(lambda url: "/sign-in" not in url)
     page.goto(f"/cases/{case.pk}")
     page.get_by_role("link", name=TITLE).click()
+    start_form_if_asked(page)
     page.get_by_label("What matters most to you?").fill("Being a better dad")
     page.get_by_label("Day").fill("2")
     page.get_by_label("Month").fill("11")

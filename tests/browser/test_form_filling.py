@@ -18,7 +18,8 @@ def test_fill_a_short_form_with_a_mistake_then_fix_it_and_submit(page, make_user
     monkeypatch.setattr(case_hooks, "form_submitted", lambda *a, **k: None)
     sync_forms(now=now)
     practitioner = make_user(roles=["practitioner"])
-    case = Case(reference="DAO-2026-00001", workflow_key="dao_pathway", workflow_version=1, status="open",
+    # A bare case outside any stored pathway: the form pages alone are under test, whatever ran before.
+    case = Case(reference="DAO-2026-00001", workflow_key="form_pages_only", workflow_version=1, status="open",
                 team="north", allocated_to=str(practitioner.pk), created_at=now).save()
     sign_in_browser(page, practitioner.email, DEFAULT_PASSWORD)
     page.wait_for_url(lambda url: "/sign-in" not in url)
