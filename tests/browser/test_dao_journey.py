@@ -177,6 +177,9 @@ def test_whole_dao_pathway_through_the_browser(browser, live_server, synced, mak
         ref = journey.tab(referrer)
         assert ref.get_by_role("heading", level=1).inner_text() == "My referrals"
         journey.click(ref, "link", "Make a referral")
+        service = ref.locator('input[name="workflow"][value="dao_pathway"]')
+        if service.count() and service.first.get_attribute("type") == "radio":
+            service.first.check()  # the referrer's organisation may refer to more than one service
         journey.click(ref, "button", "Start now")
         draft = Case.objects.get(referrer_id=str(referrer.pk))
         tasks = ref.url

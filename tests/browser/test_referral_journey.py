@@ -148,6 +148,9 @@ def test_referral_with_consent_then_triage_and_allocation_while_the_referrer_see
     page.wait_for_url("**/referrals/")
     j.check("my-referrals")
     j.click("Make a referral", shot="start")
+    service = page.locator('input[name="workflow"][value="dao_pathway"]')
+    if service.count() and service.first.get_attribute("type") == "radio":
+        service.first.check()  # the referrer's organisation may refer to more than one service
     j.click("Start now", role="button", shot="task-list")
     assert page.get_by_text("Cannot start yet").is_visible()
     fill_request_for_service(j)

@@ -40,7 +40,7 @@ def test_confirmed_saves_survive_kill_minus_nine(own_mongod, app_config, now):
         sync_forms(now=now)
         user, _ = create_user(email="worker@example.org", name="A Worker", roles=["practitioner"], team="north",
                               password=DEFAULT_PASSWORD, now=now)
-        case = Case(reference="DAO-2026-00001", workflow_key="dao_pathway", workflow_version=1, status="open",
+        case = Case(reference="DAO-2026-00001", workflow_key="form_pages_only", workflow_version=1, status="open",
                     team="north", allocated_to=str(user.pk), created_at=now).save()
         drafts = [start_submission(case, "screening", actor=user, now=now)]
     client = app.test_client()
