@@ -17,7 +17,6 @@ import sys
 import tempfile
 import uuid
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,6 +25,7 @@ import mongoengine  # noqa: E402
 from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from clock import utcnow  # noqa: E402
 from storage.embedded import EmbeddedMongo  # noqa: E402
 from tests.fuzz_inputs import HOSTILE_TEXT, JSON_VALUE, Tally, field_values  # noqa: E402
 
@@ -50,7 +50,7 @@ def _setup(uri: str):
         "SCHEDULER_ENABLED": False, "BOOTSTRAP_ADMIN": False, "WTF_CSRF_ENABLED": False,
         "SIGN_IN_RATE_LIMIT": "100000 per minute",
     })
-    now = datetime.utcnow()
+    now = utcnow()
     with app.app_context():
         sync_workflows(now=now)
         sync_forms(now=now)
@@ -73,7 +73,7 @@ def _targets(app, user, cases):
     from services.submissions import form_for, start_submission
     from services.workflow_store import definition_for
 
-    now = datetime.utcnow()
+    now = utcnow()
     pages, steps = [], []
     with app.app_context():
         case = cases["dao_pathway"]

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clock import utcnow
 from models.case import Case
 from services.form_definitions import FORMS_DIR
 from services.submissions import form_for, start_submission
@@ -72,9 +73,8 @@ def _page_checks(client, case, sub, form, page, tally: Tally, examples: int) -> 
 
 
 def _today():
-    from datetime import datetime
 
-    return datetime.utcnow().date()
+    return utcnow().date()
 
 
 def test_every_shipped_form_page_keeps_answers_and_reports_each_rejected_one(client, worker, make_case, now):

@@ -10,11 +10,12 @@ from __future__ import annotations
 import html
 import json
 import shutil
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from clock import utcnow
 from models.case import Case, CaseEvent
 from models.deadline import Deadline
 from models.notification import Notification
@@ -86,7 +87,7 @@ def test_a_pathway_added_as_a_file_runs_end_to_end(client, people, now):
     sub = start_submission(case, "community_referral", actor=referrer, now=now)
     sub, _ = save_draft(sub, answers, revision=sub.revision, actor=referrer, now=now)
     submit_submission(sub, revision=sub.revision, actor=referrer, now=now)
-    sent_at = datetime.utcnow()
+    sent_at = utcnow()
     case = referrals.submit_referral(case, actor=referrer, now=sent_at)
     assert case.reference.startswith("FP-") and case.person.name == "Tom Example"
     assert "checks the family's safety within 24 hours" in text(client.get(f"/referrals/{case.pk}/sent"))
@@ -111,7 +112,7 @@ def test_a_pathway_added_as_a_file_runs_end_to_end(client, people, now):
     # Sessions: absences from one-to-ones do not count towards the group's limit; the rule fires once.
     client.get("/sign-out")
     sign_in(client, practitioner)
-    today = datetime.utcnow().date()
+    today = utcnow().date()
     for kind, attendance in (("group", "unacceptable_absence"), ("individual", "unacceptable_absence"),
                              ("group", "attended"), ("group", "unacceptable_absence"),
                              ("group", "attended"), ("group", "unacceptable_absence")):
@@ -155,7 +156,7 @@ def test_a_pathway_added_as_a_file_runs_end_to_end(client, people, now):
     assert CaseEvent.objects(case_id=case.pk, name="close").count() == 1
 
     # The reports funnel counts it from the file's stages.
-    reports = get_reports(actor=manager, now=datetime.utcnow() + timedelta(minutes=1))
+    reports = get_reports(actor=manager, now=utcnow() + timedelta(minutes=1))
     row = next(r for r in reports["funnel"] if r["key"] == "fathers_programme")
     assert (row["label"], row["referred"], row["accepted"], row["started"], row["completed"], row["dropped"]) == (
         "Fathers' programme", 1, 1, 1, 1, 0)

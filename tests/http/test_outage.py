@@ -10,11 +10,11 @@ import os
 import signal
 import time
 import uuid
-from datetime import datetime
 
 import mongoengine
 import pytest
 
+from clock import utcnow
 from models.case import Case
 from storage import connection
 from storage.embedded import EmbeddedMongo
@@ -141,4 +141,4 @@ def test_a_killed_bundled_database_is_started_again_and_the_app_recovers(draft, 
     assert response.status_code in (302, 422)
     sub.reload()
     assert sub.answers.get(name) == TYPED
-    assert datetime.utcnow() >= sub.updated_at
+    assert utcnow() >= sub.updated_at
