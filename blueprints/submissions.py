@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
-from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BuildError
 
 from blueprints.access import client_address, current_actor, no_store
 from clock import utcnow
 from errors import Conflict, InvalidInput, NotFound
-from services import attachments
+from services import attachments, form_posts
 from services import forms as service
 from services.access import can_change_case
 
@@ -131,8 +128,9 @@ def page(case_id, form_key, submission_id, page_key):
         return render_template("submissions/page.html", answers=submission.answers, errors={}, **context)
     action = request.form.get("action", "continue")
     revision = _revision()
-    posted, repeater_action = _repeater_action(request.form, action, form_page)
-    upload_problems = _take_uploads(posted, form_page, case, submission)
+    posted, repeater_action = form_posts.repeater_action(request.form, action, form_page)
+    upload_problems = form_posts.take_uploads(posted, request.files, form_page, case, submission,
+                                              actor=current_actor(), now=utcnow())
     answers = form.parse_form(posted, page=page_key)
     try:
         submission, problems = service.save_draft(
@@ -165,58 +163,6 @@ def page(case_id, form_key, submission_id, page_key):
                                 submission_id=submission.pk))
     flash("Your answers have been saved as a draft", "success")
     return redirect(_tasks_url(case, submission))
-
-
-def _repeater_action(formdata, action: str, form_page) -> tuple[MultiDict, bool]:
-    """Return the posted data (without the inputs of a row being removed) and whether a repeater button was used.
-
-    The row is dropped by its posted index, before parsing, so that a blank row above it cannot shift which
-    entry goes.
-    """
-    data = MultiDict(formdata)
-    parts = action.split("-")
-    repeaters = {f.name for f in form_page.fields if f.widget == "repeater"}
-    if len(parts) < 2 or parts[0] not in ("add", "remove") or parts[1] not in repeaters:
-        return data, False
-    if parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit():
-        prefix = f"{parts[1]}-{parts[2]}-"
-        for name in [n for n in data if n.startswith(prefix)]:
-            data.poplist(name)
-    return data, True
-
-
-def _take_uploads(posted: MultiDict, form_page, case, submission) -> list:
-    """Store the files chosen on this page and post their records as the file inputs' hidden fields.
-
-    The engine then parses them like a file kept from an earlier save, in the right repeater row too.
-    """
-    files = {}
-    for spec in form_page.fields:
-        if spec.widget == "file":
-            files[re.escape(spec.name)] = (spec, None)
-        for child in (c for c in spec.children if c.widget == "file"):
-            files[rf"{re.escape(spec.name)}-(\d{{1,4}})-{re.escape(child.name)}"] = (child, spec)
-    problems = []
-    for name, upload in request.files.items(multi=False):
-        match = next(((pattern, m) for pattern in files if (m := re.fullmatch(pattern, name))), None)
-        if match is None or not upload.filename:
-            continue
-        spec, parent = files[match[0]]
-        path = f"{parent.name}.{match[1].group(1)}.{spec.name}" if parent else spec.name
-        try:
-            record = attachments.store_attachment(
-                upload.stream, upload.filename, accept=spec.item.get("accept"), max_bytes=spec.item.get("max_bytes"),
-                actor=current_actor(), now=utcnow(), field=path, case=case, classification=submission.classification)
-        except InvalidInput as exc:
-            problems.extend(exc.problems)
-            continue
-        posted.poplist(f"{name}-remove")  # a new file replaces the old one rather than removing it
-        for part, value in record.items():
-            posted.setlist(f"{name}-{part}", [str(value)])
-    for key in [k for k in posted if k.endswith("-remove") and posted.get(k) == "true"]:
-        for part in ("id", "filename", "content_type", "size"):
-            posted.poplist(f"{key[:-len('-remove')]}-{part}")
-    return problems
 
 
 @bp.route(PAGE_PREFIX + "/check", methods=["GET", "POST"])
