@@ -14,7 +14,8 @@ from models.user import User
 from services.access import get_case
 from services.audit import record_audit
 from services.forms import computed_rows
-from services.submissions import find_submission, form_for, read_submission
+from services.submission_reads import find_submission, read_submission
+from services.submissions import form_for
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "documents" / "submission.docx"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -14,16 +14,18 @@ from services.form_definitions import (
     sync_forms,
     update_draft_version,
 )
+from services.submission_reads import (
+    find_submission,
+    list_submissions,
+    page_statuses,
+    read_submission,
+)
 from services.submissions import (
     case_for_forms,
     countersign_submission,
-    find_submission,
     form_for,
-    list_submissions,
     may_fill,
     open_draft,
-    page_statuses,
-    read_submission,
     save_draft,
     start_submission,
     submit_submission,

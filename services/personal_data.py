@@ -9,7 +9,7 @@ from models.subject_access import IDENTITY_CHECKS, SubjectAccessRequest
 from services.access import can_change_case, case_for_actor
 from services.rectification import PERSON_FIELDS, list_corrections
 from services.retention import on_hold, retention_status
-from services.submissions import list_submissions
+from services.submission_reads import list_submissions
 
 
 def personal_data_overview(case_id, *, actor, now: datetime) -> dict:

@@ -16,7 +16,8 @@ from models.correction import OBJECTION_OUTCOMES, CaseCorrection
 from services.access import can_change_case, can_read_confidential, case_for_actor
 from services.audit import record_audit
 from services.cases import add_history
-from services.submissions import field_errors, form_for, read_submission
+from services.submission_reads import read_submission
+from services.submissions import field_errors, form_for
 from storage.uow import transactional
 
 PERSON_FIELDS = {"name": "Name", "date_of_birth": "Date of birth", "address": "Address", "ethnicity": "Ethnicity",

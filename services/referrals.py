@@ -9,7 +9,7 @@ from models.case import Case, Child
 from models.team import Team
 from models.user import User
 from services.audit import record_audit
-from services.submissions import referrer_submissions
+from services.submission_reads import referrer_submissions
 from storage.uow import transactional
 from workflows import intake
 

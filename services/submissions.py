@@ -1,19 +1,16 @@
-"""Submissions: drafts that are never lost, optimistic concurrency, submitting, countersigning, audited reads."""
+"""Submissions: who may fill which form, drafts never lost, optimistic concurrency, submitting, countersigning."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bson import ObjectId
-from bson.errors import InvalidId
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
-from models.form import ConfidentialSubmission, Submission, submission_class
+from models.form import submission_class
 from services import case_hooks
 from services.access import (
     can_change_case,
-    can_read_case,
     can_read_confidential,
     case_for_actor,
     referral_for_referrer,
@@ -21,40 +18,30 @@ from services.access import (
 from services.audit import record_audit
 from services.form_definitions import compiled_form, get_form
 from services.form_slots import require_slot
-from services.oversight import note_read
 from storage.uow import transactional
 
 
 def form_for(submission):
     """Return the compiled form version the submission is pinned to."""
-    return compiled_form(_pinned(submission))
+    return compiled_form(pinned_form(submission))
 
 
 REFERRAL_TAG = "referral"  # the forms a referrer fills in on their own referral
 
 
-def _referrer_of(actor, case) -> bool:
+def referrer_of(actor, case) -> bool:
+    """Tell whether the actor is the referrer of this (perpetrator) case."""
     return actor.has_role("referrer") and case.kind == "perpetrator" and case.referrer_id == str(actor.pk)
 
 
-def _referral_form(doc) -> bool:
+def referral_form(doc) -> bool:
+    """Tell whether a form version is one a referrer fills in on their own referral."""
     return doc.classification == "standard" and REFERRAL_TAG in (doc.tags or [])
 
 
-def _referrers_own(actor, submission) -> bool:
+def referrers_own(actor, submission) -> bool:
     """Tell whether a referrer wrote this referral form themselves: staff text on the case never reaches them."""
-    return submission.created_by == str(actor.pk) and _referral_form(_pinned(submission))
-
-
-def referrer_submissions(case) -> dict:
-    """Return the referrer's own referral forms on the case, the most relevant per form key."""
-    found: dict = {}
-    rank = {"countersigned": 2, "submitted": 2, "draft": 1}
-    for sub in Submission.objects(case_id=case.pk, created_by=case.referrer_id).order_by("created_at"):
-        current = found.get(sub.form_key)
-        if current is None or rank[sub.status] >= rank[current.status]:
-            found[sub.form_key] = sub
-    return found
+    return submission.created_by == str(actor.pk) and referral_form(pinned_form(submission))
 
 
 def case_for_forms(case_id, actor, *, change: bool = False):
@@ -75,7 +62,7 @@ def _require_change(case, actor, doc) -> None:
         raise NotAllowed("You cannot fill in forms on this case")
     if doc.classification == "confidential" and not can_read_confidential(actor, case):
         raise NotAllowed("You cannot see or fill in confidential records on this case")
-    if case.status == "draft" and not _referral_form(doc):
+    if case.status == "draft" and not referral_form(doc):
         # A referral not yet sent belongs to its referrer and holds the referral's own forms only.
         raise NotAllowed("This form cannot be filled in on a referral that has not been sent")
     require_slot(case, actor, doc)
@@ -90,7 +77,8 @@ def may_fill(case, actor, doc) -> bool:
     return True
 
 
-def _pinned(submission):
+def pinned_form(submission):
+    """Return the form version the submission is pinned to."""
     return get_form(submission.form_key, submission.form_version)
 
 
@@ -134,7 +122,8 @@ def _page_fields(form, page_key: str):
     return page.fields
 
 
-def _on_page(problems: list[FieldProblem], names: set[str]) -> list[FieldProblem]:
+def on_page(problems: list[FieldProblem], names: set[str]) -> list[FieldProblem]:
+    """Return the problems that belong to the fields named."""
     return [p for p in problems if p.field.split(".", 1)[0] in names]
 
 
@@ -149,7 +138,7 @@ def save_draft(submission, answers: dict, *, revision: int, page: str | None = N
     `check_page` also reports the page's missing answers ("Save and continue").
     """
     case = case_for_forms(submission.case_id, actor, change=True)
-    _require_change(case, actor, _pinned(submission))
+    _require_change(case, actor, pinned_form(submission))
     if submission.status != "draft":
         raise Conflict("This form has already been submitted and can no longer be changed")
     form = form_for(submission)
@@ -163,7 +152,7 @@ def save_draft(submission, answers: dict, *, revision: int, page: str | None = N
     today = now.date()
     problems = field_errors(form.validate(cleaned, today=today, partial=not (check_page and page is not None)))
     if page is not None:
-        problems = _on_page(problems, names)
+        problems = on_page(problems, names)
     update = {"set__answers": cleaned, "set__computed": form.compute(cleaned), "set__updated_at": now,
               "set__updated_by": str(actor.pk), "inc__revision": 1}
     if page is not None:
@@ -191,7 +180,7 @@ def _conditional_update(submission, revision: int, update: dict) -> None:
 def submit_submission(submission, *, revision: int, actor, now: datetime):
     """Check every answer and submit the form; on problems raise InvalidInput and keep the draft as it was."""
     case = case_for_forms(submission.case_id, actor, change=True)
-    _require_change(case, actor, _pinned(submission))
+    _require_change(case, actor, pinned_form(submission))
     if submission.status != "draft":
         raise Conflict("This form has already been submitted")
     if submission.revision != revision:
@@ -238,68 +227,3 @@ def countersign_submission(submission, *, actor, now: datetime, comment: str = "
                  target_id=submission.pk, details={"case": str(case.pk), "form": submission.form_key})
     case_hooks.form_countersigned(case, submission, actor=actor, now=now)
     return submission
-
-
-def list_submissions(case, *, actor) -> list:
-    """Return the case's submissions the actor may know of, newest first (confidential ones only if allowed)."""
-    if not can_read_case(actor, case):
-        if not _referrer_of(actor, case):
-            raise NotAllowed("You do not have access to this case")
-        return [s for s in Submission.objects(case_id=case.pk, created_by=str(actor.pk)).order_by("-created_at")
-                if _referrers_own(actor, s)]
-    found = list(Submission.objects(case_id=case.pk))
-    if can_read_confidential(actor, case):
-        found += list(ConfidentialSubmission.objects(case_id=case.pk))
-    return sorted(found, key=lambda s: s.created_at, reverse=True)
-
-
-def find_submission(submission_id):
-    """Return the submission with this id, or None; no access check: callers check before showing anything."""
-    return _find(submission_id)
-
-
-def _find(submission_id):
-    try:
-        oid = ObjectId(str(submission_id))
-    except (InvalidId, TypeError):
-        return None
-    return Submission.objects(pk=oid).first() or ConfidentialSubmission.objects(pk=oid).first()
-
-
-def read_submission(submission_id, *, actor, now: datetime, client_address: str = ""):
-    """Return a submission the actor may read; every read of a confidential one is audited."""
-    submission = _find(submission_id)
-    if submission is None:
-        raise NotFound("There is no such form")
-    case = case_for_forms(submission.case_id, actor)
-    if not can_read_case(actor, case) and not _referrers_own(actor, submission):
-        raise NotFound("There is no such form")  # a referrer sees the forms they wrote on their referral only
-    if submission.classification == "confidential":
-        if not can_read_confidential(actor, case):
-            record_audit("confidential.refused", actor=actor, now=now, target_type="submission",
-                         target_id=submission.pk, client_address=client_address,
-                         details={"case": str(case.pk), "form": submission.form_key})
-            raise NotAllowed("This record is confidential")
-        record_audit("confidential.read", actor=actor, now=now, target_type="submission", target_id=submission.pk,
-                     client_address=client_address, details={"case": str(case.pk), "form": submission.form_key})
-
-        note_read(case, actor=actor, now=now)
-    return submission
-
-
-def page_statuses(form, submission, *, today) -> dict[str, str]:
-    """Return page key → not_started / in_progress / completed, for the task list."""
-    answers = form.clean(dict(submission.answers or {}))
-    problems = field_errors(form.validate(answers, today=today, partial=False))
-    visited = set(submission.visited_pages or [])
-    out = {}
-    for page in form.pages:
-        names = {f.name for f in page.fields}
-        answered = bool(names & set(answers))
-        if page.key not in visited and not answered:
-            out[page.key] = "not_started"
-        elif page.key in visited and not _on_page(problems, names):
-            out[page.key] = "completed"
-        else:
-            out[page.key] = "in_progress"
-    return out

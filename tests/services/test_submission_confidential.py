@@ -9,7 +9,8 @@ from models.audit import AuditEntry
 from models.case import Case
 from models.form import ConfidentialSubmission, Submission
 from services.form_definitions import sync_forms
-from services.submissions import read_submission, save_draft, start_submission
+from services.submission_reads import read_submission
+from services.submissions import save_draft, start_submission
 
 _refs = itertools.count(1)
 SECRET = "She told us he threatened her at the school gate"

@@ -11,11 +11,10 @@ from models.case import Case
 from models.form import Submission
 from services import case_hooks
 from services.form_definitions import FORMS_DIR, create_new_version, get_form, publish_form_version, sync_forms
+from services.submission_reads import list_submissions, page_statuses
 from services.submissions import (
     countersign_submission,
     form_for,
-    list_submissions,
-    page_statuses,
     save_draft,
     start_submission,
     submit_submission,
