@@ -11,7 +11,7 @@ from clock import utcnow
 from models.case import Case
 from models.user import User
 from scheduler.calendar import format_date
-from services import deadlines as deadline_service
+from services import deadline_lists
 from services import notifications as notification_service
 from services.users import update_user
 
@@ -62,13 +62,13 @@ def my_deadlines():
     if scope not in ("mine", "team") or (scope == "team" and not user.has_role("manager")):
         scope = "mine"
     now = utcnow()
-    found = deadline_service.list_deadlines(actor=user, scope=scope)
+    found = deadline_lists.list_deadlines(actor=user, scope=scope)
     owner_ids = {uid for d in found for uid in d.owner_ids}
     holders = User.objects(pk__in=list(owner_ids)).only("name") if owner_ids else []
     names = {str(u.pk): u.name for u in holders}
     owners = {d.pk: ", ".join(names[uid] for uid in d.owner_ids if uid in names) for d in found}
     return render_template(
-        "deadlines/my_deadlines.html", scope=scope, groups=deadline_service.group_deadlines(found, now),
+        "deadlines/my_deadlines.html", scope=scope, groups=deadline_lists.group_deadlines(found, now),
         total=len(found), links=_links(found, user), owners=owners, is_manager=user.has_role("manager"),
     )
 

@@ -18,7 +18,7 @@ from services import partner as service
 from services.access import can_change_case
 from services.audit import record_audit
 from services.case_facts import state_of
-from services.deadlines import list_deadlines
+from services.deadline_lists import list_deadlines
 from services.oversight import record_confidential_read
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")

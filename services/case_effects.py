@@ -12,6 +12,15 @@ from errors import FieldProblem, InvalidInput
 from models.case import Case, risk_rank
 from models.user import User
 from services.deadline_anchor import anchor_for
+from services.deadlines import (
+    cancel_case_deadlines,
+    pause_deadlines,
+    refresh_owners,
+    resume_deadlines,
+    start_deadline,
+    stop_deadline,
+)
+from services.notifications import notify_case
 from services.separation import check_assignment
 
 log = logging.getLogger(__name__)
@@ -44,13 +53,11 @@ def _assign(case, params, *, actor, now, inputs):
     Case.objects(pk=case.pk).update_one(set__allocated_to=str(user.pk), set__allocated_at=now,
                                         set__on_waiting_list=False)
     case.reload()
-    from services.deadlines import refresh_owners
 
     refresh_owners(case)  # open deadlines "for the practitioner" now belong to the new one
 
 
 def _notify(case, params, *, actor, now, inputs):
-    from services.notifications import notify_case
 
     for target in params["to"]:
         notify_case(case, to=target, template=params["template"], now=now, actor=actor)
@@ -63,14 +70,12 @@ def deadline_anchor(case, params):
 
 
 def _start_deadline(case, params, *, actor, now, inputs):
-    from services.deadlines import start_deadline
 
     anchor = deadline_anchor(case, params)
     start_deadline(case, params["key"], now=now, actor=actor, anchor_at=anchor)
 
 
 def _stop_deadline(case, params, *, actor, now, inputs):
-    from services.deadlines import cancel_case_deadlines, stop_deadline
 
     if params["key"] == "*":
         cancel_case_deadlines(case, now=now)
@@ -81,13 +86,11 @@ def _stop_deadline(case, params, *, actor, now, inputs):
 
 
 def _pause(case, params, *, actor, now, inputs):
-    from services.deadlines import pause_deadlines
 
     pause_deadlines(case, now=now)
 
 
 def _resume(case, params, *, actor, now, inputs):
-    from services.deadlines import resume_deadlines
 
     resume_deadlines(case, now=now)
 
@@ -137,7 +140,6 @@ def _resume_case(case, params, *, actor, now, inputs):
 
 
 def _unassign(case, params, *, actor, now, inputs):
-    from services.deadlines import refresh_owners
 
     Case.objects(pk=case.pk).update_one(set__allocated_to="")
     case.reload()

@@ -11,7 +11,7 @@ from services.access import can_change_case, can_read_confidential
 from services.audit import record_audit
 from services.case_facts import due_key, user_names
 from services.cases import latest_submissions, list_history, session_counts, transition_options
-from services.deadlines import list_deadlines
+from services.deadline_lists import list_deadlines
 from services.form_definitions import published_forms
 from services.form_results import earlier_submissions, result_line
 from services.partner import partner_summary

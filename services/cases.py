@@ -12,6 +12,8 @@ from models.form import ConfidentialSubmission, Submission
 from models.user import User
 from services.access import can_change_case
 from services.audit import record_audit
+from services.deadlines import cancel_case_deadlines
+from services.workflow_store import definition_for, latest_definition, latest_version
 from storage.uow import transactional
 from workflows import engine
 
@@ -20,7 +22,6 @@ OPEN = {"$ne": "closed"}
 
 def next_reference(workflow_key: str, year: int) -> str:
     """Return the next readable reference for a pathway, e.g. DAO-2026-00042."""
-    from services.workflow_store import latest_definition
 
     prefix = latest_definition(workflow_key).reference_prefix
     counter = Counter._get_collection().find_one_and_update(
@@ -144,7 +145,6 @@ def case_view(case: Case, *, submissions: dict | None = None, sessions=None) -> 
 
 def transition_options(case: Case, actor, *, submissions: dict | None = None, sessions=None) -> tuple[list, list]:
     """Return the transitions and events the actor sees on the case, each with whether it is allowed and why not."""
-    from services.workflow_store import definition_for
 
     defn = definition_for(case)
     if case.status != "open":
@@ -157,7 +157,6 @@ def transition_options(case: Case, actor, *, submissions: dict | None = None, se
 def fire_transition(case: Case, name: str, inputs: dict, *, actor, now: datetime, event: bool = False) -> Case:
     """Fire a transition (or record an event) on the case; only one of two simultaneous firings can win."""
     from services.case_effects import apply_effects
-    from services.workflow_store import definition_for
 
     if not can_change_case(actor, case):
         raise NotAllowed("You cannot change this case")
@@ -193,7 +192,6 @@ def fire_transition(case: Case, name: str, inputs: dict, *, actor, now: datetime
 
 
 def _close(case: Case, *, now: datetime, actor, keep=()) -> None:
-    from services.deadlines import cancel_case_deadlines
 
     Case.objects(pk=case.pk).update_one(set__status="closed", set__closed_at=now, set__on_waiting_list=False)
     case.reload()
@@ -204,7 +202,6 @@ def _close(case: Case, *, now: datetime, actor, keep=()) -> None:
 def open_case(*, workflow_key: str, team: str, person: dict | None = None, actor, now: datetime,
               referrer=None, kind: str = "perpetrator", parent: Case | None = None, status: str = "open") -> Case:
     """Create a case on the newest version of a pathway; an open case enters its initial state now."""
-    from services.workflow_store import latest_version
 
     stored = latest_version(workflow_key)
     case = Case(
@@ -228,7 +225,6 @@ def open_case(*, workflow_key: str, team: str, person: dict | None = None, actor
 def start_workflow(case: Case, *, actor, now: datetime) -> Case:
     """Put a case into its pathway's initial state and carry out that state's on-enter effects."""
     from services.case_effects import apply_effects
-    from services.workflow_store import definition_for
 
     defn = definition_for(case)
     result = engine.begin(defn, case_view(case), actor.as_actor() if actor else {}, now=now)

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from mongoengine.errors import NotUniqueError
 
-from errors import NotAllowed
 from models.case import NO_DUE, Case
 from models.deadline import ACTIVE_STATUSES, CANCELLED, MET, MISSED, OPEN, PAUSED, Deadline
 from models.team import Team
@@ -21,6 +20,8 @@ from scheduler.calendar import format_date
 from scheduler.timescales import reminder_times, shift_for_pause
 from services.notifications import notify_case, owners_of
 from services.reminders import calendar_for, first_action, ms, record_deadline_event, schedule
+from services.workflow_store import definition_for
+from workflows import deadline_spec
 
 SPEC_FIELDS = ("key", "label", "description", "duration", "basis", "role", "met_by", "repeats", "reminders",
                "escalation")
@@ -75,8 +76,6 @@ def spec_of(deadline: Deadline) -> dict:
 
 
 def _workflow_spec(case: Case, key: str):
-    from services.workflow_store import definition_for
-    from workflows import deadline_spec
 
     return deadline_spec(definition_for(case), key)
 
@@ -268,47 +267,3 @@ def reschedule_supervision_deadlines(team: Team, *, now: datetime, settings: Map
         )
         sync_next_due(deadline.case_id)
     return count
-
-
-def _sort_key(deadline: Deadline):
-    return (deadline.due_at is None, deadline.due_at or datetime.max, deadline.case_reference)
-
-
-def list_deadlines(*, actor, case: Case | None = None, scope: str = "mine") -> list[Deadline]:
-    """Return a case's deadlines (all), the actor's open ones, or (managers) their team's open ones."""
-    from services.access import can_read_case
-
-    if case is not None:
-        if not can_read_case(actor, case):
-            raise NotAllowed("You do not have access to this case")
-        found = list(Deadline.objects(case_id=case.pk))
-        return sorted(found, key=lambda d: (not d.is_active, *_sort_key(d)))
-    if not actor.has_role("manager", "practitioner", "partner_worker"):
-        raise NotAllowed("You do not have access to deadlines")
-    if scope == "team":
-        if not actor.has_role("manager"):
-            raise NotAllowed("Only team managers can see the team's deadlines")
-        return sorted(Deadline.objects(team=actor.team, active=True), key=_sort_key)
-    if scope != "mine":
-        raise ValueError(f"scope is 'mine' or 'team', not {scope!r}")
-    uid = str(actor.pk)
-    # Cases allocated after a deadline started are the holder's even before its owners are refreshed.
-    held = [c.pk for c in Case.objects(allocated_to=uid, status="open").only("id")]
-    query = {"active": True, "$or": [{"owner_ids": uid}, {"role": "practitioner", "case_id": {"$in": held}}]}
-    return sorted(Deadline.objects(__raw__=query), key=_sort_key)
-
-
-def group_deadlines(deadlines: Iterable[Deadline], now: datetime) -> dict[str, list[Deadline]]:
-    """Split active deadlines into overdue, due in the next 7 days, and later (paused or unscheduled too)."""
-    groups: dict[str, list[Deadline]] = {"overdue": [], "this_week": [], "later": []}
-    week = now + timedelta(days=7)
-    for deadline in deadlines:
-        overdue = deadline.status == OPEN and deadline.due_at and deadline.due_at < now
-        if deadline.status == MISSED or overdue:
-            groups["overdue"].append(deadline)
-        elif deadline.status == OPEN and deadline.due_at and deadline.due_at <= week:
-            groups["this_week"].append(deadline)
-        else:
-            groups["later"].append(deadline)
-    return groups
-

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from errors import FieldProblem, InvalidInput, NotAllowed
-from models.case import Case, Child
+from models.case import Case, CaseEvent, Child
 from models.team import Team
 from models.user import User
 from services.audit import record_audit
+from services.cases import add_history, latest_submissions, next_reference, open_case, start_workflow
+from services.notifications import notify_case
 from services.submission_reads import referrer_submissions
+from services.workflow_store import definition_for, latest_definition, latest_definitions
 from storage.uow import transactional
 from workflows import intake
 
@@ -19,7 +22,6 @@ WAITING_BANDS = ((3, "Near the top of the list"), (10, "In the middle of the lis
 
 def referral_forms(case: Case) -> list[dict]:
     """Return the forms the referrer completes for this pathway, with each one's status."""
-    from services.workflow_store import definition_for
 
     defn = definition_for(case)
     initial = defn.states[defn.initial]
@@ -37,7 +39,6 @@ def referral_forms(case: Case) -> list[dict]:
 
 def referral_services(actor) -> dict[str, str]:
     """Return the pathways this referrer's organisation may refer to: key -> the service's name."""
-    from services.workflow_store import latest_definitions
 
     return {key: intake.service_name(defn) for key, defn in sorted(latest_definitions().items(),
                                                                      key=lambda kv: intake.service_name(kv[1]))
@@ -46,7 +47,6 @@ def referral_services(actor) -> dict[str, str]:
 
 def referral_wording(workflow_key: str) -> dict:
     """Return the words of a pathway's referral journey: service name, introduction, parts, what happens next."""
-    from services.workflow_store import latest_definition
 
     defn = latest_definition(workflow_key)
     spec = intake.referral(defn)
@@ -65,7 +65,6 @@ def _label(defn, form_key: str) -> str:
 @transactional
 def start_referral(*, workflow_key: str, team: str = "", actor, now: datetime) -> Case:
     """Start a draft referral owned by the referrer, on a pathway their organisation may refer to."""
-    from services.cases import open_case
 
     if not actor.has_role("referrer"):
         raise NotAllowed("Only referrers make referrals")
@@ -85,8 +84,6 @@ def start_referral(*, workflow_key: str, team: str = "", actor, now: datetime) -
 
 def _person_answers(case: Case) -> dict:
     """Return the person described by the draft's referral form, as the pathway file maps its answers."""
-    from services.cases import latest_submissions
-    from services.workflow_store import definition_for
 
     defn = definition_for(case)
     sub = latest_submissions(case).get(intake.person_form(defn))
@@ -129,7 +126,6 @@ def _same_organisation(referrer_id: str) -> list[str]:
 @transactional
 def submit_referral(case: Case, *, actor, now: datetime) -> Case:
     """Send a complete draft referral: it gets its reference and enters the pathway; the managers are told."""
-    from services.cases import add_history, next_reference, start_workflow
 
     if case.referrer_id != str(actor.pk) or case.status != "draft":
         raise NotAllowed("This referral cannot be sent")
@@ -175,7 +171,6 @@ def waiting_band(case: Case) -> str:
 
 def referral_status(case: Case) -> dict:
     """Return what a referrer may know of a referral: its status, and the reason when not accepted."""
-    from services.workflow_store import definition_for
 
     if case.status == "draft":
         return {"status": "Not sent yet", "tag": "grey", "detail": ""}
@@ -186,7 +181,6 @@ def referral_status(case: Case) -> dict:
     if case.on_waiting_list:
         detail = waiting_band(case)
     if status == "Not accepted":
-        from models.case import CaseEvent
 
         decision = CaseEvent.objects(case_id=case.pk, kind="transition", to_state=case.state).order_by("-at").first()
         detail = (decision.inputs.get("reason") if decision else "") or case.referrer_message or ""
@@ -200,7 +194,6 @@ def referral_status(case: Case) -> dict:
 @transactional
 def add_referral_information(case: Case, *, text: str, actor, now: datetime, attachment: dict | None = None) -> None:
     """Let the referrer add further information or a document to a referral they made."""
-    from services.cases import add_history
 
     if case.referrer_id != str(actor.pk):
         raise NotAllowed("You can only add information to your own referrals")
@@ -214,7 +207,6 @@ def add_referral_information(case: Case, *, text: str, actor, now: datetime, att
     add_history(case, kind="referrer_information", now=now, actor=actor, label="Further information from the referrer",
                 comment=text, inputs={"attachment": attachment} if attachment else {})
     record_audit("referral.information_added", actor=actor, now=now, target_type="case", target_id=case.pk)
-    from services.notifications import notify_case
 
     notify_case(case, to="allocated" if case.allocated_to else "manager", template="referral_information_added",
                 now=now, actor=actor)

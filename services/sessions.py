@@ -8,7 +8,11 @@ from errors import InvalidInput, NotAllowed, Problems
 from models.case import ATTENDANCE, Case, CaseSession
 from services.access import can_change_case
 from services.audit import record_audit
+from services.case_effects import apply_effects
+from services.cases import add_history, case_view
+from services.workflow_store import definition_for
 from storage.uow import transactional
+from workflows import engine
 from workflows.declarations import DEFAULT_SESSION_TYPES, session_types
 
 SESSION_TYPES = DEFAULT_SESSION_TYPES
@@ -28,7 +32,6 @@ ENGINE_MARKS = {"attended": "attended", "late": "late", "acceptable_absence": "a
 
 def session_types_for(case: Case) -> dict[str, str]:
     """Return the session types the case's pathway records, with their labels."""
-    from services.workflow_store import definition_for
 
     return session_types(definition_for(case).to_dict())
 
@@ -73,10 +76,6 @@ def record_session(case: Case, data: dict, *, actor, now: datetime) -> CaseSessi
 
 def apply_session(case: Case, fields: dict, *, actor, now: datetime, session_id=None) -> CaseSession:
     """Store checked session fields on the case and carry out the pathway's attendance rules (no access check)."""
-    from services.case_effects import apply_effects
-    from services.cases import add_history, case_view
-    from services.workflow_store import definition_for
-    from workflows import engine
 
     session = CaseSession(case_id=case.pk, recorded_by=str(actor.pk), recorded_at=now, **fields)
     if session_id is not None:

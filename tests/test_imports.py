@@ -36,21 +36,6 @@ ALLOWED_IN_FUNCTION = {
     ("services.case_hooks", "services.submissions"): "services.submissions calls the hooks",
     ("services.case_effects", "services.cases"): "dodges the services.cases <-> services.case_effects cycle",
     ("services.cases", "services.case_effects"): "dodges the services.cases <-> services.case_effects cycle",
-    ("services.case_effects", "services.deadlines"): "no cycle behind it: move to the top of the module",
-    ("services.case_effects", "services.notifications"): "no cycle behind it: move to the top of the module",
-    ("services.cases", "services.deadlines"): "no cycle behind it: move to the top of the module",
-    ("services.cases", "services.workflow_store"): "no cycle behind it: move to the top of the module",
-    ("services.deadlines", "services.access"): "no cycle behind it: move to the top of the module",
-    ("services.deadlines", "services.workflow_store"): "no cycle behind it: move to the top of the module",
-    ("services.deadlines", "workflows"): "no cycle behind it: move to the top of the module",
-    ("services.referrals", "models.case"): "no cycle behind it: move to the top of the module",
-    ("services.referrals", "services.cases"): "no cycle behind it: move to the top of the module",
-    ("services.referrals", "services.notifications"): "no cycle behind it: move to the top of the module",
-    ("services.referrals", "services.workflow_store"): "no cycle behind it: move to the top of the module",
-    ("services.sessions", "services.case_effects"): "no cycle behind it: move to the top of the module",
-    ("services.sessions", "services.cases"): "no cycle behind it: move to the top of the module",
-    ("services.sessions", "services.workflow_store"): "no cycle behind it: move to the top of the module",
-    ("services.sessions", "workflows.engine"): "no cycle behind it: move to the top of the module",
 }
 
 

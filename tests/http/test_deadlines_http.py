@@ -10,6 +10,7 @@ from flask import render_template_string
 from clock import utcnow
 from models.notification import Notification
 from models.user import User
+from services import deadline_lists
 from services import deadlines as deadline_service
 from services.notifications import notify_user
 from tests.services.test_deadlines import RISK, RMP, make_case
@@ -126,7 +127,7 @@ def test_case_deadlines_macro(app, make_user, now):
     with app.test_request_context():
         macro = '{% from "deadlines/_case_deadlines.html" import case_deadlines %}'
         html = render_template_string(macro + "{{ case_deadlines(deadlines) }}",
-                                      deadlines=deadline_service.list_deadlines(actor=user, case=case))
+                                      deadlines=deadline_lists.list_deadlines(actor=user, case=case))
         empty = render_template_string(macro + "{{ case_deadlines([]) }}")
     assert "Risk assessment" in html and "5 January 2027" in html and "govuk-tag--blue" in html
     assert "Met late" in html and "6 weeks after allocation, counted from 24 November 2026" in html

@@ -13,6 +13,7 @@ from models.case import Case, CaseEvent
 from models.deadline import Deadline
 from models.notification import Notification
 from models.team import Team
+from services import deadline_lists as lists
 from services import deadlines as svc
 
 _refs = itertools.count(1)
@@ -267,21 +268,21 @@ def test_list_deadlines_mine_team_and_case(app, make_user, now):
     svc.start_deadline(a, "risk_assessment", now=now, spec=RISK)
     svc.start_deadline(b, "rmp", now=now, spec=RMP)
     svc.stop_deadline(a, "rmp", now=now)
-    assert [d.key for d in svc.list_deadlines(actor=mine)] == ["risk_assessment"]
-    assert len(svc.list_deadlines(actor=boss, scope="team")) == 2
-    assert svc.list_deadlines(actor=elsewhere, scope="team") == []
-    assert [d.status for d in svc.list_deadlines(actor=mine, case=a)] == ["open", "met"]
+    assert [d.key for d in lists.list_deadlines(actor=mine)] == ["risk_assessment"]
+    assert len(lists.list_deadlines(actor=boss, scope="team")) == 2
+    assert lists.list_deadlines(actor=elsewhere, scope="team") == []
+    assert [d.status for d in lists.list_deadlines(actor=mine, case=a)] == ["open", "met"]
     with pytest.raises(NotAllowed):
-        svc.list_deadlines(actor=mine, scope="team")
+        lists.list_deadlines(actor=mine, scope="team")
     with pytest.raises(NotAllowed):
-        svc.list_deadlines(actor=referrer)
+        lists.list_deadlines(actor=referrer)
     with pytest.raises(NotAllowed):
-        svc.list_deadlines(actor=elsewhere, case=a)
+        lists.list_deadlines(actor=elsewhere, case=a)
     # A case allocated after its deadline started is the holder's at once.
     c = make_case()
     svc.start_deadline(c, "rmp", now=now, spec=RMP)
     Case.objects(pk=c.pk).update_one(set__allocated_to=str(colleague.pk))
-    assert sorted(d.case_reference for d in svc.list_deadlines(actor=colleague)) == [b.reference, c.reference]
+    assert sorted(d.case_reference for d in lists.list_deadlines(actor=colleague)) == [b.reference, c.reference]
 
 
 def test_group_deadlines(app, now):
@@ -289,7 +290,7 @@ def test_group_deadlines(app, now):
     overdue = svc.start_deadline(case, "a", now=now - timedelta(days=20), spec={**RMP, "key": "a"})
     soon = svc.start_deadline(case, "b", now=now - timedelta(days=2), spec={**RMP, "key": "b"})
     later = svc.start_deadline(case, "c", now=now, spec={**RISK, "key": "c"})
-    groups = svc.group_deadlines([overdue, soon, later], now)
+    groups = lists.group_deadlines([overdue, soon, later], now)
     assert [[d.key for d in groups[k]] for k in ("overdue", "this_week", "later")] == [["a"], ["b"], ["c"]]
 
 

@@ -1,0 +1,52 @@
+"""The deadline lists people read: a case's deadlines, their own, their team's, grouped by when they fall due."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from errors import NotAllowed
+from models.case import Case
+from models.deadline import MISSED, OPEN, Deadline
+from services.access import can_read_case
+
+
+def _sort_key(deadline: Deadline):
+    return (deadline.due_at is None, deadline.due_at or datetime.max, deadline.case_reference)
+
+
+def list_deadlines(*, actor, case: Case | None = None, scope: str = "mine") -> list[Deadline]:
+    """Return a case's deadlines (all), the actor's open ones, or (managers) their team's open ones."""
+    if case is not None:
+        if not can_read_case(actor, case):
+            raise NotAllowed("You do not have access to this case")
+        found = list(Deadline.objects(case_id=case.pk))
+        return sorted(found, key=lambda d: (not d.is_active, *_sort_key(d)))
+    if not actor.has_role("manager", "practitioner", "partner_worker"):
+        raise NotAllowed("You do not have access to deadlines")
+    if scope == "team":
+        if not actor.has_role("manager"):
+            raise NotAllowed("Only team managers can see the team's deadlines")
+        return sorted(Deadline.objects(team=actor.team, active=True), key=_sort_key)
+    if scope != "mine":
+        raise ValueError(f"scope is 'mine' or 'team', not {scope!r}")
+    uid = str(actor.pk)
+    # Cases allocated after a deadline started are the holder's even before its owners are refreshed.
+    held = [c.pk for c in Case.objects(allocated_to=uid, status="open").only("id")]
+    query = {"active": True, "$or": [{"owner_ids": uid}, {"role": "practitioner", "case_id": {"$in": held}}]}
+    return sorted(Deadline.objects(__raw__=query), key=_sort_key)
+
+
+def group_deadlines(deadlines: Iterable[Deadline], now: datetime) -> dict[str, list[Deadline]]:
+    """Split active deadlines into overdue, due in the next 7 days, and later (paused or unscheduled too)."""
+    groups: dict[str, list[Deadline]] = {"overdue": [], "this_week": [], "later": []}
+    week = now + timedelta(days=7)
+    for deadline in deadlines:
+        overdue = deadline.status == OPEN and deadline.due_at and deadline.due_at < now
+        if deadline.status == MISSED or overdue:
+            groups["overdue"].append(deadline)
+        elif deadline.status == OPEN and deadline.due_at and deadline.due_at <= week:
+            groups["this_week"].append(deadline)
+        else:
+            groups["later"].append(deadline)
+    return groups
