@@ -2,7 +2,8 @@
 
 A deadline kind comes from the case's pinned workflow (`deadlines:`); everything needed later (reminder
 rules, escalation, what meets it) is copied onto the document, so a running deadline keeps the rules it
-started with. Sending reminders and escalations is the sweep's job (services/reminders.py).
+started with. Due dates are worked out in services/deadline_timing.py; sending reminders and escalations is the sweep's job
+(services/reminders.py).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from models.deadline import ACTIVE_STATUSES, CANCELLED, MET, MISSED, OPEN, PAUSE
 from models.team import Team
 from scheduler.calendar import format_date
 from scheduler.timescales import reminder_times, shift_for_pause
+from services.deadline_timing import calendar_for, first_action, ms, record_deadline_event, schedule
 from services.notifications import notify_case, owners_of
-from services.reminders import calendar_for, first_action, ms, record_deadline_event, schedule
 from services.workflow_store import definition_for
 from workflows import deadline_spec
 

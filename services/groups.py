@@ -16,7 +16,7 @@ from models.user import User
 from scheduler.calendar import WorkingCalendar, format_date
 from scheduler.group_schedule import is_intake, weekly_sessions
 from services.audit import record_audit
-from services.reminders import calendar_for
+from services.deadline_timing import calendar_for
 from services.workflow_store import latest_version, list_workflows
 from storage.uow import in_transaction, transactional
 from workflows.programme import ProgrammeSpec, programme_spec

@@ -1,0 +1,84 @@
+"""When deadlines fall due: the service's working-day calendar, due dates and the sweep's next moment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from functools import lru_cache
+
+from models.case import Case, CaseEvent
+from models.deadline import MISSED, OPEN, Deadline
+from models.team import Team
+from scheduler.calendar import WorkingCalendar, format_date, next_date_after, working_days_before
+from scheduler.timescales import add_duration, basis_text, end_of_day
+from services.notifications import current_settings
+
+SUPERVISION = "supervision"
+# Protocol 004 §5: workbooks are completed 2 working days before the monthly group supervision.
+SUPERVISION_LEAD_WORKING_DAYS = 2
+SUPERVISION_LABEL = "the team's group supervision"
+
+
+def ms(moment: datetime) -> datetime:
+    """Return moment at MongoDB's millisecond precision, so stored and compared times agree."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+@lru_cache(maxsize=8)
+def _calendar(region: str, time_zone: str = "Europe/London") -> WorkingCalendar:
+    return WorkingCalendar(region, time_zone=time_zone)
+
+
+def calendar_for(settings: Mapping | None = None) -> WorkingCalendar:
+    """Return the working-day calendar of the configured holiday region and the service's time zone."""
+    settings = current_settings(settings)
+    return _calendar(str(settings.get("HOLIDAY_REGION") or "england_wales"),
+                     str(settings.get("TIME_ZONE") or "Europe/London"))
+
+
+def record_deadline_event(case: Case, deadline: Deadline | None, *, now: datetime, actor=None,
+                          what: str) -> None:
+    """Append a deadline entry to the case's history."""
+    label = f"{deadline.label}: {what}" if deadline is not None else f"Deadlines {what}"
+    CaseEvent(case_id=case.pk, at=now, actor_id=str(actor.pk) if actor is not None else "",
+              actor_name=actor.name if actor is not None else "Pathway", kind="deadline",
+              name=deadline.key if deadline is not None else "", label=label[:300]).save()
+
+
+def _supervision_day(team: Team | None, anchor: datetime, after, cal: WorkingCalendar):
+    """Return the first supervision whose workbook day is not before the anchor (None when none is set)."""
+    dates = list(team.supervision_dates) if team else []
+    day = next_date_after(dates, after)
+    while day is not None and working_days_before(day, SUPERVISION_LEAD_WORKING_DAYS, cal) < anchor.date():
+        day = next_date_after(dates, day)
+    return day
+
+
+def schedule(spec: dict, *, anchor: datetime, anchor_label: str | None, team: Team | None,
+             previous_target: datetime | None, cal: WorkingCalendar) -> dict:
+    """Return due_at, basis and (for supervision kinds) target_date of a deadline starting at anchor."""
+    duration = spec["duration"]
+    if duration.get("working_days_before") == SUPERVISION:
+        after = max(anchor.date(), previous_target.date()) if previous_target else anchor.date()
+        day = _supervision_day(team, anchor, after, cal)
+        lead = {"working_days": -SUPERVISION_LEAD_WORKING_DAYS}
+        if day is None:
+            return {"due_at": None, "target_date": None,
+                    "basis": basis_text(lead, SUPERVISION_LABEL) + " (no supervision date is set)"}
+        return {"due_at": end_of_day(working_days_before(day, SUPERVISION_LEAD_WORKING_DAYS, cal)),
+                "target_date": datetime.combine(day, datetime.min.time()),
+                "basis": basis_text(lead, anchor_label or SUPERVISION_LABEL, day)}
+    basis = (basis_text(duration, anchor_label, anchor) if anchor_label
+             else f"{spec['basis']}, counted from {format_date(anchor)}")
+    return {"due_at": add_duration(anchor, duration, cal), "target_date": None, "basis": basis}
+
+
+def first_action(status: str, due_at, reminders: Iterable[datetime], reminded_through, next_escalation_at):
+    """Return when the sweep next has something to do for a deadline in this state, or None."""
+    if status == OPEN:
+        pending = [t for t in reminders if reminded_through is None or t > reminded_through]
+        candidates = pending[:1] + ([due_at] if due_at else [])
+        return min(candidates) if candidates else None
+    if status == MISSED:
+        return next_escalation_at
+    return None
