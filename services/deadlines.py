@@ -2,8 +2,8 @@
 
 A deadline kind comes from the case's pinned workflow (`deadlines:`); everything needed later (reminder
 rules, escalation, what meets it) is copied onto the document, so a running deadline keeps the rules it
-started with. Due dates are worked out in services/deadline_timing.py; sending reminders and escalations is the sweep's job
-(services/reminders.py).
+started with. Due dates are worked out in services/deadline_timing.py; sending reminders and escalations is
+the sweep's job (services/reminders.py).
 """
 
 from __future__ import annotations
