@@ -12,9 +12,10 @@ from errors import FieldProblem, NotFound
 from forms import REGISTRY
 from forms.widgets import ROW_WIDGETS, WIDGETS
 from services import form_builder as builder
-from services.form_builder_bulk import KINDS
+from services.form_builder_calculations import KINDS
+from services.form_builder_conditions import condition_targets
 from services.form_builder_edit import iter_fields, prop_of, split_path
-from services.form_builder_input import condition_targets, field_values, option_lists
+from services.form_builder_input import field_values, option_lists
 from services.form_builder_shape import WIDGET_HINTS, WIDGET_LABELS, switchable
 from services.form_builder_views import placements
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from errors import FieldProblem, InvalidInput, NotFound
 from models.form import FormDefinition
 from services import form_builder_bulk as bulk
+from services import form_builder_calculations as calculations
 from services import form_builder_edit as edit
 from services import form_builder_layout as layout
 from services.form_builder_input import computed_params, field_spec
@@ -222,7 +223,7 @@ def add_questions(key: str, data: dict, *, revision, actor, now: datetime) -> tu
 def add_calculation(key: str, data: dict, fields: list[str], *, revision, actor, now: datetime) -> FormDefinition:
     """Add a calculated value chosen in plain terms: a count of an answer, a score, an outcome or a formula."""
     doc = draft_for(key)
-    ckey, function, params = bulk.calculation(doc.definition, data, fields)
+    ckey, function, params = calculations.calculation(doc.definition, data, fields)
     return _apply(key, revision, "form.computed_added", {"computed": ckey, "function": function},
                   lambda d: layout.add_computed(d, ckey, function, params), actor=actor, now=now)
 

@@ -9,6 +9,7 @@ import pytest
 from errors import InvalidInput
 from forms import compile_form
 from services import form_builder_bulk as bulk
+from services import form_builder_calculations as calculations
 from services.form_builder_check import diff_definitions
 from services.form_builder_edit import computed_using, update_field
 from services.form_builder_input import field_values
@@ -60,7 +61,7 @@ def test_every_problem_of_the_paste_page_at_once():
 
 
 def _calculate(defn, **data):
-    key, function, params = bulk.calculation(defn, data, [])
+    key, function, params = calculations.calculation(defn, data, [])
     return add_computed(defn, key, function, params)
 
 
@@ -87,7 +88,7 @@ def test_count_and_outcome_from_plain_choices():
 ])
 def test_calculation_problems_all_at_once(data, fields):
     with pytest.raises(InvalidInput) as caught:
-        bulk.calculation(built(), data, [])
+        calculations.calculation(built(), data, [])
     assert {p.field for p in caught.value.problems} == fields
 
 

@@ -1,0 +1,120 @@
+"""Conditions on the builder's question form: which questions a question may depend on, typed answers, and back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from errors import Problems
+from forms.widgets import SIMPLE, html_value, options_for
+from services.form_builder_edit import iter_fields, prop_of, scope_of, split_path
+from services.form_builder_posted import INT, NUM, posted_text
+
+_TRUE, _FALSE = {"yes", "true", "y"}, {"no", "false", "n"}
+
+
+def condition_targets(defn: Mapping, path: str | None, parent: str | None) -> list[tuple[str, str]]:
+    """Return (name, label) of the questions a question's visibility may depend on."""
+    out = []
+    for other, _where, item in iter_fields(defn):
+        other_parent, name = split_path(other)
+        if other == path or item.get("widget") not in SIMPLE:
+            continue
+        if other_parent is None or (parent is not None and other_parent == parent):
+            out.append((name, prop_of(defn, other).get("title", name)))
+    return out
+
+
+def target_path(defn: Mapping, parent: str | None, name: str) -> str:
+    """Return the path a condition's field name means from where the question stands."""
+    if parent and name in scope_of(defn, parent)["properties"]:
+        return f"{parent}.{name}"
+    return name
+
+
+def condition_value(defn: Mapping, target_path: str, text: str) -> Any:
+    """Return the typed answer that text names for the target question; ValueError with advice when none."""
+    prop = prop_of(defn, target_path)
+    item = next(i for p, _w, i in iter_fields(defn) if p == target_path)
+    widget = item["widget"]
+    if widget == "yesno":
+        if text.lower() in _TRUE | _FALSE:
+            return text.lower() in _TRUE
+        raise ValueError("yes or no")
+    options = options_for(widget, prop, item.get("option_meta"))
+    if options and (widget != "scale" or "oneOf" in prop):
+        for option in options:
+            if text.lower() in (option.label.lower(), option.html.lower()):
+                return option.value
+        raise ValueError("one of " + ", ".join(f"“{o.label}”" for o in options))
+    if widget in ("integer", "scale"):
+        if INT.match(text):
+            return int(text)
+        raise ValueError("a whole number")
+    if widget == "number":
+        if NUM.match(text):
+            return float(text) if "." in text else int(text)
+        raise ValueError("a number")
+    return text
+
+
+def parse_condition(defn: Mapping, data: Mapping, path: str | None, parent: str | None, problems: Problems):
+    """Return the `show_when` a posted question form describes, or None; problems name each wrong input."""
+    target, written = posted_text(data, "show_when_field"), posted_text(data, "show_when_expr")
+    if written and target:
+        problems.add("show_when_expr", "Choose a question above or write a condition, not both", "Condition")
+        return None
+    if written:
+        if parent:
+            problems.add("show_when_expr", "A question in a repeating group can only use a question above",
+                         "Condition")
+            return None
+        return {"expr": written}  # the engine checks it and names what is wrong
+    if not target:
+        return None
+    names = {name for name, _label in condition_targets(defn, path, parent)}
+    if target not in names:
+        problems.add("show_when_field", "Choose a question from the list", "Show this question")
+        return None
+    operator = posted_text(data, "show_when_operator") or "equals"
+    if operator == "not_empty":
+        return {"field": target, "not_empty": True}
+    if operator not in ("equals", "not_equals"):
+        problems.add("show_when_operator", "Choose how the answer is compared", "Show this question")
+        return None
+    text = posted_text(data, "show_when_value")
+    path_of_target = target_path(defn, parent, target)
+    if not text:
+        problems.add("show_when_value", "Enter the answer that shows this question", "Answer")
+        return None
+    try:
+        value = condition_value(defn, path_of_target, text)
+    except ValueError as exc:
+        label = prop_of(defn, path_of_target).get("title", target)
+        problems.add("show_when_value", f"Enter an answer “{label}” can have: {exc}", "Answer")
+        return None
+    return {"field": target, operator: value}
+
+
+def condition_form_values(defn: Mapping, parent: str | None, cond: Mapping) -> dict[str, str]:
+    """Return the text the question form shows for a question's existing condition."""
+    if "expr" in cond:
+        return {"show_when_expr": cond["expr"]}
+    if not cond:
+        return {}
+    operator = next((op for op in ("equals", "not_equals", "not_empty") if op in cond), "equals")
+    values = {"show_when_field": cond["field"], "show_when_operator": operator}
+    if operator != "not_empty":
+        values["show_when_value"] = _value_text(defn, target_path(defn, parent, cond["field"]), cond[operator])
+    return values
+
+
+def _value_text(defn: Mapping, target: str, value: Any) -> str:
+    try:
+        item = next(i for p, _w, i in iter_fields(defn) if p == target)
+        for option in options_for(item["widget"], prop_of(defn, target), item.get("option_meta")):
+            if option.html == html_value(value):
+                return option.label
+    except (StopIteration, KeyError):
+        pass
+    return html_value(value)
