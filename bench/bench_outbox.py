@@ -13,20 +13,17 @@ from __future__ import annotations
 import argparse
 import collections
 import logging
-import os
 import sys
-import tempfile
 import threading
 import time
-import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import mongoengine  # noqa: E402
 
-from bench.bench_sweep import NOW, seed  # noqa: E402
+from bench.bench_sweep import NOW, bench_database, seed  # noqa: E402
 from models.case import Case  # noqa: E402
 from models.deadline import Deadline  # noqa: E402
 from models.notification import Notification  # noqa: E402
@@ -34,7 +31,6 @@ from models.outbox import FAILED, PENDING, OutboxMessage  # noqa: E402
 from models.user import User  # noqa: E402
 from services.outbox import deliver_outbox  # noqa: E402
 from services.reminders import sweep_reminders  # noqa: E402
-from storage.embedded import EmbeddedMongo  # noqa: E402
 from tests.mail_sink import SinkServer  # noqa: E402
 
 TICK = timedelta(seconds=15)
@@ -60,18 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deliverers", type=int, default=2)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
-    server = None
-    uri = os.environ.get("MONGODB_URI", "")
-    if not uri:
-        server = EmbeddedMongo(Path(tempfile.mkdtemp(prefix="pathway-bench-")), ephemeral=True, cache_gb=1.0)
-        uri = server.start()
-    db_name = f"bench_{uuid.uuid4().hex[:10]}"
-    mongoengine.connect(host=uri, db=db_name, tz_aware=False, uuidRepresentation="standard")
     sink = SinkServer()
     settings = sink.settings()
-    try:
-        for model in (User, Case, Deadline, Notification, OutboxMessage):
-            model.ensure_indexes()
+    with bench_database((User, Case, Deadline, Notification, OutboxMessage)), sink_stopped(sink):
         seed(args.reminders, args.reminders, args.reminders)
         User.objects.update(set__email_reminders=True)
         swept = sweep_reminders(now=NOW, settings=settings)
@@ -100,13 +87,16 @@ def main(argv: list[str] | None = None) -> int:
               f"notifications marked emailed {Notification.objects(emailed=True).count()}")
         print(f"The last email went out {(last - back).total_seconds():.0f} s (simulated) after the server "
               f"came back; delivery runs took {wall:.1f} s of real time in all")
+    return 0
+
+
+@contextmanager
+def sink_stopped(sink):
+    """Stop the mail sink at the end, whatever happened."""
+    try:
+        yield sink
     finally:
         sink.stop()
-        mongoengine.get_connection().drop_database(db_name)
-        mongoengine.disconnect()
-        if server is not None:
-            server.stop()
-    return 0
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from models.deadline import Deadline  # noqa: E402
 from models.notification import Notification  # noqa: E402
 from models.user import User  # noqa: E402
 from services.reminders import sweep_query, sweep_reminders  # noqa: E402
+from storage import uow  # noqa: E402
 from storage.embedded import EmbeddedMongo  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 9, 0)
@@ -91,16 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--due", type=int, default=1_000)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    server = None
-    uri = os.environ.get("MONGODB_URI", "")
-    if not uri:
-        server = EmbeddedMongo(Path(tempfile.mkdtemp(prefix="pathway-bench-")), ephemeral=True, cache_gb=1.0)
-        uri = server.start()
-    db_name = f"bench_{uuid.uuid4().hex[:10]}"
-    mongoengine.connect(host=uri, db=db_name, tz_aware=False, uuidRepresentation="standard")
-    try:
-        for model in (User, Case, Deadline, Notification):
-            model.ensure_indexes()
+    with bench_database((User, Case, Deadline, Notification)) as (db_name, where):
         started = time.perf_counter()
         seed(args.cases, args.deadlines, args.due)
         seeded = time.perf_counter() - started
@@ -115,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         idle = sweep_reminders(now=NOW, settings=settings)
         idle_time = time.perf_counter() - started
-        print(f"MongoDB: {'bundled (temporary)' if server else 'MONGODB_URI'}; database {db_name}")
+        print(f"MongoDB: {where}; database {db_name}")
         print(f"Seeded {args.deadlines:,} open deadlines on {args.cases:,} cases ({args.due:,} due) "
               f"in {seeded:.1f} s")
         print(f"Sweep query plan: {_stages(explain['queryPlanner']['winningPlan'])}")
@@ -126,12 +119,33 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Notifications written: {Notification.objects.count():,}")
         print(f"Second sweep (nothing due): {idle_time * 1000:.1f} ms; examined {idle.examined}; "
               f"sent {idle.sent}")
+    return 0
+
+
+@contextmanager
+def bench_database(models):
+    """Yield (database name, where) on a throw-away database of MONGODB_URI or a temporary bundled server.
+
+    The connection writes as the app does (majority, journaled, in units of work), so the figures are the real ones.
+    """
+    server = None
+    uri = os.environ.get("MONGODB_URI", "")
+    if not uri:
+        server = EmbeddedMongo(Path(tempfile.mkdtemp(prefix="pathway-bench-")), ephemeral=True, cache_gb=1.0)
+        uri = server.start()
+    db_name = f"bench_{uuid.uuid4().hex[:10]}"
+    mongoengine.connect(host=uri, db=db_name, tz_aware=False, uuidRepresentation="standard", w="majority",
+                        journal=True)
+    uow.install()
+    try:
+        for model in models:
+            model.ensure_indexes()
+        yield db_name, "bundled (temporary)" if server else "MONGODB_URI"
     finally:
         mongoengine.get_connection().drop_database(db_name)
         mongoengine.disconnect()
         if server is not None:
             server.stop()
-    return 0
 
 
 def _stages(plan: dict) -> str:

@@ -7,7 +7,8 @@ from flask.cli import with_appcontext
 
 from clock import utcnow
 from errors import PathwayError
-from services.workflow_lint import known_forms, lint_files
+from services.form_definitions import known_forms
+from services.workflow_lint import lint_files
 from services.workflow_migration import migrate_cases, plan_migration
 from services.workflow_store import WORKFLOW_DIR, sync_workflows
 

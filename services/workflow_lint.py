@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 
-from models.form import FormDefinition
+from services.form_definitions import known_forms
 from services.notifications import messages
 from services.roles import known_roles
 from services.workflow_store import list_workflows
 from workflows.definition import workflow_files
 from workflows.lint import lint_paths
-
-FORMS_DIR = Path(__file__).resolve().parent.parent / "forms" / "definitions"
-
-
-def known_forms(forms_dir: Path = FORMS_DIR) -> dict[str, set[str]]:
-    """Return each known form key with its top-level field names: shipped files plus forms stored in MongoDB."""
-    known: dict[str, set[str]] = {}
-    for path in sorted(forms_dir.glob("*.json")):
-        try:
-            data = json.loads(path.read_text())
-        except ValueError:
-            continue
-        known[data.get("key", path.stem)] = set((data.get("schema") or {}).get("properties") or {})
-    try:
-
-        for stored in FormDefinition.objects(status__in=["published", "draft"]).only("key", "definition"):
-            props = ((stored.definition or {}).get("schema") or {}).get("properties") or {}
-            known.setdefault(stored.key, set()).update(props)
-    except Exception:  # noqa: BLE001, S110 - linting files must work without a database too
-        pass
-    return known
 
 
 def known_messages() -> set[str]:
