@@ -102,34 +102,20 @@ def add_supervision_date(key: str, data: dict, *, actor, now: datetime) -> Team:
     # $addToSet keeps two admins adding dates at once from overwriting each other's list.
     Team.objects(pk=team.pk).update_one(add_to_set__supervision_dates=datetime.combine(when, datetime.min.time()))
     team.reload()
-    scheduled = _schedule_waiting_workbooks(team, now)
+    scheduled = reschedule_supervision_deadlines(team, now=now)  # workbooks waiting for a date get their due date
     record_audit("team.supervision_date_added", actor=actor, now=now, target_type="team", target_id=key,
                  details={"date": when.isoformat(), "deadlines_scheduled": scheduled})
     return team
 
 
-def _schedule_waiting_workbooks(team: Team, now: datetime) -> int:
-    """Give workbook deadlines that were waiting for a supervision date their due date; return how many."""
-    return reschedule_supervision_deadlines(team, now=now)
-
-
 @transactional
 def remove_supervision_date(key: str, when: str, *, actor, now: datetime) -> Team:
     """Remove one group-supervision date from a team."""
-    team = get_team(key)
-    try:
-        day = date.fromisoformat(when)
-    except (TypeError, ValueError):
-        raise NotFound("There is no such supervision date") from None
-    if day not in team.supervision_dates:
-        raise NotFound("There is no such supervision date")
-    Team.objects(pk=team.pk).update_one(pull__supervision_dates=datetime.combine(day, datetime.min.time()))
-    team.reload()
-    record_audit("team.supervision_date_removed", actor=actor, now=now, target_type="team", target_id=key,
-                 details={"date": day.isoformat()})
-    return team
+    return _remove_day(key, "supervision_dates", when, missing="There is no such supervision date",
+                       action="team.supervision_date_removed", actor=actor, now=now)
 
 
+@transactional
 def add_closure(key: str, data: dict, *, actor, now: datetime) -> Team:
     """Add a day the service is closed; group sessions on it are flagged for moving and new ones skip it."""
     team = get_team(key)
@@ -144,19 +130,25 @@ def add_closure(key: str, data: dict, *, actor, now: datetime) -> Team:
     return team
 
 
+@transactional
 def remove_closure(key: str, when: str, *, actor, now: datetime) -> Team:
     """Remove a closure day."""
+    return _remove_day(key, "closures", when, missing="There is no such closure", action="team.closure_removed",
+                       actor=actor, now=now)
+
+
+def _remove_day(key: str, field: str, when: str, *, missing: str, action: str, actor, now: datetime) -> Team:
+    """Take one day out of a team's list of days (supervision dates, closures), audited."""
     team = get_team(key)
     try:
         day = date.fromisoformat(when)
     except (TypeError, ValueError):
-        raise NotFound("There is no such closure") from None
-    if day not in team.closures:
-        raise NotFound("There is no such closure")
-    Team.objects(pk=team.pk).update_one(pull__closures=datetime.combine(day, datetime.min.time()))
+        raise NotFound(missing) from None
+    if day not in getattr(team, field):
+        raise NotFound(missing)
+    Team.objects(pk=team.pk).update_one(**{f"pull__{field}": datetime.combine(day, datetime.min.time())})
     team.reload()
-    record_audit("team.closure_removed", actor=actor, now=now, target_type="team", target_id=key,
-                 details={"date": day.isoformat()})
+    record_audit(action, actor=actor, now=now, target_type="team", target_id=key, details={"date": day.isoformat()})
     return team
 
 
