@@ -8,6 +8,7 @@ from errors import NotAllowed, Problems
 from models.case import Case
 from services.audit import record_audit
 from services.cases import open_case
+from services.dates import past_date
 from services.workflow_store import latest_definitions
 from workflows import intake
 
@@ -30,16 +31,8 @@ def _person(raw: dict, today: date, problems: Problems) -> dict:
         problems.add("name", "Enter the person's full name", "Full name")
     elif len(name) > 200:
         problems.add("name", "Full name must be 200 characters or fewer", "Full name")
-    born = None
-    text = str(raw.get("date_of_birth") or "").strip()
-    if text:
-        try:
-            born = date.fromisoformat(text)
-        except ValueError:
-            problems.add("date_of_birth", "Date of birth must be a real date, like 1985-03-12", "Date of birth")
-        else:
-            if born > today:
-                problems.add("date_of_birth", "Date of birth must be in the past", "Date of birth")
+    born = past_date(raw.get("date_of_birth"), "date_of_birth", "Date of birth", problems, today=today,
+                     required=False)
     address = str(raw.get("address") or "").strip()
     if len(address) > 1000:
         problems.add("address", "Address must be 1,000 characters or fewer", "Address")

@@ -6,7 +6,7 @@ exists and the partner's risk updates (increased, decreased, no change) – neve
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -21,6 +21,7 @@ from services.audit import record_audit
 from services.case_effects import apply_effects
 from services.case_facts import state_of
 from services.cases import add_history, case_view, fire_transition, transition_options
+from services.dates import past_date
 from services.deadlines import refresh_owners
 from services.notifications import notify_user
 from services.oversight import note_read
@@ -129,7 +130,7 @@ def update_partner_details(case: Case, data: dict, *, actor, now: datetime) -> C
         problems.add("name", "Enter the partner's name", "Name")
     elif len(name) > 200:
         problems.add("name", "Name must be 200 characters or fewer", "Name")
-    born = _parse_date(data.get("date_of_birth"), "date_of_birth", "Date of birth", problems, today=now.date(),
+    born = past_date(data.get("date_of_birth"), "date_of_birth", "Date of birth", problems, today=now.date(),
                        required=False)
     safe = (data.get("safe_contact") or "").strip()
     if len(safe) > 2000:
@@ -142,31 +143,13 @@ def update_partner_details(case: Case, data: dict, *, actor, now: datetime) -> C
     return case
 
 
-def _parse_date(raw, field: str, label: str, problems: Problems, *, today: date, required: bool = True):
-    raw = (raw or "").strip()
-    if not raw:
-        if required:
-            problems.add(field, f"Enter the {label.lower()}", label)
-        return None
-    try:
-        value = date.fromisoformat(raw)
-    except ValueError:
-        problems.add(field, f"{label} must be a real date", label)
-        return None
-    if value > today:
-        problems.add(field, f"{label} must be today or in the past", label)
-        return None
-    return value
-
-
-@transactional
 def record_partner_contact(case: Case, data: dict, *, actor, now: datetime) -> tuple[PartnerContact, bool]:
     """Log a contact (or attempt) with the partner; return it and whether the linked case was told it happened."""
     partner_case_for_actor(case.pk, actor, change=True)
     if case.status != "open":
         raise NotAllowed("This partner case is closed")
     problems = Problems()
-    when = _parse_date(data.get("date"), "date", "Date of the contact", problems, today=now.date())
+    when = past_date(data.get("date"), "date", "Date of the contact", problems, today=now.date())
     method, outcome = data.get("method") or "", data.get("outcome") or ""
     if method not in CONTACT_METHODS:
         problems.add("method", "Select how the contact was made", "Method")

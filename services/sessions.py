@@ -10,6 +10,7 @@ from services.access import can_change_case
 from services.audit import record_audit
 from services.case_effects import apply_effects
 from services.cases import add_history, case_view
+from services.dates import past_date
 from services.workflow_store import definition_for
 from storage.uow import transactional
 from workflows import engine
@@ -38,18 +39,7 @@ def session_types_for(case: Case) -> dict[str, str]:
 
 def _parse(data: dict, today: date, types: dict[str, str]) -> dict:
     problems = Problems()
-    raw_date = (data.get("date") or "").strip()
-    when = None
-    if not raw_date:
-        problems.add("date", "Enter the date of the session", "Date")
-    else:
-        try:
-            when = date.fromisoformat(raw_date)
-        except ValueError:
-            problems.add("date", "Date of the session must be a real date, like 2026-03-12", "Date")
-        else:
-            if when > today:
-                problems.add("date", "Date of the session must be today or in the past", "Date")
+    when = past_date(data.get("date"), "date", "Date of the session", problems, today=today)
     session_type = data.get("session_type") or ""
     if session_type not in types:
         problems.add("session_type", "Select the type of session", "Type")

@@ -1,0 +1,25 @@
+"""Read a posted date that must not be in the future, naming the field and saying what is wrong."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from errors import Problems
+
+
+def past_date(raw, field: str, label: str, problems: Problems, *, today: date, required: bool = True) -> date | None:
+    """Return the ISO date typed for `label`, or None with a problem added (empty, not a real date, in the future)."""
+    raw = str(raw or "").strip()
+    if not raw:
+        if required:
+            problems.add(field, f"Enter the {label[:1].lower()}{label[1:]}", label)
+        return None
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError:
+        problems.add(field, f"{label} must be a real date, like 2026-03-12", label)
+        return None
+    if value > today:
+        problems.add(field, f"{label} must be today or in the past", label)
+        return None
+    return value
