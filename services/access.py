@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from bson import ObjectId
-from bson.errors import InvalidId
 from flask import current_app, has_app_context
 
 from errors import NotAllowed, NotFound
 from models.case import Case
+from services.lookup import one_by_id
 from services.oversight import glass_active, may_break_glass
 
 # Roles that work cases; referrers and admins never open a case page.
@@ -89,14 +88,7 @@ def _usual_confidential(actor, case: Case) -> bool:
 
 def get_case(case_id) -> Case:
     """Return a case by id or raise NotFound."""
-    try:
-        oid = ObjectId(str(case_id))
-    except (InvalidId, TypeError):
-        raise NotFound("There is no such case") from None
-    case = Case.objects(pk=oid).first()
-    if case is None:
-        raise NotFound("There is no such case")
-    return case
+    return one_by_id(Case, case_id, "There is no such case")
 
 
 def case_for_actor(case_id, actor, *, change: bool = False) -> Case:

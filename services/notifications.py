@@ -25,6 +25,7 @@ from errors import NotFound
 from models.case import Case
 from models.notification import NOTIFICATION_KINDS, Notification
 from models.user import User
+from services.lookup import one_by_id
 from services.outbox import queue_email
 from services.workflow_store import definition_for
 from storage.uow import transactional
@@ -217,14 +218,7 @@ def unread_count(user: User) -> int:
 
 def get_notification(notification_id, user: User) -> Notification:
     """Return one of the user's notifications; anyone else's is 'not found'."""
-    try:
-        oid = ObjectId(str(notification_id))
-    except (InvalidId, TypeError):
-        raise NotFound("There is no such notification") from None
-    note = Notification.objects(pk=oid, user_id=str(user.pk)).first()
-    if note is None:
-        raise NotFound("There is no such notification")
-    return note
+    return one_by_id(Notification, notification_id, "There is no such notification", user_id=str(user.pk))
 
 
 def mark_read(notification: Notification, user: User, *, now: datetime | None = None) -> Notification:

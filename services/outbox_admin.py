@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bson import ObjectId
-from bson.errors import InvalidId
-
-from errors import Conflict, NotFound
+from errors import Conflict
 from models.outbox import FAILED, PENDING, SENT, OutboxMessage
 from services.audit import record_audit
+from services.lookup import one_by_id
 from services.outbox import wake_deliverer
 from services.sweep_errors import count_sweep_errors, list_sweep_errors
 from storage.uow import after_commit, transactional
@@ -41,14 +39,7 @@ def delivery_overview(*, now: datetime, limit: int = 200) -> dict:
 
 
 def _message(message_id) -> OutboxMessage:
-    try:
-        oid = ObjectId(str(message_id))
-    except (InvalidId, TypeError):
-        raise NotFound("There is no such message") from None
-    message = OutboxMessage.objects(pk=oid).first()
-    if message is None:
-        raise NotFound("There is no such message")
-    return message
+    return one_by_id(OutboxMessage, message_id, "There is no such message")
 
 
 @transactional
