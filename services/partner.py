@@ -143,6 +143,7 @@ def update_partner_details(case: Case, data: dict, *, actor, now: datetime) -> C
     return case
 
 
+@transactional
 def record_partner_contact(case: Case, data: dict, *, actor, now: datetime) -> tuple[PartnerContact, bool]:
     """Log a contact (or attempt) with the partner; return it and whether the linked case was told it happened."""
     partner_case_for_actor(case.pk, actor, change=True)

@@ -11,30 +11,16 @@ from models.case import Case, CaseEvent, CaseSession
 from models.notification import Notification
 from services import referrals
 from tests.conftest import sign_in
-from tests.pathway_steps import fill, fire
+from tests.pathway_steps import accepted, filled_referral, fire, north_team
 
 
 @pytest.fixture
 def team(synced, make_team, make_user):
-    make_team(key="north")
-    return {
-        "referrer": make_user(roles=["referrer"], team="", organisation="Children's Services"),
-        "manager": make_user(roles=["manager"], team="north"),
-        "manager2": make_user(roles=["manager"], team="north"),
-        "practitioner": make_user(roles=["practitioner"], team="north"),
-    }
+    return north_team(make_team, make_user)
 
 
 def allocated_case(team, now):
-    case = referrals.start_referral(workflow_key="dao_pathway", actor=team["referrer"], now=now)
-    for key in ("request_for_service", "screening", "consent"):
-        fill(case, key, team["referrer"], now)
-    case = referrals.submit_referral(case, actor=team["referrer"], now=now)
-    m = team["manager"]
-    case = fire(case, "acknowledge", m, now)
-    case = fire(case, "arrange_consultation", m, now, consultation_date=now.date().isoformat())
-    case = fire(case, "accept", m, now)
-    return fire(case, "allocate", m, now, assignee=str(team["practitioner"].pk))
+    return fire(accepted(team, now), "allocate", team["manager"], now, assignee=str(team["practitioner"].pk))
 
 
 def session_form(key: str) -> dict:
@@ -89,9 +75,7 @@ def test_the_same_session_sent_twice_at_the_same_moment_records_once(app, team, 
 
 
 def test_a_referral_sent_twice_at_once_is_sent_once(app, team, now):
-    case = referrals.start_referral(workflow_key="dao_pathway", actor=team["referrer"], now=now)
-    for key in ("request_for_service", "screening", "consent"):
-        fill(case, key, team["referrer"], now)
+    case = filled_referral(team, now)
     outcomes = []
     barrier = threading.Barrier(2)
 

@@ -11,25 +11,12 @@ from errors import Conflict, InvalidInput, NotAllowed
 from models.case import Case, CaseEvent
 from services import referrals
 from services.submissions import countersign_submission
-from tests.pathway_steps import fill, fire
+from tests.pathway_steps import fill, fire, north_team, refer
 
 
 @pytest.fixture
 def team(synced, make_team, make_user):
-    make_team(key="north")
-    return {
-        "referrer": make_user(roles=["referrer"], team="", organisation="Children's Services"),
-        "manager": make_user(roles=["manager"], team="north"),
-        "manager2": make_user(roles=["manager"], team="north"),
-        "practitioner": make_user(roles=["practitioner"], team="north"),
-    }
-
-
-def refer(team, now, **rfs):
-    case = referrals.start_referral(workflow_key="dao_pathway", actor=team["referrer"], now=now)
-    for key in ("request_for_service", "screening", "consent"):
-        fill(case, key, team["referrer"], now, rfs if key == "request_for_service" else None)
-    return referrals.submit_referral(case, actor=team["referrer"], now=now)
+    return north_team(make_team, make_user)
 
 
 def test_referral_cannot_be_sent_incomplete(team, now):

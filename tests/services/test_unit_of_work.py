@@ -21,7 +21,7 @@ from services.sessions import record_session
 from services.submissions import countersign_submission, save_draft, start_submission, submit_submission
 from services.users import create_user
 from storage import uow
-from tests.pathway_steps import answers, fill, fire
+from tests.pathway_steps import accepted, answers, filled_referral, fire, north_team, refer
 
 WRITES = ("insert_one", "insert_many", "update_one", "update_many", "replace_one", "delete_one", "delete_many",
           "find_one_and_update", "find_one_and_replace", "find_one_and_delete", "bulk_write")
@@ -96,32 +96,7 @@ def all_or_nothing(injector, action):
 
 @pytest.fixture
 def team(synced, make_team, make_user):
-    make_team(key="north")
-    return {
-        "referrer": make_user(roles=["referrer"], team="", organisation="Children's Services"),
-        "manager": make_user(roles=["manager"], team="north"),
-        "manager2": make_user(roles=["manager"], team="north"),
-        "practitioner": make_user(roles=["practitioner"], team="north"),
-        "partner_worker": make_user(roles=["partner_worker"], team="north"),
-    }
-
-
-def filled_referral(team, now):
-    case = referrals.start_referral(workflow_key="dao_pathway", actor=team["referrer"], now=now)
-    for key in ("request_for_service", "screening", "consent"):
-        fill(case, key, team["referrer"], now)
-    return case
-
-
-def received(team, now):
-    return referrals.submit_referral(filled_referral(team, now), actor=team["referrer"], now=now)
-
-
-def accepted(team, now):
-    m = team["manager"]
-    case = fire(received(team, now), "acknowledge", m, now)
-    case = fire(case, "arrange_consultation", m, now, consultation_date=now.date().isoformat())
-    return fire(case, "accept", m, now)
+    return north_team(make_team, make_user, partner_worker=True)
 
 
 def test_sending_a_referral(team, now, injector):
@@ -131,7 +106,7 @@ def test_sending_a_referral(team, now, injector):
 
 
 def test_acknowledging(team, now, injector):
-    case = received(team, now)
+    case = refer(team, now)
     done, writes = all_or_nothing(injector, lambda: fire(case, "acknowledge", team["manager"], now))
     assert done.state == "acknowledged" and writes >= 3
 
@@ -201,7 +176,7 @@ def test_opening_a_case(team, now, injector):
 
 
 def test_further_information_from_the_referrer(team, now, injector):
-    case = received(team, now)
+    case = refer(team, now)
     all_or_nothing(injector, lambda: referrals.add_referral_information(
         case, text="He has moved address", actor=team["referrer"], now=now))
 
