@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from clock import utcnow
 from errors import NotAllowed
 from models.case import LIST_SORTS, RISK_LEVELS, Case, WorkflowVersion, risk_rank
 from models.partner import PartnerContact
@@ -13,6 +14,9 @@ from services.case_facts import next_deadlines, state_of, user_names
 from services.case_pages import RISK_TAGS
 from services.deadlines import sync_next_due
 from services.workflow_store import definition_version
+
+MIGRATIONS = "migrations"  # one document per one-off change of stored data, once it is done
+LIST_FIELDS_MIGRATION = "case_list_fields"
 
 PAGE_SIZE = 50
 SCOPES = ("mine", "team", "all")
@@ -192,8 +196,13 @@ def search_cases(*, actor, now: datetime, query: str, page=1) -> dict:
 
 
 def fill_list_fields() -> int:
-    """Give cases stored before lists were sorted in the database their next deadline and risk order; count them."""
+    """Give cases stored before lists were sorted in the database their next deadline and risk order; count them.
 
+    Run at start-up, so it records that it is done: later starts cost one lookup, not a scan of every case.
+    """
+    done = Case._get_db()[MIGRATIONS]
+    if done.find_one({"_id": LIST_FIELDS_MIGRATION}):
+        return 0
     cases = Case._get_collection()
     missing = [doc["_id"] for doc in cases.find({"next_due_at": {"$exists": False}}, {"_id": 1})]
     for case_id in missing:
@@ -202,4 +211,5 @@ def fill_list_fields() -> int:
         cases.update_many({"risk_rank": {"$exists": False}, "risk_level": level},
                           {"$set": {"risk_rank": risk_rank(level)}})
     cases.update_many({"risk_rank": {"$exists": False}}, {"$set": {"risk_rank": 0}})
+    done.update_one({"_id": LIST_FIELDS_MIGRATION}, {"$set": {"done_at": utcnow()}}, upsert=True)
     return len(missing)
