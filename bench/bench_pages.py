@@ -1,0 +1,220 @@
+"""Benchmark Pathway's pages against a bare Flask + pymongo page, under gunicorn, on N seeded cases.
+
+Run: .venv/bin/python bench/bench_pages.py [--cases 2000] [--duration 10] [--connections 16] [--json out.json]
+Starts its own bundled mongod (a single-node replica set) in a temporary folder unless MONGODB_URI is set (then a
+throw-away database there), seeds the demo team through the services and clones it into other teams, starts the
+app and `bench/bare_app.py` under gunicorn (2 workers x 4 threads, gthread), signs in as a practitioner, a manager
+and an auditor, and drives each page with keep-alive connections for a fixed time. Prints, per page, requests per
+second, p50 and p99, the ratio to the bare page in the same run, one request's time (median of 5), the page's size,
+and afterwards each gunicorn worker's resident memory. Every answer must be 200; any other is counted and shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import mongoengine  # noqa: E402
+from bson import ObjectId  # noqa: E402
+
+from bench.load import drive, get, median_time, sign_in  # noqa: E402
+from storage.embedded import EmbeddedMongo, answers, free_port  # noqa: E402
+
+GUNICORN = ["--workers", "2", "--threads", "4", "--worker-class", "gthread"]
+BARE = ("bare page (one find_one)", "", False)
+
+
+def pages(seeded) -> list[tuple[str, str, str, bool]]:
+    """Return (page, role signed in, path, heavy) for every page measured."""
+    case, sub = seeded.case_id, seeded.submission_id
+    return [
+        ("case page", "practitioner", f"/cases/{case}", False),
+        ("my cases", "practitioner", "/cases", True),
+        ("submission page", "practitioner", f"/cases/{case}/submissions/{sub}", False),
+        ("API case", "practitioner", f"/api/v1/cases/{case}", False),
+        ("team overview", "manager", "/manager/team", True),
+        ("manager inbox", "manager", "/manager/referrals", True),
+        ("waiting list", "manager", "/manager/waiting-list", True),
+        ("case list (auditor, all teams)", "auditor", "/cases", True),
+        ("reports (auditor, all teams)", "auditor", "/reports/", True),
+    ]
+
+
+def app_environment(uri: str, db_name: str, instance: Path) -> dict:
+    """Return the environment the app runs with here: this database, no scheduler, no second factor."""
+    return {**os.environ, "PATHWAY_MONGODB_URI": uri, "PATHWAY_MONGODB_DB": db_name,
+            "PATHWAY_INSTANCE_PATH": str(instance), "PATHWAY_SECRET_KEY": secrets.token_hex(32),
+            "PATHWAY_MFA_REQUIRED_ROLES": "none", "PATHWAY_SCHEDULER_ENABLED": "false", "PATHWAY_DEMO": "false",
+            "PATHWAY_SIGN_IN_RATE_LIMIT": "1000 per minute", "BENCH_MONGODB_URI": uri, "BENCH_MONGODB_DB": db_name}
+
+
+@contextmanager
+def database(keep: bool):
+    """Yield (uri, database name, folder) on a temporary bundled mongod, or a throw-away database of MONGODB_URI."""
+    folder = Path(tempfile.mkdtemp(prefix="pathway-bench-pages-"))
+    uri = os.environ.get("MONGODB_URI", "")
+    # The app's own layout (instance/mongodb), so a kept folder opens with PATHWAY_INSTANCE_PATH=<folder>/instance.
+    server = None if uri else EmbeddedMongo(folder / "instance" / "mongodb", cache_gb=1.0, ephemeral=False)
+    uri = uri or server.start()
+    db_name = f"bench_{uuid.uuid4().hex[:8]}" if os.environ.get("MONGODB_URI") else "pathway"
+    try:
+        yield uri, db_name, folder
+    finally:
+        if not keep:
+            mongoengine.connection.get_connection().drop_database(db_name)
+        mongoengine.disconnect()
+        if server is not None:
+            server.stop()
+        if keep:
+            print(f"\nKept: database {db_name!r} in {folder} (PATHWAY_INSTANCE_PATH={folder / 'instance'})")
+        else:
+            subprocess.run(["rm", "-rf", str(folder)], check=False)
+
+
+@contextmanager
+def gunicorn(target: str, env: dict, log: Path):
+    """Run `target` under gunicorn with the bench's settings; yield (port, master process)."""
+    port = free_port()
+    with open(log, "ab") as out:
+        process = subprocess.Popen([sys.executable, "-m", "gunicorn", *GUNICORN, "--bind", f"127.0.0.1:{port}",
+                                    target], cwd=ROOT, env=env, stdout=out, stderr=out)
+    try:
+        deadline = time.monotonic() + 180
+        while not answers(port, timeout=0.2) or not _ready(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn {target} did not start; see {log}")
+            time.sleep(0.3)
+        yield port, process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _ready(port: int) -> bool:
+    try:
+        return get(port, "/healthz")[0] in (200, 404)
+    except OSError:
+        return False
+
+
+def worker_rss(master: subprocess.Popen) -> list[float]:
+    """Return the resident memory (MB) of each gunicorn worker of a master process."""
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
+def measure(port, path, cookie, args) -> dict:
+    """Time one request (median of 5), then load the page; return the figures."""
+    single, size, statuses = median_time(port, path, cookie)
+    run = drive(port, path, cookie, connections=args.connections, duration=args.duration)
+    bad = [s for s in statuses if s != 200]
+    failures = [f"single request: {s}" for s in bad] + run.failures
+    return {"requests_per_s": round(run.rate, 1), "p50_ms": round(run.percentile(50) * 1000, 1),
+            "p99_ms": round(run.percentile(99) * 1000, 1), "single_ms": round(single * 1000, 1), "bytes": size,
+            "answers": run.ok, "not_200": sum(c for s, c in run.statuses.items() if s != 200) + len(bad),
+            "failures": failures[:5]}
+
+
+def run_bench(args, seeded, uri, db_name, folder) -> dict:
+    """Start both servers, measure the bare page then every Pathway page, and read the workers' memory."""
+    env = app_environment(uri, db_name, folder / "instance")
+    figures = {"cases": seeded.cases, "documents_cloned": seeded.documents, "teams": len(seeded.teams),
+               "connections": args.connections, "duration_s": args.duration, "pages": {}}
+    bare_ref = mongoengine.get_db().cases.find_one({"_id": ObjectId(seeded.case_id)})["reference"]
+    with gunicorn("app:create_app()", env, folder / "pathway.log") as (port, master), \
+            gunicorn("bench.bare_app:create_app()", env, folder / "bare.log") as (bare_port, bare_master):
+        figures["pages"][BARE[0]] = measure(bare_port, f"/cases/{bare_ref}", "", args)
+        cookies = {}
+        for name, role, path, heavy in pages(seeded):
+            if role not in cookies:
+                who = seeded.users[role]
+                cookies[role] = sign_in(port, who["email"], who["password"])
+            figures["pages"][name] = {**measure(port, path, cookies[role], args), "role": role, "heavy": heavy}
+            print(f"  measured {name}", file=sys.stderr, flush=True)
+        figures["pathway_worker_rss_mb"] = [round(m, 1) for m in worker_rss(master)]
+        figures["bare_worker_rss_mb"] = [round(m, 1) for m in worker_rss(bare_master)]
+    bare = figures["pages"][BARE[0]]["requests_per_s"] or 1
+    for row in figures["pages"].values():
+        row["ratio"] = round(row["requests_per_s"] / bare, 2)
+    return figures
+
+
+def print_table(figures: dict) -> None:
+    """Print the figures as a plain table."""
+    print(f"\n{figures['cases']:,} cases in {figures['teams']} teams (+ the demo team); "
+          f"{figures['connections']} connections, {figures['duration_s']:g} s per page; gunicorn {' '.join(GUNICORN)}")
+    head = (f"{'page':34} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'1 req ms':>9} {'bytes':>10} "
+            f"{'non-200':>7}")
+    print(head)
+    print("-" * len(head))
+    for name, row in figures["pages"].items():
+        print(f"{name:34} {row['requests_per_s']:7.1f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f} {row['ratio']:6.2f} "
+              f"{row['single_ms']:9.1f} {row['bytes']:10,} {row['not_200']:7}")
+    print(f"\nPathway gunicorn workers' memory afterwards (VmRSS): "
+          f"{', '.join(f'{m:.0f} MB' for m in figures['pathway_worker_rss_mb'])}")
+    print(f"Bare page workers' memory afterwards (VmRSS): "
+          f"{', '.join(f'{m:.0f} MB' for m in figures['bare_worker_rss_mb'])}")
+    failed = {name: row for name, row in figures["pages"].items() if row["not_200"]}
+    for name, row in failed.items():
+        print(f"\n{name}: {row['not_200']} answers were not 200, e.g.")
+        for failure in row["failures"]:
+            print(f"    {failure}")
+    if not failed:
+        print("Every answer was 200.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Seed, start the servers, measure, print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per page")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--teams", type=int, default=0, help="default: one per 2,000 cases, at least 3")
+    parser.add_argument("--keep", action="store_true", help="keep the database folder afterwards")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    with database(args.keep) as (uri, db_name, folder):
+        # Imported here, not above: each load process re-imports this module and must start quickly.
+        from app import create_app
+        from bench.page_seed import seed_pages
+        from clock import utcnow
+
+        create_app({"MONGODB_URI": uri, "MONGODB_DB": db_name, "INSTANCE_PATH": str(folder / "instance"),
+                    "SECRET_KEY": secrets.token_hex(32), "DEMO": False, "SCHEDULER_ENABLED": False})
+        started = time.perf_counter()
+        seeded = seed_pages(args.cases, now=utcnow(), teams=args.teams, log=lambda m: print(m, file=sys.stderr))
+        seconds = time.perf_counter() - started
+        print(f"Seeded {seeded.cases:,} cases ({seeded.documents:,} documents cloned) in {seconds:.0f} s",
+              file=sys.stderr)
+        figures = {**run_bench(args, seeded, uri, db_name, folder), "seed_s": round(seconds, 1)}
+    print_table(figures)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 1 if any(row["not_200"] for row in figures["pages"].values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
