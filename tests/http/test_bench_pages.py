@@ -1,0 +1,73 @@
+"""The page benchmark's seed: cloned cases are valid documents of the models and every benchmarked page renders.
+
+The benchmark itself (bench/bench_pages.py) is never run here; this keeps its data and its page list from
+drifting away from what the services write and what the blueprints serve.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import mongoengine
+import pytest
+from mongoengine.base import _document_registry
+
+from bench.bench_pages import pages
+from bench.page_seed import seed_pages
+from models.case import Case
+from models.deadline import Deadline
+from models.notification import Notification
+from models.user import User
+from services.workflow_store import clear_cache
+from tests.conftest import NOW, sign_in
+from tests.db_snapshots import restore_snapshot
+
+
+@pytest.fixture(scope="module")
+def seed_snapshot(snapshot_builder):
+    """Seed once for the module: the demo team walked through the services, then one copy into each of 2 teams."""
+    return snapshot_builder(lambda: seed_pages(50, now=NOW, teams=2, log=lambda _message: None))
+
+
+@pytest.fixture
+def seeded(app, seed_snapshot):
+    """Copy the seeded data into the test's database; return what the seed said."""
+    clear_cache()
+    restore_snapshot(mongoengine.get_db(), seed_snapshot)
+    return seed_snapshot.result
+
+
+def _models_of(collections):
+    return {cls for cls in _document_registry.values()
+            if not cls._meta.get("abstract") and cls._meta.get("collection") in collections}
+
+
+def test_seeded_copies_are_valid_documents_with_their_own_ids_references_and_users(seeded):
+    demo = Case.objects(team="north").count()
+    assert seeded.cases == Case.objects.count() == 2 * demo
+    assert Case.objects(team=seeded.teams[0]).count() == demo
+    assert len(Case.objects.distinct("reference")) == seeded.cases
+    for model in _models_of(seeded.collections):
+        for document in model.objects:
+            document.validate()  # the copies have exactly the shapes the services wrote
+    bench_team = {str(u.pk) for u in User.objects(team=seeded.teams[0])}
+    copied = Case.objects.get(pk=seeded.case_id)
+    assert copied.team == seeded.teams[0] and copied.allocated_to == seeded.users["practitioner"]["id"]
+    assert {d.team for d in Deadline.objects(case_id=copied.pk)} == {seeded.teams[0]}
+    assert {o for d in Deadline.objects(case_id=copied.pk) for o in d.owner_ids} <= bench_team
+    links = [n.link for n in Notification.objects(case_id=copied.pk)]
+    assert links and all(link.endswith(str(copied.pk)) for link in links)
+
+
+def test_every_benchmarked_page_answers_200_for_its_user(app, seeded):
+    copied = Case.objects.get(pk=seeded.case_id)
+    clients = {}
+    for name, role, path, _heavy in pages(seeded):
+        if role not in clients:
+            clients[role] = app.test_client()
+            who = seeded.users[role]
+            sign_in(clients[role], SimpleNamespace(email=who["email"]), who["password"])
+        response = clients[role].get(path)
+        assert response.status_code == 200, (name, path, response.get_data(as_text=True)[:300])
+        if name == "case page":
+            assert copied.reference in response.get_data(as_text=True)
