@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import mongoengine  # noqa: E402
+import pymongo  # noqa: E402
 from bson import ObjectId  # noqa: E402
 
 from bench.load import drive, get, median_time, sign_in  # noqa: E402
@@ -74,8 +75,8 @@ def database(keep: bool):
     try:
         yield uri, db_name, folder
     finally:
-        if not keep:
-            mongoengine.connection.get_connection().drop_database(db_name)
+        if not keep and server is None:
+            pymongo.MongoClient(uri).drop_database(db_name)
         mongoengine.disconnect()
         if server is not None:
             server.stop()
@@ -96,7 +97,7 @@ def gunicorn(target: str, env: dict, log: Path):
         deadline = time.monotonic() + 180
         while not answers(port, timeout=0.2) or not _ready(port):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn {target} did not start; see {log}")
+                raise RuntimeError(f"gunicorn {target} did not start:\n{log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.3)
         yield port, process
     finally:
@@ -163,7 +164,8 @@ def run_bench(args, seeded, uri, db_name, folder) -> dict:
 
 def print_table(figures: dict) -> None:
     """Print the figures as a plain table."""
-    print(f"\n{figures['cases']:,} cases in {figures['teams']} teams (+ the demo team); "
+    print(f"\n{figures['cases']:,} cases in {figures['teams']} teams (+ the demo team), seeded in "
+          f"{figures['seed_s']:.0f} s; "
           f"{figures['connections']} connections, {figures['duration_s']:g} s per page; gunicorn {' '.join(GUNICORN)}")
     head = (f"{'page':34} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'1 req ms':>9} {'bytes':>10} "
             f"{'non-200':>7}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -67,6 +68,7 @@ def seed_pages(n_cases: int, *, now: datetime, teams: int = 0, practitioners: in
     db.teams.insert_many([{**north, "key": key, "name": f"Bench team {i + 1}"} for i, key in enumerate(team_keys)])
     counters = {c["_id"]: c["value"] for c in db.counters.find()}
     sink = _Sink(db, fast)
+    started = time.perf_counter()
     log(f"Cloning {base} demo cases {copies:,} times into {n_teams} teams ({', '.join(template)})")
     for copy in range(copies):
         team = team_keys[copy % n_teams]
@@ -83,9 +85,10 @@ def seed_pages(n_cases: int, *, now: datetime, teams: int = 0, practitioners: in
             strings[case["reference"]] = f"{prefix}-{counters[prefix]:05d}"
         for name, docs in template.items():
             sink.add(name, [_team_doc(_remap(doc, ids, strings), team) for doc in docs])
-        if copy % 200 == 199:
+        if copy % 250 == 249:
             log(f"  {copy + 1:,} of {copies:,} copies")
     sink.close()
+    log(f"Cloned {sink.count:,} documents in {time.perf_counter() - started:.0f} s")
     for prefix, value in counters.items():
         db.counters.update_one({"_id": prefix}, {"$max": {"value": value}}, upsert=True)
     return _describe(db, template, team_keys, team_users, auditor, sink.count, names)
