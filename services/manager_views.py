@@ -58,7 +58,7 @@ def _screening(cases) -> dict:
 
 def days_between(start: datetime | None, end: datetime) -> int:
     """Return calendar days from start to end (0 when unknown), so "today" always means the same date."""
-    return max(0, (end.date() - start.date()).days) if start else 0
+    return max(0, (local_today(end) - local_today(start)).days) if start else 0
 
 
 def waited_words(days: int) -> str:

@@ -22,6 +22,7 @@ from services.case_effects import apply_effects
 from services.case_facts import state_of
 from services.cases import add_history, case_view, fire_transition, transition_options
 from services.dates import past_date
+from services.deadline_timing import local_today
 from services.deadlines import refresh_owners
 from services.notifications import notify_user
 from services.oversight import note_read
@@ -135,7 +136,7 @@ def update_partner_details(case: Case, data: dict, *, actor, now: datetime) -> C
         problems.add("name", "Enter the partner's name", "Name")
     elif len(name) > 200:
         problems.add("name", "Name must be 200 characters or fewer", "Name")
-    born = past_date(data.get("date_of_birth"), "date_of_birth", "Date of birth", problems, today=now.date(),
+    born = past_date(data.get("date_of_birth"), "date_of_birth", "Date of birth", problems, today=local_today(now),
                        required=False)
     safe = (data.get("safe_contact") or "").strip()
     if len(safe) > 2000:
@@ -155,7 +156,7 @@ def record_partner_contact(case: Case, data: dict, *, actor, now: datetime) -> t
     if case.status != "open":
         raise NotAllowed("This partner case is closed")
     problems = Problems()
-    when = past_date(data.get("date"), "date", "Date of the contact", problems, today=now.date())
+    when = past_date(data.get("date"), "date", "Date of the contact", problems, today=local_today(now))
     method, outcome = data.get("method") or "", data.get("outcome") or ""
     if method not in CONTACT_METHODS:
         problems.add("method", "Select how the contact was made", "Method")
