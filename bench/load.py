@@ -150,7 +150,10 @@ def _process(port, path, cookie, connections, duration, start_at):
     return time.perf_counter() - start, latencies, statuses, failures
 
 
-def median_time(port: int, path: str, cookie: str, times: int = 5) -> tuple[float, int, list[int]]:
-    """Return the median seconds of `times` sequential requests, the body size and the statuses."""
-    results = [timed_get(port, path, cookie) for _ in range(times)]
+def median_time(port: int, path: str, cookie: str, times: int = 5,
+                max_seconds: float = float("inf")) -> tuple[float, int, list[int]]:
+    """Return the median seconds of `times` sequential requests (one if over max_seconds), size, statuses."""
+    results = [timed_get(port, path, cookie)]
+    if results[0][1] <= max_seconds:
+        results += [timed_get(port, path, cookie) for _ in range(times - 1)]
     return statistics.median(r[1] for r in results), results[-1][2], [r[0] for r in results]

@@ -32,6 +32,8 @@ POOLED_ROLE = "practitioner"
 GLOBAL_ROLES = ("admin", "auditor")
 IDS_OR_REFERENCES = re.compile(r"[0-9a-f]{24}|\b[A-Z]{2,8}-\d{4}-\d{5,}\b")
 BATCH = 5_000
+# Every copied case is open, as the demo's are: a team of 8 practitioners holds about 1,000 of them.
+CASES_PER_TEAM = 1_000
 
 
 @dataclass
@@ -57,7 +59,7 @@ def seed_pages(n_cases: int, *, now: datetime, teams: int = 0, practitioners: in
     template = {name: docs for name, docs in template.items() if docs}
     base = len(template["cases"])
     copies = max(1, math.ceil((n_cases - base) / base))
-    n_teams = teams or max(3, round(n_cases / 2_000))
+    n_teams = teams or max(3, round(n_cases / CASES_PER_TEAM))
     team_keys = [f"bench{t:03d}" for t in range(n_teams)]
     demo_users = list(db.users.find({"email": {"$in": [a["email"] for a in DEMO_USERS]}}))
     password_hash = hash_password(BENCH_PASSWORD)
