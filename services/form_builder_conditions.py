@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from errors import Problems
-from forms.widgets import SIMPLE, html_value, options_for
+from forms import widgets
+from forms.widgets import html_value, options_for
 from services.form_builder_edit import iter_fields, prop_of, scope_of, split_path
 from services.form_builder_posted import INT, NUM, posted_text
 
@@ -18,7 +19,7 @@ def condition_targets(defn: Mapping, path: str | None, parent: str | None) -> li
     out = []
     for other, _where, item in iter_fields(defn):
         other_parent, name = split_path(other)
-        if other == path or item.get("widget") not in SIMPLE:
+        if other == path or item.get("widget") not in widgets.simple():
             continue
         if other_parent is None or (parent is not None and other_parent == parent):
             out.append((name, prop_of(defn, other).get("title", name)))
