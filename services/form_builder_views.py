@@ -181,7 +181,7 @@ def outline(defn: dict) -> list[dict]:
                     continue
                 entry = question(item["field"], item)
                 entry.update(first=seen == 1, last=seen == total)
-                rows = item.get("items", []) if item.get("widget") == "repeater" else []
+                rows = item.get("items", []) if getattr(widgets.get(item.get("widget")), "repeats", False) else []
                 for ci, child in enumerate(rows):
                     kid = question(f"{item['field']}.{child['field']}", child)
                     kid.update(first=ci == 0, last=ci == len(rows) - 1)

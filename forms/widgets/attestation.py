@@ -53,6 +53,7 @@ class Attestation(Widget):
     keeps = PARTS
     part_labels = PART_LABELS
     correctable = False
+    build_schema = SCHEMA  # what the builder writes for a new question of this type
 
     def shape_problem(self, schema: Mapping) -> str | None:
         """Need an object with full_name, date and confirmed (const true), all required."""

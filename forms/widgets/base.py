@@ -68,6 +68,19 @@ class Widget:
         """Return the (value, label) choices this type offers for a schema that suits it."""
         return []
 
+    def condition_value(self, text: str, options: tuple[Option, ...], schema: Mapping) -> Any:
+        """Return the answer a condition typed in the builder names; ValueError saying what to type when none."""
+        if options:
+            for option in options:
+                if text.lower() in (option.label.lower(), option.html.lower()):
+                    return option.value
+            raise ValueError("one of " + ", ".join(f"“{o.label}”" for o in options))
+        return text
+
+    def labelled(self, schema: Mapping) -> bool:
+        """Check whether the choices are labelled options worth listing (not the points of a number range)."""
+        return self.has_options
+
     def possible(self, value: Any) -> bool:
         """Check whether a condition's value could be an answer (for types without options)."""
         return isinstance(value, str)

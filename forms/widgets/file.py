@@ -36,6 +36,7 @@ class File(Widget):
     uploads = True
     keeps = PARTS
     correctable = False
+    build_schema = SCHEMA  # what the builder writes for a new question of this type
 
     def shape_problem(self, schema: Mapping) -> str | None:
         """Need an object with id and filename (required), content_type and size."""

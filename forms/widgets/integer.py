@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from forms.posted import whole_number
 from forms.values import is_number
 from forms.widgets.base import register
 from forms.widgets.number import Number
+from forms.widgets.shapes import typed_whole
 
 
 @register
@@ -23,6 +25,10 @@ class Integer(Number):
     def possible(self, value: Any) -> bool:
         """Accept whole numbers only."""
         return is_number(value) and float(value).is_integer()
+
+    def condition_value(self, text: str, options: tuple, schema: Mapping) -> Any:
+        """Return the whole number a condition names."""
+        return typed_whole(text)
 
     def convert(self, raw: str) -> Any:
         """Return the whole number typed, or None."""

@@ -10,7 +10,7 @@ from forms.phrases import Phrases, out_of_range
 from forms.posted import ABSENT, INT_MAX, INT_MIN, Getter, first, number
 from forms.values import is_number
 from forms.widgets.base import Widget, register
-from forms.widgets.shapes import write_range
+from forms.widgets.shapes import DECIMAL, write_range
 
 if TYPE_CHECKING:
     from forms.spec import FieldSpec
@@ -50,6 +50,12 @@ class Number(Widget):
     def possible(self, value: Any) -> bool:
         """Accept any number."""
         return is_number(value)
+
+    def condition_value(self, text: str, options: tuple, schema: Mapping) -> Any:
+        """Return the number a condition names."""
+        if DECIMAL.match(text):
+            return float(text) if "." in text else int(text)
+        raise ValueError("a number")
 
     def convert(self, raw: str) -> Any:
         """Return the number typed (thousands commas allowed), or None."""

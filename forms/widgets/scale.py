@@ -9,7 +9,7 @@ from forms.phrases import Phrases
 from forms.posted import ABSENT, Getter, first, whole_number
 from forms.widgets.base import Widget, register
 from forms.widgets.radios import choice, not_an_option
-from forms.widgets.shapes import INLINE, choices, labelled_points, points_of, write_inline, write_range
+from forms.widgets.shapes import INLINE, choices, labelled_points, points_of, typed_whole, write_inline, write_range
 
 if TYPE_CHECKING:
     from forms.spec import FieldSpec
@@ -47,6 +47,14 @@ class Scale(Widget):
     def asks_for(self, prop: Mapping) -> tuple[str, ...]:
         """Ask for labelled points when the scale has them, else for its two ends."""
         return ("options", "inline") if "oneOf" in prop else self.asks
+
+    def condition_value(self, text: str, options: tuple, schema: Mapping) -> Any:
+        """Return the labelled point a condition names, or the whole number on a range."""
+        return super().condition_value(text, options, schema) if "oneOf" in schema else typed_whole(text)
+
+    def labelled(self, schema: Mapping) -> bool:
+        """Only labelled points are options; a range's points are its numbers."""
+        return "oneOf" in schema
 
     def points(self, schema: Mapping) -> list[tuple[Any, str]]:
         """Offer the labelled points, or every whole number from minimum to maximum."""

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from forms.values import html_value
+
+# Numbers the builder accepts: ASCII digits, few enough to fit MongoDB's 64-bit integers and a float exactly.
+WHOLE = re.compile(r"^[+-]?[0-9]{1,15}$")
+DECIMAL = re.compile(r"^[+-]?([0-9]{1,15}\.?[0-9]{0,15}|\.[0-9]{1,15})$")
+
+
+def typed_whole(text: str) -> int:
+    """Return the whole number typed in the builder; ValueError saying what to type."""
+    if WHOLE.match(text):
+        return int(text)
+    raise ValueError("a whole number")
 
 
 def labelled_points(entries: Any, allowed: tuple[type, ...] = (str, int, float)) -> str | None:

@@ -13,6 +13,8 @@ from forms.widgets.shapes import INLINE, write_inline
 if TYPE_CHECKING:
     from forms.spec import FieldSpec
 
+_YES, _NO = {"yes", "true", "y"}, {"no", "false", "n"}
+
 
 @register
 class YesNo(Widget):
@@ -40,6 +42,13 @@ class YesNo(Widget):
             return ABSENT
         word = raw.lower()
         return True if word in TRUE else False if word in FALSE else raw
+
+    def condition_value(self, text: str, options: tuple, schema: Mapping) -> Any:
+        """Return true or false from yes or no."""
+        word = text.lower()
+        if word in _YES | _NO:
+            return word in _YES
+        raise ValueError("yes or no")
 
     def missing(self, spec: FieldSpec, p: Phrases, part: str | None) -> str:
         """Ask for yes or no."""
