@@ -11,7 +11,7 @@ from forms.conditions import operators
 from forms.problems import SNAKE_MESSAGE, DefinitionProblem, is_snake
 from forms.spec import FieldSpec, Guidance, Page, Section
 from forms.values import same_value
-from forms.widgets import get, layout_keys, options_for, shape_problem
+from forms.widgets import get, layout_keys, names, options_for, shape_problem
 
 
 class LayoutBuilder:
@@ -86,7 +86,7 @@ class LayoutBuilder:
                     self.problem(where, f"“{row.main.name}” has other options than “{first.name}”: a grid's "
                                         "questions share one option list")
                 for extra in row.extras:
-                    wanted = ("yesno", "checkboxes") if extra.grid_role == "critical" else ("text", "textarea")
+                    wanted = [n for n in names() if extra.grid_role in get(n).grid_roles]
                     if extra.widget not in wanted:
                         self.problem(where, f"“{extra.name}” is a {extra.grid_role}, so it must be "
                                             f"{' or '.join(wanted)}, not {extra.widget}")

@@ -120,8 +120,6 @@ class FieldSpec:
         return out
 
 
-
-
 @dataclass(frozen=True)
 class Guidance:
     """Text shown between questions."""

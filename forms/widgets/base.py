@@ -41,6 +41,7 @@ class Widget:
     parts: ClassVar[tuple[str, ...]] = ()  # named parts of an object answer, each given and checked on its own
     keeps: ClassVar[tuple[str, ...]] = ()  # the only keys of an object answer that are kept
     reads: ClassVar[str] = "one"       # how the page script reads the inputs back: "one", "list" or "number"
+    grid_roles: ClassVar[frozenset[str]] = frozenset()  # roles beside a grid row: comment, critical, evidence
     correctable: ClassVar[bool] = True  # a single stored value the subject may ask to have corrected
 
     @property

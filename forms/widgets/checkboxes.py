@@ -23,6 +23,7 @@ class Checkboxes(Widget):
     label = "Several choices (checkboxes)"
     hint = "Any number of answers from a list; each option may carry a score."
     asks = ("options", "inline")
+    grid_roles = frozenset({"critical"})
     layout = INLINE
     has_options = True
     reads = "list"

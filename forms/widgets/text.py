@@ -15,6 +15,7 @@ class Text(Widget):
     label = "Short text"
     hint = "A name, a reference or a short answer on one line."
     asks = ("max_length",)
+    grid_roles = frozenset({"comment", "evidence"})
     family = "text"
 
     def build_prop(self, spec: Mapping, prop: dict, old: Mapping | None) -> None:

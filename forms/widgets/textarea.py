@@ -15,6 +15,7 @@ class Textarea(Widget):
     label = "Long text"
     hint = "Several sentences or paragraphs."
     asks = ("rows",)
+    grid_roles = frozenset({"comment", "evidence"})
     family = "text"
     layout = {"rows": {"type": "integer", "minimum": 1, "maximum": 40}}
 

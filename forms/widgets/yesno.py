@@ -24,6 +24,7 @@ class YesNo(Widget):
     label = "Yes or no"
     hint = "Two answers: yes or no."
     asks = ("inline",)
+    grid_roles = frozenset({"critical"})
     layout = INLINE
     has_options = True
 
