@@ -9,8 +9,7 @@ from blueprints.admin_base import bp, revision
 from blueprints.admin_forms import FORM_ERRORS, failed, form_page_context
 from clock import utcnow
 from errors import FieldProblem, NotFound
-from forms import REGISTRY
-from forms.widgets import ROW_WIDGETS, WIDGETS
+from forms import REGISTRY, widgets
 from services import form_builder as builder
 from services.form_builder_calculations import KINDS
 from services.form_builder_conditions import condition_targets
@@ -52,7 +51,7 @@ def add_question(key):
     info = _draft_info(key)
     parent = request.values.get("parent") or None
     widget = request.values.get("widget", "")
-    allowed = [w for w in WIDGETS if parent is None or w in ROW_WIDGETS]
+    allowed = [w for w in widgets.names() if parent is None or widgets.get(w).in_rows]
     if widget not in allowed:
         # "chosen" comes with Continue, so pressing it without a type says so instead of reloading the page.
         problems = [] if "widget" not in request.args and "chosen" not in request.args else [

@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from errors import Problems
-from forms.widgets import SIMPLE, html_value, options_for
+from forms import widgets
+from forms.widgets import html_value, options_for
 from services.form_builder_edit import iter_fields, prop_of, scope_of, split_path
-from services.form_builder_posted import INT, NUM, posted_text
-
-_TRUE, _FALSE = {"yes", "true", "y"}, {"no", "false", "n"}
+from services.form_builder_posted import posted_text
 
 
 def condition_targets(defn: Mapping, path: str | None, parent: str | None) -> list[tuple[str, str]]:
@@ -18,7 +17,7 @@ def condition_targets(defn: Mapping, path: str | None, parent: str | None) -> li
     out = []
     for other, _where, item in iter_fields(defn):
         other_parent, name = split_path(other)
-        if other == path or item.get("widget") not in SIMPLE:
+        if other == path or item.get("widget") not in widgets.simple():
             continue
         if other_parent is None or (parent is not None and other_parent == parent):
             out.append((name, prop_of(defn, other).get("title", name)))
@@ -37,25 +36,7 @@ def condition_value(defn: Mapping, target_path: str, text: str) -> Any:
     prop = prop_of(defn, target_path)
     item = next(i for p, _w, i in iter_fields(defn) if p == target_path)
     widget = item["widget"]
-    if widget == "yesno":
-        if text.lower() in _TRUE | _FALSE:
-            return text.lower() in _TRUE
-        raise ValueError("yes or no")
-    options = options_for(widget, prop, item.get("option_meta"))
-    if options and (widget != "scale" or "oneOf" in prop):
-        for option in options:
-            if text.lower() in (option.label.lower(), option.html.lower()):
-                return option.value
-        raise ValueError("one of " + ", ".join(f"“{o.label}”" for o in options))
-    if widget in ("integer", "scale"):
-        if INT.match(text):
-            return int(text)
-        raise ValueError("a whole number")
-    if widget == "number":
-        if NUM.match(text):
-            return float(text) if "." in text else int(text)
-        raise ValueError("a number")
-    return text
+    return widgets.get(widget).condition_value(text, options_for(widget, prop, item.get("option_meta")), prop)
 
 
 def parse_condition(defn: Mapping, data: Mapping, path: str | None, parent: str | None, problems: Problems):

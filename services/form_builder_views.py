@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from errors import DefinitionError, NotFound
-from forms import compile_form, errors_by_path
+from forms import compile_form, errors_by_path, widgets
 from forms.widgets import html_value, options_for
 from models.form import FormDefinition
 from services.deadline_timing import local_today
@@ -140,7 +140,8 @@ def try_form(key: str, formdata, *, version=None, actor, now: datetime) -> dict:
 def _details(defn: dict, path: str, item: dict) -> list[str]:
     """Return short notes about a question for the builder's outline: options, limits, display settings."""
     prop, widget, notes = prop_of(defn, path), item.get("widget"), []
-    if widget in ("radios", "select", "checkboxes") or (widget == "scale" and "oneOf" in prop):
+    kind = widgets.get(widget)
+    if kind is not None and "options" in kind.asks_for(prop):
         options = options_for(widget, prop, item.get("option_meta"))
         notes.append("Options: " + ", ".join(
             o.label + (f" (score {html_value(o.meta['score'])})" if "score" in o.meta else "") for o in options))
@@ -181,7 +182,7 @@ def outline(defn: dict) -> list[dict]:
                     continue
                 entry = question(item["field"], item)
                 entry.update(first=seen == 1, last=seen == total)
-                rows = item.get("items", []) if item.get("widget") == "repeater" else []
+                rows = item.get("items", []) if getattr(widgets.get(item.get("widget")), "repeats", False) else []
                 for ci, child in enumerate(rows):
                     kid = question(f"{item['field']}.{child['field']}", child)
                     kid.update(first=ci == 0, last=ci == len(rows) - 1)
