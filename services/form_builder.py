@@ -15,6 +15,7 @@ from services import form_builder_bulk as bulk
 from services import form_builder_calculations as calculations
 from services import form_builder_edit as edit
 from services import form_builder_layout as layout
+from services import form_builder_order as ordering
 from services.form_builder_input import computed_params, field_spec
 from services.form_builder_layout import CLASSIFICATIONS
 from services.form_builder_shape import new_definition, switchable
@@ -113,6 +114,12 @@ def move_field(key: str, path: str, direction: str, *, revision, actor, now: dat
     direction = "up" if direction == "up" else "down"
     return _apply(key, revision, "form.field_moved", {"field": path, "direction": direction},
                   lambda d: edit.move_field(d, path, direction), actor=actor, now=now)
+
+
+def move_field_to(key: str, path: str, position, *, revision, actor, now: datetime) -> FormDefinition:
+    """Move a question to a 1-based position among the form's questions (or its repeating group's)."""
+    return _apply(key, revision, "form.field_moved", {"field": path, "position": str(position)},
+                  lambda d: ordering.move_to(d, path, position), actor=actor, now=now)
 
 
 def remove_field(key: str, path: str, *, revision, actor, now: datetime) -> FormDefinition:
