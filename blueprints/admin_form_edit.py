@@ -13,7 +13,7 @@ from forms import REGISTRY
 from forms.widgets import ROW_WIDGETS, WIDGETS
 from services import form_builder as builder
 from services.form_builder_calculations import KINDS
-from services.form_builder_conditions import condition_targets
+from services.form_builder_conditions import condition_answers, condition_targets
 from services.form_builder_edit import iter_fields, prop_of, split_path
 from services.form_builder_input import field_values, option_lists
 from services.form_builder_shape import WIDGET_HINTS, WIDGET_LABELS, switchable
@@ -40,6 +40,7 @@ def _question_context(info: dict, *, widget: str, path: str | None, parent: str 
     return {"info": info, "widget": widget, "widget_label": WIDGET_LABELS.get(widget, widget), "path": path,
             "parent": parent, "parent_label": prop_of(defn, parent).get("title") if parent else "",
             "values": values, "placements": placements(defn), "targets": condition_targets(defn, path, parent),
+            "answers": condition_answers(defn, path, parent),
             "types": [(w, WIDGET_LABELS[w]) for w in switchable(widget)] if path else [],
             "labelled": widget == "scale" and bool(path) and "oneOf" in prop_of(defn, path),
             "option_lists": option_lists(defn)}

@@ -99,7 +99,7 @@ def build_dash(page) -> Counted:
     act.click(page.get_by_role("button", name="Continue"))
     act.fill(page.get_by_label("Question", exact=True), "Date to follow up the pregnancy or new baby")
     act.choose(page.get_by_label("Show this question"), "Are you pregnant or have you recently had a baby?")
-    act.fill(page.get_by_label("Answer", exact=True), "Yes")
+    act.choose(page.get_by_label("Answer", exact=True), "Yes")
     act.click(page.get_by_role("button", name="Add the question"))
 
     # The professional-judgement override, with a reason required when it is used.
@@ -114,7 +114,7 @@ def build_dash(page) -> Counted:
     act.fill(page.get_by_label("Question", exact=True), "Reason for the professional judgement")
     act.check(page.get_by_label("The question must be answered"))
     act.choose(page.get_by_label("Show this question"), "Refer to MARAC on professional judgement?")
-    act.fill(page.get_by_label("Answer", exact=True), "Yes")
+    act.choose(page.get_by_label("Answer", exact=True), "Yes")
     act.click(page.get_by_role("button", name="Add the question"))
 
     # The score (the number of Yes answers) and the outcome at 14 or more.
