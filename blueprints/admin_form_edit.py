@@ -110,18 +110,6 @@ def edit_question(key, path):
     return render_template("admin/question.html", problems=[], **context)
 
 
-@bp.post("/forms/<key>/questions/<path>/move")
-@roles_required("admin")
-def move_question(key, path):
-    """Move a question one place up or down."""
-    try:
-        builder.move_field(key, path, request.form.get("direction", ""), revision=revision(), actor=current_actor(),
-                           now=utcnow())
-    except FORM_ERRORS as exc:
-        return _form_page_failed(key, exc)
-    return _back(key, path)
-
-
 @bp.route("/forms/<key>/questions/<path>/remove", methods=["GET", "POST"])
 @roles_required("admin")
 def remove_question(key, path):

@@ -6,15 +6,14 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from blueprints.access import current_actor, roles_required
 from blueprints.admin_base import bp, revision
-from blueprints.admin_form_edit import _computed_context, _draft_info, _form_page_failed
+from blueprints.admin_form_edit import _back, _computed_context, _draft_info, _form_page_failed
 from blueprints.admin_forms import FORM_ERRORS, failed, form_page_context, problems_of
 from blueprints.errors import wants_json
 from clock import utcnow
 from errors import FieldProblem, InvalidInput
 from services import form_builder as builder
 from services.form_builder_bulk import BULK_WIDGETS
-from services.form_builder_edit import prop_of, split_path
-from services.form_builder_order import order
+from services.form_builder_order import moved_message
 from services.form_builder_shape import WIDGET_LABELS
 from services.form_builder_views import placements
 
@@ -109,10 +108,24 @@ def move_question_to(key, path):
                                          for p in problems_of(exc)])
         return failed("admin/form.html", exc, moving=path, typed_position=request.form.get("position", ""),
                       **form_page_context(builder.builder_form(key)))
-    paths = order(doc.definition, split_path(path)[0])
-    label = prop_of(doc.definition, path).get("title", path)
-    message = f"“{label}” moved to position {paths.index(path) + 1} of {len(paths)}"
+    moved = moved_message(doc.definition, path)
     if wants_json():
-        return jsonify({"message": message, "revision": doc.revision, "anchor": path.replace(".", "-")})
-    flash(message, "success")
+        return jsonify({**moved, "revision": doc.revision})
+    flash(moved["message"], "success")
     return redirect(url_for("admin.form", key=key) + f"#{path.replace('.', '-')}")
+
+
+@bp.post("/forms/<key>/questions/<path>/move")
+@roles_required("admin")
+def move_question(key, path):
+    """Move a question one place up or down; the builder's script asks for JSON."""
+    try:
+        doc = builder.move_field(key, path, request.form.get("direction", ""), revision=revision(),
+                                 actor=current_actor(), now=utcnow())
+    except FORM_ERRORS as exc:
+        if wants_json():
+            raise  # the one error handler answers in JSON
+        return _form_page_failed(key, exc)
+    if wants_json():
+        return jsonify(moved_message(doc.definition, path))
+    return _back(key, path)

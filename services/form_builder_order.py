@@ -20,6 +20,14 @@ def order(defn: Mapping, parent: str | None = None) -> list[str]:
             if split_path(path)[0] == parent and not item.get("grid_role")]
 
 
+def moved_message(defn: Mapping, path: str) -> dict:
+    """Return what the builder says after a move (“… moved to position 3 of 27”) and the question's anchor."""
+    paths = order(defn, split_path(path)[0])
+    label = prop_of(defn, path).get("title", path)
+    where = f"position {paths.index(path) + 1} of {len(paths)}" if path in paths else "its new place"
+    return {"message": f"“{label}” moved to {where}", "anchor": path.replace(".", "-")}
+
+
 def _position(text, total: int) -> int:
     """Return the posted 1-based position as an index; EditError naming the range when it is not one."""
     text = str(text if text is not None else "").strip()

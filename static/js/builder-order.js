@@ -66,7 +66,9 @@
       if (!response.ok) {
         throw new Error("refused");
       }
-      return response.json();
+      // The move was made; an answer that is not the JSON asked for only lacks the words to announce.
+      return (response.headers.get("Content-Type") || "").indexOf("json") >= 0 ? response.json()
+        : {message: "Question moved", anchor: ""};
     }).then(function (body) {
       return refresh().then(function () {
         busy = false;

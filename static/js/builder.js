@@ -14,7 +14,10 @@
   var choice = document.querySelector("[data-condition-choice]");
   var select = document.getElementById("show_when_option");
   var typed = document.querySelector("[data-condition-typed]");
-  var groups = select ? Array.prototype.slice.call(select.querySelectorAll("optgroup")) : [];
+  // Copies: emptying the list below takes the options out of the page's own groups.
+  var groups = select ? Array.prototype.map.call(select.querySelectorAll("optgroup"), function (group) {
+    return group.cloneNode(true);
+  }) : [];
 
   function operator() {
     var checked = document.querySelector('input[name="show_when_operator"]:checked');
