@@ -120,6 +120,12 @@ class FieldSpec:
         return out
 
 
+def paragraphs(text: str | None) -> list[str]:
+    """Return text split into paragraphs at blank lines, whichever line endings it was typed with."""
+    plain = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return [p.strip() for p in re.split(r"\n[ \t]*\n", plain) if p.strip()]
+
+
 @dataclass(frozen=True)
 class Guidance:
     """Text shown between questions."""
@@ -131,7 +137,7 @@ class Guidance:
     @property
     def paragraphs(self) -> list[str]:
         """Return the text split into paragraphs at blank lines."""
-        return [p.strip() for p in re.split(r"\n\s*\n", self.text) if p.strip()]
+        return paragraphs(self.text)
 
 
 @dataclass(frozen=True)
@@ -154,6 +160,16 @@ class Grid:
     def options(self):
         """Return the options every row shares."""
         return self.rows[0].main.options
+
+    @property
+    def roles(self) -> list[str]:
+        """Return the kinds of field that go with the rows (comment, critical, evidence), in first-seen order."""
+        return list(dict.fromkeys(extra.grid_role for row in self.rows for extra in row.extras))
+
+    @property
+    def as_table(self) -> bool:
+        """Tell whether the rows are single choices, which a table with a column per option can show."""
+        return self.rows[0].main.widget in ("radios", "yesno", "scale")
 
 
 @dataclass(frozen=True)

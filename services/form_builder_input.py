@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from errors import Problems
+from errors import DefinitionError, FieldProblem, InvalidInput, Problems
 from forms import REGISTRY, widgets
 from forms.widgets import html_value, options_for
 from services import json_input
@@ -193,3 +193,24 @@ def option_list_text(defn: Mapping, path: str) -> str:
         return ""
     return "\n".join(o.label + (f" | {html_value(o.meta['score'])}" if o.meta.get("score") is not None else "")
                      for o in options)
+
+
+def all_problems(*steps):
+    """Run each step (a function of no arguments) and return their results; InvalidInput with every problem."""
+    results, problems = [], []
+    for step in steps:
+        try:
+            results.append(step())
+        except InvalidInput as exc:
+            results.append(None)
+            problems += exc.problems
+    if problems:
+        raise InvalidInput(problems=problems)
+    return results
+
+
+def condition_problems_at_input(exc: DefinitionError, path: str) -> DefinitionError:
+    """Return the engine's findings with those about the question's written condition pointing at its box."""
+    moved = [FieldProblem("show_when_expr", p.message, "Condition") if p.field == path and "condition" in p.message
+             else p for p in exc.problems]
+    return DefinitionError(exc.message, problems=moved)

@@ -14,6 +14,7 @@ from services.deadline_timing import local_today
 from services.form_builder_check import condition_text, draft_problems
 from services.form_builder_edit import prop_of, scope_of, split_path
 from services.form_builder_layout import prune
+from services.form_builder_order import order
 from services.form_builder_shape import WIDGET_LABELS
 from services.form_definitions import get_form
 from services.workflow_store import definition_version, list_workflows
@@ -170,6 +171,7 @@ def outline(defn: dict) -> list[dict]:
                 "required": required, "condition": condition_text(defn, path, item.get("show_when") or {}),
                 "details": _details(defn, path, item), "children": []}
 
+    positions = {path: n for n, path in enumerate(order(defn), start=1)}
     pages, total, seen = [], sum(1 for p in defn["layout"]["pages"] for s in p["sections"] for i in s["items"]), 0
     for pi, page in enumerate(defn["layout"]["pages"]):
         sections = []
@@ -181,11 +183,12 @@ def outline(defn: dict) -> list[dict]:
                     items.append({"guidance": item.get("guidance", ""), "heading": item.get("heading", "")})
                     continue
                 entry = question(item["field"], item)
-                entry.update(first=seen == 1, last=seen == total)
+                entry.update(first=seen == 1, last=seen == total, position=positions.get(item["field"]),
+                             of=len(positions), grid=item.get("grid"))
                 rows = item.get("items", []) if getattr(widgets.get(item.get("widget")), "repeats", False) else []
                 for ci, child in enumerate(rows):
                     kid = question(f"{item['field']}.{child['field']}", child)
-                    kid.update(first=ci == 0, last=ci == len(rows) - 1)
+                    kid.update(first=ci == 0, last=ci == len(rows) - 1, position=ci + 1, of=len(rows))
                     entry["children"].append(kid)
                 items.append(entry)
             sections.append({"index": si, "title": section.get("title", ""),
