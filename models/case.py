@@ -115,6 +115,9 @@ class Case(me.Document):
             "person.date_of_birth",
             ("person.name", "person.date_of_birth"),
             ("on_waiting_list", "team", "priority", "waiting_since"),
+            # The reports' cohorts: cases referred in a period, for every team or for one.
+            ("kind", "referred_at"),
+            ("team", "referred_at"),
             "parent_case_id",
         ],
     }

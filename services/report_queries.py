@@ -1,0 +1,132 @@
+"""The aggregation pipelines behind the reports: MongoDB counts, Python only reads the grouped rows.
+
+Every pipeline starts with a `$match` that an index serves (see the models' `indexes` and
+tests/services/test_report_queries.py); the funnel and the evaluation measures reach into a case's history or
+its submissions by `$lookup` on their `case_id` index. Which states, transitions and forms count come from the
+pathway files' `reports:` sections, passed in as data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from models.deadline import CANCELLED, MET
+from models.user import User
+
+STAGES = ("referred", "accepted", "started", "completed", "dropped")
+
+
+def timeliness_pipeline(scope: dict, low: datetime, high: datetime) -> list[dict]:
+    """Return the pipeline counting deadlines that came due in [low, high), per kind and per month."""
+    met, on_time = {"$eq": ["$status", MET]}, {"$ne": ["$late", True]}
+
+    def counts() -> dict:
+        return {"due": {"$sum": 1},
+                "on_time": {"$sum": {"$cond": [{"$and": [met, on_time]}, 1, 0]}},
+                "late": {"$sum": {"$cond": [{"$and": [met, {"$not": [on_time]}]}, 1, 0]}},
+                "overdue": {"$sum": {"$cond": [met, 0, 1]}}}
+
+    return [
+        {"$match": {**scope, "due_at": {"$gte": low, "$lt": high}, "status": {"$ne": CANCELLED}}},
+        {"$facet": {
+            "kinds": [{"$group": {"_id": "$key", "label": {"$first": "$label"}, **counts()}}],
+            "months": [{"$group": {"_id": {"$dateToString": {"format": "%Y-%m", "date": "$due_at"}}, **counts()}}],
+        }},
+    ]
+
+
+def cohort_match(scope: dict, low: datetime, high: datetime, keys: list[str]) -> dict:
+    """Return the filter of the perpetrator cases referred in [low, high) on the given pathways."""
+    return {**scope, "kind": "perpetrator", "referred_at": {"$gte": low, "$lt": high},
+            "status": {"$ne": "draft"}, "workflow_key": {"$in": keys}}
+
+
+def _any(field: str, values) -> dict:
+    return {"$gt": [{"$size": {"$setIntersection": [field, {"$literal": sorted(values)}]}}, 0]}
+
+
+def _reached(rule: dict) -> dict:
+    return {"$or": [_any("$states", rule.get("states", ())), _any("$names", rule.get("transitions", ()))]}
+
+
+def _per_pathway(funnels: dict[str, dict], expression) -> dict:
+    """Return an expression choosing, by the case's pathway, that pathway's version of `expression(funnel)`."""
+    return {"$switch": {"branches": [{"case": {"$eq": ["$workflow_key", key]}, "then": expression(funnel)}
+                                     for key, funnel in funnels.items()], "default": False}}
+
+
+def funnel_pipeline(scope: dict, low: datetime, high: datetime, now: datetime, funnels: dict[str, dict]) -> list:
+    """Return the pipeline counting, per pathway, the cases referred in [low, high) that reached each stage by now.
+
+    A case reaches a stage when it has ever been in one of the stage's states (its current one included) or has
+    ever taken one of its transitions; it dropped out when it started, did not complete, and then closed, sits
+    in a drop-out state, or took a drop-out transition.
+    """
+    history = [{"$match": {"kind": "transition", "at": {"$lte": now}}},
+               {"$project": {"_id": 0, "name": 1, "to_state": 1}}]
+    flags = {stage: _per_pathway(funnels, lambda f, s=stage: _reached(f[s]))
+             for stage in ("accepted", "started", "completed")}
+    dropping = _per_pathway(funnels, lambda f: {"$or": [
+        {"$in": ["$state", {"$literal": list(f["dropped"].get("states", ()))}]},
+        _any("$names", f["dropped"].get("transitions", ()))]})
+    return [
+        {"$match": cohort_match(scope, low, high, sorted(funnels))},
+        {"$project": {"workflow_key": 1, "state": 1, "status": 1}},
+        {"$lookup": {"from": "case_history", "localField": "_id", "foreignField": "case_id", "pipeline": history,
+                     "as": "history"}},
+        {"$project": {"workflow_key": 1, "state": 1, "closed": {"$eq": ["$status", "closed"]},
+                      "states": {"$setUnion": ["$history.to_state", ["$state"]]},
+                      "names": {"$setUnion": ["$history.name", []]}}},
+        {"$project": {"workflow_key": 1, **flags, "dropping": {"$or": ["$closed", dropping]}}},
+        {"$project": {"workflow_key": 1, "accepted": {"$or": ["$started", "$accepted"]}, "started": 1,
+                      "completed": {"$and": ["$started", "$completed"]},
+                      "dropped": {"$and": ["$started", {"$not": ["$completed"]}, "$dropping"]}}},
+        {"$group": {"_id": "$workflow_key", "referred": {"$sum": 1},
+                    **{s: {"$sum": {"$cond": [f"${s}", 1, 0]}} for s in STAGES[1:]}}},
+    ]
+
+
+def evaluation_pipeline(scope: dict, low: datetime, high: datetime, key: str, spec: dict) -> list[dict]:
+    """Return the pipeline grouping one pathway's cohort by the set of evaluation stages whose measures were done."""
+    wanted = sorted(s["value"] for s in spec["stages"])
+    not_done = [None, "", *spec.get("not_completed", ())]
+    completion = f"$answers.{spec['completion_field']}" if spec.get("completion_field") else "done"
+    submissions = [{"$match": {"form_key": spec["form"], "status": {"$ne": "draft"}}},
+                   {"$project": {"_id": 0, "stage": {"$ifNull": [f"$answers.{spec['stage_field']}", None]},
+                                 "completion": {"$ifNull": [completion, None]}}}]
+    done = {"$filter": {"input": "$measures", "cond": {"$and": [
+        {"$in": ["$$this.stage", {"$literal": wanted}]},
+        {"$not": [{"$in": ["$$this.completion", {"$literal": not_done}]}]}]}}}
+    return [
+        {"$match": cohort_match(scope, low, high, [key])},
+        {"$project": {"_id": 1}},
+        {"$lookup": {"from": "submissions", "localField": "_id", "foreignField": "case_id",
+                     "pipeline": submissions, "as": "measures"}},
+        {"$project": {"done": {"$sortArray": {"input": {"$setUnion": [{"$map": {"input": done, "in": "$$this.stage"}},
+                                                                     []]}, "sortBy": 1}}}},
+        {"$group": {"_id": "$done", "count": {"$sum": 1}}},
+    ]
+
+
+def waiting_pipeline(scope: dict, now: datetime) -> list[dict]:
+    """Return the pipeline counting the cases waiting now by whole calendar days waited."""
+    days = {"$max": [0, {"$ifNull": [{"$dateDiff": {"startDate": "$waiting_since", "endDate": now,
+                                                    "unit": "day"}}, 0]}]}
+    return [
+        {"$match": {"on_waiting_list": True, **scope, "kind": "perpetrator", "status": "open"}},
+        {"$group": {"_id": days, "count": {"$sum": 1}}},
+    ]
+
+
+def caseload_pipeline(scope: dict, workers: list[str]) -> list[dict]:
+    """Return the pipeline counting open perpetrator cases per team and allocated worker."""
+    return [
+        {"$match": {**scope, "kind": "perpetrator", "status": "open", "allocated_to": {"$in": workers}}},
+        {"$group": {"_id": {"team": "$team", "worker": "$allocated_to"}, "count": {"$sum": 1}}},
+    ]
+
+
+def practitioners(scope: dict) -> list[dict]:
+    """Return the active practitioners of the scope: id, team and capacity (staff, so a bounded list)."""
+    return list(User.objects(**scope, roles="practitioner", active=True).only("team", "capacity").as_pymongo())
+
