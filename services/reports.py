@@ -128,7 +128,8 @@ def month_label(month: str) -> str:
 
 
 def _run(collection, pipeline: list[dict]) -> list[dict]:
-    return list(collection._get_collection().aggregate(pipeline))
+    # Grouped rows are small (one per day waited, per worker, per month): one batch, so no getMore round trips.
+    return list(collection._get_collection().aggregate(pipeline, batchSize=100_000))
 
 
 def _timeliness(scope: dict, *, now: datetime, start: date, end: date) -> dict:
