@@ -147,7 +147,8 @@ class CaseEvent(me.Document):
     meta = {
         "collection": "case_history",
         "queryset_class": AppendOnlyQuerySet,
-        "indexes": [("case_id", "at")],
+        # The last two serve the waiting list's history in the reports: moves into and out of its states.
+        "indexes": [("case_id", "at"), ("kind", "to_state", "at"), ("kind", "from_state", "at")],
     }
 
     def save(self, *args, **kwargs):

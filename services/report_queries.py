@@ -118,6 +118,35 @@ def waiting_pipeline(scope: dict, now: datetime) -> list[dict]:
     ]
 
 
+def waiting_states(definitions) -> list[str]:
+    """Return the states whose entry puts a case on the waiting list, as the pathway files declare them."""
+    return sorted({name for defn in definitions.values() for name, state in defn.states.items()
+                   if any(entry == "join_waiting_list" or (isinstance(entry, dict) and "join_waiting_list" in entry)
+                          for entry in state.on_enter)})
+
+
+def waiting_changes_pipeline(scope: dict, states: list[str], high: datetime) -> list[dict]:
+    """Return the pipeline adding up, per month before `high`, how many cases joined less left the waiting list.
+
+    A case joins when a transition takes it into a waiting-list state and leaves when one takes it out, so the
+    list's length at any moment is the sum of the changes up to then. History carries no team: a team's
+    changes are picked by looking up each change's case.
+    """
+    into, out_of = {"$in": ["$to_state", {"$literal": states}]}, {"$in": ["$from_state", {"$literal": states}]}
+    by_team = [{"$lookup": {"from": "cases", "localField": "case_id", "foreignField": "_id",
+                            "pipeline": [{"$project": {"_id": 0, "team": 1}}], "as": "case"}},
+               {"$match": {"case.team": scope["team"]}}] if scope else []
+    return [
+        {"$match": {"kind": "transition", "at": {"$lt": high},
+                    "$or": [{"to_state": {"$in": states}}, {"from_state": {"$in": states}}]}},
+        {"$project": {"case_id": 1, "at": 1,
+                      "change": {"$subtract": [{"$cond": [into, 1, 0]}, {"$cond": [out_of, 1, 0]}]}}},
+        {"$match": {"change": {"$ne": 0}}},
+        *by_team,
+        {"$group": {"_id": {"$dateToString": {"format": "%Y-%m", "date": "$at"}}, "change": {"$sum": "$change"}}},
+    ]
+
+
 def caseload_pipeline(scope: dict, workers: list[str]) -> list[dict]:
     """Return the pipeline counting open perpetrator cases per team and allocated worker."""
     return [

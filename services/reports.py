@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from itertools import combinations
 
 from errors import FieldProblem, InvalidInput, NotAllowed
-from models.case import Case
+from models.case import Case, CaseEvent
 from models.deadline import Deadline
 from models.team import Team
 from services import report_queries
@@ -201,6 +201,22 @@ def get_waiting(*, actor, now: datetime) -> dict:
     return _waiting(_scope(actor), now)
 
 
+def _waiting_history(scope: dict, states: list[str], *, now: datetime, start: date, end: date) -> list[dict]:
+    """Return the waiting list's length at the end of each month of the period (today for the current month)."""
+    if not states:
+        return []
+    high = min(_bounds(start, end)[1], now)
+    changes = {row["_id"]: row["change"] for row in _run(
+        CaseEvent, report_queries.waiting_changes_pipeline(scope, states, high))}
+    period = months(start, end)
+    length = sum(change for month, change in changes.items() if month < period[0])
+    found = []
+    for month in period:
+        length += changes.get(month, 0)
+        found.append({"month": month, "label": month_label(month), "waiting": max(0, length)})
+    return found
+
+
 def classify_measures(stages: set[str], classes) -> str:
     """Return the Table 4.1 class of a case from the stages whose measures were completed."""
     found = frozenset(stages)
@@ -260,6 +276,8 @@ def get_reports(*, actor, now: datetime, raw_from: str = "", raw_to: str = "") -
         "timeliness": timeliness["kinds"], "monthly": timeliness["months"],
         "funnel": _funnel(scope, funnels(definitions), now=now, start=start, end=end),
         "waiting": _waiting(scope, now),
+        "waiting_history": _waiting_history(scope, report_queries.waiting_states(definitions), now=now,
+                                            start=start, end=end),
         "caseload": _caseload(scope, teams),
         "evaluation": [_evaluation(scope, key, spec, start=start, end=end)
                        for key, spec in evaluations(definitions).items()],

@@ -23,6 +23,7 @@ from services.reports import (
     funnels,
     get_reports,
 )
+from services.workflow_store import latest_definitions
 from tests.services.test_case_list_queries import count_commands
 
 TEAMS = ("north", "south", "east")
@@ -65,6 +66,7 @@ def explain(collection, pipeline: list[dict]) -> dict:
 def seed(count: int, now: datetime, workers: list, *, rng: random.Random) -> None:
     """Insert cases, their history, deadlines and evaluation submissions shaped like the services' documents."""
     declared, measures = funnels(), evaluations()
+    waiting = report_queries.waiting_states(latest_definitions())
     cases, events, deadlines, submissions = [], [], [], []
     for i in range(count):
         key = rng.choice(sorted(declared))
@@ -86,10 +88,16 @@ def seed(count: int, now: datetime, workers: list, *, rng: random.Random) -> Non
             "on_waiting_list": rng.random() < 0.3,
             "waiting_since": now - timedelta(days=rng.randint(0, 200), hours=rng.randint(0, 23)),
         })
-        for step in range(rng.randint(0, 4)):
-            events.append({"case_id": case_id, "at": referred + timedelta(days=step * 7 + rng.randint(-3, 40)),
-                           "kind": rng.choice(("transition", "transition", "form")), "name": rng.choice(names),
-                           "to_state": rng.choice(states), "from_state": ""})
+        at, state = referred, ""
+        for _ in range(rng.randint(0, 5)):
+            at += timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 23))
+            if rng.random() < 0.3:
+                events.append({"case_id": case_id, "at": at, "kind": "form", "name": "risk_assessment"})
+                continue
+            to_state = rng.choice(states + waiting)
+            events.append({"case_id": case_id, "at": at, "kind": "transition", "name": rng.choice(names),
+                           "from_state": state, "to_state": to_state})
+            state = to_state
         for _ in range(rng.randint(0, 2)):
             deadline_status = rng.choice(DEADLINE_STATUSES)
             deadlines.append({
@@ -181,8 +189,17 @@ def plain_counts(scope: dict, now: datetime) -> dict:
         row = caseload.setdefault(user.team, [0, 0, 0, 0])
         for i, value in enumerate((1, user.capacity, load, int(load >= user.capacity))):
             row[i] += value
+    waiting_states = set(report_queries.waiting_states(latest_definitions()))
+    waiting_history = []
+    for month_end in [datetime(y, m, 1) for y, m in ((2025, 12), (2026, 1), (2026, 6), (2026, 11))] + [now]:
+        on_list = 0
+        for case in mine:
+            moves = sorted((e["at"], e["to_state"]) for e in CaseEvent._get_collection().find(
+                {"case_id": case["_id"], "kind": "transition"}) if e["at"] < month_end)
+            on_list += int(bool(moves) and moves[-1][1] in waiting_states)
+        waiting_history.append(on_list)
     return {"timeliness": timeliness, "funnel": funnel, "waits": waits, "evaluation": evaluation,
-            "caseload": caseload}
+            "caseload": caseload, "waiting_history": waiting_history}
 
 
 @pytest.mark.parametrize("who", ["auditor", "manager"])
@@ -204,6 +221,10 @@ def test_pipeline_figures_match_a_plain_count(crowd, now, who):
     assert {r["team"]: [r["practitioners"], r["capacity"], r["cases"], r["at_capacity"]]
             for r in reports["caseload"]} == plain["caseload"]
     assert len(reports["caseload"]) == (3 if who == "auditor" else 1)
+    # The list's length at the end of November 2025, December 2025, May 2026, October 2026, and now.
+    history = {row["month"]: row["waiting"] for row in reports["waiting_history"]}
+    assert [history[m] for m in ("2025-11", "2025-12", "2026-05", "2026-10", "2026-11")] == plain["waiting_history"]
+    assert min(plain["waiting_history"]) > 3
 
 
 def report_pipelines(scope: dict, now: datetime) -> dict[str, tuple[str, list]]:
@@ -213,6 +234,8 @@ def report_pipelines(scope: dict, now: datetime) -> dict[str, tuple[str, list]]:
         "timeliness": ("deadlines", report_queries.timeliness_pipeline(scope, low, min(high, now))),
         "funnel": ("cases", report_queries.funnel_pipeline(scope, low, high, now, funnels())),
         "waiting": ("cases", report_queries.waiting_pipeline(scope, now)),
+        "waiting history": ("case_history", report_queries.waiting_changes_pipeline(
+            scope, report_queries.waiting_states(latest_definitions()), now)),
         "caseload": ("cases", report_queries.caseload_pipeline(
             scope, [str(w["_id"]) for w in report_queries.practitioners(scope)])),
     }
@@ -248,4 +271,4 @@ def test_a_report_page_costs_the_same_commands_however_many_cases(crowd, now, ap
     assert sum(r["referred"] for r in second_result["funnel"]) > sum(r["referred"] for r in first_result["funnel"])
     assert sorted(second) == sorted(first), (first, second)
     # Teams, practitioners and pathways (3 finds), then one aggregation per report.
-    assert first.count("aggregate") == 4 + len(first_result["evaluation"]) and len(first) <= 9, first
+    assert first.count("aggregate") == 5 + len(first_result["evaluation"]) and len(first) <= 10, first
