@@ -87,7 +87,8 @@ def column_chart(points: Sequence[tuple[str, float | None]], *, width: int = 640
 
 def line_chart(points: Sequence[tuple[str, int]], *, width: int = 640, height: int = 260, left: int = 48) -> dict:
     """Return the geometry of a line through (label, value) points, each point marked and labelled."""
-    plot_w, plot_h = width - left - 24, height - TOP - BOTTOM - 20
+    # Room on the right for the last point's two-line label, centred on it.
+    plot_w, plot_h = width - left - 52, height - TOP - BOTTOM - 20
     top = nice_max(max([v for _, v in points] + [0]))
     step = plot_w / max(1, len(points) - 1)
     base = TOP + 20 + plot_h
