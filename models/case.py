@@ -103,6 +103,12 @@ class Case(me.Document):
     # The earliest due date of the case's running deadlines (NO_DUE when none), kept in the same unit of work
     # as every deadline start, stop, pause and resume.
     next_due_at = me.DateTimeField(default=NO_DUE)
+    # Every state the case has moved into and every transition it has taken, added to in the same unit of work
+    # as each history entry: the reports' funnel counts stages from these without reading the history.
+    passed_states = me.ListField(me.StringField(), default=list)
+    taken_transitions = me.ListField(me.StringField(), default=list)
+    # The evaluation stages (the pathway file's `reports.evaluation`) whose measures were completed.
+    evaluation_done = me.ListField(me.StringField(), default=list)
     # Set when the retention rule has been applied: nothing personal is left, only `monitoring` categories.
     anonymised_at = me.DateTimeField()
     monitoring = me.DictField(default=dict)
@@ -118,6 +124,7 @@ class Case(me.Document):
             # The reports' cohorts: cases referred in a period, for every team or for one.
             ("kind", "referred_at"),
             ("team", "referred_at"),
+            ("team", "passed_states"),
             "parent_case_id",
         ],
     }

@@ -55,15 +55,14 @@ def _per_pathway(funnels: dict[str, dict], expression) -> dict:
                                      for key, funnel in funnels.items()], "default": False}}
 
 
-def funnel_pipeline(scope: dict, low: datetime, high: datetime, now: datetime, funnels: dict[str, dict]) -> list:
-    """Return the pipeline counting, per pathway, the cases referred in [low, high) that reached each stage by now.
+def funnel_pipeline(scope: dict, low: datetime, high: datetime, funnels: dict[str, dict]) -> list:
+    """Return the pipeline counting, per pathway, the cases referred in [low, high) that reached each stage.
 
     A case reaches a stage when it has ever been in one of the stage's states (its current one included) or has
-    ever taken one of its transitions; it dropped out when it started, did not complete, and then closed, sits
-    in a drop-out state, or took a drop-out transition.
+    ever taken one of its transitions (kept on the case as `passed_states` and `taken_transitions`); it dropped
+    out when it started, did not complete, and then closed, sits in a drop-out state, or took a drop-out
+    transition.
     """
-    history = [{"$match": {"kind": "transition", "at": {"$lte": now}}},
-               {"$project": {"_id": 0, "name": 1, "to_state": 1}}]
     flags = {stage: _per_pathway(funnels, lambda f, s=stage: _reached(f[s]))
              for stage in ("accepted", "started", "completed")}
     dropping = _per_pathway(funnels, lambda f: {"$or": [
@@ -71,12 +70,9 @@ def funnel_pipeline(scope: dict, low: datetime, high: datetime, now: datetime, f
         _any("$names", f["dropped"].get("transitions", ()))]})
     return [
         {"$match": cohort_match(scope, low, high, sorted(funnels))},
-        {"$project": {"workflow_key": 1, "state": 1, "status": 1}},
-        {"$lookup": {"from": "case_history", "localField": "_id", "foreignField": "case_id", "pipeline": history,
-                     "as": "history"}},
         {"$project": {"workflow_key": 1, "state": 1, "closed": {"$eq": ["$status", "closed"]},
-                      "states": {"$setUnion": ["$history.to_state", ["$state"]]},
-                      "names": {"$setUnion": ["$history.name", []]}}},
+                      "states": {"$setUnion": [{"$ifNull": ["$passed_states", []]}, ["$state"]]},
+                      "names": {"$ifNull": ["$taken_transitions", []]}}},
         {"$project": {"workflow_key": 1, **flags, "dropping": {"$or": ["$closed", dropping]}}},
         {"$project": {"workflow_key": 1, "accepted": {"$or": ["$started", "$accepted"]}, "started": 1,
                       "completed": {"$and": ["$started", "$completed"]},
@@ -87,24 +83,15 @@ def funnel_pipeline(scope: dict, low: datetime, high: datetime, now: datetime, f
 
 
 def evaluation_pipeline(scope: dict, low: datetime, high: datetime, key: str, spec: dict) -> list[dict]:
-    """Return the pipeline grouping one pathway's cohort by the set of evaluation stages whose measures were done."""
+    """Return the pipeline grouping one pathway's cohort by the set of evaluation stages whose measures were done.
+
+    Each case keeps the stages done (`evaluation_done`, services/report_fields.py), so no submission is read.
+    """
     wanted = sorted(s["value"] for s in spec["stages"])
-    not_done = [None, "", *spec.get("not_completed", ())]
-    completion = f"$answers.{spec['completion_field']}" if spec.get("completion_field") else "done"
-    submissions = [{"$match": {"form_key": spec["form"], "status": {"$ne": "draft"}}},
-                   {"$project": {"_id": 0, "stage": {"$ifNull": [f"$answers.{spec['stage_field']}", None]},
-                                 "completion": {"$ifNull": [completion, None]}}}]
-    done = {"$filter": {"input": "$measures", "cond": {"$and": [
-        {"$in": ["$$this.stage", {"$literal": wanted}]},
-        {"$not": [{"$in": ["$$this.completion", {"$literal": not_done}]}]}]}}}
+    done = {"$setIntersection": [{"$ifNull": ["$evaluation_done", []]}, {"$literal": wanted}]}
     return [
         {"$match": cohort_match(scope, low, high, [key])},
-        {"$project": {"_id": 1}},
-        {"$lookup": {"from": "submissions", "localField": "_id", "foreignField": "case_id",
-                     "pipeline": submissions, "as": "measures"}},
-        {"$project": {"done": {"$sortArray": {"input": {"$setUnion": [{"$map": {"input": done, "in": "$$this.stage"}},
-                                                                     []]}, "sortBy": 1}}}},
-        {"$group": {"_id": "$done", "count": {"$sum": 1}}},
+        {"$group": {"_id": {"$sortArray": {"input": done, "sortBy": 1}}, "count": {"$sum": 1}}},
     ]
 
 
@@ -125,25 +112,32 @@ def waiting_states(definitions) -> list[str]:
                           for entry in state.on_enter)})
 
 
-def waiting_changes_pipeline(scope: dict, states: list[str], high: datetime) -> list[dict]:
-    """Return the pipeline adding up, per month before `high`, how many cases joined less left the waiting list.
+def waiting_changes_pipeline(scope: dict, states: list[str], high: datetime) -> tuple[str, list[dict]]:
+    """Return (collection, pipeline) adding up, per month before `high`, how many cases joined less left the list.
 
     A case joins when a transition takes it into a waiting-list state and leaves when one takes it out, so the
-    list's length at any moment is the sum of the changes up to then. History carries no team: a team's
-    changes are picked by looking up each change's case.
+    list's length at any moment is the sum of the changes up to then. History carries no team: a team's changes
+    are read from its cases that ever entered such a state, each one's moves looked up by its case_id index.
     """
     into, out_of = {"$in": ["$to_state", {"$literal": states}]}, {"$in": ["$from_state", {"$literal": states}]}
-    by_team = [{"$lookup": {"from": "cases", "localField": "case_id", "foreignField": "_id",
-                            "pipeline": [{"$project": {"_id": 0, "team": 1}}], "as": "case"}},
-               {"$match": {"case.team": scope["team"]}}] if scope else []
-    return [
-        {"$match": {"kind": "transition", "at": {"$lt": high},
-                    "$or": [{"to_state": {"$in": states}}, {"from_state": {"$in": states}}]}},
-        {"$project": {"case_id": 1, "at": 1,
-                      "change": {"$subtract": [{"$cond": [into, 1, 0]}, {"$cond": [out_of, 1, 0]}]}}},
+    moves = {"kind": "transition", "at": {"$lt": high},
+             "$or": [{"to_state": {"$in": states}}, {"from_state": {"$in": states}}]}
+    changes = [
+        {"$project": {"at": 1, "change": {"$subtract": [{"$cond": [into, 1, 0]}, {"$cond": [out_of, 1, 0]}]}}},
         {"$match": {"change": {"$ne": 0}}},
-        *by_team,
         {"$group": {"_id": {"$dateToString": {"format": "%Y-%m", "date": "$at"}}, "change": {"$sum": "$change"}}},
+    ]
+    if not scope:
+        return "case_history", [{"$match": moves}, *changes]
+    return "cases", [
+        {"$match": {**scope, "passed_states": {"$in": states}}},
+        {"$project": {"_id": 1}},
+        {"$lookup": {"from": "case_history", "localField": "_id", "foreignField": "case_id",
+                     "pipeline": [{"$match": moves}, {"$project": {"_id": 0, "at": 1, "to_state": 1, "from_state": 1}}],
+                     "as": "moves"}},
+        {"$unwind": "$moves"},
+        {"$replaceWith": "$moves"},
+        *changes,
     ]
 
 

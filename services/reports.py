@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from itertools import combinations
 
 from errors import FieldProblem, InvalidInput, NotAllowed
-from models.case import Case, CaseEvent
+from models.case import Case
 from models.deadline import Deadline
 from models.team import Team
 from services import report_queries
@@ -128,8 +128,10 @@ def month_label(month: str) -> str:
 
 
 def _run(collection, pipeline: list[dict]) -> list[dict]:
+    """Return the grouped rows of a pipeline run on a model's collection or on a named collection."""
+    collection = collection._get_collection() if hasattr(collection, "_get_collection") else collection
     # Grouped rows are small (one per day waited, per worker, per month): one batch, so no getMore round trips.
-    return list(collection._get_collection().aggregate(pipeline, batchSize=100_000))
+    return list(collection.aggregate(pipeline, batchSize=100_000))
 
 
 def _timeliness(scope: dict, *, now: datetime, start: date, end: date) -> dict:
@@ -160,7 +162,7 @@ def _funnel(scope: dict, declared: dict, *, now: datetime, start: date, end: dat
     rows = {key: {"key": key, "label": funnel["label"], **dict.fromkeys(STAGES, 0)} for key, funnel in declared.items()}
     if declared:
         low, high = _bounds(start, end)
-        for found in _run(Case, report_queries.funnel_pipeline(scope, low, high, now, declared)):
+        for found in _run(Case, report_queries.funnel_pipeline(scope, low, high, declared)):
             rows[found["_id"]].update({stage: found[stage] for stage in STAGES})
     for row in rows.values():
         row["completion_rate"] = percent(row["completed"], row["started"])
@@ -206,8 +208,8 @@ def _waiting_history(scope: dict, states: list[str], *, now: datetime, start: da
     if not states:
         return []
     high = min(_bounds(start, end)[1], now)
-    changes = {row["_id"]: row["change"] for row in _run(
-        CaseEvent, report_queries.waiting_changes_pipeline(scope, states, high))}
+    collection, pipeline = report_queries.waiting_changes_pipeline(scope, states, high)
+    changes = {row["_id"]: row["change"] for row in _run(Case._get_db()[collection], pipeline)}
     period = months(start, end)
     length = sum(change for month, change in changes.items() if month < period[0])
     found = []

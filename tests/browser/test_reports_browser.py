@@ -10,8 +10,8 @@ from bson import ObjectId
 from playwright.sync_api import expect
 
 from clock import utcnow
-from models.case import CaseEvent
 from models.deadline import Deadline
+from services.cases import add_history
 from tests.browser_fixtures import ARTIFACTS, assert_accessible, sign_in_browser
 from tests.conftest import DEFAULT_PASSWORD
 
@@ -36,8 +36,8 @@ def manager(synced, make_team, make_user, make_case):
                          person={"name": "Secret Person"})
         before = ""
         for step, (name, to_state) in enumerate(history, 1):
-            CaseEvent(case_id=case.pk, at=now - timedelta(days=days - step * 10), kind="transition", name=name,
-                      from_state=before, to_state=to_state).save()
+            add_history(case, kind="transition", now=now - timedelta(days=days - step * 10), name=name,
+                        from_state=before, to_state=to_state)
             before = to_state
     for days, status, late in ((70, "met", False), (40, "met", True), (10, "missed", False), (5, "met", False)):
         Deadline(case_id=ObjectId(), key="risk_management_plan", label="Risk management plan", team="north",

@@ -15,6 +15,7 @@ from models.deadline import DEADLINE_STATUSES, Deadline
 from models.form import Submission
 from models.user import User
 from services import report_queries
+from services.report_fields import MIGRATIONS, REPORT_FIELDS_MIGRATION, fill_report_fields
 from services.reports import (
     _bounds,
     classify_measures,
@@ -88,16 +89,20 @@ def seed(count: int, now: datetime, workers: list, *, rng: random.Random) -> Non
             "on_waiting_list": rng.random() < 0.3,
             "waiting_since": now - timedelta(days=rng.randint(0, 200), hours=rng.randint(0, 23)),
         })
-        at, state = referred, ""
+        at, state, moves = referred, "", []
         for _ in range(rng.randint(0, 5)):
             at += timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 23))
             if rng.random() < 0.3:
                 events.append({"case_id": case_id, "at": at, "kind": "form", "name": "risk_assessment"})
                 continue
             to_state = rng.choice(states + waiting)
-            events.append({"case_id": case_id, "at": at, "kind": "transition", "name": rng.choice(names),
-                           "from_state": state, "to_state": to_state})
+            moves.append({"case_id": case_id, "at": at, "kind": "transition", "name": rng.choice(names),
+                          "from_state": state, "to_state": to_state})
+            events.append(moves[-1])
             state = to_state
+        # What services.cases.add_history keeps on the case with each transition.
+        cases[-1]["passed_states"] = sorted({e["to_state"] for e in moves})
+        cases[-1]["taken_transitions"] = sorted({e["name"] for e in moves})
         for _ in range(rng.randint(0, 2)):
             deadline_status = rng.choice(DEADLINE_STATUSES)
             deadlines.append({
@@ -113,6 +118,11 @@ def seed(count: int, now: datetime, workers: list, *, rng: random.Random) -> Non
                     "status": rng.choice(("draft", "submitted", "countersigned")[bool(n):]), "created_at": referred,
                     "answers": {spec["stage_field"]: rng.choice([s["value"] for s in spec["stages"]] + ["other"]),
                                 spec["completion_field"]: rng.choice(("all", "some", "none", ""))}})
+            # What services.report_fields.refresh_evaluation keeps on the case as each form is submitted.
+            cases[-1]["evaluation_done"] = sorted({
+                sub["answers"][spec["stage_field"]] for sub in submissions if sub["case_id"] == case_id
+                and sub["status"] != "draft" and sub["answers"][spec["stage_field"]] != "other"
+                and sub["answers"][spec["completion_field"]] not in ("", "none")})
     # Deadline kinds share their label, as the services write them.
     for deadline in deadlines:
         deadline["label"] = deadline["key"].replace("kind_", "Kind ")
@@ -154,7 +164,7 @@ def plain_counts(scope: dict, now: datetime) -> dict:
         row = funnel[key] = dict.fromkeys(report_queries.STAGES, 0)
         for case in (c for c in cohort if c["workflow_key"] == key):
             history = [e for e in CaseEvent._get_collection().find({"case_id": case["_id"]})
-                       if e["kind"] == "transition" and e["at"] <= now]
+                       if e["kind"] == "transition"]
             states = {e["to_state"] for e in history} | {case["state"]}
             names = {e["name"] for e in history}
 
@@ -232,10 +242,10 @@ def report_pipelines(scope: dict, now: datetime) -> dict[str, tuple[str, list]]:
     low, high = _bounds(START, END)
     found = {
         "timeliness": ("deadlines", report_queries.timeliness_pipeline(scope, low, min(high, now))),
-        "funnel": ("cases", report_queries.funnel_pipeline(scope, low, high, now, funnels())),
+        "funnel": ("cases", report_queries.funnel_pipeline(scope, low, high, funnels())),
         "waiting": ("cases", report_queries.waiting_pipeline(scope, now)),
-        "waiting history": ("case_history", report_queries.waiting_changes_pipeline(
-            scope, report_queries.waiting_states(latest_definitions()), now)),
+        "waiting history": report_queries.waiting_changes_pipeline(
+            scope, report_queries.waiting_states(latest_definitions()), now),
         "caseload": ("cases", report_queries.caseload_pipeline(
             scope, [str(w["_id"]) for w in report_queries.practitioners(scope)])),
     }
@@ -272,3 +282,15 @@ def test_a_report_page_costs_the_same_commands_however_many_cases(crowd, now, ap
     assert sorted(second) == sorted(first), (first, second)
     # Teams, practitioners and pathways (3 finds), then one aggregation per report.
     assert first.count("aggregate") == 5 + len(first_result["evaluation"]) and len(first) <= 10, first
+
+
+def test_cases_stored_before_the_funnel_fields_are_filled_in_from_their_history(crowd, now):
+    fields = ("passed_states", "taken_transitions", "evaluation_done")
+    expected = {c["_id"]: tuple(c.get(f, []) for f in fields) for c in Case._get_collection().find()}
+    Case._get_collection().update_many({}, {"$unset": dict.fromkeys(fields, "")})
+    Case._get_db()[MIGRATIONS].delete_one({"_id": REPORT_FIELDS_MIGRATION})
+    assert fill_report_fields() == sum(1 for states, *_ in expected.values() if states) > 100
+    found = {c["_id"]: tuple(sorted(c.get(f, [])) for f in fields) for c in Case._get_collection().find()}
+    assert found == expected
+    assert sum(1 for *_, done in expected.values() if done) > 20
+    assert fill_report_fields() == 0  # done once: later starts skip the scan
