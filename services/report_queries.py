@@ -95,10 +95,10 @@ def evaluation_pipeline(scope: dict, low: datetime, high: datetime, key: str, sp
     ]
 
 
-def waiting_pipeline(scope: dict, now: datetime) -> list[dict]:
-    """Return the pipeline counting the cases waiting now by whole calendar days waited."""
+def waiting_pipeline(scope: dict, now: datetime, time_zone: str = "UTC") -> list[dict]:
+    """Return the pipeline counting the cases waiting now by whole calendar days waited (the service's days)."""
     days = {"$max": [0, {"$ifNull": [{"$dateDiff": {"startDate": "$waiting_since", "endDate": now,
-                                                    "unit": "day"}}, 0]}]}
+                                                    "unit": "day", "timezone": time_zone}}, 0]}]}
     return [
         {"$match": {"on_waiting_list": True, **scope, "kind": "perpetrator", "status": "open"}},
         {"$group": {"_id": days, "count": {"$sum": 1}}},

@@ -16,6 +16,7 @@ from models.case import Case
 from models.deadline import Deadline
 from models.team import Team
 from services import report_queries
+from services.deadline_timing import calendar_for
 from services.report_queries import STAGES
 from services.workflow_store import latest_definitions
 
@@ -192,7 +193,9 @@ def median_of_counts(counts: dict[int, int]) -> float | None:
 
 
 def _waiting(scope: dict, now: datetime) -> dict:
-    counts = {row["_id"]: row["count"] for row in _run(Case, report_queries.waiting_pipeline(scope, now))}
+    # Days are the service's, as on the waiting list page: a wait grows at local midnight.
+    time_zone = calendar_for().tz.key
+    counts = {row["_id"]: row["count"] for row in _run(Case, report_queries.waiting_pipeline(scope, now, time_zone))}
     middle = median_of_counts(counts)
     return {"count": sum(counts.values()), "median": None if middle is None else number(middle),
             "longest": max(counts) if counts else None}

@@ -9,12 +9,14 @@ from datetime import date, datetime, timedelta
 import mongoengine
 import pytest
 from bson import ObjectId
+from pymongo import monitoring
 
 from models.case import Case, CaseEvent
 from models.deadline import DEADLINE_STATUSES, Deadline
 from models.form import Submission
 from models.user import User
 from services import report_queries
+from services.manager_views import days_between
 from services.report_fields import MIGRATIONS, REPORT_FIELDS_MIGRATION, fill_report_fields
 from services.reports import (
     _bounds,
@@ -25,9 +27,39 @@ from services.reports import (
     get_reports,
 )
 from services.workflow_store import latest_definitions
-from tests.services.test_case_list_queries import count_commands
 
 TEAMS = ("north", "south", "east")
+IGNORED = {"hello", "ismaster", "isMaster", "endSessions", "ping", "buildInfo", "saslStart", "saslContinue"}
+
+
+class Commands(monitoring.CommandListener):
+    """Record the commands sent to one database while `database` is set."""
+
+    def __init__(self):
+        self.database, self.names = None, []
+
+    def started(self, event):
+        if self.database and event.database_name == self.database and event.command_name not in IGNORED:
+            self.names.append(event.command_name)
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+COMMANDS = Commands()
+monitoring.register(COMMANDS)  # at import, before any test's client exists, so every client reports to it
+
+
+def count_commands(database: str, call):
+    """Return (result, command names) of running `call` while recording the database's commands."""
+    COMMANDS.database, COMMANDS.names = database, []
+    try:
+        return call(), list(COMMANDS.names)
+    finally:
+        COMMANDS.database = None
 START, END = date(2025, 11, 25), date(2026, 11, 24)
 
 
@@ -179,7 +211,7 @@ def plain_counts(scope: dict, now: datetime) -> dict:
                                ("started", started), ("completed", completed),
                                ("dropped", started and not completed and dropping)):
                 row[stage] += int(yes)
-    waits = [max(0, (now.date() - c["waiting_since"].date()).days) for c in mine
+    waits = [days_between(c["waiting_since"], now) for c in mine
              if c["on_waiting_list"] and c["kind"] == "perpetrator" and c["status"] == "open"]
     evaluation = {}
     for key, spec in evaluations().items():
