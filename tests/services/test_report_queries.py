@@ -266,7 +266,7 @@ def test_pipeline_figures_match_a_plain_count(crowd, now, who):
     # The list's length at the end of November 2025, December 2025, May 2026, October 2026, and now.
     history = {row["month"]: row["waiting"] for row in reports["waiting_history"]}
     assert [history[m] for m in ("2025-11", "2025-12", "2026-05", "2026-10", "2026-11")] == plain["waiting_history"]
-    assert min(plain["waiting_history"]) > 3
+    assert min(plain["waiting_history"]) > 0 and max(plain["waiting_history"]) > 10
 
 
 def report_pipelines(scope: dict, now: datetime) -> dict[str, tuple[str, list]]:
