@@ -28,8 +28,14 @@ from models.deadline import Deadline  # noqa: E402
 from models.form import Submission  # noqa: E402
 from models.team import Team  # noqa: E402
 from models.user import User  # noqa: E402
+from services import reports  # noqa: E402
+from services.report_queries import waiting_states  # noqa: E402
 from services.reports import evaluations, funnels, get_reports  # noqa: E402
-from services.workflow_store import clear_cache, sync_workflows  # noqa: E402
+from services.workflow_store import (  # noqa: E402
+    clear_cache,
+    latest_definitions,  # noqa: E402
+    sync_workflows,
+)
 
 NOW = datetime(2026, 11, 24, 9, 0)
 TEAMS = ("north", "south", "east", "west")
@@ -113,6 +119,41 @@ def measure(actor) -> tuple[float, list[str]]:
     return best, COMMANDS.names
 
 
+def parts(scope: dict) -> dict[str, float]:
+    """Return the seconds each report's aggregation takes on its own (best of 3)."""
+    start, end = reports.get_period(now=NOW)
+    definitions = latest_definitions()
+    calls = {
+        "timeliness": lambda: reports._timeliness(scope, now=NOW, start=start, end=end),
+        "funnel": lambda: reports._funnel(scope, funnels(definitions), now=NOW, start=start, end=end),
+        "waiting": lambda: reports._waiting(scope, NOW),
+        "waiting history": lambda: reports._waiting_history(scope, waiting_states(definitions), now=NOW,
+                                                            start=start, end=end),
+        "caseload": lambda: reports._caseload(scope, {}),
+        **{f"evaluation {key}": (lambda key=key, spec=spec: reports._evaluation(scope, key, spec, start=start, end=end))
+           for key, spec in evaluations(definitions).items()},
+    }
+    found = {}
+    for name, call in calls.items():
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            call()
+            best = min(best, time.perf_counter() - started)
+        found[name] = best
+    return found
+
+
+def bare_read() -> float:
+    """Return the time of one indexed find_one (best of 20): the machine's yardstick in the same run."""
+    best = float("inf")
+    for i in range(20):
+        started = time.perf_counter()
+        Case._get_collection().find_one({"reference": f"BENCH-{i:06d}"})
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def main(argv: list[str] | None = None) -> int:
     """Seed, time each scope, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -133,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
             seconds, names = measure(actor)
             print(f"Reports, {label}: {seconds * 1000:.0f} ms; {len(names)} commands "
                   f"({', '.join(sorted(set(names)))})")
+            scope = {} if actor.has_role("auditor") else {"team": actor.team}
+            print("  " + "; ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in parts(scope).items()))
+        print(f"One indexed find_one (yardstick): {bare_read() * 1000:.2f} ms")
     return 0
 
 

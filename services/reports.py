@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from itertools import combinations
 
 from errors import FieldProblem, InvalidInput, NotAllowed
-from models.case import Case
+from models.case import Case, CaseEvent
 from models.deadline import Deadline
 from models.team import Team
 from services import report_queries
@@ -128,11 +128,10 @@ def month_label(month: str) -> str:
     return date(int(month[:4]), int(month[5:]), 1).strftime("%b %Y")
 
 
-def _run(collection, pipeline: list[dict]) -> list[dict]:
-    """Return the grouped rows of a pipeline run on a model's collection or on a named collection."""
-    collection = collection._get_collection() if hasattr(collection, "_get_collection") else collection
+def _run(model, pipeline: list[dict]) -> list[dict]:
+    """Return the grouped rows of a pipeline run on a model's collection."""
     # Grouped rows are small (one per day waited, per worker, per month): one batch, so no getMore round trips.
-    return list(collection.aggregate(pipeline, batchSize=100_000))
+    return list(model._get_collection().aggregate(pipeline, batchSize=100_000))
 
 
 def _timeliness(scope: dict, *, now: datetime, start: date, end: date) -> dict:
@@ -211,8 +210,9 @@ def _waiting_history(scope: dict, states: list[str], *, now: datetime, start: da
     if not states:
         return []
     high = min(_bounds(start, end)[1], now)
-    collection, pipeline = report_queries.waiting_changes_pipeline(scope, states, high)
-    changes = {row["_id"]: row["change"] for row in _run(Case._get_db()[collection], pipeline)}
+    ids = Case._get_collection().distinct("_id", report_queries.waited_cases(scope, states)) if scope else None
+    changes = {row["_id"]: row["change"] for row in _run(
+        CaseEvent, report_queries.waiting_changes_pipeline(states, high, ids))}
     period = months(start, end)
     length = sum(change for month, change in changes.items() if month < period[0])
     found = []
