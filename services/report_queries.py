@@ -1,9 +1,9 @@
 """The aggregation pipelines behind the reports: MongoDB counts, Python only reads the grouped rows.
 
 Every pipeline starts with a `$match` that an index serves (see the models' `indexes` and
-tests/services/test_report_queries.py); the funnel and the evaluation measures reach into a case's history or
-its submissions by `$lookup` on their `case_id` index. Which states, transitions and forms count come from the
-pathway files' `reports:` sections, passed in as data.
+tests/services/test_report_queries.py) and reads one collection: what the funnel and the evaluation measures
+need from a case's history and submissions is kept on the case (services/report_fields.py). Which states,
+transitions and forms count come from the pathway files' `reports:` sections, passed in as data.
 """
 
 from __future__ import annotations
