@@ -103,6 +103,12 @@ class Case(me.Document):
     # The earliest due date of the case's running deadlines (NO_DUE when none), kept in the same unit of work
     # as every deadline start, stop, pause and resume.
     next_due_at = me.DateTimeField(default=NO_DUE)
+    # Every state the case has moved into and every transition it has taken, added to in the same unit of work
+    # as each history entry: the reports' funnel counts stages from these without reading the history.
+    passed_states = me.ListField(me.StringField(), default=list)
+    taken_transitions = me.ListField(me.StringField(), default=list)
+    # The evaluation stages (the pathway file's `reports.evaluation`) whose measures were completed.
+    evaluation_done = me.ListField(me.StringField(), default=list)
     # Set when the retention rule has been applied: nothing personal is left, only `monitoring` categories.
     anonymised_at = me.DateTimeField()
     monitoring = me.DictField(default=dict)
@@ -115,6 +121,10 @@ class Case(me.Document):
             "person.date_of_birth",
             ("person.name", "person.date_of_birth"),
             ("on_waiting_list", "team", "priority", "waiting_since"),
+            # The reports' cohorts: cases referred in a period, for every team or for one.
+            ("kind", "referred_at"),
+            ("team", "referred_at"),
+            ("team", "passed_states"),
             "parent_case_id",
         ],
     }
@@ -144,7 +154,8 @@ class CaseEvent(me.Document):
     meta = {
         "collection": "case_history",
         "queryset_class": AppendOnlyQuerySet,
-        "indexes": [("case_id", "at")],
+        # The last two serve the waiting list's history in the reports: moves into and out of its states.
+        "indexes": [("case_id", "at"), ("kind", "to_state", "at"), ("kind", "from_state", "at")],
     }
 
     def save(self, *args, **kwargs):

@@ -17,8 +17,10 @@ from services.access import can_change_case, can_read_confidential, case_for_act
 from services.audit import record_audit
 from services.cases import add_history
 from services.deadline_timing import local_today
+from services.report_fields import refresh_evaluation
 from services.submission_reads import read_submission
 from services.submissions import field_errors, form_for
+from services.workflow_store import definition_for
 from storage.uow import transactional
 
 PERSON_FIELDS = {"name": "Name", "date_of_birth": "Date of birth", "address": "Address", "ethnicity": "Ethnicity",
@@ -123,6 +125,7 @@ def correct_answer(submission_id, formdata, *, actor, now: datetime, client_addr
     type(submission).objects(pk=submission.pk).update_one(
         set__answers=changed, set__computed=form.compute(changed), set__updated_at=now,
         set__updated_by=str(actor.pk), inc__revision=1)
+    refresh_evaluation(case, definition_for(case), submission.form_key)
     confidential = submission.classification == "confidential"
     add_history(case, kind="correction", now=now, actor=actor, name=f"{submission.form_key}.{name}",
                 label=f"Answer corrected: {spec.label}",
