@@ -88,15 +88,15 @@ def export_case_list(*, actor, now: datetime, fmt: str, scope: str = "", status:
         found = case_lists.list_query(actor=actor, scope=scope, status=status, state=state, risk=risk)
         order = case_lists.sort_spec(sort, direction, state=state, risk=risk)
         filters = {"scope": scope, "status": status, "state": state, "risk": risk, "sort": sort, "dir": direction}
-    total = Case.objects(__raw__=found).count()
-    cursor = Case.objects(__raw__=found).only(*case_lists.ROW_FIELDS).order_by(
-        *[("-" if o < 0 else "+") + f for f, o in order]).no_cache().batch_size(BATCH)
+    cases = Case._get_collection()
+    total = cases.count_documents(found)
+    docs = cases.find(found, dict.fromkeys(case_lists.ROW_FIELDS, 1)).sort(order).batch_size(BATCH)
     mine = scope == "mine"
     headers = ["Reference", "Priority", "Name", "Date of birth", "Stage", "Status", "Risk level", "Next deadline",
                "Due", "Overdue", *([] if mine else ["Practitioner"])]
 
     def rows():
-        for chunk in batches(cursor):
+        for chunk in batches(Case._from_son(doc) for doc in docs):
             deadlines = next_deadlines([c.pk for c in chunk])
             names = user_names(c.allocated_to for c in chunk)
             for case in chunk:
