@@ -1,4 +1,4 @@
-"""Browser: a manager pages through the waiting list and the referrals and downloads them; each page checked with axe."""
+"""Browser: a manager pages through the waiting list and the referrals and downloads them, checked with axe."""
 
 from __future__ import annotations
 
