@@ -16,12 +16,12 @@ from services.cases import list_history
 from services.submissions import form_for, open_draft, save_draft, start_submission
 from services.teams import team_choices
 from services.workflow_store import definition_for
+from workflows.intake import shared_with_referrer
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 
 DOCUMENT_TYPES = ".pdf,.doc,.docx,.jpg,.jpeg,.png"
 # Case fields set by the pathway that are meant for the referrer; nothing else from the case is shown to them.
-SHARED_FIELDS = {"next_steps": "Next steps", "consultation_date": "Case consultation"}
 
 
 
@@ -162,15 +162,8 @@ def public_timeline(case) -> list[dict]:
 
 def _shared(case) -> list[tuple[str, str]]:
     """Return the pathway's messages meant for the referrer, as (label, text)."""
-    fields = case.fields or {}
-    rows = []
-    for key, label in SHARED_FIELDS.items():
-        value = fields.get(key)
-        if value:
-            rows.append((label, _long_date(value) if key.endswith("_date") else str(value)))
-    if fields.get("consultation_offered") == "yes":
-        rows.append(("Case consultation", "A case consultation is offered to you for advice and guidance"))
-    return rows
+    return [(row["label"], _long_date(row["value"]) if row["date"] else str(row["value"]))
+            for row in shared_with_referrer(definition_for(case), case.fields or {})]
 
 
 def _long_date(value: str) -> str:

@@ -6,11 +6,12 @@ from datetime import datetime
 from types import SimpleNamespace
 
 from errors import NotAllowed
+from forms.computed import describe_screening
 from models.case import INBOX_ORDER, WAITING_ORDER, Case
 from models.form import Submission
 from services.groups import local_today
 from services.groups_intake import next_intakes
-from services.manager_views import days_between, screening_outcome, waited_words
+from services.manager_views import days_between, waited_words
 from services.workflow_store import definition_version
 from workflows.intake import referral
 
@@ -57,7 +58,7 @@ def screenings(docs: list[dict]) -> dict:
     found = {}
     # Oldest first, so the latest sent screening is the one kept.
     for sub in Submission._get_collection().find(query, {"case_id": 1, "computed.outcome": 1}).sort("created_at", 1):
-        found[sub["case_id"]] = screening_outcome(sub.get("computed"))
+        found[sub["case_id"]] = describe_screening(sub.get("computed"))
     return found
 
 
@@ -76,7 +77,7 @@ def list_rows(docs: list[dict], now: datetime) -> list[dict]:
             "since": since, "days": days_between(since, now), "urgent": doc.get("priority") == "urgent",
             "urgent_requested": bool((doc.get("fields") or {}).get("urgent_requested")),
             "endorsements": len((doc.get("endorsements") or {}).get("urgent", [])),
-            "screening": screening.get(doc["_id"]) or screening_outcome({}),
+            "screening": screening.get(doc["_id"]) or describe_screening({}),
             "waiting_since": waiting, "waited_days": days_between(waiting, now),
             "waited": waited_words(days_between(waiting, now)),
         })

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from errors import NotFound
+from forms.computed import describe_screening
 from models.case import Case
 from models.deadline import MISSED, OPEN, Deadline
 from models.user import User
 from services.access import can_read_confidential, get_case
 from services.cases import available_practitioners, list_history, transition_options
+from services.groups import local_today
 from services.referrals import find_duplicate_cases, referral_forms
 from services.submissions import form_for
 from services.workflow_store import definition_for
@@ -38,18 +40,11 @@ def screening_form(case: Case) -> str:
     return referral(definition_for(case)).get("screening", "")
 
 
-def screening_outcome(computed: dict) -> dict:
-    """Return the screening outcome as words, a tag colour and the red answers' guidance."""
-    outcome = (computed or {}).get("outcome") or {}
-    key = outcome.get("outcome", "incomplete")
-    words = {"likely_suitable": ("Likely to be suitable", "green"),
-             "unlikely_to_be_accepted": ("Unlikely to be accepted", "red")}.get(key, ("Not complete", "grey"))
-    return {"key": key, "label": words[0], "tag": words[1], "reasons": list(outcome.get("reasons") or [])}
 
 
 def days_between(start: datetime | None, end: datetime) -> int:
     """Return calendar days from start to end (0 when unknown), so "today" always means the same date."""
-    return max(0, (end.date() - start.date()).days) if start else 0
+    return max(0, (local_today(end) - local_today(start)).days) if start else 0
 
 
 def waited_words(days: int) -> str:
@@ -99,7 +94,9 @@ def get_actions(case: Case, *, actor) -> dict:
         for option in options:
             if not mine & set(steps[option.name].roles):
                 continue
-            entry = {"kind": kind, "option": option}
+            # An endorsing step (e.g. "endorse as urgent") sits with the decisions, not under "other steps".
+            entry = {"kind": kind, "option": option,
+                     "endorses": any("endorse" in e for e in steps[option.name].effects if isinstance(e, dict))}
             if not option.allowed:
                 out["blocked"].append(entry)
             elif kind == "transition" and _is_allocation(defn, option):
@@ -128,8 +125,8 @@ def get_referral_review(case_id, *, actor, now: datetime) -> dict:
         done = sub is not None and entry["status"] == "completed"
         forms.append({**entry, "title": form_for(sub).title if sub else entry["label"],
                       "rows": form_for(sub).summary(sub.answers) if done else []})
-    screening = next((screening_outcome(f["submission"].computed) for f in forms
-                      if f["form"] == screening_form(case) and f["status"] == "completed"), screening_outcome({}))
+    screening = next((describe_screening(f["submission"].computed) for f in forms
+                      if f["form"] == screening_form(case) and f["status"] == "completed"), describe_screening({}))
     duplicates = []
     if case.person and case.person.name and case.person.date_of_birth:
         query = Case.objects(person__name__iexact=case.person.name.strip(),
