@@ -1,4 +1,4 @@
-"""Write a list as CSV or XLSX a row at a time, so memory stays flat however long the list is."""
+"""Write a list as CSV or XLSX a row at a time, so memory stays flat however long the list is (see exports)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from datetime import date, datetime
 
 import xlsxwriter
 
-# A spreadsheet reads a cell starting with these as a formula: it could run a command or leak other cells.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from services.exports import FORMULA_STARTS, sheet_name
+
 CSV_CHUNK_ROWS = 200  # rows gathered into one piece of the streamed response
 
 
@@ -57,7 +57,7 @@ def xlsx_file(sheet_title: str, headers: list[str], rows: Iterable):
     out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes (and so removes) it
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
                                      "strings_to_urls": False, "tmpdir": tempfile.gettempdir()})
-    sheet = book.add_worksheet(_sheet_name(sheet_title))
+    sheet = book.add_worksheet(sheet_name(sheet_title))
     bold = book.add_format({"bold": True})
     day = book.add_format({"num_format": "dd/mm/yyyy"})
     moment = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
@@ -77,9 +77,3 @@ def xlsx_file(sheet_title: str, headers: list[str], rows: Iterable):
     book.close()
     out.seek(0)
     return out
-
-
-def _sheet_name(title: str) -> str:
-    """Return a title Excel accepts as a sheet name (31 characters, none of []:*?/\\)."""
-    cleaned = "".join(" " if c in "[]:*?/\\" else c for c in title).strip("' ")
-    return (cleaned or "List")[:31]
