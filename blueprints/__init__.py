@@ -17,6 +17,7 @@ from blueprints import (
     health,
     home,
     intake,
+    list_exports,
     manager,
     mfa,
     once,
@@ -31,6 +32,7 @@ from blueprints import (
 from blueprints.navigation import navigation_for
 from blueprints.sessions import check_session, load_user
 from extensions import login_manager
+from forms.spec import paragraphs
 
 
 def register_blueprints(app: Flask) -> None:
@@ -38,8 +40,8 @@ def register_blueprints(app: Flask) -> None:
 
     errors.register(app)
     once.register(app)
-    for module in (auth, mfa, oversight, health, home, referrals, intake, cases, manager, partner, deadlines, admin,
-                   api, submissions, documents, reports, retention, personal_data, groups):
+    for module in (auth, mfa, oversight, health, home, referrals, intake, list_exports, cases, manager, partner,
+                   deadlines, admin, api, submissions, documents, reports, retention, personal_data, groups):
         app.register_blueprint(module.bp)
 
     login_manager.login_view = "auth.sign_in"
@@ -54,6 +56,8 @@ def register_blueprints(app: Flask) -> None:
     app.before_request(mfa.require_mfa_setup)
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
+    # Text typed in a box (introductions, guidance) keeps its paragraphs on every page that shows it.
+    app.add_template_filter(paragraphs, "paragraphs")
 
 
 def _require_password_change():

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from forms.conditions import shown_in_row, shown_names
-from forms.spec import FieldSpec, parse_iso
-from forms.widgets import format_number, html_value, is_number
+from forms.spec import FieldSpec
+from forms.values import long_date
+from forms.widgets import NOT_ANSWERED
 
 if TYPE_CHECKING:
     from forms.compiled import CompiledForm
 
-NOT_ANSWERED = "Not answered"
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+__all__ = ["NOT_ANSWERED", "SummaryRow", "display_text", "long_date", "summary"]
 
 
 @dataclass(frozen=True)
@@ -39,44 +37,11 @@ class SummaryRow:
         return self.text.split("\n")
 
 
-def long_date(day: date) -> str:
-    """Return a date as people write it: 12 March 2026."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
 def display_text(spec: FieldSpec, value: Any) -> str:
-    """Return an answer as readable text: option labels, long dates, Yes/No, signatures."""
+    """Return an answer as readable text, as its field type writes it: option labels, long dates, signatures."""
     if value is None or value == [] or value == {}:
         return NOT_ANSWERED
-    if spec.widget == "attestation" and isinstance(value, dict):
-        return _signature(value)
-    if spec.widget == "file" and isinstance(value, dict):
-        return str(value.get("filename") or value.get("id") or NOT_ANSWERED)
-    if isinstance(value, list):
-        return "\n".join(_one(spec, v) for v in value)
-    return _one(spec, value)
-
-
-def _one(spec: FieldSpec, value: Any) -> str:
-    option = spec.option_for(value)
-    if option is not None:
-        return option.label
-    if spec.widget == "date":
-        day = parse_iso(value)
-        return long_date(day) if day else str(value)
-    if is_number(value):
-        return format_number(value)
-    return html_value(value) if not isinstance(value, dict | list) else str(value)
-
-
-def _signature(value: Mapping) -> str:
-    name = value.get("full_name")
-    signed = parse_iso(value.get("date"))
-    when = long_date(signed) if signed else value.get("date")
-    if value.get("confirmed") is True and name:
-        return f"Signed by {name} on {when}" if when else f"Signed by {name}"
-    details = ", ".join(str(x) for x in (name, when) if x)
-    return f"Not signed ({details})" if details else "Not signed"
+    return spec.widget_type.display(spec, value)
 
 
 def summary(form: CompiledForm, answers: Mapping) -> list[SummaryRow]:
@@ -95,7 +60,7 @@ def summary(form: CompiledForm, answers: Mapping) -> list[SummaryRow]:
 
 def _row(spec: FieldSpec, data: Mapping, shown: set[str], where: tuple) -> SummaryRow:
     value = data.get(spec.name)
-    if spec.widget != "repeater" or not isinstance(value, list):
+    if not spec.repeats or not isinstance(value, list):
         return _make(spec, value, spec.name, where)
     entries = tuple(
         tuple(_make(child, row.get(child.name), child.error_path(index), where)

@@ -10,8 +10,8 @@ import pytest
 from bson import ObjectId
 
 from errors import InvalidInput, NotAllowed
-from models.case import CaseEvent
 from models.deadline import Deadline
+from services.cases import add_history
 from services.reports import (
     classify_measures,
     evaluation_classes,
@@ -103,8 +103,8 @@ def _case(make_case, now, key, history, *, team="north", days_ago=30, **fields):
     case = make_case(workflow_key=key, team=team, referred_at=now - timedelta(days=days_ago),
                      person={"name": "Secret Person"}, **fields)
     for step, (name, to_state) in enumerate(history, 1):
-        CaseEvent(case_id=case.pk, at=now - timedelta(days=days_ago - step), kind="transition", name=name,
-                  to_state=to_state).save()
+        add_history(case, kind="transition", now=now - timedelta(days=days_ago - step), name=name,
+                    to_state=to_state)
     return case
 
 
@@ -215,15 +215,15 @@ def test_evaluation_measures_are_classified_like_table_4_1(people, make_case, no
     other = _case(make_case, now, "probation_cdvp", [], team="south", actor=people["south"],
                   allocated_to=people["south_practitioner"])
     _measures(other, people["south_practitioner"], now, "pre_programme", "all")
-    (found,) = get_evaluation(actor=manager, start=START, end=END)
-    assert found["label"] == "Probation CDVP"
+    found = next(f for f in get_evaluation(actor=manager, start=START, end=END) if f["label"] == "Probation CDVP")
     assert {r["label"]: r["count"] for r in found["rows"]} == {
         "Pre-programme only": 1, "End of programme only": 1, "Follow-up only": 1,
         "Pre-programme and end of programme": 1, "Pre-programme and follow-up": 0,
         "End of programme and follow-up": 0, "All three": 1, "Unclassified (none completed)": 2,
     }
     assert found["total"] == 7 and found["rows"][-1]["share"] == 29
-    assert get_evaluation(actor=people["auditor"], start=START, end=END)[0]["total"] == 8
+    everyone = get_evaluation(actor=people["auditor"], start=START, end=END)
+    assert next(f for f in everyone if f["label"] == "Probation CDVP")["total"] == 8
 
 
 def test_reports_are_for_managers_and_auditors_only(people, now):
