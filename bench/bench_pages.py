@@ -214,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    # Stopped from outside, it still stops its gunicorns and mongod and removes its folder.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     with database(args.keep) as (uri, db_name, folder):
         # Imported here, not above: each load process re-imports this module and must start quickly.
         from app import create_app
