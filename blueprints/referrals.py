@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from blueprints.access import current_actor, roles_required
+from blueprints.language import format_date
 from clock import utcnow
 from errors import FieldProblem, InvalidInput, NotAllowed
 from services import referrals as service
@@ -21,7 +24,7 @@ bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 
 DOCUMENT_TYPES = ".pdf,.doc,.docx,.jpg,.jpeg,.png"
 # Case fields set by the pathway that are meant for the referrer; nothing else from the case is shown to them.
-SHARED_FIELDS = {"next_steps": "Next steps", "consultation_date": "Case consultation"}
+SHARED_FIELDS = {"next_steps": _l("Next steps"), "consultation_date": _l("Case consultation")}
 
 
 
@@ -120,8 +123,8 @@ def check(case_id):
     try:
         if context["duplicates"] and not confirmed:
             raise InvalidInput(problems=[FieldProblem(
-                "duplicate_confirmed", "Confirm that you want to send this referral although a case may "
-                                       "already be open for this person")])
+                "duplicate_confirmed", _("Confirm that you want to send this referral although a case may "
+                                         "already be open for this person"))])
         case = service.submit_referral(case, actor=current_actor(), now=utcnow())
     except InvalidInput as exc:
         return render_template("referrals/check.html", problems=exc.problems, confirmed=confirmed, **context), 422
@@ -147,16 +150,16 @@ def public_timeline(case) -> list[dict]:
     for entry in reversed(list_history(case, include_confidential=False)):
         if entry.kind == "referred":
             last = "Received"
-            shown.append({"at": entry.at, "title": "Referral sent", "text": ""})
+            shown.append({"at": entry.at, "title": _("Referral sent"), "text": ""})
         elif entry.kind == "referrer_information" and entry.actor_id == case.referrer_id:
             attachment = (entry.inputs or {}).get("attachment") or {}
-            shown.append({"at": entry.at, "title": "You added information", "text": entry.comment,
+            shown.append({"at": entry.at, "title": _("You added information"), "text": entry.comment,
                           "file": attachment.get("filename", "")})
         elif entry.kind == "transition" and entry.to_state in defn.states:
             status = defn.states[entry.to_state].public_status
             if status and status != last:
                 last = status
-                shown.append({"at": entry.at, "title": status, "text": ""})
+                shown.append({"at": entry.at, "title": service.public_status_label(status), "text": ""})
     return list(reversed(shown))
 
 
@@ -167,15 +170,15 @@ def _shared(case) -> list[tuple[str, str]]:
     for key, label in SHARED_FIELDS.items():
         value = fields.get(key)
         if value:
-            rows.append((label, _long_date(value) if key.endswith("_date") else str(value)))
+            rows.append((str(label), _long_date(value) if key.endswith("_date") else str(value)))
     if fields.get("consultation_offered") == "yes":
-        rows.append(("Case consultation", "A case consultation is offered to you for advice and guidance"))
+        rows.append((_("Case consultation"), _("A case consultation is offered to you for advice and guidance")))
     return rows
 
 
 def _long_date(value: str) -> str:
     try:
-        return datetime.fromisoformat(str(value)).strftime("%-d %B %Y")
+        return format_date(datetime.fromisoformat(str(value)).date())
     except ValueError:
         return str(value)
 
@@ -202,7 +205,7 @@ def information(case_id):
     if case.status == "draft":
         return redirect(url_for("referrals.task_list", case_id=case.pk))
     if case.status != "open":
-        raise NotAllowed("This referral is closed: contact the team if you have new information")
+        raise NotAllowed(_("This referral is closed: contact the team if you have new information"))
     if request.method == "GET":
         return render_template("referrals/information.html", case=case, text="", problems=[])
     text = request.form.get("information", "")
@@ -215,6 +218,6 @@ def information(case_id):
         service.add_referral_information(case, text=text, actor=actor, now=now, attachment=attachment)
     except InvalidInput as exc:
         return render_template("referrals/information.html", case=case, text=text, problems=exc.problems), 422
-    flash("Your information has been added to the referral and the team has been told", "success")
+    flash(_("Your information has been added to the referral and the team has been told"), "success")
     return redirect(url_for("referrals.status", case_id=case.pk))
 

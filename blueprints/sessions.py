@@ -6,6 +6,7 @@ import time
 
 from bson import ObjectId
 from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from pymongo.errors import ConnectionFailure
 
@@ -47,7 +48,7 @@ def check_session():
         end_session()
         if request.path.startswith("/api/"):
             return login_manager.unauthorized()
-        flash("You were signed out because your session ended. Sign in again to continue.", "info")
+        flash(_("You were signed out because your session ended. Sign in again to continue."), "info")
         return redirect(url_for("auth.sign_in", next=request.full_path if request.method == "GET" else None))
     if now - seen >= 30:
         # Refreshing at most every half minute keeps the cookie from changing on every request.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
@@ -49,7 +50,7 @@ def _load(case_id, submission_id, *, form_key=None, change=False):
     submission = service.read_submission(submission_id, actor=current_actor(), now=utcnow(),
                                          client_address=client_address())
     if submission.case_id != case.pk or (form_key is not None and submission.form_key != form_key):
-        raise NotFound("There is no such form on this case")
+        raise NotFound(_("There is no such form on this case"))
     return case, submission, service.form_for(submission)
 
 
@@ -122,7 +123,7 @@ def page(case_id, form_key, submission_id, page_key):
     try:
         form_page = form.page(page_key)
     except KeyError:
-        raise NotFound("The form has no such page") from None
+        raise NotFound(_("The form has no such page")) from None
     context = {"case": case, "submission": submission, "form": form, "page": form_page}
     if request.method == "GET":
         return render_template("submissions/page.html", answers=submission.answers, errors={}, **context)
@@ -139,7 +140,7 @@ def page(case_id, form_key, submission_id, page_key):
     except Conflict as exc:
         submission.reload()
         if submission.status != "draft":
-            flash("Someone else submitted this form while you were filling it in: nothing was changed", "info")
+            flash(_("Someone else submitted this form while you were filling it in: nothing was changed"), "info")
             return _to_view(case, submission)
         names = {f.name for f in form_page.fields}
         mine = {k: v for k, v in (exc.current or {}).items() if k not in names} | answers
@@ -161,7 +162,7 @@ def page(case_id, form_key, submission_id, page_key):
             return redirect(_page_url(case, submission, keys[index + 1]))
         return redirect(url_for("submissions.check", case_id=case.pk, form_key=form_key,
                                 submission_id=submission.pk))
-    flash("Your answers have been saved as a draft", "success")
+    flash(_("Your answers have been saved as a draft"), "success")
     return redirect(_tasks_url(case, submission))
 
 
@@ -185,8 +186,8 @@ def check(case_id, form_key, submission_id):
         submission.reload()
         context["submission"] = submission
         return render_template("submissions/check.html", problems=[], conflict=exc, **context), 409
-    flash("The form has been submitted" + (" and is waiting for a manager's countersignature"
-                                           if submission.awaiting_countersignature else ""), "success")
+    flash(_("The form has been submitted and is waiting for a manager's countersignature")
+          if submission.awaiting_countersignature else _("The form has been submitted"), "success")
     if case.status == "draft":  # a referrer's part of a referral: back to the referral's own list
         return redirect(_back_link(case)["href"])
     return _to_view(case, submission)
