@@ -9,13 +9,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from blueprints.access import current_actor, roles_required
-from blueprints.language import format_date
+from blueprints.language import current_language, format_date
 from clock import utcnow
 from errors import FieldProblem, InvalidInput, NotAllowed
 from services import referrals as service
 from services.access import referral_for_referrer
 from services.attachments import store_attachment
 from services.cases import list_history
+from services.form_definitions import compiled_form
 from services.submissions import form_for, open_draft, save_draft, start_submission
 from services.teams import team_choices
 from services.workflow_store import definition_for
@@ -90,7 +91,8 @@ def change(case_id, form_key):
     if request.method == "GET":
         doc, draft = open_draft(case, form_key, actor=actor)
         if draft is None:
-            return render_template("submissions/start.html", case=case, doc=doc, action=request.path)
+            return render_template("submissions/start.html", case=case, doc=doc, action=request.path,
+                                   title=compiled_form(doc, current_language()).title)
         return redirect(url_for("submissions.start", case_id=case.pk, form_key=form_key))
     draft = start_submission(case, form_key, actor=actor, now=now)
     previous = part["submission"]
@@ -104,8 +106,9 @@ def _check_context(case) -> dict:
     for entry in service.referral_forms(case):
         sub = entry["submission"]
         done = entry["status"] == "completed"
-        forms.append({**entry, "title": form_for(sub).title if sub else entry["label"],
-                      "rows": form_for(sub).summary(sub.answers) if done else []})
+        form = form_for(sub, current_language()) if sub else None
+        forms.append({**entry, "title": form.title if form else entry["label"],
+                      "rows": form.summary(sub.answers) if done else []})
     return {"case": case, "forms": forms, "duplicates": service.referral_duplicates(case)}
 
 

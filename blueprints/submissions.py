@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from blueprints.access import client_address, current_actor, no_store
+from blueprints.language import current_language
 from clock import utcnow
 from errors import Conflict, InvalidInput, NotFound
 from services import attachments, form_posts
@@ -51,7 +52,7 @@ def _load(case_id, submission_id, *, form_key=None, change=False):
                                          client_address=client_address())
     if submission.case_id != case.pk or (form_key is not None and submission.form_key != form_key):
         raise NotFound(_("There is no such form on this case"))
-    return case, submission, service.form_for(submission)
+    return case, submission, service.form_for(submission, current_language())
 
 
 def _revision() -> int:
@@ -88,7 +89,8 @@ def start(case_id, form_key):
     if request.method == "GET":
         doc, submission = service.open_draft(case, form_key, actor=current_actor())
         if submission is None:
-            return render_template("submissions/start.html", case=case, doc=doc, action=request.path)
+            return render_template("submissions/start.html", case=case, doc=doc, action=request.path,
+                                   title=service.compiled_form(doc, current_language()).title)
     else:
         submission = service.start_submission(case, form_key, actor=current_actor(), now=utcnow())
     form = service.form_for(submission)

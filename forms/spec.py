@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from forms.widgets import ATTESTATION_PARTS, Option, html_value, same_value
+from forms.words import words
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
@@ -37,6 +38,7 @@ class FieldSpec:
     order: int = 0
     grid: str | None = None
     grid_role: str | None = None
+    language: str = "en"  # of the words the engine adds (Yes/No, signature parts): see forms.words
     kind: str = field(default="field", init=False)
 
     def child(self, name: str) -> FieldSpec | None:
@@ -86,7 +88,7 @@ class FieldSpec:
         """Return the label of an attestation part (full_name, date or confirmed)."""
         props = self.schema.get("properties", {})
         title = props.get(part, {}).get("title") if isinstance(props.get(part), dict) else None
-        return title or _PART_LABELS[part]
+        return title or words(self.language)[part]
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -107,13 +109,6 @@ class FieldSpec:
         if self.children:
             out["children"] = [c.to_dict() for c in self.children]
         return out
-
-
-_PART_LABELS = {
-    "full_name": "Full name",
-    "date": "Date",
-    "confirmed": "I confirm this is signed by the person named above",
-}
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 from forms.conditions import shown_in_row, shown_names
 from forms.spec import FieldSpec, parse_iso
 from forms.widgets import format_number, html_value, is_number
+from forms.words import WORDS, words
+from forms.words import long_date as _long_date
 
 if TYPE_CHECKING:
     from forms.compiled import CompiledForm
 
-NOT_ANSWERED = "Not answered"
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+NOT_ANSWERED = WORDS["en"]["not_answered"]
 
 
 @dataclass(frozen=True)
@@ -39,19 +39,20 @@ class SummaryRow:
         return self.text.split("\n")
 
 
-def long_date(day: date) -> str:
-    """Return a date as people write it: 12 March 2026."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+def long_date(day: date, language: str | None = "en") -> str:
+    """Return a date as people write it: 12 March 2026 (12 Mawrth 2026 in Welsh)."""
+    return _long_date(day, language)
 
 
 def display_text(spec: FieldSpec, value: Any) -> str:
     """Return an answer as readable text: option labels, long dates, Yes/No, signatures."""
+    said = words(spec.language)
     if value is None or value == [] or value == {}:
-        return NOT_ANSWERED
+        return said["not_answered"]
     if spec.widget == "attestation" and isinstance(value, dict):
-        return _signature(value)
+        return _signature(value, spec.language)
     if spec.widget == "file" and isinstance(value, dict):
-        return str(value.get("filename") or value.get("id") or NOT_ANSWERED)
+        return str(value.get("filename") or value.get("id") or said["not_answered"])
     if isinstance(value, list):
         return "\n".join(_one(spec, v) for v in value)
     return _one(spec, value)
@@ -63,20 +64,21 @@ def _one(spec: FieldSpec, value: Any) -> str:
         return option.label
     if spec.widget == "date":
         day = parse_iso(value)
-        return long_date(day) if day else str(value)
+        return long_date(day, spec.language) if day else str(value)
     if is_number(value):
         return format_number(value)
     return html_value(value) if not isinstance(value, dict | list) else str(value)
 
 
-def _signature(value: Mapping) -> str:
+def _signature(value: Mapping, language: str) -> str:
+    said = words(language)
     name = value.get("full_name")
     signed = parse_iso(value.get("date"))
-    when = long_date(signed) if signed else value.get("date")
+    when = long_date(signed, language) if signed else value.get("date")
     if value.get("confirmed") is True and name:
-        return f"Signed by {name} on {when}" if when else f"Signed by {name}"
+        return said["signed_by_on"].format(name=name, when=when) if when else said["signed_by"].format(name=name)
     details = ", ".join(str(x) for x in (name, when) if x)
-    return f"Not signed ({details})" if details else "Not signed"
+    return said["not_signed_details"].format(details=details) if details else said["not_signed"]
 
 
 def summary(form: CompiledForm, answers: Mapping) -> list[SummaryRow]:
@@ -101,7 +103,8 @@ def _row(spec: FieldSpec, data: Mapping, shown: set[str], where: tuple) -> Summa
         tuple(_make(child, row.get(child.name), child.error_path(index), where)
               for child in spec.children if child.name in shown_in_row(spec, row, shown, data))
         for index, row in enumerate(value))
-    text = "1 entry" if len(entries) == 1 else f"{len(entries)} entries"
+    said = words(spec.language)
+    text = said["one_entry"] if len(entries) == 1 else said["entries"].format(count=len(entries))
     return SummaryRow(*where[:2], where[2], spec.name, spec.label, text, True, entries)
 
 

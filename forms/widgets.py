@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from forms.words import words
+
 WIDGETS = (
     "text", "textarea", "number", "integer", "date", "yesno", "radios", "select", "checkboxes", "scale",
     "repeater", "attestation", "file",
@@ -162,11 +164,13 @@ def _attestation_problem(schema: Mapping) -> str | None:
     return None
 
 
-def options_for(widget: str, schema: Mapping, option_meta: Mapping | None) -> tuple[Option, ...]:
-    """Return the options a widget offers, with their option_meta."""
+def options_for(widget: str, schema: Mapping, option_meta: Mapping | None,
+                language: str = "en") -> tuple[Option, ...]:
+    """Return the options a widget offers, with their option_meta (Yes and No in the language)."""
     meta = option_meta or {}
     if widget == "yesno":
-        points = [(True, "Yes"), (False, "No")]
+        said = words(language)
+        points = [(True, said["yes"]), (False, said["no"])]
     elif widget == "checkboxes":
         points = [(e["const"], e["title"]) for e in schema["items"]["oneOf"]]
     elif widget in ("radios", "select") or (widget == "scale" and "oneOf" in schema):
