@@ -5,25 +5,26 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import flask_babel
-from flask import Blueprint, Flask, current_app, g, redirect, request, url_for
+from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 
 from blueprints.access import current_actor
 from clock import utcnow
 from extensions import babel
 from models.user import LANGUAGE_NAMES, LANGUAGES
+from services.language import LOCALES
 from services.users import set_language
 
 bp = Blueprint("language", __name__)
 
 COOKIE = "lang"
 COOKIE_DAYS = 365
-# Babel's locale for each interface language: British English dates ("2 December 2026"), Welsh ("2 Rhagfyr 2026").
-LOCALES = {"en": "en_GB", "cy": "cy"}
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
     """Return the request's locale: the user's saved choice, else the switch's cookie, else the browser's, else en."""
+    if not has_request_context():
+        return None  # a command or the scheduler: Babel's default (English), unless force_locale says otherwise
     # Only a user already loaded for this request: choosing words must never be what asks the database (it may be
     # the database being down that is being reported).
     user = g.get("_login_user")

@@ -49,8 +49,9 @@ def my_referrals():
 def start():
     """Explain what a referral needs and start a draft."""
     teams = team_choices()
-    services = service.referral_services(current_actor())
-    wording = {key: service.referral_wording(key) for key in services}
+    language = current_language()
+    services = service.referral_services(current_actor(), language)
+    wording = {key: service.referral_wording(key, language) for key in services}
     if request.method == "GET":
         return render_template("referrals/start.html", teams=teams, services=services, wording=wording,
                                values={}, problems=[])
@@ -73,10 +74,10 @@ def task_list(case_id):
     case = _referral(case_id)
     if case.status != "draft":
         return redirect(url_for("referrals.status", case_id=case.pk))
-    forms = service.referral_forms(case)
+    forms = service.referral_forms(case, current_language())
     ready = all(f["status"] == "completed" for f in forms if f["required"])
     return render_template("referrals/task_list.html", case=case, forms=forms, ready=ready,
-                           wording=service.referral_wording(case.workflow_key))
+                           wording=service.referral_wording(case.workflow_key, current_language()))
 
 
 @bp.route("/<case_id>/forms/<form_key>/change", methods=["GET", "POST"])
@@ -103,7 +104,7 @@ def change(case_id, form_key):
 
 def _check_context(case) -> dict:
     forms = []
-    for entry in service.referral_forms(case):
+    for entry in service.referral_forms(case, current_language()):
         sub = entry["submission"]
         done = entry["status"] == "completed"
         form = form_for(sub, current_language()) if sub else None
@@ -143,7 +144,8 @@ def sent(case_id):
     case = _referral(case_id)
     if case.status == "draft":
         return redirect(url_for("referrals.task_list", case_id=case.pk))
-    return render_template("referrals/sent.html", case=case, wording=service.referral_wording(case.workflow_key))
+    return render_template("referrals/sent.html", case=case,
+                           wording=service.referral_wording(case.workflow_key, current_language()))
 
 
 def public_timeline(case) -> list[dict]:
@@ -193,7 +195,7 @@ def status(case_id):
     case = _referral(case_id)
     if case.status == "draft":
         return redirect(url_for("referrals.task_list", case_id=case.pk))
-    sent_forms = [f for f in service.referral_forms(case) if f["status"] == "completed"]
+    sent_forms = [f for f in service.referral_forms(case, current_language()) if f["status"] == "completed"]
     return render_template("referrals/status.html", case=case, status=service.referral_status(case),
                            shared=_shared(case), timeline=public_timeline(case), sent_forms=sent_forms,
                            suspended=bool(case.suspended and case.status == "open"))

@@ -27,8 +27,8 @@ PUBLIC_STATUSES = {"Received": _l("Received"), "Accepted": _l("Accepted"), "Not 
                    "Work in progress": _l("Work in progress"), "Closed": _l("Closed")}
 
 
-def referral_forms(case: Case) -> list[dict]:
-    """Return the forms the referrer completes for this pathway, with each one's status."""
+def referral_forms(case: Case, language: str = "en") -> list[dict]:
+    """Return the forms the referrer completes for this pathway, with each one's status (labels in a language)."""
 
     defn = definition_for(case)
     initial = defn.states[defn.initial]
@@ -39,33 +39,42 @@ def referral_forms(case: Case) -> list[dict]:
             continue
         sub = subs.get(slot.form)
         status = "not_started" if sub is None else ("completed" if sub.status != "draft" else "in_progress")
-        rows.append({"form": slot.form, "label": _label(defn, slot.form), "required": slot.required,
+        rows.append({"form": slot.form, "label": _label(defn, slot.form, language), "required": slot.required,
                      "status": status, "submission": sub})
     return rows
 
 
-def referral_services(actor) -> dict[str, str]:
-    """Return the pathways this referrer's organisation may refer to: key -> the service's name."""
+def referral_services(actor, language: str = "en") -> dict[str, str]:
+    """Return the pathways this referrer's organisation may refer to: key -> the service's name (in a language)."""
 
-    return {key: intake.service_name(defn) for key, defn in sorted(latest_definitions().items(),
-                                                                     key=lambda kv: intake.service_name(kv[1]))
+    return {key: intake.service_name(defn, language)
+            for key, defn in sorted(latest_definitions().items(), key=lambda kv: intake.service_name(kv[1], language))
             if intake.accepts_referral_from(defn, getattr(actor, "organisation", ""))}
 
 
-def referral_wording(workflow_key: str) -> dict:
-    """Return the words of a pathway's referral journey: service name, introduction, parts, what happens next."""
+def referral_wording(workflow_key: str, language: str = "en") -> dict:
+    """Return the words of a pathway's referral journey (service name, introduction, parts, what happens next).
+
+    In a language when the pathway file translates them, in English otherwise.
+    """
 
     defn = latest_definition(workflow_key)
     spec = intake.referral(defn)
-    hints = spec.get("form_hints") or {}
-    parts = [{"label": _label(defn, key), "hint": hints.get(key, "")} for key in intake.referral_form_keys(defn)]
-    return {"service_name": intake.service_name(defn), "introduction": spec.get("introduction", ""),
-            "what_happens_next": spec.get("what_happens_next", ""), "parts": parts, "hints": hints}
+    hints = {key: defn.text(f"/intake/referral/form_hints/{key}", language, hint)
+             for key, hint in (spec.get("form_hints") or {}).items()}
+    parts = [{"label": _label(defn, key, language), "hint": hints.get(key, "")}
+             for key in intake.referral_form_keys(defn)]
+    return {"service_name": intake.service_name(defn, language),
+            "introduction": defn.text("/intake/referral/introduction", language, spec.get("introduction", "")),
+            "what_happens_next": defn.text("/intake/referral/what_happens_next", language,
+                                           spec.get("what_happens_next", "")),
+            "parts": parts, "hints": hints}
 
 
-def _label(defn, form_key: str) -> str:
+def _label(defn, form_key: str, language: str = "en") -> str:
     label = defn.form_labels.get(form_key, form_key.replace("_", " "))
-    label = label[4:] if label.startswith("the ") else label
+    label = label[4:] if label.startswith("the ") else label  # a translation is written without its article
+    label = defn.text(f"/form_labels/{form_key}", language, label)
     return label[:1].upper() + label[1:]
 
 

@@ -11,9 +11,11 @@ from workflows.definition import WorkflowDefinition
 PERSON_TEXT = ("name", "address", "ethnicity", "language")
 
 
-def service_name(defn: WorkflowDefinition) -> str:
-    """Return how the pathway is named to people starting a case on it."""
-    return (defn.intake or {}).get("service_name") or defn.title
+def service_name(defn: WorkflowDefinition, language: str = "en") -> str:
+    """Return how the pathway is named to people starting a case on it, in a language when translated."""
+    if (defn.intake or {}).get("service_name"):
+        return defn.text("/intake/service_name", language, defn.intake["service_name"])
+    return defn.text("/title", language, defn.title)
 
 
 def referral(defn: WorkflowDefinition) -> Mapping[str, Any]:

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import html
+import json
 import re
+from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 
+from models.case import Case
+from models.form import Submission
+from models.outbox import OutboxMessage
 from models.user import User
+from services import referrals
+from services.cases import fire_transition
+from services.submissions import save_draft, start_submission, submit_submission
 from tests.conftest import sign_in
 
 
@@ -93,3 +102,84 @@ def test_the_switch_is_on_every_page_and_the_posted_switch_needs_no_javascript(c
     for path in ("/referrals/", "/referrals/new"):
         body = client.get(path).get_data(as_text=True)
         assert 'hreflang="cy"' in body, path
+
+
+# A referral in Welsh, and the email about it to a referrer who reads Pathway in Welsh.
+
+ANSWERS = Path(__file__).resolve().parents[1] / "fixtures" / "answers"
+
+
+def _fill(case, key, actor, now):
+    sub = start_submission(case, key, actor=actor, now=now)
+    answers = json.loads((ANSWERS / f"{key}.json").read_text())
+    sub, _ = save_draft(sub, answers, revision=sub.revision, actor=actor, now=now)
+    return submit_submission(sub, revision=sub.revision, actor=actor, now=now)
+
+
+@pytest.fixture
+def team_and_people(synced, make_team, make_user):
+    make_team(key="north")
+    return {"welsh": make_user(roles=["referrer"], team="", organisation="Gwasanaethau Plant"),
+            "english": make_user(roles=["referrer"], team="", organisation="Children's Services"),
+            "manager": make_user(roles=["manager"], team="north")}
+
+
+def test_a_referral_reads_in_welsh_from_the_pathway_and_the_forms(client, team_and_people, now):
+    referrer = team_and_people["welsh"]
+    sign_in(client, referrer)
+    client.get("/language/cy?next=/referrals/")
+    start = text(client.get("/referrals/new"))
+    assert "Gwasanaeth y Swyddog Cam-drin Domestig (Diogelu Teuluoedd)" in start and "Dechrau nawr" in start
+    client.post("/referrals/new", data={"workflow": "dao_pathway"})
+    case = Case.objects.get(referrer_id=str(referrer.pk))
+    tasks = text(client.get(f"/referrals/{case.pk}/tasks"))
+    assert "Cais am Wasanaeth" in tasks and "Ffurflen sgrinio" in tasks and "Heb ddechrau" in tasks
+    assert "Request for Service" not in tasks
+    start_form = text(client.post(f"/cases/{case.pk}/forms/screening", follow_redirects=True))
+    assert "1. A yw’r unigolyn eisoes o dan oruchwyliaeth y Gwasanaeth Prawf?" in start_form
+    assert "Cadw a pharhau" in start_form and "Is the individual" not in start_form
+    # The screening form through its page (in Welsh), the others through the services (no page: English).
+    draft = Submission.objects.get(case_id=case.pk, form_key="screening")
+    base = f"/cases/{case.pk}/forms/screening/{draft.pk}"
+    answers = json.loads((ANSWERS / "screening.json").read_text())
+    saved = client.post(f"{base}/pages/screening", data={**answers, "revision": draft.revision, "action": "continue"})
+    assert saved.status_code == 302
+    checked = text(client.get(f"{base}/check"))
+    assert "Gwiriwch eich atebion" in checked and "Yn rhannol, mae’n cydnabod" in checked
+    submitted = client.post(f"{base}/check", data={"revision": Submission.objects.get(pk=draft.pk).revision})
+    assert submitted.status_code == 302
+    assert Submission.objects.get(pk=draft.pk).language == "cy"  # filled in while reading Pathway in Welsh
+    for key in ("request_for_service", "consent"):
+        assert _fill(case, key, referrer, now).language == "en"
+    check = text(client.get(f"/referrals/{case.pk}/check"))
+    assert "Gwiriwch eich atebion cyn anfon eich atgyfeiriad" in check and "Enw’r gweithiwr cymdeithasol" in check
+    assert client.post(f"/referrals/{case.pk}/check").status_code == 302
+    status = text(client.get(f"/referrals/{case.pk}"))
+    assert "Wedi dod i law" in status and "Atgyfeiriad wedi’i anfon" in status
+    sent_on = Case.objects.get(pk=case.pk).referred_at
+    assert format_date(sent_on, locale="cy", format="long") in status  # e.g. "20 Tachwedd 2026"
+
+
+def test_the_referrer_is_emailed_in_the_language_they_chose(app, client, team_and_people, now):
+    sign_in(client, team_and_people["welsh"])
+    client.get("/language/cy?next=/referrals/")  # remembered on the user: the email is sent without a request
+    cases = {}
+    for who in ("welsh", "english"):
+        case = referrals.start_referral(workflow_key="dao_pathway", actor=team_and_people[who], now=now)
+        for key in ("request_for_service", "screening", "consent"):
+            _fill(case, key, team_and_people[who], now)
+        cases[who] = referrals.submit_referral(case, actor=team_and_people[who], now=now)
+    with app.app_context():
+        for case in cases.values():
+            fire_transition(Case.objects.get(pk=case.pk), "acknowledge", {"next_steps": "Ffoniwch fi"},
+                            actor=team_and_people["manager"], now=now)
+    welsh = OutboxMessage.objects.get(to=team_and_people["welsh"].email)
+    assert welsh.subject == f"Atgyfeiriad {cases['welsh'].reference} wedi’i gydnabod"
+    assert "Bydd rheolwr y tîm yn trefnu ymgynghoriad achos gyda chi." in welsh.body
+    assert "Gallwch ddiffodd yr e-byst hyn yn Pathway" in welsh.body
+    english = OutboxMessage.objects.get(to=team_and_people["english"].email)
+    assert english.subject == f"Referral {cases['english'].reference} acknowledged"
+    assert "You can turn these emails off in Pathway" in english.body
+    # The manager's own message stays in their language (English): each recipient gets theirs.
+    manager = OutboxMessage.objects(to=team_and_people["manager"].email).first()
+    assert manager is None or "Atgyfeiriad" not in manager.subject
