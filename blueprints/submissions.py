@@ -25,15 +25,16 @@ PAGE_PREFIX = "/cases/<case_id>/forms/<form_key>/<submission_id>"
 def _back_link(case) -> dict:
     """Return where "back" goes from a form: the case page, or a referrer's own list of referrals."""
     if current_user.has_role("referrer") and case.referrer_id == str(current_user.pk) and case.status == "draft":
-        endpoint, args, label = "referrals.task_list", {"case_id": case.pk}, "Back to your referral"
+        endpoint, args, label = "referrals.task_list", {"case_id": case.pk}, _("Back to your referral")
     elif current_user.has_role("referrer") and case.referrer_id == str(current_user.pk):
-        endpoint, args, label = "referrals.my_referrals", {}, "Back to your referrals"
+        endpoint, args, label = "referrals.my_referrals", {}, _("Back to your referrals")
     else:
-        endpoint, args, label = "cases.case_page", {"case_id": case.pk}, f"Back to case {case.reference}"
+        endpoint, args = "cases.case_page", {"case_id": case.pk}
+        label = _("Back to case %(reference)s", reference=case.reference)
     try:
         return {"href": url_for(endpoint, **args), "label": label}
     except BuildError:
-        return {"href": url_for("home.index"), "label": "Back"}
+        return {"href": url_for("home.index"), "label": _("Back")}
 
 
 def _submitted_view(case_id, submission_id):
