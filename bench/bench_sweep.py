@@ -74,7 +74,7 @@ def seed(n_cases: int, n_deadlines: int, n_due: int) -> None:
             "team": case["team"], "workflow_key": "bench_pathway", "workflow_version": 1,
             "key": f"kind_{i // n_cases}",
             "label": "Risk assessment", "role": "practitioner", "owner_ids": [case["allocated_to"]],
-            "met_by": [{"form": "risk_assessment"}], "duration": {"weeks": 6},
+            "met_by": [{"form": "bench_form"}], "duration": {"weeks": 6},
             "basis": "6 weeks after allocation", "basis_rule": "6 weeks after allocation",
             "started_at": NOW - timedelta(days=30), "due_at": due_at,
             "status": "open", "active": True, "reminder_rules": [{"days_before": 7}, {"on_due": True}],

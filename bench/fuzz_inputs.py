@@ -29,7 +29,6 @@ from clock import utcnow  # noqa: E402
 from storage.embedded import EmbeddedMongo  # noqa: E402
 from tests.fuzz_inputs import HOSTILE_TEXT, JSON_VALUE, Tally, field_values  # noqa: E402
 
-PATHWAYS = ("dao_pathway", "probation_cdvp", "community_programme")
 BAD_IDS = ["not-an-id", "0" * 24, "f" * 23, "%00", "²", "a" * 300]
 PASSWORD = "correct-horse-battery"
 
@@ -57,7 +56,11 @@ def _setup(uri: str):
         user, _ = create_user(email="fuzz@example.org", name="Fuzz Tester", team="north", password=PASSWORD,
                               roles=["manager", "practitioner", "admin"], now=now)
         cases = {}
-        for key in PATHWAYS:
+        from services.workflow_store import latest_definitions
+
+        # Every shipped pathway a perpetrator's case runs on (partner records open from those cases).
+        pathways = [k for k, d in latest_definitions().items() if not d.to_dict().get("partner_record")]
+        for key in pathways:
             case = open_case(workflow_key=key, team="north", actor=user, now=now, referrer=None,
                              person={"name": "Dan Example"})
             case.update(set__allocated_to=str(user.pk))
@@ -76,7 +79,7 @@ def _targets(app, user, cases):
     now = utcnow()
     pages, steps = [], []
     with app.app_context():
-        case = cases["dao_pathway"]
+        case = next(iter(cases.values()))  # every form is filled on the first pathway's case
         for path in sorted(FORMS_DIR.glob("*.json")):
             sub = start_submission(case, path.stem, actor=user, now=now)
             form = form_for(sub)

@@ -12,7 +12,7 @@ from models.user import ROLE_LABELS, ROLES
 from services import teams as team_service
 from services import user_admin
 from services.audit import list_audit
-from services.roles import custom_roles
+from services.roles import custom_roles, role_labels
 from services.users import get_user
 
 ROLE_HINTS = {
@@ -37,13 +37,20 @@ def _user_context(values, user=None) -> dict:
             "chosen_roles": values.getlist("roles") if hasattr(values, "getlist") else values.get("roles", [])}
 
 
+@bp.app_template_filter("role_words")
+def role_words(roles) -> list[str]:
+    """Return roles as their labels, the roles pathway files add included."""
+    labels = role_labels()
+    return [labels.get(role, role.replace("_", " ")) for role in roles or ()]
+
+
 @bp.get("/users")
 @roles_required("admin")
 def users():
     """List users, filtered by name or email, role, team and status."""
     filters = {key: request.args.get(key, "") for key in ("text", "role", "team", "status")}
     return render_template("admin/users.html", users=user_admin.search_users(**filters), filters=filters,
-                           roles=ROLE_LABELS, teams=team_service.team_choices())
+                           roles=role_labels(), teams=team_service.team_choices())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -68,7 +75,8 @@ def user(user_id):
     """Change a user's details, roles, team and capacity; deactivate, reactivate or reset their password."""
     account = get_user(user_id)
     values = request.form if request.method == "POST" else {
-        "name": account.name, "roles": list(account.roles), "team": account.team,
+        "name": account.name, "roles": [r for r in account.roles if r not in account.implied_roles],
+        "team": account.team,
         "organisation": account.organisation, "capacity": str(account.capacity), "sex": account.sex,
         "email_reminders": "true" if account.email_reminders else ""}
     context = _user_context(values, account)

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from blueprints.access import current_actor, roles_required
 from blueprints.language import current_language, format_date
@@ -20,12 +19,12 @@ from services.form_definitions import compiled_form
 from services.submissions import form_for, open_draft, save_draft, start_submission
 from services.teams import team_choices
 from services.workflow_store import definition_for
+from workflows.intake import shared_with_referrer
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 
 DOCUMENT_TYPES = ".pdf,.doc,.docx,.jpg,.jpeg,.png"
 # Case fields set by the pathway that are meant for the referrer; nothing else from the case is shown to them.
-SHARED_FIELDS = {"next_steps": _l("Next steps"), "consultation_date": _l("Case consultation")}
 
 
 
@@ -170,15 +169,8 @@ def public_timeline(case) -> list[dict]:
 
 def _shared(case) -> list[tuple[str, str]]:
     """Return the pathway's messages meant for the referrer, as (label, text)."""
-    fields = case.fields or {}
-    rows = []
-    for key, label in SHARED_FIELDS.items():
-        value = fields.get(key)
-        if value:
-            rows.append((str(label), _long_date(value) if key.endswith("_date") else str(value)))
-    if fields.get("consultation_offered") == "yes":
-        rows.append((_("Case consultation"), _("A case consultation is offered to you for advice and guidance")))
-    return rows
+    return [(row["label"], _long_date(row["value"]) if row["date"] else str(row["value"]))
+            for row in shared_with_referrer(definition_for(case), case.fields or {}, current_language())]
 
 
 def _long_date(value: str) -> str:

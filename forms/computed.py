@@ -105,6 +105,20 @@ def screening_outcome(answers: Mapping, params: Mapping, fields: Fields) -> dict
     return {"outcome": "likely_suitable" if complete else "incomplete", "reasons": []}
 
 
+# How each screening outcome reads to the person triaging the referral, and its tag colour.
+SCREENING_WORDS = {"likely_suitable": ("Likely to be suitable", "green", "Every answer is green."),
+                   "unlikely_to_be_accepted": ("Unlikely to be accepted", "red", ""),
+                   "incomplete": ("Not complete", "grey", "")}
+
+
+def describe_screening(computed: Mapping | None) -> dict:
+    """Return a screening outcome as words, a tag colour, a note and the red answers' guidance."""
+    outcome = (computed or {}).get("outcome") or {}
+    key = outcome.get("outcome", "incomplete")
+    label, tag, note = SCREENING_WORDS.get(key, SCREENING_WORDS["incomplete"])
+    return {"key": key, "label": label, "tag": tag, "note": note, "reasons": list(outcome.get("reasons") or [])}
+
+
 # --- sara_scores -------------------------------------------------------------------------------------------
 
 def _check_sara(params: Mapping, fields: Fields) -> list[tuple[str, str]]:

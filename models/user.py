@@ -34,6 +34,8 @@ class User(me.Document):
     organisation = me.StringField(default="", max_length=200)  # referrers: their agency
     # Checked by the services against Pathway's roles and those the pathway files add (services/roles.py).
     roles = me.ListField(me.StringField(max_length=60), default=list)
+    # Base roles held only because a custom role works as them: taking that role away takes these too.
+    implied_roles = me.ListField(me.StringField(max_length=60), default=list)
     active = me.BooleanField(default=True)
     password_hash = me.StringField(default="")
     must_change_password = me.BooleanField(default=False)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from models.case import Case, CaseEvent
 from models.deadline import MISSED, OPEN, Deadline
 from models.team import Team
 from scheduler.calendar import WorkingCalendar, format_date, next_date_after, working_days_before
-from scheduler.timescales import add_duration, basis_text, end_of_day
+from scheduler.timescales import add_duration, basis_text, end_of_day, local_date
 from services.notifications import current_settings
 
 SUPERVISION = "supervision"
@@ -34,6 +34,11 @@ def calendar_for(settings: Mapping | None = None) -> WorkingCalendar:
     settings = current_settings(settings)
     return _calendar(str(settings.get("HOLIDAY_REGION") or "england_wales"),
                      str(settings.get("TIME_ZONE") or "Europe/London"))
+
+
+def local_today(now: datetime) -> date:
+    """Return the service's date at `now` (services take naive UTC times; the service's days are local ones)."""
+    return local_date(now if now.tzinfo is None else now.astimezone(UTC).replace(tzinfo=None), calendar_for())
 
 
 def record_deadline_event(case: Case, deadline: Deadline | None, *, now: datetime, actor=None,

@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 
 from models.team import Team
 from models.user import User
-from services.demo_cases import load_demo_cases
 from services.demo_groups import load_demo_groups
+from services.demo_plans import load_demo_cases
 from services.users import create_user
 
 DEMO_TEAM = {"key": "north", "name": "North Family Safeguarding Team"}

@@ -13,6 +13,7 @@ from forms.summary import long_date
 from models.user import User
 from services.access import get_case
 from services.audit import record_audit
+from services.deadline_timing import local_today
 from services.forms import computed_rows
 from services.submission_reads import find_submission, read_submission
 from services.submissions import form_for
@@ -73,7 +74,7 @@ def render_submission_docx(submission_id, *, case_id, actor, now: datetime,
         "submitted_on": long_date(submission.submitted_at.date()) if submission.submitted_at else "—",
         "countersigned_by": _name(submission.countersigned_by) if submission.countersigned_by else "",
         "countersigned_on": long_date(submission.countersigned_at.date()) if submission.countersigned_at else "",
-        "generated_on": long_date(now.date()),
+        "generated_on": long_date(local_today(now)),
     }
     document = DocxTemplate(str(TEMPLATE))
     document.render(context, autoescape=True)

@@ -10,6 +10,7 @@ from errors import DefinitionError, NotFound
 from forms import compile_form, errors_by_path
 from forms.widgets import html_value, options_for
 from models.form import FormDefinition
+from services.deadline_timing import local_today
 from services.form_builder_check import condition_text, draft_problems
 from services.form_builder_edit import prop_of, scope_of, split_path
 from services.form_builder_layout import prune
@@ -131,7 +132,7 @@ def try_form(key: str, formdata, *, version=None, actor, now: datetime) -> dict:
     answers, acted = form.apply_action(answers, action)
     answers = form.clean(answers)
     # Adding or removing a repeating row is not a check: show the rows, not errors about empty answers.
-    errors = [] if acted else form.validate(answers, today=now.date())
+    errors = [] if acted else form.validate(answers, today=local_today(now))
     return {"doc": doc, "form": form, "answers": answers, "errors": errors_by_path(errors), "acted": acted,
             "computed": form.compute(answers), "summary": form.summary(answers)}
 

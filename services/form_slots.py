@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from errors import NotAllowed, NotFound
-from models.user import ROLE_LABELS
+from services.roles import role_labels
 from services.workflow_store import definition_for
 
 log = logging.getLogger(__name__)
@@ -49,5 +49,5 @@ def require_slot(case, actor, doc) -> None:
     if roles is None:
         raise NotAllowed(f"The form '{doc.title}' is not part of this case's pathway")
     if roles and not actor.has_role(*roles):
-        who = " or ".join(ROLE_LABELS.get(role, role).lower() for role in roles)
+        who = " or ".join(role_labels().get(role, role).lower() for role in roles)
         raise NotAllowed(f"The form '{doc.title}' is completed by a {who}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bson import ObjectId
@@ -16,7 +16,10 @@ from models.user import User
 from scheduler.calendar import WorkingCalendar, format_date
 from scheduler.group_schedule import is_intake, weekly_sessions
 from services.audit import record_audit
-from services.deadline_timing import calendar_for
+from services.deadline_timing import (
+    calendar_for,
+    local_today,  # noqa: F401  (the groups pages read it here)
+)
 from services.workflow_store import latest_version, list_workflows
 from storage.uow import in_transaction, transactional
 from workflows.programme import ProgrammeSpec, programme_spec
@@ -39,11 +42,6 @@ def group_programmes() -> dict[str, tuple[str, ProgrammeSpec]]:
         if spec is not None:
             found[stored.key] = (stored.title or stored.key, spec)
     return found
-
-
-def local_today(now: datetime) -> date:
-    """Return today's date where the groups meet (services take naive UTC times; groups meet on UK dates)."""
-    return now.replace(tzinfo=UTC).astimezone(LONDON).date() if now.tzinfo is None else now.astimezone(LONDON).date()
 
 
 def team_calendar(team_key: str) -> WorkingCalendar:

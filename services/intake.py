@@ -9,6 +9,7 @@ from models.case import Case
 from services.audit import record_audit
 from services.cases import open_case
 from services.dates import past_date
+from services.deadline_timing import local_today
 from services.workflow_store import latest_definitions
 from workflows import intake
 
@@ -51,7 +52,7 @@ def open_new_case(*, workflow_key: str, person: dict, actor, now: datetime) -> C
         raise NotAllowed("You cannot open cases: no pathway lets your role open one, or you have no team")
     if workflow_key not in allowed:
         problems.add("workflow", "Choose the pathway to open the case on", "Pathway")
-    details = _person(person or {}, now.date(), problems)
+    details = _person(person or {}, local_today(now), problems)
     problems.raise_if_any()
     case = open_case(workflow_key=workflow_key, team=actor.team, person=details, actor=actor, now=now)
     if actor.has_role("practitioner") and not actor.has_role("manager") and not case.allocated_to:

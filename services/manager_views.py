@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from errors import NotFound
+from forms.computed import describe_screening
 from models.case import Case
 from models.deadline import MISSED, OPEN, Deadline
 from models.form import ConfidentialSubmission, Submission
@@ -51,22 +52,13 @@ def _screening(cases) -> dict:
         if not form_key:
             continue
         for sub in Submission.objects(case_id__in=ids, form_key=form_key, status__ne="draft"):
-            found[sub.case_id] = screening_outcome(sub.computed)
+            found[sub.case_id] = describe_screening(sub.computed)
     return found
-
-
-def screening_outcome(computed: dict) -> dict:
-    """Return the screening outcome as words, a tag colour and the red answers' guidance."""
-    outcome = (computed or {}).get("outcome") or {}
-    key = outcome.get("outcome", "incomplete")
-    words = {"likely_suitable": ("Likely to be suitable", "green"),
-             "unlikely_to_be_accepted": ("Unlikely to be accepted", "red")}.get(key, ("Not complete", "grey"))
-    return {"key": key, "label": words[0], "tag": words[1], "reasons": list(outcome.get("reasons") or [])}
 
 
 def days_between(start: datetime | None, end: datetime) -> int:
     """Return calendar days from start to end (0 when unknown), so "today" always means the same date."""
-    return max(0, (end.date() - start.date()).days) if start else 0
+    return max(0, (local_today(end) - local_today(start)).days) if start else 0
 
 
 def waited_words(days: int) -> str:
@@ -85,7 +77,7 @@ def _row(case: Case, now: datetime, screening: dict) -> dict:
         "days": days_between(since, now), "urgent": case.priority == "urgent",
         "urgent_requested": bool((case.fields or {}).get("urgent_requested")),
         "endorsements": len((case.endorsements or {}).get("urgent", [])),
-        "screening": screening.get(case.pk) or screening_outcome({}),
+        "screening": screening.get(case.pk) or describe_screening({}),
     }
 
 
@@ -204,7 +196,9 @@ def get_actions(case: Case, *, actor) -> dict:
         for option in options:
             if not mine & set(steps[option.name].roles):
                 continue
-            entry = {"kind": kind, "option": option}
+            # An endorsing step (e.g. "endorse as urgent") sits with the decisions, not under "other steps".
+            entry = {"kind": kind, "option": option,
+                     "endorses": any("endorse" in e for e in steps[option.name].effects if isinstance(e, dict))}
             if not option.allowed:
                 out["blocked"].append(entry)
             elif kind == "transition" and _is_allocation(defn, option):
@@ -233,8 +227,8 @@ def get_referral_review(case_id, *, actor, now: datetime) -> dict:
         done = sub is not None and entry["status"] == "completed"
         forms.append({**entry, "title": form_for(sub).title if sub else entry["label"],
                       "rows": form_for(sub).summary(sub.answers) if done else []})
-    screening = next((screening_outcome(f["submission"].computed) for f in forms
-                      if f["form"] == screening_form(case) and f["status"] == "completed"), screening_outcome({}))
+    screening = next((describe_screening(f["submission"].computed) for f in forms
+                      if f["form"] == screening_form(case) and f["status"] == "completed"), describe_screening({}))
     duplicates = []
     if case.person and case.person.name and case.person.date_of_birth:
         query = Case.objects(person__name__iexact=case.person.name.strip(),

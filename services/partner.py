@@ -22,6 +22,7 @@ from services.case_effects import apply_effects
 from services.case_facts import state_of
 from services.cases import add_history, case_view, fire_transition, transition_options
 from services.dates import past_date
+from services.deadline_timing import local_today
 from services.deadlines import refresh_owners
 from services.notifications import notify_user
 from services.oversight import note_read
@@ -29,9 +30,6 @@ from services.separation import check_assignment
 from services.workflow_store import definition_for
 from storage.uow import transactional
 from workflows import engine
-
-RISK_CHANGE_WORDS = {"increased": "The risk has increased", "decreased": "The risk has decreased",
-                     "no_change": "No change to the risk"}
 
 
 def _uid(actor) -> str:
@@ -64,23 +62,31 @@ def is_closed(case: Case) -> bool:
     return case.status == "closed" or state_of(case)["public"] == "Closed"
 
 
-def _risk_updates(cases: list[Case]) -> list[dict]:
-    """Return the partner risk updates recorded on these cases, newest first, once each (mirrors share a time)."""
+def _risk_updates(parent: Case, linked: Case | None) -> list[dict]:
+    """Return the risk updates the partner record passed on, newest first, once each (mirrors share a time)."""
+    declared = definition_for(linked).risk_update if linked is not None else {}
+    if not declared:
+        return []
+    step = definition_for(linked).events.get(declared["event"])
+    words = {o["value"]: o["label"] for i in (step.inputs if step else ()) if i.name == declared["input"]
+             for o in i.options}
+    mirrored = {e.name for e in definition_for(parent).events.values() if e.mirrors == declared["event"]}
     seen, updates = set(), []
-    events = CaseEvent.objects(case_id__in=[c.pk for c in cases], name="partner_risk_update").order_by("-at")
+    events = CaseEvent.objects(case_id__in=[parent.pk, linked.pk],
+                               name__in=[declared["event"], *mirrored]).order_by("-at")
     for event in events:
-        change = (event.inputs or {}).get("risk_change")
+        change = (event.inputs or {}).get(declared["input"])
         if (event.at, change) in seen:
             continue
         seen.add((event.at, change))
-        updates.append({"at": event.at, "change": RISK_CHANGE_WORDS.get(change, "Risk update")})
+        updates.append({"at": event.at, "change": words.get(change, "Risk update")})
     return updates
 
 
 def partner_summary(parent: Case, *, actor) -> dict:
     """Return what the perpetrator's case page may show of its partner case: that it exists and risk updates."""
     linked = Case.objects(parent_case_id=parent.pk, kind="partner").order_by("created_at").first()
-    summary = {"exists": linked is not None, "updates": _risk_updates([parent] + ([linked] if linked else []))}
+    summary = {"exists": linked is not None, "updates": _risk_updates(parent, linked)}
     if linked is not None:
         summary.update(opened_at=linked.created_at, open=not is_closed(linked),
                        assigned=bool(linked.allocated_to), case_id=linked.pk if can_read_case(actor, linked) else None)
@@ -130,7 +136,7 @@ def update_partner_details(case: Case, data: dict, *, actor, now: datetime) -> C
         problems.add("name", "Enter the partner's name", "Name")
     elif len(name) > 200:
         problems.add("name", "Name must be 200 characters or fewer", "Name")
-    born = past_date(data.get("date_of_birth"), "date_of_birth", "Date of birth", problems, today=now.date(),
+    born = past_date(data.get("date_of_birth"), "date_of_birth", "Date of birth", problems, today=local_today(now),
                        required=False)
     safe = (data.get("safe_contact") or "").strip()
     if len(safe) > 2000:
@@ -150,7 +156,7 @@ def record_partner_contact(case: Case, data: dict, *, actor, now: datetime) -> t
     if case.status != "open":
         raise NotAllowed("This partner case is closed")
     problems = Problems()
-    when = past_date(data.get("date"), "date", "Date of the contact", problems, today=now.date())
+    when = past_date(data.get("date"), "date", "Date of the contact", problems, today=local_today(now))
     method, outcome = data.get("method") or "", data.get("outcome") or ""
     if method not in CONTACT_METHODS:
         problems.add("method", "Select how the contact was made", "Method")

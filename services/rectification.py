@@ -16,6 +16,7 @@ from models.correction import OBJECTION_OUTCOMES, CaseCorrection
 from services.access import can_change_case, can_read_confidential, case_for_actor
 from services.audit import record_audit
 from services.cases import add_history
+from services.deadline_timing import local_today
 from services.submission_reads import read_submission
 from services.submissions import field_errors, form_for
 from storage.uow import transactional
@@ -116,7 +117,8 @@ def correct_answer(submission_id, formdata, *, actor, now: datetime, client_addr
         raise InvalidInput(problems=[FieldProblem(name, "Enter an answer different from the one recorded")])
     changed = form.clean({**answers, name: value} if value is not None else
                          {k: v for k, v in answers.items() if k != name})
-    problems = [p for p in field_errors(form.validate(changed, today=now.date())) if p.field.split(".")[0] == name]
+    found = field_errors(form.validate(changed, today=local_today(now)))
+    problems = [p for p in found if p.field.split(".")[0] == name]
     if problems:
         raise InvalidInput(problems=problems)
     type(submission).objects(pk=submission.pk).update_one(

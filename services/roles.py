@@ -30,12 +30,14 @@ def role_labels() -> dict[str, str]:
     return {**ROLE_LABELS, **{name: spec["label"] for name, spec in custom_roles().items()}}
 
 
-def with_base_roles(roles) -> list[str]:
-    """Return the roles with the base role of each custom one added, so its holder can open the cases."""
+def with_base_roles(roles) -> tuple[list[str], list[str]]:
+    """Return the roles granted with the base role of each custom one added, and those added that way."""
     extra = custom_roles()
     out = list(dict.fromkeys(roles))
+    implied = []
     for role in list(out):
         base = (extra.get(role) or {}).get("works_as")
         if base and base not in out:
             out.append(base)
-    return out
+            implied.append(base)
+    return out, implied

@@ -11,6 +11,7 @@ from services.audit import record_audit
 from services.case_effects import apply_effects
 from services.cases import add_history, case_view
 from services.dates import past_date
+from services.deadline_timing import local_today
 from services.workflow_store import definition_for
 from storage.uow import transactional
 from workflows import engine
@@ -61,7 +62,7 @@ def record_session(case: Case, data: dict, *, actor, now: datetime) -> CaseSessi
     """Record a session and apply the pathway's attendance rules (an absence may start a breach deadline)."""
     if not can_change_case(actor, case) or case.status != "open":
         raise NotAllowed("You cannot record sessions on this case")
-    return apply_session(case, _parse(data, now.date(), session_types_for(case)), actor=actor, now=now)
+    return apply_session(case, _parse(data, local_today(now), session_types_for(case)), actor=actor, now=now)
 
 
 def apply_session(case: Case, fields: dict, *, actor, now: datetime, session_id=None) -> CaseSession:

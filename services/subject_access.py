@@ -21,6 +21,7 @@ from models.subject_access import APPROVED, IDENTITY_CHECKS, LOGGED, RELEASED, S
 from scheduler.calendar import add_months
 from services.access import can_change_case, case_for_actor
 from services.audit import record_audit
+from services.deadline_timing import local_today
 from services.deadlines import start_deadline, stop_deadline
 from services.subject_access_bundle import apply_redactions, as_docx, as_json, assemble_file
 from storage.uow import transactional
@@ -89,7 +90,7 @@ def _received(data: dict, now: datetime, problems: list) -> date | None:
         problems.append(FieldProblem("received_on", "Enter the date the request was received as a real date",
                                      "Date received"))
         return None
-    if received > now.date():
+    if received > local_today(now):
         problems.append(FieldProblem("received_on", "The date the request was received must be today or in the "
                                      "past", "Date received"))
     return received

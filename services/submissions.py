@@ -17,6 +17,7 @@ from services.access import (
     referral_for_referrer,
 )
 from services.audit import record_audit
+from services.deadline_timing import local_today
 from services.form_definitions import compiled_form, get_form
 from services.form_slots import require_slot
 from services.language import active_language
@@ -151,7 +152,7 @@ def save_draft(submission, answers: dict, *, revision: int, page: str | None = N
         merged = {k: v for k, v in merged.items() if k not in names}
     merged.update(answers or {})
     cleaned = form.clean(merged)
-    today = now.date()
+    today = local_today(now)
     problems = field_errors(form.validate(cleaned, today=today, partial=not (check_page and page is not None)))
     if page is not None:
         problems = on_page(problems, names)
@@ -191,7 +192,7 @@ def submit_submission(submission, *, revision: int, actor, now: datetime):
                        current=dict(submission.answers or {}))
     form = form_for(submission)
     cleaned = form.clean(dict(submission.answers or {}))
-    problems = field_errors(form.validate(cleaned, today=now.date(), partial=False))
+    problems = field_errors(form.validate(cleaned, today=local_today(now), partial=False))
     if problems:
         raise InvalidInput("Some answers need correcting before the form can be submitted", problems=problems)
     _conditional_update(submission, revision, {

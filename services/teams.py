@@ -11,6 +11,7 @@ from errors import FieldProblem, InvalidInput, NotFound, Problems
 from models.team import Team
 from models.user import User
 from services.audit import record_audit
+from services.deadline_timing import local_today
 from services.deadlines import reschedule_supervision_deadlines
 from storage.uow import transactional
 
@@ -94,7 +95,7 @@ def add_supervision_date(key: str, data: dict, *, actor, now: datetime) -> Team:
     """Add one group-supervision date to a team (workbooks fall due two working days before it)."""
     team = get_team(key)
     when = parse_date_parts(data.get("date-day"), data.get("date-month"), data.get("date-year"))
-    if when < now.date():
+    if when < local_today(now):
         raise InvalidInput(problems=[FieldProblem("date", "The supervision date must be today or in the future",
                                                   "Date")])
     if when in team.supervision_dates:
@@ -121,7 +122,7 @@ def add_closure(key: str, data: dict, *, actor, now: datetime) -> Team:
     team = get_team(key)
     when = parse_date_parts(data.get("closure-day"), data.get("closure-month"), data.get("closure-year"),
                             field="closure")
-    if when < now.date():
+    if when < local_today(now):
         raise InvalidInput(problems=[FieldProblem("closure", "The closure must be today or in the future", "Date")])
     Team.objects(pk=team.pk).update_one(add_to_set__closures=datetime.combine(when, datetime.min.time()))
     team.reload()

@@ -50,7 +50,7 @@ def create_user(
         problems.add("roles", "Select at least one role", "Roles")
     elif unknown:
         problems.add("roles", f"Unknown role: {', '.join(unknown)}. Roles are: {', '.join(known)}", "Roles")
-    roles = with_base_roles(roles)
+    roles, implied = with_base_roles(roles)
     generated = password is None
     password = generate_password() if generated else password
     if not generated and (why := password_problem(password, personal=(email.split("@")[0],))):
@@ -59,7 +59,8 @@ def create_user(
     if User.objects(email=email).first():
         raise InvalidInput(problems=[_dupe()])
     user = User(
-        email=email, name=name.strip(), roles=list(dict.fromkeys(roles)), team=(team or "").strip(),
+        email=email, name=name.strip(), roles=list(dict.fromkeys(roles)), implied_roles=implied,
+        team=(team or "").strip(),
         organisation=(organisation or "").strip(), password_hash=hash_password(password),
         must_change_password=must_change_password or generated, created_at=now, sex=sex if sex in SEXES else "",
     )
@@ -132,7 +133,7 @@ def update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
 @transactional
 def _update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
     """Change a user's name, team, roles, organisation, capacity or reminder choice; audited."""
-    allowed = {"name", "team", "roles", "organisation", "capacity", "email_reminders", "sex"}
+    allowed = {"name", "team", "roles", "implied_roles", "organisation", "capacity", "email_reminders", "sex"}
     problems = Problems()
     if "roles" in changes:
         roles = changes["roles"]
@@ -141,7 +142,7 @@ def _update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
         elif any(role not in known_roles() for role in roles):
             problems.add("roles", f"Unknown role. Roles are: {', '.join(known_roles())}", "Roles")
         else:
-            changes["roles"] = with_base_roles(roles)
+            changes["roles"], changes["implied_roles"] = with_base_roles(roles)
     if "capacity" in changes and (not isinstance(changes["capacity"], int) or changes["capacity"] < 0):
         problems.add("capacity", "Capacity must be a whole number, 0 or more", "Capacity")
     if "name" in changes and not str(changes["name"]).strip():
@@ -169,7 +170,8 @@ CASE_WORKING_ROLES = ("manager", "practitioner", "partner_worker", "auditor")
 
 def check_role_grant(user: User, roles: list[str], *, actor, now: datetime) -> None:
     """Refuse an administrator giving themselves a case-working role: another administrator must; tell them."""
-    added = sorted(set(roles) - set(user.roles))
+    # A custom role that works as a case-working role is that role too (a facilitator works as a practitioner).
+    added = sorted(set(with_base_roles(roles)[0]) - set(user.roles))
     if actor is None or actor.pk != user.pk or not set(added) & set(CASE_WORKING_ROLES):
         return
     record_audit("user.self_grant_refused", actor=actor, now=now, target_type="user", target_id=user.pk,

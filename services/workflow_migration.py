@@ -6,12 +6,19 @@ from datetime import datetime
 
 from errors import DefinitionError, FieldProblem
 from models.case import Case
+from models.deadline import CANCELLED, MISSED, OPEN, Deadline
+from models.team import Team
+from scheduler.timescales import reminder_times
 from services.audit import record_audit
 from services.cases import add_history
+from services.deadline_timing import calendar_for, first_action, ms, record_deadline_event, schedule
+from services.deadlines import owners_of, spec_as_dict, spec_of, stop_deadline, sync_next_due
 from services.workflow_store import definition_version, latest_version
+from storage.uow import transactional
 from workflows.migration import migration_problems
 
 LIVE = ("open",)
+RULE_FIELDS = ("label", "description", "duration", "basis", "role", "met_by", "repeats", "reminders", "escalation")
 
 
 def plan_migration(key: str, mapping: dict[str, str], *, to_version: int | None = None) -> dict:
@@ -36,22 +43,65 @@ def plan_migration(key: str, mapping: dict[str, str], *, to_version: int | None 
     return {"key": key, "to_version": target, "moves": moves}
 
 
+def _carry_deadline(case: Case, deadline: Deadline, new, version: int, *, now: datetime, actor) -> None:
+    """Give a running deadline the new version's rules (due date counted again from its start), or cancel it."""
+    spec = new.deadlines.get(deadline.key)
+    if spec is None:
+        stop_deadline(case, deadline.key, status=CANCELLED, now=now, actor=actor,
+                      met_by=f"version {version} of the pathway has no such deadline")
+        return
+    rules = spec_as_dict(spec)
+    changes = {"set__workflow_version": version}
+    if {k: rules[k] for k in RULE_FIELDS} != {k: spec_of(deadline)[k] for k in RULE_FIELDS}:
+        team = Team.objects(key=case.team).first() if case.team else None
+        cal = calendar_for()
+        plan = schedule(rules, anchor=deadline.anchor_at or deadline.started_at, anchor_label=deadline.anchor_label
+                        or None, team=team, previous_target=None, cal=cal)
+        due = plan["due_at"]
+        reminders = [t for t in reminder_times(due, rules["reminders"], cal) if t > now] if due else []
+        status = deadline.status
+        if status == MISSED and due and due > now:
+            status = OPEN  # the new rules give more time: it is running again, not missed
+        changes.update(
+            set__label=rules["label"], set__description=rules["description"], set__role=rules["role"],
+            set__owner_ids=owners_of(case, rules["role"]), set__met_by=rules["met_by"],
+            set__repeats=rules["repeats"], set__duration=rules["duration"], set__basis=plan["basis"],
+            set__basis_rule=rules["basis"], set__due_at=due, set__reminder_rules=rules["reminders"],
+            set__reminders=reminders, set__escalation=rules["escalation"], set__status=status,
+            set__next_action_at=first_action(status, due, reminders, None, deadline.next_escalation_at),
+            inc__action_seq=1)
+    Deadline.objects(pk=deadline.pk).update_one(**changes)
+    if len(changes) > 1:
+        deadline.reload()
+        when = f"due by the end of {deadline.due_at:%d %B %Y}" if deadline.due_at else "waiting for a date"
+        record_deadline_event(case, deadline, now=now, actor=actor,
+                              what=f"given the rules of version {version}, {when}")
+
+
+@transactional
+def _move(case: Case, state: str, new, version: int, *, actor, now: datetime) -> bool:
+    """Move one case and its running deadlines to the new version, all or nothing."""
+    changes = {"set__workflow_version": version, "inc__revision": 1, "set__updated_at": now}
+    if state != case.state:
+        changes.update(set__state=state, set__state_entered_at=now)
+    # The version in the filter keeps a case changed meanwhile (or moved by another run) from moving twice.
+    if not Case.objects(pk=case.pk, workflow_version=case.workflow_version, state=case.state).update_one(**changes):
+        return False
+    add_history(case, kind="event", now=now, actor=actor, name="workflow_migrated",
+                label=f"Moved to version {version} of the pathway", from_state=case.state, to_state=state)
+    for deadline in Deadline.objects(case_id=case.pk, active=True):
+        _carry_deadline(case, deadline, new, version, now=now, actor=actor)
+    sync_next_due(case.pk)
+    return True
+
+
 def migrate_cases(key: str, mapping: dict[str, str], *, actor=None, now: datetime,
                   to_version: int | None = None) -> int:
     """Move every live case of the pathway to the newer version, mapping states; return how many moved."""
-
     plan = plan_migration(key, mapping, to_version=to_version)
-    moved = 0
-    for case, state in plan["moves"]:
-        changes = {"set__workflow_version": plan["to_version"], "inc__revision": 1, "set__updated_at": now}
-        if state != case.state:
-            changes.update(set__state=state, set__state_entered_at=now)
-        # The version in the filter keeps a case changed meanwhile (or moved by another run) from moving twice.
-        if Case.objects(pk=case.pk, workflow_version=case.workflow_version, state=case.state).update_one(**changes):
-            moved += 1
-            add_history(case, kind="event", now=now, actor=actor, name="workflow_migrated",
-                        label=f"Moved to version {plan['to_version']} of the pathway", from_state=case.state,
-                        to_state=state)
+    new = definition_version(key, plan["to_version"])
+    now = ms(now)
+    moved = sum(_move(case, state, new, plan["to_version"], actor=actor, now=now) for case, state in plan["moves"])
     record_audit("workflow.migrated", actor=actor, now=now, target_type="workflow", target_id=key,
                  details={"to_version": plan["to_version"], "moved": moved, "mapping": dict(mapping)})
     return moved

@@ -8,8 +8,8 @@ from typing import Any
 
 from errors import DefinitionError, NotFound
 from models.case import WorkflowVersion
-from models.user import ROLE_LABELS
 from services.form_definitions import published_forms
+from services.roles import role_labels
 from services.workflow_diagram import diagram_svg
 from services.workflow_lint import lint_files
 from services.workflow_store import WORKFLOW_DIR, definition_version
@@ -53,7 +53,7 @@ def list_workflow_files(directory: str | Path = WORKFLOW_DIR) -> list[dict]:
 
 
 def _roles(roles: Iterable[str]) -> list[str]:
-    return [ROLE_LABELS.get(role, role.replace("_", " ")) for role in roles]
+    return [role_labels().get(role, role.replace("_", " ")) for role in roles]
 
 
 def _rule_text(item: Any) -> str:

@@ -26,7 +26,6 @@ ENGINES = {"forms": {"forms", "errors"} | PURE_DATES, "workflows": {"workflows",
 
 # In-function imports of project modules. Each must say why; the list only ever shrinks (a stale entry fails).
 ALLOWED_IN_FUNCTION = {
-    ("services.demo_cases", "services.demo_programmes"): "a real cycle: the programme demo builds on the demo helpers",
     ("services.workflow_store", "services.workflow_lint"): "a real cycle: lint reads message tables through "
                                                             "notifications, which read stored definitions",
     ("scheduler.calendar", "scheduler.timescales"): "the calendar also offers the timescale helpers, and "

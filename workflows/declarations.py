@@ -105,8 +105,16 @@ def check_intake(checker, intake: Mapping) -> None:
     for key, value in person.items():
         if key == "form":
             continue
+        if isinstance(value, Mapping):  # the children's repeated question: its entries' keys are not form fields
+            value = [value["field"]]
         for field in [value] if isinstance(value, str) else value:
             out.external.append((f"intake.referral.person.{key}", "field", f"{person['form']}.{field}"))
+    stored = fields_set(data)
+    for i, item in enumerate(referral.get("shared_with_referrer") or ()):
+        if item["field"] not in stored:
+            out.add(f"intake.referral.shared_with_referrer[{i}].field",
+                    f"no step stores the case field '{item['field']}'; add a set_field effect that stores it, or "
+                    f"share one of: {', '.join(sorted(stored)) or '(none)'}")
     for name, where in ((referral.get("screening"), "intake.referral.screening"),
                         *((k, f"intake.referral.form_hints.{k}") for k in referral.get("form_hints") or {})):
         if name and name not in forms:
@@ -214,6 +222,23 @@ def check_declarations(checker) -> None:
         check_risk_level(checker, data["risk_level"])
     check_messages(checker.out, data.get("messages") or {})
     check_forms_offered(checker)
+    check_partner_log(checker.out, data)
+
+
+def check_partner_log(out, data: Mapping) -> None:
+    """Check the contact log's and the risk update's events are events of the file, the update with options."""
+    events = {e["name"]: e for e in data.get("events", ())}
+    named = [(f"contact_log.{k}", v) for k, v in (data.get("contact_log") or {}).items()]
+    update = data.get("risk_update") or {}
+    if update:
+        named.append(("risk_update.event", update["event"]))
+    for where, name in named:
+        if name not in events:
+            out.add(where, f"unknown event '{name}'; use one of {', '.join(sorted(events)) or '(none)'}")
+    inputs = {i["name"]: i for i in (events.get(update.get("event")) or {}).get("inputs", ())}
+    if update.get("event") in events and not (inputs.get(update["input"]) or {}).get("options"):
+        out.add("risk_update.input", f"'{update['input']}' is not an input with options of the event "
+                f"'{update['event']}'; use one of {', '.join(k for k, v in inputs.items() if v.get('options'))}")
 
 
 def partner_pathways(files: Mapping[str, Mapping]) -> set[str]:

@@ -105,6 +105,7 @@ class WorkflowDefinition:
     risk_level: Mapping[str, Any] = field(default_factory=dict)
     messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     contact_log: Mapping[str, str] = field(default_factory=dict)
+    risk_update: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
     separation: tuple[tuple[str, str], ...] = ()  # (rule, reason) from workflows/separation.py
     _data: Mapping[str, Any] = field(default_factory=dict, repr=False)
@@ -233,6 +234,7 @@ def _load(data: Mapping, *, source: str) -> WorkflowDefinition:
         risk_level=dict(data.get("risk_level", {})),
         messages=dict(data.get("messages", {})),
         contact_log=dict(data.get("contact_log", {})),
+        risk_update=dict(data.get("risk_update", {})),
         source=source,
         separation=declared(data),
         _data=data,

@@ -71,11 +71,34 @@ def person_from_answers(defn: WorkflowDefinition, answers: Mapping) -> dict[str,
     person: dict[str, Any] = {key: str(_first(answers, spec.get(key)) or "") for key in PERSON_TEXT}
     person["date_of_birth"] = _as_date(_first(answers, spec.get("date_of_birth")))
     person["interpreter_needed"] = bool(_first(answers, spec.get("interpreter_needed")))
+    rows = spec.get("children") or {}
+    rows = rows if isinstance(rows, Mapping) else {"field": rows, "name": "name", "date_of_birth": "date_of_birth"}
     children = []
-    for child in answers.get(spec.get("children") or "", None) or []:
+    for child in answers.get(rows.get("field") or "", None) or []:
         if isinstance(child, Mapping):
-            children.append({"name": child.get("child_name") or child.get("name", ""),
-                             "date_of_birth": _as_date(child.get("child_dob") or child.get("date_of_birth"))})
+            children.append({"name": str(child.get(rows["name"]) or ""),
+                             "date_of_birth": _as_date(child.get(rows.get("date_of_birth") or ""))})
     person["children"] = children
     person["urgent"] = bool(answers.get(spec["urgent"])) if spec.get("urgent") else False
     return person
+
+
+def shared_with_referrer(defn: WorkflowDefinition, fields: Mapping, language: str = "en") -> list[dict[str, Any]]:
+    """Return the case fields the pathway shows the referrer, as rows of label, value and whether it is a date.
+
+    Labels and fixed texts are in a language when the pathway translates them; values are as recorded.
+    """
+    rows = []
+    for index, item in enumerate(referral(defn).get("shared_with_referrer") or ()):
+        value = fields.get(item["field"])
+        if value in (None, "", []):
+            continue
+        where = f"/intake/referral/shared_with_referrer/{index}"
+        label = defn.text(f"{where}/label", language, item["label"])
+        if "when" in item:
+            if str(value) == item["when"]:
+                rows.append({"label": label, "value": defn.text(f"{where}/text", language, item["text"]),
+                             "date": False})
+            continue
+        rows.append({"label": label, "value": value, "date": bool(item.get("date"))})
+    return rows

@@ -2,8 +2,9 @@
 
 An agency referrer chooses the community programme and sends its referral form; the manager books the
 assessment; the assessor completes the risk assessment and records the outcome; the partner record opens, is
-allocated, and the partner-support worker makes contact and passes on a risk update; he joins the group,
-completes it and the case closes after follow-up. 33 of the 36 group sessions are recorded through the service
+allocated, and the partner-support worker makes contact and passes on a risk update; the first evaluation
+measures are taken; he joins the group and completes it (the second set) and the case closes after follow-up (the
+third set), which the manager's reports count. 33 of the 36 group sessions are recorded through the service
 beforehand (the sessions page is driven for the rest), so the journey stays within minutes.
 """
 
@@ -73,6 +74,8 @@ def test_community_programme_from_referral_to_closure_through_the_browser(browse
         wsw = journey.tab(worker)
         partner_contact(journey, wsw, partner_path, today, PARTNER_NOTE)
         act(journey, wsw, partner_path, "Pass on a risk update", choices=("The risk has increased",))
+        fill_form(journey, fac, case, "evaluation_measures", {**sample("evaluation_measures"),
+                                                              "stage": "pre_programme"})
 
         # Accepted, into the group, 36 sessions, completed.
         act(journey, mgr, path, "Accept for the group")
@@ -85,11 +88,19 @@ def test_community_programme_from_referral_to_closure_through_the_browser(browse
                                           "attendance": "attended"}, actor=facilitator, now=now)
         for number in (34, 35, 36):
             record_session(journey, fac, path, today, "Group session", "Attended", number)
+        fill_form(journey, fac, case, "evaluation_measures", {**sample("evaluation_measures"),
+                                                              "stage": "end_of_programme"})
         act(journey, fac, path, "Completed the programme", dates={"completed_on": today})
+        fill_form(journey, fac, case, "evaluation_measures", {**sample("evaluation_measures"),
+                                                              "stage": "six_months_after"})
         act(journey, fac, path, "Follow-up finished – close",
             choices=("Completed; no incidents known during follow-up",))
         case.reload()
         assert case.status == "closed" and case.outcome == "completed"
+
+        # The three sets of evaluation measures count in the manager's reports.
+        journey.go(mgr, "/reports/")
+        assert "Community programme" in mgr.content() and "All three" in mgr.content()
 
         # The referrer sees the status only; what the partner said stays on her record.
         assert "Closed" in referral_status(journey, ref, case.reference)

@@ -8,7 +8,7 @@ import pytest
 from scheduler.calendar import WorkingCalendar
 from scheduler.timescales import add_duration, reminder_times
 from workflows import Effect, attendance_effects, fire, load_definition, load_file
-from workflows.intake import accepts_referral_from, may_open, person_from_answers
+from workflows.intake import accepts_referral_from, may_open, person_from_answers, shared_with_referrer
 
 ROOT = Path(__file__).resolve().parents[2]
 LONDON = WorkingCalendar("england_wales", time_zone="Europe/London")
@@ -102,3 +102,23 @@ def test_intake_reads_who_may_refer_and_the_person():
                                              "interpreter_needed": True, "interpreter_language": "Polish"})
     assert person["name"] == "Al Example" and person["date_of_birth"] == date(1980, 2, 1)
     assert person["language"] == "Polish" and person["interpreter_needed"] is True
+
+
+def test_the_referrer_sees_only_the_fields_the_file_shares_with_them():
+    dao = load_file(ROOT / "workflows/dao_pathway.yaml")
+    fields = {"next_steps": "A DAO will call you", "consultation_date": "2026-12-01", "consultation_offered": "no",
+              "purpose_of_work": "Risk assessment", "disagreement_open": True}
+    assert shared_with_referrer(dao, fields) == [
+        {"label": "Next steps", "value": "A DAO will call you", "date": False},
+        {"label": "Case consultation", "value": "2026-12-01", "date": True}]
+    offered = shared_with_referrer(dao, {"consultation_offered": "yes"})
+    assert offered == [{"label": "Case consultation", "date": False,
+                        "value": "A case consultation is offered to you for advice and guidance"}]
+
+
+def test_the_children_are_read_with_the_keys_the_file_names():
+    dao = load_file(ROOT / "workflows/dao_pathway.yaml")
+    person = person_from_answers(dao, {"person_name": "A Person", "children": [
+        {"child_name": "Ruby", "child_dob": "2019-08-14"}, {"child_name": "Max"}]})
+    assert person["children"] == [{"name": "Ruby", "date_of_birth": date(2019, 8, 14)},
+                                  {"name": "Max", "date_of_birth": None}]

@@ -134,3 +134,32 @@ def _dao_event(d, name):
 def test_facts_a_guard_or_deadline_relies_on_must_be_possible(name, change, expected):
     lines = lint_shipped(name, change)
     assert any(expected in line for line in lines), lines
+
+
+def _shared(d):
+    return d["intake"]["referral"]["shared_with_referrer"]
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda d: _shared(d)[0].update(field="next_stpes"),
+     "intake.referral.shared_with_referrer[0].field: no step stores the case field 'next_stpes'; add a set_field"),
+    (lambda d: _shared(d)[2].pop("text"), "intake.referral.shared_with_referrer[2]"),
+    (lambda d: d["intake"]["referral"]["person"]["children"].pop("name"), "intake.referral.person.children"),
+])
+def test_what_the_referrer_is_shown_must_be_stored_by_the_pathway(change, expected):
+    lines = lint_shipped("dao_pathway", change)
+    assert any(expected in line for line in lines), lines
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda d: d["risk_update"].update(event="partner_risk_updte"),
+     "risk_update.event: unknown event 'partner_risk_updte'; use one of"),
+    (lambda d: d["risk_update"].update(input="notes"),
+     "risk_update.input: 'notes' is not an input with options of the event 'partner_risk_update'; use one of "
+     "risk_change"),
+    (lambda d: d["contact_log"].update(reached="record_contcat"),
+     "contact_log.reached: unknown event 'record_contcat'"),
+])
+def test_the_partner_records_declared_events_must_exist(change, expected):
+    lines = lint_shipped("partner_support", change)
+    assert any(expected in line for line in lines), lines

@@ -88,3 +88,35 @@ def test_migrate_moves_live_cases_with_a_checked_state_mapping(runner, tmp_path,
     assert (moved.workflow_version, moved.state) == (2, "to_allocate")
     assert Case.objects.get(pk=closed.pk).workflow_version == 1
     assert CaseEvent.objects(case_id=old.pk, name="workflow_migrated").count() == 1
+
+
+def test_migrate_gives_running_deadlines_the_new_versions_rules(runner, tmp_path, synced, make_case, now):
+    from models.case import Case
+    from models.deadline import Deadline
+    from services.deadlines import start_deadline
+
+    case = make_case(workflow_key="partner_support", kind="partner")
+    first = start_deadline(case, "first_contact", now=now)
+    source = (Path(__file__).resolve().parents[2] / "workflows" / "partner_support.yaml").read_text()
+    longer = source.replace("duration: {weeks: 2}", "duration: {weeks: 3}", 1)
+    assert longer != source
+    (tmp_path / "partner_support.yaml").write_text(longer)
+    assert runner.invoke(args=["workflows", "sync", "--dir", str(tmp_path)]).exit_code == 0
+    done = runner.invoke(args=["workflows", "migrate", "partner_support"])
+    assert done.exit_code == 0, done.output
+    carried = Deadline.objects.get(pk=first.pk)
+    assert carried.duration == {"weeks": 3} and carried.workflow_version == 2 and carried.active
+    assert (carried.due_at - first.due_at).days == 7  # counted again from when it started
+    assert Case.objects.get(pk=case.pk).next_due_at == carried.due_at
+    # A version without the deadline cancels it, with the reason on the case.
+    without = longer.replace("      - start_deadline: first_contact\n", "")
+    without = without[:without.index("\ndeadlines:")] + "\ndeadlines: []\n"
+    (tmp_path / "partner_support.yaml").write_text(without)
+    synced_again = runner.invoke(args=["workflows", "sync", "--dir", str(tmp_path)])
+    assert synced_again.exit_code == 0 and "version 3" in synced_again.output.replace("v3", "version 3"), \
+        synced_again.output
+    done = runner.invoke(args=["workflows", "migrate", "partner_support"])
+    assert done.exit_code == 0, done.output
+    gone = Deadline.objects.get(pk=first.pk)
+    assert gone.status == "cancelled" and not gone.active
+    assert "has no such deadline" in gone.closed_reason

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
@@ -182,3 +183,33 @@ def test_a_role_the_file_adds_can_be_granted_and_is_listed_when_unknown(people, 
     lines = lint_files(tmp_path)
     assert any("unknown role 'police_officer'; the roles that exist are admin, auditor, facilitator" in line
                for line in lines), lines
+
+
+def test_taking_a_custom_role_away_takes_the_role_it_worked_as_and_labels_show(people, client, make_user, now):
+    from models.user import User
+
+    admin = make_user(roles=["admin"], team="")
+    facilitator = make_user(roles=["facilitator"], team="north", name="Fay Cilitator")
+    assert set(facilitator.roles) == {"facilitator", "practitioner"} and facilitator.implied_roles == ["practitioner"]
+    sign_in(client, admin)
+    page = client.get(f"/admin/users/{facilitator.pk}").get_data(as_text=True)
+    assert re.search(r'value="facilitator"[^>]*checked', page)
+    assert not re.search(r'value="practitioner"[^>]*checked', page)  # held through facilitator, not ticked
+    assert "Group facilitator" in text(client.get("/admin/users"))  # its label, not its key
+    form = {"name": facilitator.name, "team": "north", "roles": ["auditor"], "capacity": "5", "sex": ""}
+    _post(client, f"/admin/users/{facilitator.pk}", form)
+    assert User.objects.get(pk=facilitator.pk).roles == ["auditor"]  # practitioner went with facilitator
+    form["roles"] = ["facilitator", "practitioner"]  # ticked both: practitioner is then held in its own right
+    _post(client, f"/admin/users/{facilitator.pk}", form)
+    form["roles"] = ["practitioner"]
+    _post(client, f"/admin/users/{facilitator.pk}", form)
+    assert User.objects.get(pk=facilitator.pk).roles == ["practitioner"]
+
+
+def test_an_administrator_cannot_give_themselves_a_role_that_works_as_a_case_role(people, make_user, now):
+    from errors import NotAllowed
+    from services.users import update_user
+
+    admin = make_user(roles=["admin"], team="north")
+    with pytest.raises(NotAllowed):
+        update_user(admin, actor=admin, now=now, roles=["admin", "facilitator"])

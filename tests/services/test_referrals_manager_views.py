@@ -81,7 +81,7 @@ def test_waiting_time_in_words(days, words):
     ({}, "Not complete", "grey", []),
 ])
 def test_screening_outcome_in_words(computed, label, tag, reasons):
-    found = views.screening_outcome(computed)
+    found = views.describe_screening(computed)
     assert (found["label"], found["tag"], found["reasons"]) == (label, tag, reasons)
 
 
