@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import lru_cache
 
 import flask_babel
+from babel import Locale, UnknownLocaleError
 from flask import has_app_context
 
 
@@ -34,3 +36,33 @@ def in_language(language: str):
         return
     with flask_babel.force_locale(LOCALES.get(language, "en_GB")):
         yield
+
+
+@lru_cache(maxsize=256)
+def language_code(text: str) -> str:
+    """Return the language code for a language as a case records it ("Welsh", "Cymraeg", "cy", "Arabic"), or ""."""
+    wanted = " ".join((text or "").split()).casefold()
+    if not wanted:
+        return ""
+    english_names = Locale("en").languages
+    if wanted in english_names and "_" not in wanted:
+        return wanted
+    for code, name in english_names.items():
+        if "_" not in code and name.casefold() == wanted:
+            return code
+    for code in english_names:
+        try:
+            native = Locale(code).display_name if "_" not in code else None
+        except (UnknownLocaleError, ValueError):
+            continue
+        if native and native.casefold() == wanted:
+            return code
+    return ""
+
+
+def right_to_left(language: str) -> bool:
+    """Tell whether a language is written right to left (Arabic, Urdu, Hebrew...)."""
+    try:
+        return Locale.parse(language).text_direction == "rtl"
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
