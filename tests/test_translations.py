@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,3 +135,20 @@ def test_the_scan_finds_unmarked_text():
     assert unmarked_text('<p class="govuk-body">Hello {{ name }}</p>') == ["Hello"]
     assert unmarked_text('<nav aria-label="Menu"></nav>') == ["aria-label='Menu'"]
     assert unmarked_text('<p>{{ _("Hello") }}</p><div class="{% if x %} govuk-x--y{% endif %}"></div>') == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_compiled_catalogue_is_the_translated_one(language):
+    folder = ROOT / "translations" / language / "LC_MESSAGES"
+    compiled = folder / "messages.mo"
+    assert compiled.exists(), "the catalogue is not compiled: run scripts/setup.sh (or pybabel compile -d translations)"
+    with open(compiled, "rb") as handle:
+        built = {_plain(m.id): _plain(m.string) for m in read_mo(handle) if m.id}
+    written = {_plain(m.id): _plain(m.string) for m in _read(folder / "messages.po", locale=language)
+               if m.id and not m.fuzzy}
+    assert built == written, "messages.mo is older than messages.po: run pybabel compile -d translations"
+
+
+def _plain(value):
+    """Return a message id or string comparably (a plural is a list in a .mo file, a tuple in a .po file)."""
+    return tuple(value) if isinstance(value, (list, tuple)) else value
