@@ -33,6 +33,7 @@ from blueprints import (
 from blueprints.navigation import navigation_for
 from blueprints.sessions import check_session, load_user
 from extensions import login_manager
+from forms.spec import paragraphs
 
 
 def register_blueprints(app: Flask) -> None:
@@ -58,6 +59,8 @@ def register_blueprints(app: Flask) -> None:
     app.before_request(mfa.require_mfa_setup)
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
+    # Text typed in a box (introductions, guidance) keeps its paragraphs on every page that shows it.
+    app.add_template_filter(paragraphs, "paragraphs")
 
 
 def _require_password_change():

@@ -9,11 +9,10 @@ from blueprints.admin_base import bp, revision
 from blueprints.admin_forms import FORM_ERRORS, failed, form_page_context
 from clock import utcnow
 from errors import FieldProblem, NotFound
-from forms import REGISTRY
-from forms.widgets import ROW_WIDGETS, WIDGETS
+from forms import REGISTRY, widgets
 from services import form_builder as builder
 from services.form_builder_calculations import KINDS
-from services.form_builder_conditions import condition_targets
+from services.form_builder_conditions import condition_answers, condition_targets
 from services.form_builder_edit import iter_fields, prop_of, split_path
 from services.form_builder_input import field_values, option_lists
 from services.form_builder_shape import WIDGET_HINTS, WIDGET_LABELS, switchable
@@ -40,6 +39,7 @@ def _question_context(info: dict, *, widget: str, path: str | None, parent: str 
     return {"info": info, "widget": widget, "widget_label": WIDGET_LABELS.get(widget, widget), "path": path,
             "parent": parent, "parent_label": prop_of(defn, parent).get("title") if parent else "",
             "values": values, "placements": placements(defn), "targets": condition_targets(defn, path, parent),
+            "answers": condition_answers(defn, path, parent),
             "types": [(w, WIDGET_LABELS[w]) for w in switchable(widget)] if path else [],
             "labelled": widget == "scale" and bool(path) and "oneOf" in prop_of(defn, path),
             "option_lists": option_lists(defn)}
@@ -52,7 +52,7 @@ def add_question(key):
     info = _draft_info(key)
     parent = request.values.get("parent") or None
     widget = request.values.get("widget", "")
-    allowed = [w for w in WIDGETS if parent is None or w in ROW_WIDGETS]
+    allowed = [w for w in widgets.names() if parent is None or widgets.get(w).in_rows]
     if widget not in allowed:
         # "chosen" comes with Continue, so pressing it without a type says so instead of reloading the page.
         problems = [] if "widget" not in request.args and "chosen" not in request.args else [
@@ -107,18 +107,6 @@ def edit_question(key, path):
         name = request.form.get("name") or _name
         return _back(key, f"{parent}.{name}" if parent else name)
     return render_template("admin/question.html", problems=[], **context)
-
-
-@bp.post("/forms/<key>/questions/<path>/move")
-@roles_required("admin")
-def move_question(key, path):
-    """Move a question one place up or down."""
-    try:
-        builder.move_field(key, path, request.form.get("direction", ""), revision=revision(), actor=current_actor(),
-                           now=utcnow())
-    except FORM_ERRORS as exc:
-        return _form_page_failed(key, exc)
-    return _back(key, path)
 
 
 @bp.route("/forms/<key>/questions/<path>/remove", methods=["GET", "POST"])

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from blueprints.access import current_actor, roles_required
 from blueprints.admin_base import bp, revision
-from blueprints.admin_form_edit import _computed_context, _draft_info, _form_page_failed
-from blueprints.admin_forms import FORM_ERRORS, failed
+from blueprints.admin_form_edit import _back, _computed_context, _draft_info, _form_page_failed
+from blueprints.admin_forms import FORM_ERRORS, failed, form_page_context, problems_of
+from blueprints.errors import wants_json
 from clock import utcnow
+from errors import FieldProblem, InvalidInput
 from services import form_builder as builder
 from services.form_builder_bulk import BULK_WIDGETS
+from services.form_builder_order import moved_message
 from services.form_builder_shape import WIDGET_LABELS
 from services.form_builder_views import placements
 
@@ -87,3 +90,42 @@ def undo_change(key):
         return _form_page_failed(key, exc)
     flash("The last change was undone", "success")
     return redirect(url_for("admin.form", key=key))
+
+
+@bp.post("/forms/<key>/questions/<path>/position")
+@roles_required("admin")
+def move_question_to(key, path):
+    """Move a question to the position typed (or dropped on); the builder's script asks for JSON."""
+    try:
+        doc = builder.move_field_to(key, path, request.form.get("position", ""), revision=revision(),
+                                    actor=current_actor(), now=utcnow())
+    except FORM_ERRORS as exc:
+        if wants_json():
+            raise  # the one error handler answers in JSON
+        if isinstance(exc, InvalidInput):
+            # The error points at this question's own position box, which keeps what was typed.
+            exc = InvalidInput(problems=[FieldProblem(f"position-{path.replace('.', '-')}", p.message, p.label)
+                                         for p in problems_of(exc)])
+        return failed("admin/form.html", exc, moving=path, typed_position=request.form.get("position", ""),
+                      **form_page_context(builder.builder_form(key)))
+    moved = moved_message(doc.definition, path)
+    if wants_json():
+        return jsonify({**moved, "revision": doc.revision})
+    flash(moved["message"], "success")
+    return redirect(url_for("admin.form", key=key) + f"#{path.replace('.', '-')}")
+
+
+@bp.post("/forms/<key>/questions/<path>/move")
+@roles_required("admin")
+def move_question(key, path):
+    """Move a question one place up or down; the builder's script asks for JSON."""
+    try:
+        doc = builder.move_field(key, path, request.form.get("direction", ""), revision=revision(),
+                                 actor=current_actor(), now=utcnow())
+    except FORM_ERRORS as exc:
+        if wants_json():
+            raise  # the one error handler answers in JSON
+        return _form_page_failed(key, exc)
+    if wants_json():
+        return jsonify(moved_message(doc.definition, path))
+    return _back(key, path)

@@ -125,7 +125,8 @@ def record_session(case_id):
     if case.status != "open":
         raise NotAllowed("Sessions can only be recorded on an open case")
     context = {**_context(case, user, "sessions"), "session_types": session_service.session_types_for(case),
-               "attendance": session_service.ATTENDANCE_LABELS, "flags": session_service.FLAGS}
+               "attendance": session_service.ATTENDANCE_LABELS, "flags": session_service.FLAGS,
+               "hints": session_service.session_hints(case)}
     if request.method == "GET":
         return render_template("cases/record_session.html", values={"flags": []}, problems=[], **context)
     values = {k: request.form.get(k, "") for k in ("session_type", "number", "attendance", "catch_up", "notes")}

@@ -154,7 +154,8 @@ def page(case_id, form_key, submission_id, page_key):
     if problems:
         # The saved draft holds what was typed, even the wrong answers, so it is shown again as typed.
         return render_template("submissions/page.html", answers=submission.answers, errors=_errors(problems),
-                               draft_saved=action == "draft", **context), 422
+                               draft_saved=action == "draft",
+                               wrong_fields=list(dict.fromkeys(p.label or p.field for p in problems)), **context), 422
     if repeater_action:
         field = action.split("-")[1] if "-" in action else None
         return redirect(_page_url(case, submission, page_key, anchor=field))

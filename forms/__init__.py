@@ -8,10 +8,12 @@ from forms.problems import DefinitionProblem
 from forms.spec import FieldSpec, Guidance, Page, Section
 from forms.summary import SummaryRow, display_text, long_date
 from forms.validate import FieldError
-from forms.widgets import WIDGETS, Option
+from forms.values import Option
+from forms.widgets import names as widget_names
 
 __all__ = [
-    "METASCHEMA", "REGISTRY", "WIDGETS", "CompiledForm", "ComputedFunction", "DefinitionError", "DefinitionProblem",
+    "METASCHEMA", "REGISTRY", "CompiledForm", "ComputedFunction", "DefinitionError", "DefinitionProblem",
     "FieldError", "FieldSpec", "Guidance", "Option", "Page", "Section", "SummaryRow", "check_definition",
     "clear_cache", "compile_form", "content_hash", "display_text", "errors_by_path", "long_date", "register",
+    "widget_names",
 ]

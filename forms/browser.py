@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from forms.conditions import holds, operators, shown_names
 from forms.expr_compile import refs
 from forms.spec import FieldSpec
-from forms.widgets import html_value, same_value
+from forms.values import html_value, same_value
 
 if TYPE_CHECKING:
     from forms.compiled import CompiledForm
@@ -61,8 +61,7 @@ def conditions(form: CompiledForm, answers: Mapping | None = None) -> dict:
 
 def _reading(spec: FieldSpec) -> dict:
     """Return how the script reads a question's inputs back into its stored answer."""
-    return {"kind": "list" if spec.widget == "checkboxes" else "number" if spec.widget in ("number", "integer")
-            else "one", "options": [[o.html, o.value] for o in spec.options]}
+    return {"kind": spec.widget_type.reads, "options": [[o.html, o.value] for o in spec.options]}
 
 
 def conditions_json(form: CompiledForm, answers: Mapping | None = None) -> str:

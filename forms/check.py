@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,9 +17,11 @@ from forms.layout import LayoutBuilder
 from forms.problems import DefinitionProblem, schema_problems
 from forms.spec import Page
 from forms.translations import translation_problems
+from forms.widgets import layout_keys, names
 
+# The file leaves out what the field types add: the widget names and each type's own layout keys.
 METASCHEMA: dict = json.loads(Path(__file__).with_name("metaschema.json").read_text(encoding="utf-8"))
-_META = Draft202012Validator(METASCHEMA)
+_metas: dict[tuple[str, ...], Draft202012Validator] = {}
 _JSON_SCHEMA = Draft202012Validator(Draft202012Validator.META_SCHEMA,
                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
 
@@ -32,7 +35,8 @@ def check_definition(defn: Any) -> list[DefinitionProblem]:
         digest = json.dumps(defn, sort_keys=True, default=str)
     except (TypeError, ValueError):
         return analyse(defn)[0]
-    # Checking against the meta-schemas is the slow part, and a definition's content fully decides the result.
+    # Checking against the meta-schemas is the slow part; a definition's content and the field types decide it.
+    digest += "|" + ",".join(names())
     if digest not in _checked:
         if len(_checked) > 512:
             _checked.clear()
@@ -44,7 +48,7 @@ def analyse(defn: Any, language: str = "en") -> tuple[list[DefinitionProblem], L
     """Return the problems, the layout builder and the pages of a definition (engine words in the language)."""
     if not isinstance(defn, Mapping):
         return [DefinitionProblem("", "a form definition must be a JSON object")], None, []
-    problems = schema_problems(_META.iter_errors(defn), "")
+    problems = schema_problems(meta_validator().iter_errors(defn), "")
     if problems:
         return problems, None, []
     problems = [DefinitionProblem(p.path, f"is not valid JSON Schema: {p.message}")
@@ -77,6 +81,24 @@ def analyse(defn: Any, language: str = "en") -> tuple[list[DefinitionProblem], L
 
 
 EXPRESSIONS = ("expression", "bands")
+
+
+def full_metaschema() -> dict:
+    """Return the meta-schema with the registered widget names and their layout keys filled in."""
+    meta = copy.deepcopy(METASCHEMA)
+    item = meta["$defs"]["field_item"]["properties"]
+    item["widget"] = {"enum": list(names())}
+    for key, schema in layout_keys().items():
+        item.setdefault(key, copy.deepcopy(dict(schema)))
+    return meta
+
+
+def meta_validator() -> Draft202012Validator:
+    """Return the validator of the meta-schema for the field types registered now."""
+    key = names()
+    if key not in _metas:
+        _metas[key] = Draft202012Validator(full_metaschema())
+    return _metas[key]
 
 
 def _compile_entry(entry: Mapping, path: str, builder: LayoutBuilder) -> list[DefinitionProblem]:

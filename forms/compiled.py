@@ -150,7 +150,7 @@ class CompiledForm:
         """
         match = _ACTION.fullmatch(action or "")
         spec = self.top_fields.get(match.group(2)) if match else None
-        if spec is None or spec.widget != "repeater":
+        if spec is None or not spec.repeats:
             return dict(answers), False
         out = dict(answers)
         rows = out.get(spec.name)

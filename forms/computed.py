@@ -12,7 +12,7 @@ from forms import expr_compile as _compile
 from forms import expr_eval as _eval
 from forms.problems import schema_problems
 from forms.spec import FieldSpec
-from forms.widgets import is_number, same_value
+from forms.values import is_number, same_value
 
 Fields = Mapping[str, FieldSpec]
 Check = Callable[[Mapping, Fields], list[tuple[str, str]]]
@@ -128,7 +128,7 @@ def _check_sara(params: Mapping, fields: Fields) -> list[tuple[str, str]]:
         found += _unknown(names, fields, f"sections.{section}")
         for i, name in enumerate(names):
             if name in fields and not any(is_number(o.value) for o in fields[name].options) \
-                    and fields[name].widget not in ("integer", "number"):
+                    and not fields[name].widget_type.numeric:
                 found.append((f"sections.{section}[{i}]", f"“{name}” cannot hold a numeric rating"))
             if suffix and name in fields and name + suffix not in fields:
                 found.append((f"sections.{section}[{i}]", f"has no critical-item field “{name + suffix}”"))

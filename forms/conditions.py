@@ -7,7 +7,7 @@ from typing import Any
 
 from forms.expr_eval import evaluate, truthy
 from forms.spec import FieldSpec
-from forms.widgets import ATTESTATION_PARTS, FILE_PARTS, same_value
+from forms.values import same_value
 
 OPERATORS = ("equals", "in", "not_equals", "not_empty")
 
@@ -73,12 +73,12 @@ def clean(fields: Iterable[FieldSpec], answers: Mapping) -> dict:
         value = answers.get(spec.name)
         if is_empty(value):
             continue
-        if spec.widget == "repeater" and isinstance(value, list):
+        if spec.repeats and isinstance(value, list):
             value = [_clean_row(spec, row, shown, out) for row in value if isinstance(row, dict)]
             if not value:
                 continue
-        elif spec.widget in ("attestation", "file") and isinstance(value, dict):
-            value = _keep_parts(value, ATTESTATION_PARTS if spec.widget == "attestation" else FILE_PARTS)
+        elif spec.widget_type.keeps and isinstance(value, dict):
+            value = _keep_parts(value, spec.widget_type.keeps)
             if not value:
                 continue
         out[spec.name] = value
@@ -98,8 +98,8 @@ def _clean_row(repeater: FieldSpec, row: Mapping, top_shown: set[str], top: Mapp
             continue
         shown.add(child.name)
         value = row.get(child.name)
-        if child.widget == "file" and isinstance(value, dict):
-            value = _keep_parts(value, FILE_PARTS)
+        if child.widget_type.keeps and isinstance(value, dict):
+            value = _keep_parts(value, child.widget_type.keeps)
         if not is_empty(value):
             out[child.name] = value
     return out

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from forms.expr import FUNCTIONS, ExprError, parse
-from forms.widgets import is_number, same_value
+from forms.values import is_number, same_value
 
 __all__ = ["FUNCTIONS", "Scope", "bands_tree", "compile_text", "compile_tree", "refs", "resolve"]
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from forms.expr import ExprError
-from forms.widgets import format_number, is_number, same_value
+from forms.values import format_number, is_number, same_value
 
 
 def truthy(value: Any) -> bool:

@@ -10,7 +10,9 @@ from typing import Any
 from forms.conditions import operators
 from forms.problems import SNAKE_MESSAGE, DefinitionProblem, is_snake
 from forms.spec import FieldSpec, Guidance, Page, Section
-from forms.widgets import ITEM_OPTIONS, ROW_WIDGETS, SIMPLE, is_number, options_for, same_value, shape_problem
+from forms.values import same_value
+from forms.widgets import get, layout_keys, names, options_for, shape_problem
+from forms.words import in_language
 
 
 class LayoutBuilder:
@@ -86,7 +88,7 @@ class LayoutBuilder:
                     self.problem(where, f"“{row.main.name}” has other options than “{first.name}”: a grid's "
                                         "questions share one option list")
                 for extra in row.extras:
-                    wanted = ("yesno", "checkboxes") if extra.grid_role == "critical" else ("text", "textarea")
+                    wanted = [n for n in names() if extra.grid_role in get(n).grid_roles]
                     if extra.widget not in wanted:
                         self.problem(where, f"“{extra.name}” is a {extra.grid_role}, so it must be "
                                             f"{' or '.join(wanted)}, not {extra.widget}")
@@ -117,18 +119,21 @@ class LayoutBuilder:
             self.problem(f"{path}.grid", "a question inside a repeating group cannot be part of a grid")
         elif "grid_role" in item and "grid" not in item:
             self.problem(f"{path}.grid_role", "names a role in a grid, but the question is in no grid")
-        if parent is not None and widget not in ROW_WIDGETS:
+        kind = get(widget)
+        if parent is not None and kind is not None and not kind.in_rows:
             self.problem(f"{path}.widget", f"a {widget} cannot go inside a repeater row")
             usable = False
         shape = shape_problem(widget, prop)
         if shape:
             self.problem(f"{path}.widget", f"does not suit {scope.where}.{name}: {shape}")
             usable = False
-        for option, widgets in ITEM_OPTIONS.items():
-            if option in item and widget not in widgets:
+        for option in (*layout_keys(), "option_meta"):
+            applies = kind is not None and (kind.has_options if option == "option_meta" else option in kind.layout)
+            if option in item and not applies:
                 self.problem(f"{path}.{option}", f"does not apply to the {widget} widget")
-        if widget == "repeater" and "items" not in item:
-            self.problem(path, "a repeater needs \"items\": the layout of one row")
+        lacking = kind.item_problem(item) if kind is not None else None
+        if lacking:
+            self.problem(path, lacking)
             usable = False
         self._check_condition(item, path, name, scope)
         if item.get("show_when") and name in scope.required:
@@ -136,7 +141,7 @@ class LayoutBuilder:
                          f"includes “{name}”, which has show_when; use \"required_when_shown\" instead")
         if not usable:
             return None
-        options = options_for(widget, prop, item.get("option_meta"), self.language)
+        options = in_language(widget, options_for(widget, prop, item.get("option_meta")), self.language)
         known = {o.html for o in options}
         for key in item.get("option_meta", {}):
             if options and key not in known:
@@ -156,7 +161,7 @@ class LayoutBuilder:
         scope.specs[name] = spec
         if written:
             self.written.append((spec, path))
-        if widget == "repeater":
+        if kind.repeats:
             children = self._rows(item, path, page_key, name, prop)
             spec = replace(spec, children=tuple(children))
             scope.specs[name] = spec
@@ -210,7 +215,7 @@ class LayoutBuilder:
             self._check_condition_values(cond, path, specs[target])
 
     def _check_condition_values(self, cond: Mapping, path: str, target: FieldSpec) -> None:
-        if target.widget not in SIMPLE:
+        if not target.widget_type.simple:
             self.problem(f"{path}.field", f"cannot depend on a {target.widget} field")
             return
         tests = [(op, cond[op]) for op in ("equals", "not_equals") if op in cond]
@@ -235,11 +240,7 @@ def _possible(target: FieldSpec, value: Any) -> bool:
     """Check whether `value` could be an answer to `target` (one value of a list, for checkboxes)."""
     if target.options:
         return any(same_value(o.value, value) for o in target.options)
-    if target.widget == "integer":
-        return is_number(value) and float(value).is_integer()
-    if target.widget == "number":
-        return is_number(value)
-    return isinstance(value, str)
+    return target.widget_type.possible(value)
 
 
 def _label(prop: Mapping, name: str) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
-from forms.widgets import ATTESTATION_PARTS, Option, html_value, same_value
+from forms.values import Option, html_value, iso_parts, parse_iso, same_value
+from forms.widgets import Widget, get
 from forms.words import words
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+__all__ = ["FieldSpec", "Grid", "GridRow", "Guidance", "Page", "Section", "parse_iso"]
+_PLAIN = Widget()  # how a field of a type no longer registered is shown: as plain text
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,7 +39,7 @@ class FieldSpec:
     order: int = 0
     grid: str | None = None
     grid_role: str | None = None
-    language: str = "en"  # of the words the engine adds (Yes/No, signature parts): see forms.words
+    language: str = "en"  # of the words the engine adds (Yes/No, signature parts, dates): see forms.words
     kind: str = field(default="field", init=False)
 
     def child(self, name: str) -> FieldSpec | None:
@@ -72,28 +73,40 @@ class FieldSpec:
 
     def date_parts(self, value: Any) -> tuple[str, str, str]:
         """Return (day, month, year) text for the three date inputs."""
-        if not isinstance(value, str) or not value:
-            return "", "", ""
-        match = _ISO_DATE.fullmatch(value)
-        if match:
-            year, month, day = match.groups()
-            return str(int(day)), str(int(month)), year
-        parts = value.rsplit("-", 2)
-        if len(parts) == 3:
-            year, month, day = parts
-            return day, month, year
-        return "", "", ""
+        return iso_parts(value)
 
     def part_label(self, part: str) -> str:
-        """Return the label of an attestation part (full_name, date or confirmed)."""
+        """Return the label of one part of an object answer (a signature's full_name, date or confirmed)."""
         props = self.schema.get("properties", {})
         title = props.get(part, {}).get("title") if isinstance(props.get(part), dict) else None
-        return title or words(self.language)[part]
+        own = words(self.language).get(part) if self.language != "en" else None
+        return title or own or getattr(self.widget_type, "part_labels", {}).get(part,
+                                                                               part.replace("_", " ").capitalize())
+
+    @property
+    def widget_type(self) -> Widget:
+        """Return the registered field type that holds this field's behaviour."""
+        return get(self.widget) or _PLAIN
+
+    @property
+    def template(self) -> str:
+        """Return the Jinja partial that renders this field's inputs."""
+        return self.widget_type.template
 
     @property
     def parts(self) -> tuple[str, ...]:
-        """Return the parts of an attestation."""
-        return ATTESTATION_PARTS if self.widget == "attestation" else ()
+        """Return the named parts of the answer, each given and checked on its own (a signature's)."""
+        return self.widget_type.parts
+
+    @property
+    def repeats(self) -> bool:
+        """Check whether the answer is a list of rows of the child fields."""
+        return self.widget_type.repeats
+
+    @property
+    def uploads(self) -> bool:
+        """Check whether the field takes an uploaded file."""
+        return self.widget_type.uploads
 
     def to_dict(self) -> dict:
         """Return a JSON-ready description of this field."""
@@ -111,6 +124,12 @@ class FieldSpec:
         return out
 
 
+def paragraphs(text: str | None) -> list[str]:
+    """Return text split into paragraphs at blank lines, whichever line endings it was typed with."""
+    plain = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return [p.strip() for p in re.split(r"\n[ \t]*\n", plain) if p.strip()]
+
+
 @dataclass(frozen=True)
 class Guidance:
     """Text shown between questions."""
@@ -122,7 +141,7 @@ class Guidance:
     @property
     def paragraphs(self) -> list[str]:
         """Return the text split into paragraphs at blank lines."""
-        return [p.strip() for p in re.split(r"\n\s*\n", self.text) if p.strip()]
+        return paragraphs(self.text)
 
 
 @dataclass(frozen=True)
@@ -145,6 +164,16 @@ class Grid:
     def options(self):
         """Return the options every row shares."""
         return self.rows[0].main.options
+
+    @property
+    def roles(self) -> list[str]:
+        """Return the kinds of field that go with the rows (comment, critical, evidence), in first-seen order."""
+        return list(dict.fromkeys(extra.grid_role for row in self.rows for extra in row.extras))
+
+    @property
+    def as_table(self) -> bool:
+        """Tell whether the rows are single choices, which a table with a column per option can show."""
+        return self.rows[0].main.widget in ("radios", "yesno", "scale")
 
 
 @dataclass(frozen=True)
@@ -189,13 +218,3 @@ class Page:
     def fields(self) -> list[FieldSpec]:
         """Return the top-level fields on this page in layout order."""
         return [i for s in self.sections for i in s.items if isinstance(i, FieldSpec)]
-
-
-def parse_iso(value: Any) -> date | None:
-    """Return the date an ISO `YYYY-MM-DD` string names, or None."""
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None

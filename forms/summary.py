@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from forms.conditions import shown_in_row, shown_names
-from forms.spec import FieldSpec, parse_iso
-from forms.widgets import format_number, html_value, is_number
-from forms.words import WORDS, words
+from forms.spec import FieldSpec
+from forms.values import long_date, parse_iso
+from forms.widgets import NOT_ANSWERED
 from forms.words import long_date as _long_date
+from forms.words import signature, words
 
 if TYPE_CHECKING:
     from forms.compiled import CompiledForm
 
-NOT_ANSWERED = WORDS["en"]["not_answered"]
+__all__ = ["NOT_ANSWERED", "SummaryRow", "display_text", "long_date", "summary"]
 
 
 @dataclass(frozen=True)
@@ -39,46 +39,17 @@ class SummaryRow:
         return self.text.split("\n")
 
 
-def long_date(day: date, language: str | None = "en") -> str:
-    """Return a date as people write it: 12 March 2026 (12 Mawrth 2026 in Welsh)."""
-    return _long_date(day, language)
-
-
 def display_text(spec: FieldSpec, value: Any) -> str:
-    """Return an answer as readable text: option labels, long dates, Yes/No, signatures."""
-    said = words(spec.language)
+    """Return an answer as readable text, as its field type writes it: option labels, long dates, signatures."""
     if value is None or value == [] or value == {}:
-        return said["not_answered"]
-    if spec.widget == "attestation" and isinstance(value, dict):
-        return _signature(value, spec.language)
-    if spec.widget == "file" and isinstance(value, dict):
-        return str(value.get("filename") or value.get("id") or said["not_answered"])
-    if isinstance(value, list):
-        return "\n".join(_one(spec, v) for v in value)
-    return _one(spec, value)
-
-
-def _one(spec: FieldSpec, value: Any) -> str:
-    option = spec.option_for(value)
-    if option is not None:
-        return option.label
-    if spec.widget == "date":
-        day = parse_iso(value)
-        return long_date(day, spec.language) if day else str(value)
-    if is_number(value):
-        return format_number(value)
-    return html_value(value) if not isinstance(value, dict | list) else str(value)
-
-
-def _signature(value: Mapping, language: str) -> str:
-    said = words(language)
-    name = value.get("full_name")
-    signed = parse_iso(value.get("date"))
-    when = long_date(signed, language) if signed else value.get("date")
-    if value.get("confirmed") is True and name:
-        return said["signed_by_on"].format(name=name, when=when) if when else said["signed_by"].format(name=name)
-    details = ", ".join(str(x) for x in (name, when) if x)
-    return said["not_signed_details"].format(details=details) if details else said["not_signed"]
+        return words(spec.language)["not_answered"]
+    if spec.language != "en":
+        # The engine's own wording in another language: dates with its month names, signatures as its sentence.
+        if spec.widget == "date" and parse_iso(value):
+            return _long_date(parse_iso(value), spec.language)
+        if spec.widget == "attestation" and isinstance(value, Mapping):
+            return signature(value, spec.language)
+    return spec.widget_type.display(spec, value)
 
 
 def summary(form: CompiledForm, answers: Mapping) -> list[SummaryRow]:
@@ -97,7 +68,7 @@ def summary(form: CompiledForm, answers: Mapping) -> list[SummaryRow]:
 
 def _row(spec: FieldSpec, data: Mapping, shown: set[str], where: tuple) -> SummaryRow:
     value = data.get(spec.name)
-    if spec.widget != "repeater" or not isinstance(value, list):
+    if not spec.repeats or not isinstance(value, list):
         return _make(spec, value, spec.name, where)
     entries = tuple(
         tuple(_make(child, row.get(child.name), child.error_path(index), where)

@@ -12,7 +12,6 @@ from jsonschema.exceptions import ValidationError
 from forms import messages
 from forms.conditions import shown_in_row, shown_names
 from forms.spec import FieldSpec, parse_iso
-from forms.widgets import ATTESTATION_PARTS
 
 if TYPE_CHECKING:
     from forms.compiled import CompiledForm
@@ -45,12 +44,12 @@ def _locate(form: CompiledForm, path: list) -> _Where | None:
     if not path or not isinstance(path[0], str) or path[0] not in form.top_fields:
         return None
     top = form.top_fields[path[0]]
-    if top.widget == "repeater" and len(path) >= 2 and isinstance(path[1], int):
+    if top.repeats and len(path) >= 2 and isinstance(path[1], int):
         child = top.child(path[2]) if len(path) >= 3 and isinstance(path[2], str) else None
         if child is not None:
             return _Where(child, top, child.error_path(path[1]), path[1], None)
         return _Where(top, top, top.name, None, None)
-    if top.widget == "attestation" and len(path) >= 2 and path[1] in ATTESTATION_PARTS:
+    if top.parts and len(path) >= 2 and path[1] in top.parts:
         return _Where(top, top, f"{top.name}.{path[1]}", None, path[1])
     return _Where(top, top, top.name, None, None)
 
@@ -74,15 +73,15 @@ class _Collector:
             return
         if where.row is not None:
             message += f" (row {where.row + 1})"
-        part = ATTESTATION_PARTS.index(where.part) if where.part else -1
+        part = where.spec.parts.index(where.part) if where.part in where.spec.parts else -1
         order = (where.top.order, -1 if where.row is None else where.row, where.spec.order, part)
         current = self.found.get(where.path)
         if current is None or rank < current[0]:
             self.found[where.path] = (rank, order, FieldError(where.path, where.spec.label, message))
 
     def missing(self, where: _Where) -> None:
-        if where.spec.widget == "attestation" and where.part is None:
-            for part in ATTESTATION_PARTS:
+        if where.spec.parts and where.part is None:
+            for part in where.spec.parts:
                 self.missing(where._replace(path=f"{where.path}.{part}", part=part))
             return
         self.add(where, 0, messages.missing(where.spec, where.part))
@@ -132,9 +131,10 @@ def _check_layout_rules(form: CompiledForm, data: Mapping, out: _Collector, toda
         where = _Where(spec, spec, spec.name, None, None)
         value = data.get(spec.name)
         _check_one(where, value, out, today, partial)
-        if spec.widget == "attestation" and isinstance(value, dict) and _after(value.get("date"), today):
+        # A signature dated after today is not a signature: its date part is checked like a no_future date.
+        if "date" in spec.parts and isinstance(value, dict) and _after(value.get("date"), today):
             out.add(where._replace(path=f"{spec.name}.date", part="date"), 2, messages.future(spec, "date"))
-        if spec.widget == "repeater" and isinstance(value, list):
+        if spec.repeats and isinstance(value, list):
             for row_index, row in enumerate(value):
                 row_shown = shown_in_row(spec, row, shown, data)
                 for child in spec.children:

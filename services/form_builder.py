@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from errors import FieldProblem, InvalidInput, NotFound
+from errors import DefinitionError, FieldProblem, InvalidInput, NotFound
 from models.form import FormDefinition
 from services import form_builder_bulk as bulk
 from services import form_builder_calculations as calculations
 from services import form_builder_edit as edit
 from services import form_builder_layout as layout
-from services.form_builder_input import computed_params, field_spec
+from services import form_builder_order as ordering
+from services.form_builder_input import all_problems, computed_params, condition_problems_at_input, field_spec
 from services.form_builder_layout import CLASSIFICATIONS
+from services.form_builder_posted import posted_text
 from services.form_builder_shape import new_definition, switchable
 from services.form_builder_store import (
     check_new_key,
@@ -60,7 +62,7 @@ def create_form(data: dict, *, actor, now: datetime) -> FormDefinition:
         problems += exc.problems
     if problems:
         raise InvalidInput(problems=problems)
-    definition = new_definition(key, title, description=(data.get("description") or "").strip(),
+    definition = new_definition(key, title, description=posted_text(data, "description"),
                                 classification=classification)
     return store_new_draft(definition, version=1, source="builder", action="form.created", details={},
                            actor=actor, now=now)
@@ -82,16 +84,21 @@ def add_field(key: str, data: dict, *, revision, actor, now: datetime) -> FormDe
     parent = (data.get("parent") or "").strip() or None
     if parent is not None and parent not in doc.definition["schema"]["properties"]:
         raise NotFound(f"The form has no repeating group called {parent}")
-    spec = field_spec(doc.definition, data, widget=data.get("widget", ""), parent=parent)
     after = "" if parent else (data.get("after") or "").strip()
-    page, section = (0, 0) if parent else bulk.where_of(doc.definition, after) if after else _where(
-        doc.definition, data.get("where", ""))
+    # Every problem of the page at once: the question's own and where it goes.
+    spec, (page, section) = all_problems(
+        lambda: field_spec(doc.definition, data, widget=data.get("widget", ""), parent=parent),
+        lambda: (0, 0) if parent else bulk.where_of(doc.definition, after) if after else _where(
+            doc.definition, data.get("where", "")))
     definition = edit.add_field(doc.definition, spec, page=page, section=section, parent=parent)
     if after:
         definition = bulk.place_after(definition, [spec["name"]], after)
     path = f"{parent}.{spec['name']}" if parent else spec["name"]
-    return save_draft_definition(doc, definition, revision=revision, action="form.field_added",
-                                 details={"field": path, "widget": spec["widget"]}, actor=actor, now=now)
+    try:
+        return save_draft_definition(doc, definition, revision=revision, action="form.field_added",
+                                     details={"field": path, "widget": spec["widget"]}, actor=actor, now=now)
+    except DefinitionError as exc:
+        raise condition_problems_at_input(exc, path) from None
 
 
 def edit_field(key: str, path: str, data: dict, *, revision, actor, now: datetime) -> FormDefinition:
@@ -104,8 +111,12 @@ def edit_field(key: str, path: str, data: dict, *, revision, actor, now: datetim
         raise InvalidInput(problems=[FieldProblem("widget", "This question cannot change to that type", "Type")])
     spec = field_spec(doc.definition, data, widget=widget, path=path, parent=parent)
     definition = edit.update_field(doc.definition, path, spec)
-    return save_draft_definition(doc, definition, revision=revision, action="form.field_changed",
-                                 details={"field": path, "name": spec["name"]}, actor=actor, now=now)
+    new_path = f"{parent}.{spec['name']}" if parent else spec["name"]
+    try:
+        return save_draft_definition(doc, definition, revision=revision, action="form.field_changed",
+                                     details={"field": path, "name": spec["name"]}, actor=actor, now=now)
+    except DefinitionError as exc:
+        raise condition_problems_at_input(exc, new_path) from None
 
 
 def move_field(key: str, path: str, direction: str, *, revision, actor, now: datetime) -> FormDefinition:
@@ -113,6 +124,12 @@ def move_field(key: str, path: str, direction: str, *, revision, actor, now: dat
     direction = "up" if direction == "up" else "down"
     return _apply(key, revision, "form.field_moved", {"field": path, "direction": direction},
                   lambda d: edit.move_field(d, path, direction), actor=actor, now=now)
+
+
+def move_field_to(key: str, path: str, position, *, revision, actor, now: datetime) -> FormDefinition:
+    """Move a question to a 1-based position among the form's questions (or its repeating group's)."""
+    return _apply(key, revision, "form.field_moved", {"field": path, "position": str(position)},
+                  lambda d: ordering.move_to(d, path, position), actor=actor, now=now)
 
 
 def remove_field(key: str, path: str, *, revision, actor, now: datetime) -> FormDefinition:

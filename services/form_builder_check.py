@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from errors import FieldProblem
-from forms import check_definition
+from forms import check_definition, widgets
 from forms.widgets import html_value, options_for
 from services.form_builder_edit import Location, item_at, iter_fields, prop_of, scope_of, split_path
 from services.form_builder_layout import prune
@@ -104,7 +104,7 @@ def _summary(defn: Mapping) -> dict[str, dict[str, Any]]:
         out[path] = {
             "label": prop.get("title", ""), "widget": widget, "hint": prop.get("description") or "",
             "required": name in scope_of(defn, parent).get("required", []) or bool(item.get("required_when_shown")),
-            "options": options if widget != "scale" or "oneOf" in prop else [],
+            "options": options if widgets.get(widget) is None or widgets.get(widget).labelled(prop) else [],
             "range": (prop.get("minimum"), prop.get("maximum")),
             "show_when": dict(item.get("show_when") or {}),
             "page": defn["layout"]["pages"][where.page]["title"],

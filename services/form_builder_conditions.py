@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from errors import Problems
-from forms.widgets import SIMPLE, html_value, options_for
+from forms import widgets
+from forms.expr import ExprError, parse
+from forms.widgets import html_value, options_for
 from services.form_builder_edit import iter_fields, prop_of, scope_of, split_path
-from services.form_builder_posted import INT, NUM, posted_text
-
-_TRUE, _FALSE = {"yes", "true", "y"}, {"no", "false", "n"}
+from services.form_builder_posted import posted_text
 
 
 def condition_targets(defn: Mapping, path: str | None, parent: str | None) -> list[tuple[str, str]]:
@@ -18,11 +18,33 @@ def condition_targets(defn: Mapping, path: str | None, parent: str | None) -> li
     out = []
     for other, _where, item in iter_fields(defn):
         other_parent, name = split_path(other)
-        if other == path or item.get("widget") not in SIMPLE:
+        if other == path or item.get("widget") not in widgets.simple():
             continue
         if other_parent is None or (parent is not None and other_parent == parent):
             out.append((name, prop_of(defn, other).get("title", name)))
     return out
+
+
+def condition_answers(defn: Mapping, path: str | None, parent: str | None) -> list[dict]:
+    """Return, for each possible target question with options, its label and (value to post, option label) pairs.
+
+    The posted value names the question too (“q9_pregnant=yes”), so one list can hold every question's answers.
+    """
+    out = []
+    for name, label in condition_targets(defn, path, parent):
+        options = _options_of(defn, target_path(defn, parent, name))
+        if options:
+            out.append({"name": name, "label": label,
+                        "options": [(f"{name}={o.html}", o.label) for o in options]})
+    return out
+
+
+def _options_of(defn: Mapping, target: str) -> tuple:
+    try:
+        item = next(i for p, _w, i in iter_fields(defn) if p == target)
+        return options_for(item["widget"], prop_of(defn, target), item.get("option_meta"))
+    except (StopIteration, KeyError, TypeError):
+        return ()
 
 
 def target_path(defn: Mapping, parent: str | None, name: str) -> str:
@@ -37,25 +59,7 @@ def condition_value(defn: Mapping, target_path: str, text: str) -> Any:
     prop = prop_of(defn, target_path)
     item = next(i for p, _w, i in iter_fields(defn) if p == target_path)
     widget = item["widget"]
-    if widget == "yesno":
-        if text.lower() in _TRUE | _FALSE:
-            return text.lower() in _TRUE
-        raise ValueError("yes or no")
-    options = options_for(widget, prop, item.get("option_meta"))
-    if options and (widget != "scale" or "oneOf" in prop):
-        for option in options:
-            if text.lower() in (option.label.lower(), option.html.lower()):
-                return option.value
-        raise ValueError("one of " + ", ".join(f"“{o.label}”" for o in options))
-    if widget in ("integer", "scale"):
-        if INT.match(text):
-            return int(text)
-        raise ValueError("a whole number")
-    if widget == "number":
-        if NUM.match(text):
-            return float(text) if "." in text else int(text)
-        raise ValueError("a number")
-    return text
+    return widgets.get(widget).condition_value(text, options_for(widget, prop, item.get("option_meta")), prop)
 
 
 def parse_condition(defn: Mapping, data: Mapping, path: str | None, parent: str | None, problems: Problems):
@@ -69,7 +73,12 @@ def parse_condition(defn: Mapping, data: Mapping, path: str | None, parent: str 
             problems.add("show_when_expr", "A question in a repeating group can only use a question above",
                          "Condition")
             return None
-        return {"expr": written}  # the engine checks it and names what is wrong
+        try:
+            parse(written)  # read now, so a mistake shows with the page's other problems
+        except ExprError as exc:
+            problems.add("show_when_expr", f"The condition {exc}", "Condition")
+            return None
+        return {"expr": written}  # the engine checks the names it uses when the draft is saved
     if not target:
         return None
     names = {name for name, _label in condition_targets(defn, path, parent)}
@@ -84,7 +93,15 @@ def parse_condition(defn: Mapping, data: Mapping, path: str | None, parent: str 
         return None
     text = posted_text(data, "show_when_value")
     path_of_target = target_path(defn, parent, target)
-    if not text:
+    chosen, _, option = posted_text(data, "show_when_option").partition("=")
+    if _options_of(defn, path_of_target):
+        # Chosen from the target's options; a typed answer is still read for clients that post one.
+        if chosen == target:
+            text = option
+        elif not text:
+            problems.add("show_when_option", "Choose the answer that shows this question", "Answer")
+            return None
+    elif not text:
         problems.add("show_when_value", "Enter the answer that shows this question", "Answer")
         return None
     try:
@@ -105,7 +122,11 @@ def condition_form_values(defn: Mapping, parent: str | None, cond: Mapping) -> d
     operator = next((op for op in ("equals", "not_equals", "not_empty") if op in cond), "equals")
     values = {"show_when_field": cond["field"], "show_when_operator": operator}
     if operator != "not_empty":
-        values["show_when_value"] = _value_text(defn, target_path(defn, parent, cond["field"]), cond[operator])
+        target = target_path(defn, parent, cond["field"])
+        if _options_of(defn, target):
+            values["show_when_option"] = f"{cond['field']}={html_value(cond[operator])}"
+        else:
+            values["show_when_value"] = _value_text(defn, target, cond[operator])
     return values
 
 

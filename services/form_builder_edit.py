@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from errors import FieldProblem, InvalidInput
+from forms import widgets
 from forms.expr import names_in, rename
 from services.form_builder_shape import build_item, build_prop
 
@@ -39,7 +40,8 @@ def iter_fields(defn: Mapping) -> Iterator[tuple[str, Location, Mapping]]:
                 if "field" not in item:
                     continue
                 yield item["field"], Location(pi, si, ii), item
-                for ci, child in enumerate(item.get("items", []) if item.get("widget") == "repeater" else []):
+                repeats = getattr(widgets.get(item.get("widget")), "repeats", False)
+                for ci, child in enumerate(item.get("items", []) if repeats else []):
                     if "field" in child:
                         yield f"{item['field']}.{child['field']}", Location(pi, si, ii, ci), child
 

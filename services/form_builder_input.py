@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from errors import Problems
-from forms import REGISTRY
-from forms.widgets import WIDGETS, html_value, options_for
+from errors import DefinitionError, FieldProblem, InvalidInput, Problems
+from forms import REGISTRY, widgets
+from forms.widgets import html_value, options_for
 from services import json_input
 from services.form_builder_conditions import condition_form_values, parse_condition
 from services.form_builder_edit import iter_fields, prop_of, scope_of, split_path
 from services.form_builder_posted import INT, NAME_RE, NUM, posted_text, ticked
 from services.form_builder_shape import slug, suggested_key, unique_name
 
-WITH_OPTIONS = ("radios", "select", "checkboxes")
+
+def _asks(defn: Mapping, widget: str, path: str | None) -> tuple[str, ...]:
+    """Return the inputs the question page asks for this type (a labelled scale asks for options)."""
+    kind = widgets.get(widget)
+    return kind.asks_for(prop_of(defn, path) if path else {}) if kind else ()
 
 
 def _number(text: str, whole: bool, field: str, what: str, problems: Problems) -> int | float | None:
@@ -62,9 +66,10 @@ def field_spec(defn: Mapping, data: Mapping, *, widget: str, path: str | None = 
                parent: str | None = None) -> dict:
     """Return the field spec a posted question form describes; InvalidInput naming each wrong input."""
     problems = Problems()
-    if widget not in WIDGETS:
+    if widgets.get(widget) is None:
         problems.add("widget", "Choose a type of question", "Type")
         problems.raise_if_any()
+    asks = _asks(defn, widget, path)
     spec: dict[str, Any] = {"widget": widget, "label": posted_text(data, "label"), "hint": posted_text(data, "hint"),
                             "required": ticked(data, "required")}
     if not spec["label"]:
@@ -78,39 +83,38 @@ def field_spec(defn: Mapping, data: Mapping, *, widget: str, path: str | None = 
     elif name in taken:
         problems.add("name", f"There is already a question called “{name}”: choose another name", "Field name")
     spec["name"] = name or old_name or suggested_key(spec["label"], taken)
-    labelled = widget == "scale" and bool(path) and "oneOf" in prop_of(defn, path)
-    if widget in WITH_OPTIONS or labelled:
+    if "options" in asks:
         old = []
         if path:
             item = next(i for p, _w, i in iter_fields(defn) if p == path)
             old = [(o.value, o.label) for o in options_for(item["widget"], prop_of(defn, path), {})
-                   ] if item["widget"] in WITH_OPTIONS or labelled else []
+                   ] if "options" in _asks(defn, item["widget"], path) else []
         text = posted_text(data, "options") or option_list_text(defn, posted_text(data, "options_from"))
         spec["options"] = parse_options(text, old, problems)
-    if widget in ("number", "integer") or (widget == "scale" and not labelled):
-        whole = widget != "number"
+    if "range" in asks:
+        whole = not widgets.get(widget).decimals
         spec["min"] = _number(posted_text(data, "min"), whole, "min", "The lowest answer", problems)
         spec["max"] = _number(posted_text(data, "max"), whole, "max", "The highest answer", problems)
-        if widget == "scale" and (spec["min"] is None or spec["max"] is None) and not problems.items:
+        if widgets.get(widget).needs_ends and (spec["min"] is None or spec["max"] is None) and not problems.items:
             problems.add("min" if spec["min"] is None else "max", "Enter both ends of the scale, like 1 and 10",
                          "Scale")
         if spec["min"] is not None and spec["max"] is not None and spec["min"] >= spec["max"]:
             problems.add("max", "The highest answer must be more than the lowest", "The highest answer")
-    if widget == "text":
+    if "max_length" in asks:
         spec["max_length"] = _number(posted_text(data, "max_length"), True, "max_length", "The longest answer",
                                      problems)
-    if widget == "textarea":
+    if "rows" in asks:
         spec["rows"] = _number(posted_text(data, "rows"), True, "rows", "The height", problems)
         if spec["rows"] is not None and not 1 <= spec["rows"] <= 40:
             problems.add("rows", "The height must be between 1 and 40 lines", "Height")
-    spec["no_future"] = widget == "date" and ticked(data, "no_future")
+    spec["no_future"] = "no_future" in asks and ticked(data, "no_future")
     spec["inline"] = ticked(data, "inline")
     spec["third_party"] = ticked(data, "third_party")
-    if widget == "file":
+    if "accept" in asks:
         spec["accept"] = posted_text(data, "accept")
         megabytes = _number(posted_text(data, "max_megabytes"), False, "max_megabytes", "The largest file", problems)
         spec["max_bytes"] = int(megabytes * 1024 * 1024) if megabytes else None
-    if widget == "repeater":
+    if "add_label" in asks:
         spec["add_label"] = posted_text(data, "add_label")
         if not path:
             first = posted_text(data, "first_child_label")
@@ -137,7 +141,7 @@ def field_values(defn: Mapping, path: str) -> dict[str, str]:
               "third_party": "true" if item.get("third_party") else "",
               "accept": item.get("accept", ""), "add_label": item.get("add_label", ""),
               "max_megabytes": html_value(round(item["max_bytes"] / 1024 / 1024, 2)) if item.get("max_bytes") else ""}
-    if widget in WITH_OPTIONS or (widget == "scale" and "oneOf" in prop):
+    if "options" in _asks(defn, widget, path):
         values["options"] = option_list_text(defn, path)
     values.update(condition_form_values(defn, parent, item.get("show_when") or {}))
     return values
@@ -170,7 +174,8 @@ def option_lists(defn: Mapping) -> list[tuple[str, str]]:
     """Return (question path, “Yes / No / Don't know”) for each distinct option list already in the form."""
     seen, out = set(), []
     for path, _where, item in iter_fields(defn):
-        if item.get("widget") not in WITH_OPTIONS:
+        kind = widgets.get(item.get("widget"))
+        if kind is None or "options" not in kind.asks:
             continue
         text = option_list_text(defn, path)
         if text and text not in seen:
@@ -188,3 +193,24 @@ def option_list_text(defn: Mapping, path: str) -> str:
         return ""
     return "\n".join(o.label + (f" | {html_value(o.meta['score'])}" if o.meta.get("score") is not None else "")
                      for o in options)
+
+
+def all_problems(*steps):
+    """Run each step (a function of no arguments) and return their results; InvalidInput with every problem."""
+    results, problems = [], []
+    for step in steps:
+        try:
+            results.append(step())
+        except InvalidInput as exc:
+            results.append(None)
+            problems += exc.problems
+    if problems:
+        raise InvalidInput(problems=problems)
+    return results
+
+
+def condition_problems_at_input(exc: DefinitionError, path: str) -> DefinitionError:
+    """Return the engine's findings with those about the question's written condition pointing at its box."""
+    moved = [FieldProblem("show_when_expr", p.message, "Condition") if p.field == path and "condition" in p.message
+             else p for p in exc.problems]
+    return DefinitionError(exc.message, problems=moved)

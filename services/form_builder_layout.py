@@ -36,7 +36,8 @@ def _text(value: str, field: str, what: str) -> str:
 
 
 def _describe(target: dict, description: str) -> None:
-    description = (description or "").strip()
+    # Browsers post a textarea's line breaks as CR LF; stored as plain newlines, blank lines read as paragraphs.
+    description = (description or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if description:
         target["description"] = description
     else:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from forms.widgets.shapes import DECIMAL as NUM
+from forms.widgets.shapes import WHOLE as INT
+
+__all__ = ["INT", "NAME_RE", "NUM", "posted_text", "ticked"]
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-# ASCII digits, and few enough that the number fits MongoDB's 64-bit integers and a float exactly.
-INT = re.compile(r"^[+-]?[0-9]{1,15}$")
-NUM = re.compile(r"^[+-]?([0-9]{1,15}\.?[0-9]{0,15}|\.[0-9]{1,15})$")
 
 
 def posted_text(data: Mapping, key: str) -> str:

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import copy
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from forms import widgets
+
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
-ATTESTATION_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "full_name": {"type": "string", "minLength": 1, "title": "Full name"},
-        "date": {"type": "string", "format": "date", "title": "Date"},
-        "confirmed": {"const": True, "title": "I confirm this is signed by the person named above"},
-    },
-    "required": ["full_name", "date", "confirmed"],
-}
-FILE_SCHEMA = {
-    "type": "object",
-    "properties": {"id": {"type": "string"}, "filename": {"type": "string"}, "content_type": {"type": "string"},
-                   "size": {"type": "integer"}},
-    "required": ["id", "filename"],
-}
 # Schema keys the builder writes; any other key an imported definition carries is kept as it was.
 MANAGED_PROP = {"type", "title", "description", "minimum", "maximum", "maxLength", "format", "oneOf", "items",
                 "uniqueItems", "properties", "required", "const", "enum", "minItems"}
-MANAGED_ITEM = {"field", "widget", "show_when", "required_when_shown", "option_meta", "no_future", "rows", "inline",
-                "accept", "max_bytes", "items", "add_label", "third_party"}
+# (and the layout keys of every field type).
+MANAGED_ITEM = {"field", "widget", "show_when", "required_when_shown", "option_meta", "third_party"}
 
 
 def slug(text: str, fallback: str = "field", limit: int = 40) -> str:
@@ -84,10 +70,6 @@ def new_definition(key: str, title: str, *, description: str = "", classificatio
 
 # --- building one field ---------------------------------------------------------------------------------------
 
-def _choices(options: list[Mapping]) -> list[dict]:
-    return [{"const": o["value"], "title": o["label"]} for o in options]
-
-
 def build_prop(spec: Mapping, old: Mapping | None = None) -> dict:
     """Return the JSON Schema property for a field spec, keeping keys the builder does not manage."""
     widget = spec["widget"]
@@ -95,54 +77,16 @@ def build_prop(spec: Mapping, old: Mapping | None = None) -> dict:
     prop["title"] = spec["label"]
     if spec.get("hint"):
         prop["description"] = spec["hint"]
-    if widget in ("text", "textarea"):
-        prop["type"] = "string"
-        if widget == "text" and spec.get("max_length"):
-            prop["maxLength"] = spec["max_length"]
-    elif widget in ("number", "integer"):
-        prop["type"] = widget
-        _range(prop, spec)
-    elif widget == "date":
-        prop.update(type="string", format="date")
-    elif widget == "yesno":
-        prop["type"] = "boolean"
-    elif widget in ("radios", "select"):
-        prop.update(type="string", oneOf=_choices(spec["options"]))
-    elif widget == "checkboxes":
-        prop.update(type="array", uniqueItems=True, items={"type": "string", "oneOf": _choices(spec["options"])})
-    elif widget == "scale" and spec.get("options"):
-        # Labelled points (0 – absent, 1 – partly, "?" – don't know) carry their own values and no single type.
-        prop["oneOf"] = _choices(spec["options"])
-    elif widget == "scale":
-        prop["type"] = "integer"
-        _range(prop, spec)
-    elif widget == "repeater":
-        row = copy.deepcopy(old.get("items")) if old and old.get("type") == "array" else None
-        if not isinstance(row, dict) or row.get("type") != "object":
-            first = spec.get("first_child") or {"name": "details", "label": "Details"}
-            row = {"type": "object", "properties": {first["name"]: {"type": "string", "title": first["label"]}},
-                   "required": []}
-        prop.update(type="array", items=row)
-    elif widget in ("attestation", "file"):
-        base = ATTESTATION_SCHEMA if widget == "attestation" else FILE_SCHEMA
-        keep = old if old and old.get("type") == "object" and set(base["properties"]) >= set(
-            old.get("properties", {})) and old.get("properties") else base
-        prop.update(type="object", properties=copy.deepcopy(keep["properties"]), required=list(base["required"]))
+    widgets.get(widget).build_prop(spec, prop, old)
     return prop
-
-
-def _range(prop: dict, spec: Mapping) -> None:
-    if spec.get("min") is not None:
-        prop["minimum"] = spec["min"]
-    if spec.get("max") is not None:
-        prop["maximum"] = spec["max"]
 
 
 def build_item(spec: Mapping, old: Mapping | None = None) -> dict:
     """Return the layout item for a field spec, keeping keys the builder does not manage."""
     widget = spec["widget"]
     item: dict[str, Any] = {"field": spec["name"], "widget": widget}
-    item.update({k: v for k, v in (old or {}).items() if k not in MANAGED_ITEM})
+    managed = MANAGED_ITEM | set(widgets.layout_keys())
+    item.update({k: v for k, v in (old or {}).items() if k not in managed})
     if spec.get("show_when"):
         item["show_when"] = dict(spec["show_when"])
         if spec.get("required"):
@@ -158,53 +102,39 @@ def build_item(spec: Mapping, old: Mapping | None = None) -> dict:
             meta[option["value"]] = entry
     if meta:
         item["option_meta"] = meta
-    if widget == "date" and spec.get("no_future"):
-        item["no_future"] = True
-    if widget == "textarea" and spec.get("rows"):
-        item["rows"] = spec["rows"]
-    if widget in ("yesno", "radios", "checkboxes", "scale") and spec.get("inline"):
-        item["inline"] = True
+    widgets.get(widget).build_item(spec, item, old)
     if spec.get("third_party"):
         item["third_party"] = True  # left out of the subject's access file wherever the answer is shown
-    if widget == "file":
-        for key in ("accept", "max_bytes"):
-            if spec.get(key):
-                item[key] = spec[key]
-    if widget == "repeater":
-        kept = (old or {}).get("items") if (old or {}).get("widget") == "repeater" else None
-        first = (spec.get("first_child") or {"name": "details"})["name"]
-        item["items"] = copy.deepcopy(kept) if kept else [{"field": first, "widget": "text"}]
-        if spec.get("add_label"):
-            item["add_label"] = spec["add_label"]
     return item
 
 
-WIDGET_LABELS = {
-    "text": "Short text", "textarea": "Long text", "number": "Number", "integer": "Whole number", "date": "Date",
-    "yesno": "Yes or no", "radios": "One choice from a list (radio buttons)",
-    "select": "One choice from a long list (drop-down)", "checkboxes": "Several choices (checkboxes)",
-    "scale": "Rating scale", "repeater": "Repeating group (rows of questions)",
-    "attestation": "Signature (full name, date and confirmation)", "file": "File upload",
-}
-WIDGET_HINTS = {
-    "text": "A name, a reference or a short answer on one line.",
-    "textarea": "Several sentences or paragraphs.",
-    "number": "Any number, with decimals allowed.",
-    "integer": "A whole number, like a count of sessions.",
-    "date": "Day, month and year.",
-    "yesno": "Two answers: yes or no.",
-    "radios": "One answer from a short list; each option may carry a score.",
-    "select": "One answer from a long list.",
-    "checkboxes": "Any number of answers from a list; each option may carry a score.",
-    "scale": "A number between two ends, like 1 to 10.",
-    "repeater": "The same questions asked for each of several things, like children or incidents.",
-    "attestation": "The person signs by typing their name, the date and confirming.",
-    "file": "A PDF or image uploaded with the answers.",
-}
-# Types a field may be switched to after it is made: those whose answers keep the same shape.
-FAMILIES = (("text", "textarea"), ("number", "integer"), ("radios", "select"))
+class _PerType(Mapping):
+    """One builder text per registered field type (its label or its hint), read from the registry."""
+
+    def __init__(self, attribute: str):
+        self.attribute = attribute
+
+    def __getitem__(self, name: str) -> str:
+        kind = widgets.get(name)
+        if kind is None:
+            raise KeyError(name)
+        return getattr(kind, self.attribute)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(widgets.names())
+
+    def __len__(self) -> int:
+        return len(widgets.names())
+
+
+WIDGET_LABELS: Mapping[str, str] = _PerType("label")
+WIDGET_HINTS: Mapping[str, str] = _PerType("hint")
 
 
 def switchable(widget: str) -> tuple[str, ...]:
     """Return the widgets a field of this widget may be changed to (itself included)."""
-    return next((family for family in FAMILIES if widget in family), (widget,))
+    # Only types of one family keep the answers' shape, so stored answers stay readable after the change.
+    kind = widgets.get(widget)
+    if kind is None or not kind.family:
+        return (widget,)
+    return tuple(n for n in widgets.names() if widgets.get(n).family == kind.family)

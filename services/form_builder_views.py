@@ -7,13 +7,14 @@ from collections import defaultdict
 from datetime import datetime
 
 from errors import DefinitionError, NotFound
-from forms import compile_form, errors_by_path
+from forms import compile_form, errors_by_path, widgets
 from forms.widgets import html_value, options_for
 from models.form import FormDefinition
 from services.deadline_timing import local_today
 from services.form_builder_check import condition_text, draft_problems
 from services.form_builder_edit import prop_of, scope_of, split_path
 from services.form_builder_layout import prune
+from services.form_builder_order import order
 from services.form_builder_shape import WIDGET_LABELS
 from services.form_definitions import get_form
 from services.workflow_store import definition_version, list_workflows
@@ -140,7 +141,8 @@ def try_form(key: str, formdata, *, version=None, actor, now: datetime) -> dict:
 def _details(defn: dict, path: str, item: dict) -> list[str]:
     """Return short notes about a question for the builder's outline: options, limits, display settings."""
     prop, widget, notes = prop_of(defn, path), item.get("widget"), []
-    if widget in ("radios", "select", "checkboxes") or (widget == "scale" and "oneOf" in prop):
+    kind = widgets.get(widget)
+    if kind is not None and "options" in kind.asks_for(prop):
         options = options_for(widget, prop, item.get("option_meta"))
         notes.append("Options: " + ", ".join(
             o.label + (f" (score {html_value(o.meta['score'])})" if "score" in o.meta else "") for o in options))
@@ -169,6 +171,7 @@ def outline(defn: dict) -> list[dict]:
                 "required": required, "condition": condition_text(defn, path, item.get("show_when") or {}),
                 "details": _details(defn, path, item), "children": []}
 
+    positions = {path: n for n, path in enumerate(order(defn), start=1)}
     pages, total, seen = [], sum(1 for p in defn["layout"]["pages"] for s in p["sections"] for i in s["items"]), 0
     for pi, page in enumerate(defn["layout"]["pages"]):
         sections = []
@@ -180,11 +183,12 @@ def outline(defn: dict) -> list[dict]:
                     items.append({"guidance": item.get("guidance", ""), "heading": item.get("heading", "")})
                     continue
                 entry = question(item["field"], item)
-                entry.update(first=seen == 1, last=seen == total)
-                rows = item.get("items", []) if item.get("widget") == "repeater" else []
+                entry.update(first=seen == 1, last=seen == total, position=positions.get(item["field"]),
+                             of=len(positions), grid=item.get("grid"))
+                rows = item.get("items", []) if getattr(widgets.get(item.get("widget")), "repeats", False) else []
                 for ci, child in enumerate(rows):
                     kid = question(f"{item['field']}.{child['field']}", child)
-                    kid.update(first=ci == 0, last=ci == len(rows) - 1)
+                    kid.update(first=ci == 0, last=ci == len(rows) - 1, position=ci + 1, of=len(rows))
                     entry["children"].append(kid)
                 items.append(entry)
             sections.append({"index": si, "title": section.get("title", ""),

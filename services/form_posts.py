@@ -19,7 +19,7 @@ def repeater_action(formdata, action: str, form_page) -> tuple[MultiDict, bool]:
     """
     data = MultiDict(formdata)
     parts = action.split("-")
-    repeaters = {f.name for f in form_page.fields if f.widget == "repeater"}
+    repeaters = {f.name for f in form_page.fields if f.repeats}
     if len(parts) < 2 or parts[0] not in ("add", "remove") or parts[1] not in repeaters:
         return data, False
     if parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit():
@@ -36,9 +36,9 @@ def take_uploads(posted: MultiDict, files, form_page, case, submission, *, actor
     """
     patterns = {}
     for spec in form_page.fields:
-        if spec.widget == "file":
+        if spec.uploads:
             patterns[re.escape(spec.name)] = (spec, None)
-        for child in (c for c in spec.children if c.widget == "file"):
+        for child in (c for c in spec.children if c.uploads):
             patterns[rf"{re.escape(spec.name)}-(\d{{1,4}})-{re.escape(child.name)}"] = (child, spec)
     problems = []
     for name, upload in files.items(multi=False):

@@ -46,13 +46,13 @@ def file_answers(form, answers: dict) -> list[tuple[str, dict]]:
     found = []
     for spec in form.fields:
         value = answers.get(spec.name)
-        if spec.widget == "file" and isinstance(value, dict) and value.get("id"):
+        if spec.uploads and isinstance(value, dict) and value.get("id"):
             found.append((spec.label, value))
-        if spec.widget == "repeater" and isinstance(value, list):
+        if spec.repeats and isinstance(value, list):
             for index, row in enumerate(value):
                 for child in spec.children:
                     inner = row.get(child.name) if isinstance(row, dict) else None
-                    if child.widget == "file" and isinstance(inner, dict) and inner.get("id"):
+                    if child.uploads and isinstance(inner, dict) and inner.get("id"):
                         found.append((f"{spec.label} {index + 1}: {child.label}", inner))
     return found
 

@@ -24,7 +24,6 @@ from storage.uow import transactional
 PERSON_FIELDS = {"name": "Name", "date_of_birth": "Date of birth", "address": "Address", "ethnicity": "Ethnicity",
                  "language": "Language"}
 # Answers that can be corrected on their own: a single typed value.
-CORRECTABLE_WIDGETS = ("text", "textarea", "number", "integer", "date", "yesno", "radios", "select", "scale")
 
 
 def _plain(value):
@@ -92,7 +91,7 @@ def correct_person(case_id, data: dict, *, actor, now: datetime) -> CaseCorrecti
 def correctable_answers(submission) -> list:
     """Return the submitted form's questions that can be corrected one by one."""
     form = form_for(submission)
-    return [f for f in form.fields if f.widget in CORRECTABLE_WIDGETS]
+    return [f for f in form.fields if f.widget_type.correctable]
 
 
 @transactional

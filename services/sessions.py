@@ -32,6 +32,16 @@ ENGINE_MARKS = {"attended": "attended", "late": "late", "acceptable_absence": "a
                 "unacceptable_absence": "unacceptable_absence"}
 
 
+DEFAULT_HINTS = {"attendance": "", "number": "For example, 3 for the third session",
+                 "notes": "What happened in the session. Never record here what a partner has said."}
+
+
+def session_hints(case: Case) -> dict[str, str]:
+    """Return the wording of the record-a-session page: the pathway's own, else the general one."""
+    declared = (definition_for(case).to_dict().get("attendance") or {}).get("hints") or {}
+    return {**DEFAULT_HINTS, **declared}
+
+
 def session_types_for(case: Case) -> dict[str, str]:
     """Return the session types the case's pathway records, with their labels."""
 

@@ -24,6 +24,12 @@ def describe_error(error) -> str:
         # In a oneOf, the branch of the right type explains the problem better than "is not of type".
         typed = [e for e in error.context if e.validator != "type"]
         error = best_match(typed or error.context)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = sorted((error.schema or {}).get("properties") or {})
+        extra = sorted(k for k in error.instance if k not in allowed)
+        if extra and allowed:
+            return (f"'{extra[0]}' is not a setting here; use one of {', '.join(allowed)}"
+                    + (f" (also unexpected: {', '.join(extra[1:])})" if extra[1:] else ""))
     message = error.message
     # Messages quote the whole instance; a long quoted mapping helps nobody reading a lint line.
     return message if len(message) <= 160 else message[:157] + "..."

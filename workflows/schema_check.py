@@ -44,8 +44,9 @@ def _friendly(error, path: str) -> str:
     if error.validator == "dependentRequired":
         missing = [k for k in error.validator_value.get(next(iter(error.instance.keys() & set(
             error.validator_value))), []) if k not in error.instance] if isinstance(error.instance, dict) else []
+        present = next(iter(error.instance.keys() & set(error.validator_value)), "") if missing else ""
         if missing:
-            return f"add '{missing[0]}' as well: a rule with a counter says both counter and reaches"
+            return f"add '{missing[0]}' as well: a setting with '{present}' needs '{missing[0]}' too"
     return describe_error(error)
 
 

@@ -74,6 +74,7 @@ def test_community_programme_from_referral_to_closure_through_the_browser(browse
         wsw = journey.tab(worker)
         partner_contact(journey, wsw, partner_path, today, PARTNER_NOTE)
         act(journey, wsw, partner_path, "Pass on a risk update", choices=("The risk has increased",))
+        journey.go(fac, path)
         fill_form(journey, fac, case, "evaluation_measures", {**sample("evaluation_measures"),
                                                               "stage": "pre_programme"})
 
@@ -88,9 +89,11 @@ def test_community_programme_from_referral_to_closure_through_the_browser(browse
                                           "attendance": "attended"}, actor=facilitator, now=now)
         for number in (34, 35, 36):
             record_session(journey, fac, path, today, "Group session", "Attended", number)
+        journey.go(fac, path)
         fill_form(journey, fac, case, "evaluation_measures", {**sample("evaluation_measures"),
                                                               "stage": "end_of_programme"})
         act(journey, fac, path, "Completed the programme", dates={"completed_on": today})
+        journey.go(fac, path)
         fill_form(journey, fac, case, "evaluation_measures", {**sample("evaluation_measures"),
                                                               "stage": "six_months_after"})
         act(journey, fac, path, "Follow-up finished – close",

@@ -74,6 +74,11 @@ class Counted:
         return self.clicks + self.typed
 
 
+def grid_answer(page, question: str, option: str):
+    """Return a grid's radio by its row and column, as a screen reader names it."""
+    return page.get_by_role("radio", name=f"{question}: {option}", exact=True)
+
+
 def build_dash(page) -> Counted:
     """Build the checklist as a new admin would, starting from the list of forms."""
     act = Counted(page)
@@ -99,7 +104,7 @@ def build_dash(page) -> Counted:
     act.click(page.get_by_role("button", name="Continue"))
     act.fill(page.get_by_label("Question", exact=True), "Date to follow up the pregnancy or new baby")
     act.choose(page.get_by_label("Show this question"), "Are you pregnant or have you recently had a baby?")
-    act.fill(page.get_by_label("Answer", exact=True), "Yes")
+    act.choose(page.get_by_label("Answer", exact=True), "Yes")
     act.click(page.get_by_role("button", name="Add the question"))
 
     # The professional-judgement override, with a reason required when it is used.
@@ -114,7 +119,7 @@ def build_dash(page) -> Counted:
     act.fill(page.get_by_label("Question", exact=True), "Reason for the professional judgement")
     act.check(page.get_by_label("The question must be answered"))
     act.choose(page.get_by_label("Show this question"), "Refer to MARAC on professional judgement?")
-    act.fill(page.get_by_label("Answer", exact=True), "Yes")
+    act.choose(page.get_by_label("Answer", exact=True), "Yes")
     act.click(page.get_by_role("button", name="Add the question"))
 
     # The score (the number of Yes answers) and the outcome at 14 or more.
@@ -175,21 +180,21 @@ def test_an_admin_builds_the_dash_checklist_and_a_practitioner_sees_the_score_li
     expect(follow_up).to_be_hidden()
     questions = [line.split(". ", 1)[1] for line in DASH.splitlines()]
     for number, question in enumerate(questions[:15], start=1):
-        page.get_by_role("group", name=question).get_by_label("Yes", exact=True).check()
+        grid_answer(page, question, "Yes").check()
         expect(score).to_have_text(str(number))
     expect(outcome).to_have_text(OUTCOME)
     expect(follow_up).to_be_visible()
-    page.get_by_role("group", name=questions[15]).get_by_label("Don't know", exact=True).check()
-    page.get_by_role("group", name=questions[0]).get_by_label("No", exact=True).check()
+    grid_answer(page, questions[15], "Don't know").check()
+    grid_answer(page, questions[0], "No").check()
     expect(score).to_have_text("14")
-    page.get_by_role("group", name=questions[1]).get_by_label("No", exact=True).check()
+    grid_answer(page, questions[1], "No").check()
     expect(score).to_have_text("13")
     expect(outcome).to_have_text("Below the MARAC threshold")
     reason = page.get_by_label("Reason for the professional judgement")
     expect(reason).to_be_hidden()
     page.get_by_role("group", name="Refer to MARAC on professional judgement?").get_by_label("Yes").check()
     expect(reason).to_be_visible()
-    page.get_by_role("group", name=questions[1]).get_by_label("Yes", exact=True).check()
+    grid_answer(page, questions[1], "Yes").check()
     expect(score).to_have_text("14")
     assert_accessible(page)
 

@@ -41,7 +41,7 @@ def add_question(page, kind: str, label: str, *, required: bool = False, fill=No
 def only_when_supported(page) -> None:
     assert_accessible(page)
     page.get_by_label("Show this question").select_option(label=SUPPORT)
-    page.get_by_label("Answer", exact=True).fill("yes")
+    page.get_by_label("Answer", exact=True).select_option(label="Yes")
 
 
 def test_an_admin_builds_publishes_and_revises_a_form_a_practitioner_fills(page, make_user, make_team, make_case):

@@ -14,7 +14,7 @@ FORMS = {"community_referral": {"client_name", "client_dob", "client_address", "
                                 "interpreter_language", "interpreter_needed"},
          "risk_assessment": {"risk_public", "risk_children", "risk_known_adult", "risk_staff"},
          "addendum_risk_assessment": {"risk_public", "risk_children", "risk_known_adult", "risk_staff"},
-         "risk_assessment_confidential": set()}
+         "risk_assessment_confidential": set(), "evaluation_measures": {"stage", "completion"}}
 MESSAGES = {"case_allocated", "case_closed", "partner_risk_update", "partner_case_opened"}
 
 

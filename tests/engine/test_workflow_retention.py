@@ -22,7 +22,7 @@ def problems(data, forms=None):
     known = forms or {"community_referral": {"client_ethnic_origin", "client_name", "client_dob", "client_address",
                                              "interpreter_language", "interpreter_needed"},
                       "risk_assessment": grid, "addendum_risk_assessment": grid,
-                      "risk_assessment_confidential": set()}
+                      "risk_assessment_confidential": set(), "evaluation_measures": {"stage", "completion"}}
     lines = lint({"c.yaml": data}, known_forms=known, known_roles=ROLES)
     return [line.removeprefix("c.yaml: ") for line in lines if "open_linked_case" not in line]
 

@@ -213,3 +213,16 @@ def test_an_administrator_cannot_give_themselves_a_role_that_works_as_a_case_rol
     admin = make_user(roles=["admin"], team="north")
     with pytest.raises(NotAllowed):
         update_user(admin, actor=admin, now=now, roles=["admin", "facilitator"])
+
+
+def test_the_session_page_speaks_each_pathways_own_words(client, synced, make_user, make_case):
+    from services.workflow_store import latest_definition
+
+    practitioner = make_user(roles=["practitioner"], team="north")
+    sign_in(client, practitioner)
+    for key in ("dao_pathway", "probation_cdvp"):
+        case = make_case(workflow_key=key, team="north", allocated_to=practitioner)
+        hint = latest_definition(key).to_dict()["attendance"]["hints"]["attendance"]
+        assert hint in text(client.get(f"/cases/{case.pk}/sessions/new"))
+    plain = make_case(workflow_key="partner_support", kind="partner", team="north")
+    assert plain  # a pathway without hints falls back to the general wording (checked in the service)

@@ -118,7 +118,7 @@ INPUT_PROBLEMS = [
     ({"widget": "text", "label": "X", "show_when_field": "has_support", "show_when_value": "maybe"},
      "show_when_value"),
     ({"widget": "text", "label": "X", "show_when_field": "rating", "show_when_value": "high"}, "show_when_value"),
-    ({"widget": "text", "label": "X", "show_when_field": "has_support"}, "show_when_value"),
+    ({"widget": "text", "label": "X", "show_when_field": "has_support"}, "show_when_option"),
     ({"widget": "nonsense", "label": "X"}, "widget"),
 ]
 

@@ -215,15 +215,15 @@ def test_evaluation_measures_are_classified_like_table_4_1(people, make_case, no
     other = _case(make_case, now, "probation_cdvp", [], team="south", actor=people["south"],
                   allocated_to=people["south_practitioner"])
     _measures(other, people["south_practitioner"], now, "pre_programme", "all")
-    (found,) = get_evaluation(actor=manager, start=START, end=END)
-    assert found["label"] == "Probation CDVP"
+    found = next(f for f in get_evaluation(actor=manager, start=START, end=END) if f["label"] == "Probation CDVP")
     assert {r["label"]: r["count"] for r in found["rows"]} == {
         "Pre-programme only": 1, "End of programme only": 1, "Follow-up only": 1,
         "Pre-programme and end of programme": 1, "Pre-programme and follow-up": 0,
         "End of programme and follow-up": 0, "All three": 1, "Unclassified (none completed)": 2,
     }
     assert found["total"] == 7 and found["rows"][-1]["share"] == 29
-    assert get_evaluation(actor=people["auditor"], start=START, end=END)[0]["total"] == 8
+    everyone = get_evaluation(actor=people["auditor"], start=START, end=END)
+    assert next(f for f in everyone if f["label"] == "Probation CDVP")["total"] == 8
 
 
 def test_reports_are_for_managers_and_auditors_only(people, now):
