@@ -12,12 +12,12 @@ from blueprints.access import current_actor
 from clock import utcnow
 from extensions import babel
 from models.user import LANGUAGE_NAMES, LANGUAGES
-from services.language import LOCALES
+from services.language import LANGUAGE_COOKIE, LOCALES
 from services.users import set_language
 
 bp = Blueprint("language", __name__)
 
-COOKIE = "lang"
+COOKIE = LANGUAGE_COOKIE
 COOKIE_DAYS = 365
 
 

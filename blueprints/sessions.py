@@ -10,9 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from pymongo.errors import ConnectionFailure
 
+from clock import utcnow
 from errors import DatabaseUnavailable
 from extensions import login_manager
-from models.user import User
+from models.user import LANGUAGES, User
+from services.language import LANGUAGE_COOKIE
+from services.users import set_language
 
 # Pages that must work whatever the state of the session.
 OPEN_ENDPOINTS = ("static", "health.healthz", "auth.sign_in", "mfa.verify")
@@ -26,6 +29,10 @@ def start_session(user) -> None:
     now = int(time.time())
     session["started"] = now
     session["seen"] = now
+    # A language chosen with the switch before signing in becomes the user's own, on every browser they use.
+    chosen = request.cookies.get(LANGUAGE_COOKIE, "")
+    if not user.language and chosen in LANGUAGES:
+        set_language(user, chosen, actor=user, now=utcnow())
 
 
 def end_session() -> None:

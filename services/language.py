@@ -18,6 +18,7 @@ def active_language() -> str:
     return locale.language if locale is not None else "en"
 
 
+LANGUAGE_COOKIE = "lang"  # the header's switch remembers a choice in this cookie until the person signs in
 # Babel's locale for each language code (British English dates for English).
 LOCALES = {"en": "en_GB", "cy": "cy"}
 

@@ -98,7 +98,7 @@ def test_a_referrer_switches_to_welsh_and_makes_a_whole_referral_in_welsh(page, 
     page.get_by_role("button", name="Mewngofnodi").click()
     page.wait_for_url("**/referrals/")
     j.check()
-    assert User.objects.get(pk=referrer.pk).language == ""  # chosen before signing in: kept by the cookie
+    assert User.objects.get(pk=referrer.pk).language == "cy"  # chosen before signing in: now the user's own
     # The English link in the header is marked as English; the current language is not a link.
     english = page.get_by_role("link", name="English")
     assert english.get_attribute("lang") == "en" and english.get_attribute("hreflang") == "en"

@@ -183,3 +183,17 @@ def test_the_referrer_is_emailed_in_the_language_they_chose(app, client, team_an
     # The manager's own message stays in their language (English): each recipient gets theirs.
     manager = OutboxMessage.objects(to=team_and_people["manager"].email).first()
     assert manager is None or "Atgyfeiriad" not in manager.subject
+
+
+def test_a_language_chosen_before_signing_in_becomes_the_users_own(app, client, make_user):
+    user = make_user(roles=["referrer"], team="")
+    client.get("/language/cy?next=/sign-in")
+    sign_in(client, user)
+    assert User.objects.get(pk=user.pk).language == "cy"
+    chosen_before = make_user(roles=["referrer"], team="")
+    User.objects(pk=chosen_before.pk).update_one(set__language="en")
+    other = app.test_client()
+    other.get("/language/cy?next=/sign-in")
+    sign_in(other, chosen_before)
+    assert User.objects.get(pk=chosen_before.pk).language == "en"  # a saved choice is not overridden by a cookie
+    assert html_lang(other.get("/referrals/")) == "en-GB"
