@@ -19,9 +19,10 @@ from errors import ConfigurationError, DefinitionError
 from extensions import csrf, limiter, login_manager
 from scheduler.runner import start_background_scheduler
 from services.audit_chain import configure as configure_audit_chain
-from services.case_lists import fill_list_fields
+from services.case_lists import fill_list_fields, fill_name_keys
 from services.demo import load_demo
 from services.form_definitions import sync_forms
+from services.report_fields import fill_report_fields
 from services.users import ensure_first_admin
 from services.workflow_store import sync_workflows
 from storage.connection import connect_database
@@ -120,6 +121,12 @@ def _bootstrap(app: Flask) -> None:
     filled = fill_list_fields()
     if filled:
         log.info("Cases given their next deadline for sorted lists: %s", filled)
+    filled = fill_report_fields()
+    if filled:
+        log.info("Cases given the stages they reached, for the reports: %s", filled)
+    keyed = fill_name_keys()
+    if keyed:
+        log.info("Cases given name keys for search: %s", keyed)
     created = ensure_first_admin(now=now)
     if created:
         user, password = created

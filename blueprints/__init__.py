@@ -19,6 +19,7 @@ from blueprints import (
     home,
     intake,
     language,
+    list_exports,
     manager,
     mfa,
     once,
@@ -42,8 +43,8 @@ def register_blueprints(app: Flask) -> None:
     errors.register(app)
     language.register(app)
     once.register(app)
-    for module in (auth, mfa, oversight, health, home, referrals, intake, cases, manager, partner, deadlines, admin,
-                   api, submissions, documents, reports, retention, personal_data, groups):
+    for module in (auth, mfa, oversight, health, home, referrals, intake, list_exports, cases, manager, partner,
+                   deadlines, admin, api, submissions, documents, reports, retention, personal_data, groups):
         app.register_blueprint(module.bp)
 
     login_manager.login_view = "auth.sign_in"

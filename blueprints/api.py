@@ -18,10 +18,11 @@ from clock import utcnow
 from errors import FieldProblem, InvalidInput
 from services.access import CASE_ROLES, case_for_actor
 from services.api_views import case_deadlines, list_visible_cases, referral_statuses
-from services.cases import fire_transition, transition_options
+from services.cases import transition_options
 from services.form_results import case_results
 from services.intake import open_new_case
 from services.oversight import record_confidential_read
+from services.steps import take_step
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -99,8 +100,7 @@ def fire(case_id, name):
     """Fire a transition (or record an event) with its inputs."""
     payload = _load(FireSchema(), request.get_json(silent=True) or {})
     found = case_for_actor(case_id, current_actor(), change=True)
-    updated = fire_transition(found, name, payload["inputs"], actor=current_actor(), now=utcnow(),
-                              event=payload["event"])
+    updated = take_step(found, name, payload["inputs"], event=payload["event"], actor=current_actor(), now=utcnow())
     return jsonify({"case": CaseSummarySchema().dump(updated)})
 
 

@@ -6,11 +6,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import login_required
 
 from blueprints.access import client_address, current_actor, roles_required
+from blueprints.step_form import posted_inputs, typed_values
 from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
-from models.user import User
-from services import case_lists, case_pages
+from services import case_lists, case_pages, steps
 from services import cases as case_service
 from services import sessions as session_service
 from services.access import CASE_ROLES, can_change_case, case_for_actor
@@ -19,7 +19,6 @@ from services.case_facts import state_of
 from services.intake import openable_pathways
 from services.oversight import record_confidential_read
 from services.workflow_store import definition_for
-from workflows.inputs import clean_inputs
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -38,10 +37,7 @@ def my_cases():
     user, now = current_actor(), utcnow()
     args = {k: request.args.get(k, "") for k in ("scope", "status", "state", "risk", "sort", "dir", "q", "page")}
     team_read = bool(current_app.config.get("PRACTITIONERS_READ_TEAM_CASES", True))
-    if _practitioner_only(user):
-        args["scope"] = args["scope"] if args["scope"] == "team" and team_read else "mine"
-    else:
-        args["scope"] = "all"
+    args["scope"] = case_lists.list_scope(user, args["scope"])
     query = args["q"].strip()
     if query:
         result = {**case_lists.search_cases(actor=user, now=now, query=query, page=args["page"]), "states": [],
@@ -143,51 +139,6 @@ def record_session(case_id):
     return redirect(url_for("cases.sessions", case_id=case.pk))
 
 
-def user_choices(case, spec) -> list[dict]:
-    """Return the people a `user` input may name: the team's members holding the input's role, with workload."""
-    role = spec.role or ("partner_worker" if case.kind == "partner" else "practitioner")
-    if role == "practitioner":
-        rows = case_service.available_practitioners(case.team)
-        return [{"id": str(r["user"].pk), "name": r["user"].name, "available": r["available"],
-                 "hint": f"{r['open']} open case{'s' if r['open'] != 1 else ''} of {r['capacity']}"
-                         + (" – at capacity" if not r["available"] else "")
-                         + ("; risk: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(r["risks"].items()))
-                            if r["risks"] else "")} for r in rows]
-    users = User.objects(team=case.team, roles=role, active=True).order_by("name")
-    return [{"id": str(u.pk), "name": u.name, "available": True, "hint": ""} for u in users]
-
-
-def raw_inputs(specs, form) -> dict:
-    """Return the posted inputs as the engine takes them (dates from their three parts)."""
-    out = {}
-    for spec in specs:
-        if spec.kind == "date":
-            parts = [form.get(f"{spec.name}-{p}", "").strip() for p in ("day", "month", "year")]
-            out[spec.name] = compose_date(*parts) if any(parts) else ""
-        elif spec.kind == "confirm":
-            out[spec.name] = "yes" if form.get(spec.name) else ""
-        else:
-            out[spec.name] = form.get(spec.name, "")
-    return out
-
-
-def check_inputs(case, specs, raw: dict, choices: dict) -> None:
-    """Raise InvalidInput naming every input that is missing, wrong, or names someone who cannot be chosen."""
-    problems = []
-    try:
-        clean_inputs(specs, raw, now=utcnow())
-    except InvalidInput as exc:
-        problems = list(exc.problems)
-    named = {p.field for p in problems}
-    for spec in specs:
-        value = raw.get(spec.name)
-        allowed = {c["id"] for c in choices.get(spec.name, [])}
-        if spec.kind == "user" and spec.name not in named and value and value not in allowed:
-            problems.append(FieldProblem(spec.name, "Choose one of the people listed", spec.label))
-    if problems:
-        raise InvalidInput("Check the answers", problems=problems)
-
-
 @bp.route("/<case_id>/<any(transitions, events):kind>/<name>", methods=["GET", "POST"])
 @login_required
 def action(case_id, kind, name):
@@ -197,22 +148,18 @@ def action(case_id, kind, name):
     if case.kind == "partner":
         # A partner record's steps also tell the linked case; 307 keeps a POST a POST.
         return redirect(url_for("partner.action", case_id=case.pk, kind=kind, name=name), code=307)
-    transitions, events = case_service.transition_options(case, user)
-    option = next((o for o in (transitions if kind == "transitions" else events) if o.name == name), None)
-    if option is None:
-        raise NotFound("This action is not available on this case")
+    option = steps.find_step(case, name, event=kind == "events", actor=user)
     back = url_for("cases.case_page", case_id=case.pk)
     context = {"case": case, "option": option, "back": back, "caption": f"Case {case.reference}",
-               "choices": {s.name: user_choices(case, s) for s in option.inputs if s.kind == "user"}}
+               "choices": steps.choices_for(case, option)}
     if not option.allowed:
         return render_template("cases/action.html", values={}, problems=[], **context), 403
     if request.method == "GET":
         return render_template("cases/action.html", values={}, problems=[], **context)
-    values = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    values = typed_values(request.form)
     try:
-        raw = raw_inputs(option.inputs, request.form)
-        check_inputs(case, option.inputs, raw, context["choices"])
-        case_service.fire_transition(case, name, raw, actor=user, now=utcnow(), event=kind == "events")
+        steps.take_step(case, name, posted_inputs(option.inputs, request.form), event=kind == "events",
+                        actor=user, now=utcnow(), option=option)
     except InvalidInput as exc:
         return render_template("cases/action.html", values=values, problems=exc.problems,
                                error_count=len(exc.problems), **context), 422

@@ -5,33 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from blueprints.access import current_actor, roles_required
+from blueprints.step_form import posted_inputs, typed_values
 from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
-from forms.parse import compose_date
+from services import manager_lists as lists
 from services import manager_views as views
-from services.cases import fire_transition
+from services import steps, team_overview
 
 bp = Blueprint("manager", __name__, url_prefix="/manager")
 
-
-
-def raw_inputs(specs, form) -> tuple[dict, dict]:
-    """Return (the inputs to give the workflow, the values as typed) from a posted form."""
-    inputs, typed = {}, {}
-    for spec in specs:
-        if spec.kind == "date":
-            parts = {p: form.get(f"{spec.name}-{p}", "").strip() for p in ("day", "month", "year")}
-            typed.update({f"{spec.name}-{p}": v for p, v in parts.items()})
-            # Parts that make no real date stay as typed: the workflow's check then says so in words.
-            inputs[spec.name] = compose_date(parts["day"], parts["month"], parts["year"]) if any(
-                parts.values()) else ""
-        elif spec.kind == "confirm":
-            inputs[spec.name] = "yes" if form.get(spec.name) else ""
-            typed[spec.name] = bool(form.get(spec.name))
-        else:
-            inputs[spec.name] = form.get(spec.name, "")
-            typed[spec.name] = inputs[spec.name]
-    return inputs, typed
 
 
 def _choose_message(allocation: dict) -> str:
@@ -46,24 +28,26 @@ def _choose_message(allocation: dict) -> str:
 @bp.get("/referrals")
 @roles_required("manager")
 def inbox():
-    """List the team's new referrals: urgent and oldest first, filtered by stage."""
-    found = views.list_inbox(actor=current_actor(), now=utcnow(), state=request.args.get("stage", ""))
+    """List the team's new referrals a page at a time: urgent and oldest first, filtered by stage."""
+    found = lists.list_inbox(actor=current_actor(), now=utcnow(), state=request.args.get("stage", ""),
+                             page=request.args.get("page", 1))
     return render_template("manager/inbox.html", **found)
 
 
 @bp.get("/waiting-list")
 @roles_required("manager")
 def waiting_list():
-    """List the team's waiting list in priority order with each case's waiting time."""
-    rows = views.list_waiting_list(actor=current_actor(), now=utcnow())
-    return render_template("manager/waiting_list.html", rows=rows)
+    """List the team's waiting list a page at a time, in priority order with each case's waiting time."""
+    found = lists.list_waiting_list(actor=current_actor(), now=utcnow(), priority=request.args.get("priority", ""),
+                                    page=request.args.get("page", 1))
+    return render_template("manager/waiting_list.html", result=found, **found)
 
 
 @bp.get("/team")
 @roles_required("manager")
 def team():
-    """Show caseloads against capacity, overdue deadlines and forms waiting for countersignature."""
-    overview = views.get_team_overview(actor=current_actor(), now=utcnow())
+    """Show caseloads against capacity, a page of overdue deadlines and forms waiting for countersignature."""
+    overview = team_overview.get_team_overview(actor=current_actor(), now=utcnow(), page=request.args.get("page", 1))
     return render_template("manager/team.html", **overview)
 
 
@@ -105,11 +89,12 @@ def action(case_id, kind, name):
     context = {"case": case, "option": option, "kind": kind}
     if request.method == "GET":
         return render_template("manager/action.html", values={}, problems=[], **context)
-    inputs, typed = raw_inputs(option.inputs, request.form)
     try:
-        case = fire_transition(case, name, inputs, actor=actor, now=utcnow(), event=kind == "event")
+        case = steps.take_step(case, name, posted_inputs(option.inputs, request.form), event=kind == "event",
+                               actor=actor, now=utcnow(), option=option)
     except InvalidInput as exc:
-        return render_template("manager/action.html", values=typed, problems=exc.problems, **context), 422
+        return render_template("manager/action.html", values=typed_values(request.form), problems=exc.problems,
+                               **context), 422
     except (Conflict, NotAllowed) as exc:
         flash(exc.message, "info")
         return redirect(url_for("manager.referral", case_id=case.pk))
@@ -132,10 +117,10 @@ def allocate(case_id):
     now, was_waiting = utcnow(), case.on_waiting_list
     try:
         if chosen == "waiting_list" and waiting is not None:
-            case = fire_transition(case, waiting.name, {}, actor=actor, now=now)
+            case = steps.take_step(case, waiting.name, {}, actor=actor, now=now)
             message = f"{case.reference} is on the waiting list"
         elif chosen and chosen != "waiting_list" and step is not None:
-            case = fire_transition(case, step.name, {found["input"].name: chosen}, actor=actor, now=now)
+            case = steps.take_step(case, step.name, {found["input"].name: chosen}, actor=actor, now=now)
             message = f"{case.reference} is allocated to {views.get_user_name(case.allocated_to)}"
         else:
             raise InvalidInput(problems=[FieldProblem("assignee", _choose_message(found))])

@@ -6,13 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from blueprints.access import client_address, current_actor, roles_required
-from blueprints.cases import check_inputs, raw_inputs, user_choices
+from blueprints.step_form import posted_inputs, typed_values
 from clock import utcnow
-from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from errors import Conflict, FieldProblem, InvalidInput, NotAllowed
 from forms.parse import compose_date
 from models.case import Case
 from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES
-from services import case_lists, case_pages
+from services import case_lists, case_pages, steps
 from services import cases as case_service
 from services import partner as service
 from services.access import can_change_case
@@ -117,21 +117,21 @@ def details(case_id):
     return redirect(url_for("partner.case_page", case_id=case.pk))
 
 
-def _action_page(case, option, *, fire):
-    """Show a step's inputs and confirmation on a partner case; take it with `fire(raw_inputs)`."""
+def _action_page(case, name: str, *, event: bool = False, linked: bool = False):
+    """Show a step's inputs and confirmation on a partner case (its own, or one of the linked case); take it."""
+    user = current_actor()
+    option = steps.find_step(case, name, event=event, actor=user, linked=linked)
     back = url_for("partner.case_page", case_id=case.pk)
     context = {"case": case, "option": option, "back": back, "caption": f"Partner support {case.reference}",
-               "choices": {s.name: user_choices(case, s) for s in option.inputs if s.kind == "user"},
-               "confidential_banner": True}
+               "choices": steps.choices_for(case, option), "confidential_banner": True}
     if not option.allowed:
         return render_template("cases/action.html", values={}, problems=[], **context), 403
     if request.method == "GET":
         return render_template("cases/action.html", values={}, problems=[], **context)
-    values = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    values = typed_values(request.form)
     try:
-        raw = raw_inputs(option.inputs, request.form)
-        check_inputs(case, option.inputs, raw, context["choices"])
-        fire(raw)
+        steps.take_step(case, name, posted_inputs(option.inputs, request.form), event=event, linked=linked,
+                        actor=user, now=utcnow(), option=option)
     except InvalidInput as exc:
         return render_template("cases/action.html", values=values, problems=exc.problems,
                                error_count=len(exc.problems), **context), 422
@@ -146,27 +146,16 @@ def _action_page(case, option, *, fire):
 @login_required
 def action(case_id, kind, name):
     """Take a step of the partner record (allocate, a contact, a risk update, close)."""
-    user = current_actor()
-    case = service.partner_case_for_actor(case_id, user, change=True)
-    transitions, events = case_service.transition_options(case, user)
-    option = next((o for o in (transitions if kind == "transitions" else events) if o.name == name), None)
-    if option is None:
-        raise NotFound("This action is not available on this partner case")
-    return _action_page(case, option, fire=lambda raw: service.take_partner_action(
-        case, name, raw, event=kind == "events", actor=user, now=utcnow()))
+    case = service.partner_case_for_actor(case_id, current_actor(), change=True)
+    return _action_page(case, name, event=kind == "events")
 
 
 @bp.route("/cases/<case_id>/linked/<name>", methods=["GET", "POST"])
 @login_required
 def linked_event(case_id, name):
     """Record, from the partner case, an event of the linked case (an escalation, an incident)."""
-    user = current_actor()
-    case = service.partner_case_for_actor(case_id, user, change=True)
-    option = next((o for o in service.parent_events(case, actor=user) if o.name == name), None)
-    if option is None:
-        raise NotFound("This action is not available on this partner case")
-    return _action_page(case, option, fire=lambda raw: service.fire_parent_event(
-        case, name, raw, actor=user, now=utcnow()))
+    case = service.partner_case_for_actor(case_id, current_actor(), change=True)
+    return _action_page(case, name, linked=True)
 
 
 @bp.post("/cases/<case_id>/assign")

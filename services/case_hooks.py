@@ -8,6 +8,7 @@ from models.case import RISK_LEVELS, Case, risk_rank
 from services.audit import record_audit
 from services.case_effects import apply_effects
 from services.cases import add_history
+from services.report_fields import refresh_evaluation
 from services.workflow_store import definition_for
 from workflows import engine
 
@@ -30,6 +31,7 @@ def form_submitted(case, submission, *, actor, now: datetime) -> None:
         add_history(case, kind="event", now=now, actor=actor, name="risk_level",
                     label=f"Risk of serious harm assessed as {level.replace('_', ' ')}")
     apply_effects(case, engine.form_submitted_effects(defn, submission.form_key), actor=actor, now=now, inputs={})
+    refresh_evaluation(case, defn, submission.form_key)
     confidential = submission.classification == "confidential"
     from services.form_results import result_line
     from services.submissions import form_for

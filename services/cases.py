@@ -41,6 +41,12 @@ def add_history(case: Case, *, kind: str, now: datetime, actor=None, name: str =
         confidential=confidential,
     )
     entry.save()
+    if kind == "transition":
+        # Kept on the case so the reports' funnel never has to read every case's history.
+        reached = {f"add_to_set__{field}": value for field, value in (("passed_states", to_state),
+                                                                       ("taken_transitions", name)) if value}
+        if reached:
+            Case.objects(pk=case.pk).update_one(**reached)
     return entry
 
 

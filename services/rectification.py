@@ -11,14 +11,16 @@ from datetime import date, datetime
 
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import parse_fields
-from models.case import Case
+from models.case import Case, name_keys
 from models.correction import OBJECTION_OUTCOMES, CaseCorrection
 from services.access import can_change_case, can_read_confidential, case_for_actor
 from services.audit import record_audit
 from services.cases import add_history
 from services.deadline_timing import local_today
+from services.report_fields import refresh_evaluation
 from services.submission_reads import read_submission
 from services.submissions import field_errors, form_for
+from services.workflow_store import definition_for
 from storage.uow import transactional
 
 PERSON_FIELDS = {"name": "Name", "date_of_birth": "Date of birth", "address": "Address", "ethnicity": "Ethnicity",
@@ -77,7 +79,9 @@ def correct_person(case_id, data: dict, *, actor, now: datetime) -> CaseCorrecti
     if _plain(original) == _plain(value):
         raise InvalidInput(problems=[FieldProblem("value", "Enter a value different from the one recorded",
                                                   "Correct value")])
-    Case.objects(pk=case.pk).update_one(**{f"set__person__{field}": value}, set__updated_at=now, inc__revision=1)
+    keys = {"set__name_keys": name_keys(value)} if field == "name" else {}
+    Case.objects(pk=case.pk).update_one(**{f"set__person__{field}": value}, **keys, set__updated_at=now,
+                                        inc__revision=1)
     add_history(case, kind="correction", now=now, actor=actor, name=f"person.{field}",
                 label=f"{PERSON_FIELDS[field]} corrected",
                 inputs={"original": _plain(original), "corrected": _plain(value)}, comment=reason,
@@ -123,6 +127,7 @@ def correct_answer(submission_id, formdata, *, actor, now: datetime, client_addr
     type(submission).objects(pk=submission.pk).update_one(
         set__answers=changed, set__computed=form.compute(changed), set__updated_at=now,
         set__updated_by=str(actor.pk), inc__revision=1)
+    refresh_evaluation(case, definition_for(case), submission.form_key)
     confidential = submission.classification == "confidential"
     add_history(case, kind="correction", now=now, actor=actor, name=f"{submission.form_key}.{name}",
                 label=f"Answer corrected: {spec.label}",

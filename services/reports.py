@@ -1,41 +1,45 @@
-"""What managers and auditors read about a service: timeliness, the funnel, waits and evaluation measures.
+"""What managers and auditors read about a service: timeliness, the funnel, waits, caseloads and evaluation measures.
 
 Every figure is a count or a rate: no name, reference or answer ever leaves this module, so a report can be
-shown to anyone allowed to see it without leaking confidential information.
+shown to anyone allowed to see it without leaking confidential information. MongoDB does the counting
+(services/report_queries.py); Python only reads the grouped rows, so a page costs the same few commands
+however many cases there are.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, timedelta
-from statistics import median
+from itertools import combinations
 
 from errors import FieldProblem, InvalidInput, NotAllowed
 from models.case import Case, CaseEvent
-from models.deadline import CANCELLED, MET, Deadline
-from models.form import Submission
+from models.deadline import Deadline
 from models.team import Team
-from services.manager_views import days_between
+from services import report_queries
+from services.deadline_timing import calendar_for, local_today
+from services.report_queries import STAGES
 from services.workflow_store import latest_definitions
 
-# Each pathway file's `reports:` says which of its states and transitions count as each funnel stage, and
-# which form holds its evaluation measures. A case reaches a stage when it has ever been in one of the stage's
-# states or has ever taken one of its transitions; it dropped out when it started, did not complete, and then
-# closed, sits in a drop-out state, or took a drop-out transition.
 UNCLASSIFIED = "Unclassified (none completed)"
 NUMBER_WORDS = {2: "both", 3: "All three", 4: "All four"}
 
 
-def funnels() -> dict[str, dict]:
+def funnels(definitions=None) -> dict[str, dict]:
     """Return the funnel of every pathway whose file declares one, by pathway key."""
-
+    definitions = latest_definitions() if definitions is None else definitions
     return {key: {"label": defn.reports["label"], **defn.reports["funnel"]}
-            for key, defn in sorted(latest_definitions().items()) if defn.reports}
+            for key, defn in sorted(definitions.items()) if defn.reports}
+
+
+def evaluations(definitions=None) -> dict[str, dict]:
+    """Return the evaluation measures of every pathway whose file declares them, with the pathway's label."""
+    definitions = latest_definitions() if definitions is None else definitions
+    return {key: {**defn.reports["evaluation"], "label": defn.reports["label"]}
+            for key, defn in sorted(definitions.items()) if (defn.reports or {}).get("evaluation")}
 
 
 def evaluation_classes(stages) -> tuple[tuple[str, frozenset], ...]:
     """Return every combination of evaluation stages with its label, in the MoJ study's order (Table 4.1)."""
-    from itertools import combinations
 
     def lower(label: str) -> str:
         return label[:1].lower() + label[1:]
@@ -66,13 +70,6 @@ def _scope(actor) -> dict:
     raise NotAllowed("You do not have access to reports")
 
 
-def _scope_label(actor) -> str:
-    if actor.has_role("auditor"):
-        return "All teams"
-    team = Team.objects(key=actor.team).first()
-    return team.name if team else actor.team
-
-
 def _parse_day(raw: str, field: str, words: str) -> tuple[date | None, FieldProblem | None]:
     try:
         return date.fromisoformat(raw.strip()), None
@@ -92,7 +89,7 @@ def year_before(day: date) -> date:
 def get_period(raw_from: str = "", raw_to: str = "", *, now: datetime) -> tuple[date, date]:
     """Return (first day, last day) of the period asked for; the last 12 months by default."""
     problems = []
-    end = now.date()
+    end = local_today(now)  # the service's day, not UTC's
     if raw_to.strip():
         end, problem = _parse_day(raw_to, "to", "end date")
         problems += [problem] if problem else []
@@ -117,70 +114,64 @@ def percent(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
+def months(start: date, end: date) -> list[str]:
+    """Return every month of the period as "YYYY-MM", first to last."""
+    found, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def month_label(month: str) -> str:
+    """Return "2026-03" as "Mar 2026"."""
+    return date(int(month[:4]), int(month[5:]), 1).strftime("%b %Y")
+
+
+def _run(model, pipeline: list[dict]) -> list[dict]:
+    """Return the grouped rows of a pipeline run on a model's collection."""
+    # Grouped rows are small (one per day waited, per worker, per month): one batch, so no getMore round trips.
+    return list(model._get_collection().aggregate(pipeline, batchSize=100_000))
+
+
+def _timeliness(scope: dict, *, now: datetime, start: date, end: date) -> dict:
+    low, high = _bounds(start, end)
+    (found,) = _run(Deadline, report_queries.timeliness_pipeline(scope, low, min(high, now)))
+    kinds = [{"key": row["_id"], "label": row["label"], **{k: row[k] for k in ("due", "on_time", "late", "overdue")},
+              "rate": percent(row["on_time"], row["due"])} for row in found["kinds"]]
+    by_month = {row["_id"]: row for row in found["months"]}
+    monthly = []
+    for month in months(start, end):
+        row = by_month.get(month, {})
+        due, on_time = row.get("due", 0), row.get("on_time", 0)
+        monthly.append({"month": month, "label": month_label(month), "due": due, "on_time": on_time,
+                        "late": row.get("late", 0), "overdue": row.get("overdue", 0), "rate": percent(on_time, due)})
+    return {"kinds": sorted(kinds, key=lambda r: r["label"].lower()), "months": monthly}
+
+
 def list_timeliness(*, actor, now: datetime, start: date, end: date) -> list[dict]:
     """Return, per deadline kind, how many came due in the period and how many were met on time or late.
 
     A deadline "came due" when its due time lies in the period and has already passed; cancelled ones are left
     out. One not met is counted as open and overdue, whether still open, missed or paused.
     """
-    low, high = _bounds(start, end)
-    rows: dict[str, dict] = {}
-    for deadline in Deadline.objects(status__ne=CANCELLED, due_at__gte=low, due_at__lt=min(high, now),
-                                     **_scope(actor)).only("key", "label", "status", "late", "due_at"):
-        row = rows.setdefault(deadline.key, {"key": deadline.key, "label": deadline.label, "due": 0,
-                                             "on_time": 0, "late": 0, "overdue": 0})
-        row["due"] += 1
-        if deadline.status == MET:
-            row["late" if deadline.late else "on_time"] += 1
-        else:
-            row["overdue"] += 1
+    return _timeliness(_scope(actor), now=now, start=start, end=end)["kinds"]
+
+
+def _funnel(scope: dict, declared: dict, *, now: datetime, start: date, end: date) -> list[dict]:
+    rows = {key: {"key": key, "label": funnel["label"], **dict.fromkeys(STAGES, 0)} for key, funnel in declared.items()}
+    if declared:
+        low, high = _bounds(start, end)
+        for found in _run(Case, report_queries.funnel_pipeline(scope, low, high, declared)):
+            rows[found["_id"]].update({stage: found[stage] for stage in STAGES})
     for row in rows.values():
-        row["rate"] = percent(row["on_time"], row["due"])
-    return sorted(rows.values(), key=lambda r: r["label"].lower())
-
-
-def _reached(rule: dict, states: set[str], transitions: set[str]) -> bool:
-    return bool(states & set(rule.get("states", ())) or transitions & set(rule.get("transitions", ())))
-
-
-def funnel_stages(funnel: dict, case: Case, states: set[str], transitions: set[str]) -> dict[str, bool]:
-    """Return which stages of its pathway's funnel a case reached, from the states and transitions it went through."""
-    states = states | {case.state}
-    started = _reached(funnel["started"], states, transitions)
-    completed = started and _reached(funnel["completed"], states, transitions)
-    dropping = case.status == "closed" or case.state in funnel["dropped"].get("states", ()) or bool(
-        transitions & set(funnel["dropped"].get("transitions", ())))
-    return {"referred": True, "accepted": started or _reached(funnel["accepted"], states, transitions),
-            "started": started, "completed": completed, "dropped": started and not completed and dropping}
-
-
-def _cohort(actor, start: date, end: date):
-    """Return the perpetrator cases of the actor's scope referred in the period."""
-    low, high = _bounds(start, end)
-    return Case.objects(kind="perpetrator", status__ne="draft", referred_at__gte=low, referred_at__lt=high,
-                        **_scope(actor))
+        row["completion_rate"] = percent(row["completed"], row["started"])
+    return list(rows.values())
 
 
 def list_funnel(*, actor, now: datetime, start: date, end: date) -> list[dict]:
     """Return, per pathway with a funnel, how many cases referred in the period reached each stage up to now."""
-    declared = funnels()
-    cases = list(_cohort(actor, start, end).filter(workflow_key__in=list(declared))
-                 .only("workflow_key", "state", "status"))
-    states, transitions = defaultdict(set), defaultdict(set)
-    for event in CaseEvent.objects(case_id__in=[c.pk for c in cases], kind="transition",
-                                   at__lte=now).only("case_id", "name", "to_state"):
-        states[event.case_id].add(event.to_state)
-        transitions[event.case_id].add(event.name)
-    rows = {key: {"key": key, "label": funnel["label"], "referred": 0, "accepted": 0, "started": 0,
-                  "completed": 0, "dropped": 0} for key, funnel in declared.items()}
-    for case in cases:
-        reached = funnel_stages(declared[case.workflow_key], case, states[case.pk], transitions[case.pk])
-        row = rows[case.workflow_key]
-        for stage, yes in reached.items():
-            row[stage] += int(yes)
-    for row in rows.values():
-        row["completion_rate"] = percent(row["completed"], row["started"])
-    return list(rows.values())
+    return _funnel(_scope(actor), funnels(), now=now, start=start, end=end)
 
 
 def number(value: float) -> str:
@@ -188,12 +179,47 @@ def number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
+def median_of_counts(counts: dict[int, int]) -> float | None:
+    """Return the median of values given as {value: how many times}, or None when there are none."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    wanted, seen, picked = ((total - 1) // 2, total // 2), 0, []
+    for value in sorted(counts):
+        picked += [value for position in wanted if seen <= position < seen + counts[value]]
+        seen += counts[value]
+    return sum(picked) / 2
+
+
+def _waiting(scope: dict, now: datetime) -> dict:
+    # Days are the service's, as on the waiting list page: a wait grows at local midnight.
+    time_zone = calendar_for().tz.key
+    counts = {row["_id"]: row["count"] for row in _run(Case, report_queries.waiting_pipeline(scope, now, time_zone))}
+    middle = median_of_counts(counts)
+    return {"count": sum(counts.values()), "median": None if middle is None else number(middle),
+            "longest": max(counts) if counts else None}
+
+
 def get_waiting(*, actor, now: datetime) -> dict:
     """Return how many cases wait now, and the median and longest wait in calendar days."""
-    waits = [days_between(c.waiting_since, now) for c in Case.objects(
-        kind="perpetrator", status="open", on_waiting_list=True, **_scope(actor)).only("waiting_since")]
-    return {"count": len(waits), "median": number(median(waits)) if waits else None,
-            "longest": max(waits) if waits else None}
+    return _waiting(_scope(actor), now)
+
+
+def _waiting_history(scope: dict, states: list[str], *, now: datetime, start: date, end: date) -> list[dict]:
+    """Return the waiting list's length at the end of each month of the period (today for the current month)."""
+    if not states:
+        return []
+    high = min(_bounds(start, end)[1], now)
+    ids = Case._get_collection().distinct("_id", report_queries.waited_cases(scope, states)) if scope else None
+    changes = {row["_id"]: row["change"] for row in _run(
+        CaseEvent, report_queries.waiting_changes_pipeline(states, high, ids))}
+    period = months(start, end)
+    length = sum(change for month, change in changes.items() if month < period[0])
+    found = []
+    for month in period:
+        length += changes.get(month, 0)
+        found.append({"month": month, "label": month_label(month), "waiting": max(0, length)})
+    return found
 
 
 def classify_measures(stages: set[str], classes) -> str:
@@ -202,49 +228,62 @@ def classify_measures(stages: set[str], classes) -> str:
     return next(label for label, members in classes if members == found)
 
 
-def evaluation_for(key: str, spec: dict, *, actor, start: date, end: date) -> dict:
-    """Return one pathway's cases referred in the period classified by which evaluation measures were completed."""
+def _evaluation(scope: dict, key: str, spec: dict, *, start: date, end: date) -> dict:
     classes = evaluation_classes(spec["stages"])
-    wanted = {s["value"] for s in spec["stages"]}
-    not_done = {None, "", *spec.get("not_completed", ())}
-    case_ids = [c.pk for c in _cohort(actor, start, end).filter(workflow_key=key).only("id")]
-    done = {pk: set() for pk in case_ids}
-    for sub in Submission.objects(case_id__in=case_ids, form_key=spec["form"], status__ne="draft"
-                                  ).only("case_id", "answers"):
-        answers = sub.answers or {}
-        stage = answers.get(spec["stage_field"])
-        completion = answers.get(spec["completion_field"]) if spec.get("completion_field") else "done"
-        if stage in wanted and completion not in not_done:
-            done[sub.case_id].add(stage)
-    counts = defaultdict(int)
-    for stages in done.values():
-        counts[classify_measures(stages, classes)] += 1
-    total = len(case_ids)
-    rows = [{"label": label, "count": counts[label], "share": percent(counts[label], total)}
-            for label, _ in classes]
-    return {"rows": rows, "total": total}
+    low, high = _bounds(start, end)
+    counts: dict[str, int] = {}
+    for found in _run(Case, report_queries.evaluation_pipeline(scope, low, high, key, spec)):
+        label = classify_measures(set(found["_id"]), classes)
+        counts[label] = counts.get(label, 0) + found["count"]
+    total = sum(counts.values())
+    return {"key": key, "label": spec["label"], "total": total,
+            "rows": [{"label": label, "count": counts.get(label, 0), "share": percent(counts.get(label, 0), total)}
+                     for label, _ in classes]}
 
 
 def get_evaluation(*, actor, start: date, end: date) -> list[dict]:
     """Return, per pathway declaring evaluation measures, its cases classified by the measures completed."""
+    scope = _scope(actor)
+    return [_evaluation(scope, key, spec, start=start, end=end) for key, spec in evaluations().items()]
 
-    out = []
-    for key, defn in sorted(latest_definitions().items()):
-        spec = (defn.reports or {}).get("evaluation")
-        if spec:
-            out.append({"key": key, "label": defn.reports["label"],
-                        **evaluation_for(key, spec, actor=actor, start=start, end=end)})
-    return out
+
+def _caseload(scope: dict, team_names: dict[str, str]) -> list[dict]:
+    """Return, per team, its practitioners' open cases against their capacity (counts only, no one named)."""
+    workers = report_queries.practitioners(scope)
+    loads = {(row["_id"]["team"], row["_id"]["worker"]): row["count"] for row in _run(
+        Case, report_queries.caseload_pipeline(scope, [str(w["_id"]) for w in workers]))}
+    rows: dict[str, dict] = {}
+    for worker in workers:
+        team = worker.get("team", "")
+        row = rows.setdefault(team, {"team": team, "label": team_names.get(team, team), "practitioners": 0,
+                                     "capacity": 0, "cases": 0, "at_capacity": 0})
+        load, capacity = loads.get((team, str(worker["_id"])), 0), worker.get("capacity", 0)
+        row["practitioners"] += 1
+        row["capacity"] += capacity
+        row["cases"] += load
+        row["at_capacity"] += int(load >= capacity)
+    for row in rows.values():
+        row["used"] = percent(row["cases"], row["capacity"])
+    return sorted(rows.values(), key=lambda r: r["label"].lower())
 
 
 def get_reports(*, actor, now: datetime, raw_from: str = "", raw_to: str = "") -> dict:
     """Return everything on the reports page for the period asked for (InvalidInput on bad dates)."""
-    _scope(actor)
+    scope = _scope(actor)
     start, end = get_period(raw_from, raw_to, now=now)
+    definitions = latest_definitions()
+    teams = {t["key"]: t["name"] for t in Team.objects(**({"key": actor.team} if scope else {}))
+             .only("key", "name").as_pymongo()}
+    timeliness = _timeliness(scope, now=now, start=start, end=end)
     return {
-        "start": start, "end": end, "scope": _scope_label(actor),
-        "timeliness": list_timeliness(actor=actor, now=now, start=start, end=end),
-        "funnel": list_funnel(actor=actor, now=now, start=start, end=end),
-        "waiting": get_waiting(actor=actor, now=now),
-        "evaluation": get_evaluation(actor=actor, start=start, end=end),
+        "start": start, "end": end,
+        "scope": "All teams" if not scope else teams.get(actor.team, actor.team),
+        "timeliness": timeliness["kinds"], "monthly": timeliness["months"],
+        "funnel": _funnel(scope, funnels(definitions), now=now, start=start, end=end),
+        "waiting": _waiting(scope, now),
+        "waiting_history": _waiting_history(scope, report_queries.waiting_states(definitions), now=now,
+                                            start=start, end=end),
+        "caseload": _caseload(scope, teams),
+        "evaluation": [_evaluation(scope, key, spec, start=start, end=end)
+                       for key, spec in evaluations(definitions).items()],
     }

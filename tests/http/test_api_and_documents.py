@@ -92,3 +92,17 @@ def test_confidential_word_copy_refused_to_team_practitioner_not_allocated(clien
     response = client.get(f"/cases/{setup['case'].pk}/submissions/{setup['secret'].pk}.docx")
     assert response.status_code in (403, 404)
     assert SECRET.encode() not in response.data
+
+
+def test_api_steps_check_who_an_input_names_as_the_pages_do(client, make_case, make_user):
+    manager = make_user(roles=["manager"], team="north")
+    make_user(roles=["practitioner"], team="north")  # someone with room, so the step is open
+    elsewhere = make_user(roles=["practitioner"], team="south")
+    case = make_case(state="accepted", actor=manager, person={"name": "Dan Example"})
+    sign_in(client, manager)
+    refused = client.post(f"/api/v1/cases/{case.pk}/steps/allocate", json={"inputs": {"assignee": str(elsewhere.pk)}})
+    assert refused.status_code == 422, refused.get_data(as_text=True)
+    assert [(p["field"], p["message"]) for p in refused.json["error"]["problems"]] == [
+        ("assignee", "Choose one of the people listed")]
+    gone = client.post(f"/api/v1/cases/{case.pk}/steps/close", json={"inputs": {}})
+    assert gone.status_code == 404 and gone.is_json

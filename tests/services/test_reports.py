@@ -10,8 +10,8 @@ import pytest
 from bson import ObjectId
 
 from errors import InvalidInput, NotAllowed
-from models.case import CaseEvent
 from models.deadline import Deadline
+from services.cases import add_history
 from services.reports import (
     classify_measures,
     evaluation_classes,
@@ -103,8 +103,8 @@ def _case(make_case, now, key, history, *, team="north", days_ago=30, **fields):
     case = make_case(workflow_key=key, team=team, referred_at=now - timedelta(days=days_ago),
                      person={"name": "Secret Person"}, **fields)
     for step, (name, to_state) in enumerate(history, 1):
-        CaseEvent(case_id=case.pk, at=now - timedelta(days=days_ago - step), kind="transition", name=name,
-                  to_state=to_state).save()
+        add_history(case, kind="transition", now=now - timedelta(days=days_ago - step), name=name,
+                    to_state=to_state)
     return case
 
 

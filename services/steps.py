@@ -1,0 +1,78 @@
+"""Take a step on a case: the one way the case pages, the manager's pages, the partner record and the API do it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from errors import FieldProblem, InvalidInput, NotAllowed, NotFound
+from models.case import Case
+from models.user import User
+from services import partner
+from services.cases import available_practitioners, fire_transition, transition_options
+from storage.uow import transactional
+from workflows.inputs import clean_inputs
+
+
+def user_choices(case: Case, spec) -> list[dict]:
+    """Return the people a `user` input may name: the team's members holding the input's role, with workload."""
+    role = spec.role or ("partner_worker" if case.kind == "partner" else "practitioner")
+    if role == "practitioner":
+        rows = available_practitioners(case.team)
+        return [{"id": str(r["user"].pk), "name": r["user"].name, "available": r["available"],
+                 "hint": f"{r['open']} open case{'s' if r['open'] != 1 else ''} of {r['capacity']}"
+                         + (" – at capacity" if not r["available"] else "")
+                         + ("; risk: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(r["risks"].items()))
+                            if r["risks"] else "")} for r in rows]
+    users = User.objects(team=case.team, roles=role, active=True).order_by("name")
+    return [{"id": str(u.pk), "name": u.name, "available": True, "hint": ""} for u in users]
+
+
+def choices_for(case: Case, option) -> dict[str, list[dict]]:
+    """Return, for each `user` input of the step, the people it may name."""
+    return {s.name: user_choices(case, s) for s in option.inputs if s.kind == "user"}
+
+
+def find_step(case: Case, name: str, *, event: bool, actor, linked: bool = False):
+    """Return the actor's option for a step of the case (or, `linked`, of its partner record's linked case)."""
+    if linked:
+        options = partner.parent_events(case, actor=actor)
+    else:
+        transitions, events = transition_options(case, actor)
+        options = events if event else transitions
+    option = next((o for o in options if o.name == name), None)
+    if option is None:
+        raise NotFound("This action is not available on this case")
+    return option
+
+
+def check_inputs(case: Case, option, raw: dict, *, now: datetime, choices: dict | None = None) -> None:
+    """Raise InvalidInput naming every input that is missing, wrong, or names someone who cannot be chosen."""
+    problems = []
+    try:
+        clean_inputs(option.inputs, raw, now=now)
+    except InvalidInput as exc:
+        problems = list(exc.problems)
+    named = {p.field for p in problems}
+    choices = choices_for(case, option) if choices is None else choices
+    for spec in option.inputs:
+        value = raw.get(spec.name)
+        allowed = {c["id"] for c in choices.get(spec.name, [])}
+        if spec.kind == "user" and spec.name not in named and value and str(value) not in allowed:
+            problems.append(FieldProblem(spec.name, "Choose one of the people listed", spec.label))
+    if problems:
+        raise InvalidInput("Check the answers", problems=problems)
+
+
+@transactional  # the request's key is claimed first: a repeated step says "already done", not "not available"
+def take_step(case: Case, name: str, raw: dict, *, event: bool = False, linked: bool = False, actor,
+              now: datetime, option=None) -> Case:
+    """Check the step is the actor's to take now and its inputs are right, then take it in one unit of work."""
+    option = option or find_step(case, name, event=event, actor=actor, linked=linked)
+    if not option.allowed:
+        raise NotAllowed(" ".join(option.reasons) or "This step cannot be taken now")
+    check_inputs(case, option, raw, now=now)
+    if linked:
+        return partner.fire_parent_event(case, name, raw, actor=actor, now=now)
+    if case.kind == "partner":
+        return partner.take_partner_action(case, name, raw, event=event, actor=actor, now=now)
+    return fire_transition(case, name, raw, actor=actor, now=now, event=event)

@@ -1,0 +1,70 @@
+"""CSV and XLSX downloads from headers and rows (services/exports.py): formulas defused, numbers kept."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from datetime import date
+
+import pytest
+
+from services.exports import csv_bytes, safe_text, sheet_name, xlsx_bytes
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1", "'+1"), ("-2+3", "'-2+3"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("\tTab", "'\tTab"), ("\rReturn", "'\rReturn"), ("Plain", "Plain"),
+    ("a=b", "a=b"), ("", ""), (None, ""),
+])
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_gets_an_apostrophe(value, written):
+    assert safe_text(value) == written
+
+
+def read_csv(content: bytes) -> list[list[str]]:
+    assert content.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_keeps_numbers_and_defuses_text():
+    content = csv_bytes(["Team", "Cases", "Rate"], [["=cmd|' /C calc'!A0", 12, -3], ["North, “Team”", 0, None],
+                                                    ["Day", date(2026, 1, 31), 2.5]])
+    assert read_csv(content) == [["Team", "Cases", "Rate"], ["'=cmd|' /C calc'!A0", "12", "-3"],
+                                 ["North, “Team”", "0", ""], ["Day", "2026-01-31", "2.5"]]
+    assert b"\r\n" in content
+
+
+def xlsx_cells(content: bytes) -> tuple[str, list[list[str]]]:
+    """Return the sheet name and the cells of the first sheet, read from the XLSX zip structure."""
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        names = set(book.namelist())
+        assert {"[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"} <= names
+        workbook = book.read("xl/workbook.xml").decode()
+        shared = re.findall(r"<si><t[^>]*>(.*?)</t></si>", book.read("xl/sharedStrings.xml").decode(), re.S) \
+            if "xl/sharedStrings.xml" in names else []
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # no formula anywhere
+    rows = []
+    for row in re.findall(r"<row [^>]*>(.*?)</row>", sheet, re.S):
+        cells = []
+        for kind, value in re.findall(r'<c r="[A-Z]+\d+"(?: s="\d+")?(?: t="(\w+)")?><v>(.*?)</v></c>', row):
+            cells.append(shared[int(value)] if kind == "s" else value)
+        rows.append(cells)
+    return re.search(r'<sheet name="([^"]*)"', workbook).group(1), rows
+
+
+def test_xlsx_has_one_sheet_with_text_and_numbers():
+    content = xlsx_bytes("Deadlines met on time", ["Deadline", "Came due", "On time (%)"],
+                         [["@risk", 7, 43], ["Breach decision", 1, ""]])
+    name, rows = xlsx_cells(content)
+    assert name == "Deadlines met on time"
+    assert rows == [["Deadline", "Came due", "On time (%)"], ["'@risk", "7", "43"], ["Breach decision", "1", ""]]
+
+
+@pytest.mark.parametrize(("title", "name"), [
+    ("Evaluation measures (Probation CDVP)", "Evaluation measures (Probation"), ("A/B: c?", "A B  c"),
+    ("[]", "Sheet1"),
+])
+def test_sheet_names_are_valid(title, name):
+    assert sheet_name(title) == name and len(name) <= 31
