@@ -29,6 +29,7 @@ from models.form import Submission  # noqa: E402
 from models.team import Team  # noqa: E402
 from models.user import User  # noqa: E402
 from services import reports  # noqa: E402
+from services.report_counts import fill_report_counts  # noqa: E402
 from services.report_queries import waiting_states  # noqa: E402
 from services.reports import evaluations, funnels, get_reports  # noqa: E402
 from services.workflow_store import (  # noqa: E402
@@ -167,6 +168,10 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         seed(args.cases, random.Random(15))
         print(f"MongoDB: {where}; database {db_name}")
+        started = time.perf_counter()
+        written = fill_report_counts()
+        print(f"Report counters filled from the history (one-off): {written:,} in "
+              f"{time.perf_counter() - started:.1f} s")
         print(f"Seeded {args.cases:,} cases with their history, deadlines and measures in "
               f"{time.perf_counter() - started:.1f} s")
         for label, actor in (("auditor (all teams)", User(roles=["auditor"], team="")),
