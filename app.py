@@ -19,7 +19,7 @@ from errors import ConfigurationError, DefinitionError
 from extensions import babel, csrf, limiter, login_manager
 from scheduler.runner import start_background_scheduler
 from services.audit_chain import configure as configure_audit_chain
-from services.case_lists import fill_list_fields
+from services.case_lists import fill_list_fields, fill_name_keys
 from services.demo import load_demo
 from services.form_definitions import sync_forms
 from services.report_counts import fill_report_counts
@@ -129,6 +129,9 @@ def _bootstrap(app: Flask) -> None:
     filled = fill_report_counts()
     if filled:
         log.info("Report counters computed from the stored history: %s", filled)
+    keyed = fill_name_keys()
+    if keyed:
+        log.info("Cases given name keys for search: %s", keyed)
     created = ensure_first_admin(now=now)
     if created:
         user, password = created

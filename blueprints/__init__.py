@@ -17,6 +17,7 @@ from blueprints import (
     health,
     home,
     intake,
+    list_exports,
     manager,
     mfa,
     once,
@@ -39,8 +40,8 @@ def register_blueprints(app: Flask) -> None:
 
     errors.register(app)
     once.register(app)
-    for module in (auth, mfa, oversight, health, home, referrals, intake, cases, manager, partner, deadlines, admin,
-                   api, submissions, documents, reports, retention, personal_data, groups):
+    for module in (auth, mfa, oversight, health, home, referrals, intake, list_exports, cases, manager, partner,
+                   deadlines, admin, api, submissions, documents, reports, retention, personal_data, groups):
         app.register_blueprint(module.bp)
 
     login_manager.login_view = "auth.sign_in"

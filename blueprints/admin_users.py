@@ -12,6 +12,7 @@ from models.user import ROLE_LABELS, ROLES
 from services import teams as team_service
 from services import user_admin
 from services.audit import list_audit
+from services.deadline_timing import local_today
 from services.roles import custom_roles, role_labels
 from services.users import get_user
 
@@ -124,7 +125,7 @@ def reset_user_password(user_id):
 @roles_required("admin")
 def teams():
     """List the teams with their members and next supervision date."""
-    return render_template("admin/teams.html", rows=team_service.list_teams(), today=utcnow().date())
+    return render_template("admin/teams.html", rows=team_service.list_teams(), today=local_today(utcnow()))
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
@@ -145,9 +146,9 @@ def new_team():
 def _team_context(key: str, values) -> dict:
     team = team_service.get_team(key)
     return {"team": team, "members": team_service.team_members(key), "values": values,
-            "dates": team_service.upcoming_supervision(team, utcnow().date()),
-            "past": sorted((d for d in team.supervision_dates if d < utcnow().date()), reverse=True)[:3],
-            "closures": sorted(d for d in team.closures if d >= utcnow().date())}
+            "dates": team_service.upcoming_supervision(team, local_today(utcnow())),
+            "past": sorted((d for d in team.supervision_dates if d < local_today(utcnow())), reverse=True)[:3],
+            "closures": sorted(d for d in team.closures if d >= local_today(utcnow()))}
 
 
 @bp.route("/teams/<key>", methods=["GET", "POST"])

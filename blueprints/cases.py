@@ -37,10 +37,7 @@ def my_cases():
     user, now = current_actor(), utcnow()
     args = {k: request.args.get(k, "") for k in ("scope", "status", "state", "risk", "sort", "dir", "q", "page")}
     team_read = bool(current_app.config.get("PRACTITIONERS_READ_TEAM_CASES", True))
-    if _practitioner_only(user):
-        args["scope"] = args["scope"] if args["scope"] == "team" and team_read else "mine"
-    else:
-        args["scope"] = "all"
+    args["scope"] = case_lists.list_scope(user, args["scope"])
     query = args["q"].strip()
     if query:
         result = {**case_lists.search_cases(actor=user, now=now, query=query, page=args["page"]), "states": [],

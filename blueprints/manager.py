@@ -8,8 +8,9 @@ from blueprints.access import current_actor, roles_required
 from blueprints.step_form import posted_inputs, typed_values
 from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from services import manager_lists as lists
 from services import manager_views as views
-from services import steps
+from services import steps, team_overview
 
 bp = Blueprint("manager", __name__, url_prefix="/manager")
 
@@ -27,24 +28,26 @@ def _choose_message(allocation: dict) -> str:
 @bp.get("/referrals")
 @roles_required("manager")
 def inbox():
-    """List the team's new referrals: urgent and oldest first, filtered by stage."""
-    found = views.list_inbox(actor=current_actor(), now=utcnow(), state=request.args.get("stage", ""))
+    """List the team's new referrals a page at a time: urgent and oldest first, filtered by stage."""
+    found = lists.list_inbox(actor=current_actor(), now=utcnow(), state=request.args.get("stage", ""),
+                             page=request.args.get("page", 1))
     return render_template("manager/inbox.html", **found)
 
 
 @bp.get("/waiting-list")
 @roles_required("manager")
 def waiting_list():
-    """List the team's waiting list in priority order with each case's waiting time."""
-    rows = views.list_waiting_list(actor=current_actor(), now=utcnow())
-    return render_template("manager/waiting_list.html", rows=rows)
+    """List the team's waiting list a page at a time, in priority order with each case's waiting time."""
+    found = lists.list_waiting_list(actor=current_actor(), now=utcnow(), priority=request.args.get("priority", ""),
+                                    page=request.args.get("page", 1))
+    return render_template("manager/waiting_list.html", result=found, **found)
 
 
 @bp.get("/team")
 @roles_required("manager")
 def team():
-    """Show caseloads against capacity, overdue deadlines and forms waiting for countersignature."""
-    overview = views.get_team_overview(actor=current_actor(), now=utcnow())
+    """Show caseloads against capacity, a page of overdue deadlines and forms waiting for countersignature."""
+    overview = team_overview.get_team_overview(actor=current_actor(), now=utcnow(), page=request.args.get("page", 1))
     return render_template("manager/team.html", **overview)
 
 

@@ -12,6 +12,7 @@ from errors import Conflict, InvalidInput, NotFound
 from services import attachments, form_posts
 from services import forms as service
 from services.access import can_change_case
+from services.deadline_timing import local_today
 
 bp = Blueprint("submissions", __name__)
 
@@ -105,7 +106,7 @@ def task_list(case_id, form_key, submission_id):
     case, submission, form = _load(case_id, submission_id, form_key=form_key, change=True)
     if submission.status != "draft":
         return _to_view(case, submission)
-    statuses = service.page_statuses(form, submission, today=utcnow().date())
+    statuses = service.page_statuses(form, submission, today=local_today(utcnow()))
     return render_template("submissions/task_list.html", case=case, submission=submission, form=form,
                            statuses=statuses)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 
 import mongoengine as me
@@ -19,11 +21,34 @@ NO_DUE = datetime(9999, 12, 31)
 LIST_SORTS = {"reference": "reference", "person": "person.name", "state": "state", "risk": "risk_rank",
               "deadline": "next_due_at"}
 LIST_SCOPES = (("kind", "status"), ("team", "status"), ("allocated_to", "status"))
+# The fields case lists filter on: each has an index per scope and sort, so a filtered list is still an index walk.
+LIST_FILTERS = ("state", "risk_rank")
+# The manager's lists, each as (the fields matched for equality, the order): one index each, ending in _id.
+INBOX_MATCH = ("team", "on_waiting_list", "allocated_to", "status", "kind")
+INBOX_ORDER = (("priority", -1), ("fields.urgent_requested", -1), ("referred_at", 1), ("_id", 1))
+WAITING_MATCH = ("team", "on_waiting_list", "status", "kind")
+WAITING_ORDER = (("priority", -1), ("waiting_since", 1), ("_id", 1))
+_WORD = re.compile(r"[^\w]+")
 
 
 def risk_rank(level: str) -> int:
     """Return a risk level's place in order (0 when not assessed), so lists sort by risk in the database."""
     return RISK_LEVELS.index(level) + 1 if level in RISK_LEVELS else 0
+
+
+def fold(text: str) -> str:
+    """Return text without accents and in one case, as names are searched ("Zoë" and "ZOE" are "zoe")."""
+    plain = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+
+
+def name_keys(name: str) -> list[str]:
+    """Return the folded words of a name, so a search for the start of any of them is an index range."""
+    return sorted({word for word in _WORD.split(fold(name)) if word})
+
+
+def _index(fields) -> list[str]:
+    return [("-" if order < 0 else "") + field for field, order in fields]
 
 
 class WorkflowVersion(me.Document):
@@ -84,6 +109,7 @@ class Case(me.Document):
     priority = me.StringField(choices=PRIORITIES, default="standard")
     risk_level = me.StringField(choices=RISK_LEVELS + ("",), default="")
     risk_rank = me.IntField(default=0)  # kept with risk_level (see risk_rank())
+    name_keys = me.ListField(me.StringField(), default=list)  # kept with person.name (see name_keys())
     endorsements = me.DictField(default=dict)  # {"urgent": [manager ids]}
     on_waiting_list = me.BooleanField(default=False)
     waiting_since = me.DateTimeField()
@@ -117,6 +143,12 @@ class Case(me.Document):
         "collection": "cases",
         "indexes": [
             *[(*scope, field, "_id") for scope in LIST_SCOPES for field in LIST_SORTS.values()],
+            *[(*scope, kept, field, "_id") for scope in LIST_SCOPES for kept in LIST_FILTERS
+              for field in LIST_SORTS.values() if field != kept],
+            "name_keys",
+            (*INBOX_MATCH, *_index(INBOX_ORDER)),
+            (*INBOX_MATCH, "state", *_index(INBOX_ORDER)),
+            (*WAITING_MATCH, *_index(WAITING_ORDER)),
             ("referrer_id", "-created_at"),
             "person.date_of_birth",
             ("person.name", "person.date_of_birth"),
@@ -130,8 +162,9 @@ class Case(me.Document):
     }
 
     def clean(self):
-        """Keep the risk order in step with the risk level on every save."""
+        """Keep the risk order and the name's search keys in step with what they come from on every save."""
         self.risk_rank = risk_rank(self.risk_level)
+        self.name_keys = name_keys(self.person.name if self.person else "")
 
 
 class CaseEvent(me.Document):

@@ -79,6 +79,7 @@ class Deadline(me.Document):
             # The timeliness report: deadlines that came due in a period, for every team or for one.
             "due_at",
             ("team", "due_at"),
+            ("team", "active", "status", "due_at", "_id"),  # the team's overdue deadlines, oldest first
             {"fields": ["sweep_error.at"], "sparse": True},
         ],
     }

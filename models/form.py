@@ -111,13 +111,16 @@ class _SubmissionBase(me.Document):
 _ONE_DRAFT = {"fields": ["case_id", "form_key"], "unique": True, "name": "one_draft_per_case_form",
               "partialFilterExpression": {"status": "draft"}}
 
+# Forms waiting for a manager's countersignature, oldest first (the team overview).
+_AWAITING = ("status", "countersign_required", "submitted_at")
+
 
 class Submission(_SubmissionBase):
     """A submission of a standard form."""
 
     meta = {
         "collection": "submissions",
-        "indexes": [("case_id", "form_key", "-created_at"), ("status", "form_key"), _ONE_DRAFT],
+        "indexes": [("case_id", "form_key", "-created_at"), ("status", "form_key"), _AWAITING, _ONE_DRAFT],
     }
 
 
@@ -126,7 +129,7 @@ class ConfidentialSubmission(_SubmissionBase):
 
     meta = {
         "collection": "confidential_submissions",
-        "indexes": [("case_id", "form_key", "-created_at"), _ONE_DRAFT],
+        "indexes": [("case_id", "form_key", "-created_at"), _AWAITING, _ONE_DRAFT],
     }
 
 

@@ -17,7 +17,8 @@ def _uid(actor) -> str:
     return str(actor.pk)
 
 
-def _team_read_enabled() -> bool:
+def team_read_enabled() -> bool:
+    """Tell whether practitioners may read (and list) the cases of their whole team."""
     return bool(current_app.config.get("PRACTITIONERS_READ_TEAM_CASES", True)) if has_app_context() else True
 
 
@@ -50,7 +51,7 @@ def _usual_read(actor, case: Case) -> bool:
     if actor.has_role("practitioner"):
         if case.allocated_to == _uid(actor):
             return True
-        return _team_read_enabled() and case.team == actor.team
+        return team_read_enabled() and case.team == actor.team
     return False
 
 
@@ -128,7 +129,7 @@ def visible_cases_query(actor) -> dict:
         ors.append({"team": actor.team, "status": {"$ne": "draft"}})
     if actor.has_role("practitioner"):
         ors.append({"kind": "perpetrator", "allocated_to": uid, "status": {"$ne": "draft"}})
-        if _team_read_enabled():
+        if team_read_enabled():
             ors.append({"kind": "perpetrator", "team": actor.team, "status": {"$ne": "draft"}})
     if actor.has_role("partner_worker"):
         ors.append({"kind": "partner", "allocated_to": uid, "status": {"$ne": "draft"}})

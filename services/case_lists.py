@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from pymongo import UpdateOne
+
 from clock import utcnow
 from errors import NotAllowed
-from models.case import LIST_SORTS, RISK_LEVELS, Case, WorkflowVersion, risk_rank
+from models.case import LIST_SORTS, RISK_LEVELS, Case, WorkflowVersion, name_keys, risk_rank
 from models.partner import PartnerContact
-from services.access import visible_cases_query
+from services.access import team_read_enabled, visible_cases_query
 from services.case_facts import next_deadlines, state_of, user_names
 from services.case_pages import RISK_TAGS
 from services.deadlines import sync_next_due
@@ -17,6 +19,7 @@ from services.workflow_store import definition_version
 
 MIGRATIONS = "migrations"  # one document per one-off change of stored data, once it is done
 LIST_FIELDS_MIGRATION = "case_list_fields"
+NAME_KEYS_MIGRATION = "case_name_keys"
 
 PAGE_SIZE = 50
 SCOPES = ("mine", "team", "all")
@@ -60,6 +63,13 @@ def _page(page) -> int:
         return 1
 
 
+def list_scope(actor, asked: str) -> str:
+    """Return the scope a list is shown in: a practitioner's own cases or (if allowed) the team's; else every case."""
+    if actor.has_role("practitioner") and not actor.has_role("manager", "auditor"):
+        return "team" if asked == "team" and team_read_enabled() else "mine"
+    return "all"
+
+
 def list_query(*, actor, scope: str, status: str, state: str, risk: str) -> dict:
     """Return the MongoDB filter for a case list: what the actor may see, in the scope, with the filters."""
     query: dict = {"kind": "perpetrator"}
@@ -72,14 +82,21 @@ def list_query(*, actor, scope: str, status: str, state: str, risk: str) -> dict
     if state:
         query["state"] = state
     if risk in RISK_LEVELS or risk == "none":
-        query["risk_level"] = "" if risk == "none" else risk
+        query["risk_rank"] = risk_rank(risk)  # "none" is 0; the rank (not the level) is in the filter's indexes
     return {"$and": [visible_cases_query(actor), query]}
 
 
-def sort_spec(sort: str, direction: str) -> list[tuple[str, int]]:
-    """Return the sort on the list's index: the chosen field, then _id so equal values keep one order."""
+def sort_spec(sort: str, direction: str, *, state: str = "", risk: str = "") -> list[tuple[str, int]]:
+    """Return the sort on the list's index: the chosen field, then _id so equal values keep one order.
+
+    A field a filter fixes to one value is left out: the same order, and one the filter's index gives as it is.
+    """
     order = -1 if direction == "desc" else 1
-    return [(LIST_SORTS[sort], order), ("_id", order)]
+    pinned = {"state"} if state else set()
+    if risk in RISK_LEVELS or risk == "none":
+        pinned.add("risk_rank")
+    field = LIST_SORTS[sort]
+    return [("_id", order)] if field in pinned else [(field, order), ("_id", order)]
 
 
 def list_cases(*, actor, now: datetime, scope: str = "all", status: str = "open", state: str = "",
@@ -95,7 +112,7 @@ def list_cases(*, actor, now: datetime, scope: str = "all", status: str = "open"
     pages = page_count(total)
     page = min(_page(page), pages)
     cases = list(Case.objects(__raw__=query).only(*ROW_FIELDS).order_by(
-        *[("-" if o < 0 else "+") + f for f, o in sort_spec(sort, direction)])
+        *[("-" if o < 0 else "+") + f for f, o in sort_spec(sort, direction, state=state, risk=risk)])
         .skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     return {"rows": _rows(cases), "states": state_options(), "total": total, "scope": scope, "sort": sort,
             "direction": direction, "page": page, "pages": pages, "page_size": PAGE_SIZE,
@@ -171,10 +188,13 @@ def search_condition(query: str) -> dict | None:
     day = parse_search_date(query)
     if day is not None:
         return {"person.date_of_birth": datetime(day.year, day.month, day.day)}
-    words = [w for w in re.split(r"\s+", query) if w]
     # References are stored in capitals: an anchored prefix is a range on the unique reference index.
-    return {"$or": [{"reference": {"$regex": "^" + re.escape(query.upper())}},
-                    {"$and": [{"person.name": {"$regex": re.escape(w), "$options": "i"}} for w in words]}]}
+    by_reference = {"reference": {"$regex": "^" + re.escape(query.upper())}}
+    words = name_keys(query)
+    if not words:
+        return by_reference
+    # Each word typed is the start of a word of the name, folded as the keys are: one range of the keys' index.
+    return {"$or": [by_reference, {"$and": [{"name_keys": {"$regex": "^" + re.escape(w)}} for w in words]}]}
 
 
 def search_cases(*, actor, now: datetime, query: str, page=1) -> dict:
@@ -213,3 +233,21 @@ def fill_list_fields() -> int:
     cases.update_many({"risk_rank": {"$exists": False}}, {"$set": {"risk_rank": 0}})
     done.update_one({"_id": LIST_FIELDS_MIGRATION}, {"$set": {"done_at": utcnow()}}, upsert=True)
     return len(missing)
+
+
+def fill_name_keys(batch: int = 1000) -> int:
+    """Give cases stored before names were searched by their keys those keys; count them (once, at start-up)."""
+    done = Case._get_db()[MIGRATIONS]
+    if done.find_one({"_id": NAME_KEYS_MIGRATION}):
+        return 0
+    cases, count, writes = Case._get_collection(), 0, []
+    for doc in cases.find({"name_keys": {"$exists": False}}, {"person.name": 1}):
+        writes.append(UpdateOne({"_id": doc["_id"]},
+                                {"$set": {"name_keys": name_keys((doc.get("person") or {}).get("name", ""))}}))
+        if len(writes) >= batch:  # in batches: memory stays flat however many cases there are
+            count += cases.bulk_write(writes, ordered=False).modified_count
+            writes = []
+    if writes:
+        count += cases.bulk_write(writes, ordered=False).modified_count
+    done.update_one({"_id": NAME_KEYS_MIGRATION}, {"$set": {"done_at": utcnow()}}, upsert=True)
+    return count

@@ -8,12 +8,10 @@ from errors import NotFound
 from forms.computed import describe_screening
 from models.case import Case
 from models.deadline import MISSED, OPEN, Deadline
-from models.form import ConfidentialSubmission, Submission
 from models.user import User
-from services.access import can_read_confidential, get_case, visible_cases_query
+from services.access import can_read_confidential, get_case
 from services.cases import available_practitioners, list_history, transition_options
 from services.groups import local_today
-from services.groups_intake import next_intakes
 from services.referrals import find_duplicate_cases, referral_forms
 from services.submissions import form_for
 from services.workflow_store import definition_for
@@ -42,18 +40,6 @@ def screening_form(case: Case) -> str:
     return referral(definition_for(case)).get("screening", "")
 
 
-def _screening(cases) -> dict:
-    """Return case id → the screening outcome of its submitted screening form (named in its pathway file)."""
-    wanted = {}
-    for case in cases:
-        wanted.setdefault(screening_form(case), []).append(case.pk)
-    found = {}
-    for form_key, ids in wanted.items():
-        if not form_key:
-            continue
-        for sub in Submission.objects(case_id__in=ids, form_key=form_key, status__ne="draft"):
-            found[sub.case_id] = describe_screening(sub.computed)
-    return found
 
 
 def days_between(start: datetime | None, end: datetime) -> int:
@@ -70,50 +56,6 @@ def waited_words(days: int) -> str:
     return ", ".join(parts)
 
 
-def _row(case: Case, now: datetime, screening: dict) -> dict:
-    since = case.referred_at or case.created_at
-    return {
-        "case": case, "state": case.state, "state_label": _state_label(case), "since": since,
-        "days": days_between(since, now), "urgent": case.priority == "urgent",
-        "urgent_requested": bool((case.fields or {}).get("urgent_requested")),
-        "endorsements": len((case.endorsements or {}).get("urgent", [])),
-        "screening": screening.get(case.pk) or describe_screening({}),
-    }
-
-
-def list_inbox(*, actor, now: datetime, state: str = "") -> dict:
-    """Return the team's referrals not yet allocated or waiting: urgent first, then the oldest."""
-    cases = list(Case.objects(team=actor.team, kind="perpetrator", status="open", allocated_to="",
-                              on_waiting_list=False))
-    screening = _screening(cases)
-    rows = [_row(c, now, screening) for c in cases]
-    rows.sort(key=lambda r: (not r["urgent"], not r["urgent_requested"], r["since"]))
-    stages: dict[str, dict] = {}
-    for row in rows:
-        stage = stages.setdefault(row["state"], {"state": row["state"], "label": row["state_label"], "count": 0})
-        stage["count"] += 1
-    shown = [r for r in rows if r["state"] == state] if state in stages else rows
-    return {"rows": shown, "total": len(rows), "stages": list(stages.values()),
-            "state": state if state in stages else ""}
-
-
-def list_waiting_list(*, actor, now: datetime) -> list[dict]:
-    """Return the team's waiting list in priority order: urgent (endorsed) first, then the longest waiting."""
-    cases = list(Case.objects(team=actor.team, kind="perpetrator", status="open", on_waiting_list=True))
-    cases.sort(key=lambda c: (c.priority != "urgent", c.waiting_since or datetime.max))
-    screening = _screening(cases)
-    rows = []
-    for position, case in enumerate(cases, 1):
-        row = _row(case, now, screening)
-        days = days_between(case.waiting_since, now)
-        row.update(position=position, waiting_since=case.waiting_since, waited_days=days, waited=waited_words(days))
-        rows.append(row)
-    intakes = next_intakes(actor.team, cases, local_today(now))  # men waiting for a group see their next intake
-    for row in rows:
-        row["intake"] = intakes.get(row["case"].pk)
-    return rows
-
-
 def risk_mix(risks: dict) -> list[tuple[str, int]]:
     """Return (risk level in words, number of cases), highest risk first."""
     return [(level.replace("_", " "), risks[level]) for level in RISK_ORDER if risks.get(level)]
@@ -123,50 +65,6 @@ def is_overdue(deadline: Deadline, now: datetime) -> bool:
     """Tell whether a deadline is past its due time and not met."""
     return deadline.status == MISSED or (deadline.status == OPEN and deadline.due_at is not None
                                          and deadline.due_at < now)
-
-
-def get_team_overview(*, actor, now: datetime) -> dict:
-    """Return the team's caseloads against capacity, overdue deadlines and forms waiting for countersignature."""
-    overdue = sorted((d for d in Deadline.objects(team=actor.team, active=True) if is_overdue(d, now)),
-                     key=lambda d: d.due_at or now)
-    owners = {str(u.pk): u.name for u in User.objects(team=actor.team).only("name")}
-    caseloads = []
-    for row in available_practitioners(actor.team):
-        uid = str(row["user"].pk)
-        caseloads.append({**row, "mix": risk_mix(row["risks"]),
-                          "overdue": sum(1 for d in overdue if uid in d.owner_ids)})
-    team_cases = {c.pk: c for c in Case.objects(__raw__=visible_cases_query(actor))
-                  .filter(team=actor.team).only("reference", "kind", "person", "team", "allocated_to", "status",
-                                                 "workflow_key", "workflow_version")}
-    waiting = []
-    for cls in (Submission, ConfidentialSubmission):
-        for sub in cls.objects(case_id__in=list(team_cases), status="submitted", countersign_required=True):
-            case = team_cases[sub.case_id]
-            if cls is ConfidentialSubmission and not can_read_confidential(actor, case):
-                continue
-            waiting.append({"submission": sub, "case": case, "form": _form_label(case, sub.form_key),
-                            "by": owners.get(sub.submitted_by, "Someone outside the team"),
-                            "days": days_between(sub.submitted_at, now)})
-    waiting.sort(key=lambda w: w["submission"].submitted_at or now)
-    return {
-        "caseloads": caseloads,
-        "overdue": [{"deadline": d, "owners": ", ".join(owners[o] for o in d.owner_ids if o in owners),
-                     "days": days_between(d.due_at, now)} for d in overdue],
-        "countersign": waiting,
-        "counts": {
-            "inbox": Case.objects(team=actor.team, kind="perpetrator", status="open", allocated_to="",
-                                  on_waiting_list=False).count(),
-            "waiting": Case.objects(team=actor.team, kind="perpetrator", status="open", on_waiting_list=True).count(),
-            "open": sum(1 for c in team_cases.values() if c.status == "open" and c.kind == "perpetrator"),
-            "overdue": len(overdue), "countersign": len(waiting),
-        },
-    }
-
-
-def _form_label(case: Case, form_key: str) -> str:
-    label = definition_for(case).form_labels.get(form_key) or form_key.replace("_", " ")
-    label = label[4:] if label.startswith("the ") else label
-    return label[:1].upper() + label[1:]
 
 
 def _is_allocation(defn, option) -> bool:

@@ -12,7 +12,7 @@ from bson import ObjectId
 from bson.errors import InvalidId
 
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound, Problems
-from models.case import Case, CaseEvent
+from models.case import Case, CaseEvent, name_keys
 from models.deadline import ACTIVE_STATUSES, Deadline
 from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES, REACHED, PartnerContact
 from models.user import User
@@ -142,7 +142,8 @@ def update_partner_details(case: Case, data: dict, *, actor, now: datetime) -> C
     if len(safe) > 2000:
         problems.add("safe_contact", "Safe contact arrangements must be 2,000 characters or fewer", "Safe contact")
     problems.raise_if_any()
-    Case.objects(pk=case.pk).update_one(set__person__name=name, set__person__date_of_birth=born,
+    Case.objects(pk=case.pk).update_one(set__person__name=name, set__name_keys=name_keys(name),
+                                        set__person__date_of_birth=born,
                                         set__fields__safe_contact=safe, set__updated_at=now, inc__revision=1)
     case.reload()
     add_history(case, kind="note", now=now, actor=actor, name="partner_details", label="Partner's details updated")

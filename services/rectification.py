@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import parse_fields
-from models.case import Case
+from models.case import Case, name_keys
 from models.correction import OBJECTION_OUTCOMES, CaseCorrection
 from services.access import can_change_case, can_read_confidential, case_for_actor
 from services.audit import record_audit
@@ -79,7 +79,9 @@ def correct_person(case_id, data: dict, *, actor, now: datetime) -> CaseCorrecti
     if _plain(original) == _plain(value):
         raise InvalidInput(problems=[FieldProblem("value", "Enter a value different from the one recorded",
                                                   "Correct value")])
-    Case.objects(pk=case.pk).update_one(**{f"set__person__{field}": value}, set__updated_at=now, inc__revision=1)
+    keys = {"set__name_keys": name_keys(value)} if field == "name" else {}
+    Case.objects(pk=case.pk).update_one(**{f"set__person__{field}": value}, **keys, set__updated_at=now,
+                                        inc__revision=1)
     add_history(case, kind="correction", now=now, actor=actor, name=f"person.{field}",
                 label=f"{PERSON_FIELDS[field]} corrected",
                 inputs={"original": _plain(original), "corrected": _plain(value)}, comment=reason,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from errors import FieldProblem, InvalidInput, NotAllowed
-from models.case import Case, CaseEvent, Child
+from models.case import Case, CaseEvent, Child, name_keys
 from models.team import Team
 from models.user import User
 from services.audit import record_audit
@@ -139,7 +139,7 @@ def submit_referral(case: Case, *, actor, now: datetime) -> Case:
     reference = next_reference(case.workflow_key, now.year)
     updated = Case.objects(pk=case.pk, status="draft").update_one(
         set__reference=reference, set__referred_at=now, set__children=children,
-        set__fields__urgent_requested=urgent_requested,
+        set__fields__urgent_requested=urgent_requested, set__name_keys=name_keys(person.get("name", "")),
         **{f"set__person__{k}": v for k, v in person.items()},
     )
     if not updated:

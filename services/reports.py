@@ -90,7 +90,7 @@ def year_before(day: date) -> date:
 def get_period(raw_from: str = "", raw_to: str = "", *, now: datetime) -> tuple[date, date]:
     """Return (first day, last day) of the period asked for; the last 12 months by default."""
     problems = []
-    end = now.date()
+    end = local_today(now)  # the service's day, not UTC's
     if raw_to.strip():
         end, problem = _parse_day(raw_to, "to", "end date")
         problems += [problem] if problem else []

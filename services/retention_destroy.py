@@ -55,7 +55,7 @@ def _monitoring(case: Case, rule) -> dict:
 def _strip_case(case: Case, *, action: str, rule_name: str, monitoring: dict, now: datetime) -> None:
     db = _db()
     Case.objects(pk=case.pk).update_one(
-        set__reference=f"X-{case.pk}", set__person=Person(), set__children=[], set__referrer_id="",
+        set__reference=f"X-{case.pk}", set__person=Person(), set__name_keys=[], set__children=[], set__referrer_id="",
         set__referrer_name="", set__referrer_organisation="", set__allocated_to="", set__endorsements={},
         set__fields={}, set__referrer_message="", set__monitoring=monitoring, set__anonymised_at=now,
         set__next_due_at=NO_DUE, set__updated_at=now, inc__revision=1)  # its running deadline is met below

@@ -11,8 +11,9 @@ import pytest
 from errors import NotFound
 from models.case import Case
 from models.deadline import Deadline
+from services import manager_lists as lists
 from services import manager_views as views
-from services import referrals
+from services import referrals, team_overview
 from services.cases import fire_transition
 from services.submissions import save_draft, start_submission, submit_submission
 
@@ -98,22 +99,22 @@ def test_inbox_puts_urgent_first_then_urgent_requests_then_the_oldest(team, now)
     # A draft: not sent yet.
     referrals.start_referral(workflow_key="dao_pathway", actor=team["referrer"], team="north", now=now)
 
-    inbox = views.list_inbox(actor=team["manager"], now=now)
-    assert [r["case"].pk for r in inbox["rows"]] == [endorsed.pk, requested.pk, oldest.pk, newest.pk]
+    inbox = lists.list_inbox(actor=team["manager"], now=now)
+    assert [r["id"] for r in inbox["rows"]] == [endorsed.pk, requested.pk, oldest.pk, newest.pk]
     first = inbox["rows"][0]
     assert first["urgent"] and first["endorsements"] == 2 and first["screening"]["tag"] == "green"
     assert inbox["rows"][2]["days"] == 9
     assert inbox["stages"] == [{"state": "received", "label": "Referral received", "count": 4}]
-    assert views.list_inbox(actor=team["south"], now=now)["rows"] == []
+    assert lists.list_inbox(actor=team["south"], now=now)["rows"] == []
 
 
 def test_inbox_filters_by_stage_and_ignores_an_unknown_one(team, now):
     acknowledged = fire(refer(team, now), "acknowledge", team["manager"], now)
     refer(team, now)
-    only = views.list_inbox(actor=team["manager"], now=now, state="acknowledged")
-    assert [r["case"].pk for r in only["rows"]] == [acknowledged.pk] and only["state"] == "acknowledged"
+    only = lists.list_inbox(actor=team["manager"], now=now, state="acknowledged")
+    assert [r["id"] for r in only["rows"]] == [acknowledged.pk] and only["state"] == "acknowledged"
     assert {s["state"]: s["count"] for s in only["stages"]} == {"received": 1, "acknowledged": 1}
-    everything = views.list_inbox(actor=team["manager"], now=now, state="no-such-stage")
+    everything = lists.list_inbox(actor=team["manager"], now=now, state="no-such-stage")
     assert len(everything["rows"]) == 2 and everything["state"] == ""
 
 
@@ -124,11 +125,11 @@ def test_waiting_list_in_priority_order_with_waiting_time(team, now):
         case = accept(refer(team, now - timedelta(days=days)), team["manager"], now - timedelta(days=days))
         cases.append(fire(case, "add_to_waiting_list", team["manager"], now - timedelta(days=days)))
     urgent = endorse_twice(cases[0], team, now)
-    rows = views.list_waiting_list(actor=team["manager"], now=now)
-    assert [r["case"].pk for r in rows] == [urgent.pk, cases[1].pk, cases[2].pk]
+    rows = lists.list_waiting_list(actor=team["manager"], now=now)["rows"]
+    assert [r["id"] for r in rows] == [urgent.pk, cases[1].pk, cases[2].pk]
     assert [r["position"] for r in rows] == [1, 2, 3]
     assert [r["waited"] for r in rows] == ["1 week, 3 days", "4 weeks, 2 days", "2 weeks, 6 days"]
-    assert views.list_waiting_list(actor=team["south"], now=now) == []
+    assert lists.list_waiting_list(actor=team["south"], now=now)["rows"] == []
 
 
 def test_team_overview_shows_caseloads_overdue_deadlines_and_countersignatures(team, now, make_user):
@@ -143,23 +144,23 @@ def test_team_overview_shows_caseloads_overdue_deadlines_and_countersignatures(t
     fill(assessed, "risk_assessment", p, now, {"risk_children": "medium", "risk_known_adult": "medium",
                                                "risk_public": "low", "risk_staff": "low"})
     later = now + timedelta(weeks=7)  # the 6-week risk assessment deadline of the first case has passed
-    overview = views.get_team_overview(actor=team["manager"], now=later)
+    overview = team_overview.get_team_overview(actor=team["manager"], now=later)
     loads = {r["user"].name: r for r in overview["caseloads"]}
     assert loads["Priya Practitioner"]["open"] == 2 and loads["Priya Practitioner"]["capacity"] == 15
     assert loads["Priya Practitioner"]["mix"] == [("high", 1), ("medium", 1)]
     assert loads["Priya Practitioner"]["available"] and loads["Priya Practitioner"]["overdue"] == 1
     assert loads["Quinn Full"]["open"] == 0 and loads["Quinn Full"]["mix"] == []
     # Only the first case's own deadline: a linked partner case may have deadlines of its own.
-    overdue = [o for o in overview["overdue"] if o["deadline"].case_id in (late.pk, assessed.pk)]
-    assert [(o["deadline"].case_id, o["deadline"].key) for o in overdue] == [(late.pk, "risk_assessment")]
+    overdue = [o for o in overview["overdue"] if o["case_id"] in (late.pk, assessed.pk)]
+    assert [(o["case_id"], o["key"]) for o in overdue] == [(late.pk, "risk_assessment")]
     # Due by the end of the day six weeks on: a week later it is six whole days overdue.
     assert overdue[0]["owners"] == "Priya Practitioner" and overdue[0]["days"] == 7
-    assert [(w["case"].pk, w["form"]) for w in overview["countersign"]] == [(assessed.pk, "Risk assessment")]
+    assert [(w["case_id"], w["form"]) for w in overview["countersign"]] == [(assessed.pk, "Risk assessment")]
     assert overview["countersign"][0]["by"] == "Priya Practitioner"
-    assert overview["counts"]["overdue"] == len(overview["overdue"]) >= 1
+    assert overview["counts"]["overdue"] == len(overview["overdue"]) >= 1 == overview["result"]["pages"]
     assert {k: v for k, v in overview["counts"].items() if k != "overdue"} == {
         "inbox": 0, "waiting": 0, "open": 2, "countersign": 1}
-    south = views.get_team_overview(actor=team["south"], now=later)
+    south = team_overview.get_team_overview(actor=team["south"], now=later)
     assert south["overdue"] == [] and south["countersign"] == [] and south["caseloads"] == []
 
 

@@ -158,6 +158,7 @@ def test_partner_of_an_unsuccessful_applicant_keeps_monitoring_categories_only(t
     assert traces(HIM, HER) == []
     kept = Case.objects(pk=partner.pk).first()
     assert kept.monitoring == {"ethnicity": "Black British"} and kept.person.name == ""
+    assert partner.name_keys and kept.name_keys == []  # the words of her name went with it
 
 
 def test_the_job_finishes_an_approved_destruction_interrupted_midway(team, make_case, now):
