@@ -27,6 +27,7 @@ from services.report_queries import waiting_states
 from services.reports import _waiting_history, get_reports, months
 from services.workflow_store import latest_definitions
 from storage.uow import transactional
+from tests.pathway_steps import fire, north_team, refer
 from tests.services.test_report_queries import count_commands, explain
 
 TEAMS = ("north", "south", "east")
@@ -185,3 +186,23 @@ def test_days_are_the_service_days(world, now):
     late = datetime(2026, 5, 31, 23, 30)
     add_history(cases[0], kind="transition", now=late, name="step", from_state="", to_state=waiting[0])
     assert set(stored()) == {(cases[0].team, cases[0].workflow_key, date(2026, 6, 1).isoformat())}
+
+
+def test_a_case_that_joins_then_leaves_the_waiting_list_through_its_pathway_is_counted(synced, make_team, make_user,
+                                                                                      now):
+    team = north_team(make_team, make_user)
+    team["practitioner"].update(set__capacity=0)
+    manager = team["manager"]
+    case = fire(refer(team, now), "acknowledge", manager, now)
+    case = fire(case, "arrange_consultation", manager, now, consultation_date=now.date().isoformat())
+    case = fire(case, "accept", manager, now)
+    joined = now - timedelta(days=40)
+    case = fire(case, "add_to_waiting_list", manager, joined)
+    assert case.on_waiting_list
+    team["practitioner"].update(set__capacity=15)
+    fire(case, "allocate_from_waiting_list", manager, now, assignee=str(team["practitioner"].pk))
+    assert stored() == {("north", "dao_pathway", local_today(joined).isoformat()): 1,
+                        ("north", "dao_pathway", local_today(now).isoformat()): -1}
+    history = get_reports(actor=manager, now=now, raw_from=(now - timedelta(days=70)).date().isoformat(),
+                          raw_to=now.date().isoformat())["waiting_history"]
+    assert [row["waiting"] for row in history] == [0, 1, 0]  # September, October, November 2026
