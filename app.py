@@ -16,7 +16,7 @@ from blueprints import bounds, register_blueprints
 from clock import utcnow
 from commands import register_commands
 from errors import ConfigurationError, DefinitionError
-from extensions import babel, csrf, limiter, login_manager
+from extensions import csrf, limiter, login_manager
 from scheduler.runner import start_background_scheduler
 from services.audit_chain import configure as configure_audit_chain
 from services.case_lists import fill_list_fields, fill_name_keys
@@ -73,7 +73,6 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app)
 
     bounds.install(app)
 

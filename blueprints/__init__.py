@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints import (
@@ -17,6 +18,7 @@ from blueprints import (
     health,
     home,
     intake,
+    language,
     list_exports,
     manager,
     mfa,
@@ -39,14 +41,16 @@ def register_blueprints(app: Flask) -> None:
     """Register every blueprint, the error handler, the user loader and the security headers."""
 
     errors.register(app)
+    language.register(app)
     once.register(app)
     for module in (auth, mfa, oversight, health, home, referrals, intake, list_exports, cases, manager, partner,
                    deadlines, admin, api, submissions, documents, reports, retention, personal_data, groups):
         app.register_blueprint(module.bp)
 
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Sign in to continue"
+    login_manager.login_message = _l("Sign in to continue")
     login_manager.login_message_category = "info"
+    login_manager.localize_callback = str  # the lazy message in the reader's language, as the session stores text
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
 

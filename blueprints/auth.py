@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from blueprints.access import client_address, current_actor
@@ -33,7 +34,7 @@ def sign_in():
         email = request.form.get("email", "").strip()
         password = request.form.get("password", "")
         if not email or not password:
-            error = "Enter your email address and password"
+            error = _("Enter your email address and password")
         else:
             try:
                 user = authenticate_user(email=email, password=password, now=utcnow(),
@@ -71,7 +72,7 @@ def sign_out():
     record_sign_out(actor=current_actor(), now=utcnow(),
                     client_address=client_address())
     end_session()
-    flash("You have signed out", "success")
+    flash(_("You have signed out"), "success")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -104,7 +105,7 @@ def change_password_view():
             return redirect(url_for("auth.sign_in"))
         else:
             start_session(user)  # the session version changed: other browsers are out, this one stays in
-            flash("Your password has been changed", "success")
+            flash(_("Your password has been changed"), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/change_password.html", problems=problems), 422 if problems else 200
 

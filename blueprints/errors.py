@@ -6,6 +6,7 @@ import logging
 import uuid
 
 from flask import Flask, current_app, g, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from mongoengine.errors import ValidationError as DocumentValidationError
 from pymongo.errors import ConnectionFailure
@@ -16,18 +17,20 @@ from errors import DatabaseUnavailable, NotFound, PathwayError
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: ("There is a problem with this request", "Go back and try again."),
-    403: ("You do not have access to this page", "If you think you should, ask your team manager or an administrator."),
-    404: ("Page not found", "If you typed the web address, check it is correct."),
-    405: ("This action is not available here", "Go back and use the buttons on the page."),
-    409: ("This was changed by someone else", "Reload the page to see the latest version."),
-    413: ("The file is too large", "Nothing on this page was saved. Go back (your browser usually keeps what you "
-                                   "typed), choose a smaller file and send the page again."),
-    422: ("Check the answers", "Some answers need correcting."),
-    429: ("Too many attempts", "Wait a minute, then try again."),
-    500: ("Sorry, there is a problem with the service", "Your work up to your last save is safe. Try again later."),
-    503: ("Pathway can't reach its database", "Your answers below are not saved yet. Copy them somewhere safe, "
-                                              "wait a minute, then go back and send the page again."),
+    400: (_l("There is a problem with this request"), _l("Go back and try again.")),
+    403: (_l("You do not have access to this page"),
+          _l("If you think you should, ask your team manager or an administrator.")),
+    404: (_l("Page not found"), _l("If you typed the web address, check it is correct.")),
+    405: (_l("This action is not available here"), _l("Go back and use the buttons on the page.")),
+    409: (_l("This was changed by someone else"), _l("Reload the page to see the latest version.")),
+    413: (_l("The file is too large"), _l("Nothing on this page was saved. Go back (your browser usually keeps what "
+                                          "you typed), choose a smaller file and send the page again.")),
+    422: (_l("Check the answers"), _l("Some answers need correcting.")),
+    429: (_l("Too many attempts"), _l("Wait a minute, then try again.")),
+    500: (_l("Sorry, there is a problem with the service"),
+          _l("Your work up to your last save is safe. Try again later.")),
+    503: (_l("Pathway can't reach its database"), _l("Your answers below are not saved yet. Copy them somewhere "
+                                                     "safe, wait a minute, then go back and send the page again.")),
 }
 # Inputs the pages add for their own use: not answers, so not worth showing back.
 _NOT_ANSWERS = {"csrf_token", "revision", "action", "_once"}
@@ -42,7 +45,7 @@ def wants_json() -> bool:
 
 
 def _respond(status: int, message: str = "", problems=None, reference: str = "", break_glass_case: str = ""):
-    title, advice = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    title, advice = (str(text) for text in MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400]))
     problems = problems or []
     if wants_json():
         body = {"error": {"status": status, "title": title, "message": message or advice}}
@@ -71,7 +74,7 @@ def _posted_answers() -> list[tuple[str, str]]:
 
 def _unavailable():
     """Answer 503, re-showing a page's posted answers so nothing typed is lost."""
-    title, advice = MESSAGES[503]
+    title, advice = str(MESSAGES[503][0]), str(MESSAGES[503][1])
     if wants_json():
         return jsonify({"error": {"status": 503, "title": title, "message": "The database did not answer; nothing "
                                   "was saved. Try again in a minute."}}), 503

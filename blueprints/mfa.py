@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from blueprints.access import client_address, roles_required
@@ -50,7 +51,7 @@ def verify():
     user = _pending_user()
     if user is None:
         session.clear()
-        flash("Sign in again: your sign-in had expired", "info")
+        flash(_("Sign in again: your sign-in had expired"), "info")
         return redirect(url_for("auth.sign_in"))
     problems = []
     if request.method == "POST":
@@ -67,8 +68,8 @@ def verify():
             target = session.get("mfa_next") or url_for("home.index")
             start_session(user)
             if method == "recovery":
-                flash(f"You used a recovery code: {len(user.reload().mfa_recovery_hashes)} are left. Set up your "
-                      "authenticator again if you have lost it.", "info")
+                flash(_("You used a recovery code: %(count)s are left. Set up your authenticator again if you have "
+                        "lost it.", count=len(user.reload().mfa_recovery_hashes)), "info")
             return redirect(target)
     return render_template("auth/mfa_verify.html", problems=problems), 422 if problems else 200
 

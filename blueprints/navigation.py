@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
 # (role, label, endpoint) in display order; an item appears only when its blueprint is registered.
 ITEMS = [
-    ("referrer", "My referrals", "referrals.my_referrals"),
-    ("referrer", "Make a referral", "referrals.start"),
+    ("referrer", _l("My referrals"), "referrals.my_referrals"),
+    ("referrer", _l("Make a referral"), "referrals.start"),
     ("manager", "Referrals", "manager.inbox"),
     ("manager", "Waiting list", "manager.waiting_list"),
     ("manager", "Team", "manager.team"),
@@ -49,5 +50,5 @@ def navigation_for(user) -> list[dict]:
         except BuildError:
             continue
         seen.add(endpoint)
-        links.append({"label": label, "href": href, "endpoint": endpoint})
+        links.append({"label": str(label), "href": href, "endpoint": endpoint})
     return links

@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from blueprints.access import current_actor, roles_required
+from blueprints.language import current_language, format_date
 from clock import utcnow
 from errors import FieldProblem, InvalidInput, NotAllowed
 from services import referrals as service
 from services.access import referral_for_referrer
 from services.attachments import store_attachment
 from services.cases import list_history
+from services.form_definitions import compiled_form
 from services.submissions import form_for, open_draft, save_draft, start_submission
 from services.teams import team_choices
 from services.workflow_store import definition_for
@@ -45,8 +48,9 @@ def my_referrals():
 def start():
     """Explain what a referral needs and start a draft."""
     teams = team_choices()
-    services = service.referral_services(current_actor())
-    wording = {key: service.referral_wording(key) for key in services}
+    language = current_language()
+    services = service.referral_services(current_actor(), language)
+    wording = {key: service.referral_wording(key, language) for key in services}
     if request.method == "GET":
         return render_template("referrals/start.html", teams=teams, services=services, wording=wording,
                                values={}, problems=[])
@@ -69,10 +73,10 @@ def task_list(case_id):
     case = _referral(case_id)
     if case.status != "draft":
         return redirect(url_for("referrals.status", case_id=case.pk))
-    forms = service.referral_forms(case)
+    forms = service.referral_forms(case, current_language())
     ready = all(f["status"] == "completed" for f in forms if f["required"])
     return render_template("referrals/task_list.html", case=case, forms=forms, ready=ready,
-                           wording=service.referral_wording(case.workflow_key))
+                           wording=service.referral_wording(case.workflow_key, current_language()))
 
 
 @bp.route("/<case_id>/forms/<form_key>/change", methods=["GET", "POST"])
@@ -87,7 +91,8 @@ def change(case_id, form_key):
     if request.method == "GET":
         doc, draft = open_draft(case, form_key, actor=actor)
         if draft is None:
-            return render_template("submissions/start.html", case=case, doc=doc, action=request.path)
+            return render_template("submissions/start.html", case=case, doc=doc, action=request.path,
+                                   title=compiled_form(doc, current_language()).title)
         return redirect(url_for("submissions.start", case_id=case.pk, form_key=form_key))
     draft = start_submission(case, form_key, actor=actor, now=now)
     previous = part["submission"]
@@ -98,11 +103,12 @@ def change(case_id, form_key):
 
 def _check_context(case) -> dict:
     forms = []
-    for entry in service.referral_forms(case):
+    for entry in service.referral_forms(case, current_language()):
         sub = entry["submission"]
         done = entry["status"] == "completed"
-        forms.append({**entry, "title": form_for(sub).title if sub else entry["label"],
-                      "rows": form_for(sub).summary(sub.answers) if done else []})
+        form = form_for(sub, current_language()) if sub else None
+        forms.append({**entry, "title": form.title if form else entry["label"],
+                      "rows": form.summary(sub.answers) if done else []})
     return {"case": case, "forms": forms, "duplicates": service.referral_duplicates(case)}
 
 
@@ -120,8 +126,8 @@ def check(case_id):
     try:
         if context["duplicates"] and not confirmed:
             raise InvalidInput(problems=[FieldProblem(
-                "duplicate_confirmed", "Confirm that you want to send this referral although a case may "
-                                       "already be open for this person")])
+                "duplicate_confirmed", _("Confirm that you want to send this referral although a case may "
+                                         "already be open for this person"))])
         case = service.submit_referral(case, actor=current_actor(), now=utcnow())
     except InvalidInput as exc:
         return render_template("referrals/check.html", problems=exc.problems, confirmed=confirmed, **context), 422
@@ -137,7 +143,8 @@ def sent(case_id):
     case = _referral(case_id)
     if case.status == "draft":
         return redirect(url_for("referrals.task_list", case_id=case.pk))
-    return render_template("referrals/sent.html", case=case, wording=service.referral_wording(case.workflow_key))
+    return render_template("referrals/sent.html", case=case,
+                           wording=service.referral_wording(case.workflow_key, current_language()))
 
 
 def public_timeline(case) -> list[dict]:
@@ -147,28 +154,28 @@ def public_timeline(case) -> list[dict]:
     for entry in reversed(list_history(case, include_confidential=False)):
         if entry.kind == "referred":
             last = "Received"
-            shown.append({"at": entry.at, "title": "Referral sent", "text": ""})
+            shown.append({"at": entry.at, "title": _("Referral sent"), "text": ""})
         elif entry.kind == "referrer_information" and entry.actor_id == case.referrer_id:
             attachment = (entry.inputs or {}).get("attachment") or {}
-            shown.append({"at": entry.at, "title": "You added information", "text": entry.comment,
+            shown.append({"at": entry.at, "title": _("You added information"), "text": entry.comment,
                           "file": attachment.get("filename", "")})
         elif entry.kind == "transition" and entry.to_state in defn.states:
             status = defn.states[entry.to_state].public_status
             if status and status != last:
                 last = status
-                shown.append({"at": entry.at, "title": status, "text": ""})
+                shown.append({"at": entry.at, "title": service.public_status_label(status), "text": ""})
     return list(reversed(shown))
 
 
 def _shared(case) -> list[tuple[str, str]]:
     """Return the pathway's messages meant for the referrer, as (label, text)."""
     return [(row["label"], _long_date(row["value"]) if row["date"] else str(row["value"]))
-            for row in shared_with_referrer(definition_for(case), case.fields or {})]
+            for row in shared_with_referrer(definition_for(case), case.fields or {}, current_language())]
 
 
 def _long_date(value: str) -> str:
     try:
-        return datetime.fromisoformat(str(value)).strftime("%-d %B %Y")
+        return format_date(datetime.fromisoformat(str(value)).date())
     except ValueError:
         return str(value)
 
@@ -180,7 +187,7 @@ def status(case_id):
     case = _referral(case_id)
     if case.status == "draft":
         return redirect(url_for("referrals.task_list", case_id=case.pk))
-    sent_forms = [f for f in service.referral_forms(case) if f["status"] == "completed"]
+    sent_forms = [f for f in service.referral_forms(case, current_language()) if f["status"] == "completed"]
     return render_template("referrals/status.html", case=case, status=service.referral_status(case),
                            shared=_shared(case), timeline=public_timeline(case), sent_forms=sent_forms,
                            suspended=bool(case.suspended and case.status == "open"))
@@ -195,7 +202,7 @@ def information(case_id):
     if case.status == "draft":
         return redirect(url_for("referrals.task_list", case_id=case.pk))
     if case.status != "open":
-        raise NotAllowed("This referral is closed: contact the team if you have new information")
+        raise NotAllowed(_("This referral is closed: contact the team if you have new information"))
     if request.method == "GET":
         return render_template("referrals/information.html", case=case, text="", problems=[])
     text = request.form.get("information", "")
@@ -208,6 +215,6 @@ def information(case_id):
         service.add_referral_information(case, text=text, actor=actor, now=now, attachment=attachment)
     except InvalidInput as exc:
         return render_template("referrals/information.html", case=case, text=text, problems=exc.problems), 422
-    flash("Your information has been added to the referral and the team has been told", "success")
+    flash(_("Your information has been added to the referral and the team has been told"), "success")
     return redirect(url_for("referrals.status", case_id=case.pk))
 

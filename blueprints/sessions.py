@@ -6,12 +6,16 @@ import time
 
 from bson import ObjectId
 from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from pymongo.errors import ConnectionFailure
 
+from clock import utcnow
 from errors import DatabaseUnavailable
 from extensions import login_manager
-from models.user import User
+from models.user import LANGUAGES, User
+from services.language import LANGUAGE_COOKIE
+from services.users import set_language
 
 # Pages that must work whatever the state of the session.
 OPEN_ENDPOINTS = ("static", "health.healthz", "auth.sign_in", "mfa.verify")
@@ -25,6 +29,10 @@ def start_session(user) -> None:
     now = int(time.time())
     session["started"] = now
     session["seen"] = now
+    # A language chosen with the switch before signing in becomes the user's own, on every browser they use.
+    chosen = request.cookies.get(LANGUAGE_COOKIE, "")
+    if not user.language and chosen in LANGUAGES:
+        set_language(user, chosen, actor=user, now=utcnow())
 
 
 def end_session() -> None:
@@ -47,7 +55,7 @@ def check_session():
         end_session()
         if request.path.startswith("/api/"):
             return login_manager.unauthorized()
-        flash("You were signed out because your session ended. Sign in again to continue.", "info")
+        flash(_("You were signed out because your session ended. Sign in again to continue."), "info")
         return redirect(url_for("auth.sign_in", next=request.full_path if request.method == "GET" else None))
     if now - seen >= 30:
         # Refreshing at most every half minute keeps the cookie from changing on every request.

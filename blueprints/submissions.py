@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from blueprints.access import client_address, current_actor, no_store
+from blueprints.language import current_language
 from clock import utcnow
 from errors import Conflict, InvalidInput, NotFound
 from services import attachments, form_posts
@@ -24,15 +26,16 @@ PAGE_PREFIX = "/cases/<case_id>/forms/<form_key>/<submission_id>"
 def _back_link(case) -> dict:
     """Return where "back" goes from a form: the case page, or a referrer's own list of referrals."""
     if current_user.has_role("referrer") and case.referrer_id == str(current_user.pk) and case.status == "draft":
-        endpoint, args, label = "referrals.task_list", {"case_id": case.pk}, "Back to your referral"
+        endpoint, args, label = "referrals.task_list", {"case_id": case.pk}, _("Back to your referral")
     elif current_user.has_role("referrer") and case.referrer_id == str(current_user.pk):
-        endpoint, args, label = "referrals.my_referrals", {}, "Back to your referrals"
+        endpoint, args, label = "referrals.my_referrals", {}, _("Back to your referrals")
     else:
-        endpoint, args, label = "cases.case_page", {"case_id": case.pk}, f"Back to case {case.reference}"
+        endpoint, args = "cases.case_page", {"case_id": case.pk}
+        label = _("Back to case %(reference)s", reference=case.reference)
     try:
         return {"href": url_for(endpoint, **args), "label": label}
     except BuildError:
-        return {"href": url_for("home.index"), "label": "Back"}
+        return {"href": url_for("home.index"), "label": _("Back")}
 
 
 def _submitted_view(case_id, submission_id):
@@ -50,8 +53,8 @@ def _load(case_id, submission_id, *, form_key=None, change=False):
     submission = service.read_submission(submission_id, actor=current_actor(), now=utcnow(),
                                          client_address=client_address())
     if submission.case_id != case.pk or (form_key is not None and submission.form_key != form_key):
-        raise NotFound("There is no such form on this case")
-    return case, submission, service.form_for(submission)
+        raise NotFound(_("There is no such form on this case"))
+    return case, submission, service.form_for(submission, current_language())
 
 
 def _revision() -> int:
@@ -88,7 +91,8 @@ def start(case_id, form_key):
     if request.method == "GET":
         doc, submission = service.open_draft(case, form_key, actor=current_actor())
         if submission is None:
-            return render_template("submissions/start.html", case=case, doc=doc, action=request.path)
+            return render_template("submissions/start.html", case=case, doc=doc, action=request.path,
+                                   title=service.compiled_form(doc, current_language()).title)
     else:
         submission = service.start_submission(case, form_key, actor=current_actor(), now=utcnow())
     form = service.form_for(submission)
@@ -123,7 +127,7 @@ def page(case_id, form_key, submission_id, page_key):
     try:
         form_page = form.page(page_key)
     except KeyError:
-        raise NotFound("The form has no such page") from None
+        raise NotFound(_("The form has no such page")) from None
     context = {"case": case, "submission": submission, "form": form, "page": form_page}
     if request.method == "GET":
         return render_template("submissions/page.html", answers=submission.answers, errors={}, **context)
@@ -140,7 +144,7 @@ def page(case_id, form_key, submission_id, page_key):
     except Conflict as exc:
         submission.reload()
         if submission.status != "draft":
-            flash("Someone else submitted this form while you were filling it in: nothing was changed", "info")
+            flash(_("Someone else submitted this form while you were filling it in: nothing was changed"), "info")
             return _to_view(case, submission)
         names = {f.name for f in form_page.fields}
         mine = {k: v for k, v in (exc.current or {}).items() if k not in names} | answers
@@ -163,7 +167,7 @@ def page(case_id, form_key, submission_id, page_key):
             return redirect(_page_url(case, submission, keys[index + 1]))
         return redirect(url_for("submissions.check", case_id=case.pk, form_key=form_key,
                                 submission_id=submission.pk))
-    flash("Your answers have been saved as a draft", "success")
+    flash(_("Your answers have been saved as a draft"), "success")
     return redirect(_tasks_url(case, submission))
 
 
@@ -187,8 +191,8 @@ def check(case_id, form_key, submission_id):
         submission.reload()
         context["submission"] = submission
         return render_template("submissions/check.html", problems=[], conflict=exc, **context), 409
-    flash("The form has been submitted" + (" and is waiting for a manager's countersignature"
-                                           if submission.awaiting_countersignature else ""), "success")
+    flash(_("The form has been submitted and is waiting for a manager's countersignature")
+          if submission.awaiting_countersignature else _("The form has been submitted"), "success")
     if case.status == "draft":  # a referrer's part of a referral: back to the referral's own list
         return redirect(_back_link(case)["href"])
     return _to_view(case, submission)

@@ -16,6 +16,7 @@ from forms.expr import ExprError
 from forms.layout import LayoutBuilder
 from forms.problems import DefinitionProblem, schema_problems
 from forms.spec import Page
+from forms.translations import translation_problems
 from forms.widgets import layout_keys, names
 
 # The file leaves out what the field types add: the widget names and each type's own layout keys.
@@ -43,8 +44,8 @@ def check_definition(defn: Any) -> list[DefinitionProblem]:
     return list(_checked[digest])
 
 
-def analyse(defn: Any) -> tuple[list[DefinitionProblem], LayoutBuilder | None, list[Page]]:
-    """Return the problems, the layout builder and the pages of a definition."""
+def analyse(defn: Any, language: str = "en") -> tuple[list[DefinitionProblem], LayoutBuilder | None, list[Page]]:
+    """Return the problems, the layout builder and the pages of a definition (engine words in the language)."""
     if not isinstance(defn, Mapping):
         return [DefinitionProblem("", "a form definition must be a JSON object")], None, []
     problems = schema_problems(meta_validator().iter_errors(defn), "")
@@ -54,9 +55,9 @@ def analyse(defn: Any) -> tuple[list[DefinitionProblem], LayoutBuilder | None, l
                 for p in schema_problems(_JSON_SCHEMA.iter_errors(defn["schema"]), "schema")]
     if problems:
         return problems, None, []
-    builder = LayoutBuilder(defn)
+    builder = LayoutBuilder(defn, language)
     pages = builder.build()
-    problems = list(builder.problems)
+    problems = list(builder.problems) + translation_problems(defn)
     keys: set[str] = set()
     for index, entry in enumerate(defn.get("computed", [])):
         path = f"computed[{index}]"

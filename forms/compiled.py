@@ -24,6 +24,7 @@ from forms.computed import REGISTRY
 from forms.expr_eval import evaluate, result_text
 from forms.problems import definition_error
 from forms.spec import FieldSpec, Page
+from forms.translations import languages, localise
 
 CACHE_SIZE = 256
 _cache: OrderedDict[tuple, CompiledForm] = OrderedDict()
@@ -51,6 +52,7 @@ class CompiledForm:
         self.fields: tuple[FieldSpec, ...] = tuple(fields)
         self.top_fields: dict[str, FieldSpec] = {f.name: f for f in fields}
         self.content_hash = content_hash
+        self.language = "en"  # the language of its texts (compile_form's language when it has that translation)
         self.validator = Draft202012Validator(self.schema, format_checker=FormatChecker())
         self.trees: dict[str, list] = {}
 
@@ -180,25 +182,30 @@ def content_hash(defn: Mapping) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def compile_form(defn: Mapping) -> CompiledForm:
-    """Return the compiled form for a definition, cached per (key, version), or per content when unversioned.
+def compile_form(defn: Mapping, language: str | None = None) -> CompiledForm:
+    """Return the compiled form for a definition in a language, cached per (key, version), or per content.
 
     Raises DefinitionError when check_definition finds problems. A stored version must not change once
-    compiled; an unversioned definition (a file, an admin's draft) is keyed by its content instead.
+    compiled; an unversioned definition (a file, an admin's draft) is keyed by its content instead. With a
+    language the form's texts are its translations where it has them (forms.translations), English otherwise.
     """
     version = defn.get("version") if isinstance(defn, Mapping) else None
     digest = None if version is not None else content_hash(defn) if isinstance(defn, Mapping) else ""
-    cache_key = (defn.get("key") if isinstance(defn, Mapping) else None, version, digest)
+    language = language if isinstance(defn, Mapping) and language in languages(defn) else None
+    cache_key = (defn.get("key") if isinstance(defn, Mapping) else None, version, digest, language)
     with _lock:
         if cache_key in _cache:
             _cache.move_to_end(cache_key)
             return _cache[cache_key]
-    own = copy.deepcopy(dict(defn)) if isinstance(defn, Mapping) else defn
-    problems, builder, pages = analyse(own)
+    if language is not None:
+        compile_form(defn)  # the definition is checked as written, before its texts are swapped
+    own = copy.deepcopy(dict(localise(defn, language))) if isinstance(defn, Mapping) else defn
+    problems, builder, pages = analyse(own, language or "en")
     if problems or builder is None:
         raise definition_error(problems)
-    form = CompiledForm(own, pages, builder.fields, digest or content_hash(own))
+    form = CompiledForm(own, pages, builder.fields, digest or content_hash(defn))
     form.trees = dict(builder.trees)
+    form.language = language or "en"
     with _lock:
         _cache[cache_key] = form
         while len(_cache) > CACHE_SIZE:

@@ -12,13 +12,15 @@ from forms.problems import SNAKE_MESSAGE, DefinitionProblem, is_snake
 from forms.spec import FieldSpec, Guidance, Page, Section
 from forms.values import same_value
 from forms.widgets import get, layout_keys, names, options_for, shape_problem
+from forms.words import in_language
 
 
 class LayoutBuilder:
     """Build pages and fields from a definition whose shape already passed the meta-schema."""
 
-    def __init__(self, defn: Mapping):
+    def __init__(self, defn: Mapping, language: str = "en"):
         self.defn = defn
+        self.language = language
         self.props: Mapping = defn["schema"]["properties"]
         self.required = set(defn["schema"].get("required", []))
         self.problems: list[DefinitionProblem] = []
@@ -139,7 +141,7 @@ class LayoutBuilder:
                          f"includes “{name}”, which has show_when; use \"required_when_shown\" instead")
         if not usable:
             return None
-        options = options_for(widget, prop, item.get("option_meta"))
+        options = in_language(widget, options_for(widget, prop, item.get("option_meta")), self.language)
         known = {o.html for o in options}
         for key in item.get("option_meta", {}):
             if options and key not in known:
@@ -154,7 +156,7 @@ class LayoutBuilder:
             show_when=dict(item["show_when"]) if written else item.get("show_when"),
             no_future=bool(item.get("no_future")), min=prop.get("minimum"),
             max=prop.get("maximum"), page=page_key, parent=parent, order=self._order,
-            grid=item.get("grid"), grid_role=item.get("grid_role"),
+            grid=item.get("grid"), grid_role=item.get("grid_role"), language=self.language,
         )
         scope.specs[name] = spec
         if written:

@@ -9,6 +9,7 @@ from typing import Any
 
 from forms.values import Option, html_value, iso_parts, parse_iso, same_value
 from forms.widgets import Widget, get
+from forms.words import words
 
 __all__ = ["FieldSpec", "Grid", "GridRow", "Guidance", "Page", "Section", "parse_iso"]
 _PLAIN = Widget()  # how a field of a type no longer registered is shown: as plain text
@@ -38,6 +39,7 @@ class FieldSpec:
     order: int = 0
     grid: str | None = None
     grid_role: str | None = None
+    language: str = "en"  # of the words the engine adds (Yes/No, signature parts, dates): see forms.words
     kind: str = field(default="field", init=False)
 
     def child(self, name: str) -> FieldSpec | None:
@@ -77,7 +79,9 @@ class FieldSpec:
         """Return the label of one part of an object answer (a signature's full_name, date or confirmed)."""
         props = self.schema.get("properties", {})
         title = props.get(part, {}).get("title") if isinstance(props.get(part), dict) else None
-        return title or getattr(self.widget_type, "part_labels", {}).get(part, part.replace("_", " ").capitalize())
+        own = words(self.language).get(part) if self.language != "en" else None
+        return title or own or getattr(self.widget_type, "part_labels", {}).get(part,
+                                                                               part.replace("_", " ").capitalize())
 
     @property
     def widget_type(self) -> Widget:

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from forms.conditions import shown_in_row, shown_names
 from forms.spec import FieldSpec
-from forms.values import long_date
+from forms.values import long_date, parse_iso
 from forms.widgets import NOT_ANSWERED
+from forms.words import long_date as _long_date
+from forms.words import signature, words
 
 if TYPE_CHECKING:
     from forms.compiled import CompiledForm
@@ -40,7 +42,13 @@ class SummaryRow:
 def display_text(spec: FieldSpec, value: Any) -> str:
     """Return an answer as readable text, as its field type writes it: option labels, long dates, signatures."""
     if value is None or value == [] or value == {}:
-        return NOT_ANSWERED
+        return words(spec.language)["not_answered"]
+    if spec.language != "en":
+        # The engine's own wording in another language: dates with its month names, signatures as its sentence.
+        if spec.widget == "date" and parse_iso(value):
+            return _long_date(parse_iso(value), spec.language)
+        if spec.widget == "attestation" and isinstance(value, Mapping):
+            return signature(value, spec.language)
     return spec.widget_type.display(spec, value)
 
 
@@ -66,7 +74,8 @@ def _row(spec: FieldSpec, data: Mapping, shown: set[str], where: tuple) -> Summa
         tuple(_make(child, row.get(child.name), child.error_path(index), where)
               for child in spec.children if child.name in shown_in_row(spec, row, shown, data))
         for index, row in enumerate(value))
-    text = "1 entry" if len(entries) == 1 else f"{len(entries)} entries"
+    said = words(spec.language)
+    text = said["one_entry"] if len(entries) == 1 else said["entries"].format(count=len(entries))
     return SummaryRow(*where[:2], where[2], spec.name, spec.label, text, True, entries)
 
 

@@ -98,6 +98,7 @@ class _SubmissionBase(me.Document):
     countersign_comment = me.StringField(default="")
     countersign_required = me.BooleanField(default=False)  # copied from the form version when submitted
     visited_pages = me.ListField(me.StringField(), default=list)  # pages saved at least once (task list)
+    language = me.StringField(default="", max_length=12)  # the language it was filled in (the last save's); "" before
 
     meta = {"abstract": True}
 

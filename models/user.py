@@ -11,6 +11,10 @@ ROLES = ("admin", "manager", "practitioner", "partner_worker", "referrer", "audi
 # Optional; programmes co-facilitated by a man and a woman where possible read it to pair facilitators.
 SEXES = ("", "female", "male")
 
+# The interface's languages (ISO 639-1): English is the source, Welsh is a complete translation.
+LANGUAGES = ("en", "cy")
+LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}  # each in its own language, as a switch shows them
+
 ROLE_LABELS = {
     "admin": "Administrator",
     "manager": "Team manager",
@@ -49,6 +53,7 @@ class User(me.Document):
     capacity = me.IntField(default=15, min_value=0)
     sex = me.StringField(choices=SEXES, default="")
     email_reminders = me.BooleanField(default=True)
+    language = me.StringField(choices=("",) + LANGUAGES, default="")  # "" = none chosen yet: the browser's
     created_at = me.DateTimeField(default=utcnow)
     last_sign_in_at = me.DateTimeField()
 

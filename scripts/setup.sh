@@ -34,6 +34,9 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
+# The Welsh (and any other) translations are compiled from the checked-in .po files; cheap, so every time.
+.venv/bin/pybabel -q compile -d translations
+
 if [ "$dev" = 1 ]; then
   apt_install() {
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -10,6 +10,7 @@ from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, DefinitionError, FieldProblem, NotAllowed, NotFound
 from forms import check_definition, compile_form, content_hash
+from forms.translations import SOURCE_LANGUAGE
 from models.form import FormDefinition
 from storage.uow import transactional
 
@@ -161,11 +162,16 @@ def get_form(key: str, version: int | None = None) -> FormDefinition:
     return found
 
 
-def compiled_form(doc: FormDefinition):
-    """Return the engine's compiled form for a stored version (the engine caches it by content)."""
+def compiled_form(doc: FormDefinition, language: str = SOURCE_LANGUAGE):
+    """Return the engine's compiled form for a stored version, with its texts in a language (English by default).
+
+    The engine caches it by content; a language the form is not translated into gives the English texts. Pages
+    ask for the reader's language; whatever is stored or decided (answers, results, history) uses English.
+    """
     # Without version and status the engine keys the form by what it says: a draft changes in place, and tests
     # (or a second database) may hold a different "version 1" of the same key.
-    return compile_form({k: v for k, v in doc.definition.items() if k not in ("version", "status")})
+    return compile_form({k: v for k, v in doc.definition.items() if k not in ("version", "status")},
+                        language)
 
 
 def published_forms(tag: str | None = None, *, fields: tuple[str, ...] = ()) -> list[FormDefinition]:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pyotp
 import segno
+from flask_babel import gettext as _
 
 from errors import FieldProblem, InvalidInput, NotAllowed
 from models.user import User
@@ -68,10 +69,11 @@ def _matching_step(secret: str, code: str, now: datetime) -> int | None:
 def enable_mfa(user: User, *, secret: str, code: str, now: datetime, client_address: str = "") -> list[str]:
     """Turn multi-factor sign-in on once a code from the new secret checks; return the recovery codes (once)."""
     if not secret:
-        raise InvalidInput(problems=[FieldProblem("code", "Start setting up again: the set-up had expired")])
+        raise InvalidInput(problems=[FieldProblem("code", _("Start setting up again: the set-up had expired"))])
     step = _matching_step(secret, _digits(code), now)
     if step is None:
-        raise InvalidInput(problems=[FieldProblem("code", "Enter the 6-digit code your authenticator app shows now")])
+        raise InvalidInput(problems=[FieldProblem("code",
+                                                  _("Enter the 6-digit code your authenticator app shows now"))])
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
     User.objects(pk=user.pk).update_one(
         set__mfa_secret=secret, set__mfa_enabled_at=now, set__mfa_last_step=step, set__mfa_failures=0,
@@ -110,9 +112,9 @@ def check_second_factor(user: User, code: str, *, now: datetime, client_address:
                  target_type="user", target_id=user.pk, details={"failures": user.mfa_failures})
     if user.mfa_failures >= MAX_FAILURES:
         User.objects(pk=user.pk).update_one(set__mfa_failures=0)
-        raise NotAllowed("Too many wrong codes: sign in again with your password")
-    raise InvalidInput(problems=[FieldProblem("code", "Enter the code from your authenticator app, or a "
-                                                      "recovery code")])
+        raise NotAllowed(_("Too many wrong codes: sign in again with your password"))
+    raise InvalidInput(problems=[FieldProblem("code", _("Enter the code from your authenticator app, or a "
+                                                        "recovery code"))])
 
 
 def reset_mfa(user: User, *, actor, now: datetime) -> User:

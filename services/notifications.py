@@ -18,6 +18,7 @@ import yaml
 from bson import ObjectId
 from bson.errors import InvalidId
 from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 
 import config as config_module
 from clock import utcnow
@@ -25,6 +26,7 @@ from errors import NotFound
 from models.case import Case
 from models.notification import NOTIFICATION_KINDS, Notification
 from models.user import User
+from services.language import in_language, user_language
 from services.lookup import one_by_id
 from services.outbox import queue_email
 from services.workflow_store import definition_for
@@ -32,10 +34,12 @@ from storage.uow import transactional
 from workflows.declarations import MESSAGE_PLACEHOLDERS
 
 MESSAGES_FILE = Path(__file__).resolve().parent.parent / "templates" / "deadlines" / "messages.yaml"
+# The same table in another language (messages.cy.yaml...): only the messages it has; the others stay English.
+TRANSLATED_FILE = "messages.{language}.yaml"
 PLACEHOLDERS = MESSAGE_PLACEHOLDERS
 FALLBACK = {"kind": "info", "subject": "Update on case {reference}",
             "body": "There is an update on case {reference}."}
-EMAIL_FOOTER = "You can turn these emails off in Pathway: {base}/account/reminders"
+EMAIL_FOOTER = _l("You can turn these emails off in Pathway: %(address)s")
 STAFF_ROLES = ("manager", "practitioner", "partner_worker", "auditor")
 # A deadline "for the practitioner" is for the one holding the case, not every practitioner in the team.
 OWNER_TARGETS = {"practitioner": "allocated"}
@@ -47,6 +51,13 @@ log = logging.getLogger(__name__)
 def messages() -> dict[str, dict]:
     """Return the message table: template key -> kind, subject, body."""
     return yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=8)
+def translated_messages(language: str) -> dict[str, dict]:
+    """Return the message table's translations into a language: template key -> subject, body."""
+    path = MESSAGES_FILE.with_name(TRANSLATED_FILE.format(language=language))
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if language != "en" and path.is_file() else {}
 
 
 class _Blank(dict):
@@ -75,13 +86,23 @@ def _pathway_messages(case: Case) -> Mapping:
         return {}
 
 
-def render(template: str, case: Case, extra: Mapping | None = None) -> tuple[str, str, str]:
-    """Return (kind, subject, body) of a message: the pathway's own text first, else the general one."""
-    entry = _pathway_messages(case).get(template) or messages().get(template)
+def render(template: str, case: Case, extra: Mapping | None = None, language: str = "en") -> tuple[str, str, str]:
+    """Return (kind, subject, body) of a message: the pathway's own text first, else the general one.
+
+    In a language when the pathway file (its translations) or the table's translation has it, else English.
+    """
+    own = _pathway_messages(case).get(template)
+    entry = own or messages().get(template)
     if entry is None:
         # A workflow naming an unknown template must not stop the step it belongs to.
         log.warning("Unknown message template %r; sending the general update message", template)
         entry = FALLBACK
+    if own:
+        defn = definition_for(case)
+        entry = {**entry, **{part: defn.text(f"/messages/{template}/{part}", language, entry[part])
+                             for part in ("subject", "body")}}
+    elif template in translated_messages(language):
+        entry = {**entry, **translated_messages(language)[template]}
     values = _Blank({key: _one_line(value) for key, value in (extra or {}).items() if key in PLACEHOLDERS})
     values["reference"] = case.reference
     return entry["kind"], entry["subject"].format_map(values), entry["body"].format_map(values)
@@ -113,7 +134,9 @@ def notify_user(
     if email and user.email_reminders and user.email:
         settings = current_settings(settings)
         base = str(settings.get("BASE_URL", "")).rstrip("/")
-        text = f"{body}\n\n{base}{link}\n\n{EMAIL_FOOTER.format(base=base)}\n"
+        with in_language(user_language(user)):
+            footer = str(EMAIL_FOOTER) % {"address": f"{base}/account/reminders"}
+        text = f"{body}\n\n{base}{link}\n\n{footer}\n"
         # Same unit of work as the notification: if the use-case aborts, no mail is queued. `emailed` is set
         # by the deliverer once the mail has actually gone.
         queue_email(to=user.email, subject=note.subject, body=text, now=now, user_id=str(user.pk),
@@ -175,14 +198,14 @@ def notify_users(
     users: Iterable[User], *, case: Case, template: str, now: datetime, extra: Mapping | None = None,
     email: bool = True, deadline_id=None, settings: Mapping | None = None, skip: Iterable[str] = (),
 ) -> list[Notification]:
-    """Send one message from the table about a case to each user once (minus the ids in `skip`)."""
-    kind, subject, body = render(template, case, extra)
+    """Send one message from the table about a case to each user once (minus the ids in `skip`), in their language."""
     seen = set(skip)
     sent = []
     for user in users:
         if str(user.pk) in seen:
             continue
         seen.add(str(user.pk))
+        kind, subject, body = render(template, case, extra, user_language(user))
         note = notify_user(user, subject=subject, body=body, link=case_link(case, user), now=now, kind=kind,
                            email=email, template=template, case_id=case.pk, deadline_id=deadline_id,
                            settings=settings)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 
 _hasher = PasswordHasher()
 
@@ -65,14 +66,14 @@ def _predictable(password: str) -> bool:
 def password_problem(password: str, *, current_hash: str = "", personal: tuple[str, ...] = ()) -> str | None:
     """Return why a new password is not acceptable (NCSC: long, not common, not the current one), or None."""
     if len(password) < MIN_LENGTH:
-        return f"Password must be {MIN_LENGTH} characters or more"
+        return _("Password must be %(count)s characters or more", count=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Password must be {MAX_LENGTH} characters or fewer"
+        return _("Password must be %(count)s characters or fewer", count=MAX_LENGTH)
     lowered = password.lower()
     # The service's name and the person's own email are the first things an attacker tries.
     personal = ("pathway", *personal)
     if _predictable(password) or any(p and len(p) >= 4 and p.lower() in lowered for p in personal):
-        return "Choose a password that is harder to guess: it is too common or too easy to work out"
+        return _("Choose a password that is harder to guess: it is too common or too easy to work out")
     if current_hash and check_password(current_hash, password):
-        return "Your new password must be different from your current one"
+        return _("Your new password must be different from your current one")
     return None

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from errors import FieldProblem, InvalidInput, NotAllowed
 from models.case import Case, CaseEvent, Child, name_keys
 from models.team import Team
@@ -17,11 +20,15 @@ from storage.uow import transactional
 from workflows import intake
 
 # Bands rather than a position: a referrer learns roughly how long, not who else is waiting.
-WAITING_BANDS = ((3, "Near the top of the list"), (10, "In the middle of the list"))
+WAITING_BANDS = ((3, _l("Near the top of the list")), (10, _l("In the middle of the list")))
+# The public statuses a pathway may give its states (workflows/schema.json), in the reader's language.
+PUBLIC_STATUSES = {"Received": _l("Received"), "Accepted": _l("Accepted"), "Not accepted": _l("Not accepted"),
+                   "On the waiting list": _l("On the waiting list"), "Allocated": _l("Allocated"),
+                   "Work in progress": _l("Work in progress"), "Closed": _l("Closed")}
 
 
-def referral_forms(case: Case) -> list[dict]:
-    """Return the forms the referrer completes for this pathway, with each one's status."""
+def referral_forms(case: Case, language: str = "en") -> list[dict]:
+    """Return the forms the referrer completes for this pathway, with each one's status (labels in a language)."""
 
     defn = definition_for(case)
     initial = defn.states[defn.initial]
@@ -32,33 +39,42 @@ def referral_forms(case: Case) -> list[dict]:
             continue
         sub = subs.get(slot.form)
         status = "not_started" if sub is None else ("completed" if sub.status != "draft" else "in_progress")
-        rows.append({"form": slot.form, "label": _label(defn, slot.form), "required": slot.required,
+        rows.append({"form": slot.form, "label": _label(defn, slot.form, language), "required": slot.required,
                      "status": status, "submission": sub})
     return rows
 
 
-def referral_services(actor) -> dict[str, str]:
-    """Return the pathways this referrer's organisation may refer to: key -> the service's name."""
+def referral_services(actor, language: str = "en") -> dict[str, str]:
+    """Return the pathways this referrer's organisation may refer to: key -> the service's name (in a language)."""
 
-    return {key: intake.service_name(defn) for key, defn in sorted(latest_definitions().items(),
-                                                                     key=lambda kv: intake.service_name(kv[1]))
+    return {key: intake.service_name(defn, language)
+            for key, defn in sorted(latest_definitions().items(), key=lambda kv: intake.service_name(kv[1], language))
             if intake.accepts_referral_from(defn, getattr(actor, "organisation", ""))}
 
 
-def referral_wording(workflow_key: str) -> dict:
-    """Return the words of a pathway's referral journey: service name, introduction, parts, what happens next."""
+def referral_wording(workflow_key: str, language: str = "en") -> dict:
+    """Return the words of a pathway's referral journey (service name, introduction, parts, what happens next).
+
+    In a language when the pathway file translates them, in English otherwise.
+    """
 
     defn = latest_definition(workflow_key)
     spec = intake.referral(defn)
-    hints = spec.get("form_hints") or {}
-    parts = [{"label": _label(defn, key), "hint": hints.get(key, "")} for key in intake.referral_form_keys(defn)]
-    return {"service_name": intake.service_name(defn), "introduction": spec.get("introduction", ""),
-            "what_happens_next": spec.get("what_happens_next", ""), "parts": parts, "hints": hints}
+    hints = {key: defn.text(f"/intake/referral/form_hints/{key}", language, hint)
+             for key, hint in (spec.get("form_hints") or {}).items()}
+    parts = [{"label": _label(defn, key, language), "hint": hints.get(key, "")}
+             for key in intake.referral_form_keys(defn)]
+    return {"service_name": intake.service_name(defn, language),
+            "introduction": defn.text("/intake/referral/introduction", language, spec.get("introduction", "")),
+            "what_happens_next": defn.text("/intake/referral/what_happens_next", language,
+                                           spec.get("what_happens_next", "")),
+            "parts": parts, "hints": hints}
 
 
-def _label(defn, form_key: str) -> str:
+def _label(defn, form_key: str, language: str = "en") -> str:
     label = defn.form_labels.get(form_key, form_key.replace("_", " "))
-    label = label[4:] if label.startswith("the ") else label
+    label = label[4:] if label.startswith("the ") else label  # a translation is written without its article
+    label = defn.text(f"/form_labels/{form_key}", language, label)
     return label[:1].upper() + label[1:]
 
 
@@ -69,14 +85,14 @@ def start_referral(*, workflow_key: str, team: str = "", actor, now: datetime) -
     if not actor.has_role("referrer"):
         raise NotAllowed("Only referrers make referrals")
     if workflow_key not in referral_services(actor):
-        raise InvalidInput(problems=[FieldProblem("workflow", "Choose the service you are referring to")])
+        raise InvalidInput(problems=[FieldProblem("workflow", _("Choose the service you are referring to"))])
     teams = list(Team.objects.order_by("name"))
     if not team and len(teams) == 1:
         team = teams[0].key
     if team and not any(t.key == team for t in teams):
-        raise InvalidInput(problems=[FieldProblem("team", "Choose the team to refer to")])
+        raise InvalidInput(problems=[FieldProblem("team", _("Choose the team to refer to"))])
     if not team:
-        raise InvalidInput(problems=[FieldProblem("team", "Choose the team to refer to")])
+        raise InvalidInput(problems=[FieldProblem("team", _("Choose the team to refer to"))])
     case = open_case(workflow_key=workflow_key, team=team, actor=actor, now=now, referrer=actor, status="draft")
     record_audit("referral.started", actor=actor, now=now, target_type="case", target_id=case.pk)
     return case
@@ -128,11 +144,12 @@ def submit_referral(case: Case, *, actor, now: datetime) -> Case:
     """Send a complete draft referral: it gets its reference and enters the pathway; the managers are told."""
 
     if case.referrer_id != str(actor.pk) or case.status != "draft":
-        raise NotAllowed("This referral cannot be sent")
+        raise NotAllowed(_("This referral cannot be sent"))
     missing = [f for f in referral_forms(case) if f["required"] and f["status"] != "completed"]
     if missing:
-        raise InvalidInput("Complete every part of the referral before you send it", problems=[
-            FieldProblem(f["form"], f"Complete the {f['label'][:1].lower()}{f['label'][1:]}") for f in missing])
+        raise InvalidInput(_("Complete every part of the referral before you send it"), problems=[
+            FieldProblem(f["form"], _("Complete the %(part)s", part=f["label"][:1].lower() + f["label"][1:]))
+            for f in missing])
     person = _person_answers(case)
     children = [Child(**child) for child in person.pop("children")]
     urgent_requested = person.pop("urgent")
@@ -143,7 +160,7 @@ def submit_referral(case: Case, *, actor, now: datetime) -> Case:
         **{f"set__person__{k}": v for k, v in person.items()},
     )
     if not updated:
-        raise NotAllowed("This referral has already been sent")
+        raise NotAllowed(_("This referral has already been sent"))
     case.reload()
     start_workflow(case, actor=actor, now=now)
     add_history(case, kind="referred", now=now, actor=actor, label="Referral sent")
@@ -165,15 +182,20 @@ def waiting_band(case: Case) -> str:
     position = next((i for i, c in enumerate(order, 1) if c.pk == case.pk), len(order))
     for limit, band in WAITING_BANDS:
         if position <= limit:
-            return band
-    return "Further down the list"
+            return str(band)
+    return _("Further down the list")
+
+
+def public_status_label(status: str) -> str:
+    """Return a public status in the reader's language (a status the catalogue lacks is shown as it is)."""
+    return str(PUBLIC_STATUSES.get(status, status))
 
 
 def referral_status(case: Case) -> dict:
     """Return what a referrer may know of a referral: its status, and the reason when not accepted."""
 
     if case.status == "draft":
-        return {"status": "Not sent yet", "tag": "grey", "detail": ""}
+        return {"status": _("Not sent yet"), "key": "", "tag": "grey", "detail": ""}
     defn = definition_for(case)
     state = defn.states.get(case.state)
     status = state.public_status if state else "Received"
@@ -188,7 +210,7 @@ def referral_status(case: Case) -> dict:
         detail = (case.outcome or "").replace("_", " ").capitalize()
     tags = {"Received": "blue", "Accepted": "turquoise", "Not accepted": "red", "On the waiting list": "yellow",
             "Allocated": "purple", "Work in progress": "green", "Closed": "grey"}
-    return {"status": status, "tag": tags.get(status, "blue"), "detail": detail}
+    return {"status": public_status_label(status), "key": status, "tag": tags.get(status, "blue"), "detail": detail}
 
 
 @transactional
@@ -196,14 +218,14 @@ def add_referral_information(case: Case, *, text: str, actor, now: datetime, att
     """Let the referrer add further information or a document to a referral they made."""
 
     if case.referrer_id != str(actor.pk):
-        raise NotAllowed("You can only add information to your own referrals")
+        raise NotAllowed(_("You can only add information to your own referrals"))
     if case.status != "open":
-        raise NotAllowed("Information can be added only to a referral that has been sent and is still open")
+        raise NotAllowed(_("Information can be added only to a referral that has been sent and is still open"))
     text = (text or "").strip()
     if not text and not attachment:
-        raise InvalidInput(problems=[FieldProblem("information", "Enter the information or choose a file")])
+        raise InvalidInput(problems=[FieldProblem("information", _("Enter the information or choose a file"))])
     if len(text) > 20000:
-        raise InvalidInput(problems=[FieldProblem("information", "Information must be 20,000 characters or fewer")])
+        raise InvalidInput(problems=[FieldProblem("information", _("Information must be 20,000 characters or fewer"))])
     add_history(case, kind="referrer_information", now=now, actor=actor, label="Further information from the referrer",
                 comment=text, inputs={"attachment": attachment} if attachment else {})
     record_audit("referral.information_added", actor=actor, now=now, target_type="case", target_id=case.pk)

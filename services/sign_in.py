@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pymongo import ReturnDocument
 
 from errors import NotAllowed, Problems
@@ -12,9 +14,9 @@ from models.user import User
 from services.audit import record_audit
 from services.passwords import check_password, hash_password, password_problem
 
-GENERIC_SIGN_IN_ERROR = "Enter a correct email address and password"
-LOCKED_ERROR = ("There have been too many failed sign-ins for this account from here. Wait a few minutes and try "
-                "again, or ask an administrator.")
+GENERIC_SIGN_IN_ERROR = _l("Enter a correct email address and password")
+LOCKED_ERROR = _l("There have been too many failed sign-ins for this account from here. Wait a few minutes and try "
+                  "again, or ask an administrator.")
 MAX_DELAY = timedelta(hours=24)
 # Hashing a throw-away password for unknown accounts makes them take as long as real ones to refuse.
 _DUMMY_HASH = None
@@ -58,7 +60,7 @@ def authenticate_user(*, email: str, password: str, now: datetime, client_addres
         record_audit("sign_in.refused_throttled", actor=user, actor_email=email, now=now,
                      client_address=client_address, target_type="user" if user else "",
                      target_id=user.pk if user else "", details={"until": throttle.blocked_until.isoformat()})
-        raise NotAllowed(LOCKED_ERROR)
+        raise NotAllowed(str(LOCKED_ERROR))
     if user is None or not user.active:
         _check_dummy(password)
         ok = False
@@ -66,7 +68,7 @@ def authenticate_user(*, email: str, password: str, now: datetime, client_addres
         ok = check_password(user.password_hash, password)
     if not ok:
         _count_failure(key, user, email, now=now, client_address=client_address, settings=settings)
-        raise NotAllowed(GENERIC_SIGN_IN_ERROR)
+        raise NotAllowed(str(GENERIC_SIGN_IN_ERROR))
     SignInThrottle.objects(key=key).delete()
     User.objects(pk=user.pk).update_one(set__failed_sign_ins=0, unset__locked_until=True, set__last_sign_in_at=now)
     user.reload()
@@ -113,11 +115,11 @@ def change_password(user: User, *, current: str, new: str, confirm: str, now: da
     problems = Problems()
     if not check_password(user.password_hash, current):
         user = _wrong_current_password(user, limit=limit, now=now, client_address=client_address)
-        problems.add("current_password", "Your current password is not correct", "Current password")
+        problems.add("current_password", _("Your current password is not correct"), _("Current password"))
     if why := password_problem(new, current_hash=user.password_hash, personal=(user.email.split("@")[0],)):
-        problems.add("new_password", why, "New password")
+        problems.add("new_password", why, _("New password"))
     elif new != confirm:
-        problems.add("confirm_password", "The passwords do not match", "Confirm new password")
+        problems.add("confirm_password", _("The passwords do not match"), _("Confirm new password"))
     problems.raise_if_any()
     User.objects(pk=user.pk).update_one(
         set__password_hash=hash_password(new), set__must_change_password=False, inc__session_version=1,
@@ -138,5 +140,5 @@ def _wrong_current_password(user: User, *, limit: int, now: datetime, client_add
         User.objects(pk=user.pk).update_one(inc__session_version=1, set__password_change_failures=0)
         record_audit("user.sessions_ended", actor=user, now=now, target_type="user", target_id=user.pk,
                      client_address=client_address, details={"reason": "too many wrong current passwords"})
-        raise NotAllowed("Too many wrong passwords: you have been signed out. Sign in again to continue.")
+        raise NotAllowed(_("Too many wrong passwords: you have been signed out. Sign in again to continue."))
     return user

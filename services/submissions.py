@@ -7,6 +7,7 @@ from datetime import datetime
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from forms.translations import SOURCE_LANGUAGE
 from models.form import submission_class
 from services import case_hooks
 from services.access import (
@@ -19,12 +20,13 @@ from services.audit import record_audit
 from services.deadline_timing import local_today
 from services.form_definitions import compiled_form, get_form
 from services.form_slots import require_slot
+from services.language import active_language
 from storage.uow import transactional
 
 
-def form_for(submission):
-    """Return the compiled form version the submission is pinned to."""
-    return compiled_form(pinned_form(submission))
+def form_for(submission, language: str = SOURCE_LANGUAGE):
+    """Return the compiled form version the submission is pinned to, its texts in a language (English by default)."""
+    return compiled_form(pinned_form(submission), language)
 
 
 REFERRAL_TAG = "referral"  # the forms a referrer fills in on their own referral
@@ -155,7 +157,7 @@ def save_draft(submission, answers: dict, *, revision: int, page: str | None = N
     if page is not None:
         problems = on_page(problems, names)
     update = {"set__answers": cleaned, "set__computed": form.compute(cleaned), "set__updated_at": now,
-              "set__updated_by": str(actor.pk), "inc__revision": 1}
+              "set__updated_by": str(actor.pk), "inc__revision": 1, "set__language": active_language()}
     if page is not None:
         update["add_to_set__visited_pages"] = page
     _conditional_update(submission, revision, update)
@@ -197,7 +199,7 @@ def submit_submission(submission, *, revision: int, actor, now: datetime):
         "set__status": "submitted", "set__answers": cleaned, "set__computed": form.compute(cleaned),
         "set__countersign_required": bool(form.countersign), "set__submitted_at": now,
         "set__submitted_by": str(actor.pk), "set__updated_at": now, "set__updated_by": str(actor.pk),
-        "inc__revision": 1,
+        "inc__revision": 1, "set__language": active_language(),
     })
     submission.reload()
     case_hooks.form_submitted(case, submission, actor=actor, now=now)

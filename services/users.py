@@ -10,7 +10,7 @@ from bson.errors import InvalidId
 from mongoengine.errors import NotUniqueError
 
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound, Problems
-from models.user import SEXES, User
+from models.user import LANGUAGES, SEXES, User
 from services.audit import record_audit
 from services.notifications import notify_user
 from services.passwords import generate_password, hash_password, password_problem
@@ -208,3 +208,15 @@ def ensure_first_admin(*, now: datetime) -> tuple[User, str] | None:
         return create_user(email="admin@pathway.local", name="Administrator", roles=["admin"], now=now)
     except InvalidInput:
         return None  # another process created it first
+
+
+def set_language(user: User, language: str, *, actor, now: datetime) -> User:
+    """Remember the language a user reads Pathway in (one of models.user.LANGUAGES)."""
+    if language not in LANGUAGES:
+        raise InvalidInput(problems=[FieldProblem("language", f"Choose one of: {', '.join(LANGUAGES)}")])
+    if actor is None or str(actor.pk) != str(user.pk):
+        raise NotAllowed("Only the user can choose the language they read Pathway in")
+    # One field of one document: no unit of work needed, and no history worth auditing.
+    User.objects(pk=user.pk).update_one(set__language=language)
+    user.language = language
+    return user

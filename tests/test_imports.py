@@ -190,7 +190,7 @@ def test_layers_are_ordered():
 
 
 def test_the_project_is_scanned():
-    assert {"app", "blueprints.admin_forms", "services.cases", "forms.compiled", "workflows.engine",
+    assert {"app", "blueprints.admin.forms", "services.cases", "forms.compiled", "workflows.engine",
             "storage.embedded", "models.case", "scheduler.calendar", "commands.workflows"} <= set(MODULES)
     assert len(IMPORTS) > 200
 

@@ -15,6 +15,7 @@ from workflows.checks import analyse, event_states, met_by, sources
 from workflows.inputs import InputSpec
 from workflows.separation import declared
 from workflows.text import set_role_phrase
+from workflows.translations import translated
 from workflows.yamlio import read_yaml
 
 FILE_SUFFIXES = (".yaml", ".yml")
@@ -112,6 +113,10 @@ class WorkflowDefinition:
     def to_dict(self) -> dict:
         """Return the file's content as plain data; load_definition rebuilds an equal definition from it."""
         return copy.deepcopy(dict(self._data))
+
+    def text(self, pointer: str, language: str | None, english: str) -> str:
+        """Return one of the file's texts in a language (its `translations`), or the English given."""
+        return translated(self._data, pointer, language, english)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, WorkflowDefinition) and other.content_hash == self.content_hash

@@ -11,9 +11,11 @@ from workflows.definition import WorkflowDefinition
 PERSON_TEXT = ("name", "address", "ethnicity", "language")
 
 
-def service_name(defn: WorkflowDefinition) -> str:
-    """Return how the pathway is named to people starting a case on it."""
-    return (defn.intake or {}).get("service_name") or defn.title
+def service_name(defn: WorkflowDefinition, language: str = "en") -> str:
+    """Return how the pathway is named to people starting a case on it, in a language when translated."""
+    if (defn.intake or {}).get("service_name"):
+        return defn.text("/intake/service_name", language, defn.intake["service_name"])
+    return defn.text("/title", language, defn.title)
 
 
 def referral(defn: WorkflowDefinition) -> Mapping[str, Any]:
@@ -81,16 +83,22 @@ def person_from_answers(defn: WorkflowDefinition, answers: Mapping) -> dict[str,
     return person
 
 
-def shared_with_referrer(defn: WorkflowDefinition, fields: Mapping) -> list[dict[str, Any]]:
-    """Return the case fields the pathway shows the referrer, as rows of label, value and whether it is a date."""
+def shared_with_referrer(defn: WorkflowDefinition, fields: Mapping, language: str = "en") -> list[dict[str, Any]]:
+    """Return the case fields the pathway shows the referrer, as rows of label, value and whether it is a date.
+
+    Labels and fixed texts are in a language when the pathway translates them; values are as recorded.
+    """
     rows = []
-    for item in referral(defn).get("shared_with_referrer") or ():
+    for index, item in enumerate(referral(defn).get("shared_with_referrer") or ()):
         value = fields.get(item["field"])
         if value in (None, "", []):
             continue
+        where = f"/intake/referral/shared_with_referrer/{index}"
+        label = defn.text(f"{where}/label", language, item["label"])
         if "when" in item:
             if str(value) == item["when"]:
-                rows.append({"label": item["label"], "value": item["text"], "date": False})
+                rows.append({"label": label, "value": defn.text(f"{where}/text", language, item["text"]),
+                             "date": False})
             continue
-        rows.append({"label": item["label"], "value": value, "date": bool(item.get("date"))})
+        rows.append({"label": label, "value": value, "date": bool(item.get("date"))})
     return rows

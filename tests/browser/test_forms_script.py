@@ -17,7 +17,9 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = (ROOT / "static" / "js" / "form-conditions.js").read_text(encoding="utf-8")
 CSS = ROOT / "static" / "vendor" / "pathway-frontend.min.css"
-ENV = Environment(loader=FileSystemLoader(str(ROOT / "templates")), autoescape=select_autoescape())
+ENV = Environment(loader=FileSystemLoader(str(ROOT / "templates")), autoescape=select_autoescape(),
+                  extensions=["jinja2.ext.i18n"])
+ENV.install_null_translations(newstyle=True)  # the templates' words are marked for translation; English here
 PAGE = ENV.from_string(
     '<!DOCTYPE html><html lang="en-GB"><head><title>Form</title></head><body><main>'
     '{% import "forms/_fields.html" as f %}{{ f.error_summary(errors) }}'

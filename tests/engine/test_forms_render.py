@@ -16,7 +16,8 @@ from tests.engine.test_forms_support import COMPLETE, kitchen_sink
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITIONS = sorted((ROOT / "forms" / "definitions").glob("*.json"))
 ENV = Environment(loader=FileSystemLoader(str(ROOT / "templates")), autoescape=select_autoescape(),
-                  undefined=StrictUndefined)
+                  undefined=StrictUndefined, extensions=["jinja2.ext.i18n"])
+ENV.install_null_translations(newstyle=True)  # the templates' words are marked for translation; English here
 PAGE = ENV.from_string('{% import "forms/_fields.html" as f %}{{ f.error_summary(errors) }}'
                        '<form>{{ f.render_page(form, page, answers, errors) }}</form>')
 SUMMARY = ENV.from_string('{% import "forms/_fields.html" as f %}{{ f.summary_list(rows) }}')

@@ -13,7 +13,8 @@ from tests.engine.test_forms_support import small
 from tests.widget_postcode import PATTERN, TEMPLATES, registered_postcode
 
 ENV = Environment(loader=ChoiceLoader([FileSystemLoader(str(ROOT / "templates")), FileSystemLoader(str(TEMPLATES))]),
-                  autoescape=select_autoescape(), undefined=StrictUndefined)
+                  autoescape=select_autoescape(), undefined=StrictUndefined, extensions=["jinja2.ext.i18n"])
+ENV.install_null_translations(newstyle=True)  # the templates' words are marked for translation; English here
 PAGE = ENV.from_string('{% import "forms/_fields.html" as f %}{{ f.error_summary(errors) }}'
                        '<form>{{ f.render_page(form, "only", answers, errors) }}</form>')
 TODAY = date(2026, 6, 1)

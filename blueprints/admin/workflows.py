@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, render_template, request
 
 from blueprints.access import roles_required
-from blueprints.admin_base import bp
+from blueprints.admin.base import bp
 from services.workflow_overview import describe_workflow, list_workflow_files
 
 

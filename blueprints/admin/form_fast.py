@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from blueprints.access import current_actor, roles_required
-from blueprints.admin_base import bp, revision
-from blueprints.admin_form_edit import _back, _computed_context, _draft_info, _form_page_failed
-from blueprints.admin_forms import FORM_ERRORS, failed, form_page_context, problems_of
+from blueprints.admin.base import bp, revision
+from blueprints.admin.form_edit import _back, _computed_context, _draft_info, _form_page_failed
+from blueprints.admin.forms import FORM_ERRORS, failed, form_page_context, problems_of
 from blueprints.errors import wants_json
 from clock import utcnow
 from errors import FieldProblem, InvalidInput

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-# Importing the page modules attaches their routes to `bp`; they import `bp` from admin_base, never from here.
-from blueprints import (  # noqa: F401
-    admin_form_edit,
-    admin_form_fast,
-    admin_forms,
-    admin_outbox,
-    admin_users,
-    admin_workflows,
-)
 from blueprints.access import current_actor, roles_required
-from blueprints.admin_base import bp
+
+# Importing the page modules attaches their routes to `bp`; they import `bp` from .base, never from here.
+from blueprints.admin import (  # noqa: F401
+    form_edit,
+    form_fast,
+    forms,
+    outbox,
+    users,
+    workflows,
+)
+from blueprints.admin.base import bp
 from clock import utcnow
 from services.audit_search import audit_facets, search_audit
 

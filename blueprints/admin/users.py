@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 
 from blueprints.access import current_actor, roles_required
-from blueprints.admin_base import bp
-from blueprints.admin_forms import FORM_ERRORS, failed
+from blueprints.admin.base import bp
+from blueprints.admin.forms import FORM_ERRORS, failed
 from clock import utcnow
 from models.user import ROLE_LABELS, ROLES
 from services import teams as team_service

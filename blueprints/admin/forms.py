@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, url_for
 
 from blueprints.access import current_actor, roles_required
-from blueprints.admin_base import bp, revision
+from blueprints.admin.base import bp, revision
 from clock import utcnow
 from errors import Conflict, FieldProblem, PathwayError
 from services import form_builder as builder

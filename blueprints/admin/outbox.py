@@ -7,7 +7,7 @@ from flask_login import current_user
 from pymongo.errors import PyMongoError
 
 from blueprints.access import current_actor, roles_required
-from blueprints.admin_base import bp
+from blueprints.admin.base import bp
 from clock import utcnow
 from errors import Conflict
 from services import outbox_admin

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from blueprints.access import current_actor, roles_required
-from blueprints.admin_base import bp, revision
-from blueprints.admin_forms import FORM_ERRORS, failed, form_page_context
+from blueprints.admin.base import bp, revision
+from blueprints.admin.forms import FORM_ERRORS, failed, form_page_context
 from clock import utcnow
 from errors import FieldProblem, NotFound
 from forms import REGISTRY, widgets

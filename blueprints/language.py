@@ -1,0 +1,109 @@
+"""The language Pathway speaks: choosing it for each request, the switch in the header, locale-aware filters."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import flask_babel
+from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, url_for
+from flask_login import current_user
+
+from blueprints.access import current_actor
+from clock import utcnow
+from extensions import babel
+from models.user import LANGUAGE_NAMES, LANGUAGES
+from services.language import LANGUAGE_COOKIE, LOCALES
+from services.users import set_language
+
+bp = Blueprint("language", __name__)
+
+COOKIE = LANGUAGE_COOKIE
+COOKIE_DAYS = 365
+
+
+def select_locale() -> str | None:
+    """Return the request's locale: the user's saved choice, else the switch's cookie, else the browser's, else en."""
+    if not has_request_context():
+        return None  # a command or the scheduler: Babel's default (English), unless force_locale says otherwise
+    # Only a user already loaded for this request: choosing words must never be what asks the database (it may be
+    # the database being down that is being reported).
+    user = g.get("_login_user")
+    language = (getattr(user, "language", "") or "") if getattr(user, "is_authenticated", False) else ""
+    if language not in LANGUAGES:
+        language = request.cookies.get(COOKIE, "")
+    if language not in LANGUAGES:
+        language = request.accept_languages.best_match(LANGUAGES) or "en"
+    return LOCALES[language]
+
+
+def current_language() -> str:
+    """Return the language (en or cy) of the page being rendered."""
+    return flask_babel.get_locale().language if flask_babel.get_locale() else "en"
+
+
+def safe_next(target: str | None) -> str:
+    """Return a path on this site to go back to; anything that could leave the site becomes the home page."""
+    target = (target or "").strip()
+    parts = urlsplit(target)
+    # "//evil.example" and "/\\evil.example" are read by browsers as another host; only a plain local path is kept.
+    if (not target.startswith("/") or target.startswith(("//", "/\\")) or parts.scheme or parts.netloc
+            or any(ord(c) < 32 for c in target)):
+        return url_for("home.index")
+    return target
+
+
+@bp.route("/language/<code>", methods=["GET", "POST"])
+def switch(code: str):
+    """Switch the interface's language, remember it, and go back to the page the switch was pressed on."""
+    back = safe_next(request.values.get("next"))
+    if code not in LANGUAGES:
+        return redirect(back)
+    if getattr(current_user, "is_authenticated", False):
+        set_language(current_user._get_current_object(), code, actor=current_actor(), now=utcnow())
+    response = redirect(back)
+    response.set_cookie(COOKIE, code, max_age=COOKIE_DAYS * 24 * 3600, samesite="Lax", httponly=True,
+                        secure=current_app.config.get("ENV") == "production")
+    return response
+
+
+def _language_switch() -> dict:
+    """Give every template the switch's links, the page's language and its html lang attribute."""
+    language = current_language()
+    return {
+        "page_language": language,
+        "html_lang": "en-GB" if language == "en" else language,
+        "language_links": [
+            {"code": code, "name": LANGUAGE_NAMES[code], "current": code == language,
+             "href": url_for("language.switch", code=code, next=request.full_path.rstrip("?"))}
+            for code in LANGUAGES
+        ],
+    }
+
+
+def format_date(value, style: str = "long") -> str:
+    """Format a date or (naive UTC) date-time for the page's locale; empty for no value."""
+    if not value:
+        return ""
+    return flask_babel.format_date(value, style)
+
+
+def format_datetime(value) -> str:
+    """Format a (naive UTC) date-time as the page's locale writes a long date and the time in the UK."""
+    if not value:
+        return ""
+    return flask_babel.format_datetime(value, "d MMMM y, HH:mm")
+
+
+def format_number(value) -> str:
+    """Format a number for the page's locale."""
+    return flask_babel.format_decimal(value)
+
+
+def register(app: Flask) -> None:
+    """Choose each request's locale, offer the switch and register the locale-aware filters."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.register_blueprint(bp)
+    app.context_processor(_language_switch)
+    app.jinja_env.filters["format_date"] = format_date
+    app.jinja_env.filters["format_datetime"] = format_datetime
+    app.jinja_env.filters["format_number"] = format_number
