@@ -22,6 +22,7 @@ from services.audit_chain import configure as configure_audit_chain
 from services.case_lists import fill_list_fields, fill_name_keys
 from services.demo import load_demo
 from services.form_definitions import sync_forms
+from services.report_counts import fill_report_counts
 from services.report_fields import fill_report_fields
 from services.users import ensure_first_admin
 from services.workflow_store import sync_workflows
@@ -124,6 +125,9 @@ def _bootstrap(app: Flask) -> None:
     filled = fill_report_fields()
     if filled:
         log.info("Cases given the stages they reached, for the reports: %s", filled)
+    filled = fill_report_counts()
+    if filled:
+        log.info("Report counters computed from the stored history: %s", filled)
     keyed = fill_name_keys()
     if keyed:
         log.info("Cases given name keys for search: %s", keyed)

@@ -13,6 +13,7 @@ from models.user import User
 from services.access import can_change_case
 from services.audit import record_audit
 from services.deadlines import cancel_case_deadlines
+from services.report_counts import count_transition
 from services.workflow_store import definition_for, latest_definition, latest_version
 from storage.uow import transactional
 from workflows import engine
@@ -47,6 +48,7 @@ def add_history(case: Case, *, kind: str, now: datetime, actor=None, name: str =
                                                                        ("taken_transitions", name)) if value}
         if reached:
             Case.objects(pk=case.pk).update_one(**reached)
+        count_transition(case, from_state=from_state or "", to_state=to_state or "", now=now)
     return entry
 
 

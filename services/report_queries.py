@@ -112,31 +112,6 @@ def waiting_states(definitions) -> list[str]:
                           for entry in state.on_enter)})
 
 
-def waited_cases(scope: dict, states: list[str]) -> dict:
-    """Return the filter of the scope's cases that ever entered a waiting-list state (history carries no team)."""
-    return {**scope, "passed_states": {"$in": states}}
-
-
-def waiting_changes_pipeline(states: list[str], high: datetime, case_ids: list | None = None) -> list[dict]:
-    """Return the pipeline adding up, per month before `high`, how many cases joined less left the waiting list.
-
-    A case joins when a transition takes it into a waiting-list state and leaves when one takes it out, so the
-    list's length at any moment is the sum of the changes up to then. A team's are those of its cases that ever
-    waited (`case_ids`, from `waited_cases`), read by the history's case_id index.
-    """
-    into, out_of = {"$in": ["$to_state", {"$literal": states}]}, {"$in": ["$from_state", {"$literal": states}]}
-    moves = {"kind": "transition", "at": {"$lt": high},
-             "$or": [{"to_state": {"$in": states}}, {"from_state": {"$in": states}}]}
-    if case_ids is not None:
-        moves = {"case_id": {"$in": case_ids}, **moves}
-    return [
-        {"$match": moves},
-        {"$project": {"at": 1, "change": {"$subtract": [{"$cond": [into, 1, 0]}, {"$cond": [out_of, 1, 0]}]}}},
-        {"$match": {"change": {"$ne": 0}}},
-        {"$group": {"_id": {"$dateToString": {"format": "%Y-%m", "date": "$at"}}, "change": {"$sum": "$change"}}},
-    ]
-
-
 def caseload_pipeline(scope: dict, workers: list[str]) -> list[dict]:
     """Return the pipeline counting open perpetrator cases per team and allocated worker."""
     return [

@@ -12,11 +12,12 @@ from datetime import date, datetime, timedelta
 from itertools import combinations
 
 from errors import FieldProblem, InvalidInput, NotAllowed
-from models.case import Case, CaseEvent
+from models.case import Case
 from models.deadline import Deadline
 from models.team import Team
-from services import report_queries
+from services import report_counts, report_queries
 from services.deadline_timing import calendar_for, local_today
+from services.report_counts import counts
 from services.report_queries import STAGES
 from services.workflow_store import latest_definitions
 
@@ -206,13 +207,16 @@ def get_waiting(*, actor, now: datetime) -> dict:
 
 
 def _waiting_history(scope: dict, states: list[str], *, now: datetime, start: date, end: date) -> list[dict]:
-    """Return the waiting list's length at the end of each month of the period (today for the current month)."""
+    """Return the waiting list's length at the end of each month of the period (today for the current month).
+
+    The length is the running sum of the day counters of joins less leaves (services/report_counts.py), so the
+    report reads one small document per team, pathway and day with a change, not every case's history.
+    """
     if not states:
         return []
-    high = min(_bounds(start, end)[1], now)
-    ids = Case._get_collection().distinct("_id", report_queries.waited_cases(scope, states)) if scope else None
-    changes = {row["_id"]: row["change"] for row in _run(
-        CaseEvent, report_queries.waiting_changes_pipeline(states, high, ids))}
+    high_day = min(end + timedelta(days=1), local_today(now) + timedelta(days=1))
+    changes = {row["_id"]: row["change"] for row in counts().aggregate(
+        report_counts.waiting_changes_pipeline(scope, high_day), batchSize=100_000)}
     period = months(start, end)
     length = sum(change for month, change in changes.items() if month < period[0])
     found = []

@@ -77,7 +77,8 @@ def test_decline_branch_tells_the_referrer_why(team, now):
                 consultation_offered="yes")
     assert case.status == "closed" and case.state == "not_accepted"
     status = referrals.referral_status(case)
-    assert status == {"status": "Not accepted", "tag": "red", "detail": "Already working with probation"}
+    assert status == {"status": "Not accepted", "key": "Not accepted", "tag": "red",
+                      "detail": "Already working with probation"}
 
 
 def test_waiting_list_branch_and_urgent_endorsement(team, now):
