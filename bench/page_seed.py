@@ -22,11 +22,14 @@ from pymongo import WriteConcern
 
 from services.demo import DEMO_TEAM, DEMO_USERS, load_demo
 from services.passwords import hash_password
+from services.report_counts import COLLECTION as COUNTS_COLLECTION
+from services.report_counts import COUNTS_MIGRATION, fill_report_counts
 
 BENCH_PASSWORD = "bench-pages-lantern-harbour-7"
 # Written once for the whole service (or a chain of their own): never copied per team.
+# Report counters are summed per team and day: they are worked out again from the copied history, not copied.
 NOT_COPIED = {"audit", "outbox", "counters", "migrations", "form_definitions", "workflow_versions", "teams",
-              "users", "request_keys", "sign_in_attempts", "system.views"}
+              "users", "request_keys", "sign_in_attempts", "system.views", COUNTS_COLLECTION}
 # The users of a team who hold cases; each copy of the demo's cases goes to the next one of them.
 POOLED_ROLE = "practitioner"
 GLOBAL_ROLES = ("admin", "auditor")
@@ -93,6 +96,9 @@ def seed_pages(n_cases: int, *, now: datetime, teams: int = 0, practitioners: in
     log(f"Cloned {sink.count:,} documents in {time.perf_counter() - started:.0f} s")
     for prefix, value in counters.items():
         db.counters.update_one({"_id": prefix}, {"$max": {"value": value}}, upsert=True)
+    db[COUNTS_COLLECTION].delete_many({})
+    db.migrations.delete_one({"_id": COUNTS_MIGRATION})
+    log(f"Report counters worked out from the copied history: {fill_report_counts():,}")
     return _describe(db, template, team_keys, team_users, auditor, sink.count, names)
 
 
