@@ -51,10 +51,10 @@ def occupancy(group: Group, number: int, members=None) -> int:
                and m.join_number <= number <= last_number(m.join_number, spec.sessions, m.first_week))
 
 
-def free_places(group: Group, join_number: int, first_week: int = 1) -> int:
+def free_places(group: Group, join_number: int, first_week: int = 1, members=None) -> int:
     """Return how many men can join at a session and stay to the end of their programme within the group size."""
     spec = spec_of(group)
-    members = list(GroupMember.objects(group_id=group.pk, status__in=HOLDING))
+    members = list(GroupMember.objects(group_id=group.pk, status__in=HOLDING)) if members is None else members
     end = last_number(join_number, spec.sessions, first_week)
     busiest = max((occupancy(group, n, members) for n in range(join_number, end + 1)), default=0)
     return max(0, spec.max_group_size - busiest)
@@ -83,10 +83,15 @@ def upcoming_intakes(group: Group, today: date) -> list[GroupSession]:
 def intake_plan(team: str, workflow_key: str, today: date) -> dict:
     """Return, for each waiting man in priority order, the intake he would join and his place among its joiners."""
     groups = list(Group.objects(team=team, workflow_key=workflow_key, status="running"))
+    # Every group's members in one query, not one query per group and intake.
+    held: dict = {g.pk: [] for g in groups}
+    for member in GroupMember.objects(group_id__in=list(held), status__in=HOLDING):
+        held[member.group_id].append(member)
     slots = []
     for group in groups:
         for session in upcoming_intakes(group, today):
-            slots.append({"group": group, "session": session, "free": free_places(group, session.number)})
+            slots.append({"group": group, "session": session,
+                          "free": free_places(group, session.number, members=held[group.pk])})
     slots.sort(key=lambda s: (s["session"].date, s["group"].name))
     plan, rows = {}, []
     index, taken = 0, 0
