@@ -159,7 +159,7 @@ def action(case_id, kind, name):
     values = typed_values(request.form)
     try:
         steps.take_step(case, name, posted_inputs(option.inputs, request.form), event=kind == "events",
-                        actor=user, now=utcnow(), option=option)
+                        actor=user, now=utcnow(), option=option, choices=context["choices"])
     except InvalidInput as exc:
         return render_template("cases/action.html", values=values, problems=exc.problems,
                                error_count=len(exc.problems), **context), 422

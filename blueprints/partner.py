@@ -131,7 +131,7 @@ def _action_page(case, name: str, *, event: bool = False, linked: bool = False):
     values = typed_values(request.form)
     try:
         steps.take_step(case, name, posted_inputs(option.inputs, request.form), event=event, linked=linked,
-                        actor=user, now=utcnow(), option=option)
+                        actor=user, now=utcnow(), option=option, choices=context["choices"])
     except InvalidInput as exc:
         return render_template("cases/action.html", values=values, problems=exc.problems,
                                error_count=len(exc.problems), **context), 422

@@ -65,12 +65,12 @@ def check_inputs(case: Case, option, raw: dict, *, now: datetime, choices: dict 
 
 @transactional  # the request's key is claimed first: a repeated step says "already done", not "not available"
 def take_step(case: Case, name: str, raw: dict, *, event: bool = False, linked: bool = False, actor,
-              now: datetime, option=None) -> Case:
+              now: datetime, option=None, choices: dict | None = None) -> Case:
     """Check the step is the actor's to take now and its inputs are right, then take it in one unit of work."""
     option = option or find_step(case, name, event=event, actor=actor, linked=linked)
     if not option.allowed:
         raise NotAllowed(" ".join(option.reasons) or "This step cannot be taken now")
-    check_inputs(case, option, raw, now=now)
+    check_inputs(case, option, raw, now=now, choices=choices)  # the page's own choices, not worked out again
     if linked:
         return partner.fire_parent_event(case, name, raw, actor=actor, now=now)
     if case.kind == "partner":
