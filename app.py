@@ -25,7 +25,7 @@ from services.form_definitions import sync_forms
 from services.report_counts import fill_report_counts
 from services.report_fields import fill_report_fields
 from services.users import ensure_first_admin
-from services.workflow_store import sync_workflows
+from services.workflow_sync import sync_workflows
 from storage.connection import connect_database
 from storage.embedded import answers, free_port
 

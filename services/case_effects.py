@@ -146,25 +146,21 @@ def _unassign(case, params, *, actor, now, inputs):
     refresh_owners(case)
 
 
-def _open_linked_case(case, params, *, actor, now, inputs):
-    from services.cases import add_history, open_case
-
-    if case.linked_case_ids:
-        return  # one partner record per case; re-entry keeps the same one
-    linked = open_case(workflow_key=params["workflow"], team=case.team, actor=actor, now=now, kind="partner",
-                       parent=case)
-    Case.objects(pk=case.pk).update_one(add_to_set__linked_case_ids=linked.pk)
-    add_history(case, kind="event", now=now, actor=actor, name="linked_case_opened",
-                label="Partner-support record opened")
-
-
 HANDLERS = {
     "assign": _assign, "unassign": _unassign, "notify": _notify, "start_deadline": _start_deadline,
     "stop_deadline": _stop_deadline, "pause_deadlines": _pause, "resume_deadlines": _resume,
     "set_priority": _set_priority, "set_field": _set_field, "record_outcome": _record_outcome,
     "join_waiting_list": _join_waiting_list, "leave_waiting_list": _leave_waiting_list, "endorse": _endorse,
-    "suspend": _suspend, "resume": _resume_case, "open_linked_case": _open_linked_case,
+    "suspend": _suspend, "resume": _resume_case,
 }
+
+
+def handler(name: str):
+    """Register the function that carries out an effect whose work lives in a higher module (opening a case)."""
+    def register(function):
+        HANDLERS[name] = function
+        return function
+    return register
 
 
 def apply_effects(case: Case, effects, *, actor, now: datetime, inputs: dict) -> None:

@@ -7,7 +7,6 @@ from datetime import datetime
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
-from forms.translations import SOURCE_LANGUAGE
 from models.form import submission_class
 from services import case_hooks
 from services.access import (
@@ -18,16 +17,10 @@ from services.access import (
 )
 from services.audit import record_audit
 from services.deadline_timing import local_today
-from services.form_definitions import compiled_form, get_form
+from services.form_definitions import form_for, get_form, pinned_form
 from services.form_slots import require_slot
 from services.language import active_language
 from storage.uow import transactional
-
-
-def form_for(submission, language: str = SOURCE_LANGUAGE):
-    """Return the compiled form version the submission is pinned to, its texts in a language (English by default)."""
-    return compiled_form(pinned_form(submission), language)
-
 
 REFERRAL_TAG = "referral"  # the forms a referrer fills in on their own referral
 
@@ -78,11 +71,6 @@ def may_fill(case, actor, doc) -> bool:
     except NotAllowed:
         return False
     return True
-
-
-def pinned_form(submission):
-    """Return the form version the submission is pinned to."""
-    return get_form(submission.form_key, submission.form_version)
 
 
 def open_draft(case, form_key: str, *, actor):
