@@ -92,6 +92,12 @@ def localise(defn: Mapping, language: str | None) -> Mapping:
         found = _resolve(own, pointer)
         if found is not None and isinstance(found[0][found[1]], str) and text:
             found[0][found[1]] = text
+    # An English error_label inside a sentence of another language reads worse than the translated label quoted.
+    for pointer, _text in texts(defn):
+        if pointer.endswith("/error_label") and not table.get(pointer):
+            found = _resolve(own, pointer)
+            if found is not None:
+                del found[0][found[1]]
     return own
 
 
