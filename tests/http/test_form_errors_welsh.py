@@ -59,3 +59,12 @@ def test_the_same_page_in_english_keeps_the_english_messages(client, welsh_refer
     assert "The date of birth of the person referred must be a real date" in page
     assert "Enter the address of the person referred" in page
 
+
+
+def test_submitting_with_answers_missing_lists_them_in_welsh(client, welsh_referral):
+    base, draft = welsh_referral
+    response = client.post(f"{base}/check", data={"revision": draft.revision})
+    assert response.status_code == 422
+    page = text(response)
+    assert "Rhowch ateb ar gyfer “Enw’r gweithiwr cymdeithasol”" in page
+    assert "Dewiswch ie neu na ar gyfer “A oes angen cyfieithydd?”" in page
