@@ -106,6 +106,13 @@ def field_errors(errors) -> list[FieldProblem]:
     return [FieldProblem(e.field, e.message, getattr(e, "label", "") or "") for e in errors]
 
 
+def answer_problems(submission, answers: dict, *, today, partial: bool) -> list[FieldProblem]:
+    """Return the problems with cleaned answers, worded in the reader's language with the form's labels in it."""
+    language = active_language()
+    form = form_for(submission, language)
+    return field_errors(form.validate(answers, today=today, partial=partial, language=language))
+
+
 def _page_fields(form, page_key: str):
     page = next((p for p in form.pages if p.key == page_key), None)
     if page is None:
@@ -141,7 +148,7 @@ def save_draft(submission, answers: dict, *, revision: int, page: str | None = N
     merged.update(answers or {})
     cleaned = form.clean(merged)
     today = local_today(now)
-    problems = field_errors(form.validate(cleaned, today=today, partial=not (check_page and page is not None)))
+    problems = answer_problems(submission, cleaned, today=today, partial=not (check_page and page is not None))
     if page is not None:
         problems = on_page(problems, names)
     update = {"set__answers": cleaned, "set__computed": form.compute(cleaned), "set__updated_at": now,
@@ -180,7 +187,7 @@ def submit_submission(submission, *, revision: int, actor, now: datetime):
                        current=dict(submission.answers or {}))
     form = form_for(submission)
     cleaned = form.clean(dict(submission.answers or {}))
-    problems = field_errors(form.validate(cleaned, today=local_today(now), partial=False))
+    problems = answer_problems(submission, cleaned, today=local_today(now), partial=False)
     if problems:
         raise InvalidInput("Some answers need correcting before the form can be submitted", problems=problems)
     _conditional_update(submission, revision, {
