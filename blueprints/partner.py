@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from blueprints.access import client_address, current_actor, roles_required
@@ -24,6 +25,23 @@ from services.oversight import record_confidential_read
 bp = Blueprint("partner", __name__, url_prefix="/partner")
 
 ROLES = ("partner_worker", "manager")
+# What the pages show for the contact log's methods and outcomes (models.partner's English is what is stored).
+CONTACT_METHOD_TEXT = {
+    "phone": _l("Telephone"),
+    "in_person": _l("In person"),
+    "video": _l("Video call"),
+    "text": _l("Text message"),
+    "email": _l("Email"),
+    "letter": _l("Letter"),
+}
+CONTACT_OUTCOME_TEXT = {
+    "spoke": _l("Spoke with the partner"),
+    "no_answer": _l("No answer"),
+    "message_left": _l("Safe message left"),
+    "not_safe": _l("Not safe to talk"),
+    "declined": _l("Declined support"),
+    "wrong_details": _l("Contact details not valid"),
+}
 
 
 
@@ -68,7 +86,7 @@ def case_page(case_id):
         parent_deadlines=service.parent_deadlines(case), timeline=case_pages.timeline(case, actor=user),
         worker=names.get(case.allocated_to, ""), parent_practitioner=names.get(parent.allocated_to, "") if parent
         else "", workers=service.partner_workers(case.team) if user.has_role("manager") else [],
-        methods=service.CONTACT_METHOD_TEXT, outcomes=service.CONTACT_OUTCOME_TEXT, now=now,
+        methods=CONTACT_METHOD_TEXT, outcomes=CONTACT_OUTCOME_TEXT, now=now,
     )
 
 
@@ -78,7 +96,7 @@ def record_contact(case_id):
     """Log a contact, or an attempt at contact, with the partner."""
     user = current_actor()
     case = service.partner_case_for_actor(case_id, user, change=True)
-    context = {"case": case, "methods": service.CONTACT_METHOD_TEXT, "outcomes": service.CONTACT_OUTCOME_TEXT}
+    context = {"case": case, "methods": CONTACT_METHOD_TEXT, "outcomes": CONTACT_OUTCOME_TEXT}
     if request.method == "GET":
         return render_template("partner/record_contact.html", values={}, problems=[], **context)
     values = {k: v for k, v in request.form.items() if k != "csrf_token"}

@@ -13,6 +13,7 @@ from models.break_glass import BreakGlass
 from models.case import Case
 from models.user import User
 from services.audit import record_audit
+from services.language import in_language, user_language
 from services.notifications import notify_user
 
 GLASS_HOURS = 1
@@ -51,7 +52,7 @@ def break_glass(case: Case, *, actor, reason: str, now: datetime, client_address
                        expires_at=now + timedelta(hours=GLASS_HOURS)).save()
     record_audit("break_glass", actor=actor, now=now, target_type="case", target_id=case.pk,
                  client_address=client_address, details={"reason": reason, "until": grant.expires_at.isoformat()})
-    _tell_managers(case, actor, now=now, why=f"opened it with break-the-glass access. Their reason: {reason}")
+    _tell_managers(case, actor, now=now, reason=reason)
     return grant
 
 
@@ -69,17 +70,22 @@ def note_read(case: Case, *, actor, now: datetime) -> None:
     if recent:
         return  # one alert an hour per reader and record is enough to act on
     record_audit("oversight.alerted", actor=actor, now=now, target_type="case", target_id=case.pk)
-    _tell_managers(case, actor, now=now, why="read victim information on it and is not one of its usual workers")
+    _tell_managers(case, actor, now=now)
 
 
-def _tell_managers(case: Case, actor, *, now: datetime, why: str) -> None:
-
-    ref = case.reference or "a record"
+def _tell_managers(case: Case, actor, *, now: datetime, reason: str = "") -> None:
+    """Tell the team's managers, each in their language, who read the record: by breaking the glass (reason) or not."""
     for manager in User.objects(team=case.team, roles="manager", active=True, pk__ne=actor.pk):
-        notify_user(manager, subject=f"{ref}: read by someone outside its usual workers",
-                    body=f"{actor.name} ({', '.join(actor.role_labels)}, {actor.team or 'no team'}) {why}",
-                    link=f"/cases/{case.pk}/seen", now=now, kind="risk", email=True, template="oversight",
-                    case_id=case.pk)
+        with in_language(user_language(manager)):
+            who = {"name": actor.name, "roles": ", ".join(actor.role_labels), "team": actor.team or _("no team")}
+            body = (_("%(name)s (%(roles)s, %(team)s) opened it with break-the-glass access. Their reason: %(reason)s",
+                      reason=reason, **who) if reason else
+                    _("%(name)s (%(roles)s, %(team)s) read victim information on it and is not one of its usual "
+                      "workers", **who))
+            subject = _("%(reference)s: read by someone outside its usual workers",
+                        reference=case.reference or _("a record"))
+        notify_user(manager, subject=subject, body=body, link=f"/cases/{case.pk}/seen", now=now, kind="risk",
+                    email=True, template="oversight", case_id=case.pk)
 
 
 def who_has_seen(case: Case, *, actor, limit: int = 500) -> list[dict]:

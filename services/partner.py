@@ -11,7 +11,6 @@ from datetime import datetime
 from bson import ObjectId
 from bson.errors import InvalidId
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound, Problems
 from models.case import Case, CaseEvent, name_keys
@@ -26,30 +25,13 @@ from services.cases import add_history, case_view, fire_transition, transition_o
 from services.dates import past_date
 from services.deadline_timing import local_today
 from services.deadlines import refresh_owners
+from services.language import in_language, user_language
 from services.notifications import notify_user
 from services.oversight import note_read
 from services.separation import check_assignment
 from services.workflow_store import definition_for
 from storage.uow import transactional
 from workflows import engine
-
-# What the pages show for the contact log's methods and outcomes; the history keeps models.partner's English.
-CONTACT_METHOD_TEXT = {
-    "phone": _l("Telephone"),
-    "in_person": _l("In person"),
-    "video": _l("Video call"),
-    "text": _l("Text message"),
-    "email": _l("Email"),
-    "letter": _l("Letter"),
-}
-CONTACT_OUTCOME_TEXT = {
-    "spoke": _l("Spoke with the partner"),
-    "no_answer": _l("No answer"),
-    "message_left": _l("Safe message left"),
-    "not_safe": _l("Not safe to talk"),
-    "declined": _l("Declined support"),
-    "wrong_details": _l("Contact details not valid"),
-}
 
 
 def _uid(actor) -> str:
@@ -138,9 +120,10 @@ def assign_partner_worker(case: Case, *, assignee_id: str, actor, now: datetime)
     for target in (case, parent):
         if target is not None:
             refresh_owners(target)  # deadlines for "the partner worker" now belong to this worker
-    notify_user(worker, subject=f"Partner-support record {case.reference} is assigned to you",
-                body="A partner-support record has been assigned to you. Make contact safely.",
-                link=f"/partner/cases/{case.pk}", now=now, case_id=case.pk)
+    with in_language(user_language(worker)):
+        subject = _("Partner-support record %(reference)s is assigned to you", reference=case.reference)
+        body = _("A partner-support record has been assigned to you. Make contact safely.")
+    notify_user(worker, subject=subject, body=body, link=f"/partner/cases/{case.pk}", now=now, case_id=case.pk)
     record_audit("partner.assigned", actor=actor, now=now, target_type="case", target_id=case.pk,
                  details={"to": str(worker.pk)})
     return case

@@ -9,6 +9,7 @@ import pytest
 from babel.dates import format_date
 
 from models.case import Case
+from models.notification import Notification
 from models.user import User
 from services import partner as partner_service
 from tests.conftest import sign_in
@@ -84,3 +85,26 @@ def test_the_deadlines_page_is_in_welsh(client, people, linked):
     assert_no_english(body, ["My deadlines", "Due by the end of", "Choose whether reminders come by email",
                              "You have no open deadlines", "Overdue", "Due in the next 7 days", "Later ("])
     assert "Fy achosion" in body  # the service navigation too
+
+
+def test_break_the_glass_speaks_welsh_and_tells_the_owning_manager_in_welsh(client, people, linked, make_user):
+    _case, partner_case = linked
+    south = make_user(roles=["manager"], team="south", name="Sue Southmanager")
+    User.objects(pk=south.pk).update(set__language="cy")
+    sign_in(client, User.objects.get(pk=south.pk))
+    url = f"/cases/{partner_case.pk}/break-glass"
+    form = welsh_page(client, url)
+    assert "Agor cofnod cyfyngedig" in form and "Pam mae angen i chi agor y cofnod hwn?" in form
+    assert_no_english(form, ["Open a restricted record", "Why do you need", "one hour"])
+    short = html.unescape(client.post(url, data={"reason": "angen"}).get_data(as_text=True))
+    assert "Dywedwch pam mae angen i chi agor y cofnod hwn" in short and "Say why" not in short
+    reason = "Cyfarfod MARAC y prynhawn yma: gwirio’r cysylltiad diwethaf"
+    response = client.post(url, data={"reason": reason}, follow_redirects=True)
+    assert "Rydych wedi agor y cofnod hwn am awr" in html.unescape(response.get_data(as_text=True))
+    told = Notification.objects(user_id=str(people["manager"].pk), template="oversight")
+    assert any(f"gyda mynediad brys. Eu rheswm: {reason}" in note.body for note in told)
+    assert all("read by someone" not in note.subject for note in told)
+    sign_in(client, people["manager"])
+    seen = welsh_page(client, f"/cases/{partner_case.pk}/seen")
+    assert "Pwy sydd wedi gweld y cofnod hwn" in seen and "Agorodd gyda mynediad brys" in seen
+    assert_no_english(seen, ["Who has seen this record", "Opened with break-the-glass", "Usual worker", "Reason:"])
