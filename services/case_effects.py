@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bson import ObjectId
 from bson.errors import InvalidId
+from flask_babel import gettext as _
 
 from errors import FieldProblem, InvalidInput
 from models.case import Case, risk_rank
@@ -35,8 +36,9 @@ def _assignee(case, params) -> User:
         user = None
     wanted = "partner_worker" if case.kind == "partner" else "practitioner"
     if user is None or wanted not in user.roles or (case.team and user.team != case.team):
-        who = "partner-support worker" if wanted == "partner_worker" else "practitioner"
-        raise InvalidInput(problems=[FieldProblem("assignee", f"Choose a {who} in the case's team")])
+        message = (_("Choose a partner-support worker in the case's team") if wanted == "partner_worker"
+                   else _("Choose a practitioner in the case's team"))
+        raise InvalidInput(problems=[FieldProblem("assignee", message)])
     check_assignment(case, str(user.pk))  # the separation of duties the pathway files declare
     return user
 

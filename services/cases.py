@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from pymongo import ReturnDocument
 
 from errors import Conflict, NotAllowed
@@ -134,9 +135,9 @@ def transition_options(case: Case, actor, *, submissions: dict | None = None, se
 def fire_transition(case: Case, name: str, inputs: dict, *, actor, now: datetime, event: bool = False) -> Case:
     """Fire a transition (or record an event) on the case; only one of two simultaneous firings can win."""
     if not can_change_case(actor, case):
-        raise NotAllowed("You cannot change this case")
+        raise NotAllowed(_("You cannot change this case"))
     if case.status != "open":
-        raise NotAllowed("This case is closed")
+        raise NotAllowed(_("This case is closed"))
     defn = definition_for(case)
     run = engine.fire_event if event else engine.fire
     result = run(defn, case_view(case), actor.as_actor(), name, inputs, now=now)
@@ -147,7 +148,7 @@ def fire_transition(case: Case, name: str, inputs: dict, *, actor, now: datetime
     # The state and revision in the filter make this a compare-and-set: a concurrent firing changes the revision.
     won = Case.objects(pk=case.pk, revision=case.revision, state=case.state).update_one(**changes)
     if not won:
-        raise Conflict("Someone else changed this case while you were working on it. Check the case and try again.")
+        raise Conflict(_("Someone else changed this case while you were working on it. Check the case and try again."))
     case.reload()
     step = (defn.events if event else defn.transitions)[name]
     add_history(case, kind="event" if event else "transition", now=now, actor=actor, name=name, label=step.label,
