@@ -199,4 +199,30 @@ def prune(defn: Mapping) -> tuple[dict, dict[tuple[int, int], tuple[int, int]], 
             sections_back[(new_pi, new_si)] = (pi, si)
         pages.append({**page, "sections": [s for _si, s in kept]})
     out["layout"]["pages"] = pages
+    if out.get("translations"):
+        out["translations"] = _moved_translations(out["translations"], {v: k for k, v in sections_back.items()},
+                                                  {v: k for k, v in pages_back.items()})
     return out, sections_back, pages_back
+
+
+_LAYOUT_POINTER = re.compile(r"^/layout/pages/(\d+)(?:/sections/(\d+))?(.*)$")
+
+
+def _moved_translations(tables: Mapping, sections: dict, pages: dict) -> dict:
+    """Return translations with their pointers into the layout moved as `prune` moved pages and sections."""
+    out = {}
+    for language, table in tables.items():
+        moved = {}
+        for pointer, text in table.items():
+            match = _LAYOUT_POINTER.match(pointer)
+            if not match:
+                moved[pointer] = text
+                continue
+            page, section, rest = int(match[1]), match[2], match[3]
+            if section is None and page in pages:
+                moved[f"/layout/pages/{pages[page]}{rest}"] = text
+            elif section is not None and (page, int(section)) in sections:
+                new_page, new_section = sections[(page, int(section))]
+                moved[f"/layout/pages/{new_page}/sections/{new_section}{rest}"] = text
+        out[language] = moved
+    return out

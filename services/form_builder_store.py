@@ -8,6 +8,7 @@ from pathlib import Path
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, DefinitionError, FieldProblem, InvalidInput, NotFound
+from forms.translations import carry
 from models.form import FormDefinition
 from services.audit import record_audit
 from services.form_builder_check import draft_problems
@@ -15,6 +16,7 @@ from services.form_builder_layout import TAG_RE
 from services.form_definitions import FORMS_DIR, content_hash
 from storage.uow import transactional
 
+KEEPS_TRANSLATIONS = ("form.change_undone", "form.translations_changed")  # they set the translations themselves
 KEY_HELP = "lower-case letters, digits and underscores, starting with a letter, like wellbeing_review"
 
 
@@ -32,6 +34,9 @@ def draft_for(key: str) -> FormDefinition:
 def save_draft_definition(doc: FormDefinition, definition: dict, *, revision, action: str, details: dict,
                           actor, now: datetime) -> FormDefinition:
     """Check a changed definition and store it on the draft if nobody changed the draft meanwhile; audited."""
+    if action not in KEEPS_TRANSLATIONS:
+        # An edit moves or changes the English: each translation follows its text, or goes with a changed one.
+        definition = carry(doc.definition, definition)
     problems = draft_problems(definition)
     if problems:
         raise DefinitionError("This change would break the form", problems=problems)
