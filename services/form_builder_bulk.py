@@ -9,6 +9,8 @@ import copy
 import re
 from collections.abc import Mapping
 
+from flask_babel import gettext as _
+
 from errors import Problems
 from forms.widgets import options_for
 from services.form_builder_edit import EditError, add_field, item_at, locate
@@ -142,7 +144,7 @@ def _options_of(defn: Mapping, item: Mapping) -> tuple:
 def where_of(defn: Mapping, after: str) -> tuple[int, int]:
     """Return (page, section) of a top-level question; EditError when there is none."""
     if "." in after:
-        raise EditError("after", "A question can be added after a question of the form, not of a repeating group")
+        raise EditError("after", _("A question can be added after a question of the form, not of a repeating group"))
     found = locate(defn, after)
     return found.page, found.section
 
@@ -150,7 +152,7 @@ def where_of(defn: Mapping, after: str) -> tuple[int, int]:
 def duplicate_question(defn: Mapping, path: str) -> tuple[dict, str]:
     """Return a copy with a top-level question repeated right after itself (same options and settings)."""
     if "." in path:
-        raise EditError("field", "Only a question of the form itself can be duplicated")
+        raise EditError("field", _("Only a question of the form itself can be duplicated"))
     out = copy.deepcopy(dict(defn))
     where = locate(out, path)
     props = out["schema"]["properties"]

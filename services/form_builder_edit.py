@@ -7,6 +7,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 from errors import FieldProblem, InvalidInput
 from forms import widgets
 from forms.expr import names_in, rename
@@ -51,7 +53,7 @@ def locate(defn: Mapping, path: str) -> Location:
     for found, where, _item in iter_fields(defn):
         if found == path:
             return where
-    raise EditError("field", f"The form has no question called “{path}”")
+    raise EditError("field", _("The form has no question called “%(question)s”", question=path))
 
 
 def item_at(defn: Mapping, where: Location) -> dict:
@@ -148,7 +150,8 @@ def add_field(defn: Mapping, spec: Mapping, *, page: int, section: int, parent: 
     out = copy.deepcopy(dict(defn))
     scope = scope_of(out, parent)
     if spec["name"] in scope.get("properties", {}):
-        raise EditError("name", f"There is already a question called “{spec['name']}” here: choose another name")
+        raise EditError("name", _("There is already a question called “%(name)s” here: choose another name",
+                                   name=spec["name"]))
     scope.setdefault("properties", {})[spec["name"]] = build_prop(spec)
     _set_required(scope, spec["name"], bool(spec.get("required")) and not spec.get("show_when"))
     item = build_item(spec)
@@ -158,7 +161,7 @@ def add_field(defn: Mapping, spec: Mapping, *, page: int, section: int, parent: 
         try:
             out["layout"]["pages"][page]["sections"][section]["items"].append(item)
         except (IndexError, TypeError):
-            raise EditError("where", "Choose a page and section for the question") from None
+            raise EditError("where", _("Choose a page and section for the question")) from None
     return out
 
 
@@ -170,7 +173,8 @@ def update_field(defn: Mapping, path: str, spec: Mapping) -> dict:
     scope = scope_of(out, parent)
     new_name = spec["name"]
     if new_name != old_name and new_name in scope["properties"]:
-        raise EditError("name", f"There is already a question called “{new_name}” here: choose another name")
+        raise EditError("name", _("There is already a question called “%(name)s” here: choose another name",
+                                   name=new_name))
     old_prop = scope["properties"][old_name]
     old_item = item_at(out, where)
     prop, item = build_prop(spec, old_prop), build_item(spec, old_item)
@@ -255,14 +259,14 @@ def remove_field(defn: Mapping, path: str) -> dict:
                                  "answer to this question: change that first")
     using = computed_using(defn, name) if parent is None else []
     if using:
-        raise EditError("field", f"The calculated value “{using[0]}” uses this question: remove it first")
+        raise EditError("field", _("The calculated value “%(key)s” uses this question: remove it first", key=using[0]))
     out = copy.deepcopy(dict(defn))
     where = locate(out, path)
     container = out["layout"]["pages"][where.page]["sections"][where.section]["items"]
     if where.child is not None:
         row = container[where.item]["items"]
         if len(row) == 1:
-            raise EditError("field", "A repeating group needs at least one question: remove the group instead")
+            raise EditError("field", _("A repeating group needs at least one question: remove the group instead"))
         row.pop(where.child)
     else:
         container.pop(where.item)

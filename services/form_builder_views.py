@@ -6,6 +6,8 @@ import logging
 from collections import defaultdict
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from errors import DefinitionError, NotFound
 from forms import compile_form, errors_by_path, widgets
 from forms.widgets import html_value, options_for
@@ -85,7 +87,7 @@ def builder_form(key: str) -> dict:
     """Return everything the builder shows about one form."""
     docs = list(FormDefinition.objects(key=key).order_by("-version"))
     if not docs:
-        raise NotFound(f"There is no form called {key}")
+        raise NotFound(_("There is no form called %(key)s", key=key))
     draft = next((d for d in docs if d.status == "draft"), None)
     published = next((d for d in docs if d.status == "published"), None)
     current = draft or published or docs[0]
@@ -108,7 +110,7 @@ def get_form_any(key: str) -> FormDefinition:
     """Return the newest version of a form whatever its status."""
     doc = FormDefinition.objects(key=key).order_by("-version").first()
     if doc is None:
-        raise NotFound(f"There is no form called {key}")
+        raise NotFound(_("There is no form called %(key)s", key=key))
     return doc
 
 
@@ -120,7 +122,7 @@ def compile_preview(key: str, version=None):
     try:
         return doc, compile_form(definition)
     except DefinitionError as exc:
-        raise DefinitionError("The form cannot be shown", problems=[]) from exc
+        raise DefinitionError(_("The form cannot be shown"), problems=[]) from exc
 
 
 def try_form(key: str, formdata, *, version=None, actor, now: datetime) -> dict:
