@@ -71,7 +71,7 @@ def create_form(data: dict, *, actor, now: datetime) -> FormDefinition:
 
 
 def _where(defn: dict, text: str) -> tuple[int, int]:
-    page_key, _, section = (text or "").partition(":")
+    page_key, _colon, section = (text or "").partition(":")
     for index, page in enumerate(defn["layout"]["pages"]):
         # ASCII digits only: "²".isdigit() is true but int("²") fails.
         if page["key"] == page_key and section.isascii() and section.isdigit() and len(section) < 5 \

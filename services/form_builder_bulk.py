@@ -46,11 +46,11 @@ def add_questions(defn: Mapping, data: Mapping, *, page: int, section: int) -> t
     lines = pasted_lines(posted_text(data, "questions"))
     widget = posted_text(data, "widget")
     if not lines:
-        problems.add("questions", "Paste or type the questions, one on each line", "Questions")
+        problems.add("questions", _("Paste or type the questions, one on each line"), "Questions")
     elif len(lines) > MAX_LINES:
-        problems.add("questions", f"Add at most {MAX_LINES} questions at a time", "Questions")
+        problems.add("questions", _("Add at most %(count)s questions at a time", count=MAX_LINES), "Questions")
     if widget not in BULK_WIDGETS:
-        problems.add("widget", "Choose the type of the questions", "Type")
+        problems.add("widget", _("Choose the type of the questions"), "Type")
     options = []
     if widget in ("radios", "checkboxes", "select"):
         options = parse_options(posted_text(data, "options"), [], problems)
@@ -62,7 +62,7 @@ def add_questions(defn: Mapping, data: Mapping, *, page: int, section: int) -> t
     grid = None
     if ticked(data, "grid"):
         if widget not in ("radios", "checkboxes", "select", "yesno"):
-            problems.add("grid", "Only questions with options can be shown as a grid", "Grid")
+            problems.add("grid", _("Only questions with options can be shown as a grid"), "Grid")
             problems.raise_if_any()
         first, last = lines[0][0] or 1, lines[-1][0] or len(lines)
         grid = unique_name(f"grid_q{first}_q{last}", taken)
@@ -174,7 +174,7 @@ def add_guidance(defn: Mapping, data: Mapping, *, page: int, section: int, after
     problems = Problems()
     text, heading = posted_text(data, "guidance"), posted_text(data, "heading")
     if not text:
-        problems.add("guidance", "Enter the guidance text", "Guidance")
+        problems.add("guidance", _("Enter the guidance text"), "Guidance")
     problems.raise_if_any()
     out = copy.deepcopy(dict(defn))
     block = {"guidance": text, **({"heading": heading} if heading else {})}

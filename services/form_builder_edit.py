@@ -71,13 +71,13 @@ def scope_of(defn: Mapping, parent: str | None) -> dict:
 
 def prop_of(defn: Mapping, path: str) -> dict:
     """Return the schema property of the field at path."""
-    parent, _, name = path.rpartition(".")
+    parent, _dot, name = path.rpartition(".")
     return scope_of(defn, parent or None)["properties"][name]
 
 
 def split_path(path: str) -> tuple[str | None, str]:
     """Return (repeater name or None, field name) of a field path."""
-    parent, _, name = path.rpartition(".")
+    parent, _dot, name = path.rpartition(".")
     return parent or None, name
 
 
@@ -97,7 +97,7 @@ def dependants(defn: Mapping, path: str) -> list[str]:
             continue
         if not cond or cond.get("field") != name or other == path:
             continue
-        other_parent, _ = split_path(other)
+        other_parent, _name = split_path(other)
         siblings = scope_of(defn, other_parent)["properties"] if other_parent else {}
         # Inside a row a name means a sibling when there is one; otherwise a top-level field.
         refers_to = other_parent if other_parent and name in siblings else None

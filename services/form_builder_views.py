@@ -146,20 +146,22 @@ def _details(defn: dict, path: str, item: dict) -> list[str]:
     kind = widgets.get(widget)
     if kind is not None and "options" in kind.asks_for(prop):
         options = options_for(widget, prop, item.get("option_meta"))
-        notes.append("Options: " + ", ".join(
-            o.label + (f" (score {html_value(o.meta['score'])})" if "score" in o.meta else "") for o in options))
+        notes.append(_("Options: %(options)s", options=", ".join(
+            _("%(option)s (score %(score)s)", option=o.label, score=html_value(o.meta["score"])) if "score" in o.meta
+            else o.label for o in options)))
     elif prop.get("minimum") is not None or prop.get("maximum") is not None:
         low, high = prop.get("minimum"), prop.get("maximum")
-        notes.append(f"From {html_value(low)} to {html_value(high)}" if low is not None and high is not None
-                     else f"At least {html_value(low)}" if low is not None else f"At most {html_value(high)}")
+        notes.append(_("From %(low)s to %(high)s", low=html_value(low), high=html_value(high))
+                     if low is not None and high is not None else _("At least %(low)s", low=html_value(low))
+                     if low is not None else _("At most %(high)s", high=html_value(high)))
     if prop.get("maxLength"):
-        notes.append(f"Up to {prop['maxLength']} characters")
+        notes.append(_("Up to %(count)s characters", count=prop["maxLength"]))
     if item.get("no_future"):
-        notes.append("Not in the future")
+        notes.append(_("Not in the future"))
     if item.get("third_party"):
-        notes.append("Third-party information")
+        notes.append(_("Third-party information"))
     if prop.get("description"):
-        notes.append(f"Hint: {prop['description']}")
+        notes.append(_("Hint: %(hint)s", hint=prop["description"]))
     return notes
 
 
@@ -207,6 +209,8 @@ def placements(defn: dict) -> list[tuple[str, str]]:
     out = []
     for page in defn["layout"]["pages"]:
         for si, section in enumerate(page["sections"]):
-            name = section.get("title") or (f"section {si + 1}" if len(page["sections"]) > 1 else "")
-            out.append((f"{page['key']}:{si}", page["title"] + (f" – {name}" if name else "")))
+            name = section.get("title") or (_("section %(number)s", number=si + 1) if len(page["sections"]) > 1
+                                            else "")
+            out.append((f"{page['key']}:{si}", _("%(page)s – %(section)s", page=page["title"], section=name)
+                        if name else page["title"]))
     return out
