@@ -114,3 +114,31 @@ def missing_translations(defn: Mapping, language: str) -> list[tuple[str, str]]:
 def languages(defn: Mapping) -> list[str]:
     """Return the languages a definition is translated into, besides English."""
     return sorted((defn.get("translations") or {}).keys())
+
+
+def carry(before: Mapping, after: Mapping) -> dict:
+    """Return `after` with the translations of `before` kept on the texts they translate, wherever those moved.
+
+    A translation stays on its pointer while the English there is unchanged; when a change moved the English (a
+    question or page moved, a section removed), it follows the one place that English now is; a text whose English
+    changed, or that went, loses its translation (it is then listed as missing, not shown stale).
+    """
+    tables = before.get("translations") or {}
+    if not tables:
+        return dict(after)
+    old, new = dict(texts(before)), dict(texts(after))
+    where: dict[str, list[str]] = {}
+    for pointer, text in new.items():
+        where.setdefault(text, []).append(pointer)
+    carried = {}
+    for language, table in tables.items():
+        kept = {pointer: text for pointer, text in table.items() if pointer in old and new.get(pointer) == old[pointer]}
+        stayed = set(kept)
+        for pointer, translated in table.items():
+            places = where.get(old.get(pointer, ""), [])
+            if pointer not in stayed and len(places) == 1 and places[0] not in kept:
+                kept[places[0]] = translated
+        if kept:
+            carried[language] = kept
+    out = {key: value for key, value in after.items() if key != "translations"}
+    return {**out, "translations": carried} if carried else out
