@@ -25,7 +25,7 @@ UPDATE = ("run: pybabel extract -F babel.cfg -k _l -o translations/messages.pot 
 
 # Templates whose every user-facing text is marked. Extend as the rest of the interface is converted.
 CONVERTED = [
-    "base.html", "macros/errors.html", "macros/pagination.html", "errors/error.html", "errors/unavailable.html",
+    "base.html", "macros/govuk.html", "macros/pagination.html", "errors/error.html", "errors/unavailable.html",
     "auth/change_password.html", "auth/mfa_codes.html", "auth/mfa_setup.html", "auth/mfa_verify.html",
     "auth/sign_in.html", "referrals/_summary.html", "referrals/check.html", "referrals/information.html",
     "referrals/my_referrals.html", "referrals/sent.html", "referrals/start.html", "referrals/status.html",
