@@ -42,6 +42,7 @@ def configure(settings) -> None:
     # Before any request: the unique index on `seq` is what makes parallel appends take turns.
     try:
         AuditEntry.ensure_indexes()
+        inbox().create_index([("at", 1), ("_id", 1)])  # the sealer takes the oldest first
     except PyMongoError:
         # The database is down: the app still starts (health checks say so); the first entry creates the index.
         log.warning("Could not create the audit chain's index yet: the database is not reachable")
