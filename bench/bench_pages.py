@@ -155,6 +155,8 @@ def run_bench(args, seeded, uri, db_name, folder) -> dict:
         figures["pages"][BARE[0]] = measure(bare_port, f"/cases/{bare_ref}", "", args)
         cookies = {}
         for name, role, path, heavy in pages(seeded):
+            if args.pages and name not in args.pages:
+                continue
             if role not in cookies or time.monotonic() - cookies[role][1] > FRESH_SIGN_IN:
                 who = seeded.users[role]
                 cookies[role] = (sign_in(port, who["email"], who["password"]), time.monotonic())
@@ -212,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="a page one request of which takes longer (seconds) is timed once and not loaded")
     parser.add_argument("--keep", action="store_true", help="keep the database folder afterwards")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--page", dest="pages", action="append", default=[],
+                        help="measure only this page (its name in the table; repeat for more); default: every page")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     # Stopped from outside, it still stops its gunicorns and mongod and removes its folder.

@@ -16,7 +16,7 @@ from services import case_lists, case_pages, steps
 from services import cases as case_service
 from services import sessions as session_service
 from services.access import CASE_ROLES, can_change_case, case_for_actor
-from services.audit import record_audit
+from services.audit import record_read
 from services.case_facts import state_of
 from services.intake import openable_pathways
 from services.oversight import record_confidential_read
@@ -66,7 +66,7 @@ def _case(case_id, user, *, change: bool = False):
                                  client_address=client_address())
     elif request.method == "GET":
         # Every read of a case is on the record, so its managers can see who has looked at it.
-        record_audit("case.read", actor=user, now=utcnow(), target_type="case", target_id=case.pk,
+        record_read("case.read", actor=user, now=utcnow(), target_type="case", target_id=case.pk,
                      client_address=client_address(), details={"what": request.endpoint or ""})
     return case
 

@@ -43,6 +43,18 @@ class JSONObjectField(BaseField):
             self.error("must hold only JSON values")
 
 
+class PlainDictField(me.DictField):
+    """A DictField of plain values: reading it never walks it looking for referenced documents to load.
+
+    mongoengine's DictField searches every value for references on the first read of each document, which cost as
+    much as loading the document; answers and results hold only plain values. Changes are still tracked.
+    """
+
+    @property
+    def _auto_dereference(self):
+        return False
+
+
 class FormDefinition(me.Document):
     """One version of one form: JSON Schema + layout, immutable once published."""
 
@@ -84,8 +96,8 @@ class _SubmissionBase(me.Document):
     form_version = me.IntField(required=True)
     classification = me.StringField(choices=CLASSIFICATIONS, required=True)
     status = me.StringField(choices=SUBMISSION_STATUSES, default="draft")
-    answers = me.DictField(default=dict)
-    computed = me.DictField(default=dict)
+    answers = PlainDictField(default=dict)
+    computed = PlainDictField(default=dict)
     revision = me.IntField(default=1)  # bumped on every save: a stale save is refused, never silently applied
     created_at = me.DateTimeField(required=True)
     created_by = me.StringField(default="")

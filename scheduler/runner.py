@@ -10,7 +10,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from clock import utcnow
-from services.audit_chain import log_chain_head
+from services.audit_chain import log_chain_head, seal_inbox
 from services.outbox import deliver_outbox, forget_wakers, on_queued
 from services.reminders import sweep_reminders
 from services.retention import run_retention
@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 JOB_ID = "pathway-reminder-sweep"
 OUTBOX_JOB_ID = "pathway-outbox-delivery"
 AUDIT_JOB_ID = "pathway-audit-chain-head"
+SEAL_JOB_ID = "pathway-audit-seal"
+# Reads wait in the audit inbox until sealed into the chain: often, so the unchained window stays short.
+SEAL_INTERVAL_SECONDS = 30
 RETENTION_JOB_ID = "pathway-retention"
 # Keeping periods are counted in years: a few runs a day list due cases promptly without needless work.
 RETENTION_INTERVAL_HOURS = 6
@@ -45,6 +48,15 @@ def _log_audit_head(app) -> None:
             log_chain_head(utcnow())
         except Exception:  # noqa: BLE001 - the scheduler must survive one failed run
             log.exception("Could not log the audit chain head")
+
+
+def _seal_audit(app) -> None:
+    """Chain the reads waiting in the audit inbox; a failure leaves them there for the next run."""
+    with app.app_context():
+        try:
+            seal_inbox()
+        except Exception:  # noqa: BLE001 - the scheduler must survive one failed run
+            log.exception("Could not seal the audit inbox; it will run again at the next interval")
 
 
 def _retention(app) -> None:
@@ -100,6 +112,8 @@ def _configure(scheduler, app):
     delivery.scheduler = scheduler
     on_queued(delivery.wake)
     scheduler.add_job(_log_audit_head, "interval", days=1, args=[app], id=AUDIT_JOB_ID,
+                      next_run_time=datetime.now(), **common)
+    scheduler.add_job(_seal_audit, "interval", seconds=SEAL_INTERVAL_SECONDS, args=[app], id=SEAL_JOB_ID,
                       next_run_time=datetime.now(), **common)
     scheduler.add_job(_retention, "interval", hours=RETENTION_INTERVAL_HOURS, args=[app], id=RETENTION_JOB_ID,
                       next_run_time=datetime.now(), **common)

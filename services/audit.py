@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bson import ObjectId
+
 from models.audit import AuditEntry
-from services.audit_chain import append
+from services.audit_chain import append, chain_key, inbox, inbox_mac, plain, seal_inbox
 
 
 def record_audit(
@@ -26,8 +28,23 @@ def record_audit(
     return append(entry)
 
 
+def record_read(
+    action: str, *, actor, now: datetime, target_type: str, target_id: str, client_address: str = "",
+    details: dict | None = None,
+) -> ObjectId:
+    """Audit one read: a single durable insert into the inbox, which `seal_inbox` moves into the chain later."""
+    doc = {"_id": ObjectId(), "at": now.replace(microsecond=now.microsecond // 1000 * 1000),
+           "actor_id": str(actor.pk), "actor_email": actor.email, "action": action, "target_type": target_type,
+           "target_id": str(target_id or ""), "client_address": client_address or "", "details": plain(details)}
+    doc["mac"] = inbox_mac(doc, chain_key())
+    # The client writes with majority + journal (storage/connection.py): the read is on disk before it is shown.
+    inbox().insert_one(doc)
+    return doc["_id"]
+
+
 def list_audit(*, actor, target_type: str = "", target_id: str = "", action: str = "", limit: int = 200):
     """Return the newest audit entries matching the filters."""
+    seal_inbox()
     query = {}
     if target_type:
         query["target_type"] = target_type

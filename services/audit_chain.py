@@ -12,14 +12,17 @@ from datetime import datetime
 
 from flask import current_app, has_app_context
 from mongoengine.errors import NotUniqueError
-from pymongo.errors import PyMongoError
+from pymongo.errors import BulkWriteError, PyMongoError
 
 from models.audit import AuditEntry
-from storage.uow import in_transaction
+from storage.uow import in_transaction, run_in_transaction
 
 log = logging.getLogger("pathway.audit")
 GENESIS = "0" * 64
 MAX_TRIES = 200
+# Reads are audited into this append-only inbox with one plain insert; `seal_inbox` chains them in order.
+INBOX = "audit_inbox"
+SEAL_BATCH = 500
 _fallback_key: bytes | None = None
 
 
@@ -39,6 +42,7 @@ def configure(settings) -> None:
     # Before any request: the unique index on `seq` is what makes parallel appends take turns.
     try:
         AuditEntry.ensure_indexes()
+        inbox().create_index([("at", 1), ("_id", 1)])  # the sealer takes the oldest first
     except PyMongoError:
         # The database is down: the app still starts (health checks say so); the first entry creates the index.
         log.warning("Could not create the audit chain's index yet: the database is not reachable")
@@ -128,6 +132,7 @@ class Verification:
 
 def verify_chain(*, expect_seq: int | None = None, expect_hash: str = "") -> Verification:
     """Walk the chain from its first link; report the first broken or missing link (and a lost tail)."""
+    seal_inbox()
     key = chain_key()
     prev, expected_seq, checked = GENESIS, 1, 0
     head_hash = GENESIS
@@ -162,6 +167,64 @@ def verify_chain(*, expect_seq: int | None = None, expect_hash: str = "") -> Ver
 
 def log_chain_head(now: datetime) -> tuple[int, str]:
     """Write the chain head to the log, so a later removal of the newest entries can be detected."""
+    seal_inbox()
     seq, head = _head()
     log.info("Audit chain head at %s: link %s, hash %s", now.isoformat(timespec="seconds"), seq, head)
     return seq, head
+
+
+def inbox():
+    """Return the audit inbox collection: reads waiting to be chained."""
+    return AuditEntry._get_collection().database[INBOX]
+
+
+def inbox_mac(doc: dict, key: bytes) -> str:
+    """Return the HMAC that seals one inbox entry on its own, so a change made while it waits shows."""
+    body = {k: doc.get(k) for k in ("actor_id", "actor_email", "action", "target_type", "target_id",
+                                     "client_address", "details")}
+    body.update(id=str(doc["_id"]), at=doc["at"].isoformat(timespec="milliseconds"))
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    return hmac.new(key, b"inbox\n" + text, hashlib.sha256).hexdigest()
+
+
+def _seal_batch(limit: int) -> int:
+    key = chain_key()
+    waiting = list(inbox().find({}).sort([("at", 1), ("_id", 1)]).limit(limit))
+    if not waiting:
+        return 0
+    seq, prev = _head()
+    links = []
+    for doc in waiting:
+        entry = AuditEntry(**{k: doc.get(k) for k in ("at", "actor_id", "actor_email", "action", "target_type",
+                                                        "target_id", "client_address")},
+                           details=doc.get("details") or {})
+        if not hmac.compare_digest(doc.get("mac", ""), inbox_mac(doc, key)):
+            # Changed while it waited: chain it as found, flagged, so the trail shows what happened.
+            log.error("Audit inbox entry %s was changed before it was chained", doc["_id"])
+            entry.details = {**entry.details, "inbox_altered": True}
+        seq += 1
+        entry.seq, entry.prev_hash = seq, prev
+        entry.hash = prev = seal(prev, entry, key)
+        son = entry.to_mongo().to_dict()
+        son["_id"] = doc["_id"]  # the same id: a second sealer racing for it fails on the unique `_id`
+        links.append(son)
+    try:
+        AuditEntry._get_collection().insert_many(links, ordered=True)
+    except BulkWriteError as exc:
+        if any(e.get("code") == 11000 for e in exc.details.get("writeErrors", [])):
+            raise _transient() from exc  # another sealer or an append took these links: start again
+        raise
+    removed = inbox().delete_many({"_id": {"$in": [d["_id"] for d in waiting]}}).deleted_count
+    if removed != len(waiting):
+        raise _transient()
+    return len(waiting)
+
+
+def seal_inbox(*, batch: int = SEAL_BATCH) -> int:
+    """Move every waiting read from the inbox into the chain, oldest first, a batch per unit of work."""
+    sealed = 0
+    while True:
+        done = run_in_transaction(_seal_batch, batch)
+        sealed += done
+        if done < batch:
+            return sealed

@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+import mongoengine
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, DefinitionError, FieldProblem, NotAllowed, NotFound
@@ -147,6 +148,33 @@ def _new_version(key, version, definition, digest, *, status, source, now, actor
     )
 
 
+# Published and retired versions never change: pages reuse them (and their compiled forms) instead of reading and
+# parsing the JSON definitions again each time. Keyed by database, so a second database never sees another's.
+_versions: dict[tuple, FormDefinition] = {}
+_compiled: dict[tuple, object] = {}
+CACHE_SIZE = 512
+
+
+def _remember(cache: dict, key: tuple, value):
+    if len(cache) >= CACHE_SIZE:
+        cache.clear()  # rare: more versions than a service ever has; start again rather than track use
+    cache[key] = value
+    return value
+
+
+def pinned_version(key: str, version: int) -> FormDefinition:
+    """Return one numbered version of a form for reading its content; no longer a draft, it is read once per process.
+
+    Its `status` may be out of date (a version can be retired and restored): ask `get_form` for that.
+    """
+    cache_key = (mongoengine.get_db().name, key, version)
+    cached = _versions.get(cache_key)
+    if cached is not None:
+        return cached
+    found = get_form(key, version)
+    return found if found.status == "draft" else _remember(_versions, cache_key, found)
+
+
 def get_form(key: str, version: int | None = None) -> FormDefinition:
     """Return one version of a form, or its latest published version when `version` is None."""
     query = FormDefinition.objects(key=key)
@@ -168,6 +196,13 @@ def compiled_form(doc: FormDefinition, language: str = SOURCE_LANGUAGE):
     The engine caches it by content; a language the form is not translated into gives the English texts. Pages
     ask for the reader's language; whatever is stored or decided (answers, results, history) uses English.
     """
+    if doc.status != "draft" and doc.pk and doc.content_hash:
+        key = (doc.pk, doc.content_hash, language)
+        return _compiled.get(key) or _remember(_compiled, key, _compile(doc, language))
+    return _compile(doc, language)
+
+
+def _compile(doc: FormDefinition, language: str):
     # Without version and status the engine keys the form by what it says: a draft changes in place, and tests
     # (or a second database) may hold a different "version 1" of the same key.
     return compile_form({k: v for k, v in doc.definition.items() if k not in ("version", "status")},
@@ -176,7 +211,7 @@ def compiled_form(doc: FormDefinition, language: str = SOURCE_LANGUAGE):
 
 def pinned_form(submission):
     """Return the form version the submission is pinned to."""
-    return get_form(submission.form_key, submission.form_version)
+    return pinned_version(submission.form_key, submission.form_version)
 
 
 def form_for(submission, language: str = SOURCE_LANGUAGE):
@@ -189,15 +224,18 @@ def published_forms(tag: str | None = None, *, fields: tuple[str, ...] = ()) -> 
 
     `fields` reads only those fields (with key, version and title), for pages that list forms but never fill them.
     """
-    query = FormDefinition.objects(status="published")
-    if tag:
-        query = query.filter(tags=tag)
-    if fields:
-        query = query.only("key", "version", "title", *fields)
-    newest: dict[str, FormDefinition] = {}
-    for doc in query.order_by("key", "-version"):
-        newest.setdefault(doc.key, doc)
-    return sorted(newest.values(), key=lambda d: d.title.lower())
+    del fields  # every published version is read whole once per process and kept (see _versions)
+    query: dict = {"status": "published", **({"tags": tag} if tag else {})}
+    newest: dict[str, int] = {}
+    for doc in FormDefinition._get_collection().find(query, {"key": 1, "version": 1}).sort(
+            [("key", 1), ("version", -1)]):
+        newest.setdefault(doc["key"], doc["version"])
+    database = mongoengine.get_db().name
+    found = {k: _versions.get((database, k, v)) for k, v in newest.items()}
+    missing = [{"key": k, "version": newest[k]} for k, doc in found.items() if doc is None]
+    for doc in FormDefinition.objects(__raw__={"$or": missing}) if missing else ():
+        found[doc.key] = _remember(_versions, (database, doc.key, doc.version), doc)
+    return sorted((d for d in found.values() if d is not None), key=lambda d: d.title.lower())
 
 
 @transactional

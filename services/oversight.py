@@ -12,7 +12,7 @@ from models.audit import AuditEntry
 from models.break_glass import BreakGlass
 from models.case import Case
 from models.user import User
-from services.audit import record_audit
+from services.audit import record_audit, seal_inbox
 from services.language import in_language, user_language
 from services.notifications import notify_user
 
@@ -93,6 +93,7 @@ def who_has_seen(case: Case, *, actor, limit: int = 500) -> list[dict]:
     if not ((actor.has_role("manager") and actor.team == case.team) or actor.has_role("auditor")):
         raise NotAllowed(_("Only the team's managers and auditors can see who has read this record"))
     case_id = str(case.pk)
+    seal_inbox()  # the newest reads may still wait in the inbox
     entries = AuditEntry.objects(__raw__={"action": {"$in": list(READ_ACTIONS)}, "$or": [
         {"target_type": "case", "target_id": case_id}, {"details.case": case_id}]}).order_by("-at").limit(limit)
     names = {str(u.pk): u for u in User.objects(pk__in=list({e.actor_id for e in entries if e.actor_id}))}

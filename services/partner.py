@@ -87,7 +87,10 @@ def _risk_updates(parent: Case, linked: Case | None) -> list[dict]:
 
 def partner_summary(parent: Case, *, actor) -> dict:
     """Return what the perpetrator's case page may show of its partner case: that it exists and risk updates."""
-    linked = Case.objects(parent_case_id=parent.pk, kind="partner").order_by("created_at").first()
+    # Only what the summary, its state and the access check read: the rest of a victim's record stays unread.
+    linked = Case.objects(parent_case_id=parent.pk, kind="partner").only(
+        "kind", "status", "state", "team", "allocated_to", "referrer_id", "created_at", "workflow_key",
+        "workflow_version", "parent_case_id").order_by("created_at").first()
     summary = {"exists": linked is not None, "updates": _risk_updates(parent, linked)}
     if linked is not None:
         summary.update(opened_at=linked.created_at, open=not is_closed(linked),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from models.user import ROLE_LABELS, ROLES
 from services.workflow_store import latest_definitions
 
@@ -15,9 +17,15 @@ def custom_roles() -> dict[str, dict]:
         return {}
     found: dict[str, dict] = {}
     for defn in stored:
-        for name, spec in (defn.to_dict().get("custom_roles") or {}).items():
+        for name, spec in _declared_roles(defn):
             found.setdefault(name, dict(spec))
     return {name: spec for name, spec in found.items() if name not in ROLES}
+
+
+@lru_cache(maxsize=64)
+def _declared_roles(defn) -> tuple:
+    # Per definition (equal by content), so a page that names roles does not copy every pathway each time.
+    return tuple((name, dict(spec)) for name, spec in (defn.to_dict().get("custom_roles") or {}).items())
 
 
 def known_roles() -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -49,14 +50,20 @@ DEFAULT_HINTS = {"attendance": "", "number": _l("For example, 3 for the third se
 
 def session_hints(case: Case) -> dict[str, str]:
     """Return the wording of the record-a-session page: the pathway's own, else the general one."""
-    declared = (definition_for(case).to_dict().get("attendance") or {}).get("hints") or {}
-    return {**DEFAULT_HINTS, **declared}
+    return {**DEFAULT_HINTS, **dict(_declared(definition_for(case))[1])}
 
 
 def session_types_for(case: Case) -> dict[str, str]:
     """Return the session types the case's pathway records, with their labels."""
+    return dict(_declared(definition_for(case))[0])
 
-    return session_types(definition_for(case).to_dict())
+
+@lru_cache(maxsize=64)
+def _declared(defn) -> tuple[tuple, tuple]:
+    # Per definition (equal by content): copying the whole pathway for two small lists cost every case page ~5 ms.
+    data = defn.to_dict()
+    hints = (data.get("attendance") or {}).get("hints") or {}
+    return tuple(session_types(data).items()), tuple(hints.items())
 
 
 def _parse(data: dict, today: date, types: dict[str, str]) -> dict:

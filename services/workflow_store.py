@@ -67,7 +67,12 @@ def latest_definition(key: str) -> WorkflowDefinition:
 
 def latest_definitions() -> dict[str, WorkflowDefinition]:
     """Return the newest stored version of every workflow, by key."""
-    return {stored.key: _definition(stored.key, stored.version) for stored in list_workflows()}
+    newest: dict[str, int] = {}
+    # Keys and versions only: the parsed definitions are cached per version, the stored ones are large.
+    for stored in WorkflowVersion._get_collection().find({}, {"key": 1, "version": 1}).sort(
+            [("key", 1), ("version", -1)]):
+        newest.setdefault(stored["key"], stored["version"])
+    return {key: _definition(key, version) for key, version in newest.items()}
 
 
 def list_workflows() -> list[WorkflowVersion]:
