@@ -18,6 +18,7 @@ from services.cases import latest_submissions, list_history, session_counts, tra
 from services.deadline_lists import list_deadlines
 from services.form_definitions import published_forms
 from services.form_results import earlier_submissions, result_line
+from services.language import active_language
 from services.partner import partner_summary
 from services.sessions import list_sessions
 from services.workflow_store import definition_for
@@ -138,8 +139,8 @@ def case_overview(case: Case, *, actor, now: datetime) -> dict:
     may_change = can_change_case(actor, case) and case.status == "open"
     # Each kind of record is read once and shared by the task list, the guards and the summary.
     subs, sessions = latest_submissions(case), list_sessions(case)
-    transitions, events = (transition_options(case, actor, submissions=subs, sessions=sessions) if may_change
-                           else ([], []))
+    transitions, events = (transition_options(case, actor, submissions=subs, sessions=sessions,
+                                              language=active_language()) if may_change else ([], []))
     options = [(o, "transition") for o in transitions] + [(o, "event") for o in events]
     deadlines = list_deadlines(actor=actor, case=case)
     running = [d for d in deadlines if d.status in ACTIVE_STATUSES]

@@ -121,10 +121,13 @@ def case_view(case: Case, *, submissions: dict | None = None, sessions=None) -> 
     }
 
 
-def transition_options(case: Case, actor, *, submissions: dict | None = None, sessions=None) -> tuple[list, list]:
-    """Return the transitions and events the actor sees on the case, each with whether it is allowed and why not."""
+def transition_options(case: Case, actor, *, submissions: dict | None = None, sessions=None,
+                       language: str | None = None) -> tuple[list, list]:
+    """Return the transitions and events the actor sees on the case, each with whether it is allowed and why not.
 
-    defn = definition_for(case)
+    With a `language`, their labels, wording and inputs are in it (what is decided does not depend on the words).
+    """
+    defn = definition_for(case).in_language(language)
     if case.status != "open":
         return [], []
     view, who = case_view(case, submissions=submissions, sessions=sessions), actor.as_actor()
