@@ -74,7 +74,9 @@ def _texts(node: Any, pointer: str, named: str, holder: str) -> Iterator[tuple[s
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from _texts(value, f"{pointer}/{index}", named, holder)
-    elif isinstance(node, str) and node.strip() and (named in TEXT_KEYS or holder in TEXT_MAPS):
+    # A group's `leave: {inputs: {reason: reason}}` names a step's input: a name, not a text.
+    elif (isinstance(node, str) and node.strip() and (named in TEXT_KEYS or holder in TEXT_MAPS)
+          and not (named == "reason" and holder == "inputs")):
         yield pointer, node
 
 
