@@ -1,0 +1,53 @@
+"""A case page read in Welsh shows the pathway's state, steps and step page in Welsh; what is recorded stays English."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from models.case import CaseEvent
+from tests.conftest import sign_in
+
+# (pathway, the English state label, a step the manager may take there, its English label, its Welsh label)
+CASES = [
+    ("dao_pathway", "Referral received", "Atgyfeiriad wedi dod i law", "acknowledge", "Acknowledge the referral",
+     "Cydnabod yr atgyfeiriad"),
+    ("probation_cdvp", "Referred – case manager to allocate", "Wedi’i atgyfeirio – rheolwr achos i’w neilltuo",
+     "allocate_case_manager", "Allocate a case manager", "Neilltuo rheolwr achos"),
+]
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize(("key", "state_en", "state_cy", "step", "step_en", "step_cy"), CASES)
+def test_a_case_page_in_welsh_shows_the_welsh_state_and_step(client, make_user, make_case, key, state_en,
+                                                               state_cy, step, step_en, step_cy):
+    manager = make_user(roles=["manager", "practitioner"])
+    case = make_case(workflow_key=key, actor=manager)
+    sign_in(client, manager)
+    english = text(client.get(f"/cases/{case.pk}"))
+    assert state_en in english and step_en in english
+    client.get(f"/language/cy?next=/cases/{case.pk}")
+    page = client.get(f"/cases/{case.pk}")
+    assert page.status_code == 200
+    body = text(page)
+    assert state_cy in body and step_cy in body
+    assert state_en not in body and f">{step_en}<" not in body
+    action = text(client.get(f"/cases/{case.pk}/transitions/{step}"))
+    assert step_cy in action
+
+
+def test_a_step_taken_in_welsh_is_recorded_in_english(client, make_user, make_case):
+    manager = make_user(roles=["manager"])
+    case = make_case(workflow_key="dao_pathway", actor=manager)
+    sign_in(client, manager)
+    client.get("/language/cy?next=/")
+    assert "Cymeradwyo’r atgyfeiriad fel un brys" in text(client.get(f"/cases/{case.pk}/events/endorse_urgent"))
+    response = client.post(f"/cases/{case.pk}/events/endorse_urgent",
+                           data={"reason": "Mae’r plentyn mewn perygl uniongyrchol"})
+    assert response.status_code == 302, text(response)[-2000:]
+    entry = CaseEvent.objects(case_id=case.pk, name="endorse_urgent").first()
+    assert entry.label == "Endorse as urgent"
