@@ -86,6 +86,18 @@ def missing_translations(data: Mapping, language: str) -> list[tuple[str, str]]:
     return [(pointer, text) for pointer, text in texts(data) if not table.get(pointer)]
 
 
+def untranslated_problems(data: Mapping) -> list[tuple[str, str]]:
+    """Return (path, message) for each language the file translates into but not wholly: its readers get English."""
+    problems = []
+    for language in (data.get("translations") or {}) if isinstance(data.get("translations"), Mapping) else ():
+        missing = missing_translations(data, str(language)) if LANGUAGE.match(str(language)) else []
+        if missing:
+            pointer, text = missing[0]
+            problems.append((f"translations.{language}", f"{len(missing)} text(s) have no translation, so they are "
+                                                         f"shown in English; the first is {pointer} (“{text}”)"))
+    return problems
+
+
 def localise(data: Mapping, language: str | None) -> Mapping:
     """Return a copy of a pathway's data with its texts in a language (the data itself when it has none)."""
     table = (data.get("translations") or {}).get(language or "") or {}

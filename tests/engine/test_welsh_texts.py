@@ -75,3 +75,14 @@ def test_a_shipped_pathway_reads_in_welsh(key):
     welsh = defn.in_language("cy")
     assert welsh.title != defn.title
     assert all(welsh.states[s].label != defn.states[s].label for s in defn.states)
+
+
+def test_lint_names_a_text_a_declared_language_lacks_without_refusing_the_file():
+    from workflows.checks import analyse
+
+    problems = analyse(TINY).problems
+    assert [(p.path, p.blocking) for p in problems] == [("translations.cy", False)]
+    assert "5 text(s) have no translation" in problems[0].message
+    assert "/states/open/public_status" in problems[0].message
+    assert load_definition(TINY).title == "Tiny pathway"
+    assert all(not analyse(read_yaml(ROOT / "workflows" / f"{key}.yaml")).problems for key in PATHWAYS)
