@@ -51,3 +51,18 @@ def test_a_step_taken_in_welsh_is_recorded_in_english(client, make_user, make_ca
     assert response.status_code == 302, text(response)[-2000:]
     entry = CaseEvent.objects(case_id=case.pk, name="endorse_urgent").first()
     assert entry.label == "Endorse as urgent"
+
+
+def test_deadline_names_are_in_welsh_on_the_deadlines_and_case_pages(client, make_user, make_case, now):
+    from models.deadline import Deadline
+    from services.deadlines import start_deadline
+
+    worker = make_user(roles=["practitioner"])
+    case = make_case(workflow_key="dao_pathway", state="action_plan", allocated_to=worker)
+    start_deadline(case, "risk_management_plan", now=now)
+    sign_in(client, worker)
+    assert "Risk management plan (high or very high risk of harm)" in text(client.get("/deadlines"))
+    client.get("/language/cy?next=/")
+    welsh = "Cynllun rheoli risg (risg uchel neu uchel iawn o niwed)"
+    assert welsh in text(client.get("/deadlines")) and welsh in text(client.get(f"/cases/{case.pk}"))
+    assert Deadline.objects.get(case_id=case.pk).label == "Risk management plan (high or very high risk of harm)"
