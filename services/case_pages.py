@@ -159,10 +159,19 @@ def timeline(case: Case, *, actor, limit: int | None = None) -> list[dict]:
     # Newest first, read from the index in order; entries written in the same instant keep the order they were
     # written in (ids grow with each insert).
     entries = list_history(case, include_confidential=can_read_confidential(actor, case), limit=limit)
-    defn = definition_for(case)
+    english = definition_for(case)
+    defn = english.in_language(active_language())  # the words of the page; the entries themselves stay English
     names = user_names(v for e in entries for k, v in (e.inputs or {}).items() if k in _user_inputs(defn, e))
-    return [{"title": e.label or e.name.replace("_", " ").capitalize(), "by": e.actor_name, "at": e.at,
+    return [{"title": _title(english, defn, e), "by": e.actor_name, "at": e.at,
              "lines": _lines(defn, e, names), "confidential": e.confidential, "kind": e.kind} for e in entries]
+
+
+def _title(english, shown, entry: CaseEvent) -> str:
+    """Return an entry's title: its step's label in the page's language when it was recorded with the pathway's."""
+    step, own = _step(english, entry), _step(shown, entry)
+    if step is not None and own is not None and entry.label == step.label:
+        return own.label
+    return entry.label or entry.name.replace("_", " ").capitalize()
 
 
 def _step(defn, entry: CaseEvent):

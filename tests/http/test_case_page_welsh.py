@@ -51,6 +51,9 @@ def test_a_step_taken_in_welsh_is_recorded_in_english(client, make_user, make_ca
     assert response.status_code == 302, text(response)[-2000:]
     entry = CaseEvent.objects(case_id=case.pk, name="endorse_urgent").first()
     assert entry.label == "Endorse as urgent"
+    history = text(client.get(f"/cases/{case.pk}/history"))
+    assert "Cymeradwyo fel achos brys" in history and "Endorse as urgent" not in history
+    assert "Y pryder uniongyrchol am risg o niwed i’r plentyn" in history
 
 
 def test_deadline_names_are_in_welsh_on_the_deadlines_and_case_pages(client, make_user, make_case, now):
