@@ -69,3 +69,12 @@ def test_deadline_names_are_in_welsh_on_the_deadlines_and_case_pages(client, mak
     welsh = "Cynllun rheoli risg (risg uchel neu uchel iawn o niwed)"
     assert welsh in text(client.get("/deadlines")) and welsh in text(client.get(f"/cases/{case.pk}"))
     assert Deadline.objects.get(case_id=case.pk).label == "Risk management plan (high or very high risk of harm)"
+
+
+def test_the_open_a_case_page_names_the_pathways_in_welsh(client, make_user, synced):
+    manager = make_user(roles=["manager"])
+    sign_in(client, manager)
+    client.get("/language/cy?next=/")
+    page = text(client.get("/cases/new"))
+    assert "Rhaglen Trais Domestig yn y Gymuned (y gwasanaeth prawf)" in page
+    assert "Agorwch achos pan fydd awdur adroddiad wedi cynnig y rhaglen" in page
