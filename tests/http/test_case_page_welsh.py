@@ -38,6 +38,8 @@ def test_a_case_page_in_welsh_shows_the_welsh_state_and_step(client, make_user, 
     assert state_en not in body and f">{step_en}<" not in body
     action = text(client.get(f"/cases/{case.pk}/transitions/{step}"))
     assert step_cy in action
+    # The engine's reasons are English sentences: a Welsh form name is not dropped into one.
+    assert "Cais am Wasanaeth must be" not in body + action
 
 
 def test_a_step_taken_in_welsh_is_recorded_in_english(client, make_user, make_case):
