@@ -20,7 +20,7 @@ from services.audit import record_read
 from services.case_facts import state_of
 from services.intake import openable_pathways
 from services.oversight import record_confidential_read
-from services.workflow_store import definition_for
+from services.workflow_store import shown_definition
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -73,7 +73,7 @@ def _case(case_id, user, *, change: bool = False):
 
 def _context(case, user, tab: str) -> dict:
     """Return what every page of a case shows at the top."""
-    return {"case": case, "state": state_of(case), "tab": tab, "defn": definition_for(case),
+    return {"case": case, "state": state_of(case), "tab": tab, "defn": shown_definition(case),
             "may_change": can_change_case(user, case) and case.status == "open",
             "risk": case_pages.RISK_TAGS.get(case.risk_level)}
 

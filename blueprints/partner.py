@@ -20,6 +20,7 @@ from services.access import can_change_case
 from services.audit import record_audit
 from services.case_facts import state_of
 from services.deadline_lists import list_deadlines
+from services.language import active_language
 from services.oversight import record_confidential_read
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
@@ -72,7 +73,8 @@ def case_page(case_id):
     case = service.partner_case_for_actor(case_id, user)
     parent = Case.objects(pk=case.parent_case_id).first() if case.parent_case_id else None
     may_change = can_change_case(user, case) and case.status == "open"
-    transitions, events = case_service.transition_options(case, user) if may_change else ([], [])
+    transitions, events = (case_service.transition_options(case, user, language=active_language()) if may_change
+                           else ([], []))
     # Contacts are recorded through the contact log, which takes those steps itself.
     logged = set(service.contact_log_events(case))
     options = [(o, "transitions") for o in transitions] + [(o, "events") for o in events if o.name not in logged]

@@ -18,6 +18,7 @@ from services.cases import latest_submissions, list_history, session_counts, tra
 from services.deadline_lists import list_deadlines
 from services.form_definitions import published_forms
 from services.form_results import earlier_submissions, result_line
+from services.language import active_language
 from services.partner import partner_summary
 from services.sessions import list_sessions
 from services.workflow_store import definition_for
@@ -138,8 +139,8 @@ def case_overview(case: Case, *, actor, now: datetime) -> dict:
     may_change = can_change_case(actor, case) and case.status == "open"
     # Each kind of record is read once and shared by the task list, the guards and the summary.
     subs, sessions = latest_submissions(case), list_sessions(case)
-    transitions, events = (transition_options(case, actor, submissions=subs, sessions=sessions) if may_change
-                           else ([], []))
+    transitions, events = (transition_options(case, actor, submissions=subs, sessions=sessions,
+                                              language=active_language()) if may_change else ([], []))
     options = [(o, "transition") for o in transitions] + [(o, "event") for o in events]
     deadlines = list_deadlines(actor=actor, case=case)
     running = [d for d in deadlines if d.status in ACTIVE_STATUSES]
@@ -158,10 +159,19 @@ def timeline(case: Case, *, actor, limit: int | None = None) -> list[dict]:
     # Newest first, read from the index in order; entries written in the same instant keep the order they were
     # written in (ids grow with each insert).
     entries = list_history(case, include_confidential=can_read_confidential(actor, case), limit=limit)
-    defn = definition_for(case)
+    english = definition_for(case)
+    defn = english.in_language(active_language())  # the words of the page; the entries themselves stay English
     names = user_names(v for e in entries for k, v in (e.inputs or {}).items() if k in _user_inputs(defn, e))
-    return [{"title": e.label or e.name.replace("_", " ").capitalize(), "by": e.actor_name, "at": e.at,
+    return [{"title": _title(english, defn, e), "by": e.actor_name, "at": e.at,
              "lines": _lines(defn, e, names), "confidential": e.confidential, "kind": e.kind} for e in entries]
+
+
+def _title(english, shown, entry: CaseEvent) -> str:
+    """Return an entry's title: its step's label in the page's language when it was recorded with the pathway's."""
+    step, own = _step(english, entry), _step(shown, entry)
+    if step is not None and own is not None and entry.label == step.label:
+        return own.label
+    return entry.label or entry.name.replace("_", " ").capitalize()
 
 
 def _step(defn, entry: CaseEvent):

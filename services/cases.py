@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -121,14 +122,27 @@ def case_view(case: Case, *, submissions: dict | None = None, sessions=None) -> 
     }
 
 
-def transition_options(case: Case, actor, *, submissions: dict | None = None, sessions=None) -> tuple[list, list]:
-    """Return the transitions and events the actor sees on the case, each with whether it is allowed and why not."""
+def transition_options(case: Case, actor, *, submissions: dict | None = None, sessions=None,
+                       language: str | None = None) -> tuple[list, list]:
+    """Return the transitions and events the actor sees on the case, each with whether it is allowed and why not.
 
+    With a `language`, their labels, wording and inputs are in it; the reasons stay the engine's English sentences
+    (a translated form name inside one would mix two languages).
+    """
     defn = definition_for(case)
     if case.status != "open":
         return [], []
     view, who = case_view(case, submissions=submissions, sessions=sessions), actor.as_actor()
-    return engine.available(defn, view, who), engine.available_events(defn, view, who)
+    found = engine.available(defn, view, who), engine.available_events(defn, view, who)
+    shown = defn.in_language(language)
+    if shown is defn:
+        return found
+
+    def in_words(option):
+        step = (shown.transitions if option.kind == "transition" else shown.events)[option.name]
+        return replace(option, label=step.label, inputs=step.inputs, copy=dict(step.copy), description=step.description)
+
+    return [in_words(o) for o in found[0]], [in_words(o) for o in found[1]]
 
 
 @transactional

@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 
-from errors import NotAllowed
+from errors import NotAllowed, NotFound
 from models.case import Case
 from models.deadline import MISSED, OPEN, Deadline
 from services.access import can_read_case
+from services.language import active_language
+from services.workflow_store import definition_version
 
 
 def _sort_key(deadline: Deadline):
@@ -22,21 +24,43 @@ def list_deadlines(*, actor, case: Case | None = None, scope: str = "mine") -> l
     if case is not None:
         if not can_read_case(actor, case):
             raise NotAllowed(_("You do not have access to this case"))
-        found = list(Deadline.objects(case_id=case.pk))
+        found = _shown(list(Deadline.objects(case_id=case.pk)))
         return sorted(found, key=lambda d: (not d.is_active, *_sort_key(d)))
     if not actor.has_role("manager", "practitioner", "partner_worker"):
         raise NotAllowed(_("You do not have access to deadlines"))
     if scope == "team":
         if not actor.has_role("manager"):
             raise NotAllowed(_("Only team managers can see the team's deadlines"))
-        return sorted(Deadline.objects(team=actor.team, active=True), key=_sort_key)
+        return sorted(_shown(Deadline.objects(team=actor.team, active=True)), key=_sort_key)
     if scope != "mine":
         raise ValueError(f"scope is 'mine' or 'team', not {scope!r}")
     uid = str(actor.pk)
     # Cases allocated after a deadline started are the holder's even before its owners are refreshed.
     held = [c.pk for c in Case.objects(allocated_to=uid, status="open").only("id")]
     query = {"active": True, "$or": [{"owner_ids": uid}, {"role": "practitioner", "case_id": {"$in": held}}]}
-    return sorted(Deadline.objects(__raw__=query), key=_sort_key)
+    return sorted(_shown(Deadline.objects(__raw__=query)), key=_sort_key)
+
+
+def _shown(deadlines: Iterable[Deadline]) -> list[Deadline]:
+    """Return the deadlines with their pathway's label in the page's language, for reading (never saved)."""
+    found, language = list(deadlines), active_language()
+    if language == "en":
+        return found
+    pathways: dict = {}
+    for deadline in found:
+        where = (deadline.workflow_key, deadline.workflow_version)
+        if where not in pathways:
+            try:
+                english = definition_version(*where)
+                pathways[where] = (english, english.in_language(language))
+            except NotFound:  # a deadline of a pathway version no longer stored keeps its own words
+                pathways[where] = None
+        pair = pathways[where]
+        kind = pair and pair[0].deadlines.get(deadline.key)
+        # Only the pathway's own wording is replaced: a deadline started with other words keeps them.
+        if kind and kind.label == deadline.label:
+            deadline.label = pair[1].deadlines[deadline.key].label
+    return found
 
 
 def group_deadlines(deadlines: Iterable[Deadline], now: datetime) -> dict[str, list[Deadline]]:

@@ -12,6 +12,7 @@ from services.audit import record_audit
 from services.cases import open_case
 from services.dates import past_date
 from services.deadline_timing import local_today
+from services.language import active_language
 from services.workflow_store import latest_definitions
 from workflows import intake
 
@@ -21,11 +22,13 @@ PERSON_FIELDS = ("name", "date_of_birth", "address")
 def openable_pathways(actor) -> dict[str, dict]:
     """Return the pathways this member of staff may open a case on: key -> service name and hint."""
 
-    found = {}
-    for key, defn in sorted(latest_definitions().items(), key=lambda kv: intake.service_name(kv[1])):
+    found, language = {}, active_language()
+    for key, defn in latest_definitions().items():
         if actor.team and intake.may_open(defn, actor.roles):
-            found[key] = {"name": intake.service_name(defn), "hint": (defn.intake.get("open") or {}).get("hint", "")}
-    return found
+            hint = (defn.intake.get("open") or {}).get("hint", "")
+            found[key] = {"name": intake.service_name(defn, language),
+                          "hint": defn.text("/intake/open/hint", language, hint)}
+    return dict(sorted(found.items(), key=lambda kv: kv[1]["name"]))
 
 
 def _person(raw: dict, today: date, problems: Problems) -> dict:

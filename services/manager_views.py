@@ -13,6 +13,7 @@ from services.access import can_read_confidential, get_case
 from services.cases import available_practitioners, list_history, transition_options
 from services.form_definitions import form_for
 from services.groups import local_today
+from services.language import active_language
 from services.referrals import find_duplicate_cases, referral_forms
 from services.workflow_store import definition_for
 from workflows.intake import referral
@@ -86,7 +87,7 @@ def _effect_name(effect) -> str:
 def get_actions(case: Case, *, actor) -> dict:
     """Return the manager's steps on the case: those to take here, the allocation ones, and those not possible now."""
     defn = definition_for(case)
-    transitions, events = transition_options(case, actor)
+    transitions, events = transition_options(case, actor, language=active_language())
     mine = set(actor.roles)
     out = {"transitions": [], "events": [], "allocation": [], "blocked": []}
     for kind, options in (("transition", transitions), ("event", events)):
@@ -150,7 +151,8 @@ def get_allocation(case_id, *, actor) -> dict:
     """Return what the allocation page offers: the allocating step, the waiting-list step and the practitioners."""
     case = get_team_case(case_id, actor=actor)
     defn = definition_for(case)
-    options = [o for o in transition_options(case, actor)[0] if "manager" in defn.transitions[o.name].roles]
+    shown = transition_options(case, actor, language=active_language())[0]
+    options = [o for o in shown if "manager" in defn.transitions[o.name].roles]
     allocate = sorted((o for o in options if any(s.kind == "user" for s in o.inputs)), key=lambda o: not o.allowed)
     waiting = [o for o in options if _is_allocation(defn, o) and not any(s.kind == "user" for s in o.inputs)]
     step = allocate[0] if allocate else None

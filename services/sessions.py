@@ -16,7 +16,7 @@ from services.case_effects import apply_effects
 from services.cases import add_history, case_view
 from services.dates import past_date
 from services.deadline_timing import local_today
-from services.workflow_store import definition_for
+from services.workflow_store import definition_for, shown_definition
 from storage.uow import transactional
 from workflows import engine
 from workflows.declarations import DEFAULT_SESSION_TYPES, session_types
@@ -50,7 +50,9 @@ DEFAULT_HINTS = {"attendance": "", "number": _l("For example, 3 for the third se
 
 def session_hints(case: Case) -> dict[str, str]:
     """Return the wording of the record-a-session page: the pathway's own, else the general one."""
-    return {**DEFAULT_HINTS, **dict(_declared(definition_for(case))[1])}
+    # The shown (translated) definition: its hints are in the reader's language; the cached English ones are not.
+    declared = (shown_definition(case).attendance or {}).get("hints") or {}
+    return {**DEFAULT_HINTS, **declared}
 
 
 def session_types_for(case: Case) -> dict[str, str]:

@@ -13,6 +13,7 @@ from models.user import User
 from services import partner
 from services.case_pages import RISK_TAGS
 from services.cases import available_practitioners, fire_transition, transition_options
+from services.language import active_language
 from storage.uow import transactional
 from workflows.inputs import clean_inputs
 
@@ -51,7 +52,7 @@ def find_step(case: Case, name: str, *, event: bool, actor, linked: bool = False
     if linked:
         options = partner.parent_events(case, actor=actor)
     else:
-        transitions, events = transition_options(case, actor)
+        transitions, events = transition_options(case, actor, language=active_language())
         options = events if event else transitions
     option = next((o for o in options if o.name == name), None)
     if option is None:

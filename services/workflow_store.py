@@ -10,6 +10,7 @@ from mongoengine.errors import NotUniqueError
 
 from errors import NotFound
 from models.case import WorkflowVersion
+from services.language import active_language
 from workflows.definition import WorkflowDefinition, load_definition
 
 WORKFLOW_DIR = Path(__file__).resolve().parent.parent / "workflows"
@@ -44,6 +45,11 @@ def _definition(key: str, version: int) -> WorkflowDefinition:
 def definition_for(case) -> WorkflowDefinition:
     """Return the workflow definition (version) the case is pinned to."""
     return _definition(case.workflow_key, case.workflow_version)
+
+
+def shown_definition(case, language: str | None = None) -> WorkflowDefinition:
+    """Return the case's pathway with its texts in a language, by default the page's: for showing, never deciding."""
+    return definition_for(case).in_language(language or active_language())
 
 
 def definition_version(key: str, version: int) -> WorkflowDefinition:

@@ -14,7 +14,7 @@ from workflows.programme import programme_problems
 from workflows.registry import parse_item
 from workflows.retention_checks import monitoring_form_refs, retention_problems
 from workflows.schema_check import Problem, schema_problems
-from workflows.translations import translation_problems
+from workflows.translations import translation_problems, untranslated_problems
 
 DEFAULT_MARKS = ("attended", "catch_up", "acceptable_absence", "unacceptable_absence", "late", "concern")
 NOTIFY_SPECIAL = ("referrer", "allocated")
@@ -283,6 +283,8 @@ def analyse(data: Any) -> Analysis:
     _Checker(data, out).run()
     for path, message in [*separation.problems(data), *translation_problems(data)]:
         out.add(path, message)
+    for path, message in untranslated_problems(data):
+        out.add(path, message, blocking=False)  # English stands in for a missing text: worth knowing, not fatal
     if not any(p.blocking for p in out.problems):
         out.problems.extend(graph_problems(data))
     return out

@@ -6,7 +6,7 @@ import copy
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from workflows.checks import analyse, event_states, met_by, sources
 from workflows.inputs import InputSpec
 from workflows.separation import declared
 from workflows.text import set_role_phrase
-from workflows.translations import translated
+from workflows.translations import localise, translated
 from workflows.yamlio import read_yaml
 
 FILE_SUFFIXES = (".yaml", ".yml")
@@ -118,6 +118,19 @@ class WorkflowDefinition:
         """Return one of the file's texts in a language (its `translations`), or the English given."""
         return translated(self._data, pointer, language, english)
 
+    def in_language(self, language: str | None) -> WorkflowDefinition:
+        """Return the definition to show in a language: its texts translated, its content (and hash) unchanged."""
+        if not (self._data.get("translations") or {}).get(language or ""):
+            return self
+        memo = (self.content_hash, self.source, language)
+        if memo not in _shown:
+            if len(_shown) > 256:
+                _shown.clear()
+            # Built without the checks (the English was checked) and without registering role phrases again.
+            shown = _build(localise(self._data, language), source=self.source)
+            _shown[memo] = replace(shown, content_hash=self.content_hash, _data=self._data)
+        return _shown[memo]
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, WorkflowDefinition) and other.content_hash == self.content_hash
 
@@ -184,6 +197,7 @@ def _deadline(spec: Mapping) -> Deadline:
 
 
 _loaded: dict[tuple[str, str], WorkflowDefinition] = {}
+_shown: dict[tuple[str, str, str | None], WorkflowDefinition] = {}
 
 
 def load_definition(data: Mapping, *, source: str = "") -> WorkflowDefinition:
@@ -214,6 +228,10 @@ def _load(data: Mapping, *, source: str) -> WorkflowDefinition:
     data = copy.deepcopy(dict(data))
     for role, spec in (data.get("custom_roles") or {}).items():
         set_role_phrase(role, spec["label"])
+    return _build(data, source=source)
+
+
+def _build(data: Mapping, *, source: str) -> WorkflowDefinition:
     return WorkflowDefinition(
         key=data["key"],
         title=data["title"],

@@ -148,6 +148,7 @@ def test_two_files_with_one_key(tmp_path):
 )
 def test_lint_lines_for_edits_to_a_shipped_file(mutate, line):
     data = copy.deepcopy(dao_data())
+    data.pop("translations")  # a new text would also be named as lacking its Welsh
     mutate(data)
     # The DAO pathway opens the partner-support record, so that pathway is linted alongside.
     partner = load_file(SHIPPED / "partner_support.yaml")
