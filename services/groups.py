@@ -6,6 +6,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bson import ObjectId
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from bson.errors import InvalidId
 from mongoengine.errors import NotUniqueError
 
@@ -26,6 +28,10 @@ from workflows.programme import ProgrammeSpec, programme_spec
 
 LONDON = ZoneInfo("Europe/London")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# The pages' words for the days, and for a group meeting weekly on one (a whole phrase: languages say it differently).
+DAY_NAMES = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
+MEETS = (_l("Mondays at %(time)s"), _l("Tuesdays at %(time)s"), _l("Wednesdays at %(time)s"),
+         _l("Thursdays at %(time)s"), _l("Fridays at %(time)s"), _l("Saturdays at %(time)s"), _l("Sundays at %(time)s"))
 SEX_WORDS = {"male": "men", "female": "women"}
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from models.case import Case, CaseEvent
 from models.deadline import Deadline
 from models.group import Group, GroupMember, GroupSession
@@ -11,6 +13,7 @@ from models.user import User
 from scheduler.group_schedule import last_number
 from services.cases import session_counts
 from services.groups import (
+    MEETS,
     WEEKDAYS,
     can_manage,
     can_run,
@@ -26,6 +29,11 @@ from services.groups_intake import free_places, intake_plan, upcoming_intakes
 from services.groups_members import current_week
 from services.groups_register import catch_ups_used, missed_sessions
 from services.workflow_store import definition_for
+
+
+def _meets(group: Group) -> str:
+    """Return when a group meets, as "Mondays at 18:30" in the page's language."""
+    return str(MEETS[group.weekday]) % {"time": group.start_time}
 
 
 def _names(ids) -> dict[str, User]:
@@ -44,7 +52,7 @@ def list_groups(*, actor, now: datetime) -> dict:
     programmes = group_programmes()
     for group in Group.objects(**query).order_by("status", "name"):
         spec = spec_of(group)
-        rows.append({"group": group, "spec": spec, "day": WEEKDAYS[group.weekday],
+        rows.append({"group": group, "spec": spec, "day": WEEKDAYS[group.weekday], "meets": _meets(group),
                      "pathway": programmes.get(group.workflow_key, (group.workflow_key,))[0],
                      "members": GroupMember.objects(group_id=group.pk, status="active").count(),
                      "next": _next_session(group, local_today(now))})
@@ -91,10 +99,10 @@ def get_group_page(group: Group, *, actor, now: datetime) -> dict:
                                        workflow_key=group.workflow_key))
     cal = team_calendar(group.team)
     # A closure added after the schedule was made: those sessions need moving.
-    closed = {s.pk: cal.holiday_name(s.date) or "Not a working day" for s in sessions
+    closed = {s.pk: cal.holiday_name(s.date) or _("Not a working day") for s in sessions
               if not s.recorded_at and s.date >= today and not cal.is_working_day(s.date)}
     return {
-        "group": group, "spec": spec, "day": WEEKDAYS[group.weekday], "facilitators": facilitators, "closed": closed,
+        "group": group, "spec": spec, "day": WEEKDAYS[group.weekday], "meets": _meets(group), "facilitators": facilitators, "closed": closed,
         "pairing_warning": pairing_warning(spec, facilitators), "sessions": sessions, "catch_ups": catch_ups,
         "skipped": skipped_weeks(group), "members": _member_rows(group, active, today),
         "former": _member_rows(group, former, today), "intakes": intakes, "waiting": waiting,
