@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from models.case import Case, CaseEvent
 from models.deadline import Deadline
@@ -102,7 +103,8 @@ def get_group_page(group: Group, *, actor, now: datetime) -> dict:
     closed = {s.pk: cal.holiday_name(s.date) or _("Not a working day") for s in sessions
               if not s.recorded_at and s.date >= today and not cal.is_working_day(s.date)}
     return {
-        "group": group, "spec": spec, "day": WEEKDAYS[group.weekday], "meets": _meets(group), "facilitators": facilitators, "closed": closed,
+        "group": group, "spec": spec, "day": WEEKDAYS[group.weekday], "meets": _meets(group),
+        "facilitators": facilitators, "closed": closed,
         "pairing_warning": pairing_warning(spec, facilitators), "sessions": sessions, "catch_ups": catch_ups,
         "skipped": skipped_weeks(group), "members": _member_rows(group, active, today),
         "former": _member_rows(group, former, today), "intakes": intakes, "waiting": waiting,
@@ -119,9 +121,11 @@ def _absence_warnings(case: Case, defn) -> list[str]:
     for rule in defn.attendance.get("rules") or ():
         if rule.get("counter") == "unacceptable_absences" and "reaches" in rule:
             if count == rule["reaches"] - 1:
-                found.append(f"One more unacceptable absence: {rule.get('label') or rule['name']}")
+                found.append(_("One more unacceptable absence: %(rule)s", rule=rule.get("label") or rule["name"]))
             elif count >= rule["reaches"]:
-                found.append(f"{count} unacceptable absences: {rule.get('label') or rule['name']}")
+                found.append(ngettext("%(num)s unacceptable absence: %(rule)s",
+                                      "%(num)s unacceptable absences: %(rule)s", count,
+                                      rule=rule.get("label") or rule["name"]))
     return found
 
 
