@@ -31,8 +31,10 @@ CONVERTED = [
     "referrals/my_referrals.html", "referrals/sent.html", "referrals/start.html", "referrals/status.html",
     "referrals/task_list.html", "submissions/_macros.html", "submissions/check.html", "submissions/list.html",
     "submissions/page.html", "submissions/start.html", "submissions/task_list.html", "submissions/view.html",
-    "forms/_fields.html", "forms/_grid.html", "forms/_parts.html",
-] + sorted(f"forms/widgets/{p.name}" for p in (ROOT / "templates" / "forms" / "widgets").glob("*.html"))
+    "forms/_fields.html", "forms/_grid.html", "forms/_parts.html", "macros/downloads.html",
+] + sorted(f"forms/widgets/{p.name}" for p in (ROOT / "templates" / "forms" / "widgets").glob("*.html")) + sorted(
+    f"{folder}/{p.name}" for folder in ("manager", "groups", "reports", "retention", "personal_data")
+    for p in (ROOT / "templates" / folder).glob("*.html"))
 
 
 def extract_messages() -> dict:
