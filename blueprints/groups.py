@@ -90,8 +90,7 @@ def intake(group_id):
     except InvalidInput as exc:
         return _page("intake.html", 422, values=dict(request.form), chosen=case_ids, problems=exc.problems,
                      **context)
-    flash(ngettext("%(num)s man joined %(group)s", "%(num)s men joined %(group)s", len(added), group=group.name),
-          "success")
+    flash(_("%(count)s joined %(group)s", count=len(added), group=group.name), "success")
     return redirect(url_for("groups.show", group_id=group.pk))
 
 
