@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from blueprints.access import current_actor, roles_required
 from clock import utcnow
@@ -50,7 +52,7 @@ def new():
     """Create a group: programme, name, venue, day and time, first session, two facilitators."""
     user = current_actor()
     context = {"programmes": group_service.group_programmes(), "people": views.facilitator_choices(user.team),
-               "weekdays": group_service.WEEKDAYS}
+               "weekdays": group_service.DAY_NAMES}
     if request.method == "GET":
         return _page("new.html", **context)
     data, typed = _form("start_date")
@@ -58,7 +60,7 @@ def new():
         group = group_service.create_group(data, actor=user, now=utcnow())
     except InvalidInput as exc:
         return _page("new.html", 422, values=typed, problems=exc.problems, **context)
-    flash(f"{group.name} has been created with its schedule", "success")
+    flash(_("%(group)s has been created with its schedule", group=group.name), "success")
     return redirect(url_for("groups.show", group_id=group.pk))
 
 
@@ -88,7 +90,7 @@ def intake(group_id):
     except InvalidInput as exc:
         return _page("intake.html", 422, values=dict(request.form), chosen=case_ids, problems=exc.problems,
                      **context)
-    flash(f"{len(added)} joined {group.name}", "success")
+    flash(_("%(count)s joined %(group)s", count=len(added), group=group.name), "success")
     return redirect(url_for("groups.show", group_id=group.pk))
 
 
@@ -108,7 +110,7 @@ def leave(group_id, member_id):
         members.leave_group(group, member_id, data, actor=user, now=utcnow())
     except InvalidInput as exc:
         return _page("leave.html", 422, values=typed, problems=exc.problems, **context)
-    flash(f"{context['case'].reference} has left the group", "success")
+    flash(_("%(reference)s has left the group", reference=context["case"].reference), "success")
     return redirect(url_for("groups.show", group_id=group.pk))
 
 
@@ -133,7 +135,7 @@ def move(group_id, member_id):
         moved = members.move_member(group, member_id, data, actor=user, now=utcnow())
     except InvalidInput as exc:
         return _page("move.html", 422, values=typed, problems=exc.problems, **context)
-    flash(f"{context['case'].reference} has moved group", "success")
+    flash(_("%(reference)s has moved group", reference=context["case"].reference), "success")
     return redirect(url_for("groups.show", group_id=moved.group_id))
 
 
@@ -151,7 +153,7 @@ def rejoin(group_id, case_id):
         members.rejoin_group(group, case_id, data, actor=user, now=utcnow())
     except InvalidInput as exc:
         return _page("rejoin.html", 422, values=typed, problems=exc.problems, **context)
-    flash("He has re-joined the group", "success")
+    flash(_("He has re-joined the group"), "success")
     return redirect(url_for("groups.show", group_id=group.pk))
 
 
@@ -169,7 +171,7 @@ def move_session(group_id, session_id):
         group_service.move_session(group, session_id, data, actor=user, now=utcnow())
     except InvalidInput as exc:
         return _page("move_session.html", 422, values=typed, problems=exc.problems, **context)
-    flash(f"Session {context['session'].number} has moved", "success")
+    flash(_("Session %(number)s has moved", number=context["session"].number), "success")
     return redirect(url_for("groups.show", group_id=group.pk))
 
 
@@ -192,8 +194,9 @@ def register(group_id, session_id):
     except InvalidInput as exc:
         return _page("register.html", 422, values=typed, problems=exc.problems, **context)
     done = saved["recorded"] + saved["corrected"]
-    flash(f"The register has been saved: {done} case{'s' if done != 1 else ''} updated" if done else
-          "The register has been saved; nothing had changed", "success")
+    flash(ngettext("The register has been saved: %(num)s case updated",
+                   "The register has been saved: %(num)s cases updated", done)
+          if done else _("The register has been saved; nothing had changed"), "success")
     return redirect(url_for("groups.show", group_id=group.pk))
 
 
@@ -214,7 +217,7 @@ def catch_up(group_id, member_id):
         register_service.offer_catch_up(group, member_id, data, actor=user, now=utcnow())
     except InvalidInput as exc:
         return _page("catch_up.html", 422, values=typed, problems=exc.problems, **context)
-    flash("The catch-up session has been added to the schedule", "success")
+    flash(_("The catch-up session has been added to the schedule"), "success")
     return redirect(url_for("groups.show", group_id=group.pk))
 
 

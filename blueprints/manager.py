@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from blueprints.access import current_actor, roles_required
 from blueprints.step_form import posted_inputs, typed_values
@@ -19,10 +20,10 @@ bp = Blueprint("manager", __name__, url_prefix="/manager")
 def _choose_message(allocation: dict) -> str:
     """Return the error for an allocation sent without a choice."""
     if allocation["waiting"] is not None and allocation["step"] is not None:
-        return "Choose who to allocate the case to, or put it on the waiting list"
+        return _("Choose who to allocate the case to, or put it on the waiting list")
     if allocation["waiting"] is not None:
-        return "Choose to put the case on the waiting list"
-    return "Choose who to allocate the case to"
+        return _("Choose to put the case on the waiting list")
+    return _("Choose who to allocate the case to")
 
 
 @bp.get("/referrals")
@@ -79,7 +80,7 @@ def action(case_id, kind, name):
         option = views.get_action(case, kind, name, actor=actor)
     except NotFound:
         # Typically a second press after the referral has moved on: say so rather than "page not found".
-        flash("That action is no longer available on this referral. Check where it is now.", "info")
+        flash(_("That action is no longer available on this referral. Check where it is now."), "info")
         return redirect(url_for("manager.referral", case_id=case.pk))
     if any(spec.kind == "user" for spec in option.inputs):
         return redirect(url_for("manager.allocate", case_id=case.pk))
@@ -98,7 +99,7 @@ def action(case_id, kind, name):
     except (Conflict, NotAllowed) as exc:
         flash(exc.message, "info")
         return redirect(url_for("manager.referral", case_id=case.pk))
-    return _after(case, f"{option.label}: done for {case.reference}")
+    return _after(case, _("%(action)s: done for %(reference)s", action=option.label, reference=case.reference))
 
 
 @bp.route("/referrals/<case_id>/allocate", methods=["GET", "POST"])
@@ -109,7 +110,7 @@ def allocate(case_id):
     found = views.get_allocation(case_id, actor=actor)
     case, step, waiting = found["case"], found["step"], found["waiting"]
     if step is None and waiting is None:
-        flash("This case cannot be allocated at this stage", "info")
+        flash(_("This case cannot be allocated at this stage"), "info")
         return redirect(url_for("manager.referral", case_id=case.pk))
     if request.method == "GET":
         return render_template("manager/allocate.html", chosen="", problems=[], **found)
@@ -118,10 +119,11 @@ def allocate(case_id):
     try:
         if chosen == "waiting_list" and waiting is not None:
             case = steps.take_step(case, waiting.name, {}, actor=actor, now=now)
-            message = f"{case.reference} is on the waiting list"
+            message = _("%(reference)s is on the waiting list", reference=case.reference)
         elif chosen and chosen != "waiting_list" and step is not None:
             case = steps.take_step(case, step.name, {found["input"].name: chosen}, actor=actor, now=now)
-            message = f"{case.reference} is allocated to {views.get_user_name(case.allocated_to)}"
+            message = _("%(reference)s is allocated to %(name)s", reference=case.reference,
+                        name=views.get_user_name(case.allocated_to))
         else:
             raise InvalidInput(problems=[FieldProblem("assignee", _choose_message(found))])
     except (InvalidInput, NotAllowed, Conflict) as exc:

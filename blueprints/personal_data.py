@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 
 from blueprints.access import client_address, current_actor, roles_required
 from clock import utcnow
@@ -53,14 +54,14 @@ def hold(case_id):
     actor, now = current_actor(), utcnow()
     if request.form.get("decision") == "lift":
         retention.lift_legal_hold(case_id, actor=actor, now=now)
-        flash("Legal hold lifted", "success")
+        flash(_("Legal hold lifted"), "success")
         return _hub(case_id)
     try:
         retention.place_legal_hold(case_id, reason=request.form.get("reason", ""), actor=actor, now=now)
     except InvalidInput as exc:
         return render_template("personal_data/overview.html", problems=exc.problems, values=dict(request.form),
                                **personal_data_overview(case_id, actor=actor, now=now)), 422
-    flash("Legal hold placed: nothing will be destroyed until it is lifted", "success")
+    flash(_("Legal hold placed: nothing will be destroyed until it is lifted"), "success")
     return _hub(case_id)
 
 
@@ -70,7 +71,7 @@ def log_request(case_id):
     """Log a subject access request; the one-month deadline starts from the date it was received."""
     return _form_page("personal_data/log_request.html", case_id,
                       lambda form, actor, now: subject_access.log_request(case_id, form, actor=actor, now=now),
-                      "Request logged: the file must be released within one calendar month of receiving it")
+                      _("Request logged: the file must be released within one calendar month of receiving it"))
 
 
 @bp.route("/cases/<case_id>/correct", methods=["GET", "POST"])
@@ -79,7 +80,7 @@ def correct_person(case_id):
     """Correct one of the person's details, keeping the original in the history."""
     return _form_page("personal_data/correct_person.html", case_id,
                       lambda form, actor, now: rectification.correct_person(case_id, form, actor=actor, now=now),
-                      "Correction recorded: the original stays in the history")
+                      _("Correction recorded: the original stays in the history"))
 
 
 @bp.route("/cases/<case_id>/objection", methods=["GET", "POST"])
@@ -88,7 +89,7 @@ def objection(case_id):
     """Record an objection to how the person's information is used, and its outcome."""
     return _form_page("personal_data/objection.html", case_id,
                       lambda form, actor, now: rectification.record_objection(case_id, form, actor=actor, now=now),
-                      "Objection recorded")
+                      _("Objection recorded"))
 
 
 @bp.route("/forms/<submission_id>/correct", methods=["GET", "POST"])
@@ -105,7 +106,7 @@ def correct_answer(submission_id):
         except InvalidInput as exc:
             problems = exc.problems
         else:
-            flash("Correction recorded: the original answer stays in the history", "success")
+            flash(_("Correction recorded: the original answer stays in the history"), "success")
             return _hub(case.pk)
     questions = rectification.correctable_answers(submission)
     chosen = next((q for q in questions if q.name == request.values.get("field")), None)
@@ -131,7 +132,7 @@ def review(request_id):
         except InvalidInput as exc:
             problems = exc.problems
         else:
-            flash("Approved: the file can now be downloaded and given to the person", "success")
+            flash(_("Approved: the file can now be downloaded and given to the person"), "success")
             return redirect(url_for("personal_data.review", request_id=request_id))
     data = subject_access.preview_file(request_id, actor=actor, now=now)
     return render_template("personal_data/review.html", request_=found, case=case, data=data, problems=problems,

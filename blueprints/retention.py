@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from blueprints.access import current_actor, roles_required
 from clock import utcnow
@@ -39,13 +40,13 @@ def review(review_id):
             if request.form.get("decision") == "hold":
                 reason = request.form.get("reason", "")
                 service.place_legal_hold(found.case_id, reason=reason, actor=actor, now=now)
-                flash("Legal hold placed: nothing will be destroyed until it is lifted", "success")
+                flash(_("Legal hold placed: nothing will be destroyed until it is lifted"), "success")
             elif request.form.get("decision") == "lift":
                 service.lift_legal_hold(found.case_id, actor=actor, now=now)
-                flash("Legal hold lifted", "success")
+                flash(_("Legal hold lifted"), "success")
             else:
                 service.approve_destruction(review_id, actor=actor, now=now, confirm=bool(request.form.get("confirm")))
-                flash("The records have been destroyed; the audit trail records your approval", "success")
+                flash(_("The records have been destroyed; the audit trail records your approval"), "success")
                 return redirect(url_for("retention.queue"))
             return redirect(url_for("retention.review", review_id=review_id))
         except InvalidInput as exc:

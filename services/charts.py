@@ -39,10 +39,11 @@ def _scale(value: float, top: float, length: float) -> float:
 
 
 def hbar_chart(rows: Sequence[tuple[str, int, int | None]], *, width: int = 640, label_width: int = 200,
-               top: int | None = None) -> dict:
+               top: int | None = None, of: str = "%(value)s of %(outline)s") -> dict:
     """Return the geometry of horizontal bars: (label, value, outline) rows, the outline drawn as a dashed frame.
 
-    The outline is a second figure of the same row, such as a team's capacity behind its caseload.
+    The outline is a second figure of the same row, such as a team's capacity behind its caseload; `of` words
+    the two figures in the reader's language.
     """
     text_room = 110  # right of the longest bar, for "12 of 30"
     plot = width - label_width - text_room
@@ -56,7 +57,7 @@ def hbar_chart(rows: Sequence[tuple[str, int, int | None]], *, width: int = 640,
         end = max(length, frame or 0)
         bars.append({"label": label, "value": value, "outline": outline, "x": label_width, "y": y,
                      "width": length, "height": ROW, "outline_width": frame,
-                     "text": f"{value} of {outline}" if outline is not None else str(value),
+                     "text": of % {"value": value, "outline": outline} if outline is not None else str(value),
                      "text_x": label_width + end + 6, "text_y": y + ROW / 2 + FONT / 3})
     plot_bottom = TOP + len(rows) * (ROW + ROW_GAP)
     return {"width": width, "height": plot_bottom + BOTTOM, "label_width": label_width, "plot_width": plot,
@@ -65,8 +66,8 @@ def hbar_chart(rows: Sequence[tuple[str, int, int | None]], *, width: int = 640,
 
 
 def column_chart(points: Sequence[tuple[str, float | None]], *, width: int = 640, height: int = 260,
-                 top: int = 100, suffix: str = "%", left: int = 48) -> dict:
-    """Return the geometry of vertical columns, one per (label, value); a None value is a gap marked "none"."""
+                 top: int = 100, suffix: str = "%", left: int = 48, none: str = "none") -> dict:
+    """Return the geometry of vertical columns, one per (label, value); a None value is a gap marked `none`."""
     plot_w, plot_h = width - left - 8, height - TOP - BOTTOM - 20
     slot = plot_w / max(1, len(points))
     every = label_every(len(points))
@@ -76,7 +77,7 @@ def column_chart(points: Sequence[tuple[str, float | None]], *, width: int = 640
         x = round(left + i * slot + slot * 0.15, 1)
         columns.append({"label": label, "value": value, "x": x, "width": round(slot * 0.7, 1),
                         "y": round(TOP + 20 + plot_h - tall, 1), "height": tall, "centre": round(x + slot * 0.35, 1),
-                        "text": "none" if value is None else f"{value}{suffix}", "labelled": i % every == 0,
+                        "text": none if value is None else f"{value}{suffix}", "labelled": i % every == 0,
                         "text_y": round(TOP + 20 + plot_h - tall - 6, 1)})
     base = TOP + 20 + plot_h
     return {"width": width, "height": height, "left": left, "plot_top": TOP + 20, "plot_bottom": base,

@@ -5,28 +5,43 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from bson import ObjectId
 from bson.errors import InvalidId
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, NotAllowed, NotFound, Problems
 from models.group import Group, GroupSession
 from models.team import Team
 from models.user import User
-from scheduler.calendar import WorkingCalendar, format_date
+from scheduler.calendar import WorkingCalendar
 from scheduler.group_schedule import is_intake, weekly_sessions
 from services.audit import record_audit
 from services.deadline_timing import (
     calendar_for,
     local_today,  # noqa: F401  (the groups pages read it here)
 )
+from services.language import LOCALES, active_language
 from services.workflow_store import latest_version, list_workflows
 from storage.uow import in_transaction, transactional
 from workflows.programme import ProgrammeSpec, programme_spec
 
 LONDON = ZoneInfo("Europe/London")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-SEX_WORDS = {"male": "men", "female": "women"}
+# The pages' words for the days, and for a group meeting weekly on one (a whole phrase: languages say it differently).
+DAY_NAMES = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
+MEETS = (_l("Mondays at %(time)s"), _l("Tuesdays at %(time)s"), _l("Wednesdays at %(time)s"),
+         _l("Thursdays at %(time)s"), _l("Fridays at %(time)s"), _l("Saturdays at %(time)s"), _l("Sundays at %(time)s"))
+PAIRING_WARNINGS = {
+    "male": _l("Both facilitators are men. This programme is co-facilitated by a man and a woman where possible."),
+    "female": _l("Both facilitators are women. This programme is co-facilitated by a man and a woman where possible.")}
+
+
+def page_date(day: date) -> str:
+    """Return a date as the page's language writes it in full ("4 January 2027")."""
+    return format_date(day, "long", locale=LOCALES[active_language()])
 
 
 def spec_of(group: Group) -> ProgrammeSpec:
@@ -58,7 +73,7 @@ def get_group(group_id) -> Group:
     except (InvalidId, TypeError):
         group = None
     if group is None:
-        raise NotFound("There is no such group")
+        raise NotFound(_("There is no such group"))
     return group
 
 
@@ -82,11 +97,11 @@ def group_for(group_id, actor, *, manage: bool = False, run: bool = False) -> Gr
     group = get_group(group_id)
     readers = actor.has_role("manager", "practitioner", "auditor") and actor.team == group.team
     if not (readers or is_facilitator(actor, group)):
-        raise NotFound("There is no such group")
+        raise NotFound(_("There is no such group"))
     if manage and not can_manage(actor, group):
-        raise NotAllowed("Only the team's managers can change the group")
+        raise NotAllowed(_("Only the team's managers can change the group"))
     if run and not can_run(actor, group):
-        raise NotAllowed("Only the group's facilitators and the team's managers can keep its register")
+        raise NotAllowed(_("Only the group's facilitators and the team's managers can keep its register"))
     return group
 
 
@@ -94,36 +109,36 @@ def _parse_group(data: dict, programmes: dict, team: str) -> tuple[dict, Problem
     problems = Problems()
     key = data.get("workflow_key") or ""
     if key not in programmes:
-        problems.add("workflow_key", "Select the programme the group runs", "Programme")
+        problems.add("workflow_key", _("Select the programme the group runs"), "Programme")
     name = (data.get("name") or "").strip()
     if not name:
-        problems.add("name", "Enter a name for the group", "Name")
+        problems.add("name", _("Enter a name for the group"), "Name")
     venue = (data.get("venue") or "").strip()
     if not venue:
-        problems.add("venue", "Enter where the group meets", "Venue")
+        problems.add("venue", _("Enter where the group meets"), "Venue")
     weekday = str(data.get("weekday") or "")
     if weekday not in {str(i) for i in range(7)}:
-        problems.add("weekday", "Select the day the group meets", "Day")
+        problems.add("weekday", _("Select the day the group meets"), "Day")
     start_time = (data.get("start_time") or "").strip()
     if len(start_time) == 4 and start_time[1] == ":":
         start_time = "0" + start_time
     if not (len(start_time) == 5 and start_time[2] == ":" and start_time[:2].isdigit() and start_time[3:].isdigit()
             and int(start_time[:2]) < 24 and int(start_time[3:]) < 60):
-        problems.add("start_time", "Enter the start time as hours and minutes, like 18:30", "Start time")
+        problems.add("start_time", _("Enter the start time as hours and minutes, like 18:30"), "Start time")
     start = None
     try:
         start = date.fromisoformat((data.get("start_date") or "").strip())
     except ValueError:
-        problems.add("start_date", "Enter the date of the first session as a real date, like 2027-01-04",
+        problems.add("start_date", _("Enter the date of the first session as a real date, like 2027-01-04"),
                      "Start date")
     ids = [str(data.get("facilitator_1") or ""), str(data.get("facilitator_2") or "")]
     people = {str(u.pk): u for u in User.objects(team=team, roles="practitioner", active=True)}
     for i, uid in enumerate(ids, 1):
         if uid not in people:
-            problems.add(f"facilitator_{i}", f"Choose the {'first' if i == 1 else 'second'} facilitator from the "
-                         "team's practitioners", f"Facilitator {i}")
+            problems.add(f"facilitator_{i}", _("Choose the first facilitator from the team's practitioners") if i == 1
+                         else _("Choose the second facilitator from the team's practitioners"), f"Facilitator {i}")
     if ids[0] and ids[0] == ids[1]:
-        problems.add("facilitator_2", "Choose two different facilitators", "Facilitator 2")
+        problems.add("facilitator_2", _("Choose two different facilitators"), "Facilitator 2")
     return {"workflow_key": key, "name": name, "venue": venue, "weekday": int(weekday) if weekday.isdigit() else 0,
             "start_time": start_time, "start_date": start, "facilitator_ids": ids,
             "people": [people.get(uid) for uid in ids]}, problems
@@ -133,8 +148,7 @@ def pairing_warning(spec: ProgrammeSpec | None, people) -> str:
     """Return a warning when the programme asks for a man and a woman and both facilitators are the same sex."""
     sexes = [getattr(p, "sex", "") for p in people if p is not None]
     if spec and spec.mixed_facilitators and len(sexes) == 2 and sexes[0] and sexes[0] == sexes[1]:
-        return (f"Both facilitators are {SEX_WORDS[sexes[0]]}. This programme is co-facilitated by a man and a "
-                "woman where possible.")
+        return str(PAIRING_WARNINGS[sexes[0]])
     return ""
 
 
@@ -142,13 +156,14 @@ def pairing_warning(spec: ProgrammeSpec | None, people) -> str:
 def create_group(data: dict, *, actor, now: datetime) -> Group:
     """Create a group of a pathway's programme with its schedule; same-sex facilitators need confirming."""
     if not actor.has_role("manager"):
-        raise NotAllowed("Only team managers can create groups")
+        raise NotAllowed(_("Only team managers can create groups"))
     programmes = group_programmes()
     fields, problems = _parse_group(data, programmes, actor.team)
     spec = programmes[fields["workflow_key"]][1] if fields["workflow_key"] in programmes else None
     warning = pairing_warning(spec, fields["people"])
     if warning and not problems.items and not data.get("confirm_pairing"):
-        problems.add("confirm_pairing", f"{warning} Choose another facilitator, or confirm this pair.",
+        problems.add("confirm_pairing",
+                     _("%(warning)s Choose another facilitator, or confirm this pair.", warning=warning),
                      "Facilitators")
     problems.raise_if_any()
     stored = latest_version(fields["workflow_key"])
@@ -181,7 +196,7 @@ def extend_schedule(group: Group, up_to: int) -> int:
         start, first = existing[-1].date + timedelta(days=1), existing[-1].number + 1
     else:
         start, first = group.start_date, 1
-    planned, _ = weekly_sessions(start, group.weekday, up_to - len(existing), cal, first_number=first)
+    planned, _skipped = weekly_sessions(start, group.weekday, up_to - len(existing), cal, first_number=first)
     added = 0
     for item in planned:
         try:
@@ -201,7 +216,7 @@ def skipped_weeks(group: Group) -> list[dict]:
     if not sessions:
         return []
     cal = team_calendar(group.team)
-    _, skipped = weekly_sessions(sessions[0].date, group.weekday, len(sessions), cal)
+    _planned, skipped = weekly_sessions(sessions[0].date, group.weekday, len(sessions), cal)
     moved = {s.moved_from for s in sessions if s.moved_from}
     return [{"date": s.date, "reason": s.reason} for s in skipped if s.date not in moved]
 
@@ -210,42 +225,43 @@ def skipped_weeks(group: Group) -> list[dict]:
 def move_session(group: Group, session_id, data: dict, *, actor, now: datetime) -> GroupSession:
     """Move one session to another working day; the rest of the schedule stays where it is."""
     if not can_manage(actor, group):
-        raise NotAllowed("Only the team's managers can move sessions")
+        raise NotAllowed(_("Only the team's managers can move sessions"))
     session = GroupSession.objects(pk=session_id, group_id=group.pk).first() if ObjectId.is_valid(
         str(session_id)) else None
     if session is None:
-        raise NotFound("There is no such session")
+        raise NotFound(_("There is no such session"))
     problems = Problems()
     if session.recorded_at:
-        raise NotAllowed("The register of this session has been saved, so it cannot be moved")
+        raise NotAllowed(_("The register of this session has been saved, so it cannot be moved"))
     new = None
     try:
         new = date.fromisoformat((data.get("date") or "").strip())
     except ValueError:
-        problems.add("date", "Enter the new date as a real date, like 2027-01-04", "New date")
+        problems.add("date", _("Enter the new date as a real date, like 2027-01-04"), "New date")
     reason = (data.get("reason") or "").strip()
     if not reason:
-        problems.add("reason", "Say why the session is moving", "Reason")
+        problems.add("reason", _("Say why the session is moving"), "Reason")
     if new is not None:
         cal = team_calendar(group.team)
         if not cal.is_working_day(new):
-            why = cal.holiday_name(new) or "a weekend"
-            problems.add("date", f"{format_date(new)} is not a working day ({why}); choose another date", "New date")
+            why = cal.holiday_name(new) or _("a weekend")
+            problems.add("date", _("%(date)s is not a working day (%(why)s); choose another date", date=page_date(new),
+                                   why=why), "New date")
         elif new < local_today(now):
-            problems.add("date", "The new date must be today or later", "New date")
+            problems.add("date", _("The new date must be today or later"), "New date")
         elif GroupSession.objects(group_id=group.pk, kind="programme", date=new, pk__ne=session.pk).first():
-            problems.add("date", f"The group already meets on {format_date(new)}", "New date")
+            problems.add("date", _("The group already meets on %(date)s", date=page_date(new)), "New date")
         else:
             before = GroupSession.objects(group_id=group.pk, kind="programme", number=session.number - 1).first()
             after = GroupSession.objects(group_id=group.pk, kind="programme", number=session.number + 1).first()
             if (before and new <= before.date) or (after and new >= after.date):
-                problems.add("date", "The session must stay between the sessions before and after it", "New date")
+                problems.add("date", _("The session must stay between the sessions before and after it"), "New date")
     problems.raise_if_any()
     won = GroupSession.objects(pk=session.pk, revision=session.revision, recorded_at=None).update_one(
         set__moved_from=session.moved_from or session.date, set__date=new, set__moved_reason=reason,
         inc__revision=1)
     if not won:
-        raise Conflict("Someone changed this session while you were moving it. Check it and try again.")
+        raise Conflict(_("Someone changed this session while you were moving it. Check it and try again."))
     record_audit("group.session_moved", actor=actor, now=now, target_type="group", target_id=group.pk,
                  details={"session": session.number, "from": session.date.isoformat(), "to": new.isoformat()})
     session.reload()

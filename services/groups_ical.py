@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 from models.group import Group, GroupSession
 from services.groups import spec_of
 
@@ -47,8 +49,9 @@ def group_calendar(group: Group, *, now: datetime, host: str = "pathway") -> str
     for session in GroupSession.objects(group_id=group.pk).order_by("date", "number"):
         start = _utc(session.date, session.start_time)
         end_local = datetime.strptime(start, "%Y%m%dT%H%M%SZ") + length
-        what = "catch-up for session" if session.kind == "catch_up" else "session"
-        summary = f"{group.name}: {what} {session.number}"
+        summary = (_("%(group)s: catch-up for session %(number)s", group=group.name, number=session.number)
+                   if session.kind == "catch_up" else
+                   _("%(group)s: session %(number)s", group=group.name, number=session.number))
         lines += ["BEGIN:VEVENT", f"UID:{session.pk}@{host}", f"DTSTAMP:{stamp}", f"DTSTART:{start}",
                   f"DTEND:{end_local.strftime('%Y%m%dT%H%M%SZ')}", f"SUMMARY:{_escape(summary)}",
                   f"LOCATION:{_escape(group.venue)}", f"SEQUENCE:{max(0, session.revision - 1)}",

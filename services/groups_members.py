@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bson import ObjectId
+from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, NotAllowed, NotFound, Problems
@@ -33,8 +34,8 @@ def _preflight(case: Case, step, inputs: dict, actor, now: datetime) -> bool:
     if step is None or step.transition not in definition_for(case).transitions:
         return False
     if not can_change_case(actor, case):
-        raise NotAllowed(f"This changes case {case.reference} too, so his allocated practitioner or a team manager "
-                         "needs to do it")
+        raise NotAllowed(_("This changes case %(reference)s too, so his allocated practitioner or a team manager "
+                           "needs to do it", reference=case.reference))
     option = next((o for o in transition_options(case, actor)[0] if o.name == step.transition), None)
     if option is None:
         return False  # the case is not in a state the step starts from: the group change stands on its own
@@ -51,12 +52,12 @@ def _fire(case: Case, step, inputs: dict, *, actor, now: datetime) -> None:
 def _session(group: Group, session_id, field: str = "session_id") -> GroupSession:
     if not str(session_id or "").strip():
         problems = Problems()
-        problems.add(field, "Choose the intake date", "Intake")
+        problems.add(field, _("Choose the intake date"), "Intake")
         problems.raise_if_any()
     session = GroupSession.objects(pk=session_id, group_id=group.pk, kind="programme").first() \
         if ObjectId.is_valid(str(session_id)) else None
     if session is None:
-        raise NotFound("There is no such session")
+        raise NotFound(_("There is no such session"))
     return session
 
 
@@ -64,19 +65,21 @@ def _session(group: Group, session_id, field: str = "session_id") -> GroupSessio
 def add_members(group: Group, session_id, case_ids: list[str], *, actor, now: datetime) -> list[GroupMember]:
     """Let men from the waiting list join the group at an intake session, in one go (all or none)."""
     if not can_manage(actor, group):
-        raise NotAllowed("Only the team's managers can add men to the group")
+        raise NotAllowed(_("Only the team's managers can add men to the group"))
     spec = spec_of(group)
     session = _session(group, session_id)
     if session not in upcoming_intakes(group, local_today(now)):
-        raise NotAllowed(f"New members cannot join at session {session.number}; choose an intake date")
+        raise NotAllowed(_("New members cannot join at session %(number)s; choose an intake date",
+                           number=session.number))
     waiting = {str(c.pk): c for c in candidates(group.team, group.workflow_key)}
     chosen = [waiting[c] for c in dict.fromkeys(case_ids) if c in waiting]
     problems = Problems()
     if not chosen or len(chosen) != len(set(case_ids)):
-        problems.add("case_ids", "Choose men who are on the waiting list for this programme", "Men joining")
+        problems.add("case_ids", _("Choose men who are on the waiting list for this programme"), "Men joining")
     elif len(chosen) > free_places(group, session.number):
-        problems.add("case_ids", f"The group has {free_places(group, session.number)} places at this intake; "
-                     f"choose no more than that (the group size is {spec.max_group_size})", "Men joining")
+        problems.add("case_ids", _("The group has %(free)s places at this intake; choose no more than that (the group "
+                                   "size is %(size)s)", free=free_places(group, session.number),
+                                   size=spec.max_group_size), "Men joining")
     problems.raise_if_any()
     inputs = {c.pk: _step_inputs(spec.join, group, first_session=session.date.isoformat()) if spec.join else {}
               for c in chosen}
@@ -110,7 +113,7 @@ def get_member(group: Group, member_id) -> GroupMember:
     member = GroupMember.objects(pk=member_id, group_id=group.pk, status="active").first() \
         if ObjectId.is_valid(str(member_id)) else None
     if member is None:
-        raise NotFound("He is not a member of this group")
+        raise NotFound(_("He is not a member of this group"))
     return member
 
 
@@ -126,17 +129,18 @@ def current_week(group: Group, member: GroupMember, today: date) -> int:
 def leave_group(group: Group, member_id, data: dict, *, actor, now: datetime) -> GroupMember:
     """Record that he has left the group (drop-out): the week and the reason, also on his case."""
     if not can_run(actor, group):
-        raise NotAllowed("Only the group's facilitators and the team's managers can record a drop-out")
+        raise NotAllowed(_("Only the group's facilitators and the team's managers can record a drop-out"))
     spec = spec_of(group)
     member = get_member(group, member_id)
     problems = Problems()
     raw = str(data.get("week") or "").strip()
     week = current_week(group, member, local_today(now)) if not raw else (int(raw) if raw.isdigit() else None)
     if week is None or not 1 <= week <= spec.sessions:
-        problems.add("week", f"Enter the week he dropped out as a number from 1 to {spec.sessions}", "Week")
+        problems.add("week", _("Enter the week he dropped out as a number from 1 to %(last)s", last=spec.sessions),
+                     "Week")
     reason = (data.get("reason") or "").strip()
     if not reason:
-        problems.add("reason", "Enter the reason he left, as he gave it or as observed", "Reason")
+        problems.add("reason", _("Enter the reason he left, as he gave it or as observed"), "Reason")
     problems.raise_if_any()
     case = Case.objects(pk=member.case_id).first()
     inputs = _step_inputs(spec.leave, group, week=week, reason=reason) if spec.leave else {}
@@ -144,7 +148,7 @@ def leave_group(group: Group, member_id, data: dict, *, actor, now: datetime) ->
     won = GroupMember.objects(pk=member.pk, status="active").update_one(
         set__status="left", set__left_on=local_today(now), set__left_week=week, set__left_reason=reason)
     if not won:
-        raise Conflict("Someone else changed his place in the group. Check the group and try again.")
+        raise Conflict(_("Someone else changed his place in the group. Check the group and try again."))
     if fires:
         _fire(case, spec.leave, inputs, actor=actor, now=now)
     _history(case, now=now, actor=actor, label=f"Left {group.name} in week {week}")
@@ -158,18 +162,18 @@ def leave_group(group: Group, member_id, data: dict, *, actor, now: datetime) ->
 def move_member(group: Group, member_id, data: dict, *, actor, now: datetime) -> GroupMember:
     """Move him to another group of the same programme at one of its intakes; his programme weeks carry over."""
     if not can_manage(actor, group):
-        raise NotAllowed("Only the team's managers can move men between groups")
+        raise NotAllowed(_("Only the team's managers can move men between groups"))
     member = get_member(group, member_id)
     if not data.get("group_id"):
         problems = Problems()
-        problems.add("choice", "Choose the group and intake he moves to", "Group")
+        problems.add("choice", _("Choose the group and intake he moves to"), "Group")
         problems.raise_if_any()
     target = group_for(data.get("group_id"), actor, manage=True)
     if target.pk == group.pk or target.workflow_key != group.workflow_key:
-        raise NotAllowed("Choose another group of the same programme")
+        raise NotAllowed(_("Choose another group of the same programme"))
     session = _session(target, data.get("session_id"), field="choice")
     if session not in upcoming_intakes(target, local_today(now)):
-        raise NotAllowed("Choose an intake date of the other group")
+        raise NotAllowed(_("Choose an intake date of the other group"))
     spec = spec_of(group)
     held = GroupSession.objects(group_id=group.pk, kind="programme", number__gte=member.join_number,
                                 recorded_at__ne=None).count()
@@ -183,7 +187,7 @@ def move_member(group: Group, member_id, data: dict, *, actor, now: datetime) ->
                         created_by=str(actor.pk))
     if not GroupMember.objects(pk=member.pk, status="active").update_one(
             set__status="moved", set__left_on=local_today(now), set__moved_to=target.pk):
-        raise Conflict("Someone else changed his place in the group. Check the group and try again.")
+        raise Conflict(_("Someone else changed his place in the group. Check the group and try again."))
     moved.save()
     _history(case, now=now, actor=actor, label=f"Moved from {group.name} to {target.name} "
              f"(week {first_week} on {format_date(session.date)})")
@@ -196,19 +200,19 @@ def move_member(group: Group, member_id, data: dict, *, actor, now: datetime) ->
 def rejoin_group(group: Group, case_id, data: dict, *, actor, now: datetime) -> GroupMember:
     """Let a man who left come back at an intake, for the rest of his programme."""
     if not can_manage(actor, group):
-        raise NotAllowed("Only the team's managers can let him re-join")
+        raise NotAllowed(_("Only the team's managers can let him re-join"))
     spec = spec_of(group)
     left = GroupMember.objects(case_id=case_id, team=group.team, status="left").order_by("-left_on").first() \
         if ObjectId.is_valid(str(case_id)) else None
     if left is None or GroupMember.objects(case_id=left.case_id, status="active").first():
-        raise NotFound("He has not left a group, or is in one now")
+        raise NotFound(_("He has not left a group, or is in one now"))
     session = _session(group, data.get("session_id"))
     if session not in upcoming_intakes(group, local_today(now)):
-        raise NotAllowed("Choose an intake date")
+        raise NotAllowed(_("Choose an intake date"))
     reason = (data.get("reason") or "").strip()
     if not reason:
         problems = Problems()
-        problems.add("reason", "Enter why he is coming back", "Reason")
+        problems.add("reason", _("Enter why he is coming back"), "Reason")
         problems.raise_if_any()
     first_week = left.left_week or 1
     if free_places(group, session.number, first_week) < 1:

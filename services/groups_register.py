@@ -11,17 +11,17 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bson import ObjectId
+from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, NotAllowed, NotFound, Problems
 from models.case import Case, CaseSession
 from models.group import Group, GroupAttendance, GroupMember, GroupSession
-from scheduler.calendar import format_date
 from scheduler.group_schedule import last_number, programme_week
 from services.audit import record_audit
 from services.case_effects import apply_effects
 from services.cases import add_history, case_view
-from services.groups import can_run, local_today, spec_of, team_calendar
+from services.groups import can_run, local_today, page_date, spec_of, team_calendar
 from services.groups_members import get_member
 from services.sessions import ATTENDANCE_LABELS, ENGINE_MARKS, apply_session
 from services.workflow_store import definition_for, latest_version
@@ -42,7 +42,7 @@ def get_session(group: Group, session_id) -> GroupSession:
     session = GroupSession.objects(pk=session_id, group_id=group.pk).first() \
         if ObjectId.is_valid(str(session_id)) else None
     if session is None:
-        raise NotFound("There is no such session")
+        raise NotFound(_("There is no such session"))
     return session
 
 
@@ -83,10 +83,10 @@ def _parse(data: dict, members, cases: dict, codes) -> tuple[dict, Problems]:
         mark = data.get(f"mark-{cid}") or ""
         name = case.person.name or case.reference
         if mark not in allowed:
-            problems.add(f"mark-{cid}", f"Select the attendance of {name}", name)
+            problems.add(f"mark-{cid}", _("Select the attendance of %(name)s", name=name), name)
         note = (data.get(f"note-{cid}") or "").strip()
         if len(note) > 2000:
-            problems.add(f"note-{cid}", f"The note about {name} must be 2,000 characters or fewer", name)
+            problems.add(f"note-{cid}", _("The note about %(name)s must be 2,000 characters or fewer", name=name), name)
         wanted[member.case_id] = (mark, note, bool(data.get(f"concern-{cid}")))
     return wanted, problems
 
@@ -95,17 +95,18 @@ def _parse(data: dict, members, cases: dict, codes) -> tuple[dict, Problems]:
 def save_register(group: Group, session_id, data: dict, *, actor, now: datetime) -> dict:
     """Record the session on every member's case at once; a second identical save changes nothing."""
     if not can_run(actor, group):
-        raise NotAllowed("Only the group's facilitators and the team's managers can keep its register")
+        raise NotAllowed(_("Only the group's facilitators and the team's managers can keep its register"))
     session = get_session(group, session_id)
     if session.date > local_today(now):
-        raise NotAllowed(f"This session is on {format_date(session.date)}; record it on the day or after")
+        raise NotAllowed(_("This session is on %(date)s; record it on the day or after",
+                           date=page_date(session.date)))
     members = session_members(group, session)
     cases = {c.pk: c for c in Case.objects(pk__in=[m.case_id for m in members])}
     codes = register_codes(_definition(cases, group))
     wanted, problems = _parse(data, members, cases, codes)
     note = (data.get("facilitator_note") or "").strip()
     if len(note) > 10000:
-        problems.add("facilitator_note", "The session notes must be 10,000 characters or fewer", "Session notes")
+        problems.add("facilitator_note", _("The session notes must be 10,000 characters or fewer"), "Session notes")
     problems.raise_if_any()
     existing = {a.case_id: a for a in GroupAttendance.objects(session_id=session.pk)}
     changes = [(m, wanted[m.case_id]) for m in members
@@ -151,8 +152,8 @@ def _record(group, session, member, case, mark, note, concern, *, actor, now) ->
                         case_session_id=case_session_id, recorded_at=now, recorded_by=str(actor.pk)).save()
     except NotUniqueError:
         if in_transaction():
-            raise Conflict("Someone else saved this register at the same moment. Open it again to check it, "
-                           "then save.") from None
+            raise Conflict(_("Someone else saved this register at the same moment. Open it again to check it, "
+                             "then save.")) from None
         return 0
     apply_session(case, _session_fields(group, session, member, mark, note, concern), actor=actor, now=now,
                   session_id=case_session_id)
@@ -201,29 +202,29 @@ def missed_sessions(group: Group, member: GroupMember) -> list[GroupSession]:
 def offer_catch_up(group: Group, member_id, data: dict, *, actor, now: datetime) -> GroupSession:
     """Offer a catch-up session for a session he missed, within the programme's limit."""
     if not can_run(actor, group):
-        raise NotAllowed("Only the group's facilitators and the team's managers can offer catch-ups")
+        raise NotAllowed(_("Only the group's facilitators and the team's managers can offer catch-ups"))
     spec = spec_of(group)
     member = get_member(group, member_id)
     missed = {str(s.pk): s for s in missed_sessions(group, member)}
     limit = spec.max_catch_ups
     used = catch_ups_used(member.case_id)
     if limit is not None and used >= limit:
-        raise NotAllowed(f"He has had the {limit} catch-up sessions the programme allows")
+        raise NotAllowed(_("He has had the %(limit)s catch-up sessions the programme allows", limit=limit))
     problems = Problems()
     session = missed.get(str(data.get("missed_session_id") or ""))
     if session is None:
-        problems.add("missed_session_id", "Choose the session he missed", "Session missed")
+        problems.add("missed_session_id", _("Choose the session he missed"), "Session missed")
     when = None
     try:
         when = date.fromisoformat((data.get("date") or "").strip())
     except ValueError:
-        problems.add("date", "Enter the date of the catch-up as a real date, like 2027-01-04", "Date")
+        problems.add("date", _("Enter the date of the catch-up as a real date, like 2027-01-04"), "Date")
     if when is not None:
         cal = team_calendar(group.team)
         if not cal.is_working_day(when):
-            problems.add("date", f"{format_date(when)} is not a working day; choose another date", "Date")
+            problems.add("date", _("%(date)s is not a working day; choose another date", date=page_date(when)), "Date")
         elif session is not None and when <= session.date:
-            problems.add("date", "The catch-up must come after the session he missed", "Date")
+            problems.add("date", _("The catch-up must come after the session he missed"), "Date")
     start_time = (data.get("start_time") or group.start_time).strip()
     problems.raise_if_any()
     catch_up = GroupSession(group_id=group.pk, number=session.number, kind=CATCH_UP_TYPE, date=when,
@@ -237,7 +238,7 @@ def offer_catch_up(group: Group, member_id, data: dict, *, actor, now: datetime)
 def get_register(group: Group, session_id, *, actor) -> dict:
     """Return what the register page shows: the members with their current marks, the codes and the notes."""
     if not can_run(actor, group):
-        raise NotAllowed("Only the group's facilitators and the team's managers can keep its register")
+        raise NotAllowed(_("Only the group's facilitators and the team's managers can keep its register"))
     session = get_session(group, session_id)
     members = session_members(group, session)
     cases = {c.pk: c for c in Case.objects(pk__in=[m.case_id for m in members])}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from models.case import Case, CaseEvent
 from models.deadline import Deadline
 from models.group import Group, GroupMember, GroupSession
@@ -11,6 +14,7 @@ from models.user import User
 from scheduler.group_schedule import last_number
 from services.cases import session_counts
 from services.groups import (
+    MEETS,
     WEEKDAYS,
     can_manage,
     can_run,
@@ -26,6 +30,11 @@ from services.groups_intake import free_places, intake_plan, upcoming_intakes
 from services.groups_members import current_week
 from services.groups_register import catch_ups_used, missed_sessions
 from services.workflow_store import definition_for
+
+
+def _meets(group: Group) -> str:
+    """Return when a group meets, as "Mondays at 18:30" in the page's language."""
+    return str(MEETS[group.weekday]) % {"time": group.start_time}
 
 
 def _names(ids) -> dict[str, User]:
@@ -44,7 +53,7 @@ def list_groups(*, actor, now: datetime) -> dict:
     programmes = group_programmes()
     for group in Group.objects(**query).order_by("status", "name"):
         spec = spec_of(group)
-        rows.append({"group": group, "spec": spec, "day": WEEKDAYS[group.weekday],
+        rows.append({"group": group, "spec": spec, "day": WEEKDAYS[group.weekday], "meets": _meets(group),
                      "pathway": programmes.get(group.workflow_key, (group.workflow_key,))[0],
                      "members": GroupMember.objects(group_id=group.pk, status="active").count(),
                      "next": _next_session(group, local_today(now))})
@@ -91,10 +100,11 @@ def get_group_page(group: Group, *, actor, now: datetime) -> dict:
                                        workflow_key=group.workflow_key))
     cal = team_calendar(group.team)
     # A closure added after the schedule was made: those sessions need moving.
-    closed = {s.pk: cal.holiday_name(s.date) or "Not a working day" for s in sessions
+    closed = {s.pk: cal.holiday_name(s.date) or _("Not a working day") for s in sessions
               if not s.recorded_at and s.date >= today and not cal.is_working_day(s.date)}
     return {
-        "group": group, "spec": spec, "day": WEEKDAYS[group.weekday], "facilitators": facilitators, "closed": closed,
+        "group": group, "spec": spec, "day": WEEKDAYS[group.weekday], "meets": _meets(group),
+        "facilitators": facilitators, "closed": closed,
         "pairing_warning": pairing_warning(spec, facilitators), "sessions": sessions, "catch_ups": catch_ups,
         "skipped": skipped_weeks(group), "members": _member_rows(group, active, today),
         "former": _member_rows(group, former, today), "intakes": intakes, "waiting": waiting,
@@ -111,9 +121,11 @@ def _absence_warnings(case: Case, defn) -> list[str]:
     for rule in defn.attendance.get("rules") or ():
         if rule.get("counter") == "unacceptable_absences" and "reaches" in rule:
             if count == rule["reaches"] - 1:
-                found.append(f"One more unacceptable absence: {rule.get('label') or rule['name']}")
+                found.append(_("One more unacceptable absence: %(rule)s", rule=rule.get("label") or rule["name"]))
             elif count >= rule["reaches"]:
-                found.append(f"{count} unacceptable absences: {rule.get('label') or rule['name']}")
+                found.append(ngettext("%(num)s unacceptable absence: %(rule)s",
+                                      "%(num)s unacceptable absences: %(rule)s", count,
+                                      rule=rule.get("label") or rule["name"]))
     return found
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
+from flask_babel import gettext as _
+
 from errors import NotAllowed, NotFound
 from models.case import INBOX_ORDER, LIST_SORTS, WAITING_ORDER, Case
 from models.deadline import Deadline
@@ -18,8 +20,8 @@ from services import case_lists, manager_lists, team_overview
 from services.access import visible_cases_query
 from services.audit import record_audit
 from services.case_facts import next_deadlines, state_of, user_names
-from services.case_pages import RISK_TAGS
 from services.list_files import iter_csv, xlsx_file
+from services.manager_views import RISK_LABELS
 
 BATCH = 500  # cases read (and their names and deadlines looked up) at a time
 FORMATS = {"csv": "text/csv; charset=utf-8",
@@ -45,7 +47,7 @@ def batches(items: Iterable, size: int | None = None) -> Iterator[list]:
 
 def _format(fmt: str) -> str:
     if fmt not in FORMATS:
-        raise NotFound("Lists download as CSV or XLSX only")
+        raise NotFound(_("Lists download as CSV or XLSX only"))
     return fmt
 
 
@@ -58,12 +60,20 @@ def _file(*, key: str, title: str, headers: list[str], rows: Iterable, fmt: str,
     return ListFile(f"{key.replace('_', '-')}-{now:%Y-%m-%d}.{fmt}", FORMATS[fmt], total, body)
 
 
-def _due(deadline, now: datetime) -> tuple:
+def _due(deadline, now: datetime, words: dict) -> tuple:
     if deadline is None:
         return "", "", ""
     late = deadline.status == "missed" or (deadline.status == "open" and deadline.due_at is not None
                                            and deadline.due_at < now)
-    return deadline.label, deadline.due_at or "", "Yes" if late else "No"
+    return deadline.label, deadline.due_at or "", words["yes"] if late else words["no"]
+
+
+def _words() -> dict:
+    """Return the words the rows repeat, in the reader's language (worked out once, not per row)."""
+    return {"urgent": _("Urgent"), "urgent_requested": _("Urgent requested"), "standard": _("Standard"),
+            "yes": _("Yes"), "no": _("No"), "open": _("Open"), "closed": _("Closed"),
+            "not_assessed": _("Not assessed"), "not_allocated": _("Not allocated"), "nobody": _("Nobody yet"),
+            "risk": {key: str(label) for key, label in RISK_LABELS.items()}}
 
 
 def export_case_list(*, actor, now: datetime, fmt: str, scope: str = "", status: str = "open", state: str = "",
@@ -71,7 +81,7 @@ def export_case_list(*, actor, now: datetime, fmt: str, scope: str = "", status:
     """Return the case list (or search) the actor sees with these filters, as a file, in the page's order."""
     fmt = _format(fmt)
     if not actor.has_role("manager", "practitioner", "auditor"):
-        raise NotAllowed("You do not have access to case lists")
+        raise NotAllowed(_("You do not have access to case lists"))
     scope = case_lists.list_scope(actor, scope)
     query = (query or "").strip()[:100]
     sort = sort if sort in LIST_SORTS else "deadline"
@@ -92,8 +102,9 @@ def export_case_list(*, actor, now: datetime, fmt: str, scope: str = "", status:
     total = cases.count_documents(found)
     docs = cases.find(found, dict.fromkeys(case_lists.ROW_FIELDS, 1)).sort(order).batch_size(BATCH)
     mine = scope == "mine"
-    headers = ["Reference", "Priority", "Name", "Date of birth", "Stage", "Status", "Risk level", "Next deadline",
-               "Due", "Overdue", *([] if mine else ["Practitioner"])]
+    headers = [_("Reference"), _("Priority"), _("Name"), _("Date of birth"), _("Stage"), _("Status"), _("Risk level"),
+               _("Next deadline"), _("Due"), _("Overdue"), *([] if mine else [_("Practitioner")])]
+    words = _words()
 
     def rows():
         for chunk in batches(Case._from_son(doc) for doc in docs):
@@ -101,18 +112,20 @@ def export_case_list(*, actor, now: datetime, fmt: str, scope: str = "", status:
             names = user_names(c.allocated_to for c in chunk)
             for case in chunk:
                 person = case.person
-                yield [case.reference, "Urgent" if case.priority == "urgent" else "Standard",
+                yield [case.reference, words["urgent"] if case.priority == "urgent" else words["standard"],
                        person.name if person else "", (person.date_of_birth if person else None) or "",
-                       state_of(case)["label"], case.status.capitalize(),
-                       RISK_TAGS.get(case.risk_level, ("Not assessed",))[0], *_due(deadlines.get(case.pk), now),
-                       *([] if mine else [names.get(case.allocated_to, "") or "Not allocated"])]
+                       state_of(case)["label"], words.get(case.status, case.status.capitalize()),
+                       words["risk"].get(case.risk_level, words["not_assessed"]),
+                       *_due(deadlines.get(case.pk), now, words),
+                       *([] if mine else [names.get(case.allocated_to, "") or words["not_allocated"]])]
 
-    return _file(key="cases", title="Cases", headers=headers, rows=rows(), fmt=fmt, total=total, filters=filters,
+    return _file(key="cases", title=_("Cases"), headers=headers, rows=rows(), fmt=fmt, total=total, filters=filters,
                  actor=actor, now=now)
 
 
-def _priority(row: dict) -> str:
-    return "Urgent" if row["urgent"] else "Urgent requested" if row["urgent_requested"] else "Standard"
+def _priority(row: dict, words: dict) -> str:
+    return words["urgent"] if row["urgent"] else words["urgent_requested"] if row["urgent_requested"] \
+        else words["standard"]
 
 
 def export_inbox(*, actor, now: datetime, fmt: str, state: str = "") -> ListFile:
@@ -123,17 +136,18 @@ def export_inbox(*, actor, now: datetime, fmt: str, state: str = "") -> ListFile
     query = manager_lists.inbox_query(actor=actor, state=state)
     cases = Case._get_collection()
     cursor = cases.find(query, manager_lists.ROW_FIELDS).sort(list(INBOX_ORDER)).batch_size(BATCH)
-    headers = ["Reference", "Name", "Referred by", "Organisation", "Stage", "Screening", "Priority",
-               "Urgent endorsements", "Received", "Days since received"]
+    headers = [_("Reference"), _("Name"), _("Referred by"), _("Organisation"), _("Stage"), _("Screening"),
+               _("Priority"), _("Urgent endorsements"), _("Received"), _("Days since received")]
+    words = _words()
 
     def rows():
         for chunk in batches(cursor):
             for row in manager_lists.list_rows(chunk, now):
                 yield [row["reference"], row["name"], row["referrer_name"], row["referrer_organisation"],
-                       row["state_label"], row["screening"]["label"], _priority(row), row["endorsements"],
+                       row["state_label"], row["screening"]["label"], _priority(row, words), row["endorsements"],
                        row["since"] or "", row["days"]]
 
-    return _file(key="referrals", title="Referrals", headers=headers, rows=rows(), fmt=fmt,
+    return _file(key="referrals", title=_("Referrals"), headers=headers, rows=rows(), fmt=fmt,
                  total=cases.count_documents(query), filters={"stage": state}, actor=actor, now=now)
 
 
@@ -146,17 +160,19 @@ def export_waiting_list(*, actor, now: datetime, fmt: str, priority: str = "") -
     ahead = cases.count_documents(manager_lists.waiting_query(actor=actor, priority="urgent")) \
         if priority == "standard" else 0
     cursor = cases.find(query, manager_lists.ROW_FIELDS).sort(list(WAITING_ORDER)).batch_size(BATCH)
-    headers = ["Position", "Reference", "Name", "Priority", "On the list since", "Days waiting", "Waiting time"]
+    headers = [_("Position"), _("Reference"), _("Name"), _("Priority"), _("On the list since"), _("Days waiting"),
+               _("Waiting time")]
+    words = _words()
 
     def rows():
         position = ahead
         for chunk in batches(cursor):
             for row in manager_lists.list_rows(chunk, now):
                 position += 1
-                yield [position, row["reference"], row["name"], _priority(row), row["waiting_since"] or "",
+                yield [position, row["reference"], row["name"], _priority(row, words), row["waiting_since"] or "",
                        row["waited_days"], row["waited"]]
 
-    return _file(key="waiting_list", title="Waiting list", headers=headers, rows=rows(), fmt=fmt,
+    return _file(key="waiting_list", title=_("Waiting list"), headers=headers, rows=rows(), fmt=fmt,
                  total=cases.count_documents(query), filters={"priority": priority}, actor=actor, now=now)
 
 
@@ -167,12 +183,13 @@ def export_overdue(*, actor, now: datetime, fmt: str) -> ListFile:
     query = {**team_overview.overdue_query(actor=actor, now=now), "case_kind": {"$ne": "partner"}}
     deadlines = Deadline._get_collection()
     cursor = deadlines.find(query, team_overview.OVERDUE_FIELDS).sort(team_overview.OVERDUE_ORDER).batch_size(BATCH)
-    headers = ["Case", "Deadline", "Was due", "Days overdue", "For"]
+    headers = [_("Case"), _("Deadline"), _("Was due"), _("Days overdue"), _("For")]
+    nobody = _("Nobody yet")
 
     def rows():
         for chunk in batches(cursor):
             for row in team_overview.overdue_rows(chunk, now):
-                yield [row["reference"], row["label"], row["due_at"] or "", row["days"], row["owners"] or "Nobody yet"]
+                yield [row["reference"], row["label"], row["due_at"] or "", row["days"], row["owners"] or nobody]
 
-    return _file(key="overdue_deadlines", title="Overdue deadlines", headers=headers, rows=rows(), fmt=fmt,
+    return _file(key="overdue_deadlines", title=_("Overdue deadlines"), headers=headers, rows=rows(), fmt=fmt,
                  total=deadlines.count_documents(query), filters={}, actor=actor, now=now)

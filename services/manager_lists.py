@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from types import SimpleNamespace
 
+from flask_babel import gettext as _
+
 from errors import NotAllowed
 from forms.computed import describe_screening
 from models.case import INBOX_ORDER, WAITING_ORDER, Case
@@ -25,7 +27,7 @@ ROW_FIELDS = {"reference": 1, "person.name": 1, "referrer_name": 1, "referrer_or
 
 def _manager(actor) -> None:
     if not actor.has_role("manager") or not actor.team:
-        raise NotAllowed("Only a team's managers see its referrals and waiting list")
+        raise NotAllowed(_("Only a team's managers see its referrals and waiting list"))
 
 
 def page_number(page, total: int) -> tuple[int, int]:

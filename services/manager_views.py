@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
 from errors import NotFound
 from forms.computed import describe_screening
 from models.case import Case
@@ -19,6 +23,10 @@ from services.workflow_store import definition_for
 from workflows.intake import referral
 
 RISK_ORDER = ("very_high", "high", "medium", "low", "not assessed")
+# A risk level in words: lower case in a caseload's mix ("3 high"), capitalised as a value of its own.
+RISK_WORDS = {"very_high": _l("very high"), "high": _l("high"), "medium": _l("medium"), "low": _l("low"),
+              "not assessed": _l("not assessed")}
+RISK_LABELS = {"very_high": _l("Very high"), "high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
 URGENT_ENDORSEMENTS = 2  # the FST service manager and the DAO team manager
 
 
@@ -26,7 +34,7 @@ def get_team_case(case_id, *, actor) -> Case:
     """Return a sent case of the manager's own team; anything else is 'not found'."""
     case = get_case(case_id)
     if not actor.has_role("manager") or case.team != actor.team or case.status == "draft":
-        raise NotFound("There is no such referral")
+        raise NotFound(_("There is no such referral"))
     return case
 
 
@@ -51,15 +59,15 @@ def days_between(start: datetime | None, end: datetime) -> int:
 def waited_words(days: int) -> str:
     """Return a wait as '3 weeks, 2 days'."""
     weeks, rest = divmod(days, 7)
-    parts = [f"{weeks} week{'s' if weeks != 1 else ''}"] if weeks else []
+    parts = [ngettext("%(num)s week", "%(num)s weeks", weeks)] if weeks else []
     if rest or not weeks:
-        parts.append(f"{rest} day{'s' if rest != 1 else ''}")
+        parts.append(ngettext("%(num)s day", "%(num)s days", rest))
     return ", ".join(parts)
 
 
 def risk_mix(risks: dict) -> list[tuple[str, int]]:
     """Return (risk level in words, number of cases), highest risk first."""
-    return [(level.replace("_", " "), risks[level]) for level in RISK_ORDER if risks.get(level)]
+    return [(str(RISK_WORDS[level]), risks[level]) for level in RISK_ORDER if risks.get(level)]
 
 
 def is_overdue(deadline: Deadline, now: datetime) -> bool:
@@ -114,7 +122,7 @@ def get_action(case: Case, kind: str, name: str, *, actor):
         for entry in actions[group]:
             if entry["kind"] == kind and entry["option"].name == name:
                 return entry["option"]
-    raise NotFound("This action is not available on this case")
+    raise NotFound(_("This action is not available on this case"))
 
 
 def get_referral_review(case_id, *, actor, now: datetime) -> dict:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import parse_fields
 from models.case import Case, name_keys
@@ -33,19 +35,20 @@ def _plain(value):
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
-def _reason(data: dict, missing: str = "Enter why the record is being corrected") -> str:
+def _reason(data: dict, missing: str = "") -> str:
     reason = (data.get("reason") or "").strip()
     if not reason:
-        raise InvalidInput(problems=[FieldProblem("reason", missing, "Why")])
+        raise InvalidInput(problems=[FieldProblem("reason", missing or _("Enter why the record is being corrected"),
+                                                  "Why")])
     if len(reason) > 5000:
-        raise InvalidInput(problems=[FieldProblem("reason", "The reason must be 5,000 characters or fewer", "Why")])
+        raise InvalidInput(problems=[FieldProblem("reason", _("The reason must be 5,000 characters or fewer"), "Why")])
     return reason
 
 
 def _changeable(case_id, actor) -> Case:
     case = case_for_actor(case_id, actor, change=True)
     if case.anonymised_at:
-        raise NotAllowed("This record has been destroyed under its retention rule")
+        raise NotAllowed(_("This record has been destroyed under its retention rule"))
     return case
 
 
@@ -64,21 +67,21 @@ def correct_person(case_id, data: dict, *, actor, now: datetime) -> CaseCorrecti
     case = _changeable(case_id, actor)
     field = data.get("field") or ""
     if field not in PERSON_FIELDS:
-        raise InvalidInput(problems=[FieldProblem("field", "Select the detail to correct", "Detail")])
+        raise InvalidInput(problems=[FieldProblem("field", _("Select the detail to correct"), "Detail")])
     raw = (data.get("value") or "").strip()
     value: object = raw
     if field == "date_of_birth":
         try:
             value = date.fromisoformat(raw) if raw else None
         except ValueError:
-            raise InvalidInput(problems=[FieldProblem("value", "Enter the date of birth as a real date, for "
-                                                      "example 1988-03-14", "Correct value")]) from None
+            raise InvalidInput(problems=[FieldProblem("value", _("Enter the date of birth as a real date, for "
+                                                        "example 1988-03-14"), "Correct value")]) from None
     elif len(raw) > 1000:
-        raise InvalidInput(problems=[FieldProblem("value", "The value must be 1,000 characters or fewer")])
+        raise InvalidInput(problems=[FieldProblem("value", _("The value must be 1,000 characters or fewer"))])
     reason = _reason(data)
     original = getattr(case.person, field)
     if _plain(original) == _plain(value):
-        raise InvalidInput(problems=[FieldProblem("value", "Enter a value different from the one recorded",
+        raise InvalidInput(problems=[FieldProblem("value", _("Enter a value different from the one recorded"),
                                                   "Correct value")])
     keys = {"set__name_keys": name_keys(value)} if field == "name" else {}
     Case.objects(pk=case.pk).update_one(**{f"set__person__{field}": value}, **keys, set__updated_at=now,
@@ -105,20 +108,20 @@ def correct_answer(submission_id, formdata, *, actor, now: datetime, client_addr
     submission = read_submission(submission_id, actor=actor, now=now, client_address=client_address)
     case = _changeable(submission.case_id, actor)
     if not can_change_case(actor, case):
-        raise NotAllowed("You cannot correct records on this case")
+        raise NotAllowed(_("You cannot correct records on this case"))
     if submission.status == "draft":
-        raise NotAllowed("A draft is changed by editing it, not by a correction")
+        raise NotAllowed(_("A draft is changed by editing it, not by a correction"))
     name = formdata.get("field") or ""
     spec = next((f for f in correctable_answers(submission) if f.name == name), None)
     if spec is None:
-        raise InvalidInput(problems=[FieldProblem("field", "Select the answer to correct", "Answer")])
+        raise InvalidInput(problems=[FieldProblem("field", _("Select the answer to correct"), "Answer")])
     reason = _reason(formdata)
     form = form_for(submission)
     value = parse_fields([spec], formdata).get(name)
     answers = dict(submission.answers or {})
     original = answers.get(name)
     if value == original:
-        raise InvalidInput(problems=[FieldProblem(name, "Enter an answer different from the one recorded")])
+        raise InvalidInput(problems=[FieldProblem(name, _("Enter an answer different from the one recorded"))])
     changed = form.clean({**answers, name: value} if value is not None else
                          {k: v for k, v in answers.items() if k != name})
     found = field_errors(form.validate(changed, today=local_today(now)))
@@ -147,13 +150,13 @@ def record_objection(case_id, data: dict, *, actor, now: datetime) -> CaseCorrec
     problems = []
     text = (data.get("objection") or "").strip()
     if not text:
-        problems.append(FieldProblem("objection", "Enter what the person objects to", "Objection"))
+        problems.append(FieldProblem("objection", _("Enter what the person objects to"), "Objection"))
     outcome = data.get("outcome") or ""
     if outcome not in OBJECTION_OUTCOMES:
-        problems.append(FieldProblem("outcome", "Select the outcome of the objection", "Outcome"))
+        problems.append(FieldProblem("outcome", _("Select the outcome of the objection"), "Outcome"))
     reason = (data.get("reason") or "").strip()
     if not reason:
-        problems.append(FieldProblem("reason", "Enter the reason for the outcome", "Reason"))
+        problems.append(FieldProblem("reason", _("Enter the reason for the outcome"), "Reason"))
     if problems:
         raise InvalidInput(problems=problems)
     reason = _reason(data)
@@ -176,5 +179,5 @@ def get_submission_for_correction(submission_id, *, actor, now: datetime):
     submission = read_submission(submission_id, actor=actor, now=now)
     case = _changeable(submission.case_id, actor)
     if submission.status == "draft":
-        raise NotFound("There is no such submitted form")
+        raise NotFound(_("There is no such submitted form"))
     return submission, case

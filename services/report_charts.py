@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from services.charts import column_chart, hbar_chart, line_chart
 from services.reports import get_reports
 
-STAGE_LABELS = (("referred", "Referred"), ("accepted", "Accepted"), ("started", "Started"),
-                ("completed", "Completed"), ("dropped", "Dropped out"))
+STAGE_LABELS = (("referred", _l("Referred")), ("accepted", _l("Accepted")), ("started", _l("Started")),
+                ("completed", _l("Completed")), ("dropped", _l("Dropped out")))
 
 
 def funnel_charts(funnel: list[dict]) -> list[dict]:
@@ -18,10 +21,12 @@ def funnel_charts(funnel: list[dict]) -> list[dict]:
         if not row["referred"]:
             continue
         charts.append({
-            "id": f"chart-funnel-{row['key']}", "title": f"Cases at each stage: {row['label']}",
-            "desc": (f"Of {row['referred']} cases referred in the period, {row['accepted']} were accepted, "
-                     f"{row['started']} started, {row['completed']} completed and {row['dropped']} dropped out."),
-            "kind": "bars", "geometry": hbar_chart([(label, row[stage], None) for stage, label in STAGE_LABELS],
+            "id": f"chart-funnel-{row['key']}", "title": _("Cases at each stage: %(pathway)s", pathway=row["label"]),
+            "desc": _("Of %(referred)s cases referred in the period, %(accepted)s were accepted, %(started)s started, "
+                      "%(completed)s completed and %(dropped)s dropped out.", referred=row["referred"],
+                      accepted=row["accepted"], started=row["started"], completed=row["completed"],
+                      dropped=row["dropped"]),
+            "kind": "bars", "geometry": hbar_chart([(str(label), row[stage], None) for stage, label in STAGE_LABELS],
                                                    label_width=140)})
     return charts
 
@@ -32,14 +37,14 @@ def on_time_chart(monthly: list[dict]) -> dict:
     if rated:
         low = min(rated, key=lambda m: m["rate"])
         high = max(rated, key=lambda m: m["rate"])
-        summary = (f" The highest was {high['rate']}% in {high['label']} and the lowest {low['rate']}% in "
-                   f"{low['label']}.")
+        summary = _("The highest was %(high)s%% in %(high_month)s and the lowest %(low)s%% in %(low_month)s.",
+                    high=high["rate"], high_month=high["label"], low=low["rate"], low_month=low["label"])
     else:
-        summary = " No deadlines came due."
-    return {"id": "chart-on-time", "title": "Deadlines met on time, by month",
-            "desc": ("The share of deadlines that came due in each month and were met on time; months when none "
-                     "came due are marked none." + summary),
-            "kind": "columns", "geometry": column_chart([(m["label"], m["rate"]) for m in monthly])}
+        summary = _("No deadlines came due.")
+    return {"id": "chart-on-time", "title": _("Deadlines met on time, by month"),
+            "desc": _("The share of deadlines that came due in each month and were met on time; months when none "
+                      "came due are marked none.") + " " + summary,
+            "kind": "columns", "geometry": column_chart([(m["label"], m["rate"]) for m in monthly], none=_("none"))}
 
 
 def waiting_chart(history: list[dict]) -> dict | None:
@@ -48,10 +53,11 @@ def waiting_chart(history: list[dict]) -> dict | None:
         return None
     first, last = history[0], history[-1]
     most = max(history, key=lambda m: m["waiting"])
-    return {"id": "chart-waiting", "title": "Waiting list length, by month",
-            "desc": (f"Cases on the waiting list at the end of each month: {first['waiting']} at the end of "
-                     f"{first['label']}, {last['waiting']} at the end of {last['label']} (or today); the most was "
-                     f"{most['waiting']} in {most['label']}."),
+    return {"id": "chart-waiting", "title": _("Waiting list length, by month"),
+            "desc": _("Cases on the waiting list at the end of each month: %(first)s at the end of %(first_month)s, "
+                      "%(last)s at the end of %(last_month)s (or today); the most was %(most)s in %(most_month)s.",
+                      first=first["waiting"], first_month=first["label"], last=last["waiting"],
+                      last_month=last["label"], most=most["waiting"], most_month=most["label"]),
             "kind": "line", "geometry": line_chart([(m["label"], m["waiting"]) for m in history])}
 
 
@@ -59,11 +65,14 @@ def caseload_chart(caseload: list[dict]) -> dict | None:
     """Return the bar chart of each team's open cases against its practitioners' capacity."""
     if not caseload:
         return None
-    words = "; ".join(f"{r['label']}: {r['cases']} open cases for a capacity of {r['capacity']}" for r in caseload)
-    return {"id": "chart-caseload", "title": "Caseload against capacity",
-            "desc": f"Open cases held by each team's practitioners, against their total capacity. {words}.",
-            "kind": "bars", "outline": "Capacity",
-            "geometry": hbar_chart([(r["label"], r["cases"], r["capacity"]) for r in caseload])}
+    words = "; ".join(_("%(team)s: %(cases)s open cases for a capacity of %(capacity)s", team=r["label"],
+                        cases=r["cases"], capacity=r["capacity"]) for r in caseload)
+    return {"id": "chart-caseload", "title": _("Caseload against capacity"),
+            "desc": _("Open cases held by each team’s practitioners, against their total capacity. %(teams)s.",
+                      teams=words),
+            "kind": "bars", "outline": _("Capacity"),
+            "geometry": hbar_chart([(r["label"], r["cases"], r["capacity"]) for r in caseload],
+                                   of=_("%(value)s of %(outline)s"))}
 
 
 def report_charts(reports: dict) -> dict:

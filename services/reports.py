@@ -11,18 +11,23 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from itertools import combinations
 
+from babel.dates import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from errors import FieldProblem, InvalidInput, NotAllowed
 from models.case import Case
 from models.deadline import Deadline
 from models.team import Team
 from services import report_counts, report_queries
 from services.deadline_timing import calendar_for, local_today
+from services.language import LOCALES, active_language
 from services.report_counts import counts
 from services.report_queries import STAGES
 from services.workflow_store import latest_definitions
 
-UNCLASSIFIED = "Unclassified (none completed)"
-NUMBER_WORDS = {2: "both", 3: "All three", 4: "All four"}
+UNCLASSIFIED = _l("Unclassified (none completed)")
+NUMBER_WORDS = {3: _l("All three"), 4: _l("All four")}
 
 
 def funnels(definitions=None) -> dict[str, dict]:
@@ -51,14 +56,14 @@ def evaluation_classes(stages) -> tuple[tuple[str, frozenset], ...]:
     for size in range(1, len(values) + 1):
         for group in combinations(values, size):
             if size == 1:
-                label = f"{labels[group[0]]} only"
+                label = _("%(measure)s only", measure=labels[group[0]])
             elif size == len(values) and size > 2:
-                label = NUMBER_WORDS.get(size, f"All {size}")
+                label = str(NUMBER_WORDS.get(size) or _("All %(count)s", count=size))
             else:
-                label = labels[group[0]] + "".join(
-                    (" and " if i == len(group) - 1 else ", ") + lower(labels[v]) for i, v in enumerate(group[1:], 1))
+                some = ", ".join([labels[group[0]]] + [lower(labels[v]) for v in group[1:-1]])
+                label = _("%(some)s and %(last)s", some=some, last=lower(labels[group[-1]]))
             found.append((label, frozenset(group)))
-    found.append((UNCLASSIFIED, frozenset()))
+    found.append((str(UNCLASSIFIED), frozenset()))
     return tuple(found)
 
 
@@ -68,14 +73,14 @@ def _scope(actor) -> dict:
         return {}
     if actor.has_role("manager"):
         return {"team": actor.team}
-    raise NotAllowed("You do not have access to reports")
+    raise NotAllowed(_("You do not have access to reports"))
 
 
-def _parse_day(raw: str, field: str, words: str) -> tuple[date | None, FieldProblem | None]:
+def _parse_day(raw: str, field: str, message: str) -> tuple[date | None, FieldProblem | None]:
     try:
         return date.fromisoformat(raw.strip()), None
     except ValueError:
-        return None, FieldProblem(field, f"Enter the {words} as a real date, for example 2026-01-31")
+        return None, FieldProblem(field, message)
 
 
 def year_before(day: date) -> date:
@@ -92,16 +97,16 @@ def get_period(raw_from: str = "", raw_to: str = "", *, now: datetime) -> tuple[
     problems = []
     end = local_today(now)  # the service's day, not UTC's
     if raw_to.strip():
-        end, problem = _parse_day(raw_to, "to", "end date")
+        end, problem = _parse_day(raw_to, "to", _("Enter the end date as a real date, for example 2026-01-31"))
         problems += [problem] if problem else []
     start = year_before(end) if end else None
     if raw_from.strip():
-        start, problem = _parse_day(raw_from, "from", "start date")
+        start, problem = _parse_day(raw_from, "from", _("Enter the start date as a real date, for example 2026-01-31"))
         problems += [problem] if problem else []
     if not problems and start > end:
-        problems.append(FieldProblem("from", "The start date must be the same as or before the end date"))
+        problems.append(FieldProblem("from", _("The start date must be the same as or before the end date")))
     if problems:
-        raise InvalidInput("Check the dates of the period", problems=problems)
+        raise InvalidInput(_("Check the dates of the period"), problems=problems)
     return start, end
 
 
@@ -125,8 +130,8 @@ def months(start: date, end: date) -> list[str]:
 
 
 def month_label(month: str) -> str:
-    """Return "2026-03" as "Mar 2026"."""
-    return date(int(month[:4]), int(month[5:]), 1).strftime("%b %Y")
+    """Return "2026-03" as "Mar 2026", in the language of the page."""
+    return format_date(date(int(month[:4]), int(month[5:]), 1), "MMM y", locale=LOCALES[active_language()])
 
 
 def _run(model, pipeline: list[dict]) -> list[dict]:
@@ -281,7 +286,7 @@ def get_reports(*, actor, now: datetime, raw_from: str = "", raw_to: str = "") -
     timeliness = _timeliness(scope, now=now, start=start, end=end)
     return {
         "start": start, "end": end,
-        "scope": "All teams" if not scope else teams.get(actor.team, actor.team),
+        "scope": _("All teams") if not scope else teams.get(actor.team, actor.team),
         "timeliness": timeliness["kinds"], "monthly": timeliness["months"],
         "funnel": _funnel(scope, funnels(definitions), now=now, start=start, end=end),
         "waiting": _waiting(scope, now),

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from bson import ObjectId
 from bson.errors import InvalidId
+from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
@@ -39,7 +40,7 @@ def _oid(value) -> ObjectId:
     try:
         return ObjectId(str(value))
     except (InvalidId, TypeError):
-        raise NotFound("There is no such record") from None
+        raise NotFound(_("There is no such record")) from None
 
 
 def _rule(case: Case, cache: dict | None = None):
@@ -134,7 +135,7 @@ def _may_review(actor, team: str) -> bool:
 def review_queue(*, actor) -> list[dict]:
     """Return the cases waiting for a destruction decision that the actor may decide, oldest due first."""
     if not actor.has_role("manager", "admin"):
-        raise NotAllowed("Only managers and administrators review records for destruction")
+        raise NotAllowed(_("Only managers and administrators review records for destruction"))
     query = {"status": PENDING} if actor.has_role("admin") else {"status": PENDING, "team": actor.team}
     rows = []
     for review in RetentionReview.objects(**query).order_by("due_at"):
@@ -146,7 +147,7 @@ def get_review(review_id, *, actor) -> RetentionReview:
     """Return one review the actor may decide."""
     review = RetentionReview.objects(pk=_oid(review_id)).first()
     if review is None or not _may_review(actor, review.team):
-        raise NotFound("There is no such review")
+        raise NotFound(_("There is no such review"))
     return review
 
 
@@ -159,14 +160,14 @@ def approve_destruction(review_id, *, actor, now: datetime, confirm: bool) -> Re
     review = get_review(review_id, actor=actor)
     if not confirm:
         raise InvalidInput(problems=[FieldProblem(
-            "confirm", "Confirm that these records can be destroyed: it cannot be undone")])
+            "confirm", _("Confirm that these records can be destroyed: it cannot be undone"))])
     if on_hold(review.case_id):
-        raise NotAllowed("A legal hold stands on these records: lift it before they can be destroyed")
+        raise NotAllowed(_("A legal hold stands on these records: lift it before they can be destroyed"))
     approved = RetentionReview.objects(pk=review.pk, status=PENDING).update_one(
         set__status=APPROVED, set__approved_by=str(actor.pk), set__approved_by_name=actor.name,
         set__approved_at=now)
     if not approved:
-        raise Conflict("Someone else has already decided about these records")
+        raise Conflict(_("Someone else has already decided about these records"))
     review.reload()
     return _finish(review, now=now)
 
@@ -192,12 +193,12 @@ def place_legal_hold(case_id, *, reason: str, actor, now: datetime) -> LegalHold
     """Stop a case's records being destroyed until the hold is lifted."""
     case = Case.objects(pk=_oid(case_id)).first()
     if case is None or not _may_review(actor, case.team):
-        raise NotFound("There is no such case")
+        raise NotFound(_("There is no such case"))
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput(problems=[FieldProblem("reason", "Enter why the records must be kept")])
+        raise InvalidInput(problems=[FieldProblem("reason", _("Enter why the records must be kept"))])
     if len(reason) > 2000:
-        raise InvalidInput(problems=[FieldProblem("reason", "The reason must be 2,000 characters or fewer")])
+        raise InvalidInput(problems=[FieldProblem("reason", _("The reason must be 2,000 characters or fewer"))])
     hold = LegalHold(case_id=case.pk, reason=reason, placed_by=str(actor.pk), placed_at=now).save()
     record_audit("retention.hold_placed", actor=actor, now=now, target_type="case", target_id=case.pk,
                  details={"hold": str(hold.pk)})
@@ -209,7 +210,7 @@ def lift_legal_hold(case_id, *, actor, now: datetime) -> int:
     """Lift every hold on a case; return how many were lifted."""
     case = Case.objects(pk=_oid(case_id)).first()
     if case is None or not _may_review(actor, case.team):
-        raise NotFound("There is no such case")
+        raise NotFound(_("There is no such case"))
     lifted = LegalHold.objects(case_id=case.pk, lifted_at=None).update(set__lifted_at=now,
                                                                       set__lifted_by=str(actor.pk))
     if lifted:
@@ -220,7 +221,7 @@ def lift_legal_hold(case_id, *, actor, now: datetime) -> int:
 def monitoring_counts(*, actor, workflow_key: str = "") -> dict:
     """Return ended cases counted by pathway and outcome, and by each monitoring category, destroyed ones included."""
     if not actor.has_role("manager", "admin", "auditor"):
-        raise NotAllowed("You do not have access to monitoring figures")
+        raise NotAllowed(_("You do not have access to monitoring figures"))
     query = {"status": "closed", "kind": "perpetrator"}
     if workflow_key:
         query["workflow_key"] = workflow_key

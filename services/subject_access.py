@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from bson import ObjectId
 from bson.errors import InvalidId
+from flask_babel import gettext as _
 
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
@@ -42,7 +43,7 @@ def _oid(value) -> ObjectId:
     try:
         return ObjectId(str(value))
     except (InvalidId, TypeError):
-        raise NotFound("There is no such request") from None
+        raise NotFound(_("There is no such request")) from None
 
 
 def _manager_of(actor, case: Case) -> bool:
@@ -54,16 +55,16 @@ def log_request(case_id, data: dict, *, actor, now: datetime) -> SubjectAccessRe
     """Record a subject access request on the subject's own record and start its one-month deadline."""
     case = case_for_actor(case_id, actor)
     if not can_change_case(actor, case) or case.anonymised_at:
-        raise NotAllowed("You cannot log a request on this record")
+        raise NotAllowed(_("You cannot log a request on this record"))
     problems = []
     who = (data.get("requested_by") or "").strip()
     if not who:
-        problems.append(FieldProblem("requested_by", "Enter who made the request", "Who asked"))
+        problems.append(FieldProblem("requested_by", _("Enter who made the request"), "Who asked"))
     elif len(who) > 200:
-        problems.append(FieldProblem("requested_by", "Who asked must be 200 characters or fewer", "Who asked"))
+        problems.append(FieldProblem("requested_by", _("Who asked must be 200 characters or fewer"), "Who asked"))
     check = data.get("identity_check") or ""
     if check not in IDENTITY_CHECKS:
-        problems.append(FieldProblem("identity_check", "Select how their identity was checked", "Identity"))
+        problems.append(FieldProblem("identity_check", _("Select how their identity was checked"), "Identity"))
     received = _received(data, now, problems)
     if problems:
         raise InvalidInput(problems=problems)
@@ -87,12 +88,12 @@ def _received(data: dict, now: datetime, problems: list) -> date | None:
     try:
         received = date.fromisoformat(text)
     except (TypeError, ValueError):
-        problems.append(FieldProblem("received_on", "Enter the date the request was received as a real date",
+        problems.append(FieldProblem("received_on", _("Enter the date the request was received as a real date"),
                                      "Date received"))
         return None
     if received > local_today(now):
-        problems.append(FieldProblem("received_on", "The date the request was received must be today or in the "
-                                     "past", "Date received"))
+        problems.append(FieldProblem("received_on", _("The date the request was received must be today or in the "
+                                                      "past"), "Date received"))
     return received
 
 
@@ -100,10 +101,10 @@ def get_request(request_id, *, actor) -> tuple[SubjectAccessRequest, Case]:
     """Return a request and its record for a manager of the record's team."""
     request = SubjectAccessRequest.objects(pk=_oid(request_id)).first()
     if request is None:
-        raise NotFound("There is no such request")
+        raise NotFound(_("There is no such request"))
     case = Case.objects(pk=request.case_id).first()
     if case is None or not _manager_of(actor, case):
-        raise NotFound("There is no such request")
+        raise NotFound(_("There is no such request"))
     return request, case
 
 
@@ -128,18 +129,18 @@ def approve_release(request_id, *, withhold: list[str], reason: str, actor, now:
     """Approve the file for release, withholding the listed items (each with the reason given)."""
     request, case = get_request(request_id, actor=actor)
     if request.status != LOGGED:
-        raise Conflict("This request has already been approved")
+        raise Conflict(_("This request has already been approved"))
     withhold = [item for item in dict.fromkeys(withhold or []) if item]
     reason = (reason or "").strip()
     if withhold and not reason:
-        raise InvalidInput(problems=[FieldProblem("reason", "Enter why the selected items are withheld")])
+        raise InvalidInput(problems=[FieldProblem("reason", _("Enter why the selected items are withheld"))])
     if len(reason) > 2000:
-        raise InvalidInput(problems=[FieldProblem("reason", "The reason must be 2,000 characters or fewer")])
+        raise InvalidInput(problems=[FieldProblem("reason", _("The reason must be 2,000 characters or fewer"))])
     changed = SubjectAccessRequest.objects(pk=request.pk, status=LOGGED).update_one(
         set__status=APPROVED, set__approved_by=str(actor.pk), set__approved_at=now,
         set__redactions=[{"item": item, "reason": reason} for item in withhold])
     if not changed:
-        raise Conflict("This request has already been approved")
+        raise Conflict(_("This request has already been approved"))
     record_audit("sar.approved", actor=actor, now=now, target_type="subject_access", target_id=request.pk,
                  details={"case": str(case.pk), "withheld": len(withhold)})
     request.reload()
@@ -151,9 +152,9 @@ def release_file(request_id, fmt: str, *, actor, now: datetime, client_address: 
     """Return the approved file as (content, content type, file name); audited, and meets the deadline."""
     request, case = get_request(request_id, actor=actor)
     if fmt not in FORMATS:
-        raise NotFound("There is no such format")
+        raise NotFound(_("There is no such format"))
     if request.status not in (APPROVED, RELEASED):
-        raise NotAllowed("A manager must review and approve the file before it is released")
+        raise NotAllowed(_("A manager must review and approve the file before it is released"))
     data = apply_redactions(assemble_file(case, now=now), {r["item"] for r in request.redactions})
     content = as_docx(data) if fmt == "docx" else as_json(data)
     SubjectAccessRequest.objects(pk=request.pk).update_one(

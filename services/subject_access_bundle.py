@@ -13,6 +13,8 @@ import json
 from datetime import date, datetime
 
 from docx import Document
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from forms.third_party import is_third_party_form, redact_answers, third_party_fields
 from models.case import Case, CaseEvent, CaseSession
@@ -34,7 +36,7 @@ def _text(value) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, dict) and "filename" in value:
-        return f"Document: {value['filename']}"
+        return _("Document: %(filename)s", filename=value["filename"])
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
     if isinstance(value, list):
@@ -56,20 +58,21 @@ def _forms(case: Case, *, with_confidential: bool, withheld: list) -> list[dict]
     else:
         hidden = ConfidentialSubmission.objects(case_id=case.pk).count()
         if hidden:
-            withheld.append({"what": f"{hidden} confidential record(s)", "why": "confidential: information from "
-                             "someone else that could put them at risk"})
+            withheld.append({"what": ngettext("%(num)s confidential record", "%(num)s confidential records", hidden),
+                             "why": _("confidential: information from someone else that could put them at risk")})
     out = []
     for sub in sorted(subs, key=lambda s: s.created_at):
         definition = get_form(sub.form_key, sub.form_version).definition
         if is_third_party_form(definition):
-            withheld.append({"what": f"the form '{definition.get('title', sub.form_key)}'",
-                             "why": "third-party information"})
+            withheld.append({"what": _("the form ‘%(form)s’", form=definition.get("title", sub.form_key)),
+                             "why": _("third-party information")})
             continue
         answers, removed = redact_answers(dict(sub.answers or {}), third_party_fields(definition))
         labels = _labels(definition)
         if removed:
-            withheld.append({"what": f"{len(removed)} answer(s) in '{definition.get('title', sub.form_key)}'",
-                             "why": "third-party information"})
+            withheld.append({"what": ngettext("%(num)s answer in ‘%(form)s’", "%(num)s answers in ‘%(form)s’",
+                                              len(removed), form=definition.get("title", sub.form_key)),
+                             "why": _("third-party information")})
         out.append({"id": f"form:{sub.pk}", "form": sub.form_key, "title": definition.get("title", sub.form_key),
                     "status": sub.status, "submitted_at": sub.submitted_at,
                     "answers": [{"id": f"form:{sub.pk}:{name}", "field": name, "label": labels.get(name, name),
@@ -117,8 +120,8 @@ def _history(case: Case, defn, *, with_confidential: bool, withheld: list) -> li
         out.append({"id": f"history:{event.pk}", "at": event.at, "label": event.label or event.name,
                     "comment": event.comment or ""})
     if skipped:
-        withheld.append({"what": f"{skipped} history entr{'y' if skipped == 1 else 'ies'}",
-                         "why": "confidential or third-party information"})
+        withheld.append({"what": ngettext("%(num)s history entry", "%(num)s history entries", skipped),
+                         "why": _("confidential or third-party information")})
     return out
 
 
@@ -150,9 +153,10 @@ def assemble_file(case: Case, *, now: datetime) -> dict:
         data["recorded"] = [{"id": f"field:{name}", "field": name, "label": name.replace("_", " ").capitalize(),
                              "text": _text(value)} for name, value in _his_fields(case, defn).items()]
         if case.children:
-            withheld.append({"what": "children's details", "why": "third-party information"})
+            withheld.append({"what": _("children’s details"), "why": _("third-party information")})
         if Case.objects(parent_case_id=case.pk).count():
-            withheld.append({"what": "records of other people linked to the case", "why": "third-party information"})
+            withheld.append({"what": _("records of other people linked to the case"),
+                             "why": _("third-party information")})
     data["withheld"] = withheld
     return data
 
@@ -177,7 +181,8 @@ def apply_redactions(data: dict, items: set[str]) -> dict:
         forms.append({**form, "answers": answers})
     out["forms"] = forms
     out["withheld"] = list(data.get("withheld", ())) + [
-        {"what": f"{count} item(s) withheld on review", "why": "reviewed by a manager before release"}]
+        {"what": ngettext("%(num)s item withheld on review", "%(num)s items withheld on review", count),
+         "why": _("reviewed by a manager before release")}]
     return out
 
 
@@ -189,25 +194,26 @@ def as_json(data: dict) -> bytes:
 def as_docx(data: dict) -> bytes:
     """Return the file as a readable Word document."""
     doc = Document()
-    doc.add_heading("The information we hold about you", 0)
-    doc.add_paragraph(f"Reference {data['reference']}. Prepared on {_text(data['generated_at'])[:10]}.")
-    _table(doc, "About you", [(k.replace("_", " ").capitalize(), _text(v)) for k, v in data["person"].items() if v])
-    _table(doc, "Your case", [(k.replace("_", " ").capitalize(), _text(v)) for k, v in data["case"].items() if v])
-    _table(doc, "Recorded on your case", [(r["label"], r["text"]) for r in data.get("recorded", ())])
+    doc.add_heading(_("The information we hold about you"), 0)
+    doc.add_paragraph(_("Reference %(reference)s. Prepared on %(date)s.", reference=data["reference"],
+                        date=_text(data["generated_at"])[:10]))
+    _table(doc, _("About you"), [(k.replace("_", " ").capitalize(), _text(v)) for k, v in data["person"].items() if v])
+    _table(doc, _("Your case"), [(k.replace("_", " ").capitalize(), _text(v)) for k, v in data["case"].items() if v])
+    _table(doc, _("Recorded on your case"), [(r["label"], r["text"]) for r in data.get("recorded", ())])
     if data.get("safe_contact"):
-        _table(doc, "How we contact you safely", [("Arrangements", data["safe_contact"])])
+        _table(doc, _("How we contact you safely"), [(_("Arrangements"), data["safe_contact"])])
     for form in data["forms"]:
         _table(doc, f"{form['title']} ({form['status']})", [(a["label"], a["text"]) for a in form["answers"]])
-    _table(doc, "Sessions", [(_text(s["date"]), f"{s['type']}, {s['attendance']}. {s['notes']}".strip())
+    _table(doc, _("Sessions"), [(_text(s["date"]), f"{s['type']}, {s['attendance']}. {s['notes']}".strip())
                              for s in data["sessions"]])
-    _table(doc, "Contacts with you", [(_text(c["date"]), f"{c['method']}: {c['outcome']}. {c['notes']}".strip())
+    _table(doc, _("Contacts with you"), [(_text(c["date"]), f"{c['method']}: {c['outcome']}. {c['notes']}".strip())
                                       for c in data["contacts"]])
-    _table(doc, "What happened on your case", [(_text(h["at"])[:10], f"{h['label']}. {h['comment']}".strip())
+    _table(doc, _("What happened on your case"), [(_text(h["at"])[:10], f"{h['label']}. {h['comment']}".strip())
                                                 for h in data["history"]])
-    doc.add_heading("Information not included", 1)
-    doc.add_paragraph("The law lets us leave out information about other people and information that could put "
-                      "someone at risk. We have left out:")
-    for item in data["withheld"] or [{"what": "nothing", "why": ""}]:
+    doc.add_heading(_("Information not included"), 1)
+    doc.add_paragraph(_("The law lets us leave out information about other people and information that could put "
+                        "someone at risk. We have left out:"))
+    for item in data["withheld"] or [{"what": _("nothing"), "why": ""}]:
         doc.add_paragraph(f"{item['what']}" + (f" ({item['why']})" if item["why"] else ""), style="List Bullet")
     out = io.BytesIO()
     doc.save(out)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from errors import NotAllowed
 from models.case import Case
 from models.deadline import MISSED, OPEN, Deadline
@@ -24,7 +26,7 @@ CASE_FIELDS = ("reference", "kind", "team", "allocated_to", "status", "workflow_
 def overdue_query(*, actor, now: datetime) -> dict:
     """Return the filter of the team's running deadlines that are missed or past their due time."""
     if not actor.has_role("manager") or not actor.team:
-        raise NotAllowed("Only a team's managers see its overview")
+        raise NotAllowed(_("Only a team's managers see its overview"))
     # Each branch is a range of the (team, active, status, due_at, _id) index, merged in due order.
     return {"team": actor.team, "active": True,
             "$or": [{"status": MISSED}, {"status": OPEN, "due_at": {"$lt": now}}]}
@@ -71,8 +73,9 @@ def countersignatures(*, actor, now: datetime) -> tuple[list[dict], int]:
         facet = next(cls._get_collection().aggregate(pipeline))
         total += facet["total"][0]["n"] if facet["total"] else 0
         found += [(cls, sub) for sub in facet["rows"]]
-    cases = {c.pk: c for c in Case.objects(pk__in=[s["case_id"] for _, s in found]).only(*CASE_FIELDS)}
-    names = user_names(s.get("submitted_by") for _, s in found)
+    cases = {c.pk: c for c in Case.objects(pk__in=[s["case_id"] for _cls, s in found]).only(*CASE_FIELDS)}
+    names = user_names(s.get("submitted_by") for _cls, s in found)
+    outside = _("Someone outside the team")
     waiting = []
     for cls, sub in sorted(found, key=lambda f: (f[1].get("submitted_at") or now, f[1]["_id"]))[:PAGE_SIZE]:
         case = cases.get(sub["case_id"])
@@ -82,7 +85,7 @@ def countersignatures(*, actor, now: datetime) -> tuple[list[dict], int]:
         waiting.append({"id": sub["_id"], "case_id": case.pk, "reference": case.reference,
                         "form": _form_label(case, sub["form_key"]), "classification": sub.get("classification"),
                         "submitted_at": sub.get("submitted_at"), "days": days_between(sub.get("submitted_at"), now),
-                        "by": names.get(sub.get("submitted_by"), "Someone outside the team")})
+                        "by": names.get(sub.get("submitted_by"), outside)})
     return waiting, total
 
 
