@@ -140,7 +140,7 @@ def test_triage_acknowledge_consultation_accept_and_allocate(client, people, now
                         data={"consultation_date-day": "31", "consultation_date-month": "2",
                               "consultation_date-year": "2026"})
     body = text(wrong)
-    assert wrong.status_code == 422 and 'href="#consultation_date"' in body and "real date" in body
+    assert wrong.status_code == 422 and 'href="#consultation_date-day"' in body and "real date" in body
     assert 'value="31"' in body and 'value="2026"' in body  # nothing typed is lost
     client.post(f"{base}/transition/arrange_consultation",
                 data={"consultation_date-day": "3", "consultation_date-month": "12", "consultation_date-year": "2026"})
