@@ -76,9 +76,10 @@ class Deadline(me.Document):
             ("case_id", "started_at"),
             ("owner_ids", "active", "due_at"),
             ("team", "active", "due_at"),
-            # The timeliness report: deadlines that came due in a period, for every team or for one.
-            "due_at",
-            ("team", "due_at"),
+            # The timeliness report: deadlines that came due in a period, for every team or for one, counted from
+            # the index alone (services/report_queries.py TIMELINESS_FIELDS).
+            ("due_at", "status", "late", "key"),
+            ("team", "due_at", "status", "late", "key"),
             ("team", "active", "status", "due_at", "_id"),  # the team's overdue deadlines, oldest first
             {"fields": ["sweep_error.at"], "sparse": True},
         ],

@@ -13,6 +13,7 @@ from models.user import User
 from services.access import can_change_case
 from services.audit import record_audit
 from services.deadlines import cancel_case_deadlines
+from services.report_cohort import recount_case
 from services.report_counts import count_transition
 from services.workflow_store import definition_for, latest_definition, latest_version
 from storage.uow import transactional
@@ -49,6 +50,7 @@ def add_history(case: Case, *, kind: str, now: datetime, actor=None, name: str =
         if reached:
             Case.objects(pk=case.pk).update_one(**reached)
         count_transition(case, from_state=from_state or "", to_state=to_state or "", now=now)
+        recount_case(case.pk)
     return entry
 
 
@@ -202,6 +204,7 @@ def fire_transition(case: Case, name: str, inputs: dict, *, actor, now: datetime
 def _close(case: Case, *, now: datetime, actor, keep=()) -> None:
 
     Case.objects(pk=case.pk).update_one(set__status="closed", set__closed_at=now, set__on_waiting_list=False)
+    recount_case(case.pk)  # a closed case that started and did not complete dropped out of the funnel
     case.reload()
     cancel_case_deadlines(case, now=now, keep=keep)
 
@@ -238,6 +241,7 @@ def start_workflow(case: Case, *, actor, now: datetime) -> Case:
     result = engine.begin(defn, case_view(case), actor.as_actor() if actor else {}, now=now)
     Case.objects(pk=case.pk).update_one(set__state=result.to_state, set__state_entered_at=now, set__status="open",
                                         set__referred_at=case.referred_at or now, inc__revision=1)
+    recount_case(case.pk)  # referred now: it joins the cohort of its referral day
     case.reload()
     apply_effects(case, result.effects, actor=actor, now=now, inputs={})
     return case
