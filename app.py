@@ -29,6 +29,7 @@ from services.users import ensure_first_admin
 from services.workflow_store import sync_workflows
 from storage.connection import connect_database
 from storage.embedded import answers, free_port
+from storage.retired_indexes import drop_retired_indexes
 
 log = logging.getLogger("pathway")
 
@@ -132,6 +133,9 @@ def _bootstrap(app: Flask) -> None:
     filled = fill_cohort_counts()
     if filled:
         log.info("Funnel and evaluation counters computed from the stored cases: %s", filled)
+    dropped = drop_retired_indexes()
+    if dropped:
+        log.info("Indexes no query uses any more dropped: %s", ", ".join(dropped))
     keyed = fill_name_keys()
     if keyed:
         log.info("Cases given name keys for search: %s", keyed)
