@@ -135,16 +135,27 @@ def _run(model, pipeline: list[dict], hint: dict | None = None) -> list[dict]:
     return list(model._get_collection().aggregate(pipeline, batchSize=100_000, **({"hint": hint} if hint else {})))
 
 
-def _timeliness(scope: dict, *, now: datetime, start: date, end: date, definitions=None) -> dict:
+def _tally(rows: list[dict], field: str) -> dict[str, dict]:
+    """Add up the timeliness rows by one field: due, met on time, met late, not met."""
+    found: dict[str, dict] = {}
+    for row in rows:
+        kind = row["_id"]
+        counts = found.setdefault(kind[field], dict.fromkeys(("due", "on_time", "late", "overdue"), 0))
+        counts["due"] += row["n"]
+        counts[("late" if kind["late"] else "on_time") if kind["met"] else "overdue"] += row["n"]
+    return found
+
+
+def _timeliness(scope: dict, *, now: datetime, start: date, end: date) -> dict:
     low, high = _bounds(start, end)
-    (found,) = _run(Deadline, report_queries.timeliness_pipeline(scope, low, min(high, now)),
-                    report_queries.timeliness_hint(scope))
-    definitions = latest_definitions() if definitions is None else definitions
-    labels = {key: spec.label for defn in definitions.values() for key, spec in defn.deadlines.items()}
-    kinds = [{"key": row["_id"], "label": labels.get(row["_id"]) or row["_id"],
-              **{k: row[k] for k in ("due", "on_time", "late", "overdue")},
-              "rate": percent(row["on_time"], row["due"])} for row in found["kinds"]]
-    by_month = {row["_id"]: row for row in found["months"]}
+    rows = _run(Deadline, report_queries.timeliness_pipeline(scope, low, min(high, now)),
+                report_queries.TIMELINESS_INDEX)
+    labels: dict[str, str] = {}
+    for row in rows:  # a kind's label, as its deadlines were given it
+        labels[row["_id"]["key"]] = max(labels.get(row["_id"]["key"], ""), row.get("label") or "")
+    kinds = [{"key": key, "label": labels[key] or key, **counts, "rate": percent(counts["on_time"], counts["due"])}
+             for key, counts in _tally(rows, "key").items()]
+    by_month = _tally(rows, "month")
     monthly = []
     for month in months(start, end):
         row = by_month.get(month, {})
@@ -287,7 +298,7 @@ def get_reports(*, actor, now: datetime, raw_from: str = "", raw_to: str = "") -
     definitions = latest_definitions()
     teams = {t["key"]: t["name"] for t in Team.objects(**({"key": actor.team} if scope else {}))
              .only("key", "name").as_pymongo()}
-    timeliness = _timeliness(scope, now=now, start=start, end=end, definitions=definitions)
+    timeliness = _timeliness(scope, now=now, start=start, end=end)
     cohort = _cohort(scope, start=start, end=end)
     return {
         "start": start, "end": end,

@@ -11,7 +11,7 @@ RETIRED = {
     # (on_waiting_list, status, kind, team, waiting_since).
     "cases": ("kind_1_referred_at_1", "team_1_referred_at_1", "team_1_passed_states_1",
               "on_waiting_list_1_team_1_priority_1_waiting_since_1"),
-    # Extended to (due_at, status, late, key) and (team, due_at, status, late, key) for the timeliness report.
+    # Extended to (due_at, status, late, key, label, team) for the timeliness report.
     "deadlines": ("due_at_1", "team_1_due_at_1"),
 }
 

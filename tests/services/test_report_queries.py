@@ -348,7 +348,7 @@ def test_the_reports_on_every_case_count_from_an_index_alone(crowd, now, scope, 
     """Timeliness, waits and caseloads read every deadline or case they count: from index keys, never a document."""
     collection, pipeline = report_pipelines(scope, now)[name]
     # Timeliness names its index, as get_reports runs it (the planner may prefer the sweep's on few deadlines).
-    explained = explain(collection, pipeline, report_queries.timeliness_hint(scope) if name == "timeliness" else None)
+    explained = explain(collection, pipeline, report_queries.TIMELINESS_INDEX if name == "timeliness" else None)
     found = plan_stages(first_plan(explained))
     assert "IXSCAN" in found and "FETCH" not in found and "COLLSCAN" not in found, found
     assert docs_examined(explained) == 0 and keys_examined(explained) > 20, explained
