@@ -13,6 +13,9 @@ from services.workflow_store import definition_for
 from workflows.guards import GuardContext, failures
 
 HOLDING = ("active", "completed")
+# What the intake plan and the pages that show it read of a waiting man's case (the guards read whole cases).
+CANDIDATE_FIELDS = ("reference", "person.name", "priority", "waiting_since", "state_entered_at", "referred_at",
+                    "created_at", "team", "workflow_key", "workflow_version", "state", "kind", "status")
 
 
 def waiting_since(case: Case) -> datetime:
@@ -24,15 +27,19 @@ def priority_key(case: Case):
     return (case.priority != "urgent", waiting_since(case))
 
 
-def candidates(team: str, workflow_key: str) -> list[Case]:
-    """Return the men waiting for a group of a pathway, in priority order."""
+def candidates(team: str, workflow_key: str, *, whole: bool = True) -> list[Case]:
+    """Return the men waiting for a group of a pathway, in priority order (only what plans read unless `whole`)."""
     found = group_programmes().get(workflow_key)
     if found is None:
         return []
     spec = found[1]
     placed = set(GroupMember.objects(team=team, status="active").distinct("case_id"))
-    cases = [c for c in Case.objects(team=team, workflow_key=workflow_key, kind="perpetrator", status="open",
-                                     state__in=list(spec.candidate_states)) if c.pk not in placed]
+    query = Case.objects(team=team, workflow_key=workflow_key, kind="perpetrator", status="open",
+                         state__in=list(spec.candidate_states))
+    if not whole and not spec.candidate_guards:
+        # A team's waiting men can be hundreds: a plan reads only what orders and shows them, not whole cases.
+        query = query.only(*CANDIDATE_FIELDS)
+    cases = [c for c in query if c.pk not in placed]
     if spec.candidate_guards:
         kept = []
         for case in cases:
@@ -106,7 +113,7 @@ def intake_plan(team: str, workflow_key: str, today: date) -> dict:
     slots.sort(key=lambda s: (s["session"].date, s["group"].name))
     plan, rows = {}, []
     index, taken = 0, 0
-    for position, case in enumerate(candidates(team, workflow_key), 1):
+    for position, case in enumerate(candidates(team, workflow_key, whole=False), 1):
         while index < len(slots) and taken >= slots[index]["free"]:
             index, taken = index + 1, 0
         slot = slots[index] if index < len(slots) else None
