@@ -26,7 +26,7 @@ from services.report_cohort import fill_cohort_counts
 from services.report_counts import fill_report_counts
 from services.report_fields import fill_report_fields
 from services.users import ensure_first_admin
-from services.workflow_store import sync_workflows
+from services.workflow_sync import sync_workflows
 from storage.connection import connect_database
 from storage.embedded import answers, free_port
 from storage.retired_indexes import drop_retired_indexes

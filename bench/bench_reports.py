@@ -34,11 +34,8 @@ from services.report_cohort import fill_cohort_counts  # noqa: E402
 from services.report_counts import fill_report_counts  # noqa: E402
 from services.report_queries import waiting_states  # noqa: E402
 from services.reports import evaluations, funnels, get_reports  # noqa: E402
-from services.workflow_store import (  # noqa: E402
-    clear_cache,
-    latest_definitions,  # noqa: E402
-    sync_workflows,
-)
+from services.workflow_store import clear_cache, latest_definitions  # noqa: E402
+from services.workflow_sync import sync_workflows  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 9, 0)
 TEAMS = ("north", "south", "east", "west")

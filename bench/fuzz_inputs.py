@@ -40,7 +40,7 @@ def _setup(uri: str):
     from services.form_definitions import sync_forms
     from services.passwords import use_fast_hashing
     from services.users import create_user
-    from services.workflow_store import sync_workflows
+    from services.workflow_sync import sync_workflows
 
     use_fast_hashing()
     app = create_app({

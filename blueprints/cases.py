@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from blueprints.access import client_address, current_actor, roles_required
@@ -23,6 +25,7 @@ from services.workflow_store import definition_for
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 LIST_ROLES = ("manager", "practitioner", "auditor")
+HEADINGS = {"mine": _l("My cases"), "team": _l("Team cases")}
 
 
 
@@ -46,7 +49,7 @@ def my_cases():
         result = case_lists.list_cases(actor=user, now=now, scope=args["scope"], status=args["status"] or "open",
                                        state=args["state"], risk=args["risk"], sort=args["sort"] or "deadline",
                                        direction=args["dir"] or "asc", page=args["page"])
-    heading = {"mine": "My cases", "team": "Team cases"}.get(args["scope"], "Cases")
+    heading = str(HEADINGS.get(args["scope"], _l("Cases")))
     return render_template("cases/list.html", heading=heading, args=args, result=result, query=query,
                            team_read=team_read and _practitioner_only(user), now=now,
                            risk_tags=case_pages.RISK_TAGS, can_open=bool(openable_pathways(user)))
@@ -55,7 +58,7 @@ def my_cases():
 def _case(case_id, user, *, change: bool = False):
     """Return a case the user may open on these pages; referrers and administrators never open a case page."""
     if not user.has_role(*CASE_ROLES):
-        raise NotFound("There is no such case")
+        raise NotFound(_("There is no such case"))
     case = case_for_actor(case_id, user, change=change)
     if case.kind == "partner" and request.method == "GET":
         # Everything on a partner record is victim information: each page of it read is audited.
@@ -86,7 +89,7 @@ def case_page(case_id):
     overview = case_pages.case_overview(case, actor=user, now=utcnow())
     return render_template("cases/case.html", **{**_context(case, user, "overview"), **overview},
                            session_types=session_service.session_types_for(case),
-                           attendance=session_service.ATTENDANCE_LABELS)
+                           attendance=session_service.ATTENDANCE_TEXT)
 
 
 @bp.get("/<case_id>/history")
@@ -109,7 +112,7 @@ def sessions(case_id):
                            sessions=list(reversed(session_service.list_sessions(case))),
                            counts=case_service.session_counts(case),
                            session_types=session_service.session_types_for(case),
-                           attendance=session_service.ATTENDANCE_LABELS, flags=session_service.FLAGS)
+                           attendance=session_service.ATTENDANCE_TEXT, flags=session_service.FLAGS)
 
 
 @bp.route("/<case_id>/sessions/new", methods=["GET", "POST"])
@@ -119,9 +122,9 @@ def record_session(case_id):
     user = current_actor()
     case = _case(case_id, user, change=True)
     if case.status != "open":
-        raise NotAllowed("Sessions can only be recorded on an open case")
+        raise NotAllowed(_("Sessions can only be recorded on an open case"))
     context = {**_context(case, user, "sessions"), "session_types": session_service.session_types_for(case),
-               "attendance": session_service.ATTENDANCE_LABELS, "flags": session_service.FLAGS,
+               "attendance": session_service.ATTENDANCE_TEXT, "flags": session_service.FLAGS,
                "hints": session_service.session_hints(case)}
     if request.method == "GET":
         return render_template("cases/record_session.html", values={"flags": []}, problems=[], **context)
@@ -135,7 +138,7 @@ def record_session(case_id):
     except InvalidInput as exc:
         return render_template("cases/record_session.html", values=values, problems=exc.problems,
                                error_count=len(exc.problems), **context), 422
-    flash("The session has been recorded", "success")
+    flash(_("The session has been recorded"), "success")
     return redirect(url_for("cases.sessions", case_id=case.pk))
 
 
@@ -150,7 +153,8 @@ def action(case_id, kind, name):
         return redirect(url_for("partner.action", case_id=case.pk, kind=kind, name=name), code=307)
     option = steps.find_step(case, name, event=kind == "events", actor=user)
     back = url_for("cases.case_page", case_id=case.pk)
-    context = {"case": case, "option": option, "back": back, "caption": f"Case {case.reference}",
+    context = {"case": case, "option": option, "back": back,
+               "caption": _("Case %(reference)s", reference=case.reference),
                "choices": steps.choices_for(case, option)}
     if not option.allowed:
         return render_template("cases/action.html", values={}, problems=[], **context), 403
@@ -167,5 +171,5 @@ def action(case_id, kind, name):
         conflict = FieldProblem(name, exc.message)
         return render_template("cases/action.html", values=values, problems=[], refused=conflict,
                                **context), exc.status
-    flash(f"Done: {option.label}", "success")
+    flash(_("Done: %(action)s", action=option.label), "success")
     return redirect(back)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from pymongo.errors import PyMongoError
 
@@ -99,8 +101,8 @@ def open_notification(notification_id):
 def mark_all_read():
     """Mark every notification read."""
     count = notification_service.mark_all_read(current_actor(), now=utcnow())
-    flash(f"{count} notification{'s' if count != 1 else ''} marked as read" if count else
-          "You have no unread notifications", "success")
+    flash(ngettext("%(num)s notification marked as read", "%(num)s notifications marked as read", count) if count
+          else _("You have no unread notifications"), "success")
     return redirect(url_for("deadlines.notifications"))
 
 
@@ -113,10 +115,10 @@ def reminder_settings():
     if request.method == "POST":
         choice = request.form.get("email_reminders", "")
         if choice not in ("yes", "no"):
-            problems = [{"field": "email_reminders", "message": "Select whether you want emails"}]
+            problems = [{"field": "email_reminders", "message": _("Select whether you want emails")}]
         else:
             update_user(user, actor=user, now=utcnow(), email_reminders=choice == "yes")
-            flash("Emails are on" if choice == "yes" else "Emails are off: you will see notifications in "
-                  "Pathway only", "success")
+            flash(_("Emails are on") if choice == "yes" else _("Emails are off: you will see notifications in "
+                                                                 "Pathway only"), "success")
             return redirect(url_for("deadlines.reminder_settings"))
     return render_template("deadlines/reminder_settings.html", problems=problems), 422 if problems else 200

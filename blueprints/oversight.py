@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from blueprints.access import client_address, current_actor
@@ -28,7 +29,7 @@ def seen(case_id):
     """Show every read of a case and its records, and by whom (the team's managers and auditors)."""
     case = get_case(case_id)
     if not may_see_reads(case):
-        raise NotFound("There is no such case")
+        raise NotFound(_("There is no such case"))
     return render_template("oversight/seen.html", case=case, rows=who_has_seen(case, actor=current_actor()))
 
 
@@ -38,7 +39,7 @@ def break_glass(case_id):
     """Open a restricted record by stating why: recorded, and the owning team's managers are told."""
     case = get_case(case_id)
     if not may_break_glass(current_actor(), case):
-        raise NotFound("There is no such case")
+        raise NotFound(_("There is no such case"))
     reason, problems = "", []
     if request.method == "POST":
         reason = request.form.get("reason", "")
@@ -48,7 +49,7 @@ def break_glass(case_id):
         except InvalidInput as exc:
             problems = exc.problems
         else:
-            flash("You have opened this record for one hour. Your reason is recorded and its team has been told.",
+            flash(_("You have opened this record for one hour. Your reason is recorded and its team has been told."),
                   "info")
             target = "partner.case_page" if case.kind == "partner" else "cases.case_page"
             return redirect(url_for(target, case_id=case.pk))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from blueprints.access import client_address, current_actor, roles_required
@@ -11,7 +13,6 @@ from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed
 from forms.parse import compose_date
 from models.case import Case
-from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES
 from services import case_lists, case_pages, steps
 from services import cases as case_service
 from services import partner as service
@@ -24,6 +25,23 @@ from services.oversight import record_confidential_read
 bp = Blueprint("partner", __name__, url_prefix="/partner")
 
 ROLES = ("partner_worker", "manager")
+# What the pages show for the contact log's methods and outcomes (models.partner's English is what is stored).
+CONTACT_METHOD_TEXT = {
+    "phone": _l("Telephone"),
+    "in_person": _l("In person"),
+    "video": _l("Video call"),
+    "text": _l("Text message"),
+    "email": _l("Email"),
+    "letter": _l("Letter"),
+}
+CONTACT_OUTCOME_TEXT = {
+    "spoke": _l("Spoke with the partner"),
+    "no_answer": _l("No answer"),
+    "message_left": _l("Safe message left"),
+    "not_safe": _l("Not safe to talk"),
+    "declined": _l("Declined support"),
+    "wrong_details": _l("Contact details not valid"),
+}
 
 
 
@@ -68,7 +86,7 @@ def case_page(case_id):
         parent_deadlines=service.parent_deadlines(case), timeline=case_pages.timeline(case, actor=user),
         worker=names.get(case.allocated_to, ""), parent_practitioner=names.get(parent.allocated_to, "") if parent
         else "", workers=service.partner_workers(case.team) if user.has_role("manager") else [],
-        methods=CONTACT_METHODS, outcomes=CONTACT_OUTCOMES, now=now,
+        methods=CONTACT_METHOD_TEXT, outcomes=CONTACT_OUTCOME_TEXT, now=now,
     )
 
 
@@ -78,7 +96,7 @@ def record_contact(case_id):
     """Log a contact, or an attempt at contact, with the partner."""
     user = current_actor()
     case = service.partner_case_for_actor(case_id, user, change=True)
-    context = {"case": case, "methods": CONTACT_METHODS, "outcomes": CONTACT_OUTCOMES}
+    context = {"case": case, "methods": CONTACT_METHOD_TEXT, "outcomes": CONTACT_OUTCOME_TEXT}
     if request.method == "GET":
         return render_template("partner/record_contact.html", values={}, problems=[], **context)
     values = {k: v for k, v in request.form.items() if k != "csrf_token"}
@@ -88,7 +106,8 @@ def record_contact(case_id):
     except InvalidInput as exc:
         return render_template("partner/record_contact.html", values=values, problems=exc.problems,
                                error_count=len(exc.problems), **context), 422
-    flash("The contact has been logged" + (" and the linked case's deadlines updated" if told else ""), "success")
+    flash(_("The contact has been logged and the linked case's deadlines updated") if told
+          else _("The contact has been logged"), "success")
     return redirect(url_for("partner.case_page", case_id=case.pk))
 
 
@@ -113,7 +132,7 @@ def details(case_id):
     except InvalidInput as exc:
         return render_template("partner/details.html", case=case, values=values, problems=exc.problems,
                                error_count=len(exc.problems)), 422
-    flash("The partner's details have been saved", "success")
+    flash(_("The partner's details have been saved"), "success")
     return redirect(url_for("partner.case_page", case_id=case.pk))
 
 
@@ -122,7 +141,8 @@ def _action_page(case, name: str, *, event: bool = False, linked: bool = False):
     user = current_actor()
     option = steps.find_step(case, name, event=event, actor=user, linked=linked)
     back = url_for("partner.case_page", case_id=case.pk)
-    context = {"case": case, "option": option, "back": back, "caption": f"Partner support {case.reference}",
+    context = {"case": case, "option": option, "back": back,
+               "caption": _("Partner support %(reference)s", reference=case.reference),
                "choices": steps.choices_for(case, option), "confidential_banner": True}
     if not option.allowed:
         return render_template("cases/action.html", values={}, problems=[], **context), 403
@@ -138,7 +158,7 @@ def _action_page(case, name: str, *, event: bool = False, linked: bool = False):
     except (Conflict, NotAllowed) as exc:
         return render_template("cases/action.html", values=values, problems=[],
                                refused=FieldProblem(option.name, exc.message), **context), exc.status
-    flash(f"Done: {option.label}", "success")
+    flash(_("Done: %(action)s", action=option.label), "success")
     return redirect(back)
 
 
@@ -166,5 +186,5 @@ def assign(case_id):
     case = service.partner_case_for_actor(case_id, user, change=True)
     service.assign_partner_worker(case, assignee_id=request.form.get("assignee", ""), actor=user,
                                   now=utcnow())
-    flash("The partner-support worker has been assigned", "success")
+    flash(_("The partner-support worker has been assigned"), "success")
     return redirect(url_for("partner.case_page", case_id=case.pk))

@@ -15,8 +15,8 @@ from services import referrals as service
 from services.access import referral_for_referrer
 from services.attachments import store_attachment
 from services.cases import list_history
-from services.form_definitions import compiled_form
-from services.submissions import form_for, open_draft, save_draft, start_submission
+from services.form_definitions import compiled_form, form_for
+from services.submissions import open_draft, save_draft, start_submission
 from services.teams import team_choices
 from services.workflow_store import definition_for
 from workflows.intake import shared_with_referrer

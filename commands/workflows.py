@@ -10,7 +10,8 @@ from errors import PathwayError
 from services.form_definitions import known_forms
 from services.workflow_lint import lint_files
 from services.workflow_migration import migrate_cases, plan_migration
-from services.workflow_store import WORKFLOW_DIR, sync_workflows
+from services.workflow_store import WORKFLOW_DIR
+from services.workflow_sync import sync_workflows
 
 __all__ = ["known_forms", "workflows"]
 

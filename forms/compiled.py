@@ -106,9 +106,9 @@ class CompiledForm:
         return _conditions.shown_names(self.fields, answers)
 
     def validate(self, answers: Mapping, *, today: date, partial: bool = False,
-                 page: str | None = None) -> list[_validate.FieldError]:
-        """Return every problem with the answers (only those on `page` when given)."""
-        return _validate.validate(self, answers, today=today, partial=partial, page=page)
+                 page: str | None = None, language: str | None = None) -> list[_validate.FieldError]:
+        """Return every problem with the answers (only those on `page` when given), worded in `language`."""
+        return _validate.validate(self, answers, today=today, partial=partial, page=page, language=language)
 
     def compute(self, answers: Mapping) -> dict:
         """Return the computed values, keyed by each `computed` entry's key."""

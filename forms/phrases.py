@@ -1,10 +1,17 @@
-"""How a field's label reads inside a message, and the wording pieces several field types share."""
+"""How a field's label reads inside a message, and the wording pieces several field types share.
+
+Messages are whole sentences marked with N_ and said through the catalogue in the reader's language, the label
+given as a value. English bends the label into the sentence ("Enter the date of birth"); other languages quote it
+whole ("Rhowch ateb ar gyfer “Dyddiad geni”"), or use the form's translated error_label as written, because a
+label pulled into a Welsh sentence would need mutations and elisions no rule here can make.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
 
+from forms.catalogue import N_, SOURCE_LANGUAGE, say
 from forms.values import format_number
 
 if TYPE_CHECKING:
@@ -39,56 +46,85 @@ def _lower(text: str) -> str:
 class Phrases:
     """The ways one field's label appears inside a message."""
 
-    def __init__(self, spec: FieldSpec):
+    def __init__(self, spec: FieldSpec, language: str | None = SOURCE_LANGUAGE):
         override = spec.item.get("error_label")
         text = override or _text(spec.label)
+        self.language = language or SOURCE_LANGUAGE
         self.custom = bool(override)
+        self.quoted = f"“{text}”"
+        if self.language != SOURCE_LANGUAGE:
+            self.question = not override
+            self.noun = self.obj = self.subject = self._the = text if override else self.quoted
+            return
         # Questions and instructions ("Please tick ...") are quoted whole rather than bent into a sentence.
         self.question = not override and (text.endswith("?") or len(text.split()) > 10
                                           or text.lower().startswith("please "))
         self.noun = text if override else _lower(text)
-        self.quoted = f"“{text}”"
         self.obj = self.quoted if self.question else text
         self.subject = f"The answer to {self.quoted}" if self.question else text[:1].upper() + text[1:]
+        self._the = self.noun if self.noun.lower().startswith(_ARTICLES) else f"the {self.noun}"
 
     def the(self) -> str:
         """Return the noun with an article: 'the date of birth'."""
-        return self.noun if self.noun.lower().startswith(_ARTICLES) else f"the {self.noun}"
+        return self._the
+
+    def say(self, marked: str, **values: Any) -> str:
+        """Return a marked message in this field's language, with its values filled in."""
+        return say(self.language, marked, **values)
 
 
-def join_or(values: list[str]) -> str:
+def join_or(values: list[str], language: str | None = SOURCE_LANGUAGE) -> str:
     """Return values joined as people list alternatives: 'a, b or c'."""
-    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+    if len(values) == 1:
+        return values[0]
+    return say(language, N_("%(items)s or %(last)s"), items=", ".join(values[:-1]), last=values[-1])
 
 
-def listed_choices(spec: FieldSpec) -> str | None:
+def listed_choices(spec: FieldSpec, language: str | None = SOURCE_LANGUAGE) -> str | None:
     """Return a field's options as a short 'a, b or c', or None when they are too many or too long."""
     values = [o.html for o in spec.options]
     if values and all(len(v) <= 3 for v in values):
-        return join_or(values)
+        return join_or(values, language)
     if 0 < len(spec.options) <= 6 and all(len(o.label) <= 30 for o in spec.options):
-        return join_or([o.label for o in spec.options])
+        return join_or([o.label for o in spec.options], language)
     return None
+
+
+_BOUNDS = {"minimum": N_("%(subject)s must be %(bound)s or more"),
+           "maximum": N_("%(subject)s must be %(bound)s or less"),
+           "exclusiveMinimum": N_("%(subject)s must be more than %(bound)s"),
+           "exclusiveMaximum": N_("%(subject)s must be less than %(bound)s"),
+           "multipleOf": N_("%(subject)s must be a multiple of %(bound)s")}
 
 
 def out_of_range(p: Phrases, kind: str, expected: Any) -> str | None:
     """Return the message for a number outside a JSON Schema bound, or None for another kind of problem."""
     bound = format_number(expected) if isinstance(expected, int | float) else str(expected)
-    words = {"minimum": f"{bound} or more", "maximum": f"{bound} or less", "exclusiveMinimum": f"more than {bound}",
-             "exclusiveMaximum": f"less than {bound}", "multipleOf": f"a multiple of {bound}"}
-    return f"{p.subject} must be {words[kind]}" if kind in words else None
+    return p.say(_BOUNDS[kind], subject=p.subject, bound=bound) if kind in _BOUNDS else None
+
+
+def enter_answer(p: Phrases) -> str:
+    """Return the message asking for a typed answer."""
+    if p.question:
+        return p.say(N_("Enter an answer to %(question)s"), question=p.quoted)
+    return p.say(N_("Enter %(the)s"), the=p.the())
+
+
+def not_valid(p: Phrases) -> str:
+    """Return the message for an answer that is wrong in a way no other message names."""
+    return p.say(N_("%(subject)s is not a valid answer"), subject=p.subject)
 
 
 def text_problem(spec: FieldSpec, p: Phrases, kind: str, expected: Any) -> str:
     """Return the message for a typed answer that breaks its schema (length, pattern, format, type)."""
     if kind == "maxLength":
-        return f"{p.subject} must be {expected} characters or fewer"
+        return p.say(N_("%(subject)s must be %(count)s characters or fewer"), subject=p.subject, count=expected)
     if kind == "minLength":
         if expected <= 1:
-            return f"Enter an answer to {p.quoted}" if p.question else f"Enter {p.the()}"
-        return f"{p.subject} must be {expected} characters or more"
+            return enter_answer(p)
+        return p.say(N_("%(subject)s must be %(count)s characters or more"), subject=p.subject, count=expected)
     if kind in ("pattern", "format"):
-        return f"Enter {p.the()} in the correct format"
+        return p.say(N_("Enter %(the)s in the correct format"), the=p.the())
     if kind == "type":
-        return f"Enter text for {p.obj}"
-    return f"{p.subject} is not a valid answer"
+        return p.say(N_("Enter text for %(obj)s"), obj=p.obj)
+    return not_valid(p)

@@ -18,6 +18,8 @@ from forms.problems import DefinitionProblem
 TEXT_KEYS = frozenset({"title", "description", "hint", "message", "heading", "guidance", "paragraphs", "label",
                        "error_label", "add_label", "columns", "labels", "legend", "text"})
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")
+# A computed value's parameters name fields and columns ("columns": ["did", "they_did"]): structure, never text.
+_PARAMS = re.compile(r"^/computed/[0-9]+/params(/|$)")
 SOURCE_LANGUAGE = "en"
 
 
@@ -52,6 +54,8 @@ def texts(defn: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
 
 
 def _texts(node: Any, pointer: str, named: str) -> Iterator[tuple[str, str]]:
+    if _PARAMS.match(pointer):
+        return
     if isinstance(node, Mapping):
         for key, value in node.items():
             if pointer == "" and key == "translations":
@@ -76,7 +80,7 @@ def translation_problems(defn: Mapping) -> list[DefinitionProblem]:
             found = _resolve(defn, pointer) if not pointer.startswith("/translations") else None
             if found is None:
                 problems.append(DefinitionProblem(f"{where}.{pointer}", "points to nothing in the form"))
-            elif not isinstance(found[0][found[1]], str) or found[2] not in TEXT_KEYS:
+            elif not isinstance(found[0][found[1]], str) or found[2] not in TEXT_KEYS or _PARAMS.match(pointer):
                 problems.append(DefinitionProblem(f"{where}.{pointer}", "points to something that is not a text "
                                                                           "people read (only texts are translated)"))
     return problems
@@ -92,6 +96,12 @@ def localise(defn: Mapping, language: str | None) -> Mapping:
         found = _resolve(own, pointer)
         if found is not None and isinstance(found[0][found[1]], str) and text:
             found[0][found[1]] = text
+    # An English error_label inside a sentence of another language reads worse than the translated label quoted.
+    for pointer, _text in texts(defn):
+        if pointer.endswith("/error_label") and not table.get(pointer):
+            found = _resolve(own, pointer)
+            if found is not None:
+                del found[0][found[1]]
     return own
 
 
@@ -104,3 +114,31 @@ def missing_translations(defn: Mapping, language: str) -> list[tuple[str, str]]:
 def languages(defn: Mapping) -> list[str]:
     """Return the languages a definition is translated into, besides English."""
     return sorted((defn.get("translations") or {}).keys())
+
+
+def carry(before: Mapping, after: Mapping) -> dict:
+    """Return `after` with the translations of `before` kept on the texts they translate, wherever those moved.
+
+    A translation stays on its pointer while the English there is unchanged; when a change moved the English (a
+    question or page moved, a section removed), it follows the one place that English now is; a text whose English
+    changed, or that went, loses its translation (it is then listed as missing, not shown stale).
+    """
+    tables = before.get("translations") or {}
+    if not tables:
+        return dict(after)
+    old, new = dict(texts(before)), dict(texts(after))
+    where: dict[str, list[str]] = {}
+    for pointer, text in new.items():
+        where.setdefault(text, []).append(pointer)
+    carried = {}
+    for language, table in tables.items():
+        kept = {pointer: text for pointer, text in table.items() if pointer in old and new.get(pointer) == old[pointer]}
+        stayed = set(kept)
+        for pointer, translated in table.items():
+            places = where.get(old.get(pointer, ""), [])
+            if pointer not in stayed and len(places) == 1 and places[0] not in kept:
+                kept[places[0]] = translated
+        if kept:
+            carried[language] = kept
+    out = {key: value for key, value in after.items() if key != "translations"}
+    return {**out, "translations": carried} if carried else out

@@ -64,15 +64,15 @@ def _missing_names(error: ValidationError) -> list[str]:
 class _Collector:
     """Keep the most useful problem per field path, in layout order."""
 
-    def __init__(self, form: CompiledForm, page: str | None):
-        self.form, self.page = form, page
+    def __init__(self, form: CompiledForm, page: str | None, language: str | None):
+        self.form, self.page, self.language = form, page, language
         self.found: dict[str, tuple[int, tuple, FieldError]] = {}
 
     def add(self, where: _Where, rank: int, message: str) -> None:
         if self.page is not None and where.top.page != self.page:
             return
         if where.row is not None:
-            message += f" (row {where.row + 1})"
+            message = messages.in_row(message, where.row + 1, self.language)
         part = where.spec.parts.index(where.part) if where.part in where.spec.parts else -1
         order = (where.top.order, -1 if where.row is None else where.row, where.spec.order, part)
         current = self.found.get(where.path)
@@ -84,17 +84,20 @@ class _Collector:
             for part in where.spec.parts:
                 self.missing(where._replace(path=f"{where.path}.{part}", part=part))
             return
-        self.add(where, 0, messages.missing(where.spec, where.part))
+        self.add(where, 0, messages.missing(where.spec, where.part, self.language))
 
     def errors(self) -> list[FieldError]:
         return [e for _, _, e in sorted(self.found.values(), key=lambda t: t[1])]
 
 
 def validate(form: CompiledForm, answers: Mapping, *, today: date, partial: bool = False,
-             page: str | None = None) -> list[FieldError]:
-    """Return every problem with the answers; `partial` (a draft) leaves out answers not yet given."""
+             page: str | None = None, language: str | None = None) -> list[FieldError]:
+    """Return every problem with the answers; `partial` (a draft) leaves out answers not yet given.
+
+    The messages are in `language` (the form's own language when not given), quoting the form's labels.
+    """
     data = form.clean(answers)
-    out = _Collector(form, page)
+    out = _Collector(form, page, language or form.language)
     unplaced = False
     for error in form.validator.iter_errors(data):
         path = list(error.absolute_path)
@@ -113,12 +116,13 @@ def validate(form: CompiledForm, answers: Mapping, *, today: date, partial: bool
         if where is None:
             unplaced = True
             continue
-        message = messages.invalid(where.spec, error.validator, error.validator_value, error.instance, where.part)
+        message = messages.invalid(where.spec, error.validator, error.validator_value, error.instance, where.part,
+                                   out.language)
         out.add(where, _RANK.get(error.validator, 3), message)
     _check_layout_rules(form, data, out, today, partial)
     found = out.errors()
     if unplaced:
-        found.append(FieldError("", form.title, "Some answers are not valid: check the answers and try again"))
+        found.append(FieldError("", form.title, messages.not_placed(out.language)))
     return found
 
 
@@ -133,7 +137,8 @@ def _check_layout_rules(form: CompiledForm, data: Mapping, out: _Collector, toda
         _check_one(where, value, out, today, partial)
         # A signature dated after today is not a signature: its date part is checked like a no_future date.
         if "date" in spec.parts and isinstance(value, dict) and _after(value.get("date"), today):
-            out.add(where._replace(path=f"{spec.name}.date", part="date"), 2, messages.future(spec, "date"))
+            out.add(where._replace(path=f"{spec.name}.date", part="date"), 2,
+                    messages.future(spec, "date", out.language))
         if spec.repeats and isinstance(value, list):
             for row_index, row in enumerate(value):
                 row_shown = shown_in_row(spec, row, shown, data)
@@ -147,11 +152,11 @@ def _check_one(where: _Where, value: Any, out: _Collector, today: date, partial:
     spec = where.spec
     texts = value.values() if isinstance(value, dict) else [value]
     if any(isinstance(text, str) and len(text) > MAX_TEXT_LENGTH for text in texts):
-        out.add(where, 1, messages.too_long(spec, MAX_TEXT_LENGTH))
+        out.add(where, 1, messages.too_long(spec, MAX_TEXT_LENGTH, out.language))
     if value is None and spec.required_when_shown and not partial:
         out.missing(where)
     if spec.no_future and _after(value, today):
-        out.add(where, 2, messages.future(spec))
+        out.add(where, 2, messages.future(spec, language=out.language))
 
 
 def _after(value: Any, today: date) -> bool:

@@ -146,19 +146,3 @@ def next_date_after(dates: Iterable[date | datetime], after: date | datetime) ->
     after = as_date(after)
     later = [as_date(d) for d in dates if as_date(d) > after]
     return min(later) if later else None
-
-
-_TIMESCALE_NAMES = frozenset({
-    "DUE_TIME", "REMINDER_TIME", "DURATION_UNITS", "parse_spec", "end_of_day", "due_day", "add_duration",
-    "basis_text", "reminder_times", "escalation_times", "shift_for_pause", "collapse_missed",
-})
-
-
-def __getattr__(name: str) -> object:
-    """Return a deadline helper from scheduler.timescales, so this module offers the whole API."""
-    # Imported on first use because scheduler.timescales itself builds on this module.
-    if name in _TIMESCALE_NAMES:
-        from scheduler import timescales
-
-        return getattr(timescales, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

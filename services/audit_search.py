@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
+
 from errors import Problems
 from models.audit import AuditEntry
 
 PAGE_SIZE = 50
 
 
-def _day(text: str, field: str, label: str, problems: Problems) -> date | None:
+def _day(text: str, field: str, label: str, problems: Problems, messages: tuple[str, str]) -> date | None:
     text = (text or "").strip()
     if not text:
         return None
@@ -23,9 +25,9 @@ def _day(text: str, field: str, label: str, problems: Problems) -> date | None:
         # Bounded so that "the day after" and MongoDB's dates always exist (9999-12-31 has no day after).
         if 1900 <= day.year <= 2999:
             return day
-        problems.add(field, f"Enter the {label} as a date between 1900 and 2999", label)
+        problems.add(field, messages[0], label)
         return None
-    problems.add(field, f"Enter the {label} as a date, like 24/11/2026", label)
+    problems.add(field, messages[1], label)
     return None
 
 
@@ -47,10 +49,13 @@ def search_audit(filters: dict, *, actor, now: datetime) -> dict:
     target = (filters.get("target") or "").strip()
     if target:
         query["target_id"] = target
-    start = _day(filters.get("from", ""), "from", "start date", problems)
-    end = _day(filters.get("to", ""), "to", "end date", problems)
+    start = _day(filters.get("from", ""), "from", "start date", problems, (
+        _("Enter the start date as a date between 1900 and 2999"),
+        _("Enter the start date as a date, like 24/11/2026")))
+    end = _day(filters.get("to", ""), "to", "end date", problems, (
+        _("Enter the end date as a date between 1900 and 2999"), _("Enter the end date as a date, like 24/11/2026")))
     if start and end and end < start:
-        problems.add("to", "The end date must be the same as or after the start date", "end date")
+        problems.add("to", _("The end date must be the same as or after the start date"), "end date")
     at: dict = {}
     if start:
         at["$gte"] = datetime.combine(start, datetime.min.time())

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bson import ObjectId
 from bson.errors import InvalidId
+from flask_babel import gettext as _
 
 from errors import FieldProblem, InvalidInput
 from models.case import Case, risk_rank
@@ -35,8 +36,9 @@ def _assignee(case, params) -> User:
         user = None
     wanted = "partner_worker" if case.kind == "partner" else "practitioner"
     if user is None or wanted not in user.roles or (case.team and user.team != case.team):
-        who = "partner-support worker" if wanted == "partner_worker" else "practitioner"
-        raise InvalidInput(problems=[FieldProblem("assignee", f"Choose a {who} in the case's team")])
+        message = (_("Choose a partner-support worker in the case's team") if wanted == "partner_worker"
+                   else _("Choose a practitioner in the case's team"))
+        raise InvalidInput(problems=[FieldProblem("assignee", message)])
     check_assignment(case, str(user.pk))  # the separation of duties the pathway files declare
     return user
 
@@ -146,25 +148,21 @@ def _unassign(case, params, *, actor, now, inputs):
     refresh_owners(case)
 
 
-def _open_linked_case(case, params, *, actor, now, inputs):
-    from services.cases import add_history, open_case
-
-    if case.linked_case_ids:
-        return  # one partner record per case; re-entry keeps the same one
-    linked = open_case(workflow_key=params["workflow"], team=case.team, actor=actor, now=now, kind="partner",
-                       parent=case)
-    Case.objects(pk=case.pk).update_one(add_to_set__linked_case_ids=linked.pk)
-    add_history(case, kind="event", now=now, actor=actor, name="linked_case_opened",
-                label="Partner-support record opened")
-
-
 HANDLERS = {
     "assign": _assign, "unassign": _unassign, "notify": _notify, "start_deadline": _start_deadline,
     "stop_deadline": _stop_deadline, "pause_deadlines": _pause, "resume_deadlines": _resume,
     "set_priority": _set_priority, "set_field": _set_field, "record_outcome": _record_outcome,
     "join_waiting_list": _join_waiting_list, "leave_waiting_list": _leave_waiting_list, "endorse": _endorse,
-    "suspend": _suspend, "resume": _resume_case, "open_linked_case": _open_linked_case,
+    "suspend": _suspend, "resume": _resume_case,
 }
+
+
+def handler(name: str):
+    """Register the function that carries out an effect whose work lives in a higher module (opening a case)."""
+    def register(function):
+        HANDLERS[name] = function
+        return function
+    return register
 
 
 def apply_effects(case: Case, effects, *, actor, now: datetime, inputs: dict) -> None:

@@ -8,6 +8,8 @@ from models.case import RISK_LEVELS, Case, risk_rank
 from services.audit import record_audit
 from services.case_effects import apply_effects
 from services.cases import add_history
+from services.form_definitions import form_for
+from services.form_results import result_line
 from services.report_fields import refresh_evaluation
 from services.workflow_store import definition_for
 from workflows import engine
@@ -33,9 +35,6 @@ def form_submitted(case, submission, *, actor, now: datetime) -> None:
     apply_effects(case, engine.form_submitted_effects(defn, submission.form_key), actor=actor, now=now, inputs={})
     refresh_evaluation(case, defn, submission.form_key)
     confidential = submission.classification == "confidential"
-    from services.form_results import result_line
-    from services.submissions import form_for
-
     # The history speaks of the form by its title (not its key) and gives its result, like the case page.
     label = defn.form_labels.get(submission.form_key) or form_for(submission).title
     result = result_line(submission)

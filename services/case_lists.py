@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from pymongo import UpdateOne
 
 from clock import utcnow
@@ -103,7 +104,7 @@ def list_cases(*, actor, now: datetime, scope: str = "all", status: str = "open"
                risk: str = "", sort: str = "deadline", direction: str = "asc", page=1) -> dict:
     """Return one page of the perpetrator cases the actor may see in a scope, filtered and sorted."""
     if not actor.has_role("manager", "practitioner", "auditor"):
-        raise NotAllowed("You do not have access to case lists")
+        raise NotAllowed(_("You do not have access to case lists"))
     scope = scope if scope in SCOPES else "all"
     sort = sort if sort in LIST_SORTS else "deadline"
     direction = "desc" if direction == "desc" else "asc"
@@ -138,7 +139,7 @@ def list_partner_cases(*, actor, status: str = "open", page=1) -> dict:
     elif actor.has_role("partner_worker"):
         query["allocated_to"] = str(actor.pk)
     else:
-        raise NotAllowed("You do not have access to partner cases")
+        raise NotAllowed(_("You do not have access to partner cases"))
     ended = closed_states("partner")
     if status == "open":
         query.update(status="open", state={"$nin": ended})
@@ -200,7 +201,7 @@ def search_condition(query: str) -> dict | None:
 def search_cases(*, actor, now: datetime, query: str, page=1) -> dict:
     """Return one page of the visible cases whose reference, person's name or date of birth matches the query."""
     if not actor.has_role("manager", "practitioner", "auditor", "partner_worker"):
-        raise NotAllowed("You do not have access to case search")
+        raise NotAllowed(_("You do not have access to case search"))
     query = (query or "").strip()[:100]
     empty = {"rows": [], "total": 0, "page": 1, "pages": 1, "page_size": PAGE_SIZE}
     if len(query) < 2:

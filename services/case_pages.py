@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import flask_babel
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from models.case import Case, CaseEvent
 from models.deadline import ACTIVE_STATUSES
 from scheduler.calendar import format_date
@@ -20,8 +24,13 @@ from services.workflow_store import definition_for
 from workflows.engine import forms_for_state
 from workflows.text import cap, role_phrase
 
-RISK_TAGS = {"low": ("Low", "green"), "medium": ("Medium", "yellow"), "high": ("High", "orange"),
-             "very_high": ("Very high", "red")}
+RISK_TAGS = {"low": (_l("Low"), "green"), "medium": (_l("Medium"), "yellow"), "high": (_l("High"), "orange"),
+             "very_high": (_l("Very high"), "red")}
+# Who completes a form only some roles may fill in (a role a pathway adds is named by its own phrase).
+COMPLETED_BY = {"manager": _l("Completed by a team manager"), "practitioner": _l("Completed by a practitioner"),
+                "partner_worker": _l("Completed by a partner-support worker"),
+                "admin": _l("Completed by an administrator"), "auditor": _l("Completed by an auditor"),
+                "referrer": _l("Completed by a referrer")}
 
 
 
@@ -73,13 +82,14 @@ def case_tasks(case: Case, *, actor, every_confidential_form: bool = False, now:
 
 def _why_not(case: Case, slot: dict, doc, *, may_change: bool, actor) -> str:
     if doc is None:
-        return "This form has not been published yet"
+        return _("This form has not been published yet")
     if not may_change:
-        return "You can read this case but not change it"
+        return _("You can read this case but not change it")
     if case.suspended:
-        return "The case is suspended"
+        return _("The case is suspended")
     if slot["roles"] and not actor.has_role(*slot["roles"]):
-        return f"Completed by {role_phrase(slot['roles'][0])}"
+        role = slot["roles"][0]
+        return str(COMPLETED_BY[role]) if role in COMPLETED_BY else _("Completed by %(role)s", role=role_phrase(role))
     return ""
 
 
@@ -98,16 +108,16 @@ def _task(case, slot, doc, sub, *, label, confidential, may_change, actor) -> di
 
 def _one_task(case, slot, doc, sub, *, label, confidential, may_change, actor) -> dict:
     task = {"key": slot["form"], "label": label, "confidential": confidential, "link": None,
-            "required": slot["required"], "hint": "Required" if slot["required"] else "Optional"}
+            "required": slot["required"], "hint": _("Required") if slot["required"] else _("Optional")}
     if slot.get("countersigned"):
-        task["hint"] = "Required, with a manager's countersignature"
+        task["hint"] = _("Required, with a manager's countersignature")
     if sub is not None and sub.status != "draft":
         task["status"] = "completed"
         task["link"] = ("submissions.view", {"case_id": case.pk, "submission_id": sub.pk})
         if sub.awaiting_countersignature:
-            task["hint"] = "Submitted – awaiting a manager's countersignature"
+            task["hint"] = _("Submitted – awaiting a manager's countersignature")
         elif sub.status == "countersigned":
-            task["hint"] = "Submitted and countersigned"
+            task["hint"] = _("Submitted and countersigned")
         return task
     why = _why_not(case, slot, doc, may_change=may_change, actor=actor)
     if sub is not None:
@@ -169,7 +179,7 @@ def _lines(defn, entry: CaseEvent, names: dict) -> list[str]:
     """Return what an entry says besides its title: the state it moved to and the inputs given."""
     lines = []
     if entry.kind == "transition" and entry.to_state in defn.states and entry.to_state != entry.from_state:
-        lines.append(f"Moved to: {defn.states[entry.to_state].label}")
+        lines.append(_("Moved to: %(state)s", state=defn.states[entry.to_state].label))
     step, inputs = _step(defn, entry), entry.inputs or {}
     for spec in step.inputs if step else ():
         value = inputs.get(spec.name)
@@ -178,24 +188,29 @@ def _lines(defn, entry: CaseEvent, names: dict) -> list[str]:
         if spec.kind in ("decision", "outcome"):
             value = next((o["label"] for o in spec.options if o["value"] == value), value)
         elif spec.kind == "user":
-            value = names.get(str(value), "a person no longer in the team")
+            value = names.get(str(value)) or _("a person no longer in the team")
         elif spec.kind == "date":
             value = _long(value)
         elif spec.kind == "confirm":
-            value = "Yes"
+            value = _("Yes")
         lines.append(f"{spec.label} {value}" if spec.label.endswith("?") else f"{spec.label}: {value}")
     if entry.kind == "session" and inputs.get("date"):
-        lines.append(f"Session date: {_long(inputs['date'])}" + (" (catch-up)" if inputs.get("catch_up") else ""))
+        lines.append(_("Session date: %(date)s (catch-up)", date=_long(inputs["date"])) if inputs.get("catch_up")
+                     else _("Session date: %(date)s", date=_long(inputs["date"])))
     # A step's reason is already among its inputs; other entries (and steps of another pathway) carry a comment.
     if entry.comment and not any(s.kind in ("reason", "text") for s in (step.inputs if step else ())):
         lines.append(entry.comment)
     if inputs.get("attachment"):
-        lines.append("A document was added")
+        lines.append(_("A document was added"))
     return lines
 
 
 def _long(value) -> str:
     try:
-        return format_date(date.fromisoformat(str(value)[:10]))
+        day = date.fromisoformat(str(value)[:10])
     except ValueError:
         return str(value)
+    try:
+        return flask_babel.format_date(day, "long")
+    except RuntimeError:  # no application: English, as the calendar writes it
+        return format_date(day)

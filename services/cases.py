@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from pymongo import ReturnDocument
 
 from errors import Conflict, NotAllowed
@@ -12,9 +13,10 @@ from models.form import ConfidentialSubmission, Submission
 from models.user import User
 from services.access import can_change_case
 from services.audit import record_audit
+from services.case_effects import apply_effects, check_effects, handler
+from services.case_history import add_history
 from services.deadlines import cancel_case_deadlines
 from services.report_cohort import recount_case
-from services.report_counts import count_transition
 from services.workflow_store import definition_for, latest_definition, latest_version
 from storage.uow import transactional
 from workflows import engine
@@ -30,39 +32,6 @@ def next_reference(workflow_key: str, year: int) -> str:
         {"_id": f"{prefix}-{year}"}, {"$inc": {"value": 1}}, upsert=True, return_document=ReturnDocument.AFTER
     )
     return f"{prefix}-{year}-{counter['value']:05d}"
-
-
-def add_history(case: Case, *, kind: str, now: datetime, actor=None, name: str = "", label: str = "",
-                from_state: str = "", to_state: str = "", inputs: dict | None = None, comment: str = "",
-                confidential: bool = False) -> CaseEvent:
-    """Append one entry to the case's history."""
-    entry = CaseEvent(
-        case_id=case.pk, at=now, actor_id=str(actor.pk) if actor is not None else "",
-        actor_name=actor.name if actor is not None else "Pathway", kind=kind, name=name, label=label,
-        from_state=from_state or "", to_state=to_state or "", inputs=_plain(inputs or {}), comment=comment,
-        confidential=confidential,
-    )
-    entry.save()
-    if kind == "transition":
-        # Kept on the case so the reports' funnel never has to read every case's history.
-        reached = {f"add_to_set__{field}": value for field, value in (("passed_states", to_state),
-                                                                       ("taken_transitions", name)) if value}
-        if reached:
-            Case.objects(pk=case.pk).update_one(**reached)
-        count_transition(case, from_state=from_state or "", to_state=to_state or "", now=now)
-        recount_case(case.pk)
-    return entry
-
-
-def _plain(value):
-    """Return inputs as storable data (dates as ISO strings)."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
 
 
 def latest_submissions(case: Case) -> dict[str, object]:
@@ -166,17 +135,13 @@ def transition_options(case: Case, actor, *, submissions: dict | None = None, se
 @transactional
 def fire_transition(case: Case, name: str, inputs: dict, *, actor, now: datetime, event: bool = False) -> Case:
     """Fire a transition (or record an event) on the case; only one of two simultaneous firings can win."""
-    from services.case_effects import apply_effects
-
     if not can_change_case(actor, case):
-        raise NotAllowed("You cannot change this case")
+        raise NotAllowed(_("You cannot change this case"))
     if case.status != "open":
-        raise NotAllowed("This case is closed")
+        raise NotAllowed(_("This case is closed"))
     defn = definition_for(case)
     run = engine.fire_event if event else engine.fire
     result = run(defn, case_view(case), actor.as_actor(), name, inputs, now=now)
-    from services.case_effects import check_effects
-
     check_effects(case, result.effects)  # a bad assignee must not leave the case moved on with nobody allocated
     changes = {"inc__revision": 1, "set__updated_at": now}
     if result.to_state != result.from_state:
@@ -184,7 +149,7 @@ def fire_transition(case: Case, name: str, inputs: dict, *, actor, now: datetime
     # The state and revision in the filter make this a compare-and-set: a concurrent firing changes the revision.
     won = Case.objects(pk=case.pk, revision=case.revision, state=case.state).update_one(**changes)
     if not won:
-        raise Conflict("Someone else changed this case while you were working on it. Check the case and try again.")
+        raise Conflict(_("Someone else changed this case while you were working on it. Check the case and try again."))
     case.reload()
     step = (defn.events if event else defn.transitions)[name]
     add_history(case, kind="event" if event else "transition", now=now, actor=actor, name=name, label=step.label,
@@ -235,8 +200,6 @@ def open_case(*, workflow_key: str, team: str, person: dict | None = None, actor
 @transactional
 def start_workflow(case: Case, *, actor, now: datetime) -> Case:
     """Put a case into its pathway's initial state and carry out that state's on-enter effects."""
-    from services.case_effects import apply_effects
-
     defn = definition_for(case)
     result = engine.begin(defn, case_view(case), actor.as_actor() if actor else {}, now=now)
     Case.objects(pk=case.pk).update_one(set__state=result.to_state, set__state_entered_at=now, set__status="open",
@@ -254,3 +217,15 @@ def list_history(case: Case, *, include_confidential: bool, limit: int | None = 
         query["confidential"] = False
     found = CaseEvent.objects(**query).order_by("-at", "-id")
     return list(found.limit(limit) if limit else found)
+
+
+@handler("open_linked_case")
+def _open_linked_case(case, params, *, actor, now, inputs):
+    # Registered from here because opening a case runs effects in turn: effects cannot import this module.
+    if case.linked_case_ids:
+        return  # one partner record per case; re-entry keeps the same one
+    linked = open_case(workflow_key=params["workflow"], team=case.team, actor=actor, now=now, kind="partner",
+                       parent=case)
+    Case.objects(pk=case.pk).update_one(add_to_set__linked_case_ids=linked.pk)
+    add_history(case, kind="event", now=now, actor=actor, name="linked_case_opened",
+                label="Partner-support record opened")

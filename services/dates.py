@@ -7,19 +7,23 @@ from datetime import date
 from errors import Problems
 
 
-def past_date(raw, field: str, label: str, problems: Problems, *, today: date, required: bool = True) -> date | None:
-    """Return the ISO date typed for `label`, or None with a problem added (empty, not a real date, in the future)."""
+def past_date(raw, field: str, label: str, problems: Problems, *, today: date, required: bool = True,
+              missing: str = "", invalid: str = "", future: str = "") -> date | None:
+    """Return the ISO date typed for `label`, or None with a problem added (empty, not a real date, in the future).
+
+    `missing`, `invalid` and `future` are the whole messages, translated, when the caller has them.
+    """
     raw = str(raw or "").strip()
     if not raw:
         if required:
-            problems.add(field, f"Enter the {label[:1].lower()}{label[1:]}", label)
+            problems.add(field, missing or f"Enter the {label[:1].lower()}{label[1:]}", label)
         return None
     try:
         value = date.fromisoformat(raw)
     except ValueError:
-        problems.add(field, f"{label} must be a real date, like 2026-03-12", label)
+        problems.add(field, invalid or f"{label} must be a real date, like 2026-03-12", label)
         return None
     if value > today:
-        problems.add(field, f"{label} must be today or in the past", label)
+        problems.add(field, future or f"{label} must be today or in the past", label)
         return None
     return value

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+
 from errors import NotAllowed
 from models.case import Case
 from models.deadline import MISSED, OPEN, Deadline
@@ -19,14 +21,14 @@ def list_deadlines(*, actor, case: Case | None = None, scope: str = "mine") -> l
     """Return a case's deadlines (all), the actor's open ones, or (managers) their team's open ones."""
     if case is not None:
         if not can_read_case(actor, case):
-            raise NotAllowed("You do not have access to this case")
+            raise NotAllowed(_("You do not have access to this case"))
         found = list(Deadline.objects(case_id=case.pk))
         return sorted(found, key=lambda d: (not d.is_active, *_sort_key(d)))
     if not actor.has_role("manager", "practitioner", "partner_worker"):
-        raise NotAllowed("You do not have access to deadlines")
+        raise NotAllowed(_("You do not have access to deadlines"))
     if scope == "team":
         if not actor.has_role("manager"):
-            raise NotAllowed("Only team managers can see the team's deadlines")
+            raise NotAllowed(_("Only team managers can see the team's deadlines"))
         return sorted(Deadline.objects(team=actor.team, active=True), key=_sort_key)
     if scope != "mine":
         raise ValueError(f"scope is 'mine' or 'team', not {scope!r}")

@@ -15,7 +15,8 @@ from services.demo_cases import SAMPLE_ANSWERS, Clock, Person, fill, session
 from services.form_definitions import sync_forms
 from services.intake import open_new_case
 from services.submissions import countersign_submission
-from services.workflow_store import latest_definition, sync_workflows
+from services.workflow_store import latest_definition
+from services.workflow_sync import sync_workflows
 from workflows.intake import referral_form_keys
 
 PLANS = Path(__file__).with_name("demo_plans.yaml")

@@ -17,10 +17,10 @@ from services.access import get_case
 from services.audit import record_audit
 from services.deadline_timing import local_today
 from services.docx_direction import make_right_to_left
+from services.form_definitions import form_for
 from services.forms import computed_rows
 from services.language import in_language, language_code, right_to_left
 from services.submission_reads import find_submission, read_submission
-from services.submissions import form_for
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "documents" / "submission.docx"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from errors import DefinitionError, FieldProblem, InvalidInput, NotFound
 from models.form import FormDefinition
 from services import form_builder_bulk as bulk
@@ -53,9 +55,9 @@ def create_form(data: dict, *, actor, now: datetime) -> FormDefinition:
     classification = data.get("classification") or "standard"
     problems = []
     if not title:
-        problems.append(FieldProblem("title", "Enter the form's title", "Title"))
+        problems.append(FieldProblem("title", _("Enter the form's title"), "Title"))
     if classification not in CLASSIFICATIONS:
-        problems.append(FieldProblem("classification", "Choose standard or confidential", "Classification"))
+        problems.append(FieldProblem("classification", _("Choose standard or confidential"), "Classification"))
     try:
         check_new_key(key)
     except InvalidInput as exc:
@@ -69,13 +71,13 @@ def create_form(data: dict, *, actor, now: datetime) -> FormDefinition:
 
 
 def _where(defn: dict, text: str) -> tuple[int, int]:
-    page_key, _, section = (text or "").partition(":")
+    page_key, _colon, section = (text or "").partition(":")
     for index, page in enumerate(defn["layout"]["pages"]):
         # ASCII digits only: "²".isdigit() is true but int("²") fails.
         if page["key"] == page_key and section.isascii() and section.isdigit() and len(section) < 5 \
                 and int(section) < len(page["sections"]):
             return index, int(section)
-    raise InvalidInput(problems=[FieldProblem("where", "Choose where the question goes", "Where")])
+    raise InvalidInput(problems=[FieldProblem("where", _("Choose where the question goes"), "Where")])
 
 
 def add_field(key: str, data: dict, *, revision, actor, now: datetime) -> FormDefinition:
@@ -83,7 +85,7 @@ def add_field(key: str, data: dict, *, revision, actor, now: datetime) -> FormDe
     doc = draft_for(key)
     parent = (data.get("parent") or "").strip() or None
     if parent is not None and parent not in doc.definition["schema"]["properties"]:
-        raise NotFound(f"The form has no repeating group called {parent}")
+        raise NotFound(_("The form has no repeating group called %(group)s", group=parent))
     after = "" if parent else (data.get("after") or "").strip()
     # Every problem of the page at once: the question's own and where it goes.
     spec, (page, section) = all_problems(
@@ -108,7 +110,7 @@ def edit_field(key: str, path: str, data: dict, *, revision, actor, now: datetim
     current = edit.item_at(doc.definition, edit.locate(doc.definition, path))["widget"]
     widget = data.get("widget") or current
     if widget not in switchable(current):
-        raise InvalidInput(problems=[FieldProblem("widget", "This question cannot change to that type", "Type")])
+        raise InvalidInput(problems=[FieldProblem("widget", _("This question cannot change to that type"), "Type")])
     spec = field_spec(doc.definition, data, widget=widget, path=path, parent=parent)
     definition = edit.update_field(doc.definition, path, spec)
     new_path = f"{parent}.{spec['name']}" if parent else spec["name"]

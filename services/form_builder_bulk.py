@@ -9,6 +9,8 @@ import copy
 import re
 from collections.abc import Mapping
 
+from flask_babel import gettext as _
+
 from errors import Problems
 from forms.widgets import options_for
 from services.form_builder_edit import EditError, add_field, item_at, locate
@@ -44,11 +46,11 @@ def add_questions(defn: Mapping, data: Mapping, *, page: int, section: int) -> t
     lines = pasted_lines(posted_text(data, "questions"))
     widget = posted_text(data, "widget")
     if not lines:
-        problems.add("questions", "Paste or type the questions, one on each line", "Questions")
+        problems.add("questions", _("Paste or type the questions, one on each line"), "Questions")
     elif len(lines) > MAX_LINES:
-        problems.add("questions", f"Add at most {MAX_LINES} questions at a time", "Questions")
+        problems.add("questions", _("Add at most %(count)s questions at a time", count=MAX_LINES), "Questions")
     if widget not in BULK_WIDGETS:
-        problems.add("widget", "Choose the type of the questions", "Type")
+        problems.add("widget", _("Choose the type of the questions"), "Type")
     options = []
     if widget in ("radios", "checkboxes", "select"):
         options = parse_options(posted_text(data, "options"), [], problems)
@@ -60,7 +62,7 @@ def add_questions(defn: Mapping, data: Mapping, *, page: int, section: int) -> t
     grid = None
     if ticked(data, "grid"):
         if widget not in ("radios", "checkboxes", "select", "yesno"):
-            problems.add("grid", "Only questions with options can be shown as a grid", "Grid")
+            problems.add("grid", _("Only questions with options can be shown as a grid"), "Grid")
             problems.raise_if_any()
         first, last = lines[0][0] or 1, lines[-1][0] or len(lines)
         grid = unique_name(f"grid_q{first}_q{last}", taken)
@@ -142,7 +144,7 @@ def _options_of(defn: Mapping, item: Mapping) -> tuple:
 def where_of(defn: Mapping, after: str) -> tuple[int, int]:
     """Return (page, section) of a top-level question; EditError when there is none."""
     if "." in after:
-        raise EditError("after", "A question can be added after a question of the form, not of a repeating group")
+        raise EditError("after", _("A question can be added after a question of the form, not of a repeating group"))
     found = locate(defn, after)
     return found.page, found.section
 
@@ -150,7 +152,7 @@ def where_of(defn: Mapping, after: str) -> tuple[int, int]:
 def duplicate_question(defn: Mapping, path: str) -> tuple[dict, str]:
     """Return a copy with a top-level question repeated right after itself (same options and settings)."""
     if "." in path:
-        raise EditError("field", "Only a question of the form itself can be duplicated")
+        raise EditError("field", _("Only a question of the form itself can be duplicated"))
     out = copy.deepcopy(dict(defn))
     where = locate(out, path)
     props = out["schema"]["properties"]
@@ -172,7 +174,7 @@ def add_guidance(defn: Mapping, data: Mapping, *, page: int, section: int, after
     problems = Problems()
     text, heading = posted_text(data, "guidance"), posted_text(data, "heading")
     if not text:
-        problems.add("guidance", "Enter the guidance text", "Guidance")
+        problems.add("guidance", _("Enter the guidance text"), "Guidance")
     problems.raise_if_any()
     out = copy.deepcopy(dict(defn))
     block = {"guidance": text, **({"heading": heading} if heading else {})}

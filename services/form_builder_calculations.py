@@ -9,6 +9,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from errors import Problems
 from forms.widgets import options_for
 from services.form_builder_edit import iter_fields, prop_of
@@ -18,10 +21,11 @@ from services.form_builder_shape import unique_name
 _BAND = re.compile(r"^\s*(?:at least\s+)?(-?\d+(?:\.\d+)?)\s*(?:or more|\+)?\s*[:=]\s*(.+?)\s*(?:\((\w+)\))?\s*$",
                    re.IGNORECASE)
 KINDS = (
-    ("count", "Count an answer", "How many questions were answered with one option, like the number of Yes"),
-    ("score", "Add up option scores", "The scores given to the chosen options, added up"),
-    ("bands", "An outcome from a value", "Text (and a colour) for each range, like 14 or more: High risk"),
-    ("expression", "Write a calculation", "For example count('Yes', q1, q2) * 2 or if score >= 14 then 'High'"),
+    ("count", _l("Count an answer"), _l("How many questions were answered with one option, like the number of Yes")),
+    ("score", _l("Add up option scores"), _l("The scores given to the chosen options, added up")),
+    ("bands", _l("An outcome from a value"), _l("Text (and a colour) for each range, like 14 or more: High risk")),
+    ("expression", _l("Write a calculation"),
+     _l("For example %(example)s", example="count('Yes', q1, q2) * 2 or if score >= 14 then 'High'")),
 )
 COLOURS = ("grey", "green", "turquoise", "blue", "yellow", "orange", "red", "pink", "purple")
 
@@ -63,9 +67,9 @@ def calculation(defn: Mapping, data: Mapping, fields: list[str]) -> tuple[str, s
     kind, label = posted_text(data, "kind"), posted_text(data, "label")
     key = posted_text(data, "computed_key")
     if not label:
-        problems.add("label", "Enter a name for the value, like DASH score", "Name")
+        problems.add("label", _("Enter a name for the value, like DASH score"), "Name")
     if key and not NAME_RE.match(key):
-        problems.add("computed_key", "The key must be lower-case letters, digits and underscores", "Key")
+        problems.add("computed_key", _("The key must be lower-case letters, digits and underscores"), "Key")
     taken = {e["key"] for e in defn.get("computed", [])} | set(defn["schema"].get("properties", {}))
     key = key or unique_name(re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_") or "value", taken)
     if key[:1].isdigit():
@@ -77,14 +81,14 @@ def calculation(defn: Mapping, data: Mapping, fields: list[str]) -> tuple[str, s
         names = list(fields) or (questions_offering(defn, answer) if answer else [])
         grid = _whole_grid(defn, names) if not fields else None
         if not answer:
-            problems.add("answer", "Enter the answer to count, as the form shows it, like Yes", "Answer to count")
+            problems.add("answer", _("Enter the answer to count, as the form shows it, like Yes"), "Answer to count")
         elif not names:
-            problems.add("answer", f"No question offers the answer “{answer}”", "Answer to count")
+            problems.add("answer", _("No question offers the answer “%(answer)s”", answer=answer), "Answer to count")
         params["expr"] = f"count({_quote(answer)}, {grid or ', '.join(names)})"
     elif kind == "score":
         names = list(fields)
         if not names:
-            problems.add("fields", "Choose the questions whose option scores are added up", "Questions")
+            problems.add("fields", _("Choose the questions whose option scores are added up"), "Questions")
         params["expr"] = f"score({', '.join(names)})"
     elif kind == "bands":
         function = "bands"
@@ -92,9 +96,10 @@ def calculation(defn: Mapping, data: Mapping, fields: list[str]) -> tuple[str, s
     elif kind == "expression":
         params["expr"] = posted_text(data, "expr")
         if not params["expr"]:
-            problems.add("expr", "Write the calculation, like count('Yes', q1, q2) * 2", "Calculation")
+            problems.add("expr", _("Write the calculation, like %(example)s", example="count('Yes', q1, q2) * 2"),
+                         "Calculation")
     else:
-        problems.add("kind", "Choose what to work out", "What to work out")
+        problems.add("kind", _("Choose what to work out"), "What to work out")
     problems.raise_if_any()
     return key, function, params
 
@@ -103,7 +108,7 @@ def _bands(defn: Mapping, data: Mapping, problems: Problems) -> dict:
     of = posted_text(data, "of")
     known = [e["key"] for e in defn.get("computed", [])]
     if of not in known:
-        problems.add("of", "Choose the value the outcome is based on", "Based on")
+        problems.add("of", _("Choose the value the outcome is based on"), "Based on")
     bands = []
     for number, line in enumerate(posted_text(data, "bands").split("\n"), start=1):
         if not line.strip():
@@ -111,13 +116,14 @@ def _bands(defn: Mapping, data: Mapping, problems: Problems) -> dict:
         match = _BAND.match(line)
         colour = (match.group(3) or "").lower() if match else ""
         if not match or (colour and colour not in COLOURS):
-            problems.add("bands", f"Line {number}: write “14: High risk — refer to MARAC (red)”: the lowest "
-                                  f"score, a colon, the outcome and, if you like, a colour in brackets", "Outcomes")
+            problems.add("bands", _("Line %(number)s: write “14: High risk — refer to MARAC (red)”: the lowest "
+                                    "score, a colon, the outcome and, if you like, a colour in brackets",
+                                    number=number), "Outcomes")
             continue
         low = float(match.group(1)) if "." in match.group(1) else int(match.group(1))
         bands.append({"min": low, "text": match.group(2).strip(), **({"colour": colour} if colour else {})})
     if not bands and not problems.items:
-        problems.add("bands", "Enter at least one outcome, like 14: High risk — refer to MARAC (red)", "Outcomes")
+        problems.add("bands", _("Enter at least one outcome, like 14: High risk — refer to MARAC (red)"), "Outcomes")
     out: dict[str, Any] = {"of": of, "bands": bands}
     otherwise = posted_text(data, "otherwise")
     if otherwise:

@@ -7,6 +7,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 from errors import FieldProblem, InvalidInput
 from forms import widgets
 from forms.expr import names_in, rename
@@ -51,7 +53,7 @@ def locate(defn: Mapping, path: str) -> Location:
     for found, where, _item in iter_fields(defn):
         if found == path:
             return where
-    raise EditError("field", f"The form has no question called “{path}”")
+    raise EditError("field", _("The form has no question called “%(question)s”", question=path))
 
 
 def item_at(defn: Mapping, where: Location) -> dict:
@@ -69,13 +71,13 @@ def scope_of(defn: Mapping, parent: str | None) -> dict:
 
 def prop_of(defn: Mapping, path: str) -> dict:
     """Return the schema property of the field at path."""
-    parent, _, name = path.rpartition(".")
+    parent, _dot, name = path.rpartition(".")
     return scope_of(defn, parent or None)["properties"][name]
 
 
 def split_path(path: str) -> tuple[str | None, str]:
     """Return (repeater name or None, field name) of a field path."""
-    parent, _, name = path.rpartition(".")
+    parent, _dot, name = path.rpartition(".")
     return parent or None, name
 
 
@@ -95,7 +97,7 @@ def dependants(defn: Mapping, path: str) -> list[str]:
             continue
         if not cond or cond.get("field") != name or other == path:
             continue
-        other_parent, _ = split_path(other)
+        other_parent, _name = split_path(other)
         siblings = scope_of(defn, other_parent)["properties"] if other_parent else {}
         # Inside a row a name means a sibling when there is one; otherwise a top-level field.
         refers_to = other_parent if other_parent and name in siblings else None
@@ -148,7 +150,8 @@ def add_field(defn: Mapping, spec: Mapping, *, page: int, section: int, parent: 
     out = copy.deepcopy(dict(defn))
     scope = scope_of(out, parent)
     if spec["name"] in scope.get("properties", {}):
-        raise EditError("name", f"There is already a question called “{spec['name']}” here: choose another name")
+        raise EditError("name", _("There is already a question called “%(name)s” here: choose another name",
+                                   name=spec["name"]))
     scope.setdefault("properties", {})[spec["name"]] = build_prop(spec)
     _set_required(scope, spec["name"], bool(spec.get("required")) and not spec.get("show_when"))
     item = build_item(spec)
@@ -158,7 +161,7 @@ def add_field(defn: Mapping, spec: Mapping, *, page: int, section: int, parent: 
         try:
             out["layout"]["pages"][page]["sections"][section]["items"].append(item)
         except (IndexError, TypeError):
-            raise EditError("where", "Choose a page and section for the question") from None
+            raise EditError("where", _("Choose a page and section for the question")) from None
     return out
 
 
@@ -170,7 +173,8 @@ def update_field(defn: Mapping, path: str, spec: Mapping) -> dict:
     scope = scope_of(out, parent)
     new_name = spec["name"]
     if new_name != old_name and new_name in scope["properties"]:
-        raise EditError("name", f"There is already a question called “{new_name}” here: choose another name")
+        raise EditError("name", _("There is already a question called “%(name)s” here: choose another name",
+                                   name=new_name))
     old_prop = scope["properties"][old_name]
     old_item = item_at(out, where)
     prop, item = build_prop(spec, old_prop), build_item(spec, old_item)
@@ -255,14 +259,14 @@ def remove_field(defn: Mapping, path: str) -> dict:
                                  "answer to this question: change that first")
     using = computed_using(defn, name) if parent is None else []
     if using:
-        raise EditError("field", f"The calculated value “{using[0]}” uses this question: remove it first")
+        raise EditError("field", _("The calculated value “%(key)s” uses this question: remove it first", key=using[0]))
     out = copy.deepcopy(dict(defn))
     where = locate(out, path)
     container = out["layout"]["pages"][where.page]["sections"][where.section]["items"]
     if where.child is not None:
         row = container[where.item]["items"]
         if len(row) == 1:
-            raise EditError("field", "A repeating group needs at least one question: remove the group instead")
+            raise EditError("field", _("A repeating group needs at least one question: remove the group instead"))
         row.pop(where.child)
     else:
         container.pop(where.item)

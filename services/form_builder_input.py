@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext as _
+
 from errors import DefinitionError, FieldProblem, InvalidInput, Problems
 from forms import REGISTRY, widgets
 from forms.widgets import html_value, options_for
@@ -21,14 +23,14 @@ def _asks(defn: Mapping, widget: str, path: str | None) -> tuple[str, ...]:
     return kind.asks_for(prop_of(defn, path) if path else {}) if kind else ()
 
 
-def _number(text: str, whole: bool, field: str, what: str, problems: Problems) -> int | float | None:
+def _number(text: str, whole: bool, field: str, what: str, problems: Problems, message: str) -> int | float | None:
     if not text:
         return None
     if INT.match(text):
         return int(text)
     if not whole and NUM.match(text):
         return float(text)
-    problems.add(field, f"{what} must be a {'whole ' if whole else ''}number, like 10", what)
+    problems.add(field, message, what)
     return None
 
 
@@ -38,27 +40,28 @@ def parse_options(text: str, old: list[tuple[Any, str]], problems: Problems) -> 
     lines = []
     for line in (text or "").split("\n"):
         if line.strip():
-            label, _, score_text = line.partition("|")
+            label, _bar, score_text = line.partition("|")
             lines.append((label.strip(), score_text.strip()))
     # Values of options kept from before are reserved first, so a new option never takes an old one's value.
     taken = {by_label[label.lower()] for label, _s in lines if label.lower() in by_label}
     options, seen = [], set()
     for label, score_text in lines:
         if not label:
-            problems.add("options", "Each option needs a label before the “|”", "Options")
+            problems.add("options", _("Each option needs a label before the “|”"), "Options")
             continue
         if label.lower() in seen:
-            problems.add("options", f"The option “{label}” is listed twice", "Options")
+            problems.add("options", _("The option “%(option)s” is listed twice", option=label), "Options")
             continue
         seen.add(label.lower())
-        score = _number(score_text, False, "options", f"The score of “{label}”", problems)
+        score = _number(score_text, False, "options", f"The score of “{label}”", problems,
+                        _("The score of “%(option)s” must be a number, like 10", option=label))
         value = by_label.get(label.lower())
         if value is None:
             value = unique_name(slug(label, "option"), taken)
             taken.add(value)
         options.append({"value": value, "label": label, "score": score})
     if len(options) < 2 and not problems.items:
-        problems.add("options", "Enter at least 2 options, one on each line", "Options")
+        problems.add("options", _("Enter at least 2 options, one on each line"), "Options")
     return options
 
 
@@ -67,21 +70,22 @@ def field_spec(defn: Mapping, data: Mapping, *, widget: str, path: str | None = 
     """Return the field spec a posted question form describes; InvalidInput naming each wrong input."""
     problems = Problems()
     if widgets.get(widget) is None:
-        problems.add("widget", "Choose a type of question", "Type")
+        problems.add("widget", _("Choose a type of question"), "Type")
         problems.raise_if_any()
     asks = _asks(defn, widget, path)
     spec: dict[str, Any] = {"widget": widget, "label": posted_text(data, "label"), "hint": posted_text(data, "hint"),
                             "required": ticked(data, "required")}
     if not spec["label"]:
-        problems.add("label", "Enter the question", "Question")
+        problems.add("label", _("Enter the question"), "Question")
     old_name = split_path(path)[1] if path else None
     taken = set(scope_of(defn, parent).get("properties", {})) - {old_name}
     name = posted_text(data, "name")
     if name and not NAME_RE.match(name):
-        problems.add("name", "The field name must be lower-case letters, digits and underscores, starting with a "
-                             "letter", "Field name")
+        problems.add("name", _("The field name must be lower-case letters, digits and underscores, starting with a "
+                               "letter"), "Field name")
     elif name in taken:
-        problems.add("name", f"There is already a question called “{name}”: choose another name", "Field name")
+        problems.add("name", _("There is already a question called “%(name)s”: choose another name", name=name),
+                     "Field name")
     spec["name"] = name or old_name or suggested_key(spec["label"], taken)
     if "options" in asks:
         old = []
@@ -93,33 +97,39 @@ def field_spec(defn: Mapping, data: Mapping, *, widget: str, path: str | None = 
         spec["options"] = parse_options(text, old, problems)
     if "range" in asks:
         whole = not widgets.get(widget).decimals
-        spec["min"] = _number(posted_text(data, "min"), whole, "min", "The lowest answer", problems)
-        spec["max"] = _number(posted_text(data, "max"), whole, "max", "The highest answer", problems)
+        spec["min"] = _number(posted_text(data, "min"), whole, "min", "The lowest answer", problems, _(
+            "The lowest answer must be a whole number, like 10") if whole else _(
+            "The lowest answer must be a number, like 10"))
+        spec["max"] = _number(posted_text(data, "max"), whole, "max", "The highest answer", problems, _(
+            "The highest answer must be a whole number, like 10") if whole else _(
+            "The highest answer must be a number, like 10"))
         if widgets.get(widget).needs_ends and (spec["min"] is None or spec["max"] is None) and not problems.items:
-            problems.add("min" if spec["min"] is None else "max", "Enter both ends of the scale, like 1 and 10",
+            problems.add("min" if spec["min"] is None else "max", _("Enter both ends of the scale, like 1 and 10"),
                          "Scale")
         if spec["min"] is not None and spec["max"] is not None and spec["min"] >= spec["max"]:
-            problems.add("max", "The highest answer must be more than the lowest", "The highest answer")
+            problems.add("max", _("The highest answer must be more than the lowest"), "The highest answer")
     if "max_length" in asks:
         spec["max_length"] = _number(posted_text(data, "max_length"), True, "max_length", "The longest answer",
-                                     problems)
+                                     problems, _("The longest answer must be a whole number, like 10"))
     if "rows" in asks:
-        spec["rows"] = _number(posted_text(data, "rows"), True, "rows", "The height", problems)
+        spec["rows"] = _number(posted_text(data, "rows"), True, "rows", "The height", problems,
+                               _("The height must be a whole number, like 10"))
         if spec["rows"] is not None and not 1 <= spec["rows"] <= 40:
-            problems.add("rows", "The height must be between 1 and 40 lines", "Height")
+            problems.add("rows", _("The height must be between 1 and 40 lines"), "Height")
     spec["no_future"] = "no_future" in asks and ticked(data, "no_future")
     spec["inline"] = ticked(data, "inline")
     spec["third_party"] = ticked(data, "third_party")
     if "accept" in asks:
         spec["accept"] = posted_text(data, "accept")
-        megabytes = _number(posted_text(data, "max_megabytes"), False, "max_megabytes", "The largest file", problems)
+        megabytes = _number(posted_text(data, "max_megabytes"), False, "max_megabytes", "The largest file", problems,
+                            _("The largest file must be a number, like 10"))
         spec["max_bytes"] = int(megabytes * 1024 * 1024) if megabytes else None
     if "add_label" in asks:
         spec["add_label"] = posted_text(data, "add_label")
         if not path:
             first = posted_text(data, "first_child_label")
             if not first:
-                problems.add("first_child_label", "Enter the first question asked in each row", "First question")
+                problems.add("first_child_label", _("Enter the first question asked in each row"), "First question")
             spec["first_child"] = {"name": slug(first), "label": first}
     spec["show_when"] = parse_condition(defn, data, path, parent, problems)
     problems.raise_if_any()
@@ -152,7 +162,7 @@ def computed_params(data: Mapping, fields: list[str]) -> tuple[str, str, dict]:
     problems = Problems()
     key, function = posted_text(data, "computed_key"), posted_text(data, "function")
     if function not in REGISTRY:
-        problems.add("function", "Choose what to calculate", "Calculation")
+        problems.add("function", _("Choose what to calculate"), "Calculation")
     params: Any = {}
     text = posted_text(data, "params")
     if text:
@@ -161,7 +171,8 @@ def computed_params(data: Mapping, fields: list[str]) -> tuple[str, str, dict]:
         except ValueError:
             params = None
         if not isinstance(params, dict):
-            problems.add("params", "Other settings must be a JSON object, like {\"value\": true}", "Other settings")
+            problems.add("params", _("Other settings must be a JSON object, like %(example)s",
+                                     example='{"value": true}'), "Other settings")
             params = {}
     if fields:
         params["fields"] = list(fields)

@@ -7,6 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext as _
+
 from services.form_builder_edit import EditError
 from services.form_builder_shape import slug, unique_name
 
@@ -18,13 +20,13 @@ def _page_index(defn: Mapping, page_key: str) -> int:
     for index, page in enumerate(defn["layout"]["pages"]):
         if page["key"] == page_key:
             return index
-    raise EditError("page", f"The form has no page called “{page_key}”")
+    raise EditError("page", _("The form has no page called “%(page)s”", page=page_key))
 
 
 def _section(defn: Mapping, page_key: str, index: int) -> dict:
     sections = defn["layout"]["pages"][_page_index(defn, page_key)]["sections"]
     if not 0 <= index < len(sections):
-        raise EditError("section", "The page has no such section")
+        raise EditError("section", _("The page has no such section"))
     return sections[index]
 
 
@@ -81,9 +83,9 @@ def remove_page(defn: Mapping, page_key: str) -> dict:
     pages = out["layout"]["pages"]
     index = _page_index(out, page_key)
     if any(section["items"] for section in pages[index]["sections"]):
-        raise EditError("page", "Move or remove the page's questions before removing the page")
+        raise EditError("page", _("Move or remove the page's questions before removing the page"))
     if len(pages) == 1:
-        raise EditError("page", "A form needs at least one page")
+        raise EditError("page", _("A form needs at least one page"))
     pages.pop(index)
     return out
 
@@ -116,10 +118,10 @@ def remove_section(defn: Mapping, page_key: str, index: int) -> dict:
     out = copy.deepcopy(dict(defn))
     section = _section(out, page_key, index)
     if section["items"]:
-        raise EditError("section", "Move or remove the section's questions before removing the section")
+        raise EditError("section", _("Move or remove the section's questions before removing the section"))
     sections = out["layout"]["pages"][_page_index(out, page_key)]["sections"]
     if len(sections) == 1:
-        raise EditError("section", "A page needs at least one section: remove the page instead")
+        raise EditError("section", _("A page needs at least one section: remove the page instead"))
     sections.pop(index)
     return out
 
@@ -130,8 +132,8 @@ def parse_tags(text: str | list) -> list[str]:
     tags = list(dict.fromkeys(t.strip().lower() for t in raw if t.strip()))
     bad = [t for t in tags if not TAG_RE.fullmatch(t) or len(t) > 50]
     if bad:
-        raise EditError("tags", f"Tags are lower-case words joined by underscores, like case_extra: "
-                                f"“{bad[0]}” is not")
+        raise EditError("tags", _("Tags are lower-case words joined by underscores, like case_extra: "
+                                  "“%(tag)s” is not", tag=bad[0]))
     return tags
 
 
@@ -142,7 +144,7 @@ def update_settings(defn: Mapping, *, title: str, description: str = "", classif
     out["title"] = _text(title, "title", "the form's title")
     _describe(out, description)
     if classification not in CLASSIFICATIONS:
-        raise EditError("classification", "Choose whether the form is standard or confidential")
+        raise EditError("classification", _("Choose whether the form is standard or confidential"))
     out["classification"] = classification
     out["tags"] = parse_tags(tags)
     if countersign:
@@ -161,12 +163,12 @@ def add_computed(defn: Mapping, key: str, function: str, params: Mapping) -> dic
     out = copy.deepcopy(dict(defn))
     key = (key or "").strip()
     if not TAG_RE.fullmatch(key):
-        raise EditError("computed_key", "Enter a name for the value in lower-case letters, digits and underscores, "
-                                        "like total_score")
+        raise EditError("computed_key", _("Enter a name for the value in lower-case letters, digits and underscores, "
+                                          "like total_score"))
     if any(entry["key"] == key for entry in out.get("computed", [])):
-        raise EditError("computed_key", f"There is already a calculated value called “{key}”")
+        raise EditError("computed_key", _("There is already a calculated value called “%(key)s”", key=key))
     if not function:
-        raise EditError("function", "Choose what to calculate")
+        raise EditError("function", _("Choose what to calculate"))
     out.setdefault("computed", []).append({"key": key, "function": function, "params": dict(params)})
     return out
 
@@ -176,7 +178,7 @@ def remove_computed(defn: Mapping, key: str) -> dict:
     out = copy.deepcopy(dict(defn))
     entries = out.get("computed", [])
     if not any(entry["key"] == key for entry in entries):
-        raise EditError("computed_key", f"There is no calculated value called “{key}”")
+        raise EditError("computed_key", _("There is no calculated value called “%(key)s”", key=key))
     out["computed"] = [entry for entry in entries if entry["key"] != key]
     if not out["computed"]:
         del out["computed"]
@@ -199,4 +201,30 @@ def prune(defn: Mapping) -> tuple[dict, dict[tuple[int, int], tuple[int, int]], 
             sections_back[(new_pi, new_si)] = (pi, si)
         pages.append({**page, "sections": [s for _si, s in kept]})
     out["layout"]["pages"] = pages
+    if out.get("translations"):
+        out["translations"] = _moved_translations(out["translations"], {v: k for k, v in sections_back.items()},
+                                                  {v: k for k, v in pages_back.items()})
     return out, sections_back, pages_back
+
+
+_LAYOUT_POINTER = re.compile(r"^/layout/pages/(\d+)(?:/sections/(\d+))?(.*)$")
+
+
+def _moved_translations(tables: Mapping, sections: dict, pages: dict) -> dict:
+    """Return translations with their pointers into the layout moved as `prune` moved pages and sections."""
+    out = {}
+    for language, table in tables.items():
+        moved = {}
+        for pointer, text in table.items():
+            match = _LAYOUT_POINTER.match(pointer)
+            if not match:
+                moved[pointer] = text
+                continue
+            page, section, rest = int(match[1]), match[2], match[3]
+            if section is None and page in pages:
+                moved[f"/layout/pages/{pages[page]}{rest}"] = text
+            elif section is not None and (page, int(section)) in sections:
+                new_page, new_section = sections[(page, int(section))]
+                moved[f"/layout/pages/{new_page}/sections/{new_section}{rest}"] = text
+        out[language] = moved
+    return out

@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 
+from flask_babel import gettext as _
+
 from forms.widgets import options_for
 from services.form_builder_edit import EditError, item_at, iter_fields, locate, prop_of, split_path
 
@@ -24,15 +26,17 @@ def moved_message(defn: Mapping, path: str) -> dict:
     """Return what the builder says after a move (“… moved to position 3 of 27”) and the question's anchor."""
     paths = order(defn, split_path(path)[0])
     label = prop_of(defn, path).get("title", path)
-    where = f"position {paths.index(path) + 1} of {len(paths)}" if path in paths else "its new place"
-    return {"message": f"“{label}” moved to {where}", "anchor": path.replace(".", "-")}
+    message = _("“%(question)s” moved to position %(position)s of %(count)s", question=label,
+                position=paths.index(path) + 1, count=len(paths)) if path in paths else _(
+        "“%(question)s” moved to its new place", question=label)
+    return {"message": message, "anchor": path.replace(".", "-")}
 
 
 def _position(text, total: int) -> int:
     """Return the posted 1-based position as an index; EditError naming the range when it is not one."""
     text = str(text if text is not None else "").strip()
     if not (text.isascii() and text.isdigit() and len(text) < 6 and 1 <= int(text) <= total):
-        raise EditError("position", f"Enter a position from 1 to {total}", "Position")
+        raise EditError("position", _("Enter a position from 1 to %(count)s", count=total), "Position")
     return int(text) - 1
 
 
@@ -42,7 +46,7 @@ def move_to(defn: Mapping, path: str, position) -> dict:
     paths = order(defn, parent)
     if path not in paths:
         locate(defn, path)  # names a missing question
-        raise EditError("field", "A grid row's comment or tick moves with its row: move the row's question")
+        raise EditError("field", _("A grid row's comment or tick moves with its row: move the row's question"))
     target = _position(position, len(paths))
     if paths[target] == path:
         return copy.deepcopy(dict(defn))
@@ -110,8 +114,8 @@ def _fit_grid(defn: dict, items: list, index: int, size: int) -> None:
             return
     if inside:
         label = prop_of(defn, unit[0]["field"]).get("title", unit[0]["field"])
-        raise EditError("position", f"“{label}” has other options than the grid it would land in: choose a "
-                                    "position before or after the grid", "Position")
+        raise EditError("position", _("“%(question)s” has other options than the grid it would land in: choose a "
+                                      "position before or after the grid", question=label), "Position")
     for item in unit:
         item.pop("grid", None)
         item.pop("grid_role", None)

@@ -6,6 +6,8 @@ import copy
 import json
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from errors import Conflict, DefinitionError, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms import check_definition
 from models.form import FormDefinition
@@ -40,7 +42,7 @@ def publish_form(key: str, *, revision, actor, now: datetime) -> tuple[FormDefin
     """Publish the draft as an immutable version; return it with the diff against the previous version."""
     review = review_publication(key)
     if review["problems"]:
-        raise DefinitionError("The form cannot be published yet", problems=review["problems"])
+        raise DefinitionError(_("The form cannot be published yet"), problems=review["problems"])
     draft = review["draft"]
     definition = prune(draft.definition)[0]
     try:
@@ -53,7 +55,7 @@ def publish_form(key: str, *, revision, actor, now: datetime) -> tuple[FormDefin
         inc__revision=1,
     )
     if not claimed:
-        raise Conflict("The form changed since you reviewed it. Check the changes again before publishing.")
+        raise Conflict(_("The form changed since you reviewed it. Check the changes again before publishing."))
     draft.reload()
     published = publish_form_version(draft, actor=actor, now=now)
     diff = review["diff"]
@@ -68,10 +70,10 @@ def publish_form(key: str, *, revision, actor, now: datetime) -> tuple[FormDefin
 def start_new_version(key: str, *, actor, now: datetime) -> FormDefinition:
     """Start a draft of the next version from the newest published (or retired) one."""
     if FormDefinition.objects(key=key, status="draft").first():
-        raise Conflict(f"The form {key} already has a draft: change that one")
+        raise Conflict(_("The form %(key)s already has a draft: change that one", key=key))
     released = latest_released(key)
     if released is None:
-        raise NotFound(f"There is no form called {key}")
+        raise NotFound(_("There is no form called %(key)s", key=key))
     doc = create_new_version(key, copy.deepcopy(released.definition), actor=actor, now=now)
     record_audit("form.version_started", actor=actor, now=now, target_type="form", target_id=key,
                  details={"version": doc.version, "from_version": released.version})
@@ -88,7 +90,7 @@ def discard_draft(key: str, *, revision, actor, now: datetime) -> int:
         expected = -1
     deleted = FormDefinition.objects(pk=draft.pk, status="draft", revision=expected).delete()
     if not deleted:
-        raise Conflict("The draft changed since you opened it: look at it again before discarding it")
+        raise Conflict(_("The draft changed since you opened it: look at it again before discarding it"))
     record_audit("form.draft_discarded", actor=actor, now=now, target_type="form", target_id=key,
                  details={"version": draft.version, "title": draft.title})
     return draft.version
@@ -100,7 +102,7 @@ def retire_form(key: str, *, actor, now: datetime) -> int:
     count = FormDefinition.objects(key=key, status="published").update(set__status="retired",
                                                                        set__retired_at=now)
     if not count:
-        raise NotAllowed(f"The form {key} has no published version to retire")
+        raise NotAllowed(_("The form %(key)s has no published version to retire", key=key))
     record_audit("form.retired", actor=actor, now=now, target_type="form", target_id=key,
                  details={"versions": count})
     return count
@@ -110,10 +112,10 @@ def retire_form(key: str, *, actor, now: datetime) -> int:
 def restore_form(key: str, *, actor, now: datetime) -> FormDefinition:
     """Offer a retired form again: its newest retired version becomes published."""
     if FormDefinition.objects(key=key, status="published").first():
-        raise NotAllowed(f"The form {key} is already published")
+        raise NotAllowed(_("The form %(key)s is already published", key=key))
     newest = FormDefinition.objects(key=key, status="retired").order_by("-version").first()
     if newest is None:
-        raise NotFound(f"The form {key} has no retired version")
+        raise NotFound(_("The form %(key)s has no retired version", key=key))
     FormDefinition.objects(pk=newest.pk, status="retired").update_one(set__status="published",
                                                                       unset__retired_at=True)
     newest.reload()
@@ -126,7 +128,7 @@ def _source_definition(key: str) -> tuple[FormDefinition, dict]:
     draft = FormDefinition.objects(key=key, status="draft").first()
     doc = draft or latest_released(key)
     if doc is None:
-        raise NotFound(f"There is no form called {key}")
+        raise NotFound(_("There is no form called %(key)s", key=key))
     return doc, doc.definition
 
 
@@ -135,7 +137,7 @@ def duplicate_form(key: str, data: dict, *, actor, now: datetime) -> FormDefinit
     """Start a new form (draft, version 1) as a copy of another one's newest version."""
     _doc, source = _source_definition(key)
     new_key, title = (data.get("key") or "").strip(), (data.get("title") or "").strip()
-    problems = [] if title else [FieldProblem("title", "Enter the new form's title", "Title")]
+    problems = [] if title else [FieldProblem("title", _("Enter the new form's title"), "Title")]
     try:
         check_new_key(new_key)
     except InvalidInput as exc:
@@ -162,16 +164,17 @@ def export_form(key: str, *, version=None, actor, now: datetime) -> tuple[str, s
 def read_import(raw: bytes) -> dict:
     """Return the definition in an uploaded file, or InvalidInput saying why it cannot be used."""
     if not raw:
-        raise InvalidInput(problems=[FieldProblem("file", "Choose a JSON file to import", "File")])
+        raise InvalidInput(problems=[FieldProblem("file", _("Choose a JSON file to import"), "File")])
     if len(raw) > MAX_IMPORT_BYTES:
-        raise InvalidInput(problems=[FieldProblem("file", "The file must be smaller than 2 MB", "File")])
+        raise InvalidInput(problems=[FieldProblem("file", _("The file must be smaller than 2 MB"), "File")])
     try:
         data = json_input.loads(raw.decode("utf-8-sig"), int64=True)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise InvalidInput(problems=[FieldProblem("file", f"The file is not valid JSON ({exc})", "File")]) from None
+        raise InvalidInput(problems=[FieldProblem("file", _("The file is not valid JSON (%(error)s)", error=exc),
+                                                  "File")]) from None
     if not isinstance(data, dict):
-        raise InvalidInput(problems=[FieldProblem("file", "The file must hold one form definition (a JSON "
-                                                          "object)", "File")])
+        raise InvalidInput(problems=[FieldProblem("file", _("The file must hold one form definition (a JSON "
+                                                            "object)"), "File")])
     return {k: v for k, v in data.items() if k not in STORAGE_KEYS}
 
 
@@ -181,13 +184,14 @@ def import_form(raw: bytes, *, actor, now: datetime) -> FormDefinition:
     definition = read_import(raw)
     problems = _import_problems(definition)
     if problems:
-        raise DefinitionError("The file is not a valid form definition", problems=problems)
+        raise DefinitionError(_("The file is not a valid form definition"), problems=problems)
     key = definition["key"]
     if FormDefinition.objects(key=key, status="draft").first():
-        raise Conflict(f"The form {key} already has a draft: publish or discard it before importing")
+        raise Conflict(_("The form %(key)s already has a draft: publish or discard it before importing", key=key))
     released = latest_released(key)
     if released is not None and released.content_hash == content_hash(prune(definition)[0]):
-        raise Conflict(f"The file is the same as version {released.version} of {key}: there is nothing to import")
+        raise Conflict(_("The file is the same as version %(version)s of %(key)s: there is nothing to import",
+                         version=released.version, key=key))
     latest = FormDefinition.objects(key=key).order_by("-version").first()
     version = (latest.version if latest else 0) + 1
     return store_new_draft(definition, version=version, source="import", action="form.imported",

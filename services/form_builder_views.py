@@ -6,6 +6,8 @@ import logging
 from collections import defaultdict
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from errors import DefinitionError, NotFound
 from forms import compile_form, errors_by_path, widgets
 from forms.widgets import html_value, options_for
@@ -85,7 +87,7 @@ def builder_form(key: str) -> dict:
     """Return everything the builder shows about one form."""
     docs = list(FormDefinition.objects(key=key).order_by("-version"))
     if not docs:
-        raise NotFound(f"There is no form called {key}")
+        raise NotFound(_("There is no form called %(key)s", key=key))
     draft = next((d for d in docs if d.status == "draft"), None)
     published = next((d for d in docs if d.status == "published"), None)
     current = draft or published or docs[0]
@@ -108,7 +110,7 @@ def get_form_any(key: str) -> FormDefinition:
     """Return the newest version of a form whatever its status."""
     doc = FormDefinition.objects(key=key).order_by("-version").first()
     if doc is None:
-        raise NotFound(f"There is no form called {key}")
+        raise NotFound(_("There is no form called %(key)s", key=key))
     return doc
 
 
@@ -120,7 +122,7 @@ def compile_preview(key: str, version=None):
     try:
         return doc, compile_form(definition)
     except DefinitionError as exc:
-        raise DefinitionError("The form cannot be shown", problems=[]) from exc
+        raise DefinitionError(_("The form cannot be shown"), problems=[]) from exc
 
 
 def try_form(key: str, formdata, *, version=None, actor, now: datetime) -> dict:
@@ -144,20 +146,22 @@ def _details(defn: dict, path: str, item: dict) -> list[str]:
     kind = widgets.get(widget)
     if kind is not None and "options" in kind.asks_for(prop):
         options = options_for(widget, prop, item.get("option_meta"))
-        notes.append("Options: " + ", ".join(
-            o.label + (f" (score {html_value(o.meta['score'])})" if "score" in o.meta else "") for o in options))
+        notes.append(_("Options: %(options)s", options=", ".join(
+            _("%(option)s (score %(score)s)", option=o.label, score=html_value(o.meta["score"])) if "score" in o.meta
+            else o.label for o in options)))
     elif prop.get("minimum") is not None or prop.get("maximum") is not None:
         low, high = prop.get("minimum"), prop.get("maximum")
-        notes.append(f"From {html_value(low)} to {html_value(high)}" if low is not None and high is not None
-                     else f"At least {html_value(low)}" if low is not None else f"At most {html_value(high)}")
+        notes.append(_("From %(low)s to %(high)s", low=html_value(low), high=html_value(high))
+                     if low is not None and high is not None else _("At least %(low)s", low=html_value(low))
+                     if low is not None else _("At most %(high)s", high=html_value(high)))
     if prop.get("maxLength"):
-        notes.append(f"Up to {prop['maxLength']} characters")
+        notes.append(_("Up to %(count)s characters", count=prop["maxLength"]))
     if item.get("no_future"):
-        notes.append("Not in the future")
+        notes.append(_("Not in the future"))
     if item.get("third_party"):
-        notes.append("Third-party information")
+        notes.append(_("Third-party information"))
     if prop.get("description"):
-        notes.append(f"Hint: {prop['description']}")
+        notes.append(_("Hint: %(hint)s", hint=prop["description"]))
     return notes
 
 
@@ -205,6 +209,8 @@ def placements(defn: dict) -> list[tuple[str, str]]:
     out = []
     for page in defn["layout"]["pages"]:
         for si, section in enumerate(page["sections"]):
-            name = section.get("title") or (f"section {si + 1}" if len(page["sections"]) > 1 else "")
-            out.append((f"{page['key']}:{si}", page["title"] + (f" – {name}" if name else "")))
+            name = section.get("title") or (_("section %(number)s", number=si + 1) if len(page["sections"]) > 1
+                                            else "")
+            out.append((f"{page['key']}:{si}", _("%(page)s – %(section)s", page=page["title"], section=name)
+                        if name else page["title"]))
     return out

@@ -174,6 +174,16 @@ def compiled_form(doc: FormDefinition, language: str = SOURCE_LANGUAGE):
                         language)
 
 
+def pinned_form(submission):
+    """Return the form version the submission is pinned to."""
+    return get_form(submission.form_key, submission.form_version)
+
+
+def form_for(submission, language: str = SOURCE_LANGUAGE):
+    """Return the compiled form version the submission is pinned to, its texts in a language (English by default)."""
+    return compiled_form(pinned_form(submission), language)
+
+
 def published_forms(tag: str | None = None, *, fields: tuple[str, ...] = ()) -> list[FormDefinition]:
     """Return the latest published version of every form (with the tag, when given), by title.
 

@@ -7,7 +7,7 @@ from models.form import ConfidentialSubmission, Submission
 from scheduler.calendar import format_date
 from services.access import can_read_confidential
 from services.audit import record_audit
-from services.submissions import form_for
+from services.form_definitions import form_for
 
 
 def result_line(submission) -> str:

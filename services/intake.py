@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+
 from errors import NotAllowed, Problems
 from models.case import Case
 from services.audit import record_audit
@@ -29,14 +31,15 @@ def openable_pathways(actor) -> dict[str, dict]:
 def _person(raw: dict, today: date, problems: Problems) -> dict:
     name = " ".join(str(raw.get("name") or "").split())
     if not name:
-        problems.add("name", "Enter the person's full name", "Full name")
+        problems.add("name", _("Enter the person's full name"), _("Full name"))
     elif len(name) > 200:
-        problems.add("name", "Full name must be 200 characters or fewer", "Full name")
-    born = past_date(raw.get("date_of_birth"), "date_of_birth", "Date of birth", problems, today=today,
-                     required=False)
+        problems.add("name", _("Full name must be 200 characters or fewer"), _("Full name"))
+    born = past_date(raw.get("date_of_birth"), "date_of_birth", _("Date of birth"), problems, today=today,
+                     required=False, invalid=_("Date of birth must be a real date, like 2026-03-12"),
+                     future=_("Date of birth must be today or in the past"))
     address = str(raw.get("address") or "").strip()
     if len(address) > 1000:
-        problems.add("address", "Address must be 1,000 characters or fewer", "Address")
+        problems.add("address", _("Address must be 1,000 characters or fewer"), _("Address"))
     return {"name": name, "date_of_birth": born, "address": address}
 
 
@@ -49,9 +52,9 @@ def open_new_case(*, workflow_key: str, person: dict, actor, now: datetime) -> C
     problems = Problems()
     allowed = openable_pathways(actor)
     if not allowed:
-        raise NotAllowed("You cannot open cases: no pathway lets your role open one, or you have no team")
+        raise NotAllowed(_("You cannot open cases: no pathway lets your role open one, or you have no team"))
     if workflow_key not in allowed:
-        problems.add("workflow", "Choose the pathway to open the case on", "Pathway")
+        problems.add("workflow", _("Choose the pathway to open the case on"), _("Pathway"))
     details = _person(person or {}, local_today(now), problems)
     problems.raise_if_any()
     case = open_case(workflow_key=workflow_key, team=actor.team, person=details, actor=actor, now=now)

@@ -11,9 +11,9 @@ from models.deadline import MISSED, OPEN, Deadline
 from models.user import User
 from services.access import can_read_confidential, get_case
 from services.cases import available_practitioners, list_history, transition_options
+from services.form_definitions import form_for
 from services.groups import local_today
 from services.referrals import find_duplicate_cases, referral_forms
-from services.submissions import form_for
 from services.workflow_store import definition_for
 from workflows.intake import referral
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+
 from errors import Conflict
 from models.outbox import FAILED, PENDING, SENT, OutboxMessage
 from services.audit import record_audit
@@ -39,7 +41,7 @@ def delivery_overview(*, now: datetime, limit: int = 200) -> dict:
 
 
 def _message(message_id) -> OutboxMessage:
-    return one_by_id(OutboxMessage, message_id, "There is no such message")
+    return one_by_id(OutboxMessage, message_id, _("There is no such message"))
 
 
 @transactional
@@ -51,7 +53,7 @@ def retry_message(message_id, *, actor, now: datetime) -> OutboxMessage:
         set__status=PENDING, set__attempts=0, set__next_attempt_at=now, unset__failed_at=True,
         push__retries=retry)
     if not done:
-        raise Conflict("This message is no longer waiting to be tried again: someone else may have done it")
+        raise Conflict(_("This message is no longer waiting to be tried again: someone else may have done it"))
     record_audit("outbox.retry", actor=actor, now=now, target_type="outbox", target_id=message.pk,
                  details={"attempts": message.attempts})
     after_commit(wake_deliverer)

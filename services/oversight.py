@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+
 from clock import utcnow
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound
 from models.audit import AuditEntry
@@ -11,6 +13,7 @@ from models.break_glass import BreakGlass
 from models.case import Case
 from models.user import User
 from services.audit import record_audit
+from services.language import in_language, user_language
 from services.notifications import notify_user
 
 GLASS_HOURS = 1
@@ -36,20 +39,20 @@ def may_break_glass(actor, case: Case) -> bool:
 def break_glass(case: Case, *, actor, reason: str, now: datetime, client_address: str = "") -> BreakGlass:
     """Open a restricted case for an hour against a stated reason; audited; the owning team's managers are told."""
     if not may_break_glass(actor, case):
-        raise NotFound("There is no such case")
+        raise NotFound(_("There is no such case"))
     reason = (reason or "").strip()
     if len(reason) < 20:
-        raise InvalidInput(problems=[FieldProblem("reason", "Say why you need to open this record (20 characters "
-                                                            "or more): it is recorded and the team is told",
-                                                  "Reason")])
+        raise InvalidInput(problems=[FieldProblem("reason", _("Say why you need to open this record (20 characters "
+                                                              "or more): it is recorded and the team is told"),
+                                                  _("Reason"))])
     if len(reason) > 2000:
-        raise InvalidInput(problems=[FieldProblem("reason", "The reason must be 2,000 characters or fewer",
-                                                  "Reason")])
+        raise InvalidInput(problems=[FieldProblem("reason", _("The reason must be 2,000 characters or fewer"),
+                                                  _("Reason"))])
     grant = BreakGlass(case_id=case.pk, user_id=str(actor.pk), reason=reason, granted_at=now,
                        expires_at=now + timedelta(hours=GLASS_HOURS)).save()
     record_audit("break_glass", actor=actor, now=now, target_type="case", target_id=case.pk,
                  client_address=client_address, details={"reason": reason, "until": grant.expires_at.isoformat()})
-    _tell_managers(case, actor, now=now, why=f"opened it with break-the-glass access. Their reason: {reason}")
+    _tell_managers(case, actor, now=now, reason=reason)
     return grant
 
 
@@ -67,23 +70,28 @@ def note_read(case: Case, *, actor, now: datetime) -> None:
     if recent:
         return  # one alert an hour per reader and record is enough to act on
     record_audit("oversight.alerted", actor=actor, now=now, target_type="case", target_id=case.pk)
-    _tell_managers(case, actor, now=now, why="read victim information on it and is not one of its usual workers")
+    _tell_managers(case, actor, now=now)
 
 
-def _tell_managers(case: Case, actor, *, now: datetime, why: str) -> None:
-
-    ref = case.reference or "a record"
+def _tell_managers(case: Case, actor, *, now: datetime, reason: str = "") -> None:
+    """Tell the team's managers, each in their language, who read the record: by breaking the glass (reason) or not."""
     for manager in User.objects(team=case.team, roles="manager", active=True, pk__ne=actor.pk):
-        notify_user(manager, subject=f"{ref}: read by someone outside its usual workers",
-                    body=f"{actor.name} ({', '.join(actor.role_labels)}, {actor.team or 'no team'}) {why}",
-                    link=f"/cases/{case.pk}/seen", now=now, kind="risk", email=True, template="oversight",
-                    case_id=case.pk)
+        with in_language(user_language(manager)):
+            who = {"name": actor.name, "roles": ", ".join(actor.role_labels), "team": actor.team or _("no team")}
+            body = (_("%(name)s (%(roles)s, %(team)s) opened it with break-the-glass access. Their reason: %(reason)s",
+                      reason=reason, **who) if reason else
+                    _("%(name)s (%(roles)s, %(team)s) read victim information on it and is not one of its usual "
+                      "workers", **who))
+            subject = _("%(reference)s: read by someone outside its usual workers",
+                        reference=case.reference or _("a record"))
+        notify_user(manager, subject=subject, body=body, link=f"/cases/{case.pk}/seen", now=now, kind="risk",
+                    email=True, template="oversight", case_id=case.pk)
 
 
 def who_has_seen(case: Case, *, actor, limit: int = 500) -> list[dict]:
     """Return every read of the case and its records from the audit trail, newest first (its managers, auditors)."""
     if not ((actor.has_role("manager") and actor.team == case.team) or actor.has_role("auditor")):
-        raise NotAllowed("Only the team's managers and auditors can see who has read this record")
+        raise NotAllowed(_("Only the team's managers and auditors can see who has read this record"))
     case_id = str(case.pk)
     entries = AuditEntry.objects(__raw__={"action": {"$in": list(READ_ACTIONS)}, "$or": [
         {"target_type": "case", "target_id": case_id}, {"details.case": case_id}]}).order_by("-at").limit(limit)
@@ -91,7 +99,7 @@ def who_has_seen(case: Case, *, actor, limit: int = 500) -> list[dict]:
     rows = []
     for entry in entries:
         user = names.get(entry.actor_id)
-        rows.append({"at": entry.at, "who": user.name if user else entry.actor_email or "Unknown",
+        rows.append({"at": entry.at, "who": user.name if user else entry.actor_email or _("Unknown"),
                      "roles": ", ".join(user.role_labels) if user else "", "team": user.team if user else "",
                      "what": _what(entry), "usual": bool(user and usual_worker(user, case)),
                      "reason": (entry.details or {}).get("reason", "") if entry.action == "break_glass" else ""})
@@ -101,15 +109,22 @@ def who_has_seen(case: Case, *, actor, limit: int = 500) -> list[dict]:
 def _what(entry: AuditEntry) -> str:
     details = entry.details or {}
     if entry.action == "break_glass":
-        return "Opened with break-the-glass access"
+        return _("Opened with break-the-glass access")
     if entry.action == "confidential.refused":
-        return f"Tried to open {details.get('form', 'a confidential record')} (refused)"
+        return (_("Tried to open %(form)s (refused)", form=details["form"]) if details.get("form")
+                else _("Tried to open a confidential record (refused)"))
     if entry.action == "submission.downloaded":
-        return f"Downloaded {details.get('form', 'a form')}"
+        return _("Downloaded %(form)s", form=details["form"]) if details.get("form") else _("Downloaded a form")
     if entry.target_type == "submission":
-        return f"Read the confidential record {details.get('form', '')}".strip()
-    return {"case.read": "Opened the case", "confidential.read": "Read the partner record"}.get(
-        entry.action, entry.action) + (f" ({details['what']})" if details.get("what") else "")
+        return (_("Read the confidential record %(form)s", form=details["form"]) if details.get("form")
+                else _("Read the confidential record"))
+    # `what` is the page that was read (an endpoint name), shown as it was recorded.
+    if entry.action == "case.read":
+        return _("Opened the case (%(what)s)", what=details["what"]) if details.get("what") else _("Opened the case")
+    if entry.action == "confidential.read":
+        return (_("Read the partner record (%(what)s)", what=details["what"]) if details.get("what")
+                else _("Read the partner record"))
+    return entry.action + (f" ({details['what']})" if details.get("what") else "")
 
 
 def record_confidential_read(case, *, actor, now: datetime, what: str, client_address: str = "",

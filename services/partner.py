@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bson import ObjectId
 from bson.errors import InvalidId
+from flask_babel import gettext as _
 
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound, Problems
 from models.case import Case, CaseEvent, name_keys
@@ -24,6 +25,7 @@ from services.cases import add_history, case_view, fire_transition, transition_o
 from services.dates import past_date
 from services.deadline_timing import local_today
 from services.deadlines import refresh_owners
+from services.language import in_language, user_language
 from services.notifications import notify_user
 from services.oversight import note_read
 from services.separation import check_assignment
@@ -48,7 +50,7 @@ def partner_case_for_actor(case_id, actor, *, change: bool = False) -> Case:
     """Return a partner case the actor may open (assigned partner worker, or a manager of the team); else 404."""
     case = get_case(case_id)
     if case.kind != "partner" or not can_read_case(actor, case):
-        raise NotFound("There is no such partner case")
+        raise NotFound(_("There is no such partner case"))
     return case_for_actor(case_id, actor, change=change)
 
 
@@ -99,7 +101,7 @@ def _worker(team: str, assignee_id: str) -> User:
     except (InvalidId, TypeError):
         user = None
     if user is None or "partner_worker" not in user.roles or user.team != team:
-        raise InvalidInput(problems=[FieldProblem("assignee", "Choose a partner-support worker in the team")])
+        raise InvalidInput(problems=[FieldProblem("assignee", _("Choose a partner-support worker in the team"))])
     return user
 
 
@@ -107,7 +109,7 @@ def _worker(team: str, assignee_id: str) -> User:
 def assign_partner_worker(case: Case, *, assignee_id: str, actor, now: datetime) -> Case:
     """Give a partner case to a partner-support worker of the team and tell them."""
     if case.kind != "partner" or not _manages(actor, case):
-        raise NotAllowed("Only a manager of the team can assign partner cases")
+        raise NotAllowed(_("Only a manager of the team can assign partner cases"))
     worker = _worker(case.team, assignee_id)
     check_assignment(case, str(worker.pk))
     Case.objects(pk=case.pk).update_one(set__allocated_to=str(worker.pk), set__allocated_at=now,
@@ -118,9 +120,10 @@ def assign_partner_worker(case: Case, *, assignee_id: str, actor, now: datetime)
     for target in (case, parent):
         if target is not None:
             refresh_owners(target)  # deadlines for "the partner worker" now belong to this worker
-    notify_user(worker, subject=f"Partner-support record {case.reference} is assigned to you",
-                body="A partner-support record has been assigned to you. Make contact safely.",
-                link=f"/partner/cases/{case.pk}", now=now, case_id=case.pk)
+    with in_language(user_language(worker)):
+        subject = _("Partner-support record %(reference)s is assigned to you", reference=case.reference)
+        body = _("A partner-support record has been assigned to you. Make contact safely.")
+    notify_user(worker, subject=subject, body=body, link=f"/partner/cases/{case.pk}", now=now, case_id=case.pk)
     record_audit("partner.assigned", actor=actor, now=now, target_type="case", target_id=case.pk,
                  details={"to": str(worker.pk)})
     return case
@@ -133,14 +136,17 @@ def update_partner_details(case: Case, data: dict, *, actor, now: datetime) -> C
     problems = Problems()
     name = (data.get("name") or "").strip()
     if not name:
-        problems.add("name", "Enter the partner's name", "Name")
+        problems.add("name", _("Enter the partner's name"), _("Name"))
     elif len(name) > 200:
-        problems.add("name", "Name must be 200 characters or fewer", "Name")
-    born = past_date(data.get("date_of_birth"), "date_of_birth", "Date of birth", problems, today=local_today(now),
-                       required=False)
+        problems.add("name", _("Name must be 200 characters or fewer"), _("Name"))
+    born = past_date(data.get("date_of_birth"), "date_of_birth", _("Date of birth"), problems,
+                     today=local_today(now), required=False,
+                     invalid=_("Date of birth must be a real date, like 2026-03-12"),
+                     future=_("Date of birth must be today or in the past"))
     safe = (data.get("safe_contact") or "").strip()
     if len(safe) > 2000:
-        problems.add("safe_contact", "Safe contact arrangements must be 2,000 characters or fewer", "Safe contact")
+        problems.add("safe_contact", _("Safe contact arrangements must be 2,000 characters or fewer"),
+                     _("Safe contact"))
     problems.raise_if_any()
     Case.objects(pk=case.pk).update_one(set__person__name=name, set__name_keys=name_keys(name),
                                         set__person__date_of_birth=born,
@@ -155,17 +161,20 @@ def record_partner_contact(case: Case, data: dict, *, actor, now: datetime) -> t
     """Log a contact (or attempt) with the partner; return it and whether the linked case was told it happened."""
     partner_case_for_actor(case.pk, actor, change=True)
     if case.status != "open":
-        raise NotAllowed("This partner case is closed")
+        raise NotAllowed(_("This partner case is closed"))
     problems = Problems()
-    when = past_date(data.get("date"), "date", "Date of the contact", problems, today=local_today(now))
+    when = past_date(data.get("date"), "date", _("Date of the contact"), problems, today=local_today(now),
+                     missing=_("Enter the date of the contact"),
+                     invalid=_("Date of the contact must be a real date, like 2026-03-12"),
+                     future=_("Date of the contact must be today or in the past"))
     method, outcome = data.get("method") or "", data.get("outcome") or ""
     if method not in CONTACT_METHODS:
-        problems.add("method", "Select how the contact was made", "Method")
+        problems.add("method", _("Select how the contact was made"), _("Method"))
     if outcome not in CONTACT_OUTCOMES:
-        problems.add("outcome", "Select the outcome of the contact", "Outcome")
+        problems.add("outcome", _("Select the outcome of the contact"), _("Outcome"))
     notes = (data.get("notes") or "").strip()
     if len(notes) > 20000:
-        problems.add("notes", "Notes must be 20,000 characters or fewer", "Notes")
+        problems.add("notes", _("Notes must be 20,000 characters or fewer"), _("Notes"))
     problems.raise_if_any()
     contact = PartnerContact(case_id=case.pk, date=when, method=method, outcome=outcome, notes=notes,
                              recorded_by=_uid(actor), recorded_by_name=actor.name, recorded_at=now).save()
@@ -247,19 +256,19 @@ def fire_parent_event(case: Case, name: str, inputs: dict, *, actor, now: dateti
     """Record an event of the linked perpetrator case for the partner worker; its free text stays here."""
     parent = _parent(case)
     if parent is None or not _assigned(actor, case):
-        raise NotAllowed("Only the partner-support worker of this record can do this")
+        raise NotAllowed(_("Only the partner-support worker of this record can do this"))
     if case.status != "open" or parent.status != "open":
-        raise NotAllowed("The linked case is closed")
+        raise NotAllowed(_("The linked case is closed"))
     defn = definition_for(parent)
     step = defn.events.get(name)
     if step is None or not step.partner_side:
-        raise NotFound("There is no such action on the linked case")
+        raise NotFound(_("There is no such action on the linked case"))
     result = engine.fire_event(defn, case_view(parent), actor.as_actor(), name, inputs, now=now)
     changes = {"inc__revision": 1, "set__updated_at": now}
     if result.to_state != result.from_state:
         changes.update(set__state=result.to_state, set__state_entered_at=now)
     if not Case.objects(pk=parent.pk, revision=parent.revision, state=parent.state).update_one(**changes):
-        raise Conflict("The linked case changed while you were working. Try again.")
+        raise Conflict(_("The linked case changed while you were working. Try again."))
     parent.reload()
     # What the partner said must not reach the perpetrator's side: only choices and dates go to its history.
     shared = {s.name: result.inputs.get(s.name) for s in step.inputs if s.kind in ("decision", "outcome", "date")}

@@ -17,9 +17,10 @@ from services.access import can_change_case, can_read_confidential, case_for_act
 from services.audit import record_audit
 from services.cases import add_history
 from services.deadline_timing import local_today
+from services.form_definitions import form_for
 from services.report_fields import refresh_evaluation
 from services.submission_reads import read_submission
-from services.submissions import field_errors, form_for
+from services.submissions import field_errors
 from services.workflow_store import definition_for
 from storage.uow import transactional
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from errors import InvalidInput, NotAllowed, Problems
 from models.case import ATTENDANCE, Case, CaseSession
 from services.access import can_change_case
@@ -25,15 +28,23 @@ ATTENDANCE_LABELS = {
     "unacceptable_absence": "Unacceptable absence",
     "did_not_happen": "Did not happen",
 }
-FLAGS = {"concern": "Concern about behaviour", "risk": "Risk information disclosed",
-         "disclosure": "New disclosure", "under_influence": "Under the influence"}
+# What the pages show; the history keeps the English words above.
+ATTENDANCE_TEXT = {
+    "attended": _l("Attended"),
+    "late": _l("Attended late"),
+    "acceptable_absence": _l("Acceptable absence"),
+    "unacceptable_absence": _l("Unacceptable absence"),
+    "did_not_happen": _l("Did not happen"),
+}
+FLAGS = {"concern": _l("Concern about behaviour"), "risk": _l("Risk information disclosed"),
+         "disclosure": _l("New disclosure"), "under_influence": _l("Under the influence")}
 # Marks the pathway's attendance rules understand, derived from what was recorded.
 ENGINE_MARKS = {"attended": "attended", "late": "late", "acceptable_absence": "acceptable_absence",
                 "unacceptable_absence": "unacceptable_absence"}
 
 
-DEFAULT_HINTS = {"attendance": "", "number": "For example, 3 for the third session",
-                 "notes": "What happened in the session. Never record here what a partner has said."}
+DEFAULT_HINTS = {"attendance": "", "number": _l("For example, 3 for the third session"),
+                 "notes": _l("What happened in the session. Never record here what a partner has said.")}
 
 
 def session_hints(case: Case) -> dict[str, str]:
@@ -50,16 +61,19 @@ def session_types_for(case: Case) -> dict[str, str]:
 
 def _parse(data: dict, today: date, types: dict[str, str]) -> dict:
     problems = Problems()
-    when = past_date(data.get("date"), "date", "Date of the session", problems, today=today)
+    when = past_date(data.get("date"), "date", _("Date of the session"), problems, today=today,
+                     missing=_("Enter the date of the session"),
+                     invalid=_("Date of the session must be a real date, like 2026-03-12"),
+                     future=_("Date of the session must be today or in the past"))
     session_type = data.get("session_type") or ""
     if session_type not in types:
-        problems.add("session_type", "Select the type of session", "Type")
+        problems.add("session_type", _("Select the type of session"), _("Type"))
     attendance = data.get("attendance") or ""
     if attendance not in ATTENDANCE:
-        problems.add("attendance", "Select the attendance", "Attendance")
+        problems.add("attendance", _("Select the attendance"), _("Attendance"))
     number = (str(data.get("number") or "")).strip()
     if number and not (number.isascii() and number.isdigit() and len(number) <= 6):
-        problems.add("number", "Session number must be a whole number, like 3", "Session number")
+        problems.add("number", _("Session number must be a whole number, like 3"), _("Session number"))
     flags = [f for f in data.get("flags") or [] if f in FLAGS]
     problems.raise_if_any()
     return {"date": when, "session_type": session_type, "attendance": attendance,
@@ -71,7 +85,7 @@ def _parse(data: dict, today: date, types: dict[str, str]) -> dict:
 def record_session(case: Case, data: dict, *, actor, now: datetime) -> CaseSession:
     """Record a session and apply the pathway's attendance rules (an absence may start a breach deadline)."""
     if not can_change_case(actor, case) or case.status != "open":
-        raise NotAllowed("You cannot record sessions on this case")
+        raise NotAllowed(_("You cannot record sessions on this case"))
     return apply_session(case, _parse(data, local_today(now), session_types_for(case)), actor=actor, now=now)
 
 

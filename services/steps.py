@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound
 from models.case import Case
 from models.user import User
 from services import partner
+from services.case_pages import RISK_TAGS
 from services.cases import available_practitioners, fire_transition, transition_options
 from storage.uow import transactional
 from workflows.inputs import clean_inputs
@@ -19,12 +23,22 @@ def user_choices(case: Case, spec) -> list[dict]:
     if role == "practitioner":
         rows = available_practitioners(case.team)
         return [{"id": str(r["user"].pk), "name": r["user"].name, "available": r["available"],
-                 "hint": f"{r['open']} open case{'s' if r['open'] != 1 else ''} of {r['capacity']}"
-                         + (" – at capacity" if not r["available"] else "")
-                         + ("; risk: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(r["risks"].items()))
-                            if r["risks"] else "")} for r in rows]
+                 "hint": _workload(r)} for r in rows]
     users = User.objects(team=case.team, roles=role, active=True).order_by("name")
     return [{"id": str(u.pk), "name": u.name, "available": True, "hint": ""} for u in users]
+
+
+def _workload(row: dict) -> str:
+    """Return a practitioner's workload as the choice's hint: open cases of capacity, and their risks."""
+    load = (ngettext("%(num)s open case of %(capacity)s", "%(num)s open cases of %(capacity)s", row["open"],
+                     capacity=row["capacity"]) if row["available"] else
+            ngettext("%(num)s open case of %(capacity)s – at capacity",
+                     "%(num)s open cases of %(capacity)s – at capacity", row["open"], capacity=row["capacity"]))
+    if not row["risks"]:
+        return load
+    risks = ", ".join(_("%(count)s %(level)s", count=n, level=str(RISK_TAGS[k][0]).lower() if k in RISK_TAGS
+                        else k.replace("_", " ")) for k, n in sorted(row["risks"].items()))
+    return _("%(workload)s; risk: %(risks)s", workload=load, risks=risks)
 
 
 def choices_for(case: Case, option) -> dict[str, list[dict]]:
@@ -41,7 +55,7 @@ def find_step(case: Case, name: str, *, event: bool, actor, linked: bool = False
         options = events if event else transitions
     option = next((o for o in options if o.name == name), None)
     if option is None:
-        raise NotFound("This action is not available on this case")
+        raise NotFound(_("This action is not available on this case"))
     return option
 
 
@@ -58,9 +72,9 @@ def check_inputs(case: Case, option, raw: dict, *, now: datetime, choices: dict 
         value = raw.get(spec.name)
         allowed = {c["id"] for c in choices.get(spec.name, [])}
         if spec.kind == "user" and spec.name not in named and value and str(value) not in allowed:
-            problems.append(FieldProblem(spec.name, "Choose one of the people listed", spec.label))
+            problems.append(FieldProblem(spec.name, _("Choose one of the people listed"), spec.label))
     if problems:
-        raise InvalidInput("Check the answers", problems=problems)
+        raise InvalidInput(_("Check the answers"), problems=problems)
 
 
 @transactional  # the request's key is claimed first: a repeated step says "already done", not "not available"
@@ -69,7 +83,7 @@ def take_step(case: Case, name: str, raw: dict, *, event: bool = False, linked: 
     """Check the step is the actor's to take now and its inputs are right, then take it in one unit of work."""
     option = option or find_step(case, name, event=event, actor=actor, linked=linked)
     if not option.allowed:
-        raise NotAllowed(" ".join(option.reasons) or "This step cannot be taken now")
+        raise NotAllowed(" ".join(option.reasons) or _("This step cannot be taken now"))
     check_inputs(case, option, raw, now=now, choices=choices)  # the page's own choices, not worked out again
     if linked:
         return partner.fire_parent_event(case, name, raw, actor=actor, now=now)

@@ -7,7 +7,6 @@ from datetime import datetime
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
-from forms.translations import SOURCE_LANGUAGE
 from models.form import submission_class
 from services import case_hooks
 from services.access import (
@@ -18,16 +17,10 @@ from services.access import (
 )
 from services.audit import record_audit
 from services.deadline_timing import local_today
-from services.form_definitions import compiled_form, get_form
+from services.form_definitions import form_for, get_form, pinned_form
 from services.form_slots import require_slot
 from services.language import active_language
 from storage.uow import transactional
-
-
-def form_for(submission, language: str = SOURCE_LANGUAGE):
-    """Return the compiled form version the submission is pinned to, its texts in a language (English by default)."""
-    return compiled_form(pinned_form(submission), language)
-
 
 REFERRAL_TAG = "referral"  # the forms a referrer fills in on their own referral
 
@@ -80,11 +73,6 @@ def may_fill(case, actor, doc) -> bool:
     return True
 
 
-def pinned_form(submission):
-    """Return the form version the submission is pinned to."""
-    return get_form(submission.form_key, submission.form_version)
-
-
 def open_draft(case, form_key: str, *, actor):
     """Return (form version, the case's open draft of it or None), after checking the actor may fill it."""
     doc = get_form(form_key)
@@ -116,6 +104,13 @@ def start_submission(case, form_key: str, *, actor, now: datetime):
 def field_errors(errors) -> list[FieldProblem]:
     """Return the engine's field errors as the FieldProblems the web layer shows."""
     return [FieldProblem(e.field, e.message, getattr(e, "label", "") or "") for e in errors]
+
+
+def answer_problems(submission, answers: dict, *, today, partial: bool) -> list[FieldProblem]:
+    """Return the problems with cleaned answers, worded in the reader's language with the form's labels in it."""
+    language = active_language()
+    form = form_for(submission, language)
+    return field_errors(form.validate(answers, today=today, partial=partial, language=language))
 
 
 def _page_fields(form, page_key: str):
@@ -153,7 +148,7 @@ def save_draft(submission, answers: dict, *, revision: int, page: str | None = N
     merged.update(answers or {})
     cleaned = form.clean(merged)
     today = local_today(now)
-    problems = field_errors(form.validate(cleaned, today=today, partial=not (check_page and page is not None)))
+    problems = answer_problems(submission, cleaned, today=today, partial=not (check_page and page is not None))
     if page is not None:
         problems = on_page(problems, names)
     update = {"set__answers": cleaned, "set__computed": form.compute(cleaned), "set__updated_at": now,
@@ -192,7 +187,7 @@ def submit_submission(submission, *, revision: int, actor, now: datetime):
                        current=dict(submission.answers or {}))
     form = form_for(submission)
     cleaned = form.clean(dict(submission.answers or {}))
-    problems = field_errors(form.validate(cleaned, today=local_today(now), partial=False))
+    problems = answer_problems(submission, cleaned, today=local_today(now), partial=False)
     if problems:
         raise InvalidInput("Some answers need correcting before the form can be submitted", problems=problems)
     _conditional_update(submission, revision, {

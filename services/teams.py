@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 
 from errors import FieldProblem, InvalidInput, NotFound, Problems
@@ -35,7 +36,7 @@ def get_team(key: str) -> Team:
     """Return a team by key or raise NotFound."""
     team = Team.objects(key=key).first()
     if team is None:
-        raise NotFound(f"There is no team called {key}")
+        raise NotFound(_("There is no team called %(key)s", key=key))
     return team
 
 
@@ -50,16 +51,16 @@ def create_team(data: dict, *, actor, now: datetime) -> Team:
     key, name = (data.get("key") or "").strip().lower(), (data.get("name") or "").strip()
     problems = Problems()
     if not KEY_RE.fullmatch(key) or len(key) > 50:
-        problems.add("key", "Enter a short key in lower-case letters, digits, hyphens or underscores, like north",
+        problems.add("key", _("Enter a short key in lower-case letters, digits, hyphens or underscores, like north"),
                      "Key")
     if not name:
-        problems.add("name", "Enter the team's name", "Name")
+        problems.add("name", _("Enter the team's name"), "Name")
     problems.raise_if_any()
     try:
         team = Team(key=key, name=name).save(force_insert=True)
     except NotUniqueError:
-        raise InvalidInput(problems=[FieldProblem("key", f"There is already a team with the key {key}", "Key")]
-                           ) from None
+        raise InvalidInput(problems=[FieldProblem(
+            "key", _("There is already a team with the key %(key)s", key=key), "Key")]) from None
     record_audit("team.created", actor=actor, now=now, target_type="team", target_id=key, details={"name": name})
     return team
 
@@ -70,7 +71,7 @@ def rename_team(key: str, data: dict, *, actor, now: datetime) -> Team:
     team = get_team(key)
     name = (data.get("name") or "").strip()
     if not name:
-        raise InvalidInput(problems=[FieldProblem("name", "Enter the team's name", "Name")])
+        raise InvalidInput(problems=[FieldProblem("name", _("Enter the team's name"), "Name")])
     before = team.name
     Team.objects(pk=team.pk).update_one(set__name=name)
     team.reload()
@@ -83,11 +84,11 @@ def parse_date_parts(day: str, month: str, year: str, field: str = "date") -> da
     """Return the date typed into a day/month/year input, or InvalidInput naming the field."""
     day, month, year = (str(v or "").strip() for v in (day, month, year))
     if not (day or month or year):
-        raise InvalidInput(problems=[FieldProblem(field, "Enter the date of the supervision", "Date")])
+        raise InvalidInput(problems=[FieldProblem(field, _("Enter the date of the supervision"), "Date")])
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
-        raise InvalidInput(problems=[FieldProblem(field, "Enter a real date, like 14 1 2027", "Date")]) from None
+        raise InvalidInput(problems=[FieldProblem(field, _("Enter a real date, like 14 1 2027"), "Date")]) from None
 
 
 @transactional
@@ -96,10 +97,10 @@ def add_supervision_date(key: str, data: dict, *, actor, now: datetime) -> Team:
     team = get_team(key)
     when = parse_date_parts(data.get("date-day"), data.get("date-month"), data.get("date-year"))
     if when < local_today(now):
-        raise InvalidInput(problems=[FieldProblem("date", "The supervision date must be today or in the future",
+        raise InvalidInput(problems=[FieldProblem("date", _("The supervision date must be today or in the future"),
                                                   "Date")])
     if when in team.supervision_dates:
-        raise InvalidInput(problems=[FieldProblem("date", "This date is already in the list", "Date")])
+        raise InvalidInput(problems=[FieldProblem("date", _("This date is already in the list"), "Date")])
     # $addToSet keeps two admins adding dates at once from overwriting each other's list.
     Team.objects(pk=team.pk).update_one(add_to_set__supervision_dates=datetime.combine(when, datetime.min.time()))
     team.reload()
@@ -112,7 +113,7 @@ def add_supervision_date(key: str, data: dict, *, actor, now: datetime) -> Team:
 @transactional
 def remove_supervision_date(key: str, when: str, *, actor, now: datetime) -> Team:
     """Remove one group-supervision date from a team."""
-    return _remove_day(key, "supervision_dates", when, missing="There is no such supervision date",
+    return _remove_day(key, "supervision_dates", when, missing=_("There is no such supervision date"),
                        action="team.supervision_date_removed", actor=actor, now=now)
 
 
@@ -123,7 +124,7 @@ def add_closure(key: str, data: dict, *, actor, now: datetime) -> Team:
     when = parse_date_parts(data.get("closure-day"), data.get("closure-month"), data.get("closure-year"),
                             field="closure")
     if when < local_today(now):
-        raise InvalidInput(problems=[FieldProblem("closure", "The closure must be today or in the future", "Date")])
+        raise InvalidInput(problems=[FieldProblem("closure", _("The closure must be today or in the future"), "Date")])
     Team.objects(pk=team.pk).update_one(add_to_set__closures=datetime.combine(when, datetime.min.time()))
     team.reload()
     record_audit("team.closure_added", actor=actor, now=now, target_type="team", target_id=key,
@@ -134,7 +135,7 @@ def add_closure(key: str, data: dict, *, actor, now: datetime) -> Team:
 @transactional
 def remove_closure(key: str, when: str, *, actor, now: datetime) -> Team:
     """Remove a closure day."""
-    return _remove_day(key, "closures", when, missing="There is no such closure", action="team.closure_removed",
+    return _remove_day(key, "closures", when, missing=_("There is no such closure"), action="team.closure_removed",
                        actor=actor, now=now)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from errors import FieldProblem, InvalidInput, NotAllowed, Problems
 from models.team import Team
 from models.user import SEXES, User
@@ -34,18 +36,18 @@ def _common(data, problems: Problems) -> dict:
     changes = {"name": (data.get("name") or "").strip(), "roles": roles, "team": team,
                "organisation": (data.get("organisation") or "").strip()}
     if any(role not in known_roles() for role in roles):
-        problems.add("roles", "Choose roles from the list", "Roles")
+        problems.add("roles", _("Choose roles from the list"), "Roles")
     if team and not Team.objects(key=team).first():
-        problems.add("team", "Choose a team from the list", "Team")
+        problems.add("team", _("Choose a team from the list"), "Team")
     if not team and any(role in TEAM_ROLES for role in roles):
-        problems.add("team", "Choose the team of this manager, practitioner or partner-support worker", "Team")
+        problems.add("team", _("Choose the team of this manager, practitioner or partner-support worker"), "Team")
     changes["sex"] = (data.get("sex") or "").strip()
     if changes["sex"] not in SEXES:
-        problems.add("sex", "Choose man, woman or not recorded", "Sex")
+        problems.add("sex", _("Choose man, woman or not recorded"), "Sex")
     capacity = (data.get("capacity") or "").strip()
     if capacity:
         if not (capacity.isascii() and capacity.isdigit()) or len(capacity) > 4 or int(capacity) > 500:
-            problems.add("capacity", "Enter the number of open cases as a whole number, like 15", "Capacity")
+            problems.add("capacity", _("Enter the number of open cases as a whole number, like 15"), "Capacity")
         else:
             changes["capacity"] = int(capacity)
     return changes
@@ -56,12 +58,12 @@ def create_account(data, *, actor, now: datetime) -> tuple[User, str]:
     """Create a user with a one-time password they must change at first sign-in; return both."""
     problems = Problems()
     if not EMAIL_RE.match((data.get("email") or "").strip()):
-        problems.add("email", "Enter an email address in the correct format, like name@example.org", "Email")
+        problems.add("email", _("Enter an email address in the correct format, like name@example.org"), "Email")
     changes = _common(data, problems)
     if not changes["name"]:
-        problems.add("name", "Enter the person's full name", "Name")
+        problems.add("name", _("Enter the person's full name"), "Name")
     if not changes["roles"]:
-        problems.add("roles", "Select at least one role", "Roles")
+        problems.add("roles", _("Select at least one role"), "Roles")
     problems.raise_if_any()
     return create_user(email=data.get("email", ""), name=changes["name"], roles=changes["roles"],
                        team=changes["team"], organisation=changes["organisation"],
@@ -86,8 +88,8 @@ def _update_account(user_id: str, data, *, actor, now: datetime) -> User:
         changes["capacity"] = user.capacity
     problems.raise_if_any()
     if actor.pk == user.pk and "admin" in user.roles and "admin" not in changes["roles"]:
-        raise InvalidInput(problems=[FieldProblem("roles", "You cannot remove your own administrator role: ask "
-                                                           "another administrator", "Roles")])
+        raise InvalidInput(problems=[FieldProblem("roles", _("You cannot remove your own administrator role: ask "
+                                                             "another administrator"), "Roles")])
     changes["email_reminders"] = str(data.get("email_reminders", "")).lower() in ("true", "on", "yes", "1")
     return update_user(user, actor=actor, now=now, **changes)
 
@@ -106,7 +108,7 @@ def force_password_reset(user_id: str, *, actor, now: datetime) -> tuple[User, s
     """Give a user a new one-time password, ending their sessions; return the user and the password."""
     user = get_user(user_id)
     if not user.active:
-        raise NotAllowed("Reactivate the account before resetting its password")
+        raise NotAllowed(_("Reactivate the account before resetting its password"))
     password = reset_password(user, actor=actor, now=now)
     return user, password
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bson import ObjectId
 from bson.errors import InvalidId
+from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound, Problems
@@ -41,15 +42,16 @@ def create_user(
     email = _normalise_email(email)
     problems = Problems()
     if not EMAIL_RE.match(email):
-        problems.add("email", "Enter an email address in the correct format, like name@example.org", "Email")
+        problems.add("email", _("Enter an email address in the correct format, like name@example.org"), "Email")
     if not (name or "").strip():
-        problems.add("name", "Enter the person's full name", "Name")
+        problems.add("name", _("Enter the person's full name"), "Name")
     known = known_roles()
     unknown = [role for role in roles if role not in known]
     if not roles:
-        problems.add("roles", "Select at least one role", "Roles")
+        problems.add("roles", _("Select at least one role"), "Roles")
     elif unknown:
-        problems.add("roles", f"Unknown role: {', '.join(unknown)}. Roles are: {', '.join(known)}", "Roles")
+        problems.add("roles", _("Unknown role: %(unknown)s. Roles are: %(known)s", unknown=", ".join(unknown),
+                                known=", ".join(known)), "Roles")
     roles, implied = with_base_roles(roles)
     generated = password is None
     password = generate_password() if generated else password
@@ -76,7 +78,7 @@ def create_user(
 
 
 def _dupe():
-    return FieldProblem("email", "A user with this email address already exists", "Email")
+    return FieldProblem("email", _("A user with this email address already exists"), "Email")
 
 
 def get_user(user_id) -> User:
@@ -86,7 +88,7 @@ def get_user(user_id) -> User:
     except (InvalidId, TypeError):
         user = None  # a mistyped address is "not found", never an error page
     if user is None:
-        raise NotFound("There is no such user")
+        raise NotFound(_("There is no such user"))
     return user
 
 
@@ -94,7 +96,7 @@ def find_user(email: str) -> User:
     """Return a user by email or raise NotFound."""
     user = User.objects(email=_normalise_email(email)).first()
     if user is None:
-        raise NotFound(f"There is no user with the email address {email}")
+        raise NotFound(_("There is no user with the email address %(email)s", email=email))
     return user
 
 
@@ -114,7 +116,7 @@ def list_users(*, team: str | None = None, role: str | None = None, active: bool
 def set_user_active(user: User, active: bool, *, actor=None, now: datetime) -> User:
     """Deactivate or reactivate a user; deactivation ends their sessions."""
     if actor is not None and actor.pk == user.pk and not active:
-        raise NotAllowed("You cannot deactivate your own account")
+        raise NotAllowed(_("You cannot deactivate your own account"))
     User.objects(pk=user.pk).update_one(set__active=active, inc__session_version=0 if active else 1)
     user.reload()
     record_audit("user.reactivated" if active else "user.deactivated", actor=actor, now=now,
@@ -138,17 +140,17 @@ def _update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
     if "roles" in changes:
         roles = changes["roles"]
         if not roles:
-            problems.add("roles", "Select at least one role", "Roles")
+            problems.add("roles", _("Select at least one role"), "Roles")
         elif any(role not in known_roles() for role in roles):
-            problems.add("roles", f"Unknown role. Roles are: {', '.join(known_roles())}", "Roles")
+            problems.add("roles", _("Unknown role. Roles are: %(known)s", known=", ".join(known_roles())), "Roles")
         else:
             changes["roles"], changes["implied_roles"] = with_base_roles(roles)
     if "capacity" in changes and (not isinstance(changes["capacity"], int) or changes["capacity"] < 0):
-        problems.add("capacity", "Capacity must be a whole number, 0 or more", "Capacity")
+        problems.add("capacity", _("Capacity must be a whole number, 0 or more"), "Capacity")
     if "name" in changes and not str(changes["name"]).strip():
-        problems.add("name", "Enter the person's full name", "Name")
+        problems.add("name", _("Enter the person's full name"), "Name")
     if changes.get("sex", "") not in SEXES:
-        problems.add("sex", "Choose man, woman or not recorded", "Sex")
+        problems.add("sex", _("Choose man, woman or not recorded"), "Sex")
     problems.raise_if_any()
     before = {key: getattr(user, key) for key in changes if key in allowed}
     for key, value in changes.items():
@@ -182,8 +184,8 @@ def check_role_grant(user: User, roles: list[str], *, actor, now: datetime) -> N
                     body=f"{user.name} ({user.email}) tried to give themselves the role(s) {', '.join(added)}. "
                          "It was refused: another administrator must grant it if it is needed.",
                     link=f"/admin/users/{user.pk}", now=now, kind="risk", email=True, template="self_grant")
-    raise NotAllowed("You cannot give yourself a role that opens case records: ask another administrator. "
-                     "The other administrators have been told.")
+    raise NotAllowed(_("You cannot give yourself a role that opens case records: ask another administrator. "
+                       "The other administrators have been told."))
 
 
 @transactional
@@ -213,9 +215,10 @@ def ensure_first_admin(*, now: datetime) -> tuple[User, str] | None:
 def set_language(user: User, language: str, *, actor, now: datetime) -> User:
     """Remember the language a user reads Pathway in (one of models.user.LANGUAGES)."""
     if language not in LANGUAGES:
-        raise InvalidInput(problems=[FieldProblem("language", f"Choose one of: {', '.join(LANGUAGES)}")])
+        raise InvalidInput(problems=[FieldProblem("language", _("Choose one of: %(languages)s",
+                                                                languages=", ".join(LANGUAGES)))])
     if actor is None or str(actor.pk) != str(user.pk):
-        raise NotAllowed("Only the user can choose the language they read Pathway in")
+        raise NotAllowed(_("Only the user can choose the language they read Pathway in"))
     # One field of one document: no unit of work needed, and no history worth auditing.
     User.objects(pk=user.pk).update_one(set__language=language)
     user.language = language

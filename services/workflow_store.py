@@ -10,34 +10,13 @@ from mongoengine.errors import NotUniqueError
 
 from errors import NotFound
 from models.case import WorkflowVersion
-from storage.uow import transactional
-from workflows.definition import WorkflowDefinition, load_definition, load_file, workflow_files
+from workflows.definition import WorkflowDefinition, load_definition
 
 WORKFLOW_DIR = Path(__file__).resolve().parent.parent / "workflows"
 
 
-@transactional
-def sync_workflows(directory: str | Path = WORKFLOW_DIR, *, now: datetime) -> list[tuple[str, int, str]]:
-    """Store every lint-clean workflow file whose content is new as the next version; return (key, version, action).
-
-    A file with lint problems is not stored (its cases keep the version they have) and is reported as
-    (file name, 0, "not synced: ..."); the other files still sync.
-    """
-    from services.workflow_lint import problems_by_file
-
-    broken = problems_by_file(directory)
-    report = []
-    for path in workflow_files(directory):
-        if path.name in broken:
-            lines = broken[path.name]
-            report.append((path.name, 0, f"not synced: {len(lines)} problem(s); first: {lines[0]}"))
-            continue
-        defn = load_file(path)
-        report.append(_store(defn, now=now))
-    return sorted(report)
-
-
-def _store(defn: WorkflowDefinition, *, now: datetime) -> tuple[str, int, str]:
+def store_definition(defn: WorkflowDefinition, *, now: datetime) -> tuple[str, int, str]:
+    """Store a checked definition as the next version unless that content is stored; return (key, version, action)."""
     key = defn.key
     existing = WorkflowVersion.objects(key=key, content_hash=defn.content_hash).first()
     if existing:

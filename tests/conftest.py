@@ -114,7 +114,8 @@ def synced_snapshot(snapshot_builder):
 
 def _sync_shipped():
     from services.form_definitions import sync_forms
-    from services.workflow_store import clear_cache, sync_workflows
+    from services.workflow_store import clear_cache
+    from services.workflow_sync import sync_workflows
 
     clear_cache()
     sync_workflows(now=NOW)

@@ -25,17 +25,7 @@ PURE_DATES = {"scheduler.calendar", "scheduler.timescales"}
 ENGINES = {"forms": {"forms", "errors"} | PURE_DATES, "workflows": {"workflows", "errors"} | PURE_DATES}
 
 # In-function imports of project modules. Each must say why; the list only ever shrinks (a stale entry fails).
-ALLOWED_IN_FUNCTION = {
-    ("services.workflow_store", "services.workflow_lint"): "a real cycle: lint reads message tables through "
-                                                            "notifications, which read stored definitions",
-    ("scheduler.calendar", "scheduler.timescales"): "the calendar also offers the timescale helpers, and "
-                                                    "scheduler.timescales builds on the calendar",
-    ("services.case_hooks", "services.form_results"): "services.submissions calls the hooks, and form_results "
-                                                      "reads submissions",
-    ("services.case_hooks", "services.submissions"): "services.submissions calls the hooks",
-    ("services.case_effects", "services.cases"): "dodges the services.cases <-> services.case_effects cycle",
-    ("services.cases", "services.case_effects"): "dodges the services.cases <-> services.case_effects cycle",
-}
+ALLOWED_IN_FUNCTION: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)

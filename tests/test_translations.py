@@ -32,7 +32,9 @@ CONVERTED = [
     "referrals/task_list.html", "submissions/_macros.html", "submissions/check.html", "submissions/list.html",
     "submissions/page.html", "submissions/start.html", "submissions/task_list.html", "submissions/view.html",
     "forms/_fields.html", "forms/_grid.html", "forms/_parts.html",
-] + sorted(f"forms/widgets/{p.name}" for p in (ROOT / "templates" / "forms" / "widgets").glob("*.html"))
+] + sorted(f"forms/widgets/{p.name}" for p in (ROOT / "templates" / "forms" / "widgets").glob("*.html")) + sorted(
+    f"{folder}/{p.name}" for folder in ("cases", "partner", "deadlines", "oversight", "home", "admin")
+    for p in (ROOT / "templates" / folder).glob("*.html"))
 
 
 def extract_messages() -> dict:

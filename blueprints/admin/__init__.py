@@ -10,6 +10,7 @@ from blueprints.access import current_actor, roles_required
 from blueprints.admin import (  # noqa: F401
     form_edit,
     form_fast,
+    form_translations,
     forms,
     outbox,
     users,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from blueprints.access import current_actor, roles_required
 from blueprints.admin.base import bp, revision
@@ -22,7 +23,7 @@ from services.form_builder_views import placements
 def _draft_info(key: str) -> dict:
     info = builder.builder_form(key)
     if info["draft"] is None:
-        raise NotFound("This form has no draft to change: choose “Edit this form” first")
+        raise NotFound(_("This form has no draft to change: choose “Edit this form” first"))
     return info
 
 
@@ -56,7 +57,7 @@ def add_question(key):
     if widget not in allowed:
         # "chosen" comes with Continue, so pressing it without a type says so instead of reloading the page.
         problems = [] if "widget" not in request.args and "chosen" not in request.args else [
-            FieldProblem("widget", "Choose the type of question")]
+            FieldProblem("widget", _("Choose the type of question"))]
         types = [(w, WIDGET_LABELS[w], WIDGET_HINTS[w]) for w in allowed]
         return render_template("admin/question_type.html", info=info, parent=parent, types=types,
                                where=request.values.get("where", ""), after=request.values.get("after", ""),
@@ -69,7 +70,7 @@ def add_question(key):
             builder.add_field(key, request.form.to_dict(), revision=revision(), actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/question.html", exc, **context)
-        flash(f"Question “{request.form.get('label', '').strip()}” added", "success")
+        flash(_("Question “%(question)s” added", question=request.form.get("label", "").strip()), "success")
         return _back(key, (f"{parent}." if parent else "") + _added_name(key, parent))
     return render_template("admin/question.html", problems=[], **context)
 
@@ -90,7 +91,7 @@ def edit_question(key, path):
     try:
         current = field_values(defn, path)
     except (StopIteration, KeyError):
-        raise NotFound("The form has no such question") from None
+        raise NotFound(_("The form has no such question")) from None
     values = request.form if request.method == "POST" else current
     widget = values.get("widget") or current["widget"]
     if widget not in switchable(current["widget"]):
@@ -103,7 +104,7 @@ def edit_question(key, path):
                                now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/question.html", exc, **context)
-        flash(f"Question “{request.form.get('label', '').strip()}” saved", "success")
+        flash(_("Question “%(question)s” saved", question=request.form.get("label", "").strip()), "success")
         name = request.form.get("name") or _name
         return _back(key, f"{parent}.{name}" if parent else name)
     return render_template("admin/question.html", problems=[], **context)
@@ -117,17 +118,18 @@ def remove_question(key, path):
     try:
         label = prop_of(info["draft"].definition, path).get("title", path)
     except KeyError:
-        raise NotFound("The form has no such question") from None
+        raise NotFound(_("The form has no such question")) from None
     if request.method == "POST":
         try:
             builder.remove_field(key, path, revision=revision(), actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return _form_page_failed(key, exc)
-        flash(f"Question “{label}” removed", "success")
+        flash(_("Question “%(question)s” removed", question=label), "success")
         return _back(key)
-    return render_template("admin/confirm.html", info=info, heading=f"Remove the question “{label}”?",
-                           body="Answers already given to it in earlier versions are kept with those versions.",
-                           button="Remove the question", doc=info["draft"], problems=[])
+    return render_template("admin/confirm.html", info=info, heading=_("Remove the question “%(question)s”?",
+                                                                      question=label),
+                           body=_("Answers already given to it in earlier versions are kept with those versions."),
+                           button=_("Remove the question"), doc=info["draft"], problems=[])
 
 
 def _part_page(key: str, *, kind: str, values, save, heading: str, button: str, done: str):
@@ -146,7 +148,7 @@ def _part_page(key: str, *, kind: str, values, save, heading: str, button: str, 
 def _page(info: dict, page_key: str) -> dict:
     page = next((p for p in info["draft"].definition["layout"]["pages"] if p["key"] == page_key), None)
     if page is None:
-        raise NotFound("The form has no such page")
+        raise NotFound(_("The form has no such page"))
     return page
 
 
@@ -157,7 +159,7 @@ def add_page(key):
     return _part_page(key, kind="page", values=request.form if request.method == "POST" else {},
                       save=lambda: builder.add_page(key, request.form.to_dict(), revision=revision(),
                                                     actor=current_actor(), now=utcnow()),
-                      heading="Add a page", button="Add the page", done="Page added")
+                      heading=_("Add a page"), button=_("Add the page"), done=_("Page added"))
 
 
 @bp.route("/forms/<key>/pages/<page_key>/edit", methods=["GET", "POST"])
@@ -168,7 +170,8 @@ def edit_page(key, page_key):
     return _part_page(key, kind="page", values=request.form if request.method == "POST" else page,
                       save=lambda: builder.edit_page(key, page_key, request.form.to_dict(), revision=revision(),
                                                      actor=current_actor(), now=utcnow()),
-                      heading=f"Change the page “{page['title']}”", button="Save the page", done="Page saved")
+                      heading=_("Change the page “%(page)s”", page=page["title"]), button=_("Save the page"),
+                      done=_("Page saved"))
 
 
 @bp.post("/forms/<key>/pages/<page_key>/move")
@@ -194,10 +197,11 @@ def remove_page(key, page_key):
             builder.remove_page(key, page_key, revision=revision(), actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return _form_page_failed(key, exc)
-        flash(f"Page “{page['title']}” removed", "success")
+        flash(_("Page “%(page)s” removed", page=page["title"]), "success")
         return _back(key)
-    return render_template("admin/confirm.html", info=info, heading=f"Remove the page “{page['title']}”?",
-                           body="Only an empty page can be removed.", button="Remove the page", doc=info["draft"],
+    return render_template("admin/confirm.html", info=info,
+                           heading=_("Remove the page “%(page)s”?", page=page["title"]),
+                           body=_("Only an empty page can be removed."), button=_("Remove the page"), doc=info["draft"],
                            problems=[])
 
 
@@ -209,8 +213,8 @@ def add_section(key, page_key):
     return _part_page(key, kind="section", values=request.form if request.method == "POST" else {},
                       save=lambda: builder.add_section(key, page_key, request.form.to_dict(), revision=revision(),
                                                        actor=current_actor(), now=utcnow()),
-                      heading=f"Add a section to the page “{page['title']}”", button="Add the section",
-                      done="Section added")
+                      heading=_("Add a section to the page “%(page)s”", page=page["title"]),
+                      button=_("Add the section"), done=_("Section added"))
 
 
 @bp.route("/forms/<key>/pages/<page_key>/sections/<int:index>/edit", methods=["GET", "POST"])
@@ -219,11 +223,11 @@ def edit_section(key, page_key, index):
     """Change a section's heading and introduction."""
     page = _page(_draft_info(key), page_key)
     if index >= len(page["sections"]):
-        raise NotFound("The page has no such section")
+        raise NotFound(_("The page has no such section"))
     return _part_page(key, kind="section", values=request.form if request.method == "POST" else page["sections"][index],
                       save=lambda: builder.edit_section(key, page_key, index, request.form.to_dict(),
                                                         revision=revision(), actor=current_actor(), now=utcnow()),
-                      heading="Change the section", button="Save the section", done="Section saved")
+                      heading=_("Change the section"), button=_("Save the section"), done=_("Section saved"))
 
 
 @bp.route("/forms/<key>/pages/<page_key>/sections/<int:index>/remove", methods=["GET", "POST"])
@@ -237,10 +241,10 @@ def remove_section(key, page_key, index):
             builder.remove_section(key, page_key, index, revision=revision(), actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return _form_page_failed(key, exc)
-        flash("Section removed", "success")
+        flash(_("Section removed"), "success")
         return _back(key)
-    return render_template("admin/confirm.html", info=info, heading="Remove this section?",
-                           body="Only an empty section can be removed.", button="Remove the section",
+    return render_template("admin/confirm.html", info=info, heading=_("Remove this section?"),
+                           body=_("Only an empty section can be removed."), button=_("Remove the section"),
                            doc=info["draft"], problems=[])
 
 
@@ -270,7 +274,7 @@ def form_computed(key):
                                  actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/form_computed.html", exc, **context)
-        flash(f"Calculated value “{request.form.get('json_key', '')}” added", "success")
+        flash(_("Calculated value “%(name)s” added", name=request.form.get("json_key", "")), "success")
         return redirect(url_for("admin.form_computed", key=key))
     return render_template("admin/form_computed.html", problems=[], **context)
 
@@ -283,5 +287,5 @@ def remove_computed(key, ckey):
         builder.remove_computed(key, ckey, revision=revision(), actor=current_actor(), now=utcnow())
     except FORM_ERRORS as exc:
         return failed("admin/form_computed.html", exc, **_computed_context(key, {}, []))
-    flash(f"Calculated value “{ckey}” removed", "success")
+    flash(_("Calculated value “%(name)s” removed", name=ckey), "success")
     return redirect(url_for("admin.form_computed", key=key))

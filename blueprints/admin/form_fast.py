@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from blueprints.access import current_actor, roles_required
 from blueprints.admin.base import bp, revision
@@ -31,7 +33,7 @@ def paste_questions(key):
                                                 now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/questions_paste.html", exc, **context)
-        flash(f"{len(added)} questions added", "success")
+        flash(ngettext("%(num)s question added", "%(num)s questions added", len(added)), "success")
         return redirect(url_for("admin.form", key=key) + f"#{added[0]}")
     return render_template("admin/questions_paste.html", problems=[], **context)
 
@@ -46,7 +48,7 @@ def add_calculation(key):
                                 now=utcnow())
     except FORM_ERRORS as exc:
         return failed("admin/form_computed.html", exc, **_computed_context(key, request.form, chosen))
-    flash(f"Calculated value “{request.form.get('label', '').strip()}” added", "success")
+    flash(_("Calculated value “%(name)s” added", name=request.form.get("label", "").strip()), "success")
     return redirect(url_for("admin.form_computed", key=key))
 
 
@@ -58,7 +60,7 @@ def duplicate_question(key, path):
         _doc, name = builder.duplicate_field(key, path, revision=revision(), actor=current_actor(), now=utcnow())
     except FORM_ERRORS as exc:
         return _form_page_failed(key, exc)
-    flash("Question duplicated: change the copy's wording", "success")
+    flash(_("Question duplicated: change the copy’s wording"), "success")
     return redirect(url_for("admin.edit_question", key=key, path=name))
 
 
@@ -75,7 +77,7 @@ def add_guidance(key):
             builder.add_guidance(key, request.form.to_dict(), revision=revision(), actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/guidance.html", exc, **context)
-        flash("Guidance added", "success")
+        flash(_("Guidance added"), "success")
         return redirect(url_for("admin.form", key=key))
     return render_template("admin/guidance.html", problems=[], **context)
 
@@ -88,7 +90,7 @@ def undo_change(key):
         builder.undo_change(key, revision=revision(), actor=current_actor(), now=utcnow())
     except FORM_ERRORS as exc:
         return _form_page_failed(key, exc)
-    flash("The last change was undone", "success")
+    flash(_("The last change was undone"), "success")
     return redirect(url_for("admin.form", key=key))
 
 

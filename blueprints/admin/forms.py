@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from blueprints.access import current_actor, roles_required
 from blueprints.admin.base import bp, revision
@@ -46,7 +47,7 @@ def new_form():
             doc = builder.create_form(request.form.to_dict(), actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/form_new.html", exc, values=values)
-        flash(f"{doc.title} created. Add its questions.", "success")
+        flash(_("%(form)s created. Add its questions.", form=doc.title), "success")
         return redirect(url_for("admin.form", key=doc.key))
     return render_template("admin/form_new.html", values=values, problems=[])
 
@@ -64,7 +65,8 @@ def import_form():
             problems = [FieldProblem("file", p.message) for p in problems_of(exc)]
             return render_template("admin/form_import.html", problems=problems,
                                    error_count=len(problems)), 409 if isinstance(exc, Conflict) else 422
-        flash(f"{doc.title} imported as a draft of version {doc.version}. Check it, then publish it.", "success")
+        flash(_("%(form)s imported as a draft of version %(version)s. Check it, then publish it.", form=doc.title,
+                version=doc.version), "success")
         return redirect(url_for("admin.form", key=doc.key))
     return render_template("admin/form_import.html", problems=[])
 
@@ -103,7 +105,7 @@ def form_settings(key):
                                          now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/form_settings.html", exc, **context)
-        flash("Settings saved", "success")
+        flash(_("Settings saved"), "success")
         return redirect(url_for("admin.form_settings", key=key))
     return render_template("admin/form_settings.html", problems=[], **context)
 
@@ -135,7 +137,8 @@ def form_publish(key):
         except FORM_ERRORS as exc:
             review = builder.review_publication(key)
             return failed("admin/form_publish.html", exc, info=builder.builder_form(key), review=review)
-        flash(f"Version {doc.version} of {doc.title} is published. New submissions use it from now on.", "success")
+        flash(_("Version %(version)s of %(form)s is published. New submissions use it from now on.",
+                version=doc.version, form=doc.title), "success")
         return redirect(url_for("admin.form_versions", key=key))
     review = builder.review_publication(key)
     return render_template("admin/form_publish.html", info=info, review=review, problems=review["problems"],
@@ -154,7 +157,7 @@ def form_versions(key):
 def form_new_version(key):
     """Start a draft of the next version from the newest published one."""
     doc = builder.start_new_version(key, actor=current_actor(), now=utcnow())
-    flash(f"Version {doc.version} started as a draft. Publish it when it is ready.", "success")
+    flash(_("Version %(version)s started as a draft. Publish it when it is ready.", version=doc.version), "success")
     return redirect(url_for("admin.form", key=key))
 
 
@@ -165,13 +168,14 @@ def form_discard(key):
     info = builder.builder_form(key)
     if request.method == "POST":
         version = builder.discard_draft(key, revision=revision(), actor=current_actor(), now=utcnow())
-        flash(f"The draft of version {version} was discarded", "success")
+        flash(_("The draft of version %(version)s was discarded", version=version), "success")
         return redirect(url_for("admin.forms") if info["draft"] and info["draft"].version == 1
                         and len(info["versions"]) == 1 else url_for("admin.form", key=key))
-    return render_template("admin/confirm.html", info=info, heading=f"Discard the draft of version "
-                           f"{info['draft'].version if info['draft'] else ''}?",
-                           body="Every change made in this draft is lost. Published versions are not affected.",
-                           button="Discard the draft", doc=info["draft"], problems=[])
+    return render_template("admin/confirm.html", info=info, heading=_(
+                           "Discard the draft of version %(version)s?",
+                           version=info["draft"].version if info["draft"] else ""),
+                           body=_("Every change made in this draft is lost. Published versions are not affected."),
+                           button=_("Discard the draft"), doc=info["draft"], problems=[])
 
 
 @bp.route("/forms/<key>/retire", methods=["GET", "POST"])
@@ -181,12 +185,13 @@ def form_retire(key):
     info = builder.builder_form(key)
     if request.method == "POST":
         builder.retire_form(key, actor=current_actor(), now=utcnow())
-        flash(f"{info['current'].title} is retired. Submissions already made keep their version.", "success")
+        flash(_("%(form)s is retired. Submissions already made keep their version.", form=info["current"].title),
+              "success")
         return redirect(url_for("admin.form_versions", key=key))
-    return render_template("admin/confirm.html", info=info, heading=f"Retire {info['current'].title}?",
-                           body="Practitioners can no longer start this form. Submissions already made keep "
-                                "the version they were made with, and you can publish it again later.",
-                           button="Retire the form", usage=info["usage"], doc=None, problems=[])
+    return render_template("admin/confirm.html", info=info, heading=_("Retire %(form)s?", form=info["current"].title),
+                           body=_("Practitioners can no longer start this form. Submissions already made keep "
+                                  "the version they were made with, and you can publish it again later."),
+                           button=_("Retire the form"), usage=info["usage"], doc=None, problems=[])
 
 
 @bp.post("/forms/<key>/restore")
@@ -194,7 +199,7 @@ def form_retire(key):
 def form_restore(key):
     """Publish a retired form again."""
     doc = builder.restore_form(key, actor=current_actor(), now=utcnow())
-    flash(f"Version {doc.version} of {doc.title} is published again", "success")
+    flash(_("Version %(version)s of %(form)s is published again", version=doc.version, form=doc.title), "success")
     return redirect(url_for("admin.form_versions", key=key))
 
 
@@ -204,13 +209,14 @@ def form_duplicate(key):
     """Start a new form as a copy of this one."""
     info = builder.builder_form(key)
     values = request.form if request.method == "POST" else {
-        "key": f"{key}_copy"[:80], "title": f"Copy of {info['current'].title}"}
+        "key": f"{key}_copy"[:80], "title": _("Copy of %(form)s", form=info["current"].title)}
     if request.method == "POST":
         try:
             doc = builder.duplicate_form(key, request.form.to_dict(), actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/form_duplicate.html", exc, info=info, values=values)
-        flash(f"{doc.title} created as a copy of {info['current'].title}", "success")
+        flash(_("%(form)s created as a copy of %(original)s", form=doc.title, original=info["current"].title),
+              "success")
         return redirect(url_for("admin.form", key=doc.key))
     return render_template("admin/form_duplicate.html", info=info, values=values, problems=[])
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import flash, has_request_context, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from pymongo.errors import PyMongoError
 
@@ -29,7 +31,7 @@ def retry_email(message_id):
     except Conflict as exc:
         flash(exc.message, "info")
     else:
-        flash(f"The email to {message.to} will be tried again within a minute", "success")
+        flash(_("The email to %(to)s will be tried again within a minute", to=message.to), "success")
     return redirect(url_for("admin.outbox"))
 
 
@@ -38,8 +40,9 @@ def retry_email(message_id):
 def retry_all_email():
     """Put every message that could not be delivered back in the queue."""
     count = outbox_admin.retry_all_failed(actor=current_actor(), now=utcnow())
-    flash(f"{count} email{'' if count == 1 else 's'} will be tried again within a minute" if count
-          else "There was no email waiting to be tried again", "success" if count else "info")
+    flash(ngettext("%(num)s email will be tried again within a minute",
+                   "%(num)s emails will be tried again within a minute", count) if count
+          else _("There was no email waiting to be tried again"), "success" if count else "info")
     return redirect(url_for("admin.outbox"))
 
 

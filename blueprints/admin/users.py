@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from blueprints.access import current_actor, roles_required
 from blueprints.admin.base import bp
@@ -17,19 +19,20 @@ from services.roles import custom_roles, role_labels
 from services.users import get_user
 
 ROLE_HINTS = {
-    "admin": "Forms, workflows, users and teams",
-    "manager": "Triage, allocation, waiting list, countersigning for their team",
-    "practitioner": "Works the cases allocated to them",
-    "partner_worker": "Works partner (victim) cases and their confidential records",
-    "referrer": "Makes referrals and follows them – nothing else",
-    "auditor": "Reads cases and the audit trail",
+    "admin": _l("Forms, workflows, users and teams"),
+    "manager": _l("Triage, allocation, waiting list, countersigning for their team"),
+    "practitioner": _l("Works the cases allocated to them"),
+    "partner_worker": _l("Works partner (victim) cases and their confidential records"),
+    "referrer": _l("Makes referrals and follows them – nothing else"),
+    "auditor": _l("Reads cases and the audit trail"),
 }
 
 
 def _role_options() -> list[tuple[str, str, str]]:
     extra = custom_roles()
-    return [(role, ROLE_LABELS[role], ROLE_HINTS[role]) for role in ROLES] + [
-        (name, spec["label"], f"Added by a pathway; also works as {ROLE_LABELS[spec['works_as']].lower()}")
+    return [(role, ROLE_LABELS[role], str(ROLE_HINTS[role])) for role in ROLES] + [
+        (name, spec["label"], _("Added by a pathway; also works as %(role)s",
+                                role=ROLE_LABELS[spec["works_as"]].lower()))
         for name, spec in sorted(extra.items())]
 
 
@@ -97,7 +100,7 @@ def user(user_id):
 def deactivate_user(user_id):
     """Deactivate a user: they are signed out everywhere and cannot sign in."""
     account = user_admin.set_account_active(user_id, False, actor=current_actor(), now=utcnow())
-    flash(f"{account.name} is deactivated and signed out everywhere", "success")
+    flash(_("%(name)s is deactivated and signed out everywhere", name=account.name), "success")
     return redirect(url_for("admin.user", user_id=user_id))
 
 
@@ -106,7 +109,7 @@ def deactivate_user(user_id):
 def reactivate_user(user_id):
     """Let a deactivated user sign in again."""
     account = user_admin.set_account_active(user_id, True, actor=current_actor(), now=utcnow())
-    flash(f"{account.name} can sign in again", "success")
+    flash(_("%(name)s can sign in again", name=account.name), "success")
     return redirect(url_for("admin.user", user_id=user_id))
 
 
@@ -138,7 +141,7 @@ def new_team():
             team = team_service.create_team(request.form.to_dict(), actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/team_new.html", exc, values=values)
-        flash(f"Team {team.name} created. Add its supervision dates.", "success")
+        flash(_("Team %(team)s created. Add its supervision dates.", team=team.name), "success")
         return redirect(url_for("admin.team", key=team.key))
     return render_template("admin/team_new.html", values=values, problems=[])
 
@@ -161,13 +164,13 @@ def team(key):
         try:
             if request.form.get("action") == "rename":
                 team_service.rename_team(key, request.form.to_dict(), actor=current_actor(), now=utcnow())
-                flash("Team name saved", "success")
+                flash(_("Team name saved"), "success")
             elif request.form.get("action") == "add_closure":
                 team_service.add_closure(key, request.form.to_dict(), actor=current_actor(), now=utcnow())
-                flash("Closure added", "success")
+                flash(_("Closure added"), "success")
             else:
                 team_service.add_supervision_date(key, request.form.to_dict(), actor=current_actor(), now=utcnow())
-                flash("Supervision date added", "success")
+                flash(_("Supervision date added"), "success")
         except FORM_ERRORS as exc:
             return failed("admin/team.html", exc, **context)
         return redirect(url_for("admin.team", key=key))
@@ -179,7 +182,7 @@ def team(key):
 def remove_closure(key, day):
     """Remove one closure day."""
     team_service.remove_closure(key, day, actor=current_actor(), now=utcnow())
-    flash("Closure removed", "success")
+    flash(_("Closure removed"), "success")
     return redirect(url_for("admin.team", key=key))
 
 
@@ -188,5 +191,5 @@ def remove_closure(key, day):
 def remove_supervision(key, day):
     """Remove one supervision date."""
     team_service.remove_supervision_date(key, day, actor=current_actor(), now=utcnow())
-    flash("Supervision date removed", "success")
+    flash(_("Supervision date removed"), "success")
     return redirect(url_for("admin.team", key=key))

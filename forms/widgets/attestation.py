@@ -6,6 +6,7 @@ import copy
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from forms.catalogue import N_
 from forms.phrases import Phrases
 from forms.posted import ABSENT, TRUE, Getter, first, posted_date
 from forms.values import long_date, parse_iso
@@ -85,14 +86,18 @@ class Attestation(Widget):
     def missing(self, spec: FieldSpec, p: Phrases, part: str | None) -> str:
         """Ask for the part left out."""
         if part == "confirmed":
-            return f"Tick the box to confirm the signature for {p.obj}"
-        return f"Enter the {'full name' if part == 'full_name' else 'date'} for {p.obj}"
+            return p.say(N_("Tick the box to confirm the signature for %(obj)s"), obj=p.obj)
+        if part == "full_name":
+            return p.say(N_("Enter the full name for %(obj)s"), obj=p.obj)
+        return p.say(N_("Enter the date for %(obj)s"), obj=p.obj)
 
     def invalid(self, spec: FieldSpec, p: Phrases, kind: str, expected: Any, value: Any, part: str | None) -> str:
         """Name the part that is wrong, or ask to sign again."""
         if part == "date":
-            return f"The date for {p.obj} must be a real date"
-        return self.missing(spec, p, part) if part in ("full_name", "confirmed") else f"Sign {p.obj} again"
+            return p.say(N_("The date for %(obj)s must be a real date"), obj=p.obj)
+        if part in ("full_name", "confirmed"):
+            return self.missing(spec, p, part)
+        return p.say(N_("Sign %(obj)s again"), obj=p.obj)
 
     def display(self, spec: FieldSpec, value: Any) -> str:
         """Return who signed and when."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from forms.phrases import Phrases, text_problem
+from forms.phrases import Phrases, enter_answer, text_problem
 from forms.posted import ABSENT, Getter, first
 from forms.values import Option, format_number, html_value, is_number
 
@@ -95,7 +95,7 @@ class Widget:
 
     def missing(self, spec: FieldSpec, p: Phrases, part: str | None) -> str:
         """Return the message for a required answer that was not given."""
-        return f"Enter an answer to {p.quoted}" if p.question else f"Enter {p.the()}"
+        return enter_answer(p)
 
     def invalid(self, spec: FieldSpec, p: Phrases, kind: str, expected: Any, value: Any, part: str | None) -> str:
         """Return the message for an answer that breaks the schema (`kind` is the JSON Schema keyword)."""

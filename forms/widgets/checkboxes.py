@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from forms.catalogue import N_
 from forms.phrases import Phrases
 from forms.posted import ABSENT, Getter
 from forms.widgets.base import Widget, register
@@ -52,15 +53,17 @@ class Checkboxes(Widget):
 
     def missing(self, spec: FieldSpec, p: Phrases, part: str | None) -> str:
         """Ask for at least one."""
-        return f"Select at least one answer to {p.quoted}" if p.question else f"Select at least one option for {p.obj}"
+        if p.question:
+            return p.say(N_("Select at least one answer to %(question)s"), question=p.quoted)
+        return p.say(N_("Select at least one option for %(obj)s"), obj=p.obj)
 
     def invalid(self, spec: FieldSpec, p: Phrases, kind: str, expected: Any, value: Any, part: str | None) -> str:
         """Say how many may be ticked, or that only the options shown may."""
         if kind == "minItems":
-            return f"Select at least {expected} options for {p.obj}"
+            return p.say(N_("Select at least %(count)s options for %(obj)s"), count=expected, obj=p.obj)
         if kind == "maxItems":
-            return f"Select no more than {expected} options for {p.obj}"
-        return f"Select only the options shown for {p.obj}"
+            return p.say(N_("Select no more than %(count)s options for %(obj)s"), count=expected, obj=p.obj)
+        return p.say(N_("Select only the options shown for %(obj)s"), obj=p.obj)
 
     def build_prop(self, spec: Mapping, prop: dict, old: Mapping | None) -> None:
         """Write an array of distinct strings from the options."""

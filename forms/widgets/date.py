@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from forms.catalogue import N_
 from forms.phrases import Phrases
 from forms.posted import Getter, posted_date
 from forms.values import long_date, parse_iso
@@ -13,7 +14,15 @@ from forms.widgets.base import Widget, register
 if TYPE_CHECKING:
     from forms.spec import FieldSpec
 
-_PART_NAMES = {"day": "a day", "month": "a month", "year": "a year"}
+# One whole message per set of parts left out, so that each reads right in every language.
+_GAPS = {
+    ("day",): N_("%(subject)s must include a day"),
+    ("month",): N_("%(subject)s must include a month"),
+    ("year",): N_("%(subject)s must include a year"),
+    ("day", "month"): N_("%(subject)s must include a day and a month"),
+    ("day", "year"): N_("%(subject)s must include a day and a year"),
+    ("month", "year"): N_("%(subject)s must include a month and a year"),
+}
 
 
 def date_message(p: Phrases, value: Any) -> str:
@@ -21,10 +30,10 @@ def date_message(p: Phrases, value: Any) -> str:
     parts = value.rsplit("-", 2) if isinstance(value, str) else []
     if len(parts) == 3:
         year, month, day = parts
-        gaps = [name for name, text in (("day", day), ("month", month), ("year", year)) if not text]
-        if gaps and len(gaps) < 3:
-            return f"{p.subject} must include " + " and ".join(_PART_NAMES[g] for g in gaps)
-    return f"{p.subject} must be a real date"
+        gaps = tuple(name for name, text in (("day", day), ("month", month), ("year", year)) if not text)
+        if gaps in _GAPS:
+            return p.say(_GAPS[gaps], subject=p.subject)
+    return p.say(N_("%(subject)s must be a real date"), subject=p.subject)
 
 
 @register

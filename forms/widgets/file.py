@@ -6,6 +6,7 @@ import copy
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from forms.catalogue import N_
 from forms.phrases import Phrases
 from forms.posted import ABSENT, TRUE, Getter, first, whole_number
 from forms.widgets.base import NOT_ANSWERED, Widget, register
@@ -61,11 +62,13 @@ class File(Widget):
 
     def missing(self, spec: FieldSpec, p: Phrases, part: str | None) -> str:
         """Ask for a file."""
-        return f"Upload a file for {p.quoted}" if p.question else f"Upload {p.the()}"
+        if p.question:
+            return p.say(N_("Upload a file for %(question)s"), question=p.quoted)
+        return p.say(N_("Upload %(the)s"), the=p.the())
 
     def invalid(self, spec: FieldSpec, p: Phrases, kind: str, expected: Any, value: Any, part: str | None) -> str:
         """Ask to upload it again."""
-        return f"Upload {p.the()} again"
+        return p.say(N_("Upload %(the)s again"), the=p.the())
 
     def display(self, spec: FieldSpec, value: Any) -> str:
         """Return the file's name."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from forms.catalogue import N_
 from forms.posted import whole_number
 from forms.values import is_number
 from forms.widgets.base import register
@@ -19,7 +20,7 @@ class Integer(Number):
     name = "integer"
     label = "Whole number"
     hint = "A whole number, like a count of sessions."
-    kind_words = "a whole number"
+    kind_message = N_("Enter a whole number for %(obj)s")
     decimals = False
 
     def possible(self, value: Any) -> bool:

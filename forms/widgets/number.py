@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from forms.phrases import Phrases, out_of_range
+from forms.catalogue import N_
+from forms.phrases import Phrases, not_valid, out_of_range
 from forms.posted import ABSENT, INT_MAX, INT_MIN, Getter, first, number
 from forms.values import is_number
 from forms.widgets.base import Widget, register
@@ -39,7 +40,7 @@ class Number(Widget):
     numeric = True
     decimals = True
     reads = "number"
-    kind_words = "a number"
+    kind_message = N_("Enter a number for %(obj)s")
 
     def shape_problem(self, schema: Mapping) -> str | None:
         """Need a property of this JSON type."""
@@ -72,10 +73,11 @@ class Number(Widget):
     def invalid(self, spec: FieldSpec, p: Phrases, kind: str, expected: Any, value: Any, part: str | None) -> str:
         """Say which number to enter, or which bound it breaks."""
         if kind == "type" and isinstance(value, str) and _NUMERIC.fullmatch(value):
-            return f"Enter a number between {_bound(spec.min, INT_MIN)} and {_bound(spec.max, INT_MAX)} for {p.obj}"
+            return p.say(N_("Enter a number between %(low)s and %(high)s for %(obj)s"),
+                         low=_bound(spec.min, INT_MIN), high=_bound(spec.max, INT_MAX), obj=p.obj)
         if kind == "type":
-            return f"Enter {self.kind_words} for {p.obj}"
-        return out_of_range(p, kind, expected) or f"{p.subject} is not a valid answer"
+            return p.say(self.kind_message, obj=p.obj)
+        return out_of_range(p, kind, expected) or not_valid(p)
 
     def build_prop(self, spec: Mapping, prop: dict, old: Mapping | None) -> None:
         """Write the JSON type and the lowest and highest answers."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from forms.catalogue import N_
 from forms.phrases import Phrases, listed_choices
 from forms.posted import ABSENT, Getter, first
 from forms.widgets.base import Widget, register
@@ -24,8 +25,10 @@ def choice(spec: FieldSpec, raw: str) -> Any:
 
 def not_an_option(spec: FieldSpec, p: Phrases) -> str:
     """Return the message for an answer that is none of the options."""
-    listed = listed_choices(spec)
-    return f"{p.subject} must be {listed}" if listed else f"Select one of the options for {p.obj}"
+    listed = listed_choices(spec, p.language)
+    if listed:
+        return p.say(N_("%(subject)s must be %(choices)s"), subject=p.subject, choices=listed)
+    return p.say(N_("Select one of the options for %(obj)s"), obj=p.obj)
 
 
 @register
@@ -57,7 +60,9 @@ class Radios(Widget):
 
     def missing(self, spec: FieldSpec, p: Phrases, part: str | None) -> str:
         """Ask to select one."""
-        return f"Select an answer to {p.quoted}" if p.question else f"Select {p.the()}"
+        if p.question:
+            return p.say(N_("Select an answer to %(question)s"), question=p.quoted)
+        return p.say(N_("Select %(the)s"), the=p.the())
 
     def invalid(self, spec: FieldSpec, p: Phrases, kind: str, expected: Any, value: Any, part: str | None) -> str:
         """List the options when they are few and short."""

@@ -7,7 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from forms.phrases import Phrases
+from forms.catalogue import N_
+from forms.phrases import Phrases, not_valid
 from forms.posted import ABSENT, Getter
 from forms.widgets.base import Widget, get, register
 
@@ -61,15 +62,15 @@ class Repeater(Widget):
 
     def missing(self, spec: FieldSpec, p: Phrases, part: str | None) -> str:
         """Ask for an entry."""
-        return f"Add at least one entry for {p.obj}"
+        return p.say(N_("Add at least one entry for %(obj)s"), obj=p.obj)
 
     def invalid(self, spec: FieldSpec, p: Phrases, kind: str, expected: Any, value: Any, part: str | None) -> str:
         """Say how many entries it needs or may have."""
         if kind == "minItems":
-            return f"Add at least {expected} entries for {p.obj}"
+            return p.say(N_("Add at least %(count)s entries for %(obj)s"), count=expected, obj=p.obj)
         if kind == "maxItems":
-            return f"{p.subject} can have no more than {expected} entries"
-        return f"{p.subject} is not a valid answer"
+            return p.say(N_("%(subject)s can have no more than %(count)s entries"), subject=p.subject, count=expected)
+        return not_valid(p)
 
     def build_prop(self, spec: Mapping, prop: dict, old: Mapping | None) -> None:
         """Write an array of rows, keeping the rows' questions already built, or starting with the first one."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from forms.catalogue import N_
 from forms.phrases import Phrases
 from forms.posted import ABSENT, Getter, first, whole_number
 from forms.widgets.base import Widget, register
@@ -74,12 +75,13 @@ class Scale(Widget):
 
     def missing(self, spec: FieldSpec, p: Phrases, part: str | None) -> str:
         """Ask for a rating."""
-        return f"Select a rating for {p.obj}"
+        return p.say(N_("Select a rating for %(obj)s"), obj=p.obj)
 
     def invalid(self, spec: FieldSpec, p: Phrases, kind: str, expected: Any, value: Any, part: str | None) -> str:
         """Give the range, or the labelled points."""
         if "oneOf" not in spec.schema:
-            return f"{p.subject} must be a whole number from {spec.min} to {spec.max}"
+            return p.say(N_("%(subject)s must be a whole number from %(low)s to %(high)s"), subject=p.subject,
+                         low=spec.min, high=spec.max)
         return not_an_option(spec, p)
 
     def build_prop(self, spec: Mapping, prop: dict, old: Mapping | None) -> None:

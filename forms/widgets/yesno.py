@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from forms.catalogue import N_
 from forms.phrases import Phrases
 from forms.posted import ABSENT, FALSE, TRUE, Getter, first
 from forms.widgets.base import Widget, register
@@ -53,11 +54,13 @@ class YesNo(Widget):
 
     def missing(self, spec: FieldSpec, p: Phrases, part: str | None) -> str:
         """Ask for yes or no."""
-        return f"Select whether {p.noun}" if p.custom else f"Select yes or no for {p.obj}"
+        if p.custom:
+            return p.say(N_("Select whether %(noun)s"), noun=p.noun)
+        return self.invalid(spec, p, "type", None, None, part)
 
     def invalid(self, spec: FieldSpec, p: Phrases, kind: str, expected: Any, value: Any, part: str | None) -> str:
         """Ask for yes or no."""
-        return f"Select yes or no for {p.obj}"
+        return p.say(N_("Select yes or no for %(obj)s"), obj=p.obj)
 
     def build_prop(self, spec: Mapping, prop: dict, old: Mapping | None) -> None:
         """Write a boolean."""

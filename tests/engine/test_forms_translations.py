@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -109,3 +110,31 @@ def test_the_shipped_referral_forms_are_in_welsh(key):
     missing = [p for p, _ in missing_translations(definition, "cy") if not p.endswith("/error_label")]
     assert missing == []
     assert len(dict(texts(definition))) > 10
+
+
+# The shipped forms whose every text, error labels included, is in Welsh. Add a form here when it is translated.
+WELSH_FORMS = [
+    "addendum_risk_assessment", "community_referral", "hra_behaviour_inventory", "hra_self_assessment",
+    "risk_assessment", "risk_assessment_confidential", "sara",
+]
+NUMBERED = re.compile(r"^\s*(\(?[0-9]{1,2}[a-z]?[.)]|\([a-z]+\))\s")
+
+
+@pytest.mark.parametrize("key", WELSH_FORMS)
+def test_the_shipped_form_has_every_text_in_welsh(key):
+    definition = json.loads((DEFINITIONS / f"{key}.json").read_text(encoding="utf-8"))
+    assert check_definition(definition) == []
+    assert missing_translations(definition, "cy") == []
+    english, welsh = dict(texts(definition)), definition["translations"]["cy"]
+    for pointer, text in english.items():
+        number = NUMBERED.match(text)  # a question keeps its number: people refer to "question 8"
+        assert not number or welsh[pointer].startswith(number.group(0).strip()), (pointer, welsh[pointer])
+    assert compile_form(definition, "cy").title == welsh["/title"]
+
+
+def test_a_computed_values_parameters_are_structure_not_text():
+    definition = json.loads((DEFINITIONS / "hra_behaviour_inventory.json").read_text(encoding="utf-8"))
+    assert not [p for p, _ in texts(definition) if p.startswith("/computed/")]
+    definition["translations"] = {"cy": {"/computed/0/params/columns/0": "gwnes i"}}
+    [problem] = check_definition(definition)
+    assert "not a text people read" in problem.message

@@ -296,7 +296,7 @@ def test_record_a_session(client, people, assessed, now):
     page = text(client.get(response.headers["Location"]))
     assert "Attended late" in page and "Concern about behaviour" in page and "Talked about triggers" in page
     overview = text(client.get(f"/cases/{assessed.pk}"))
-    assert "1 attended (of which 1 late)" in overview
+    assert "Attended: 1 (late: 1)" in overview
 
 
 def test_closed_case_page_has_no_actions(client, people, now):

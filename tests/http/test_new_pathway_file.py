@@ -23,7 +23,8 @@ from models.notification import Notification
 from services import referrals
 from services.reports import get_reports
 from services.submissions import save_draft, start_submission, submit_submission
-from services.workflow_store import clear_cache, sync_workflows
+from services.workflow_store import clear_cache
+from services.workflow_sync import sync_workflows
 from tests.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -295,7 +295,8 @@ def test_group_deadlines(app, now):
 
 
 def test_spec_comes_from_the_pinned_workflow(app, now):
-    from services.workflow_store import latest_version, sync_workflows
+    from services.workflow_store import latest_version
+    from services.workflow_sync import sync_workflows
 
     sync_workflows(now=now)
     case = make_case()

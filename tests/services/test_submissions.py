@@ -235,7 +235,8 @@ def test_list_submissions_hides_confidential_ones_from_team_readers(forms, peopl
 
 def test_the_real_case_hooks_write_the_cases_history(forms, people, now):
     from models.case import CaseEvent
-    from services.workflow_store import clear_cache, sync_workflows
+    from services.workflow_store import clear_cache
+    from services.workflow_sync import sync_workflows
 
     clear_cache()
     sync_workflows(now=now)

@@ -14,7 +14,8 @@ from models.case import Case, CaseEvent, WorkflowVersion
 from models.deadline import Deadline
 from services import cases as case_service
 from services.submissions import save_draft, start_submission, submit_submission
-from services.workflow_store import WORKFLOW_DIR, definition_for, latest_version, sync_workflows
+from services.workflow_store import WORKFLOW_DIR, definition_for, latest_version
+from services.workflow_sync import sync_workflows
 from tests.pathway_steps import fire
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
