@@ -22,12 +22,14 @@ from services.audit_chain import configure as configure_audit_chain
 from services.case_lists import fill_list_fields, fill_name_keys
 from services.demo import load_demo
 from services.form_definitions import sync_forms
+from services.report_cohort import fill_cohort_counts
 from services.report_counts import fill_report_counts
 from services.report_fields import fill_report_fields
 from services.users import ensure_first_admin
 from services.workflow_sync import sync_workflows
 from storage.connection import connect_database
 from storage.embedded import answers, free_port
+from storage.retired_indexes import drop_retired_indexes
 
 log = logging.getLogger("pathway")
 
@@ -128,6 +130,12 @@ def _bootstrap(app: Flask) -> None:
     filled = fill_report_counts()
     if filled:
         log.info("Report counters computed from the stored history: %s", filled)
+    filled = fill_cohort_counts()
+    if filled:
+        log.info("Funnel and evaluation counters computed from the stored cases: %s", filled)
+    dropped = drop_retired_indexes()
+    if dropped:
+        log.info("Indexes no query uses any more dropped: %s", ", ".join(dropped))
     keyed = fill_name_keys()
     if keyed:
         log.info("Cases given name keys for search: %s", keyed)

@@ -3,8 +3,8 @@
 Run: .venv/bin/python bench/bench_reports.py [--cases N]
 Starts its own bundled mongod in a temporary folder unless MONGODB_URI is set (then uses a throw-away database
 there and drops it). Seeds N perpetrator cases over 4 teams and 3 years with their history (4 moves each),
-2 deadlines each and evaluation measures on the CDVP ones, fills the report counters from that history as the
-first start does, then prints, for an auditor (all teams) and a manager (one team), the time of get_reports
+2 deadlines each and evaluation measures on the CDVP ones, fills the report counters from that history and the
+cases as the first start does, then prints, for an auditor (all teams) and a manager (one team), the time of get_reports
 (best of 3) and the commands it sent.
 """
 
@@ -30,14 +30,12 @@ from models.form import Submission  # noqa: E402
 from models.team import Team  # noqa: E402
 from models.user import User  # noqa: E402
 from services import reports  # noqa: E402
+from services.report_cohort import fill_cohort_counts  # noqa: E402
 from services.report_counts import fill_report_counts  # noqa: E402
 from services.report_queries import waiting_states  # noqa: E402
 from services.reports import evaluations, funnels, get_reports  # noqa: E402
-from services.workflow_store import (  # noqa: E402
-    clear_cache,
-    latest_definitions,  # noqa: E402
-    sync_workflows,
-)
+from services.workflow_store import clear_cache, latest_definitions  # noqa: E402
+from services.workflow_sync import sync_workflows  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 9, 0)
 TEAMS = ("north", "south", "east", "west")
@@ -127,13 +125,13 @@ def parts(scope: dict) -> dict[str, float]:
     definitions = latest_definitions()
     calls = {
         "timeliness": lambda: reports._timeliness(scope, now=NOW, start=start, end=end),
-        "funnel": lambda: reports._funnel(scope, funnels(definitions), now=NOW, start=start, end=end),
+        "funnel and evaluation": lambda: [reports._funnel(funnels(definitions), cohort := reports._cohort(
+            scope, start=start, end=end))] + [reports._evaluation(key, spec, cohort)
+                                              for key, spec in evaluations(definitions).items()],
         "waiting": lambda: reports._waiting(scope, NOW),
         "waiting history": lambda: reports._waiting_history(scope, waiting_states(definitions), now=NOW,
                                                             start=start, end=end),
         "caseload": lambda: reports._caseload(scope, {}),
-        **{f"evaluation {key}": (lambda key=key, spec=spec: reports._evaluation(scope, key, spec, start=start, end=end))
-           for key, spec in evaluations(definitions).items()},
     }
     found = {}
     for name, call in calls.items():
@@ -172,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Seeded {args.cases:,} cases with their history, deadlines and measures in "
               f"{time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
-        written = fill_report_counts()
+        written = fill_report_counts() + fill_cohort_counts()
         print(f"Report counters filled from the history (one-off, as at the first start): {written:,} in "
               f"{time.perf_counter() - started:.1f} s")
         for label, actor in (("auditor (all teams)", User(roles=["auditor"], team="")),

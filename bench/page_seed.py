@@ -22,6 +22,7 @@ from pymongo import WriteConcern
 
 from services.demo import DEMO_TEAM, DEMO_USERS, load_demo
 from services.passwords import hash_password
+from services.report_cohort import COHORT_MIGRATION, fill_cohort_counts
 from services.report_counts import COLLECTION as COUNTS_COLLECTION
 from services.report_counts import COUNTS_MIGRATION, fill_report_counts
 
@@ -97,8 +98,10 @@ def seed_pages(n_cases: int, *, now: datetime, teams: int = 0, practitioners: in
     for prefix, value in counters.items():
         db.counters.update_one({"_id": prefix}, {"$max": {"value": value}}, upsert=True)
     db[COUNTS_COLLECTION].delete_many({})
-    db.migrations.delete_one({"_id": COUNTS_MIGRATION})
+    db.migrations.delete_many({"_id": {"$in": [COUNTS_MIGRATION, COHORT_MIGRATION]}})
     log(f"Report counters worked out from the copied history: {fill_report_counts():,}")
+    # What each copied case was counted as names the demo's team: counted again, from scratch.
+    log(f"Funnel and evaluation counters worked out from the copied cases: {fill_cohort_counts():,}")
     return _describe(db, template, team_keys, team_users, auditor, sink.count, names)
 
 

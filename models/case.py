@@ -135,6 +135,8 @@ class Case(me.Document):
     taken_transitions = me.ListField(me.StringField(), default=list)
     # The evaluation stages (the pathway file's `reports.evaluation`) whose measures were completed.
     evaluation_done = me.ListField(me.StringField(), default=list)
+    # What the case is counted as in the funnel and evaluation counters (services/report_cohort.py).
+    report_counted = me.DictField()
     # Set when the retention rule has been applied: nothing personal is left, only `monitoring` categories.
     anonymised_at = me.DateTimeField()
     monitoring = me.DictField(default=dict)
@@ -152,11 +154,11 @@ class Case(me.Document):
             ("referrer_id", "-created_at"),
             "person.date_of_birth",
             ("person.name", "person.date_of_birth"),
-            ("on_waiting_list", "team", "priority", "waiting_since"),
-            # The reports' cohorts: cases referred in a period, for every team or for one.
-            ("kind", "referred_at"),
-            ("team", "referred_at"),
-            ("team", "passed_states"),
+            # The waiting report counts the waits from this index alone, for every team or for one
+            # (services/report_queries.py waiting_pipeline); other team queries on the list use WAITING_MATCH's.
+            ("on_waiting_list", "status", "kind", "team", "waiting_since"),
+            # The caseload report counts open cases per worker from this index alone (caseload_pipeline).
+            ("status", "kind", "allocated_to", "team"),
             "parent_case_id",
         ],
     }

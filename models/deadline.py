@@ -76,9 +76,9 @@ class Deadline(me.Document):
             ("case_id", "started_at"),
             ("owner_ids", "active", "due_at"),
             ("team", "active", "due_at"),
-            # The timeliness report: deadlines that came due in a period, for every team or for one.
-            "due_at",
-            ("team", "due_at"),
+            # The timeliness report counts the deadlines that came due in a period from this index alone, for every
+            # team or for one (services/report_queries.py TIMELINESS_INDEX); team last, so team lists keep theirs.
+            ("due_at", "status", "late", "key", "label", "team"),
             ("team", "active", "status", "due_at", "_id"),  # the team's overdue deadlines, oldest first
             {"fields": ["sweep_error.at"], "sparse": True},
         ],

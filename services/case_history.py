@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from models.case import Case, CaseEvent
+from services.report_cohort import recount_case
 from services.report_counts import count_transition
 
 
@@ -26,6 +27,7 @@ def add_history(case: Case, *, kind: str, now: datetime, actor=None, name: str =
         if reached:
             Case.objects(pk=case.pk).update_one(**reached)
         count_transition(case, from_state=from_state or "", to_state=to_state or "", now=now)
+        recount_case(case.pk)
     return entry
 
 

@@ -17,6 +17,7 @@ from services.audit import record_audit
 from services.case_effects import apply_effects, check_effects, handler
 from services.case_history import add_history
 from services.deadlines import cancel_case_deadlines
+from services.report_cohort import recount_case
 from services.workflow_store import definition_for, latest_definition, latest_version
 from storage.uow import transactional
 from workflows import engine
@@ -182,6 +183,7 @@ def fire_transition(case: Case, name: str, inputs: dict, *, actor, now: datetime
 def _close(case: Case, *, now: datetime, actor, keep=()) -> None:
 
     Case.objects(pk=case.pk).update_one(set__status="closed", set__closed_at=now, set__on_waiting_list=False)
+    recount_case(case.pk)  # a closed case that started and did not complete dropped out of the funnel
     case.reload()
     cancel_case_deadlines(case, now=now, keep=keep)
 
@@ -216,6 +218,7 @@ def start_workflow(case: Case, *, actor, now: datetime) -> Case:
     result = engine.begin(defn, case_view(case), actor.as_actor() if actor else {}, now=now)
     Case.objects(pk=case.pk).update_one(set__state=result.to_state, set__state_entered_at=now, set__status="open",
                                         set__referred_at=case.referred_at or now, inc__revision=1)
+    recount_case(case.pk)  # referred now: it joins the cohort of its referral day
     case.reload()
     apply_effects(case, result.effects, actor=actor, now=now, inputs={})
     return case

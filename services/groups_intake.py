@@ -13,6 +13,9 @@ from services.workflow_store import definition_for
 from workflows.guards import GuardContext, failures
 
 HOLDING = ("active", "completed")
+# What the intake plan and the pages that show it read of a waiting man's case (the guards read whole cases).
+CANDIDATE_FIELDS = ("reference", "person.name", "priority", "waiting_since", "state_entered_at", "referred_at",
+                    "created_at", "team", "workflow_key", "workflow_version", "state", "kind", "status")
 
 
 def waiting_since(case: Case) -> datetime:
@@ -24,15 +27,19 @@ def priority_key(case: Case):
     return (case.priority != "urgent", waiting_since(case))
 
 
-def candidates(team: str, workflow_key: str) -> list[Case]:
-    """Return the men waiting for a group of a pathway, in priority order."""
+def candidates(team: str, workflow_key: str, *, whole: bool = True) -> list[Case]:
+    """Return the men waiting for a group of a pathway, in priority order (only what plans read unless `whole`)."""
     found = group_programmes().get(workflow_key)
     if found is None:
         return []
     spec = found[1]
     placed = set(GroupMember.objects(team=team, status="active").distinct("case_id"))
-    cases = [c for c in Case.objects(team=team, workflow_key=workflow_key, kind="perpetrator", status="open",
-                                     state__in=list(spec.candidate_states)) if c.pk not in placed]
+    query = Case.objects(team=team, workflow_key=workflow_key, kind="perpetrator", status="open",
+                         state__in=list(spec.candidate_states))
+    if not whole and not spec.candidate_guards:
+        # A team's waiting men can be hundreds: a plan reads only what orders and shows them, not whole cases.
+        query = query.only(*CANDIDATE_FIELDS)
+    cases = [c for c in query if c.pk not in placed]
     if spec.candidate_guards:
         kept = []
         for case in cases:
@@ -62,21 +69,32 @@ def free_places(group: Group, join_number: int, first_week: int = 1, members=Non
 
 def upcoming_intakes(group: Group, today: date) -> list[GroupSession]:
     """Return the group's intake sessions from today on, while it still takes new members."""
-    spec = spec_of(group)
-    if group.status != "running":
-        return []
-    query = GroupSession.objects(group_id=group.pk, kind="programme", intake=True, date__gte=today)
-    if not spec.rolling:
-        query = query.filter(number=1)
-    found = list(query.order_by("number"))
-    if spec.rolling and spec.intake_every_weeks:
+    return upcoming_intakes_of([group], today)[group.pk]
+
+
+def upcoming_intakes_of(groups: list[Group], today: date) -> dict:
+    """Return group id -> its intake sessions from today on (as `upcoming_intakes`), in two queries for all groups."""
+    found: dict = {g.pk: [] for g in groups}
+    running = [g for g in groups if g.status == "running"]
+    if not running:
+        return found
+    specs = {g.pk: spec_of(g) for g in running}
+    for session in GroupSession.objects(group_id__in=[g.pk for g in running], kind="programme", intake=True,
+                                        date__gte=today).order_by("number"):
+        if specs[session.group_id].rolling or session.number == 1:
+            found[session.group_id].append(session)
+    rolling = [g for g in running if specs[g.pk].rolling and specs[g.pk].intake_every_weeks]
+    if rolling:
         # A rolling group's schedule grows as men join: offer the next intake even before it is scheduled.
-        last = GroupSession.objects(group_id=group.pk, kind="programme").order_by("-number").first()
-        nxt = (((last.number if last else 0) // spec.intake_every_weeks) + 1) * spec.intake_every_weeks + 1
-        if not found and last is not None:
-            extend_schedule(group, nxt)
-            found = list(GroupSession.objects(group_id=group.pk, kind="programme", intake=True,
-                                              date__gte=today).order_by("number"))
+        last = {row["_id"]: row["number"] for row in GroupSession.objects(
+            group_id__in=[g.pk for g in rolling], kind="programme").aggregate(
+            [{"$group": {"_id": "$group_id", "number": {"$max": "$number"}}}])}
+        for group in rolling:
+            if not found[group.pk] and group.pk in last:
+                every = specs[group.pk].intake_every_weeks
+                extend_schedule(group, (last[group.pk] // every + 1) * every + 1)
+                found[group.pk] = list(GroupSession.objects(group_id=group.pk, kind="programme", intake=True,
+                                                            date__gte=today).order_by("number"))
     return found
 
 
@@ -87,15 +105,15 @@ def intake_plan(team: str, workflow_key: str, today: date) -> dict:
     held: dict = {g.pk: [] for g in groups}
     for member in GroupMember.objects(group_id__in=list(held), status__in=HOLDING):
         held[member.group_id].append(member)
-    slots = []
+    slots, intakes = [], upcoming_intakes_of(groups, today)
     for group in groups:
-        for session in upcoming_intakes(group, today):
+        for session in intakes[group.pk]:
             slots.append({"group": group, "session": session,
                           "free": free_places(group, session.number, members=held[group.pk])})
     slots.sort(key=lambda s: (s["session"].date, s["group"].name))
     plan, rows = {}, []
     index, taken = 0, 0
-    for position, case in enumerate(candidates(team, workflow_key), 1):
+    for position, case in enumerate(candidates(team, workflow_key, whole=False), 1):
         while index < len(slots) and taken >= slots[index]["free"]:
             index, taken = index + 1, 0
         slot = slots[index] if index < len(slots) else None

@@ -37,10 +37,11 @@ def ensure_counts_index() -> None:
     counts().create_index([(field, ASCENDING) for field in KEY], unique=True, name="counter_key")
 
 
-def add(metric: str, *, team: str, pathway: str, day: date, by: int) -> None:
+def add(metric: str, *, team: str, pathway: str, day: date | str, by: int) -> None:
     """Add `by` to one counter (created at 0 when missing), inside the caller's transaction when there is one."""
     if by:
-        counts().update_one({"metric": metric, "day": day.isoformat(), "team": team or "", "pathway": pathway or ""},
+        when = day if isinstance(day, str) else day.isoformat()  # a day, or a month ("2026-03")
+        counts().update_one({"metric": metric, "day": when, "team": team or "", "pathway": pathway or ""},
                             {"$inc": {"n": by}}, upsert=True)
 
 

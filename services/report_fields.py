@@ -9,6 +9,7 @@ from __future__ import annotations
 from clock import utcnow
 from models.case import Case, CaseEvent
 from models.form import Submission
+from services.report_cohort import recount_case
 from services.workflow_store import latest_definitions
 
 # One document per one-off change of stored data once it is done (the collection services.case_lists uses too;
@@ -34,6 +35,7 @@ def refresh_evaluation(case, defn, form_key: str) -> None:
     stages = Submission._get_collection().distinct(f"answers.{spec['stage_field']}",
                                                     {"case_id": case.pk, **measures_filter(spec)})
     Case.objects(pk=case.pk).update_one(set__evaluation_done=sorted(stages))
+    recount_case(case.pk)
 
 
 def fill_report_fields() -> int:

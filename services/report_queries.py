@@ -1,9 +1,10 @@
 """The aggregation pipelines behind the reports: MongoDB counts, Python only reads the grouped rows.
 
 Every pipeline starts with a `$match` that an index serves (see the models' `indexes` and
-tests/services/test_report_queries.py) and reads one collection: what the funnel and the evaluation measures
-need from a case's history and submissions is kept on the case (services/report_fields.py). Which states,
-transitions and forms count come from the pathway files' `reports:` sections, passed in as data.
+tests/services/test_report_queries.py) and reads one collection. The funnel's rules (`funnel_flags`) count each
+case into the cohort counters (services/report_cohort.py) from what it keeps of its history and submissions
+(services/report_fields.py). Which states, transitions and forms count come from the pathway files' `reports:`
+sections, passed in as data.
 """
 
 from __future__ import annotations
@@ -16,29 +17,23 @@ from models.user import User
 STAGES = ("referred", "accepted", "started", "completed", "dropped")
 
 
+# The deadlines' timeliness index (models/deadline.py), named to the planner, which otherwise may try the sweep's
+# (status, next_action_at) index, as selective for a small collection but needing every deadline fetched.
+TIMELINESS_INDEX = {"due_at": 1, "status": 1, "late": 1, "key": 1, "label": 1, "team": 1}
+
+
 def timeliness_pipeline(scope: dict, low: datetime, high: datetime) -> list[dict]:
-    """Return the pipeline counting deadlines that came due in [low, high), per kind and per month."""
-    met, on_time = {"$eq": ["$status", MET]}, {"$ne": ["$late", True]}
+    """Return the pipeline counting deadlines that came due in [low, high) per kind, month, status and lateness.
 
-    def counts() -> dict:
-        return {"due": {"$sum": 1},
-                "on_time": {"$sum": {"$cond": [{"$and": [met, on_time]}, 1, 0]}},
-                "late": {"$sum": {"$cond": [{"$and": [met, {"$not": [on_time]}]}, 1, 0]}},
-                "overdue": {"$sum": {"$cond": [met, 0, 1]}}}
-
+    It reads only fields of the deadlines' timeliness index (TIMELINESS_INDEX), so MongoDB answers from the index
+    without fetching a deadline, in one plain group (a few rows per kind and month).
+    """
     return [
         {"$match": {**scope, "due_at": {"$gte": low, "$lt": high}, "status": {"$ne": CANCELLED}}},
-        {"$facet": {
-            "kinds": [{"$group": {"_id": "$key", "label": {"$first": "$label"}, **counts()}}],
-            "months": [{"$group": {"_id": {"$dateToString": {"format": "%Y-%m", "date": "$due_at"}}, **counts()}}],
-        }},
+        {"$group": {"_id": {"key": "$key", "month": {"$dateToString": {"format": "%Y-%m", "date": "$due_at"}},
+                            "met": {"$eq": ["$status", MET]}, "late": {"$eq": ["$late", True]}},
+                    "label": {"$max": "$label"}, "n": {"$sum": 1}}},
     ]
-
-
-def cohort_match(scope: dict, low: datetime, high: datetime, keys: list[str]) -> dict:
-    """Return the filter of the perpetrator cases referred in [low, high) on the given pathways."""
-    return {**scope, "kind": "perpetrator", "referred_at": {"$gte": low, "$lt": high},
-            "status": {"$ne": "draft"}, "workflow_key": {"$in": keys}}
 
 
 def _any(field: str, values) -> dict:
@@ -55,43 +50,28 @@ def _per_pathway(funnels: dict[str, dict], expression) -> dict:
                                      for key, funnel in funnels.items()], "default": False}}
 
 
-def funnel_pipeline(scope: dict, low: datetime, high: datetime, funnels: dict[str, dict]) -> list:
-    """Return the pipeline counting, per pathway, the cases referred in [low, high) that reached each stage.
+def funnel_flags(funnels: dict[str, dict], keep=()) -> list[dict]:
+    """Return the stages setting, on each case, whether it reached each stage of its pathway's funnel.
 
     A case reaches a stage when it has ever been in one of the stage's states (its current one included) or has
     ever taken one of its transitions (kept on the case as `passed_states` and `taken_transitions`); it dropped
     out when it started, did not complete, and then closed, sits in a drop-out state, or took a drop-out
-    transition.
+    transition. `keep` names further fields to carry through.
     """
     flags = {stage: _per_pathway(funnels, lambda f, s=stage: _reached(f[s]))
              for stage in ("accepted", "started", "completed")}
     dropping = _per_pathway(funnels, lambda f: {"$or": [
         {"$in": ["$state", {"$literal": list(f["dropped"].get("states", ()))}]},
         _any("$names", f["dropped"].get("transitions", ()))]})
+    kept = dict.fromkeys(["workflow_key", *keep], 1)
     return [
-        {"$match": cohort_match(scope, low, high, sorted(funnels))},
-        {"$project": {"workflow_key": 1, "state": 1, "closed": {"$eq": ["$status", "closed"]},
+        {"$project": {**kept, "state": 1, "closed": {"$eq": ["$status", "closed"]},
                       "states": {"$setUnion": [{"$ifNull": ["$passed_states", []]}, ["$state"]]},
                       "names": {"$ifNull": ["$taken_transitions", []]}}},
-        {"$project": {"workflow_key": 1, **flags, "dropping": {"$or": ["$closed", dropping]}}},
-        {"$project": {"workflow_key": 1, "accepted": {"$or": ["$started", "$accepted"]}, "started": 1,
+        {"$project": {**kept, **flags, "dropping": {"$or": ["$closed", dropping]}}},
+        {"$project": {**kept, "accepted": {"$or": ["$started", "$accepted"]}, "started": 1,
                       "completed": {"$and": ["$started", "$completed"]},
                       "dropped": {"$and": ["$started", {"$not": ["$completed"]}, "$dropping"]}}},
-        {"$group": {"_id": "$workflow_key", "referred": {"$sum": 1},
-                    **{s: {"$sum": {"$cond": [f"${s}", 1, 0]}} for s in STAGES[1:]}}},
-    ]
-
-
-def evaluation_pipeline(scope: dict, low: datetime, high: datetime, key: str, spec: dict) -> list[dict]:
-    """Return the pipeline grouping one pathway's cohort by the set of evaluation stages whose measures were done.
-
-    Each case keeps the stages done (`evaluation_done`, services/report_fields.py), so no submission is read.
-    """
-    wanted = sorted(s["value"] for s in spec["stages"])
-    done = {"$setIntersection": [{"$ifNull": ["$evaluation_done", []]}, {"$literal": wanted}]}
-    return [
-        {"$match": cohort_match(scope, low, high, [key])},
-        {"$group": {"_id": {"$sortArray": {"input": done, "sortBy": 1}}, "count": {"$sum": 1}}},
     ]
 
 

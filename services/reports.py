@@ -19,7 +19,7 @@ from errors import FieldProblem, InvalidInput, NotAllowed
 from models.case import Case
 from models.deadline import Deadline
 from models.team import Team
-from services import report_counts, report_queries
+from services import report_cohort, report_counts, report_queries
 from services.deadline_timing import calendar_for, local_today
 from services.language import LOCALES, active_language
 from services.report_counts import counts
@@ -134,18 +134,33 @@ def month_label(month: str) -> str:
     return format_date(date(int(month[:4]), int(month[5:]), 1), "MMM y", locale=LOCALES[active_language()])
 
 
-def _run(model, pipeline: list[dict]) -> list[dict]:
+def _run(model, pipeline: list[dict], hint: dict | None = None) -> list[dict]:
     """Return the grouped rows of a pipeline run on a model's collection."""
     # Grouped rows are small (one per day waited, per worker, per month): one batch, so no getMore round trips.
-    return list(model._get_collection().aggregate(pipeline, batchSize=100_000))
+    return list(model._get_collection().aggregate(pipeline, batchSize=100_000, **({"hint": hint} if hint else {})))
+
+
+def _tally(rows: list[dict], field: str) -> dict[str, dict]:
+    """Add up the timeliness rows by one field: due, met on time, met late, not met."""
+    found: dict[str, dict] = {}
+    for row in rows:
+        kind = row["_id"]
+        counts = found.setdefault(kind[field], dict.fromkeys(("due", "on_time", "late", "overdue"), 0))
+        counts["due"] += row["n"]
+        counts[("late" if kind["late"] else "on_time") if kind["met"] else "overdue"] += row["n"]
+    return found
 
 
 def _timeliness(scope: dict, *, now: datetime, start: date, end: date) -> dict:
     low, high = _bounds(start, end)
-    (found,) = _run(Deadline, report_queries.timeliness_pipeline(scope, low, min(high, now)))
-    kinds = [{"key": row["_id"], "label": row["label"], **{k: row[k] for k in ("due", "on_time", "late", "overdue")},
-              "rate": percent(row["on_time"], row["due"])} for row in found["kinds"]]
-    by_month = {row["_id"]: row for row in found["months"]}
+    rows = _run(Deadline, report_queries.timeliness_pipeline(scope, low, min(high, now)),
+                report_queries.TIMELINESS_INDEX)
+    labels: dict[str, str] = {}
+    for row in rows:  # a kind's label, as its deadlines were given it
+        labels[row["_id"]["key"]] = max(labels.get(row["_id"]["key"], ""), row.get("label") or "")
+    kinds = [{"key": key, "label": labels[key] or key, **counts, "rate": percent(counts["on_time"], counts["due"])}
+             for key, counts in _tally(rows, "key").items()]
+    by_month = _tally(rows, "month")
     monthly = []
     for month in months(start, end):
         row = by_month.get(month, {})
@@ -164,20 +179,24 @@ def list_timeliness(*, actor, now: datetime, start: date, end: date) -> list[dic
     return _timeliness(_scope(actor), now=now, start=start, end=end)["kinds"]
 
 
-def _funnel(scope: dict, declared: dict, *, now: datetime, start: date, end: date) -> list[dict]:
-    rows = {key: {"key": key, "label": funnel["label"], **dict.fromkeys(STAGES, 0)} for key, funnel in declared.items()}
-    if declared:
-        low, high = _bounds(start, end)
-        for found in _run(Case, report_queries.funnel_pipeline(scope, low, high, declared)):
-            rows[found["_id"]].update({stage: found[stage] for stage in STAGES})
-    for row in rows.values():
+def _cohort(scope: dict, *, start: date, end: date) -> dict[tuple[str, str], int]:
+    """Return the cohort counters of the cases referred in the period, summed as {(pathway, metric): count}."""
+    return {(row["_id"]["pathway"], row["_id"]["metric"]): row["n"] for row in counts().aggregate(
+        report_cohort.cohort_pipeline(scope, start, end), batchSize=100_000)}
+
+
+def _funnel(declared: dict, cohort: dict[tuple[str, str], int]) -> list[dict]:
+    rows = [{"key": key, "label": funnel["label"],
+             **{stage: cohort.get((key, report_cohort.funnel_metric(stage)), 0) for stage in STAGES}}
+            for key, funnel in declared.items()]
+    for row in rows:
         row["completion_rate"] = percent(row["completed"], row["started"])
-    return list(rows.values())
+    return rows
 
 
 def list_funnel(*, actor, now: datetime, start: date, end: date) -> list[dict]:
     """Return, per pathway with a funnel, how many cases referred in the period reached each stage up to now."""
-    return _funnel(_scope(actor), funnels(), now=now, start=start, end=end)
+    return _funnel(funnels(), _cohort(_scope(actor), start=start, end=end))
 
 
 def number(value: float) -> str:
@@ -237,13 +256,14 @@ def classify_measures(stages: set[str], classes) -> str:
     return next(label for label, members in classes if members == found)
 
 
-def _evaluation(scope: dict, key: str, spec: dict, *, start: date, end: date) -> dict:
+def _evaluation(key: str, spec: dict, cohort: dict[tuple[str, str], int]) -> dict:
     classes = evaluation_classes(spec["stages"])
-    low, high = _bounds(start, end)
     counts: dict[str, int] = {}
-    for found in _run(Case, report_queries.evaluation_pipeline(scope, low, high, key, spec)):
-        label = classify_measures(set(found["_id"]), classes)
-        counts[label] = counts.get(label, 0) + found["count"]
+    prefix = report_cohort.evaluation_metric(())
+    for (pathway, metric), count in cohort.items():
+        if pathway == key and metric.startswith(prefix) and count:
+            label = classify_measures(set(filter(None, metric[len(prefix):].split(","))), classes)
+            counts[label] = counts.get(label, 0) + count
     total = sum(counts.values())
     return {"key": key, "label": spec["label"], "total": total,
             "rows": [{"label": label, "count": counts.get(label, 0), "share": percent(counts.get(label, 0), total)}
@@ -252,8 +272,8 @@ def _evaluation(scope: dict, key: str, spec: dict, *, start: date, end: date) ->
 
 def get_evaluation(*, actor, start: date, end: date) -> list[dict]:
     """Return, per pathway declaring evaluation measures, its cases classified by the measures completed."""
-    scope = _scope(actor)
-    return [_evaluation(scope, key, spec, start=start, end=end) for key, spec in evaluations().items()]
+    cohort = _cohort(_scope(actor), start=start, end=end)
+    return [_evaluation(key, spec, cohort) for key, spec in evaluations().items()]
 
 
 def _caseload(scope: dict, team_names: dict[str, str]) -> list[dict]:
@@ -284,15 +304,15 @@ def get_reports(*, actor, now: datetime, raw_from: str = "", raw_to: str = "") -
     teams = {t["key"]: t["name"] for t in Team.objects(**({"key": actor.team} if scope else {}))
              .only("key", "name").as_pymongo()}
     timeliness = _timeliness(scope, now=now, start=start, end=end)
+    cohort = _cohort(scope, start=start, end=end)
     return {
         "start": start, "end": end,
         "scope": _("All teams") if not scope else teams.get(actor.team, actor.team),
         "timeliness": timeliness["kinds"], "monthly": timeliness["months"],
-        "funnel": _funnel(scope, funnels(definitions), now=now, start=start, end=end),
+        "funnel": _funnel(funnels(definitions), cohort),
         "waiting": _waiting(scope, now),
         "waiting_history": _waiting_history(scope, report_queries.waiting_states(definitions), now=now,
                                             start=start, end=end),
         "caseload": _caseload(scope, teams),
-        "evaluation": [_evaluation(scope, key, spec, start=start, end=end)
-                       for key, spec in evaluations(definitions).items()],
+        "evaluation": [_evaluation(key, spec, cohort) for key, spec in evaluations(definitions).items()],
     }

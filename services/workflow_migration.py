@@ -13,6 +13,7 @@ from services.audit import record_audit
 from services.cases import add_history
 from services.deadline_timing import calendar_for, first_action, ms, record_deadline_event, schedule
 from services.deadlines import owners_of, spec_as_dict, spec_of, stop_deadline, sync_next_due
+from services.report_cohort import recount_case
 from services.workflow_store import definition_version, latest_version
 from storage.uow import transactional
 from workflows.migration import migration_problems
@@ -89,6 +90,7 @@ def _move(case: Case, state: str, new, version: int, *, actor, now: datetime) ->
         return False
     add_history(case, kind="event", now=now, actor=actor, name="workflow_migrated",
                 label=f"Moved to version {version} of the pathway", from_state=case.state, to_state=state)
+    recount_case(case.pk)  # the state it is mapped to may be a drop-out state
     for deadline in Deadline.objects(case_id=case.pk, active=True):
         _carry_deadline(case, deadline, new, version, now=now, actor=actor)
     sync_next_due(case.pk)

@@ -318,3 +318,20 @@ def test_moving_group_carries_his_weeks_and_reports_count_per_cohort(team, make_
     assert (report["members"], report["moved"], report["marks"], report["attended"]) == (3, 1, 9, 8)
     assert report["attendance_rate"] == 89 and report["completed"] == 0 and report["median_wait_days"] == 61
     assert [c["number"] for c in report["cohorts"]] == [1]
+
+
+def test_planning_intakes_costs_the_same_commands_with_two_groups_or_six(team, make_case, now, app_config):
+    from tests.services.test_report_queries import count_commands
+
+    waiting(make_case, team, 12)
+    database, found = app_config["MONGODB_DB"], []
+    for weekday in range(6):
+        new_group(team, now, weekday=weekday % 5, name=f"Group {weekday}")
+        if weekday in (1, 5):
+            groups_intake.intake_plan("north", "community_programme", now.date())  # any schedule growth first
+            plan, commands = count_commands(database, lambda: groups_intake.intake_plan(
+                "north", "community_programme", now.date()))
+            found.append((len(plan["slots"]), sorted(commands)))
+    (slots_two, two), (slots_six, six) = found
+    assert slots_six > slots_two > 0
+    assert six == two, (two, six)

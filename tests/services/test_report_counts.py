@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from models.case import Case, CaseEvent
 from models.user import User
+from services import report_cohort
 from services.cases import add_history
 from services.deadline_timing import calendar_for, local_today
 from services.report_counts import (
@@ -207,3 +208,122 @@ def test_a_case_that_joins_then_leaves_the_waiting_list_through_its_pathway_is_c
     history = get_reports(actor=manager, now=now, raw_from=(now - timedelta(days=70)).date().isoformat(),
                           raw_to=now.date().isoformat())["waiting_history"]
     assert [row["waiting"] for row in history] == [0, 1, 0]  # September, October, November 2026
+
+
+def cohort_stored(level: str = "day", team: str | None = None) -> dict:
+    """Return every non-zero cohort counter of one level as {(team, pathway, day, metric): n}."""
+    width = 10 if level == "day" else 7
+    return {(c["team"], c["pathway"], c["day"], c["metric"]): c["n"]
+            for c in counts().find({"metric": {"$regex": f"^{report_cohort.PREFIX}"}})
+            if c["n"] and len(c["day"]) == width and (team is None or (c["team"] == "*") == (team == "*"))}
+
+
+def rolled_up(found: dict, *, month: bool, all_teams: bool) -> dict:
+    """Add day counters up into months and/or all teams, as the counters keep them."""
+    summed: dict = {}
+    for (team, pathway, day, metric), n in found.items():
+        key = ("*" if all_teams else team, pathway, day[:7] if month else day, metric)
+        summed[key] = summed.get(key, 0) + n
+    return {key: n for key, n in summed.items() if n}
+
+
+@pytest.fixture
+def cohort_world(make_case, now):
+    funnels, measures = report_cohort.declared()
+    keys = sorted(funnels)[:3]
+    assert keys and set(measures) & set(keys)
+    cases = [make_case(workflow_key=key, team=team, referred_at=now - timedelta(days=days, hours=hours))
+             for key in keys for team, days, hours in (("north", 3, 23), ("south", 40, 2))]
+    for case in cases:
+        report_cohort.recount_case(case.pk)  # make_case set referred_at after the case entered its pathway
+    return cases, funnels, measures
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(moves=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 40), st.integers(0, 3)), max_size=20))
+def test_cohort_counters_equal_a_count_from_scratch_after_any_changes(cohort_world, now, moves):
+    """Every transition, closing and form of measures moves the counters as a count of every case would find."""
+    cases, funnels, measures = cohort_world
+    Case._get_collection().update_many({}, {"$set": {"passed_states": [], "taken_transitions": [],
+                                                     "evaluation_done": [], "status": "open"}})
+    for case in cases:
+        report_cohort.recount_case(case.pk)
+    for index, choice, kind in moves:
+        case = Case.objects.get(pk=cases[index % len(cases)].pk)
+        rules = funnels[case.workflow_key]
+        states = sorted({s for rule in rules.values() if isinstance(rule, dict) for s in rule.get("states", ())})
+        names = sorted({t for rule in rules.values() if isinstance(rule, dict) for t in rule.get("transitions", ())})
+        if kind == 0 and case.status == "open":
+            Case.objects(pk=case.pk).update_one(set__status="closed")
+            report_cohort.recount_case(case.pk)
+        elif kind == 1 and case.workflow_key in measures:
+            stages = [s["value"] for s in measures[case.workflow_key]["stages"]] + ["other"]
+            Case.objects(pk=case.pk).update_one(add_to_set__evaluation_done=stages[choice % len(stages)])
+            report_cohort.recount_case(case.pk)
+        else:
+            to_state = (states + ["received"])[choice % (len(states) + 1)]
+            Case.objects(pk=case.pk).update_one(set__state=to_state)
+            add_history(case, kind="transition", now=now, name=(names + ["other_step"])[choice % (len(names) + 1)],
+                        from_state=case.state, to_state=to_state)
+    # Months and all teams add up the days of each team.
+    days = cohort_stored("day", "north")
+    assert cohort_stored("month", "north") == rolled_up(days, month=True, all_teams=False)
+    assert cohort_stored("day", "*") == rolled_up(days, month=False, all_teams=True)
+    assert cohort_stored("month", "*") == rolled_up(days, month=True, all_teams=True)
+    # Every case counts once as referred, once in a class of measures, and the counters equal a count from scratch.
+    assert sum(n for (*_, metric), n in days.items() if metric == report_cohort.funnel_metric("referred")) \
+        == len(cases)
+    before = cohort_stored()
+    Case._get_db()[MIGRATIONS].delete_one({"_id": report_cohort.COHORT_MIGRATION})
+    assert report_cohort.fill_cohort_counts() > 0
+    assert cohort_stored() == before
+
+
+def test_cohort_counters_move_with_the_services(synced, make_team, make_user, now):
+    """A referral walked through its pathway is counted in its funnel by the services' own writes."""
+    team = north_team(make_team, make_user)
+    manager = team["manager"]
+    case = fire(refer(team, now), "acknowledge", manager, now)
+    referred = local_today(case.referred_at).isoformat()
+    found = {metric for (_, _, day, metric) in cohort_stored("day", "north") if day == referred}
+    assert report_cohort.funnel_metric("referred") in found
+    assert report_cohort.funnel_metric("completed") not in found
+    case = fire(case, "arrange_consultation", manager, now, consultation_date=now.date().isoformat())
+    fire(case, "accept", manager, now)
+    funnel = get_reports(actor=manager, now=now)["funnel"]
+    row = next(r for r in funnel if r["key"] == "dao_pathway")
+    assert (row["referred"], row["accepted"]) == (1, 1)
+
+
+@pytest.mark.parametrize("scope", [{}, {"team": "north"}], ids=["all teams", "one team"])
+def test_the_cohort_counters_read_as_many_documents_at_2400_cases_as_at_600(synced, make_team, now, app_config,
+                                                                           scope):
+    for team in TEAMS:
+        make_team(key=team, name=f"{team.title()} Team")
+    funnels, measures = report_cohort.declared()
+    keys = sorted(funnels)
+    start, end = date(2025, 11, 25), date(2026, 11, 24)
+    pipeline = report_cohort.cohort_pipeline(scope, start, end)
+    rng, figures = random.Random(5), []
+    for count in (600, 1800):
+        docs = []
+        for _ in range(count):
+            # Referred on a few days, the period's edges among them, so 600 cases already use every counter.
+            key, referred = rng.choice(keys), now - timedelta(days=rng.choice((1, 2, 30, 200, 363, 364, 390)),
+                                                              hours=rng.randint(0, 9))
+            docs.append({"_id": ObjectId(), "reference": str(ObjectId()), "kind": "perpetrator", "workflow_key": key,
+                         "workflow_version": 1, "status": "open", "state": "received", "team": rng.choice(TEAMS),
+                         "referred_at": referred, "created_at": referred, "person": {"name": "Secret Person"},
+                         "revision": 1})
+        Case._get_collection().insert_many(docs)
+        Case._get_db()[MIGRATIONS].delete_one({"_id": report_cohort.COHORT_MIGRATION})
+        report_cohort.fill_cohort_counts()
+        explained = explain("report_counts", pipeline)
+        referred = sum(row["n"] for row in counts().aggregate(pipeline)
+                       if row["_id"]["metric"] == report_cohort.funnel_metric("referred"))
+        figures.append((docs_examined(explained), referred, counts().count_documents(pipeline[0]["$match"])))
+    (examined_small, referred_small, _), (examined_large, referred_large, _) = figures
+    assert referred_large > referred_small > 50
+    # Whole months and the edge days, per pathway and metric: the same documents however many cases.
+    assert examined_large == examined_small, figures
+    assert examined_small <= len(keys) * 12 * 7

@@ -1,0 +1,29 @@
+"""Indexes the models no longer declare, dropped at start-up: every write to a collection pays for each index."""
+
+from __future__ import annotations
+
+import mongoengine
+
+# Collection -> names of indexes an earlier version created and no query uses any more (models/*.py `indexes`
+# are created by mongoengine, which never drops one).
+RETIRED = {
+    # The reports' cohorts now add up counters (services/report_cohort.py); the waiting report's index is
+    # (on_waiting_list, status, kind, team, waiting_since).
+    "cases": ("kind_1_referred_at_1", "team_1_referred_at_1", "team_1_passed_states_1",
+              "on_waiting_list_1_team_1_priority_1_waiting_since_1"),
+    # Extended to (due_at, status, late, key, label, team) for the timeliness report.
+    "deadlines": ("due_at_1", "team_1_due_at_1"),
+}
+
+
+def drop_retired_indexes(db=None) -> list[str]:
+    """Drop the retired indexes that exist; return them as "collection.name"."""
+    db = mongoengine.get_db() if db is None else db
+    dropped = []
+    for collection, names in RETIRED.items():
+        existing = set(db[collection].index_information()) if collection in db.list_collection_names() else set()
+        for name in names:
+            if name in existing:
+                db[collection].drop_index(name)
+                dropped.append(f"{collection}.{name}")
+    return dropped
