@@ -16,6 +16,7 @@ from services.audit import record_audit
 from services.case_effects import apply_effects, check_effects, handler
 from services.case_history import add_history
 from services.deadlines import cancel_case_deadlines
+from services.language import active_language
 from services.workflow_store import definition_for, latest_definition, latest_version
 from storage.uow import transactional
 from workflows import engine
@@ -128,7 +129,8 @@ def transition_options(case: Case, actor, *, submissions: dict | None = None, se
     if case.status != "open":
         return [], []
     view, who = case_view(case, submissions=submissions, sessions=sessions), actor.as_actor()
-    return engine.available(defn, view, who), engine.available_events(defn, view, who)
+    language = active_language()
+    return engine.available(defn, view, who, language), engine.available_events(defn, view, who, language)
 
 
 @transactional
@@ -140,7 +142,7 @@ def fire_transition(case: Case, name: str, inputs: dict, *, actor, now: datetime
         raise NotAllowed(_("This case is closed"))
     defn = definition_for(case)
     run = engine.fire_event if event else engine.fire
-    result = run(defn, case_view(case), actor.as_actor(), name, inputs, now=now)
+    result = run(defn, case_view(case), actor.as_actor(), name, inputs, now=now, language=active_language())
     check_effects(case, result.effects)  # a bad assignee must not leave the case moved on with nobody allocated
     changes = {"inc__revision": 1, "set__updated_at": now}
     if result.to_state != result.from_state:

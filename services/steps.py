@@ -13,6 +13,7 @@ from models.user import User
 from services import partner
 from services.case_pages import RISK_TAGS
 from services.cases import available_practitioners, fire_transition, transition_options
+from services.language import active_language
 from storage.uow import transactional
 from workflows.inputs import clean_inputs
 
@@ -63,7 +64,7 @@ def check_inputs(case: Case, option, raw: dict, *, now: datetime, choices: dict 
     """Raise InvalidInput naming every input that is missing, wrong, or names someone who cannot be chosen."""
     problems = []
     try:
-        clean_inputs(option.inputs, raw, now=now)
+        clean_inputs(option.inputs, raw, now=now, language=active_language())
     except InvalidInput as exc:
         problems = list(exc.problems)
     named = {p.field for p in problems}
