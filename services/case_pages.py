@@ -18,6 +18,7 @@ from services.cases import latest_submissions, list_history, session_counts, tra
 from services.deadline_lists import list_deadlines
 from services.form_definitions import published_forms
 from services.form_results import earlier_submissions, result_line
+from services.language import active_language
 from services.partner import partner_summary
 from services.sessions import list_sessions
 from services.workflow_store import definition_for
@@ -89,7 +90,9 @@ def _why_not(case: Case, slot: dict, doc, *, may_change: bool, actor) -> str:
         return _("The case is suspended")
     if slot["roles"] and not actor.has_role(*slot["roles"]):
         role = slot["roles"][0]
-        return str(COMPLETED_BY[role]) if role in COMPLETED_BY else _("Completed by %(role)s", role=role_phrase(role))
+        if role in COMPLETED_BY:
+            return str(COMPLETED_BY[role])
+        return _("Completed by %(role)s", role=role_phrase(role, active_language()))
     return ""
 
 
