@@ -15,6 +15,7 @@ guard = GUARDS.register
 
 SUBMITTED = ("submitted", "countersigned")
 RISK_LEVELS = ("low", "medium", "high", "very_high")
+RISK_WORDS = {"low": N_("low"), "medium": N_("medium"), "high": N_("high"), "very_high": N_("very high")}
 FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$"}
 REASON = {"type": "string", "minLength": 1}
 GUARD_ITEM = {"oneOf": [NAME, {"type": "object", "minProperties": 1, "maxProperties": 1}]}
@@ -205,9 +206,10 @@ def risk_level_in(levels, ctx):
     if not level:
         return Verdict(False, ctx.say(N_("The risk level has not been assessed")), "")
     ok = level in levels
-    return Verdict(ok, ctx.say(N_("The risk level is %(level)s, not %(levels)s"), level=ctx.words(level),
-                               levels=or_list(levels, ctx.language)),
-                   ctx.say(N_("The risk level is %(level)s"), level=ctx.words(level)))
+    said = {name: say(ctx.language, RISK_WORDS.get(name, name)) for name in (level, *levels)}
+    return Verdict(ok, ctx.say(N_("The risk level is %(level)s, not %(levels)s"), level=ctx.words(said[level]),
+                               levels=or_list([said[name] for name in levels], ctx.language)),
+                   ctx.say(N_("The risk level is %(level)s"), level=ctx.words(said[level])))
 
 
 @guard(
