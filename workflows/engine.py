@@ -221,7 +221,8 @@ def _count(sessions: Mapping, counter: str, types) -> int:
 
 
 def attendance_effects(defn: WorkflowDefinition, case: Mapping, marks: str | list[str],
-                       actor: Mapping | None = None, *, session_type: str | None = None) -> list[Effect]:
+                       actor: Mapping | None = None, *, session_type: str | None = None,
+                       language: str = "en") -> list[Effect]:
     """Return the effects of the attendance rules for a session just recorded with these marks.
 
     The case view's `sessions` counts must already include this session (`by_type` holds the counts per
@@ -233,8 +234,8 @@ def attendance_effects(defn: WorkflowDefinition, case: Mapping, marks: str | lis
     known = defn.attendance.get("marks", DEFAULT_MARKS)
     bad = [m for m in marks if m not in known]
     if bad:
-        raise InvalidInput(problems=[FieldProblem("mark", f"'{m}' is not an attendance mark of this pathway")
-                                     for m in bad])
+        raise InvalidInput(problems=[FieldProblem("mark", say(language, N_("'%(mark)s' is not an attendance mark of "
+                                                                         "this pathway"), mark=m)) for m in bad])
     sessions = case.get("sessions") or {}
     ctx = context(defn, case, actor or {})
     out: list[Effect] = []
