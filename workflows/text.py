@@ -23,8 +23,8 @@ def set_role_phrase(role: str, label: str, translations: Mapping[str, str] | Non
     """Let sentences name a role a pathway file adds ("a police officer"), with its label in other languages."""
     if role not in ROLE_PHRASES:
         ROLE_PHRASES[role] = ("an " if label[:1].lower() in "aeiou" else "a ") + label[:1].lower() + label[1:]
-        for language, translated in (translations or {}).items():
-            TRANSLATED_ROLES.setdefault(language, {}).setdefault(role, translated[:1].lower() + translated[1:])
+    for language, translated in (translations or {}).items():
+        TRANSLATED_ROLES.setdefault(language, {})[role] = translated[:1].lower() + translated[1:]
 
 
 def english(language: str | None) -> bool:

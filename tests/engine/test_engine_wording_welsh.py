@@ -13,7 +13,7 @@ from models.user import ROLE_LABELS
 from scheduler.calendar import format_date
 from scheduler.timescales import basis_text, counted_from
 from wording import say
-from workflows import available, fire, load_file
+from workflows import available, fire, load_definition, load_file
 from workflows.guards import GuardContext, evaluate
 from workflows.inputs import InputSpec, clean_inputs
 from workflows.text import or_list, role_phrase
@@ -132,3 +132,12 @@ def test_the_engine_says_why_not_in_the_language():
     with pytest.raises(NotAllowed) as caught:
         fire(advice, {**case, "state": "advised"}, {"roles": ["manager"]}, "book", now=ANCHOR, language="cy")
     assert caught.value.message.startswith("Ni ellir gwneud “") and "tra bo’r achos yn y cam “" in caught.value.message
+
+
+def test_a_pathway_s_own_role_is_named_by_its_welsh_label():
+    path = Path(__file__).resolve().parents[2] / "tests/fixtures/workflows/fathers/fathers_programme.yaml"
+    data = load_file(path).to_dict()
+    data["translations"] = {"cy": {"/custom_roles/facilitator/label": "Hwylusydd grŵp"}}
+    load_definition(data)
+    assert role_phrase("facilitator") == "a group facilitator"
+    assert role_phrase("facilitator", "cy") == "hwylusydd grŵp"
