@@ -15,12 +15,19 @@ from models.user import User
 from scheduler.calendar import format_date
 from services import deadline_lists
 from services import notifications as notification_service
+from services.language import active_language
 from services.users import update_user
 
 bp = Blueprint("deadlines", __name__)
 
 DEADLINE_ROLES = ("manager", "practitioner", "partner_worker")
 STAFF_CASE_ROLES = ("manager", "practitioner", "auditor")
+
+
+@bp.app_template_filter("deadline_basis")
+def _deadline_basis(deadline) -> str:
+    """Return why a deadline is due when it is, in the page's language."""
+    return deadline_lists.basis_in(deadline, active_language())
 
 
 @bp.app_template_filter("long_date")

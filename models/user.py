@@ -5,6 +5,7 @@ from __future__ import annotations
 import mongoengine as me
 
 from clock import utcnow
+from wording import N_
 
 ROLES = ("admin", "manager", "practitioner", "partner_worker", "referrer", "auditor")
 
@@ -15,13 +16,13 @@ SEXES = ("", "female", "male")
 LANGUAGES = ("en", "cy")
 LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}  # each in its own language, as a switch shows them
 
-ROLE_LABELS = {
-    "admin": "Administrator",
-    "manager": "Team manager",
-    "practitioner": "Practitioner",
-    "partner_worker": "Partner-support worker",
-    "referrer": "Referrer",
-    "auditor": "Auditor",
+ROLE_LABELS = {  # in English; services.roles.role_labels says them in the reader's language
+    "admin": N_("Administrator"),
+    "manager": N_("Team manager"),
+    "practitioner": N_("Practitioner"),
+    "partner_worker": N_("Partner-support worker"),
+    "referrer": N_("Referrer"),
+    "auditor": N_("Auditor"),
 }
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+from babel.dates import format_date as babel_date
 
 # England and Wales share bank holidays, so "ENG" serves both.
 REGIONS = {"england_wales": "ENG", "scotland": "SCT", "northern_ireland": "NIR"}
@@ -43,10 +44,12 @@ def whole_number(value: object, what: str, *, minimum: int | None = None) -> int
     return value
 
 
-def format_date(d: date | datetime) -> str:
-    """Return d as '12 March 2026'."""
+def format_date(d: date | datetime, language: str | None = None) -> str:
+    """Return d as '12 March 2026' (in another language, as babel writes a date there: '12 Mawrth 2026')."""
     # Fixed month names rather than strftime("%B"), which follows the process locale.
     d = as_date(d)
+    if language and language != "en":
+        return babel_date(d, "d MMMM y", locale=language)
     return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
 
 

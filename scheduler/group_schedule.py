@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from scheduler.calendar import WorkingCalendar
+from wording import N_
 
 
 class Planned(NamedTuple):
@@ -43,7 +44,7 @@ def weekly_sessions(start: date, weekday: int, count: int, cal: WorkingCalendar,
         if cal.is_working_day(day):
             planned.append(Planned(first_number + len(planned), day))
         else:
-            skipped.append(Skipped(day, cal.holiday_name(day) or "Not a working day"))
+            skipped.append(Skipped(day, cal.holiday_name(day) or N_("Not a working day")))
         day += timedelta(days=7)
     return planned, skipped
 

@@ -19,17 +19,23 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 
 from scheduler.calendar import WorkingCalendar, add_months, as_date, format_date, whole_number
+from wording import N_, say
 
 DUE_TIME = time(23, 59, 59)
 REMINDER_TIME = time(8, 0)
 DURATION_UNITS = ("hours", "days", "weeks", "months", "years", "working_days")
+# Each unit's amount, one and many (the catalogue says them in other languages; English picks by the number).
 _UNIT_WORDS = {
-    "hours": ("hour", "hours"),
-    "days": ("day", "days"),
-    "weeks": ("week", "weeks"),
-    "months": ("month", "months"),
-    "years": ("year", "years"),
-    "working_days": ("working day", "working days"),
+    "hours": (N_("%(count)s hour"), N_("%(count)s hours")),
+    "days": (N_("%(count)s day"), N_("%(count)s days")),
+    "weeks": (N_("%(count)s week"), N_("%(count)s weeks")),
+    "months": (N_("%(count)s month"), N_("%(count)s months")),
+    "years": (N_("%(count)s year"), N_("%(count)s years")),
+    "working_days": (N_("%(count)s working day"), N_("%(count)s working days")),
+}
+_BASES = {  # (before, after) without and with the anchor's date
+    False: (N_("%(amount)s before %(anchor)s"), N_("%(amount)s after %(anchor)s")),
+    True: (N_("%(amount)s before %(anchor)s on %(date)s"), N_("%(amount)s after %(anchor)s on %(date)s")),
 }
 REMINDER_KEYS = ("days_before", "working_days_before", "on_due")
 ESCALATION_KEYS = ("after_days", "repeat_every_days", "max_repeats")
@@ -91,18 +97,23 @@ def add_duration(start: date | datetime, spec: Mapping[str, object], cal: Workin
 
 
 def basis_text(
-    spec: Mapping[str, object], anchor_label: str, anchor_date: date | datetime | None = None
+    spec: Mapping[str, object], anchor_label: str, anchor_date: date | datetime | None = None, language: str = "en"
 ) -> str:
-    """Return a plain-English basis such as '5 working days after the risk level was set to high'."""
+    """Return a plain-words basis such as '5 working days after the risk level was set to high', in a language."""
     unit, n = parse_spec(spec)
     if not isinstance(anchor_label, str) or not anchor_label.strip():
         raise ValueError("anchor_label must name the event the timescale runs from")
     singular, plural = _UNIT_WORDS[unit]
-    text = f"{abs(n)} {singular if abs(n) == 1 else plural} {'before' if n < 0 else 'after'} "
-    text += anchor_label.strip()
-    if anchor_date is not None:
-        text += f" on {format_date(anchor_date)}"
-    return text
+    amount = say(language, singular if abs(n) == 1 else plural, count=abs(n))
+    dated = anchor_date is not None
+    sentence = _BASES[dated][n >= 0]
+    values = {"date": format_date(anchor_date, language)} if dated else {}
+    return say(language, sentence, amount=amount, anchor=say(language, anchor_label.strip()), **values)
+
+
+def counted_from(basis: str, anchor: date | datetime, language: str = "en") -> str:
+    """Return a pathway's basis with the day it is counted from: '6 weeks after allocation, counted from 1 May 2026'."""
+    return say(language, N_("%(basis)s, counted from %(date)s"), basis=basis, date=format_date(anchor, language))
 
 
 def _as_due(due: date | datetime) -> datetime:

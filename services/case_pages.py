@@ -90,7 +90,9 @@ def _why_not(case: Case, slot: dict, doc, *, may_change: bool, actor) -> str:
         return _("The case is suspended")
     if slot["roles"] and not actor.has_role(*slot["roles"]):
         role = slot["roles"][0]
-        return str(COMPLETED_BY[role]) if role in COMPLETED_BY else _("Completed by %(role)s", role=role_phrase(role))
+        if role in COMPLETED_BY:
+            return str(COMPLETED_BY[role])
+        return _("Completed by %(role)s", role=role_phrase(role, active_language()))
     return ""
 
 

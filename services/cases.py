@@ -17,6 +17,7 @@ from services.audit import record_audit
 from services.case_effects import apply_effects, check_effects, handler
 from services.case_history import add_history
 from services.deadlines import cancel_case_deadlines
+from services.language import active_language
 from services.report_cohort import recount_case
 from services.workflow_store import definition_for, latest_definition, latest_version
 from storage.uow import transactional
@@ -127,14 +128,15 @@ def transition_options(case: Case, actor, *, submissions: dict | None = None, se
                        language: str | None = None) -> tuple[list, list]:
     """Return the transitions and events the actor sees on the case, each with whether it is allowed and why not.
 
-    With a `language`, their labels, wording and inputs are in it; the reasons stay the engine's English sentences
-    (a translated form name inside one would mix two languages).
+    With a `language`, their labels, wording and inputs are in it; the engine says its reasons in that language (by
+    default the page's).
     """
     defn = definition_for(case)
     if case.status != "open":
         return [], []
     view, who = case_view(case, submissions=submissions, sessions=sessions), actor.as_actor()
-    found = engine.available(defn, view, who), engine.available_events(defn, view, who)
+    reasons_in = language or active_language()
+    found = (engine.available(defn, view, who, reasons_in), engine.available_events(defn, view, who, reasons_in))
     shown = defn.in_language(language)
     if shown is defn:
         return found
@@ -155,7 +157,7 @@ def fire_transition(case: Case, name: str, inputs: dict, *, actor, now: datetime
         raise NotAllowed(_("This case is closed"))
     defn = definition_for(case)
     run = engine.fire_event if event else engine.fire
-    result = run(defn, case_view(case), actor.as_actor(), name, inputs, now=now)
+    result = run(defn, case_view(case), actor.as_actor(), name, inputs, now=now, language=active_language())
     check_effects(case, result.effects)  # a bad assignee must not leave the case moved on with nobody allocated
     changes = {"inc__revision": 1, "set__updated_at": now}
     if result.to_state != result.from_state:

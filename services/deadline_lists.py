@@ -11,6 +11,7 @@ from errors import NotAllowed, NotFound
 from models.case import Case
 from models.deadline import MISSED, OPEN, Deadline
 from services.access import can_read_case
+from services.deadline_timing import deadline_basis
 from services.language import active_language
 from services.workflow_store import definition_version
 
@@ -76,3 +77,19 @@ def group_deadlines(deadlines: Iterable[Deadline], now: datetime) -> dict[str, l
         else:
             groups["later"].append(deadline)
     return groups
+
+
+def basis_in(deadline: Deadline, language: str) -> str:
+    """Return why a deadline is due when it is, in a language, with its pathway's basis as translated there."""
+    if language == "en":
+        return deadline.basis
+    rule = deadline.basis_rule
+    if rule and deadline.workflow_key and deadline.workflow_version:
+        try:
+            defn = definition_version(deadline.workflow_key, deadline.workflow_version)
+        except NotFound:
+            defn = None
+        keys = [item.get("key") for item in (defn.to_dict().get("deadlines") or ())] if defn else []
+        if deadline.key in keys:
+            rule = defn.text(f"/deadlines/{keys.index(deadline.key)}/basis", language, rule)
+    return deadline_basis(deadline, language, rule)

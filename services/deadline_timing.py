@@ -9,14 +9,15 @@ from functools import lru_cache
 from models.case import Case, CaseEvent
 from models.deadline import MISSED, OPEN, Deadline
 from models.team import Team
-from scheduler.calendar import WorkingCalendar, format_date, next_date_after, working_days_before
-from scheduler.timescales import add_duration, basis_text, end_of_day, local_date
+from scheduler.calendar import WorkingCalendar, next_date_after, working_days_before
+from scheduler.timescales import add_duration, basis_text, counted_from, end_of_day, local_date
 from services.notifications import current_settings
+from wording import N_, say
 
 SUPERVISION = "supervision"
 # Protocol 004 §5: workbooks are completed 2 working days before the monthly group supervision.
 SUPERVISION_LEAD_WORKING_DAYS = 2
-SUPERVISION_LABEL = "the team's group supervision"
+SUPERVISION_LABEL = N_("the team's group supervision")
 
 
 def ms(moment: datetime) -> datetime:
@@ -66,16 +67,35 @@ def schedule(spec: dict, *, anchor: datetime, anchor_label: str | None, team: Te
     if duration.get("working_days_before") == SUPERVISION:
         after = max(anchor.date(), previous_target.date()) if previous_target else anchor.date()
         day = _supervision_day(team, anchor, after, cal)
-        lead = {"working_days": -SUPERVISION_LEAD_WORKING_DAYS}
+        basis = basis_words(duration, "", anchor=anchor, anchor_label=anchor_label, supervision_day=day)
         if day is None:
-            return {"due_at": None, "target_date": None,
-                    "basis": basis_text(lead, SUPERVISION_LABEL) + " (no supervision date is set)"}
+            return {"due_at": None, "target_date": None, "basis": basis}
         return {"due_at": end_of_day(working_days_before(day, SUPERVISION_LEAD_WORKING_DAYS, cal)),
-                "target_date": datetime.combine(day, datetime.min.time()),
-                "basis": basis_text(lead, anchor_label or SUPERVISION_LABEL, day)}
-    basis = (basis_text(duration, anchor_label, anchor) if anchor_label
-             else f"{spec['basis']}, counted from {format_date(anchor)}")
+                "target_date": datetime.combine(day, datetime.min.time()), "basis": basis}
+    basis = basis_words(duration, spec["basis"], anchor=anchor, anchor_label=anchor_label)
     return {"due_at": add_duration(anchor, duration, cal), "target_date": None, "basis": basis}
+
+
+def basis_words(duration: Mapping, rule: str, *, anchor: datetime, anchor_label: str | None,
+                supervision_day: date | datetime | None = None, language: str = "en") -> str:
+    """Return why a deadline is due when it is, in a language: its timescale and what it counts from."""
+    if duration.get("working_days_before") == SUPERVISION:
+        lead = {"working_days": -SUPERVISION_LEAD_WORKING_DAYS}
+        if supervision_day is None:
+            return say(language, N_("%(basis)s (no supervision date is set)"),
+                       basis=basis_text(lead, SUPERVISION_LABEL, language=language))
+        return basis_text(lead, anchor_label or SUPERVISION_LABEL, supervision_day, language)
+    if anchor_label:
+        return basis_text(duration, anchor_label, anchor, language)
+    return counted_from(rule, anchor, language)
+
+
+def deadline_basis(deadline: Deadline, language: str, rule: str | None = None) -> str:
+    """Return a deadline's basis in a language (its stored English one in English or when it cannot be rebuilt)."""
+    if language == "en" or not deadline.duration or deadline.anchor_at is None:
+        return deadline.basis
+    return basis_words(deadline.duration, rule or deadline.basis_rule, anchor=deadline.anchor_at,
+                       anchor_label=deadline.anchor_label, supervision_day=deadline.target_date, language=language)
 
 
 def first_action(status: str, due_at, reminders: Iterable[datetime], reminded_through, next_escalation_at):

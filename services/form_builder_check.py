@@ -11,7 +11,7 @@ from forms import check_definition, widgets
 from forms.widgets import html_value, options_for
 from services.form_builder_edit import Location, item_at, iter_fields, prop_of, scope_of, split_path
 from services.form_builder_layout import prune
-from services.form_builder_shape import WIDGET_LABELS
+from services.form_builder_shape import ENGLISH_WIDGET_LABELS as WIDGET_LABELS
 
 _ITEM = re.compile(r"^layout\.pages\[(\d+)\]\.sections\[(\d+)\]\.items\[(\d+)\](?:\.items\[(\d+)\])?(.*)$")
 _PROP = re.compile(r"^schema\.properties\.([A-Za-z0-9_-]+)(?:\.items\.properties\.([A-Za-z0-9_-]+))?(.*)$")

@@ -8,6 +8,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from forms import widgets
+from services.language import active_language
+from wording import say
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 # Schema keys the builder writes; any other key an imported definition carries is kept as it was.
@@ -109,16 +111,21 @@ def build_item(spec: Mapping, old: Mapping | None = None) -> dict:
 
 
 class _PerType(Mapping):
-    """One builder text per registered field type (its label or its hint), read from the registry."""
+    """One builder text per registered field type (its label or its hint), read from the registry.
 
-    def __init__(self, attribute: str):
-        self.attribute = attribute
+    The texts are in the page's language (the catalogue holds them: forms/widgets mark them with N_), unless
+    `english` asks for the registry's own words.
+    """
+
+    def __init__(self, attribute: str, *, english: bool = False):
+        self.attribute, self.english = attribute, english
 
     def __getitem__(self, name: str) -> str:
         kind = widgets.get(name)
         if kind is None:
             raise KeyError(name)
-        return getattr(kind, self.attribute)
+        text = getattr(kind, self.attribute)
+        return text if self.english else say(active_language(), text)
 
     def __iter__(self) -> Iterator[str]:
         return iter(widgets.names())
@@ -129,6 +136,7 @@ class _PerType(Mapping):
 
 WIDGET_LABELS: Mapping[str, str] = _PerType("label")
 WIDGET_HINTS: Mapping[str, str] = _PerType("hint")
+ENGLISH_WIDGET_LABELS: Mapping[str, str] = _PerType("label", english=True)  # for the English change summaries
 
 
 def switchable(widget: str) -> tuple[str, ...]:

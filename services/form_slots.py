@@ -49,5 +49,5 @@ def require_slot(case, actor, doc) -> None:
     if roles is None:
         raise NotAllowed(f"The form '{doc.title}' is not part of this case's pathway")
     if roles and not actor.has_role(*roles):
-        who = " or ".join(role_labels().get(role, role).lower() for role in roles)
+        who = " or ".join(role_labels("en").get(role, role).lower() for role in roles)  # an English sentence
         raise NotAllowed(f"The form '{doc.title}' is completed by a {who}")

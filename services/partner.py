@@ -25,7 +25,7 @@ from services.cases import add_history, case_view, fire_transition, transition_o
 from services.dates import past_date
 from services.deadline_timing import local_today
 from services.deadlines import refresh_owners
-from services.language import in_language, user_language
+from services.language import active_language, in_language, user_language
 from services.notifications import notify_user
 from services.oversight import note_read
 from services.separation import check_assignment
@@ -247,7 +247,7 @@ def parent_events(case: Case, *, actor, mirrored: bool = False) -> list:
     if parent is None or parent.status != "open" or not _assigned(actor, case):
         return []
     defn = definition_for(parent)
-    options = engine.available_events(defn, case_view(parent), actor.as_actor())
+    options = engine.available_events(defn, case_view(parent), actor.as_actor(), active_language())
     own = set(definition_for(case).events)
     return [o for o in options if defn.events[o.name].partner_side
             and (mirrored or defn.events[o.name].mirrors not in own)]
@@ -266,7 +266,8 @@ def fire_parent_event(case: Case, name: str, inputs: dict, *, actor, now: dateti
     step = defn.events.get(name)
     if step is None or not step.partner_side:
         raise NotFound(_("There is no such action on the linked case"))
-    result = engine.fire_event(defn, case_view(parent), actor.as_actor(), name, inputs, now=now)
+    result = engine.fire_event(defn, case_view(parent), actor.as_actor(), name, inputs, now=now,
+                               language=active_language())
     changes = {"inc__revision": 1, "set__updated_at": now}
     if result.to_state != result.from_state:
         changes.update(set__state=result.to_state, set__state_entered_at=now)

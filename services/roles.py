@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from models.user import ROLE_LABELS, ROLES
+from services.language import active_language
 from services.workflow_store import latest_definitions
+from wording import say
 
 
 def custom_roles() -> dict[str, dict]:
@@ -33,9 +35,23 @@ def known_roles() -> tuple[str, ...]:
     return ROLES + tuple(sorted(custom_roles()))
 
 
-def role_labels() -> dict[str, str]:
-    """Return every role's label."""
-    return {**ROLE_LABELS, **{name: spec["label"] for name, spec in custom_roles().items()}}
+def custom_role_labels(language: str) -> dict[str, str]:
+    """Return the labels of the roles stored pathways add, in a language where their file translates them."""
+    try:
+        stored = latest_definitions().values()
+    except Exception:  # noqa: BLE001 - without a database only Pathway's own roles exist
+        return {}
+    found: dict[str, str] = {}
+    for defn in stored:
+        for name, spec in (defn.to_dict().get("custom_roles") or {}).items():
+            found.setdefault(name, defn.text(f"/custom_roles/{name}/label", language, spec["label"]))
+    return {name: label for name, label in found.items() if name not in ROLES}
+
+
+def role_labels(language: str | None = None) -> dict[str, str]:
+    """Return every role's label in a language (the page's when not given)."""
+    language = language or active_language()
+    return {**{role: say(language, label) for role, label in ROLE_LABELS.items()}, **custom_role_labels(language)}
 
 
 def with_base_roles(roles) -> tuple[list[str], list[str]]:

@@ -64,7 +64,7 @@ def check_inputs(case: Case, option, raw: dict, *, now: datetime, choices: dict 
     """Raise InvalidInput naming every input that is missing, wrong, or names someone who cannot be chosen."""
     problems = []
     try:
-        clean_inputs(option.inputs, raw, now=now)
+        clean_inputs(option.inputs, raw, now=now, language=active_language())
     except InvalidInput as exc:
         problems = list(exc.problems)
     named = {p.field for p in problems}

@@ -26,6 +26,7 @@ from services.deadline_timing import local_today
 from services.deadlines import start_deadline, stop_deadline
 from services.subject_access_bundle import apply_redactions, as_docx, as_json, assemble_file
 from storage.uow import transactional
+from wording import N_
 
 DEADLINE_KEY = "subject_access"
 # UK GDPR Article 12(3): an answer without undue delay and at the latest within one month of receipt.
@@ -72,7 +73,8 @@ def log_request(case_id, data: dict, *, actor, now: datetime) -> SubjectAccessRe
         case_id=case.pk, requested_by=who, on_behalf=bool(data.get("on_behalf")), identity_check=check,
         received_on=received, due_on=add_months(received, 1), logged_by=str(actor.pk), logged_at=now).save()
     start_deadline(case, DEADLINE_KEY, now=now, actor=actor, spec=DEADLINE_SPEC,
-                   anchor_label="the request was received", anchor_at=datetime.combine(received, datetime.min.time()))
+                   anchor_label=N_("the request was received"),
+                   anchor_at=datetime.combine(received, datetime.min.time()))
     record_audit("sar.logged", actor=actor, now=now, target_type="subject_access", target_id=request.pk,
                  details={"case": str(case.pk), "identity_check": check})
     return request

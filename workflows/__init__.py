@@ -32,7 +32,7 @@ from workflows.engine import (
     forms_for_state,
     missing_forms,
 )
-from workflows.guards import GUARDS
+from workflows.guard_logic import GUARDS  # the combinators register themselves with the other guards
 from workflows.inputs import InputSpec, clean_inputs
 from workflows.lint import lint, lint_directory, lint_paths, notify_templates
 

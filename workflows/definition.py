@@ -227,7 +227,9 @@ def _load(data: Mapping, *, source: str) -> WorkflowDefinition:
         )
     data = copy.deepcopy(dict(data))
     for role, spec in (data.get("custom_roles") or {}).items():
-        set_role_phrase(role, spec["label"])
+        labels = {language: translated(data, f"/custom_roles/{role}/label", language, "")
+                  for language in data.get("translations") or {}}
+        set_role_phrase(role, spec["label"], {language: label for language, label in labels.items() if label})
     return _build(data, source=source)
 
 

@@ -8,14 +8,15 @@ from datetime import datetime
 from typing import Any
 
 from errors import DefinitionError, FieldProblem, InvalidInput, NotAllowed
+from wording import N_, say
 from workflows.checks import DEFAULT_MARKS
 from workflows.definition import Deadline, State, Step, WorkflowDefinition
 from workflows.effects import Effect, expand
 from workflows.guards import SUBMITTED, GuardContext, failures
 from workflows.inputs import InputSpec, clean_inputs
-from workflows.text import cap, role_phrase
+from workflows.text import english, or_list, role_phrase
 
-SUSPENDED_REASON = "The case is suspended. Resume it before doing this."
+SUSPENDED_REASON = N_("The case is suspended. Resume it before doing this.")
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,21 @@ class FireResult:
     history: dict
 
 
-def context(defn: WorkflowDefinition, case: Mapping, actor: Mapping) -> GuardContext:
-    """Return what guards look at for this case and actor."""
-    return GuardContext(case=case, actor=actor, form_labels=defn.form_labels)
+def context(defn: WorkflowDefinition, case: Mapping, actor: Mapping, language: str = "en") -> GuardContext:
+    """Return what guards look at for this case and actor, with the pathway's form labels in the language."""
+    labels = defn.form_labels if english(language) else {
+        key: defn.text(f"/form_labels/{key}", language, label) for key, label in defn.form_labels.items()}
+    return GuardContext(case=case, actor=actor, form_labels=labels, language=language)
+
+
+def step_label(defn: WorkflowDefinition, step: Step, language: str = "en") -> str:
+    """Return a step's label in the language, when its pathway file translates it."""
+    if english(language):
+        return step.label
+    kind = "transitions" if step.kind == "transition" else "events"
+    names = [item.get("name") for item in defn.to_dict().get(kind) or ()]
+    return defn.text(f"/{kind}/{names.index(step.name)}/label", language, step.label) if step.name in names \
+        else step.label
 
 
 def current_state(defn: WorkflowDefinition, case: Mapping) -> State:
@@ -58,45 +71,45 @@ def current_state(defn: WorkflowDefinition, case: Mapping) -> State:
         raise DefinitionError(f"The case is in state '{name}', which pathway '{defn.key}' does not have") from None
 
 
-def _roles_reason(step: Step, actor: Mapping) -> str | None:
+def _roles_reason(step: Step, actor: Mapping, language: str) -> str | None:
     if set(step.roles) & set(actor.get("roles") or ()):
         return None
     if not step.roles:
-        return "Nobody can do this: no role has been given this step"
-    phrases = [role_phrase(r) for r in step.roles]
-    who = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
-    return f"Only {who} can do this"
+        return say(language, N_("Nobody can do this: no role has been given this step"))
+    phrases = [role_phrase(r, language) for r in step.roles]
+    who = phrases[0] if len(phrases) == 1 else or_list(phrases, language)
+    return say(language, N_("Only %(who)s can do this"), who=who)
 
 
-def missing_forms(defn: WorkflowDefinition, state: State, case: Mapping) -> list[str]:
+def missing_forms(defn: WorkflowDefinition, state: State, case: Mapping, language: str = "en") -> list[str]:
     """Return a sentence for each form the state requires that the case view does not show as done."""
-    ctx = context(defn, case, {})
+    ctx = context(defn, case, {}, language)
     found = []
     for slot in state.forms:
         status = ctx.form(slot.form).get("status")
-        label = cap(ctx.form_label(slot.form))
+        label = ctx.form_label(slot.form)
         if slot.countersigned and status != "countersigned":
-            found.append(f"{label} must be countersigned first")
+            found.append(ctx.say(N_("%(form)s must be countersigned first"), form=label))
         elif slot.required and status not in SUBMITTED:
-            found.append(f"{label} must be submitted first")
+            found.append(ctx.say(N_("%(form)s must be submitted first"), form=label))
     return found
 
 
-def reasons(defn: WorkflowDefinition, step: Step, case: Mapping, actor: Mapping) -> list[str]:
-    """Return why the actor may not take the step now; empty when they may."""
+def reasons(defn: WorkflowDefinition, step: Step, case: Mapping, actor: Mapping, language: str = "en") -> list[str]:
+    """Return why the actor may not take the step now, in the language; empty when they may."""
     found = []
-    role = _roles_reason(step, actor)
+    role = _roles_reason(step, actor, language)
     if role:
         found.append(role)
     if case.get("suspended") and not step.while_suspended:
-        found.append(SUSPENDED_REASON)
-    found.extend(failures(step.guards, context(defn, case, actor)))
+        found.append(say(language, SUSPENDED_REASON))
+    found.extend(failures(step.guards, context(defn, case, actor, language)))
     if step.kind == "transition" and step.check_forms:
-        found.extend(missing_forms(defn, current_state(defn, case), case))
+        found.extend(missing_forms(defn, current_state(defn, case), case, language))
     return found
 
 
-def _options(defn: WorkflowDefinition, steps, case: Mapping, actor: Mapping) -> list[TransitionOption]:
+def _options(defn: WorkflowDefinition, steps, case: Mapping, actor: Mapping, language: str) -> list[TransitionOption]:
     state = current_state(defn, case)
     if state.terminal:
         return []
@@ -104,20 +117,21 @@ def _options(defn: WorkflowDefinition, steps, case: Mapping, actor: Mapping) -> 
     for step in steps:
         if state.name not in step.sources:
             continue
-        why = reasons(defn, step, case, actor)
+        why = reasons(defn, step, case, actor, language)
         out.append(TransitionOption(step.name, step.label, step.kind, step.to, not why, tuple(why), step.inputs,
                                     dict(step.copy), step.description))
     return out
 
 
-def available(defn: WorkflowDefinition, case: Mapping, actor: Mapping) -> list[TransitionOption]:
+def available(defn: WorkflowDefinition, case: Mapping, actor: Mapping, language: str = "en") -> list[TransitionOption]:
     """Return every transition from the case's state, each saying whether the actor may take it and why not."""
-    return _options(defn, defn.transitions.values(), case, actor)
+    return _options(defn, defn.transitions.values(), case, actor, language)
 
 
-def available_events(defn: WorkflowDefinition, case: Mapping, actor: Mapping) -> list[TransitionOption]:
+def available_events(defn: WorkflowDefinition, case: Mapping, actor: Mapping,
+                     language: str = "en") -> list[TransitionOption]:
     """Return every event possible in the case's state, each saying whether the actor may record it."""
-    return _options(defn, defn.events.values(), case, actor)
+    return _options(defn, defn.events.values(), case, actor, language)
 
 
 def _met(defn: WorkflowDefinition, kind: str, name: str) -> list[Effect]:
@@ -143,18 +157,20 @@ def _history(defn, step: Step | None, case, actor, frm, to, inputs, effects, now
     }
 
 
-def _fire(defn, steps: Mapping[str, Step], kind: str, case, actor, name, inputs, now) -> FireResult:
+def _fire(defn, steps: Mapping[str, Step], kind: str, case, actor, name, inputs, now, language) -> FireResult:
     state = current_state(defn, case)
     step = steps.get(name)
     if step is None:
         raise NotAllowed(f"There is no {kind} called '{name}' in {defn.title}")
+    label = step_label(defn, step, language)
     if state.terminal or state.name not in step.sources:
-        raise NotAllowed(f"“{step.label}” cannot be done while the case is at “{state.label}”")
-    why = reasons(defn, step, case, actor)
+        raise NotAllowed(say(language, N_("“%(step)s” cannot be done while the case is at “%(state)s”"), step=label,
+                             state=defn.text(f"/states/{state.name}/label", language, state.label)))
+    why = reasons(defn, step, case, actor, language)
     if why:
-        message = why[0] if len(why) == 1 else "This cannot be done yet"
-        raise NotAllowed(message, problems=[FieldProblem(step.name, r, step.label) for r in why])
-    cleaned = clean_inputs(step.inputs, inputs, now=now)
+        message = why[0] if len(why) == 1 else say(language, N_("This cannot be done yet"))
+        raise NotAllowed(message, problems=[FieldProblem(step.name, r, label) for r in why])
+    cleaned = clean_inputs(step.inputs, inputs, now=now, language=language)
     ctx = context(defn, case, actor)
     effects = _met(defn, kind, step.name)
     for effect in expand(step.effects, cleaned, ctx):
@@ -168,15 +184,15 @@ def _fire(defn, steps: Mapping[str, Step], kind: str, case, actor, name, inputs,
 
 
 def fire(defn: WorkflowDefinition, case: Mapping, actor: Mapping, name: str, inputs: Mapping | None = None,
-         *, now: datetime) -> FireResult:
+         *, now: datetime, language: str = "en") -> FireResult:
     """Return what taking transition `name` means; raise NotAllowed or InvalidInput when it may not be taken."""
-    return _fire(defn, defn.transitions, "transition", case, actor, name, inputs, now)
+    return _fire(defn, defn.transitions, "transition", case, actor, name, inputs, now, language)
 
 
 def fire_event(defn: WorkflowDefinition, case: Mapping, actor: Mapping, name: str,
-               inputs: Mapping | None = None, *, now: datetime) -> FireResult:
+               inputs: Mapping | None = None, *, now: datetime, language: str = "en") -> FireResult:
     """Return what recording event `name` means; the state stays unless the event names a `to`."""
-    return _fire(defn, defn.events, "event", case, actor, name, inputs, now)
+    return _fire(defn, defn.events, "event", case, actor, name, inputs, now, language)
 
 
 def begin(defn: WorkflowDefinition, case: Mapping, actor: Mapping, *, now: datetime) -> FireResult:
@@ -205,7 +221,8 @@ def _count(sessions: Mapping, counter: str, types) -> int:
 
 
 def attendance_effects(defn: WorkflowDefinition, case: Mapping, marks: str | list[str],
-                       actor: Mapping | None = None, *, session_type: str | None = None) -> list[Effect]:
+                       actor: Mapping | None = None, *, session_type: str | None = None,
+                       language: str = "en") -> list[Effect]:
     """Return the effects of the attendance rules for a session just recorded with these marks.
 
     The case view's `sessions` counts must already include this session (`by_type` holds the counts per
@@ -217,8 +234,8 @@ def attendance_effects(defn: WorkflowDefinition, case: Mapping, marks: str | lis
     known = defn.attendance.get("marks", DEFAULT_MARKS)
     bad = [m for m in marks if m not in known]
     if bad:
-        raise InvalidInput(problems=[FieldProblem("mark", f"'{m}' is not an attendance mark of this pathway")
-                                     for m in bad])
+        raise InvalidInput(problems=[FieldProblem("mark", say(language, N_("'%(mark)s' is not an attendance mark of "
+                                                                         "this pathway"), mark=m)) for m in bad])
     sessions = case.get("sessions") or {}
     ctx = context(defn, case, actor or {})
     out: list[Effect] = []

@@ -1,4 +1,4 @@
-"""Guards: named conditions on a case view and an actor, each with a reason in plain English."""
+"""Guards: named conditions on a case view and an actor, each with a reason in the reader's language."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from wording import N_, say
 from workflows.registry import NAME, Registry, parse_item
 from workflows.text import cap, lookup, or_list, role_phrase, words
 
@@ -14,6 +15,7 @@ guard = GUARDS.register
 
 SUBMITTED = ("submitted", "countersigned")
 RISK_LEVELS = ("low", "medium", "high", "very_high")
+RISK_WORDS = {"low": N_("low"), "medium": N_("medium"), "high": N_("high"), "very_high": N_("very high")}
 FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$"}
 REASON = {"type": "string", "minLength": 1}
 GUARD_ITEM = {"oneOf": [NAME, {"type": "object", "minProperties": 1, "maxProperties": 1}]}
@@ -29,11 +31,12 @@ class Verdict(NamedTuple):
 
 @dataclass(frozen=True)
 class GuardContext:
-    """What a guard may look at: the case view, the actor and the pathway's form labels."""
+    """What a guard may look at: the case view, the actor, the pathway's form labels and the reader's language."""
 
     case: Mapping
     actor: Mapping
-    form_labels: Mapping[str, str] = field(default_factory=dict)
+    form_labels: Mapping[str, str] = field(default_factory=dict)  # in the language, when the pathway has it
+    language: str = "en"
 
     def form(self, key: str) -> Mapping:
         """Return the case view's entry for a form, or an empty mapping."""
@@ -41,7 +44,15 @@ class GuardContext:
 
     def form_label(self, key: str) -> str:
         """Return the noun phrase naming a form in sentences, e.g. 'the risk assessment'."""
-        return self.form_labels.get(key) or "the " + key.replace("_", " ")
+        return self.form_labels.get(key) or say(self.language, N_("the %(name)s"), name=key.replace("_", " "))
+
+    def say(self, marked: str, **values: Any) -> str:
+        """Return a marked sentence in the reader's language, its first letter in upper case."""
+        return cap(say(self.language, marked, **values))
+
+    def words(self, value: Any) -> str:
+        """Return a value as the reader would say it."""
+        return words(value, self.language)
 
 
 def evaluate(item: Any, ctx: GuardContext) -> Verdict:
@@ -63,9 +74,14 @@ def _answer(params, ctx, source: str, path: str) -> tuple[Verdict | None, Any]:
     """Return (a 'not submitted' verdict, None) or (None, the submitted form's value at path)."""
     entry = ctx.form(params["form"])
     if entry.get("status") not in SUBMITTED:
-        label = cap(ctx.form_label(params["form"]))
-        return Verdict(False, f"{label} has not been submitted", f"{label} has been submitted"), None
+        return _submitted(False, ctx, params["form"]), None
     return None, lookup(entry.get(source) or {}, path)[1]
+
+
+def _submitted(ok: bool, ctx, key: str) -> Verdict:
+    label = ctx.form_label(key)
+    return Verdict(ok, ctx.say(N_("%(form)s has not been submitted"), form=label),
+                   ctx.say(N_("%(form)s has been submitted"), form=label))
 
 
 def _compare(ok: bool, params, ctx, what: str, expected: str) -> Verdict:
@@ -73,25 +89,28 @@ def _compare(ok: bool, params, ctx, what: str, expected: str) -> Verdict:
     custom = params.get("reason")
     return Verdict(
         ok,
-        custom or f"In {label}, {what} is not {expected}",
-        f"In {label}, {what} is {expected}",
+        custom or ctx.say(N_("In %(form)s, %(what)s is not %(expected)s"), form=label, what=what, expected=expected),
+        ctx.say(N_("In %(form)s, %(what)s is %(expected)s"), form=label, what=what, expected=expected),
     )
+
+
+def _answer_to(ctx, field: str) -> str:
+    return say(ctx.language, N_("the answer to “%(question)s”"), question=ctx.words(field))
 
 
 @guard("form_submitted", params=NAME, refs=lambda p: [("form", p)])
 def form_submitted(key, ctx):
     """Hold when the form is submitted or countersigned."""
-    label = cap(ctx.form_label(key))
-    ok = ctx.form(key).get("status") in SUBMITTED
-    return Verdict(ok, f"{label} has not been submitted", f"{label} has been submitted")
+    return _submitted(ctx.form(key).get("status") in SUBMITTED, ctx, key)
 
 
 @guard("form_countersigned", params=NAME, refs=lambda p: [("form", p)])
 def form_countersigned(key, ctx):
     """Hold when the form has been countersigned by a manager."""
-    label = cap(ctx.form_label(key))
+    label = ctx.form_label(key)
     ok = ctx.form(key).get("status") == "countersigned"
-    return Verdict(ok, f"{label} has not been countersigned", f"{label} has been countersigned")
+    return Verdict(ok, ctx.say(N_("%(form)s has not been countersigned"), form=label),
+                   ctx.say(N_("%(form)s has been countersigned"), form=label))
 
 
 @guard(
@@ -105,8 +124,8 @@ def answer_equals(params, ctx):
     early, value = _answer(params, ctx, "answers", params["field"])
     if early:
         return early
-    what = f"the answer to “{words(params['field'])}”"
-    return _compare(value == params["value"], params, ctx, what, f"“{words(params['value'])}”")
+    return _compare(value == params["value"], params, ctx, _answer_to(ctx, params["field"]),
+                    f"“{ctx.words(params['value'])}”")
 
 
 @guard(
@@ -121,8 +140,8 @@ def answer_in(params, ctx):
     early, value = _answer(params, ctx, "answers", params["field"])
     if early:
         return early
-    what = f"the answer to “{words(params['field'])}”"
-    return _compare(value in params["values"], params, ctx, what, or_list(params["values"]))
+    return _compare(value in params["values"], params, ctx, _answer_to(ctx, params["field"]),
+                    or_list(params["values"], ctx.language))
 
 
 @guard(
@@ -136,15 +155,16 @@ def computed_equals(params, ctx):
     early, value = _answer(params, ctx, "computed", params["path"])
     if early:
         return early
-    what = f"the {words(params['path'].rsplit('.', 1)[-1])}"
-    return _compare(value == params["value"], params, ctx, what, f"“{words(params['value'])}”")
+    what = say(ctx.language, N_("the %(name)s"), name=ctx.words(params["path"].rsplit(".", 1)[-1]))
+    return _compare(value == params["value"], params, ctx, what, f"“{ctx.words(params['value'])}”")
 
 
 @guard("has_role", params=NAME, refs=lambda p: [("role", p)])
 def has_role(role, ctx):
     """Hold when the actor holds the role."""
     ok = role in (ctx.actor.get("roles") or ())
-    return Verdict(ok, f"This needs {role_phrase(role)}", f"You are {role_phrase(role)}")
+    who = role_phrase(role, ctx.language)
+    return Verdict(ok, ctx.say(N_("This needs %(role)s"), role=who), ctx.say(N_("You are %(role)s"), role=who))
 
 
 @guard("is_allocated_practitioner")
@@ -152,9 +172,10 @@ def is_allocated_practitioner(_params, ctx):
     """Hold when the actor is the practitioner the case is allocated to."""
     allocated = ctx.case.get("allocated_to")
     if not allocated:
-        return Verdict(False, "The case has not been allocated to a practitioner", "")
+        return Verdict(False, ctx.say(N_("The case has not been allocated to a practitioner")), "")
     ok = str(allocated) == str(ctx.actor.get("id"))
-    return Verdict(ok, "Only the allocated practitioner can do this", "You are the allocated practitioner")
+    return Verdict(ok, ctx.say(N_("Only the allocated practitioner can do this")),
+                   ctx.say(N_("You are the allocated practitioner")))
 
 
 def _available(ctx) -> int:
@@ -165,15 +186,16 @@ def _available(ctx) -> int:
 def within_capacity(_params, ctx):
     """Hold when at least one practitioner has space on their caseload."""
     ok = _available(ctx) > 0
-    return Verdict(ok, "Every practitioner is at full capacity", "A practitioner has space on their caseload")
+    return Verdict(ok, ctx.say(N_("Every practitioner is at full capacity")),
+                   ctx.say(N_("A practitioner has space on their caseload")))
 
 
 @guard("no_capacity")
 def no_capacity(_params, ctx):
     """Hold when every practitioner is at full capacity."""
     ok = _available(ctx) == 0
-    return Verdict(ok, "A practitioner has space on their caseload, so the case can be allocated now",
-                   "Every practitioner is at full capacity")
+    return Verdict(ok, ctx.say(N_("A practitioner has space on their caseload, so the case can be allocated now")),
+                   ctx.say(N_("Every practitioner is at full capacity")))
 
 
 @guard("risk_level_in", params={"type": "array", "minItems": 1, "uniqueItems": True,
@@ -182,10 +204,12 @@ def risk_level_in(levels, ctx):
     """Hold when the case's current risk level is one of the levels."""
     level = ctx.case.get("risk_level")
     if not level:
-        return Verdict(False, "The risk level has not been assessed", "")
+        return Verdict(False, ctx.say(N_("The risk level has not been assessed")), "")
     ok = level in levels
-    return Verdict(ok, f"The risk level is {words(level)}, not {or_list(levels)}",
-                   f"The risk level is {words(level)}")
+    said = {name: say(ctx.language, RISK_WORDS.get(name, name)) for name in (level, *levels)}
+    return Verdict(ok, ctx.say(N_("The risk level is %(level)s, not %(levels)s"), level=ctx.words(said[level]),
+                               levels=or_list([said[name] for name in levels], ctx.language)),
+                   ctx.say(N_("The risk level is %(level)s"), level=ctx.words(said[level])))
 
 
 @guard(
@@ -198,9 +222,10 @@ def case_field_equals(params, ctx):
     found, value = lookup(ctx.case.get("fields") or {}, params["field"])
     if not found:
         value = lookup(ctx.case, params["field"])[1]
-    what, expected = cap(words(params["field"])), f"“{words(params['value'])}”"
-    return Verdict(value == params["value"], params.get("reason") or f"{what} is not {expected}",
-                   f"{what} is {expected}")
+    what, expected = ctx.words(params["field"]), f"“{ctx.words(params['value'])}”"
+    return Verdict(value == params["value"],
+                   params.get("reason") or ctx.say(N_("%(what)s is not %(expected)s"), what=what, expected=expected),
+                   ctx.say(N_("%(what)s is %(expected)s"), what=what, expected=expected))
 
 
 def _endorsers(ctx, what: str) -> set[str]:
@@ -215,17 +240,20 @@ def _endorsers(ctx, what: str) -> set[str]:
 def endorsed_by(params, ctx):
     """Hold when at least `count` different managers have endorsed the case as `what`."""
     have, need = len(_endorsers(ctx, params["what"])), params["count"]
-    who = "a manager" if need == 1 else f"{need} different managers"
-    return Verdict(have >= need, f"This needs endorsing as {words(params['what'])} by {who} ({have} so far)",
-                   f"Endorsed as {words(params['what'])} by {have} of the {need} managers needed")
+    what = ctx.words(params["what"])
+    fail = (ctx.say(N_("This needs endorsing as %(what)s by a manager (%(have)s so far)"), what=what, have=have)
+            if need == 1 else ctx.say(N_("This needs endorsing as %(what)s by %(need)s different managers "
+                                         "(%(have)s so far)"), what=what, need=need, have=have))
+    return Verdict(have >= need, fail, ctx.say(N_("Endorsed as %(what)s by %(have)s of the %(need)s managers needed"),
+                                               what=what, have=have, need=need))
 
 
 @guard("actor_endorsed", params=NAME)
 def actor_endorsed(what, ctx):
     """Hold when the actor has already endorsed the case as `what`."""
     ok = str(ctx.actor.get("id")) in _endorsers(ctx, what)
-    return Verdict(ok, f"You have not endorsed this as {words(what)}",
-                   f"You have already endorsed this as {words(what)}")
+    return Verdict(ok, ctx.say(N_("You have not endorsed this as %(what)s"), what=ctx.words(what)),
+                   ctx.say(N_("You have already endorsed this as %(what)s"), what=ctx.words(what)))
 
 
 @guard(
@@ -252,43 +280,14 @@ def sessions_attended_at_least(params, ctx):
     if spec.get("include_catch_ups", True):
         have += catch_ups
     need = spec["count"]
-    return Verdict(have >= need, f"{have} of the {need} sessions needed have been attended",
-                   f"At least {need} sessions have been attended")
+    return Verdict(have >= need, ctx.say(N_("%(have)s of the %(need)s sessions needed have been attended"),
+                                         have=have, need=need),
+                   ctx.say(N_("At least %(need)s sessions have been attended"), need=need))
 
 
 @guard("suspended", params={"type": "boolean"})
 def suspended(wanted, ctx):
     """Hold when the case's suspension matches `wanted` (true: suspended; false: not suspended)."""
     now = bool(ctx.case.get("suspended"))
-    is_, not_ = "The case is suspended", "The case is not suspended"
+    is_, not_ = ctx.say(N_("The case is suspended")), ctx.say(N_("The case is not suspended"))
     return Verdict(now == wanted, not_ if wanted else is_, is_ if wanted else not_)
-
-
-@guard("not", params=GUARD_ITEM, nested=lambda p: [p])
-def not_(item, ctx):
-    """Hold when the inner guard does not."""
-    inner = evaluate(item, ctx)
-    return Verdict(not inner.ok, inner.passed, inner.fail)
-
-
-def _join(reasons: list[str], word: str) -> str:
-    reasons = [r.rstrip(".") for r in reasons if r]
-    if not reasons:
-        return ""
-    return (f", {word} ").join([reasons[0]] + [r[:1].lower() + r[1:] for r in reasons[1:]])
-
-
-@guard("any_of", params={"type": "array", "minItems": 1, "items": GUARD_ITEM}, nested=list)
-def any_of(items, ctx):
-    """Hold when at least one of the guards holds."""
-    verdicts = [evaluate(item, ctx) for item in items]
-    passed = [v.passed for v in verdicts if v.ok]
-    return Verdict(bool(passed), _join([v.fail for v in verdicts], "and"), passed[0] if passed else "")
-
-
-@guard("all_of", params={"type": "array", "minItems": 1, "items": GUARD_ITEM}, nested=list)
-def all_of(items, ctx):
-    """Hold when every one of the guards holds."""
-    verdicts = [evaluate(item, ctx) for item in items]
-    fails = [v.fail for v in verdicts if not v.ok]
-    return Verdict(not fails, _join(fails, "and") if fails else "", _join([v.passed for v in verdicts], "and"))

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from errors import Problems
+from wording import N_, say
 
 DEFAULT_MAX_LENGTH = 10_000
 # MongoDB stores whole numbers as signed 64-bit integers; only ASCII digits count (not "²" or "٣").
@@ -17,14 +18,14 @@ _WHOLE = re.compile(r"[+-]?[0-9]{1,40}", re.ASCII)  # longer: not worth converti
 TRUE_WORDS = {"true", "yes", "on", "1", "y"}
 FALSE_WORDS = {"false", "no", "off", "0", "n", ""}
 MISSING = {
-    "reason": "Give a reason",
-    "text": "Enter an answer",
-    "user": "Choose a person",
-    "decision": "Choose an option",
-    "outcome": "Choose an outcome",
-    "date": "Enter a date",
-    "number": "Enter a number",
-    "confirm": "Confirm this to continue",
+    "reason": N_("Give a reason"),
+    "text": N_("Enter an answer"),
+    "user": N_("Choose a person"),
+    "decision": N_("Choose an option"),
+    "outcome": N_("Choose an outcome"),
+    "date": N_("Enter a date"),
+    "number": N_("Enter a number"),
+    "confirm": N_("Confirm this to continue"),
 }
 
 
@@ -65,19 +66,31 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+class Unclean(ValueError):
+    """A value that cannot be cleaned: the marked message for the user, with its values."""
+
+    def __init__(self, marked: str, **values: Any):
+        super().__init__(marked)
+        self.marked, self.values = marked, values
+
+    def say(self, language: str) -> str:
+        """Return the message in a language."""
+        return say(language, self.marked, **self.values)
+
+
 def _clean_one(spec: InputSpec, value: Any, today: date) -> Any:
-    """Return the cleaned value, or raise ValueError with the message for the user."""
+    """Return the cleaned value, or raise Unclean with the message for the user."""
     kind = spec.kind
     if kind in ("reason", "text", "user"):
         if not isinstance(value, str):
-            raise ValueError(MISSING[kind])
+            raise Unclean(MISSING[kind])
         value = value.strip()
         if kind != "user" and len(value) > spec.max_length:
-            raise ValueError(f"{spec.label} must be {spec.max_length} characters or fewer")
+            raise Unclean(N_("%(label)s must be %(max)s characters or fewer"), label=spec.label, max=spec.max_length)
         return value
     if kind in ("decision", "outcome"):
         if value not in spec.option_values():
-            raise ValueError("Choose one of the options")
+            raise Unclean(N_("Choose one of the options"))
         return value
     if kind == "date":
         return _clean_date(spec, value, today)
@@ -93,27 +106,26 @@ def _clean_date(spec: InputSpec, value: Any, today: date) -> str:
         try:
             value = date.fromisoformat(str(value).strip())
         except ValueError:
-            raise ValueError(f"{spec.label} must be a real date") from None
+            raise Unclean(N_("%(label)s must be a real date"), label=spec.label) from None
     if spec.no_future and value > today:
-        raise ValueError(f"{spec.label} must be today or in the past")
+        raise Unclean(N_("%(label)s must be today or in the past"), label=spec.label)
     # ISO text rather than a date object: it is stored as is, and BSON has no bare date type.
     return value.isoformat()
 
 
 def _clean_number(spec: InputSpec, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError(f"{spec.label} must be a whole number")
-    if isinstance(value, str) and not _WHOLE.fullmatch(value.strip()):
-        raise ValueError(f"{spec.label} must be a whole number")
+    if isinstance(value, bool) or not isinstance(value, int | str) or (
+            isinstance(value, str) and not _WHOLE.fullmatch(value.strip())):
+        raise Unclean(N_("%(label)s must be a whole number"), label=spec.label)
     number = int(value.strip()) if isinstance(value, str) else value
     low = INT_MIN if spec.minimum is None else spec.minimum
     high = INT_MAX if spec.maximum is None else spec.maximum
     if not INT_MIN <= number <= INT_MAX:
-        raise ValueError(f"Enter a number between {low:,} and {high:,}")
+        raise Unclean(N_("Enter a number between %(low)s and %(high)s"), low=f"{low:,}", high=f"{high:,}")
     if spec.minimum is not None and number < spec.minimum:
-        raise ValueError(f"{spec.label} must be {spec.minimum} or more")
+        raise Unclean(N_("%(label)s must be %(minimum)s or more"), label=spec.label, minimum=spec.minimum)
     if spec.maximum is not None and number > spec.maximum:
-        raise ValueError(f"{spec.label} must be {spec.maximum} or less")
+        raise Unclean(N_("%(label)s must be %(maximum)s or less"), label=spec.label, maximum=spec.maximum)
     return number
 
 
@@ -125,14 +137,14 @@ def _clean_confirm(spec: InputSpec, value: Any) -> bool:
     elif str(value).strip().lower() in FALSE_WORDS:
         ticked = False
     else:
-        raise ValueError(spec.error or MISSING["confirm"])
+        raise Unclean(spec.error or MISSING["confirm"])
     if spec.required and not ticked:
-        raise ValueError(spec.error or MISSING["confirm"])
+        raise Unclean(spec.error or MISSING["confirm"])
     return ticked
 
 
-def clean_inputs(specs, raw: Mapping | None, *, now: datetime) -> dict:
-    """Return the cleaned inputs for specs; raise InvalidInput naming every missing or invalid one.
+def clean_inputs(specs, raw: Mapping | None, *, now: datetime, language: str = "en") -> dict:
+    """Return the cleaned inputs for specs; raise InvalidInput naming every missing or invalid one, in the language.
 
     Keys in raw that no spec names are dropped. An optional input left blank is None (False for a box to tick).
     """
@@ -143,12 +155,12 @@ def clean_inputs(specs, raw: Mapping | None, *, now: datetime) -> dict:
         value = raw.get(spec.name)
         if _blank(value) and not (spec.kind == "confirm" and spec.required):
             if spec.required:
-                problems.add(spec.name, spec.error or MISSING[spec.kind], spec.label)
+                problems.add(spec.name, spec.error or say(language, MISSING[spec.kind]), spec.label)
             cleaned[spec.name] = False if spec.kind == "confirm" else None
             continue
         try:
             cleaned[spec.name] = _clean_one(spec, value, now.date())
         except ValueError as exc:
-            problems.add(spec.name, str(exc), spec.label)
-    problems.raise_if_any(message="Check the answers")
+            problems.add(spec.name, exc.say(language) if isinstance(exc, Unclean) else str(exc), spec.label)
+    problems.raise_if_any(message=say(language, N_("Check the answers")))
     return cleaned

@@ -10,7 +10,7 @@ from blueprints.access import current_actor, roles_required
 from blueprints.admin.base import bp
 from blueprints.admin.forms import FORM_ERRORS, failed
 from clock import utcnow
-from models.user import ROLE_LABELS, ROLES
+from models.user import ROLES
 from services import teams as team_service
 from services import user_admin
 from services.audit import list_audit
@@ -29,10 +29,10 @@ ROLE_HINTS = {
 
 
 def _role_options() -> list[tuple[str, str, str]]:
-    extra = custom_roles()
-    return [(role, ROLE_LABELS[role], str(ROLE_HINTS[role])) for role in ROLES] + [
-        (name, spec["label"], _("Added by a pathway; also works as %(role)s",
-                                role=ROLE_LABELS[spec["works_as"]].lower()))
+    extra, labels = custom_roles(), role_labels()
+    return [(role, labels[role], str(ROLE_HINTS[role])) for role in ROLES] + [
+        (name, labels.get(name, spec["label"]), _("Added by a pathway; also works as %(role)s",
+                                                  role=labels[spec["works_as"]].lower()))
         for name, spec in sorted(extra.items())]
 
 

@@ -46,8 +46,8 @@ class Attestation(Widget):
     """The person signs by typing their name, the date and confirming."""
 
     name = "attestation"
-    label = "Signature (full name, date and confirmation)"
-    hint = "The person signs by typing their name, the date and confirming."
+    label = N_("Signature (full name, date and confirmation)")
+    hint = N_("The person signs by typing their name, the date and confirming.")
     simple = False
     in_rows = False
     parts = PARTS

@@ -21,8 +21,8 @@ class Checkboxes(Widget):
     """Any number of answers from a list; each option may carry a score."""
 
     name = "checkboxes"
-    label = "Several choices (checkboxes)"
-    hint = "Any number of answers from a list; each option may carry a score."
+    label = N_("Several choices (checkboxes)")
+    hint = N_("Any number of answers from a list; each option may carry a score.")
     asks = ("options", "inline")
     grid_roles = frozenset({"critical"})
     layout = INLINE

@@ -41,8 +41,8 @@ class Date(Widget):
     """Day, month and year."""
 
     name = "date"
-    label = "Date"
-    hint = "Day, month and year."
+    label = N_("Date")
+    hint = N_("Day, month and year.")
     asks = ("no_future",)
     layout = {"no_future": {"type": "boolean"}}
 

@@ -29,8 +29,8 @@ class File(Widget):
     """A PDF or image uploaded with the answers."""
 
     name = "file"
-    label = "File upload"
-    hint = "A PDF or image uploaded with the answers."
+    label = N_("File upload")
+    hint = N_("A PDF or image uploaded with the answers.")
     asks = ("accept",)
     layout = {"accept": {"type": "string"}, "max_bytes": {"type": "integer", "minimum": 1}}
     simple = False

@@ -18,8 +18,8 @@ class Integer(Number):
     """A whole number, like a count of sessions."""
 
     name = "integer"
-    label = "Whole number"
-    hint = "A whole number, like a count of sessions."
+    label = N_("Whole number")
+    hint = N_("A whole number, like a count of sessions.")
     kind_message = N_("Enter a whole number for %(obj)s")
     decimals = False
 

@@ -33,8 +33,8 @@ class Number(Widget):
     """Any number, with decimals allowed."""
 
     name = "number"
-    label = "Number"
-    hint = "Any number, with decimals allowed."
+    label = N_("Number")
+    hint = N_("Any number, with decimals allowed.")
     asks = ("range",)
     family = "number"
     numeric = True

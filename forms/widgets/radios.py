@@ -36,8 +36,8 @@ class Radios(Widget):
     """One answer from a short list; each option may carry a score."""
 
     name = "radios"
-    label = "One choice from a list (radio buttons)"
-    hint = "One answer from a short list; each option may carry a score."
+    label = N_("One choice from a list (radio buttons)")
+    hint = N_("One answer from a short list; each option may carry a score.")
     asks = ("options", "inline")
     family = "choice"
     layout = INLINE

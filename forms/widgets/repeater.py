@@ -23,8 +23,8 @@ class Repeater(Widget):
     """The same questions asked for each of several things, like children or incidents."""
 
     name = "repeater"
-    label = "Repeating group (rows of questions)"
-    hint = "The same questions asked for each of several things, like children or incidents."
+    label = N_("Repeating group (rows of questions)")
+    hint = N_("The same questions asked for each of several things, like children or incidents.")
     asks = ("add_label",)
     layout = {"items": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/item"}},
               "add_label": {"$ref": "#/$defs/text"}}

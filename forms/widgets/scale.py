@@ -23,8 +23,8 @@ class Scale(Widget):
     """A number between two ends, like 1 to 10."""
 
     name = "scale"
-    label = "Rating scale"
-    hint = "A number between two ends, like 1 to 10."
+    label = N_("Rating scale")
+    hint = N_("A number between two ends, like 1 to 10.")
     asks = ("range", "inline")
     layout = INLINE
     has_options = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from forms.catalogue import N_
 from forms.widgets.base import register
 from forms.widgets.radios import Radios
 
@@ -11,7 +12,7 @@ class Select(Radios):
     """One answer from a long list."""
 
     name = "select"
-    label = "One choice from a long list (drop-down)"
-    hint = "One answer from a long list."
+    label = N_("One choice from a long list (drop-down)")
+    hint = N_("One answer from a long list.")
     asks = ("options",)
     layout = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from forms.catalogue import N_
 from forms.widgets.base import Widget, register
 
 
@@ -12,8 +13,8 @@ class Text(Widget):
     """A name, a reference or a short answer on one line."""
 
     name = "text"
-    label = "Short text"
-    hint = "A name, a reference or a short answer on one line."
+    label = N_("Short text")
+    hint = N_("A name, a reference or a short answer on one line.")
     asks = ("max_length",)
     grid_roles = frozenset({"comment", "evidence"})
     family = "text"

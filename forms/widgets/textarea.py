@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from forms.catalogue import N_
 from forms.widgets.base import Widget, register
 
 
@@ -12,8 +13,8 @@ class Textarea(Widget):
     """Several sentences or paragraphs."""
 
     name = "textarea"
-    label = "Long text"
-    hint = "Several sentences or paragraphs."
+    label = N_("Long text")
+    hint = N_("Several sentences or paragraphs.")
     asks = ("rows",)
     grid_roles = frozenset({"comment", "evidence"})
     family = "text"

@@ -22,8 +22,8 @@ class YesNo(Widget):
     """Two answers: yes or no."""
 
     name = "yesno"
-    label = "Yes or no"
-    hint = "Two answers: yes or no."
+    label = N_("Yes or no")
+    hint = N_("Two answers: yes or no.")
     asks = ("inline",)
     grid_roles = frozenset({"critical"})
     layout = INLINE

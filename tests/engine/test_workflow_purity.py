@@ -55,3 +55,10 @@ def test_module_is_under_300_lines(path):
 )
 def test_import_detection_catches_what_it_should(source, expected):
     assert imported_roots(ast.parse(source)) == expected
+
+
+@pytest.mark.parametrize("path", [WORKFLOWS.parent / "wording.py", WORKFLOWS.parent / "scheduler" / "calendar.py",
+                                  WORKFLOWS.parent / "scheduler" / "timescales.py"], ids=lambda p: p.name)
+def test_shared_helpers_import_no_framework_or_database(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    assert imported_roots(tree) & FORBIDDEN_MODULES == set()
