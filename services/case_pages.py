@@ -18,6 +18,8 @@ from services.cases import latest_submissions, list_history, session_counts, tra
 from services.deadline_lists import list_deadlines
 from services.form_definitions import published_forms
 from services.form_results import earlier_submissions, result_line
+from services.history_text import history_title
+from services.language import active_language
 from services.partner import partner_summary
 from services.sessions import list_sessions
 from services.workflow_store import definition_for
@@ -160,7 +162,9 @@ def timeline(case: Case, *, actor, limit: int | None = None) -> list[dict]:
     entries = list_history(case, include_confidential=can_read_confidential(actor, case), limit=limit)
     defn = definition_for(case)
     names = user_names(v for e in entries for k, v in (e.inputs or {}).items() if k in _user_inputs(defn, e))
-    return [{"title": e.label or e.name.replace("_", " ").capitalize(), "by": e.actor_name, "at": e.at,
+    language = active_language()
+    return [{"title": history_title(e, defn, language) or e.name.replace("_", " ").capitalize(), "by": e.actor_name,
+             "at": e.at,
              "lines": _lines(defn, e, names), "confidential": e.confidential, "kind": e.kind} for e in entries]
 
 
@@ -179,7 +183,8 @@ def _lines(defn, entry: CaseEvent, names: dict) -> list[str]:
     """Return what an entry says besides its title: the state it moved to and the inputs given."""
     lines = []
     if entry.kind == "transition" and entry.to_state in defn.states and entry.to_state != entry.from_state:
-        lines.append(_("Moved to: %(state)s", state=defn.states[entry.to_state].label))
+        state = defn.text(f"/states/{entry.to_state}/label", active_language(), defn.states[entry.to_state].label)
+        lines.append(_("Moved to: %(state)s", state=state))
     step, inputs = _step(defn, entry), entry.inputs or {}
     for spec in step.inputs if step else ():
         value = inputs.get(spec.name)

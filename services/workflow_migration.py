@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from errors import DefinitionError, FieldProblem
+from forms.catalogue import N_
 from models.case import Case
 from models.deadline import CANCELLED, MISSED, OPEN, Deadline
 from models.team import Team
@@ -88,7 +89,9 @@ def _move(case: Case, state: str, new, version: int, *, actor, now: datetime) ->
     if not Case.objects(pk=case.pk, workflow_version=case.workflow_version, state=case.state).update_one(**changes):
         return False
     add_history(case, kind="event", now=now, actor=actor, name="workflow_migrated",
-                label=f"Moved to version {version} of the pathway", from_state=case.state, to_state=state)
+                label=f"Moved to version {version} of the pathway",
+                label_key=N_("Moved to version %(version)s of the pathway"), label_values={"version": version},
+                from_state=case.state, to_state=state)
     for deadline in Deadline.objects(case_id=case.pk, active=True):
         _carry_deadline(case, deadline, new, version, now=now, actor=actor)
     sync_next_due(case.pk)
