@@ -27,7 +27,7 @@ from services.dates import past_date
 from services.deadline_timing import local_today
 from services.deadlines import refresh_owners
 from services.history_text import CONTACT_LOGGED
-from services.language import in_language, user_language
+from services.notification_text import message_for
 from services.notifications import notify_user
 from services.oversight import note_read
 from services.separation import check_assignment
@@ -123,10 +123,10 @@ def assign_partner_worker(case: Case, *, assignee_id: str, actor, now: datetime)
     for target in (case, parent):
         if target is not None:
             refresh_owners(target)  # deadlines for "the partner worker" now belong to this worker
-    with in_language(user_language(worker)):
-        subject = _("Partner-support record %(reference)s is assigned to you", reference=case.reference)
-        body = _("A partner-support record has been assigned to you. Make contact safely.")
-    notify_user(worker, subject=subject, body=body, link=f"/partner/cases/{case.pk}", now=now, case_id=case.pk)
+    said = message_for(worker, N_("Partner-support record %(reference)s is assigned to you"),
+                       N_("A partner-support record has been assigned to you. Make contact safely."),
+                       reference=case.reference)
+    notify_user(worker, **said, link=f"/partner/cases/{case.pk}", now=now, case_id=case.pk)
     record_audit("partner.assigned", actor=actor, now=now, target_type="case", target_id=case.pk,
                  details={"to": str(worker.pk)})
     return case

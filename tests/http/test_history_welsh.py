@@ -65,3 +65,33 @@ def test_the_referral_form_names_questions_in_welsh_in_its_errors(synced):
     text = " ".join(p.message for p in problems)
     assert "enw’r person a atgyfeiriwyd" in text
     assert "the name of the person referred" not in text
+
+
+def test_notifications_are_said_in_the_readers_language(client, people, now):
+    from models.notification import Notification
+    from services import partner as partner_service
+    User.objects(pk=people["partner_worker"].pk).update(set__language="en")
+    case = walk(refer(people, now, person_name="Daniel Marsh"), people, now, "risk_assessment")
+    partner_case = Case.objects.get(parent_case_id=case.pk)
+    partner_service.assign_partner_worker(partner_case, assignee_id=str(people["partner_worker"].pk),
+                                          actor=people["manager"], now=now)
+    told = Notification.objects(user_id=str(people["partner_worker"].pk)).order_by("-created_at").first()
+    assert told.subject.startswith("Partner-support record ")  # stored as the English reader got it
+    User.objects(pk=people["partner_worker"].pk).update(set__language="cy")
+    sign_in(client, User.objects.get(pk=people["partner_worker"].pk))
+    body = html.unescape(client.get("/notifications").get_data(as_text=True))
+    assert "wedi’i neilltuo i chi" in body or "neilltuo" in body
+    assert "is assigned to you" not in body
+
+
+def test_messages_of_the_table_are_said_again_in_the_readers_language(client, people, now):
+    from models.notification import Notification
+    User.objects(pk=people["referrer"].pk).update(set__language="en")
+    walk(refer(people, now, person_name="Daniel Marsh"), people, now, "risk_assessment")
+    told = list(Notification.objects(user_id=str(people["referrer"].pk)))
+    english = [n.subject for n in told if (n.message or {}).get("table") and n.template == "dao_referral_acknowledged"]
+    assert english and english[0].startswith("Referral ")
+    User.objects(pk=people["referrer"].pk).update(set__language="cy")
+    sign_in(client, User.objects.get(pk=people["referrer"].pk))
+    body = html.unescape(client.get("/notifications").get_data(as_text=True))
+    assert "wedi’i gydnabod" in body and english[0] not in body
