@@ -76,6 +76,8 @@ def _value(value, defn, language: str) -> str:
         return _question(value, language)
     if "form" in value:
         return _form_name(value["form"], defn, language)
+    if "deadline" in value:
+        return _deadline_label(defn, value["deadline"], language)
     if "step" in value:
         try:
             other = (definition_version(value["workflow"], int(value["version"])) if value.get("workflow")
@@ -119,3 +121,11 @@ def _question(value: dict, language: str) -> str:
         return form.field(value["question"]).label
     except (NotFound, KeyError, LookupError):
         return value.get("question", "")
+
+
+def _deadline_label(defn, key: str, language: str) -> str:
+    """Return a deadline's label in a language, from the pathway file's translations."""
+    if key not in defn.deadlines:
+        return key.replace("_", " ")
+    english = defn.deadlines[key].label
+    return defn.text(f"/deadlines/{list(defn.deadlines).index(key)}/label", language, english)

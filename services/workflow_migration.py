@@ -75,8 +75,12 @@ def _carry_deadline(case: Case, deadline: Deadline, new, version: int, *, now: d
     if len(changes) > 1:
         deadline.reload()
         when = f"due by the end of {deadline.due_at:%d %B %Y}" if deadline.due_at else "waiting for a date"
+        said = ((N_("%(deadline)s: given the rules of version %(version)s, due by the end of %(date)s"),
+                 {"version": version, "date": {"date": deadline.due_at.date().isoformat()}}) if deadline.due_at
+                else (N_("%(deadline)s: given the rules of version %(version)s, waiting for a date"),
+                      {"version": version}))
         record_deadline_event(case, deadline, now=now, actor=actor,
-                              what=f"given the rules of version {version}, {when}")
+                              what=f"given the rules of version {version}, {when}", said=said)
 
 
 @transactional

@@ -36,6 +36,9 @@ def test_new_entries_are_in_welsh_and_stored_in_english(client, people, now):
     body = history_page(client, case)
     assert "Atgyfeiriad wedi’i ddechrau" in body and "Cofnod cymorth i bartner wedi’i agor" in body
     assert "Referral started" not in body and "Partner-support record opened" not in body
+    started = CaseEvent.objects(case_id=case.pk, kind="deadline").first()
+    assert started is not None and ": started, " in started.label and started.label_key
+    assert ": wedi dechrau, " in body and ": started, " not in body
 
 
 def test_an_old_entry_without_a_message_shows_its_stored_label(client, people, now):
