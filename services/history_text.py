@@ -94,9 +94,15 @@ def _step_label(defn, kind: str, name: str, language: str) -> tuple[str, str] | 
     steps = getattr(defn, kind, {})
     if name not in steps:
         return None
-    # The steps keep the file's order, so a step's place among them is its place in the file's list.
     english = steps[name].label
-    return english, defn.text(f"/{kind}/{list(steps).index(name)}/label", language, english)
+    return english, defn.text(f"{step_pointer(defn, kind, name)}/label", language, english)
+
+
+def step_pointer(defn, kind: str, name: str) -> str:
+    """Return the JSON Pointer of a pathway step ("transitions" or "events") in its file, for its translations."""
+    # The steps keep the file's order, so a step's place among them is its place in the file's list.
+    steps = getattr(defn, kind, {})
+    return f"/{kind}/{list(steps).index(name)}" if name in steps else ""
 
 
 def _form_name(key: str, defn, language: str) -> str:
