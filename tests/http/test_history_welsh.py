@@ -98,3 +98,13 @@ def test_messages_of_the_table_are_said_again_in_the_readers_language(client, pe
     sign_in(client, User.objects.get(pk=people["referrer"].pk))
     body = html.unescape(client.get("/notifications").get_data(as_text=True))
     assert "wedi’i gydnabod" in body and english[0] not in body
+
+
+def test_the_form_preview_checks_answers_in_welsh(client, make_user, synced):
+    admin = make_user(roles=["admin"], team="")
+    User.objects(pk=admin.pk).update_one(set__language="cy")
+    sign_in(client, User.objects.get(pk=admin.pk))
+    tried = client.post("/admin/forms/request_for_service/preview", data={})
+    body = html.unescape(tried.get_data(as_text=True))
+    assert tried.status_code == 422
+    assert "enw’r person a atgyfeiriwyd" in body and "the name of the person referred" not in body
