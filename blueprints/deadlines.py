@@ -13,7 +13,7 @@ from clock import utcnow
 from models.case import Case
 from models.user import User
 from scheduler.calendar import format_date
-from services import deadline_lists
+from services import deadline_lists, notification_text
 from services import notifications as notification_service
 from services.language import active_language
 from services.users import update_user
@@ -87,7 +87,8 @@ def my_deadlines():
 def notifications():
     """List the user's notifications, newest first."""
     found = notification_service.list_notifications(current_user)
-    return render_template("deadlines/notifications.html", notifications=found)
+    return render_template("deadlines/notifications.html",
+                           notifications=notification_text.in_reader_language(found, active_language()))
 
 
 @bp.get("/notifications/<notification_id>")

@@ -178,7 +178,10 @@ class CaseEvent(me.Document):
     actor_name = me.StringField(default="")
     kind = me.StringField(required=True)  # created, referred, transition, event, form, session, note, deadline
     name = me.StringField(default="")
-    label = me.StringField(default="")
+    label = me.StringField(default="")  # in English, as audits, exports and subject access give it
+    # The same words as a message id and its values, so pages say them in the reader's language.
+    label_key = me.StringField(default="")
+    label_values = me.DictField(default=dict)
     from_state = me.StringField(default="")
     to_state = me.StringField(default="")
     inputs = me.DictField(default=dict)

@@ -11,11 +11,12 @@ from services.report_counts import count_transition
 
 def add_history(case: Case, *, kind: str, now: datetime, actor=None, name: str = "", label: str = "",
                 from_state: str = "", to_state: str = "", inputs: dict | None = None, comment: str = "",
-                confidential: bool = False) -> CaseEvent:
-    """Append one entry to the case's history."""
+                confidential: bool = False, label_key: str = "", label_values: dict | None = None) -> CaseEvent:
+    """Append one entry to the case's history: its English label and, to say it in other languages, its message."""
     entry = CaseEvent(
         case_id=case.pk, at=now, actor_id=str(actor.pk) if actor is not None else "",
         actor_name=actor.name if actor is not None else "Pathway", kind=kind, name=name, label=label,
+        label_key=label_key, label_values=_plain(label_values or {}),
         from_state=from_state or "", to_state=to_state or "", inputs=_plain(inputs or {}), comment=comment,
         confidential=confidential,
     )

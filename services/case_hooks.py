@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from forms.catalogue import N_
 from models.case import RISK_LEVELS, Case, risk_rank
 from services.audit import record_audit
 from services.case_effects import apply_effects
 from services.cases import add_history
 from services.form_definitions import form_for
 from services.form_results import result_line
+from services.history_text import FORM_DONE, FORM_DONE_WITH_RESULT, term
 from services.report_fields import refresh_evaluation
 from services.workflow_store import definition_for
 from workflows import engine
@@ -31,7 +33,9 @@ def form_submitted(case, submission, *, actor, now: datetime) -> None:
         Case.objects(pk=case.pk).update_one(set__risk_level=level, set__risk_rank=risk_rank(level))
         case.reload()
         add_history(case, kind="event", now=now, actor=actor, name="risk_level",
-                    label=f"Risk of serious harm assessed as {level.replace('_', ' ')}")
+                    label=f"Risk of serious harm assessed as {level.replace('_', ' ')}",
+                    label_key=N_("Risk of serious harm assessed as %(level)s"),
+                    label_values={"level": term("risk", level)})
     apply_effects(case, engine.form_submitted_effects(defn, submission.form_key), actor=actor, now=now, inputs={})
     refresh_evaluation(case, defn, submission.form_key)
     confidential = submission.classification == "confidential"
@@ -40,7 +44,9 @@ def form_submitted(case, submission, *, actor, now: datetime) -> None:
     result = result_line(submission)
     add_history(case, kind="form", now=now, actor=actor, name=submission.form_key,
                 label=f"{label[:1].upper()}{label[1:]} {submission.status}" + (f": {result}" if result else ""),
-                confidential=confidential)
+                label_key=FORM_DONE_WITH_RESULT if result and submission.status == "submitted"
+                else FORM_DONE.get(submission.status, ""),
+                label_values={"form": {"form": submission.form_key}, "result": result}, confidential=confidential)
     record_audit("submission.submitted", actor=actor, now=now, target_type="submission",
                  target_id=submission.pk, details={"case": str(case.pk), "form": submission.form_key,
                                                    "version": submission.form_version})
@@ -50,5 +56,6 @@ def form_countersigned(case, submission, *, actor, now: datetime) -> None:
     """Record a countersignature in the case's history."""
     label = definition_for(case).form_labels.get(submission.form_key) or submission.form_key.replace("_", " ")
     add_history(case, kind="form", now=now, actor=actor, name=submission.form_key,
-                label=f"{label[:1].upper()}{label[1:]} countersigned",
+                label=f"{label[:1].upper()}{label[1:]} countersigned", label_key=FORM_DONE["countersigned"],
+                label_values={"form": {"form": submission.form_key}},
                 confidential=submission.classification == "confidential")

@@ -18,6 +18,7 @@ from services.cases import latest_submissions, list_history, session_counts, tra
 from services.deadline_lists import list_deadlines
 from services.form_definitions import published_forms
 from services.form_results import earlier_submissions, result_line
+from services.history_text import history_title, step_pointer
 from services.language import active_language
 from services.partner import partner_summary
 from services.sessions import list_sessions
@@ -164,7 +165,9 @@ def timeline(case: Case, *, actor, limit: int | None = None) -> list[dict]:
     english = definition_for(case)
     defn = english.in_language(active_language())  # the words of the page; the entries themselves stay English
     names = user_names(v for e in entries for k, v in (e.inputs or {}).items() if k in _user_inputs(defn, e))
-    return [{"title": _title(english, defn, e), "by": e.actor_name, "at": e.at,
+    language = active_language()
+    return [{"title": history_title(e, english, language) if e.label_key else _title(english, defn, e),
+             "by": e.actor_name, "at": e.at,
              "lines": _lines(defn, e, names), "confidential": e.confidential, "kind": e.kind} for e in entries]
 
 
@@ -189,23 +192,28 @@ def _user_inputs(defn, entry: CaseEvent) -> set[str]:
 
 def _lines(defn, entry: CaseEvent, names: dict) -> list[str]:
     """Return what an entry says besides its title: the state it moved to and the inputs given."""
-    lines = []
+    lines, language = [], active_language()
     if entry.kind == "transition" and entry.to_state in defn.states and entry.to_state != entry.from_state:
-        lines.append(_("Moved to: %(state)s", state=defn.states[entry.to_state].label))
+        state = defn.text(f"/states/{entry.to_state}/label", language, defn.states[entry.to_state].label)
+        lines.append(_("Moved to: %(state)s", state=state))
     step, inputs = _step(defn, entry), entry.inputs or {}
-    for spec in step.inputs if step else ():
+    # The step's texts in the reader's language, found by their place in the pathway file.
+    base = step_pointer(defn, f"{entry.kind}s", entry.name) if step else ""
+    for place, spec in enumerate(step.inputs if step else ()):
         value = inputs.get(spec.name)
         if value in (None, "", False):
             continue
+        label = defn.text(f"{base}/inputs/{place}/label", language, spec.label)
         if spec.kind in ("decision", "outcome"):
-            value = next((o["label"] for o in spec.options if o["value"] == value), value)
+            value = next((defn.text(f"{base}/inputs/{place}/options/{k}/label", language, o["label"])
+                          for k, o in enumerate(spec.options) if o["value"] == value), value)
         elif spec.kind == "user":
             value = names.get(str(value)) or _("a person no longer in the team")
         elif spec.kind == "date":
             value = _long(value)
         elif spec.kind == "confirm":
             value = _("Yes")
-        lines.append(f"{spec.label} {value}" if spec.label.endswith("?") else f"{spec.label}: {value}")
+        lines.append(f"{label} {value}" if label.endswith("?") else f"{label}: {value}")
     if entry.kind == "session" and inputs.get("date"):
         lines.append(_("Session date: %(date)s (catch-up)", date=_long(inputs["date"])) if inputs.get("catch_up")
                      else _("Session date: %(date)s", date=_long(inputs["date"])))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from pymongo import ReturnDocument
 
 from errors import Conflict, NotAllowed
+from forms.catalogue import N_
 from models.case import Case, CaseEvent, CaseSession, Counter
 from models.form import ConfidentialSubmission, Submission
 from models.user import User
@@ -206,8 +207,8 @@ def open_case(*, workflow_key: str, team: str, person: dict | None = None, actor
     for key, value in (person or {}).items():
         setattr(case.person, key, value)
     case.save()
-    add_history(case, kind="created", now=now, actor=actor, label="Referral started" if status == "draft"
-                else "Case opened")
+    opened = N_("Referral started") if status == "draft" else N_("Case opened")
+    add_history(case, kind="created", now=now, actor=actor, label=opened, label_key=opened)
     if status == "open":
         start_workflow(case, actor=actor, now=now)
     return case
@@ -244,4 +245,4 @@ def _open_linked_case(case, params, *, actor, now, inputs):
                        parent=case)
     Case.objects(pk=case.pk).update_one(add_to_set__linked_case_ids=linked.pk)
     add_history(case, kind="event", now=now, actor=actor, name="linked_case_opened",
-                label="Partner-support record opened")
+                label="Partner-support record opened", label_key=N_("Partner-support record opened"))

@@ -43,12 +43,15 @@ def local_today(now: datetime) -> date:
 
 
 def record_deadline_event(case: Case, deadline: Deadline | None, *, now: datetime, actor=None,
-                          what: str) -> None:
-    """Append a deadline entry to the case's history."""
+                          what: str, said: tuple[str, dict] = ("", {})) -> None:
+    """Append a deadline entry to the case's history: `what` in English, `said` its message id and values."""
     label = f"{deadline.label}: {what}" if deadline is not None else f"Deadlines {what}"
+    key, values = said
+    values = {**values, **({"deadline": {"deadline": deadline.key}} if deadline is not None and key else {})}
     CaseEvent(case_id=case.pk, at=now, actor_id=str(actor.pk) if actor is not None else "",
               actor_name=actor.name if actor is not None else "Pathway", kind="deadline",
-              name=deadline.key if deadline is not None else "", label=label[:300]).save()
+              name=deadline.key if deadline is not None else "", label=label[:300], label_key=key,
+              label_values=values).save()
 
 
 def _supervision_day(team: Team | None, anchor: datetime, after, cal: WorkingCalendar):

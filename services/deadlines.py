@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from mongoengine.errors import NotUniqueError
 
+from forms.catalogue import N_
 from models.case import NO_DUE, Case
 from models.deadline import ACTIVE_STATUSES, CANCELLED, MET, MISSED, OPEN, PAUSED, Deadline
 from models.team import Team
@@ -23,6 +24,13 @@ from services.deadline_timing import calendar_for, first_action, ms, record_dead
 from services.notifications import notify_case, owners_of
 from services.workflow_store import definition_for
 from workflows import deadline_spec
+
+# How a closed deadline's history entry reads, said in the reader's language from these message ids.
+CLOSED = {"met": N_("%(deadline)s: met"), "met late": N_("%(deadline)s: met late"),
+          "cancelled": N_("%(deadline)s: cancelled")}
+CLOSED_WITH_REASON = {"met": N_("%(deadline)s: met (%(reason)s)"),
+                      "met late": N_("%(deadline)s: met late (%(reason)s)"),
+                      "cancelled": N_("%(deadline)s: cancelled (%(reason)s)")}
 
 SPEC_FIELDS = ("key", "label", "description", "duration", "basis", "role", "met_by", "repeats", "reminders",
                "escalation")
@@ -119,7 +127,9 @@ def start_deadline(case: Case, key: str, *, now: datetime, actor=None, spec=None
         return Deadline.objects(case_id=case.pk, key=key, active=True).first()
     sync_next_due(case.pk)
     when = f"due by the end of {format_date(due)}" if due else "waiting for a supervision date"
-    record_deadline_event(case, deadline, now=now, actor=actor, what=f"started, {when}")
+    said = ((N_("%(deadline)s: started, due by the end of %(date)s"), {"date": {"date": due.isoformat()}}) if due
+            else (N_("%(deadline)s: started, waiting for a supervision date"), {}))
+    record_deadline_event(case, deadline, now=now, actor=actor, what=f"started, {when}", said=said)
     if due is None:
         notify_case(case, to="manager", template="supervision_dates_needed", now=now,
                     extra={"deadline": deadline.label}, deadline_id=deadline.pk, settings=settings)
@@ -142,8 +152,9 @@ def _close(case: Case, query: dict, *, status: str, reason: str, now: datetime, 
         if changed:
             deadline.reload()
             what = ("met late" if deadline.late else "met") if status == MET else "cancelled"
+            said = CLOSED_WITH_REASON[what] if reason else CLOSED[what]
             what = f"{what} ({reason})" if reason else what
-            record_deadline_event(case, deadline, now=now, actor=actor, what=what)
+            record_deadline_event(case, deadline, now=now, actor=actor, what=what, said=(said, {"reason": reason}))
             closed.append(deadline)
     if closed:
         sync_next_due(case.pk)
@@ -209,7 +220,8 @@ def pause_deadlines(case: Case, *, now: datetime, actor=None) -> int:
         )
     if count:
         sync_next_due(case.pk)
-        record_deadline_event(case, None, now=now, actor=actor, what=f"paused ({count})")
+        record_deadline_event(case, None, now=now, actor=actor, what=f"paused ({count})",
+                              said=(N_("Deadlines paused (%(count)s)"), {"count": count}))
     return count
 
 
@@ -236,7 +248,8 @@ def resume_deadlines(case: Case, *, now: datetime, actor=None) -> int:
         count += changed
     if count:
         sync_next_due(case.pk)
-        record_deadline_event(case, None, now=now, actor=actor, what=f"resumed ({count})")
+        record_deadline_event(case, None, now=now, actor=actor, what=f"resumed ({count})",
+                              said=(N_("Deadlines resumed (%(count)s)"), {"count": count}))
     return count
 
 

@@ -19,6 +19,7 @@ from services.form_builder_layout import prune
 from services.form_builder_order import order
 from services.form_builder_shape import WIDGET_LABELS
 from services.form_definitions import get_form
+from services.language import active_language
 from services.workflow_store import definition_version, list_workflows
 
 log = logging.getLogger(__name__)
@@ -114,20 +115,21 @@ def get_form_any(key: str) -> FormDefinition:
     return doc
 
 
-def compile_preview(key: str, version=None):
-    """Return (stored version, compiled form or None when it has no questions yet) for the preview page."""
+def compile_preview(key: str, version=None, language: str | None = None):
+    """Return (stored version, compiled form in a language or None when it has no questions yet) for the preview."""
     doc, definition = preview_definition(key, version)
     if not definition["schema"].get("properties"):
         return doc, None
     try:
-        return doc, compile_form(definition)
+        return doc, compile_form(definition, language)
     except DefinitionError as exc:
         raise DefinitionError(_("The form cannot be shown"), problems=[]) from exc
 
 
 def try_form(key: str, formdata, *, version=None, actor, now: datetime) -> dict:
     """Check sample answers against the form exactly as a practitioner's would be; nothing is stored."""
-    doc, form = compile_preview(key, version)
+    language = active_language()
+    doc, form = compile_preview(key, version, language)
     if form is None:
         return {"doc": doc, "form": None, "answers": {}, "errors": {}, "computed": {}, "summary": [], "acted": False}
     answers = form.parse_form(formdata)
@@ -135,7 +137,7 @@ def try_form(key: str, formdata, *, version=None, actor, now: datetime) -> dict:
     answers, acted = form.apply_action(answers, action)
     answers = form.clean(answers)
     # Adding or removing a repeating row is not a check: show the rows, not errors about empty answers.
-    errors = [] if acted else form.validate(answers, today=local_today(now))
+    errors = [] if acted else form.validate(answers, today=local_today(now), language=language)
     return {"doc": doc, "form": form, "answers": answers, "errors": errors_by_path(errors), "acted": acted,
             "computed": form.compute(answers), "summary": form.summary(answers)}
 

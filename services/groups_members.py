@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, NotAllowed, NotFound, Problems
+from forms.catalogue import N_
 from models.case import Case
 from models.group import Group, GroupMember, GroupSession
 from scheduler.calendar import format_date
@@ -97,15 +98,17 @@ def add_members(group: Group, session_id, case_ids: list[str], *, actor, now: da
                            "list and try again.") from None
         if fires[case.pk]:
             _fire(case, spec.join, inputs[case.pk], actor=actor, now=now)
-        _history(case, now=now, actor=actor, label=f"Joins {group.name} on {format_date(session.date)}")
+        _history(case, now=now, actor=actor, label=f"Joins {group.name} on {format_date(session.date)}",
+                 key=N_("Joins %(group)s on %(date)s"), values={"group": group.name, "date": {"date": session.date}})
         added.append(member)
     record_audit("group.members_added", actor=actor, now=now, target_type="group", target_id=group.pk,
                  details={"session": session.number, "cases": [str(c.pk) for c in chosen]})
     return added
 
 
-def _history(case: Case, *, now, actor, label: str) -> None:
-    add_history(case, kind="event", now=now, actor=actor, name="group", label=label)
+def _history(case: Case, *, now, actor, label: str, key: str, values: dict) -> None:
+    add_history(case, kind="event", now=now, actor=actor, name="group", label=label, label_key=key,
+                label_values=values)
 
 
 def get_member(group: Group, member_id) -> GroupMember:
@@ -151,7 +154,8 @@ def leave_group(group: Group, member_id, data: dict, *, actor, now: datetime) ->
         raise Conflict(_("Someone else changed his place in the group. Check the group and try again."))
     if fires:
         _fire(case, spec.leave, inputs, actor=actor, now=now)
-    _history(case, now=now, actor=actor, label=f"Left {group.name} in week {week}")
+    _history(case, now=now, actor=actor, label=f"Left {group.name} in week {week}",
+             key=N_("Left %(group)s in week %(week)s"), values={"group": group.name, "week": week})
     record_audit("group.member_left", actor=actor, now=now, target_type="group", target_id=group.pk,
                  details={"case": str(case.pk), "week": week})
     member.reload()
@@ -190,7 +194,9 @@ def move_member(group: Group, member_id, data: dict, *, actor, now: datetime) ->
         raise Conflict(_("Someone else changed his place in the group. Check the group and try again."))
     moved.save()
     _history(case, now=now, actor=actor, label=f"Moved from {group.name} to {target.name} "
-             f"(week {first_week} on {format_date(session.date)})")
+             f"(week {first_week} on {format_date(session.date)})",
+             key=N_("Moved from %(group)s to %(target)s (week %(week)s on %(date)s)"),
+             values={"group": group.name, "target": target.name, "week": first_week, "date": {"date": session.date}})
     record_audit("group.member_moved", actor=actor, now=now, target_type="group", target_id=group.pk,
                  details={"case": str(case.pk), "to": str(target.pk)})
     return moved
@@ -227,7 +233,8 @@ def rejoin_group(group: Group, case_id, data: dict, *, actor, now: datetime) -> 
     member.save()
     if fires:
         _fire(case, spec.rejoin, inputs, actor=actor, now=now)
-    _history(case, now=now, actor=actor, label=f"Re-joins {group.name} in week {first_week}")
+    _history(case, now=now, actor=actor, label=f"Re-joins {group.name} in week {first_week}",
+             key=N_("Re-joins %(group)s in week %(week)s"), values={"group": group.name, "week": first_week})
     record_audit("group.member_rejoined", actor=actor, now=now, target_type="group", target_id=group.pk,
                  details={"case": str(case.pk), "week": first_week})
     return member

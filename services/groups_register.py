@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, NotAllowed, NotFound, Problems
+from forms.catalogue import N_
 from models.case import Case, CaseSession
 from models.group import Group, GroupAttendance, GroupMember, GroupSession
 from scheduler.group_schedule import last_number, programme_week
@@ -23,6 +24,7 @@ from services.case_effects import apply_effects
 from services.cases import add_history, case_view
 from services.groups import can_run, local_today, page_date, spec_of, team_calendar
 from services.groups_members import get_member
+from services.history_text import term
 from services.sessions import ATTENDANCE_LABELS, ENGINE_MARKS, apply_session
 from services.workflow_store import definition_for, latest_version
 from storage.uow import in_transaction, transactional
@@ -169,7 +171,9 @@ def _correct(before: GroupAttendance, case: Case, mark: str, note: str, concern:
     GroupAttendance.objects(pk=before.pk).update_one(set__mark=mark, set__note=note)
     add_history(case, kind="session", now=now, actor=actor, name="attendance_corrected",
                 label=f"Group attendance corrected: {ATTENDANCE_LABELS[before.mark].lower()} → "
-                      f"{ATTENDANCE_LABELS[mark].lower()}")
+                      f"{ATTENDANCE_LABELS[mark].lower()}",
+                label_key=N_("Group attendance corrected: %(before)s → %(after)s"),
+                label_values={"before": term("attendance", before.mark), "after": term("attendance", mark)})
     defn = definition_for(case)
     new_marks = [m for m in [ENGINE_MARKS.get(mark)] + (["concern"] if concern else []) if m and m not in old_marks]
     known = set(defn.attendance.get("marks") or ())

@@ -103,9 +103,14 @@ def render(template: str, case: Case, extra: Mapping | None = None, language: st
                              for part in ("subject", "body")}}
     elif template in translated_messages(language):
         entry = {**entry, **translated_messages(language)[template]}
-    values = _Blank({key: _one_line(value) for key, value in (extra or {}).items() if key in PLACEHOLDERS})
+    values = _Blank(message_values(extra))
     values["reference"] = case.reference
     return entry["kind"], entry["subject"].format_map(values), entry["body"].format_map(values)
+
+
+def message_values(extra: Mapping | None) -> dict:
+    """Return the values a message of the table is said with, as stored to say it again in another language."""
+    return {key: _one_line(value) for key, value in (extra or {}).items() if key in PLACEHOLDERS}
 
 
 def case_link(case: Case, user: User) -> str:
@@ -122,14 +127,15 @@ def case_link(case: Case, user: User) -> str:
 @transactional
 def notify_user(
     user: User, *, subject: str, body: str, link: str, now: datetime, kind: str = "info", email: bool = True,
-    template: str = "", case_id=None, deadline_id=None, settings: Mapping | None = None,
+    template: str = "", case_id=None, deadline_id=None, settings: Mapping | None = None, message: Mapping | None = None,
 ) -> Notification | None:
     """Store an in-app notification and queue its email if the user chose email; None for an inactive user."""
     if not user.active:
         return None
     kind = kind if kind in NOTIFICATION_KINDS else "info"
     note = Notification(user_id=str(user.pk), kind=kind, template=template, subject=_one_line(subject),
-                        body=body, link=link, case_id=case_id, deadline_id=deadline_id, created_at=now)
+                        body=body, link=link, case_id=case_id, deadline_id=deadline_id, created_at=now,
+                        message=dict(message or {}))
     note.save()
     if email and user.email_reminders and user.email:
         settings = current_settings(settings)
@@ -208,7 +214,7 @@ def notify_users(
         kind, subject, body = render(template, case, extra, user_language(user))
         note = notify_user(user, subject=subject, body=body, link=case_link(case, user), now=now, kind=kind,
                            email=email, template=template, case_id=case.pk, deadline_id=deadline_id,
-                           settings=settings)
+                           settings=settings, message={"table": True, "values": message_values(extra)})
         if note is not None:
             sent.append(note)
     return sent

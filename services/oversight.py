@@ -8,12 +8,14 @@ from flask_babel import gettext as _
 
 from clock import utcnow
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound
+from forms.catalogue import N_
 from models.audit import AuditEntry
 from models.break_glass import BreakGlass
 from models.case import Case
 from models.user import User
 from services.audit import record_audit, seal_inbox
 from services.language import in_language, user_language
+from services.notification_text import message_for
 from services.notifications import notify_user
 
 GLASS_HOURS = 1
@@ -77,15 +79,14 @@ def _tell_managers(case: Case, actor, *, now: datetime, reason: str = "") -> Non
     """Tell the team's managers, each in their language, who read the record: by breaking the glass (reason) or not."""
     for manager in User.objects(team=case.team, roles="manager", active=True, pk__ne=actor.pk):
         with in_language(user_language(manager)):
-            who = {"name": actor.name, "roles": ", ".join(actor.role_labels), "team": actor.team or _("no team")}
-            body = (_("%(name)s (%(roles)s, %(team)s) opened it with break-the-glass access. Their reason: %(reason)s",
-                      reason=reason, **who) if reason else
-                    _("%(name)s (%(roles)s, %(team)s) read victim information on it and is not one of its usual "
-                      "workers", **who))
-            subject = _("%(reference)s: read by someone outside its usual workers",
-                        reference=case.reference or _("a record"))
-        notify_user(manager, subject=subject, body=body, link=f"/cases/{case.pk}/seen", now=now, kind="risk",
-                    email=True, template="oversight", case_id=case.pk)
+            who = {"name": actor.name, "roles": ", ".join(actor.role_labels), "team": actor.team or _("no team"),
+                   "reference": case.reference or _("a record"), "reason": reason}
+        body = (N_("%(name)s (%(roles)s, %(team)s) opened it with break-the-glass access. Their reason: %(reason)s")
+                if reason else
+                N_("%(name)s (%(roles)s, %(team)s) read victim information on it and is not one of its usual workers"))
+        said = message_for(manager, N_("%(reference)s: read by someone outside its usual workers"), body, **who)
+        notify_user(manager, **said, link=f"/cases/{case.pk}/seen", now=now, kind="risk", email=True,
+                    template="oversight", case_id=case.pk)
 
 
 def who_has_seen(case: Case, *, actor, limit: int = 500) -> list[dict]:

@@ -13,6 +13,7 @@ from bson.errors import InvalidId
 from flask_babel import gettext as _
 
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound, Problems
+from forms.catalogue import N_
 from models.case import Case, CaseEvent, name_keys
 from models.deadline import ACTIVE_STATUSES, Deadline
 from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES, REACHED, PartnerContact
@@ -25,7 +26,9 @@ from services.cases import add_history, case_view, fire_transition, transition_o
 from services.dates import past_date
 from services.deadline_timing import local_today
 from services.deadlines import refresh_owners
-from services.language import active_language, in_language, user_language
+from services.history_text import CONTACT_LOGGED
+from services.language import active_language
+from services.notification_text import message_for
 from services.notifications import notify_user
 from services.oversight import note_read
 from services.separation import check_assignment
@@ -118,15 +121,16 @@ def assign_partner_worker(case: Case, *, assignee_id: str, actor, now: datetime)
     Case.objects(pk=case.pk).update_one(set__allocated_to=str(worker.pk), set__allocated_at=now,
                                         inc__revision=1, set__updated_at=now)
     case.reload()
-    add_history(case, kind="event", now=now, actor=actor, name="assigned", label=f"Assigned to {worker.name}")
+    add_history(case, kind="event", now=now, actor=actor, name="assigned", label=f"Assigned to {worker.name}",
+                label_key=N_("Assigned to %(name)s"), label_values={"name": worker.name})
     parent = Case.objects(pk=case.parent_case_id).first() if case.parent_case_id else None
     for target in (case, parent):
         if target is not None:
             refresh_owners(target)  # deadlines for "the partner worker" now belong to this worker
-    with in_language(user_language(worker)):
-        subject = _("Partner-support record %(reference)s is assigned to you", reference=case.reference)
-        body = _("A partner-support record has been assigned to you. Make contact safely.")
-    notify_user(worker, subject=subject, body=body, link=f"/partner/cases/{case.pk}", now=now, case_id=case.pk)
+    said = message_for(worker, N_("Partner-support record %(reference)s is assigned to you"),
+                       N_("A partner-support record has been assigned to you. Make contact safely."),
+                       reference=case.reference)
+    notify_user(worker, **said, link=f"/partner/cases/{case.pk}", now=now, case_id=case.pk)
     record_audit("partner.assigned", actor=actor, now=now, target_type="case", target_id=case.pk,
                  details={"to": str(worker.pk)})
     return case
@@ -155,7 +159,8 @@ def update_partner_details(case: Case, data: dict, *, actor, now: datetime) -> C
                                         set__person__date_of_birth=born,
                                         set__fields__safe_contact=safe, set__updated_at=now, inc__revision=1)
     case.reload()
-    add_history(case, kind="note", now=now, actor=actor, name="partner_details", label="Partner's details updated")
+    add_history(case, kind="note", now=now, actor=actor, name="partner_details", label="Partner's details updated",
+                label_key=N_("Partner's details updated"))
     return case
 
 
@@ -182,7 +187,8 @@ def record_partner_contact(case: Case, data: dict, *, actor, now: datetime) -> t
     contact = PartnerContact(case_id=case.pk, date=when, method=method, outcome=outcome, notes=notes,
                              recorded_by=_uid(actor), recorded_by_name=actor.name, recorded_at=now).save()
     add_history(case, kind="note", now=now, actor=actor, name="partner_contact",
-                label=f"Contact logged: {CONTACT_OUTCOMES[outcome].lower()}", confidential=True)
+                label=f"Contact logged: {CONTACT_OUTCOMES[outcome].lower()}", label_key=CONTACT_LOGGED.get(outcome, ""),
+                confidential=True)
     record_audit("partner.contact_recorded", actor=actor, now=now, target_type="case", target_id=case.pk,
                  details={"contact": str(contact.pk)})
     # The partner record's file names the events its contact log records: contact made, or only tried.
@@ -280,6 +286,9 @@ def fire_parent_event(case: Case, name: str, inputs: dict, *, actor, now: dateti
                 to_state=result.to_state, inputs=shared)
     if own_history:
         add_history(case, kind="event", now=now, actor=actor, name=name, label=f"On the linked case: {step.label}",
+                    label_key=N_("On the linked case: %(step)s"),
+                    label_values={"step": {"step": "events", "name": name, "workflow": parent.workflow_key,
+                                           "version": parent.workflow_version}},
                     inputs=result.inputs, comment=str(result.inputs.get("reason") or ""), confidential=True)
     apply_effects(parent, result.effects, actor=actor, now=now, inputs=result.inputs)
     record_audit("case.event", actor=actor, now=now, target_type="case", target_id=parent.pk,

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound
+from forms.catalogue import N_
 from forms.parse import parse_fields
 from models.case import Case, name_keys
 from models.correction import OBJECTION_OUTCOMES, CaseCorrection
@@ -20,6 +21,8 @@ from services.audit import record_audit
 from services.cases import add_history
 from services.deadline_timing import local_today
 from services.form_definitions import form_for
+from services.history_text import OBJECTION_RECORDED, term
+from services.language import active_language
 from services.report_fields import refresh_evaluation
 from services.submission_reads import read_submission
 from services.submissions import field_errors
@@ -87,7 +90,8 @@ def correct_person(case_id, data: dict, *, actor, now: datetime) -> CaseCorrecti
     Case.objects(pk=case.pk).update_one(**{f"set__person__{field}": value}, **keys, set__updated_at=now,
                                         inc__revision=1)
     add_history(case, kind="correction", now=now, actor=actor, name=f"person.{field}",
-                label=f"{PERSON_FIELDS[field]} corrected",
+                label=f"{PERSON_FIELDS[field]} corrected", label_key=N_("%(field)s corrected"),
+                label_values={"field": term("person", field)},
                 inputs={"original": _plain(original), "corrected": _plain(value)}, comment=reason,
                 confidential=case.kind == "partner")
     return _save(case, actor=actor, now=now, confidential=case.kind == "partner", kind="rectification",
@@ -124,7 +128,9 @@ def correct_answer(submission_id, formdata, *, actor, now: datetime, client_addr
         raise InvalidInput(problems=[FieldProblem(name, _("Enter an answer different from the one recorded"))])
     changed = form.clean({**answers, name: value} if value is not None else
                          {k: v for k, v in answers.items() if k != name})
-    found = field_errors(form.validate(changed, today=local_today(now)))
+    # Stored answers come from the English form; the problems speak the reader's language.
+    language = active_language()
+    found = field_errors(form_for(submission, language).validate(changed, today=local_today(now), language=language))
     problems = [p for p in found if p.field.split(".")[0] == name]
     if problems:
         raise InvalidInput(problems=problems)
@@ -134,7 +140,9 @@ def correct_answer(submission_id, formdata, *, actor, now: datetime, client_addr
     refresh_evaluation(case, definition_for(case), submission.form_key)
     confidential = submission.classification == "confidential"
     add_history(case, kind="correction", now=now, actor=actor, name=f"{submission.form_key}.{name}",
-                label=f"Answer corrected: {spec.label}",
+                label=f"Answer corrected: {spec.label}", label_key=N_("Answer corrected: %(question)s"),
+                label_values={"question": {"question": name, "form": submission.form_key,
+                                           "version": submission.form_version}},
                 inputs={"original": _plain(original), "corrected": _plain(value),
                         "submission": str(submission.pk)}, comment=reason, confidential=confidential)
     return _save(case, actor=actor, now=now, confidential=confidential, kind="rectification", target="submission",
@@ -162,6 +170,7 @@ def record_objection(case_id, data: dict, *, actor, now: datetime) -> CaseCorrec
     reason = _reason(data)
     add_history(case, kind="objection", now=now, actor=actor, name="objection",
                 label=f"Objection recorded: {OBJECTION_OUTCOMES[outcome].split(':')[0].lower()}", comment=reason,
+                label_key=OBJECTION_RECORDED.get(outcome, ""),
                 confidential=case.kind == "partner")
     return _save(case, actor=actor, now=now, confidential=case.kind == "partner", kind="objection",
                  objection=text[:5000], outcome=outcome, reason=reason,

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from errors import FieldProblem, InvalidInput, NotAllowed
+from forms.catalogue import N_
 from models.case import Case, CaseEvent, Child, name_keys
 from models.team import Team
 from models.user import User
@@ -163,7 +164,7 @@ def submit_referral(case: Case, *, actor, now: datetime) -> Case:
         raise NotAllowed(_("This referral has already been sent"))
     case.reload()
     start_workflow(case, actor=actor, now=now)
-    add_history(case, kind="referred", now=now, actor=actor, label="Referral sent")
+    add_history(case, kind="referred", now=now, actor=actor, label="Referral sent", label_key=N_("Referral sent"))
     record_audit("referral.submitted", actor=actor, now=now, target_type="case", target_id=case.pk,
                  details={"reference": reference})
     return case
@@ -227,6 +228,7 @@ def add_referral_information(case: Case, *, text: str, actor, now: datetime, att
     if len(text) > 20000:
         raise InvalidInput(problems=[FieldProblem("information", _("Information must be 20,000 characters or fewer"))])
     add_history(case, kind="referrer_information", now=now, actor=actor, label="Further information from the referrer",
+                label_key=N_("Further information from the referrer"),
                 comment=text, inputs={"attachment": attachment} if attachment else {})
     record_audit("referral.information_added", actor=actor, now=now, target_type="case", target_id=case.pk)
 

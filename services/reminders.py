@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from forms.catalogue import N_
 from models.case import Case
 from models.deadline import MISSED, OPEN, Deadline
 from scheduler.calendar import format_date
@@ -230,4 +231,5 @@ def _deliver(case: Case, deadline: Deadline, action: Action, users: list, *, now
     notify_users(users, case=case, template=TEMPLATES[action.kind], now=now, extra=extra,
                  deadline_id=deadline.pk, settings=settings)
     if action.kind == "missed":
-        record_deadline_event(case, deadline, now=now, what="missed: not done by the end of the due day")
+        record_deadline_event(case, deadline, now=now, what="missed: not done by the end of the due day",
+                              said=(N_("%(deadline)s: missed: not done by the end of the due day"), {}))

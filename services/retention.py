@@ -15,11 +15,13 @@ from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from forms.catalogue import N_
 from models.case import Case
 from models.retention import APPROVED, DONE, PENDING, LegalHold, RetentionReview
 from models.user import User
 from services.audit import record_audit
 from services.cases import latest_submissions
+from services.notification_text import message_for
 from services.notifications import notify_user
 from services.retention_destroy import destroy_case_records, remove_orphan_uploads
 from services.workflow_store import definition_for
@@ -109,9 +111,10 @@ def list_due_cases(*, now: datetime) -> int:
 def _tell_managers(team: str, *, now: datetime) -> None:
     """Tell the team's managers that records wait for their review; the message names no case or person."""
     for manager in User.objects(team=team, roles="manager", active=True):
-        notify_user(manager, subject="Records are due for destruction review",
-                    body="The keeping period of some of your team's closed cases has run out. Review them: nothing "
-                         "is destroyed until a manager approves it.", link="/retention/", now=now, kind="task")
+        said = message_for(manager, N_("Records are due for destruction review"),
+                           N_("The keeping period of some of your team's closed cases has run out. Review them: "
+                              "nothing is destroyed until a manager approves it."))
+        notify_user(manager, **said, link="/retention/", now=now, kind="task")
 
 
 def run_retention(*, now: datetime, orphan_grace_days: int = 2) -> RetentionRun:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from errors import InvalidInput, NotAllowed, Problems
+from forms.catalogue import N_
 from models.case import ATTENDANCE, Case, CaseSession
 from services.access import can_change_case
 from services.audit import record_audit
@@ -16,6 +17,7 @@ from services.case_effects import apply_effects
 from services.cases import add_history, case_view
 from services.dates import past_date
 from services.deadline_timing import local_today
+from services.history_text import term
 from services.workflow_store import definition_for, shown_definition
 from storage.uow import transactional
 from workflows import engine
@@ -106,9 +108,12 @@ def apply_session(case: Case, fields: dict, *, actor, now: datetime, session_id=
         session.pk = session_id
     session.save(force_insert=True)
     types = session_types_for(case)
-    label = f"{types.get(session.session_type, SESSION_TYPES.get(session.session_type, session.session_type))}: "
-    label += ATTENDANCE_LABELS[session.attendance].lower()
+    kind = types.get(session.session_type, SESSION_TYPES.get(session.session_type, session.session_type))
+    label = f"{kind}: {ATTENDANCE_LABELS[session.attendance].lower()}"
     add_history(case, kind="session", now=now, actor=actor, name=session.session_type, label=label,
+                label_key=N_("%(session)s: %(attendance)s"),
+                label_values={"session": {"term": kind},
+                              "attendance": term("attendance", session.attendance)},
                 inputs={"date": session.date, "catch_up": session.catch_up, "flags": session.flags})
     marks = [ENGINE_MARKS[session.attendance]] if session.attendance in ENGINE_MARKS else []
     if session.catch_up and session.attendance in ("attended", "late"):

@@ -11,8 +11,10 @@ from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound, Problems
+from forms.catalogue import N_
 from models.user import LANGUAGES, SEXES, User
 from services.audit import record_audit
+from services.notification_text import message_for
 from services.notifications import notify_user
 from services.passwords import generate_password, hash_password, password_problem
 from services.roles import known_roles, with_base_roles
@@ -180,10 +182,12 @@ def check_role_grant(user: User, roles: list[str], *, actor, now: datetime) -> N
                  details={"email": user.email, "asked_for": added})
 
     for admin in User.objects(roles="admin", active=True, pk__ne=user.pk):
-        notify_user(admin, subject="An administrator tried to give themselves a case-working role",
-                    body=f"{user.name} ({user.email}) tried to give themselves the role(s) {', '.join(added)}. "
-                         "It was refused: another administrator must grant it if it is needed.",
-                    link=f"/admin/users/{user.pk}", now=now, kind="risk", email=True, template="self_grant")
+        said = message_for(admin, N_("An administrator tried to give themselves a case-working role"),
+                           N_("%(name)s (%(email)s) tried to give themselves the role(s) %(roles)s. It was refused: "
+                              "another administrator must grant it if it is needed."),
+                           name=user.name, email=user.email, roles=", ".join(added))
+        notify_user(admin, **said, link=f"/admin/users/{user.pk}", now=now, kind="risk", email=True,
+                    template="self_grant")
     raise NotAllowed(_("You cannot give yourself a role that opens case records: ask another administrator. "
                        "The other administrators have been told."))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from errors import DefinitionError, FieldProblem
+from forms.catalogue import N_
 from models.case import Case
 from models.deadline import CANCELLED, MISSED, OPEN, Deadline
 from models.team import Team
@@ -75,8 +76,12 @@ def _carry_deadline(case: Case, deadline: Deadline, new, version: int, *, now: d
     if len(changes) > 1:
         deadline.reload()
         when = f"due by the end of {deadline.due_at:%d %B %Y}" if deadline.due_at else "waiting for a date"
+        said = ((N_("%(deadline)s: given the rules of version %(version)s, due by the end of %(date)s"),
+                 {"version": version, "date": {"date": deadline.due_at.date().isoformat()}}) if deadline.due_at
+                else (N_("%(deadline)s: given the rules of version %(version)s, waiting for a date"),
+                      {"version": version}))
         record_deadline_event(case, deadline, now=now, actor=actor,
-                              what=f"given the rules of version {version}, {when}")
+                              what=f"given the rules of version {version}, {when}", said=said)
 
 
 @transactional
@@ -89,7 +94,9 @@ def _move(case: Case, state: str, new, version: int, *, actor, now: datetime) ->
     if not Case.objects(pk=case.pk, workflow_version=case.workflow_version, state=case.state).update_one(**changes):
         return False
     add_history(case, kind="event", now=now, actor=actor, name="workflow_migrated",
-                label=f"Moved to version {version} of the pathway", from_state=case.state, to_state=state)
+                label=f"Moved to version {version} of the pathway",
+                label_key=N_("Moved to version %(version)s of the pathway"), label_values={"version": version},
+                from_state=case.state, to_state=state)
     recount_case(case.pk)  # the state it is mapped to may be a drop-out state
     for deadline in Deadline.objects(case_id=case.pk, active=True):
         _carry_deadline(case, deadline, new, version, now=now, actor=actor)

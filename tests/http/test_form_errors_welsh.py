@@ -38,9 +38,10 @@ def test_a_bad_answer_on_a_welsh_page_is_reported_in_welsh_and_kept(client, wels
     assert response.status_code == 422
     page = text(response)
     summary = page[page.index("govuk-error-summary"):page.index("</ul>", page.index("govuk-error-summary"))]
-    wrong_date = "Rhaid i’r dyddiad ar gyfer “Dyddiad geni” fod yn ddyddiad go iawn"
+    # The form's Welsh error labels name the questions (“the date of birth of the person referred”).
+    wrong_date = "Rhaid i’r dyddiad ar gyfer dyddiad geni’r person a atgyfeiriwyd fod yn ddyddiad go iawn"
     assert wrong_date in summary and "Dewiswch ie neu na ar gyfer “A oes angen cyfieithydd?”" in summary
-    assert "Rhowch ateb ar gyfer “Cyfeiriad”" in summary  # a required answer left out, on this page
+    assert "Rhowch ateb ar gyfer cyfeiriad y person a atgyfeiriwyd" in summary  # a required answer left out
     by_field = re.findall(r'class="govuk-error-message"><span class="govuk-visually-hidden">Gwall:</span> ([^<]+)</p>',
                           page)
     assert wrong_date in by_field
