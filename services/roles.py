@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from models.user import ROLE_LABELS, ROLES
 from services.workflow_store import latest_definitions
 
@@ -15,8 +17,9 @@ def custom_roles() -> dict[str, dict]:
         return {}
     found: dict[str, dict] = {}
     for defn in stored:
-        for name, spec in (defn.to_dict().get("custom_roles") or {}).items():
-            found.setdefault(name, dict(spec))
+        # The file's own data, read not copied: to_dict() would deep-copy the whole pathway for this one section.
+        for name, spec in (defn._data.get("custom_roles") or {}).items():
+            found.setdefault(name, copy.deepcopy(dict(spec)))
     return {name: spec for name, spec in found.items() if name not in ROLES}
 
 
