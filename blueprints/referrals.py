@@ -38,8 +38,9 @@ def _referral(case_id):
 def my_referrals():
     """List the referrer's referrals with each one's status only."""
     found = service.list_referrals(actor=current_actor())
-    drafts = [(c, service.referral_forms(c)) for c in found if c.status == "draft"]
-    sent = [(c, service.referral_status(c)) for c in found if c.status != "draft"]
+    language = current_language()
+    drafts = [(c, service.referral_forms(c, language)) for c in found if c.status == "draft"]
+    sent = [(c, service.referral_status(c, language)) for c in found if c.status != "draft"]
     return render_template("referrals/my_referrals.html", drafts=drafts, sent=sent)
 
 
@@ -163,7 +164,8 @@ def public_timeline(case) -> list[dict]:
             status = defn.states[entry.to_state].public_status
             if status and status != last:
                 last = status
-                shown.append({"at": entry.at, "title": service.public_status_label(status), "text": ""})
+                shown.append({"at": entry.at, "text": "",
+                              "title": service.public_status_label(status, defn, entry.to_state, current_language())})
     return list(reversed(shown))
 
 
@@ -188,7 +190,7 @@ def status(case_id):
     if case.status == "draft":
         return redirect(url_for("referrals.task_list", case_id=case.pk))
     sent_forms = [f for f in service.referral_forms(case, current_language()) if f["status"] == "completed"]
-    return render_template("referrals/status.html", case=case, status=service.referral_status(case),
+    return render_template("referrals/status.html", case=case, status=service.referral_status(case, current_language()),
                            shared=_shared(case), timeline=public_timeline(case), sent_forms=sent_forms,
                            suspended=bool(case.suspended and case.status == "open"))
 

@@ -14,6 +14,7 @@ from models.team import Team
 from models.user import User
 from services.audit import record_audit
 from services.cases import add_history, latest_submissions, next_reference, open_case, start_workflow
+from services.language import active_language
 from services.notifications import notify_case
 from services.submission_reads import referrer_submissions
 from services.workflow_store import definition_for, latest_definition, latest_definitions
@@ -187,13 +188,17 @@ def waiting_band(case: Case) -> str:
     return _("Further down the list")
 
 
-def public_status_label(status: str) -> str:
-    """Return a public status in the reader's language (a status the catalogue lacks is shown as it is)."""
+def public_status_label(status: str, defn=None, state: str = "", language: str | None = None) -> str:
+    """Return a public status in the reader's language: the pathway's for the state, else the catalogue's."""
+    if defn is not None and state in defn.states:
+        found = defn.text(f"/states/{state}/public_status", language or active_language(), "")
+        if found:
+            return found
     return str(PUBLIC_STATUSES.get(status, status))
 
 
-def referral_status(case: Case) -> dict:
-    """Return what a referrer may know of a referral: its status, and the reason when not accepted."""
+def referral_status(case: Case, language: str | None = None) -> dict:
+    """Return what a referrer may know of a referral: its status (in a language), and the reason when not accepted."""
 
     if case.status == "draft":
         return {"status": _("Not sent yet"), "key": "", "tag": "grey", "detail": ""}
@@ -211,7 +216,8 @@ def referral_status(case: Case) -> dict:
         detail = (case.outcome or "").replace("_", " ").capitalize()
     tags = {"Received": "blue", "Accepted": "turquoise", "Not accepted": "red", "On the waiting list": "yellow",
             "Allocated": "purple", "Work in progress": "green", "Closed": "grey"}
-    return {"status": public_status_label(status), "key": status, "tag": tags.get(status, "blue"), "detail": detail}
+    return {"status": public_status_label(status, defn, case.state, language), "key": status,
+            "tag": tags.get(status, "blue"), "detail": detail}
 
 
 @transactional
