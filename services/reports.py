@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from errors import FieldProblem, InvalidInput, NotAllowed
+from forms.catalogue import N_
 from models.case import Case
 from models.deadline import Deadline
 from models.team import Team
@@ -28,20 +29,29 @@ from services.workflow_store import latest_definitions
 
 UNCLASSIFIED = _l("Unclassified (none completed)")
 NUMBER_WORDS = {3: _l("All three"), 4: _l("All four")}
+# A combination of two or three evaluation stages (of up to four), each a whole sentence for the translator.
+PLACES = ("first", "second", "third")
+COMBINATIONS = {2: N_("%(first)s and %(second)s"), 3: N_("%(first)s, %(second)s and %(third)s")}
+
+
+def _shown(definitions) -> dict:
+    """Return the pathways with their texts (report and stage names) in the reader's language."""
+    language = active_language()
+    return {key: defn.in_language(language) for key, defn in sorted(definitions.items())}
 
 
 def funnels(definitions=None) -> dict[str, dict]:
-    """Return the funnel of every pathway whose file declares one, by pathway key."""
+    """Return the funnel of every pathway whose file declares one, by pathway key (named in the reader's language)."""
     definitions = latest_definitions() if definitions is None else definitions
     return {key: {"label": defn.reports["label"], **defn.reports["funnel"]}
-            for key, defn in sorted(definitions.items()) if defn.reports}
+            for key, defn in _shown(definitions).items() if defn.reports}
 
 
 def evaluations(definitions=None) -> dict[str, dict]:
-    """Return the evaluation measures of every pathway whose file declares them, with the pathway's label."""
+    """Return the evaluation measures of every pathway declaring them, its label and stages in the reader's language."""
     definitions = latest_definitions() if definitions is None else definitions
     return {key: {**defn.reports["evaluation"], "label": defn.reports["label"]}
-            for key, defn in sorted(definitions.items()) if (defn.reports or {}).get("evaluation")}
+            for key, defn in _shown(definitions).items() if (defn.reports or {}).get("evaluation")}
 
 
 def evaluation_classes(stages) -> tuple[tuple[str, frozenset], ...]:
@@ -60,8 +70,8 @@ def evaluation_classes(stages) -> tuple[tuple[str, frozenset], ...]:
             elif size == len(values) and size > 2:
                 label = str(NUMBER_WORDS.get(size) or _("All %(count)s", count=size))
             else:
-                some = ", ".join([labels[group[0]]] + [lower(labels[v]) for v in group[1:-1]])
-                label = _("%(some)s and %(last)s", some=some, last=lower(labels[group[-1]]))
+                named = zip(PLACES[:size], [labels[group[0]]] + [lower(labels[v]) for v in group[1:]], strict=True)
+                label = _(COMBINATIONS[size], **dict(named))
             found.append((label, frozenset(group)))
     found.append((str(UNCLASSIFIED), frozenset()))
     return tuple(found)

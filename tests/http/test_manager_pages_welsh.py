@@ -91,3 +91,11 @@ def test_a_csv_download_has_welsh_headers(client, welsh):
     assert rows[0] == ["Safle", "Cyfeirnod", "Enw", "Blaenoriaeth", "Ar y rhestr ers", "Diwrnodau’n aros",
                        "Amser aros"]
     assert len(rows) == 3 and {r[3] for r in rows[1:]} == {"Safonol"} and "wythnos" in rows[1][6]
+
+
+def test_the_reports_name_pathways_and_evaluation_stages_in_welsh(client, welsh):
+    page = text(client.get("/reports/?from=2026-01-01&to=2026-03-31"))
+    assert "Rhaglen gymunedol" in page and "CDVP y gwasanaeth prawf" in page  # the funnel's and evaluations' names
+    assert "Cyn y rhaglen yn unig" in page and "Cyn y rhaglen a diwedd y rhaglen" in page  # whole sentences
+    for english in ("Community programme", "Probation CDVP", "Pre-programme", "End of programme", "Follow-up"):
+        assert english not in page

@@ -182,6 +182,14 @@ def test_classify_measures(stages, label):
     assert classify_measures(stages, evaluation_classes(stages_spec)) == label
 
 
+def test_four_stages_give_whole_sentences_in_welsh(app):
+    from flask_babel import force_locale
+    stages_spec = [{"value": v, "label": v.capitalize()} for v in ("before", "middle", "end", "after")]
+    with app.test_request_context(), force_locale("cy"):
+        labels = [label for label, _ in evaluation_classes(stages_spec)]
+    assert "Before, middle a end" in labels and "Before a after" in labels and "Before yn unig" in labels
+
+
 def _measures(case, actor, now, stage, completion, *, submit=True):
     answers = {**json.loads((ANSWERS / "evaluation_measures.json").read_text()), "stage": stage,
                "completion": completion}
