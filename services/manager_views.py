@@ -17,6 +17,7 @@ from services.access import can_read_confidential, get_case
 from services.cases import available_practitioners, list_history, transition_options
 from services.form_definitions import form_for
 from services.groups import local_today
+from services.history_text import history_title
 from services.language import active_language
 from services.referrals import find_duplicate_cases, referral_forms
 from services.workflow_store import definition_for
@@ -39,7 +40,7 @@ def get_team_case(case_id, *, actor) -> Case:
 
 
 def _state_label(case: Case) -> str:
-    state = definition_for(case).states.get(case.state)
+    state = definition_for(case).in_language(active_language()).states.get(case.state)
     return state.label if state else case.state.replace("_", " ").capitalize()
 
 
@@ -127,13 +128,13 @@ def get_action(case: Case, kind: str, name: str, *, actor):
 
 def get_referral_review(case_id, *, actor, now: datetime) -> dict:
     """Return one referral for triage: the person, the referrer's forms, screening, duplicates, actions, history."""
-    case = get_team_case(case_id, actor=actor)
+    case, language = get_team_case(case_id, actor=actor), active_language()
     forms = []
-    for entry in referral_forms(case):
+    for entry in referral_forms(case, language):
         sub = entry["submission"]
         done = sub is not None and entry["status"] == "completed"
-        forms.append({**entry, "title": form_for(sub).title if sub else entry["label"],
-                      "rows": form_for(sub).summary(sub.answers) if done else []})
+        forms.append({**entry, "title": form_for(sub, language).title if sub else entry["label"],
+                      "rows": form_for(sub, language).summary(sub.answers) if done else []})
     screening = next((describe_screening(f["submission"].computed) for f in forms
                       if f["form"] == screening_form(case) and f["status"] == "completed"), describe_screening({}))
     duplicates = []
@@ -143,13 +144,15 @@ def get_referral_review(case_id, *, actor, now: datetime) -> dict:
                              kind="perpetrator", pk__ne=case.pk)
         duplicates = [c for c in query if c.team == actor.team]
     history = list_history(case, include_confidential=can_read_confidential(actor, case))
+    defn = definition_for(case)
     return {
         "case": case, "state_label": _state_label(case), "forms": forms, "screening": screening,
         "duplicates": duplicates,
         "other_duplicates": find_duplicate_cases(case.person.name, case.person.date_of_birth, exclude=case)
         - len(duplicates),
         "actions": get_actions(case, actor=actor) if case.status == "open" and not case.allocated_to else None,
-        "history": history, "information": [e for e in history if e.kind == "referrer_information"],
+        "history": history, "titles": {e.pk: history_title(e, defn, language) for e in history},
+        "information": [e for e in history if e.kind == "referrer_information"],
         "endorsements": len((case.endorsements or {}).get("urgent", [])), "needed": URGENT_ENDORSEMENTS,
         "days": days_between(case.referred_at, now),
     }

@@ -99,3 +99,11 @@ def test_the_reports_name_pathways_and_evaluation_stages_in_welsh(client, welsh)
     assert "Cyn y rhaglen yn unig" in page and "Cyn y rhaglen a diwedd y rhaglen" in page  # whole sentences
     for english in ("Community programme", "Probation CDVP", "Pre-programme", "End of programme", "Follow-up"):
         assert english not in page
+
+
+def test_a_referrals_history_is_in_welsh(client, welsh):
+    from models.case import Case, CaseEvent
+    case = Case.objects.get(person__name="Dan Example")
+    assert CaseEvent.objects(case_id=case.pk, kind="created").first().label == "Case opened"  # stored in English
+    page = text(client.get(f"/manager/referrals/{case.pk}?show=history"))
+    assert "Achos wedi’i agor" in page and "Case opened" not in page
