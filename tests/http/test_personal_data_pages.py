@@ -52,10 +52,7 @@ def test_manager_logs_reviews_and_releases_a_request(client, signed_in, make_cas
 
 
 def _json_preview(request):
-    from models.case import Case
-    from services.subject_access_bundle import assemble_file
-
-    return assemble_file(Case.objects.get(pk=request.case_id), now=request.logged_at)["forms"]
+    return assemble_file_of(request)["forms"]
 
 
 def test_only_the_teams_managers_review(client, signed_in, make_user, make_case, now):
@@ -124,3 +121,24 @@ def test_a_manager_places_and_lifts_a_legal_hold_from_the_record(client, signed_
     assert "A legal hold stands" in client.get(f"/personal-data/cases/{case.pk}").get_data(as_text=True)
     client.post(f"/personal-data/cases/{case.pk}/hold", data={"decision": "lift"})
     assert LegalHold.objects.get(case_id=case.pk).lifted_by == str(manager.pk)
+
+
+def test_a_welsh_manager_reviews_the_history_in_welsh_and_the_file_keeps_english(client, signed_in, make_case, now):
+    from models.user import User
+    manager = signed_in("manager", team="north")
+    case = referral_case(make_case, manager, now)
+    client.post(f"/personal-data/cases/{case.pk}/subject-access", data={
+        "requested_by": "Dan Example", "identity_check": "photo_id", "received_on-day": "20",
+        "received_on-month": "11", "received_on-year": "2026"})
+    request = SubjectAccessRequest.objects.get(case_id=case.pk)
+    User.objects(pk=manager.pk).update_one(set__language="cy")
+    review = client.get(f"/personal-data/subject-access/{request.pk}").get_data(as_text=True)
+    assert "<html lang=\"cy\"" in review and "Achos wedi’i agor" in review and "Case opened" not in review
+    assert any(h["label"] == "Case opened" for h in assemble_file_of(request)["history"])
+
+
+def assemble_file_of(request):
+    from models.case import Case
+    from services.subject_access_bundle import assemble_file
+
+    return assemble_file(Case.objects.get(pk=request.case_id), now=request.logged_at)
