@@ -16,6 +16,7 @@ from services.workflow_rule_text import effect_text, guard_text, plain
 from services.workflow_store import WORKFLOW_DIR, definition_version
 from wording import N_, say
 from workflows import content_hash, workflow_files
+from workflows.translations import translated
 from workflows.yamlio import read_yaml
 
 
@@ -28,8 +29,8 @@ def lint_workflows(directory: str | Path = WORKFLOW_DIR) -> dict[str, list[str]]
     return grouped
 
 
-def list_workflow_files(directory: str | Path = WORKFLOW_DIR) -> list[dict]:
-    """Return one row per workflow file: its key, title, synced versions and whether the file is synced."""
+def list_workflow_files(directory: str | Path = WORKFLOW_DIR, language: str | None = None) -> list[dict]:
+    """Return one row per workflow file: its key, title (in a language), synced versions and whether it is synced."""
     lint = lint_workflows(directory)
     rows, keys = [], set()
     for path in workflow_files(directory):
@@ -44,7 +45,8 @@ def list_workflow_files(directory: str | Path = WORKFLOW_DIR) -> list[dict]:
         stored = list(WorkflowVersion.objects(key=key).only("version", "content_hash", "synced_at")
                       .order_by("-version")) if key else []
         digest = content_hash(data) if isinstance(data, dict) else ""
-        rows.append({"file": path.name, "key": key, "title": data.get("title", key) if isinstance(data, dict) else "",
+        title = translated(data, "/title", language, data.get("title", key)) if isinstance(data, dict) else ""
+        rows.append({"file": path.name, "key": key, "title": title,
                      "versions": stored, "synced": any(v.content_hash == digest for v in stored),
                      "problems": lint.get(path.name, [])})
     for key in sorted(set(WorkflowVersion.objects.distinct("key")) - keys):

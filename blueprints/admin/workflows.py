@@ -14,7 +14,7 @@ from services.workflow_overview import describe_workflow, list_workflow_files
 @roles_required("admin")
 def workflows():
     """List the workflow files with their synced versions and whether `flask workflows check` passes."""
-    return render_template("admin/workflows.html", rows=list_workflow_files())
+    return render_template("admin/workflows.html", rows=list_workflow_files(language=current_language()))
 
 
 @bp.get("/workflows/<key>")

@@ -75,3 +75,5 @@ def test_a_welsh_admin_reads_the_workflow_page_and_diagram_in_welsh(client, admi
     assert 'lang="cy"' in svg and "Diagram o’r llwybr" in svg and 'lang="cy"' in html
     assert "Dim ond os oes lle gan y tîm." in html and "Yna mae’r achos yn gadael y rhestr aros." in html
     assert "Only if" not in html
+    listing = client.get("/admin/workflows").get_data(as_text=True)
+    assert english.in_language("cy").title in listing and english.title not in listing
