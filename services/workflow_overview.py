@@ -88,7 +88,7 @@ def describe_workflow(key: str, version: int | None = None, language: str | None
             starts.setdefault(step.to, []).extend(_started_deadlines(step.effects))
     states = []
     for name, state in defn.states.items():
-        tagged = {tag: _tagged_forms(tag) for tag in state.form_tags}
+        tagged = {tag: _tagged_forms(tag, language) for tag in state.form_tags}
         states.append({
             "name": name, "label": state.label, "public_status": state.public_status,
             "description": state.description, "terminal": state.terminal, "initial": name == defn.initial,
@@ -131,5 +131,6 @@ def _step(defn, step, language: str | None) -> dict:
             "description": step.description}
 
 
-def _tagged_forms(tag: str) -> list[str]:
-    return [doc.title for doc in published_forms(tag)]
+def _tagged_forms(tag: str, language: str | None) -> list[str]:
+    # A form keeps its translations the same way a pathway file does: `translations: {cy: {"/title": ...}}`.
+    return [translated(doc.definition or {}, "/title", language, doc.title) for doc in published_forms(tag)]
