@@ -18,6 +18,7 @@ from models.team import Team
 from models.user import User
 from scheduler.calendar import WorkingCalendar
 from scheduler.group_schedule import is_intake, weekly_sessions
+from scheduler.holiday_names import holiday_text
 from services.audit import record_audit
 from services.deadline_timing import (
     calendar_for,
@@ -218,7 +219,8 @@ def skipped_weeks(group: Group) -> list[dict]:
     cal = team_calendar(group.team)
     _planned, skipped = weekly_sessions(sessions[0].date, group.weekday, len(sessions), cal)
     moved = {s.moved_from for s in sessions if s.moved_from}
-    return [{"date": s.date, "reason": s.reason} for s in skipped if s.date not in moved]
+    language = active_language()
+    return [{"date": s.date, "reason": holiday_text(s.reason, language)} for s in skipped if s.date not in moved]
 
 
 @transactional
@@ -244,7 +246,7 @@ def move_session(group: Group, session_id, data: dict, *, actor, now: datetime) 
     if new is not None:
         cal = team_calendar(group.team)
         if not cal.is_working_day(new):
-            why = cal.holiday_name(new) or _("a weekend")
+            why = holiday_text(cal.holiday_name(new), active_language()) or _("a weekend")
             problems.add("date", _("%(date)s is not a working day (%(why)s); choose another date", date=page_date(new),
                                    why=why), "New date")
         elif new < local_today(now):

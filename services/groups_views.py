@@ -12,6 +12,7 @@ from models.deadline import Deadline
 from models.group import Group, GroupMember, GroupSession
 from models.user import User
 from scheduler.group_schedule import last_number
+from scheduler.holiday_names import holiday_text
 from services.cases import session_counts
 from services.groups import (
     MEETS,
@@ -29,6 +30,7 @@ from services.groups import (
 from services.groups_intake import free_places, intake_plan, upcoming_intakes
 from services.groups_members import current_week
 from services.groups_register import catch_ups_used, missed_sessions
+from services.language import active_language
 from services.workflow_store import definition_for
 
 
@@ -100,7 +102,8 @@ def get_group_page(group: Group, *, actor, now: datetime) -> dict:
                                        workflow_key=group.workflow_key))
     cal = team_calendar(group.team)
     # A closure added after the schedule was made: those sessions need moving.
-    closed = {s.pk: cal.holiday_name(s.date) or _("Not a working day") for s in sessions
+    language = active_language()
+    closed = {s.pk: holiday_text(cal.holiday_name(s.date), language) or _("Not a working day") for s in sessions
               if not s.recorded_at and s.date >= today and not cal.is_working_day(s.date)}
     return {
         "group": group, "spec": spec, "day": WEEKDAYS[group.weekday], "meets": _meets(group),

@@ -7,6 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
+from wording import N_, say
+
 NODE_W, NODE_H, DUMMY_W = 190, 54, 16
 LAYER_GAP, NODE_GAP, MARGIN = 96, 36, 24
 LABEL_CHARS = 22
@@ -118,8 +120,8 @@ def _text(x: float, y: float, lines: list[str], size: int, colour: str = INK, we
             f'text-anchor="middle" dominant-baseline="middle">{spans}</text>')
 
 
-def diagram_svg(defn) -> str:
-    """Return an SVG drawing of a WorkflowDefinition: states, transitions (labelled) and the start and ends."""
+def diagram_svg(defn, language: str | None = None) -> str:
+    """Return an SVG drawing of a WorkflowDefinition (already in the reader's language) with its words in `language`."""
     states = list(defn.states)
     terminal = {name for name, state in defn.states.items() if state.terminal}
     raw = {step["name"]: step for step in defn.to_dict().get("transitions", [])}
@@ -162,14 +164,17 @@ def diagram_svg(defn) -> str:
     height = max(y.values(), default=0) + NODE_H / 2 + MARGIN
     lines, labels = _edges_svg(edges, x, y, layer)
     # Labels go on top of the boxes and lines, so no state hides a transition's name.
-    parts = lines + [_node_svg(defn.states[s], x[s] + MARGIN, y[s], s == defn.initial, s in terminal)
+    start = say(language, N_("Start"))
+    parts = lines + [_node_svg(defn.states[s], x[s] + MARGIN, y[s], s == defn.initial, s in terminal, start)
                      for s in states] + labels
-    note, note_height = _anywhere_note(defn, anywhere, width, height)
+    note, note_height = _anywhere_note(defn, anywhere, width, height, language)
     height += note_height
-    title = f"Diagram of the {defn.title}"
-    desc = (f"{len(states)} states and {len(defn.transitions)} transitions. The pathway starts at "
-            f"{defn.states[defn.initial].label}. The tables below list the same information.")
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="wf-title wf-desc" '
+    title = say(language, N_("Diagram of the %(title)s"), title=defn.title)
+    desc = say(language, N_("%(states)s states and %(steps)s transitions. The pathway starts at “%(start)s”. "
+                            "The tables below list the same information."),
+               states=len(states), steps=len(defn.transitions), start=defn.states[defn.initial].label)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" lang="{escape(language or "en")}" role="img" '
+            f'aria-labelledby="wf-title wf-desc" '
             f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}">'
             f'<title id="wf-title">{escape(title)}</title><desc id="wf-desc">{escape(desc)}</desc>'
             f'<defs><marker id="wf-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '
@@ -177,7 +182,7 @@ def diagram_svg(defn) -> str:
             f'<rect width="100%" height="100%" fill="#ffffff"/>' + "".join(parts) + note + "</svg>")
 
 
-def _node_svg(state, cx: float, cy: float, initial: bool, terminal: bool) -> str:
+def _node_svg(state, cx: float, cy: float, initial: bool, terminal: bool, start_word: str) -> str:
     fill = PALE if terminal else "#ffffff"
     stroke, width = (BLUE, 3) if initial else (INK, 2 if terminal else 1.5)
     box = (f'<rect x="{cx - NODE_W / 2:.1f}" y="{cy - NODE_H / 2:.1f}" width="{NODE_W}" height="{NODE_H}" '
@@ -186,7 +191,7 @@ def _node_svg(state, cx: float, cy: float, initial: bool, terminal: bool) -> str
         box += (f'<rect x="{cx - NODE_W / 2 + 4:.1f}" y="{cy - NODE_H / 2 + 4:.1f}" width="{NODE_W - 8}" '
                 f'height="{NODE_H - 8}" rx="6" fill="none" stroke="{INK}" stroke-width="1"/>')
     label = _text(cx, cy, _lines(state.label), 13, weight="bold" if initial or terminal else "normal")
-    start = _text(cx, cy - NODE_H / 2 - 10, ["Start"], 11, BLUE, "bold") if initial else ""
+    start = _text(cx, cy - NODE_H / 2 - 10, [start_word], 11, BLUE, "bold") if initial else ""
     return f'<g class="wf-state" data-state="{escape(state.name)}">{box}{label}{start}</g>'
 
 
@@ -250,7 +255,7 @@ def _edges_svg(edges: list[_Edge], x: dict, y: dict, layer: dict) -> tuple[list[
     return lines, labels
 
 
-def _anywhere_note(defn, steps: list, width: float, top: float) -> tuple[str, float]:
+def _anywhere_note(defn, steps: list, width: float, top: float, language: str | None) -> tuple[str, float]:
     if not steps:
         return "", 0
     lines = [f"{s.label} → {defn.states[s.to].label if s.to in defn.states else s.to}" for s in steps]
@@ -258,7 +263,7 @@ def _anywhere_note(defn, steps: list, width: float, top: float) -> tuple[str, fl
     parts = [f'<rect x="{MARGIN}" y="{top:.1f}" width="{width - 2 * MARGIN:.1f}" height="{box}" rx="6" '
              f'fill="{PALE}" stroke="{GREY}" stroke-dasharray="4 3"/>',
              f'<text x="{MARGIN + 12}" y="{top + 18:.1f}" font-family="{FONT}" font-size="12" font-weight="bold" '
-             f'fill="{INK}">From any state that is not an end:</text>']
+             f'fill="{INK}">{escape(say(language, N_("From any state that is not an end:")))}</text>']
     for i, line in enumerate(lines):
         parts.append(f'<text x="{MARGIN + 12}" y="{top + 36 + i * 16:.1f}" font-family="{FONT}" font-size="12" '
                      f'fill="{INK}">{escape(line)}</text>')

@@ -53,3 +53,25 @@ def test_no_two_states_overlap_in_the_diagram(key):
     boxes = _state_boxes(parse_svg(diagram_svg(SHIPPED[key])))
     for (a, (ax, ay)), (b, (bx, by)) in itertools.combinations(boxes.items(), 2):
         assert abs(ax - bx) >= NODE_W or abs(ay - by) >= NODE_H, (a, b)
+
+
+@pytest.mark.parametrize("key", sorted(SHIPPED))
+def test_the_diagram_speaks_the_readers_language(key):
+    welsh = SHIPPED[key].in_language("cy")
+    root = parse_svg(diagram_svg(welsh, "cy"))
+    assert root.get("lang") == "cy" and root.find(f"{SVG}title").text.startswith("Diagram o’r llwybr")
+    words = " ".join(root.itertext())
+    assert "Dechrau" in words and welsh.states[welsh.initial].label in words
+    assert parse_svg(diagram_svg(SHIPPED[key])).get("lang") == "en"
+
+
+def test_guards_and_effects_are_whole_sentences_in_a_language():
+    from services.workflow_rule_text import effect_text, guard_text
+
+    assert guard_text("within_capacity", "en") == "Only if there is room on the team."
+    assert guard_text("within_capacity", "cy") == "Dim ond os oes lle gan y tîm."
+    assert guard_text({"form_submitted": "intake"}, "cy", {"intake": "Derbyn"}.get) == (
+        "Dim ond os yw’r ffurflen “Derbyn” wedi’i chyflwyno.")
+    assert effect_text({"start_deadline": "review"}, "en", {"review": "Review"}.get) == (
+        "Then the deadline “Review” starts.")
+    assert effect_text("pause_deadlines", "cy") == "Yna caiff terfynau amser yr achos eu rhewi."

@@ -59,3 +59,25 @@ def test_a_broken_or_unsynced_file_is_reported_with_the_lint_lines(app, synced, 
     assert any("unknown role 'nobody'" in line for line in rows["broken.yaml"]["problems"])
     assert rows["dao_pathway.yaml"]["versions"] and not rows["dao_pathway.yaml"]["synced"]
     assert rows["probation_cdvp.yaml"]["synced"] and rows["probation_cdvp.yaml"]["problems"] == []
+
+
+def test_a_welsh_admin_reads_the_workflow_page_and_diagram_in_welsh(client, admin, synced):
+    from models.form import FormDefinition
+    from models.user import User
+    from services.workflow_store import definition_version
+
+    User.objects(pk=admin.pk).update_one(set__language="cy")
+    english = definition_version("dao_pathway", 1)
+    welsh = english.in_language("cy")
+    state = next(name for name, s in english.states.items() if s.label != welsh.states[name].label)
+    tag = next(t for s in english.states.values() for t in s.form_tags)
+    FormDefinition(key="tagged_form", version=1, status="published", title="Tagged form", tags=[tag],
+                   definition={"title": "Tagged form", "translations": {"cy": {"/title": "Ffurflen â thag"}}}).save()
+    html = client.get("/admin/workflows/dao_pathway").get_data(as_text=True)
+    svg = client.get("/admin/workflows/dao_pathway/diagram.svg").get_data(as_text=True)
+    assert welsh.states[state].label in html and welsh.states[state].label in svg
+    assert 'lang="cy"' in svg and "Diagram o’r llwybr" in svg and 'lang="cy"' in html
+    assert "Dim ond os oes lle gan y tîm." in html and "Yna mae’r achos yn gadael y rhestr aros." in html
+    assert "Only if" not in html and "Ffurflen â thag" in html
+    listing = client.get("/admin/workflows").get_data(as_text=True)
+    assert english.in_language("cy").title in listing and english.title not in listing

@@ -146,6 +146,8 @@ def test_a_closure_added_later_flags_the_session_to_move(client, setup, make_use
     assert response.status_code == 302
     sign_in(client, setup["manager"])
     assert "Closed: Service closure" in client.get(f"/groups/{group.pk}").get_data(as_text=True)
+    client.get("/language/cy?next=/")
+    assert "Gwasanaeth ar gau" in client.get(f"/groups/{group.pk}").get_data(as_text=True)
 
 
 def test_a_missing_choice_is_a_field_error_not_an_error_page(client, setup):

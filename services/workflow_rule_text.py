@@ -1,0 +1,100 @@
+"""Say a pathway's guards and effects as whole sentences in the reader's language, for the workflow page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wording import N_, say
+
+# One sentence per guard; `%(details)s` holds the parameters as written in the file.
+GUARD_SENTENCES = {
+    "form_submitted": N_("Only if the form “%(details)s” has been submitted."),
+    "form_countersigned": N_("Only if the form “%(details)s” has been countersigned."),
+    "answer_equals": N_("Only if an answer matches: %(details)s."),
+    "answer_in": N_("Only if an answer is one of: %(details)s."),
+    "computed_equals": N_("Only if a computed answer matches: %(details)s."),
+    "has_role": N_("Only if the person has the role %(details)s."),
+    "is_allocated_practitioner": N_("Only if the person is the case’s allocated practitioner."),
+    "within_capacity": N_("Only if there is room on the team."),
+    "no_capacity": N_("Only if the team has no room."),
+    "risk_level_in": N_("Only if the risk level is one of: %(details)s."),
+    "case_field_equals": N_("Only if a case detail matches: %(details)s."),
+    "endorsed_by": N_("Only if it has been endorsed: %(details)s."),
+    "actor_endorsed": N_("Only if the person has endorsed %(details)s."),
+    "sessions_attended_at_least": N_("Only if enough sessions have been attended: %(details)s."),
+    "suspended": N_("Only if the case’s suspension is %(details)s."),
+    "not": N_("Only if this does not hold: %(details)s"),
+    "any_of": N_("Only if at least one of these holds: %(details)s"),
+    "all_of": N_("Only if all of these hold: %(details)s"),
+}
+
+EFFECT_SENTENCES = {
+    "assign": N_("Then the case is assigned: %(details)s."),
+    "unassign": N_("Then the case is unassigned."),
+    "notify": N_("Then a notification is sent: %(details)s."),
+    "start_deadline": N_("Then the deadline %(details)s starts."),
+    "stop_deadline": N_("Then a deadline stops: %(details)s."),
+    "pause_deadlines": N_("Then the case’s deadlines are paused."),
+    "resume_deadlines": N_("Then the case’s deadlines start again."),
+    "set_priority": N_("Then the priority is set to %(details)s."),
+    "set_field": N_("Then a case detail is set: %(details)s."),
+    "open_linked_case": N_("Then a linked case is opened: %(details)s."),
+    "record_outcome": N_("Then an outcome is recorded: %(details)s."),
+    "join_waiting_list": N_("Then the case joins the waiting list."),
+    "leave_waiting_list": N_("Then the case leaves the waiting list."),
+    "suspend": N_("Then the case is suspended."),
+    "resume": N_("Then the case is resumed."),
+    "endorse": N_("Then the case is endorsed: %(details)s."),
+}
+
+
+def plain(value: Any) -> str:
+    """Return parameters as short plain text: lists joined with commas, mappings as `key value`."""
+    if isinstance(value, list):
+        return ", ".join(plain(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {plain(v)}" for k, v in value.items())
+    return str(value).replace("_", " ")
+
+
+def _named(item: Any) -> tuple[str, Any]:
+    if isinstance(item, str):
+        return item, None
+    if isinstance(item, dict) and len(item) == 1:
+        ((name, params),) = item.items()
+        return name, params
+    return "", item
+
+
+def guard_text(item: Any, language: str | None, form_label=lambda key: key) -> str:
+    """Return one guard as a whole sentence in a language."""
+    name, params = _named(item)
+    if name in ("any_of", "all_of", "not"):
+        inner = params if isinstance(params, list) else [params]
+        details = " ".join(guard_text(p, language, form_label) for p in inner)
+    elif name in ("form_submitted", "form_countersigned") and isinstance(params, str):
+        details = form_label(params)
+    else:
+        details = plain(params) if params is not None else ""
+    marked = GUARD_SENTENCES.get(name)
+    if marked is None:
+        return say(language, N_("Only if %(details)s."), details=plain(item))
+    return say(language, marked, details=details)
+
+
+def effect_text(item: Any, language: str | None, deadline_label=lambda key: key, form_label=lambda key: key) -> str:
+    """Return one effect (or a `when … then …` block) as whole sentences in a language."""
+    if isinstance(item, dict) and "when" in item:
+        return say(language, N_("When this holds: %(condition)s %(effects)s"),
+                   condition=" ".join(guard_text(g, language, form_label) for g in item["when"]),
+                   effects=" ".join(effect_text(e, language, deadline_label, form_label) for e in item["then"]))
+    name, params = _named(item)
+    if name == "start_deadline":
+        key = params if isinstance(params, str) else (params or {}).get("key", "")
+        details = f"“{deadline_label(key)}”"
+    else:
+        details = plain(params) if params is not None else ""
+    marked = EFFECT_SENTENCES.get(name)
+    if marked is None:
+        return say(language, N_("Then %(details)s."), details=plain(item))
+    return say(language, marked, details=details)
