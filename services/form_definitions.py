@@ -162,6 +162,12 @@ def _remember(cache: dict, key: tuple, value):
     return value
 
 
+def clear_cache() -> None:
+    """Forget the versions read so far (tests reuse one database name for many databases' worth of data)."""
+    _versions.clear()
+    _compiled.clear()
+
+
 def pinned_version(key: str, version: int) -> FormDefinition:
     """Return one numbered version of a form for reading its content; no longer a draft, it is read once per process.
 

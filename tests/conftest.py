@@ -102,6 +102,12 @@ def app_config(mongo_uri, test_database, tmp_path):
     yield settings_for(mongo_uri, test_database.name, tmp_path / "instance")
     test_database.in_use = False
     test_database.reset()
+    # The same database name holds the next test's data: caches keyed by it must not outlive this test's.
+    from services.form_definitions import clear_cache as forget_forms
+    from services.workflow_store import clear_cache as forget_workflows
+
+    forget_forms()
+    forget_workflows()
 
 
 @pytest.fixture(scope="session")

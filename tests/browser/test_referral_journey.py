@@ -178,7 +178,7 @@ def test_referral_with_consent_then_triage_and_allocation_while_the_referrer_see
     j.click("Arrange the case consultation", shot="consultation")
     j.click("Save the date", role="button", shot="consultation-error")  # no date: the error summary shows
     assert page.locator(".govuk-error-summary").is_visible()
-    j.date("consultation_date", "26", "11", "2026")
+    j.fill({"consultation_date-day": "26", "consultation_date-month": "11", "consultation_date-year": "2026"})
     j.click("Save the date", role="button", shot="consultation-saved")
     j.click("Accept the referral", shot="accept")
     j.click("Accept referral", role="button", shot="accepted")

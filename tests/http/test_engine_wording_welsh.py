@@ -22,7 +22,8 @@ def test_a_welsh_practitioner_reads_the_reasons_and_bases_in_welsh(client, peopl
     case = walk(refer(people, now, person_name="Daniel Marsh"), people, now, "risk_assessment")
     sign_in(client, people["practitioner"])
     body = welsh_page(client, f"/cases/{case.pk}")
-    assert "Rhaid cyflwyno the SARA yn gyntaf" in body  # the form's label is the pathway's (English until it has Welsh)
+    assert "Rhaid cyflwyno SARA yn gyntaf" in body  # the form's label is the pathway's Welsh one
+    assert "Rhaid cyflwyno rhestr ymddygiad yn gyntaf" in body
     assert "Dim ond rheolwr tîm all wneud hyn" in body
     assert "gan gyfrif o" in body  # a deadline's basis, counted from a Welsh date
     assert format_date(now, "d MMMM y", locale="cy") in body
