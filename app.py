@@ -18,15 +18,15 @@ from commands import register_commands
 from errors import ConfigurationError, DefinitionError
 from extensions import csrf, limiter, login_manager
 from scheduler.runner import start_background_scheduler
-from services.audit_chain import configure as configure_audit_chain
-from services.case_lists import fill_list_fields, fill_name_keys
-from services.demo import load_demo
-from services.form_definitions import sync_forms
-from services.report_cohort import fill_cohort_counts
-from services.report_counts import fill_report_counts
-from services.report_fields import fill_report_fields
-from services.users import ensure_first_admin
-from services.workflow_sync import sync_workflows
+from services.audit.chain import configure as configure_audit_chain
+from services.cases.lists import fill_list_fields, fill_name_keys
+from services.demo.load import load_demo
+from services.pathways.sync import sync_workflows
+from services.reports.cohort import fill_cohort_counts
+from services.reports.counts import fill_report_counts
+from services.reports.fields import fill_report_fields
+from services.submissions.definitions import sync_forms
+from services.users.accounts import ensure_first_admin
 from storage.connection import connect_database
 from storage.embedded import answers, free_port
 from storage.retired_indexes import drop_retired_indexes

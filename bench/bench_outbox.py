@@ -29,8 +29,8 @@ from models.deadline import Deadline  # noqa: E402
 from models.notification import Notification  # noqa: E402
 from models.outbox import FAILED, PENDING, OutboxMessage  # noqa: E402
 from models.user import User  # noqa: E402
-from services.outbox import deliver_outbox  # noqa: E402
-from services.reminders import sweep_reminders  # noqa: E402
+from services.deadlines.reminders import sweep_reminders  # noqa: E402
+from services.notifications.outbox import deliver_outbox  # noqa: E402
 from tests.mail_sink import SinkServer  # noqa: E402
 
 TICK = timedelta(seconds=15)

@@ -29,13 +29,13 @@ from models.deadline import Deadline  # noqa: E402
 from models.form import Submission  # noqa: E402
 from models.team import Team  # noqa: E402
 from models.user import User  # noqa: E402
-from services import reports  # noqa: E402
-from services.report_cohort import fill_cohort_counts  # noqa: E402
-from services.report_counts import fill_report_counts  # noqa: E402
-from services.report_queries import waiting_states  # noqa: E402
-from services.reports import evaluations, funnels, get_reports  # noqa: E402
-from services.workflow_store import clear_cache, latest_definitions  # noqa: E402
-from services.workflow_sync import sync_workflows  # noqa: E402
+from services.pathways.store import clear_cache, latest_definitions  # noqa: E402
+from services.pathways.sync import sync_workflows  # noqa: E402
+from services.reports import figures as reports
+from services.reports.cohort import fill_cohort_counts  # noqa: E402
+from services.reports.counts import fill_report_counts  # noqa: E402
+from services.reports.figures import evaluations, funnels, get_reports  # noqa: E402
+from services.reports.queries import waiting_states  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 9, 0)
 TEAMS = ("north", "south", "east", "west")
@@ -90,7 +90,7 @@ def seed(n_cases: int, rng: random.Random) -> None:
                       "team": worker["team"], "allocated_to": str(worker["_id"]) if i % 3 else "",
                       "referred_at": referred, "created_at": referred, "on_waiting_list": state == "waiting_list",
                       "waiting_since": at, "person": {"name": "Bench Person"}, "revision": 1,
-                      # as services.cases.add_history keeps them
+                      # as services.cases.transitions.add_history keeps them
                       "passed_states": sorted(passed), "taken_transitions": ["step"]})
         for n in range(2):
             deadlines.append({"case_id": case_id, "key": f"kind_{n}", "label": f"Kind {n}", "team": worker["team"],

@@ -28,7 +28,7 @@ from models.case import Case  # noqa: E402
 from models.deadline import Deadline  # noqa: E402
 from models.notification import Notification  # noqa: E402
 from models.user import User  # noqa: E402
-from services.reminders import sweep_query, sweep_reminders  # noqa: E402
+from services.deadlines.reminders import sweep_query, sweep_reminders  # noqa: E402
 from storage import uow  # noqa: E402
 from storage.embedded import EmbeddedMongo  # noqa: E402
 

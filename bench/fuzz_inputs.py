@@ -36,11 +36,11 @@ PASSWORD = "correct-horse-battery"
 def _setup(uri: str):
     """Return (app, client, user, cases) on a fresh database with the shipped pathways and forms."""
     from app import create_app
-    from services.cases import open_case
-    from services.form_definitions import sync_forms
-    from services.passwords import use_fast_hashing
-    from services.users import create_user
-    from services.workflow_sync import sync_workflows
+    from services.cases.transitions import open_case
+    from services.pathways.sync import sync_workflows
+    from services.submissions.definitions import sync_forms
+    from services.users.accounts import create_user
+    from services.users.passwords import use_fast_hashing
 
     use_fast_hashing()
     app = create_app({
@@ -56,7 +56,7 @@ def _setup(uri: str):
         user, _ = create_user(email="fuzz@example.org", name="Fuzz Tester", team="north", password=PASSWORD,
                               roles=["manager", "practitioner", "admin"], now=now)
         cases = {}
-        from services.workflow_store import latest_definitions
+        from services.pathways.store import latest_definitions
 
         # Every shipped pathway a perpetrator's case runs on (partner records open from those cases).
         pathways = [k for k, d in latest_definitions().items() if not d.to_dict().get("partner_record")]
@@ -72,9 +72,9 @@ def _setup(uri: str):
 
 def _targets(app, user, cases):
     """Return the page posts, step posts and routes to fuzz."""
-    from services.form_definitions import FORMS_DIR
-    from services.submissions import form_for, start_submission
-    from services.workflow_store import definition_for
+    from services.pathways.store import definition_for
+    from services.submissions.definitions import FORMS_DIR
+    from services.submissions.filling import form_for, start_submission
 
     now = utcnow()
     pages, steps = [], []

@@ -1,6 +1,6 @@
 """Seed many cases for the page benchmark: the demo team made by the services, then cloned into other teams.
 
-The demo team's cases are walked through the real pathway steps by `services.demo` (referrals, triage,
+The demo team's cases are walked through the real pathway steps by `services.demo.load` (referrals, triage,
 allocation, forms with their answers, sessions, partner records, deadlines, notifications, groups). Every
 document those services wrote for the team is then copied in bulk into other teams with fresh ids, fresh
 references and the team's own users, so each copy has exactly the shapes the services write. The audit trail
@@ -20,11 +20,11 @@ import mongoengine
 from bson import ObjectId
 from pymongo import WriteConcern
 
-from services.demo import DEMO_TEAM, DEMO_USERS, load_demo
-from services.passwords import hash_password
-from services.report_cohort import COHORT_MIGRATION, fill_cohort_counts
-from services.report_counts import COLLECTION as COUNTS_COLLECTION
-from services.report_counts import COUNTS_MIGRATION, fill_report_counts
+from services.demo.load import DEMO_TEAM, DEMO_USERS, load_demo
+from services.reports.cohort import COHORT_MIGRATION, fill_cohort_counts
+from services.reports.counts import COLLECTION as COUNTS_COLLECTION
+from services.reports.counts import COUNTS_MIGRATION, fill_report_counts
+from services.users.passwords import hash_password
 
 BENCH_PASSWORD = "bench-pages-lantern-harbour-7"
 # Written once for the whole service (or a chain of their own): never copied per team.

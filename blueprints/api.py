@@ -16,13 +16,13 @@ from blueprints.api_schemas import (
 )
 from clock import utcnow
 from errors import FieldProblem, InvalidInput
-from services.access import CASE_ROLES, case_for_actor
-from services.api_views import case_deadlines, list_visible_cases, referral_statuses
-from services.cases import transition_options
-from services.form_results import case_results
-from services.intake import open_new_case
-from services.oversight import record_confidential_read
-from services.steps import take_step
+from services.audit.oversight import record_confidential_read
+from services.cases.access import CASE_ROLES, case_for_actor
+from services.cases.api_views import case_deadlines, list_visible_cases, referral_statuses
+from services.cases.intake import open_new_case
+from services.cases.steps import take_step
+from services.cases.transitions import transition_options
+from services.submissions.results import case_results
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

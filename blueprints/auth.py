@@ -14,8 +14,8 @@ from blueprints.sessions import end_session, start_session
 from clock import utcnow
 from errors import InvalidInput, NotAllowed
 from extensions import limiter
-from services.demo import DEMO_USERS
-from services.users import authenticate_user, change_password, record_sign_out
+from services.demo.load import DEMO_USERS
+from services.users.accounts import authenticate_user, change_password, record_sign_out
 
 bp = Blueprint("auth", __name__)
 

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest
 
-from services import json_input
+from forms import json_input
 
 
 class BoundedJSONProvider(DefaultJSONProvider):

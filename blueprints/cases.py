@@ -12,15 +12,17 @@ from blueprints.step_form import posted_inputs, typed_values
 from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
-from services import case_lists, case_pages, steps
-from services import cases as case_service
-from services import sessions as session_service
-from services.access import CASE_ROLES, can_change_case, case_for_actor
-from services.audit import record_read
-from services.case_facts import state_of
-from services.intake import openable_pathways
-from services.oversight import record_confidential_read
-from services.workflow_store import shown_definition
+from services.audit.oversight import record_confidential_read
+from services.audit.trail import record_read
+from services.cases import lists as case_lists
+from services.cases import pages as case_pages
+from services.cases import sessions as session_service
+from services.cases import steps
+from services.cases import transitions as case_service
+from services.cases.access import CASE_ROLES, can_change_case, case_for_actor
+from services.cases.facts import state_of
+from services.cases.intake import openable_pathways
+from services.pathways.store import shown_definition
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 

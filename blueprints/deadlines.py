@@ -13,10 +13,11 @@ from clock import utcnow
 from models.case import Case
 from models.user import User
 from scheduler.calendar import format_date
-from services import deadline_lists, notification_text
-from services import notifications as notification_service
-from services.language import active_language
-from services.users import update_user
+from services.common.language import active_language
+from services.deadlines import lists as deadline_lists
+from services.notifications import send as notification_service
+from services.notifications import text as notification_text
+from services.users.accounts import update_user
 
 bp = Blueprint("deadlines", __name__)
 

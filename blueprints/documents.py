@@ -8,8 +8,8 @@ from flask import Blueprint, send_file
 
 from blueprints.access import client_address, current_actor, no_store, roles_required
 from clock import utcnow
-from services.access import CASE_ROLES
-from services.documents import DOCX_TYPE, render_submission_docx
+from services.cases.access import CASE_ROLES
+from services.submissions.documents import DOCX_TYPE, render_submission_docx
 
 bp = Blueprint("documents", __name__)
 

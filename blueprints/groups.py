@@ -11,12 +11,11 @@ from clock import utcnow
 from errors import InvalidInput
 from forms.parse import compose_date
 from models.case import Case
-from services import groups as group_service
-from services import groups_members as members
-from services import groups_register as register_service
-from services import groups_views as views
-from services.groups_ical import group_calendar
-from services.groups_reports import team_group_reports
+from services.groups import members, views
+from services.groups import register as register_service
+from services.groups import schedules as group_service
+from services.groups.ical import group_calendar
+from services.groups.reports import team_group_reports
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 READERS = ("manager", "practitioner", "auditor")

@@ -8,7 +8,7 @@ from flask_login import current_user
 from blueprints.access import roles_required
 from clock import utcnow
 from errors import InvalidInput
-from services.intake import open_new_case, openable_pathways
+from services.cases.intake import open_new_case, openable_pathways
 
 bp = Blueprint("intake", __name__, url_prefix="/cases")
 

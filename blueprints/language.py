@@ -12,8 +12,8 @@ from blueprints.access import current_actor
 from clock import utcnow
 from extensions import babel
 from models.user import LANGUAGE_NAMES, LANGUAGES
-from services.language import LANGUAGE_COOKIE, LOCALES
-from services.users import set_language
+from services.common.language import LANGUAGE_COOKIE, LOCALES
+from services.users.accounts import set_language
 
 bp = Blueprint("language", __name__)
 

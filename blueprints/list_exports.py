@@ -7,7 +7,7 @@ from werkzeug.wsgi import wrap_file
 
 from blueprints.access import current_actor, roles_required
 from clock import utcnow
-from services import list_exports
+from services.reports import list_exports
 
 bp = Blueprint("list_exports", __name__)
 

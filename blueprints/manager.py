@@ -9,9 +9,8 @@ from blueprints.access import current_actor, roles_required
 from blueprints.step_form import posted_inputs, typed_values
 from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
-from services import manager_lists as lists
-from services import manager_views as views
-from services import steps, team_overview
+from services.cases import steps
+from services.triage import lists, team_overview, views
 
 bp = Blueprint("manager", __name__, url_prefix="/manager")
 

@@ -13,8 +13,8 @@ from blueprints.sessions import load_user, start_session
 from clock import utcnow
 from errors import InvalidInput, NotAllowed
 from extensions import limiter
-from services import mfa
-from services.users import get_user
+from services.users import mfa
+from services.users.accounts import get_user
 
 bp = Blueprint("mfa", __name__)
 PENDING_SECONDS = 300  # the code must follow the password within five minutes

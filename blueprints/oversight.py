@@ -9,9 +9,9 @@ from flask_login import current_user, login_required
 from blueprints.access import client_address, current_actor
 from clock import utcnow
 from errors import InvalidInput, NotFound
-from services.access import get_case
-from services.oversight import break_glass as grant_break_glass
-from services.oversight import may_break_glass, who_has_seen
+from services.audit.oversight import break_glass as grant_break_glass
+from services.audit.oversight import may_break_glass, who_has_seen
+from services.cases.access import get_case
 
 bp = Blueprint("oversight", __name__)
 

@@ -13,15 +13,17 @@ from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed
 from forms.parse import compose_date
 from models.case import Case
-from services import case_lists, case_pages, steps
-from services import cases as case_service
-from services import partner as service
-from services.access import can_change_case
-from services.audit import record_audit
-from services.case_facts import state_of
-from services.deadline_lists import list_deadlines
-from services.language import active_language
-from services.oversight import record_confidential_read
+from services.audit.oversight import record_confidential_read
+from services.audit.trail import record_audit
+from services.cases import lists as case_lists
+from services.cases import pages as case_pages
+from services.cases import steps
+from services.cases import transitions as case_service
+from services.cases.access import can_change_case
+from services.cases.facts import state_of
+from services.common.language import active_language
+from services.deadlines.lists import list_deadlines
+from services.partner import records as service
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
 

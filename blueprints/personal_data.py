@@ -11,8 +11,8 @@ from blueprints.access import client_address, current_actor, roles_required
 from clock import utcnow
 from errors import InvalidInput
 from forms.parse import parse_fields
-from services import rectification, retention, subject_access
-from services.personal_data import personal_data_overview
+from services.privacy import rectification, retention, subject_access
+from services.privacy.personal_data import personal_data_overview
 
 bp = Blueprint("personal_data", __name__, url_prefix="/personal-data")
 STAFF = ("manager", "practitioner", "partner_worker", "auditor")

@@ -11,14 +11,14 @@ from blueprints.access import current_actor, roles_required
 from blueprints.language import current_language, format_date
 from clock import utcnow
 from errors import FieldProblem, InvalidInput, NotAllowed
-from services import referrals as service
-from services.access import referral_for_referrer
-from services.attachments import store_attachment
-from services.cases import list_history
-from services.form_definitions import compiled_form, form_for
-from services.submissions import open_draft, save_draft, start_submission
-from services.teams import team_choices
-from services.workflow_store import definition_for
+from services.cases.access import referral_for_referrer
+from services.cases.transitions import list_history
+from services.pathways.store import definition_for
+from services.referrals import portal as service
+from services.submissions.attachments import store_attachment
+from services.submissions.definitions import compiled_form, form_for
+from services.submissions.filling import open_draft, save_draft, start_submission
+from services.users.teams import team_choices
 from workflows.intake import shared_with_referrer
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")

@@ -7,8 +7,8 @@ from flask import Blueprint, Response, render_template, request
 from blueprints.access import current_actor, no_store, roles_required
 from clock import utcnow
 from errors import InvalidInput
-from services.report_charts import get_report_page
-from services.report_tables import export_report
+from services.reports.page import get_report_page
+from services.reports.tables import export_report
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from blueprints.access import current_actor, roles_required
 from clock import utcnow
 from errors import InvalidInput
-from services import retention as service
+from services.privacy import retention as service
 
 bp = Blueprint("retention", __name__, url_prefix="/retention")
 

@@ -14,8 +14,8 @@ from clock import utcnow
 from errors import DatabaseUnavailable
 from extensions import login_manager
 from models.user import LANGUAGES, User
-from services.language import LANGUAGE_COOKIE
-from services.users import set_language
+from services.common.language import LANGUAGE_COOKIE
+from services.users.accounts import set_language
 
 # Pages that must work whatever the state of the session.
 OPEN_ENDPOINTS = ("static", "health.healthz", "auth.sign_in", "mfa.verify")

@@ -11,10 +11,11 @@ from blueprints.access import client_address, current_actor, no_store
 from blueprints.language import current_language
 from clock import utcnow
 from errors import Conflict, InvalidInput, NotFound
-from services import attachments, form_posts
-from services import forms as service
-from services.access import can_change_case
-from services.deadline_timing import local_today
+from services.cases.access import can_change_case
+from services.deadlines.timing import local_today
+from services.submissions import attachments
+from services.submissions import facade as service
+from services.submissions import posts as form_posts
 
 bp = Blueprint("submissions", __name__)
 

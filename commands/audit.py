@@ -7,7 +7,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from services.audit_chain import verify_chain
+from services.audit.chain import verify_chain
 
 
 @click.group("audit")

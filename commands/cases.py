@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from clock import utcnow
 from errors import PathwayError
 from models.user import User
-from services.intake import open_new_case
+from services.cases.intake import open_new_case
 
 
 @click.group()

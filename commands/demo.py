@@ -4,7 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from clock import utcnow
-from services.demo import DEMO_USERS, load_demo
+from services.demo.load import DEMO_USERS, load_demo
 
 
 @click.group()

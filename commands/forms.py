@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from clock import utcnow
 from errors import PathwayError
-from services import form_definitions as definitions
+from services.submissions import definitions
 
 
 @click.group()

@@ -7,8 +7,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from clock import utcnow
-from services.outbox import deliver_outbox
-from services.outbox_admin import delivery_counts
+from services.notifications.outbox import deliver_outbox
+from services.notifications.outbox_admin import delivery_counts
 
 
 @click.group()

@@ -8,8 +8,8 @@ from flask.cli import with_appcontext
 
 from clock import utcnow
 from scheduler.runner import run_blocking_scheduler
-from services.reminders import sweep_reminders
-from services.retention import run_retention
+from services.deadlines.reminders import sweep_reminders
+from services.privacy.retention import run_retention
 
 
 @click.group()

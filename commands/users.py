@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from clock import utcnow
 from errors import PathwayError
 from models.user import ROLES
-from services import users as user_service
+from services.users import accounts as user_service
 
 
 def _fail(exc: PathwayError) -> None:

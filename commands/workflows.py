@@ -7,11 +7,11 @@ from flask.cli import with_appcontext
 
 from clock import utcnow
 from errors import PathwayError
-from services.form_definitions import known_forms
-from services.workflow_lint import lint_files
-from services.workflow_migration import migrate_cases, plan_migration
-from services.workflow_store import WORKFLOW_DIR
-from services.workflow_sync import sync_workflows
+from services.pathways.lint import lint_files
+from services.pathways.migration import migrate_cases, plan_migration
+from services.pathways.store import WORKFLOW_DIR
+from services.pathways.sync import sync_workflows
+from services.submissions.definitions import known_forms
 
 __all__ = ["known_forms", "workflows"]
 

@@ -135,7 +135,7 @@ class Case(me.Document):
     taken_transitions = me.ListField(me.StringField(), default=list)
     # The evaluation stages (the pathway file's `reports.evaluation`) whose measures were completed.
     evaluation_done = me.ListField(me.StringField(), default=list)
-    # What the case is counted as in the funnel and evaluation counters (services/report_cohort.py).
+    # What the case is counted as in the funnel and evaluation counters (services/reports/cohort.py).
     report_counted = me.DictField()
     # Set when the retention rule has been applied: nothing personal is left, only `monitoring` categories.
     anonymised_at = me.DateTimeField()
@@ -155,7 +155,7 @@ class Case(me.Document):
             "person.date_of_birth",
             ("person.name", "person.date_of_birth"),
             # The waiting report counts the waits from this index alone, for every team or for one
-            # (services/report_queries.py waiting_pipeline); other team queries on the list use WAITING_MATCH's.
+            # (services/reports/queries.py waiting_pipeline); other team queries on the list use WAITING_MATCH's.
             ("on_waiting_list", "status", "kind", "team", "waiting_since"),
             # The caseload report counts open cases per worker from this index alone (caseload_pipeline).
             ("status", "kind", "allocated_to", "team"),

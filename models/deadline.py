@@ -77,7 +77,7 @@ class Deadline(me.Document):
             ("owner_ids", "active", "due_at"),
             ("team", "active", "due_at"),
             # The timeliness report counts the deadlines that came due in a period from this index alone, for every
-            # team or for one (services/report_queries.py TIMELINESS_INDEX); team last, so team lists keep theirs.
+            # team or for one (services/reports/queries.py TIMELINESS_INDEX); team last, so team lists keep theirs.
             ("due_at", "status", "late", "key", "label", "team"),
             ("team", "active", "status", "due_at", "_id"),  # the team's overdue deadlines, oldest first
             {"fields": ["sweep_error.at"], "sparse": True},

@@ -16,7 +16,7 @@ class Notification(me.Document):
     subject = me.StringField(required=True, max_length=300)
     body = me.StringField(default="", max_length=2000)
     link = me.StringField(default="", max_length=500)  # a path inside Pathway
-    # How to say it again in the reader's language (services/notification_text.py): {"table": true, "values": ...}
+    # How to say it again in the reader's language (services/notifications/text.py): {"table": true, "values": ...}
     # for a message of the table, or gettext message ids {"subject": ..., "body": ..., "values": ...}.
     message = me.DictField(default=dict)
     case_id = me.ObjectIdField()

@@ -16,7 +16,7 @@ SEXES = ("", "female", "male")
 LANGUAGES = ("en", "cy")
 LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}  # each in its own language, as a switch shows them
 
-ROLE_LABELS = {  # in English; services.roles.role_labels says them in the reader's language
+ROLE_LABELS = {  # in English; services.users.roles.role_labels says them in the reader's language
     "admin": N_("Administrator"),
     "manager": N_("Team manager"),
     "practitioner": N_("Practitioner"),
@@ -33,7 +33,7 @@ class User(me.Document):
     name = me.StringField(required=True, max_length=200)
     team = me.StringField(default="", max_length=100)
     organisation = me.StringField(default="", max_length=200)  # referrers: their agency
-    # Checked by the services against Pathway's roles and those the pathway files add (services/roles.py).
+    # Checked by the services against Pathway's roles and those the pathway files add (services/users/roles.py).
     roles = me.ListField(me.StringField(max_length=60), default=list)
     # Base roles held only because a custom role works as them: taking that role away takes these too.
     implied_roles = me.ListField(me.StringField(max_length=60), default=list)

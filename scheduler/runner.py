@@ -10,10 +10,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from clock import utcnow
-from services.audit_chain import log_chain_head, seal_inbox
-from services.outbox import deliver_outbox, forget_wakers, on_queued
-from services.reminders import sweep_reminders
-from services.retention import run_retention
+from services.audit.chain import log_chain_head, seal_inbox
+from services.deadlines.reminders import sweep_reminders
+from services.notifications.outbox import deliver_outbox, forget_wakers, on_queued
+from services.privacy.retention import run_retention
 
 log = logging.getLogger(__name__)
 

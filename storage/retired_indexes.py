@@ -7,7 +7,7 @@ import mongoengine
 # Collection -> names of indexes an earlier version created and no query uses any more (models/*.py `indexes`
 # are created by mongoengine, which never drops one).
 RETIRED = {
-    # The reports' cohorts now add up counters (services/report_cohort.py); the waiting report's index is
+    # The reports' cohorts now add up counters (services/reports/cohort.py); the waiting report's index is
     # (on_waiting_list, status, kind, team, waiting_since).
     "cases": ("kind_1_referred_at_1", "team_1_referred_at_1", "team_1_passed_states_1",
               "on_waiting_list_1_team_1_priority_1_waiting_since_1"),

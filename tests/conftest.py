@@ -13,7 +13,7 @@ import mongoengine
 import pytest
 
 from errors import ConfigurationError
-from services.passwords import use_fast_hashing
+from services.users.passwords import use_fast_hashing
 from storage.embedded import EmbeddedMongo
 from tests.db_snapshots import ReusedDatabase, build_snapshot, restore_snapshot
 
@@ -103,8 +103,8 @@ def app_config(mongo_uri, test_database, tmp_path):
     test_database.in_use = False
     test_database.reset()
     # The same database name holds the next test's data: caches keyed by it must not outlive this test's.
-    from services.form_definitions import clear_cache as forget_forms
-    from services.workflow_store import clear_cache as forget_workflows
+    from services.pathways.store import clear_cache as forget_workflows
+    from services.submissions.definitions import clear_cache as forget_forms
 
     forget_forms()
     forget_workflows()
@@ -132,9 +132,9 @@ def synced_snapshot(snapshot_builder):
 
 
 def _sync_shipped():
-    from services.form_definitions import sync_forms
-    from services.workflow_store import clear_cache
-    from services.workflow_sync import sync_workflows
+    from services.pathways.store import clear_cache
+    from services.pathways.sync import sync_workflows
+    from services.submissions.definitions import sync_forms
 
     clear_cache()
     sync_workflows(now=NOW)
@@ -173,7 +173,7 @@ def now():
 @pytest.fixture
 def make_user(app, now):
     """Create users: `make_user(roles=["manager"], team="north", ...)`."""
-    from services.users import create_user
+    from services.users.accounts import create_user
 
     def factory(**overrides):
         n = next(_counter)
@@ -214,7 +214,7 @@ def signed_in(client, make_user):
 @pytest.fixture
 def synced(app, synced_snapshot):
     """Load the shipped workflow files and form definitions into the test database (copied from one sync)."""
-    from services.workflow_store import clear_cache
+    from services.pathways.store import clear_cache
 
     clear_cache()
     restore_snapshot(mongoengine.get_db(), synced_snapshot)
@@ -238,7 +238,7 @@ def make_team(app):
 def make_case(synced, make_user, now):
     """Open a case on a shipped pathway: `make_case(workflow_key="dao_pathway", state=None, allocated_to=user)`."""
     from models.case import Case, risk_rank
-    from services.cases import open_case
+    from services.cases.transitions import open_case
 
     def factory(*, workflow_key="dao_pathway", team="north", person=None, actor=None, state=None,
                 allocated_to=None, referrer=None, **fields):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from services import cases as case_service
-from services import referrals
-from services.submissions import save_draft, start_submission, submit_submission
+from services.cases import transitions as case_service
+from services.referrals import portal as referrals
+from services.submissions.filling import save_draft, start_submission, submit_submission
 
 ANSWERS = Path(__file__).resolve().parent / "fixtures" / "answers"
 

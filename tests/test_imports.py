@@ -177,12 +177,12 @@ def test_imports_are_classified():
 
 
 def test_layers_are_ordered():
-    assert layer_of("app") < layer_of("blueprints.cases") < layer_of("services.cases") < layer_of("forms.parse")
+    assert layer_of("app") < layer_of("blueprints.cases") < layer_of("services.cases.steps") < layer_of("forms.parse")
     assert layer_of("scheduler.runner") == layer_of("commands.users") < layer_of("scheduler.calendar")
 
 
 def test_the_project_is_scanned():
-    assert {"app", "blueprints.admin.forms", "services.cases", "forms.compiled", "workflows.engine",
+    assert {"app", "blueprints.admin.forms", "services.cases.transitions", "forms.compiled", "workflows.engine",
             "storage.embedded", "models.case", "scheduler.calendar", "commands.workflows"} <= set(MODULES)
     assert len(IMPORTS) > 200
 

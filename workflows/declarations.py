@@ -18,7 +18,7 @@ DEFAULT_SESSION_TYPES = {
     "partner_contact": "Partner contact",
 }
 FUNNEL_STAGES = ("accepted", "started", "completed", "dropped")
-# Who can work (change) each kind of case; services/access.py enforces the same. A partner-support worker never
+# Who can work (change) each kind of case; services/cases/access.py enforces the same. A partner-support worker never
 # opens the perpetrator's case: the steps they take about it are `partner_side` events, taken from the partner record.
 CASE_WORKERS = ("manager", "practitioner")
 PARTNER_WORKERS = ("manager", "partner_worker")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# Session types a group session may have; services/sessions.py names each of them in words.
+# Session types a group session may have; services/cases/sessions.py names each of them in words.
 GROUP_SESSION_TYPES = ("pre_group", "group", "individual", "post_group", "review")
 INTAKE_RULES = ("rolling", "fixed_cohort")
 # What the group services can give a pathway step when a man joins, leaves or re-joins a group.

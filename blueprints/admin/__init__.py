@@ -18,7 +18,7 @@ from blueprints.admin import (  # noqa: F401
 )
 from blueprints.admin.base import bp
 from clock import utcnow
-from services.audit_search import audit_facets, search_audit
+from services.audit.search import audit_facets, search_audit
 
 __all__ = ["bp"]
 

@@ -11,13 +11,13 @@ from blueprints.admin.forms import FORM_ERRORS, failed, form_page_context
 from clock import utcnow
 from errors import FieldProblem, NotFound
 from forms import REGISTRY, widgets
-from services import form_builder as builder
-from services.form_builder_calculations import KINDS
-from services.form_builder_conditions import condition_answers, condition_targets
-from services.form_builder_edit import iter_fields, prop_of, split_path
-from services.form_builder_input import field_values, option_lists
-from services.form_builder_shape import WIDGET_HINTS, WIDGET_LABELS, switchable
-from services.form_builder_views import placements
+from services.builder import drafts as builder
+from services.builder.calculations import KINDS
+from services.builder.conditions import condition_answers, condition_targets
+from services.builder.edit import iter_fields, prop_of, split_path
+from services.builder.input import field_values, option_lists
+from services.builder.shape import WIDGET_HINTS, WIDGET_LABELS, switchable
+from services.builder.views import placements
 
 
 def _draft_info(key: str) -> dict:

@@ -13,11 +13,11 @@ from blueprints.admin.forms import FORM_ERRORS, failed, form_page_context, probl
 from blueprints.errors import wants_json
 from clock import utcnow
 from errors import FieldProblem, InvalidInput
-from services import form_builder as builder
-from services.form_builder_bulk import BULK_WIDGETS
-from services.form_builder_order import moved_message
-from services.form_builder_shape import WIDGET_LABELS
-from services.form_builder_views import placements
+from services.builder import drafts as builder
+from services.builder.bulk import BULK_WIDGETS
+from services.builder.order import moved_message
+from services.builder.shape import WIDGET_LABELS
+from services.builder.views import placements
 
 
 @bp.route("/forms/<key>/questions/paste", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from blueprints.admin.base import bp, revision
 from blueprints.admin.forms import FORM_ERRORS, problems_of
 from clock import utcnow
 from errors import Conflict
-from services.form_builder_translations import save_translations, target_languages, translations_page
+from services.builder.translations import save_translations, target_languages, translations_page
 
 
 @bp.route("/forms/<key>/translations", methods=["GET", "POST"])

@@ -9,8 +9,8 @@ from blueprints.access import current_actor, roles_required
 from blueprints.admin.base import bp, revision
 from clock import utcnow
 from errors import Conflict, FieldProblem, PathwayError
-from services import form_builder as builder
-from services.form_builder_views import accepted_tags, outline, try_form
+from services.builder import drafts as builder
+from services.builder.views import accepted_tags, outline, try_form
 
 FORM_ERRORS = (PathwayError,)
 

@@ -12,7 +12,7 @@ from blueprints.access import current_actor, roles_required
 from blueprints.admin.base import bp
 from clock import utcnow
 from errors import Conflict
-from services import outbox_admin
+from services.notifications import outbox_admin
 
 
 @bp.get("/email")

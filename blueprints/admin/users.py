@@ -11,12 +11,12 @@ from blueprints.admin.base import bp
 from blueprints.admin.forms import FORM_ERRORS, failed
 from clock import utcnow
 from models.user import ROLES
-from services import teams as team_service
-from services import user_admin
-from services.audit import list_audit
-from services.deadline_timing import local_today
-from services.roles import custom_roles, role_labels
-from services.users import get_user
+from services.audit.trail import list_audit
+from services.deadlines.timing import local_today
+from services.users import admin as user_admin
+from services.users import teams as team_service
+from services.users.accounts import get_user
+from services.users.roles import custom_roles, role_labels
 
 ROLE_HINTS = {
     "admin": _l("Forms, workflows, users and teams"),

@@ -7,7 +7,7 @@ from flask import Response, render_template, request
 from blueprints.access import roles_required
 from blueprints.admin.base import bp
 from blueprints.language import current_language
-from services.workflow_overview import describe_workflow, list_workflow_files
+from services.pathways.overview import describe_workflow, list_workflow_files
 
 
 @bp.get("/workflows")

@@ -6,14 +6,14 @@ import pytest
 
 from models.deadline import Deadline
 from models.outbox import PENDING, OutboxMessage
-from services import deadlines as svc
-from services.notifications import notify_user
-from services.outbox import deliver_outbox
-from services.reminders import sweep_reminders
+from services.deadlines import tracking as svc
+from services.deadlines.reminders import sweep_reminders
+from services.notifications.outbox import deliver_outbox
+from services.notifications.send import notify_user
 from storage.embedded import free_port
 from tests.browser_fixtures import assert_accessible, sign_in_browser
 from tests.conftest import DEFAULT_PASSWORD
-from tests.services.test_deadlines import RISK, make_case
+from tests.services.deadlines.test_deadlines import RISK, make_case
 
 pytestmark = pytest.mark.browser
 

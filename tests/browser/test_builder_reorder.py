@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from models.case import Case
 from models.form import FormDefinition
-from services import form_builder as builder
-from services.form_builder_order import order
+from services.builder import drafts as builder
+from services.builder.order import order
 from tests.browser_fixtures import assert_accessible, sign_in_browser, start_form_if_asked
 from tests.conftest import DEFAULT_PASSWORD
 

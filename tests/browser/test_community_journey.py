@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from models.case import Case
-from services.sessions import record_session as record_session_service
+from services.cases.sessions import record_session as record_session_service
 from tests.browser.journey_steps import act, partner_contact, record_session
 from tests.browser.test_dao_journey import Journey, fill_form, referral_status, sample
 

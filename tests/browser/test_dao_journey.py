@@ -18,7 +18,7 @@ import pytest
 
 from forms.widgets import html_value
 from models.case import Case
-from services.form_definitions import compiled_form, get_form
+from services.submissions.definitions import compiled_form, get_form
 from tests.browser_fixtures import assert_accessible, sign_in_browser, start_form_if_asked
 from tests.conftest import DEFAULT_PASSWORD
 
@@ -309,7 +309,7 @@ def test_whole_dao_pathway_through_the_browser(browser, live_server, synced, mak
 
 def test_case_and_partner_pages_pass_axe_in_every_state_they_show(browser, live_server, synced, make_team,
                                                                     make_user, now):
-    from services import partner as partner_service
+    from services.partner import records as partner_service
     from tests.http.test_case_pages import fill, make_people, refer, walk
 
     people = make_people(make_team, make_user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.user import User
-from services import form_builder as builder
+from services.builder import drafts as builder
 from tests.browser_fixtures import assert_accessible, sign_in_browser
 from tests.conftest import DEFAULT_PASSWORD
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from forms import compile_form
 from forms.expr_eval import evaluate, result_text
 from tests.browser.test_forms_script import PAGE
-from tests.engine.test_forms_expr import OUTCOME, SCORE, dash_like
+from tests.engine.forms.test_forms_expr import OUTCOME, SCORE, dash_like
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from forms import compile_form, errors_by_path
 from tests.browser_fixtures import axe_violations
-from tests.engine.test_forms_support import COMPLETE, kitchen_sink, small
+from tests.engine.forms.test_forms_support import COMPLETE, kitchen_sink, small
 
 pytestmark = pytest.mark.browser
 

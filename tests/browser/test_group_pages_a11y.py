@@ -6,7 +6,7 @@ import pytest
 
 from clock import utcnow
 from models.group import Group, GroupMember, GroupSession
-from services.demo import DEMO_USERS, load_demo
+from services.demo.load import DEMO_USERS, load_demo
 from tests.browser_fixtures import assert_accessible, sign_in_browser
 
 pytestmark = pytest.mark.browser

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.browser_fixtures import assert_accessible, sign_in_browser
 from tests.conftest import DEFAULT_PASSWORD
-from tests.services.test_manager_list_queries import seed_team
+from tests.services.triage.test_manager_list_queries import seed_team
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ import pytest
 
 from models.case import Case
 from models.deadline import Deadline
-from services.workflow_store import clear_cache
-from services.workflow_sync import sync_workflows
+from services.pathways.store import clear_cache
+from services.pathways.sync import sync_workflows
 from tests.browser.journey_steps import act, record_session
 from tests.browser.test_dao_journey import Journey, fill_form, referral_status, sample
 

@@ -12,7 +12,7 @@ from models.audit import AuditEntry
 from models.case import Case
 from models.notification import Notification
 from models.user import User
-from services import partner as partner_service
+from services.partner import records as partner_service
 from tests.browser_fixtures import assert_accessible, sign_in_browser
 from tests.conftest import DEFAULT_PASSWORD
 from tests.http.test_case_pages import make_people, refer, walk

@@ -8,7 +8,7 @@ from clock import utcnow
 from models.case import Case
 from models.retention import RetentionReview
 from models.subject_access import SubjectAccessRequest
-from services.retention import list_due_cases
+from services.privacy.retention import list_due_cases
 from tests.browser_fixtures import assert_accessible, sign_in_browser
 from tests.conftest import DEFAULT_PASSWORD
 from tests.pathway_steps import fill

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from clock import utcnow
 from models.deadline import Deadline
-from services.cases import add_history
+from services.cases.transitions import add_history
 from tests.browser_fixtures import ARTIFACTS, assert_accessible, sign_in_browser
 from tests.conftest import DEFAULT_PASSWORD
 

@@ -1,4 +1,4 @@
-"""CSV and XLSX downloads from headers and rows (services/exports.py): formulas defused, numbers kept."""
+"""CSV and XLSX downloads from headers and rows (services/reports/exports.py): formulas defused, numbers kept."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from services.exports import csv_bytes, safe_text, sheet_name, xlsx_bytes
+from services.reports.exports import csv_bytes, safe_text, sheet_name, xlsx_bytes
 
 
 @pytest.mark.parametrize(("value", "written"), [

@@ -1,4 +1,4 @@
-"""Chart geometry from numbers (services/charts.py): pure arithmetic, checked without a server."""
+"""Chart geometry from numbers (services/reports/charts.py): pure arithmetic, checked without a server."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from services.charts import column_chart, hbar_chart, label_every, line_chart, nice_max, ticks
+from services.reports.charts import column_chart, hbar_chart, label_every, line_chart, nice_max, ticks
 
 
 @pytest.mark.parametrize(("value", "top"), [
@@ -84,7 +84,7 @@ def test_many_months_label_every_other_point():
 
 
 def test_the_chart_module_is_pure():
-    tree = ast.parse((Path(__file__).resolve().parents[2] / "services" / "charts.py").read_text())
+    tree = ast.parse((Path(__file__).resolve().parents[2] / "services" / "reports" / "charts.py").read_text())
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
         a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert imported <= {"__future__", "collections.abc", "math"}, imported

@@ -7,7 +7,7 @@ import pytest
 from models.case import Case, CaseSession
 from models.form import ConfidentialSubmission
 from models.partner import PartnerContact
-from services import partner as partner_service
+from services.partner import records as partner_service
 from tests.conftest import sign_in
 from tests.http.test_case_pages import CONFIDENTIAL_TEXT, fill, make_people, refer, text, walk
 
@@ -150,7 +150,7 @@ def test_team_reading_can_be_switched_off(app, client, world):
 
 
 def test_referrer_never_opens_a_case_page_even_of_their_own_draft(client, world, now):
-    from services import referrals
+    from services.referrals import portal as referrals
 
     people, _ids = world
     draft = referrals.start_referral(workflow_key="dao_pathway", actor=people["referrer"], team="north", now=now)

@@ -9,7 +9,7 @@ import pytest
 
 from models.case import Case, CaseEvent, CaseSession
 from models.notification import Notification
-from services import referrals
+from services.referrals import portal as referrals
 from tests.conftest import sign_in
 from tests.pathway_steps import accepted, filled_referral, fire, north_team
 
@@ -101,7 +101,7 @@ def test_a_referral_sent_twice_at_once_is_sent_once(app, team, now):
 
 
 def test_a_form_submitted_twice_at_once_is_submitted_once(app, team, now):
-    from services.submissions import save_draft, start_submission, submit_submission
+    from services.submissions.filling import save_draft, start_submission, submit_submission
     from tests.pathway_steps import answers
 
     case = allocated_case(team, now)

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from services.audit import record_audit
-from services.audit_search import PAGE_SIZE
+from services.audit.search import PAGE_SIZE
+from services.audit.trail import record_audit
 from tests.conftest import sign_in
 
 

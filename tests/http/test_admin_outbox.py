@@ -10,13 +10,13 @@ from clock import utcnow
 from models.audit import AuditEntry
 from models.deadline import Deadline
 from models.outbox import FAILED, PENDING, SENT, OutboxMessage
-from services import deadlines as svc
-from services.notifications import notify_user
-from services.outbox import deliver_outbox
-from services.reminders import sweep_reminders
+from services.deadlines import tracking as svc
+from services.deadlines.reminders import sweep_reminders
+from services.notifications.outbox import deliver_outbox
+from services.notifications.send import notify_user
 from tests.conftest import sign_in
 from tests.mail_sink import SinkServer
-from tests.services.test_deadlines import RISK, make_case
+from tests.services.deadlines.test_deadlines import RISK, make_case
 
 START = datetime(2026, 11, 24, 10)
 

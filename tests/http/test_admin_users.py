@@ -11,8 +11,8 @@ from models.audit import AuditEntry
 from models.deadline import Deadline
 from models.team import Team
 from models.user import User
-from services.deadlines import start_deadline
-from services.passwords import check_password
+from services.deadlines.tracking import start_deadline
+from services.users.passwords import check_password
 from tests.conftest import sign_in
 
 

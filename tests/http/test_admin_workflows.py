@@ -1,4 +1,4 @@
-"""The read-only workflow pages (the diagrams themselves are tested in tests/engine/test_workflow_diagram.py)."""
+"""The read-only workflow pages (the diagrams themselves: tests/engine/workflows/test_workflow_diagram.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from services.workflow_overview import list_workflow_files
-from services.workflow_store import WORKFLOW_DIR
+from services.pathways.overview import list_workflow_files
+from services.pathways.store import WORKFLOW_DIR
 from tests.conftest import sign_in
-from tests.engine.test_workflow_diagram import SHIPPED, parse_svg
+from tests.engine.workflows.test_workflow_diagram import SHIPPED, parse_svg
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_a_broken_or_unsynced_file_is_reported_with_the_lint_lines(app, synced, 
 def test_a_welsh_admin_reads_the_workflow_page_and_diagram_in_welsh(client, admin, synced):
     from models.form import FormDefinition
     from models.user import User
-    from services.workflow_store import definition_version
+    from services.pathways.store import definition_version
 
     User.objects(pk=admin.pk).update_one(set__language="cy")
     english = definition_version("dao_pathway", 1)

@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 
 from models.audit import AuditEntry
-from services.submissions import save_draft, start_submission, submit_submission
+from services.submissions.filling import save_draft, start_submission, submit_submission
 from tests.conftest import sign_in
 
 ANSWERS = Path(__file__).resolve().parents[1] / "fixtures" / "answers"

@@ -6,7 +6,7 @@ import pytest
 
 from blueprints.access import roles_required
 from models.audit import AuditEntry
-from services.users import set_user_active
+from services.users.accounts import set_user_active
 from tests.conftest import DEFAULT_PASSWORD, sign_in
 
 

@@ -18,7 +18,7 @@ from models.case import Case
 from models.deadline import Deadline
 from models.notification import Notification
 from models.user import User
-from services.workflow_store import clear_cache
+from services.pathways.store import clear_cache
 from tests.conftest import NOW, sign_in
 from tests.db_snapshots import restore_snapshot
 

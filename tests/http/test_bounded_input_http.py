@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 from models.form import Submission
-from services.form_definitions import FORMS_DIR
-from services.submissions import form_for, start_submission
+from services.submissions.definitions import FORMS_DIR
+from services.submissions.filling import form_for, start_submission
 
 
 def _text_page(case, user, now):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.conftest import sign_in
-from tests.services.test_case_list_queries import seed
+from tests.services.cases.test_case_list_queries import seed
 
 
 def test_auditor_pages_through_every_case_with_the_sort_kept(client, synced, make_user, make_team):

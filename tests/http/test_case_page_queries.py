@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from models.form import Submission
-from services.cases import add_history
+from services.cases.transitions import add_history
 from tests.conftest import sign_in
 from tests.http.test_case_pages import make_people, refer, walk
-from tests.services.test_case_list_queries import COUNTER, count_commands
+from tests.services.cases.test_case_list_queries import COUNTER, count_commands
 
 
 def test_case_page_reads_a_bounded_number_of_commands(client, synced, make_team, make_user, now, app_config):

@@ -60,7 +60,7 @@ def test_a_step_taken_in_welsh_is_recorded_in_english(client, make_user, make_ca
 
 def test_deadline_names_are_in_welsh_on_the_deadlines_and_case_pages(client, make_user, make_case, now):
     from models.deadline import Deadline
-    from services.deadlines import start_deadline
+    from services.deadlines.tracking import start_deadline
 
     worker = make_user(roles=["practitioner"])
     case = make_case(workflow_key="dao_pathway", state="action_plan", allocated_to=worker)

@@ -11,10 +11,10 @@ import pytest
 
 from clock import utcnow
 from models.case import Case, CaseSession
-from services import cases as case_service
-from services import referrals
-from services.form_definitions import FORMS_DIR, sync_forms
-from services.submissions import save_draft, start_submission, submit_submission
+from services.cases import transitions as case_service
+from services.referrals import portal as referrals
+from services.submissions.definitions import FORMS_DIR, sync_forms
+from services.submissions.filling import save_draft, start_submission, submit_submission
 from tests.conftest import sign_in
 
 ANSWERS = Path(__file__).resolve().parents[1] / "fixtures" / "answers"
@@ -321,7 +321,7 @@ def test_case_list_shows_overdue_deadlines_in_red(client, people, assessed, now)
 
 
 def test_date_of_birth_search_parsing():
-    from services.case_lists import parse_search_date
+    from services.cases.lists import parse_search_date
 
     assert parse_search_date("1/2/1990") == date(1990, 2, 1)
     assert parse_search_date("31/02/1990") is None

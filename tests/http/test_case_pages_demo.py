@@ -8,8 +8,8 @@ import pytest
 from models.case import Case
 from models.partner import PartnerContact
 from models.user import User
-from services.demo import DEMO_USERS, load_demo
-from services.workflow_store import clear_cache
+from services.demo.load import DEMO_USERS, load_demo
+from services.pathways.store import clear_cache
 from tests.conftest import NOW, sign_in
 from tests.db_snapshots import restore_snapshot
 

@@ -93,7 +93,7 @@ def test_migrate_moves_live_cases_with_a_checked_state_mapping(runner, tmp_path,
 def test_migrate_gives_running_deadlines_the_new_versions_rules(runner, tmp_path, synced, make_case, now):
     from models.case import Case
     from models.deadline import Deadline
-    from services.deadlines import start_deadline
+    from services.deadlines.tracking import start_deadline
 
     case = make_case(workflow_key="partner_support", kind="partner")
     first = start_deadline(case, "first_contact", now=now)

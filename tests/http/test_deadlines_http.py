@@ -10,10 +10,10 @@ from flask import render_template_string
 from clock import utcnow
 from models.notification import Notification
 from models.user import User
-from services import deadline_lists
-from services import deadlines as deadline_service
-from services.notifications import notify_user
-from tests.services.test_deadlines import RISK, RMP, make_case
+from services.deadlines import lists as deadline_lists
+from services.deadlines import tracking as deadline_service
+from services.notifications.send import notify_user
+from tests.services.deadlines.test_deadlines import RISK, RMP, make_case
 
 PERSON = "Darren Holloway"
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from services import case_hooks
-from services.form_definitions import FORMS_DIR, sync_forms
+from services.cases import hooks as case_hooks
+from services.submissions.definitions import FORMS_DIR, sync_forms
 from tests.http.test_submission_forms_http import _page_url, _start, make_case
 
 INVENTORY = "hra_behaviour_inventory"

@@ -9,7 +9,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from models.case import Case
 from models.form import FormDefinition, Submission
-from services import case_hooks
+from services.cases import hooks as case_hooks
 from tests.conftest import sign_in
 from tests.widget_postcode import PATTERN, TEMPLATES, registered_postcode
 

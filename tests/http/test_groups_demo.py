@@ -6,7 +6,7 @@ import pytest
 
 from models.case import CaseSession
 from models.group import Group, GroupAttendance, GroupMember
-from services.demo import DEMO_USERS, load_demo
+from services.demo.load import DEMO_USERS, load_demo
 from tests.conftest import sign_in
 
 

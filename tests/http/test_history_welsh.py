@@ -8,7 +8,7 @@ import pytest
 
 from models.case import Case, CaseEvent
 from models.user import User
-from services.form_definitions import compiled_form, get_form
+from services.submissions.definitions import compiled_form, get_form
 from tests.conftest import sign_in
 from tests.http.test_case_pages import make_people, refer, walk
 
@@ -50,7 +50,7 @@ def test_an_old_entry_without_a_message_shows_its_stored_label(client, people, n
 
 
 def test_an_assignment_names_the_worker_in_welsh(client, people, now):
-    from services import partner as partner_service
+    from services.partner import records as partner_service
     case = walk(refer(people, now, person_name="Daniel Marsh"), people, now, "risk_assessment")
     partner_case = partner_service.take_partner_action(
         Case.objects.get(parent_case_id=case.pk), "allocate", {"assignee": str(people["partner_worker"].pk)},
@@ -72,7 +72,7 @@ def test_the_referral_form_names_questions_in_welsh_in_its_errors(synced):
 
 def test_notifications_are_said_in_the_readers_language(client, people, now):
     from models.notification import Notification
-    from services import partner as partner_service
+    from services.partner import records as partner_service
     User.objects(pk=people["partner_worker"].pk).update(set__language="en")
     case = walk(refer(people, now, person_name="Daniel Marsh"), people, now, "risk_assessment")
     partner_case = Case.objects.get(parent_case_id=case.pk)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from models.case import Case, WorkflowVersion
-from services import referrals
-from services.intake import open_new_case, openable_pathways
-from services.submissions import save_draft, start_submission, submit_submission
+from services.cases.intake import open_new_case, openable_pathways
+from services.referrals import portal as referrals
+from services.submissions.filling import save_draft, start_submission, submit_submission
 from tests.conftest import sign_in
 
 ANSWERS = Path(__file__).resolve().parents[1] / "fixtures" / "answers"

@@ -14,9 +14,9 @@ from models.case import Case
 from models.form import Submission
 from models.outbox import OutboxMessage
 from models.user import User
-from services import referrals
-from services.cases import fire_transition
-from services.submissions import save_draft, start_submission, submit_submission
+from services.cases.transitions import fire_transition
+from services.referrals import portal as referrals
+from services.submissions.filling import save_draft, start_submission, submit_submission
 from tests.conftest import sign_in
 
 

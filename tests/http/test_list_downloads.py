@@ -11,8 +11,8 @@ import pytest
 from models.audit import AuditEntry
 from models.case import Case
 from tests.conftest import sign_in
-from tests.services.test_case_list_queries import seed
-from tests.services.test_manager_list_queries import seed_team
+from tests.services.cases.test_case_list_queries import seed
+from tests.services.triage.test_manager_list_queries import seed_team
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -11,9 +11,9 @@ import pytest
 
 from clock import utcnow
 from models.case import Case, CaseEvent
-from services import referrals
-from services.cases import fire_transition
-from services.submissions import save_draft, start_submission, submit_submission
+from services.cases.transitions import fire_transition
+from services.referrals import portal as referrals
+from services.submissions.filling import save_draft, start_submission, submit_submission
 from tests.conftest import sign_in
 
 ANSWERS = Path(__file__).resolve().parents[1] / "fixtures" / "answers"

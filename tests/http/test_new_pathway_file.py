@@ -20,11 +20,11 @@ from clock import utcnow
 from models.case import Case, CaseEvent
 from models.deadline import Deadline
 from models.notification import Notification
-from services import referrals
-from services.reports import get_reports
-from services.submissions import save_draft, start_submission, submit_submission
-from services.workflow_store import clear_cache
-from services.workflow_sync import sync_workflows
+from services.pathways.store import clear_cache
+from services.pathways.sync import sync_workflows
+from services.referrals import portal as referrals
+from services.reports.figures import get_reports
+from services.submissions.filling import save_draft, start_submission, submit_submission
 from tests.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,7 +137,7 @@ def test_a_pathway_added_as_a_file_runs_end_to_end(client, people, now):
     client.get("/sign-out")
     sign_in(client, practitioner)
     last = today - timedelta(days=3)
-    from services.cases import transition_options
+    from services.cases.transitions import transition_options
 
     finish = next(o for o in transition_options(case, people["plain_practitioner"])[0] if o.name == "finish_group")
     assert finish.reasons == ("Only a group facilitator or a team manager can do this",)
@@ -167,8 +167,8 @@ def test_a_pathway_added_as_a_file_runs_end_to_end(client, people, now):
 
 def test_a_role_the_file_adds_can_be_granted_and_is_listed_when_unknown(people, client, make_user, now, tmp_path):
     from errors import InvalidInput
-    from services.users import create_user
-    from services.workflow_lint import lint_files
+    from services.pathways.lint import lint_files
+    from services.users.accounts import create_user
 
     admin = make_user(roles=["admin"], team="")
     sign_in(client, admin)
@@ -209,7 +209,7 @@ def test_taking_a_custom_role_away_takes_the_role_it_worked_as_and_labels_show(p
 
 def test_an_administrator_cannot_give_themselves_a_role_that_works_as_a_case_role(people, make_user, now):
     from errors import NotAllowed
-    from services.users import update_user
+    from services.users.accounts import update_user
 
     admin = make_user(roles=["admin"], team="north")
     with pytest.raises(NotAllowed):
@@ -217,7 +217,7 @@ def test_an_administrator_cannot_give_themselves_a_role_that_works_as_a_case_rol
 
 
 def test_the_session_page_speaks_each_pathways_own_words(client, synced, make_user, make_case):
-    from services.workflow_store import latest_definition
+    from services.pathways.store import latest_definition
 
     practitioner = make_user(roles=["practitioner"], team="north")
     sign_in(client, practitioner)

@@ -48,9 +48,9 @@ def outage_app(app_config, own_mongod):
 @pytest.fixture
 def draft(outage_app, now):
     """Sign a practitioner in and open a draft of a shipped form; return (client, page url, a text field name)."""
-    from services.form_definitions import FORMS_DIR, sync_forms
-    from services.submissions import form_for, start_submission
-    from services.users import create_user
+    from services.submissions.definitions import FORMS_DIR, sync_forms
+    from services.submissions.filling import form_for, start_submission
+    from services.users.accounts import create_user
 
     sync_forms(now=now)
     user, _ = create_user(email=f"{uuid.uuid4().hex[:8]}@example.org", name="Pat Practitioner",

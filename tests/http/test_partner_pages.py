@@ -8,8 +8,8 @@ from models.audit import AuditEntry
 from models.case import Case, CaseEvent
 from models.deadline import Deadline
 from models.partner import PartnerContact
-from services import partner as partner_service
-from services.case_effects import apply_effects
+from services.cases.effects import apply_effects
+from services.partner import records as partner_service
 from tests.conftest import sign_in
 from tests.http.test_case_pages import make_people, refer, text, walk
 from workflows.effects import Effect

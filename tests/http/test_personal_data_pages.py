@@ -58,7 +58,7 @@ def _json_preview(request):
 def test_only_the_teams_managers_review(client, signed_in, make_user, make_case, now):
     manager = make_user(roles=["manager"], team="north")
     case = referral_case(make_case, manager, now)
-    from services.subject_access import log_request
+    from services.privacy.subject_access import log_request
 
     request = log_request(case.pk, {"requested_by": "Dan", "identity_check": "photo_id",
                                     "received_on": now.date().isoformat()}, actor=manager, now=now)
@@ -139,6 +139,6 @@ def test_a_welsh_manager_reviews_the_history_in_welsh_and_the_file_keeps_english
 
 def assemble_file_of(request):
     from models.case import Case
-    from services.subject_access_bundle import assemble_file
+    from services.privacy.bundle import assemble_file
 
     return assemble_file(Case.objects.get(pk=request.case_id), now=request.logged_at)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from models.case import Case
 from models.user import User
-from services import referrals
-from services.cases import fire_transition
+from services.cases.transitions import fire_transition
+from services.referrals import portal as referrals
 from tests.conftest import sign_in
 from tests.http.test_referrals_http import draft_with_forms, people, text  # noqa: F401 (fixture)
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from models.case import Case
 from models.retention import RetentionReview
-from services.retention import list_due_cases
+from services.privacy.retention import list_due_cases
 
 
 def closed_case(make_case, now, manager, years=7):

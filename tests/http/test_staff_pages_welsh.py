@@ -11,7 +11,7 @@ from babel.dates import format_date
 from models.case import Case
 from models.notification import Notification
 from models.user import User
-from services import partner as partner_service
+from services.partner import records as partner_service
 from tests.conftest import sign_in
 from tests.http.test_case_pages import make_people, refer, walk
 

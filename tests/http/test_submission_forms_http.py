@@ -9,9 +9,9 @@ import pytest
 
 from models.case import Case
 from models.form import ConfidentialSubmission, Submission
-from services import case_hooks
-from services.form_definitions import FORMS_DIR, sync_forms
-from services.submissions import form_for, save_draft
+from services.cases import hooks as case_hooks
+from services.submissions.definitions import FORMS_DIR, sync_forms
+from services.submissions.filling import form_for, save_draft
 
 ANSWERS = FORMS_DIR.parent.parent / "tests" / "fixtures" / "answers"
 SHIPPED = sorted(p.stem for p in FORMS_DIR.glob("*.json"))

@@ -9,9 +9,9 @@ import pytest
 from models.audit import AuditEntry
 from models.case import Case
 from models.form import ConfidentialSubmission, Submission
-from services import case_hooks
-from services.form_definitions import FORMS_DIR, sync_forms
-from services.submissions import form_for, save_draft, start_submission, submit_submission
+from services.cases import hooks as case_hooks
+from services.submissions.definitions import FORMS_DIR, sync_forms
+from services.submissions.filling import form_for, save_draft, start_submission, submit_submission
 from tests.conftest import sign_in
 
 _refs = itertools.count(1)

@@ -12,10 +12,10 @@ from models.audit import AuditEntry
 from models.case import Case
 from models.form import ConfidentialSubmission, Submission
 from models.notification import Notification
-from services import partner as partner_service
-from services import referrals
-from services.submissions import save_draft, start_submission, submit_submission
-from services.user_admin import update_account
+from services.partner import records as partner_service
+from services.referrals import portal as referrals
+from services.submissions.filling import save_draft, start_submission, submit_submission
+from services.users.admin import update_account
 from tests.conftest import sign_in
 from tests.http.test_case_pages import fill, make_people, refer, text, walk
 

@@ -7,8 +7,8 @@ import threading
 from datetime import datetime
 
 from models.audit import AuditEntry
-from services.audit import record_audit
-from services.audit_chain import log_chain_head, verify_chain
+from services.audit.chain import log_chain_head, verify_chain
+from services.audit.trail import record_audit
 
 
 def _entries(n, now, **details):
@@ -81,7 +81,7 @@ def test_a_removed_tail_is_caught_by_the_logged_head(app, runner, now, caplog):
 
 def test_the_scheduler_logs_the_head_daily(monkeypatch):
     from scheduler.runner import AUDIT_JOB_ID, _configure
-    from services import outbox
+    from services.notifications import outbox
 
     monkeypatch.setattr(outbox, "on_queued", lambda callback: None)
 

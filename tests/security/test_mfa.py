@@ -84,7 +84,7 @@ def test_required_roles_must_enrol_before_anything_else(app, client, make_user):
 
 
 def test_production_requires_it_for_staff_by_default():
-    from services.mfa import required_roles
+    from services.users.mfa import required_roles
 
     assert "manager" in required_roles({"ENV": "production", "MFA_REQUIRED_ROLES": "default"})
     assert "referrer" not in required_roles({"ENV": "production", "MFA_REQUIRED_ROLES": "default"})

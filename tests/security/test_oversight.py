@@ -7,7 +7,7 @@ import pytest
 from models.audit import AuditEntry
 from models.case import Case
 from models.notification import Notification
-from services import partner as partner_service
+from services.partner import records as partner_service
 from tests.conftest import sign_in
 from tests.http.test_case_pages import make_people, refer, text, walk
 

@@ -9,7 +9,7 @@ import mongoengine
 import pytest
 
 from models.case import Case
-from services import partner as partner_service
+from services.partner import records as partner_service
 from tests.conftest import sign_in
 from tests.http.test_case_pages import make_people, refer, walk
 

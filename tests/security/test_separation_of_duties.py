@@ -8,7 +8,7 @@ import pytest
 
 from errors import InvalidInput
 from models.case import Case
-from services import partner as partner_service
+from services.partner import records as partner_service
 from tests.http.test_case_pages import make_people, refer, walk
 from workflows.checks import analyse
 from workflows.definition import load_file
@@ -53,7 +53,7 @@ def test_the_perpetrators_practitioner_cannot_be_allocated_the_partner_record(pe
 
 def test_the_partners_worker_cannot_become_the_perpetrators_practitioner(people, now):
     """The rule binds both ends: a reallocation of the perpetrator's case is refused the same way."""
-    from services.separation import check_assignment
+    from services.cases.separation import check_assignment
 
     case = walk(refer(people, now), people, now, "risk_assessment")
     partner_case = Case.objects.get(parent_case_id=case.pk)

@@ -9,8 +9,8 @@ import pytest
 
 from models.audit import AuditEntry
 from models.user import User
-from services import users as svc
-from services.passwords import password_problem
+from services.users import accounts as svc
+from services.users.passwords import password_problem
 from tests.conftest import DEFAULT_PASSWORD, sign_in
 
 SETTINGS = {"LOGIN_MAX_FAILURES": 3, "LOGIN_LOCKOUT_MINUTES": 15}

@@ -13,7 +13,7 @@ import pytest
 
 from models.case import Case
 from models.form import Submission
-from services.submissions import start_submission
+from services.submissions.filling import start_submission
 from storage.backup import BackupError, make_backup, read_manifest, restore_backup
 from storage.embedded import EmbeddedMongo
 from tests.conftest import DEFAULT_PASSWORD
@@ -30,8 +30,8 @@ def own_mongod(tmp_path):
 
 def test_confirmed_saves_survive_kill_minus_nine(own_mongod, app_config, now):
     from app import create_app
-    from services.form_definitions import sync_forms
-    from services.users import create_user
+    from services.submissions.definitions import sync_forms
+    from services.users.accounts import create_user
 
     app_config["MONGODB_URI"] = own_mongod.uri
     app = create_app(app_config)

@@ -16,10 +16,10 @@ from pymongo.collection import Collection
 from pymongo.errors import OperationFailure
 
 from models.case import Case
-from services import referrals
-from services.sessions import record_session
-from services.submissions import countersign_submission, save_draft, start_submission, submit_submission
-from services.users import create_user
+from services.cases.sessions import record_session
+from services.referrals import portal as referrals
+from services.submissions.filling import countersign_submission, save_draft, start_submission, submit_submission
+from services.users.accounts import create_user
 from storage import uow
 from tests.pathway_steps import accepted, answers, filled_referral, fire, north_team, refer
 
@@ -168,7 +168,7 @@ def test_creating_a_user(app, now, injector, make_team):
 
 
 def test_opening_a_case(team, now, injector):
-    from services.cases import open_case
+    from services.cases.transitions import open_case
 
     case, writes = all_or_nothing(injector, lambda: open_case(
         workflow_key="dao_pathway", team="north", actor=team["manager"], now=now, person={"name": "Dan Example"}))
@@ -182,7 +182,7 @@ def test_further_information_from_the_referrer(team, now, injector):
 
 
 def test_logging_a_partner_contact_tells_the_linked_case(team, now, injector):
-    from services.partner import assign_partner_worker, record_partner_contact
+    from services.partner.records import assign_partner_worker, record_partner_contact
 
     case = accepted(team, now)
     case = fire(case, "allocate", team["manager"], now, assignee=str(team["practitioner"].pk))

@@ -1,0 +1,248 @@
+"""Open cases, build the view the workflow engine reads, fire transitions and events atomically."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from flask_babel import gettext as _
+from pymongo import ReturnDocument
+
+from errors import Conflict, NotAllowed
+from forms.catalogue import N_
+from models.case import Case, CaseEvent, CaseSession, Counter
+from models.form import ConfidentialSubmission, Submission
+from models.user import User
+from services.audit.trail import record_audit
+from services.cases.access import can_change_case
+from services.cases.effects import apply_effects, check_effects, handler
+from services.cases.history import add_history
+from services.common.language import active_language
+from services.deadlines.tracking import cancel_case_deadlines
+from services.pathways.store import definition_for, latest_definition, latest_version
+from services.reports.cohort import recount_case
+from storage.uow import transactional
+from workflows import engine
+
+OPEN = {"$ne": "closed"}
+
+
+def next_reference(workflow_key: str, year: int) -> str:
+    """Return the next readable reference for a pathway, e.g. DAO-2026-00042."""
+
+    prefix = latest_definition(workflow_key).reference_prefix
+    counter = Counter._get_collection().find_one_and_update(
+        {"_id": f"{prefix}-{year}"}, {"$inc": {"value": 1}}, upsert=True, return_document=ReturnDocument.AFTER
+    )
+    return f"{prefix}-{year}-{counter['value']:05d}"
+
+
+def latest_submissions(case: Case) -> dict[str, object]:
+    """Return the most relevant submission per form key: the newest submitted one, else the newest draft."""
+    found: dict[str, object] = {}
+    rank = {"countersigned": 2, "submitted": 2, "draft": 1}
+    for cls in (Submission, ConfidentialSubmission):
+        for sub in cls.objects(case_id=case.pk).order_by("created_at"):
+            current = found.get(sub.form_key)
+            if current is None or rank[sub.status] >= rank[current.status]:
+                found[sub.form_key] = sub
+    return found
+
+
+def session_counts(case: Case, sessions=None) -> dict:
+    """Return attendance counts for the case (what reports and attendance rules read).
+
+    `attended` leaves catch-ups out and `catch_ups` counts them, so adding the two never counts a session twice;
+    the `_by_type` maps let a pathway count only its programme sessions.
+    """
+    counts = {"total": 0, "attended": 0, "late": 0, "acceptable_absences": 0, "unacceptable_absences": 0,
+              "catch_ups": 0, "did_not_happen": 0, "concerns": 0, "attended_by_type": {}, "catch_ups_by_type": {},
+              "by_type": {}}
+    absence_keys = {"acceptable_absence": "acceptable_absences", "unacceptable_absence": "unacceptable_absences",
+                    "did_not_happen": "did_not_happen"}
+    if sessions is None:
+        sessions = CaseSession.objects(case_id=case.pk).only("attendance", "catch_up", "flags", "session_type")
+    for session in sessions:
+        counts["total"] += 1
+        typed = counts["by_type"].setdefault(session.session_type, {"total": 0, "attended": 0, "catch_ups": 0,
+                                                                    "unacceptable_absences": 0})
+        typed["total"] += 1
+        if session.flags:
+            counts["concerns"] += 1
+        if session.attendance in absence_keys:
+            counts[absence_keys[session.attendance]] += 1
+            if session.attendance == "unacceptable_absence":
+                typed["unacceptable_absences"] += 1
+            continue
+        if session.attendance == "late":
+            counts["late"] += 1  # late still counts as attended
+        catch_up = session.catch_up or session.session_type == "catch_up"
+        key = "catch_ups" if catch_up else "attended"
+        counts[key] += 1
+        typed[key] += 1
+        by_type = counts[f"{key}_by_type"]
+        # A catch-up replaces a missed programme session, so it counts as one of the group's sessions.
+        kind = "group" if session.session_type == "catch_up" else session.session_type
+        by_type[kind] = by_type.get(kind, 0) + 1
+    return counts
+
+
+def available_practitioners(team: str) -> list[dict]:
+    """Return the team's active practitioners with their open caseload and capacity, least loaded first."""
+    users = list(User.objects(team=team, roles="practitioner", active=True))
+    # One aggregation for the whole team: this runs for every case view, so no query per practitioner.
+    loads: dict[str, dict[str, int]] = {}
+    pipeline = [
+        {"$match": {"allocated_to": {"$in": [str(u.pk) for u in users]}, "status": "open", "kind": "perpetrator"}},
+        {"$group": {"_id": {"who": "$allocated_to", "risk": "$risk_level"}, "n": {"$sum": 1}}},
+    ]
+    for row in Case.objects.aggregate(pipeline):
+        risk = row["_id"].get("risk") or "not assessed"
+        loads.setdefault(row["_id"]["who"], {})[risk] = row["n"]
+    rows = []
+    for user in users:
+        risks = loads.get(str(user.pk), {})
+        open_cases = sum(risks.values())
+        rows.append({"user": user, "open": open_cases, "capacity": user.capacity,
+                     "available": open_cases < user.capacity, "risks": risks})
+    return sorted(rows, key=lambda r: (not r["available"], r["open"] - r["capacity"], r["user"].name))
+
+
+def case_view(case: Case, *, submissions: dict | None = None, sessions=None) -> dict:
+    """Return the plain dict the workflow engine reads (pages pass what they already read, to read it once)."""
+    forms = {
+        key: {"status": sub.status, "answers": dict(sub.answers), "computed": dict(sub.computed)}
+        for key, sub in (latest_submissions(case) if submissions is None else submissions).items()
+    }
+    practitioners = available_practitioners(case.team) if case.team else []
+    return {
+        "id": str(case.pk), "reference": case.reference, "state": case.state,
+        "priority": "urgent" if case.priority == "urgent" else "normal", "risk_level": case.risk_level or None,
+        "allocated_to": case.allocated_to or None, "team": case.team, "suspended": bool(case.suspended),
+        "forms": forms, "endorsements": dict(case.endorsements or {}), "sessions": session_counts(case, sessions),
+        "fields": dict(case.fields or {}),
+        "capacity": {"available_practitioners": sum(1 for p in practitioners if p["available"])},
+    }
+
+
+def transition_options(case: Case, actor, *, submissions: dict | None = None, sessions=None,
+                       language: str | None = None) -> tuple[list, list]:
+    """Return the transitions and events the actor sees on the case, each with whether it is allowed and why not.
+
+    With a `language`, their labels, wording and inputs are in it; the engine says its reasons in that language (by
+    default the page's).
+    """
+    defn = definition_for(case)
+    if case.status != "open":
+        return [], []
+    view, who = case_view(case, submissions=submissions, sessions=sessions), actor.as_actor()
+    reasons_in = language or active_language()
+    found = (engine.available(defn, view, who, reasons_in), engine.available_events(defn, view, who, reasons_in))
+    shown = defn.in_language(language)
+    if shown is defn:
+        return found
+
+    def in_words(option):
+        step = (shown.transitions if option.kind == "transition" else shown.events)[option.name]
+        return replace(option, label=step.label, inputs=step.inputs, copy=dict(step.copy), description=step.description)
+
+    return [in_words(o) for o in found[0]], [in_words(o) for o in found[1]]
+
+
+@transactional
+def fire_transition(case: Case, name: str, inputs: dict, *, actor, now: datetime, event: bool = False) -> Case:
+    """Fire a transition (or record an event) on the case; only one of two simultaneous firings can win."""
+    if not can_change_case(actor, case):
+        raise NotAllowed(_("You cannot change this case"))
+    if case.status != "open":
+        raise NotAllowed(_("This case is closed"))
+    defn = definition_for(case)
+    run = engine.fire_event if event else engine.fire
+    result = run(defn, case_view(case), actor.as_actor(), name, inputs, now=now, language=active_language())
+    check_effects(case, result.effects)  # a bad assignee must not leave the case moved on with nobody allocated
+    changes = {"inc__revision": 1, "set__updated_at": now}
+    if result.to_state != result.from_state:
+        changes.update(set__state=result.to_state, set__state_entered_at=now)
+    # The state and revision in the filter make this a compare-and-set: a concurrent firing changes the revision.
+    won = Case.objects(pk=case.pk, revision=case.revision, state=case.state).update_one(**changes)
+    if not won:
+        raise Conflict(_("Someone else changed this case while you were working on it. Check the case and try again."))
+    case.reload()
+    step = (defn.events if event else defn.transitions)[name]
+    add_history(case, kind="event" if event else "transition", now=now, actor=actor, name=name, label=step.label,
+                from_state=result.from_state or "", to_state=result.to_state, inputs=result.inputs,
+                comment=str(result.inputs.get("comment") or result.inputs.get("reason") or ""))
+    apply_effects(case, result.effects, actor=actor, now=now, inputs=result.inputs)
+    if defn.states[result.to_state].terminal:
+        # Deadlines the closing itself starts (records destruction after 6 years) outlive the case.
+        started = [e.params["key"] for e in result.effects if e.name == "start_deadline"]
+        _close(case, now=now, actor=actor, keep=started)
+    record_audit(f"case.{'event' if event else 'transition'}", actor=actor, now=now, target_type="case",
+                 target_id=case.pk, details={"name": name, "from": result.from_state, "to": result.to_state})
+    case.reload()
+    return case
+
+
+def _close(case: Case, *, now: datetime, actor, keep=()) -> None:
+
+    Case.objects(pk=case.pk).update_one(set__status="closed", set__closed_at=now, set__on_waiting_list=False)
+    recount_case(case.pk)  # a closed case that started and did not complete dropped out of the funnel
+    case.reload()
+    cancel_case_deadlines(case, now=now, keep=keep)
+
+
+@transactional
+def open_case(*, workflow_key: str, team: str, person: dict | None = None, actor, now: datetime,
+              referrer=None, kind: str = "perpetrator", parent: Case | None = None, status: str = "open") -> Case:
+    """Create a case on the newest version of a pathway; an open case enters its initial state now."""
+
+    stored = latest_version(workflow_key)
+    case = Case(
+        reference=f"DRAFT-{now:%Y%m%d%H%M%S%f}" if status == "draft" else next_reference(workflow_key, now.year),
+        kind=kind, workflow_key=workflow_key, workflow_version=stored.version, status=status, team=team,
+        referrer_id=str(referrer.pk) if referrer else "", referrer_name=referrer.name if referrer else "",
+        referrer_organisation=referrer.organisation if referrer else "", created_at=now, updated_at=now,
+        parent_case_id=parent.pk if parent else None,
+    )
+    for key, value in (person or {}).items():
+        setattr(case.person, key, value)
+    case.save()
+    opened = N_("Referral started") if status == "draft" else N_("Case opened")
+    add_history(case, kind="created", now=now, actor=actor, label=opened, label_key=opened)
+    if status == "open":
+        start_workflow(case, actor=actor, now=now)
+    return case
+
+
+@transactional
+def start_workflow(case: Case, *, actor, now: datetime) -> Case:
+    """Put a case into its pathway's initial state and carry out that state's on-enter effects."""
+    defn = definition_for(case)
+    result = engine.begin(defn, case_view(case), actor.as_actor() if actor else {}, now=now)
+    Case.objects(pk=case.pk).update_one(set__state=result.to_state, set__state_entered_at=now, set__status="open",
+                                        set__referred_at=case.referred_at or now, inc__revision=1)
+    recount_case(case.pk)  # referred now: it joins the cohort of its referral day
+    case.reload()
+    apply_effects(case, result.effects, actor=actor, now=now, inputs={})
+    return case
+
+
+def list_history(case: Case, *, include_confidential: bool, limit: int | None = None) -> list[CaseEvent]:
+    """Return the case's history (the newest `limit` entries first), without confidential ones unless allowed."""
+    query = {"case_id": case.pk}
+    if not include_confidential:
+        query["confidential"] = False
+    found = CaseEvent.objects(**query).order_by("-at", "-id")
+    return list(found.limit(limit) if limit else found)
+
+
+@handler("open_linked_case")
+def _open_linked_case(case, params, *, actor, now, inputs):
+    # Registered from here because opening a case runs effects in turn: effects cannot import this module.
+    if case.linked_case_ids:
+        return  # one partner record per case; re-entry keeps the same one
+    linked = open_case(workflow_key=params["workflow"], team=case.team, actor=actor, now=now, kind="partner",
+                       parent=case)
+    Case.objects(pk=case.pk).update_one(add_to_set__linked_case_ids=linked.pk)
+    add_history(case, kind="event", now=now, actor=actor, name="linked_case_opened",
+                label="Partner-support record opened", label_key=N_("Partner-support record opened"))

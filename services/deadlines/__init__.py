@@ -1,0 +1,1 @@
+"""Deadlines: open, meet and pause them, when they fall due, lists, and the reminder sweep."""

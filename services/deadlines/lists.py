@@ -1,0 +1,95 @@
+"""The deadline lists people read: a case's deadlines, their own, their team's, grouped by when they fall due."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+
+from errors import NotAllowed, NotFound
+from models.case import Case
+from models.deadline import MISSED, OPEN, Deadline
+from services.cases.access import can_read_case
+from services.common.language import active_language
+from services.deadlines.timing import deadline_basis
+from services.pathways.store import definition_version
+
+
+def _sort_key(deadline: Deadline):
+    return (deadline.due_at is None, deadline.due_at or datetime.max, deadline.case_reference)
+
+
+def list_deadlines(*, actor, case: Case | None = None, scope: str = "mine") -> list[Deadline]:
+    """Return a case's deadlines (all), the actor's open ones, or (managers) their team's open ones."""
+    if case is not None:
+        if not can_read_case(actor, case):
+            raise NotAllowed(_("You do not have access to this case"))
+        found = _shown(list(Deadline.objects(case_id=case.pk)))
+        return sorted(found, key=lambda d: (not d.is_active, *_sort_key(d)))
+    if not actor.has_role("manager", "practitioner", "partner_worker"):
+        raise NotAllowed(_("You do not have access to deadlines"))
+    if scope == "team":
+        if not actor.has_role("manager"):
+            raise NotAllowed(_("Only team managers can see the team's deadlines"))
+        return sorted(_shown(Deadline.objects(team=actor.team, active=True)), key=_sort_key)
+    if scope != "mine":
+        raise ValueError(f"scope is 'mine' or 'team', not {scope!r}")
+    uid = str(actor.pk)
+    # Cases allocated after a deadline started are the holder's even before its owners are refreshed.
+    held = [c.pk for c in Case.objects(allocated_to=uid, status="open").only("id")]
+    query = {"active": True, "$or": [{"owner_ids": uid}, {"role": "practitioner", "case_id": {"$in": held}}]}
+    return sorted(_shown(Deadline.objects(__raw__=query)), key=_sort_key)
+
+
+def _shown(deadlines: Iterable[Deadline]) -> list[Deadline]:
+    """Return the deadlines with their pathway's label in the page's language, for reading (never saved)."""
+    found, language = list(deadlines), active_language()
+    if language == "en":
+        return found
+    pathways: dict = {}
+    for deadline in found:
+        where = (deadline.workflow_key, deadline.workflow_version)
+        if where not in pathways:
+            try:
+                english = definition_version(*where)
+                pathways[where] = (english, english.in_language(language))
+            except NotFound:  # a deadline of a pathway version no longer stored keeps its own words
+                pathways[where] = None
+        pair = pathways[where]
+        kind = pair and pair[0].deadlines.get(deadline.key)
+        # Only the pathway's own wording is replaced: a deadline started with other words keeps them.
+        if kind and kind.label == deadline.label:
+            deadline.label = pair[1].deadlines[deadline.key].label
+    return found
+
+
+def group_deadlines(deadlines: Iterable[Deadline], now: datetime) -> dict[str, list[Deadline]]:
+    """Split active deadlines into overdue, due in the next 7 days, and later (paused or unscheduled too)."""
+    groups: dict[str, list[Deadline]] = {"overdue": [], "this_week": [], "later": []}
+    week = now + timedelta(days=7)
+    for deadline in deadlines:
+        overdue = deadline.status == OPEN and deadline.due_at and deadline.due_at < now
+        if deadline.status == MISSED or overdue:
+            groups["overdue"].append(deadline)
+        elif deadline.status == OPEN and deadline.due_at and deadline.due_at <= week:
+            groups["this_week"].append(deadline)
+        else:
+            groups["later"].append(deadline)
+    return groups
+
+
+def basis_in(deadline: Deadline, language: str) -> str:
+    """Return why a deadline is due when it is, in a language, with its pathway's basis as translated there."""
+    if language == "en":
+        return deadline.basis
+    rule = deadline.basis_rule
+    if rule and deadline.workflow_key and deadline.workflow_version:
+        try:
+            defn = definition_version(deadline.workflow_key, deadline.workflow_version)
+        except NotFound:
+            defn = None
+        keys = [item.get("key") for item in (defn.to_dict().get("deadlines") or ())] if defn else []
+        if deadline.key in keys:
+            rule = defn.text(f"/deadlines/{keys.index(deadline.key)}/basis", language, rule)
+    return deadline_basis(deadline, language, rule)

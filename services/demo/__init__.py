@@ -1,0 +1,1 @@
+"""Demo data: a team with one user per role, cases at every stage of every pathway, and groups."""

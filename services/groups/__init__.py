@@ -1,0 +1,1 @@
+"""Group programmes: schedules, intakes, members, registers, calendars and group reports."""

@@ -1,0 +1,53 @@
+"""Reports per group and per cohort (the men who joined at one intake): attendance, completion, drop-out, waits."""
+
+from __future__ import annotations
+
+from statistics import median
+
+from models.group import Group, GroupAttendance, GroupMember, GroupSession
+from scheduler.group_schedule import last_number
+from services.groups.schedules import spec_of
+
+ATTENDED = ("attended", "late")
+
+
+def _summary(members: list[GroupMember], marks: list[GroupAttendance], held: set[int], sessions: int) -> dict:
+    """Return the figures for a set of members and their marks."""
+    total = len(marks)
+    attended = sum(1 for a in marks if a.mark in ATTENDED)
+    completed = [m for m in members if m.status in ("active", "completed")
+                 and last_number(m.join_number, sessions, m.first_week) in held]
+    dropped = sorted(m.left_week for m in members if m.status == "left" and m.left_week)
+    waits = [m.waited_days for m in members if m.first_week == 1]
+    # A man who moved on finishes elsewhere: his sessions here count for attendance, not for completion.
+    moved = sum(1 for m in members if m.status == "moved")
+    stayed = len(members) - moved
+    return {
+        "members": len(members), "moved": moved, "marks": total, "attended": attended,
+        "attendance_rate": round(100 * attended / total) if total else None,
+        "completed": len(completed), "completion_rate": round(100 * len(completed) / stayed) if stayed else None,
+        "dropped_out": len(dropped), "drop_out_weeks": dropped,
+        "median_drop_out_week": median(dropped) if dropped else None,
+        "median_wait_days": median(waits) if waits else None,
+    }
+
+
+def group_report(group: Group) -> dict:
+    """Return one group's figures, and the same figures for each cohort that joined it."""
+    spec = spec_of(group)
+    members = list(GroupMember.objects(group_id=group.pk))
+    marks = list(GroupAttendance.objects(group_id=group.pk))
+    held = {s.number for s in GroupSession.objects(group_id=group.pk, kind="programme", recorded_at__ne=None)}
+    dates = {s.number: s.date for s in GroupSession.objects(group_id=group.pk, kind="programme")}
+    cohorts = []
+    for number in sorted({m.join_number for m in members}):
+        cohort = [m for m in members if m.join_number == number]
+        ids = {m.case_id for m in cohort}
+        cohorts.append({"number": number, "date": dates.get(number),
+                        **_summary(cohort, [a for a in marks if a.case_id in ids], held, spec.sessions)})
+    return {"group": group, "spec": spec, **_summary(members, marks, held, spec.sessions), "cohorts": cohorts}
+
+
+def team_group_reports(team: str) -> list[dict]:
+    """Return the figures of every group of the team."""
+    return [group_report(g) for g in Group.objects(team=team).order_by("workflow_key", "name")]

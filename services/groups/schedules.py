@@ -1,0 +1,270 @@
+"""Create groups and keep their schedules: weekly sessions on working days, movable one by one."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from bson import ObjectId
+from bson.errors import InvalidId
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from mongoengine.errors import NotUniqueError
+
+from errors import Conflict, NotAllowed, NotFound, Problems
+from models.group import Group, GroupSession
+from models.team import Team
+from models.user import User
+from scheduler.calendar import WorkingCalendar
+from scheduler.group_schedule import is_intake, weekly_sessions
+from scheduler.holiday_names import holiday_text
+from services.audit.trail import record_audit
+from services.common.language import LOCALES, active_language
+from services.deadlines.timing import (
+    calendar_for,
+    local_today,  # noqa: F401  (the groups pages read it here)
+)
+from services.pathways.store import latest_version, list_workflows
+from storage.uow import in_transaction, transactional
+from workflows.programme import ProgrammeSpec, programme_spec
+
+LONDON = ZoneInfo("Europe/London")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# The pages' words for the days, and for a group meeting weekly on one (a whole phrase: languages say it differently).
+DAY_NAMES = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
+MEETS = (_l("Mondays at %(time)s"), _l("Tuesdays at %(time)s"), _l("Wednesdays at %(time)s"),
+         _l("Thursdays at %(time)s"), _l("Fridays at %(time)s"), _l("Saturdays at %(time)s"), _l("Sundays at %(time)s"))
+PAIRING_WARNINGS = {
+    "male": _l("Both facilitators are men. This programme is co-facilitated by a man and a woman where possible."),
+    "female": _l("Both facilitators are women. This programme is co-facilitated by a man and a woman where possible.")}
+
+
+def page_date(day: date) -> str:
+    """Return a date as the page's language writes it in full ("4 January 2027")."""
+    return format_date(day, "long", locale=LOCALES[active_language()])
+
+
+def spec_of(group: Group) -> ProgrammeSpec:
+    """Return the programme the group runs, as copied from its pathway when it was created."""
+    return programme_spec(group.programme)
+
+
+def group_programmes() -> dict[str, tuple[str, ProgrammeSpec]]:
+    """Return workflow key -> (pathway title, programme) for every stored pathway that runs a group."""
+    found = {}
+    for stored in list_workflows():
+        spec = programme_spec((stored.definition or {}).get("programme"))
+        if spec is not None:
+            found[stored.key] = (stored.title or stored.key, spec)
+    return found
+
+
+def team_calendar(team_key: str) -> WorkingCalendar:
+    """Return the working-day calendar of the configured region plus the team's own closures."""
+    team = Team.objects(key=team_key).only("closures").first()
+    base = calendar_for()
+    return WorkingCalendar(base.region, extra_closures=team.closures if team else ())
+
+
+def get_group(group_id) -> Group:
+    """Return a group by id or raise NotFound."""
+    try:
+        group = Group.objects(pk=ObjectId(str(group_id))).first()
+    except (InvalidId, TypeError):
+        group = None
+    if group is None:
+        raise NotFound(_("There is no such group"))
+    return group
+
+
+def is_facilitator(actor, group: Group) -> bool:
+    """Tell whether the actor facilitates the group."""
+    return str(actor.pk) in group.facilitator_ids
+
+
+def can_manage(actor, group: Group) -> bool:
+    """Tell whether the actor manages the group's team."""
+    return actor.has_role("manager") and actor.team == group.team
+
+
+def can_run(actor, group: Group) -> bool:
+    """Tell whether the actor may keep the group's register (a facilitator or the team's manager)."""
+    return can_manage(actor, group) or (actor.has_role("practitioner") and is_facilitator(actor, group))
+
+
+def group_for(group_id, actor, *, manage: bool = False, run: bool = False) -> Group:
+    """Return the group if the actor may see it (or manage / run it); outsiders learn nothing of it."""
+    group = get_group(group_id)
+    readers = actor.has_role("manager", "practitioner", "auditor") and actor.team == group.team
+    if not (readers or is_facilitator(actor, group)):
+        raise NotFound(_("There is no such group"))
+    if manage and not can_manage(actor, group):
+        raise NotAllowed(_("Only the team's managers can change the group"))
+    if run and not can_run(actor, group):
+        raise NotAllowed(_("Only the group's facilitators and the team's managers can keep its register"))
+    return group
+
+
+def _parse_group(data: dict, programmes: dict, team: str) -> tuple[dict, Problems]:
+    problems = Problems()
+    key = data.get("workflow_key") or ""
+    if key not in programmes:
+        problems.add("workflow_key", _("Select the programme the group runs"), "Programme")
+    name = (data.get("name") or "").strip()
+    if not name:
+        problems.add("name", _("Enter a name for the group"), "Name")
+    venue = (data.get("venue") or "").strip()
+    if not venue:
+        problems.add("venue", _("Enter where the group meets"), "Venue")
+    weekday = str(data.get("weekday") or "")
+    if weekday not in {str(i) for i in range(7)}:
+        problems.add("weekday", _("Select the day the group meets"), "Day")
+    start_time = (data.get("start_time") or "").strip()
+    if len(start_time) == 4 and start_time[1] == ":":
+        start_time = "0" + start_time
+    if not (len(start_time) == 5 and start_time[2] == ":" and start_time[:2].isdigit() and start_time[3:].isdigit()
+            and int(start_time[:2]) < 24 and int(start_time[3:]) < 60):
+        problems.add("start_time", _("Enter the start time as hours and minutes, like 18:30"), "Start time")
+    start = None
+    try:
+        start = date.fromisoformat((data.get("start_date") or "").strip())
+    except ValueError:
+        problems.add("start_date", _("Enter the date of the first session as a real date, like 2027-01-04"),
+                     "Start date")
+    ids = [str(data.get("facilitator_1") or ""), str(data.get("facilitator_2") or "")]
+    people = {str(u.pk): u for u in User.objects(team=team, roles="practitioner", active=True)}
+    for i, uid in enumerate(ids, 1):
+        if uid not in people:
+            problems.add(f"facilitator_{i}", _("Choose the first facilitator from the team's practitioners") if i == 1
+                         else _("Choose the second facilitator from the team's practitioners"), f"Facilitator {i}")
+    if ids[0] and ids[0] == ids[1]:
+        problems.add("facilitator_2", _("Choose two different facilitators"), "Facilitator 2")
+    return {"workflow_key": key, "name": name, "venue": venue, "weekday": int(weekday) if weekday.isdigit() else 0,
+            "start_time": start_time, "start_date": start, "facilitator_ids": ids,
+            "people": [people.get(uid) for uid in ids]}, problems
+
+
+def pairing_warning(spec: ProgrammeSpec | None, people) -> str:
+    """Return a warning when the programme asks for a man and a woman and both facilitators are the same sex."""
+    sexes = [getattr(p, "sex", "") for p in people if p is not None]
+    if spec and spec.mixed_facilitators and len(sexes) == 2 and sexes[0] and sexes[0] == sexes[1]:
+        return str(PAIRING_WARNINGS[sexes[0]])
+    return ""
+
+
+@transactional
+def create_group(data: dict, *, actor, now: datetime) -> Group:
+    """Create a group of a pathway's programme with its schedule; same-sex facilitators need confirming."""
+    if not actor.has_role("manager"):
+        raise NotAllowed(_("Only team managers can create groups"))
+    programmes = group_programmes()
+    fields, problems = _parse_group(data, programmes, actor.team)
+    spec = programmes[fields["workflow_key"]][1] if fields["workflow_key"] in programmes else None
+    warning = pairing_warning(spec, fields["people"])
+    if warning and not problems.items and not data.get("confirm_pairing"):
+        problems.add("confirm_pairing",
+                     _("%(warning)s Choose another facilitator, or confirm this pair.", warning=warning),
+                     "Facilitators")
+    problems.raise_if_any()
+    stored = latest_version(fields["workflow_key"])
+    group = Group(team=actor.team, workflow_key=fields["workflow_key"], name=fields["name"], venue=fields["venue"],
+                  weekday=fields["weekday"], start_time=fields["start_time"], start_date=fields["start_date"],
+                  facilitator_ids=fields["facilitator_ids"], programme=dict(stored.definition["programme"]),
+                  created_at=now, created_by=str(actor.pk))
+    group.save()
+    extend_schedule(group, spec.sessions)
+    record_audit("group.created", actor=actor, now=now, target_type="group", target_id=group.pk,
+                 details={"workflow": group.workflow_key, "pairing_warning": warning})
+    return group
+
+
+def programme_sessions(group: Group) -> list[GroupSession]:
+    """Return the group's programme sessions in order."""
+    return list(GroupSession.objects(group_id=group.pk, kind="programme").order_by("number"))
+
+
+def extend_schedule(group: Group, up_to: int) -> int:
+    """Make sure sessions 1..up_to exist (a rolling group grows as men join); return how many were added."""
+    spec = spec_of(group)
+    existing = programme_sessions(group)
+    if len(existing) >= up_to:
+        return 0
+    cal = team_calendar(group.team)
+    if existing:
+        from datetime import timedelta
+
+        start, first = existing[-1].date + timedelta(days=1), existing[-1].number + 1
+    else:
+        start, first = group.start_date, 1
+    planned, _skipped = weekly_sessions(start, group.weekday, up_to - len(existing), cal, first_number=first)
+    added = 0
+    for item in planned:
+        try:
+            GroupSession(group_id=group.pk, number=item.number, date=item.date, start_time=group.start_time,
+                         intake=is_intake(item.number, rolling=spec.rolling, every=spec.intake_every_weeks)).save()
+        except NotUniqueError:
+            if in_transaction():
+                raise  # the unit of work reruns and finds the sessions the other request added
+            continue
+        added += 1
+    return added
+
+
+def skipped_weeks(group: Group) -> list[dict]:
+    """Return the weeks between the first and last session with no session, and why (bank holiday, closure)."""
+    sessions = programme_sessions(group)
+    if not sessions:
+        return []
+    cal = team_calendar(group.team)
+    _planned, skipped = weekly_sessions(sessions[0].date, group.weekday, len(sessions), cal)
+    moved = {s.moved_from for s in sessions if s.moved_from}
+    language = active_language()
+    return [{"date": s.date, "reason": holiday_text(s.reason, language)} for s in skipped if s.date not in moved]
+
+
+@transactional
+def move_session(group: Group, session_id, data: dict, *, actor, now: datetime) -> GroupSession:
+    """Move one session to another working day; the rest of the schedule stays where it is."""
+    if not can_manage(actor, group):
+        raise NotAllowed(_("Only the team's managers can move sessions"))
+    session = GroupSession.objects(pk=session_id, group_id=group.pk).first() if ObjectId.is_valid(
+        str(session_id)) else None
+    if session is None:
+        raise NotFound(_("There is no such session"))
+    problems = Problems()
+    if session.recorded_at:
+        raise NotAllowed(_("The register of this session has been saved, so it cannot be moved"))
+    new = None
+    try:
+        new = date.fromisoformat((data.get("date") or "").strip())
+    except ValueError:
+        problems.add("date", _("Enter the new date as a real date, like 2027-01-04"), "New date")
+    reason = (data.get("reason") or "").strip()
+    if not reason:
+        problems.add("reason", _("Say why the session is moving"), "Reason")
+    if new is not None:
+        cal = team_calendar(group.team)
+        if not cal.is_working_day(new):
+            why = holiday_text(cal.holiday_name(new), active_language()) or _("a weekend")
+            problems.add("date", _("%(date)s is not a working day (%(why)s); choose another date", date=page_date(new),
+                                   why=why), "New date")
+        elif new < local_today(now):
+            problems.add("date", _("The new date must be today or later"), "New date")
+        elif GroupSession.objects(group_id=group.pk, kind="programme", date=new, pk__ne=session.pk).first():
+            problems.add("date", _("The group already meets on %(date)s", date=page_date(new)), "New date")
+        else:
+            before = GroupSession.objects(group_id=group.pk, kind="programme", number=session.number - 1).first()
+            after = GroupSession.objects(group_id=group.pk, kind="programme", number=session.number + 1).first()
+            if (before and new <= before.date) or (after and new >= after.date):
+                problems.add("date", _("The session must stay between the sessions before and after it"), "New date")
+    problems.raise_if_any()
+    won = GroupSession.objects(pk=session.pk, revision=session.revision, recorded_at=None).update_one(
+        set__moved_from=session.moved_from or session.date, set__date=new, set__moved_reason=reason,
+        inc__revision=1)
+    if not won:
+        raise Conflict(_("Someone changed this session while you were moving it. Check it and try again."))
+    record_audit("group.session_moved", actor=actor, now=now, target_type="group", target_id=group.pk,
+                 details={"session": session.number, "from": session.date.isoformat(), "to": new.isoformat()})
+    session.reload()
+    return session

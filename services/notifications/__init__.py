@@ -1,0 +1,1 @@
+"""Telling people things: in-app notifications, email through the outbox, delivery."""

@@ -1,0 +1,304 @@
+"""Partner (victim or survivor) support: partner cases, their contact log and what the perpetrator's side may know.
+
+Everything on a partner case is confidential. The perpetrator's practitioner learns only that a partner case
+exists and the partner's risk updates (increased, decreased, no change) – never names, contact or content.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from flask_babel import gettext as _
+
+from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound, Problems
+from forms.catalogue import N_
+from models.case import Case, CaseEvent, name_keys
+from models.deadline import ACTIVE_STATUSES, Deadline
+from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES, REACHED, PartnerContact
+from models.user import User
+from services.audit.oversight import note_read
+from services.audit.trail import record_audit
+from services.cases.access import can_read_case, case_for_actor, get_case
+from services.cases.effects import apply_effects
+from services.cases.facts import state_of
+from services.cases.history_text import CONTACT_LOGGED
+from services.cases.separation import check_assignment
+from services.cases.transitions import add_history, case_view, fire_transition, transition_options
+from services.common.dates import past_date
+from services.common.language import active_language
+from services.deadlines.timing import local_today
+from services.deadlines.tracking import refresh_owners
+from services.notifications.send import notify_user
+from services.notifications.text import message_for
+from services.pathways.store import definition_for
+from storage.uow import transactional
+from workflows import engine
+
+
+def _uid(actor) -> str:
+    return str(actor.pk)
+
+
+def _manages(actor, case: Case) -> bool:
+    return actor.has_role("manager") and case.team == actor.team
+
+
+def _assigned(actor, case: Case) -> bool:
+    return actor.has_role("partner_worker") and case.allocated_to == _uid(actor)
+
+
+def partner_case_for_actor(case_id, actor, *, change: bool = False) -> Case:
+    """Return a partner case the actor may open (assigned partner worker, or a manager of the team); else 404."""
+    case = get_case(case_id)
+    if case.kind != "partner" or not can_read_case(actor, case):
+        raise NotFound(_("There is no such partner case"))
+    return case_for_actor(case_id, actor, change=change)
+
+
+def partner_workers(team: str) -> list[User]:
+    """Return the team's active partner-support workers, by name."""
+    return list(User.objects(team=team, roles="partner_worker", active=True).order_by("name")) if team else []
+
+
+def is_closed(case: Case) -> bool:
+    """Tell whether a partner record is closed (its pathway keeps a closed record reopenable)."""
+    return case.status == "closed" or state_of(case)["public"] == "Closed"
+
+
+def _risk_updates(parent: Case, linked: Case | None) -> list[dict]:
+    """Return the risk updates the partner record passed on, newest first, once each (mirrors share a time)."""
+    declared = definition_for(linked).risk_update if linked is not None else {}
+    if not declared:
+        return []
+    step = definition_for(linked).events.get(declared["event"])
+    words = {o["value"]: o["label"] for i in (step.inputs if step else ()) if i.name == declared["input"]
+             for o in i.options}
+    mirrored = {e.name for e in definition_for(parent).events.values() if e.mirrors == declared["event"]}
+    seen, updates = set(), []
+    events = CaseEvent.objects(case_id__in=[parent.pk, linked.pk],
+                               name__in=[declared["event"], *mirrored]).order_by("-at")
+    for event in events:
+        change = (event.inputs or {}).get(declared["input"])
+        if (event.at, change) in seen:
+            continue
+        seen.add((event.at, change))
+        updates.append({"at": event.at, "change": words.get(change, "Risk update")})
+    return updates
+
+
+def partner_summary(parent: Case, *, actor) -> dict:
+    """Return what the perpetrator's case page may show of its partner case: that it exists and risk updates."""
+    # Only what the summary, its state and the access check read: the rest of a victim's record stays unread.
+    linked = Case.objects(parent_case_id=parent.pk, kind="partner").only(
+        "kind", "status", "state", "team", "allocated_to", "referrer_id", "created_at", "workflow_key",
+        "workflow_version", "parent_case_id").order_by("created_at").first()
+    summary = {"exists": linked is not None, "updates": _risk_updates(parent, linked)}
+    if linked is not None:
+        summary.update(opened_at=linked.created_at, open=not is_closed(linked),
+                       assigned=bool(linked.allocated_to), case_id=linked.pk if can_read_case(actor, linked) else None)
+    return summary
+
+
+def _worker(team: str, assignee_id: str) -> User:
+    try:
+        user = User.objects(pk=ObjectId(str(assignee_id)), active=True).first() if assignee_id else None
+    except (InvalidId, TypeError):
+        user = None
+    if user is None or "partner_worker" not in user.roles or user.team != team:
+        raise InvalidInput(problems=[FieldProblem("assignee", _("Choose a partner-support worker in the team"))])
+    return user
+
+
+@transactional
+def assign_partner_worker(case: Case, *, assignee_id: str, actor, now: datetime) -> Case:
+    """Give a partner case to a partner-support worker of the team and tell them."""
+    if case.kind != "partner" or not _manages(actor, case):
+        raise NotAllowed(_("Only a manager of the team can assign partner cases"))
+    worker = _worker(case.team, assignee_id)
+    check_assignment(case, str(worker.pk))
+    Case.objects(pk=case.pk).update_one(set__allocated_to=str(worker.pk), set__allocated_at=now,
+                                        inc__revision=1, set__updated_at=now)
+    case.reload()
+    add_history(case, kind="event", now=now, actor=actor, name="assigned", label=f"Assigned to {worker.name}",
+                label_key=N_("Assigned to %(name)s"), label_values={"name": worker.name})
+    parent = Case.objects(pk=case.parent_case_id).first() if case.parent_case_id else None
+    for target in (case, parent):
+        if target is not None:
+            refresh_owners(target)  # deadlines for "the partner worker" now belong to this worker
+    said = message_for(worker, N_("Partner-support record %(reference)s is assigned to you"),
+                       N_("A partner-support record has been assigned to you. Make contact safely."),
+                       reference=case.reference)
+    notify_user(worker, **said, link=f"/partner/cases/{case.pk}", now=now, case_id=case.pk)
+    record_audit("partner.assigned", actor=actor, now=now, target_type="case", target_id=case.pk,
+                 details={"to": str(worker.pk)})
+    return case
+
+
+@transactional
+def update_partner_details(case: Case, data: dict, *, actor, now: datetime) -> Case:
+    """Record who the partner is and how to contact them safely."""
+    partner_case_for_actor(case.pk, actor, change=True)
+    problems = Problems()
+    name = (data.get("name") or "").strip()
+    if not name:
+        problems.add("name", _("Enter the partner's name"), _("Name"))
+    elif len(name) > 200:
+        problems.add("name", _("Name must be 200 characters or fewer"), _("Name"))
+    born = past_date(data.get("date_of_birth"), "date_of_birth", _("Date of birth"), problems,
+                     today=local_today(now), required=False,
+                     invalid=_("Date of birth must be a real date, like 2026-03-12"),
+                     future=_("Date of birth must be today or in the past"))
+    safe = (data.get("safe_contact") or "").strip()
+    if len(safe) > 2000:
+        problems.add("safe_contact", _("Safe contact arrangements must be 2,000 characters or fewer"),
+                     _("Safe contact"))
+    problems.raise_if_any()
+    Case.objects(pk=case.pk).update_one(set__person__name=name, set__name_keys=name_keys(name),
+                                        set__person__date_of_birth=born,
+                                        set__fields__safe_contact=safe, set__updated_at=now, inc__revision=1)
+    case.reload()
+    add_history(case, kind="note", now=now, actor=actor, name="partner_details", label="Partner's details updated",
+                label_key=N_("Partner's details updated"))
+    return case
+
+
+@transactional
+def record_partner_contact(case: Case, data: dict, *, actor, now: datetime) -> tuple[PartnerContact, bool]:
+    """Log a contact (or attempt) with the partner; return it and whether the linked case was told it happened."""
+    partner_case_for_actor(case.pk, actor, change=True)
+    if case.status != "open":
+        raise NotAllowed(_("This partner case is closed"))
+    problems = Problems()
+    when = past_date(data.get("date"), "date", _("Date of the contact"), problems, today=local_today(now),
+                     missing=_("Enter the date of the contact"),
+                     invalid=_("Date of the contact must be a real date, like 2026-03-12"),
+                     future=_("Date of the contact must be today or in the past"))
+    method, outcome = data.get("method") or "", data.get("outcome") or ""
+    if method not in CONTACT_METHODS:
+        problems.add("method", _("Select how the contact was made"), _("Method"))
+    if outcome not in CONTACT_OUTCOMES:
+        problems.add("outcome", _("Select the outcome of the contact"), _("Outcome"))
+    notes = (data.get("notes") or "").strip()
+    if len(notes) > 20000:
+        problems.add("notes", _("Notes must be 20,000 characters or fewer"), _("Notes"))
+    problems.raise_if_any()
+    contact = PartnerContact(case_id=case.pk, date=when, method=method, outcome=outcome, notes=notes,
+                             recorded_by=_uid(actor), recorded_by_name=actor.name, recorded_at=now).save()
+    add_history(case, kind="note", now=now, actor=actor, name="partner_contact",
+                label=f"Contact logged: {CONTACT_OUTCOMES[outcome].lower()}", label_key=CONTACT_LOGGED.get(outcome, ""),
+                confidential=True)
+    record_audit("partner.contact_recorded", actor=actor, now=now, target_type="case", target_id=case.pk,
+                 details={"contact": str(contact.pk)})
+    # The partner record's file names the events its contact log records: contact made, or only tried.
+    name = definition_for(case).contact_log.get("reached" if outcome in REACHED else "not_reached")
+    if not name:
+        return contact, False
+    _transitions, events = transition_options(case, actor)
+    option = next((o for o in events if o.name == name and o.allowed), None)
+    if option is None:
+        return contact, False
+    dates = [spec.name for spec in option.inputs if spec.kind == "date"]
+    take_partner_action(case, name, {n: when.isoformat() for n in dates}, event=True, actor=actor, now=now)
+    return contact, True
+
+
+def contact_log_events(case: Case) -> list[str]:
+    """Return the partner record's events its contact log takes itself (its file's `contact_log`)."""
+    return list(definition_for(case).contact_log.values())
+
+
+@transactional
+def take_partner_action(case: Case, name: str, inputs: dict, *, event: bool, actor, now: datetime) -> Case:
+    """Take a step of the partner record; a contact or risk update is also recorded on the linked case."""
+    case = fire_transition(case, name, inputs, actor=actor, now=now, event=event)
+    # The perpetrator pathway's file says which of its partner-side events this one stands for (`mirrors`).
+    parent = _parent(case)
+    mirrored = [s.name for s in definition_for(parent).events.values() if s.mirrors == name] if parent else []
+    target = mirrored[0] if event and mirrored else None
+    option = next((o for o in parent_events(case, actor=actor, mirrored=True) if o.name == target), None)
+    if option is not None and option.allowed:
+        # The linked pathway names its inputs its own way: pass each on by kind (the date, the decision).
+        given = {spec.kind: inputs.get(spec.name) for spec in _own_step(case, name).inputs}
+        mapped = {spec.name: inputs.get(spec.name, given.get(spec.kind)) for spec in option.inputs}
+        fire_parent_event(case, target, mapped, actor=actor, now=now, own_history=False)
+    return case
+
+
+def _own_step(case: Case, name: str):
+    return definition_for(case).events[name]
+
+
+def list_partner_contacts(case: Case, *, actor, now: datetime, client_address: str = "") -> list[PartnerContact]:
+    """Return the partner case's contact log, newest first; every read is written to the audit trail."""
+
+    partner_case_for_actor(case.pk, actor)
+    note_read(case, actor=actor, now=now)
+    record_audit("confidential.read", actor=actor, now=now, target_type="partner_contacts", target_id=case.pk,
+                 client_address=client_address, details={"case": str(case.pk)})
+    return list(PartnerContact.objects(case_id=case.pk).order_by("-date", "-recorded_at"))
+
+
+def _parent(case: Case) -> Case | None:
+    return Case.objects(pk=case.parent_case_id).first() if case.parent_case_id else None
+
+
+def parent_events(case: Case, *, actor, mirrored: bool = False) -> list:
+    """Return the events of the linked perpetrator case that the partner worker records from the partner case.
+
+    Those mirrored from the partner record's own events are left out unless `mirrored`.
+    """
+    parent = _parent(case)
+    if parent is None or parent.status != "open" or not _assigned(actor, case):
+        return []
+    defn = definition_for(parent)
+    options = engine.available_events(defn, case_view(parent), actor.as_actor(), active_language())
+    own = set(definition_for(case).events)
+    return [o for o in options if defn.events[o.name].partner_side
+            and (mirrored or defn.events[o.name].mirrors not in own)]
+
+
+@transactional
+def fire_parent_event(case: Case, name: str, inputs: dict, *, actor, now: datetime,
+                      own_history: bool = True) -> Case:
+    """Record an event of the linked perpetrator case for the partner worker; its free text stays here."""
+    parent = _parent(case)
+    if parent is None or not _assigned(actor, case):
+        raise NotAllowed(_("Only the partner-support worker of this record can do this"))
+    if case.status != "open" or parent.status != "open":
+        raise NotAllowed(_("The linked case is closed"))
+    defn = definition_for(parent)
+    step = defn.events.get(name)
+    if step is None or not step.partner_side:
+        raise NotFound(_("There is no such action on the linked case"))
+    result = engine.fire_event(defn, case_view(parent), actor.as_actor(), name, inputs, now=now,
+                               language=active_language())
+    changes = {"inc__revision": 1, "set__updated_at": now}
+    if result.to_state != result.from_state:
+        changes.update(set__state=result.to_state, set__state_entered_at=now)
+    if not Case.objects(pk=parent.pk, revision=parent.revision, state=parent.state).update_one(**changes):
+        raise Conflict(_("The linked case changed while you were working. Try again."))
+    parent.reload()
+    # What the partner said must not reach the perpetrator's side: only choices and dates go to its history.
+    shared = {s.name: result.inputs.get(s.name) for s in step.inputs if s.kind in ("decision", "outcome", "date")}
+    add_history(parent, kind="event", now=now, actor=actor, name=name, label=step.label, from_state=result.from_state,
+                to_state=result.to_state, inputs=shared)
+    if own_history:
+        add_history(case, kind="event", now=now, actor=actor, name=name, label=f"On the linked case: {step.label}",
+                    label_key=N_("On the linked case: %(step)s"),
+                    label_values={"step": {"step": "events", "name": name, "workflow": parent.workflow_key,
+                                           "version": parent.workflow_version}},
+                    inputs=result.inputs, comment=str(result.inputs.get("reason") or ""), confidential=True)
+    apply_effects(parent, result.effects, actor=actor, now=now, inputs=result.inputs)
+    record_audit("case.event", actor=actor, now=now, target_type="case", target_id=parent.pk,
+                 details={"name": name, "via": str(case.pk)})
+    return parent
+
+
+def parent_deadlines(case: Case) -> list[Deadline]:
+    """Return the active deadlines of the linked case that are for the partner worker."""
+    if not case.parent_case_id:
+        return []
+    return list(Deadline.objects(case_id=case.parent_case_id, role="partner_worker",
+                                 status__in=ACTIVE_STATUSES).order_by("due_at"))

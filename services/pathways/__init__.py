@@ -1,0 +1,1 @@
+"""Pathway files in the database: sync, versions, lint against this installation, migration, overview pages."""

@@ -1,0 +1,94 @@
+"""Workflow files synced into MongoDB as numbered versions; each case keeps the version it started with."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from mongoengine.errors import NotUniqueError
+
+from errors import NotFound
+from models.case import WorkflowVersion
+from services.common.language import active_language
+from workflows.definition import WorkflowDefinition, load_definition
+
+WORKFLOW_DIR = Path(__file__).resolve().parents[2] / "workflows"
+
+
+def store_definition(defn: WorkflowDefinition, *, now: datetime) -> tuple[str, int, str]:
+    """Store a checked definition as the next version unless that content is stored; return (key, version, action)."""
+    key = defn.key
+    existing = WorkflowVersion.objects(key=key, content_hash=defn.content_hash).first()
+    if existing:
+        return key, existing.version, "unchanged"
+    latest = WorkflowVersion.objects(key=key).order_by("-version").first()
+    version = (latest.version if latest else 0) + 1
+    try:
+        WorkflowVersion(key=key, version=version, content_hash=defn.content_hash, title=defn.title,
+                        definition=defn.to_dict(), source=defn.source, synced_at=now).save()
+    except NotUniqueError:
+        # Another process synced the same file at the same moment: theirs stands.
+        existing = WorkflowVersion.objects(key=key, content_hash=defn.content_hash).first()
+        return key, existing.version if existing else version, "unchanged"
+    return key, version, "created" if version == 1 else "new version"
+
+
+@lru_cache(maxsize=64)
+def _definition(key: str, version: int) -> WorkflowDefinition:
+    stored = WorkflowVersion.objects(key=key, version=version).first()
+    if stored is None:
+        raise NotFound(f"Pathway {key} version {version} is not stored")
+    return load_definition(stored.definition, source=f"{key} v{version}")
+
+
+def definition_for(case) -> WorkflowDefinition:
+    """Return the workflow definition (version) the case is pinned to."""
+    return _definition(case.workflow_key, case.workflow_version)
+
+
+def shown_definition(case, language: str | None = None) -> WorkflowDefinition:
+    """Return the case's pathway with its texts in a language, by default the page's: for showing, never deciding."""
+    return definition_for(case).in_language(language or active_language())
+
+
+def definition_version(key: str, version: int) -> WorkflowDefinition:
+    """Return one stored version of a workflow."""
+    return _definition(key, version)
+
+
+def latest_version(key: str) -> WorkflowVersion:
+    """Return the newest stored version of a workflow, or raise NotFound."""
+    latest = WorkflowVersion.objects(key=key).order_by("-version").first()
+    if latest is None:
+        raise NotFound(f"There is no pathway called {key}")
+    return latest
+
+
+def latest_definition(key: str) -> WorkflowDefinition:
+    """Return the newest stored version of a workflow as a definition, or raise NotFound."""
+    latest = latest_version(key)
+    return _definition(key, latest.version)
+
+
+def latest_definitions() -> dict[str, WorkflowDefinition]:
+    """Return the newest stored version of every workflow, by key."""
+    newest: dict[str, int] = {}
+    # Keys and versions only: the parsed definitions are cached per version, the stored ones are large.
+    for stored in WorkflowVersion._get_collection().find({}, {"key": 1, "version": 1}).sort(
+            [("key", 1), ("version", -1)]):
+        newest.setdefault(stored["key"], stored["version"])
+    return {key: _definition(key, version) for key, version in newest.items()}
+
+
+def list_workflows() -> list[WorkflowVersion]:
+    """Return the newest version of every stored workflow."""
+    newest: dict[str, WorkflowVersion] = {}
+    for stored in WorkflowVersion.objects.order_by("key", "-version"):
+        newest.setdefault(stored.key, stored)
+    return list(newest.values())
+
+
+def clear_cache() -> None:
+    """Forget cached definitions (tests switch databases)."""
+    _definition.cache_clear()

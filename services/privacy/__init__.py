@@ -1,0 +1,1 @@
+"""Retention and destruction, subject access requests, rectification and objection."""

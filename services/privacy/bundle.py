@@ -1,0 +1,231 @@
+"""Assemble a person's file for a subject access request, without what is confidential or from third parties.
+
+A perpetrator's file holds his own case only: never a confidential record, never the partner's record or
+contacts, never children's details, never an answer or form marked third-party (other agencies' reports,
+family details), never information a referrer passed on. A partner's file holds her own record only, without
+the answers marked third-party (the perpetrator's and the children's details) and nothing from his case.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, datetime
+
+from docx import Document
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from forms.third_party import is_third_party_form, redact_answers, third_party_fields
+from models.case import Case, CaseEvent, CaseSession
+from models.form import ConfidentialSubmission, Submission
+from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES, PartnerContact
+from services.pathways.store import definition_for
+from services.submissions.definitions import get_form
+from workflows.effects import is_conditional
+from workflows.registry import parse_item
+
+# History kinds that carry what someone else said about the subject (a referring agency's further information).
+THIRD_PARTY_HISTORY = ("referrer_information",)
+# Steps only the partner-support worker takes record what happened on the partner's side: he is never told
+# whether she was contacted or what she said.
+PARTNER_SIDE_ROLES = {"partner_worker"}
+
+
+def _text(value) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict) and "filename" in value:
+        return _("Document: %(filename)s", filename=value["filename"])
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_text(v) for v in value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return "" if value is None else str(value)
+
+
+def _labels(definition: dict) -> dict[str, str]:
+    props = (definition.get("schema") or {}).get("properties", {})
+    return {name: spec.get("title") or name.replace("_", " ") for name, spec in props.items()}
+
+
+def _forms(case: Case, *, with_confidential: bool, withheld: list) -> list[dict]:
+    subs = list(Submission.objects(case_id=case.pk))
+    if with_confidential:
+        subs += list(ConfidentialSubmission.objects(case_id=case.pk))
+    else:
+        hidden = ConfidentialSubmission.objects(case_id=case.pk).count()
+        if hidden:
+            withheld.append({"what": ngettext("%(num)s confidential record", "%(num)s confidential records", hidden),
+                             "why": _("confidential: information from someone else that could put them at risk")})
+    out = []
+    for sub in sorted(subs, key=lambda s: s.created_at):
+        definition = get_form(sub.form_key, sub.form_version).definition
+        if is_third_party_form(definition):
+            withheld.append({"what": _("the form ‘%(form)s’", form=definition.get("title", sub.form_key)),
+                             "why": _("third-party information")})
+            continue
+        answers, removed = redact_answers(dict(sub.answers or {}), third_party_fields(definition))
+        labels = _labels(definition)
+        if removed:
+            withheld.append({"what": ngettext("%(num)s answer in ‘%(form)s’", "%(num)s answers in ‘%(form)s’",
+                                              len(removed), form=definition.get("title", sub.form_key)),
+                             "why": _("third-party information")})
+        out.append({"id": f"form:{sub.pk}", "form": sub.form_key, "title": definition.get("title", sub.form_key),
+                    "status": sub.status, "submitted_at": sub.submitted_at,
+                    "answers": [{"id": f"form:{sub.pk}:{name}", "field": name, "label": labels.get(name, name),
+                                 "value": value, "text": _text(value)} for name, value in answers.items()]})
+    return out
+
+
+def _partner_side_step(step) -> bool:
+    return step is not None and bool(step.roles) and set(step.roles) <= PARTNER_SIDE_ROLES
+
+
+def _partner_side(defn, event) -> bool:
+    return _partner_side_step(defn.events.get(event.name) if event.kind == "event" else
+                              defn.transitions.get(event.name))
+
+
+def _set_fields(effects) -> set[str]:
+    found: set[str] = set()
+    for item in effects or ():
+        if is_conditional(item):
+            found |= _set_fields(item["then"])
+            continue
+        name, params = parse_item(item)
+        if name == "set_field" and isinstance(params, dict):
+            found.add(params.get("field", ""))
+    return found
+
+
+def _his_fields(case: Case, defn) -> dict:
+    """Return what the pathway recorded on his case, without what partner-side steps set (her contacts, risk)."""
+    hidden: set[str] = set()
+    for step in [*defn.transitions.values(), *defn.events.values()]:
+        if _partner_side_step(step):
+            hidden |= _set_fields(step.effects)
+    return {name: value for name, value in (case.fields or {}).items() if name not in hidden}
+
+
+def _history(case: Case, defn, *, with_confidential: bool, withheld: list) -> list[dict]:
+    out, skipped = [], 0
+    for event in CaseEvent.objects(case_id=case.pk).order_by("at", "id"):
+        if (event.confidential and not with_confidential) or event.kind in THIRD_PARTY_HISTORY or (
+                not with_confidential and _partner_side(defn, event)):
+            skipped += 1
+            continue
+        out.append({"id": f"history:{event.pk}", "at": event.at, "label": event.label or event.name,
+                    "comment": event.comment or ""})
+    if skipped:
+        withheld.append({"what": ngettext("%(num)s history entry", "%(num)s history entries", skipped),
+                         "why": _("confidential or third-party information")})
+    return out
+
+
+def assemble_file(case: Case, *, now: datetime) -> dict:
+    """Return the subject's file as plain data: every item has an id a reviewing manager can withhold."""
+    partner = case.kind == "partner"
+    withheld: list[dict] = []
+    defn = definition_for(case)
+    person = case.person
+    data = {
+        "subject": "partner" if partner else "perpetrator", "generated_at": now, "reference": case.reference,
+        "person": {"name": person.name, "date_of_birth": person.date_of_birth, "address": person.address,
+                   "ethnicity": person.ethnicity, "language": person.language},
+        "case": {"pathway": defn.title, "status": case.status,
+                 "stage": defn.states[case.state].label if case.state in defn.states else case.state,
+                 "referred_at": case.referred_at, "closed_at": case.closed_at, "outcome": case.outcome},
+        "forms": _forms(case, with_confidential=partner, withheld=withheld),
+        "history": _history(case, defn, with_confidential=partner, withheld=withheld),
+        "sessions": [{"id": f"session:{s.pk}", "date": s.date, "type": s.session_type, "attendance": s.attendance,
+                      "notes": s.notes} for s in CaseSession.objects(case_id=case.pk).order_by("date")],
+        "contacts": [],
+    }
+    if partner:
+        data["safe_contact"] = (case.fields or {}).get("safe_contact", "")
+        data["contacts"] = [{"id": f"contact:{c.pk}", "date": c.date, "method": CONTACT_METHODS[c.method],
+                             "outcome": CONTACT_OUTCOMES[c.outcome], "notes": c.notes}
+                            for c in PartnerContact.objects(case_id=case.pk).order_by("date")]
+    else:
+        data["recorded"] = [{"id": f"field:{name}", "field": name, "label": name.replace("_", " ").capitalize(),
+                             "text": _text(value)} for name, value in _his_fields(case, defn).items()]
+        if case.children:
+            withheld.append({"what": _("children’s details"), "why": _("third-party information")})
+        if Case.objects(parent_case_id=case.pk).count():
+            withheld.append({"what": _("records of other people linked to the case"),
+                             "why": _("third-party information")})
+    data["withheld"] = withheld
+    return data
+
+
+def apply_redactions(data: dict, items: set[str]) -> dict:
+    """Return the file without the items a manager withheld (ids), noting how many were withheld."""
+    if not items:
+        return data
+    out = dict(data)
+    count = 0
+    for section in ("history", "sessions", "contacts", "recorded"):
+        kept = [row for row in data.get(section, ()) if row["id"] not in items]
+        count += len(data.get(section, ())) - len(kept)
+        out[section] = kept
+    forms = []
+    for form in data.get("forms", ()):
+        if form["id"] in items:
+            count += 1
+            continue
+        answers = [a for a in form["answers"] if a["id"] not in items]
+        count += len(form["answers"]) - len(answers)
+        forms.append({**form, "answers": answers})
+    out["forms"] = forms
+    out["withheld"] = list(data.get("withheld", ())) + [
+        {"what": ngettext("%(num)s item withheld on review", "%(num)s items withheld on review", count),
+         "why": _("reviewed by a manager before release")}]
+    return out
+
+
+def as_json(data: dict) -> bytes:
+    """Return the file as machine-readable JSON."""
+    return json.dumps(data, default=_text, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+def as_docx(data: dict) -> bytes:
+    """Return the file as a readable Word document."""
+    doc = Document()
+    doc.add_heading(_("The information we hold about you"), 0)
+    doc.add_paragraph(_("Reference %(reference)s. Prepared on %(date)s.", reference=data["reference"],
+                        date=_text(data["generated_at"])[:10]))
+    _table(doc, _("About you"), [(k.replace("_", " ").capitalize(), _text(v)) for k, v in data["person"].items() if v])
+    _table(doc, _("Your case"), [(k.replace("_", " ").capitalize(), _text(v)) for k, v in data["case"].items() if v])
+    _table(doc, _("Recorded on your case"), [(r["label"], r["text"]) for r in data.get("recorded", ())])
+    if data.get("safe_contact"):
+        _table(doc, _("How we contact you safely"), [(_("Arrangements"), data["safe_contact"])])
+    for form in data["forms"]:
+        _table(doc, f"{form['title']} ({form['status']})", [(a["label"], a["text"]) for a in form["answers"]])
+    _table(doc, _("Sessions"), [(_text(s["date"]), f"{s['type']}, {s['attendance']}. {s['notes']}".strip())
+                             for s in data["sessions"]])
+    _table(doc, _("Contacts with you"), [(_text(c["date"]), f"{c['method']}: {c['outcome']}. {c['notes']}".strip())
+                                      for c in data["contacts"]])
+    _table(doc, _("What happened on your case"), [(_text(h["at"])[:10], f"{h['label']}. {h['comment']}".strip())
+                                                for h in data["history"]])
+    doc.add_heading(_("Information not included"), 1)
+    doc.add_paragraph(_("The law lets us leave out information about other people and information that could put "
+                        "someone at risk. We have left out:"))
+    for item in data["withheld"] or [{"what": _("nothing"), "why": ""}]:
+        doc.add_paragraph(f"{item['what']}" + (f" ({item['why']})" if item["why"] else ""), style="List Bullet")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _table(doc, heading: str, rows: list[tuple[str, str]]) -> None:
+    if not rows:
+        return
+    doc.add_heading(heading, 1)
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, value

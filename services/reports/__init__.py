@@ -1,0 +1,1 @@
+"""Reports by aggregation and counters, their tables, charts and downloads, list exports."""

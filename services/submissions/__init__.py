@@ -1,0 +1,1 @@
+"""Forms and their submissions: definitions, filling, reading, results, uploads, Word copies."""

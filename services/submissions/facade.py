@@ -1,0 +1,75 @@
+"""Forms and their submissions: one import for the web pages, the CLI and the other services."""
+
+from __future__ import annotations
+
+from forms.expr_eval import result_text
+from services.submissions.definitions import (
+    check_definition_file,
+    compiled_form,
+    content_hash,
+    create_new_version,
+    get_form,
+    publish_form_version,
+    published_forms,
+    sync_forms,
+    update_draft_version,
+)
+from services.submissions.filling import (
+    case_for_forms,
+    countersign_submission,
+    form_for,
+    may_fill,
+    open_draft,
+    save_draft,
+    start_submission,
+    submit_submission,
+)
+from services.submissions.reads import (
+    find_submission,
+    list_submissions,
+    page_statuses,
+    read_submission,
+)
+
+__all__ = [
+    "case_for_forms", "check_definition_file", "compiled_form", "computed_rows", "content_hash",
+    "countersign_submission", "create_new_version", "file_answers", "find_submission", "form_for", "get_form",
+    "list_submissions",
+    "may_fill", "open_draft", "page_statuses",
+    "publish_form_version", "published_forms", "read_submission", "save_draft", "start_submission",
+    "submit_submission", "sync_forms", "update_draft_version",
+]
+
+
+def file_answers(form, answers: dict) -> list[tuple[str, dict]]:
+    """Return (question, file record) for every file answer, inside repeater rows too."""
+    found = []
+    for spec in form.fields:
+        value = answers.get(spec.name)
+        if spec.uploads and isinstance(value, dict) and value.get("id"):
+            found.append((spec.label, value))
+        if spec.repeats and isinstance(value, list):
+            for index, row in enumerate(value):
+                for child in spec.children:
+                    inner = row.get(child.name) if isinstance(row, dict) else None
+                    if child.uploads and isinstance(inner, dict) and inner.get("id"):
+                        found.append((f"{spec.label} {index + 1}: {child.label}", inner))
+    return found
+
+
+def computed_rows(computed: dict, form=None) -> list[tuple[str, str]]:
+    """Return computed values as (label, text) rows, one level of nesting flattened; labelled as the form says."""
+    rows = []
+    labels = {r["key"]: r["label"] for r in form.results} if form is not None else {}
+    for key, value in (computed or {}).items():
+        if key in labels:
+            rows.append((labels[key], result_text(value)))
+            continue
+        items = value.items() if isinstance(value, dict) else [("", value)]
+        for sub, inner in items:
+            label = " – ".join(x.replace("_", " ") for x in (key, str(sub)) if x)
+            text = "; ".join(str(v) for v in inner) if isinstance(inner, list) else (
+                ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in inner.items()) if isinstance(inner, dict)
+                else str(inner).replace("_", " "))
+            rows.append((label[:1].upper() + label[1:], text))
+    return rows

@@ -1,0 +1,1 @@
+"""Users, teams and roles: accounts, passwords, sign-in, multi-factor sign-in, administration."""

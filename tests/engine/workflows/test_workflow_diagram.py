@@ -1,0 +1,77 @@
+"""The generated SVG diagrams of the shipped pathways: valid SVG, every state and transition, no overlaps."""
+
+from __future__ import annotations
+
+import itertools
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from workflows import load_directory
+from workflows.diagram import NODE_H, NODE_W, diagram_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+SHIPPED = load_directory(Path(__file__).resolve().parents[3] / "workflows")
+
+
+def parse_svg(text: str):
+    """Parse SVG that Pathway itself generated (trusted, so the standard parser is fine)."""
+    return ET.fromstring(text)  # noqa: S314
+
+
+def _state_boxes(root) -> dict[str, tuple[float, float]]:
+    boxes = {}
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") == "wf-state":
+            rect = group.find(f"{SVG}rect")
+            boxes[group.get("data-state")] = (float(rect.get("x")), float(rect.get("y")))
+    return boxes
+
+
+@pytest.mark.parametrize("key", sorted(SHIPPED))
+def test_the_diagram_is_valid_svg_showing_every_state_and_transition(key):
+    defn = SHIPPED[key]
+    root = parse_svg(diagram_svg(defn))
+    assert root.get("role") == "img" and root.find(f"{SVG}title").text.endswith(defn.title)
+    boxes = _state_boxes(root)
+    assert set(boxes) == set(defn.states)
+    text = " ".join(" ".join(root.itertext()).split())
+    for state in defn.states.values():
+        assert state.label in text
+    drawn = [p for p in root.iter(f"{SVG}path") if p.get("class") == "wf-transition"]
+    anywhere = [t for t in defn.transitions.values() if len(t.sources) > 1 and set(t.sources) == {
+        n for n, s in defn.states.items() if not s.terminal}]
+    assert len(drawn) == len({(s, t.to) for t in defn.transitions.values() if t not in anywhere and t.to
+                              for s in t.sources})
+    for step in anywhere:
+        assert step.label in text
+
+
+@pytest.mark.parametrize("key", sorted(SHIPPED))
+def test_no_two_states_overlap_in_the_diagram(key):
+    boxes = _state_boxes(parse_svg(diagram_svg(SHIPPED[key])))
+    for (a, (ax, ay)), (b, (bx, by)) in itertools.combinations(boxes.items(), 2):
+        assert abs(ax - bx) >= NODE_W or abs(ay - by) >= NODE_H, (a, b)
+
+
+@pytest.mark.parametrize("key", sorted(SHIPPED))
+def test_the_diagram_speaks_the_readers_language(key):
+    welsh = SHIPPED[key].in_language("cy")
+    root = parse_svg(diagram_svg(welsh, "cy"))
+    assert root.get("lang") == "cy" and root.find(f"{SVG}title").text.startswith("Diagram o’r llwybr")
+    words = " ".join(root.itertext())
+    assert "Dechrau" in words and welsh.states[welsh.initial].label in words
+    assert parse_svg(diagram_svg(SHIPPED[key])).get("lang") == "en"
+
+
+def test_guards_and_effects_are_whole_sentences_in_a_language():
+    from services.pathways.rule_text import effect_text, guard_text
+
+    assert guard_text("within_capacity", "en") == "Only if there is room on the team."
+    assert guard_text("within_capacity", "cy") == "Dim ond os oes lle gan y tîm."
+    assert guard_text({"form_submitted": "intake"}, "cy", {"intake": "Derbyn"}.get) == (
+        "Dim ond os yw’r ffurflen “Derbyn” wedi’i chyflwyno.")
+    assert effect_text({"start_deadline": "review"}, "en", {"review": "Review"}.get) == (
+        "Then the deadline “Review” starts.")
+    assert effect_text("pause_deadlines", "cy") == "Yna caiff terfynau amser yr achos eu rhewi."

@@ -1,0 +1,234 @@
+"""Case lists at scale: every list and search query walks an index, pages are bounded, the next deadline is kept."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from datetime import datetime, timedelta
+
+import pytest
+from bson import ObjectId
+from pymongo import monitoring
+
+from models.case import LIST_SORTS, NO_DUE, RISK_LEVELS, Case, name_keys
+from services.cases import lists as case_lists
+from services.deadlines.tracking import pause_deadlines, resume_deadlines, start_deadline, stop_deadline
+
+IGNORED = {"hello", "ismaster", "isMaster", "endSessions", "ping", "buildInfo", "saslStart", "saslContinue"}
+
+
+class CommandCounter(monitoring.CommandListener):
+    """Count the commands sent to one database while `watching` is set."""
+
+    def __init__(self):
+        self.database, self.names, self.targets, self.lock = None, [], [], threading.Lock()
+
+    def started(self, event):
+        if self.database and event.database_name == self.database and event.command_name not in IGNORED:
+            with self.lock:
+                self.names.append(event.command_name)
+                self.targets.append(f"{event.command_name} {event.command.get(event.command_name)}")
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+COUNTER = CommandCounter()
+# Registered before any test creates its client, so every client the app makes reports to it.
+monitoring.register(COUNTER)
+
+
+def count_commands(database: str, call):
+    """Return (result, command names) of running `call` with the counter on the database."""
+    COUNTER.database, COUNTER.names, COUNTER.targets = database, [], []
+    try:
+        return call(), list(COUNTER.names)
+    finally:
+        COUNTER.database = None
+
+
+def seed(count: int, *, teams=("north", "south", "east"), workers=(), prefix: str = "DAO") -> None:
+    """Insert cases shaped like the services' documents, straight into the collection."""
+    Case.ensure_indexes()
+    now = datetime(2026, 11, 1)
+    states = ("received", "allocated", "risk_assessment", "group_work")
+    docs = []
+    for i, team, state in zip(range(count), itertools.cycle(teams), itertools.cycle(states), strict=False):
+        docs.append({
+            "_id": ObjectId(), "reference": f"{prefix}-2026-{i:05d}", "kind": "perpetrator",
+            "workflow_key": "dao_pathway", "workflow_version": 1, "status": "closed" if i % 10 == 0 else "open",
+            "state": state,
+            "person": {"name": f"Person {i % 97} Example", "date_of_birth": datetime(1980 + i % 20, 1, 1 + i % 28)},
+            "name_keys": name_keys(f"Person {i % 97} Example"),
+            "team": team, "allocated_to": str(workers[i % len(workers)].pk) if workers else "",
+            "risk_level": RISK_LEVELS[i % 4], "risk_rank": i % 4 + 1, "created_at": now, "revision": 1,
+            "next_due_at": now + timedelta(days=i % 30) if i % 3 else NO_DUE,
+        })
+    Case._get_collection().insert_many(docs)
+
+
+def stages(plan) -> list[str]:
+    """Return every stage name in an explain plan."""
+    found = []
+    if isinstance(plan, dict):
+        if "stage" in plan:
+            found.append(plan["stage"])
+        for value in plan.values():
+            found += stages(value)
+    elif isinstance(plan, list):
+        for item in plan:
+            found += stages(item)
+    return found
+
+
+def winning_stages(query: dict, sort=None, limit: int = case_lists.PAGE_SIZE) -> list[str]:
+    cursor = Case._get_collection().find(query)
+    if sort:
+        cursor = cursor.sort(sort)
+    return stages(cursor.limit(limit).explain()["queryPlanner"]["winningPlan"])
+
+
+@pytest.fixture
+def crowd(app, synced, make_user, make_team):
+    for key in ("north", "south", "east"):
+        make_team(key=key)
+    people = {
+        "auditor": make_user(roles=["auditor"], team=""),
+        "manager": make_user(roles=["manager"], team="north"),
+        "practitioner": make_user(roles=["practitioner"], team="north"),
+        "other": make_user(roles=["practitioner"], team="north"),
+    }
+    seed(600, workers=(people["practitioner"], people["other"]))
+    return people
+
+
+@pytest.mark.parametrize("who, scope", [("auditor", "all"), ("manager", "all"), ("practitioner", "mine"),
+                                        ("practitioner", "team")])
+@pytest.mark.parametrize("status", ["open", "closed", "all"])
+def test_every_list_sort_walks_an_index_without_sorting_in_memory(crowd, who, scope, status):
+    actor = crowd[who]
+    for sort, direction, filters in itertools.product(LIST_SORTS, ("asc", "desc"),
+                                                      ({}, {"state": "allocated"}, {"risk": "high"},
+                                                       {"state": "allocated", "risk": "none"})):
+        query = case_lists.list_query(actor=actor, scope=scope, status=status, state=filters.get("state", ""),
+                                      risk=filters.get("risk", ""))
+        found = winning_stages(query, case_lists.sort_spec(sort, direction, **filters))
+        # Filtered or not, the list is read in index order (a filter's own index per sort): no in-memory sort.
+        assert "IXSCAN" in found and "COLLSCAN" not in found and "SORT" not in found, (sort, direction, filters, found)
+
+
+@pytest.mark.parametrize("text", ["DAO-2026-0001", "dao-2026", "person 12", "Example", "01/01/1990"])
+def test_search_uses_indexes_for_an_auditor_who_sees_every_case(crowd, text):
+    condition = {"$and": [{"kind": "perpetrator", "status": {"$ne": "draft"}},
+                          {"status": {"$in": ["open", "closed"]}}, case_lists.search_condition(text)]}
+    found = winning_stages(condition)
+    assert "IXSCAN" in found and "COLLSCAN" not in found, found
+
+
+@pytest.mark.parametrize("text, matches", [("person 12", 7), ("PERSON 12 exam", 7), ("exampl", 600), ("12", 7)])
+def test_a_name_search_reads_only_the_name_keys_starting_with_the_words(crowd, text, matches):
+    condition = {"$and": [{"kind": "perpetrator", "status": {"$ne": "draft"}}, case_lists.search_condition(text)]}
+    stats = Case._get_collection().find(condition).explain()  # with the winning plan's execution figures
+    plan = stats["queryPlanner"]["winningPlan"]
+    assert "COLLSCAN" not in stages(plan)
+    bounds = json.dumps(plan)
+    assert '"name_keys": 1' in bounds and "MinKey" not in bounds.split('"name_keys": [')[1].split("]")[0]
+    execution = stats["executionStats"]
+    assert execution["nReturned"] == matches
+    # 600 cases have three name keys each: only the keys of one word's range are read, not every key.
+    assert execution["totalKeysExamined"] <= matches + 5, execution["totalKeysExamined"]
+
+
+def test_names_are_searched_without_case_or_accents(make_case, now, make_user):
+    auditor = make_user(roles=["auditor"], team="")
+    zoe = make_case(state="allocated", person={"name": "Zoë O'Brien-Smith"})
+    make_case(state="allocated", person={"name": "Zoltan Other"})
+    for text in ("zoe", "ZOË o'brien", "smith zo", "brien"):
+        found = case_lists.search_cases(actor=auditor, now=now, query=text)
+        assert [r["case"].pk for r in found["rows"]] == [zoe.pk], text
+    assert case_lists.search_cases(actor=auditor, now=now, query="oe")["total"] == 0  # the start of a word only
+
+
+def test_search_pages_and_counts_every_match(crowd, now):
+    result = case_lists.search_cases(actor=crowd["auditor"], now=now, query="example", page=2)
+    assert result["total"] == 600 and result["pages"] == 12 and result["page"] == 2
+    assert len(result["rows"]) == 50
+    refs = [r["case"].reference for r in result["rows"]]
+    assert refs == sorted(refs) and refs[0] == "DAO-2026-00050"
+
+
+def test_pages_are_stable_and_cover_every_case_once(crowd, now):
+    seen = []
+    for page in range(1, 14):
+        result = case_lists.list_cases(actor=crowd["auditor"], now=now, status="all", sort="deadline", page=page)
+        seen += [r["case"].pk for r in result["rows"]]
+    assert result["pages"] == 12 and result["page"] == 12  # a page past the end shows the last one
+    assert len(set(seen)) == 600 and len(seen) == 650
+    dues = [Case.objects(pk=pk).only("next_due_at").first().next_due_at for pk in seen[:600]]
+    assert dues == sorted(dues)
+
+
+def test_list_filters_run_in_the_database_and_states_come_from_the_pathways(crowd, now):
+    result = case_lists.list_cases(actor=crowd["manager"], now=now, state="allocated", risk="medium", sort="person")
+    assert result["total"] == Case.objects(team="north", status="open", state="allocated",
+                                           risk_level="medium").count() > 0
+    assert all(r["case"].state == "allocated" and r["case"].risk_level == "medium" for r in result["rows"])
+    states = dict(result["states"])
+    assert "received" in states and "closed" in states  # options whatever the rows hold
+
+
+def test_a_page_costs_the_same_commands_however_many_cases(crowd, now, app_config):
+    database = app_config["MONGODB_DB"]
+
+    def page():
+        return case_lists.list_cases(actor=crowd["auditor"], now=now, status="all", sort="risk", direction="desc")
+
+    page()  # the pathway definitions are parsed once per process, then cached
+    result, first = count_commands(database, page)
+    assert len(result["rows"]) == 50
+    # A count, the page of cases, their next deadlines, their practitioners' names, the pathway list.
+    assert sorted(first) == ["aggregate", "find", "find", "find", "find"], first
+    seed(900, teams=("west",), workers=(crowd["other"],), prefix="CDVP")
+    _, second = count_commands(database, page)
+    assert sorted(second) == sorted(first)
+
+
+def test_next_due_is_kept_on_the_case_as_deadlines_start_pause_resume_and_stop(make_case, now):
+    case = make_case(state="allocated")
+    assert Case.objects(pk=case.pk).first().next_due_at == NO_DUE
+    deadline = start_deadline(case, "risk_assessment", now=now)
+    assert Case.objects(pk=case.pk).first().next_due_at == deadline.due_at
+    pause_deadlines(case, now=now)
+    assert Case.objects(pk=case.pk).first().next_due_at == deadline.due_at  # paused still shows, in its order
+    resume_deadlines(case, now=now + timedelta(days=7))
+    moved = Case.objects(pk=case.pk).first().next_due_at
+    assert moved > deadline.due_at
+    stop_deadline(case, "risk_assessment", now=now + timedelta(days=8))
+    assert Case.objects(pk=case.pk).first().next_due_at == NO_DUE
+
+
+@pytest.mark.parametrize("who", ["auditor", "manager"])
+def test_api_list_walks_the_reference_index(crowd, who):
+    from services.cases.access import visible_cases_query
+
+    query = {"$and": [visible_cases_query(crowd[who]), {"status": {"$in": ["open", "closed"]}}]}
+    found = winning_stages(query, [("reference", 1), ("_id", 1)], limit=100)
+    assert "IXSCAN" in found and "COLLSCAN" not in found and "SORT" not in found, found
+
+
+def test_cases_stored_before_sorted_lists_are_filled_in(make_case, now):
+    from services.cases.lists import fill_list_fields
+
+    case = make_case(state="allocated")
+    deadline = start_deadline(case, "risk_assessment", now=now)
+    other = make_case(state="allocated", risk_level="high")
+    Case._get_collection().update_many({}, {"$unset": {"next_due_at": "", "risk_rank": ""}})
+    assert fill_list_fields() == 2
+    assert Case.objects(pk=case.pk).first().next_due_at == deadline.due_at
+    assert Case._get_collection().find_one({"_id": other.pk})["risk_rank"] == 3
+    assert Case._get_collection().find_one({"_id": other.pk})["next_due_at"] == NO_DUE
+    assert fill_list_fields() == 0
