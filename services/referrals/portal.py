@@ -197,6 +197,23 @@ def public_status_label(status: str, defn=None, state: str = "", language: str |
     return str(PUBLIC_STATUSES.get(status, status))
 
 
+def outcome_words(case: Case, defn, language: str) -> str:
+    """Return a closed case's outcome as its pathway says it, in a language (never the stored key)."""
+    outcome = case.outcome or ""
+    shown = defn.in_language(language)
+    steps = (*shown.transitions.values(), *shown.events.values())
+    for spec in (spec for step in steps for spec in step.inputs):
+        for option in spec.options:
+            if option.get("value") == outcome:
+                return str(option.get("label") or "")
+    # An outcome a step records without asking (`record_outcome: {value: ...}`): that step's own words.
+    for step in steps:
+        if any((effect.get("record_outcome") or {}).get("value") == outcome for effect in step.effects
+               if isinstance(effect, dict)):
+            return str(step.copy.get("heading") or step.label)
+    return outcome.replace("_", " ").capitalize()
+
+
 def referral_status(case: Case, language: str | None = None) -> dict:
     """Return what a referrer may know of a referral: its status (in a language), and the reason when not accepted."""
 
@@ -213,7 +230,7 @@ def referral_status(case: Case, language: str | None = None) -> dict:
         decision = CaseEvent.objects(case_id=case.pk, kind="transition", to_state=case.state).order_by("-at").first()
         detail = (decision.inputs.get("reason") if decision else "") or case.referrer_message or ""
     if case.status == "closed" and status == "Closed":
-        detail = (case.outcome or "").replace("_", " ").capitalize()
+        detail = outcome_words(case, defn, language or active_language())
     tags = {"Received": "blue", "Accepted": "turquoise", "Not accepted": "red", "On the waiting list": "yellow",
             "Allocated": "purple", "Work in progress": "green", "Closed": "grey"}
     return {"status": public_status_label(status, defn, case.state, language), "key": status,

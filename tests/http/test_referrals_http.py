@@ -149,7 +149,7 @@ def test_change_reopens_a_completed_part_with_its_answers(client, people, now):
 STATUS_CASES = {
     "not_accepted": ("Not accepted", "Already working with probation"),
     "waiting": ("On the waiting list", "Near the top of the list"),
-    "closed": ("Closed", "Moved away"),
+    "closed": ("Closed", "The client moved out of the area"),
     "consultation": ("Received", "Case consultation"),
 }
 

@@ -25,3 +25,19 @@ def test_a_welsh_referrer_follows_the_status_in_welsh(client, people, now, monke
     assert "Accepted" not in page and "Received" not in page
     listed = text(client.get("/referrals/"))
     assert "Wedi’i dderbyn" in listed and "Accepted" not in listed
+
+
+def test_a_closed_referral_says_its_outcome_in_the_referrers_language(app, synced):
+    from types import SimpleNamespace
+
+    from services.pathways.store import latest_definition
+
+    with app.app_context():
+        defn = latest_definition("dao_pathway")
+        chosen = SimpleNamespace(outcome="disengaged")  # an outcome the closing step asks for
+        assert referrals.outcome_words(chosen, defn, "en") == "The client stopped engaging"
+        welsh = referrals.outcome_words(chosen, defn, "cy")
+        assert welsh and welsh != "The client stopped engaging" and "_" not in welsh
+        recorded = SimpleNamespace(outcome="assessment_only")  # one a step records without asking
+        assert referrals.outcome_words(recorded, defn, "en") == "Close after the risk assessment"
+        assert referrals.outcome_words(recorded, defn, "cy") not in ("Close after the risk assessment", "")
