@@ -23,6 +23,7 @@ from services.cases.access import can_change_case
 from services.cases.facts import state_of
 from services.common.language import active_language
 from services.deadlines.lists import list_deadlines
+from services.partner import linked
 from services.partner import records as service
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
@@ -86,8 +87,8 @@ def case_page(case_id):
         contacts=service.list_partner_contacts(case, actor=user, now=now, client_address=client_address()),
         tasks=case_pages.case_tasks(case, actor=user, every_confidential_form=True),
         allowed=[(o, k) for o, k in options if o.allowed], blocked=[(o, k) for o, k in options if not o.allowed],
-        linked_events=service.parent_events(case, actor=user), deadlines=list_deadlines(actor=user, case=case),
-        parent_deadlines=service.parent_deadlines(case), timeline=case_pages.timeline(case, actor=user),
+        linked_events=linked.parent_events(case, actor=user), deadlines=list_deadlines(actor=user, case=case),
+        parent_deadlines=linked.parent_deadlines(case), timeline=case_pages.timeline(case, actor=user),
         worker=names.get(case.allocated_to, ""), parent_practitioner=names.get(parent.allocated_to, "") if parent
         else "", workers=service.partner_workers(case.team) if user.has_role("manager") else [],
         methods=CONTACT_METHOD_TEXT, outcomes=CONTACT_OUTCOME_TEXT, now=now,

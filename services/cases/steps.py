@@ -13,7 +13,7 @@ from models.user import User
 from services.cases.pages import RISK_TAGS
 from services.cases.transitions import available_practitioners, fire_transition, transition_options
 from services.common.language import active_language
-from services.partner import records as partner
+from services.partner import linked as partner_linked
 from storage.uow import transactional
 from workflows.inputs import clean_inputs
 
@@ -50,7 +50,7 @@ def choices_for(case: Case, option) -> dict[str, list[dict]]:
 def find_step(case: Case, name: str, *, event: bool, actor, linked: bool = False):
     """Return the actor's option for a step of the case (or, `linked`, of its partner record's linked case)."""
     if linked:
-        options = partner.parent_events(case, actor=actor)
+        options = partner_linked.parent_events(case, actor=actor)
     else:
         transitions, events = transition_options(case, actor, language=active_language())
         options = events if event else transitions
@@ -87,7 +87,7 @@ def take_step(case: Case, name: str, raw: dict, *, event: bool = False, linked: 
         raise NotAllowed(" ".join(option.reasons) or _("This step cannot be taken now"))
     check_inputs(case, option, raw, now=now, choices=choices)  # the page's own choices, not worked out again
     if linked:
-        return partner.fire_parent_event(case, name, raw, actor=actor, now=now)
+        return partner_linked.fire_parent_event(case, name, raw, actor=actor, now=now)
     if case.kind == "partner":
-        return partner.take_partner_action(case, name, raw, event=event, actor=actor, now=now)
+        return partner_linked.take_partner_action(case, name, raw, event=event, actor=actor, now=now)
     return fire_transition(case, name, raw, actor=actor, now=now, event=event)

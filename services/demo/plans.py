@@ -12,6 +12,7 @@ from models.user import User
 from services.cases.intake import open_new_case
 from services.cases.transitions import fire_transition
 from services.demo.cases import SAMPLE_ANSWERS, Clock, Person, fill, session
+from services.partner import linked as partner_linked
 from services.partner import records as partner
 from services.pathways.store import latest_definition
 from services.pathways.sync import sync_workflows
@@ -90,10 +91,10 @@ class _Walk:
             return
         worker = self.users["partner"]
         if "partner_do" in step:
-            partner.take_partner_action(record, step["partner_do"], self.inputs(step.get("inputs"), at),
+            partner_linked.take_partner_action(record, step["partner_do"], self.inputs(step.get("inputs"), at),
                                         event=bool(step.get("event")), actor=actor, now=at)
         elif "partner_event" in step:
-            partner.fire_parent_event(record, step["partner_event"],
+            partner_linked.fire_parent_event(record, step["partner_event"],
                                       self.inputs(step.get("inputs") or {"contact_date": "@today"}, at),
                                       actor=worker, now=at)
         elif "partner_details" in step:

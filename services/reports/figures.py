@@ -11,22 +11,22 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from itertools import combinations
 
-from babel.dates import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from errors import FieldProblem, InvalidInput, NotAllowed
+from errors import NotAllowed
 from forms.catalogue import N_
 from models.case import Case
 from models.deadline import Deadline
 from models.team import Team
-from services.common.language import LOCALES, active_language
+from services.common.language import active_language
 from services.deadlines.timing import calendar_for, local_today
 from services.pathways.store import latest_definitions
 from services.reports import cohort as report_cohort
 from services.reports import counts as report_counts
 from services.reports import queries as report_queries
 from services.reports.counts import counts
+from services.reports.period import bounds, get_period, median_of_counts, month_label, months, number, percent
 from services.reports.queries import STAGES
 
 UNCLASSIFIED = _l("Unclassified (none completed)")
@@ -88,64 +88,6 @@ def _scope(actor) -> dict:
     raise NotAllowed(_("You do not have access to reports"))
 
 
-def _parse_day(raw: str, field: str, message: str) -> tuple[date | None, FieldProblem | None]:
-    try:
-        return date.fromisoformat(raw.strip()), None
-    except ValueError:
-        return None, FieldProblem(field, message)
-
-
-def year_before(day: date) -> date:
-    """Return the day after the same date a year earlier, so the period spans exactly 12 months."""
-    try:
-        earlier = day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        earlier = day.replace(year=day.year - 1, day=28)
-    return earlier + timedelta(days=1)
-
-
-def get_period(raw_from: str = "", raw_to: str = "", *, now: datetime) -> tuple[date, date]:
-    """Return (first day, last day) of the period asked for; the last 12 months by default."""
-    problems = []
-    end = local_today(now)  # the service's day, not UTC's
-    if raw_to.strip():
-        end, problem = _parse_day(raw_to, "to", _("Enter the end date as a real date, for example 2026-01-31"))
-        problems += [problem] if problem else []
-    start = year_before(end) if end else None
-    if raw_from.strip():
-        start, problem = _parse_day(raw_from, "from", _("Enter the start date as a real date, for example 2026-01-31"))
-        problems += [problem] if problem else []
-    if not problems and start > end:
-        problems.append(FieldProblem("from", _("The start date must be the same as or before the end date")))
-    if problems:
-        raise InvalidInput(_("Check the dates of the period"), problems=problems)
-    return start, end
-
-
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    return datetime.combine(start, datetime.min.time()), datetime.combine(end + timedelta(days=1),
-                                                                          datetime.min.time())
-
-
-def percent(part: int, whole: int) -> int | None:
-    """Return part of whole as a whole percentage, or None when there is nothing to divide by."""
-    return round(100 * part / whole) if whole else None
-
-
-def months(start: date, end: date) -> list[str]:
-    """Return every month of the period as "YYYY-MM", first to last."""
-    found, year, month = [], start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        found.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return found
-
-
-def month_label(month: str) -> str:
-    """Return "2026-03" as "Mar 2026", in the language of the page."""
-    return format_date(date(int(month[:4]), int(month[5:]), 1), "MMM y", locale=LOCALES[active_language()])
-
-
 def _run(model, pipeline: list[dict], hint: dict | None = None) -> list[dict]:
     """Return the grouped rows of a pipeline run on a model's collection."""
     # Grouped rows are small (one per day waited, per worker, per month): one batch, so no getMore round trips.
@@ -164,7 +106,7 @@ def _tally(rows: list[dict], field: str) -> dict[str, dict]:
 
 
 def _timeliness(scope: dict, *, now: datetime, start: date, end: date) -> dict:
-    low, high = _bounds(start, end)
+    low, high = bounds(start, end)
     rows = _run(Deadline, report_queries.timeliness_pipeline(scope, low, min(high, now)),
                 report_queries.TIMELINESS_INDEX)
     labels: dict[str, str] = {}
@@ -209,23 +151,6 @@ def _funnel(declared: dict, cohort: dict[tuple[str, str], int]) -> list[dict]:
 def list_funnel(*, actor, now: datetime, start: date, end: date) -> list[dict]:
     """Return, per pathway with a funnel, how many cases referred in the period reached each stage up to now."""
     return _funnel(funnels(), _cohort(_scope(actor), start=start, end=end))
-
-
-def number(value: float) -> str:
-    """Return a count of days as words: whole when whole, else to one decimal place."""
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
-
-
-def median_of_counts(counts: dict[int, int]) -> float | None:
-    """Return the median of values given as {value: how many times}, or None when there are none."""
-    total = sum(counts.values())
-    if not total:
-        return None
-    wanted, seen, picked = ((total - 1) // 2, total // 2), 0, []
-    for value in sorted(counts):
-        picked += [value for position in wanted if seen <= position < seen + counts[value]]
-        seen += counts[value]
-    return sum(picked) / 2
 
 
 def _waiting(scope: dict, now: datetime) -> dict:

@@ -23,13 +23,13 @@ from services.reports import queries as report_queries
 from services.reports.counts import COUNTS_MIGRATION, fill_report_counts
 from services.reports.fields import MIGRATIONS, REPORT_FIELDS_MIGRATION, fill_report_fields
 from services.reports.figures import (
-    _bounds,
     classify_measures,
     evaluation_classes,
     evaluations,
     funnels,
     get_reports,
 )
+from services.reports.period import bounds as _bounds
 from services.triage.views import days_between
 
 TEAMS = ("north", "south", "east")

@@ -1,0 +1,88 @@
+"""The reports' period and how their numbers read: the days asked for, months, rates, medians, month labels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from babel.dates import format_date
+from flask_babel import gettext as _
+
+from errors import FieldProblem, InvalidInput
+from services.common.language import LOCALES, active_language
+from services.deadlines.timing import local_today
+
+
+def _parse_day(raw: str, field: str, message: str) -> tuple[date | None, FieldProblem | None]:
+    try:
+        return date.fromisoformat(raw.strip()), None
+    except ValueError:
+        return None, FieldProblem(field, message)
+
+
+def year_before(day: date) -> date:
+    """Return the day after the same date a year earlier, so the period spans exactly 12 months."""
+    try:
+        earlier = day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        earlier = day.replace(year=day.year - 1, day=28)
+    return earlier + timedelta(days=1)
+
+
+def get_period(raw_from: str = "", raw_to: str = "", *, now: datetime) -> tuple[date, date]:
+    """Return (first day, last day) of the period asked for; the last 12 months by default."""
+    problems = []
+    end = local_today(now)  # the service's day, not UTC's
+    if raw_to.strip():
+        end, problem = _parse_day(raw_to, "to", _("Enter the end date as a real date, for example 2026-01-31"))
+        problems += [problem] if problem else []
+    start = year_before(end) if end else None
+    if raw_from.strip():
+        start, problem = _parse_day(raw_from, "from", _("Enter the start date as a real date, for example 2026-01-31"))
+        problems += [problem] if problem else []
+    if not problems and start > end:
+        problems.append(FieldProblem("from", _("The start date must be the same as or before the end date")))
+    if problems:
+        raise InvalidInput(_("Check the dates of the period"), problems=problems)
+    return start, end
+
+
+def bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """Return the period as [first midnight, midnight after the last day)."""
+    return datetime.combine(start, datetime.min.time()), datetime.combine(end + timedelta(days=1),
+                                                                          datetime.min.time())
+
+
+def percent(part: int, whole: int) -> int | None:
+    """Return part of whole as a whole percentage, or None when there is nothing to divide by."""
+    return round(100 * part / whole) if whole else None
+
+
+def months(start: date, end: date) -> list[str]:
+    """Return every month of the period as "YYYY-MM", first to last."""
+    found, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def month_label(month: str) -> str:
+    """Return "2026-03" as "Mar 2026", in the language of the page."""
+    return format_date(date(int(month[:4]), int(month[5:]), 1), "MMM y", locale=LOCALES[active_language()])
+
+
+def number(value: float) -> str:
+    """Return a count of days as words: whole when whole, else to one decimal place."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def median_of_counts(counts: dict[int, int]) -> float | None:
+    """Return the median of values given as {value: how many times}, or None when there are none."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    wanted, seen, picked = ((total - 1) // 2, total // 2), 0, []
+    for value in sorted(counts):
+        picked += [value for position in wanted if seen <= position < seen + counts[value]]
+        seen += counts[value]
+    return sum(picked) / 2
