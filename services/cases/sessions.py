@@ -59,15 +59,13 @@ def session_hints(case: Case) -> dict[str, str]:
 
 def session_types_for(case: Case) -> dict[str, str]:
     """Return the session types the case's pathway records, with their labels."""
-    return dict(_declared(definition_for(case))[0])
+    return dict(_declared_types(definition_for(case)))
 
 
 @lru_cache(maxsize=64)
-def _declared(defn) -> tuple[tuple, tuple]:
-    # Per definition (equal by content): copying the whole pathway for two small lists cost every case page ~5 ms.
-    data = defn.to_dict()
-    hints = (data.get("attendance") or {}).get("hints") or {}
-    return tuple(session_types(data).items()), tuple(hints.items())
+def _declared_types(defn) -> tuple:
+    # Per definition (equal by content): copying the whole pathway for one small list cost every case page ~5 ms.
+    return tuple(session_types(defn.to_dict()).items())
 
 
 def _parse(data: dict, today: date, types: dict[str, str]) -> dict:
