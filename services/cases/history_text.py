@@ -16,7 +16,7 @@ from flask_babel import gettext
 from errors import NotFound
 from forms.catalogue import N_
 from services.pathways.store import definition_version
-from services.submissions.definitions import compiled_form, get_form
+from services.submissions.definitions import compiled_form, get_form, pinned_version
 from workflows.text import cap
 
 # Words said inside history entries, lower case as they read mid-sentence (the history keeps the English).
@@ -123,7 +123,10 @@ def _form_name(key: str, defn, language: str) -> str:
 def _question(value: dict, language: str) -> str:
     """Return a question's label in a language, from the form version the answer was given on."""
     try:
-        form = compiled_form(get_form(value["form"], value.get("version")), language)
+        # A numbered version never changes: read once per process rather than once per history entry.
+        version = value.get("version")
+        doc = pinned_version(value["form"], int(version)) if version else get_form(value["form"])
+        form = compiled_form(doc, language)
         return form.field(value["question"]).label
     except (NotFound, KeyError, LookupError):
         return value.get("question", "")
