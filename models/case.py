@@ -67,6 +67,8 @@ class WorkflowVersion(me.Document):
         "indexes": [
             {"fields": ["key", "version"], "unique": True},
             {"fields": ["key", "content_hash"], "unique": True},
+            # Every page asking for the newest version of each pathway reads them in this order.
+            ("key", "-version"),
         ],
     }
 
@@ -152,8 +154,9 @@ class Case(me.Document):
             (*INBOX_MATCH, "state", *_index(INBOX_ORDER)),
             (*WAITING_MATCH, *_index(WAITING_ORDER)),
             ("referrer_id", "-created_at"),
+            # The search by date of birth, and the duplicate check (its name is matched in any case, which no
+            # index on the name narrows: storage/retired_indexes.py).
             "person.date_of_birth",
-            ("person.name", "person.date_of_birth"),
             # The waiting report counts the waits from this index alone, for every team or for one
             # (services/reports/queries.py waiting_pipeline); other team queries on the list use WAITING_MATCH's.
             ("on_waiting_list", "status", "kind", "team", "waiting_since"),

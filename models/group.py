@@ -76,6 +76,8 @@ class GroupMember(me.Document):
 
     meta = {"collection": "group_members", "indexes": [
         ("group_id", "status"), ("case_id", "status"),
+        # The men of a team placed in (or gone from) its groups, read from the index alone for the intake lists.
+        ("team", "status", "case_id"),
         # A man is in one group at a time, even when two managers place him at the same moment.
         {"fields": ["case_id"], "unique": True, "partialFilterExpression": {"status": "active"},
          "name": "one_active_membership"},

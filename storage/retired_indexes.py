@@ -9,8 +9,10 @@ import mongoengine
 RETIRED = {
     # The reports' cohorts now add up counters (services/reports/cohort.py); the waiting report's index is
     # (on_waiting_list, status, kind, team, waiting_since).
+    # The duplicate check matches the name without regard to case (a case-insensitive regex, which an index on
+    # the name cannot bound), so it reads the date of birth's index and never (person.name, person.date_of_birth).
     "cases": ("kind_1_referred_at_1", "team_1_referred_at_1", "team_1_passed_states_1",
-              "on_waiting_list_1_team_1_priority_1_waiting_since_1"),
+              "on_waiting_list_1_team_1_priority_1_waiting_since_1", "person.name_1_person.date_of_birth_1"),
     # Extended to (due_at, status, late, key, label, team) for the timeliness report.
     "deadlines": ("due_at_1", "team_1_due_at_1"),
 }
