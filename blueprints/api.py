@@ -16,13 +16,11 @@ from blueprints.api_schemas import (
 )
 from clock import utcnow
 from errors import FieldProblem, InvalidInput
-from services.audit.oversight import record_confidential_read
+from services.audit.oversight import record_case_read
 from services.cases.access import CASE_ROLES, case_for_actor
-from services.cases.api_views import case_deadlines, list_visible_cases, referral_statuses
+from services.cases.api_views import case_detail, list_visible_cases, referral_statuses
 from services.cases.intake import open_new_case
 from services.cases.steps import take_step
-from services.cases.transitions import transition_options
-from services.submissions.results import case_results
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -81,16 +79,15 @@ def open_case():
 def case(case_id):
     """Return one case: summary, the steps available now (and why others are not), its deadlines."""
     found = case_for_actor(case_id, current_actor())
-    if found.kind == "partner":
-        record_confidential_read(found, actor=current_actor(), now=utcnow(), what="api case",
-                                 client_address=client_address())
-    transitions, events = transition_options(found, current_actor())
+    # Audited as the case pages audit a read, before anything of the case is sent.
+    record_case_read(found, actor=current_actor(), now=utcnow(), what="api case", client_address=client_address())
+    detail = case_detail(found, actor=current_actor(), now=utcnow())
     return jsonify({
         "case": CaseSummarySchema().dump(found),
-        "transitions": OptionSchema(many=True).dump(transitions),
-        "events": OptionSchema(many=True).dump(events),
-        "deadlines": DeadlineSchema(many=True).dump(case_deadlines(found)),
-        "submissions": case_results(found, actor=current_actor(), now=utcnow()),
+        "transitions": OptionSchema(many=True).dump(detail["transitions"]),
+        "events": OptionSchema(many=True).dump(detail["events"]),
+        "deadlines": DeadlineSchema(many=True).dump(detail["deadlines"]),
+        "submissions": detail["submissions"],
     })
 
 

@@ -12,8 +12,7 @@ from blueprints.step_form import posted_inputs, typed_values
 from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
-from services.audit.oversight import record_confidential_read
-from services.audit.trail import record_read
+from services.audit.oversight import record_case_read
 from services.cases import lists as case_lists
 from services.cases import pages as case_pages
 from services.cases import sessions as session_service
@@ -62,14 +61,9 @@ def _case(case_id, user, *, change: bool = False):
     if not user.has_role(*CASE_ROLES):
         raise NotFound(_("There is no such case"))
     case = case_for_actor(case_id, user, change=change)
-    if case.kind == "partner" and request.method == "GET":
-        # Everything on a partner record is victim information: each page of it read is audited.
-        record_confidential_read(case, actor=user, now=utcnow(), what=request.endpoint or "",
-                                 client_address=client_address())
-    elif request.method == "GET":
+    if request.method == "GET":
         # Every read of a case is on the record, so its managers can see who has looked at it.
-        record_read("case.read", actor=user, now=utcnow(), target_type="case", target_id=case.pk,
-                     client_address=client_address(), details={"what": request.endpoint or ""})
+        record_case_read(case, actor=user, now=utcnow(), what=request.endpoint or "", client_address=client_address())
     return case
 
 

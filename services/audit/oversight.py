@@ -13,7 +13,7 @@ from models.audit import AuditEntry
 from models.break_glass import BreakGlass
 from models.case import Case
 from models.user import User
-from services.audit.trail import record_audit, seal_inbox
+from services.audit.trail import record_audit, record_read, seal_inbox
 from services.common.language import in_language, user_language
 from services.notifications.send import notify_user
 from services.notifications.text import message_for
@@ -135,3 +135,17 @@ def record_confidential_read(case, *, actor, now: datetime, what: str, client_ad
     note_read(case, actor=actor, now=now)
     return record_audit("confidential.read", actor=actor, now=now, target_type="case", target_id=case.pk,
                         client_address=client_address, details={"what": what, **(details or {})})
+
+
+def record_case_read(case, *, actor, now: datetime, what: str, client_address: str = "") -> None:
+    """Audit one read of a case, as every page and the API read one (before it is shown).
+
+    A partner record is victim information: its read is chained at once and unusual readers raise an alert
+    (`record_confidential_read`). Any other case's read is one durable insert into the audit inbox (`record_read`),
+    sealed into the chain within seconds: reads far outnumber every other entry and must not queue on the head.
+    """
+    if case.kind == "partner":
+        record_confidential_read(case, actor=actor, now=now, what=what, client_address=client_address)
+    else:
+        record_read("case.read", actor=actor, now=now, target_type="case", target_id=case.pk,
+                    client_address=client_address, details={"what": what})

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from models.case import Case
 from models.deadline import Deadline
 from services.cases.access import visible_cases_query
+from services.cases.transitions import case_submissions, latest_submissions, transition_options
 from services.referrals.portal import list_referrals, referral_status
+from services.submissions.results import case_results
 
 SUMMARY_FIELDS = ("reference", "kind", "workflow_key", "workflow_version", "state", "status", "priority", "risk_level",
                   "team", "person", "referred_at", "allocated_at", "closed_at")
@@ -25,6 +29,17 @@ def list_visible_cases(*, actor, page: int = 1, limit: int = 100) -> dict:
 def case_deadlines(case: Case) -> list:
     """Return the case's deadlines, soonest first."""
     return list(Deadline.objects(case_id=case.pk).order_by("due_at"))
+
+
+def case_detail(case: Case, *, actor, now: datetime) -> dict:
+    """Return the steps the actor sees on a case, its deadlines and its submitted forms' results.
+
+    The submissions are read once, for both the steps' guards and the results.
+    """
+    stored = case_submissions(case)
+    transitions, events = transition_options(case, actor, submissions=latest_submissions(case, stored))
+    return {"transitions": transitions, "events": events, "deadlines": case_deadlines(case),
+            "submissions": case_results(case, actor=actor, now=now, stored=stored)}
 
 
 def referral_statuses(*, actor) -> list[dict]:

@@ -37,15 +37,23 @@ def next_reference(workflow_key: str, year: int) -> str:
     return f"{prefix}-{year}-{counter['value']:05d}"
 
 
-def latest_submissions(case: Case) -> dict[str, object]:
-    """Return the most relevant submission per form key: the newest submitted one, else the newest draft."""
+def case_submissions(case: Case) -> list:
+    """Return every submission of the case, drafts too: the standard ones, then the confidential, each oldest first."""
+    return [sub for cls in (Submission, ConfidentialSubmission)
+            for sub in cls.objects(case_id=case.pk).order_by("created_at")]
+
+
+def latest_submissions(case: Case, stored: list | None = None) -> dict[str, object]:
+    """Return the most relevant submission per form key: the newest submitted one, else the newest draft.
+
+    `stored` is `case_submissions(case)` when the caller has already read it.
+    """
     found: dict[str, object] = {}
     rank = {"countersigned": 2, "submitted": 2, "draft": 1}
-    for cls in (Submission, ConfidentialSubmission):
-        for sub in cls.objects(case_id=case.pk).order_by("created_at"):
-            current = found.get(sub.form_key)
-            if current is None or rank[sub.status] >= rank[current.status]:
-                found[sub.form_key] = sub
+    for sub in case_submissions(case) if stored is None else stored:
+        current = found.get(sub.form_key)
+        if current is None or rank[sub.status] >= rank[current.status]:
+            found[sub.form_key] = sub
     return found
 
 

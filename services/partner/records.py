@@ -17,7 +17,7 @@ from forms.catalogue import N_
 from models.case import Case, CaseEvent, name_keys
 from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES, REACHED, PartnerContact
 from models.user import User
-from services.audit.oversight import note_read
+from services.audit.oversight import record_confidential_read
 from services.audit.trail import record_audit
 from services.cases.access import can_read_case, case_for_actor, get_case
 from services.cases.facts import state_of
@@ -202,7 +202,7 @@ def list_partner_contacts(case: Case, *, actor, now: datetime, client_address: s
     """Return the partner case's contact log, newest first; every read is written to the audit trail."""
 
     partner_case_for_actor(case.pk, actor)
-    note_read(case, actor=actor, now=now)
-    record_audit("confidential.read", actor=actor, now=now, target_type="partner_contacts", target_id=case.pk,
-                 client_address=client_address, details={"case": str(case.pk)})
+    # Victim information: audited as every read of a partner record is (chained at once, unusual readers alerted).
+    record_confidential_read(case, actor=actor, now=now, what="contact log", client_address=client_address,
+                             details={"case": str(case.pk)})
     return list(PartnerContact.objects(case_id=case.pk).order_by("-date", "-recorded_at"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from forms.expr_eval import result_text
 from models.form import ConfidentialSubmission, Submission
 from scheduler.calendar import format_date
@@ -30,16 +32,25 @@ def earlier_submissions(case, doc, key: str) -> list[dict]:
              "link": ("submissions.view", {"case_id": case.pk, "submission_id": s.pk})} for s in subs]
 
 
-def case_results(case, *, actor, now) -> list[dict]:
+def _submitted(case, cls, stored: list | None) -> list:
+    """Return the case's submitted forms of one kind, oldest first (from `stored`, every submission, when given)."""
+    if stored is None:
+        return list(cls.objects(case_id=case.pk, status__ne="draft").order_by("submitted_at"))
+    # As MongoDB orders them: a missing date first.
+    return sorted((s for s in stored if type(s) is cls and s.status != "draft"),
+                  key=lambda s: (s.submitted_at is not None, s.submitted_at or datetime.min))
+
+
+def case_results(case, *, actor, now, stored: list | None = None) -> list[dict]:
     """Return every submitted form on the case with its version, date and results, as the API gives them.
 
     Confidential forms are left out for those who may not read them; showing their results is a read, so it is
-    audited.
+    audited. `stored` is every submission of the case when the caller has already read them.
     """
     kinds = [Submission] + ([ConfidentialSubmission] if can_read_confidential(actor, case) else [])
     out = []
     for cls in kinds:
-        for sub in cls.objects(case_id=case.pk, status__ne="draft").order_by("submitted_at"):
+        for sub in _submitted(case, cls, stored):
             form = form_for(sub)
             computed = sub.computed or {}
             results = [{"key": r["key"], "label": r["label"], "value": computed.get(r["key"]),

@@ -10,6 +10,8 @@ import pytest
 from docx import Document
 
 from models.audit import AuditEntry
+from services.audit.chain import inbox
+from services.audit.oversight import who_has_seen
 from services.submissions.filling import save_draft, start_submission, submit_submission
 from tests.conftest import sign_in
 
@@ -106,3 +108,21 @@ def test_api_steps_check_who_an_input_names_as_the_pages_do(client, make_case, m
         ("assignee", "Choose one of the people listed")]
     gone = client.post(f"/api/v1/cases/{case.pk}/steps/close", json={"inputs": {}})
     assert gone.status_code == 404 and gone.is_json
+
+
+def test_reading_a_case_through_the_api_is_audited_as_the_case_page_audits_it(client, setup):
+    case = setup["case"]
+    sign_in(client, setup["practitioner"])
+    waiting = inbox().count_documents({"action": "case.read", "target_id": str(case.pk)})
+    assert client.get(f"/api/v1/cases/{case.pk}").status_code == 200
+    # One durable insert into the audit inbox before the answer, as the case page writes (never the chain's turn).
+    reads = list(inbox().find({"action": "case.read", "target_id": str(case.pk)}))
+    assert len(reads) == waiting + 1
+    assert reads[-1]["actor_id"] == str(setup["practitioner"].pk) and reads[-1]["details"] == {"what": "api case"}
+    assert not AuditEntry.objects(action="case.read", target_id=str(case.pk)).count()
+    assert client.get(f"/cases/{case.pk}").status_code == 200
+    assert inbox().count_documents({"action": "case.read", "target_id": str(case.pk)}) == waiting + 2
+    # The case's managers see both reads, the API's and the page's, once sealed into the chain.
+    seen = who_has_seen(case, actor=setup["manager"])
+    assert sorted(row["what"] for row in seen) == ["Opened the case (api case)", "Opened the case (cases.case_page)"]
+    assert AuditEntry.objects(action="case.read", target_id=str(case.pk)).count() == 2

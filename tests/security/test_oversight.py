@@ -7,6 +7,7 @@ import pytest
 from models.audit import AuditEntry
 from models.case import Case
 from models.notification import Notification
+from services.audit.chain import inbox
 from services.partner import records as partner_service
 from tests.conftest import sign_in
 from tests.http.test_case_pages import make_people, refer, text, walk
@@ -79,3 +80,23 @@ def test_break_the_glass_is_not_offered_to_practitioners_or_referrers(client, pe
         assert client.get(f"/cases/{partner_case.pk}/break-glass").status_code == 404
         assert client.post(f"/cases/{partner_case.pk}/break-glass",
                            data={"reason": "x" * 40}).status_code == 404
+
+
+def test_every_read_of_a_partner_record_is_chained_at_once_and_listed(client, people, linked):
+    _case, partner_case = linked
+    record = str(partner_case.pk)
+    sign_in(client, people["partner_worker"])
+    pages = ((f"/partner/cases/{record}", "contact log"), (f"/partner/cases/{record}/details", "partner details"),
+             (f"/api/v1/cases/{record}", "api case"), (f"/cases/{record}", "cases.case_page"))
+    for path, what in pages:
+        assert client.get(path).status_code in (200, 302), path  # the case page sends it on to the partner page
+        # Victim information is on the chain before the page is shown: the read's link is the newest.
+        entry = AuditEntry.objects(action="confidential.read", target_id=record).order_by("-seq").first()
+        assert (entry.target_type, entry.details["what"], entry.actor_id) == ("case", what,
+                                                                              str(people["partner_worker"].pk))
+    # None waits in the audit inbox, whose tamper evidence is weaker until it is sealed.
+    assert not inbox().count_documents({"target_id": record})
+    sign_in(client, people["manager"])
+    page = text(client.get(f"/cases/{record}/seen"))
+    for _path, what in pages:
+        assert f"Read the partner record ({what})" in page
