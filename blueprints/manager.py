@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from blueprints.access import current_actor, roles_required
+from blueprints.access import client_address, current_actor, roles_required
 from blueprints.step_form import posted_inputs, typed_values
 from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from services.audit.oversight import record_case_read
 from services.cases import steps
 from services.triage import lists, team_overview, views
 
@@ -56,6 +57,9 @@ def team():
 def referral(case_id):
     """Show one referral with its screening outcome and the decisions the manager can take."""
     review = views.get_referral_review(case_id, actor=current_actor(), now=utcnow())
+    # The referral is the case as referred: read as the case page reads it, on the record before it is shown.
+    record_case_read(review["case"], actor=current_actor(), now=utcnow(), what=request.endpoint or "",
+                     client_address=client_address())
     return render_template("manager/referral.html", show=request.args.get("show", ""), **review)
 
 

@@ -11,6 +11,8 @@ import pytest
 
 from clock import utcnow
 from models.case import Case, CaseEvent
+from services.audit.chain import inbox
+from services.audit.oversight import who_has_seen
 from services.cases.transitions import fire_transition
 from services.referrals import portal as referrals
 from services.submissions.filling import save_draft, start_submission, submit_submission
@@ -241,3 +243,20 @@ def test_team_overview_shows_caseloads_and_countersignatures(client, people, now
     assert "Priya Practitioner" in page and "1 high" in page and "Has space" in page
     assert "Risk assessment" in page and f"/cases/{case.pk}/submissions/{sub.pk}" in page
     assert "No deadline is overdue" in page
+
+
+def test_reading_a_referral_is_audited_as_a_read_of_the_case(client, people, now):
+    case = refer(people, now)
+    waiting = inbox().count_documents({"action": "case.read", "target_id": str(case.pk)})
+    for show in ("", "?show=person"):
+        assert client.get(f"/manager/referrals/{case.pk}{show}").status_code == 200
+    reads = list(inbox().find({"action": "case.read", "target_id": str(case.pk)}))
+    assert len(reads) == waiting + 2
+    assert {r["actor_id"] for r in reads[-2:]} == {str(people["manager"].pk)}
+    assert {r["details"]["what"] for r in reads[-2:]} == {"manager.referral"}
+    seen = who_has_seen(Case.objects.get(pk=case.pk), actor=people["manager2"])
+    assert [row["what"] for row in seen] == ["Opened the case (manager.referral)"] * 2
+    client.post("/sign-out")
+    sign_in(client, people["south"])
+    assert client.get(f"/manager/referrals/{case.pk}").status_code == 404  # refused: nothing read, nothing recorded
+    assert inbox().count_documents({"action": "case.read", "target_id": str(case.pk)}) == 0  # sealed by then
