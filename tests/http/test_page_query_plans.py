@@ -205,11 +205,15 @@ def crowd(app, synced, make_user, make_team, now):
 
 def test_every_query_the_lists_and_reports_send_walks_an_index(crowd, client, app_config):
     database, used, failures, explained, duplicate_checks = app_config["MONGODB_DB"], {}, [], 0, []
+    seen: set[str] = set()
     for who, paths in PAGES.items():
         sign_in_as(client, crowd[who])
         paths = [*paths, crowd["review"]] if who == "manager" else paths
         for path in paths:
             for command in captured(database, client, path):
+                if repr(command) in seen:  # the same command again (the signed-in user, the pathways): same plan
+                    continue
+                seen.add(repr(command))
                 found = plans(command)
                 assert found, command  # every find, count, distinct and pipeline has a plan
                 explained += 1
@@ -220,12 +224,12 @@ def test_every_query_the_lists_and_reports_send_walks_an_index(crowd, client, ap
                 if "person.name" in str(command.get("query", command.get("filter", command.get("pipeline")))):
                     duplicate_checks.append(set().union(*map(index_names, found)))
     assert not failures, "\n".join(failures[:20])
-    assert explained > 500 and {"cases", "deadlines", "report_counts", "submissions"} <= set(used)
+    assert explained > 250 and {"cases", "deadlines", "report_counts", "submissions"} <= set(used)
     # The duplicate check (a name in any case and a date of birth) is bounded by the date of birth's index.
     assert duplicate_checks and all(found == {"person.date_of_birth_1"} for found in duplicate_checks)
     indexes = set(Case._get_collection().index_information())
     assert indexes >= LIST_INDEXES and len(LIST_INDEXES) == 39
     unused = indexes - used["cases"]
-    print(f"{explained} commands explained; case indexes no page read: {sorted(unused)}")
+    print(f"{explained} distinct commands explained; case indexes no page read: {sorted(unused)}")
     assert unused - LIST_INDEXES == set(NOT_FROM_THESE_PAGES), sorted(unused)
     assert len(unused & LIST_INDEXES) <= 3, sorted(unused)  # the rest: planner's ties on this seed
