@@ -101,16 +101,11 @@ def start_submission(case, form_key: str, *, actor, now: datetime):
     return draft
 
 
-def field_errors(errors) -> list[FieldProblem]:
-    """Return the engine's field errors as the FieldProblems the web layer shows."""
-    return [FieldProblem(e.field, e.message, getattr(e, "label", "") or "") for e in errors]
-
-
 def answer_problems(submission, answers: dict, *, today, partial: bool) -> list[FieldProblem]:
     """Return the problems with cleaned answers, worded in the reader's language with the form's labels in it."""
     language = active_language()
     form = form_for(submission, language)
-    return field_errors(form.validate(answers, today=today, partial=partial, language=language))
+    return form.validate(answers, today=today, partial=partial, language=language)
 
 
 def _page_fields(form, page_key: str):
