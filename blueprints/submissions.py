@@ -212,8 +212,7 @@ def view(case_id, submission_id):
     """Show a submission read-only, in the form version it was made with."""
     case, submission, form = _load(case_id, submission_id)
     actor = current_actor()
-    may_countersign = (submission.awaiting_countersignature and actor.has_role("manager")
-                       and case.team == actor.team and submission.submitted_by != str(actor.pk))
+    may_countersign = service.may_countersign(submission, case, actor)
     return render_template("submissions/view.html", case=case, submission=submission, form=form,
                            rows=form.summary(submission.answers),
                            computed=service.computed_rows(submission.computed, form),
