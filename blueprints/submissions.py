@@ -134,7 +134,7 @@ def page(case_id, form_key, submission_id, page_key):
         return render_template("submissions/page.html", answers=submission.answers, errors={}, **context)
     action = request.form.get("action", "continue")
     revision = _revision()
-    posted, repeater_action = form_posts.repeater_action(request.form, action, form_page)
+    posted, repeater_action = form.apply_action(request.form, action, page=page_key)
     upload_problems = form_posts.take_uploads(posted, request.files, form_page, case, submission,
                                               actor=current_actor(), now=utcnow())
     answers = form.parse_form(posted, page=page_key)

@@ -23,6 +23,7 @@ from forms import validate as _validate
 from forms.check import analyse
 from forms.computed import REGISTRY
 from forms.expr_eval import evaluate, result_text
+from forms.posted import getter
 from forms.problems import definition_error
 from forms.spec import FieldSpec, Page
 from forms.translations import languages, localise
@@ -144,23 +145,25 @@ class CompiledForm:
         """Check whether a page should render this field (see forms.browser.renders)."""
         return _browser.renders(self, spec, answers)
 
-    def apply_action(self, answers: Mapping, action: str | None) -> tuple[dict, bool]:
-        """Return answers after a repeater button (`add-<field>`, `remove-<field>-<i>`) and whether it was one.
+    def apply_action(self, formdata: Any, action: str | None, *,
+                     page: str | None = None) -> tuple[dict[str, list[str]], bool]:
+        """Return the posted inputs after a repeater button (`add-<field>`, `remove-<field>-<i>`) and if it was one.
 
-        Adding changes nothing: every page already ends a repeater with one empty row to fill in.
+        A row is dropped by its posted index before parsing, so a blank row above it (which parsing leaves out)
+        cannot shift which entry goes. Adding changes nothing: every page already ends a repeater with one empty
+        row to fill in.
         """
+        get, names = getter(formdata)
+        posted = {name: get(name) for name in names}
         match = _ACTION.fullmatch(action or "")
-        spec = self.top_fields.get(match.group(2)) if match else None
-        if spec is None or not spec.repeats:
-            return dict(answers), False
-        out = dict(answers)
-        rows = out.get(spec.name)
-        if match.group(1) == "remove" and match.group(3) is not None and isinstance(rows, list):
-            index = int(match.group(3))
-            out[spec.name] = [row for i, row in enumerate(rows) if i != index]
-            if not out[spec.name]:
-                del out[spec.name]
-        return out, True
+        fields = self.page(page).fields if page is not None else self.fields
+        spec = next((f for f in fields if match and f.name == match.group(2) and f.repeats), None)
+        if spec is None:
+            return posted, False
+        if match.group(1) == "remove" and match.group(3) is not None:
+            prefix = f"{spec.name}-{match.group(3)}-"
+            posted = {name: values for name, values in posted.items() if not name.startswith(prefix)}
+        return posted, True
 
     def to_dict(self) -> dict:
         """Return a JSON-ready description of the form for the browser or an API."""
