@@ -134,7 +134,7 @@ def page(case_id, form_key, submission_id, page_key):
         return render_template("submissions/page.html", answers=submission.answers, errors={}, **context)
     action = request.form.get("action", "continue")
     revision = _revision()
-    posted, repeater_action = form_posts.repeater_action(request.form, action, form_page)
+    posted, repeater_action = form.apply_action(request.form, action, page=page_key)
     upload_problems = form_posts.take_uploads(posted, request.files, form_page, case, submission,
                                               actor=current_actor(), now=utcnow())
     answers = form.parse_form(posted, page=page_key)
@@ -212,8 +212,7 @@ def view(case_id, submission_id):
     """Show a submission read-only, in the form version it was made with."""
     case, submission, form = _load(case_id, submission_id)
     actor = current_actor()
-    may_countersign = (submission.awaiting_countersignature and actor.has_role("manager")
-                       and case.team == actor.team and submission.submitted_by != str(actor.pk))
+    may_countersign = service.may_countersign(submission, case, actor)
     return render_template("submissions/view.html", case=case, submission=submission, form=form,
                            rows=form.summary(submission.answers),
                            computed=service.computed_rows(submission.computed, form),

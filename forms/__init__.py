@@ -7,13 +7,12 @@ from forms.computed import REGISTRY, ComputedFunction, register
 from forms.problems import DefinitionProblem
 from forms.spec import FieldSpec, Guidance, Page, Section
 from forms.summary import SummaryRow, display_text, long_date
-from forms.validate import FieldError
 from forms.values import Option
 from forms.widgets import names as widget_names
 
 __all__ = [
     "METASCHEMA", "REGISTRY", "CompiledForm", "ComputedFunction", "DefinitionError", "DefinitionProblem",
-    "FieldError", "FieldSpec", "Guidance", "Option", "Page", "Section", "SummaryRow", "check_definition",
+    "FieldSpec", "Guidance", "Option", "Page", "Section", "SummaryRow", "check_definition",
     "clear_cache", "compile_form", "content_hash", "display_text", "errors_by_path", "long_date", "register",
     "widget_names",
 ]

@@ -14,6 +14,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from errors import FieldProblem
 from forms import browser as _browser
 from forms import conditions as _conditions
 from forms import parse as _parse
@@ -22,6 +23,7 @@ from forms import validate as _validate
 from forms.check import analyse
 from forms.computed import REGISTRY
 from forms.expr_eval import evaluate, result_text
+from forms.posted import getter
 from forms.problems import definition_error
 from forms.spec import FieldSpec, Page
 from forms.translations import languages, localise
@@ -106,7 +108,7 @@ class CompiledForm:
         return _conditions.shown_names(self.fields, answers)
 
     def validate(self, answers: Mapping, *, today: date, partial: bool = False,
-                 page: str | None = None, language: str | None = None) -> list[_validate.FieldError]:
+                 page: str | None = None, language: str | None = None) -> list[FieldProblem]:
         """Return every problem with the answers (only those on `page` when given), worded in `language`."""
         return _validate.validate(self, answers, today=today, partial=partial, page=page, language=language)
 
@@ -143,23 +145,25 @@ class CompiledForm:
         """Check whether a page should render this field (see forms.browser.renders)."""
         return _browser.renders(self, spec, answers)
 
-    def apply_action(self, answers: Mapping, action: str | None) -> tuple[dict, bool]:
-        """Return answers after a repeater button (`add-<field>`, `remove-<field>-<i>`) and whether it was one.
+    def apply_action(self, formdata: Any, action: str | None, *,
+                     page: str | None = None) -> tuple[dict[str, list[str]], bool]:
+        """Return the posted inputs after a repeater button (`add-<field>`, `remove-<field>-<i>`) and if it was one.
 
-        Adding changes nothing: every page already ends a repeater with one empty row to fill in.
+        A row is dropped by its posted index before parsing, so a blank row above it (which parsing leaves out)
+        cannot shift which entry goes. Adding changes nothing: every page already ends a repeater with one empty
+        row to fill in.
         """
+        get, names = getter(formdata)
+        posted = {name: get(name) for name in names}
         match = _ACTION.fullmatch(action or "")
-        spec = self.top_fields.get(match.group(2)) if match else None
-        if spec is None or not spec.repeats:
-            return dict(answers), False
-        out = dict(answers)
-        rows = out.get(spec.name)
-        if match.group(1) == "remove" and match.group(3) is not None and isinstance(rows, list):
-            index = int(match.group(3))
-            out[spec.name] = [row for i, row in enumerate(rows) if i != index]
-            if not out[spec.name]:
-                del out[spec.name]
-        return out, True
+        fields = self.page(page).fields if page is not None else self.fields
+        spec = next((f for f in fields if match and f.name == match.group(2) and f.repeats), None)
+        if spec is None:
+            return posted, False
+        if match.group(1) == "remove" and match.group(3) is not None:
+            prefix = f"{spec.name}-{match.group(3)}-"
+            posted = {name: values for name, values in posted.items() if not name.startswith(prefix)}
+        return posted, True
 
     def to_dict(self) -> dict:
         """Return a JSON-ready description of the form for the browser or an API."""
@@ -171,7 +175,7 @@ class CompiledForm:
         }
 
 
-def errors_by_path(errors: list[_validate.FieldError]) -> dict[str, str]:
+def errors_by_path(errors: list[FieldProblem]) -> dict[str, str]:
     """Return errors as the {field path: message} mapping the templates take."""
     return {e.field: e.message for e in errors}
 
@@ -182,15 +186,19 @@ def content_hash(defn: Mapping) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def compile_form(defn: Mapping, language: str | None = None) -> CompiledForm:
+def compile_form(defn: Mapping, language: str | None = None, *, digest: str | None = None) -> CompiledForm:
     """Return the compiled form for a definition in a language, cached per (key, version), or per content.
 
     Raises DefinitionError when check_definition finds problems. A stored version must not change once
-    compiled; an unversioned definition (a file, an admin's draft) is keyed by its content instead. With a
+    compiled; an unversioned definition (a file, an admin's draft) is keyed by its content instead: its
+    `content_hash`, or the `digest` a caller already holds for exactly this content (a stored version's). With a
     language the form's texts are its translations where it has them (forms.translations), English otherwise.
     """
     version = defn.get("version") if isinstance(defn, Mapping) else None
-    digest = None if version is not None else content_hash(defn) if isinstance(defn, Mapping) else ""
+    if version is not None or not isinstance(defn, Mapping):
+        digest = None if version is not None else ""
+    elif digest is None:
+        digest = content_hash(defn)
     language = language if isinstance(defn, Mapping) and language in languages(defn) else None
     cache_key = (defn.get("key") if isinstance(defn, Mapping) else None, version, digest, language)
     with _lock:
@@ -198,7 +206,7 @@ def compile_form(defn: Mapping, language: str | None = None) -> CompiledForm:
             _cache.move_to_end(cache_key)
             return _cache[cache_key]
     if language is not None:
-        compile_form(defn)  # the definition is checked as written, before its texts are swapped
+        compile_form(defn, digest=digest or None)  # the definition is checked as written, before its texts are swapped
     own = copy.deepcopy(dict(localise(defn, language))) if isinstance(defn, Mapping) else defn
     problems, builder, pages = analyse(own, language or "en")
     if problems or builder is None:

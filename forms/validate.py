@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from jsonschema.exceptions import ValidationError
 
+from errors import FieldProblem
 from forms import messages
 from forms.conditions import shown_in_row, shown_names
 from forms.spec import FieldSpec, parse_iso
@@ -21,14 +21,6 @@ MAX_TEXT_LENGTH = 100_000
 # Lower ranks win when one field has several problems: say "enter it" before "it is the wrong kind".
 _RANK = {"missing": 0, "type": 1, "format": 2, "oneOf": 2, "enum": 2, "const": 2}
 
-
-@dataclass(frozen=True)
-class FieldError:
-    """One problem with one answer: the field's path, its label and what to do."""
-
-    field: str
-    label: str
-    message: str
 
 
 class _Where(NamedTuple):
@@ -66,7 +58,7 @@ class _Collector:
 
     def __init__(self, form: CompiledForm, page: str | None, language: str | None):
         self.form, self.page, self.language = form, page, language
-        self.found: dict[str, tuple[int, tuple, FieldError]] = {}
+        self.found: dict[str, tuple[int, tuple, FieldProblem]] = {}
 
     def add(self, where: _Where, rank: int, message: str) -> None:
         if self.page is not None and where.top.page != self.page:
@@ -77,7 +69,7 @@ class _Collector:
         order = (where.top.order, -1 if where.row is None else where.row, where.spec.order, part)
         current = self.found.get(where.path)
         if current is None or rank < current[0]:
-            self.found[where.path] = (rank, order, FieldError(where.path, where.spec.label, message))
+            self.found[where.path] = (rank, order, FieldProblem(where.path, message, where.spec.label))
 
     def missing(self, where: _Where) -> None:
         if where.spec.parts and where.part is None:
@@ -86,12 +78,12 @@ class _Collector:
             return
         self.add(where, 0, messages.missing(where.spec, where.part, self.language))
 
-    def errors(self) -> list[FieldError]:
+    def errors(self) -> list[FieldProblem]:
         return [e for _, _, e in sorted(self.found.values(), key=lambda t: t[1])]
 
 
 def validate(form: CompiledForm, answers: Mapping, *, today: date, partial: bool = False,
-             page: str | None = None, language: str | None = None) -> list[FieldError]:
+             page: str | None = None, language: str | None = None) -> list[FieldProblem]:
     """Return every problem with the answers; `partial` (a draft) leaves out answers not yet given.
 
     The messages are in `language` (the form's own language when not given), quoting the form's labels.
@@ -122,7 +114,7 @@ def validate(form: CompiledForm, answers: Mapping, *, today: date, partial: bool
     _check_layout_rules(form, data, out, today, partial)
     found = out.errors()
     if unplaced:
-        found.append(FieldError("", form.title, messages.not_placed(out.language)))
+        found.append(FieldProblem("", messages.not_placed(out.language), form.title))
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -105,18 +105,18 @@ def _configure(scheduler, app):
     # Each job never overlaps itself; a late run is merged rather than run several times.
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None, "replace_existing": True}
     scheduler.add_job(_sweep, "interval", seconds=app.config["SCHEDULER_INTERVAL_SECONDS"], args=[app],
-                      id=JOB_ID, next_run_time=datetime.now(), **common)
+                      id=JOB_ID, next_run_time=datetime.now(UTC), **common)
     delivery = _Delivery(app)
     scheduler.add_job(delivery, "interval", seconds=app.config["OUTBOX_INTERVAL_SECONDS"], id=OUTBOX_JOB_ID,
-                      next_run_time=datetime.now(), **common)
+                      next_run_time=datetime.now(UTC), **common)
     delivery.scheduler = scheduler
     on_queued(delivery.wake)
     scheduler.add_job(_log_audit_head, "interval", days=1, args=[app], id=AUDIT_JOB_ID,
-                      next_run_time=datetime.now(), **common)
+                      next_run_time=datetime.now(UTC), **common)
     scheduler.add_job(_seal_audit, "interval", seconds=SEAL_INTERVAL_SECONDS, args=[app], id=SEAL_JOB_ID,
-                      next_run_time=datetime.now(), **common)
+                      next_run_time=datetime.now(UTC), **common)
     scheduler.add_job(_retention, "interval", hours=RETENTION_INTERVAL_HOURS, args=[app], id=RETENTION_JOB_ID,
-                      next_run_time=datetime.now(), **common)
+                      next_run_time=datetime.now(UTC), **common)
     return scheduler
 
 

@@ -4,6 +4,9 @@ Pure on purpose: it imports neither Flask nor mongoengine nor pymongo. Services 
 data), ask what may happen, and carry out the effects a step returns. See docs/workflows.md.
 """
 
+# Each guard module registers its guards on import: the form and actor guards (guards.py), the case's facts
+# (case_guards.py) and the combinators (guard_logic.py).
+from workflows import case_guards  # noqa: F401
 from workflows.definition import (
     Deadline,
     FormSlot,
@@ -32,7 +35,7 @@ from workflows.engine import (
     forms_for_state,
     missing_forms,
 )
-from workflows.guard_logic import GUARDS  # the combinators register themselves with the other guards
+from workflows.guard_logic import GUARDS
 from workflows.inputs import InputSpec, clean_inputs
 from workflows.lint import lint, lint_directory, lint_paths, notify_templates
 

@@ -144,7 +144,7 @@ def condition_text(defn: Mapping, path: str, cond: Mapping) -> str:
     return f"“{label}” is answered"
 
 
-def _field_changes(old: dict, new: dict, old_defn: Mapping, new_defn: Mapping, path: str) -> list[str]:
+def _field_changes(old: dict, new: dict, new_defn: Mapping, path: str) -> list[str]:
     changes = []
     if old["label"] != new["label"]:
         changes.append(f"question changed from “{old['label']}” to “{new['label']}”")
@@ -213,7 +213,7 @@ def diff_definitions(old: Mapping | None, new: Mapping) -> dict[str, list]:
     changed = []
     for path in after:
         if path in before:
-            found = _field_changes(before[path], after[path], old, new, path)
+            found = _field_changes(before[path], after[path], new, path)
             if found:
                 changed.append({"path": path, "label": after[path]["label"], "changes": found})
     return {"added": added, "removed": removed, "changed": changed, "form": _form_changes(old, new) if old else []}

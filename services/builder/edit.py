@@ -81,11 +81,6 @@ def split_path(path: str) -> tuple[str | None, str]:
     return parent or None, name
 
 
-def field_count(defn: Mapping) -> int:
-    """Return how many top-level fields the form has."""
-    return len(defn["schema"].get("properties", {}))
-
-
 def dependants(defn: Mapping, path: str) -> list[str]:
     """Return the paths of fields shown only depending on the field at path."""
     parent, name = split_path(path)

@@ -132,10 +132,9 @@ def try_form(key: str, formdata, *, version=None, actor, now: datetime) -> dict:
     doc, form = compile_preview(key, version, language)
     if form is None:
         return {"doc": doc, "form": None, "answers": {}, "errors": {}, "computed": {}, "summary": [], "acted": False}
-    answers = form.parse_form(formdata)
     action = formdata.get("action") if hasattr(formdata, "get") else None
-    answers, acted = form.apply_action(answers, action)
-    answers = form.clean(answers)
+    posted, acted = form.apply_action(formdata, action)
+    answers = form.clean(form.parse_form(posted))
     # Adding or removing a repeating row is not a check: show the rows, not errors about empty answers.
     errors = [] if acted else form.validate(answers, today=local_today(now), language=language)
     return {"doc": doc, "form": form, "answers": answers, "errors": errors_by_path(errors), "acted": acted,

@@ -65,16 +65,9 @@ def _notify(case, params, *, actor, now, inputs):
         notify_case(case, to=target, template=params["template"], now=now, actor=actor)
 
 
-def deadline_anchor(case, params):
-    """Return the moment a deadline counts from when the file names one (a date input, a date field, a session)."""
-
-    return anchor_for(case, params)
-
-
 def _start_deadline(case, params, *, actor, now, inputs):
-
-    anchor = deadline_anchor(case, params)
-    start_deadline(case, params["key"], now=now, actor=actor, anchor_at=anchor)
+    # The file may name the moment the deadline counts from: a date input, a date field, a session.
+    start_deadline(case, params["key"], now=now, actor=actor, anchor_at=anchor_for(case, params))
 
 
 def _stop_deadline(case, params, *, actor, now, inputs):

@@ -16,12 +16,12 @@ from scheduler.calendar import format_date
 from scheduler.group_schedule import last_number, programme_week
 from services.audit.trail import record_audit
 from services.cases.access import can_change_case
+from services.cases.steps import check_inputs
 from services.cases.transitions import add_history, fire_transition, transition_options
 from services.groups.intake import candidates, free_places, upcoming_intakes, waiting_since
 from services.groups.schedules import can_manage, can_run, extend_schedule, group_for, local_today, spec_of
 from services.pathways.store import definition_for
 from storage.uow import transactional
-from workflows.inputs import clean_inputs
 
 
 def _step_inputs(step, group: Group, **given) -> dict:
@@ -42,7 +42,7 @@ def _preflight(case: Case, step, inputs: dict, actor, now: datetime) -> bool:
         return False  # the case is not in a state the step starts from: the group change stands on its own
     if not option.allowed:
         raise NotAllowed(f"{case.reference}: {'; '.join(option.reasons)}")
-    clean_inputs(option.inputs, inputs, now=now)  # raises InvalidInput before anything is written
+    check_inputs(case, option, inputs, now=now)  # raises InvalidInput before anything is written
     return True
 
 

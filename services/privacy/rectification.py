@@ -25,7 +25,6 @@ from services.deadlines.timing import local_today
 from services.pathways.store import definition_for
 from services.reports.fields import refresh_evaluation
 from services.submissions.definitions import form_for
-from services.submissions.filling import field_errors
 from services.submissions.reads import read_submission
 from storage.uow import transactional
 
@@ -130,7 +129,7 @@ def correct_answer(submission_id, formdata, *, actor, now: datetime, client_addr
                          {k: v for k, v in answers.items() if k != name})
     # Stored answers come from the English form; the problems speak the reader's language.
     language = active_language()
-    found = field_errors(form_for(submission, language).validate(changed, today=local_today(now), language=language))
+    found = form_for(submission, language).validate(changed, today=local_today(now), language=language)
     problems = [p for p in found if p.field.split(".")[0] == name]
     if problems:
         raise InvalidInput(problems=problems)

@@ -113,12 +113,6 @@ def get_request(request_id, *, actor) -> tuple[SubjectAccessRequest, Case]:
     return request, case
 
 
-def list_requests(case_id, *, actor) -> list[SubjectAccessRequest]:
-    """Return the requests logged on a record the actor may read, newest first."""
-    case = case_for_actor(case_id, actor)
-    return list(SubjectAccessRequest.objects(case_id=case.pk).order_by("-logged_at"))
-
-
 def preview_file(request_id, *, actor, now: datetime) -> dict:
     """Return the assembled file as the reviewing manager sees it (before their own redactions)."""
     request, case = get_request(request_id, actor=actor)

@@ -148,10 +148,9 @@ def _new_version(key, version, definition, digest, *, status, source, now, actor
     )
 
 
-# Published and retired versions never change: pages reuse them (and their compiled forms) instead of reading and
-# parsing the JSON definitions again each time. Keyed by database, so a second database never sees another's.
+# Published and retired versions never change: pages reuse them instead of reading the JSON definitions again
+# each time. Keyed by database, so a second database never sees another's.
 _versions: dict[tuple, FormDefinition] = {}
-_compiled: dict[tuple, object] = {}
 CACHE_SIZE = 512
 
 
@@ -165,7 +164,6 @@ def _remember(cache: dict, key: tuple, value):
 def clear_cache() -> None:
     """Forget the versions read so far (tests reuse one database name for many databases' worth of data)."""
     _versions.clear()
-    _compiled.clear()
 
 
 def pinned_version(key: str, version: int) -> FormDefinition:
@@ -199,20 +197,16 @@ def get_form(key: str, version: int | None = None) -> FormDefinition:
 def compiled_form(doc: FormDefinition, language: str = SOURCE_LANGUAGE):
     """Return the engine's compiled form for a stored version, with its texts in a language (English by default).
 
-    The engine caches it by content; a language the form is not translated into gives the English texts. Pages
-    ask for the reader's language; whatever is stored or decided (answers, results, history) uses English.
+    The engine's one cache holds it, keyed by content; a language the form is not translated into gives the English
+    texts. Pages ask for the reader's language; whatever is stored or decided (answers, results, history) uses
+    English.
     """
-    if doc.status != "draft" and doc.pk and doc.content_hash:
-        key = (doc.pk, doc.content_hash, language)
-        return _compiled.get(key) or _remember(_compiled, key, _compile(doc, language))
-    return _compile(doc, language)
-
-
-def _compile(doc: FormDefinition, language: str):
     # Without version and status the engine keys the form by what it says: a draft changes in place, and tests
-    # (or a second database) may hold a different "version 1" of the same key.
-    return compile_form({k: v for k, v in doc.definition.items() if k not in ("version", "status")},
-                        language)
+    # (or a second database) may hold a different "version 1" of the same key. A version no longer a draft never
+    # changes, so its stored hash names its content and the engine need not hash the definition on every page.
+    known = doc.content_hash if doc.status != "draft" and doc.pk and doc.content_hash else None
+    return compile_form({k: v for k, v in doc.definition.items() if k not in ("version", "status")}, language,
+                        digest=known)
 
 
 def pinned_form(submission):

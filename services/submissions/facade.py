@@ -18,6 +18,7 @@ from services.submissions.filling import (
     case_for_forms,
     countersign_submission,
     form_for,
+    may_countersign,
     may_fill,
     open_draft,
     save_draft,
@@ -35,7 +36,7 @@ __all__ = [
     "case_for_forms", "check_definition_file", "compiled_form", "computed_rows", "content_hash",
     "countersign_submission", "create_new_version", "file_answers", "find_submission", "form_for", "get_form",
     "list_submissions",
-    "may_fill", "open_draft", "page_statuses",
+    "may_countersign", "may_fill", "open_draft", "page_statuses",
     "publish_form_version", "published_forms", "read_submission", "save_draft", "start_submission",
     "submit_submission", "sync_forms", "update_draft_version",
 ]

@@ -101,16 +101,11 @@ def start_submission(case, form_key: str, *, actor, now: datetime):
     return draft
 
 
-def field_errors(errors) -> list[FieldProblem]:
-    """Return the engine's field errors as the FieldProblems the web layer shows."""
-    return [FieldProblem(e.field, e.message, getattr(e, "label", "") or "") for e in errors]
-
-
 def answer_problems(submission, answers: dict, *, today, partial: bool) -> list[FieldProblem]:
     """Return the problems with cleaned answers, worded in the reader's language with the form's labels in it."""
     language = active_language()
     form = form_for(submission, language)
-    return field_errors(form.validate(answers, today=today, partial=partial, language=language))
+    return form.validate(answers, today=today, partial=partial, language=language)
 
 
 def _page_fields(form, page_key: str):
@@ -201,16 +196,29 @@ def submit_submission(submission, *, revision: int, actor, now: datetime):
     return submission
 
 
+def countersign_refusal(submission, case, actor) -> str | None:
+    """Return why the actor may not countersign the submission, or None when they may."""
+    if not (actor.has_role("manager") and case.team == actor.team):
+        return "Only a manager of the case's team can countersign"
+    if submission.classification == "confidential" and not can_read_confidential(actor, case):
+        return "You cannot see confidential records on this case"
+    if submission.submitted_by == str(actor.pk):
+        return "Someone other than the person who submitted the form must countersign it"
+    return None
+
+
+def may_countersign(submission, case, actor) -> bool:
+    """Check whether the form waits for a countersignature the actor may give (the view offers the button)."""
+    return submission.awaiting_countersignature and countersign_refusal(submission, case, actor) is None
+
+
 @transactional
 def countersign_submission(submission, *, actor, now: datetime, comment: str = ""):
     """Countersign a submitted form as a manager of the case's team (never one's own submission)."""
     case = case_for_actor(submission.case_id, actor)
-    if not (actor.has_role("manager") and case.team == actor.team):
-        raise NotAllowed("Only a manager of the case's team can countersign")
-    if submission.classification == "confidential" and not can_read_confidential(actor, case):
-        raise NotAllowed("You cannot see confidential records on this case")
-    if submission.submitted_by == str(actor.pk):
-        raise NotAllowed("Someone other than the person who submitted the form must countersign it")
+    refusal = countersign_refusal(submission, case, actor)
+    if refusal:
+        raise NotAllowed(refusal)
     comment = (comment or "").strip()
     if len(comment) > 5000:
         raise InvalidInput(problems=[FieldProblem("comment", "The comment must be 5,000 characters or fewer")])

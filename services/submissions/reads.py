@@ -12,7 +12,7 @@ from models.form import ConfidentialSubmission, Submission
 from services.audit.oversight import note_read
 from services.audit.trail import record_audit
 from services.cases.access import can_read_case, can_read_confidential
-from services.submissions.filling import case_for_forms, field_errors, on_page, referrer_of, referrers_own
+from services.submissions.filling import case_for_forms, on_page, referrer_of, referrers_own
 
 
 def referrer_submissions(case) -> dict:
@@ -72,7 +72,7 @@ def read_submission(submission_id, *, actor, now: datetime, client_address: str 
 def page_statuses(form, submission, *, today) -> dict[str, str]:
     """Return page key → not_started / in_progress / completed, for the task list."""
     answers = form.clean(dict(submission.answers or {}))
-    problems = field_errors(form.validate(answers, today=today, partial=False))
+    problems = form.validate(answers, today=today, partial=False)
     visited = set(submission.visited_pages or [])
     out = {}
     for page in form.pages:

@@ -135,6 +135,10 @@ def test_renders_decides_conditions_on_other_pages():
     assert (form.renders(b, {"a": True}), form.renders(b, {"a": False}), form.renders(b, {})) == (True, False, False)
 
 
+# The children of COMPLETE as the family page posts them.
+CHILDREN_POSTED = {"children-0-name": "Alex", "children-0-dob-day": "1", "children-0-dob-month": "6",
+                   "children-0-dob-year": "2015", "children-0-needs_support": "yes",
+                   "children-0-support": "Speech therapy", "children-1-name": "Jo", "children-1-needs_support": "no"}
 ACTIONS = [
     ("remove-children-0", {"children": [{"name": "Jo", "needs_support": False}]}, True),
     ("remove-children-9", {"children": COMPLETE["children"]}, True),
@@ -147,12 +151,24 @@ ACTIONS = [
 
 @pytest.mark.parametrize(("action", "after", "handled"), ACTIONS)
 def test_apply_action(form, action, after, handled):
-    out, was = form.apply_action({"children": COMPLETE["children"]}, action)
-    assert (out, was) == (after, handled)
+    posted, was = form.apply_action(CHILDREN_POSTED, action)
+    assert (form.parse_form(posted), was) == (after, handled)
 
 
 def test_removing_the_last_row_removes_the_answer(form):
-    assert form.apply_action({"children": [{"name": "A"}]}, "remove-children-0") == ({}, True)
+    posted, was = form.apply_action({"children-0-name": "A"}, "remove-children-0")
+    assert (form.parse_form(posted), was) == ({}, True)
+
+
+def test_a_row_is_removed_by_its_posted_place_not_its_place_among_the_answers(form):
+    # Parsing leaves the blank first row out, so "Jo" is the answers' first row but the page's second.
+    posted, was = form.apply_action({"children-0-name": "", "children-1-name": "Jo"}, "remove-children-1")
+    assert (form.parse_form(posted), was) == ({}, True)
+
+
+def test_a_button_counts_only_for_a_repeater_of_the_page(form):
+    assert form.apply_action(CHILDREN_POSTED, "add-children", page="family")[1]
+    assert not form.apply_action(CHILDREN_POSTED, "add-children", page="about")[1]
 
 
 def test_to_dict_is_json(form):
