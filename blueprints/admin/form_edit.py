@@ -8,16 +8,18 @@ from flask_babel import gettext as _
 from blueprints.access import current_actor, roles_required
 from blueprints.admin.base import bp, revision
 from blueprints.admin.forms import FORM_ERRORS, failed, form_page_context
+from blueprints.language import current_language
 from clock import utcnow
 from errors import FieldProblem, NotFound
 from forms import REGISTRY, widgets
+from forms.builder.calculations import kinds
+from forms.builder.conditions import condition_answers, condition_targets
+from forms.builder.edit import iter_fields, prop_of, split_path
+from forms.builder.input import field_values, option_lists
+from forms.builder.shape import switchable
 from services.builder import drafts as builder
-from services.builder.calculations import KINDS
-from services.builder.conditions import condition_answers, condition_targets
-from services.builder.edit import iter_fields, prop_of, split_path
-from services.builder.input import field_values, option_lists
-from services.builder.shape import WIDGET_HINTS, WIDGET_LABELS, switchable
 from services.builder.views import placements
+from services.builder.words import WIDGET_HINTS, WIDGET_LABELS
 
 
 def _draft_info(key: str) -> dict:
@@ -256,8 +258,9 @@ def _computed_context(key: str, values, chosen: list[str]) -> dict:
     functions = [(name, name.replace("_", " "), (fn.run.__doc__ or "").strip()) for name, fn in sorted(
         REGISTRY.items())]
     return {"info": info, "fields": fields, "functions": functions, "values": values, "chosen": chosen,
-            "kinds": KINDS, "computed_keys": [(e["key"], e.get("params", {}).get("label") or e["key"])
-                                              for e in defn.get("computed", [])]}
+            "kinds": kinds(current_language()),
+            "computed_keys": [(e["key"], e.get("params", {}).get("label") or e["key"])
+                              for e in defn.get("computed", [])]}
 
 
 @bp.route("/forms/<key>/computed", methods=["GET", "POST"])

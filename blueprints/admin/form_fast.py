@@ -11,13 +11,14 @@ from blueprints.admin.base import bp, revision
 from blueprints.admin.form_edit import _back, _computed_context, _draft_info, _form_page_failed
 from blueprints.admin.forms import FORM_ERRORS, failed, form_page_context, problems_of
 from blueprints.errors import wants_json
+from blueprints.language import current_language
 from clock import utcnow
 from errors import FieldProblem, InvalidInput
+from forms.builder.bulk import BULK_WIDGETS
+from forms.builder.order import moved_message
 from services.builder import drafts as builder
-from services.builder.bulk import BULK_WIDGETS
-from services.builder.order import moved_message
-from services.builder.shape import WIDGET_LABELS
 from services.builder.views import placements
+from services.builder.words import WIDGET_LABELS
 
 
 @bp.route("/forms/<key>/questions/paste", methods=["GET", "POST"])
@@ -110,7 +111,7 @@ def move_question_to(key, path):
                                          for p in problems_of(exc)])
         return failed("admin/form.html", exc, moving=path, typed_position=request.form.get("position", ""),
                       **form_page_context(builder.builder_form(key)))
-    moved = moved_message(doc.definition, path)
+    moved = moved_message(doc.definition, path, language=current_language())
     if wants_json():
         return jsonify({**moved, "revision": doc.revision})
     flash(moved["message"], "success")
@@ -129,5 +130,5 @@ def move_question(key, path):
             raise  # the one error handler answers in JSON
         return _form_page_failed(key, exc)
     if wants_json():
-        return jsonify(moved_message(doc.definition, path))
+        return jsonify(moved_message(doc.definition, path, language=current_language()))
     return _back(key, path)

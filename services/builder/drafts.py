@@ -12,13 +12,13 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from errors import DefinitionError, FieldProblem, InvalidInput, NotFound
+from forms.builder import bulk, calculations, edit, layout
+from forms.builder import order as ordering
+from forms.builder.input import all_problems, computed_params, condition_problems_at_input, field_spec
+from forms.builder.layout import CLASSIFICATIONS
+from forms.builder.posted import posted_text
+from forms.builder.shape import new_definition, switchable
 from models.form import FormDefinition
-from services.builder import bulk, calculations, edit, layout
-from services.builder import order as ordering
-from services.builder.input import all_problems, computed_params, condition_problems_at_input, field_spec
-from services.builder.layout import CLASSIFICATIONS
-from services.builder.posted import posted_text
-from services.builder.shape import new_definition, switchable
 from services.builder.store import (
     check_new_key,
     draft_for,
@@ -38,6 +38,7 @@ from services.builder.versions import (  # noqa: F401 - one import for the web l
     start_new_version,
 )
 from services.builder.views import builder_form, form_usage, list_forms  # noqa: F401
+from services.common.language import active_language
 
 
 def _apply(key: str, revision, action: str, details: dict, change, *, actor, now: datetime) -> FormDefinition:
@@ -83,15 +84,15 @@ def add_field(key: str, data: dict, *, revision, actor, now: datetime) -> FormDe
     parent = (data.get("parent") or "").strip() or None
     if parent is not None and parent not in doc.definition["schema"]["properties"]:
         raise NotFound(_("The form has no repeating group called %(group)s", group=parent))
-    after = "" if parent else (data.get("after") or "").strip()
+    after, language = "" if parent else (data.get("after") or "").strip(), active_language()
     # Every problem of the page at once: the question's own and where it goes.
     spec, (page, section) = all_problems(
-        lambda: field_spec(doc.definition, data, widget=data.get("widget", ""), parent=parent),
-        lambda: (0, 0) if parent else bulk.where_of(doc.definition, after) if after else _where(
+        lambda: field_spec(doc.definition, data, widget=data.get("widget", ""), parent=parent, language=language),
+        lambda: (0, 0) if parent else bulk.where_of(doc.definition, after, language=language) if after else _where(
             doc.definition, data.get("where", "")))
-    definition = edit.add_field(doc.definition, spec, page=page, section=section, parent=parent)
+    definition = edit.add_field(doc.definition, spec, page=page, section=section, parent=parent, language=language)
     if after:
-        definition = bulk.place_after(definition, [spec["name"]], after)
+        definition = bulk.place_after(definition, [spec["name"]], after, language=language)
     path = f"{parent}.{spec['name']}" if parent else spec["name"]
     try:
         return save_draft_definition(doc, definition, revision=revision, action="form.field_added",
@@ -104,12 +105,13 @@ def edit_field(key: str, path: str, data: dict, *, revision, actor, now: datetim
     """Change a question: its wording, type, options, limits, condition or name."""
     doc = draft_for(key)
     parent, _name = edit.split_path(path)
-    current = edit.item_at(doc.definition, edit.locate(doc.definition, path))["widget"]
+    language = active_language()
+    current = edit.item_at(doc.definition, edit.locate(doc.definition, path, language=language))["widget"]
     widget = data.get("widget") or current
     if widget not in switchable(current):
         raise InvalidInput(problems=[FieldProblem("widget", _("This question cannot change to that type"), "Type")])
-    spec = field_spec(doc.definition, data, widget=widget, path=path, parent=parent)
-    definition = edit.update_field(doc.definition, path, spec)
+    spec = field_spec(doc.definition, data, widget=widget, path=path, parent=parent, language=language)
+    definition = edit.update_field(doc.definition, path, spec, language=language)
     new_path = f"{parent}.{spec['name']}" if parent else spec["name"]
     try:
         return save_draft_definition(doc, definition, revision=revision, action="form.field_changed",
@@ -122,51 +124,54 @@ def move_field(key: str, path: str, direction: str, *, revision, actor, now: dat
     """Move a question one place up or down."""
     direction = "up" if direction == "up" else "down"
     return _apply(key, revision, "form.field_moved", {"field": path, "direction": direction},
-                  lambda d: edit.move_field(d, path, direction), actor=actor, now=now)
+                  lambda d: edit.move_field(d, path, direction, language=active_language()), actor=actor, now=now)
 
 
 def move_field_to(key: str, path: str, position, *, revision, actor, now: datetime) -> FormDefinition:
     """Move a question to a 1-based position among the form's questions (or its repeating group's)."""
     return _apply(key, revision, "form.field_moved", {"field": path, "position": str(position)},
-                  lambda d: ordering.move_to(d, path, position), actor=actor, now=now)
+                  lambda d: ordering.move_to(d, path, position, language=active_language()), actor=actor, now=now)
 
 
 def remove_field(key: str, path: str, *, revision, actor, now: datetime) -> FormDefinition:
     """Remove a question (refused while another question's condition or a calculation uses it)."""
     return _apply(key, revision, "form.field_removed", {"field": path},
-                  lambda d: edit.remove_field(d, path), actor=actor, now=now)
+                  lambda d: edit.remove_field(d, path, language=active_language()), actor=actor, now=now)
 
 
 def add_page(key: str, data: dict, *, revision, actor, now: datetime) -> FormDefinition:
     """Add a page at the end of the form."""
     return _apply(key, revision, "form.page_added", {"title": data.get("title", "")},
-                  lambda d: layout.add_page(d, data.get("title", ""), data.get("description", ""))[0],
+                  lambda d: layout.add_page(d, data.get("title", ""), data.get("description", ""),
+                                            language=active_language())[0],
                   actor=actor, now=now)
 
 
 def edit_page(key: str, page_key: str, data: dict, *, revision, actor, now: datetime) -> FormDefinition:
     """Change a page's title and introduction."""
     return _apply(key, revision, "form.page_changed", {"page": page_key},
-                  lambda d: layout.update_page(d, page_key, data.get("title", ""), data.get("description", "")),
+                  lambda d: layout.update_page(d, page_key, data.get("title", ""), data.get("description", ""),
+                                               language=active_language()),
                   actor=actor, now=now)
 
 
 def move_page(key: str, page_key: str, direction: str, *, revision, actor, now: datetime) -> FormDefinition:
     """Move a page one place up or down."""
     return _apply(key, revision, "form.page_moved", {"page": page_key, "direction": direction},
-                  lambda d: layout.move_page(d, page_key, direction), actor=actor, now=now)
+                  lambda d: layout.move_page(d, page_key, direction, language=active_language()), actor=actor, now=now)
 
 
 def remove_page(key: str, page_key: str, *, revision, actor, now: datetime) -> FormDefinition:
     """Remove an empty page."""
     return _apply(key, revision, "form.page_removed", {"page": page_key},
-                  lambda d: layout.remove_page(d, page_key), actor=actor, now=now)
+                  lambda d: layout.remove_page(d, page_key, language=active_language()), actor=actor, now=now)
 
 
 def add_section(key: str, page_key: str, data: dict, *, revision, actor, now: datetime) -> FormDefinition:
     """Add a section (with an optional heading) at the end of a page."""
     return _apply(key, revision, "form.section_added", {"page": page_key},
-                  lambda d: layout.add_section(d, page_key, data.get("title", ""), data.get("description", "")),
+                  lambda d: layout.add_section(d, page_key, data.get("title", ""), data.get("description", ""),
+                                               language=active_language()),
                   actor=actor, now=now)
 
 
@@ -175,13 +180,14 @@ def edit_section(key: str, page_key: str, index: int, data: dict, *, revision, a
     """Change a section's heading and introduction."""
     return _apply(key, revision, "form.section_changed", {"page": page_key, "section": index},
                   lambda d: layout.update_section(d, page_key, index, data.get("title", ""),
-                                                  data.get("description", "")), actor=actor, now=now)
+                                                  data.get("description", ""), language=active_language()),
+                  actor=actor, now=now)
 
 
 def remove_section(key: str, page_key: str, index: int, *, revision, actor, now: datetime) -> FormDefinition:
     """Remove an empty section."""
     return _apply(key, revision, "form.section_removed", {"page": page_key, "section": index},
-                  lambda d: layout.remove_section(d, page_key, index), actor=actor, now=now)
+                  lambda d: layout.remove_section(d, page_key, index, language=active_language()), actor=actor, now=now)
 
 
 def update_form_settings(key: str, data: dict, *, revision, actor, now: datetime) -> FormDefinition:
@@ -194,7 +200,7 @@ def update_form_settings(key: str, data: dict, *, revision, actor, now: datetime
                                       description=data.get("description", ""),
                                       classification=data.get("classification", "standard"),
                                       tags=data.get("tags", ""), countersign=countersign,
-                                      repeatable=repeatable)
+                                      repeatable=repeatable, language=active_language())
 
     doc = draft_for(key)
     definition = change(doc.definition)
@@ -205,32 +211,36 @@ def update_form_settings(key: str, data: dict, *, revision, actor, now: datetime
 
 def set_form_tags(key: str, tags: str | list, *, revision, actor, now: datetime) -> FormDefinition:
     """Set the tags that make a form available where workflow states accept them."""
-    return _apply(key, revision, "form.tags_changed", {"tags": layout.parse_tags(tags)},
-                  lambda d: {**d, "tags": layout.parse_tags(tags)}, actor=actor, now=now)
+    parsed = layout.parse_tags(tags, language=active_language())
+    return _apply(key, revision, "form.tags_changed", {"tags": parsed}, lambda d: {**d, "tags": parsed},
+                  actor=actor, now=now)
 
 
 def add_computed(key: str, data: dict, fields: list[str], *, revision, actor, now: datetime) -> FormDefinition:
     """Add a calculated value from the registered functions."""
-    ckey, function, params = computed_params(data, fields)
+    language = active_language()
+    ckey, function, params = computed_params(data, fields, language=language)
     return _apply(key, revision, "form.computed_added", {"computed": ckey, "function": function},
-                  lambda d: layout.add_computed(d, ckey, function, params), actor=actor, now=now)
+                  lambda d: layout.add_computed(d, ckey, function, params, language=language), actor=actor, now=now)
 
 
 def remove_computed(key: str, ckey: str, *, revision, actor, now: datetime) -> FormDefinition:
     """Remove a calculated value."""
     return _apply(key, revision, "form.computed_removed", {"computed": ckey},
-                  lambda d: layout.remove_computed(d, ckey), actor=actor, now=now)
+                  lambda d: layout.remove_computed(d, ckey, language=active_language()), actor=actor, now=now)
 
 
 def add_questions(key: str, data: dict, *, revision, actor, now: datetime) -> tuple[FormDefinition, list[str]]:
     """Add one question per pasted line to a section, with the same type and options (and comment boxes)."""
-    doc = draft_for(key)
+    doc, language = draft_for(key), active_language()
     after = (data.get("after") or "").strip()
-    page, section = bulk.where_of(doc.definition, after) if after else _where(doc.definition, data.get("where", ""))
-    definition, added = bulk.add_questions(doc.definition, data, page=page, section=section)
+    page, section = bulk.where_of(doc.definition, after, language=language) if after else _where(
+        doc.definition, data.get("where", ""))
+    definition, added = bulk.add_questions(doc.definition, data, page=page, section=section, language=language)
     if after:
         definition = bulk.place_after(definition, [name for name in definition["schema"]["properties"]
-                                                   if name not in doc.definition["schema"]["properties"]], after)
+                                                   if name not in doc.definition["schema"]["properties"]], after,
+                                      language=language)
     saved = save_draft_definition(doc, definition, revision=revision, action="form.fields_added",
                                   details={"fields": added, "widget": data.get("widget", "")}, actor=actor, now=now)
     return saved, added
@@ -238,10 +248,10 @@ def add_questions(key: str, data: dict, *, revision, actor, now: datetime) -> tu
 
 def add_calculation(key: str, data: dict, fields: list[str], *, revision, actor, now: datetime) -> FormDefinition:
     """Add a calculated value chosen in plain terms: a count of an answer, a score, an outcome or a formula."""
-    doc = draft_for(key)
-    ckey, function, params = calculations.calculation(doc.definition, data, fields)
+    doc, language = draft_for(key), active_language()
+    ckey, function, params = calculations.calculation(doc.definition, data, fields, language=language)
     return _apply(key, revision, "form.computed_added", {"computed": ckey, "function": function},
-                  lambda d: layout.add_computed(d, ckey, function, params), actor=actor, now=now)
+                  lambda d: layout.add_computed(d, ckey, function, params, language=language), actor=actor, now=now)
 
 
 def undo_change(key: str, *, revision, actor, now: datetime) -> FormDefinition:
@@ -252,7 +262,7 @@ def undo_change(key: str, *, revision, actor, now: datetime) -> FormDefinition:
 def duplicate_field(key: str, path: str, *, revision, actor, now: datetime) -> tuple[FormDefinition, str]:
     """Repeat a question right after itself, with its options and settings, as “… (copy)”."""
     doc = draft_for(key)
-    definition, name = bulk.duplicate_question(doc.definition, path)
+    definition, name = bulk.duplicate_question(doc.definition, path, language=active_language())
     saved = save_draft_definition(doc, definition, revision=revision, action="form.field_duplicated",
                                   details={"field": path, "copy": name}, actor=actor, now=now)
     return saved, name
@@ -260,9 +270,10 @@ def duplicate_field(key: str, path: str, *, revision, actor, now: datetime) -> t
 
 def add_guidance(key: str, data: dict, *, revision, actor, now: datetime) -> FormDefinition:
     """Add a block of guidance text between questions (at a section's end, or after a question)."""
-    doc = draft_for(key)
+    doc, language = draft_for(key), active_language()
     after = (data.get("after") or "").strip()
-    page, section = bulk.where_of(doc.definition, after) if after else _where(doc.definition, data.get("where", ""))
-    definition = bulk.add_guidance(doc.definition, data, page=page, section=section, after=after)
+    page, section = bulk.where_of(doc.definition, after, language=language) if after else _where(
+        doc.definition, data.get("where", ""))
+    definition = bulk.add_guidance(doc.definition, data, page=page, section=section, after=after, language=language)
     return save_draft_definition(doc, definition, revision=revision, action="form.guidance_added",
                                  details={"after": after}, actor=actor, now=now)

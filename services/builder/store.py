@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, DefinitionError, FieldProblem, InvalidInput, NotFound
+from forms.builder.check import draft_problems
+from forms.builder.layout import TAG_RE
 from forms.translations import carry
 from models.form import FormDefinition
 from services.audit.trail import record_audit
-from services.builder.check import draft_problems
-from services.builder.layout import TAG_RE
 from services.submissions.definitions import FORMS_DIR, content_hash
 from storage.uow import transactional
 

@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 
 from errors import Conflict, DefinitionError, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms import check_definition, json_input
+from forms.builder.check import diff_definitions, publish_problems
+from forms.builder.layout import prune
+from forms.builder.warn import calculation_warnings
 from models.form import FormDefinition
 from services.audit.trail import record_audit
-from services.builder.check import diff_definitions, publish_problems
-from services.builder.layout import prune
 from services.builder.store import check_new_key, draft_for, latest_released, store_new_draft
-from services.builder.warn import calculation_warnings
 from services.submissions.definitions import content_hash, create_new_version, get_form, publish_form_version
 from storage.uow import transactional
 

@@ -10,13 +10,13 @@ from flask_babel import gettext as _
 
 from errors import DefinitionError, NotFound
 from forms import compile_form, errors_by_path, widgets
+from forms.builder.check import condition_text, draft_problems
+from forms.builder.edit import prop_of, scope_of, split_path
+from forms.builder.layout import prune
+from forms.builder.order import order
 from forms.widgets import html_value, options_for
 from models.form import FormDefinition
-from services.builder.check import condition_text, draft_problems
-from services.builder.edit import prop_of, scope_of, split_path
-from services.builder.layout import prune
-from services.builder.order import order
-from services.builder.shape import WIDGET_LABELS
+from services.builder.words import WIDGET_LABELS
 from services.common.language import active_language
 from services.deadlines.timing import local_today
 from services.pathways.store import definition_version, list_workflows

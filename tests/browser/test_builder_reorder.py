@@ -8,10 +8,10 @@ import itertools
 import pytest
 from playwright.sync_api import expect
 
+from forms.builder.order import order
 from models.case import Case
 from models.form import FormDefinition
 from services.builder import drafts as builder
-from services.builder.order import order
 from tests.browser_fixtures import assert_accessible, sign_in_browser, start_form_if_asked
 from tests.conftest import DEFAULT_PASSWORD
 

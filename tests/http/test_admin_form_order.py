@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from forms.builder.order import order
 from models.form import FormDefinition
-from services.builder.order import order
 from tests.http.test_admin_form_fast import dash  # noqa: F401 - a draft with a three-row grid
 from tests.http.test_admin_forms import admin, revision_of  # noqa: F401 - the admin fixture signs in
 

@@ -8,13 +8,13 @@ import pytest
 
 from errors import InvalidInput
 from forms import compile_form
-from services.builder import bulk, calculations
-from services.builder.check import diff_definitions
-from services.builder.edit import computed_using, update_field
-from services.builder.input import field_values
-from services.builder.layout import add_computed
-from services.builder.shape import new_definition
-from services.builder.warn import calculation_warnings
+from forms.builder import bulk, calculations
+from forms.builder.check import diff_definitions
+from forms.builder.edit import computed_using, update_field
+from forms.builder.input import field_values
+from forms.builder.layout import add_computed
+from forms.builder.shape import new_definition
+from forms.builder.warn import calculation_warnings
 
 PASTED = "1. Has the current incident resulted in injury?\n\n2) Are you very frightened?\nIs there conflict?\n"
 

@@ -10,10 +10,10 @@ import pytest
 
 from errors import InvalidInput
 from forms import check_definition, compile_form
-from services.builder import edit, layout
-from services.builder.check import condition_text, diff_definitions, draft_problems, publish_problems
-from services.builder.input import field_spec, field_values
-from services.builder.shape import new_definition, suggested_key
+from forms.builder import edit, layout
+from forms.builder.check import condition_text, diff_definitions, draft_problems, publish_problems
+from forms.builder.input import field_spec, field_values
+from forms.builder.shape import new_definition, suggested_key
 
 
 def add(defn: dict, data: dict, *, page: int = 0, section: int = 0, parent: str | None = None) -> dict:

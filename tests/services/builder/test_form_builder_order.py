@@ -6,12 +6,12 @@ import pytest
 
 from errors import Conflict, InvalidInput
 from forms import check_definition
+from forms.builder import bulk, edit, layout
+from forms.builder.input import field_spec
+from forms.builder.order import move_to, order
+from forms.builder.shape import new_definition
 from models.audit import AuditEntry
-from services.builder import bulk, edit, layout
 from services.builder import drafts as builder
-from services.builder.input import field_spec
-from services.builder.order import move_to, order
-from services.builder.shape import new_definition
 
 
 def add(defn: dict, data: dict, *, page: int = 0, section: int = 0, parent: str | None = None) -> dict:

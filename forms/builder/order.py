@@ -10,10 +10,9 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 
-from flask_babel import gettext as _
-
+from forms.builder.edit import EditError, item_at, iter_fields, locate, prop_of, split_path
+from forms.catalogue import N_, SOURCE_LANGUAGE, say
 from forms.widgets import options_for
-from services.builder.edit import EditError, item_at, iter_fields, locate, prop_of, split_path
 
 
 def order(defn: Mapping, parent: str | None = None) -> list[str]:
@@ -22,32 +21,36 @@ def order(defn: Mapping, parent: str | None = None) -> list[str]:
             if split_path(path)[0] == parent and not item.get("grid_role")]
 
 
-def moved_message(defn: Mapping, path: str) -> dict:
+def moved_message(defn: Mapping, path: str, *, language: str = SOURCE_LANGUAGE) -> dict:
     """Return what the builder says after a move (“… moved to position 3 of 27”) and the question's anchor."""
     paths = order(defn, split_path(path)[0])
     label = prop_of(defn, path).get("title", path)
-    message = _("“%(question)s” moved to position %(position)s of %(count)s", question=label,
-                position=paths.index(path) + 1, count=len(paths)) if path in paths else _(
-        "“%(question)s” moved to its new place", question=label)
+    if path in paths:
+        message = say(language, N_("“%(question)s” moved to position %(position)s of %(count)s"), question=label,
+                      position=paths.index(path) + 1, count=len(paths))
+    else:
+        message = say(language, N_("“%(question)s” moved to its new place"), question=label)
     return {"message": message, "anchor": path.replace(".", "-")}
 
 
-def _position(text, total: int) -> int:
+def _position(text, total: int, language: str) -> int:
     """Return the posted 1-based position as an index; EditError naming the range when it is not one."""
     text = str(text if text is not None else "").strip()
     if not (text.isascii() and text.isdigit() and len(text) < 6 and 1 <= int(text) <= total):
-        raise EditError("position", _("Enter a position from 1 to %(count)s", count=total), "Position")
+        raise EditError("position", say(language, N_("Enter a position from 1 to %(count)s"), count=total),
+                        "Position")
     return int(text) - 1
 
 
-def move_to(defn: Mapping, path: str, position) -> dict:
+def move_to(defn: Mapping, path: str, position, *, language: str = SOURCE_LANGUAGE) -> dict:
     """Return a copy with the question at path moved to a 1-based position among its level's questions."""
     parent, _name = split_path(path)
     paths = order(defn, parent)
     if path not in paths:
-        locate(defn, path)  # names a missing question
-        raise EditError("field", _("A grid row's comment or tick moves with its row: move the row's question"))
-    target = _position(position, len(paths))
+        locate(defn, path, language=language)  # names a missing question
+        raise EditError("field", say(language, N_("A grid row's comment or tick moves with its row: move the row's "
+                                                  "question")))
+    target = _position(position, len(paths), language)
     if paths[target] == path:
         return copy.deepcopy(dict(defn))
     out = copy.deepcopy(dict(defn))
@@ -68,7 +71,7 @@ def move_to(defn: Mapping, path: str, position) -> dict:
         items = out["layout"]["pages"][where.page]["sections"][where.section]["items"]
         index = _end_of(items, where.item)
     items[index:index] = unit
-    _fit_grid(out, items, index, len(unit))
+    _fit_grid(out, items, index, len(unit), language)
     return out
 
 
@@ -99,7 +102,7 @@ def _end_of(items: list, index: int) -> int:
     return index
 
 
-def _fit_grid(defn: dict, items: list, index: int, size: int) -> None:
+def _fit_grid(defn: dict, items: list, index: int, size: int, language: str) -> None:
     """Make the moved rows join the grid they landed in, or leave their grid; refuse splitting a grid."""
     unit = items[index:index + size]
     before = items[index - 1].get("grid") if index > 0 else None
@@ -114,8 +117,9 @@ def _fit_grid(defn: dict, items: list, index: int, size: int) -> None:
             return
     if inside:
         label = prop_of(defn, unit[0]["field"]).get("title", unit[0]["field"])
-        raise EditError("position", _("“%(question)s” has other options than the grid it would land in: choose a "
-                                      "position before or after the grid", question=label), "Position")
+        raise EditError("position", say(language, N_("“%(question)s” has other options than the grid it would land "
+                                                     "in: choose a position before or after the grid"),
+                                        question=label), "Position")
     for item in unit:
         item.pop("grid", None)
         item.pop("grid_role", None)

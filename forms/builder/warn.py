@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from forms.builder.edit import iter_fields, prop_of
 from forms.expr import names_in
 from forms.widgets import options_for
-from services.builder.edit import iter_fields, prop_of
 
 _WRITTEN = ("expr", "of")
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from forms import widgets
-from services.common.language import active_language
-from wording import say
+from forms.catalogue import SOURCE_LANGUAGE, say
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 # Schema keys the builder writes; any other key an imported definition carries is kept as it was.
@@ -110,22 +109,21 @@ def build_item(spec: Mapping, old: Mapping | None = None) -> dict:
     return item
 
 
-class _PerType(Mapping):
+class WidgetTexts(Mapping):
     """One builder text per registered field type (its label or its hint), read from the registry.
 
-    The texts are in the page's language (the catalogue holds them: forms/widgets mark them with N_), unless
-    `english` asks for the registry's own words.
+    The texts are in the language `language` returns when read (the catalogue holds them: forms/widgets mark them
+    with N_), so a service can pass the page's language; English, the registry's own words, by default.
     """
 
-    def __init__(self, attribute: str, *, english: bool = False):
-        self.attribute, self.english = attribute, english
+    def __init__(self, attribute: str, language: Callable[[], str] = lambda: SOURCE_LANGUAGE):
+        self.attribute, self.language = attribute, language
 
     def __getitem__(self, name: str) -> str:
         kind = widgets.get(name)
         if kind is None:
             raise KeyError(name)
-        text = getattr(kind, self.attribute)
-        return text if self.english else say(active_language(), text)
+        return say(self.language(), getattr(kind, self.attribute))
 
     def __iter__(self) -> Iterator[str]:
         return iter(widgets.names())
@@ -134,9 +132,7 @@ class _PerType(Mapping):
         return len(widgets.names())
 
 
-WIDGET_LABELS: Mapping[str, str] = _PerType("label")
-WIDGET_HINTS: Mapping[str, str] = _PerType("hint")
-ENGLISH_WIDGET_LABELS: Mapping[str, str] = _PerType("label", english=True)  # for the English change summaries
+ENGLISH_WIDGET_LABELS: Mapping[str, str] = WidgetTexts("label")  # for the English change summaries
 
 
 def switchable(widget: str) -> tuple[str, ...]:

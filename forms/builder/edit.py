@@ -7,12 +7,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
-
 from errors import FieldProblem, InvalidInput
 from forms import widgets
+from forms.builder.shape import build_item, build_prop
+from forms.catalogue import N_, SOURCE_LANGUAGE, say
 from forms.expr import names_in, rename
-from services.builder.shape import build_item, build_prop
 
 
 class EditError(InvalidInput):
@@ -48,12 +47,12 @@ def iter_fields(defn: Mapping) -> Iterator[tuple[str, Location, Mapping]]:
                         yield f"{item['field']}.{child['field']}", Location(pi, si, ii, ci), child
 
 
-def locate(defn: Mapping, path: str) -> Location:
+def locate(defn: Mapping, path: str, *, language: str = SOURCE_LANGUAGE) -> Location:
     """Return where the field at path is in the layout; EditError when there is none."""
     for found, where, _item in iter_fields(defn):
         if found == path:
             return where
-    raise EditError("field", _("The form has no question called “%(question)s”", question=path))
+    raise EditError("field", say(language, N_("The form has no question called “%(question)s”"), question=path))
 
 
 def item_at(defn: Mapping, where: Location) -> dict:
@@ -140,36 +139,37 @@ def _set_required(scope: dict, name: str, required: bool) -> None:
 
 # --- field operations -----------------------------------------------------------------------------------------
 
-def add_field(defn: Mapping, spec: Mapping, *, page: int, section: int, parent: str | None = None) -> dict:
+def add_field(defn: Mapping, spec: Mapping, *, page: int, section: int, parent: str | None = None,
+              language: str = SOURCE_LANGUAGE) -> dict:
     """Return a copy of the definition with a new field at the end of a section (or of a repeater's row)."""
     out = copy.deepcopy(dict(defn))
     scope = scope_of(out, parent)
     if spec["name"] in scope.get("properties", {}):
-        raise EditError("name", _("There is already a question called “%(name)s” here: choose another name",
-                                   name=spec["name"]))
+        raise EditError("name", say(language, N_("There is already a question called “%(name)s” here: choose another "
+                                                 "name"), name=spec["name"]))
     scope.setdefault("properties", {})[spec["name"]] = build_prop(spec)
     _set_required(scope, spec["name"], bool(spec.get("required")) and not spec.get("show_when"))
     item = build_item(spec)
     if parent is not None:
-        item_at(out, locate(out, parent))["items"].append(item)
+        item_at(out, locate(out, parent, language=language))["items"].append(item)
     else:
         try:
             out["layout"]["pages"][page]["sections"][section]["items"].append(item)
         except (IndexError, TypeError):
-            raise EditError("where", _("Choose a page and section for the question")) from None
+            raise EditError("where", say(language, N_("Choose a page and section for the question"))) from None
     return out
 
 
-def update_field(defn: Mapping, path: str, spec: Mapping) -> dict:
+def update_field(defn: Mapping, path: str, spec: Mapping, *, language: str = SOURCE_LANGUAGE) -> dict:
     """Return a copy with the field at path changed (and renamed, with conditions that name it following)."""
     out = copy.deepcopy(dict(defn))
     parent, old_name = split_path(path)
-    where = locate(out, path)
+    where = locate(out, path, language=language)
     scope = scope_of(out, parent)
     new_name = spec["name"]
     if new_name != old_name and new_name in scope["properties"]:
-        raise EditError("name", _("There is already a question called “%(name)s” here: choose another name",
-                                   name=new_name))
+        raise EditError("name", say(language, N_("There is already a question called “%(name)s” here: choose another "
+                                                 "name"), name=new_name))
     old_prop = scope["properties"][old_name]
     old_item = item_at(out, where)
     prop, item = build_prop(spec, old_prop), build_item(spec, old_item)
@@ -214,10 +214,10 @@ def _share_grid_options(defn: dict, item: Mapping, prop: Mapping) -> None:
             other_item.pop("option_meta", None)
 
 
-def move_field(defn: Mapping, path: str, direction: str) -> dict:
+def move_field(defn: Mapping, path: str, direction: str, *, language: str = SOURCE_LANGUAGE) -> dict:
     """Return a copy with the field moved one place up or down; at a section's edge it moves to the next one."""
     out = copy.deepcopy(dict(defn))
-    where = locate(out, path)
+    where = locate(out, path, language=language)
     step = -1 if direction == "up" else 1
     pages = out["layout"]["pages"]
     if where.child is not None:
@@ -244,7 +244,7 @@ def move_field(defn: Mapping, path: str, direction: str) -> dict:
     return out
 
 
-def remove_field(defn: Mapping, path: str) -> dict:
+def remove_field(defn: Mapping, path: str, *, language: str = SOURCE_LANGUAGE) -> dict:
     """Return a copy without the field; refused while other questions or calculations depend on it."""
     parent, name = split_path(path)
     waiting = dependants(defn, path)
@@ -254,14 +254,16 @@ def remove_field(defn: Mapping, path: str) -> dict:
                                  "answer to this question: change that first")
     using = computed_using(defn, name) if parent is None else []
     if using:
-        raise EditError("field", _("The calculated value “%(key)s” uses this question: remove it first", key=using[0]))
+        raise EditError("field", say(language, N_("The calculated value “%(key)s” uses this question: remove it first"),
+                                     key=using[0]))
     out = copy.deepcopy(dict(defn))
-    where = locate(out, path)
+    where = locate(out, path, language=language)
     container = out["layout"]["pages"][where.page]["sections"][where.section]["items"]
     if where.child is not None:
         row = container[where.item]["items"]
         if len(row) == 1:
-            raise EditError("field", _("A repeating group needs at least one question: remove the group instead"))
+            raise EditError("field", say(language, N_("A repeating group needs at least one question: remove the group "
+                                                      "instead")))
         row.pop(where.child)
     else:
         container.pop(where.item)

@@ -9,14 +9,13 @@ import copy
 import re
 from collections.abc import Mapping
 
-from flask_babel import gettext as _
-
 from errors import Problems
+from forms.builder.edit import EditError, add_field, item_at, locate
+from forms.builder.input import parse_options
+from forms.builder.posted import posted_text, ticked
+from forms.builder.shape import key_words, unique_name
+from forms.catalogue import N_, SOURCE_LANGUAGE, say
 from forms.widgets import options_for
-from services.builder.edit import EditError, add_field, item_at, locate
-from services.builder.input import parse_options
-from services.builder.posted import posted_text, ticked
-from services.builder.shape import key_words, unique_name
 
 BULK_WIDGETS = ("radios", "checkboxes", "select", "yesno", "text", "textarea", "date")
 MAX_LINES = 200
@@ -40,20 +39,22 @@ def pasted_lines(text: str) -> list[tuple[int | None, str]]:
     return out
 
 
-def add_questions(defn: Mapping, data: Mapping, *, page: int, section: int) -> tuple[dict, list[str]]:
+def add_questions(defn: Mapping, data: Mapping, *, page: int, section: int,
+                  language: str = SOURCE_LANGUAGE) -> tuple[dict, list[str]]:
     """Return the definition with one question per pasted line (and a comment box each when asked)."""
     problems = Problems()
     lines = pasted_lines(posted_text(data, "questions"))
     widget = posted_text(data, "widget")
     if not lines:
-        problems.add("questions", _("Paste or type the questions, one on each line"), "Questions")
+        problems.add("questions", say(language, N_("Paste or type the questions, one on each line")), "Questions")
     elif len(lines) > MAX_LINES:
-        problems.add("questions", _("Add at most %(count)s questions at a time", count=MAX_LINES), "Questions")
+        problems.add("questions", say(language, N_("Add at most %(count)s questions at a time"), count=MAX_LINES),
+                     "Questions")
     if widget not in BULK_WIDGETS:
-        problems.add("widget", _("Choose the type of the questions"), "Type")
+        problems.add("widget", say(language, N_("Choose the type of the questions")), "Type")
     options = []
     if widget in ("radios", "checkboxes", "select"):
-        options = parse_options(posted_text(data, "options"), [], problems)
+        options = parse_options(posted_text(data, "options"), [], problems, language=language)
     problems.raise_if_any()
     out = copy.deepcopy(dict(defn))
     taken = set(out["schema"].get("properties", {}))
@@ -62,7 +63,7 @@ def add_questions(defn: Mapping, data: Mapping, *, page: int, section: int) -> t
     grid = None
     if ticked(data, "grid"):
         if widget not in ("radios", "checkboxes", "select", "yesno"):
-            problems.add("grid", _("Only questions with options can be shown as a grid"), "Grid")
+            problems.add("grid", say(language, N_("Only questions with options can be shown as a grid")), "Grid")
             problems.raise_if_any()
         first, last = lines[0][0] or 1, lines[-1][0] or len(lines)
         grid = unique_name(f"grid_q{first}_q{last}", taken)
@@ -73,7 +74,7 @@ def add_questions(defn: Mapping, data: Mapping, *, page: int, section: int) -> t
         spec = {"widget": widget, "label": label, "hint": "", "required": ticked(data, "required"), "name": name,
                 "options": copy.deepcopy(options), "show_when": None, "no_future": False,
                 "inline": widget in ("radios", "yesno")}
-        out = add_field(out, spec, page=page, section=section)
+        out = add_field(out, spec, page=page, section=section, language=language)
         if grid:
             out["layout"]["pages"][page]["sections"][section]["items"][-1]["grid"] = grid
         added.append(name)
@@ -82,18 +83,17 @@ def add_questions(defn: Mapping, data: Mapping, *, page: int, section: int) -> t
             taken.add(comment)
             out = add_field(out, {"widget": "textarea", "label": f"Comment on question {number or index}",
                                   "hint": "", "required": False, "name": comment, "show_when": None,
-                                  "no_future": False, "inline": False, "rows": 2}, page=page, section=section)
+                                  "no_future": False, "inline": False, "rows": 2}, page=page, section=section,
+                            language=language)
             if grid:
                 out["layout"]["pages"][page]["sections"][section]["items"][-1].update(grid=grid, grid_role="comment")
     return out, added
 
 
-# --- calculated values from plain choices -------------------------------------------------------------------
-
-def place_after(defn: Mapping, names: list[str], after: str) -> dict:
+def place_after(defn: Mapping, names: list[str], after: str, *, language: str = SOURCE_LANGUAGE) -> dict:
     """Return a copy with the top-level questions `names` (just added at a section's end) moved after `after`."""
     out = copy.deepcopy(dict(defn))
-    target = locate(out, after)
+    target = locate(out, after, language=language)
     moving = []
     for page in out["layout"]["pages"]:
         for section in page["sections"]:
@@ -141,20 +141,21 @@ def _options_of(defn: Mapping, item: Mapping) -> tuple:
         return ()
 
 
-def where_of(defn: Mapping, after: str) -> tuple[int, int]:
+def where_of(defn: Mapping, after: str, *, language: str = SOURCE_LANGUAGE) -> tuple[int, int]:
     """Return (page, section) of a top-level question; EditError when there is none."""
     if "." in after:
-        raise EditError("after", _("A question can be added after a question of the form, not of a repeating group"))
-    found = locate(defn, after)
+        raise EditError("after", say(language, N_("A question can be added after a question of the form, not of a "
+                                                  "repeating group")))
+    found = locate(defn, after, language=language)
     return found.page, found.section
 
 
-def duplicate_question(defn: Mapping, path: str) -> tuple[dict, str]:
+def duplicate_question(defn: Mapping, path: str, *, language: str = SOURCE_LANGUAGE) -> tuple[dict, str]:
     """Return a copy with a top-level question repeated right after itself (same options and settings)."""
     if "." in path:
-        raise EditError("field", _("Only a question of the form itself can be duplicated"))
+        raise EditError("field", say(language, N_("Only a question of the form itself can be duplicated")))
     out = copy.deepcopy(dict(defn))
-    where = locate(out, path)
+    where = locate(out, path, language=language)
     props = out["schema"]["properties"]
     name = unique_name(f"{path}_copy", set(props))
     prop = copy.deepcopy(props[path])
@@ -169,12 +170,13 @@ def duplicate_question(defn: Mapping, path: str) -> tuple[dict, str]:
     return out, name
 
 
-def add_guidance(defn: Mapping, data: Mapping, *, page: int, section: int, after: str = "") -> dict:
+def add_guidance(defn: Mapping, data: Mapping, *, page: int, section: int, after: str = "",
+                 language: str = SOURCE_LANGUAGE) -> dict:
     """Return a copy with a block of guidance text; blank lines in it stay paragraph breaks."""
     problems = Problems()
     text, heading = posted_text(data, "guidance"), posted_text(data, "heading")
     if not text:
-        problems.add("guidance", _("Enter the guidance text"), "Guidance")
+        problems.add("guidance", say(language, N_("Enter the guidance text")), "Guidance")
     problems.raise_if_any()
     out = copy.deepcopy(dict(defn))
     block = {"guidance": text, **({"heading": heading} if heading else {})}

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import gettext as _
-
 from errors import Problems
 from forms import widgets
+from forms.builder.edit import iter_fields, prop_of, scope_of, split_path
+from forms.builder.posted import posted_text
+from forms.catalogue import N_, SOURCE_LANGUAGE, say
 from forms.expr import ExprError, parse
 from forms.widgets import html_value, options_for
-from services.builder.edit import iter_fields, prop_of, scope_of, split_path
-from services.builder.posted import posted_text
 
 
 def condition_targets(defn: Mapping, path: str | None, parent: str | None) -> list[tuple[str, str]]:
@@ -64,34 +63,37 @@ def condition_value(defn: Mapping, target_path: str, text: str) -> Any:
     return widgets.get(widget).condition_value(text, options_for(widget, prop, item.get("option_meta")), prop)
 
 
-def parse_condition(defn: Mapping, data: Mapping, path: str | None, parent: str | None, problems: Problems):
+def parse_condition(defn: Mapping, data: Mapping, path: str | None, parent: str | None, problems: Problems, *,
+                    language: str = SOURCE_LANGUAGE):
     """Return the `show_when` a posted question form describes, or None; problems name each wrong input."""
     target, written = posted_text(data, "show_when_field"), posted_text(data, "show_when_expr")
     if written and target:
-        problems.add("show_when_expr", _("Choose a question above or write a condition, not both"), "Condition")
+        problems.add("show_when_expr", say(language, N_("Choose a question above or write a condition, not both")),
+                     "Condition")
         return None
     if written:
         if parent:
-            problems.add("show_when_expr", _("A question in a repeating group can only use a question above"),
+            problems.add("show_when_expr", say(language, N_("A question in a repeating group can only use a question "
+                                                            "above")),
                          "Condition")
             return None
         try:
             parse(written)  # read now, so a mistake shows with the page's other problems
         except ExprError as exc:
-            problems.add("show_when_expr", _("The condition %(problem)s", problem=exc), "Condition")
+            problems.add("show_when_expr", say(language, N_("The condition %(problem)s"), problem=exc), "Condition")
             return None
         return {"expr": written}  # the engine checks the names it uses when the draft is saved
     if not target:
         return None
     names = {name for name, _label in condition_targets(defn, path, parent)}
     if target not in names:
-        problems.add("show_when_field", _("Choose a question from the list"), "Show this question")
+        problems.add("show_when_field", say(language, N_("Choose a question from the list")), "Show this question")
         return None
     operator = posted_text(data, "show_when_operator") or "equals"
     if operator == "not_empty":
         return {"field": target, "not_empty": True}
     if operator not in ("equals", "not_equals"):
-        problems.add("show_when_operator", _("Choose how the answer is compared"), "Show this question")
+        problems.add("show_when_operator", say(language, N_("Choose how the answer is compared")), "Show this question")
         return None
     text = posted_text(data, "show_when_value")
     path_of_target = target_path(defn, parent, target)
@@ -101,17 +103,18 @@ def parse_condition(defn: Mapping, data: Mapping, path: str | None, parent: str 
         if chosen == target:
             text = option
         elif not text:
-            problems.add("show_when_option", _("Choose the answer that shows this question"), "Answer")
+            problems.add("show_when_option", say(language, N_("Choose the answer that shows this question")),
+                         "Answer")
             return None
     elif not text:
-        problems.add("show_when_value", _("Enter the answer that shows this question"), "Answer")
+        problems.add("show_when_value", say(language, N_("Enter the answer that shows this question")), "Answer")
         return None
     try:
         value = condition_value(defn, path_of_target, text)
     except ValueError as exc:
         label = prop_of(defn, path_of_target).get("title", target)
-        problems.add("show_when_value", _("Enter an answer “%(question)s” can have: %(problem)s", question=label,
-                                          problem=exc), "Answer")
+        problems.add("show_when_value", say(language, N_("Enter an answer “%(question)s” can have: %(problem)s"),
+                                            question=label, problem=exc), "Answer")
         return None
     return {"field": target, operator: value}
 

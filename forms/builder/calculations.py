@@ -9,25 +9,28 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from errors import Problems
+from forms.builder.edit import iter_fields, prop_of
+from forms.builder.posted import NAME_RE, posted_text
+from forms.builder.shape import unique_name
+from forms.catalogue import N_, SOURCE_LANGUAGE, say
 from forms.widgets import options_for
-from services.builder.edit import iter_fields, prop_of
-from services.builder.posted import NAME_RE, posted_text
-from services.builder.shape import unique_name
 
 _BAND = re.compile(r"^\s*(?:at least\s+)?(-?\d+(?:\.\d+)?)\s*(?:or more|\+)?\s*[:=]\s*(.+?)\s*(?:\((\w+)\))?\s*$",
                    re.IGNORECASE)
-KINDS = (
-    ("count", _l("Count an answer"), _l("How many questions were answered with one option, like the number of Yes")),
-    ("score", _l("Add up option scores"), _l("The scores given to the chosen options, added up")),
-    ("bands", _l("An outcome from a value"), _l("Text (and a colour) for each range, like 14 or more: High risk")),
-    ("expression", _l("Write a calculation"),
-     _l("For example %(example)s", example="count('Yes', q1, q2) * 2 or if score >= 14 then 'High'")),
+_KINDS = (
+    ("count", N_("Count an answer"), N_("How many questions were answered with one option, like the number of Yes")),
+    ("score", N_("Add up option scores"), N_("The scores given to the chosen options, added up")),
+    ("bands", N_("An outcome from a value"), N_("Text (and a colour) for each range, like 14 or more: High risk")),
+    ("expression", N_("Write a calculation"), N_("For example %(example)s")),
 )
+_EXAMPLE = "count('Yes', q1, q2) * 2 or if score >= 14 then 'High'"
 COLOURS = ("grey", "green", "turquoise", "blue", "yellow", "orange", "red", "pink", "purple")
+
+
+def kinds(language: str = SOURCE_LANGUAGE) -> list[tuple[str, str, str]]:
+    """Return (kind, label, hint) for each kind of calculation the builder offers, in a language."""
+    return [(kind, say(language, label), say(language, hint, example=_EXAMPLE)) for kind, label, hint in _KINDS]
 
 
 def questions_offering(defn: Mapping, answer: str) -> list[str]:
@@ -61,15 +64,17 @@ def _quote(text: str) -> str:
     return "'" + text + "'" if "'" not in text else '"' + text + '"'
 
 
-def calculation(defn: Mapping, data: Mapping, fields: list[str]) -> tuple[str, str, dict]:
+def calculation(defn: Mapping, data: Mapping, fields: list[str], *,
+                language: str = SOURCE_LANGUAGE) -> tuple[str, str, dict]:
     """Return (key, function, params) for the chosen kind of calculation; InvalidInput naming each input."""
     problems = Problems()
     kind, label = posted_text(data, "kind"), posted_text(data, "label")
     key = posted_text(data, "computed_key")
     if not label:
-        problems.add("label", _("Enter a name for the value, like DASH score"), "Name")
+        problems.add("label", say(language, N_("Enter a name for the value, like DASH score")), "Name")
     if key and not NAME_RE.match(key):
-        problems.add("computed_key", _("The key must be lower-case letters, digits and underscores"), "Key")
+        problems.add("computed_key", say(language, N_("The key must be lower-case letters, digits and underscores")),
+                     "Key")
     taken = {e["key"] for e in defn.get("computed", [])} | set(defn["schema"].get("properties", {}))
     key = key or unique_name(re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_") or "value", taken)
     if key[:1].isdigit():
@@ -81,34 +86,38 @@ def calculation(defn: Mapping, data: Mapping, fields: list[str]) -> tuple[str, s
         names = list(fields) or (questions_offering(defn, answer) if answer else [])
         grid = _whole_grid(defn, names) if not fields else None
         if not answer:
-            problems.add("answer", _("Enter the answer to count, as the form shows it, like Yes"), "Answer to count")
+            problems.add("answer", say(language, N_("Enter the answer to count, as the form shows it, like Yes")),
+                         "Answer to count")
         elif not names:
-            problems.add("answer", _("No question offers the answer “%(answer)s”", answer=answer), "Answer to count")
+            problems.add("answer", say(language, N_("No question offers the answer “%(answer)s”"), answer=answer),
+                         "Answer to count")
         params["expr"] = f"count({_quote(answer)}, {grid or ', '.join(names)})"
     elif kind == "score":
         names = list(fields)
         if not names:
-            problems.add("fields", _("Choose the questions whose option scores are added up"), "Questions")
+            problems.add("fields", say(language, N_("Choose the questions whose option scores are added up")),
+                         "Questions")
         params["expr"] = f"score({', '.join(names)})"
     elif kind == "bands":
         function = "bands"
-        params.update(_bands(defn, data, problems))
+        params.update(_bands(defn, data, problems, language))
     elif kind == "expression":
         params["expr"] = posted_text(data, "expr")
         if not params["expr"]:
-            problems.add("expr", _("Write the calculation, like %(example)s", example="count('Yes', q1, q2) * 2"),
+            problems.add("expr", say(language, N_("Write the calculation, like %(example)s"),
+                                     example="count('Yes', q1, q2) * 2"),
                          "Calculation")
     else:
-        problems.add("kind", _("Choose what to work out"), "What to work out")
+        problems.add("kind", say(language, N_("Choose what to work out")), "What to work out")
     problems.raise_if_any()
     return key, function, params
 
 
-def _bands(defn: Mapping, data: Mapping, problems: Problems) -> dict:
+def _bands(defn: Mapping, data: Mapping, problems: Problems, language: str) -> dict:
     of = posted_text(data, "of")
     known = [e["key"] for e in defn.get("computed", [])]
     if of not in known:
-        problems.add("of", _("Choose the value the outcome is based on"), "Based on")
+        problems.add("of", say(language, N_("Choose the value the outcome is based on")), "Based on")
     bands = []
     for number, line in enumerate(posted_text(data, "bands").split("\n"), start=1):
         if not line.strip():
@@ -116,14 +125,15 @@ def _bands(defn: Mapping, data: Mapping, problems: Problems) -> dict:
         match = _BAND.match(line)
         colour = (match.group(3) or "").lower() if match else ""
         if not match or (colour and colour not in COLOURS):
-            problems.add("bands", _("Line %(number)s: write “14: High risk — refer to MARAC (red)”: the lowest "
-                                    "score, a colon, the outcome and, if you like, a colour in brackets",
-                                    number=number), "Outcomes")
+            problems.add("bands", say(language, N_("Line %(number)s: write “14: High risk — refer to MARAC (red)”: "
+                                                   "the lowest score, a colon, the outcome and, if you like, a "
+                                                   "colour in brackets"), number=number), "Outcomes")
             continue
         low = float(match.group(1)) if "." in match.group(1) else int(match.group(1))
         bands.append({"min": low, "text": match.group(2).strip(), **({"colour": colour} if colour else {})})
     if not bands and not problems.items:
-        problems.add("bands", _("Enter at least one outcome, like 14: High risk — refer to MARAC (red)"), "Outcomes")
+        problems.add("bands", say(language, N_("Enter at least one outcome, like 14: High risk — refer to MARAC "
+                                               "(red)")), "Outcomes")
     out: dict[str, Any] = {"of": of, "bands": bands}
     otherwise = posted_text(data, "otherwise")
     if otherwise:
@@ -133,5 +143,3 @@ def _bands(defn: Mapping, data: Mapping, problems: Problems) -> dict:
             out["otherwise_colour"] = match.group(2).lower()
     return out
 
-
-# --- placing, duplicating and guidance ------------------------------------------------------------------------

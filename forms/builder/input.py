@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import gettext as _
-
 from errors import DefinitionError, FieldProblem, InvalidInput, Problems
 from forms import REGISTRY, json_input, widgets
+from forms.builder.conditions import condition_form_values, parse_condition
+from forms.builder.edit import iter_fields, prop_of, scope_of, split_path
+from forms.builder.posted import INT, NAME_RE, NUM, posted_text, ticked
+from forms.builder.shape import slug, suggested_key, unique_name
+from forms.catalogue import N_, SOURCE_LANGUAGE, say
 from forms.widgets import html_value, options_for
-from services.builder.conditions import condition_form_values, parse_condition
-from services.builder.edit import iter_fields, prop_of, scope_of, split_path
-from services.builder.posted import INT, NAME_RE, NUM, posted_text, ticked
-from services.builder.shape import slug, suggested_key, unique_name
 
 
 def _asks(defn: Mapping, widget: str, path: str | None) -> tuple[str, ...]:
@@ -33,7 +32,8 @@ def _number(text: str, whole: bool, field: str, what: str, problems: Problems, m
     return None
 
 
-def parse_options(text: str, old: list[tuple[Any, str]], problems: Problems) -> list[dict]:
+def parse_options(text: str, old: list[tuple[Any, str]], problems: Problems, *,
+                  language: str = SOURCE_LANGUAGE) -> list[dict]:
     """Return options from one-per-line text (“Label” or “Label | score”), keeping old values for old labels."""
     by_label = {label.lower(): value for value, label in old}
     lines = []
@@ -46,44 +46,46 @@ def parse_options(text: str, old: list[tuple[Any, str]], problems: Problems) -> 
     options, seen = [], set()
     for label, score_text in lines:
         if not label:
-            problems.add("options", _("Each option needs a label before the “|”"), "Options")
+            problems.add("options", say(language, N_("Each option needs a label before the “|”")), "Options")
             continue
         if label.lower() in seen:
-            problems.add("options", _("The option “%(option)s” is listed twice", option=label), "Options")
+            problems.add("options", say(language, N_("The option “%(option)s” is listed twice"), option=label),
+                         "Options")
             continue
         seen.add(label.lower())
         score = _number(score_text, False, "options", f"The score of “{label}”", problems,
-                        _("The score of “%(option)s” must be a number, like 10", option=label))
+                        say(language, N_("The score of “%(option)s” must be a number, like 10"), option=label))
         value = by_label.get(label.lower())
         if value is None:
             value = unique_name(slug(label, "option"), taken)
             taken.add(value)
         options.append({"value": value, "label": label, "score": score})
     if len(options) < 2 and not problems.items:
-        problems.add("options", _("Enter at least 2 options, one on each line"), "Options")
+        problems.add("options", say(language, N_("Enter at least 2 options, one on each line")), "Options")
     return options
 
 
 def field_spec(defn: Mapping, data: Mapping, *, widget: str, path: str | None = None,
-               parent: str | None = None) -> dict:
+               parent: str | None = None, language: str = SOURCE_LANGUAGE) -> dict:
     """Return the field spec a posted question form describes; InvalidInput naming each wrong input."""
     problems = Problems()
     if widgets.get(widget) is None:
-        problems.add("widget", _("Choose a type of question"), "Type")
+        problems.add("widget", say(language, N_("Choose a type of question")), "Type")
         problems.raise_if_any()
     asks = _asks(defn, widget, path)
     spec: dict[str, Any] = {"widget": widget, "label": posted_text(data, "label"), "hint": posted_text(data, "hint"),
                             "required": ticked(data, "required")}
     if not spec["label"]:
-        problems.add("label", _("Enter the question"), "Question")
+        problems.add("label", say(language, N_("Enter the question")), "Question")
     old_name = split_path(path)[1] if path else None
     taken = set(scope_of(defn, parent).get("properties", {})) - {old_name}
     name = posted_text(data, "name")
     if name and not NAME_RE.match(name):
-        problems.add("name", _("The field name must be lower-case letters, digits and underscores, starting with a "
-                               "letter"), "Field name")
+        problems.add("name", say(language, N_("The field name must be lower-case letters, digits and underscores, "
+                                              "starting with a letter")), "Field name")
     elif name in taken:
-        problems.add("name", _("There is already a question called “%(name)s”: choose another name", name=name),
+        problems.add("name", say(language, N_("There is already a question called “%(name)s”: choose another "
+                                              "name"), name=name),
                      "Field name")
     spec["name"] = name or old_name or suggested_key(spec["label"], taken)
     if "options" in asks:
@@ -93,44 +95,49 @@ def field_spec(defn: Mapping, data: Mapping, *, widget: str, path: str | None = 
             old = [(o.value, o.label) for o in options_for(item["widget"], prop_of(defn, path), {})
                    ] if "options" in _asks(defn, item["widget"], path) else []
         text = posted_text(data, "options") or option_list_text(defn, posted_text(data, "options_from"))
-        spec["options"] = parse_options(text, old, problems)
+        spec["options"] = parse_options(text, old, problems, language=language)
     if "range" in asks:
         whole = not widgets.get(widget).decimals
-        spec["min"] = _number(posted_text(data, "min"), whole, "min", "The lowest answer", problems, _(
-            "The lowest answer must be a whole number, like 10") if whole else _(
-            "The lowest answer must be a number, like 10"))
-        spec["max"] = _number(posted_text(data, "max"), whole, "max", "The highest answer", problems, _(
-            "The highest answer must be a whole number, like 10") if whole else _(
-            "The highest answer must be a number, like 10"))
+        lowest = N_("The lowest answer must be a whole number, like 10") if whole else N_(
+            "The lowest answer must be a number, like 10")
+        highest = N_("The highest answer must be a whole number, like 10") if whole else N_(
+            "The highest answer must be a number, like 10")
+        spec["min"] = _number(posted_text(data, "min"), whole, "min", "The lowest answer", problems,
+                              say(language, lowest))
+        spec["max"] = _number(posted_text(data, "max"), whole, "max", "The highest answer", problems,
+                              say(language, highest))
         if widgets.get(widget).needs_ends and (spec["min"] is None or spec["max"] is None) and not problems.items:
-            problems.add("min" if spec["min"] is None else "max", _("Enter both ends of the scale, like 1 and 10"),
+            problems.add("min" if spec["min"] is None else "max",
+                         say(language, N_("Enter both ends of the scale, like 1 and 10")),
                          "Scale")
         if spec["min"] is not None and spec["max"] is not None and spec["min"] >= spec["max"]:
-            problems.add("max", _("The highest answer must be more than the lowest"), "The highest answer")
+            problems.add("max", say(language, N_("The highest answer must be more than the lowest")),
+                         "The highest answer")
     if "max_length" in asks:
         spec["max_length"] = _number(posted_text(data, "max_length"), True, "max_length", "The longest answer",
-                                     problems, _("The longest answer must be a whole number, like 10"))
+                                     problems, say(language, N_("The longest answer must be a whole number, like 10")))
     if "rows" in asks:
         spec["rows"] = _number(posted_text(data, "rows"), True, "rows", "The height", problems,
-                               _("The height must be a whole number, like 10"))
+                               say(language, N_("The height must be a whole number, like 10")))
         if spec["rows"] is not None and not 1 <= spec["rows"] <= 40:
-            problems.add("rows", _("The height must be between 1 and 40 lines"), "Height")
+            problems.add("rows", say(language, N_("The height must be between 1 and 40 lines")), "Height")
     spec["no_future"] = "no_future" in asks and ticked(data, "no_future")
     spec["inline"] = ticked(data, "inline")
     spec["third_party"] = ticked(data, "third_party")
     if "accept" in asks:
         spec["accept"] = posted_text(data, "accept")
         megabytes = _number(posted_text(data, "max_megabytes"), False, "max_megabytes", "The largest file", problems,
-                            _("The largest file must be a number, like 10"))
+                            say(language, N_("The largest file must be a number, like 10")))
         spec["max_bytes"] = int(megabytes * 1024 * 1024) if megabytes else None
     if "add_label" in asks:
         spec["add_label"] = posted_text(data, "add_label")
         if not path:
             first = posted_text(data, "first_child_label")
             if not first:
-                problems.add("first_child_label", _("Enter the first question asked in each row"), "First question")
+                problems.add("first_child_label", say(language, N_("Enter the first question asked in each row")),
+                             "First question")
             spec["first_child"] = {"name": slug(first), "label": first}
-    spec["show_when"] = parse_condition(defn, data, path, parent, problems)
+    spec["show_when"] = parse_condition(defn, data, path, parent, problems, language=language)
     problems.raise_if_any()
     return spec
 
@@ -156,12 +163,12 @@ def field_values(defn: Mapping, path: str) -> dict[str, str]:
     return values
 
 
-def computed_params(data: Mapping, fields: list[str]) -> tuple[str, str, dict]:
+def computed_params(data: Mapping, fields: list[str], *, language: str = SOURCE_LANGUAGE) -> tuple[str, str, dict]:
     """Return (key, function, params) from the calculated-value form; InvalidInput naming the wrong input."""
     problems = Problems()
     key, function = posted_text(data, "computed_key"), posted_text(data, "function")
     if function not in REGISTRY:
-        problems.add("function", _("Choose what to calculate"), "Calculation")
+        problems.add("function", say(language, N_("Choose what to calculate")), "Calculation")
     params: Any = {}
     text = posted_text(data, "params")
     if text:
@@ -170,14 +177,13 @@ def computed_params(data: Mapping, fields: list[str]) -> tuple[str, str, dict]:
         except ValueError:
             params = None
         if not isinstance(params, dict):
-            problems.add("params", _("Other settings must be a JSON object, like %(example)s",
+            problems.add("params", say(language, N_("Other settings must be a JSON object, like %(example)s"),
                                      example='{"value": true}'), "Other settings")
             params = {}
     if fields:
         params["fields"] = list(fields)
     problems.raise_if_any()
     return key, function, params
-
 
 
 def option_lists(defn: Mapping) -> list[tuple[str, str]]:

@@ -7,26 +7,25 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import gettext as _
-
-from services.builder.edit import EditError
-from services.builder.shape import slug, unique_name
+from forms.builder.edit import EditError
+from forms.builder.shape import slug, unique_name
+from forms.catalogue import N_, SOURCE_LANGUAGE, say
 
 CLASSIFICATIONS = ("standard", "confidential")
 TAG_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def _page_index(defn: Mapping, page_key: str) -> int:
+def _page_index(defn: Mapping, page_key: str, language: str) -> int:
     for index, page in enumerate(defn["layout"]["pages"]):
         if page["key"] == page_key:
             return index
-    raise EditError("page", _("The form has no page called “%(page)s”", page=page_key))
+    raise EditError("page", say(language, N_("The form has no page called “%(page)s”"), page=page_key))
 
 
-def _section(defn: Mapping, page_key: str, index: int) -> dict:
-    sections = defn["layout"]["pages"][_page_index(defn, page_key)]["sections"]
+def _section(defn: Mapping, page_key: str, index: int, language: str) -> dict:
+    sections = defn["layout"]["pages"][_page_index(defn, page_key, language)]["sections"]
     if not 0 <= index < len(sections):
-        raise EditError("section", _("The page has no such section"))
+        raise EditError("section", say(language, N_("The page has no such section")))
     return sections[index]
 
 
@@ -46,7 +45,7 @@ def _describe(target: dict, description: str) -> None:
         target.pop("description", None)
 
 
-def add_page(defn: Mapping, title: str, description: str = "") -> tuple[dict, str]:
+def add_page(defn: Mapping, title: str, description: str = "", *, language: str = SOURCE_LANGUAGE) -> tuple[dict, str]:
     """Return a copy with a new page (one empty section) at the end, and the new page's key."""
     out = copy.deepcopy(dict(defn))
     title = _text(title, "title", "a title for the page")
@@ -57,54 +56,57 @@ def add_page(defn: Mapping, title: str, description: str = "") -> tuple[dict, st
     return out, key
 
 
-def update_page(defn: Mapping, page_key: str, title: str, description: str = "") -> dict:
+def update_page(defn: Mapping, page_key: str, title: str, description: str = "", *,
+                language: str = SOURCE_LANGUAGE) -> dict:
     """Return a copy with the page's title and introduction changed (its key stays, so links keep working)."""
     out = copy.deepcopy(dict(defn))
-    page = out["layout"]["pages"][_page_index(out, page_key)]
+    page = out["layout"]["pages"][_page_index(out, page_key, language)]
     page["title"] = _text(title, "title", "a title for the page")
     _describe(page, description)
     return out
 
 
-def move_page(defn: Mapping, page_key: str, direction: str) -> dict:
+def move_page(defn: Mapping, page_key: str, direction: str, *, language: str = SOURCE_LANGUAGE) -> dict:
     """Return a copy with the page moved one place up or down."""
     out = copy.deepcopy(dict(defn))
     pages = out["layout"]["pages"]
-    index = _page_index(out, page_key)
+    index = _page_index(out, page_key, language)
     target = index + (-1 if direction == "up" else 1)
     if 0 <= target < len(pages):
         pages[index], pages[target] = pages[target], pages[index]
     return out
 
 
-def remove_page(defn: Mapping, page_key: str) -> dict:
+def remove_page(defn: Mapping, page_key: str, *, language: str = SOURCE_LANGUAGE) -> dict:
     """Return a copy without the page; refused while it holds questions or when it is the only page."""
     out = copy.deepcopy(dict(defn))
     pages = out["layout"]["pages"]
-    index = _page_index(out, page_key)
+    index = _page_index(out, page_key, language)
     if any(section["items"] for section in pages[index]["sections"]):
-        raise EditError("page", _("Move or remove the page's questions before removing the page"))
+        raise EditError("page", say(language, N_("Move or remove the page's questions before removing the page")))
     if len(pages) == 1:
-        raise EditError("page", _("A form needs at least one page"))
+        raise EditError("page", say(language, N_("A form needs at least one page")))
     pages.pop(index)
     return out
 
 
-def add_section(defn: Mapping, page_key: str, title: str = "", description: str = "") -> dict:
+def add_section(defn: Mapping, page_key: str, title: str = "", description: str = "", *,
+                language: str = SOURCE_LANGUAGE) -> dict:
     """Return a copy with a new empty section at the end of the page."""
     out = copy.deepcopy(dict(defn))
     section: dict[str, Any] = {"items": []}
     if (title or "").strip():
         section["title"] = title.strip()
     _describe(section, description)
-    out["layout"]["pages"][_page_index(out, page_key)]["sections"].append(section)
+    out["layout"]["pages"][_page_index(out, page_key, language)]["sections"].append(section)
     return out
 
 
-def update_section(defn: Mapping, page_key: str, index: int, title: str = "", description: str = "") -> dict:
+def update_section(defn: Mapping, page_key: str, index: int, title: str = "", description: str = "", *,
+                   language: str = SOURCE_LANGUAGE) -> dict:
     """Return a copy with the section's heading and introduction changed (both optional)."""
     out = copy.deepcopy(dict(defn))
-    section = _section(out, page_key, index)
+    section = _section(out, page_key, index, language)
     if (title or "").strip():
         section["title"] = title.strip()
     else:
@@ -113,40 +115,42 @@ def update_section(defn: Mapping, page_key: str, index: int, title: str = "", de
     return out
 
 
-def remove_section(defn: Mapping, page_key: str, index: int) -> dict:
+def remove_section(defn: Mapping, page_key: str, index: int, *, language: str = SOURCE_LANGUAGE) -> dict:
     """Return a copy without the section; refused while it holds questions or when it is the page's only one."""
     out = copy.deepcopy(dict(defn))
-    section = _section(out, page_key, index)
+    section = _section(out, page_key, index, language)
     if section["items"]:
-        raise EditError("section", _("Move or remove the section's questions before removing the section"))
-    sections = out["layout"]["pages"][_page_index(out, page_key)]["sections"]
+        raise EditError("section", say(language, N_("Move or remove the section's questions before removing the "
+                                                    "section")))
+    sections = out["layout"]["pages"][_page_index(out, page_key, language)]["sections"]
     if len(sections) == 1:
-        raise EditError("section", _("A page needs at least one section: remove the page instead"))
+        raise EditError("section", say(language, N_("A page needs at least one section: remove the page instead")))
     sections.pop(index)
     return out
 
 
-def parse_tags(text: str | list) -> list[str]:
+def parse_tags(text: str | list, *, language: str = SOURCE_LANGUAGE) -> list[str]:
     """Return tags from comma-separated text, each checked to be snake_case (as workflow files name them)."""
     raw = text if isinstance(text, list) else re.split(r"[,\s]+", text or "")
     tags = list(dict.fromkeys(t.strip().lower() for t in raw if t.strip()))
     bad = [t for t in tags if not TAG_RE.fullmatch(t) or len(t) > 50]
     if bad:
-        raise EditError("tags", _("Tags are lower-case words joined by underscores, like case_extra: "
-                                  "“%(tag)s” is not", tag=bad[0]))
+        raise EditError("tags", say(language, N_("Tags are lower-case words joined by underscores, like case_extra: "
+                                                 "“%(tag)s” is not"), tag=bad[0]))
     return tags
 
 
 def update_settings(defn: Mapping, *, title: str, description: str = "", classification: str = "standard",
-                    tags: str | list = "", countersign: bool = False, repeatable: bool = False) -> dict:
+                    tags: str | list = "", countersign: bool = False, repeatable: bool = False,
+                    language: str = SOURCE_LANGUAGE) -> dict:
     """Return a copy with the form's title, introduction, classification, tags and countersigning changed."""
     out = copy.deepcopy(dict(defn))
     out["title"] = _text(title, "title", "the form's title")
     _describe(out, description)
     if classification not in CLASSIFICATIONS:
-        raise EditError("classification", _("Choose whether the form is standard or confidential"))
+        raise EditError("classification", say(language, N_("Choose whether the form is standard or confidential")))
     out["classification"] = classification
-    out["tags"] = parse_tags(tags)
+    out["tags"] = parse_tags(tags, language=language)
     if countersign:
         out["countersign"] = True
     else:
@@ -158,27 +162,29 @@ def update_settings(defn: Mapping, *, title: str, description: str = "", classif
     return out
 
 
-def add_computed(defn: Mapping, key: str, function: str, params: Mapping) -> dict:
+def add_computed(defn: Mapping, key: str, function: str, params: Mapping, *, language: str = SOURCE_LANGUAGE) -> dict:
     """Return a copy with a calculated value added (the engine checks the function and its parameters)."""
     out = copy.deepcopy(dict(defn))
     key = (key or "").strip()
     if not TAG_RE.fullmatch(key):
-        raise EditError("computed_key", _("Enter a name for the value in lower-case letters, digits and underscores, "
-                                          "like total_score"))
+        raise EditError("computed_key", say(language, N_("Enter a name for the value in lower-case letters, digits "
+                                                         "and underscores, like total_score")))
     if any(entry["key"] == key for entry in out.get("computed", [])):
-        raise EditError("computed_key", _("There is already a calculated value called “%(key)s”", key=key))
+        raise EditError("computed_key", say(language, N_("There is already a calculated value called “%(key)s”"),
+                                            key=key))
     if not function:
-        raise EditError("function", _("Choose what to calculate"))
+        raise EditError("function", say(language, N_("Choose what to calculate")))
     out.setdefault("computed", []).append({"key": key, "function": function, "params": dict(params)})
     return out
 
 
-def remove_computed(defn: Mapping, key: str) -> dict:
+def remove_computed(defn: Mapping, key: str, *, language: str = SOURCE_LANGUAGE) -> dict:
     """Return a copy without the calculated value."""
     out = copy.deepcopy(dict(defn))
     entries = out.get("computed", [])
     if not any(entry["key"] == key for entry in entries):
-        raise EditError("computed_key", _("There is no calculated value called “%(key)s”", key=key))
+        raise EditError("computed_key", say(language, N_("There is no calculated value called “%(key)s”"),
+                                            key=key))
     out["computed"] = [entry for entry in entries if entry["key"] != key]
     if not out["computed"]:
         del out["computed"]

@@ -8,10 +8,10 @@ from typing import Any
 
 from errors import FieldProblem
 from forms import check_definition, widgets
+from forms.builder.edit import Location, item_at, iter_fields, prop_of, scope_of, split_path
+from forms.builder.layout import prune
+from forms.builder.shape import ENGLISH_WIDGET_LABELS as WIDGET_LABELS
 from forms.widgets import html_value, options_for
-from services.builder.edit import Location, item_at, iter_fields, prop_of, scope_of, split_path
-from services.builder.layout import prune
-from services.builder.shape import ENGLISH_WIDGET_LABELS as WIDGET_LABELS
 
 _ITEM = re.compile(r"^layout\.pages\[(\d+)\]\.sections\[(\d+)\]\.items\[(\d+)\](?:\.items\[(\d+)\])?(.*)$")
 _PROP = re.compile(r"^schema\.properties\.([A-Za-z0-9_-]+)(?:\.items\.properties\.([A-Za-z0-9_-]+))?(.*)$")
