@@ -246,7 +246,7 @@ def test_the_diff_lists_added_removed_and_changed_questions(qol):
 
 
 def test_editing_a_shipped_labelled_scale_keeps_its_points_and_their_values():
-    sara = json.loads((Path(__file__).resolve().parents[3] / "forms/definitions/sara.json").read_text())
+    sara = json.loads((Path(__file__).resolve().parents[4] / "forms/definitions/sara.json").read_text())
     path = "sara_1_past_assault_family"
     values = field_values(sara, path)
     assert values["options"].splitlines() == ["0 – Absent", "1 – Partially or possibly present", "2 – Present"]
