@@ -229,7 +229,7 @@ def countersign(case_id, submission_id):
     case, submission, _form = _load(case_id, submission_id)
     service.countersign_submission(submission, actor=current_actor(), now=utcnow(),
                                    comment=request.form.get("comment", ""))
-    flash("You have countersigned the form", "success")
+    flash(_("You have countersigned the form"), "success")
     return _to_view(case, submission)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
@@ -199,11 +200,11 @@ def submit_submission(submission, *, revision: int, actor, now: datetime):
 def countersign_refusal(submission, case, actor) -> str | None:
     """Return why the actor may not countersign the submission, or None when they may."""
     if not (actor.has_role("manager") and case.team == actor.team):
-        return "Only a manager of the case's team can countersign"
+        return _("Only a manager of the case's team can countersign")
     if submission.classification == "confidential" and not can_read_confidential(actor, case):
-        return "You cannot see confidential records on this case"
+        return _("You cannot see confidential records on this case")
     if submission.submitted_by == str(actor.pk):
-        return "Someone other than the person who submitted the form must countersign it"
+        return _("Someone other than the person who submitted the form must countersign it")
     return None
 
 
@@ -221,13 +222,13 @@ def countersign_submission(submission, *, actor, now: datetime, comment: str = "
         raise NotAllowed(refusal)
     comment = (comment or "").strip()
     if len(comment) > 5000:
-        raise InvalidInput(problems=[FieldProblem("comment", "The comment must be 5,000 characters or fewer")])
+        raise InvalidInput(problems=[FieldProblem("comment", _("The comment must be 5,000 characters or fewer"))])
     changed = type(submission).objects(pk=submission.pk, status="submitted", countersign_required=True).update_one(
         set__status="countersigned", set__countersigned_at=now, set__countersigned_by=str(actor.pk),
         set__countersign_comment=comment, inc__revision=1,
     )
     if not changed:
-        raise Conflict("This form is not waiting for a countersignature")
+        raise Conflict(_("This form is not waiting for a countersignature"))
     submission.reload()
     record_audit("submission.countersigned", actor=actor, now=now, target_type="submission",
                  target_id=submission.pk, details={"case": str(case.pk), "form": submission.form_key})
