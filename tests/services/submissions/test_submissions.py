@@ -10,6 +10,7 @@ from errors import Conflict, InvalidInput, NotAllowed, NotFound
 from models.case import Case
 from models.form import Submission
 from services.cases import hooks as case_hooks
+from services.common.language import in_language
 from services.submissions.definitions import FORMS_DIR, create_new_version, get_form, publish_form_version, sync_forms
 from services.submissions.filling import (
     countersign_submission,
@@ -186,10 +187,13 @@ def test_countersignature_by_a_manager_of_the_cases_team_only(forms, people, now
         countersign_submission(signed, actor=people[who], now=now)
 
 
-def test_a_manager_cannot_countersign_their_own_submission(forms, people, now, hook_calls):
+def test_a_manager_cannot_countersign_their_own_submission(app, forms, people, now, hook_calls):
     manager = people["manager"]
     done = _submitted("risk_assessment", manager, make_case(people["practitioner"], now), now)
     with pytest.raises(NotAllowed):
+        countersign_submission(done, actor=manager, now=now)
+    with app.test_request_context(), in_language("cy"), pytest.raises(
+            NotAllowed, match="Rhaid i rywun heblaw’r person a gyflwynodd y ffurflen ei gwrthlofnodi"):
         countersign_submission(done, actor=manager, now=now)
 
 
