@@ -99,9 +99,30 @@ def format_number(value) -> str:
     return flask_babel.format_decimal(value)
 
 
+_catalogues: dict = {}
+
+
+def _catalogue():
+    """Return the translations of the locale in force (the page's, or force_locale's), found once per locale."""
+    # Flask-Babel finds the domain, the locale and the cached catalogue anew on every call: a page says a hundred
+    # texts. The catalogues are read once per process either way; only the finding is saved.
+    locale = flask_babel.get_locale()
+    found = _catalogues.get(locale)
+    if found is None:
+        found = _catalogues[locale] = flask_babel.get_translations()
+    return found
+
+
 def register(app: Flask) -> None:
     """Choose each request's locale, offer the switch and register the locale-aware filters."""
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _catalogue().ugettext(s),
+        ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: _catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.register_blueprint(bp)
     app.context_processor(_language_switch)
     app.jinja_env.filters["format_date"] = format_date

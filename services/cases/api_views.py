@@ -5,6 +5,7 @@ from __future__ import annotations
 from models.case import Case
 from models.deadline import Deadline
 from services.cases.access import visible_cases_query
+from services.common.rows import rows as plain_rows
 from services.referrals.portal import list_referrals, referral_status
 
 SUMMARY_FIELDS = ("reference", "kind", "workflow_key", "workflow_version", "state", "status", "priority", "risk_level",
@@ -24,7 +25,7 @@ def list_visible_cases(*, actor, page: int = 1, limit: int = 100) -> dict:
 
 def case_deadlines(case: Case) -> list:
     """Return the case's deadlines, soonest first."""
-    return list(Deadline.objects(case_id=case.pk).order_by("due_at"))
+    return plain_rows(Deadline.objects(case_id=case.pk).order_by("due_at"))
 
 
 def referral_statuses(*, actor) -> list[dict]:

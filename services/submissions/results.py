@@ -7,6 +7,7 @@ from models.form import ConfidentialSubmission, Submission
 from scheduler.calendar import format_date
 from services.audit.trail import record_audit
 from services.cases.access import can_read_confidential
+from services.common.rows import rows
 from services.submissions.definitions import form_for
 
 
@@ -39,7 +40,8 @@ def case_results(case, *, actor, now) -> list[dict]:
     kinds = [Submission] + ([ConfidentialSubmission] if can_read_confidential(actor, case) else [])
     out = []
     for cls in kinds:
-        for sub in cls.objects(case_id=case.pk, status__ne="draft").order_by("submitted_at"):
+        # Only results are shown: the answers are not read, and the rest is read as plain rows.
+        for sub in rows(cls.objects(case_id=case.pk, status__ne="draft").exclude("answers").order_by("submitted_at")):
             form = form_for(sub)
             computed = sub.computed or {}
             results = [{"key": r["key"], "label": r["label"], "value": computed.get(r["key"]),
