@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import flask_babel
@@ -84,13 +85,25 @@ def format_date(value, style: str = "long") -> str:
     """Format a date or (naive UTC) date-time for the page's locale; empty for no value."""
     if not value:
         return ""
-    return flask_babel.format_date(value, style)
+    return _said_date(value, style, flask_babel.get_locale())
 
 
 def format_datetime(value) -> str:
     """Format a (naive UTC) date-time as the page's locale writes a long date and the time in the UK."""
     if not value:
         return ""
+    return _said_time(value, flask_babel.get_locale(), flask_babel.get_timezone())
+
+
+# The words for a date depend only on it, the style, the locale (and the time zone): a page says the same dates
+# many times, and Flask-Babel finds the locale, formats and zone anew each time.
+@lru_cache(maxsize=4096)
+def _said_date(value, style: str, locale) -> str:
+    return flask_babel.format_date(value, style)
+
+
+@lru_cache(maxsize=4096)
+def _said_time(value, locale, zone) -> str:
     return flask_babel.format_datetime(value, "d MMMM y, HH:mm")
 
 
