@@ -57,8 +57,8 @@ def pages(seeded) -> list[tuple[str, str, str, bool]]:
 
 
 def app_environment(uri: str, db_name: str, instance: Path) -> dict:
-    """Return the environment the app runs with here: this database, no scheduler, no second factor."""
-    return {**os.environ, "PATHWAY_MONGODB_URI": uri, "PATHWAY_MONGODB_DB": db_name,
+    """Return the app's environment here: production settings, this database, no scheduler, no second factor."""
+    return {**os.environ, "PATHWAY_ENV": "production", "PATHWAY_MONGODB_URI": uri, "PATHWAY_MONGODB_DB": db_name,
             "PATHWAY_INSTANCE_PATH": str(instance), "PATHWAY_SECRET_KEY": secrets.token_hex(32),
             "PATHWAY_MFA_REQUIRED_ROLES": "none", "PATHWAY_SCHEDULER_ENABLED": "false", "PATHWAY_DEMO": "false",
             "PATHWAY_SIGN_IN_RATE_LIMIT": "1000 per minute", "BENCH_MONGODB_URI": uri, "BENCH_MONGODB_DB": db_name}

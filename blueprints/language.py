@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import flask_babel
@@ -84,13 +85,25 @@ def format_date(value, style: str = "long") -> str:
     """Format a date or (naive UTC) date-time for the page's locale; empty for no value."""
     if not value:
         return ""
-    return flask_babel.format_date(value, style)
+    return _said_date(value, style, flask_babel.get_locale())
 
 
 def format_datetime(value) -> str:
     """Format a (naive UTC) date-time as the page's locale writes a long date and the time in the UK."""
     if not value:
         return ""
+    return _said_time(value, flask_babel.get_locale(), flask_babel.get_timezone())
+
+
+# The words for a date depend only on it, the style, the locale (and the time zone): a page says the same dates
+# many times, and Flask-Babel finds the locale, formats and zone anew each time.
+@lru_cache(maxsize=4096)
+def _said_date(value, style: str, locale) -> str:
+    return flask_babel.format_date(value, style)
+
+
+@lru_cache(maxsize=4096)
+def _said_time(value, locale, zone) -> str:
     return flask_babel.format_datetime(value, "d MMMM y, HH:mm")
 
 
@@ -99,9 +112,30 @@ def format_number(value) -> str:
     return flask_babel.format_decimal(value)
 
 
+_catalogues: dict = {}
+
+
+def _catalogue():
+    """Return the translations of the locale in force (the page's, or force_locale's), found once per locale."""
+    # Flask-Babel finds the domain, the locale and the cached catalogue anew on every call: a page says a hundred
+    # texts. The catalogues are read once per process either way; only the finding is saved.
+    locale = flask_babel.get_locale()
+    found = _catalogues.get(locale)
+    if found is None:
+        found = _catalogues[locale] = flask_babel.get_translations()
+    return found
+
+
 def register(app: Flask) -> None:
     """Choose each request's locale, offer the switch and register the locale-aware filters."""
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _catalogue().ugettext(s),
+        ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: _catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.register_blueprint(bp)
     app.context_processor(_language_switch)
     app.jinja_env.filters["format_date"] = format_date

@@ -57,7 +57,8 @@ def step_label(defn: WorkflowDefinition, step: Step, language: str = "en") -> st
     if english(language):
         return step.label
     kind = "transitions" if step.kind == "transition" else "events"
-    names = [item.get("name") for item in defn.to_dict().get(kind) or ()]
+    # The steps keep the file's order, so a step's place among them is its place in the file's list (no copy).
+    names = list(defn.transitions if kind == "transitions" else defn.events)
     return defn.text(f"/{kind}/{names.index(step.name)}/label", language, step.label) if step.name in names \
         else step.label
 

@@ -11,7 +11,7 @@ from bson.errors import InvalidId
 from models.case import Case
 from models.deadline import ACTIVE_STATUSES, Deadline
 from models.user import User
-from services.pathways.store import shown_definition
+from services.pathways.store import definition_for, shown_definition
 
 PUBLIC_TAGS = {"Received": "blue", "Accepted": "turquoise", "Not accepted": "red", "On the waiting list": "yellow",
                "Allocated": "purple", "Work in progress": "green", "Closed": "grey"}
@@ -21,9 +21,9 @@ def state_of(case: Case) -> dict:
     """Return the case's state as words: its label, the public status and the tag colour."""
     if case.status == "draft":
         return {"label": "Referral not sent", "public": "Not sent yet", "tag": "grey"}
-    shown = shown_definition(case)
-    state, english = shown.states.get(case.state), shown.to_dict()["states"].get(case.state) or {}
-    public = english.get("public_status", "")  # callers compare it and colour the tag by it: kept in English
+    state, english = shown_definition(case).states.get(case.state), definition_for(case).states.get(case.state)
+    # Callers compare it and colour the tag by it: kept in English (read from the definition, never a copy of it).
+    public = english.public_status if english else ""
     return {"label": state.label if state else case.state.replace("_", " ").capitalize(), "public": public,
             "tag": "grey" if case.status == "closed" else PUBLIC_TAGS.get(public, "blue")}
 

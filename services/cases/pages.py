@@ -151,10 +151,17 @@ def case_overview(case: Case, *, actor, now: datetime) -> dict:
         "may_change": may_change, "tasks": case_tasks(case, actor=actor, now=now, submissions=subs), "now": now,
         "allowed": [(o, k) for o, k in options if o.allowed], "blocked": [(o, k) for o, k in options if not o.allowed],
         "deadlines": deadlines, "next_deadline": min(running, key=due_key) if running else None,
-        "practitioner": user_names([case.allocated_to]).get(case.allocated_to, ""),
+        "practitioner": _practitioner_name(case, actor),
         "sessions": sessions[::-1][:5], "session_total": len(sessions), "counts": session_counts(case, sessions),
         "partner": partner_summary(case, actor=actor), "timeline": timeline(case, actor=actor, limit=8),
     }
+
+
+def _practitioner_name(case: Case, actor) -> str:
+    # Most often the reader is the case's practitioner, whose name is at hand: no read for it.
+    if case.allocated_to and case.allocated_to == str(actor.pk):
+        return actor.name
+    return user_names([case.allocated_to]).get(case.allocated_to, "")
 
 
 def timeline(case: Case, *, actor, limit: int | None = None) -> list[dict]:

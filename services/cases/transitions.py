@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 
@@ -18,6 +19,7 @@ from services.cases.access import can_change_case
 from services.cases.effects import apply_effects, check_effects, handler
 from services.cases.history import add_history
 from services.common.language import active_language
+from services.common.rows import rows
 from services.deadlines.tracking import cancel_case_deadlines
 from services.pathways.store import definition_for, latest_definition, latest_version
 from services.reports.cohort import recount_case
@@ -39,8 +41,9 @@ def next_reference(workflow_key: str, year: int) -> str:
 
 def case_submissions(case: Case) -> list:
     """Return every submission of the case, drafts too: the standard ones, then the confidential, each oldest first."""
+    # Read to be looked at, never saved: plain rows, not documents (the answers are the bulk of them).
     return [sub for cls in (Submission, ConfidentialSubmission)
-            for sub in cls.objects(case_id=case.pk).order_by("created_at")]
+            for sub in rows(cls.objects(case_id=case.pk).order_by("created_at"))]
 
 
 def latest_submissions(case: Case, stored: list | None = None) -> dict[str, object]:
@@ -122,15 +125,37 @@ def case_view(case: Case, *, submissions: dict | None = None, sessions=None) -> 
         key: {"status": sub.status, "answers": dict(sub.answers), "computed": dict(sub.computed)}
         for key, sub in (latest_submissions(case) if submissions is None else submissions).items()
     }
-    practitioners = available_practitioners(case.team) if case.team else []
     return {
         "id": str(case.pk), "reference": case.reference, "state": case.state,
         "priority": "urgent" if case.priority == "urgent" else "normal", "risk_level": case.risk_level or None,
         "allocated_to": case.allocated_to or None, "team": case.team, "suspended": bool(case.suspended),
         "forms": forms, "endorsements": dict(case.endorsements or {}), "sessions": session_counts(case, sessions),
         "fields": dict(case.fields or {}),
-        "capacity": {"available_practitioners": sum(1 for p in practitioners if p["available"])},
+        "capacity": TeamCapacity(case.team),
     }
+
+
+class TeamCapacity(Mapping):
+    """The team's free practitioners, counted only when a guard reads them (few steps do)."""
+
+    def __init__(self, team: str):
+        self.team, self._found = team, None
+
+    def _counted(self) -> dict:
+        # Counting reads every open case of the team: a case page whose steps never ask must not pay for it.
+        if self._found is None:
+            practitioners = available_practitioners(self.team) if self.team else []
+            self._found = {"available_practitioners": sum(1 for p in practitioners if p["available"])}
+        return self._found
+
+    def __getitem__(self, key: str) -> int:
+        return self._counted()[key]
+
+    def __iter__(self):
+        return iter(self._counted())
+
+    def __len__(self) -> int:
+        return len(self._counted())
 
 
 def transition_options(case: Case, actor, *, submissions: dict | None = None, sessions=None,
@@ -241,7 +266,7 @@ def list_history(case: Case, *, include_confidential: bool, limit: int | None = 
     if not include_confidential:
         query["confidential"] = False
     found = CaseEvent.objects(**query).order_by("-at", "-id")
-    return list(found.limit(limit) if limit else found)
+    return rows(found.limit(limit) if limit else found)
 
 
 @handler("open_linked_case")

@@ -12,6 +12,7 @@ from models.case import Case
 from models.deadline import MISSED, OPEN, Deadline
 from services.cases.access import can_read_case
 from services.common.language import active_language
+from services.common.rows import rows
 from services.deadlines.timing import deadline_basis
 from services.pathways.store import definition_version
 
@@ -25,7 +26,7 @@ def list_deadlines(*, actor, case: Case | None = None, scope: str = "mine") -> l
     if case is not None:
         if not can_read_case(actor, case):
             raise NotAllowed(_("You do not have access to this case"))
-        found = _shown(list(Deadline.objects(case_id=case.pk)))
+        found = _shown(rows(Deadline.objects(case_id=case.pk)))
         return sorted(found, key=lambda d: (not d.is_active, *_sort_key(d)))
     if not actor.has_role("manager", "practitioner", "partner_worker"):
         raise NotAllowed(_("You do not have access to deadlines"))
@@ -89,7 +90,8 @@ def basis_in(deadline: Deadline, language: str) -> str:
             defn = definition_version(deadline.workflow_key, deadline.workflow_version)
         except NotFound:
             defn = None
-        keys = [item.get("key") for item in (defn.to_dict().get("deadlines") or ())] if defn else []
+        # The deadlines keep the file's order, so a deadline's place among them is its place in the file's list.
+        keys = list(defn.deadlines) if defn else []
         if deadline.key in keys:
             rule = defn.text(f"/deadlines/{keys.index(deadline.key)}/basis", language, rule)
     return deadline_basis(deadline, language, rule)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from forms.expr_eval import result_text
-from models.form import ConfidentialSubmission, Submission
+from models.form import ConfidentialSubmission, Submission, submission_class
 from scheduler.calendar import format_date
 from services.audit.trail import record_audit
 from services.cases.access import can_read_confidential
+from services.common.rows import rows
 from services.submissions.definitions import form_for
 
 
@@ -35,9 +36,10 @@ def earlier_submissions(case, doc, key: str) -> list[dict]:
 def _submitted(case, cls, stored: list | None) -> list:
     """Return the case's submitted forms of one kind, oldest first (from `stored`, every submission, when given)."""
     if stored is None:
-        return list(cls.objects(case_id=case.pk, status__ne="draft").order_by("submitted_at"))
+        # Only results are shown: the answers are not read, and the rest is read as plain rows.
+        return rows(cls.objects(case_id=case.pk, status__ne="draft").exclude("answers").order_by("submitted_at"))
     # As MongoDB orders them: a missing date first.
-    return sorted((s for s in stored if type(s) is cls and s.status != "draft"),
+    return sorted((s for s in stored if submission_class(s.classification) is cls and s.status != "draft"),
                   key=lambda s: (s.submitted_at is not None, s.submitted_at or datetime.min))
 
 
