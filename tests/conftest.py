@@ -15,13 +15,14 @@ import pytest
 from errors import ConfigurationError
 from services.users.passwords import use_fast_hashing
 from storage.embedded import EmbeddedMongo
+from tests.app_pool import AppPool
 from tests.db_snapshots import ReusedDatabase, build_snapshot, restore_snapshot
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 NOW = datetime(2026, 11, 24, 10, 0, 0)
 _counter = itertools.count(1)
 
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.file_order"]
 
 
 @pytest.fixture(scope="session")
@@ -141,15 +142,20 @@ def _sync_shipped():
     sync_forms(now=NOW)
 
 
-@pytest.fixture
-def app(app_config):
-    """Return an app on an empty database (emptied again afterwards, see `test_database`)."""
-    from app import create_app
+@pytest.fixture(scope="session")
+def app_pool(mongo_uri, test_database, tmp_path_factory):
+    """Return this process's pool: one app shared by the tests on the usual settings (see tests/app_pool.py)."""
+    return AppPool(settings_for(mongo_uri, test_database.name, tmp_path_factory.mktemp("app") / "instance"),
+                   test_database)
 
-    application = create_app(app_config)
+
+@pytest.fixture
+def app(app_config, app_pool):
+    """Return an app on an empty database (emptied again afterwards, see `test_database`)."""
+    application = app_pool.take(app_config)
     # No app context is held across the test: each request must start as clean as in production.
     yield application
-    mongoengine.disconnect()
+    app_pool.give_back(application)
 
 
 @pytest.fixture
@@ -219,6 +225,24 @@ def synced(app, synced_snapshot):
     clear_cache()
     restore_snapshot(mongoengine.get_db(), synced_snapshot)
     return True
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(snapshot_builder):
+    """Load the demo team, users, cases and groups once (it walks many cases through their pathways)."""
+    from services.demo.load import load_demo
+
+    return snapshot_builder(lambda: load_demo(now=NOW))
+
+
+@pytest.fixture
+def demo(app, demo_snapshot):
+    """Copy the demo data into the test's database; return what loading it said."""
+    from services.pathways.store import clear_cache
+
+    clear_cache()
+    restore_snapshot(mongoengine.get_db(), demo_snapshot)
+    return demo_snapshot.result
 
 
 @pytest.fixture

@@ -111,12 +111,14 @@ class ReusedDatabase:
         self.uri, self.name = uri, name
         self.client = pymongo.MongoClient(uri)
         self.in_use = False  # a test holds it: snapshots are built elsewhere meanwhile
+        self.drops = 0  # how many times it was dropped: its collections and indexes are then made anew
 
     def reset(self) -> None:
         """Leave the database empty for the next test."""
         db = self.client[self.name]
         if self.name in _watch.reshaped:
             self.client.drop_database(self.name)
+            self.drops += 1
         else:
             for name in _nonempty(db):
                 db[name].delete_many({})

@@ -19,7 +19,7 @@ import pytest
 from forms.widgets import html_value
 from models.case import Case
 from services.submissions.definitions import compiled_form, get_form
-from tests.browser_fixtures import assert_accessible, sign_in_browser, start_form_if_asked
+from tests.browser_fixtures import assert_accessible, new_tab, sign_in_browser, start_form_if_asked
 from tests.conftest import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -69,9 +69,7 @@ class Journey:
     def tab(self, user):
         """Return the tab of a user, signing them in on first use."""
         if user.email not in self.tabs:
-            context = self.browser.new_context(base_url=self.base_url, viewport={"width": 1280, "height": 900})
-            context.set_default_timeout(15_000)
-            tab = context.new_page()
+            tab = new_tab(self.browser, self.base_url)
             tab.errors = []
             tab.on("pageerror", lambda exc, tab=tab: tab.errors.append(str(exc)))
             sign_in_browser(tab, user.email, DEFAULT_PASSWORD)

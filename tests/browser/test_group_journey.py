@@ -14,16 +14,14 @@ import pytest
 from models.case import Case, CaseSession
 from models.deadline import Deadline
 from models.group import Group, GroupMember, GroupSession
-from tests.browser_fixtures import assert_accessible, sign_in_browser
+from tests.browser_fixtures import assert_accessible, new_tab, sign_in_browser
 from tests.conftest import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 def _tab(browser, base_url, user):
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
+    tab = new_tab(browser, base_url)
     tab.errors = []
     tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
     sign_in_browser(tab, user.email, DEFAULT_PASSWORD)

@@ -7,7 +7,7 @@ import pytest
 from clock import utcnow
 from models.group import Group, GroupMember, GroupSession
 from services.demo.load import DEMO_USERS, load_demo
-from tests.browser_fixtures import assert_accessible, sign_in_browser
+from tests.browser_fixtures import assert_accessible, new_tab, sign_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -17,9 +17,7 @@ def _password(email: str) -> str:
 
 
 def _tab(browser, base_url, email):
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
+    tab = new_tab(browser, base_url)
     tab.console_errors = []
     tab.on("pageerror", lambda exc: tab.console_errors.append(str(exc)))
     sign_in_browser(tab, email, _password(email))

@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-import mongoengine
 import pytest
 
 from models.case import Case
 from models.partner import PartnerContact
 from models.user import User
 from services.demo.load import DEMO_USERS, load_demo
-from services.pathways.store import clear_cache
-from tests.conftest import NOW, sign_in
-from tests.db_snapshots import restore_snapshot
-
-
-@pytest.fixture(scope="module")
-def demo_snapshot(snapshot_builder):
-    """Load the demo team, users and cases once for the module (it walks many cases through their pathways)."""
-    return snapshot_builder(lambda: load_demo(now=NOW))
-
-
-@pytest.fixture
-def demo(app, demo_snapshot):
-    """Copy the demo data into the test's database; return what loading it said."""
-    clear_cache()
-    restore_snapshot(mongoengine.get_db(), demo_snapshot)
-    return demo_snapshot.result
+from tests.conftest import sign_in
 
 
 def _user(role: str) -> tuple[User, str]:

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from models.case import CaseSession
 from models.group import Group, GroupAttendance, GroupMember
 from services.demo.load import DEMO_USERS, load_demo
 from tests.conftest import sign_in
-
-
-@pytest.fixture
-def demo(app, now):
-    return load_demo(now=now)
 
 
 def _sign_in(client, email):
