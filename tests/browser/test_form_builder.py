@@ -106,7 +106,7 @@ def test_an_admin_builds_publishes_and_revises_a_form_a_practitioner_fills(page,
     assert page.locator("tbody .govuk-tag", has_text="Added").count() == 5
     assert_accessible(page)
     page.get_by_role("button", name="Publish version 1").click()
-    assert "Version 1 of Quality of Life interview is published" in page.content()
+    expect(page.locator("body")).to_contain_text("Version 1 of Quality of Life interview is published")
     assert_accessible(page)
     sign_out(page)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from playwright.sync_api import expect
+
 from clock import utcnow
 from models.case import Case
 from models.retention import RetentionReview
@@ -57,7 +59,7 @@ def test_manager_logs_reviews_and_approves_a_request_and_a_destruction(page, mak
     assert_accessible(page)
     page.get_by_label("I have checked that nothing requires these records to be kept").check()
     page.get_by_role("button", name="Destroy the records").click()
-    assert "No records are due for destruction" in page.content()
+    expect(page.locator("body")).to_contain_text("No records are due for destruction")
     assert Case.objects.get(pk=case.pk).person.name == ""
     page.get_by_role("link", name="Monitoring figures, destroyed records included").click()
     assert_accessible(page)
