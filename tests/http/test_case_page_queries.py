@@ -21,8 +21,12 @@ def test_case_page_reads_a_bounded_number_of_commands(client, synced, make_team,
     assert response.status_code == 200
     targets = list(COUNTER.targets)
     # One read per kind of record: submissions, sessions and deadlines are shared by the tasks, guards and summary.
-    for kind in ("submissions", "confidential_submissions", "case_sessions", "deadlines", "form_definitions"):
+    for kind in ("case_sessions", "deadlines", "form_definitions"):
         assert targets.count(f"find {kind}") == 1, targets
+    # Both kinds of submission, standard and confidential, in one command.
+    assert targets.count("aggregate submissions") == 1, targets
+    assert not [t for t in targets if t.split()[1] in ("submissions", "confidential_submissions")
+                and t != "aggregate submissions"], targets
     # The read is audited with one insert into the audit inbox; the chain is not read or written by a page view.
     assert targets.count("insert audit_inbox") == 1, targets
     assert not [t for t in targets if t.split()[1] == "audit"], targets
