@@ -6,9 +6,11 @@ import argparse
 import logging
 import os
 import sys
+import threading
 from datetime import timedelta
 from pathlib import Path
 
+import flask_babel
 from flask import Flask
 
 import config as config_module
@@ -20,12 +22,14 @@ from extensions import csrf, limiter, login_manager
 from scheduler.runner import start_background_scheduler
 from services.audit.chain import configure as configure_audit_chain
 from services.cases.lists import fill_list_fields, fill_name_keys
+from services.common.language import LOCALES, in_language
 from services.demo.load import load_demo
+from services.pathways.store import latest_definitions
 from services.pathways.sync import sync_workflows
 from services.reports.cohort import fill_cohort_counts
 from services.reports.counts import fill_report_counts
 from services.reports.fields import fill_report_fields
-from services.submissions.definitions import sync_forms
+from services.submissions.definitions import compiled_form, published_forms, sync_forms
 from services.users.accounts import ensure_first_admin
 from storage.connection import connect_database
 from storage.embedded import answers, free_port
@@ -83,7 +87,29 @@ def create_app(config_overrides: dict | None = None) -> Flask:
 
     if settings["BOOTSTRAP_ADMIN"] and not settings["TESTING"]:
         _bootstrap(app)
+    if production and not settings["TESTING"]:
+        # Each server process fills its own caches at start, beside its first requests, so that none of those
+        # waits a second for them; a command that exits sooner just leaves the work unfinished.
+        threading.Thread(target=warm_caches, args=(app,), name="warm-caches", daemon=True).start()
     return app
+
+
+def warm_caches(app: Flask) -> None:
+    """Do what a process's first pages would: compile the templates, parse the pathways and forms, load locales."""
+    try:
+        for name in app.jinja_env.list_templates(filter_func=lambda name: name.endswith(".html")):
+            app.jinja_env.get_template(name)
+        with app.test_request_context():
+            latest_definitions()
+            forms = published_forms()
+            for language in LOCALES:
+                with in_language(language):
+                    flask_babel.get_translations()
+                    flask_babel.format_date(utcnow().date(), "long")
+                for doc in forms:
+                    compiled_form(doc, language)
+    except Exception:  # noqa: BLE001 - only a head start: every page still fills what it needs itself
+        log.warning("The caches could not be filled at start", exc_info=True)
 
 
 def _workflows_command(argv: list[str] | None = None) -> bool:

@@ -69,7 +69,9 @@ def load_user(identity: str):
     if not ObjectId.is_valid(user_id):
         return None  # a malformed id in an old cookie just means "signed out"
     try:
-        user = User.objects(pk=user_id).first()
+        # Every request asks: one find_one made into the document, without building a query set.
+        son = User._get_collection().find_one({"_id": ObjectId(user_id)})
+        user = User._from_son(son) if son is not None else None
     except ConnectionFailure as exc:
         # Not "no such user": sending them to sign in would throw away what they were saving.
         raise DatabaseUnavailable() from exc

@@ -27,8 +27,9 @@ def _own_draft(actor, case: Case) -> bool:
 
 
 def _glass(actor, case: Case) -> bool:
-
-    return glass_active(actor, case)
+    # A grant opens only what its holder may still ask to open: no read of the grants for anyone else (the case
+    # page asks this of its partner record for every practitioner who opens it).
+    return may_break_glass(actor, case) and glass_active(actor, case)
 
 
 def can_read_case(actor, case: Case) -> bool:

@@ -19,14 +19,15 @@ from services.cases.access import can_change_case
 from services.cases.effects import apply_effects, check_effects, handler
 from services.cases.history import add_history
 from services.common.language import active_language
-from services.common.rows import rows
+from services.common.rows import rows, rows_of
 from services.deadlines.tracking import cancel_case_deadlines
 from services.pathways.store import definition_for, latest_definition, latest_version
 from services.reports.cohort import recount_case
-from storage.uow import transactional
+from storage.uow import in_transaction, transactional
 from workflows import engine
 
 OPEN = {"$ne": "closed"}
+_FROM_CONFIDENTIAL = "_from_confidential_submissions"
 
 
 def next_reference(workflow_key: str, year: int) -> str:
@@ -42,8 +43,18 @@ def next_reference(workflow_key: str, year: int) -> str:
 def case_submissions(case: Case) -> list:
     """Return every submission of the case, drafts too: the standard ones, then the confidential, each oldest first."""
     # Read to be looked at, never saved: plain rows, not documents (the answers are the bulk of them).
-    return [sub for cls in (Submission, ConfidentialSubmission)
-            for sub in rows(cls.objects(case_id=case.pk).order_by("created_at"))]
+    if in_transaction():  # MongoDB refuses $unionWith in a transaction: one read per collection there
+        return [sub for cls in (Submission, ConfidentialSubmission)
+                for sub in rows(cls.objects(case_id=case.pk).order_by("created_at"))]
+    # Elsewhere (the pages) both collections in one command, each document tagged with the one it came from.
+    match = {"$match": {"case_id": case.pk}}
+    union = {"coll": ConfidentialSubmission._get_collection_name(),
+             "pipeline": [match, {"$addFields": {_FROM_CONFIDENTIAL: True}}]}
+    found = {False: [], True: []}
+    for son in Submission._get_collection().aggregate([match, {"$unionWith": union}]):
+        found[son.pop(_FROM_CONFIDENTIAL, False)].append(son)
+    return [sub for cls, confidential in ((Submission, False), (ConfidentialSubmission, True))
+            for sub in rows_of(cls, sorted(found[confidential], key=lambda son: son["created_at"]))]
 
 
 def latest_submissions(case: Case, stored: list | None = None) -> dict[str, object]:

@@ -56,9 +56,14 @@ def _shape(model) -> tuple[type, dict, frozenset]:
 
 def rows(queryset) -> list[Row]:
     """Return the documents a query finds as rows, in its order (its filters, sort, limit and projection kept)."""
-    row_class, defaults, dates = _shape(queryset._document)
+    return rows_of(queryset._document, queryset.as_pymongo())
+
+
+def rows_of(model, sons) -> list[Row]:
+    """Return stored documents of a model, read by the caller (an aggregation, say), as rows in their order."""
+    row_class, defaults, dates = _shape(model)
     found = []
-    for son in queryset.as_pymongo():
+    for son in sons:
         values = {name: son[name] if name in son else (default() if callable(default) else default)
                   for name, default in defaults.items()}
         for name in dates:

@@ -242,7 +242,8 @@ def list_notifications(user: User, *, limit: int = 100) -> list[Notification]:
 
 def unread_count(user: User) -> int:
     """Return how many of a user's notifications are unread."""
-    return Notification.objects(user_id=str(user.pk), read_at=None).count()
+    # Every page's header asks: the count straight from the collection, without building a query set.
+    return Notification._get_collection().count_documents({"user_id": str(user.pk), "read_at": None})
 
 
 def get_notification(notification_id, user: User) -> Notification:

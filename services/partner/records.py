@@ -25,6 +25,7 @@ from services.cases.history_text import CONTACT_LOGGED
 from services.cases.separation import check_assignment
 from services.cases.transitions import add_history, transition_options
 from services.common.dates import past_date
+from services.common.rows import rows
 from services.deadlines.timing import local_today
 from services.deadlines.tracking import refresh_owners
 from services.notifications.send import notify_user
@@ -66,8 +67,9 @@ def _risk_updates(parent: Case, linked: Case | None) -> list[dict]:
              for o in i.options}
     mirrored = {e.name for e in definition_for(parent).events.values() if e.mirrors == declared["event"]}
     seen, updates = set(), []
-    events = CaseEvent.objects(case_id__in=[parent.pk, linked.pk],
-                               name__in=[declared["event"], *mirrored]).order_by("-at")
+    # Only shown: plain rows of the two fields read.
+    events = rows(CaseEvent.objects(case_id__in=[parent.pk, linked.pk],
+                                    name__in=[declared["event"], *mirrored]).only("at", "inputs").order_by("-at"))
     for event in events:
         change = (event.inputs or {}).get(declared["input"])
         if (event.at, change) in seen:
