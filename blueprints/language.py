@@ -85,7 +85,7 @@ def format_date(value, style: str = "long") -> str:
     """Format a date or (naive UTC) date-time for the page's locale; empty for no value."""
     if not value:
         return ""
-    return _said_date(value, style, flask_babel.get_locale())
+    return _said_date(value, style, flask_babel.get_locale(), flask_babel.get_timezone())
 
 
 def format_datetime(value) -> str:
@@ -95,10 +95,10 @@ def format_datetime(value) -> str:
     return _said_time(value, flask_babel.get_locale(), flask_babel.get_timezone())
 
 
-# The words for a date depend only on it, the style, the locale (and the time zone): a page says the same dates
-# many times, and Flask-Babel finds the locale, formats and zone anew each time.
+# The words for a date depend only on it, the style, the locale and the time zone (a date-time's day is the
+# zone's): a page says the same dates many times, and Flask-Babel finds the locale, formats and zone anew each time.
 @lru_cache(maxsize=4096)
-def _said_date(value, style: str, locale) -> str:
+def _said_date(value, style: str, locale, zone) -> str:
     return flask_babel.format_date(value, style)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from models.case import CaseEvent
+from models.deadline import Deadline
 from services.cases import transitions as case_service
 from services.referrals import portal as referrals
 from services.submissions.filling import save_draft, start_submission, submit_submission
@@ -62,3 +64,13 @@ def accepted(team, now):
     case = fire(refer(team, now), "acknowledge", m, now)
     case = fire(case, "arrange_consultation", m, now, consultation_date=now.date().isoformat())
     return fire(case, "accept", m, now)
+
+
+def active_keys(case) -> set[str]:
+    """Return the keys of the case's running deadlines."""
+    return {d.key for d in Deadline.objects(case_id=case.pk, active=True)}
+
+
+def history(case) -> list[str]:
+    """Return the names of the case's events, oldest first."""
+    return [e.name for e in CaseEvent.objects(case_id=case.pk).order_by("at", "id")]

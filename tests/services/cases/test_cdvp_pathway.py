@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 
 from errors import InvalidInput, NotAllowed
-from models.case import Case, CaseEvent
+from models.case import Case
 from models.deadline import Deadline
 from models.notification import Notification
 from services.cases.sessions import record_session
-from tests.pathway_steps import fill, fire
+from tests.pathway_steps import active_keys, fill, fire, history
 
 WORKFLOW = "probation_cdvp"
 
@@ -26,13 +26,6 @@ def session(case, actor, now, *, session_type="group", attendance="attended", nu
 def deadline(case, key, **query):
     return Deadline.objects(case_id=case.pk, key=key, **query).order_by("-started_at").first()
 
-
-def active_keys(case) -> set[str]:
-    return {d.key for d in Deadline.objects(case_id=case.pk, active=True)}
-
-
-def history(case) -> list[str]:
-    return [e.name for e in CaseEvent.objects(case_id=case.pk).order_by("at", "id")]
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 
 from errors import InvalidInput, NotAllowed
-from models.case import Case, CaseEvent
+from models.case import Case
 from models.deadline import Deadline
 from services.cases.sessions import record_session
-from tests.pathway_steps import fill, fire
+from tests.pathway_steps import active_keys, fill, fire, history
 
 WORKFLOW = "community_programme"
 
@@ -31,13 +31,6 @@ def statuses(case) -> dict[str, list[str]]:
         found.setdefault(d.key, []).append(d.status)
     return found
 
-
-def active_keys(case) -> set[str]:
-    return {d.key for d in Deadline.objects(case_id=case.pk, active=True)}
-
-
-def history(case) -> list[str]:
-    return [e.name for e in CaseEvent.objects(case_id=case.pk).order_by("at", "id")]
 
 
 @pytest.fixture
