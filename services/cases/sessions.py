@@ -17,7 +17,7 @@ from services.cases.effects import apply_effects
 from services.cases.history_text import term
 from services.cases.transitions import add_history, case_view
 from services.common.dates import past_date
-from services.common.rows import rows
+from services.common.rows import find_rows
 from services.deadlines.timing import local_today
 from services.pathways.store import definition_for, shown_definition
 from storage.uow import transactional
@@ -136,4 +136,4 @@ def apply_session(case: Case, fields: dict, *, actor, now: datetime, session_id=
 
 def list_sessions(case: Case) -> list[CaseSession]:
     """Return the case's sessions, oldest first."""
-    return rows(CaseSession.objects(case_id=case.pk).order_by("date", "recorded_at"))
+    return find_rows(CaseSession, {"case_id": case.pk}, sort=[("date", 1), ("recorded_at", 1)])

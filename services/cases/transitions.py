@@ -19,7 +19,7 @@ from services.cases.access import can_change_case
 from services.cases.effects import apply_effects, check_effects, handler
 from services.cases.history import add_history
 from services.common.language import active_language
-from services.common.rows import rows, rows_of
+from services.common.rows import find_rows, rows, rows_of
 from services.deadlines.tracking import cancel_case_deadlines
 from services.pathways.store import definition_for, latest_definition, latest_version
 from services.reports.cohort import recount_case
@@ -276,8 +276,7 @@ def list_history(case: Case, *, include_confidential: bool, limit: int | None = 
     query = {"case_id": case.pk}
     if not include_confidential:
         query["confidential"] = False
-    found = CaseEvent.objects(**query).order_by("-at", "-id")
-    return rows(found.limit(limit) if limit else found)
+    return find_rows(CaseEvent, query, sort=[("at", -1), ("_id", -1)], limit=limit or 0)
 
 
 @handler("open_linked_case")

@@ -32,14 +32,19 @@ class Row:
         return f"<{type(self).__name__} {self.id}>"
 
 
-_shapes: dict[type, tuple[type, dict, frozenset]] = {}
+_shapes: dict[tuple, tuple[type, dict, frozenset]] = {}
 
 
-def _shape(model) -> tuple[type, dict, frozenset]:
-    """Return (row class with the model's properties, field defaults, date-only fields) of a model, made once."""
-    found = _shapes.get(model)
+def _shape(model, fields: tuple[str, ...] | None = None) -> tuple[type, dict, frozenset]:
+    """Return (row class with the model's properties, field defaults, date-only fields) of a model, made once.
+
+    `fields` limits the row to those fields (the others are never read), so a model with nested fields can be
+    read as a row of its plain ones.
+    """
+    found = _shapes.get((model, fields))
     if found is None:
-        for field in model._fields.values():
+        chosen = {name: field for name, field in model._fields.items() if fields is None or name in fields}
+        for field in chosen.values():
             nested = isinstance(field, me.EmbeddedDocumentField | me.EmbeddedDocumentListField | me.ReferenceField)
             if nested or (field.db_field != field.name and field.name != "id"):
                 raise TypeError(f"{model.__name__}.{field.name} cannot be read as a plain row")
@@ -48,9 +53,9 @@ def _shape(model) -> tuple[type, dict, frozenset]:
         properties = {name: value for klass in own for name, value in vars(klass).items()
                       if isinstance(value, property) and name not in model._fields}
         row_class = type(f"{model.__name__}Row", (Row,), properties)
-        defaults = {name: field.default for name, field in model._fields.items() if name != "id"}
-        dates = frozenset(name for name, field in model._fields.items() if isinstance(field, me.DateField))
-        found = _shapes[model] = (row_class, defaults, dates)
+        defaults = {name: field.default for name, field in chosen.items() if name != "id"}
+        dates = frozenset(name for name, field in chosen.items() if isinstance(field, me.DateField))
+        found = _shapes[(model, fields)] = (row_class, defaults, dates)
     return found
 
 
@@ -59,9 +64,21 @@ def rows(queryset) -> list[Row]:
     return rows_of(queryset._document, queryset.as_pymongo())
 
 
-def rows_of(model, sons) -> list[Row]:
+def find_rows(model, query: dict, *, fields: tuple[str, ...] | None = None, sort: list | None = None,
+              limit: int = 0) -> list[Row]:
+    """Return the documents of a model a stored-field query finds, as rows: one `find`, without a query set.
+
+    `fields` reads only those fields; `sort` is pymongo's [(field, 1 or -1), ...]. Building a mongoengine query
+    set (and cloning it for each of order, limit and projection) costs more than the read on a page's hot path.
+    """
+    projection = dict.fromkeys(fields, 1) if fields else None
+    found = model._get_collection().find(query, projection, sort=sort, limit=limit)
+    return rows_of(model, found, fields=fields)
+
+
+def rows_of(model, sons, *, fields: tuple[str, ...] | None = None) -> list[Row]:
     """Return stored documents of a model, read by the caller (an aggregation, say), as rows in their order."""
-    row_class, defaults, dates = _shape(model)
+    row_class, defaults, dates = _shape(model, fields)
     found = []
     for son in sons:
         values = {name: son[name] if name in son else (default() if callable(default) else default)

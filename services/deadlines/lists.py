@@ -12,7 +12,7 @@ from models.case import Case
 from models.deadline import MISSED, OPEN, Deadline
 from services.cases.access import can_read_case
 from services.common.language import active_language
-from services.common.rows import rows
+from services.common.rows import find_rows
 from services.deadlines.timing import deadline_basis
 from services.pathways.store import definition_version
 
@@ -26,7 +26,7 @@ def list_deadlines(*, actor, case: Case | None = None, scope: str = "mine") -> l
     if case is not None:
         if not can_read_case(actor, case):
             raise NotAllowed(_("You do not have access to this case"))
-        found = _shown(rows(Deadline.objects(case_id=case.pk)))
+        found = _shown(find_rows(Deadline, {"case_id": case.pk}))
         return sorted(found, key=lambda d: (not d.is_active, *_sort_key(d)))
     if not actor.has_role("manager", "practitioner", "partner_worker"):
         raise NotAllowed(_("You do not have access to deadlines"))

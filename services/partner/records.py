@@ -25,7 +25,7 @@ from services.cases.history_text import CONTACT_LOGGED
 from services.cases.separation import check_assignment
 from services.cases.transitions import add_history, transition_options
 from services.common.dates import past_date
-from services.common.rows import rows
+from services.common.rows import find_rows
 from services.deadlines.timing import local_today
 from services.deadlines.tracking import refresh_owners
 from services.notifications.send import notify_user
@@ -68,8 +68,9 @@ def _risk_updates(parent: Case, linked: Case | None) -> list[dict]:
     mirrored = {e.name for e in definition_for(parent).events.values() if e.mirrors == declared["event"]}
     seen, updates = set(), []
     # Only shown: plain rows of the two fields read.
-    events = rows(CaseEvent.objects(case_id__in=[parent.pk, linked.pk],
-                                    name__in=[declared["event"], *mirrored]).only("at", "inputs").order_by("-at"))
+    events = find_rows(CaseEvent, {"case_id": {"$in": [parent.pk, linked.pk]},
+                                   "name": {"$in": [declared["event"], *mirrored]}},
+                       fields=("at", "inputs"), sort=[("at", -1)])
     for event in events:
         change = (event.inputs or {}).get(declared["input"])
         if (event.at, change) in seen:
@@ -79,12 +80,16 @@ def _risk_updates(parent: Case, linked: Case | None) -> list[dict]:
     return updates
 
 
+# Only what the summary, its state and the access check read: the rest of a victim's record stays unread.
+LINKED_FIELDS = ("kind", "status", "state", "team", "allocated_to", "referrer_id", "created_at", "workflow_key",
+                 "workflow_version", "parent_case_id")
+
+
 def partner_summary(parent: Case, *, actor) -> dict:
     """Return what the perpetrator's case page may show of its partner case: that it exists and risk updates."""
-    # Only what the summary, its state and the access check read: the rest of a victim's record stays unread.
-    linked = Case.objects(parent_case_id=parent.pk, kind="partner").only(
-        "kind", "status", "state", "team", "allocated_to", "referrer_id", "created_at", "workflow_key",
-        "workflow_version", "parent_case_id").order_by("created_at").first()
+    found = find_rows(Case, {"parent_case_id": parent.pk, "kind": "partner"}, fields=LINKED_FIELDS,
+                      sort=[("created_at", 1)], limit=1)
+    linked = found[0] if found else None
     summary = {"exists": linked is not None, "updates": _risk_updates(parent, linked)}
     if linked is not None:
         summary.update(opened_at=linked.created_at, open=not is_closed(linked),
