@@ -97,7 +97,8 @@ def _security_headers(response):
 
 def _template_globals() -> dict:
     """Expose the navigation for the signed-in user's roles."""
-    return {"navigation": navigation_for(current_user), "demo_mode": _demo_mode()}
+    # The user itself, not the proxy: the navigation asks for its roles once per menu item.
+    return {"navigation": navigation_for(current_user._get_current_object()), "demo_mode": _demo_mode()}
 
 
 def _demo_mode() -> bool:

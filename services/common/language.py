@@ -7,14 +7,46 @@ from functools import lru_cache
 
 import flask_babel
 from babel import Locale, UnknownLocaleError
-from flask import has_app_context
+from flask import g, has_app_context
+
+
+def _babel_space():
+    """Return Flask-Babel's namespace of the current context, or None before its first use or outside an app."""
+    try:
+        return g._flask_babel
+    except (AttributeError, RuntimeError):
+        return None
+
+
+def page_locale():
+    """Return the Babel locale of what is being made (the page's, or force_locale's); None outside an app."""
+    # Flask-Babel keeps the locale, once chosen, on its namespace of the context (force_locale swaps it there);
+    # its get_locale finds that namespace through three context lookups each time, and a page asks a hundred.
+    found = getattr(_babel_space(), "babel_locale", None)
+    return found if found is not None else flask_babel.get_locale()
+
+
+def page_timezone():
+    """Return the time zone pages show times in, as Flask-Babel chose it for this context."""
+    found = getattr(_babel_space(), "babel_tzinfo", None)
+    return found if found is not None else flask_babel.get_timezone()
+
+
+def page_catalogue():
+    """Return the gettext catalogue of the locale in force, found once per locale and context."""
+    space = _babel_space()
+    if space is None:
+        return flask_babel.get_translations()
+    # The namespace's slot for it: force_locale empties it on entry and puts it back on exit, as refresh() does.
+    found = getattr(space, "babel_translations", None)
+    if found is None:
+        found = space.babel_translations = flask_babel.get_translations()
+    return found
 
 
 def active_language() -> str:
     """Return the language code (en, cy...) of the page or message being made; en outside a request."""
-    if not has_app_context():
-        return "en"
-    locale = flask_babel.get_locale()
+    locale = page_locale()
     return locale.language if locale is not None else "en"
 
 
