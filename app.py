@@ -56,6 +56,9 @@ def create_app(config_overrides: dict | None = None) -> Flask:
         REMEMBER_COOKIE_SECURE=production,
         REMEMBER_COOKIE_DURATION=timedelta(hours=settings["SESSION_HOURS"]),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings["SESSION_HOURS"]),
+        # The cookie is signed again only when the session changes (check_session notes a request every half
+        # minute, which moves its expiry on): both limits are kept on the server, and signing costs every page.
+        SESSION_REFRESH_EACH_REQUEST=False,
         MAX_CONTENT_LENGTH=settings["MAX_UPLOAD_MB"] * 1024 * 1024,
         RATELIMIT_STORAGE_URI=settings["RATELIMIT_STORAGE_URI"],
         RATELIMIT_HEADERS_ENABLED=True,
