@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--page", default="case page", help="a page's name in bench/bench_pages.py")
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--top", type=int, default=40, help="lines of each cProfile list (0: no profile)")
     parser.add_argument("--show-commands", action="store_true", help="print the commands of one request")
     parser.add_argument("--folder", type=Path, help="keep the seeded database here and reuse it next time")
     args = parser.parse_args(argv)
@@ -148,14 +148,16 @@ def main(argv: list[str] | None = None) -> int:
             for command in COMMANDS.sent[:len(COMMANDS.sent) // 10]:
                 print(command)
         cpu = min(run(client, path, args.requests) for _ in range(3))
-        profiler = cProfile.Profile(time.process_time)  # CPU, not the waits for the database
-        profiler.enable()
-        run(client, path, args.requests)
-        profiler.disable()
         print(f"\n{args.page} ({path}): {cpu:.2f} ms of CPU per request in the Python process "
               f"(best of 3 runs of {args.requests})")
         print(f"{sum(per_view.values()):g} database commands per request: "
               + ", ".join(f"{name} x{count:g}" for name, count in per_view.items()))
+        if not args.top:
+            return 0
+        profiler = cProfile.Profile(time.process_time)  # CPU, not the waits for the database
+        profiler.enable()
+        run(client, path, args.requests)
+        profiler.disable()
         for order in ("cumulative", "tottime"):
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)

@@ -15,19 +15,20 @@ from services.audit.trail import record_audit
 from services.cases.access import can_change_case, can_read_confidential
 from services.cases.facts import due_key, user_names
 from services.cases.history_text import history_title, step_pointer
-from services.cases.sessions import list_sessions
+from services.cases.page_reads import read_case_records
 from services.cases.transitions import latest_submissions, list_history, session_counts, transition_options
 from services.common.language import active_language
 from services.deadlines.lists import list_deadlines
 from services.partner.records import partner_summary
 from services.pathways.store import definition_for
-from services.submissions.definitions import published_forms
+from services.submissions.definitions import published_forms, published_versions
 from services.submissions.results import earlier_submissions, result_line
 from workflows.engine import forms_for_state
 from workflows.text import cap, role_phrase
 
 RISK_TAGS = {"low": (_l("Low"), "green"), "medium": (_l("Medium"), "yellow"), "high": (_l("High"), "orange"),
              "very_high": (_l("Very high"), "red")}
+TIMELINE_SHOWN = 8  # the newest history entries the case page shows
 # Who completes a form only some roles may fill in (a role a pathway adds is named by its own phrase).
 COMPLETED_BY = {"manager": _l("Completed by a team manager"), "practitioner": _l("Completed by a practitioner"),
                 "partner_worker": _l("Completed by a partner-support worker"),
@@ -43,11 +44,11 @@ def _label(defn, key: str, doc) -> str:
 
 
 def case_tasks(case: Case, *, actor, every_confidential_form: bool = False, now: datetime | None = None,
-               submissions: dict | None = None) -> list[dict]:
+               submissions: dict | None = None, published: list | None = None) -> list[dict]:
     """Return the forms for the case's current state, each with its status, hint and where it leads.
 
     `every_confidential_form` adds each published confidential form as optional (the partner worker's records);
-    `submissions` are the case's latest ones when the caller has read them already.
+    `submissions` are the case's latest ones and `published` the published forms when the caller has read them.
     """
     defn = definition_for(case)
     if case.status != "open" or case.state not in defn.states:
@@ -56,7 +57,8 @@ def case_tasks(case: Case, *, actor, every_confidential_form: bool = False, now:
     slots = list(expected["forms"])
     # One read of the published forms, shared by the state's forms and its tags (the definition says whether a
     # form is repeatable; it is stored as one text, so it cannot be projected further).
-    published = published_forms(fields=("classification", "tags", "definition"))
+    if published is None:
+        published = published_forms(fields=("classification", "tags", "definition"))
     docs = {d.key: d for d in published}
     extra = [doc for tag in expected["tags"] for doc in published if tag in (doc.tags or [])]
     extra += [d for d in docs.values() if d.classification == "confidential"] if every_confidential_form else []
@@ -140,20 +142,24 @@ def _one_task(case, slot, doc, sub, *, label, confidential, may_change, actor) -
 def case_overview(case: Case, *, actor, now: datetime) -> dict:
     """Return everything the case page shows: summary, actions (allowed and why not), tasks, sessions, history."""
     may_change = can_change_case(actor, case) and case.status == "open"
-    # Each kind of record is read once and shared by the task list, the guards and the summary.
-    subs, sessions = latest_submissions(case), list_sessions(case)
+    # Every kind of record is read at once, and each is shared by the task list, the guards and the summary.
+    records = read_case_records(case, history_limit=TIMELINE_SHOWN,
+                                include_confidential=can_read_confidential(actor, case))
+    subs, sessions = latest_submissions(case, records.submissions), records.sessions
     transitions, events = (transition_options(case, actor, submissions=subs, sessions=sessions,
                                               language=active_language()) if may_change else ([], []))
     options = [(o, "transition") for o in transitions] + [(o, "event") for o in events]
-    deadlines = list_deadlines(actor=actor, case=case)
+    deadlines = list_deadlines(actor=actor, case=case, stored=records.deadlines)
     running = [d for d in deadlines if d.status in ACTIVE_STATUSES]
+    tasks = case_tasks(case, actor=actor, now=now, submissions=subs, published=published_versions(records.published))
     return {
-        "may_change": may_change, "tasks": case_tasks(case, actor=actor, now=now, submissions=subs), "now": now,
+        "may_change": may_change, "tasks": tasks, "now": now,
         "allowed": [(o, k) for o, k in options if o.allowed], "blocked": [(o, k) for o, k in options if not o.allowed],
         "deadlines": deadlines, "next_deadline": min(running, key=due_key) if running else None,
         "practitioner": _practitioner_name(case, actor),
         "sessions": sessions[::-1][:5], "session_total": len(sessions), "counts": session_counts(case, sessions),
-        "partner": partner_summary(case, actor=actor), "timeline": timeline(case, actor=actor, limit=8),
+        "partner": partner_summary(case, actor=actor, found=records.partner),
+        "timeline": timeline(case, actor=actor, limit=TIMELINE_SHOWN, entries=records.history),
     }
 
 
@@ -164,11 +170,15 @@ def _practitioner_name(case: Case, actor) -> str:
     return user_names([case.allocated_to]).get(case.allocated_to, "")
 
 
-def timeline(case: Case, *, actor, limit: int | None = None) -> list[dict]:
-    """Return the case's history as timeline items, newest first, without what the actor may not read."""
+def timeline(case: Case, *, actor, limit: int | None = None, entries: list | None = None) -> list[dict]:
+    """Return the case's history as timeline items, newest first, without what the actor may not read.
+
+    `entries` are the history entries the actor may read (newest first) when the caller has read them already.
+    """
     # Newest first, read from the index in order; entries written in the same instant keep the order they were
     # written in (ids grow with each insert).
-    entries = list_history(case, include_confidential=can_read_confidential(actor, case), limit=limit)
+    if entries is None:
+        entries = list_history(case, include_confidential=can_read_confidential(actor, case), limit=limit)
     english = definition_for(case)
     defn = english.in_language(active_language())  # the words of the page; the entries themselves stay English
     names = user_names(v for e in entries for k, v in (e.inputs or {}).items() if k in _user_inputs(defn, e))

@@ -21,12 +21,16 @@ def _sort_key(deadline: Deadline):
     return (deadline.due_at is None, deadline.due_at or datetime.max, deadline.case_reference)
 
 
-def list_deadlines(*, actor, case: Case | None = None, scope: str = "mine") -> list[Deadline]:
-    """Return a case's deadlines (all), the actor's open ones, or (managers) their team's open ones."""
+def list_deadlines(*, actor, case: Case | None = None, scope: str = "mine",
+                   stored: list | None = None) -> list[Deadline]:
+    """Return a case's deadlines (all), the actor's open ones, or (managers) their team's open ones.
+
+    `stored` is the case's deadlines when the caller has read them already.
+    """
     if case is not None:
         if not can_read_case(actor, case):
             raise NotAllowed(_("You do not have access to this case"))
-        found = _shown(find_rows(Deadline, {"case_id": case.pk}))
+        found = _shown(find_rows(Deadline, {"case_id": case.pk}) if stored is None else stored)
         return sorted(found, key=lambda d: (not d.is_active, *_sort_key(d)))
     if not actor.has_role("manager", "practitioner", "partner_worker"):
         raise NotAllowed(_("You do not have access to deadlines"))

@@ -85,10 +85,14 @@ LINKED_FIELDS = ("kind", "status", "state", "team", "allocated_to", "referrer_id
                  "workflow_version", "parent_case_id")
 
 
-def partner_summary(parent: Case, *, actor) -> dict:
-    """Return what the perpetrator's case page may show of its partner case: that it exists and risk updates."""
-    found = find_rows(Case, {"parent_case_id": parent.pk, "kind": "partner"}, fields=LINKED_FIELDS,
-                      sort=[("created_at", 1)], limit=1)
+def partner_summary(parent: Case, *, actor, found: list | None = None) -> dict:
+    """Return what the perpetrator's case page may show of its partner case: that it exists and risk updates.
+
+    `found` is the partner record (a list of at most one row of LINKED_FIELDS) when the caller has read it already.
+    """
+    if found is None:
+        found = find_rows(Case, {"parent_case_id": parent.pk, "kind": "partner"}, fields=LINKED_FIELDS,
+                          sort=[("created_at", 1)], limit=1)
     linked = found[0] if found else None
     summary = {"exists": linked is not None, "updates": _risk_updates(parent, linked)}
     if linked is not None:

@@ -230,6 +230,14 @@ def published_forms(tag: str | None = None, *, fields: tuple[str, ...] = ()) -> 
     for doc in FormDefinition._get_collection().find(query, {"key": 1, "version": 1}).sort(
             [("key", 1), ("version", -1)]):
         newest.setdefault(doc["key"], doc["version"])
+    return published_versions(newest)
+
+
+def published_versions(newest: dict[str, int]) -> list[FormDefinition]:
+    """Return the published forms of these keys and versions (key → its newest published version), by title.
+
+    Published versions never change: each is read whole once per process and kept.
+    """
     database = mongoengine.get_db().name
     found = {k: _versions.get((database, k, v)) for k, v in newest.items()}
     missing = [{"key": k, "version": newest[k]} for k, doc in found.items() if doc is None]

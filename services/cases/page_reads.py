@@ -1,0 +1,100 @@
+"""The case page's records in one command: submissions, sessions, deadlines, recent history, the partner record.
+
+Each kind of record the case page shows is a read by the case's id (and the published forms' versions, a read of
+keys and numbers); sent one by one they cost a round trip each, in the server and in the worker. Here they are one
+aggregation: the submissions, with every other collection's read appended by `$unionWith`, each document tagged
+with the part it belongs to. Each part's filter, sort and limit are the ones its own read sends, on the same index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.case import Case, CaseEvent, CaseSession
+from models.deadline import Deadline
+from models.form import ConfidentialSubmission, FormDefinition, Submission
+from services.common.rows import Row, find_rows, rows_of
+from services.partner.records import LINKED_FIELDS
+from storage.uow import in_transaction
+
+PART = "_case_page_part"
+
+
+@dataclass
+class CaseRecords:
+    """What the case page shows of the case's records, read at once."""
+
+    submissions: list  # every submission, drafts too: the standard ones, then the confidential, each oldest first
+    sessions: list[Row]  # oldest first
+    deadlines: list[Row]
+    history: list[Row]  # newest first, at most the limit asked for
+    partner: list[Row]  # the partner record (the fields its summary reads), when the case has one
+    published: dict[str, int]  # form key → its newest published version
+
+
+def _part(model, name: str, *stages: dict) -> dict:
+    pipeline = [*stages, {"$addFields": {PART: name}}]
+    return {"$unionWith": {"coll": model._get_collection_name(), "pipeline": pipeline}}
+
+
+def _history_query(case: Case, include_confidential: bool) -> dict:
+    return {"case_id": case.pk} if include_confidential else {"case_id": case.pk, "confidential": False}
+
+
+def read_case_records(case: Case, *, history_limit: int, include_confidential: bool) -> CaseRecords:
+    """Return the case's submissions, sessions, deadlines, newest history entries and partner record, in one read.
+
+    `include_confidential` keeps confidential history entries (only for those who may read them).
+    """
+    if in_transaction():  # MongoDB refuses $unionWith in a transaction: one read per kind there
+        return _read_apart(case, history_limit=history_limit, include_confidential=include_confidential)
+    match = {"$match": {"case_id": case.pk}}
+    pipeline = [
+        match,
+        _part(ConfidentialSubmission, "confidential", match),
+        _part(CaseSession, "sessions", match),
+        _part(Deadline, "deadlines", match),
+        _part(CaseEvent, "history", {"$match": _history_query(case, include_confidential)},
+              {"$sort": {"at": -1, "_id": -1}}, {"$limit": history_limit}),
+        _part(Case, "partner", {"$match": {"parent_case_id": case.pk, "kind": "partner"}},
+              {"$sort": {"created_at": 1}}, {"$limit": 1}, {"$project": dict.fromkeys(LINKED_FIELDS, 1)}),
+        _part(FormDefinition, "published", {"$match": {"status": "published"}},
+              {"$project": {"key": 1, "version": 1}}),
+    ]
+    parts: dict[str, list] = {"": [], "confidential": [], "sessions": [], "deadlines": [], "history": [],
+                              "partner": [], "published": []}
+    for son in Submission._get_collection().aggregate(pipeline):
+        parts[son.pop(PART, "")].append(son)
+    published: dict[str, int] = {}
+    for son in parts["published"]:
+        published[son["key"]] = max(son["version"], published.get(son["key"], 0))
+    by_creation = sorted(parts[""], key=lambda son: son["created_at"]), sorted(
+        parts["confidential"], key=lambda son: son["created_at"])
+    # Each part is put in its own order here too: a union does not promise to keep its parts' order.
+    return CaseRecords(
+        submissions=rows_of(Submission, by_creation[0]) + rows_of(ConfidentialSubmission, by_creation[1]),
+        sessions=sorted(rows_of(CaseSession, parts["sessions"]), key=lambda s: (s.date, s.recorded_at)),
+        deadlines=rows_of(Deadline, parts["deadlines"]),
+        history=sorted(rows_of(CaseEvent, parts["history"]), key=lambda e: (e.at, e.id), reverse=True),
+        partner=rows_of(Case, parts["partner"], fields=LINKED_FIELDS),
+        published=published,
+    )
+
+
+def _read_apart(case: Case, *, history_limit: int, include_confidential: bool) -> CaseRecords:
+    """Return the same records read one kind at a time (inside a unit of work)."""
+    submissions = [sub for model in (Submission, ConfidentialSubmission)
+                   for sub in find_rows(model, {"case_id": case.pk}, sort=[("created_at", 1)])]
+    published: dict[str, int] = {}
+    for son in FormDefinition._get_collection().find({"status": "published"}, {"key": 1, "version": 1}):
+        published[son["key"]] = max(son["version"], published.get(son["key"], 0))
+    return CaseRecords(
+        submissions=submissions,
+        sessions=find_rows(CaseSession, {"case_id": case.pk}, sort=[("date", 1), ("recorded_at", 1)]),
+        deadlines=find_rows(Deadline, {"case_id": case.pk}),
+        history=find_rows(CaseEvent, _history_query(case, include_confidential), sort=[("at", -1), ("_id", -1)],
+                          limit=history_limit),
+        partner=find_rows(Case, {"parent_case_id": case.pk, "kind": "partner"}, fields=LINKED_FIELDS,
+                          sort=[("created_at", 1)], limit=1),
+        published=published,
+    )

@@ -1,0 +1,38 @@
+"""The case page's one read of a case's records finds what each kind's own read finds, in the same order."""
+
+from __future__ import annotations
+
+from models.case import Case, CaseEvent, CaseSession
+from models.deadline import Deadline
+from services.cases.page_reads import _read_apart, read_case_records
+from services.cases.transitions import case_submissions
+from services.submissions.definitions import published_forms
+
+
+def _ids(rows) -> list:
+    return [row.id for row in rows]
+
+
+def test_one_read_finds_every_kind_of_record_as_the_reads_one_by_one_do(demo):
+    # Every demo case with a partner record, sessions and deadlines, and one without any of them.
+    cases = [c for c in Case.objects(kind="perpetrator", status__ne="draft")
+             if CaseSession.objects(case_id=c.pk).count() and Deadline.objects(case_id=c.pk).count()
+             and Case.objects(parent_case_id=c.pk).count()][:3]
+    cases.append(Case.objects(kind="perpetrator", status__ne="draft").order_by("-created_at").first())
+    assert len(cases) >= 2
+    newest = {d.key: d.version for d in published_forms()}
+    for case in cases:
+        for confidential in (True, False):
+            together = read_case_records(case, history_limit=8, include_confidential=confidential)
+            apart = _read_apart(case, history_limit=8, include_confidential=confidential)
+            assert _ids(together.submissions) == _ids(apart.submissions) == _ids(case_submissions(case))
+            assert _ids(together.sessions) == _ids(apart.sessions) == [
+                s.pk for s in CaseSession.objects(case_id=case.pk).order_by("date", "recorded_at")]
+            assert sorted(_ids(together.deadlines)) == sorted(_ids(apart.deadlines)) == sorted(
+                d.pk for d in Deadline.objects(case_id=case.pk))
+            shown = CaseEvent.objects(case_id=case.pk, **({} if confidential else {"confidential": False}))
+            assert _ids(together.history) == _ids(apart.history) == [
+                e.pk for e in shown.order_by("-at", "-id").limit(8)]
+            assert _ids(together.partner) == _ids(apart.partner) == [
+                c.pk for c in Case.objects(parent_case_id=case.pk, kind="partner").order_by("created_at")[:1]]
+            assert together.published == apart.published == newest
