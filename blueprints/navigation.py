@@ -41,9 +41,9 @@ def navigation_for(user) -> list[dict]:
     """Return the navigation links for a user, without duplicates."""
     if not getattr(user, "is_authenticated", False):
         return []
-    links, seen = [], set()
+    links, seen, held = [], set(), set(user.roles)
     for role, label, endpoint in ITEMS:
-        if role not in user.roles or endpoint in seen:
+        if role not in held or endpoint in seen:
             continue
         try:
             href = url_for(endpoint)

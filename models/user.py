@@ -90,7 +90,8 @@ class User(me.Document):
 
     def has_role(self, *roles: str) -> bool:
         """Tell whether the user holds any of the roles."""
-        return any(role in self.roles for role in roles)
+        held = self.roles  # read once: each read of a list field goes through mongoengine's descriptor
+        return any(role in held for role in roles)
 
     @property
     def role_labels(self) -> list[str]:
