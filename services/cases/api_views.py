@@ -8,7 +8,7 @@ from models.case import Case
 from models.deadline import Deadline
 from services.cases.access import visible_cases_query
 from services.cases.transitions import case_submissions, latest_submissions, transition_options
-from services.common.rows import rows as plain_rows
+from services.common.rows import find_rows
 from services.referrals.portal import list_referrals, referral_status
 from services.submissions.results import case_results
 
@@ -29,7 +29,7 @@ def list_visible_cases(*, actor, page: int = 1, limit: int = 100) -> dict:
 
 def case_deadlines(case: Case) -> list:
     """Return the case's deadlines, soonest first."""
-    return plain_rows(Deadline.objects(case_id=case.pk).order_by("due_at"))
+    return find_rows(Deadline, {"case_id": case.pk}, sort=[("due_at", 1)])
 
 
 def case_detail(case: Case, *, actor, now: datetime) -> dict:

@@ -30,7 +30,7 @@ from services.common.language import in_language, user_language
 from services.common.lookup import one_by_id
 from services.notifications.outbox import queue_email
 from services.pathways.store import definition_for
-from storage.uow import transactional
+from storage.uow import in_transaction, transactional
 from workflows.declarations import MESSAGE_PLACEHOLDERS
 
 MESSAGES_FILE = Path(__file__).resolve().parents[2] / "templates" / "deadlines" / "messages.yaml"
@@ -243,7 +243,13 @@ def list_notifications(user: User, *, limit: int = 100) -> list[Notification]:
 def unread_count(user: User) -> int:
     """Return how many of a user's notifications are unread."""
     # Every page's header asks: the count straight from the collection, without building a query set.
-    return Notification._get_collection().count_documents({"user_id": str(user.pk), "read_at": None})
+    query = {"user_id": str(user.pk), "read_at": None}
+    collection = Notification._get_collection()
+    if in_transaction():  # MongoDB refuses the count command in a transaction
+        return collection.count_documents(query)
+    # The count command counts the (user_id, read_at) index's keys; count_documents runs an aggregation, which
+    # costs the server twice as much.
+    return int(collection.database.command("count", collection.name, query=query)["n"])
 
 
 def get_notification(notification_id, user: User) -> Notification:
