@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
+
+from services.common.language import lazy_gettext as _l
 
 # (role, label, endpoint) in display order; an item appears only when its blueprint is registered.
 ITEMS = [

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import flask_babel
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from models.case import Case, CaseEvent
 from models.deadline import ACTIVE_STATUSES
@@ -18,6 +16,8 @@ from services.cases.history_text import history_title, step_pointer
 from services.cases.page_reads import read_case_records
 from services.cases.transitions import latest_submissions, list_history, session_counts, transition_options
 from services.common.language import active_language
+from services.common.language import gettext as _
+from services.common.language import lazy_gettext as _l
 from services.deadlines.lists import list_deadlines
 from services.partner.records import partner_summary
 from services.pathways.store import definition_for

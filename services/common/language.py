@@ -8,6 +8,7 @@ from functools import lru_cache
 import flask_babel
 from babel import Locale, UnknownLocaleError
 from flask import g, has_app_context
+from flask_babel.speaklater import LazyString
 
 
 def _babel_space():
@@ -42,6 +43,17 @@ def page_catalogue():
     if found is None:
         found = space.babel_translations = flask_babel.get_translations()
     return found
+
+
+def gettext(text: str, **values) -> str:
+    """Say an interface text in the language in force, as Flask-Babel's gettext does, finding the catalogue once."""
+    said = page_catalogue().ugettext(text)
+    return said % values if values else said
+
+
+def lazy_gettext(text: str, **values) -> LazyString:
+    """Return an interface text said in the language in force each time it is used (Flask-Babel's lazy string)."""
+    return LazyString(gettext, text, **values)
 
 
 def active_language() -> str:
