@@ -9,6 +9,7 @@ from flask_login import current_user
 from blueprints import (
     admin,
     api,
+    assets,
     auth,
     cases,
     deadlines,
@@ -40,6 +41,7 @@ from forms.spec import paragraphs
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, the error handler, the user loader and the security headers."""
 
+    assets.register(app)
     errors.register(app)
     language.register(app)
     once.register(app)

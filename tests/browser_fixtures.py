@@ -82,18 +82,23 @@ def axe_violations(tab, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core on the page; return its violations of the given impacts."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: run scripts/test (it installs node_modules/axe-core).")
-    if not tab.evaluate("() => typeof window.axe !== 'undefined'"):
-        # evaluate() is not subject to the page's Content-Security-Policy, unlike an injected <script>.
-        tab.evaluate(AXE.read_text())
     # Naming each element by a unique CSS selector is a good part of axe's work on a large page: it is done only
-    # when something is found, in a second run. Only what is reported travels back from the page.
-    return tab.evaluate("""async (impacts) => {
+    # when something is found, in a second run. Only what is reported travels back from the page. Null when the
+    # document has no axe yet (one made without the context's init script), in the same round trip.
+    script = """async (impacts) => {
+      if (typeof window.axe === 'undefined') return null;
       const found = async (options) => (await window.axe.run(document, {resultTypes: ['violations'], ...options}))
         .violations.filter((v) => impacts.includes(v.impact));
       const violations = (await found({selectors: false})).length ? await found({}) : [];
       return violations.map((v) => (
         {id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target).slice(0, 5)}));
-    }""", list(impacts))
+    }"""
+    violations = tab.evaluate(script, list(impacts))
+    if violations is None:
+        # evaluate() is not subject to the page's Content-Security-Policy, unlike an injected <script>.
+        tab.evaluate(AXE.read_text())
+        violations = tab.evaluate(script, list(impacts))
+    return violations
 
 
 def assert_accessible(tab) -> None:

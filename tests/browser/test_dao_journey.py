@@ -144,7 +144,9 @@ def fill_form(journey: Journey, tab, case: Case, key: str, answers: dict) -> Non
     form = compiled_form(get_form(key))
     prefix = f"/cases/{case.pk}/forms/{key}/{found.group(1)}"
     for page in form.pages:
-        journey.go(tab, f"{prefix}/pages/{page.key}")
+        # "Save and continue" has normally just shown (and checked) this page: it is opened only when it has not.
+        if not tab.url.endswith(f"{prefix}/pages/{page.key}"):
+            journey.go(tab, f"{prefix}/pages/{page.key}")
         pairs = [pair for spec in page.fields if spec.name in answers and not _has_file(answers[spec.name])
                  for pair in posted(spec, answers[spec.name], spec.name)]
         tab.evaluate(FILL_SCRIPT, pairs)
