@@ -228,6 +228,25 @@ def synced(app, synced_snapshot):
 
 
 @pytest.fixture(scope="session")
+def forms_snapshot(snapshot_builder):
+    """Publish the shipped form files once per session; return the documents that makes."""
+    return snapshot_builder(_sync_forms)
+
+
+def _sync_forms():
+    from services.submissions.definitions import sync_forms
+
+    return sync_forms(now=NOW)
+
+
+@pytest.fixture
+def shipped_forms(app, forms_snapshot):
+    """Publish the shipped form files into the test database (copied from one `sync_forms`); return its report."""
+    restore_snapshot(mongoengine.get_db(), forms_snapshot)
+    return forms_snapshot.result
+
+
+@pytest.fixture(scope="session")
 def demo_snapshot(snapshot_builder):
     """Load the demo team, users, cases and groups once (it walks many cases through their pathways)."""
     from services.demo.load import load_demo

@@ -21,7 +21,7 @@ from services.cases.history import add_history
 from services.common.language import active_language
 from services.common.rows import find_rows, rows, rows_of
 from services.deadlines.tracking import cancel_case_deadlines
-from services.pathways.store import definition_for, latest_definition, latest_version
+from services.pathways.store import definition_for, latest_definition, latest_version_number
 from services.reports.cohort import recount_case
 from storage.uow import in_transaction, transactional
 from workflows import engine
@@ -240,10 +240,10 @@ def open_case(*, workflow_key: str, team: str, person: dict | None = None, actor
               referrer=None, kind: str = "perpetrator", parent: Case | None = None, status: str = "open") -> Case:
     """Create a case on the newest version of a pathway; an open case enters its initial state now."""
 
-    stored = latest_version(workflow_key)
+    version = latest_version_number(workflow_key)
     case = Case(
         reference=f"DRAFT-{now:%Y%m%d%H%M%S%f}" if status == "draft" else next_reference(workflow_key, now.year),
-        kind=kind, workflow_key=workflow_key, workflow_version=stored.version, status=status, team=team,
+        kind=kind, workflow_key=workflow_key, workflow_version=version, status=status, team=team,
         referrer_id=str(referrer.pk) if referrer else "", referrer_name=referrer.name if referrer else "",
         referrer_organisation=referrer.organisation if referrer else "", created_at=now, updated_at=now,
         parent_case_id=parent.pk if parent else None,

@@ -36,10 +36,12 @@ def store_definition(defn: WorkflowDefinition, *, now: datetime) -> tuple[str, i
 
 @lru_cache(maxsize=64)
 def _definition(key: str, version: int) -> WorkflowDefinition:
-    stored = WorkflowVersion.objects(key=key, version=version).first()
+    # Read as plain data: a definition is large, and a document would convert (and walk for references) every
+    # nested value of it, several times the cost of checking and building the definition itself.
+    stored = WorkflowVersion._get_collection().find_one({"key": key, "version": int(version)}, {"definition": 1})
     if stored is None:
         raise NotFound(f"Pathway {key} version {version} is not stored")
-    return load_definition(stored.definition, source=f"{key} v{version}")
+    return load_definition(stored["definition"], source=f"{key} v{version}")
 
 
 def definition_for(case) -> WorkflowDefinition:
@@ -65,10 +67,17 @@ def latest_version(key: str) -> WorkflowVersion:
     return latest
 
 
+def latest_version_number(key: str) -> int:
+    """Return the number of the newest stored version of a workflow, or raise NotFound."""
+    latest = WorkflowVersion._get_collection().find_one({"key": key}, {"version": 1}, sort=[("version", -1)])
+    if latest is None:
+        raise NotFound(f"There is no pathway called {key}")
+    return latest["version"]
+
+
 def latest_definition(key: str) -> WorkflowDefinition:
     """Return the newest stored version of a workflow as a definition, or raise NotFound."""
-    latest = latest_version(key)
-    return _definition(key, latest.version)
+    return _definition(key, latest_version_number(key))
 
 
 def latest_definitions() -> dict[str, WorkflowDefinition]:

@@ -56,8 +56,7 @@ def test_the_behaviour_inventory_ships_as_grids_and_old_submissions_keep_their_v
     assert page.count('data-field-wrapper="ab_insulted_did"') == 1
 
 
-def test_a_grid_is_a_table_with_headers_and_radios_named_by_row_and_column(client, practitioner, now):
-    sync_forms(now=now)
+def test_a_grid_is_a_table_with_headers_and_radios_named_by_row_and_column(client, practitioner, shipped_forms, now):
     case = make_case(practitioner, now)
     sub, _form = _start(client, case, INVENTORY)
     page = client.get(_page_url(case, sub, "abuse")).get_data(as_text=True)
@@ -71,8 +70,7 @@ def test_a_grid_is_a_table_with_headers_and_radios_named_by_row_and_column(clien
                               'name) – what I did: </span><span class="pathway-grid-table__option">0 – Never</span>')
 
 
-def test_a_wrong_grid_answer_saved_as_a_draft_is_named_in_its_row(client, practitioner, now):
-    sync_forms(now=now)
+def test_a_wrong_grid_answer_saved_as_a_draft_is_named_in_its_row(client, practitioner, shipped_forms, now):
     case = make_case(practitioner, now)
     sub, _form = _start(client, case, INVENTORY)
     response = client.post(_page_url(case, sub, "abuse"), data={
@@ -87,8 +85,8 @@ def test_a_wrong_grid_answer_saved_as_a_draft_is_named_in_its_row(client, practi
     assert re.search(r'id="ab_humiliated_did-5"[^>]*checked', page)
 
 
-def test_a_draft_saved_with_a_wrong_date_says_it_was_saved_and_which_answer_is_wrong(client, practitioner, now):
-    sync_forms(now=now)
+def test_a_draft_saved_with_a_wrong_date_says_it_was_saved_and_which_answer_is_wrong(client, practitioner,
+                                                                                      shipped_forms, now):
     case = make_case(practitioner, now)
     sub, _form = _start(client, case, INVENTORY)
     response = client.post(_page_url(case, sub, "details"), data={

@@ -10,7 +10,7 @@ import pytest
 from models.case import Case
 from models.form import ConfidentialSubmission, Submission
 from services.cases import hooks as case_hooks
-from services.submissions.definitions import FORMS_DIR, sync_forms
+from services.submissions.definitions import FORMS_DIR
 from services.submissions.filling import form_for, save_draft
 
 ANSWERS = FORMS_DIR.parent.parent / "tests" / "fixtures" / "answers"
@@ -30,10 +30,9 @@ def make_case(practitioner, now, **overrides):
 
 
 @pytest.fixture
-def setup(app, now, signed_in, monkeypatch):
+def setup(app, shipped_forms, now, signed_in, monkeypatch):
     """Return (signed-in practitioner, their case) with the shipped forms published and the case hooks recorded."""
     monkeypatch.setattr(case_hooks, "form_submitted", lambda *a, **k: None)
-    sync_forms(now=now)
     practitioner = signed_in("practitioner")
     return practitioner, make_case(practitioner, now)
 

@@ -10,7 +10,7 @@ from models.audit import AuditEntry
 from models.case import Case
 from models.form import ConfidentialSubmission, Submission
 from services.cases import hooks as case_hooks
-from services.submissions.definitions import FORMS_DIR, sync_forms
+from services.submissions.definitions import FORMS_DIR
 from services.submissions.filling import form_for, save_draft, start_submission, submit_submission
 from tests.conftest import sign_in
 
@@ -30,10 +30,9 @@ def make_case(practitioner, now, **overrides):
 
 
 @pytest.fixture
-def practitioner(app, now, signed_in, monkeypatch):
+def practitioner(app, shipped_forms, signed_in, monkeypatch):
     for name in ("form_submitted", "form_countersigned"):
         monkeypatch.setattr(case_hooks, name, lambda *a, **k: None, raising=False)
-    sync_forms(now=now)
     return signed_in("practitioner")
 
 
@@ -195,10 +194,9 @@ def test_check_page_links_each_problem_to_its_page_and_submit_succeeds_once_fixe
     (["manager"], "south", 403, 403),
     (["auditor"], "", 403, 200),
 ])
-def test_access_to_pages_follows_access_to_the_case(app, client, now, make_user, monkeypatch, roles, team, start,
-                                                    view):
+def test_access_to_pages_follows_access_to_the_case(app, shipped_forms, client, now, make_user, monkeypatch, roles,
+                                                    team, start, view):
     monkeypatch.setattr(case_hooks, "form_submitted", lambda *a, **k: None)
-    sync_forms(now=now)
     owner = make_user(roles=["practitioner"])
     case = make_case(owner, now)
     sub = _draft(case, "screening", owner, now)
@@ -207,8 +205,8 @@ def test_access_to_pages_follows_access_to_the_case(app, client, now, make_user,
     assert client.get(f"/cases/{case.pk}/submissions/{sub.pk}").status_code == view
 
 
-def test_confidential_pages_carry_the_banner_are_audited_and_refused_to_team_readers(app, client, now, make_user):
-    sync_forms(now=now)
+def test_confidential_pages_carry_the_banner_are_audited_and_refused_to_team_readers(app, shipped_forms, client, now,
+                                                                                     make_user):
     owner = make_user(roles=["practitioner"])
     case = make_case(owner, now)
     sub = _draft(case, "risk_assessment_confidential", owner, now)
@@ -227,10 +225,9 @@ def test_confidential_pages_carry_the_banner_are_audited_and_refused_to_team_rea
     assert str(sub.pk) not in listing
 
 
-def test_a_manager_countersigns_from_the_read_only_view(app, client, now, make_user, monkeypatch):
+def test_a_manager_countersigns_from_the_read_only_view(app, shipped_forms, client, now, make_user, monkeypatch):
     for name in ("form_submitted", "form_countersigned"):
         monkeypatch.setattr(case_hooks, name, lambda *a, **k: None, raising=False)
-    sync_forms(now=now)
     owner = make_user(roles=["practitioner"])
     case = make_case(owner, now)
     sub = _draft(case, "risk_assessment", owner, now)
@@ -283,9 +280,9 @@ def _referral(referrer, now):
                 status="draft", team="north", referrer_id=str(referrer.pk), created_at=now).save()
 
 
-def test_a_referrer_fills_their_own_referrals_forms_and_nothing_else(app, client, now, make_user, monkeypatch):
+def test_a_referrer_fills_their_own_referrals_forms_and_nothing_else(app, shipped_forms, client, now, make_user,
+                                                                     monkeypatch):
     monkeypatch.setattr(case_hooks, "form_submitted", lambda *a, **k: None)
-    sync_forms(now=now)
     referrer = make_user(roles=["referrer"], team="")
     sign_in(client, referrer)
     case = _referral(referrer, now)

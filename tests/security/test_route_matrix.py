@@ -3,6 +3,7 @@ and the planted victim marker never reaches anyone outside the record's workers.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import mongoengine
@@ -80,16 +81,23 @@ SIGN_IN_ENDPOINTS = {"auth.sign_out", "auth.sign_in", "mfa.verify"}
 REFUSED = {401, 403, 404}
 
 
+# What the server's hash of a collection without documents is: such a collection holds nothing to change.
+EMPTY = hashlib.md5(b"").hexdigest()  # noqa: S324 - the server's own digest, compared, not a secret
+
+
 def _snapshot() -> dict:
-    """Return every document of every collection except the bookkeeping ones, by collection."""
-    db = mongoengine.get_db()
-    return {name: list(db[name].find({}, sort=[("_id", 1)]))
-            for name in sorted(db.list_collection_names()) if name not in BOOKKEEPING}
+    """Return the hash of every collection's documents except the bookkeeping ones, by collection.
+
+    The server hashes each collection's documents in `_id` order, byte for byte (`dbHash`): a document added,
+    removed or changed in any way changes its collection's hash, and no document is read back to compare.
+    """
+    hashes = mongoengine.get_db().command("dbHash")["collections"]
+    return {name: digest for name, digest in hashes.items() if name not in BOOKKEEPING and digest != EMPTY}
 
 
 def _changed(before: dict, after: dict) -> list[str]:
     names = set(before) | set(after)
-    return sorted(n for n in names if before.get(n, []) != after.get(n, []))
+    return sorted(n for n in names if before.get(n) != after.get(n))
 
 
 def _post_addresses(app, objects) -> list[str]:

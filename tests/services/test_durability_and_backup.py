@@ -61,7 +61,9 @@ def test_confirmed_saves_survive_kill_minus_nine(own_mongod, app_config, now):
         os.kill(own_mongod.process.pid, signal.SIGKILL)  # at once, before any checkpoint
         own_mongod.process.wait(10)
         own_mongod.process = None
-        own_mongod.start()
+        # On its port again, as the app restarts it: the old client then ends its sessions at once rather than
+        # waiting out its server selection timeout for a server that is gone.
+        own_mongod.start(port=own_mongod.port)
         mongoengine.disconnect()
         app_config["MONGODB_URI"] = own_mongod.uri
         app = create_app(app_config)

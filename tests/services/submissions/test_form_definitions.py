@@ -116,9 +116,8 @@ def test_published_versions_are_immutable_and_changes_make_a_new_draft(app, now,
     assert get_form("screening").version == 2
 
 
-def test_an_invalid_new_version_is_refused_with_the_path_of_each_problem(app, now, make_user):
+def test_an_invalid_new_version_is_refused_with_the_path_of_each_problem(app, now, make_user, shipped_forms):
     admin = make_user(roles=["admin"])
-    sync_forms(now=now)
     broken = json.loads(json.dumps(get_form("screening").definition))
     broken["layout"]["pages"][0]["key"] = "Not Snake"
     with pytest.raises(DefinitionError) as caught:
@@ -127,14 +126,12 @@ def test_an_invalid_new_version_is_refused_with_the_path_of_each_problem(app, no
 
 
 @pytest.mark.parametrize(("key", "version"), [("no_such_form", None), ("screening", 7), ("screening", "x")])
-def test_unknown_forms_and_versions_are_not_found(app, now, key, version):
-    sync_forms(now=now)
+def test_unknown_forms_and_versions_are_not_found(app, shipped_forms, key, version):
     with pytest.raises(NotFound):
         get_form(key, version)
 
 
-def test_published_forms_lists_the_latest_version_of_each_and_filters_by_tag(app, now):
-    sync_forms(now=now)
+def test_published_forms_lists_the_latest_version_of_each_and_filters_by_tag(app, shipped_forms):
     everything = published_forms()
     assert sorted(d.key for d in everything) == SHIPPED
     hra = published_forms("hra")

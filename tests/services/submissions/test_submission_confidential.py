@@ -8,7 +8,6 @@ from errors import NotAllowed, NotFound
 from models.audit import AuditEntry
 from models.case import Case
 from models.form import ConfidentialSubmission, Submission
-from services.submissions.definitions import sync_forms
 from services.submissions.filling import save_draft, start_submission
 from services.submissions.reads import read_submission
 
@@ -24,9 +23,8 @@ def make_case(practitioner, now, **overrides):
 
 
 @pytest.fixture
-def record(app, now, make_user):
+def record(app, shipped_forms, now, make_user):
     """Return (practitioner, case, confidential draft holding the secret)."""
-    sync_forms(now=now)
     practitioner = make_user(roles=["practitioner"])
     case = make_case(practitioner, now)
     draft = start_submission(case, "risk_assessment_confidential", actor=practitioner, now=now)
@@ -91,8 +89,7 @@ def test_a_team_reader_cannot_start_or_fill_a_confidential_form(record, now, mak
         save_draft(draft, {}, revision=draft.revision, actor=colleague, now=now)
 
 
-def test_standard_reads_are_not_audited(app, now, make_user):
-    sync_forms(now=now)
+def test_standard_reads_are_not_audited(app, shipped_forms, now, make_user):
     practitioner = make_user(roles=["practitioner"])
     draft = start_submission(make_case(practitioner, now), "screening", actor=practitioner, now=now)
     read_submission(draft.pk, actor=practitioner, now=now)

@@ -11,7 +11,7 @@ from models.case import Case
 from models.form import Submission
 from services.cases import hooks as case_hooks
 from services.common.language import in_language
-from services.submissions.definitions import FORMS_DIR, create_new_version, get_form, publish_form_version, sync_forms
+from services.submissions.definitions import FORMS_DIR, create_new_version, get_form, publish_form_version
 from services.submissions.filling import (
     countersign_submission,
     form_for,
@@ -32,8 +32,8 @@ def make_case(practitioner, now, **overrides):
 
 
 @pytest.fixture
-def forms(app, now):
-    sync_forms(now=now)
+def forms(app, shipped_forms):
+    return shipped_forms
 
 
 @pytest.fixture
