@@ -9,6 +9,7 @@ label pulled into a Welsh sentence would need mutations and elisions no rule her
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from forms.catalogue import N_, SOURCE_LANGUAGE, say
@@ -30,6 +31,7 @@ def _is_acronym(word: str) -> bool:
     return sum(ch.isupper() for ch in word) >= 2
 
 
+@lru_cache(maxsize=4096)  # labels repeat on every validation of their form
 def _lower(text: str) -> str:
     """Return the label as it reads mid-sentence: 'Date of birth' → 'date of birth', 'DA Officer' kept."""
     words = text.split(" ")

@@ -36,12 +36,14 @@ def _locate(form: CompiledForm, path: list) -> _Where | None:
     if not path or not isinstance(path[0], str) or path[0] not in form.top_fields:
         return None
     top = form.top_fields[path[0]]
-    if top.repeats and len(path) >= 2 and isinstance(path[1], int):
+    if len(path) == 1:
+        return _Where(top, top, top.name, None, None)  # the usual case: a whole answer missing
+    if top.repeats and isinstance(path[1], int):
         child = top.child(path[2]) if len(path) >= 3 and isinstance(path[2], str) else None
         if child is not None:
             return _Where(child, top, child.error_path(path[1]), path[1], None)
         return _Where(top, top, top.name, None, None)
-    if top.parts and len(path) >= 2 and path[1] in top.parts:
+    if top.parts and path[1] in top.parts:
         return _Where(top, top, f"{top.name}.{path[1]}", None, path[1])
     return _Where(top, top, top.name, None, None)
 
@@ -60,8 +62,12 @@ class _Collector:
         self.form, self.page, self.language = form, page, language
         self.found: dict[str, tuple[int, tuple, FieldProblem]] = {}
 
+    def wanted(self, where: _Where) -> bool:
+        """Tell whether a problem there is reported: when one page is checked, only that page's are."""
+        return self.page is None or where.top.page == self.page
+
     def add(self, where: _Where, rank: int, message: str) -> None:
-        if self.page is not None and where.top.page != self.page:
+        if not self.wanted(where):
             return
         if where.row is not None:
             message = messages.in_row(message, where.row + 1, self.language)
@@ -72,6 +78,8 @@ class _Collector:
             self.found[where.path] = (rank, order, FieldProblem(where.path, message, where.spec.label))
 
     def missing(self, where: _Where) -> None:
+        if not self.wanted(where):
+            return  # wording a message costs more than checking the answer: none for a page not checked
         if where.spec.parts and where.part is None:
             for part in where.spec.parts:
                 self.missing(where._replace(path=f"{where.path}.{part}", part=part))
@@ -108,6 +116,8 @@ def validate(form: CompiledForm, answers: Mapping, *, today: date, partial: bool
         if where is None:
             unplaced = True
             continue
+        if not out.wanted(where):
+            continue
         message = messages.invalid(where.spec, error.validator, error.validator_value, error.instance, where.part,
                                    out.language)
         out.add(where, _RANK.get(error.validator, 3), message)
@@ -141,6 +151,8 @@ def _check_layout_rules(form: CompiledForm, data: Mapping, out: _Collector, toda
 
 
 def _check_one(where: _Where, value: Any, out: _Collector, today: date, partial: bool) -> None:
+    if not out.wanted(where):
+        return
     spec = where.spec
     texts = value.values() if isinstance(value, dict) else [value]
     if any(isinstance(text, str) and len(text) > MAX_TEXT_LENGTH for text in texts):
