@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -94,6 +95,9 @@ def create_app(config_overrides: dict | None = None) -> Flask:
         # Each server process fills its own caches at start, beside its first requests, so that none of those
         # waits a second for them; a command that exits sooner just leaves the work unfinished.
         threading.Thread(target=warm_caches, args=(app,), name="warm-caches", daemon=True).start()
+        # What is made at start lives as long as the process: the collector need not look through it again on
+        # every full collection, which pages' many short-lived objects set off.
+        gc.freeze()
     return app
 
 
@@ -111,6 +115,7 @@ def warm_caches(app: Flask) -> None:
                     flask_babel.format_date(utcnow().date(), "long")
                 for doc in forms:
                     compiled_form(doc, language)
+        gc.freeze()  # the caches just filled live as long as the process too
     except Exception:  # noqa: BLE001 - only a head start: every page still fills what it needs itself
         log.warning("The caches could not be filled at start", exc_info=True)
 

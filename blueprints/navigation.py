@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import current_app, has_request_context, request, url_for
 from werkzeug.routing import BuildError
 
 from services.common.language import lazy_gettext as _l
+from services.common.language import page_locale
 
 # (role, label, endpoint) in display order; an item appears only when its blueprint is registered.
 ITEMS = [
@@ -38,11 +39,46 @@ ITEMS = [
 ]
 
 
+def _process_cache(name: str) -> dict:
+    """Return this app's cache called `name`, made on first use (each app of a process has its own)."""
+    return current_app.extensions.setdefault(f"pathway.{name}", {})
+
+
+def _mount() -> str | None:
+    """Return where the app is mounted for this request (None outside one: url_for then builds full URLs)."""
+    return request.script_root if has_request_context() else None
+
+
+def fixed_url(endpoint: str, **values) -> str:
+    """Return url_for(endpoint, **values), built once per process for each mount point and set of values.
+
+    For the URLs that are the same on every page (static files, the header's links): the app has no URL defaults
+    and no subdomains, so such a URL depends only on where the app is mounted.
+    """
+    key = (_mount(), endpoint, *sorted(values.items()))
+    urls = _process_cache("urls")
+    found = urls.get(key)
+    if found is None:
+        found = urls[key] = url_for(endpoint, **values)
+    return found
+
+
 def navigation_for(user) -> list[dict]:
-    """Return the navigation links for a user, without duplicates."""
+    """Return the navigation links for a user, without duplicates (made once per set of roles and language)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    links, seen, held = [], set(), set(user.roles)
+    # The same roles in the same language at the same mount point always see the same menu; callers only read it.
+    key = (frozenset(user.roles), str(page_locale()), _mount())
+    menus = _process_cache("menus")
+    found = menus.get(key)
+    if found is None:
+        found = menus[key] = _navigation(key[0])
+    return found
+
+
+def _navigation(held: frozenset) -> list[dict]:
+    """Return the navigation links for a set of roles, without duplicates."""
+    links, seen = [], set()
     for role, label, endpoint in ITEMS:
         if role not in held or endpoint in seen:
             continue

@@ -14,10 +14,11 @@ from models.case import Case, CaseEvent, CaseSession
 from models.deadline import Deadline
 from models.form import ConfidentialSubmission, FormDefinition, Submission
 from services.common.rows import Row, find_rows, rows_of
-from services.partner.records import LINKED_FIELDS
+from services.partner.records import LINKED_FIELDS, RISK_FIELDS, risk_event_names
 from storage.uow import in_transaction
 
 PART = "_case_page_part"
+RISK = "_risk_events"  # the partner record's own events of the risk updates' names, looked up beside it
 
 
 @dataclass
@@ -30,6 +31,9 @@ class CaseRecords:
     history: list[Row]  # newest first, at most the limit asked for
     partner: list[Row]  # the partner record (the fields its summary reads), when the case has one
     published: dict[str, int]  # form key → its newest published version
+    # (names, events): the events of those names on the case and on its partner record (the risk updates passed
+    # on, see services.partner.records); None when not read here.
+    risk_events: tuple[list[str], list[Row]] | None = None
 
 
 def _part(model, name: str, *stages: dict) -> dict:
@@ -49,6 +53,12 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
     if in_transaction():  # MongoDB refuses $unionWith in a transaction: one read per kind there
         return _read_apart(case, history_limit=history_limit, include_confidential=include_confidential)
     match = {"$match": {"case_id": case.pk}}
+    names = risk_event_names(case)
+    risk = {"name": {"$in": names}}
+    # The partner record's risk updates by its id, on the same index as the case's own (case_id, at).
+    lookup = [{"$lookup": {"from": CaseEvent._get_collection_name(), "localField": "_id", "foreignField": "case_id",
+                           "pipeline": [{"$match": risk}, {"$project": dict.fromkeys(RISK_FIELDS, 1)}],
+                           "as": RISK}}] if names else []
     pipeline = [
         match,
         _part(ConfidentialSubmission, "confidential", match),
@@ -57,12 +67,14 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
         _part(CaseEvent, "history", {"$match": _history_query(case, include_confidential)},
               {"$sort": {"at": -1, "_id": -1}}, {"$limit": history_limit}),
         _part(Case, "partner", {"$match": {"parent_case_id": case.pk, "kind": "partner"}},
-              {"$sort": {"created_at": 1}}, {"$limit": 1}, {"$project": dict.fromkeys(LINKED_FIELDS, 1)}),
+              {"$sort": {"created_at": 1}}, {"$limit": 1}, {"$project": dict.fromkeys(LINKED_FIELDS, 1)}, *lookup),
+        *([_part(CaseEvent, "risk", {"$match": {"case_id": case.pk, **risk}},
+                 {"$project": dict.fromkeys(RISK_FIELDS, 1)})] if names else []),
         _part(FormDefinition, "published", {"$match": {"status": "published"}},
               {"$project": {"key": 1, "version": 1}}),
     ]
     parts: dict[str, list] = {"": [], "confidential": [], "sessions": [], "deadlines": [], "history": [],
-                              "partner": [], "published": []}
+                              "partner": [], "published": [], "risk": []}
     for son in Submission._get_collection().aggregate(pipeline):
         parts[son.pop(PART, "")].append(son)
     published: dict[str, int] = {}
@@ -70,6 +82,7 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
         published[son["key"]] = max(son["version"], published.get(son["key"], 0))
     by_creation = sorted(parts[""], key=lambda son: son["created_at"]), sorted(
         parts["confidential"], key=lambda son: son["created_at"])
+    risk_events = [*parts["risk"], *(event for son in parts["partner"] for event in son.pop(RISK, ()))]
     # Each part is put in its own order here too: a union does not promise to keep its parts' order.
     return CaseRecords(
         submissions=rows_of(Submission, by_creation[0]) + rows_of(ConfidentialSubmission, by_creation[1]),
@@ -78,6 +91,7 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
         history=sorted(rows_of(CaseEvent, parts["history"]), key=lambda e: (e.at, e.id), reverse=True),
         partner=rows_of(Case, parts["partner"], fields=LINKED_FIELDS),
         published=published,
+        risk_events=(names, rows_of(CaseEvent, risk_events, fields=RISK_FIELDS)) if names else None,
     )
 
 

@@ -158,7 +158,7 @@ def case_overview(case: Case, *, actor, now: datetime) -> dict:
         "deadlines": deadlines, "next_deadline": min(running, key=due_key) if running else None,
         "practitioner": _practitioner_name(case, actor),
         "sessions": sessions[::-1][:5], "session_total": len(sessions), "counts": session_counts(case, sessions),
-        "partner": partner_summary(case, actor=actor, found=records.partner),
+        "partner": partner_summary(case, actor=actor, found=records.partner, risk_events=records.risk_events),
         "timeline": timeline(case, actor=actor, limit=TIMELINE_SHOWN, entries=records.history),
     }
 

@@ -57,8 +57,24 @@ def is_closed(case: Case) -> bool:
     return case.status == "closed" or state_of(case)["public"] == "Closed"
 
 
-def _risk_updates(parent: Case, linked: Case | None) -> list[dict]:
-    """Return the risk updates the partner record passed on, newest first, once each (mirrors share a time)."""
+RISK_FIELDS = ("at", "inputs", "name")  # what a risk update's row holds, read apart or with the case's records
+
+
+def risk_event_names(parent: Case) -> list[str]:
+    """Return the event names the parent's pathway mirrors from a partner record, and the names it mirrors.
+
+    A risk update is an event of one of these names unless the partner record's pathway declares one its parent's
+    pathway does not mirror: the case page reads these with the case's records, and reads apart only then.
+    """
+    return sorted({name for event in definition_for(parent).events.values() if event.mirrors
+                   for name in (event.name, event.mirrors)})
+
+
+def _risk_updates(parent: Case, linked: Case | None, read: tuple[list[str], list] | None = None) -> list[dict]:
+    """Return the risk updates the partner record passed on, newest first, once each (mirrors share a time).
+
+    `read` is (the names read, the events of both cases of those names) when the caller has read them already.
+    """
     declared = definition_for(linked).risk_update if linked is not None else {}
     if not declared:
         return []
@@ -66,11 +82,15 @@ def _risk_updates(parent: Case, linked: Case | None) -> list[dict]:
     words = {o["value"]: o["label"] for i in (step.inputs if step else ()) if i.name == declared["input"]
              for o in i.options}
     mirrored = {e.name for e in definition_for(parent).events.values() if e.mirrors == declared["event"]}
+    names = {declared["event"], *mirrored}
+    if read is not None and names.issubset(read[0]):
+        # Newest first, as the read apart sorts them; events of the same time keep the order they were read in.
+        events = sorted((e for e in read[1] if e.name in names), key=lambda e: e.at, reverse=True)
+    else:
+        # Only shown: plain rows of the two fields read.
+        events = find_rows(CaseEvent, {"case_id": {"$in": [parent.pk, linked.pk]}, "name": {"$in": list(names)}},
+                           fields=("at", "inputs"), sort=[("at", -1)])
     seen, updates = set(), []
-    # Only shown: plain rows of the two fields read.
-    events = find_rows(CaseEvent, {"case_id": {"$in": [parent.pk, linked.pk]},
-                                   "name": {"$in": [declared["event"], *mirrored]}},
-                       fields=("at", "inputs"), sort=[("at", -1)])
     for event in events:
         change = (event.inputs or {}).get(declared["input"])
         if (event.at, change) in seen:
@@ -85,16 +105,18 @@ LINKED_FIELDS = ("kind", "status", "state", "team", "allocated_to", "referrer_id
                  "workflow_version", "parent_case_id")
 
 
-def partner_summary(parent: Case, *, actor, found: list | None = None) -> dict:
+def partner_summary(parent: Case, *, actor, found: list | None = None,
+                    risk_events: tuple[list[str], list] | None = None) -> dict:
     """Return what the perpetrator's case page may show of its partner case: that it exists and risk updates.
 
-    `found` is the partner record (a list of at most one row of LINKED_FIELDS) when the caller has read it already.
+    `found` is the partner record (a list of at most one row of LINKED_FIELDS) when the caller has read it already;
+    `risk_events` the names in `risk_event_names` and the events of those names on both cases, when read already.
     """
     if found is None:
         found = find_rows(Case, {"parent_case_id": parent.pk, "kind": "partner"}, fields=LINKED_FIELDS,
                           sort=[("created_at", 1)], limit=1)
     linked = found[0] if found else None
-    summary = {"exists": linked is not None, "updates": _risk_updates(parent, linked)}
+    summary = {"exists": linked is not None, "updates": _risk_updates(parent, linked, risk_events)}
     if linked is not None:
         summary.update(opened_at=linked.created_at, open=not is_closed(linked),
                        assigned=bool(linked.allocated_to), case_id=linked.pk if can_read_case(actor, linked) else None)
