@@ -52,9 +52,12 @@ def _mount() -> str | None:
 def fixed_url(endpoint: str, **values) -> str:
     """Return url_for(endpoint, **values), built once per process for each mount point and set of values.
 
-    For the URLs that are the same on every page (static files, the header's links): the app has no URL defaults
-    and no subdomains, so such a URL depends only on where the app is mounted.
+    For the URLs that are the same on every page (static files, the header's links): the app has no subdomains and
+    its one URL default (the static files' version) is fixed for a process, so such a URL depends only on where the
+    app is mounted. In debug mode the version follows each edit of a static file, so nothing is kept.
     """
+    if current_app.debug:
+        return url_for(endpoint, **values)
     key = (_mount(), endpoint, *sorted(values.items()))
     urls = _process_cache("urls")
     found = urls.get(key)
