@@ -30,7 +30,8 @@ from services.pathways.sync import sync_workflows
 from services.reports.cohort import fill_cohort_counts
 from services.reports.counts import fill_report_counts
 from services.reports.fields import fill_report_fields
-from services.submissions.definitions import compiled_form, published_forms, sync_forms
+from services.submissions.definition_files import sync_forms
+from services.submissions.definitions import compiled_form, published_forms
 from services.users.accounts import ensure_first_admin
 from storage.connection import connect_database
 from storage.embedded import answers, free_port

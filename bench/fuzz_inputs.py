@@ -38,7 +38,7 @@ def _setup(uri: str):
     from app import create_app
     from services.cases.transitions import open_case
     from services.pathways.sync import sync_workflows
-    from services.submissions.definitions import sync_forms
+    from services.submissions.definition_files import sync_forms
     from services.users.accounts import create_user
     from services.users.passwords import use_fast_hashing
 
@@ -73,7 +73,7 @@ def _setup(uri: str):
 def _targets(app, user, cases):
     """Return the page posts, step posts and routes to fuzz."""
     from services.pathways.store import definition_for
-    from services.submissions.definitions import FORMS_DIR
+    from services.submissions.definition_files import FORMS_DIR
     from services.submissions.filling import form_for, start_submission
 
     now = utcnow()

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from clock import utcnow
 from errors import PathwayError
-from services.submissions import definitions
+from services.submissions import definition_files, definitions
 
 
 @click.group()
@@ -23,7 +23,7 @@ def forms():
 def sync(directory):
     """Publish every definition file that is new or changed."""
     try:
-        report = definitions.sync_forms(directory or definitions.FORMS_DIR, now=utcnow())
+        report = definition_files.sync_forms(directory or definition_files.FORMS_DIR, now=utcnow())
     except PathwayError as exc:
         lines = [exc.message] + [f"  {p.field}: {p.message}" for p in exc.problems]
         raise click.ClickException("\n".join(lines)) from None
@@ -49,7 +49,7 @@ def list_(tag):
 @click.argument("file", type=click.Path(dir_okay=False))
 def check(file):
     """Check one definition file; print one line per problem and exit 1 when there are any."""
-    problems = definitions.check_definition_file(file)
+    problems = definition_files.check_definition_file(file)
     for problem in problems:
         click.echo(f"{problem.field}: {problem.message}")
     if problems:

@@ -11,7 +11,7 @@ from services.pathways.lint import lint_files
 from services.pathways.migration import migrate_cases, plan_migration
 from services.pathways.store import WORKFLOW_DIR
 from services.pathways.sync import sync_workflows
-from services.submissions.definitions import known_forms
+from services.submissions.definition_files import known_forms
 
 __all__ = ["known_forms", "workflows"]
 

@@ -135,7 +135,7 @@ def synced_snapshot(snapshot_builder):
 def _sync_shipped():
     from services.pathways.store import clear_cache
     from services.pathways.sync import sync_workflows
-    from services.submissions.definitions import sync_forms
+    from services.submissions.definition_files import sync_forms
 
     clear_cache()
     sync_workflows(now=NOW)
@@ -234,7 +234,7 @@ def forms_snapshot(snapshot_builder):
 
 
 def _sync_forms():
-    from services.submissions.definitions import sync_forms
+    from services.submissions.definition_files import sync_forms
 
     return sync_forms(now=NOW)
 

@@ -9,12 +9,13 @@ from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, DefinitionError, FieldProblem, InvalidInput, NotFound
+from forms import content_hash
 from forms.builder.check import draft_problems
 from forms.builder.layout import TAG_RE
 from forms.translations import carry
 from models.form import FormDefinition
 from services.audit.trail import record_audit
-from services.submissions.definitions import FORMS_DIR, content_hash
+from services.submissions.definition_files import FORMS_DIR
 from storage.uow import transactional
 
 KEEPS_TRANSLATIONS = ("form.change_undone", "form.translations_changed")  # they set the translations themselves

@@ -9,14 +9,15 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from errors import Conflict, DefinitionError, FieldProblem, InvalidInput, NotAllowed, NotFound
-from forms import check_definition, json_input
+from forms import check_definition, content_hash, json_input
 from forms.builder.check import diff_definitions, publish_problems
 from forms.builder.layout import prune
 from forms.builder.warn import calculation_warnings
 from models.form import FormDefinition
 from services.audit.trail import record_audit
 from services.builder.store import check_new_key, draft_for, latest_released, store_new_draft
-from services.submissions.definitions import content_hash, create_new_version, get_form, publish_form_version
+from services.submissions.definitions import get_form
+from services.submissions.form_versions import create_new_version, publish_form_version
 from storage.uow import transactional
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024

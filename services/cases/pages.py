@@ -58,7 +58,7 @@ def case_tasks(case: Case, *, actor, every_confidential_form: bool = False, now:
     # One read of the published forms, shared by the state's forms and its tags (the definition says whether a
     # form is repeatable; it is stored as one text, so it cannot be projected further).
     if published is None:
-        published = published_forms(fields=("classification", "tags", "definition"))
+        published = published_forms()
     docs = {d.key: d for d in published}
     extra = [doc for tag in expected["tags"] for doc in published if tag in (doc.tags or [])]
     extra += [d for d in docs.values() if d.classification == "confidential"] if every_confidential_form else []

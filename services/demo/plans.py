@@ -17,7 +17,7 @@ from services.partner import records as partner
 from services.pathways.store import latest_definition
 from services.pathways.sync import sync_workflows
 from services.referrals import portal as referrals
-from services.submissions.definitions import sync_forms
+from services.submissions.definition_files import sync_forms
 from services.submissions.filling import countersign_submission
 from workflows.intake import referral_form_keys
 

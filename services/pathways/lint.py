@@ -7,7 +7,7 @@ from pathlib import Path
 
 from services.notifications.send import messages
 from services.pathways.store import list_workflows
-from services.submissions.definitions import known_forms
+from services.submissions.definition_files import known_forms
 from services.users.roles import known_roles
 from workflows.definition import workflow_files
 from workflows.lint import lint_paths

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
+from forms import content_hash
 from forms.expr_eval import result_text
-from services.submissions.definitions import (
-    check_definition_file,
-    compiled_form,
-    content_hash,
-    create_new_version,
-    get_form,
-    publish_form_version,
-    published_forms,
-    sync_forms,
-    update_draft_version,
-)
+from services.submissions.definition_files import check_definition_file, sync_forms
+from services.submissions.definitions import compiled_form, get_form, published_forms
 from services.submissions.filling import (
     case_for_forms,
     countersign_submission,
@@ -25,6 +17,7 @@ from services.submissions.filling import (
     start_submission,
     submit_submission,
 )
+from services.submissions.form_versions import create_new_version, publish_form_version, update_draft_version
 from services.submissions.reads import (
     find_submission,
     list_submissions,

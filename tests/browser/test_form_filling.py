@@ -5,7 +5,7 @@ import pytest
 from models.case import Case
 from models.form import Submission
 from services.cases import hooks as case_hooks
-from services.submissions.definitions import sync_forms
+from services.submissions.definition_files import sync_forms
 from tests.browser_fixtures import assert_accessible, sign_in_browser, start_form_if_asked
 from tests.conftest import DEFAULT_PASSWORD
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from models.form import Submission
-from services.submissions.definitions import FORMS_DIR
+from services.submissions.definition_files import FORMS_DIR
 from services.submissions.filling import form_for, start_submission
 
 

@@ -13,7 +13,7 @@ from clock import utcnow
 from models.case import Case, CaseSession
 from services.cases import transitions as case_service
 from services.referrals import portal as referrals
-from services.submissions.definitions import FORMS_DIR, sync_forms
+from services.submissions.definition_files import FORMS_DIR, sync_forms
 from services.submissions.filling import save_draft, start_submission, submit_submission
 from tests.conftest import sign_in
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from services.cases import hooks as case_hooks
-from services.submissions.definitions import FORMS_DIR, sync_forms
+from services.submissions.definition_files import FORMS_DIR, sync_forms
 from tests.http.test_submission_forms_http import _page_url, _start, make_case
 
 INVENTORY = "hra_behaviour_inventory"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from clock import utcnow
 from models.case import Case
 from services.pathways.store import definition_for
-from services.submissions.definitions import FORMS_DIR
+from services.submissions.definition_files import FORMS_DIR
 from services.submissions.filling import form_for, start_submission
 from tests.conftest import sign_in
 from tests.fuzz_inputs import HOSTILE, HOSTILE_TEXT, JSON_VALUE, Tally, field_values, huge_numbers

@@ -48,7 +48,7 @@ def outage_app(app_config, own_mongod):
 @pytest.fixture
 def draft(outage_app, now):
     """Sign a practitioner in and open a draft of a shipped form; return (client, page url, a text field name)."""
-    from services.submissions.definitions import FORMS_DIR, sync_forms
+    from services.submissions.definition_files import FORMS_DIR, sync_forms
     from services.submissions.filling import form_for, start_submission
     from services.users.accounts import create_user
 

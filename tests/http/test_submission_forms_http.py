@@ -10,7 +10,7 @@ import pytest
 from models.case import Case
 from models.form import ConfidentialSubmission, Submission
 from services.cases import hooks as case_hooks
-from services.submissions.definitions import FORMS_DIR
+from services.submissions.definition_files import FORMS_DIR
 from services.submissions.filling import form_for, save_draft
 
 ANSWERS = FORMS_DIR.parent.parent / "tests" / "fixtures" / "answers"

@@ -10,7 +10,7 @@ from models.audit import AuditEntry
 from models.case import Case
 from models.form import ConfidentialSubmission, Submission
 from services.cases import hooks as case_hooks
-from services.submissions.definitions import FORMS_DIR
+from services.submissions.definition_files import FORMS_DIR
 from services.submissions.filling import form_for, save_draft, start_submission, submit_submission
 from tests.conftest import sign_in
 

@@ -30,7 +30,7 @@ def own_mongod(tmp_path):
 
 def test_confirmed_saves_survive_kill_minus_nine(own_mongod, app_config, now):
     from app import create_app
-    from services.submissions.definitions import sync_forms
+    from services.submissions.definition_files import sync_forms
     from services.users.accounts import create_user
 
     app_config["MONGODB_URI"] = own_mongod.uri

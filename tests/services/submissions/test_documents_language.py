@@ -12,9 +12,9 @@ import pytest
 from docx import Document
 
 from services.common.language import language_code
-from services.submissions.definitions import create_new_version, publish_form_version
 from services.submissions.documents import render_submission_docx
 from services.submissions.filling import save_draft, start_submission, submit_submission
+from services.submissions.form_versions import create_new_version, publish_form_version
 
 ROOT = Path(__file__).resolve().parents[3]
 ANSWERS = ROOT / "tests" / "fixtures" / "answers"

@@ -8,16 +8,9 @@ import pytest
 
 from errors import Conflict, DefinitionError, NotAllowed, NotFound
 from models.form import FormDefinition
-from services.submissions.definitions import (
-    FORMS_DIR,
-    compiled_form,
-    create_new_version,
-    get_form,
-    publish_form_version,
-    published_forms,
-    sync_forms,
-    update_draft_version,
-)
+from services.submissions.definition_files import FORMS_DIR, sync_forms
+from services.submissions.definitions import compiled_form, get_form, published_forms
+from services.submissions.form_versions import create_new_version, publish_form_version, update_draft_version
 
 SHIPPED = sorted(p.stem for p in FORMS_DIR.glob("*.json"))
 

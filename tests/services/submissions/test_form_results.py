@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from forms import content_hash
 from models.audit import AuditEntry
 from models.form import ConfidentialSubmission, FormDefinition
-from services.submissions.definitions import content_hash
 from services.submissions.results import case_results, result_line
 from tests.engine.forms.test_forms_expr import OUTCOME, SCORE, dash_like
 from tests.services.submissions.test_submission_confidential import make_case

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from services.submissions.definitions import FORMS_DIR
+from services.submissions.definition_files import FORMS_DIR
 
 
 def test_sync_prints_what_changed_then_nothing(runner):

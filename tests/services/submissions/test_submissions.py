@@ -11,7 +11,8 @@ from models.case import Case
 from models.form import Submission
 from services.cases import hooks as case_hooks
 from services.common.language import in_language
-from services.submissions.definitions import FORMS_DIR, create_new_version, get_form, publish_form_version
+from services.submissions.definition_files import FORMS_DIR
+from services.submissions.definitions import get_form
 from services.submissions.filling import (
     countersign_submission,
     form_for,
@@ -19,6 +20,7 @@ from services.submissions.filling import (
     start_submission,
     submit_submission,
 )
+from services.submissions.form_versions import create_new_version, publish_form_version
 from services.submissions.reads import list_submissions, page_statuses
 
 _refs = itertools.count(1)
