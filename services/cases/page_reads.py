@@ -41,6 +41,14 @@ def _part(model, name: str, *stages: dict) -> dict:
     return {"$unionWith": {"coll": model._get_collection_name(), "pipeline": pipeline}}
 
 
+def _newest_versions(versions) -> dict[str, int]:
+    """Return form key → the highest of these (key, version) documents' versions."""
+    newest: dict[str, int] = {}
+    for son in versions:
+        newest[son["key"]] = max(son["version"], newest.get(son["key"], 0))
+    return newest
+
+
 def _history_query(case: Case, include_confidential: bool) -> dict:
     return {"case_id": case.pk} if include_confidential else {"case_id": case.pk, "confidential": False}
 
@@ -77,9 +85,7 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
                               "partner": [], "published": [], "risk": []}
     for son in Submission._get_collection().aggregate(pipeline):
         parts[son.pop(PART, "")].append(son)
-    published: dict[str, int] = {}
-    for son in parts["published"]:
-        published[son["key"]] = max(son["version"], published.get(son["key"], 0))
+    published = _newest_versions(parts["published"])
     by_creation = sorted(parts[""], key=lambda son: son["created_at"]), sorted(
         parts["confidential"], key=lambda son: son["created_at"])
     risk_events = [*parts["risk"], *(event for son in parts["partner"] for event in son.pop(RISK, ()))]
@@ -99,9 +105,8 @@ def _read_apart(case: Case, *, history_limit: int, include_confidential: bool) -
     """Return the same records read one kind at a time (inside a unit of work)."""
     submissions = [sub for model in (Submission, ConfidentialSubmission)
                    for sub in find_rows(model, {"case_id": case.pk}, sort=[("created_at", 1)])]
-    published: dict[str, int] = {}
-    for son in FormDefinition._get_collection().find({"status": "published"}, {"key": 1, "version": 1}):
-        published[son["key"]] = max(son["version"], published.get(son["key"], 0))
+    published = _newest_versions(FormDefinition._get_collection().find({"status": "published"},
+                                                                       {"key": 1, "version": 1}))
     return CaseRecords(
         submissions=submissions,
         sessions=find_rows(CaseSession, {"case_id": case.pk}, sort=[("date", 1), ("recorded_at", 1)]),
