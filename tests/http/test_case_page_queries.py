@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from models.form import Submission
 from services.cases.transitions import add_history
+from tests.command_log import LOG, count_commands
 from tests.conftest import sign_in
 from tests.http.test_case_pages import make_people, refer, walk
-from tests.services.cases.test_case_list_queries import COUNTER, count_commands
 
 
 def test_case_page_reads_a_bounded_number_of_commands(client, synced, make_team, make_user, now, app_config):
@@ -19,7 +19,7 @@ def test_case_page_reads_a_bounded_number_of_commands(client, synced, make_team,
     client.get(f"/cases/{case.pk}")  # the first read parses and caches the definitions
     response, names = count_commands(app_config["MONGODB_DB"], lambda: client.get(f"/cases/{case.pk}"))
     assert response.status_code == 200
-    targets = list(COUNTER.targets)
+    targets = list(LOG.targets)
     # One read of every kind of record, shared by the tasks, guards and summary: both kinds of submission, the
     # sessions, deadlines, newest history, partner record and published form versions all in one command.
     assert targets.count("aggregate submissions") == 1, targets
@@ -56,7 +56,7 @@ def test_api_case_reads_no_form_definition_per_submission(client, synced, make_t
     client.get(f"/api/v1/cases/{case.pk}")  # the first read caches the published form versions
     response, names = count_commands(app_config["MONGODB_DB"], lambda: client.get(f"/api/v1/cases/{case.pk}"))
     assert response.status_code == 200 and len(response.json["submissions"]) >= 3
-    targets = list(COUNTER.targets)
+    targets = list(LOG.targets)
     # Published versions never change: each is read once per process, not once per submission shown.
     assert "find form_definitions" not in targets, targets
     assert len(names) <= 10, targets
@@ -73,5 +73,5 @@ def test_submission_page_reads_its_form_version_once_per_process(client, synced,
     client.get(path)
     response, names = count_commands(app_config["MONGODB_DB"], lambda: client.get(path))
     assert response.status_code == 200
-    assert "find form_definitions" not in COUNTER.targets, COUNTER.targets
-    assert len(names) <= 5, COUNTER.targets
+    assert "find form_definitions" not in LOG.targets, LOG.targets
+    assert len(names) <= 5, LOG.targets

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import itertools
 import random
-import threading
 from datetime import datetime
 
 import mongoengine
 import pytest
-from pymongo import monitoring
 
 from models.case import LIST_FILTERS, LIST_SCOPES, LIST_SORTS, Case
+from tests.command_log import recording
 from tests.conftest import sign_in
 from tests.services.cases.test_case_list_queries import seed as seed_cases
 from tests.services.cases.test_case_list_queries import stages
@@ -29,37 +28,13 @@ SESSION_FIELDS = {"lsid", "$db", "$clusterTime", "txnNumber", "startTransaction"
                   "writeConcern", "$readPreference", "apiVersion", "apiStrict", "apiDeprecationErrors"}
 
 
-class Captured(monitoring.CommandListener):
-    """Keep a copy of every query command sent to one database while `database` is set."""
-
-    def __init__(self):
-        self.database, self.commands, self.lock = None, [], threading.Lock()
-
-    def started(self, event):
-        if self.database and event.database_name == self.database and event.command_name in EXPLAINED:
-            with self.lock:
-                self.commands.append({k: v for k, v in event.command.items() if k not in SESSION_FIELDS})
-
-    def succeeded(self, event):
-        pass
-
-    def failed(self, event):
-        pass
-
-
-CAPTURED = Captured()
-monitoring.register(CAPTURED)  # at import, before any test's client exists, so every client reports to it
-
-
 def captured(database: str, client, path: str) -> list[dict]:
     """Return the query commands one GET of `path` sends (the page must answer 200)."""
-    CAPTURED.database, CAPTURED.commands = database, []
-    try:
+    with recording(database) as log:
         response = client.get(path)
-    finally:
-        CAPTURED.database = None
     assert response.status_code == 200, (path, response.status_code)
-    return list(CAPTURED.commands)
+    return [{k: v for k, v in command.items() if k not in SESSION_FIELDS}
+            for name, command in log.sent if name in EXPLAINED]
 
 
 def plans(command: dict) -> list[dict]:
@@ -95,7 +70,6 @@ def index_names(plan) -> set[str]:
         for item in plan:
             found |= index_names(item)
     return found
-
 
 
 def sign_in_as(client, user) -> None:
@@ -200,7 +174,6 @@ def crowd(app, synced, make_user, make_team, now):
     review = Case._get_collection().find_one({"reference": "NORTH-2026-00002"})["_id"]
     people["review"] = f"/manager/referrals/{review}"
     return people
-
 
 
 def test_every_query_the_lists_and_reports_send_walks_an_index(crowd, client, app_config):

@@ -10,9 +10,9 @@ from models.deadline import Deadline
 from models.partner import PartnerContact
 from services.cases.effects import apply_effects
 from services.partner import records as partner_service
+from tests.command_log import LOG, count_commands
 from tests.conftest import sign_in
 from tests.http.test_case_pages import make_people, refer, text, walk
-from tests.services.cases.test_case_list_queries import COUNTER, count_commands
 from workflows.effects import Effect
 
 NOTES = "She said he waited outside her work twice last week"
@@ -120,7 +120,7 @@ def test_risk_update_reaches_the_practitioner_without_the_partners_words(client,
         page = text(answer)
         assert "A partner-support record is open" in page and "The risk has increased" in page
         # The risk updates of both records are read with the case's other records, in the one aggregate.
-        assert "find case_history" not in COUNTER.targets, COUNTER.targets
+        assert "find case_history" not in LOG.targets, LOG.targets
         assert page.count("The risk has increased</strong>") == 1  # once, though both records hold it
         assert f"/partner/cases/{partner_case.pk}" not in page
     sign_in(client, people["manager"])

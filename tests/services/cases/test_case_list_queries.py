@@ -4,51 +4,15 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 from datetime import datetime, timedelta
 
 import pytest
 from bson import ObjectId
-from pymongo import monitoring
 
 from models.case import LIST_SORTS, NO_DUE, RISK_LEVELS, Case, name_keys
 from services.cases import lists as case_lists
 from services.deadlines.tracking import pause_deadlines, resume_deadlines, start_deadline, stop_deadline
-
-IGNORED = {"hello", "ismaster", "isMaster", "endSessions", "ping", "buildInfo", "saslStart", "saslContinue"}
-
-
-class CommandCounter(monitoring.CommandListener):
-    """Count the commands sent to one database while `watching` is set."""
-
-    def __init__(self):
-        self.database, self.names, self.targets, self.lock = None, [], [], threading.Lock()
-
-    def started(self, event):
-        if self.database and event.database_name == self.database and event.command_name not in IGNORED:
-            with self.lock:
-                self.names.append(event.command_name)
-                self.targets.append(f"{event.command_name} {event.command.get(event.command_name)}")
-
-    def succeeded(self, event):
-        pass
-
-    def failed(self, event):
-        pass
-
-
-COUNTER = CommandCounter()
-# Registered before any test creates its client, so every client the app makes reports to it.
-monitoring.register(COUNTER)
-
-
-def count_commands(database: str, call):
-    """Return (result, command names) of running `call` with the counter on the database."""
-    COUNTER.database, COUNTER.names, COUNTER.targets = database, [], []
-    try:
-        return call(), list(COUNTER.names)
-    finally:
-        COUNTER.database = None
+from tests.command_log import count_commands
 
 
 def seed(count: int, *, teams=("north", "south", "east"), workers=(), prefix: str = "DAO") -> None:

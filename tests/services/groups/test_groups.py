@@ -14,6 +14,7 @@ from services.groups import intake as groups_intake
 from services.groups import members as groups_members
 from services.groups import register as groups_register
 from services.groups import schedules as groups
+from tests.command_log import count_commands
 
 
 @pytest.fixture
@@ -324,8 +325,6 @@ def test_moving_group_carries_his_weeks_and_reports_count_per_cohort(team, make_
 
 
 def test_planning_intakes_costs_the_same_commands_with_two_groups_or_six(team, make_case, now, app_config):
-    from tests.services.reports.test_report_queries import count_commands
-
     waiting(make_case, team, 12)
     database, found = app_config["MONGODB_DB"], []
     for weekday in range(6):

@@ -4,36 +4,13 @@ from __future__ import annotations
 
 import mongoengine
 import pytest
-from pymongo import monitoring
 
 from models.deadline import Deadline
 from services.reports.page import get_report_page
 from services.reports.period import bounds, months, percent
 from services.reports.queries import TIMELINESS_INDEX
+from tests.command_log import recording
 from tests.services.reports.test_report_queries import END, START, crowd, docs_examined, keys_examined  # noqa: F401
-
-
-class Pipelines(monitoring.CommandListener):
-    """Keep the aggregations sent to the deadlines collection of one database while `database` is set."""
-
-    def __init__(self):
-        self.database, self.commands = None, []
-
-    def started(self, event):
-        if (self.database and event.database_name == self.database and event.command_name == "aggregate"
-                and event.command["aggregate"] == "deadlines"):
-            self.commands.append({k: event.command[k] for k in ("aggregate", "pipeline", "hint", "cursor")
-                                  if k in event.command})
-
-    def succeeded(self, event):
-        pass
-
-    def failed(self, event):
-        pass
-
-
-PIPELINES = Pipelines()
-monitoring.register(PIPELINES)  # at import, before any test's client exists
 
 
 def plain_months(scope: dict, now) -> dict[str, list[int]]:
@@ -51,11 +28,10 @@ def plain_months(scope: dict, now) -> dict[str, list[int]]:
 
 @pytest.mark.parametrize("who", ["auditor", "manager"])
 def test_each_month_of_the_chart_equals_a_plain_count(crowd, now, app_config, who):  # noqa: F811
-    PIPELINES.database, PIPELINES.commands = app_config["MONGODB_DB"], []
-    try:
+    with recording(app_config["MONGODB_DB"]) as log:
         page = get_report_page(actor=crowd[who], now=now, raw_from=START.isoformat(), raw_to=END.isoformat())
-    finally:
-        PIPELINES.database = None
+    pipelines = [{k: command[k] for k in ("aggregate", "pipeline", "hint", "cursor") if k in command}
+                 for name, command in log.sent if name == "aggregate" and command["aggregate"] == "deadlines"]
     plain = plain_months({} if who == "auditor" else {"team": "north"}, now)
     assert [m["month"] for m in page["monthly"]] == months(START, END)
     for month in page["monthly"]:
@@ -68,8 +44,8 @@ def test_each_month_of_the_chart_equals_a_plain_count(crowd, now, app_config, wh
     best = max((m for m in page["monthly"] if m["rate"] is not None), key=lambda m: m["rate"])
     assert f"{best['rate']}% in {best['label']}" in chart["desc"]
     # The one aggregation on deadlines, as the page sent it, counts from the timeliness index without a document.
-    assert len(PIPELINES.commands) == 1
-    sent = PIPELINES.commands[0]
+    assert len(pipelines) == 1
+    sent = pipelines[0]
     assert sent["hint"] == TIMELINESS_INDEX
     explained = mongoengine.get_db().command("explain", sent, verbosity="executionStats")
     assert docs_examined(explained) == 0 and keys_examined(explained) >= sum(m["due"] for m in page["monthly"])

@@ -28,8 +28,9 @@ from services.reports.counts import (
 from services.reports.figures import _waiting_history, get_reports, months
 from services.reports.queries import waiting_states
 from storage.uow import transactional
+from tests.command_log import count_commands
 from tests.pathway_steps import fire, north_team, refer
-from tests.services.reports.test_report_queries import count_commands, explain
+from tests.services.reports.test_report_queries import explain
 
 TEAMS = ("north", "south", "east")
 

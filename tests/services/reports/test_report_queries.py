@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 import mongoengine
 import pytest
 from bson import ObjectId
-from pymongo import monitoring
 
 from models.case import Case, CaseEvent
 from models.deadline import DEADLINE_STATUSES, Deadline
@@ -31,39 +30,9 @@ from services.reports.figures import (
 )
 from services.reports.period import bounds as _bounds
 from services.triage.views import days_between
+from tests.command_log import count_commands
 
 TEAMS = ("north", "south", "east")
-IGNORED = {"hello", "ismaster", "isMaster", "endSessions", "ping", "buildInfo", "saslStart", "saslContinue"}
-
-
-class Commands(monitoring.CommandListener):
-    """Record the commands sent to one database while `database` is set."""
-
-    def __init__(self):
-        self.database, self.names = None, []
-
-    def started(self, event):
-        if self.database and event.database_name == self.database and event.command_name not in IGNORED:
-            self.names.append(event.command_name)
-
-    def succeeded(self, event):
-        pass
-
-    def failed(self, event):
-        pass
-
-
-COMMANDS = Commands()
-monitoring.register(COMMANDS)  # at import, before any test's client exists, so every client reports to it
-
-
-def count_commands(database: str, call):
-    """Return (result, command names) of running `call` while recording the database's commands."""
-    COMMANDS.database, COMMANDS.names = database, []
-    try:
-        return call(), list(COMMANDS.names)
-    finally:
-        COMMANDS.database = None
 START, END = date(2025, 11, 25), date(2026, 11, 24)
 
 

@@ -13,7 +13,8 @@ from models.deadline import Deadline
 from models.form import ConfidentialSubmission, Submission
 from services.triage import lists as manager_lists
 from services.triage import team_overview
-from tests.services.cases.test_case_list_queries import count_commands, stages, winning_stages
+from tests.command_log import count_commands
+from tests.services.cases.test_case_list_queries import stages, winning_stages
 
 NOW = datetime(2026, 11, 24, 10, 0)
 STATES = ("received", "acknowledged")
