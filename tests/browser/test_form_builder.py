@@ -95,7 +95,7 @@ def test_an_admin_builds_publishes_and_revises_a_form_a_practitioner_fills(page,
     page.get_by_label("What matters most to you?").fill("My children")
     page.get_by_label("Who supports you?").fill("My sister")
     page.get_by_role("button", name="Check these answers").click()
-    assert page.get_by_text("These answers would be accepted.").is_visible()
+    expect(page.get_by_text("These answers would be accepted.")).to_be_visible()
 
     # Tag it so the risk assessment stage of the DAO pathway offers it, then publish version 1.
     page.get_by_role("link", name="Settings", exact=True).click()

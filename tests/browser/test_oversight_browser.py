@@ -50,7 +50,7 @@ def test_a_practitioner_sets_up_an_authenticator_then_signs_in_with_a_code(page,
     secret = page.locator(".app-mfa-secret").text_content().strip()
     page.get_by_label("Code from the app").fill("000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
     page.get_by_role("button", name="Turn on multi-factor sign-in").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Code from the app").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Turn on multi-factor sign-in").click()
@@ -106,7 +106,7 @@ def test_another_teams_manager_breaks_the_glass_and_the_owning_manager_is_told(p
     page.wait_for_url(f"**/cases/{partner_record.pk}/break-glass")
     assert_accessible(page)
     page.get_by_role("button", name="Open the record").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     reason = "MARAC meeting this afternoon: checking the latest contact with the victim"
     page.get_by_label("Why do you need to open this record?").fill(reason)
