@@ -15,6 +15,8 @@ RETIRED = {
               "on_waiting_list_1_team_1_priority_1_waiting_since_1", "person.name_1_person.date_of_birth_1"),
     # Extended to (due_at, status, late, key, label, team) for the timeliness report.
     "deadlines": ("due_at_1", "team_1_due_at_1"),
+    # Extended to (case_id, at, _id): the order of a case's newest entries, ties by id, with no sort in memory.
+    "case_history": ("case_id_1_at_1",),
 }
 
 

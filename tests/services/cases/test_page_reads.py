@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import mongoengine
+
 from models.case import Case, CaseEvent, CaseSession
 from models.deadline import Deadline
 from services.cases.page_reads import _read_apart, read_case_records
-from services.cases.transitions import case_submissions
+from services.cases.transitions import add_history, case_submissions
 from services.submissions.definitions import published_forms
+from tests.command_log import recording
+from tests.http.test_page_query_plans import SESSION_FIELDS, index_names, plans
 
 
 def _ids(rows) -> list:
@@ -54,3 +58,21 @@ def test_the_reader_s_unread_count_comes_with_the_records_as_the_count_command_g
     together = read_case_records(case, history_limit=8, include_confidential=False, reader=reader)
     inside = run_in_transaction(read_case_records, case, history_limit=8, include_confidential=False, reader=reader)
     assert together.unread == inside.unread == unread_count(reader) == 3
+
+
+
+def test_the_newest_history_is_read_in_the_index_s_order_whatever_the_history_s_length(demo, make_user, now):
+    case = Case.objects(kind="perpetrator", status__ne="draft").first()
+    actor = make_user(roles=["practitioner"])
+    for n in range(30):  # many entries, all of them in the same instant: their ids order them
+        add_history(case, kind="note", now=now, actor=actor, label=f"Note {n}")
+    with recording(mongoengine.get_db().name) as log:
+        records = read_case_records(case, history_limit=8, include_confidential=False)
+    assert [e.label for e in records.history] == [f"Note {n}" for n in range(29, 21, -1)]
+    (command,) = [{k: v for k, v in c.items() if k not in SESSION_FIELDS} for name, c in log.sent
+                  if name == "aggregate"]
+    winning = plans(command)
+    assert winning and all(index_names(plan) for plan in winning), winning  # every query walks an index
+    # The history's order is its index's: the newest few entries are read, not the whole history sorted in memory.
+    history = [plan for plan in winning if "case_id_1_at_1__id_1" in index_names(plan)]
+    assert history and all("SORT" not in str(plan) for plan in history), winning
