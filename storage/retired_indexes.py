@@ -20,12 +20,26 @@ RETIRED = {
 }
 
 
+def _documents(model=mongoengine.Document):
+    """Yield every document class defined so far (the models)."""
+    for sub in model.__subclasses__():
+        yield sub
+        yield from _documents(sub)
+
+
 def drop_retired_indexes(db=None) -> list[str]:
-    """Drop the retired indexes that exist; return them as "collection.name"."""
+    """Drop the retired indexes that exist, once the indexes the models declare exist; return them as "collection.name".
+
+    A retired index is usually replaced by a wider one, which mongoengine makes only when a process first touches
+    the model: made here first, no query is ever left without its index.
+    """
     db = mongoengine.get_db() if db is None else db
     dropped = []
     for collection, names in RETIRED.items():
         existing = set(db[collection].index_information()) if collection in db.list_collection_names() else set()
+        for model in _documents():
+            if not model._meta.get("abstract") and model._get_collection_name() == collection:
+                model.ensure_indexes()
         for name in names:
             if name in existing:
                 db[collection].drop_index(name)
