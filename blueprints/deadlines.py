@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -37,11 +37,18 @@ def _long_date(value) -> str:
     return format_date(value) if value else ""
 
 
+def counted_unread(count: int) -> None:
+    """Note the reader's unread count that a page read with its own records, so the header does not count again."""
+    g.notification_count = count
+
+
 @bp.app_context_processor
 def _notification_count() -> dict:
     """Give the header the signed-in user's unread notification count."""
     if not getattr(current_user, "is_authenticated", False):
         return {}
+    if g.get("notification_count") is not None:
+        return {"notification_count": g.notification_count}
     try:
         return {"notification_count": notification_service.unread_count(current_user)}
     except PyMongoError:

@@ -6,6 +6,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import flask_babel
+from babel import numbers
 from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 from jinja2 import pass_context
@@ -118,7 +119,8 @@ def _said_time(value, locale, zone) -> str:
 
 def format_number(value) -> str:
     """Format a number for the page's locale."""
-    return flask_babel.format_decimal(value)
+    # As flask_babel.format_decimal does, with the locale found once per context rather than through its lookups.
+    return numbers.format_decimal(value, locale=page_locale())
 
 
 @pass_context

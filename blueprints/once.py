@@ -20,7 +20,8 @@ from storage import uow
 FIELD = "_once"
 HEADER = "Idempotency-Key"
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
-_POST_FORM = re.compile(r"<form\b[^>]*\bmethod\s*=\s*[\"']?post\b[^>]*>", re.IGNORECASE)
+# Matched on the encoded body (UTF-8: a '>' byte is always '>'), at each "<form" found by a plain search.
+_POST_FORM = re.compile(rb"<form\b[^>]*\bmethod\s*=\s*[\"']?post\b[^>]*>", re.IGNORECASE)
 _KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
 DONE_MESSAGE = "That was already done, so it was not done a second time."
 
@@ -44,14 +45,27 @@ def _finish(response):
     if key and response.status_code in (301, 302, 303, 307, 308) and response.location:
         uow.remember_location(key, response.location)
     if response.mimetype == "text/html" and not response.is_streamed and response.status_code < 500:
-        body = response.get_data(as_text=True)
-        if "<form" in body:
-            response.set_data(_POST_FORM.sub(_with_key, body))
+        body = response.get_data()
+        keyed = _with_keys(body)
+        if keyed is not body:
+            response.set_data(keyed)
     return response
 
 
-def _with_key(match: re.Match) -> str:
-    return f'{match.group(0)}<input type="hidden" name="{FIELD}" value="{uuid.uuid4().hex}">'
+def _with_keys(body: bytes) -> bytes:
+    """Return the page with a fresh key after each POST form's opening tag (the same body when it has none)."""
+    # A case-insensitive pattern gets no fast literal search, so scanning a page with it costs more than the page's
+    # own encoding: the lowered copy finds each "<form" and the pattern is tried only there.
+    lowered, pieces, done = body.lower(), [], 0
+    start = lowered.find(b"<form")
+    while start != -1:
+        match = _POST_FORM.match(body, start)
+        if match is not None:
+            pieces += [body[done:match.end()], f'<input type="hidden" name="{FIELD}" value="{uuid.uuid4().hex}">'
+                       .encode()]
+            done = match.end()
+        start = lowered.find(b"<form", max(start + 5, done))
+    return b"".join(pieces) + body[done:] if pieces else body
 
 
 def _end(exc=None):

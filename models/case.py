@@ -195,8 +195,10 @@ class CaseEvent(me.Document):
     meta = {
         "collection": "case_history",
         "queryset_class": AppendOnlyQuerySet,
-        # The last two serve the waiting list's history in the reports: moves into and out of its states.
-        "indexes": [("case_id", "at"), ("kind", "to_state", "at"), ("kind", "from_state", "at")],
+        # A case's history newest first, entries of the same instant by id (the case page's newest few): the index
+        # gives that order, so the page reads those few entries, not the whole history sorted. The last two serve
+        # the waiting list's history in the reports: moves into and out of its states.
+        "indexes": [("case_id", "at", "_id"), ("kind", "to_state", "at"), ("kind", "from_state", "at")],
     }
 
     def save(self, *args, **kwargs):

@@ -15,15 +15,31 @@ RETIRED = {
               "on_waiting_list_1_team_1_priority_1_waiting_since_1", "person.name_1_person.date_of_birth_1"),
     # Extended to (due_at, status, late, key, label, team) for the timeliness report.
     "deadlines": ("due_at_1", "team_1_due_at_1"),
+    # Extended to (case_id, at, _id): the order of a case's newest entries, ties by id, with no sort in memory.
+    "case_history": ("case_id_1_at_1",),
 }
 
 
+def _documents(model=mongoengine.Document):
+    """Yield every document class defined so far (the models)."""
+    for sub in model.__subclasses__():
+        yield sub
+        yield from _documents(sub)
+
+
 def drop_retired_indexes(db=None) -> list[str]:
-    """Drop the retired indexes that exist; return them as "collection.name"."""
+    """Drop the retired indexes that exist, once the indexes the models declare exist; return them as "collection.name".
+
+    A retired index is usually replaced by a wider one, which mongoengine makes only when a process first touches
+    the model: made here first, no query is ever left without its index.
+    """
     db = mongoengine.get_db() if db is None else db
     dropped = []
     for collection, names in RETIRED.items():
         existing = set(db[collection].index_information()) if collection in db.list_collection_names() else set()
+        for model in _documents():
+            if not model._meta.get("abstract") and model._get_collection_name() == collection:
+                model.ensure_indexes()
         for name in names:
             if name in existing:
                 db[collection].drop_index(name)

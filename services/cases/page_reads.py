@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from models.case import Case, CaseEvent, CaseSession
 from models.deadline import Deadline
 from models.form import ConfidentialSubmission, FormDefinition, Submission
+from models.notification import Notification
 from services.common.rows import Row, find_rows, rows_of
+from services.notifications.send import unread_count, unread_query
 from services.partner.records import LINKED_FIELDS, RISK_FIELDS, risk_event_names
 from storage.uow import in_transaction
 
@@ -34,6 +36,7 @@ class CaseRecords:
     # (names, events): the events of those names on the case and on its partner record (the risk updates passed
     # on, see services.partner.records); None when not read here.
     risk_events: tuple[list[str], list[Row]] | None = None
+    unread: int | None = None  # the reader's unread notifications (the header's count), when asked for
 
 
 def _part(model, name: str, *stages: dict) -> dict:
@@ -53,13 +56,17 @@ def _history_query(case: Case, include_confidential: bool) -> dict:
     return {"case_id": case.pk} if include_confidential else {"case_id": case.pk, "confidential": False}
 
 
-def read_case_records(case: Case, *, history_limit: int, include_confidential: bool) -> CaseRecords:
+def read_case_records(case: Case, *, history_limit: int, include_confidential: bool,
+                      reader=None) -> CaseRecords:
     """Return the case's submissions, sessions, deadlines, newest history entries and partner record, in one read.
 
-    `include_confidential` keeps confidential history entries (only for those who may read them).
+    `include_confidential` keeps confidential history entries (only for those who may read them); `reader` (a
+    user) adds the count of their unread notifications, which the page's header shows.
     """
     if in_transaction():  # MongoDB refuses $unionWith in a transaction: one read per kind there
-        return _read_apart(case, history_limit=history_limit, include_confidential=include_confidential)
+        records = _read_apart(case, history_limit=history_limit, include_confidential=include_confidential)
+        records.unread = unread_count(reader) if reader is not None else None
+        return records
     match = {"$match": {"case_id": case.pk}}
     names = risk_event_names(case)
     risk = {"name": {"$in": names}}
@@ -80,9 +87,12 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
                  {"$project": dict.fromkeys(RISK_FIELDS, 1)})] if names else []),
         _part(FormDefinition, "published", {"$match": {"status": "published"}},
               {"$project": {"key": 1, "version": 1}}),
+        # The header's count on the (user_id, read_at) index, as its own count command would: no command of its own.
+        *([_part(Notification, "unread", {"$match": unread_query(reader)}, {"$count": "n"})]
+          if reader is not None else []),
     ]
     parts: dict[str, list] = {"": [], "confidential": [], "sessions": [], "deadlines": [], "history": [],
-                              "partner": [], "published": [], "risk": []}
+                              "partner": [], "published": [], "risk": [], "unread": []}
     for son in Submission._get_collection().aggregate(pipeline):
         parts[son.pop(PART, "")].append(son)
     published = _newest_versions(parts["published"])
@@ -98,6 +108,8 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
         partner=rows_of(Case, parts["partner"], fields=LINKED_FIELDS),
         published=published,
         risk_events=(names, rows_of(CaseEvent, risk_events, fields=RISK_FIELDS)) if names else None,
+        # $count gives no document at all when there is nothing to count.
+        unread=sum(son["n"] for son in parts["unread"]) if reader is not None else None,
     )
 
 

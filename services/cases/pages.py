@@ -140,11 +140,11 @@ def _one_task(case, slot, doc, sub, *, label, confidential, may_change, actor) -
 
 
 def case_overview(case: Case, *, actor, now: datetime) -> dict:
-    """Return everything the case page shows: summary, actions (allowed and why not), tasks, sessions, history."""
+    """Return everything the case page shows: summary, actions, tasks, sessions, history, the header's count."""
     may_change = can_change_case(actor, case) and case.status == "open"
     # Every kind of record is read at once, and each is shared by the task list, the guards and the summary.
     records = read_case_records(case, history_limit=TIMELINE_SHOWN,
-                                include_confidential=can_read_confidential(actor, case))
+                                include_confidential=can_read_confidential(actor, case), reader=actor)
     subs, sessions = latest_submissions(case, records.submissions), records.sessions
     transitions, events = (transition_options(case, actor, submissions=subs, sessions=sessions,
                                               language=active_language()) if may_change else ([], []))
@@ -160,6 +160,7 @@ def case_overview(case: Case, *, actor, now: datetime) -> dict:
         "sessions": sessions[::-1][:5], "session_total": len(sessions), "counts": session_counts(case, sessions),
         "partner": partner_summary(case, actor=actor, found=records.partner, risk_events=records.risk_events),
         "timeline": timeline(case, actor=actor, limit=TIMELINE_SHOWN, entries=records.history),
+        "notification_count": records.unread,  # the header's count, read with the records
     }
 
 

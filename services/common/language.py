@@ -7,16 +7,17 @@ from functools import lru_cache
 
 import flask_babel
 from babel import Locale, UnknownLocaleError
-from flask import g, has_app_context
+from flask import has_app_context
+from flask.globals import _cv_app
 from flask_babel.speaklater import LazyString
 
 
 def _babel_space():
     """Return Flask-Babel's namespace of the current context, or None before its first use or outside an app."""
-    try:
-        return g._flask_babel
-    except (AttributeError, RuntimeError):
-        return None
+    # The app context's own variable, as has_app_context reads it: `g` is a proxy that finds the same context through
+    # three more calls, and a page asks for the namespace a few hundred times.
+    context = _cv_app.get(None)
+    return getattr(context.g, "_flask_babel", None) if context is not None else None
 
 
 def page_locale():

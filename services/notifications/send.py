@@ -240,10 +240,15 @@ def list_notifications(user: User, *, limit: int = 100) -> list[Notification]:
     return list(Notification.objects(user_id=str(user.pk)).order_by("-created_at").limit(limit))
 
 
+def unread_query(user: User) -> dict:
+    """Return the filter of a user's unread notifications, which the (user_id, read_at) index counts."""
+    return {"user_id": str(user.pk), "read_at": None}
+
+
 def unread_count(user: User) -> int:
     """Return how many of a user's notifications are unread."""
     # Every page's header asks: the count straight from the collection, without building a query set.
-    query = {"user_id": str(user.pk), "read_at": None}
+    query = unread_query(user)
     collection = Notification._get_collection()
     if in_transaction():  # MongoDB refuses the count command in a transaction
         return collection.count_documents(query)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import mongoengine
+
 from models.case import Case, CaseEvent, CaseSession
 from models.deadline import Deadline
 from services.cases.page_reads import _read_apart, read_case_records
-from services.cases.transitions import case_submissions
+from services.cases.transitions import add_history, case_submissions
 from services.submissions.definitions import published_forms
+from tests.command_log import recording
+from tests.http.test_page_query_plans import SESSION_FIELDS, index_names, plans
 
 
 def _ids(rows) -> list:
@@ -36,3 +40,39 @@ def test_one_read_finds_every_kind_of_record_as_the_reads_one_by_one_do(demo):
             assert _ids(together.partner) == _ids(apart.partner) == [
                 c.pk for c in Case.objects(parent_case_id=case.pk, kind="partner").order_by("created_at")[:1]]
             assert together.published == apart.published == newest
+
+
+def test_the_reader_s_unread_count_comes_with_the_records_as_the_count_command_gives_it(demo, make_user, now):
+    from models.notification import Notification
+    from services.notifications.send import unread_count
+    from storage.uow import run_in_transaction
+
+    case = Case.objects(kind="perpetrator", status__ne="draft").first()
+    reader, other = make_user(roles=["practitioner"]), make_user(roles=["practitioner"])
+    assert read_case_records(case, history_limit=8, include_confidential=False).unread is None  # not asked
+    assert read_case_records(case, history_limit=8, include_confidential=False, reader=reader).unread == 0
+    for n in range(3):
+        Notification(user_id=str(reader.pk), subject=f"Unread {n}", created_at=now).save()
+    Notification(user_id=str(reader.pk), subject="Read", created_at=now, read_at=now).save()
+    Notification(user_id=str(other.pk), subject="Someone else's", created_at=now).save()
+    together = read_case_records(case, history_limit=8, include_confidential=False, reader=reader)
+    inside = run_in_transaction(read_case_records, case, history_limit=8, include_confidential=False, reader=reader)
+    assert together.unread == inside.unread == unread_count(reader) == 3
+
+
+
+def test_the_newest_history_is_read_in_the_index_s_order_whatever_the_history_s_length(demo, make_user, now):
+    case = Case.objects(kind="perpetrator", status__ne="draft").first()
+    actor = make_user(roles=["practitioner"])
+    for n in range(30):  # many entries, all of them in the same instant: their ids order them
+        add_history(case, kind="note", now=now, actor=actor, label=f"Note {n}")
+    with recording(mongoengine.get_db().name) as log:
+        records = read_case_records(case, history_limit=8, include_confidential=False)
+    assert [e.label for e in records.history] == [f"Note {n}" for n in range(29, 21, -1)]
+    (command,) = [{k: v for k, v in c.items() if k not in SESSION_FIELDS} for name, c in log.sent
+                  if name == "aggregate"]
+    winning = plans(command)
+    assert winning and all(index_names(plan) for plan in winning), winning  # every query walks an index
+    # The history's order is its index's: the newest few entries are read, not the whole history sorted in memory.
+    history = [plan for plan in winning if "case_id_1_at_1__id_1" in index_names(plan)]
+    assert history and all("SORT" not in str(plan) for plan in history), winning
