@@ -12,6 +12,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from blueprints.access import current_actor
+from blueprints.template_words import SAY, FixedTexts, say_text
 from clock import utcnow
 from extensions import babel
 from models.user import LANGUAGE_NAMES, LANGUAGES
@@ -118,6 +119,12 @@ def _said_time(value, locale, zone) -> str:
 
 def format_number(value) -> str:
     """Format a number for the page's locale."""
+    return _said_number(type(value), value, page_locale())
+
+
+@lru_cache(maxsize=4096)
+def _said_number(kind: type, value, locale) -> str:
+    # Counts are few and said again and again; the type is in the key, as 1, 1.0 and True are equal keys.
     return flask_babel.format_decimal(value)
 
 
@@ -152,6 +159,8 @@ def register(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.globals.update({"_": _say, "gettext": _say, "ngettext": _say_plural})
+    app.jinja_env.add_extension(FixedTexts)  # before any template is compiled: `_("…")` becomes a filter
+    app.jinja_env.filters[SAY] = say_text
     app.register_blueprint(bp)
     app.context_processor(_language_switch)
     app.jinja_env.filters["format_date"] = format_date
