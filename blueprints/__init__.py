@@ -25,6 +25,7 @@ from blueprints import (
     mfa,
     once,
     oversight,
+    page_urls,
     partner,
     personal_data,
     referrals,
@@ -42,6 +43,7 @@ def register_blueprints(app: Flask) -> None:
     """Register every blueprint, the error handler, the user loader and the security headers."""
 
     assets.register(app)
+    page_urls.register(app)
     errors.register(app)
     language.register(app)
     once.register(app)

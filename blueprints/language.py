@@ -13,6 +13,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from blueprints.access import current_actor
+from blueprints.template_words import SAY, FixedTexts, say_text
 from clock import utcnow
 from extensions import babel
 from models.user import LANGUAGE_NAMES, LANGUAGES
@@ -95,31 +96,46 @@ def format_date(value, style: str = "long") -> str:
     """Format a date or (naive UTC) date-time for the page's locale; empty for no value."""
     if not value:
         return ""
-    return _said_date(value, style, page_locale(), page_timezone())
+    return _said_date(value, style, _locale_key(), page_timezone())
 
 
 def format_datetime(value) -> str:
     """Format a (naive UTC) date-time as the page's locale writes a long date and the time in the UK."""
     if not value:
         return ""
-    return _said_time(value, page_locale(), page_timezone())
+    return _said_time(value, _locale_key(), page_timezone())
+
+
+def _locale_key() -> tuple | None:
+    """Return what identifies the page's locale, as the caches below are keyed."""
+    # Not the Locale itself: each request parses its own, and comparing two (Babel's __eq__) costs ten lookups.
+    locale = page_locale()
+    if locale is None:
+        return None
+    return locale.language, locale.territory, locale.script, locale.variant, locale.modifier
 
 
 # The words for a date depend only on it, the style, the locale and the time zone (a date-time's day is the
 # zone's): a page says the same dates many times, and Flask-Babel finds the locale, formats and zone anew each time.
 @lru_cache(maxsize=4096)
-def _said_date(value, style: str, locale, zone) -> str:
+def _said_date(value, style: str, locale: tuple | None, zone) -> str:
     return flask_babel.format_date(value, style)
 
 
 @lru_cache(maxsize=4096)
-def _said_time(value, locale, zone) -> str:
+def _said_time(value, locale: tuple | None, zone) -> str:
     return flask_babel.format_datetime(value, "d MMMM y, HH:mm")
 
 
 def format_number(value) -> str:
     """Format a number for the page's locale."""
-    # As flask_babel.format_decimal does, with the locale found once per context rather than through its lookups.
+    return _said_number(type(value), value, _locale_key())
+
+
+@lru_cache(maxsize=4096)
+def _said_number(kind: type, value, locale: tuple | None) -> str:
+    # Counts are few and said again and again; the type is in the key, as 1, 1.0 and True are equal keys. As
+    # flask_babel.format_decimal does, with the locale the page found once rather than through its lookups.
     return numbers.format_decimal(value, locale=page_locale())
 
 
@@ -154,6 +170,8 @@ def register(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.globals.update({"_": _say, "gettext": _say, "ngettext": _say_plural})
+    app.jinja_env.add_extension(FixedTexts)  # before any template is compiled: `_("…")` becomes a filter
+    app.jinja_env.filters[SAY] = say_text
     app.register_blueprint(bp)
     app.context_processor(_language_switch)
     app.jinja_env.filters["format_date"] = format_date

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request, url_for
+from flask.globals import _cv_request as _request_context
 from werkzeug.routing import BuildError
 
 from services.common.language import lazy_gettext as _l
@@ -56,10 +57,12 @@ def fixed_url(endpoint: str, **values) -> str:
     its one URL default (the static files' version) is fixed for a process, so such a URL depends only on where the
     app is mounted. In debug mode the version follows each edit of a static file, so nothing is kept.
     """
-    if current_app.debug:
-        return url_for(endpoint, **values)
-    key = (_mount(), endpoint, *sorted(values.items()))
-    urls = _process_cache("urls")
+    # The request's context read once, not through the proxies: a page asks for eight of these.
+    context = _request_context.get(None)
+    if context is None or context.app.debug:
+        return url_for(endpoint, **values)  # outside a request url_for builds full URLs: built each time
+    key = (context.request.script_root, endpoint, *sorted(values.items()))
+    urls = context.app.extensions.setdefault("pathway.urls", {})
     found = urls.get(key)
     if found is None:
         found = urls[key] = url_for(endpoint, **values)

@@ -19,8 +19,8 @@ bp = Blueprint("oversight", __name__)
 @bp.app_template_global("may_see_reads")
 def may_see_reads(case) -> bool:
     """Tell whether the signed-in user may see who has read the case (its team's managers, auditors)."""
-    return current_user.is_authenticated and (
-        current_user.has_role("auditor") or (current_user.has_role("manager") and current_user.team == case.team))
+    user = current_user._get_current_object()  # the user itself, not the proxy asked four times
+    return user.is_authenticated and (user.has_role("auditor") or (user.has_role("manager") and user.team == case.team))
 
 
 @bp.get("/cases/<case_id>/seen")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -49,8 +50,14 @@ def format_date(d: date | datetime, language: str | None = None) -> str:
     # Fixed month names rather than strftime("%B"), which follows the process locale.
     d = as_date(d)
     if language and language != "en":
-        return babel_date(d, "d MMMM y", locale=language)
+        return _date_in(d, language)
     return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+@lru_cache(maxsize=4096)
+def _date_in(d: date, language: str) -> str:
+    # Babel reads its locale data and parses the pattern on each call; a page says the same few dates again.
+    return babel_date(d, "d MMMM y", locale=language)
 
 
 def add_months(d: date, n: int) -> date:

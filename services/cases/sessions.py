@@ -6,7 +6,6 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from errors import InvalidInput, NotAllowed, Problems
 from forms.catalogue import N_
@@ -17,6 +16,7 @@ from services.cases.effects import apply_effects
 from services.cases.history_text import term
 from services.cases.transitions import add_history, case_view
 from services.common.dates import past_date
+from services.common.language import lazy_gettext as _l
 from services.common.rows import find_rows
 from services.deadlines.timing import local_today
 from services.pathways.store import definition_for, shown_definition

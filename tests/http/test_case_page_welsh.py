@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 
 import pytest
 
 from models.case import CaseEvent
+from models.deadline import Deadline
 from tests.conftest import sign_in
 
 # (pathway, the English state label, a step the manager may take there, its English label, its Welsh label)
@@ -80,3 +82,17 @@ def test_the_open_a_case_page_names_the_pathways_in_welsh(client, make_user, syn
     page = text(client.get("/cases/new"))
     assert "Rhaglen Trais Domestig yn y Gymuned (y gwasanaeth prawf)" in page
     assert "Agorwch achos pan fydd awdur adroddiad wedi cynnig y rhaglen" in page
+
+
+def test_deadline_statuses_are_in_the_language_of_each_page(client, make_user, make_case, now):
+    manager = make_user(roles=["manager", "practitioner"])
+    case = make_case(workflow_key="dao_pathway", actor=manager)
+    Deadline(case_id=case.pk, case_reference=case.reference, team=case.team, workflow_key=case.workflow_key,
+             workflow_version=case.workflow_version, key="acknowledge", label="Acknowledge",
+             started_at=now, due_at=now + timedelta(days=5)).save()
+    sign_in(client, manager)
+    # English first: the deadlines' file is imported then, and its words must not stay English for the next page.
+    assert 'govuk-tag--blue">Open</strong>' in text(client.get(f"/cases/{case.pk}"))
+    client.get(f"/language/cy?next=/cases/{case.pk}")
+    body = text(client.get(f"/cases/{case.pk}"))
+    assert 'govuk-tag--blue">Ar agor</strong>' in body and 'govuk-tag--blue">Open</strong>' not in body
