@@ -16,7 +16,7 @@ from errors import ConfigurationError
 from services.users.passwords import use_fast_hashing
 from storage.embedded import EmbeddedMongo
 from tests.app_pool import AppPool
-from tests.db_snapshots import ReusedDatabase, build_snapshot, restore_snapshot
+from tests.db_snapshots import ReusedDatabase, build_snapshot, restore_snapshot, shared_snapshot
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 NOW = datetime(2026, 11, 24, 10, 0, 0)
@@ -247,11 +247,13 @@ def shipped_forms(app, forms_snapshot):
 
 
 @pytest.fixture(scope="session")
-def demo_snapshot(snapshot_builder):
-    """Load the demo team, users, cases and groups once (it walks many cases through their pathways)."""
+def demo_snapshot(snapshot_builder, tmp_path_factory, worker_id):
+    """Load the demo team, users, cases and groups once per run (it walks many cases through their pathways)."""
     from services.demo.load import load_demo
 
-    return snapshot_builder(lambda: load_demo(now=NOW))
+    # Parallel workers share one temporary folder above their own: the first to need the demo builds it there.
+    shared = None if worker_id == "master" else tmp_path_factory.getbasetemp().parent / "demo_snapshot.pickle"
+    return shared_snapshot(shared, lambda: snapshot_builder(lambda: load_demo(now=NOW)))
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import pickle
 import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -63,6 +65,24 @@ def build_snapshot(settings: Callable[[str, Path], dict], instance: Path, build:
         result = build()
         collections = take_snapshot(mongoengine.get_db())
     return Snapshot(collections, result)
+
+
+def shared_snapshot(path: Path | None, build: Callable[[], Snapshot]) -> Snapshot:
+    """Return the snapshot kept at `path` by another worker of this run, else build it and keep it there.
+
+    Parallel workers each built the same costly data (the demo walks dozens of cases through their pathways); the
+    first to ask builds it while the others wait on the lock, then read its documents. No path: just build.
+    """
+    if path is None:
+        return build()
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            # Written just now by a worker of this run, in the run's own temporary folder.
+            return pickle.loads(path.read_bytes())  # noqa: S301
+        snapshot = build()
+        path.write_bytes(pickle.dumps(snapshot))
+        return snapshot
 
 
 # Commands that change what a database holds beyond its documents: after any of them the database is dropped.
