@@ -13,7 +13,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from blueprints.access import current_actor
-from blueprints.template_words import SAY, FixedTexts, say_text
+from blueprints.template_words import SAY, FixedTexts
 from clock import utcnow
 from extensions import babel
 from models.user import LANGUAGE_NAMES, LANGUAGES
@@ -139,14 +139,34 @@ def _said_number(kind: type, value, locale: tuple | None) -> str:
     return numbers.format_decimal(value, locale=page_locale())
 
 
+def _said_in(catalogue, text: str, autoescape: bool, values: dict) -> str:
+    """Return the catalogue's words for the text with the values put in (escaped when the template escapes)."""
+    said = catalogue.ugettext(text)
+    if autoescape:
+        said = Markup(said)  # noqa: S704 - the catalogue is ours, trusted as Jinja's own gettext trusts it
+    return said % values
+
+
 @pass_context
 def _say(context, text: str, /, **values) -> str:
     """Say an interface text in the page's language, as Jinja's newstyle gettext does (values escaped, always %)."""
     # One call instead of Jinja's alias, its wrapper and a lambda, each through Context.call: a page says a hundred.
-    said = page_catalogue().ugettext(text)
-    if context.eval_ctx.autoescape:
-        said = Markup(said)  # noqa: S704 - the catalogue is ours, trusted as Jinja's own gettext trusts it
-    return said % values
+    return _said_in(page_catalogue(), text, context.eval_ctx.autoescape, values)
+
+
+@pass_context
+def _say_fixed(context, text: str, /, **values) -> str:
+    """Say a template's fixed text, `_("…")` read as a filter (see blueprints.template_words), as `_say` does."""
+    if values:
+        return _said_in(page_catalogue(), text, context.eval_ctx.autoescape, values)
+    return _said_once(page_catalogue(), text, context.eval_ctx.autoescape)
+
+
+@lru_cache(maxsize=8192)
+def _said_once(catalogue, text: str, autoescape: bool) -> str:
+    # Only literals from the templates come here, so the texts are few; the catalogue is part of the key, so a
+    # text is said again for each language (and anew if the catalogues are reloaded).
+    return _said_in(catalogue, text, autoescape, {})
 
 
 @pass_context
@@ -171,7 +191,7 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.globals.update({"_": _say, "gettext": _say, "ngettext": _say_plural})
     app.jinja_env.add_extension(FixedTexts)  # before any template is compiled: `_("…")` becomes a filter
-    app.jinja_env.filters[SAY] = say_text
+    app.jinja_env.filters[SAY] = _say_fixed
     app.register_blueprint(bp)
     app.context_processor(_language_switch)
     app.jinja_env.filters["format_date"] = format_date

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from jinja2 import pass_context
 from jinja2.ext import Extension
 from jinja2.lexer import Token
-from markupsafe import Markup
-
-from services.common.language import page_catalogue
 
 SAY = "say_text"  # the filter a template's `_("…")` becomes
 _OPENING, _CLOSING = {"lparen", "lbracket", "lbrace"}, {"rparen", "rbracket", "rbrace"}
@@ -55,22 +49,3 @@ def _fixed_text_call(tokens: list, at: int) -> bool:
     following = tokens[at + 1:at + 4]
     return [t.type for t in following[:2]] == ["lparen", "string"] and len(following) == 3 and \
         following[2].type in ("rparen", "comma")
-
-
-@pass_context
-def say_text(context, text: str, /, **values) -> str:
-    """Say a template's fixed text in the page's language, as `_say` does (values escaped, always %)."""
-    if values:
-        said = page_catalogue().ugettext(text)
-        if context.eval_ctx.autoescape:
-            said = Markup(said)  # noqa: S704 - the catalogue is ours, trusted as Jinja's own gettext trusts it
-        return said % values
-    return _said(page_catalogue(), text, context.eval_ctx.autoescape)
-
-
-@lru_cache(maxsize=8192)
-def _said(catalogue, text: str, markup: bool) -> str:
-    # Only literals from the templates come here, so the texts are few; the catalogue is part of the key, so a
-    # text is said again for each language (and anew if the catalogues are reloaded).
-    said = catalogue.ugettext(text)
-    return (Markup(said) if markup else said) % {}  # noqa: S704 - the catalogue is ours, as in `_say`

@@ -37,11 +37,11 @@ def drop_retired_indexes(db=None) -> list[str]:
     dropped = []
     for collection, names in RETIRED.items():
         existing = set(db[collection].index_information()) if collection in db.list_collection_names() else set()
-        for model in _documents():
+        retiring = [name for name in names if name in existing]
+        for model in _documents() if retiring else ():
             if not model._meta.get("abstract") and model._get_collection_name() == collection:
                 model.ensure_indexes()
-        for name in names:
-            if name in existing:
-                db[collection].drop_index(name)
-                dropped.append(f"{collection}.{name}")
+        for name in retiring:
+            db[collection].drop_index(name)
+            dropped.append(f"{collection}.{name}")
     return dropped
