@@ -130,43 +130,54 @@ def available_practitioners(team: str) -> list[dict]:
     return sorted(rows, key=lambda r: (not r["available"], r["open"] - r["capacity"], r["user"].name))
 
 
-def case_view(case: Case, *, submissions: dict | None = None, sessions=None) -> dict:
-    """Return the plain dict the workflow engine reads (pages pass what they already read, to read it once)."""
-    forms = {
-        key: {"status": sub.status, "answers": dict(sub.answers), "computed": dict(sub.computed)}
-        for key, sub in (latest_submissions(case) if submissions is None else submissions).items()
-    }
+def case_view(case: Case, *, submissions: dict | None = None, sessions=None, lazy: bool = False) -> dict:
+    """Return the plain dict the workflow engine reads (pages pass what they already read, to read it once).
+
+    With `lazy`, the forms and the attendance are read only when a guard asks: a list that checks many cases
+    against guards on the case's own fields must not read every case's submissions.
+    """
+    def forms() -> dict:
+        return {key: {"status": sub.status, "answers": dict(sub.answers), "computed": dict(sub.computed)}
+                for key, sub in (latest_submissions(case) if submissions is None else submissions).items()}
+
+    def attendance() -> dict:
+        return session_counts(case, sessions)
+
     return {
         "id": str(case.pk), "reference": case.reference, "state": case.state,
         "priority": "urgent" if case.priority == "urgent" else "normal", "risk_level": case.risk_level or None,
         "allocated_to": case.allocated_to or None, "team": case.team, "suspended": bool(case.suspended),
-        "forms": forms, "endorsements": dict(case.endorsements or {}), "sessions": session_counts(case, sessions),
-        "fields": dict(case.fields or {}),
-        "capacity": TeamCapacity(case.team),
+        "forms": OnRead(forms) if lazy else forms(), "endorsements": dict(case.endorsements or {}),
+        "sessions": OnRead(attendance) if lazy else attendance(), "fields": dict(case.fields or {}),
+        # Counting reads every open case of the team: a case page whose steps never ask must not pay for it.
+        "capacity": OnRead(lambda: _capacity(case.team)),
     }
 
 
-class TeamCapacity(Mapping):
-    """The team's free practitioners, counted only when a guard reads them (few steps do)."""
+def _capacity(team: str) -> dict:
+    practitioners = available_practitioners(team) if team else []
+    return {"available_practitioners": sum(1 for p in practitioners if p["available"])}
 
-    def __init__(self, team: str):
-        self.team, self._found = team, None
 
-    def _counted(self) -> dict:
-        # Counting reads every open case of the team: a case page whose steps never ask must not pay for it.
+class OnRead(Mapping):
+    """A mapping worked out when first read, then kept (what most guards never read costs no query)."""
+
+    def __init__(self, work):
+        self._work, self._found = work, None
+
+    def _value(self) -> Mapping:
         if self._found is None:
-            practitioners = available_practitioners(self.team) if self.team else []
-            self._found = {"available_practitioners": sum(1 for p in practitioners if p["available"])}
+            self._found = self._work()
         return self._found
 
-    def __getitem__(self, key: str) -> int:
-        return self._counted()[key]
+    def __getitem__(self, key: str):
+        return self._value()[key]
 
     def __iter__(self):
-        return iter(self._counted())
+        return iter(self._value())
 
     def __len__(self) -> int:
-        return len(self._counted())
+        return len(self._value())
 
 
 def transition_options(case: Case, actor, *, submissions: dict | None = None, sessions=None,
