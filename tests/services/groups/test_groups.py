@@ -337,3 +337,24 @@ def test_planning_intakes_costs_the_same_commands_with_two_groups_or_six(team, m
     (slots_two, two), (slots_six, six) = found
     assert slots_six > slots_two > 0
     assert six == two, (two, six)
+
+
+def test_guarded_candidates_cost_no_read_per_man(team, make_case, now, app_config):
+    # The pathway's candidate guards read only his case's fields: his forms and attendance are not read.
+    new_group(team, now, workflow_key="dao_pathway", name="DAO group")
+    database, found = app_config["MONGODB_DB"], []
+    for count in (2, 8):
+        while len(Case.objects(workflow_key="dao_pathway", state="intervention")) < count:
+            waiting(make_case, team, 1, workflow_key="dao_pathway", state="intervention",
+                    fields={"intervention": "group"})
+        waiting(make_case, team, 1, workflow_key="dao_pathway", state="intervention",
+                fields={"intervention": "one_to_one"})
+        groups_intake.intake_plan("north", "dao_pathway", now.date())  # any schedule growth first
+        plan, commands = count_commands(database, lambda: groups_intake.intake_plan(
+            "north", "dao_pathway", now.date()))
+        found.append((plan, sorted(commands)))
+    (plan_two, two), (plan_eight, eight) = found
+    guarded = {c.pk for c in Case.objects(workflow_key="dao_pathway", fields__intervention="group")}
+    assert {row["case"].pk for row in plan_eight["rows"]} == guarded and len(guarded) == 7
+    assert len(plan_two["rows"]) == 2 and plan_eight["rows"][0]["case"].person.name
+    assert eight == two, (two, eight)
