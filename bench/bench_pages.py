@@ -5,8 +5,9 @@ Starts its own bundled mongod (a single-node replica set) in a temporary folder 
 throw-away database there), seeds the demo team through the services and clones it into other teams, starts the
 app and `bench/bare_app.py` under gunicorn (2 workers x 4 threads, gthread), signs in as a practitioner, a manager
 and an auditor, and drives each page with keep-alive connections for a fixed time. Prints, per page, requests per
-second, p50 and p99, the ratio to the bare page in the same run, one request's time (median of 5), the page's size,
-and afterwards each gunicorn worker's resident memory. Every answer must be 200; any other is counted and shown.
+second, p50 and p99, the ratio to the bare page in the same run (measured first and last; the faster of the
+two), one request's time (median of 5), the page's size, and afterwards each gunicorn worker's resident memory.
+Every answer must be 200; any other is counted and shown.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from storage.embedded import EmbeddedMongo, answers, free_port  # noqa: E402
 
 GUNICORN = ["--workers", "2", "--threads", "4", "--worker-class", "gthread"]
 BARE = ("bare page (one find_one)", "", False)
+BARE_AGAIN = "bare page, again at the end"
 FRESH_SIGN_IN = 600  # seconds: well inside the idle limit of a sign-in, however slow a page is
 
 
@@ -149,7 +151,11 @@ def run_bench(args, seeded, uri, db_name, folder) -> dict:
     env = app_environment(uri, db_name, folder / "instance")
     figures = {"cases": seeded.cases, "documents_cloned": seeded.documents, "teams": len(seeded.teams),
                "connections": args.connections, "duration_s": args.duration, "pages": {}}
-    bare_ref = mongoengine.get_db().cases.find_one({"_id": ObjectId(seeded.case_id)})["reference"]
+    db = mongoengine.get_db()
+    bare_ref = db.cases.find_one({"_id": ObjectId(seeded.case_id)})["reference"]
+    # Seeding leaves mongod writing a checkpoint of millions of new documents: flush it now, or it slows only the
+    # page measured first (the bare one) and flatters every ratio.
+    db.client.admin.command("fsync")
     with gunicorn("app:create_app()", env, folder / "pathway.log") as (port, master), \
             gunicorn("bench.bare_app:create_app()", env, folder / "bare.log") as (bare_port, bare_master):
         figures["pages"][BARE[0]] = measure(bare_port, f"/cases/{bare_ref}", "", args)
@@ -162,9 +168,12 @@ def run_bench(args, seeded, uri, db_name, folder) -> dict:
                 cookies[role] = (sign_in(port, who["email"], who["password"]), time.monotonic())
             figures["pages"][name] = {**measure(port, path, cookies[role][0], args), "role": role, "heavy": heavy}
             print(f"  measured {name}", file=sys.stderr, flush=True)
+        # Measured again last: the ratios are to the faster of the two, so a slow moment of the host never
+        # flatters them.
+        figures["pages"][BARE_AGAIN] = measure(bare_port, f"/cases/{bare_ref}", "", args)
         figures["pathway_worker_rss_mb"] = [round(m, 1) for m in worker_rss(master)]
         figures["bare_worker_rss_mb"] = [round(m, 1) for m in worker_rss(bare_master)]
-    bare = figures["pages"][BARE[0]]["requests_per_s"] or 1
+    bare = max(figures["pages"][name]["requests_per_s"] or 0 for name in (BARE[0], BARE_AGAIN)) or 1
     for row in figures["pages"].values():
         row["ratio"] = None if row["requests_per_s"] is None else round(row["requests_per_s"] / bare, 2)
     return figures
