@@ -21,10 +21,11 @@ from pymongo import UpdateOne
 
 from clock import utcnow
 from models.deadline import CANCELLED, MET, Deadline
-from services.reports.counters import ALL_TEAMS, MIGRATIONS, counts, ensure_counts_index, period_days
+from services.reports.counters import ALL_TEAMS, MIGRATIONS, counts, ensure_counts_index
 
 PREFIX = "timeliness:"
 TIMELINESS_MIGRATION = "report_timeliness"
+BATCH = 20_000  # deadlines per command of the one-off fill, each well within a command's time limit
 FIELDS = ("status", "due_at", "late", "key", "label", "team", "workflow_key", "report_counted")
 
 
@@ -104,47 +105,89 @@ def _counted_expression() -> dict:
             "metric": {"$concat": [PREFIX, outcome, ":", {"$toString": {"$strLenCP": key}}, ":", key, label]}}
 
 
+def _batches(collection):
+    """Yield filters of consecutive ranges of at most BATCH documents by `_id` (read from the `_id` index alone)."""
+    last = None
+    while True:
+        after = {"$gt": last} if last is not None else {}
+        edge = next(collection.find({"_id": after} if after else {}, {"_id": 1}).sort("_id", 1).skip(BATCH - 1)
+                    .limit(1), None)
+        if edge is None:
+            yield {"_id": after} if after else {}
+            return
+        yield {"_id": {**after, "$lte": edge["_id"]}}
+        last = edge["_id"]
+
+
+def _add_up(found: dict, row: dict) -> None:
+    """Add one group of deadlines counted alike to its day and month counters, for its team and for all teams."""
+    counted, n = row["_id"], row["n"]
+    for team in (counted["team"], ALL_TEAMS):
+        for day in (counted["day"], counted["day"][:7]):
+            counter = found.setdefault((counted["metric"], day, team, counted["pathway"]), {"n": 0})
+            counter["n"] += n
+            if len(day) > 7:
+                moments = counter.setdefault("at", {})
+                moments[counted["at"]] = moments.get(counted["at"], 0) + n
+
+
 def fill_timeliness_counts(*, again: bool = False) -> int:
     """Count every deadline from scratch, once (or `again`); return how many counters there are.
 
-    Two passes in MongoDB ($merge): each deadline's counter onto the deadline, then their sums into the counters.
-    Run at start-up, and whenever the waiting list's counters are filled again (services/reports/counts.py).
+    In batches of deadlines by `_id`, so no one command runs long: each deadline's counter onto the deadline (a
+    $merge), then the deadlines counted alike grouped and added up here, then the counters written. Run at start-up,
+    and whenever the waiting list's counters are filled again (services/reports/counts.py).
     """
     ensure_counts_index()
     done = Deadline._get_db()[MIGRATIONS]
     if not again and done.find_one({"_id": TIMELINESS_MIGRATION}):
         return 0
     deadlines = Deadline._get_collection()
+    counting = {"$and": [{"$ne": ["$status", CANCELLED]}, {"$eq": [{"$type": "$due_at"}, "date"]}]}
+    grouped = {field: f"$report_counted.{field}" for field in ("team", "pathway", "day", "at", "metric")}
+    found: dict = {}
+    for batch in _batches(deadlines):
+        deadlines.aggregate([
+            {"$match": batch},
+            {"$project": {"report_counted": {"$cond": [counting, _counted_expression(), None]}}},
+            {"$merge": {"into": deadlines.name, "on": "_id", "whenMatched": "merge", "whenNotMatched": "discard"}},
+        ])
+        for row in deadlines.aggregate([{"$match": {**batch, "report_counted": {"$type": "object"}}},
+                                        {"$group": {"_id": grouped, "n": {"$sum": 1}}}], batchSize=100_000):
+            _add_up(found, row)
     counts().delete_many({"metric": {"$regex": f"^{PREFIX}"}})
-    deadlines.update_many({"report_counted": {"$exists": True}}, {"$unset": {"report_counted": ""}})
-    deadlines.aggregate([
-        {"$match": {"status": {"$ne": CANCELLED}, "due_at": {"$type": "date"}}},
-        {"$project": {"report_counted": _counted_expression()}},
-        {"$merge": {"into": deadlines.name, "on": "_id", "whenMatched": "merge", "whenNotMatched": "discard"}},
-    ], allowDiskUse=True)
-    counted = {field: f"$report_counted.{field}" for field in ("team", "pathway", "day", "at", "metric")}
-    month = {"$substrBytes": ["$_id.day", 0, 7]}
-    deadlines.aggregate([
-        {"$match": {"report_counted": {"$exists": True}}},
-        {"$group": {"_id": counted, "n": {"$sum": 1}}},
-        {"$project": {"n": 1, "metric": "$_id.metric", "pathway": "$_id.pathway", "key": [
-            {"team": "$_id.team", "day": "$_id.day", "at": "$_id.at"}, {"team": "$_id.team", "day": month},
-            {"team": ALL_TEAMS, "day": "$_id.day", "at": "$_id.at"}, {"team": ALL_TEAMS, "day": month}]}},
-        {"$unwind": "$key"},
-        {"$group": {"_id": {"metric": "$metric", "day": "$key.day", "team": "$key.team", "pathway": "$pathway",
-                            "at": "$key.at"}, "n": {"$sum": "$n"}}},
-        {"$group": {"_id": {"metric": "$_id.metric", "day": "$_id.day", "team": "$_id.team",
-                            "pathway": "$_id.pathway"},
-                    "n": {"$sum": "$n"}, "at": {"$push": {"k": "$_id.at", "v": "$n"}}}},
-        {"$project": {"_id": 0, "metric": "$_id.metric", "day": "$_id.day", "team": "$_id.team",
-                      "pathway": "$_id.pathway", "n": 1, "at": {"$cond": [
-                          {"$eq": [{"$strLenBytes": "$_id.day"}, 7]}, "$$REMOVE",
-                          {"$arrayToObject": {"$filter": {"input": "$at", "cond": {"$ne": ["$$this.k", None]}}}}]}}},
-        {"$merge": {"into": counts().name, "on": ["metric", "day", "team", "pathway"], "whenMatched": "replace",
-                    "whenNotMatched": "insert"}},
-    ], allowDiskUse=True)
+    docs = [{"metric": metric, "day": day, "team": team, "pathway": pathway, **counter}
+            for (metric, day, team, pathway), counter in found.items()]
+    for first in range(0, len(docs), BATCH):
+        counts().insert_many(docs[first:first + BATCH])
     done.update_one({"_id": TIMELINESS_MIGRATION}, {"$set": {"done_at": utcnow()}}, upsert=True)
-    return counts().count_documents({"metric": {"$regex": f"^{PREFIX}"}})
+    return len(docs)
+
+
+def _days(first: date, last: date) -> list[str]:
+    return [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+
+
+def whole_days(start: date, last: date, today: date) -> tuple[list[dict], list[str]]:
+    """Return the filters of the counters of the whole days [start, last], and the days to take away.
+
+    Whole months are read by their month; a month cut by the period by its days, or, when fewer and the month is
+    over, by its month less the days left out (a year back from mid-month reads 3 days rather than 28).
+    """
+    found, months, less, first = [], [], [], date(start.year, start.month, 1)
+    while first <= last:
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        final = following - timedelta(days=1)
+        low, high = max(first, start), min(final, last)
+        inside, outside = _days(low, high), _days(first, low - timedelta(days=1)) + _days(high + timedelta(days=1),
+                                                                                          final)
+        if not outside or (len(outside) < len(inside) and final < today):
+            months.append(first.isoformat()[:7])
+            less += outside
+        else:  # within one month, so the range never takes in a month's own counter
+            found.append({"day": {"$gte": low.isoformat(), "$lte": high.isoformat()}})
+        first = following
+    return ([{"day": {"$in": months + less}}] if months else []) + found, less
 
 
 def timeliness_counts_pipeline(scope: dict, start: date, end: date, now: datetime) -> list[dict] | None:
@@ -155,7 +198,7 @@ def timeliness_counts_pipeline(scope: dict, start: date, end: date, now: datetim
     """
     today = now.date()
     last_whole = min(end, today - timedelta(days=1))
-    filters = period_days(start, last_whole) if start <= last_whole else []
+    filters, less = whole_days(start, last_whole, today) if start <= last_whole else ([], [])
     partial = today.isoformat() if start <= today <= end else None
     if partial:
         filters.append({"day": partial})
@@ -167,6 +210,7 @@ def timeliness_counts_pipeline(scope: dict, start: date, end: date, now: datetim
         "input": {"$objectToArray": {"$ifNull": ["$at", {}]}},
         "cond": {"$lt": [{"$toLong": "$$this.k"}, threshold]}}}, "in": "$$this.v"}}}
     n = {"$cond": [{"$eq": ["$day", partial]}, before_now, "$n"]} if partial else "$n"
+    n = {"$cond": [{"$in": ["$day", less]}, {"$subtract": [0, "$n"]}, n]} if less else n
     return [
         {"$match": {"metric": {"$regex": f"^{PREFIX}"}, "team": scope.get("team", ALL_TEAMS), "$or": filters}},
         {"$group": {"_id": {"metric": "$metric", "month": {"$substrBytes": ["$day", 0, 7]}}, "n": {"$sum": n}}},

@@ -15,7 +15,7 @@ from models.case import Case, Person
 from models.deadline import Deadline
 from services.deadlines import tracking as svc
 from services.deadlines.reminders import sweep_reminders
-from services.reports import figures
+from services.reports import deadline_counts, figures
 from services.reports import queries as report_queries
 from services.reports.counters import counts
 from services.reports.deadline_counts import PREFIX, fill_timeliness_counts, timeliness_counts_pipeline
@@ -121,7 +121,10 @@ def periods(moments: list[datetime]) -> list[tuple[datetime, date, date]]:
         found.append((now, date(2026, 6, 30), date(2026, 7, 1)))
     found += [(datetime(2026, 9, 15, 12), date(2026, 9, 15), date(2026, 9, 15)),
               (datetime(2026, 9, 15, 12), date(2026, 9, 16), date(2026, 12, 1)),
-              (datetime(2027, 1, 10), date(2026, 3, 1), date(2026, 11, 30))]
+              (datetime(2027, 1, 10), date(2026, 3, 1), date(2026, 11, 30)),
+              (datetime(2027, 1, 10), date(2026, 3, 3), date(2026, 11, 27)),
+              (datetime(2027, 1, 10), date(2026, 3, 20), date(2026, 3, 29)),
+              (datetime(2026, 11, 2, 9), date(2026, 2, 2), date(2026, 11, 30))]
     return found
 
 
@@ -150,13 +153,14 @@ def stored_counters() -> dict:
             for c in counts().find({"metric": {"$regex": f"^{PREFIX}"}}) if c["n"]}
 
 
-def test_the_one_off_fill_counts_what_the_changes_counted(deadlines):
+def test_the_one_off_fill_counts_what_the_changes_counted(deadlines, monkeypatch):
     kept = stored_counters()
     marks = {d["_id"]: d.get("report_counted") or None for d in Deadline._get_collection().find()}
     assert len(kept) > 100
     assert fill_timeliness_counts() > 100  # from scratch, as on a database stored before the counters
     assert stored_counters() == kept
     assert fill_timeliness_counts() == 0  # done once: later starts skip it
+    monkeypatch.setattr(deadline_counts, "BATCH", 7)  # many small batches, as on a large database
     assert fill_timeliness_counts(again=True) > 100
     assert stored_counters() == kept
     assert {d["_id"]: d.get("report_counted") or None for d in Deadline._get_collection().find()} == marks
