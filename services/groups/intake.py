@@ -50,12 +50,20 @@ def candidates(team: str, workflow_key: str, *, whole: bool = True) -> list[Case
     return sorted(cases, key=priority_key)
 
 
+def _spans(members, spec) -> list[tuple[int, int]]:
+    """Return the (first, last) session numbers of each member holding a place, read once from the documents."""
+    return [(m.join_number, last_number(m.join_number, spec.sessions, m.first_week))
+            for m in members if m.status in HOLDING]
+
+
+def _busy(spans: list[tuple[int, int]], number: int) -> int:
+    return sum(1 for first, last in spans if first <= number <= last)
+
+
 def occupancy(group: Group, number: int, members=None) -> int:
     """Return how many places are taken at session number."""
-    spec = spec_of(group)
     members = members if members is not None else GroupMember.objects(group_id=group.pk, status__in=HOLDING)
-    return sum(1 for m in members if m.status in HOLDING
-               and m.join_number <= number <= last_number(m.join_number, spec.sessions, m.first_week))
+    return _busy(_spans(members, spec_of(group)), number)
 
 
 def free_places(group: Group, join_number: int, first_week: int = 1, members=None) -> int:
@@ -63,7 +71,9 @@ def free_places(group: Group, join_number: int, first_week: int = 1, members=Non
     spec = spec_of(group)
     members = list(GroupMember.objects(group_id=group.pk, status__in=HOLDING)) if members is None else members
     end = last_number(join_number, spec.sessions, first_week)
-    busiest = max((occupancy(group, n, members) for n in range(join_number, end + 1)), default=0)
+    # The programme and the members' spans once, not again for every session counted (a page asks per intake).
+    spans = _spans(members, spec)
+    busiest = max((_busy(spans, n) for n in range(join_number, end + 1)), default=0)
     return max(0, spec.max_group_size - busiest)
 
 

@@ -25,7 +25,7 @@ from services.deadlines.timing import (
     calendar_for,
     local_today,  # noqa: F401  (the groups pages read it here)
 )
-from services.pathways.store import latest_version, list_workflows
+from services.pathways.store import latest_definitions, latest_version
 from storage.uow import in_transaction, transactional
 from workflows.programme import ProgrammeSpec, programme_spec
 
@@ -53,10 +53,11 @@ def spec_of(group: Group) -> ProgrammeSpec:
 def group_programmes() -> dict[str, tuple[str, ProgrammeSpec]]:
     """Return workflow key -> (pathway title, programme) for every stored pathway that runs a group."""
     found = {}
-    for stored in list_workflows():
-        spec = programme_spec((stored.definition or {}).get("programme"))
+    # The parsed definitions kept per process, not every stored version read again (the waiting list asks twice).
+    for key, defn in latest_definitions().items():
+        spec = programme_spec(defn.programme or None)
         if spec is not None:
-            found[stored.key] = (stored.title or stored.key, spec)
+            found[key] = (defn.title or key, spec)
     return found
 
 
