@@ -29,6 +29,7 @@ from services.pathways.store import latest_definitions
 from services.pathways.sync import sync_workflows
 from services.reports.cohort import fill_cohort_counts
 from services.reports.counts import fill_report_counts
+from services.reports.deadline_counts import fill_timeliness_counts
 from services.reports.fields import fill_report_fields
 from services.submissions.definition_files import sync_forms
 from services.submissions.definitions import compiled_form, published_forms
@@ -165,6 +166,9 @@ def _bootstrap(app: Flask) -> None:
     filled = fill_report_counts()
     if filled:
         log.info("Report counters computed from the stored history: %s", filled)
+    filled = fill_timeliness_counts()
+    if filled:
+        log.info("On-time counters computed from the stored deadlines: %s", filled)
     filled = fill_cohort_counts()
     if filled:
         log.info("Funnel and evaluation counters computed from the stored cases: %s", filled)

@@ -66,6 +66,8 @@ class Deadline(me.Document):
     closed_by = me.StringField(default="")
     closed_reason = me.StringField(default="")  # what met it ("form:risk_assessment") or why it was cancelled
     late = me.BooleanField(default=False)
+    # The on-time counter it counts in (services/reports/deadline_counts.py), to move it by the difference.
+    report_counted = me.DictField()
 
     meta = {
         "collection": "deadlines",

@@ -23,6 +23,7 @@ from scheduler.timescales import reminder_times, shift_for_pause
 from services.deadlines.timing import calendar_for, first_action, ms, record_deadline_event, schedule
 from services.notifications.send import notify_case, owners_of
 from services.pathways.store import definition_for
+from services.reports.deadline_counts import recount_deadlines
 from workflows import deadline_spec
 
 # How a closed deadline's history entry reads, said in the reader's language from these message ids.
@@ -158,6 +159,7 @@ def _close(case: Case, query: dict, *, status: str, reason: str, now: datetime, 
             closed.append(deadline)
     if closed:
         sync_next_due(case.pk)
+        recount_deadlines({"_id": {"$in": [d.pk for d in closed]}})  # met on time or late, or no longer counted
     return closed
 
 
@@ -248,6 +250,7 @@ def resume_deadlines(case: Case, *, now: datetime, actor=None) -> int:
         count += changed
     if count:
         sync_next_due(case.pk)
+        recount_deadlines({"case_id": case.pk})  # their due times moved on by the pause
         record_deadline_event(case, None, now=now, actor=actor, what=f"resumed ({count})",
                               said=(N_("Deadlines resumed (%(count)s)"), {"count": count}))
     return count
@@ -280,4 +283,5 @@ def reschedule_supervision_deadlines(team: Team, *, now: datetime, settings: Map
             inc__action_seq=1,
         )
         sync_next_due(deadline.case_id)
+        recount_deadlines({"_id": deadline.pk})  # it counts from its due time on
     return count

@@ -16,6 +16,7 @@ from services.deadlines.timing import calendar_for, first_action, ms, record_dea
 from services.deadlines.tracking import owners_of, spec_as_dict, spec_of, stop_deadline, sync_next_due
 from services.pathways.store import definition_version, latest_version
 from services.reports.cohort import recount_case
+from services.reports.deadline_counts import recount_deadlines
 from storage.uow import transactional
 from workflows.migration import migration_problems
 
@@ -73,6 +74,7 @@ def _carry_deadline(case: Case, deadline: Deadline, new, version: int, *, now: d
             set__next_action_at=first_action(status, due, reminders, None, deadline.next_escalation_at),
             inc__action_seq=1)
     Deadline.objects(pk=deadline.pk).update_one(**changes)
+    recount_deadlines({"_id": deadline.pk})  # its due time, label or status may have changed
     if len(changes) > 1:
         deadline.reload()
         when = f"due by the end of {deadline.due_at:%d %B %Y}" if deadline.due_at else "waiting for a date"

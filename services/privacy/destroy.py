@@ -18,6 +18,7 @@ from models.case import NO_DUE, Case, Person
 from models.deadline import MET
 from services.cases.transitions import latest_submissions
 from services.pathways.store import definition_for
+from services.reports.deadline_counts import recount_deadlines
 from services.submissions.attachments import BUCKET
 from storage.uow import run_in_transaction
 from workflows.retention import ANONYMISE, DESTROY, KEEP, monitoring_values, rule_for_state
@@ -74,6 +75,7 @@ def _strip_case(case: Case, *, action: str, rule_name: str, monitoring: dict, no
         "closed_reason": f"retention: {rule_name}"}, "$unset": {"next_action_at": ""}, "$inc": {"action_seq": 1}})
     db["deadlines"].update_many({"case_id": case.pk}, {"$set": {"case_reference": f"X-{case.pk}", "sent": [],
                                                               "description": ""}})
+    recount_deadlines({"case_id": case.pk})  # the one met here counts as met
 
 
 def _remove_outbox(ids: list, references: list[str]) -> int:

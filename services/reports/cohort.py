@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, timedelta
+from datetime import date
 
 from bson import ObjectId
 
@@ -21,12 +21,11 @@ from clock import utcnow
 from models.case import Case
 from services.deadlines.timing import calendar_for
 from services.pathways.store import latest_definitions
-from services.reports.counts import MIGRATIONS, add, counts, ensure_counts_index
+from services.reports.counters import ALL_TEAMS, MIGRATIONS, add, counts, ensure_counts_index, period_days
 from services.reports.queries import STAGES, funnel_flags
 
 PREFIX = "cohort:"
 EVALUATION = "evaluation:"
-ALL_TEAMS = "*"
 COHORT_MIGRATION = "report_cohort"
 
 
@@ -164,20 +163,6 @@ def fill_cohort_counts(definitions=None) -> int:
         ], allowDiskUse=True)
     done.update_one({"_id": COHORT_MIGRATION}, {"$set": {"spec": spec, "done_at": utcnow()}}, upsert=True)
     return counts().count_documents({"metric": {"$regex": f"^{PREFIX}"}})
-
-
-def period_days(start: date, end: date) -> list[dict]:
-    """Return the filters of the counters of a period: whole months by their month, the edges by their days."""
-    found, months, first = [], [], date(start.year, start.month, 1)
-    while first <= end:
-        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        low, high = max(first, start), min(following - timedelta(days=1), end)
-        if low == first and high == following - timedelta(days=1):
-            months.append(first.isoformat()[:7])
-        else:  # within one month, so the range never takes in a month's own counter
-            found.append({"day": {"$gte": low.isoformat(), "$lte": high.isoformat()}})
-        first = following
-    return ([{"day": {"$in": months}}] if months else []) + found
 
 
 def cohort_pipeline(scope: dict, start: date, end: date) -> list[dict]:

@@ -10,39 +10,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pymongo import ASCENDING
-
 from clock import utcnow
 from models.case import Case, CaseEvent
 from services.deadlines.timing import calendar_for, local_today
 from services.pathways.store import latest_definitions
+from services.reports.counters import COLLECTION, KEY, MIGRATIONS, add, counts, ensure_counts_index
+from services.reports.deadline_counts import fill_timeliness_counts
 from services.reports.queries import waiting_states
 
-COLLECTION = "report_counts"
 # How many cases joined less left the waiting list that day.
 WAITING = "waiting_change"
-# Named here rather than imported from services.reports.fields, which the submission hooks import.
-MIGRATIONS = "migrations"
 COUNTS_MIGRATION = "report_counts"
-KEY = ("metric", "day", "team", "pathway")
-
-
-def counts():
-    """Return the counters' collection."""
-    return Case._get_db()[COLLECTION]
-
-
-def ensure_counts_index() -> None:
-    """Create the unique index every counter is found and summed by (idempotent; run at start-up)."""
-    counts().create_index([(field, ASCENDING) for field in KEY], unique=True, name="counter_key")
-
-
-def add(metric: str, *, team: str, pathway: str, day: date | str, by: int) -> None:
-    """Add `by` to one counter (created at 0 when missing), inside the caller's transaction when there is one."""
-    if by:
-        when = day if isinstance(day, str) else day.isoformat()  # a day, or a month ("2026-03")
-        counts().update_one({"metric": metric, "day": when, "team": team or "", "pathway": pathway or ""},
-                            {"$inc": {"n": by}}, upsert=True)
 
 
 def waiting_change(from_state: str, to_state: str, definitions=None) -> int:
@@ -69,7 +47,8 @@ def fill_report_counts() -> int:
     """Compute the counters of the history stored before they were kept, once; return how many were written.
 
     One pass over the transitions into or out of a waiting-list state, grouped per case and day, then per team,
-    pathway and day. Run at start-up after the definitions are synced; it records that it is done.
+    pathway and day; then the on-time counters of every deadline (services/reports/deadline_counts.py). Run at
+    start-up after the definitions are synced; it records that it is done.
     """
     ensure_counts_index()
     done = Case._get_db()[MIGRATIONS]
@@ -96,5 +75,6 @@ def fill_report_counts() -> int:
                       "pathway": "$_id.pathway", "n": 1}},
         {"$merge": {"into": COLLECTION, "on": list(KEY), "whenMatched": "replace", "whenNotMatched": "insert"}},
     ], allowDiskUse=True)
+    fill_timeliness_counts(again=True)  # the on-time counters, from the deadlines stored with that history
     done.update_one({"_id": COUNTS_MIGRATION}, {"$set": {"done_at": utcnow()}}, upsert=True)
     return counts().count_documents({"metric": WAITING})

@@ -24,6 +24,7 @@ from services.deadlines.timing import calendar_for, local_today
 from services.pathways.store import latest_definitions
 from services.reports import cohort as report_cohort
 from services.reports import counts as report_counts
+from services.reports import deadline_counts
 from services.reports import queries as report_queries
 from services.reports.counts import counts
 from services.reports.period import bounds, get_period, median_of_counts, month_label, months, number, percent
@@ -106,9 +107,14 @@ def _tally(rows: list[dict], field: str) -> dict[str, dict]:
 
 
 def _timeliness(scope: dict, *, now: datetime, start: date, end: date) -> dict:
-    low, high = bounds(start, end)
-    rows = _run(Deadline, report_queries.timeliness_pipeline(scope, low, min(high, now)),
-                report_queries.TIMELINESS_INDEX)
+    if scope and not scope.get("team"):  # a manager of no team: the deadlines without one, counted one by one
+        low, high = bounds(start, end)
+        rows = _run(Deadline, report_queries.timeliness_pipeline(scope, low, min(high, now)),
+                    report_queries.TIMELINESS_INDEX)
+    else:  # the counters: as many documents as kinds x months, however many deadlines came due
+        pipeline = deadline_counts.timeliness_counts_pipeline(scope, start, end, now)
+        rows = deadline_counts.timeliness_rows(list(counts().aggregate(pipeline, batchSize=100_000))
+                                               if pipeline else [])
     labels: dict[str, str] = {}
     for row in rows:  # a kind's label, as its deadlines were given it
         labels[row["_id"]["key"]] = max(labels.get(row["_id"]["key"], ""), row.get("label") or "")

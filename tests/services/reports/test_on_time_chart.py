@@ -1,4 +1,4 @@
-"""The "deadlines met on time, by month" chart: its figures equal a plain count, and are read from index keys alone."""
+"""The "deadlines met on time, by month" chart: its figures equal a plain count, and are read from counters."""
 
 from __future__ import annotations
 
@@ -6,11 +6,19 @@ import mongoengine
 import pytest
 
 from models.deadline import Deadline
+from services.reports.counters import COLLECTION, counts
+from services.reports.deadline_counts import PREFIX
 from services.reports.page import get_report_page
 from services.reports.period import bounds, months, percent
-from services.reports.queries import TIMELINESS_INDEX
 from tests.command_log import recording
-from tests.services.reports.test_report_queries import END, START, crowd, docs_examined, keys_examined  # noqa: F401
+from tests.services.reports.test_report_queries import (  # noqa: F401
+    END,
+    START,
+    crowd,
+    docs_examined,
+    first_plan,
+    plan_stages,
+)
 
 
 def plain_months(scope: dict, now) -> dict[str, list[int]]:
@@ -43,9 +51,14 @@ def test_each_month_of_the_chart_equals_a_plain_count(crowd, now, app_config, wh
     assert [c["value"] for c in chart["geometry"]["columns"]] == [m["rate"] for m in page["monthly"]]
     best = max((m for m in page["monthly"] if m["rate"] is not None), key=lambda m: m["rate"])
     assert f"{best['rate']}% in {best['label']}" in chart["desc"]
-    # The one aggregation on deadlines, as the page sent it, counts from the timeliness index without a document.
-    assert len(pipelines) == 1
-    sent = pipelines[0]
-    assert sent["hint"] == TIMELINESS_INDEX
-    explained = mongoengine.get_db().command("explain", sent, verbosity="executionStats")
-    assert docs_examined(explained) == 0 and keys_examined(explained) >= sum(m["due"] for m in page["monthly"])
+    # No deadline is read: one aggregation adds up the on-time counters, found by their index, each fetched once.
+    assert pipelines == []
+    sent = [{k: command[k] for k in ("aggregate", "pipeline", "cursor") if k in command}
+            for name, command in log.sent if name == "aggregate" and command["aggregate"] == COLLECTION
+            and PREFIX in str(command["pipeline"][0])]
+    assert len(sent) == 1
+    explained = mongoengine.get_db().command("explain", sent[0], verbosity="executionStats")
+    found = plan_stages(first_plan(explained))
+    assert "IXSCAN" in found and "COLLSCAN" not in found, found
+    matched = counts().count_documents(sent[0]["pipeline"][0]["$match"])
+    assert docs_examined(explained) == matched < sum(m["due"] for m in page["monthly"])

@@ -18,6 +18,7 @@ from services.deadlines.timing import calendar_for, local_today
 from services.pathways.store import latest_definitions
 from services.reports import cohort as report_cohort
 from services.reports import counts as report_counts
+from services.reports import deadline_counts
 from services.reports import queries as report_queries
 from services.reports.counts import COUNTS_MIGRATION, fill_report_counts
 from services.reports.fields import MIGRATIONS, REPORT_FIELDS_MIGRATION, fill_report_fields
@@ -262,6 +263,8 @@ def report_pipelines(scope: dict, now: datetime) -> dict[str, tuple[str, list]]:
             scope, local_today(now) + timedelta(days=1))),
         "caseload": ("cases", report_queries.caseload_pipeline(
             scope, [str(w["_id"]) for w in report_queries.practitioners(scope)])),
+        "on-time counters": (report_counts.COLLECTION, deadline_counts.timeliness_counts_pipeline(
+            scope, START, END, now)),
     }
     assert states
     return found
