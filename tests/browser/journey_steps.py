@@ -14,7 +14,7 @@ def type_date(tab, name: str, when: date) -> None:
 def act(journey, tab, case_path: str, link: str, *, confirms=(), dates=None, numbers=None, choices=(),
         texts=None, exact: bool = True) -> None:
     """Follow an action link from a case page, fill its inputs by their labels and send it with its button."""
-    journey.go(tab, case_path)
+    journey.start_from(tab, case_path)
     journey.click(tab, "link", link, exact=exact)
     for label in confirms:
         tab.get_by_label(label, exact=True).check()
@@ -33,7 +33,7 @@ def act(journey, tab, case_path: str, link: str, *, confirms=(), dates=None, num
 def record_session(journey, tab, case_path: str, when: date, session_type: str, attendance: str,
                    number: int | None = None) -> None:
     """Record one session through the case's session page."""
-    journey.go(tab, case_path)
+    journey.start_from(tab, case_path)
     journey.click(tab, "link", "Record a session")
     type_date(tab, "date", when)
     tab.get_by_label(session_type, exact=True).check()

@@ -61,7 +61,7 @@ def test_a_pathway_added_as_a_file_is_run_by_its_users_in_the_browser(browser, l
         draft = Case.objects.get(referrer_id=str(referrer.pk))
         tasks = ref.url
         fill_form(journey, ref, draft, "community_referral", REFERRAL)
-        journey.go(ref, tasks)
+        journey.start_from(ref, tasks)
         journey.click(ref, "link", "Check your answers and send")
         journey.click(ref, "button", "Send referral")
         case = Case.objects.get(pk=draft.pk)
