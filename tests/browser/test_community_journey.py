@@ -16,8 +16,8 @@ import pytest
 
 from models.case import Case
 from services.cases.sessions import record_session as record_session_service
-from tests.browser.journey_steps import act, partner_contact, record_session
-from tests.browser.test_dao_journey import Journey, fill_form, referral_status, sample
+from tests.browser.journey_steps import Journey, act, partner_contact, record_session
+from tests.browser.test_dao_journey import fill_form, referral_status, sample
 
 pytestmark = pytest.mark.browser
 

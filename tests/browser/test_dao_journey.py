@@ -19,8 +19,8 @@ import pytest
 from forms.widgets import html_value
 from models.case import Case
 from services.submissions.definitions import compiled_form, get_form
-from tests.browser_fixtures import assert_accessible, new_tab, sign_in_browser, start_form_if_asked
-from tests.conftest import DEFAULT_PASSWORD
+from tests.browser.journey_steps import Journey
+from tests.browser_fixtures import start_form_if_asked
 
 pytestmark = pytest.mark.browser
 
@@ -58,55 +58,6 @@ FILL_SCRIPT = """(pairs) => {
     }
   }
 }"""
-
-
-class Journey:
-    """One signed-in browser tab per person; every page visited is checked with axe."""
-
-    def __init__(self, browser, base_url: str):
-        self.browser, self.base_url, self.tabs, self.visited = browser, base_url, {}, 0
-        self.shown = None  # the tab and address of the page checked last, on any tab
-
-    def tab(self, user):
-        """Return the tab of a user, signing them in on first use."""
-        if user.email not in self.tabs:
-            tab = new_tab(self.browser, self.base_url)
-            tab.errors = []
-            tab.on("pageerror", lambda exc, tab=tab: tab.errors.append(str(exc)))
-            sign_in_browser(tab, user.email, DEFAULT_PASSWORD)
-            tab.wait_for_load_state()
-            self.tabs[user.email] = tab
-            self.check(tab)
-        return self.tabs[user.email]
-
-    def check(self, tab) -> None:
-        """Check the page now shown: loaded, accessible, no script errors, no error page."""
-        tab.wait_for_load_state()
-        assert_accessible(tab)
-        assert not tab.errors, tab.errors
-        assert tab.title().split(" – ")[0] not in ("Sorry, there is a problem with the service", "Page not found")
-        self.visited += 1
-        self.shown = (tab, tab.url)
-
-    def go(self, tab, path: str) -> None:
-        tab.goto(path)
-        self.check(tab)
-
-    def start_from(self, tab, path: str) -> None:
-        """Be on a page to act from it: opened and checked as by go(), unless the tab has just shown it."""
-        # An action that leads back to the page it started from (a form sent, a session recorded) has just shown
-        # it and had it checked: loading it again would only check it a second time. After another tab's action,
-        # or on another address, the page is opened anew.
-        if self.shown != (tab, tab.url) or tab.url != (path if "://" in path else self.base_url + path):
-            self.go(tab, path)
-
-    def click(self, tab, role: str, name: str, exact: bool = False) -> None:
-        tab.get_by_role(role, name=name, exact=exact).first.click()
-        self.check(tab)
-
-    def close(self) -> None:
-        for tab in self.tabs.values():
-            tab.context.close()
 
 
 def sample(key: str) -> dict:

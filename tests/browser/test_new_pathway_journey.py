@@ -17,8 +17,8 @@ from models.case import Case
 from models.deadline import Deadline
 from services.pathways.store import clear_cache
 from services.pathways.sync import sync_workflows
-from tests.browser.journey_steps import act, record_session
-from tests.browser.test_dao_journey import Journey, fill_form, referral_status, sample
+from tests.browser.journey_steps import Journey, act, record_session
+from tests.browser.test_dao_journey import fill_form, referral_status, sample
 
 pytestmark = pytest.mark.browser
 
