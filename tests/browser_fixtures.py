@@ -33,15 +33,42 @@ def browser():
         instance.close()
 
 
-@pytest.fixture
-def live_server(app):
-    """Serve the test app on a free loopback port in a thread; return its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+class _Serving:
+    """The WSGI app the loopback server hands each request to: the app of the test now running."""
+
+    def __init__(self):
+        self.app = None
+
+    def __call__(self, environ, start_response):
+        app = self.app
+        if app is None:  # between tests: no test's app (nor its database) answers
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"No test is running"]
+        return app(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def _loopback_server():
+    """Start one threaded server on a free loopback port for the session; return it and what it serves."""
+    serving = _Serving()
+    server = make_server("127.0.0.1", 0, serving, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield server, serving
     server.shutdown()
+    server.server_close()
     thread.join(5)
+
+
+@pytest.fixture
+def live_server(app, _loopback_server):
+    """Serve the test app on the session's loopback server; return its base URL."""
+    # A server per test cost each test up to half a second on its way out: shutdown() waits for the serving loop's
+    # next poll (every 0.5 s). A request the server gets between tests (none is expected) finds no app.
+    server, serving = _loopback_server
+    serving.app = app
+    yield f"http://127.0.0.1:{server.server_port}"
+    serving.app = None
 
 
 @pytest.fixture

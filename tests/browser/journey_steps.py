@@ -1,8 +1,60 @@
-"""Steps shared by the pathway journeys: action pages filled from the page's own inputs, sessions, partner work."""
+"""Steps shared by the pathway journeys: a checked tab per person, action pages filled from their inputs, sessions."""
 
 from __future__ import annotations
 
 from datetime import date
+
+from tests.browser_fixtures import assert_accessible, new_tab, sign_in_browser
+from tests.conftest import DEFAULT_PASSWORD
+
+
+class Journey:
+    """One signed-in browser tab per person; every page visited is checked with axe."""
+
+    def __init__(self, browser, base_url: str):
+        self.browser, self.base_url, self.tabs, self.visited = browser, base_url, {}, 0
+        self.shown = None  # the tab and address of the page checked last, on any tab
+
+    def tab(self, user):
+        """Return the tab of a user, signing them in on first use."""
+        if user.email not in self.tabs:
+            tab = new_tab(self.browser, self.base_url)
+            tab.errors = []
+            tab.on("pageerror", lambda exc, tab=tab: tab.errors.append(str(exc)))
+            sign_in_browser(tab, user.email, DEFAULT_PASSWORD)
+            tab.wait_for_load_state()
+            self.tabs[user.email] = tab
+            self.check(tab)
+        return self.tabs[user.email]
+
+    def check(self, tab) -> None:
+        """Check the page now shown: loaded, accessible, no script errors, no error page."""
+        tab.wait_for_load_state()
+        assert_accessible(tab)
+        assert not tab.errors, tab.errors
+        assert tab.title().split(" – ")[0] not in ("Sorry, there is a problem with the service", "Page not found")
+        self.visited += 1
+        self.shown = (tab, tab.url)
+
+    def go(self, tab, path: str) -> None:
+        tab.goto(path)
+        self.check(tab)
+
+    def start_from(self, tab, path: str) -> None:
+        """Be on a page to act from it: opened and checked as by go(), unless the tab has just shown it."""
+        # An action that leads back to the page it started from (a form sent, a session recorded) has just shown
+        # it and had it checked: loading it again would only check it a second time. After another tab's action,
+        # or on another address, the page is opened anew.
+        if self.shown != (tab, tab.url) or tab.url != (path if "://" in path else self.base_url + path):
+            self.go(tab, path)
+
+    def click(self, tab, role: str, name: str, exact: bool = False) -> None:
+        tab.get_by_role(role, name=name, exact=exact).first.click()
+        self.check(tab)
+
+    def close(self) -> None:
+        for tab in self.tabs.values():
+            tab.context.close()
 
 
 def type_date(tab, name: str, when: date) -> None:
@@ -14,7 +66,7 @@ def type_date(tab, name: str, when: date) -> None:
 def act(journey, tab, case_path: str, link: str, *, confirms=(), dates=None, numbers=None, choices=(),
         texts=None, exact: bool = True) -> None:
     """Follow an action link from a case page, fill its inputs by their labels and send it with its button."""
-    journey.go(tab, case_path)
+    journey.start_from(tab, case_path)
     journey.click(tab, "link", link, exact=exact)
     for label in confirms:
         tab.get_by_label(label, exact=True).check()
@@ -33,7 +85,7 @@ def act(journey, tab, case_path: str, link: str, *, confirms=(), dates=None, num
 def record_session(journey, tab, case_path: str, when: date, session_type: str, attendance: str,
                    number: int | None = None) -> None:
     """Record one session through the case's session page."""
-    journey.go(tab, case_path)
+    journey.start_from(tab, case_path)
     journey.click(tab, "link", "Record a session")
     type_date(tab, "date", when)
     tab.get_by_label(session_type, exact=True).check()

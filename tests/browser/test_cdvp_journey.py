@@ -16,8 +16,8 @@ import pytest
 
 from models.case import Case
 from services.cases.sessions import record_session as record_session_service
-from tests.browser.journey_steps import act, partner_contact, record_session
-from tests.browser.test_dao_journey import Journey, fill_form, sample
+from tests.browser.journey_steps import Journey, act, partner_contact, record_session
+from tests.browser.test_dao_journey import fill_form, sample
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,7 @@ def test_probation_cdvp_from_opening_to_closure_through_the_browser(browser, liv
         # The case manager assesses suitability with the SARA, the signed statements and the risk assessment.
         om = journey.tab(officer)
         for key in ("sara", "cdvp_statements", "risk_assessment"):
-            journey.go(om, path)
+            journey.start_from(om, path)
             fill_form(journey, om, case, key, sample(key))
         act(journey, om, path, "Suitable – start pre-programme work", confirms=SUITABLE)
         case.reload()
@@ -64,7 +64,7 @@ def test_probation_cdvp_from_opening_to_closure_through_the_browser(browser, liv
             record_session(journey, om, path, today - timedelta(days=10 - number), "Pre-group session", "Attended",
                            number)
         for key in ("quality_of_life", "evaluation_measures"):
-            journey.go(om, path)
+            journey.start_from(om, path)
             fill_form(journey, om, case, key, sample(key))
         act(journey, om, path, "Send the referral information",
             confirms=("Sent to the County Programmes Team",
@@ -97,12 +97,12 @@ def test_probation_cdvp_from_opening_to_closure_through_the_browser(browser, liv
         # Post-programme work, the second and third evaluation measures, and closure.
         for key, answers in (("feedback_sheet", sample("feedback_sheet")),
                              ("evaluation_measures", {**sample("evaluation_measures"), "stage": "end_of_programme"})):
-            journey.go(om, path)
+            journey.start_from(om, path)
             fill_form(journey, om, case, key, answers)
         act(journey, om, path, "Post-programme work completed",
             confirms=("The second evaluation measures were completed at the end", "The final review has been held",
                       "Preventing re-offending sessions 1 to 4 have been held"))
-        journey.go(om, path)
+        journey.start_from(om, path)
         fill_form(journey, om, case, "evaluation_measures", {**sample("evaluation_measures"),
                                                               "stage": "six_months_after"})
         act(journey, om, path, "Third evaluation measures done – close", dates={"third_measures_date": today},

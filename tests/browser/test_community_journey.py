@@ -16,8 +16,8 @@ import pytest
 
 from models.case import Case
 from services.cases.sessions import record_session as record_session_service
-from tests.browser.journey_steps import act, partner_contact, record_session
-from tests.browser.test_dao_journey import Journey, fill_form, referral_status, sample
+from tests.browser.journey_steps import Journey, act, partner_contact, record_session
+from tests.browser.test_dao_journey import fill_form, referral_status, sample
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ def test_community_programme_from_referral_to_closure_through_the_browser(browse
         assert draft.workflow_key == "community_programme"
         tasks = ref.url
         fill_form(journey, ref, draft, "community_referral", REFERRAL)
-        journey.go(ref, tasks)
+        journey.start_from(ref, tasks)
         journey.click(ref, "link", "Check your answers and send")
         journey.click(ref, "button", "Send referral")
         case = Case.objects.get(pk=draft.pk)
@@ -61,7 +61,7 @@ def test_community_programme_from_referral_to_closure_through_the_browser(browse
         act(journey, mgr, path, "Book the assessment appointment", choices=[facilitator.name],
             dates={"appointment_date": today})
         fac = journey.tab(facilitator)
-        journey.go(fac, path)
+        journey.start_from(fac, path)
         fill_form(journey, fac, case, "risk_assessment", sample("risk_assessment"))
         act(journey, fac, path, "Record the assessment", choices=("Medium",))
         case.reload()
@@ -74,7 +74,7 @@ def test_community_programme_from_referral_to_closure_through_the_browser(browse
         wsw = journey.tab(worker)
         partner_contact(journey, wsw, partner_path, today, PARTNER_NOTE)
         act(journey, wsw, partner_path, "Pass on a risk update", choices=("The risk has increased",))
-        journey.go(fac, path)
+        journey.start_from(fac, path)
         fill_form(journey, fac, case, "evaluation_measures", {**sample("evaluation_measures"),
                                                               "stage": "pre_programme"})
 
@@ -89,11 +89,11 @@ def test_community_programme_from_referral_to_closure_through_the_browser(browse
                                           "attendance": "attended"}, actor=facilitator, now=now)
         for number in (34, 35, 36):
             record_session(journey, fac, path, today, "Group session", "Attended", number)
-        journey.go(fac, path)
+        journey.start_from(fac, path)
         fill_form(journey, fac, case, "evaluation_measures", {**sample("evaluation_measures"),
                                                               "stage": "end_of_programme"})
         act(journey, fac, path, "Completed the programme", dates={"completed_on": today})
-        journey.go(fac, path)
+        journey.start_from(fac, path)
         fill_form(journey, fac, case, "evaluation_measures", {**sample("evaluation_measures"),
                                                               "stage": "six_months_after"})
         act(journey, fac, path, "Follow-up finished – close",

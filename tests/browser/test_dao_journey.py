@@ -19,8 +19,8 @@ import pytest
 from forms.widgets import html_value
 from models.case import Case
 from services.submissions.definitions import compiled_form, get_form
-from tests.browser_fixtures import assert_accessible, new_tab, sign_in_browser, start_form_if_asked
-from tests.conftest import DEFAULT_PASSWORD
+from tests.browser.journey_steps import Journey
+from tests.browser_fixtures import start_form_if_asked
 
 pytestmark = pytest.mark.browser
 
@@ -58,45 +58,6 @@ FILL_SCRIPT = """(pairs) => {
     }
   }
 }"""
-
-
-class Journey:
-    """One signed-in browser tab per person; every page visited is checked with axe."""
-
-    def __init__(self, browser, base_url: str):
-        self.browser, self.base_url, self.tabs, self.visited = browser, base_url, {}, 0
-
-    def tab(self, user):
-        """Return the tab of a user, signing them in on first use."""
-        if user.email not in self.tabs:
-            tab = new_tab(self.browser, self.base_url)
-            tab.errors = []
-            tab.on("pageerror", lambda exc, tab=tab: tab.errors.append(str(exc)))
-            sign_in_browser(tab, user.email, DEFAULT_PASSWORD)
-            tab.wait_for_load_state()
-            self.tabs[user.email] = tab
-            self.check(tab)
-        return self.tabs[user.email]
-
-    def check(self, tab) -> None:
-        """Check the page now shown: loaded, accessible, no script errors, no error page."""
-        tab.wait_for_load_state()
-        assert_accessible(tab)
-        assert not tab.errors, tab.errors
-        assert tab.title().split(" – ")[0] not in ("Sorry, there is a problem with the service", "Page not found")
-        self.visited += 1
-
-    def go(self, tab, path: str) -> None:
-        tab.goto(path)
-        self.check(tab)
-
-    def click(self, tab, role: str, name: str, exact: bool = False) -> None:
-        tab.get_by_role(role, name=name, exact=exact).first.click()
-        self.check(tab)
-
-    def close(self) -> None:
-        for tab in self.tabs.values():
-            tab.context.close()
 
 
 def sample(key: str) -> dict:
@@ -185,7 +146,7 @@ def test_whole_dao_pathway_through_the_browser(browser, live_server, synced, mak
         tasks = ref.url
         for key in ("request_for_service", "screening", "consent"):
             fill_form(journey, ref, draft, key, sample(key))
-            journey.go(ref, tasks)
+            journey.start_from(ref, tasks)
         journey.click(ref, "link", "Check your answers and send")
         journey.click(ref, "button", "Send referral")
         case = Case.objects.get(pk=draft.pk)
@@ -222,7 +183,7 @@ def test_whole_dao_pathway_through_the_browser(browser, live_server, synced, mak
         journey.click(pra, "button", "Start assessment")
         assert "Work in progress" in referral_status(journey, ref, case.reference)
         for key in HRA:
-            journey.go(pra, f"/cases/{case.pk}")
+            journey.start_from(pra, f"/cases/{case.pk}")
             fill_form(journey, pra, case, key, sample(key))
 
         # The confidential record is typed in by hand.

@@ -17,8 +17,8 @@ from models.case import Case
 from models.deadline import Deadline
 from services.pathways.store import clear_cache
 from services.pathways.sync import sync_workflows
-from tests.browser.journey_steps import act, record_session
-from tests.browser.test_dao_journey import Journey, fill_form, referral_status, sample
+from tests.browser.journey_steps import Journey, act, record_session
+from tests.browser.test_dao_journey import fill_form, referral_status, sample
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +61,7 @@ def test_a_pathway_added_as_a_file_is_run_by_its_users_in_the_browser(browser, l
         draft = Case.objects.get(referrer_id=str(referrer.pk))
         tasks = ref.url
         fill_form(journey, ref, draft, "community_referral", REFERRAL)
-        journey.go(ref, tasks)
+        journey.start_from(ref, tasks)
         journey.click(ref, "link", "Check your answers and send")
         journey.click(ref, "button", "Send referral")
         case = Case.objects.get(pk=draft.pk)
