@@ -22,7 +22,7 @@ DEFAULT_PASSWORD = "correct-horse-battery"
 NOW = datetime(2026, 11, 24, 10, 0, 0)
 _counter = itertools.count(1)
 
-pytest_plugins = ["tests.browser_fixtures", "tests.file_order"]
+pytest_plugins = ["tests.browser_fixtures", "tests.file_order", "tests.shared_database"]
 
 
 @pytest.fixture(scope="session")
