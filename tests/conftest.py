@@ -176,26 +176,28 @@ def now():
     return NOW
 
 
+def new_user(**overrides):
+    """Create a user with a new address, the usual password and these fields (what `make_user` makes)."""
+    from services.users.accounts import create_user
+
+    n = next(_counter)
+    fields = {
+        "email": f"user{n}@example.org",
+        "name": f"Test User {n}",
+        "roles": ["practitioner"],
+        "team": "north",
+        "password": DEFAULT_PASSWORD,
+        "now": NOW,
+    }
+    fields.update(overrides)
+    user, _ = create_user(**fields)
+    return user
+
+
 @pytest.fixture
 def make_user(app, now):
     """Create users: `make_user(roles=["manager"], team="north", ...)`."""
-    from services.users.accounts import create_user
-
-    def factory(**overrides):
-        n = next(_counter)
-        fields = {
-            "email": f"user{n}@example.org",
-            "name": f"Test User {n}",
-            "roles": ["practitioner"],
-            "team": "north",
-            "password": DEFAULT_PASSWORD,
-            "now": now,
-        }
-        fields.update(overrides)
-        user, _ = create_user(**fields)
-        return user
-
-    return factory
+    return lambda **overrides: new_user(**{"now": now, **overrides})
 
 
 def sign_in(client, user, password: str = DEFAULT_PASSWORD):

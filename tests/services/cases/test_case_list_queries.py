@@ -13,9 +13,8 @@ from models.case import LIST_SORTS, NO_DUE, RISK_LEVELS, Case, name_keys
 from models.team import Team
 from services.cases import lists as case_lists
 from services.deadlines.tracking import pause_deadlines, resume_deadlines, start_deadline, stop_deadline
-from services.users.accounts import create_user
 from tests.command_log import count_commands
-from tests.conftest import DEFAULT_PASSWORD, NOW
+from tests.conftest import new_user
 
 
 def seed(count: int, *, teams=("north", "south", "east"), workers=(), prefix: str = "DAO") -> None:
@@ -78,14 +77,7 @@ def populate(make_user) -> dict:
 @pytest.fixture(scope="module")
 def shared_crowd(shared_database):
     """The 600 cases, made once for the tests that only read them."""
-    numbers = itertools.count(1)
-
-    def make_user(**fields):
-        n = next(numbers)
-        return create_user(email=f"crowd{n}@example.org", name=f"Crowd User {n}", password=DEFAULT_PASSWORD,
-                           now=NOW, **fields)[0]
-
-    with shared_database(lambda: populate(make_user)) as database:
+    with shared_database(lambda: populate(new_user)) as database:
         yield database
 
 
