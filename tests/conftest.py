@@ -22,7 +22,7 @@ DEFAULT_PASSWORD = "correct-horse-battery"
 NOW = datetime(2026, 11, 24, 10, 0, 0)
 _counter = itertools.count(1)
 
-pytest_plugins = ["tests.browser_fixtures", "tests.file_order", "tests.shared_database"]
+pytest_plugins = ["tests.browser_fixtures", "tests.file_order", "tests.module_data"]
 
 
 @pytest.fixture(scope="session")
@@ -268,17 +268,17 @@ def demo(app, demo_snapshot):
     return demo_snapshot.result
 
 
+def new_team(**overrides):
+    """Create a team: `new_team(key="north", supervision_dates=[...])` (what `make_team` makes)."""
+    from models.team import Team
+
+    return Team(**{"key": "north", "name": "North Team", "supervision_dates": [], **overrides}).save()
+
+
 @pytest.fixture
 def make_team(app):
     """Create a team: `make_team(key="north", supervision_dates=[...])`."""
-    from models.team import Team
-
-    def factory(**overrides):
-        fields = {"key": "north", "name": "North Team", "supervision_dates": []}
-        fields.update(overrides)
-        return Team(**fields).save()
-
-    return factory
+    return new_team
 
 
 @pytest.fixture

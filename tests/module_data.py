@@ -1,10 +1,12 @@
-"""A database built once for a module's tests that only read it, each test proved to leave it as it found it.
+"""Data built once per module: copied into each test's database, or shared by tests that only read it.
 
-Copying costly data into every test's database (`restore_snapshot`) still writes each document and its index
-keys once per test: 600 cases against some fifty indexes cost more than the queries a test then explains. Tests
-that only read share one database instead: built once per module, and hashed by the server (`dbHash`) before and
-after each test, which fails if the test added, removed or changed any document or collection. A test that writes
-keeps its own data, on the usual per-test database.
+`synced_builder` builds data on top of the shipped pathways and forms once, and `copy_in` copies it into a
+test's own database (after `synced`): for tests that change what they are given.
+
+Copying still writes each document and its index keys once per test: 600 cases against some fifty indexes cost
+more than the queries a test then explains. Tests that only read share one database instead (`shared_database`):
+built once per module, and hashed by the server (`dbHash`) before and after each test, which fails if the test
+added, removed or changed any document. A test that writes keeps its own data, on the usual per-test database.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import config as config_module
 from services.audit.chain import configure as configure_audit_chain
 from storage.connection import connect_database
 from tests.conftest import settings_for
-from tests.db_snapshots import restore_snapshot
+from tests.db_snapshots import Snapshot, restore_snapshot
 
 # The server's hash of a collection without documents.
 EMPTY = hashlib.md5(b"").hexdigest()  # noqa: S324 - the server's own digest, compared, not a secret
@@ -58,6 +60,35 @@ class SharedDatabase:
         after = self.hashes()
         changed = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
         assert not changed, f"a test of the shared database changed {changed}"
+
+
+@pytest.fixture(scope="session")
+def synced_builder(snapshot_builder, synced_snapshot):
+    """Return `build(function)`: the snapshot of what `function` adds to the shipped pathways and forms.
+
+    Use it from a module- or session-scoped fixture; a test asks for `synced` and then `copy_in`s the snapshot.
+    """
+    def build(function: Callable[[], object]) -> Snapshot:
+        def on_synced():
+            restore_snapshot(mongoengine.get_db(), synced_snapshot)
+            return function()
+
+        built = snapshot_builder(on_synced)
+        # Only what `function` made: a synced document it changed is kept too, and then fails loudly when copied
+        # in over the test's synced one (the same _id), rather than going unnoticed.
+        added = {}
+        for name, documents in built.collections.items():
+            synced = {doc["_id"]: doc for doc in synced_snapshot.collections.get(name, [])}
+            added[name] = [doc for doc in documents if synced.get(doc["_id"]) != doc]
+        return Snapshot(added, built.result)
+
+    return build
+
+
+def copy_in(snapshot: Snapshot) -> object:
+    """Copy a snapshot into the test's database (after `synced`); return what its building returned."""
+    restore_snapshot(mongoengine.get_db(), snapshot)
+    return snapshot.result
 
 
 @pytest.fixture(scope="session")
