@@ -74,6 +74,7 @@ def synced_builder(snapshot_builder, synced_snapshot):
             return function()
 
         built = snapshot_builder(on_synced)
+        _forget_caches()  # kept by the name of the database it was built on, which the next test may reuse
         # Only what `function` made: a synced document it changed is kept too, and then fails loudly when copied
         # in over the test's synced one (the same _id), rather than going unnoticed.
         added = {}
