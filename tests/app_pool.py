@@ -18,6 +18,7 @@ from services.audit.chain import configure as configure_audit_chain
 from storage.connection import connect_database
 
 _FREE = ("INSTANCE_PATH",)  # only the secret key (given) and the bundled mongod (not used) live there
+_CACHES = "pathway."  # the prefix of the caches the app keeps in `app.extensions` (blueprints/navigation.py)
 
 
 def _filled(registry) -> str:
@@ -51,6 +52,7 @@ class AppPool:
         self.app: Flask | None = None
         self.config: dict = {}
         self.shape: tuple = ()
+        self.extensions: set[str] = set()
         self.client = None
         self.drops = -1
 
@@ -61,6 +63,7 @@ class AppPool:
         if self.app is None:
             self.app = create_app(settings)
             self.config, self.shape = dict(self.app.config), _shape(self.app)
+            self.extensions = set(self.app.extensions)
             self._connected()
             return self.app
         self._reconnect_if_needed()
@@ -77,6 +80,11 @@ class AppPool:
         # Flask refuses new routes and hooks once an app has served a request; a test may add its own (and the
         # app is then thrown away below).
         app._got_first_request = False
+        # The app's own caches (`pathway.*`: menus, addresses), made on a page's first use, are forgotten: the next
+        # test starts from the app as built, and a cache is not a change that costs a new app (~0.6 s with its
+        # templates compiled anew).
+        for name in [n for n in app.extensions if n.startswith(_CACHES) and n not in self.extensions]:
+            del app.extensions[name]
         if _shape(app) != self.shape:
             self.app = None
             mongoengine.disconnect()

@@ -22,7 +22,7 @@ DEFAULT_PASSWORD = "correct-horse-battery"
 NOW = datetime(2026, 11, 24, 10, 0, 0)
 _counter = itertools.count(1)
 
-pytest_plugins = ["tests.browser_fixtures", "tests.file_order"]
+pytest_plugins = ["tests.browser_fixtures", "tests.file_order", "tests.module_data"]
 
 
 @pytest.fixture(scope="session")
@@ -176,26 +176,28 @@ def now():
     return NOW
 
 
+def new_user(**overrides):
+    """Create a user with a new address, the usual password and these fields (what `make_user` makes)."""
+    from services.users.accounts import create_user
+
+    n = next(_counter)
+    fields = {
+        "email": f"user{n}@example.org",
+        "name": f"Test User {n}",
+        "roles": ["practitioner"],
+        "team": "north",
+        "password": DEFAULT_PASSWORD,
+        "now": NOW,
+    }
+    fields.update(overrides)
+    user, _ = create_user(**fields)
+    return user
+
+
 @pytest.fixture
 def make_user(app, now):
     """Create users: `make_user(roles=["manager"], team="north", ...)`."""
-    from services.users.accounts import create_user
-
-    def factory(**overrides):
-        n = next(_counter)
-        fields = {
-            "email": f"user{n}@example.org",
-            "name": f"Test User {n}",
-            "roles": ["practitioner"],
-            "team": "north",
-            "password": DEFAULT_PASSWORD,
-            "now": now,
-        }
-        fields.update(overrides)
-        user, _ = create_user(**fields)
-        return user
-
-    return factory
+    return lambda **overrides: new_user(**{"now": now, **overrides})
 
 
 def sign_in(client, user, password: str = DEFAULT_PASSWORD):
@@ -266,17 +268,17 @@ def demo(app, demo_snapshot):
     return demo_snapshot.result
 
 
+def new_team(**overrides):
+    """Create a team: `new_team(key="north", supervision_dates=[...])` (what `make_team` makes)."""
+    from models.team import Team
+
+    return Team(**{"key": "north", "name": "North Team", "supervision_dates": [], **overrides}).save()
+
+
 @pytest.fixture
 def make_team(app):
     """Create a team: `make_team(key="north", supervision_dates=[...])`."""
-    from models.team import Team
-
-    def factory(**overrides):
-        fields = {"key": "north", "name": "North Team", "supervision_dates": []}
-        fields.update(overrides)
-        return Team(**fields).save()
-
-    return factory
+    return new_team
 
 
 @pytest.fixture

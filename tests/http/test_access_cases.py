@@ -8,8 +8,9 @@ from models.case import Case, CaseSession
 from models.form import ConfidentialSubmission
 from models.partner import PartnerContact
 from services.partner import records as partner_service
-from tests.conftest import sign_in
+from tests.conftest import NOW, new_team, new_user, sign_in
 from tests.http.test_case_pages import CONFIDENTIAL_TEXT, fill, make_people, refer, text, walk
+from tests.module_data import copy_in
 
 NOTES = "She told me he has a new car and drives past the school"
 PARTNER_NAME = "Joanne Reed"
@@ -48,10 +49,20 @@ ROLES = ["referrer", "admin", "outsider", "south_manager", "partner_worker", "au
          "manager"]
 
 
+@pytest.fixture(scope="module")
+def world_snapshot(synced_builder):
+    return synced_builder(lambda: build_world(NOW))
+
+
 @pytest.fixture
-def world(synced, make_team, make_user, now):
-    """A DAO case with a confidential record, and its partner case with a logged contact."""
-    people = make_people(make_team, make_user)
+def world(synced, world_snapshot):
+    """A DAO case with a confidential record, and its partner case with a logged contact (built once)."""
+    return copy_in(world_snapshot)
+
+
+def build_world(now):
+    """Make the users, a DAO case with a confidential record, and its partner case with a logged contact."""
+    people = make_people(new_team, new_user)
     case = walk(refer(people, now, person_name=PERSON), people, now, "risk_assessment")
     confidential = fill(case, "risk_assessment_confidential", people["practitioner"], now)
     partner_case = partner_service.take_partner_action(

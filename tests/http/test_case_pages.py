@@ -15,7 +15,8 @@ from services.cases import transitions as case_service
 from services.referrals import portal as referrals
 from services.submissions.definition_files import FORMS_DIR, sync_forms
 from services.submissions.filling import save_draft, start_submission, submit_submission
-from tests.conftest import sign_in
+from tests.conftest import NOW, new_team, new_user, sign_in
+from tests.module_data import copy_in
 
 ANSWERS = Path(__file__).resolve().parents[1] / "fixtures" / "answers"
 CONFIDENTIAL_TEXT = "followed her to work on two occasions"
@@ -78,16 +79,32 @@ def make_people(make_team, make_user) -> dict:
     }
 
 
-@pytest.fixture
-def people(synced, make_team, make_user):
-    return make_people(make_team, make_user)
+@pytest.fixture(scope="module")
+def staff_snapshot(synced_builder):
+    return synced_builder(lambda: {"people": make_people(new_team, new_user)})
+
+
+@pytest.fixture(scope="module")
+def assessed_snapshot(synced_builder):
+    def build():
+        people = make_people(new_team, new_user)
+        case = walk(refer(people, NOW, person_name="Daniel Marsh", person_dob="1988-03-14"), people, NOW,
+                    "risk_assessment")
+        return {"people": people, "case": case.pk}
+
+    return synced_builder(build)
 
 
 @pytest.fixture
-def assessed(people, now):
+def people(synced, request, staff_snapshot, assessed_snapshot):
+    """Two teams and a user per role, with the `assessed` case when the test asks for it (each built once)."""
+    return copy_in(assessed_snapshot if "assessed" in request.fixturenames else staff_snapshot)["people"]
+
+
+@pytest.fixture
+def assessed(people, assessed_snapshot):
     """A DAO case in the risk assessment, allocated to the practitioner."""
-    return walk(refer(people, now, person_name="Daniel Marsh", person_dob="1988-03-14"), people, now,
-                "risk_assessment")
+    return Case.objects.get(pk=assessed_snapshot.result["case"])
 
 
 def text(response) -> str:

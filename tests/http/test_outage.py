@@ -19,6 +19,7 @@ from models.case import Case
 from storage import connection
 from storage.embedded import EmbeddedMongo
 from tests.conftest import DEFAULT_PASSWORD
+from tests.db_snapshots import restore_snapshot
 
 TYPED = "He said he would call the school on Monday – do not lose this"
 
@@ -46,13 +47,13 @@ def outage_app(app_config, own_mongod):
 
 
 @pytest.fixture
-def draft(outage_app, now):
+def draft(outage_app, forms_snapshot, now):
     """Sign a practitioner in and open a draft of a shipped form; return (client, page url, a text field name)."""
-    from services.submissions.definition_files import FORMS_DIR, sync_forms
+    from services.submissions.definition_files import FORMS_DIR
     from services.submissions.filling import form_for, start_submission
     from services.users.accounts import create_user
 
-    sync_forms(now=now)
+    restore_snapshot(mongoengine.get_db(), forms_snapshot)  # the shipped forms, published once per session
     user, _ = create_user(email=f"{uuid.uuid4().hex[:8]}@example.org", name="Pat Practitioner",
                           roles=["practitioner"], team="north", password=DEFAULT_PASSWORD, now=now)
     case = Case(reference="DAO-2026-90001", workflow_key="dao_pathway", workflow_version=1, status="open",

@@ -11,17 +11,34 @@ from models.partner import PartnerContact
 from services.cases.effects import apply_effects
 from services.partner import records as partner_service
 from tests.command_log import LOG, count_commands
-from tests.conftest import sign_in
+from tests.conftest import NOW, new_team, new_user, sign_in
 from tests.http.test_case_pages import make_people, refer, text, walk
+from tests.module_data import copy_in
 from workflows.effects import Effect
 
 NOTES = "She said he waited outside her work twice last week"
 PARTNER_NAME = "Joanne Reed"
 
 
+@pytest.fixture(scope="module")
+def staff_snapshot(synced_builder):
+    return synced_builder(lambda: {"people": make_people(new_team, new_user)})
+
+
+@pytest.fixture(scope="module")
+def linked_snapshot(synced_builder):
+    def build():
+        people = make_people(new_team, new_user)
+        case, partner_case = link(people, NOW)
+        return {"people": people, "linked": (case.pk, partner_case.pk)}
+
+    return synced_builder(build)
+
+
 @pytest.fixture
-def people(synced, make_team, make_user):
-    return make_people(make_team, make_user)
+def people(synced, request, staff_snapshot, linked_snapshot):
+    """Two teams and a user per role, with the `linked` cases when the test asks for them (each built once)."""
+    return copy_in(linked_snapshot if "linked" in request.fixturenames else staff_snapshot)["people"]
 
 
 def allocate_partner(partner_case, people, now):
@@ -32,8 +49,13 @@ def allocate_partner(partner_case, people, now):
 
 
 @pytest.fixture
-def linked(people, now):
+def linked(people, linked_snapshot):
     """Return (perpetrator case in risk assessment, its partner case allocated to the partner worker)."""
+    return tuple(Case.objects.get(pk=pk) for pk in linked_snapshot.result["linked"])
+
+
+def link(people, now):
+    """Refer a case and take it to the risk assessment; allocate its partner case and give the partner's name."""
     case = walk(refer(people, now, person_name="Daniel Marsh"), people, now, "risk_assessment")
     partner_case = allocate_partner(Case.objects.get(parent_case_id=case.pk), people, now)
     partner_service.update_partner_details(partner_case, {"name": PARTNER_NAME}, actor=people["partner_worker"],

@@ -13,7 +13,7 @@ from docx import Document
 
 from tests.conftest import sign_in
 from tests.http.test_api_and_documents import submit
-from tests.security.test_route_matrix import MARKER, world  # noqa: F401
+from tests.security.test_route_matrix import MARKER, world, world_snapshot  # noqa: F401
 
 # Who must never see the marker: the referrer, a practitioner of the team not allocated to the case, a
 # practitioner and a manager of another team (without breaking the glass).

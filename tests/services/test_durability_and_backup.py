@@ -17,6 +17,7 @@ from services.submissions.filling import start_submission
 from storage.backup import BackupError, make_backup, read_manifest, restore_backup
 from storage.embedded import EmbeddedMongo
 from tests.conftest import DEFAULT_PASSWORD
+from tests.db_snapshots import restore_snapshot
 
 
 @pytest.fixture
@@ -28,16 +29,15 @@ def own_mongod(tmp_path):
     server.stop()
 
 
-def test_confirmed_saves_survive_kill_minus_nine(own_mongod, app_config, now):
+def test_confirmed_saves_survive_kill_minus_nine(own_mongod, app_config, forms_snapshot, now):
     from app import create_app
-    from services.submissions.definition_files import sync_forms
     from services.users.accounts import create_user
 
     app_config["MONGODB_URI"] = own_mongod.uri
     app = create_app(app_config)
     db_name = app_config["MONGODB_DB"]
     with app.app_context():
-        sync_forms(now=now)
+        restore_snapshot(mongoengine.get_db(), forms_snapshot)  # the shipped forms, published once per session
         user, _ = create_user(email="worker@example.org", name="A Worker", roles=["practitioner"], team="north",
                               password=DEFAULT_PASSWORD, now=now)
         case = Case(reference="DAO-2026-00001", workflow_key="form_pages_only", workflow_version=1, status="open",

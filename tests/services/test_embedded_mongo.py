@@ -82,13 +82,25 @@ def _wait_for_state(tmp_path, timeout=60) -> dict:
     raise AssertionError("the app did not start its mongod")
 
 
+def _wait_for_stop_handlers(pid: int, timeout=60) -> None:
+    """Wait until the app catches SIGTERM: it installs its handlers that stop mongod (SIGINT, then SIGTERM)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = Path(f"/proc/{pid}/status").read_text()
+        caught = int(next(line for line in status.splitlines() if line.startswith("SigCgt:")).split()[1], 16)
+        if caught & (1 << (signal.SIGTERM - 1)):
+            return
+        time.sleep(0.05)
+    raise AssertionError("the app did not install its signal handlers")
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_stopping_the_app_leaves_no_orphan_mongod(tmp_path, sig):
     process = _start_app(tmp_path)
     try:
         state = _wait_for_state(tmp_path)
         assert _alive(state["pid"])
-        time.sleep(1.0)  # let the app finish starting and install its handlers
+        _wait_for_stop_handlers(process.pid)
         process.send_signal(sig)
         process.wait(30)
     finally:

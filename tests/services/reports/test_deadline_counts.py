@@ -23,10 +23,10 @@ from services.reports.period import bounds, month_label, months, percent
 from tests.services.reports.test_report_queries import (  # noqa: F401
     END,
     START,
-    crowd,
     docs_examined,
     explain,
     first_plan,
+    own_crowd,
     plan_stages,
     refill_counts,
     seed,
@@ -181,7 +181,7 @@ def test_missed_deadlines_count_as_not_met_and_met_late_ones_move(app):
 
 
 @pytest.mark.parametrize("scope", [{}, {"team": "north"}], ids=["all teams", "one team"])
-def test_the_on_time_counters_are_read_from_their_index_at_a_flat_cost(crowd, now, scope):  # noqa: F811
+def test_the_on_time_counters_are_read_from_their_index_at_a_flat_cost(own_crowd, now, scope):  # noqa: F811
     def examined() -> int:
         explained = explain(counts().name, timeliness_counts_pipeline(scope, START, END, now))
         found = plan_stages(first_plan(explained))

@@ -11,13 +11,14 @@ from services.reports.deadline_counts import PREFIX
 from services.reports.page import get_report_page
 from services.reports.period import bounds, months, percent
 from tests.command_log import recording
-from tests.services.reports.test_report_queries import (  # noqa: F401
+from tests.services.reports.test_report_queries import (  # noqa: F401 (the fixtures crowd and shared_crowd)
     END,
     START,
     crowd,
     docs_examined,
     first_plan,
     plan_stages,
+    shared_crowd,
 )
 
 
@@ -35,8 +36,8 @@ def plain_months(scope: dict, now) -> dict[str, list[int]]:
 
 
 @pytest.mark.parametrize("who", ["auditor", "manager"])
-def test_each_month_of_the_chart_equals_a_plain_count(crowd, now, app_config, who):  # noqa: F811
-    with recording(app_config["MONGODB_DB"]) as log:
+def test_each_month_of_the_chart_equals_a_plain_count(crowd, shared_crowd, now, who):  # noqa: F811
+    with recording(shared_crowd.settings["MONGODB_DB"]) as log:
         page = get_report_page(actor=crowd[who], now=now, raw_from=START.isoformat(), raw_to=END.isoformat())
     pipelines = [{k: command[k] for k in ("aggregate", "pipeline", "hint", "cursor") if k in command}
                  for name, command in log.sent if name == "aggregate" and command["aggregate"] == "deadlines"]

@@ -13,6 +13,7 @@ from bson import ObjectId
 from models.case import Case, CaseEvent
 from models.deadline import DEADLINE_STATUSES, Deadline
 from models.form import Submission
+from models.team import Team
 from models.user import User
 from services.deadlines.timing import calendar_for, local_today
 from services.pathways.store import latest_definitions
@@ -32,6 +33,7 @@ from services.reports.figures import (
 from services.reports.period import bounds as _bounds
 from services.triage.views import days_between
 from tests.command_log import count_commands
+from tests.conftest import NOW, new_user
 
 TEAMS = ("north", "south", "east")
 START, END = date(2025, 11, 25), date(2026, 11, 24)
@@ -141,10 +143,10 @@ def refill_counts() -> int:
     return fill_report_counts() + report_cohort.fill_cohort_counts()
 
 
-@pytest.fixture
-def crowd(app, synced, make_team, make_user, now):
+def populate(make_user, now: datetime) -> dict:
+    """Make three teams, their practitioners and a leaver, and 400 cases with their history; return two readers."""
     for key in TEAMS:
-        make_team(key=key, name=f"{key.title()} Team")
+        Team(key=key, name=f"{key.title()} Team").save()
     people = {"auditor": make_user(roles=["auditor"], team=""),
               "manager": make_user(roles=["manager"], team="north")}
     workers = [make_user(roles=["practitioner"], team=team, capacity=capacity)
@@ -154,6 +156,26 @@ def crowd(app, synced, make_team, make_user, now):
     seed(400, now, workers, rng=random.Random(15))
     assert refill_counts() > 100
     return people
+
+
+@pytest.fixture(scope="module")
+def shared_crowd(shared_database):
+    """The 400 cases, made once for the tests that only read them."""
+    with shared_database(lambda: populate(new_user, NOW)) as database:
+        yield database
+
+
+@pytest.fixture
+def crowd(shared_crowd):
+    """Return the readers of the shared 400 cases; the test must leave them unchanged."""
+    with shared_crowd.unchanged() as people:
+        yield people
+
+
+@pytest.fixture
+def own_crowd(app, synced, make_user, now):
+    """The 400 cases in the test's own database, for a test that changes them."""
+    return populate(make_user, now)
 
 
 def plain_counts(scope: dict, now: datetime) -> dict:
@@ -283,7 +305,8 @@ def test_every_report_starts_on_an_index(crowd, now, scope):
 
 
 @pytest.mark.parametrize("who", ["auditor", "manager"])
-def test_a_report_page_costs_the_same_commands_however_many_cases(crowd, now, app_config, who):
+def test_a_report_page_costs_the_same_commands_however_many_cases(own_crowd, now, app_config, who):
+    crowd = own_crowd
     database = app_config["MONGODB_DB"]
     workers = []
 
@@ -304,7 +327,7 @@ def test_a_report_page_costs_the_same_commands_however_many_cases(crowd, now, ap
     assert len(first) == first.count("aggregate") + 3, first
 
 
-def test_cases_stored_before_the_funnel_fields_are_filled_in_from_their_history(crowd, now):
+def test_cases_stored_before_the_funnel_fields_are_filled_in_from_their_history(own_crowd, now):
     fields = ("passed_states", "taken_transitions", "evaluation_done")
     expected = {c["_id"]: tuple(c.get(f, []) for f in fields) for c in Case._get_collection().find()}
     Case._get_collection().update_many({}, {"$unset": dict.fromkeys(fields, "")})
