@@ -7,7 +7,8 @@ from datetime import datetime
 from models.case import Case
 from models.deadline import Deadline
 from services.cases.access import visible_cases_query
-from services.cases.transitions import case_submissions, latest_submissions, transition_options
+from services.cases.engine_view import case_submissions, latest_submissions
+from services.cases.transitions import transition_options
 from services.common.rows import find_rows
 from services.referrals.portal import list_referrals, referral_status
 from services.submissions.results import case_results

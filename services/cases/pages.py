@@ -11,10 +11,11 @@ from models.deadline import ACTIVE_STATUSES
 from scheduler.calendar import format_date
 from services.audit.trail import record_audit
 from services.cases.access import can_change_case, can_read_confidential
+from services.cases.engine_view import latest_submissions, session_counts
 from services.cases.facts import due_key, user_names
 from services.cases.history_text import history_title, step_pointer
 from services.cases.page_reads import read_case_records
-from services.cases.transitions import latest_submissions, list_history, session_counts, transition_options
+from services.cases.transitions import list_history, transition_options
 from services.common.language import active_language
 from services.common.language import gettext as _
 from services.common.language import lazy_gettext as _l

@@ -13,8 +13,9 @@ from models.case import ATTENDANCE, Case, CaseSession
 from services.audit.trail import record_audit
 from services.cases.access import can_change_case
 from services.cases.effects import apply_effects
+from services.cases.engine_view import case_view
 from services.cases.history_text import term
-from services.cases.transitions import add_history, case_view
+from services.cases.transitions import add_history
 from services.common.dates import past_date
 from services.common.language import lazy_gettext as _l
 from services.common.rows import find_rows

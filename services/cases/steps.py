@@ -10,8 +10,9 @@ from flask_babel import ngettext
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound
 from models.case import Case
 from models.user import User
+from services.cases.engine_view import available_practitioners
 from services.cases.pages import RISK_TAGS
-from services.cases.transitions import available_practitioners, fire_transition, transition_options
+from services.cases.transitions import fire_transition, transition_options
 from services.common.language import active_language
 from services.partner import linked as partner_linked
 from storage.uow import transactional

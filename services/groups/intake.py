@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from models.case import Case
 from models.group import Group, GroupMember, GroupSession
 from scheduler.group_schedule import last_number
-from services.cases.transitions import case_view
+from services.cases.engine_view import case_view
 from services.common.rows import find_rows, rows_of
 from services.groups.schedules import extend_schedule, group_programmes, spec_of
 from services.pathways.store import definition_for

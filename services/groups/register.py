@@ -21,9 +21,10 @@ from models.group import Group, GroupAttendance, GroupMember, GroupSession
 from scheduler.group_schedule import last_number, programme_week
 from services.audit.trail import record_audit
 from services.cases.effects import apply_effects
+from services.cases.engine_view import case_view
 from services.cases.history_text import term
 from services.cases.sessions import ATTENDANCE_LABELS, ENGINE_MARKS, apply_session
-from services.cases.transitions import add_history, case_view
+from services.cases.transitions import add_history
 from services.groups.members import get_member
 from services.groups.schedules import can_run, local_today, page_date, spec_of, team_calendar
 from services.pathways.store import definition_for, latest_version

@@ -13,7 +13,7 @@ from models.group import Group, GroupMember, GroupSession
 from models.user import User
 from scheduler.group_schedule import last_number
 from scheduler.holiday_names import holiday_text
-from services.cases.transitions import session_counts
+from services.cases.engine_view import session_counts
 from services.common.language import active_language
 from services.groups.intake import free_places, intake_plan, upcoming_intakes
 from services.groups.members import current_week

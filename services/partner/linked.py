@@ -15,7 +15,8 @@ from models.case import Case
 from models.deadline import ACTIVE_STATUSES, Deadline
 from services.audit.trail import record_audit
 from services.cases.effects import apply_effects
-from services.cases.transitions import add_history, case_view, fire_transition
+from services.cases.engine_view import case_view
+from services.cases.transitions import add_history, fire_transition
 from services.common.language import active_language
 from services.pathways.store import definition_for
 from storage.uow import transactional

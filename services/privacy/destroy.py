@@ -16,7 +16,7 @@ from gridfs import GridFSBucket
 
 from models.case import NO_DUE, Case, Person
 from models.deadline import MET
-from services.cases.transitions import latest_submissions
+from services.cases.engine_view import latest_submissions
 from services.pathways.store import definition_for
 from services.reports.deadline_counts import recount_deadlines
 from services.submissions.attachments import BUCKET

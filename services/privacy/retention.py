@@ -20,7 +20,7 @@ from models.case import Case
 from models.retention import APPROVED, DONE, PENDING, LegalHold, RetentionReview
 from models.user import User
 from services.audit.trail import record_audit
-from services.cases.transitions import latest_submissions
+from services.cases.engine_view import latest_submissions
 from services.notifications.send import notify_user
 from services.notifications.text import message_for
 from services.pathways.store import definition_for

@@ -13,7 +13,8 @@ from models.case import Case, CaseEvent, Child, name_keys
 from models.team import Team
 from models.user import User
 from services.audit.trail import record_audit
-from services.cases.transitions import add_history, latest_submissions, next_reference, open_case, start_workflow
+from services.cases.engine_view import latest_submissions
+from services.cases.transitions import add_history, next_reference, open_case, start_workflow
 from services.common.language import active_language
 from services.notifications.send import notify_case
 from services.pathways.store import definition_for, latest_definition, latest_definitions

@@ -115,6 +115,11 @@ def _timeliness(scope: dict, *, now: datetime, start: date, end: date) -> dict:
         pipeline = deadline_counts.timeliness_counts_pipeline(scope, start, end, now)
         rows = deadline_counts.timeliness_rows(list(counts().aggregate(pipeline, batchSize=100_000))
                                                if pipeline else [])
+    return timeliness_figures(rows, start=start, end=end)
+
+
+def timeliness_figures(rows: list[dict], *, start: date, end: date) -> dict:
+    """Return the on-time figures by kind and by month from the grouped rows of the deadlines that came due."""
     labels: dict[str, str] = {}
     for row in rows:  # a kind's label, as its deadlines were given it
         labels[row["_id"]["key"]] = max(labels.get(row["_id"]["key"], ""), row.get("label") or "")
@@ -127,7 +132,7 @@ def _timeliness(scope: dict, *, now: datetime, start: date, end: date) -> dict:
         due, on_time = row.get("due", 0), row.get("on_time", 0)
         monthly.append({"month": month, "label": month_label(month), "due": due, "on_time": on_time,
                         "late": row.get("late", 0), "overdue": row.get("overdue", 0), "rate": percent(on_time, due)})
-    return {"kinds": sorted(kinds, key=lambda r: r["label"].lower()), "months": monthly}
+    return {"kinds": sorted(kinds, key=lambda r: (r["label"].lower(), r["key"])), "months": monthly}
 
 
 def list_timeliness(*, actor, now: datetime, start: date, end: date) -> list[dict]:

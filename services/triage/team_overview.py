@@ -11,8 +11,8 @@ from models.case import Case
 from models.deadline import MISSED, OPEN, Deadline
 from models.form import ConfidentialSubmission, Submission
 from services.cases.access import can_read_confidential
+from services.cases.engine_view import available_practitioners
 from services.cases.facts import user_names
-from services.cases.transitions import available_practitioners
 from services.common.rows import find_rows
 from services.pathways.store import definition_version
 from services.triage.lists import PAGE_SIZE, page_number

@@ -14,8 +14,9 @@ from models.case import Case
 from models.deadline import MISSED, OPEN, Deadline
 from models.user import User
 from services.cases.access import can_read_confidential, get_case
+from services.cases.engine_view import available_practitioners
 from services.cases.history_text import history_title
-from services.cases.transitions import available_practitioners, list_history, transition_options
+from services.cases.transitions import list_history, transition_options
 from services.common.language import active_language
 from services.groups.schedules import local_today
 from services.pathways.store import definition_for

@@ -6,8 +6,9 @@ import mongoengine
 
 from models.case import Case, CaseEvent, CaseSession
 from models.deadline import Deadline
+from services.cases.engine_view import case_submissions
 from services.cases.page_reads import _read_apart, read_case_records
-from services.cases.transitions import add_history, case_submissions
+from services.cases.transitions import add_history
 from services.submissions.definitions import published_forms
 from tests.command_log import recording
 from tests.http.test_page_query_plans import SESSION_FIELDS, index_names, plans

@@ -249,7 +249,7 @@ def test_catch_ups_within_the_programme_limit(team, make_case, now):
                                                           "date": "2026-11-26"}, actor=team["her"], now=now)
     groups_register.save_register(group, offered[0].pk, register(men, "attended"), actor=team["her"],
                                   now=datetime(2026, 11, 26, 20))
-    from services.cases.transitions import session_counts
+    from services.cases.engine_view import session_counts
 
     counts = session_counts(Case.objects.get(pk=men[0].pk))
     assert counts["catch_ups"] == 1 and counts["catch_ups_by_type"] == {"group": 1}

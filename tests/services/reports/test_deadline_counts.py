@@ -19,7 +19,7 @@ from services.reports import deadline_counts, figures
 from services.reports import queries as report_queries
 from services.reports.counters import counts
 from services.reports.deadline_counts import PREFIX, fill_timeliness_counts, timeliness_counts_pipeline
-from services.reports.period import bounds, month_label, months, percent
+from services.reports.period import bounds
 from tests.services.reports.test_report_queries import (  # noqa: F401
     END,
     START,
@@ -45,19 +45,7 @@ def old_timeliness(scope: dict, *, now: datetime, start: date, end: date) -> dic
     low, high = bounds(start, end)
     rows = figures._run(Deadline, report_queries.timeliness_pipeline(scope, low, min(high, now)),
                         report_queries.TIMELINESS_INDEX)
-    labels: dict[str, str] = {}
-    for row in rows:
-        labels[row["_id"]["key"]] = max(labels.get(row["_id"]["key"], ""), row.get("label") or "")
-    kinds = [{"key": key, "label": labels[key] or key, **found, "rate": percent(found["on_time"], found["due"])}
-             for key, found in figures._tally(rows, "key").items()]
-    by_month = figures._tally(rows, "month")
-    monthly = []
-    for month in months(start, end):
-        row = by_month.get(month, {})
-        due, on_time = row.get("due", 0), row.get("on_time", 0)
-        monthly.append({"month": month, "label": month_label(month), "due": due, "on_time": on_time,
-                        "late": row.get("late", 0), "overdue": row.get("overdue", 0), "rate": percent(on_time, due)})
-    return {"kinds": sorted(kinds, key=lambda r: (r["label"].lower(), r["key"])), "months": monthly}
+    return figures.timeliness_figures(rows, start=start, end=end)
 
 
 def new_timeliness(scope: dict, *, now: datetime, start: date, end: date) -> dict:
