@@ -18,8 +18,8 @@ from services.cases import lists as case_lists
 from services.cases import pages as case_pages
 from services.cases import sessions as session_service
 from services.cases import steps
-from services.cases import transitions as case_service
 from services.cases.access import CASE_ROLES, can_change_case, case_for_actor
+from services.cases.engine_view import session_counts
 from services.cases.facts import state_of
 from services.cases.intake import openable_pathways
 from services.pathways.store import shown_definition
@@ -108,7 +108,7 @@ def sessions(case_id):
     case = _case(case_id, user)
     return render_template("cases/sessions.html", **_context(case, user, "sessions"),
                            sessions=list(reversed(session_service.list_sessions(case))),
-                           counts=case_service.session_counts(case),
+                           counts=session_counts(case),
                            session_types=session_service.session_types_for(case),
                            attendance=session_service.ATTENDANCE_TEXT, flags=session_service.FLAGS)
 
