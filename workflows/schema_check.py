@@ -50,11 +50,34 @@ def _friendly(error, path: str) -> str:
     return describe_error(error)
 
 
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema())
+
+
 def schema_problems(data: Any) -> list[Problem]:
     """Return a problem for each place data breaks the workflow file schema."""
-    validator = Draft202012Validator(schema())
+    # Checking a pathway file against the schema takes tens of milliseconds and every process that stores or loads
+    # one does it again: the answer depends only on the content (the schema is a file of the code), so it is kept
+    # by the content's text. A value JSON cannot show (a date from YAML) is written with its type, so that it never
+    # stands for a string that looks the same.
+    try:
+        digest = json.dumps(data, sort_keys=True, default=lambda value: f"{type(value).__qualname__}:{value!r}")
+    except (TypeError, ValueError):
+        return _check(data)
+    if digest not in _checked:
+        if len(_checked) > 256:
+            _checked.clear()
+        _checked[digest] = tuple(_check(data))
+    return list(_checked[digest])
+
+
+_checked: dict[str, tuple[Problem, ...]] = {}
+
+
+def _check(data: Any) -> list[Problem]:
     found = []
-    for error in validator.iter_errors(data):
+    for error in _validator().iter_errors(data):
         path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".")
         found.append(Problem(path or "(top)", _friendly(error, path)))
     return sorted(found)

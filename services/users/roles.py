@@ -43,7 +43,7 @@ def custom_role_labels(language: str) -> dict[str, str]:
         return {}
     found: dict[str, str] = {}
     for defn in stored:
-        for name, spec in (defn.to_dict().get("custom_roles") or {}).items():
+        for name, spec in _declared_roles(defn):
             found.setdefault(name, defn.text(f"/custom_roles/{name}/label", language, spec["label"]))
     return {name: label for name, label in found.items() if name not in ROLES}
 
