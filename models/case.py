@@ -197,8 +197,11 @@ class CaseEvent(me.Document):
         "queryset_class": AppendOnlyQuerySet,
         # A case's history newest first, entries of the same instant by id (the case page's newest few): the index
         # gives that order, so the page reads those few entries, not the whole history sorted. The last two serve
-        # the waiting list's history in the reports: moves into and out of its states.
-        "indexes": [("case_id", "at", "_id"), ("kind", "to_state", "at"), ("kind", "from_state", "at")],
+        # the waiting list's history in the reports: moves into and out of its states. (case_id, name) finds a
+        # case's entries of a few names (the partner record's risk updates on the case page) without fetching the
+        # rest of its history, however long it has grown.
+        "indexes": [("case_id", "at", "_id"), ("kind", "to_state", "at"), ("kind", "from_state", "at"),
+                    ("case_id", "name")],
     }
 
     def save(self, *args, **kwargs):

@@ -84,6 +84,8 @@ class FormDefinition(me.Document):
             {"fields": ["key", "version"], "unique": True},
             ("key", "-version"),
             ("status", "tags"),
+            # The newest published version of each form from the index alone (every case page asks).
+            ("status", "key", "-version"),
         ],
     }
 

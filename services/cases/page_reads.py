@@ -21,6 +21,9 @@ from storage.uow import in_transaction
 
 PART = "_case_page_part"
 RISK = "_risk_events"  # the partner record's own events of the risk updates' names, looked up beside it
+# A form version's key and number without its id: read from the (status, key, version) index alone, never the
+# definitions themselves.
+VERSION_FIELDS = {"_id": 0, "key": 1, "version": 1}
 
 
 @dataclass
@@ -41,7 +44,9 @@ class CaseRecords:
 
 def _part(model, name: str, *stages: dict) -> dict:
     pipeline = [*stages, {"$addFields": {PART: name}}]
-    return {"$unionWith": {"coll": model._get_collection_name(), "pipeline": pipeline}}
+    # The model's collection, not only its name: a process's first use makes the indexes the model declares, which
+    # each part reads (a union never touches the model otherwise).
+    return {"$unionWith": {"coll": model._get_collection().name, "pipeline": pipeline}}
 
 
 def _newest_versions(versions) -> dict[str, int]:
@@ -85,8 +90,7 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
               {"$sort": {"created_at": 1}}, {"$limit": 1}, {"$project": dict.fromkeys(LINKED_FIELDS, 1)}, *lookup),
         *([_part(CaseEvent, "risk", {"$match": {"case_id": case.pk, **risk}},
                  {"$project": dict.fromkeys(RISK_FIELDS, 1)})] if names else []),
-        _part(FormDefinition, "published", {"$match": {"status": "published"}},
-              {"$project": {"key": 1, "version": 1}}),
+        _part(FormDefinition, "published", {"$match": {"status": "published"}}, {"$project": VERSION_FIELDS}),
         # The header's count on the (user_id, read_at) index, as its own count command would: no command of its own.
         *([_part(Notification, "unread", {"$match": unread_query(reader)}, {"$count": "n"})]
           if reader is not None else []),
@@ -117,8 +121,7 @@ def _read_apart(case: Case, *, history_limit: int, include_confidential: bool) -
     """Return the same records read one kind at a time (inside a unit of work)."""
     submissions = [sub for model in (Submission, ConfidentialSubmission)
                    for sub in find_rows(model, {"case_id": case.pk}, sort=[("created_at", 1)])]
-    published = _newest_versions(FormDefinition._get_collection().find({"status": "published"},
-                                                                       {"key": 1, "version": 1}))
+    published = _newest_versions(FormDefinition._get_collection().find({"status": "published"}, VERSION_FIELDS))
     return CaseRecords(
         submissions=submissions,
         sessions=find_rows(CaseSession, {"case_id": case.pk}, sort=[("date", 1), ("recorded_at", 1)]),

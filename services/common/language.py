@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import datetime
 from functools import lru_cache
 
 import flask_babel
@@ -55,6 +56,23 @@ def gettext(text: str, **values) -> str:
 def lazy_gettext(text: str, **values) -> LazyString:
     """Return an interface text said in the language in force each time it is used (Flask-Babel's lazy string)."""
     return LazyString(gettext, text, **values)
+
+
+def format_day(day, style: str = "long") -> str:
+    """Say a date (a day, without a time) as the page's locale writes it; outside an app, RuntimeError as Babel's."""
+    locale = page_locale()
+    if locale is None or isinstance(day, datetime):  # a time's day depends on the page's zone: not kept
+        return flask_babel.format_date(day, style)
+    # Keyed by what names the locale, not the Locale itself: each request parses its own, and comparing two costs
+    # ten lookups. A day has no time zone, so the words depend on nothing else.
+    return _said_day(day, style, (locale.language, locale.territory, locale.script, locale.variant, locale.modifier))
+
+
+@lru_cache(maxsize=4096)
+def _said_day(day, style: str, locale: tuple) -> str:
+    # A page says the same few days again and again (a timeline's dates); Flask-Babel finds the locale and the
+    # formats anew each time.
+    return flask_babel.format_date(day, style)
 
 
 def active_language() -> str:

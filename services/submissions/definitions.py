@@ -88,7 +88,8 @@ def published_forms(tag: str | None = None) -> list[FormDefinition]:
     """
     query: dict = {"status": "published", **({"tags": tag} if tag else {})}
     newest: dict[str, int] = {}
-    for doc in FormDefinition._get_collection().find(query, {"key": 1, "version": 1}).sort(
+    # Without the id: the (status, key, -version) index alone answers, in this order, when no tag is asked for.
+    for doc in FormDefinition._get_collection().find(query, {"_id": 0, "key": 1, "version": 1}).sort(
             [("key", 1), ("version", -1)]):
         newest.setdefault(doc["key"], doc["version"])
     return published_versions(newest)
