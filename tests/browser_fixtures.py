@@ -126,7 +126,12 @@ def axe_violations(tab, impacts=("serious", "critical")) -> list[dict]:
     # when something is found, in a second run of the rules that found it. Only what is reported travels back
     # from the page. Null when the document has no axe yet (one made without the context's init script), in the
     # same round trip.
+    # A check may start while a click's navigation is still arriving: the new document exists (axe too, from the
+    # init script) but is not parsed yet. It waits for the page's load, so the page checked is the page shown.
     script = """async (impacts) => {
+      if (document.readyState !== 'complete') {
+        await new Promise((resolve) => window.addEventListener('load', resolve, {once: true}));
+      }
       if (typeof window.axe === 'undefined') return null;
       const rules = {'target-size': {enabled: true}};
       for (const rule of window.axe._audit.rules) {
@@ -139,12 +144,26 @@ def axe_violations(tab, impacts=("serious", "critical")) -> list[dict]:
       return violations.map((v) => (
         {id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target).slice(0, 5)}));
     }"""
-    violations = tab.evaluate(script, list(impacts))
+    violations = _evaluate_on_arrival(tab, script, list(impacts))
     if violations is None:
         # evaluate() is not subject to the page's Content-Security-Policy, unlike an injected <script>.
         tab.evaluate(AXE.read_text())
         violations = tab.evaluate(script, list(impacts))
     return violations
+
+
+def _evaluate_on_arrival(tab, script: str, arg):
+    """Evaluate on the page shown; once more on the next page when a navigation replaced the one evaluated on."""
+    from playwright.sync_api import Error
+
+    try:
+        return tab.evaluate(script, arg)
+    except Error as exc:
+        # Started on the page a click was leaving: that page is gone, and the page it led to is the one to check.
+        if "Execution context was destroyed" not in str(exc):
+            raise
+    tab.wait_for_load_state()
+    return tab.evaluate(script, arg)
 
 
 def assert_accessible(tab) -> None:
