@@ -22,7 +22,7 @@ import pytest
 import config as config_module
 from services.audit.chain import configure as configure_audit_chain
 from storage.connection import connect_database
-from tests.conftest import settings_for
+from tests.conftest import NOW, new_user, settings_for
 from tests.db_snapshots import Snapshot, restore_snapshot
 
 # The server's hash of a collection without documents.
@@ -116,6 +116,27 @@ def shared_database(mongo_uri, tmp_path_factory, synced_snapshot):
             mongoengine.disconnect()
 
     return share
+
+
+def crowd_fixtures(build: Callable[..., dict]) -> tuple:
+    """Return the `shared_crowd`, `crowd` and `own_crowd` fixtures of the people `build(make_user, now)` makes."""
+    # A module assigns them to those names. `crowd` gives a test that only reads the shared crowd's people (the
+    # database hashed before and after it); `own_crowd` builds the crowd in the test's own database, to change it.
+    @pytest.fixture(scope="module")
+    def shared_crowd(shared_database):
+        with shared_database(lambda: build(new_user, NOW)) as database:
+            yield database
+
+    @pytest.fixture
+    def crowd(shared_crowd):
+        with shared_crowd.unchanged() as people:
+            yield people
+
+    @pytest.fixture
+    def own_crowd(app, synced, make_user, now):
+        return build(make_user, now)
+
+    return shared_crowd, crowd, own_crowd
 
 
 def _forget_caches() -> None:

@@ -14,7 +14,7 @@ from models.team import Team
 from services.cases import lists as case_lists
 from services.deadlines.tracking import pause_deadlines, resume_deadlines, start_deadline, stop_deadline
 from tests.command_log import count_commands
-from tests.conftest import new_user
+from tests.module_data import crowd_fixtures
 
 
 def seed(count: int, *, teams=("north", "south", "east"), workers=(), prefix: str = "DAO") -> None:
@@ -74,24 +74,8 @@ def populate(make_user) -> dict:
     return people
 
 
-@pytest.fixture(scope="module")
-def shared_crowd(shared_database):
-    """The 600 cases, made once for the tests that only read them."""
-    with shared_database(lambda: populate(new_user)) as database:
-        yield database
-
-
-@pytest.fixture
-def crowd(shared_crowd):
-    """Return the users of the shared 600 cases; the test must leave them unchanged."""
-    with shared_crowd.unchanged() as people:
-        yield people
-
-
-@pytest.fixture
-def own_crowd(app, synced, make_user):
-    """The 600 cases in the test's own database, for a test that adds more."""
-    return populate(make_user)
+# The 600 cases, shared by the tests that only read them; `own_crowd` for a test that adds more.
+shared_crowd, crowd, own_crowd = crowd_fixtures(lambda make_user, now: populate(make_user))
 
 
 @pytest.mark.parametrize("who, scope", [("auditor", "all"), ("manager", "all"), ("practitioner", "mine"),

@@ -33,7 +33,7 @@ from services.reports.figures import (
 from services.reports.period import bounds as _bounds
 from services.triage.views import days_between
 from tests.command_log import count_commands
-from tests.conftest import NOW, new_user
+from tests.module_data import crowd_fixtures
 
 TEAMS = ("north", "south", "east")
 START, END = date(2025, 11, 25), date(2026, 11, 24)
@@ -158,24 +158,8 @@ def populate(make_user, now: datetime) -> dict:
     return people
 
 
-@pytest.fixture(scope="module")
-def shared_crowd(shared_database):
-    """The 400 cases, made once for the tests that only read them."""
-    with shared_database(lambda: populate(new_user, NOW)) as database:
-        yield database
-
-
-@pytest.fixture
-def crowd(shared_crowd):
-    """Return the readers of the shared 400 cases; the test must leave them unchanged."""
-    with shared_crowd.unchanged() as people:
-        yield people
-
-
-@pytest.fixture
-def own_crowd(app, synced, make_user, now):
-    """The 400 cases in the test's own database, for a test that changes them."""
-    return populate(make_user, now)
+# The 400 cases, shared by the tests that only read them; `own_crowd` for a test that changes them.
+shared_crowd, crowd, own_crowd = crowd_fixtures(populate)
 
 
 def plain_counts(scope: dict, now: datetime) -> dict:
