@@ -21,6 +21,8 @@ from services.common.language import (
     LANGUAGE_COOKIE,
     LOCALES,
     active_language,
+    format_date,
+    locale_key,
     page_catalogue,
     page_locale,
     page_timezone,
@@ -92,34 +94,11 @@ def _language_switch() -> dict:
     }
 
 
-def format_date(value, style: str = "long") -> str:
-    """Format a date or (naive UTC) date-time for the page's locale; empty for no value."""
-    if not value:
-        return ""
-    return _said_date(value, style, _locale_key(), page_timezone())
-
-
 def format_datetime(value) -> str:
     """Format a (naive UTC) date-time as the page's locale writes a long date and the time in the UK."""
     if not value:
         return ""
-    return _said_time(value, _locale_key(), page_timezone())
-
-
-def _locale_key() -> tuple | None:
-    """Return what identifies the page's locale, as the caches below are keyed."""
-    # Not the Locale itself: each request parses its own, and comparing two (Babel's __eq__) costs ten lookups.
-    locale = page_locale()
-    if locale is None:
-        return None
-    return locale.language, locale.territory, locale.script, locale.variant, locale.modifier
-
-
-# The words for a date depend only on it, the style, the locale and the time zone (a date-time's day is the
-# zone's): a page says the same dates many times, and Flask-Babel finds the locale, formats and zone anew each time.
-@lru_cache(maxsize=4096)
-def _said_date(value, style: str, locale: tuple | None, zone) -> str:
-    return flask_babel.format_date(value, style)
+    return _said_time(value, locale_key(), page_timezone())
 
 
 @lru_cache(maxsize=4096)
@@ -129,7 +108,7 @@ def _said_time(value, locale: tuple | None, zone) -> str:
 
 def format_number(value) -> str:
     """Format a number for the page's locale."""
-    return _said_number(type(value), value, _locale_key())
+    return _said_number(type(value), value, locale_key())
 
 
 @lru_cache(maxsize=4096)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from models.case import Case, CaseEvent
 from models.deadline import ACTIVE_STATUSES
-from scheduler.calendar import format_date
+from scheduler.calendar import format_date as english_date
 from services.audit.trail import record_audit
 from services.cases.access import can_change_case, can_read_confidential
 from services.cases.engine_view import latest_submissions, session_counts
@@ -14,7 +14,7 @@ from services.cases.facts import due_key, user_names
 from services.cases.history_text import history_title, step_pointer
 from services.cases.page_reads import read_case_records
 from services.cases.transitions import list_history, transition_options
-from services.common.language import active_language, format_day
+from services.common.language import active_language, format_date
 from services.common.language import gettext as _
 from services.common.language import lazy_gettext as _l
 from services.deadlines.lists import list_deadlines
@@ -248,6 +248,6 @@ def _long(value) -> str:
     except ValueError:
         return str(value)
     try:
-        return format_day(day)
-    except RuntimeError:  # no application: English, as the calendar writes it
         return format_date(day)
+    except RuntimeError:  # no application: English, as the calendar writes it
+        return english_date(day)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime
 from functools import lru_cache
 
 import flask_babel
@@ -58,21 +57,27 @@ def lazy_gettext(text: str, **values) -> LazyString:
     return LazyString(gettext, text, **values)
 
 
-def format_day(day, style: str = "long") -> str:
-    """Say a date (a day, without a time) as the page's locale writes it; outside an app, RuntimeError as Babel's."""
+def format_date(value, style: str = "long") -> str:
+    """Format a date or (naive UTC) date-time for the page's locale; empty for no value; RuntimeError outside an app."""
+    if not value:
+        return ""
+    return _said_date(value, style, locale_key(), page_timezone())
+
+
+def locale_key() -> tuple | None:
+    """Return what identifies the page's locale, as caches of said words are keyed."""
+    # Not the Locale itself: each request parses its own, and comparing two (Babel's __eq__) costs ten lookups.
     locale = page_locale()
-    if locale is None or isinstance(day, datetime):  # a time's day depends on the page's zone: not kept
-        return flask_babel.format_date(day, style)
-    # Keyed by what names the locale, not the Locale itself: each request parses its own, and comparing two costs
-    # ten lookups. A day has no time zone, so the words depend on nothing else.
-    return _said_day(day, style, (locale.language, locale.territory, locale.script, locale.variant, locale.modifier))
+    if locale is None:
+        return None
+    return locale.language, locale.territory, locale.script, locale.variant, locale.modifier
 
 
+# The words for a date depend only on it, the style, the locale and the time zone (a date-time's day is the
+# zone's): a page says the same dates many times, and Flask-Babel finds the locale, formats and zone anew each time.
 @lru_cache(maxsize=4096)
-def _said_day(day, style: str, locale: tuple) -> str:
-    # A page says the same few days again and again (a timeline's dates); Flask-Babel finds the locale and the
-    # formats anew each time.
-    return flask_babel.format_date(day, style)
+def _said_date(value, style: str, locale: tuple | None, zone) -> str:
+    return flask_babel.format_date(value, style)
 
 
 def active_language() -> str:
