@@ -5,6 +5,8 @@ from __future__ import annotations
 import mongoengine as me
 from mongoengine.queryset import QuerySet
 
+from models.base import Document
+
 
 class AppendOnlyQuerySet(QuerySet):
     """A queryset that refuses to change or remove entries."""
@@ -26,7 +28,7 @@ class AppendOnlyQuerySet(QuerySet):
         raise PermissionError("Audit entries are append-only.")
 
 
-class AuditEntry(me.Document):
+class AuditEntry(Document):
     """Who did what to what, when and from where."""
 
     at = me.DateTimeField(required=True)

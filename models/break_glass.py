@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from models.base import Document
 
-class BreakGlass(me.Document):
+
+class BreakGlass(Document):
     """One person's stated reason for opening one restricted case, and until when it holds."""
 
     case_id = me.ObjectIdField(required=True)

@@ -10,6 +10,7 @@ import mongoengine as me
 
 from clock import utcnow
 from models.audit import AppendOnlyQuerySet
+from models.base import Document
 
 PRIORITIES = ("standard", "urgent")
 RISK_LEVELS = ("low", "medium", "high", "very_high")
@@ -51,7 +52,7 @@ def _index(fields) -> list[str]:
     return [("-" if order < 0 else "") + field for field, order in fields]
 
 
-class WorkflowVersion(me.Document):
+class WorkflowVersion(Document):
     """One synced version of a workflow file; cases keep the version they started with."""
 
     key = me.StringField(required=True)
@@ -91,7 +92,7 @@ class Child(me.EmbeddedDocument):
     date_of_birth = me.DateField()
 
 
-class Case(me.Document):
+class Case(Document):
     """A case routed through one pathway; `revision` makes every state change atomic."""
 
     reference = me.StringField(required=True, unique=True)
@@ -172,7 +173,7 @@ class Case(me.Document):
         self.name_keys = name_keys(self.person.name if self.person else "")
 
 
-class CaseEvent(me.Document):
+class CaseEvent(Document):
     """One entry of a case's history: never edited, never removed."""
 
     case_id = me.ObjectIdField(required=True)
@@ -216,7 +217,7 @@ class CaseEvent(me.Document):
         raise PermissionError("Case history is append-only.")
 
 
-class CaseSession(me.Document):
+class CaseSession(Document):
     """A session (group, one-to-one, pre-group...) recorded on a case, with attendance."""
 
     case_id = me.ObjectIdField(required=True)
@@ -233,7 +234,7 @@ class CaseSession(me.Document):
     meta = {"collection": "case_sessions", "indexes": [("case_id", "date")]}
 
 
-class Counter(me.Document):
+class Counter(Document):
     """Sequences for readable references (DAO-2026-00042)."""
 
     key = me.StringField(primary_key=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from models.base import Document
+
 CORRECTION_KINDS = ("rectification", "objection")
 OBJECTION_OUTCOMES = {
     "upheld": "Upheld: the processing stops",
@@ -12,7 +14,7 @@ OBJECTION_OUTCOMES = {
 }
 
 
-class CaseCorrection(me.Document):
+class CaseCorrection(Document):
     """One correction of a case's data (the original is kept here and in the history) or one objection."""
 
     case_id = me.ObjectIdField(required=True)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from models.base import Document
+
 OPEN, PAUSED, MISSED, MET, CANCELLED = "open", "paused", "missed", "met", "cancelled"
 ACTIVE_STATUSES = (OPEN, PAUSED, MISSED)
 DEADLINE_STATUSES = ACTIVE_STATUSES + (MET, CANCELLED)
 
 
-class Deadline(me.Document):
+class Deadline(Document):
     """A timescale on a case: when it is due, who it is for, and which reminders and escalations went out.
 
     `next_action_at` is the earliest moment the sweep has something to do (a reminder, marking it missed, an

@@ -8,6 +8,7 @@ import mongoengine as me
 from mongoengine.base import BaseField
 
 from clock import utcnow
+from models.base import Document
 
 FORM_STATUSES = ("draft", "published", "retired")
 SUBMISSION_STATUSES = ("draft", "submitted", "countersigned")
@@ -55,7 +56,7 @@ class PlainDictField(me.DictField):
         return False
 
 
-class FormDefinition(me.Document):
+class FormDefinition(Document):
     """One version of one form: JSON Schema + layout, immutable once published."""
 
     key = me.StringField(required=True, regex=r"^[a-z][a-z0-9_]*$", max_length=80)
@@ -90,7 +91,7 @@ class FormDefinition(me.Document):
     }
 
 
-class _SubmissionBase(me.Document):
+class _SubmissionBase(Document):
     """Answers to one form on one case, pinned to the form version used."""
 
     case_id = me.ObjectIdField(required=True)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from models.base import Document
+
 GROUP_STATUSES = ("running", "finished", "cancelled")
 SESSION_KINDS = ("programme", "catch_up")
 MEMBER_STATUSES = ("active", "left", "moved", "completed")
 
 
-class Group(me.Document):
+class Group(Document):
     """One group of a pathway's programme, run by a team at one venue on one day and time."""
 
     team = me.StringField(required=True)
@@ -29,7 +31,7 @@ class Group(me.Document):
     meta = {"collection": "groups", "indexes": [("team", "workflow_key", "status"), "facilitator_ids"]}
 
 
-class GroupSession(me.Document):
+class GroupSession(Document):
     """One meeting of a group: a programme session on the schedule, or a catch-up for named members."""
 
     group_id = me.ObjectIdField(required=True)
@@ -56,7 +58,7 @@ class GroupSession(me.Document):
     ]}
 
 
-class GroupMember(me.Document):
+class GroupMember(Document):
     """One man's place in a group, from the intake he joined at until he leaves, moves or completes."""
 
     group_id = me.ObjectIdField(required=True)
@@ -84,7 +86,7 @@ class GroupMember(me.Document):
     ]}
 
 
-class GroupAttendance(me.Document):
+class GroupAttendance(Document):
     """One member's mark on one group session's register; one per member and session, so a resave changes nothing."""
 
     session_id = me.ObjectIdField(required=True)

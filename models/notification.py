@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from models.base import Document
+
 NOTIFICATION_KINDS = ("info", "reminder", "missed", "escalation", "risk", "task")
 
 
-class Notification(me.Document):
+class Notification(Document):
     """One message to one user; its text names a case reference and a link, never case content."""
 
     user_id = me.StringField(required=True)

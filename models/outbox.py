@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from models.base import Document
+
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 OUTBOX_STATUSES = (PENDING, SENT, FAILED)
 SENT_KEPT_DAYS = 90
 
 
-class OutboxMessage(me.Document):
+class OutboxMessage(Document):
     """One email waiting to be sent, sent, or given up on ("could not deliver").
 
     A pending message is due at `next_attempt_at`. A deliverer claims it by moving `next_attempt_at` a lease

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from models.base import Document
+
 CONTACT_METHODS = {
     "phone": "Telephone",
     "in_person": "In person",
@@ -24,7 +26,7 @@ CONTACT_OUTCOMES = {
 REACHED = ("spoke",)
 
 
-class PartnerContact(me.Document):
+class PartnerContact(Document):
     """One contact, or attempt at contact, with a partner (victim or survivor)."""
 
     case_id = me.ObjectIdField(required=True)  # the partner case, never the perpetrator's

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from models.base import Document
+
 PENDING, APPROVED, DONE = "pending", "approved", "done"
 REVIEW_STATUSES = (PENDING, APPROVED, DONE)
 
 
-class RetentionReview(me.Document):
+class RetentionReview(Document):
     """A case whose keeping period has run out, waiting for (or past) a manager's approval to destroy it.
 
     It names no person: the case reference is shown while the case exists and cleared once it is destroyed.
@@ -42,7 +44,7 @@ class RetentionReview(me.Document):
     }
 
 
-class LegalHold(me.Document):
+class LegalHold(Document):
     """A hold on a case's records (proceedings, a complaint, an inquiry): nothing is destroyed while it stands."""
 
     case_id = me.ObjectIdField(required=True)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from models.base import Document
 
-class SignInThrottle(me.Document):
+
+class SignInThrottle(Document):
     """Failures of one account name from one client address; drops out a day after the last one."""
 
     key = me.StringField(required=True, unique=True)  # "email|client address"; unknown emails too

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from models.base import Document
+
 LOGGED, APPROVED, RELEASED = "logged", "approved", "released"
 SAR_STATUSES = (LOGGED, APPROVED, RELEASED)
 IDENTITY_CHECKS = {
@@ -14,7 +16,7 @@ IDENTITY_CHECKS = {
 }
 
 
-class SubjectAccessRequest(me.Document):
+class SubjectAccessRequest(Document):
     """A request by a person (or someone acting for them) to see the information Pathway holds about them.
 
     `case_id` is the subject's own record: a perpetrator's case, or a partner's own record. The deadline runs

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from models.base import Document
 
-class Team(me.Document):
+
+class Team(Document):
     """A team of practitioners under one or more managers."""
 
     key = me.StringField(required=True, unique=True, regex=r"^[a-z][a-z0-9_-]*$", max_length=50)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import mongoengine as me
 
 from clock import utcnow
+from models.base import Document
 from wording import N_
 
 ROLES = ("admin", "manager", "practitioner", "partner_worker", "referrer", "auditor")
@@ -26,7 +27,7 @@ ROLE_LABELS = {  # in English; services.users.roles.role_labels says them in the
 }
 
 
-class User(me.Document):
+class User(Document):
     """A person with a sign-in, one team and one or more roles."""
 
     email = me.EmailField(required=True, unique=True)

@@ -36,9 +36,22 @@ def store_definition(defn: WorkflowDefinition, *, now: datetime) -> tuple[str, i
 
 @lru_cache(maxsize=64)
 def _definition(key: str, version: int) -> WorkflowDefinition:
+    # Which content a version holds is a small read; the definition itself is parsed once per content. Versions are
+    # never rewritten, so here both are kept for the process; only a test that reuses a database name with other
+    # versions in it forgets the first (clear_cache), and finds each content it parsed before still parsed.
+    stored = WorkflowVersion._get_collection().find_one({"key": key, "version": int(version)}, {"content_hash": 1})
+    if stored is None:
+        raise NotFound(f"Pathway {key} version {version} is not stored")
+    if not stored.get("content_hash"):
+        return _parsed.__wrapped__(key, int(version), "")
+    return _parsed(key, int(version), stored["content_hash"])
+
+
+@lru_cache(maxsize=64)
+def _parsed(key: str, version: int, content_hash: str) -> WorkflowDefinition:
     # Read as plain data: a definition is large, and a document would convert (and walk for references) every
     # nested value of it, several times the cost of checking and building the definition itself.
-    stored = WorkflowVersion._get_collection().find_one({"key": key, "version": int(version)}, {"definition": 1})
+    stored = WorkflowVersion._get_collection().find_one({"key": key, "version": version}, {"definition": 1})
     if stored is None:
         raise NotFound(f"Pathway {key} version {version} is not stored")
     return load_definition(stored["definition"], source=f"{key} v{version}")
@@ -82,12 +95,13 @@ def latest_definition(key: str) -> WorkflowDefinition:
 
 def latest_definitions() -> dict[str, WorkflowDefinition]:
     """Return the newest stored version of every workflow, by key."""
-    newest: dict[str, int] = {}
-    # Keys and versions only: the parsed definitions are cached per version, the stored ones are large.
-    for stored in WorkflowVersion._get_collection().find({}, {"key": 1, "version": 1}).sort(
+    newest: dict[str, dict] = {}
+    # Keys, versions and content hashes only: the parsed definitions are cached per content, the stored ones large.
+    for stored in WorkflowVersion._get_collection().find({}, {"key": 1, "version": 1, "content_hash": 1}).sort(
             [("key", 1), ("version", -1)]):
-        newest.setdefault(stored["key"], stored["version"])
-    return {key: _definition(key, version) for key, version in newest.items()}
+        newest.setdefault(stored["key"], stored)
+    return {key: _parsed(key, stored["version"], stored["content_hash"]) if stored.get("content_hash")
+            else _definition(key, stored["version"]) for key, stored in newest.items()}
 
 
 def list_workflows() -> list[WorkflowVersion]:
@@ -99,5 +113,5 @@ def list_workflows() -> list[WorkflowVersion]:
 
 
 def clear_cache() -> None:
-    """Forget cached definitions (tests switch databases)."""
+    """Forget which content each version holds (tests reuse a database name); parsed contents stay valid."""
     _definition.cache_clear()
