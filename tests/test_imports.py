@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -155,7 +156,12 @@ def layer_of(module: str) -> int:
 
 
 MODULES = project_modules()
-IMPORTS = all_imports(MODULES)
+
+
+@cache
+def project_imports() -> list[Import]:
+    """Return every import of the project, read once by the tests that need it (not by collecting this file)."""
+    return all_imports(MODULES)
 
 
 # --- the checker itself can fail -------------------------------------------------------------------------------
@@ -184,19 +190,19 @@ def test_layers_are_ordered():
 def test_the_project_is_scanned():
     assert {"app", "blueprints.admin.forms", "services.cases.transitions", "forms.compiled", "workflows.engine",
             "storage.embedded", "models.case", "scheduler.calendar", "commands.workflows"} <= set(MODULES)
-    assert len(IMPORTS) > 200
+    assert len(project_imports()) > 200
 
 
 # --- the rules --------------------------------------------------------------------------------------------------
 
 def test_no_import_cycles():
-    found = cycles(runtime_edges(IMPORTS))
+    found = cycles(runtime_edges(project_imports()))
     assert not found, "import cycles (break them by moving shared code down a layer):\n" + "\n".join(
         " <-> ".join(group) for group in found)
 
 
 def test_no_module_imports_from_a_higher_layer():
-    wrong = [f"{MODULES[i.source].relative_to(ROOT)}:{i.line} imports {i.target}" for i in IMPORTS
+    wrong = [f"{MODULES[i.source].relative_to(ROOT)}:{i.line} imports {i.target}" for i in project_imports()
              if layer_of(i.target) < layer_of(i.source)]
     assert not wrong, "imports against the layers (app > blueprints, commands > services > engines, models, " \
                       "storage > errors, clock, config):\n" + "\n".join(wrong)
@@ -205,14 +211,14 @@ def test_no_module_imports_from_a_higher_layer():
 @pytest.mark.parametrize("engine", sorted(ENGINES))
 def test_engines_import_only_themselves_and_pure_helpers(engine):
     allowed = ENGINES[engine]
-    inside = [i for i in IMPORTS if i.source == engine or i.source.startswith(engine + ".")]
+    inside = [i for i in project_imports() if i.source == engine or i.source.startswith(engine + ".")]
     wrong = [f"{MODULES[i.source].relative_to(ROOT)}:{i.line} imports {i.target}" for i in inside
              if i.target not in allowed and i.target.split(".")[0] not in allowed]
     assert not wrong, "\n".join(wrong)
 
 
 def test_in_function_imports_are_only_the_listed_ones():
-    found = {(i.source, i.target) for i in IMPORTS if i.in_function}
+    found = {(i.source, i.target) for i in project_imports() if i.in_function}
     unlisted = sorted(found - set(ALLOWED_IN_FUNCTION))
     stale = sorted(set(ALLOWED_IN_FUNCTION) - found)
     assert not unlisted, "move these imports to the top of the module (break any cycle that stops you):\n" + \

@@ -17,7 +17,7 @@ from services.audit.trail import record_audit
 from services.notifications.send import notify_user
 from services.notifications.text import message_for
 from services.users.passwords import generate_password, hash_password, password_problem
-from services.users.roles import known_roles, with_base_roles
+from services.users.roles import custom_roles, known_roles, with_base_roles
 from services.users.sign_in import (  # noqa: F401 - part of this module's interface
     GENERIC_SIGN_IN_ERROR,
     LOCKED_ERROR,
@@ -47,14 +47,15 @@ def create_user(
         problems.add("email", _("Enter an email address in the correct format, like name@example.org"), "Email")
     if not (name or "").strip():
         problems.add("name", _("Enter the person's full name"), "Name")
-    known = known_roles()
+    custom = custom_roles()  # the pathways' own roles, read once for both uses below
+    known = known_roles(custom)
     unknown = [role for role in roles if role not in known]
     if not roles:
         problems.add("roles", _("Select at least one role"), "Roles")
     elif unknown:
         problems.add("roles", _("Unknown role: %(unknown)s. Roles are: %(known)s", unknown=", ".join(unknown),
                                 known=", ".join(known)), "Roles")
-    roles, implied = with_base_roles(roles)
+    roles, implied = with_base_roles(roles, custom)
     generated = password is None
     password = generate_password() if generated else password
     if not generated and (why := password_problem(password, personal=(email.split("@")[0],))):
@@ -140,13 +141,14 @@ def _update_user(user: User, *, actor=None, now: datetime, **changes) -> User:
     allowed = {"name", "team", "roles", "implied_roles", "organisation", "capacity", "email_reminders", "sex"}
     problems = Problems()
     if "roles" in changes:
-        roles = changes["roles"]
+        roles, custom = changes["roles"], custom_roles()
+        known = known_roles(custom)
         if not roles:
             problems.add("roles", _("Select at least one role"), "Roles")
-        elif any(role not in known_roles() for role in roles):
-            problems.add("roles", _("Unknown role. Roles are: %(known)s", known=", ".join(known_roles())), "Roles")
+        elif any(role not in known for role in roles):
+            problems.add("roles", _("Unknown role. Roles are: %(known)s", known=", ".join(known)), "Roles")
         else:
-            changes["roles"], changes["implied_roles"] = with_base_roles(roles)
+            changes["roles"], changes["implied_roles"] = with_base_roles(roles, custom)
     if "capacity" in changes and (not isinstance(changes["capacity"], int) or changes["capacity"] < 0):
         problems.add("capacity", _("Capacity must be a whole number, 0 or more"), "Capacity")
     if "name" in changes and not str(changes["name"]).strip():

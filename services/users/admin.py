@@ -35,7 +35,8 @@ def _common(data, problems: Problems) -> dict:
     team = (data.get("team") or "").strip()
     changes = {"name": (data.get("name") or "").strip(), "roles": roles, "team": team,
                "organisation": (data.get("organisation") or "").strip()}
-    if any(role not in known_roles() for role in roles):
+    known = known_roles()
+    if any(role not in known for role in roles):
         problems.add("roles", _("Choose roles from the list"), "Roles")
     if team and not Team.objects(key=team).first():
         problems.add("team", _("Choose a team from the list"), "Team")

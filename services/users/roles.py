@@ -30,9 +30,9 @@ def _declared_roles(defn) -> tuple:
     return tuple((name, dict(spec)) for name, spec in (defn.to_dict().get("custom_roles") or {}).items())
 
 
-def known_roles() -> tuple[str, ...]:
-    """Return every role that may be granted."""
-    return ROLES + tuple(sorted(custom_roles()))
+def known_roles(custom: dict[str, dict] | None = None) -> tuple[str, ...]:
+    """Return every role that may be granted (`custom`: the pathways' roles, when already read)."""
+    return ROLES + tuple(sorted(custom_roles() if custom is None else custom))
 
 
 def custom_role_labels(language: str) -> dict[str, str]:
@@ -54,9 +54,9 @@ def role_labels(language: str | None = None) -> dict[str, str]:
     return {**{role: say(language, label) for role, label in ROLE_LABELS.items()}, **custom_role_labels(language)}
 
 
-def with_base_roles(roles) -> tuple[list[str], list[str]]:
+def with_base_roles(roles, custom: dict[str, dict] | None = None) -> tuple[list[str], list[str]]:
     """Return the roles granted with the base role of each custom one added, and those added that way."""
-    extra = custom_roles()
+    extra = custom_roles() if custom is None else custom
     out = list(dict.fromkeys(roles))
     implied = []
     for role in list(out):
