@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
+import os
 import signal
 import sys
 import threading
@@ -68,7 +70,14 @@ def _install_signal_handlers(server: EmbeddedMongo) -> None:
 
     def handler(signum, frame):
         server.stop()
-        sys.exit(128 + signum)
+        # Not sys.exit: a handler's exception is dropped when the signal lands in a weakref callback or a __del__,
+        # and the app then went on starting against the stopped server, for its whole selection timeout. Nothing
+        # is lost by leaving at once: every write is committed in the database, and the server is stopped.
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(128 + signum)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, handler)
