@@ -23,8 +23,9 @@ class Document(me.Document):
             fields = spec.pop("fields")
             spec.pop("cls", None)
             models.append(IndexModel(fields, **{**options, **spec}))
+        # As mongoengine does: a model with subclasses also gets an index on `_cls`, unless one starts with it.
         if cls._meta.get("allow_inheritance") and cls._meta.get("index_cls", True) and not any(
-                keys[0][0] == "_cls" for keys in (model.document["key"].items() for model in models)):
+                next(iter(model.document["key"])) == "_cls" for model in models):
             models.append(IndexModel([("_cls", 1)], **options))
         if models:
             cls._get_collection().create_indexes(models)
