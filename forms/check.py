@@ -18,6 +18,7 @@ from forms.problems import DefinitionProblem, schema_problems
 from forms.spec import Page
 from forms.translations import translation_problems
 from forms.widgets import layout_keys, names
+from memo import Memo, content_text
 
 # The file leaves out what the field types add: the widget names and each type's own layout keys.
 METASCHEMA: dict = json.loads(Path(__file__).with_name("metaschema.json").read_text(encoding="utf-8"))
@@ -26,22 +27,15 @@ _JSON_SCHEMA = Draft202012Validator(Draft202012Validator.META_SCHEMA,
                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-_checked: dict[str, list[DefinitionProblem]] = {}
+_checked = Memo(512)
 
 
 def check_definition(defn: Any) -> list[DefinitionProblem]:
     """Return every problem found in a form definition; an empty list means it can be used."""
-    try:
-        digest = json.dumps(defn, sort_keys=True, default=str)
-    except (TypeError, ValueError):
-        return analyse(defn)[0]
     # Checking against the meta-schemas is the slow part; a definition's content and the field types decide it.
-    digest += "|" + ",".join(names())
-    if digest not in _checked:
-        if len(_checked) > 512:
-            _checked.clear()
-        _checked[digest] = analyse(defn)[0]
-    return list(_checked[digest])
+    text = content_text(defn)
+    key = None if text is None else (text, names())
+    return list(_checked.get(key, lambda: tuple(analyse(defn)[0])))
 
 
 def analyse(defn: Any, language: str = "en") -> tuple[list[DefinitionProblem], LayoutBuilder | None, list[Page]]:

@@ -19,11 +19,11 @@ LAYERS = [
     ("blueprints", "commands", "scheduler.runner"),
     ("services",),
     ("forms", "workflows", "scheduler", "storage", "models"),
-    ("errors", "clock", "config", "extensions", "wording"),
+    ("errors", "clock", "config", "extensions", "wording", "memo"),
 ]
 # The engines stay pure: besides themselves they may use only these (the scheduler's date arithmetic is pure too,
 # and wording reads the compiled catalogue with babel).
-PURE = {"errors", "wording", "scheduler.calendar", "scheduler.timescales"}
+PURE = {"errors", "wording", "memo", "scheduler.calendar", "scheduler.timescales"}
 ENGINES = {"forms": {"forms"} | PURE, "workflows": {"workflows"} | PURE,
            "scheduler.calendar": {"scheduler.calendar"} | PURE, "scheduler.timescales": PURE}
 

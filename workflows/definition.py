@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from errors import DefinitionError, FieldProblem
+from memo import Memo
 from workflows.checks import analyse, event_states, met_by, sources
 from workflows.inputs import InputSpec
 from workflows.separation import declared
@@ -122,14 +123,12 @@ class WorkflowDefinition:
         """Return the definition to show in a language: its texts translated, its content (and hash) unchanged."""
         if not (self._data.get("translations") or {}).get(language or ""):
             return self
-        memo = (self.content_hash, self.source, language)
-        if memo not in _shown:
-            if len(_shown) > 256:
-                _shown.clear()
+        def build() -> WorkflowDefinition:
             # Built without the checks (the English was checked) and without registering role phrases again.
             shown = _build(localise(self._data, language), source=self.source)
-            _shown[memo] = replace(shown, content_hash=self.content_hash, _data=self._data)
-        return _shown[memo]
+            return replace(shown, content_hash=self.content_hash, _data=self._data)
+
+        return _shown.get((self.content_hash, self.source, language), build)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, WorkflowDefinition) and other.content_hash == self.content_hash
@@ -196,8 +195,8 @@ def _deadline(spec: Mapping) -> Deadline:
     )
 
 
-_loaded: dict[tuple[str, str], WorkflowDefinition] = {}
-_shown: dict[tuple[str, str, str | None], WorkflowDefinition] = {}
+_loaded = Memo(256)  # (content hash, source) → the definition
+_shown = Memo(256)  # (content hash, source, language) → the definition with its texts in that language
 
 
 def load_definition(data: Mapping, *, source: str = "") -> WorkflowDefinition:
@@ -207,14 +206,7 @@ def load_definition(data: Mapping, *, source: str = "") -> WorkflowDefinition:
     except (TypeError, ValueError):
         memo_key = None
     # Definitions are immutable and fully decided by their content: checking the same file twice is wasted work.
-    if memo_key in _loaded:
-        return _loaded[memo_key]
-    defn = _load(data, source=source)
-    if memo_key is not None:
-        if len(_loaded) > 256:
-            _loaded.clear()
-        _loaded[memo_key] = defn
-    return defn
+    return _loaded.get(memo_key, lambda: _load(data, source=source))
 
 
 def _load(data: Mapping, *, source: str) -> WorkflowDefinition:

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from jsonschema import Draft202012Validator
 
+from memo import Memo, content_text
 from workflows.registry import describe_error
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
@@ -58,21 +59,11 @@ def _validator() -> Draft202012Validator:
 def schema_problems(data: Any) -> list[Problem]:
     """Return a problem for each place data breaks the workflow file schema."""
     # Checking a pathway file against the schema takes tens of milliseconds and every process that stores or loads
-    # one does it again: the answer depends only on the content (the schema is a file of the code), so it is kept
-    # by the content's text. A value JSON cannot show (a date from YAML) is written with its type, so that it never
-    # stands for a string that looks the same.
-    try:
-        digest = json.dumps(data, sort_keys=True, default=lambda value: f"{type(value).__qualname__}:{value!r}")
-    except (TypeError, ValueError):
-        return _check(data)
-    if digest not in _checked:
-        if len(_checked) > 256:
-            _checked.clear()
-        _checked[digest] = tuple(_check(data))
-    return list(_checked[digest])
+    # one does it again: the answer depends only on the content (the schema is a file of the code).
+    return list(_checked.get(content_text(data), lambda: tuple(_check(data))))
 
 
-_checked: dict[str, tuple[Problem, ...]] = {}
+_checked = Memo(256)
 
 
 def _check(data: Any) -> list[Problem]:

@@ -36,14 +36,12 @@ def store_definition(defn: WorkflowDefinition, *, now: datetime) -> tuple[str, i
 
 @lru_cache(maxsize=64)
 def _definition(key: str, version: int) -> WorkflowDefinition:
-    # Which content a version holds is a small read; the definition itself is parsed once per content. Versions are
-    # never rewritten, so here both are kept for the process; only a test that reuses a database name with other
-    # versions in it forgets the first (clear_cache), and finds each content it parsed before still parsed.
+    # Which content a version holds is a small read; the stored definition is read (and hashed, and looked up among
+    # the loaded ones) once per content. Versions are never rewritten, so both are kept for the process; only a test
+    # that reuses a database name with other versions in it forgets the first (clear_cache).
     stored = WorkflowVersion._get_collection().find_one({"key": key, "version": int(version)}, {"content_hash": 1})
     if stored is None:
         raise NotFound(f"Pathway {key} version {version} is not stored")
-    if not stored.get("content_hash"):
-        return _parsed.__wrapped__(key, int(version), "")
     return _parsed(key, int(version), stored["content_hash"])
 
 
@@ -100,8 +98,7 @@ def latest_definitions() -> dict[str, WorkflowDefinition]:
     for stored in WorkflowVersion._get_collection().find({}, {"key": 1, "version": 1, "content_hash": 1}).sort(
             [("key", 1), ("version", -1)]):
         newest.setdefault(stored["key"], stored)
-    return {key: _parsed(key, stored["version"], stored["content_hash"]) if stored.get("content_hash")
-            else _definition(key, stored["version"]) for key, stored in newest.items()}
+    return {key: _parsed(key, stored["version"], stored["content_hash"]) for key, stored in newest.items()}
 
 
 def list_workflows() -> list[WorkflowVersion]:
