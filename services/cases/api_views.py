@@ -36,9 +36,9 @@ def case_deadlines(case: Case) -> list:
 def case_detail(case: Case, *, actor, now: datetime) -> dict:
     """Return the steps the actor sees on a case, its deadlines and its submitted forms' results.
 
-    The submissions are read once, for both the steps' guards and the results.
+    The submissions are read once, without their answers, for both the steps' guards and the results.
     """
-    stored = case_submissions(case)
+    stored = case_submissions(case, answers=False)  # the guards read answers only if they ask
     transitions, events = transition_options(case, actor, submissions=latest_submissions(case, stored))
     return {"transitions": transitions, "events": events, "deadlines": case_deadlines(case),
             "submissions": case_results(case, actor=actor, now=now, stored=stored)}

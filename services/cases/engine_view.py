@@ -5,29 +5,39 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from models.case import Case, CaseSession
-from models.form import ConfidentialSubmission, Submission
+from models.form import ConfidentialSubmission, Submission, submission_class
 from models.user import User
-from services.common.rows import rows, rows_of
+from services.common.rows import find_rows, rows_of
 from storage.uow import in_transaction
 
 _FROM_CONFIDENTIAL = "_from_confidential_submissions"
+# What a submission's row holds when its answers are left out: everything else (a row of these fields has no
+# `answers` at all, so nothing can take a missing answer for an empty one).
+WITHOUT_ANSWERS = tuple(name for name in Submission._fields if name != "answers")
+UNREAD = ("answers", "computed")  # what a row may leave out, read when a guard asks
 
 
-def case_submissions(case: Case) -> list:
-    """Return every submission of the case, drafts too: the standard ones, then the confidential, each oldest first."""
+def case_submissions(case: Case, *, answers: bool = True) -> list:
+    """Return every submission of the case, drafts too: the standard ones, then the confidential, each oldest first.
+
+    Without `answers` the rows leave them out (`case_view` reads them if a guard asks): a page that shows statuses
+    and results does not read what a victim said.
+    """
+    fields = None if answers else WITHOUT_ANSWERS
+    projection = [] if answers else [{"$project": {"answers": 0}}]
     # Read to be looked at, never saved: plain rows, not documents (the answers are the bulk of them).
     if in_transaction():  # MongoDB refuses $unionWith in a transaction: one read per collection there
         return [sub for cls in (Submission, ConfidentialSubmission)
-                for sub in rows(cls.objects(case_id=case.pk).order_by("created_at"))]
+                for sub in find_rows(cls, {"case_id": case.pk}, fields=fields, sort=[("created_at", 1)])]
     # Elsewhere (the pages) both collections in one command, each document tagged with the one it came from.
     match = {"$match": {"case_id": case.pk}}
     union = {"coll": ConfidentialSubmission._get_collection_name(),
-             "pipeline": [match, {"$addFields": {_FROM_CONFIDENTIAL: True}}]}
+             "pipeline": [match, *projection, {"$addFields": {_FROM_CONFIDENTIAL: True}}]}
     found = {False: [], True: []}
-    for son in Submission._get_collection().aggregate([match, {"$unionWith": union}]):
+    for son in Submission._get_collection().aggregate([match, *projection, {"$unionWith": union}]):
         found[son.pop(_FROM_CONFIDENTIAL, False)].append(son)
     return [sub for cls, confidential in ((Submission, False), (ConfidentialSubmission, True))
-            for sub in rows_of(cls, sorted(found[confidential], key=lambda son: son["created_at"]))]
+            for sub in rows_of(cls, sorted(found[confidential], key=lambda son: son["created_at"]), fields=fields)]
 
 
 def latest_submissions(case: Case, stored: list | None = None) -> dict[str, object]:
@@ -110,8 +120,13 @@ def case_view(case: Case, *, submissions: dict | None = None, sessions=None, laz
     against guards on the case's own fields must not read every case's submissions.
     """
     def forms() -> dict:
-        return {key: {"status": sub.status, "answers": dict(sub.answers), "computed": dict(sub.computed)}
-                for key, sub in (latest_submissions(case) if submissions is None else submissions).items()}
+        latest = latest_submissions(case) if submissions is None else submissions
+        unread = [sub for sub in latest.values() if not all(hasattr(sub, name) for name in UNREAD)]
+        stored = _stored(unread) if unread else {}
+        return {key: {"status": sub.status, **{name: dict(getattr(sub, name)) if hasattr(sub, name) else
+                                               OnRead(lambda sub=sub, name=name: stored.get(sub.id, {}).get(name, {}))
+                                               for name in UNREAD}}
+                for key, sub in latest.items()}
 
     def attendance() -> dict:
         return session_counts(case, sessions)
@@ -125,6 +140,19 @@ def case_view(case: Case, *, submissions: dict | None = None, sessions=None, laz
         # Counting reads every open case of the team: a case page whose steps never ask must not pay for it.
         "capacity": OnRead(lambda: _capacity(case.team)),
     }
+
+
+def _stored(subs) -> OnRead:
+    """Return submission id → its answers and results, read (in one query per kind) when a guard first asks."""
+    def read() -> dict:
+        found = {}
+        for model in (Submission, ConfidentialSubmission):
+            ids = [sub.id for sub in subs if submission_class(sub.classification) is model]
+            for son in model._get_collection().find({"_id": {"$in": ids}}, dict.fromkeys(UNREAD, 1)) if ids else ():
+                found[son["_id"]] = {name: dict(son.get(name) or {}) for name in UNREAD}
+        return found
+
+    return OnRead(read)
 
 
 def _capacity(team: str) -> dict:

@@ -77,3 +77,41 @@ def test_the_newest_history_is_read_in_the_index_s_order_whatever_the_history_s_
     # The history's order is its index's: the newest few entries are read, not the whole history sorted in memory.
     history = [plan for plan in winning if "case_id_1_at_1__id_1" in index_names(plan)]
     assert history and all("SORT" not in str(plan) for plan in history), winning
+
+
+def test_the_page_s_records_leave_the_answers_and_for_others_the_confidential_results_unread(demo):
+    # What a victim said is never read to show a case page, and nor, for those who may not read it, what was
+    # worked out from it: the rows have no such field at all, so nothing can show an empty one as the answers.
+    from models.form import ConfidentialSubmission
+
+    case = next(c for c in Case.objects(kind="perpetrator", status__ne="draft")
+                if ConfidentialSubmission.objects(case_id=c.pk).count())
+    for read in (read_case_records, _read_apart):
+        for confidential in (True, False):
+            with recording(mongoengine.get_db().name) as log:
+                records = read(case, history_limit=8, include_confidential=confidential)
+            assert records.submissions and not [s for s in records.submissions if hasattr(s, "answers")]
+            kept = [s for s in records.submissions if s.classification == "confidential"]
+            assert kept and all(hasattr(s, "computed") is confidential for s in kept)
+            assert all(hasattr(s, "computed") for s in records.submissions if s.classification != "confidential")
+            # Left out by the server, not after: each read of either kind of submission projects them away.
+            projections = [p for _name, c in log.sent if _reads_submissions(c) for p in _projections(c)]
+            assert len(projections) == 2 and all(_without_answers(p) for p in projections), log.sent
+
+
+def _reads_submissions(command: dict) -> bool:
+    return command.get("find", command.get("aggregate")) in ("submissions", "confidential_submissions")
+
+
+def _projections(command: dict) -> list[dict]:
+    """Return the projection of each kind of submission a command reads (a find's, or an aggregate's two)."""
+    if "find" in command:
+        return [command["projection"]]
+    confidential = next(stage["$unionWith"]["pipeline"] for stage in command["pipeline"] if stage.get(
+        "$unionWith", {}).get("coll") == "confidential_submissions")
+    return [stage.get("$project", {}) for stage in (command["pipeline"][1], confidential[1])]
+
+
+def _without_answers(projection: dict) -> bool:
+    included = any(v == 1 for v in projection.values())
+    return projection.get("answers") == 0 or (included and "answers" not in projection)
