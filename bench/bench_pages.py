@@ -7,7 +7,9 @@ app and `bench/bare_app.py` under gunicorn (2 workers x 4 threads, gthread), sig
 and an auditor, and drives each page with keep-alive connections for a fixed time. Prints, per page, requests per
 second, p50 and p99, the ratio to the bare page in the same run (measured first and last; the faster of the
 two), one request's time (median of 5), the page's size, and afterwards each gunicorn worker's resident memory.
-Every answer must be 200; any other is counted and shown.
+Each light page is then measured again in `--pairs` short slices, each between two slices of the bare page: the
+"paired" ratio is the median of each slice's ratio to the mean of the two around it, which follows the host's speed
+as it changes during a run. Every answer must be 200; any other is counted and shown.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import logging
 import os
 import secrets
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -146,6 +149,24 @@ def measure(port, path, cookie, args) -> dict:
     return row
 
 
+def paired_ratio(bare: tuple[int, str], page: tuple[int, str, str], args) -> dict:
+    """Load the bare page and this page in turn, in short slices; return each slice's ratio and their median.
+
+    Each slice of the page lies between two of the bare page, and its ratio is to their mean: the host's speed
+    can change by half within a minute, which the two bare measurements at the ends of a run cannot follow.
+    """
+    def rate(port, path, cookie="") -> float:
+        return drive(port, path, cookie, connections=args.connections, duration=args.pair_seconds).rate
+
+    bares, ratios = [rate(*bare)], []
+    for _ in range(args.pairs):
+        measured = rate(*page)
+        bares.append(rate(*bare))
+        ratios.append(measured / max((bares[-2] + bares[-1]) / 2, 1e-9))
+    return {"paired_ratio": round(statistics.median(ratios), 2), "paired_ratios": [round(r, 2) for r in ratios],
+            "paired_bare_rates": [round(r, 1) for r in bares]}
+
+
 def run_bench(args, seeded, uri, db_name, folder) -> dict:
     """Start both servers, measure the bare page then every Pathway page, and read the workers' memory."""
     env = app_environment(uri, db_name, folder / "instance")
@@ -167,6 +188,9 @@ def run_bench(args, seeded, uri, db_name, folder) -> dict:
                 who = seeded.users[role]
                 cookies[role] = (sign_in(port, who["email"], who["password"]), time.monotonic())
             figures["pages"][name] = {**measure(port, path, cookies[role][0], args), "role": role, "heavy": heavy}
+            if args.pairs and not heavy and "not_loaded" not in figures["pages"][name]:
+                figures["pages"][name].update(paired_ratio((bare_port, f"/cases/{bare_ref}"),
+                                                           (port, path, cookies[role][0]), args))
             print(f"  measured {name}", file=sys.stderr, flush=True)
         # Measured again last: the ratios are to the faster of the two, so a slow moment of the host never
         # flatters them.
@@ -184,14 +208,18 @@ def print_table(figures: dict) -> None:
     print(f"\n{figures['cases']:,} cases in {figures['teams']} teams (+ the demo team), seeded in "
           f"{figures['seed_s']:.0f} s; "
           f"{figures['connections']} connections, {figures['duration_s']:g} s per page; gunicorn {' '.join(GUNICORN)}")
-    head = (f"{'page':34} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'1 req ms':>9} {'bytes':>10} "
-            f"{'non-200':>7}")
+    head = (f"{'page':34} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'paired':>6} {'1 req ms':>9} "
+            f"{'bytes':>10} {'non-200':>7}")
     print(head)
     print("-" * len(head))
     for name, row in figures["pages"].items():
         print(f"{name:34} {_cell(row['requests_per_s'], 7, 1)} {_cell(row['p50_ms'], 8, 1)} "
-              f"{_cell(row['p99_ms'], 8, 1)} {_cell(row['ratio'], 6, 2)} {row['single_ms']:9.1f} {row['bytes']:10,} "
-              f"{row['not_200']:7}")
+              f"{_cell(row['p99_ms'], 8, 1)} {_cell(row['ratio'], 6, 2)} {_cell(row.get('paired_ratio'), 6, 2)} "
+              f"{row['single_ms']:9.1f} {row['bytes']:10,} {row['not_200']:7}")
+    for name, row in figures["pages"].items():
+        if row.get("paired_ratios"):
+            print(f"  {name}: paired ratios {', '.join(f'{r:.2f}' for r in row['paired_ratios'])} (bare page "
+                  f"{', '.join(f'{r:.0f}' for r in row['paired_bare_rates'])} req/s around them)")
     print(f"\nPathway gunicorn workers' memory afterwards (VmRSS): "
           f"{', '.join(f'{m:.0f} MB' for m in figures['pathway_worker_rss_mb'])}")
     print(f"Bare page workers' memory afterwards (VmRSS): "
@@ -218,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--pairs", type=int, default=3,
+                        help="slices of each light page measured between slices of the bare page (0: none)")
+    parser.add_argument("--pair-seconds", type=float, default=4.0, help="seconds of load per slice")
     parser.add_argument("--teams", type=int, default=0, help="default: one per 1,000 cases, at least 3")
     parser.add_argument("--max-single", type=float, default=120.0,
                         help="a page one request of which takes longer (seconds) is timed once and not loaded")

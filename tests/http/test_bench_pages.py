@@ -78,3 +78,24 @@ def test_every_benchmarked_page_answers_200_for_its_user(app, seeded):
         assert response.status_code == 200, (name, path, response.get_data(as_text=True)[:300])
         if name == "case page":
             assert copied.reference in response.get_data(as_text=True)
+
+
+def test_a_paired_ratio_is_each_slice_s_to_the_bare_slices_around_it(monkeypatch):
+    from types import SimpleNamespace
+
+    import bench.bench_pages as bench_pages
+
+    rates = iter([100.0, 30.0, 200.0, 60.0, 100.0, 45.0, 200.0])  # bare, page, bare, page, bare, page, bare
+    asked = []
+
+    def drive(port, path, cookie, *, connections, duration):
+        asked.append((port, path, cookie, connections, duration))
+        return SimpleNamespace(rate=next(rates))
+
+    monkeypatch.setattr(bench_pages, "drive", drive)
+    args = SimpleNamespace(pairs=3, pair_seconds=4.0, connections=16)
+    found = bench_pages.paired_ratio((1, "/bare"), (2, "/page", "session=x"), args)
+    # 30 / 150, 60 / 150, 45 / 150: the host's swing between 100 and 200 req/s does not move them.
+    assert found["paired_ratios"] == [0.2, 0.4, 0.3] and found["paired_ratio"] == 0.3
+    assert [a[:3] for a in asked] == [(1, "/bare", "")] + [(2, "/page", "session=x"), (1, "/bare", "")] * 3
+    assert {a[3:] for a in asked} == {(16, 4.0)}
