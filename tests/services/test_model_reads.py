@@ -1,0 +1,79 @@
+"""Documents read the quick way are in the same state as mongoengine's own way leaves them, for every model."""
+
+from __future__ import annotations
+
+import weakref
+
+import mongoengine as me
+import pytest
+from mongoengine.errors import FieldDoesNotExist
+
+import models  # noqa: F401 - every model registered
+from models.base import Document, _shape
+from models.case import Case
+from models.user import User
+from tests.services.test_model_indexes import _concrete
+
+MODELS = _concrete(Document)
+
+
+def _mongoengine_s(model, son, created=False):
+    """Return the document as mongoengine's own `_from_son` makes it."""
+    return me.Document._from_son.__func__(model, son, True, created)
+
+
+def _state(doc) -> dict:
+    """Return everything that makes up a read document's state, embedded documents included."""
+    def plain(value):
+        if isinstance(value, me.EmbeddedDocument):
+            assert value._instance is not None and value._instance == doc  # linked to the document holding it
+            return (type(value), _state(value))
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return (type(value), value)
+
+    extra = {k: (v.func.__name__, v.keywords) if hasattr(v, "func") else v for k, v in vars(doc).items()}
+    return {"data": {k: plain(v) for k, v in doc._data.items()}, "extra": extra,
+            "flags": (doc._initialised, doc._created, list(doc._changed_fields), dict(doc._dynamic_fields))}
+
+
+def test_every_model_is_read_the_quick_way():
+    assert MODELS and all(_shape(model) is not None for model in MODELS), [m for m in MODELS if _shape(m) is None]
+
+
+def test_every_stored_document_of_the_demo_reads_the_same_both_ways(demo):
+    seen = 0
+    for model in MODELS:
+        for son in model._get_collection().find():
+            for created in (False, True):
+                quick, own = model._from_son(dict(son), created=created), _mongoengine_s(model, dict(son), created)
+                assert _state(quick) == _state(own), (model.__name__, son["_id"])
+                assert quick.to_mongo().to_dict() == own.to_mongo().to_dict()
+            seen += 1
+    assert seen > 1000
+
+
+def test_a_document_read_the_quick_way_tracks_and_saves_its_changes(demo):
+    case = Case.objects.filter(kind="perpetrator").first()
+    quick, own = Case._from_son(case.to_mongo().to_dict()), _mongoengine_s(Case, case.to_mongo().to_dict())
+    for doc in (quick, own):
+        doc.fields["note"] = "changed"
+        doc.person.name = "Someone Else" if doc.person else None
+        doc.suspended = not doc.suspended
+    assert quick._get_changed_fields() == own._get_changed_fields() and quick._get_changed_fields()
+    assert quick._delta() == own._delta()
+    quick.save()
+    assert Case.objects.get(pk=case.pk).fields["note"] == "changed"
+
+
+def test_what_is_unusual_is_read_as_mongoengine_reads_it(demo):
+    son = User._get_collection().find_one()
+    with pytest.raises(FieldDoesNotExist):  # a field the model no longer has: mongoengine's own error
+        User._from_son({**son, "no_such_field": 1})
+    # Values a field cannot read are kept as they are, both ways; a value left out takes the field's default.
+    odd = {k: v for k, v in son.items() if k != "roles"} | {"created_at": "not a date", "capacity": "many"}
+    assert _state(User._from_son(dict(odd))) == _state(_mongoengine_s(User, dict(odd)))
+    quick = User._from_son(dict(son))
+    assert weakref.ref(quick)() is quick
