@@ -10,7 +10,7 @@ import mongoengine as me
 
 from clock import utcnow
 from models.audit import AppendOnlyQuerySet
-from models.base import Document
+from models.base import Document, EmbeddedDocument
 
 PRIORITIES = ("standard", "urgent")
 RISK_LEVELS = ("low", "medium", "high", "very_high")
@@ -74,7 +74,7 @@ class WorkflowVersion(Document):
     }
 
 
-class Person(me.EmbeddedDocument):
+class Person(EmbeddedDocument):
     """The person the case is about."""
 
     name = me.StringField(default="", max_length=200)
@@ -85,7 +85,7 @@ class Person(me.EmbeddedDocument):
     interpreter_needed = me.BooleanField(default=False)
 
 
-class Child(me.EmbeddedDocument):
+class Child(EmbeddedDocument):
     """A child in the family."""
 
     name = me.StringField(default="", max_length=200)

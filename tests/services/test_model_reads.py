@@ -3,23 +3,38 @@
 from __future__ import annotations
 
 import weakref
+from contextlib import contextmanager
 
 import mongoengine as me
 import pytest
 from mongoengine.errors import FieldDoesNotExist
 
 import models  # noqa: F401 - every model registered
-from models.base import Document, _shape
+from models.base import Document, EmbeddedDocument, _shape
 from models.case import Case
 from models.user import User
 from tests.services.test_model_indexes import _concrete
 
 MODELS = _concrete(Document)
+EMBEDDED = _concrete(EmbeddedDocument)
 
 
 def _mongoengine_s(model, son, created=False):
-    """Return the document as mongoengine's own `_from_son` makes it."""
-    return me.Document._from_son.__func__(model, son, True, created)
+    """Return the document as mongoengine's own `_from_son` makes it, its embedded documents too."""
+    with _mongoengine_s_way():
+        return me.Document._from_son.__func__(model, son, True, created)
+
+
+@contextmanager
+def _mongoengine_s_way():
+    """Make embedded documents as mongoengine does while inside."""
+    kept = {model: model.__dict__["_from_son"] for model in [EmbeddedDocument]}
+    try:
+        EmbeddedDocument._from_son = classmethod(me.EmbeddedDocument._from_son.__func__)
+        yield
+    finally:
+        for model, method in kept.items():
+            model._from_son = method
 
 
 def _state(doc) -> dict:
@@ -41,6 +56,11 @@ def _state(doc) -> dict:
 
 def test_every_model_is_read_the_quick_way():
     assert MODELS and all(_shape(model) is not None for model in MODELS), [m for m in MODELS if _shape(m) is None]
+    assert EMBEDDED and all(_shape(model) is not None for model in EMBEDDED), EMBEDDED
+    # Every embedded document a model holds is made the quick way too: none is declared on mongoengine's class.
+    held = {inner.document_type for model in MODELS for field in model._fields.values()
+            for inner in (field, getattr(field, "field", None)) if isinstance(inner, me.EmbeddedDocumentField)}
+    assert held and all(issubclass(kind, EmbeddedDocument) for kind in held), held
 
 
 def test_every_stored_document_of_the_demo_reads_the_same_both_ways(demo):
@@ -53,6 +73,19 @@ def test_every_stored_document_of_the_demo_reads_the_same_both_ways(demo):
                 assert quick.to_mongo().to_dict() == own.to_mongo().to_dict()
             seen += 1
     assert seen > 1000
+
+
+def test_an_embedded_document_made_on_its_own_reads_the_same_both_ways(demo):
+    sons = [(type(doc.person), doc.person.to_mongo().to_dict()) for doc in Case.objects(person__ne=None)[:20]]
+    sons += [(type(child), child.to_mongo().to_dict()) for doc in Case.objects(children__0__exists=True)[:20]
+             for child in doc.children]
+    assert {kind for kind, _son in sons} == set(EMBEDDED)
+    for kind, son in sons:
+        quick = kind._from_son(dict(son))
+        with _mongoengine_s_way():
+            own = kind._from_son(dict(son))
+        assert type(quick) is type(own) and _state(quick) == _state(own)
+        assert quick._instance is None and own._instance is None
 
 
 def test_a_document_read_the_quick_way_tracks_and_saves_its_changes(demo):
