@@ -74,8 +74,6 @@ def _quick(cls, son, auto_dereference: bool, created: bool):
         return None
     obj = cls.__new__(cls)
     put = object.__setattr__
-    put(obj, "_initialised", False)
-    put(obj, "_created", True)
     put(obj, "_dynamic_fields", SON())
     data = {}
     put(obj, "_data", data)

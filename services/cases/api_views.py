@@ -6,8 +6,8 @@ from datetime import datetime
 
 from models.case import Case
 from models.deadline import Deadline
-from services.cases.access import visible_cases_query
-from services.cases.engine_view import case_submissions, latest_submissions
+from services.cases.access import can_read_confidential, visible_cases_query
+from services.cases.engine_view import case_submissions, latest_submissions, left_unread
 from services.cases.transitions import transition_options
 from services.common.rows import find_rows
 from services.referrals.portal import list_referrals, referral_status
@@ -36,9 +36,9 @@ def case_deadlines(case: Case) -> list:
 def case_detail(case: Case, *, actor, now: datetime) -> dict:
     """Return the steps the actor sees on a case, its deadlines and its submitted forms' results.
 
-    The submissions are read once, without their answers, for both the steps' guards and the results.
+    The submissions are read once, as the case page reads them, for both the steps' guards and the results.
     """
-    stored = case_submissions(case, answers=False)  # the guards read answers only if they ask
+    stored = case_submissions(case, left_out=left_unread(can_read_confidential(actor, case)))
     transitions, events = transition_options(case, actor, submissions=latest_submissions(case, stored))
     return {"transitions": transitions, "events": events, "deadlines": case_deadlines(case),
             "submissions": case_results(case, actor=actor, now=now, stored=stored)}

@@ -11,33 +11,44 @@ from services.common.rows import find_rows, rows_of
 from storage.uow import in_transaction
 
 _FROM_CONFIDENTIAL = "_from_confidential_submissions"
-# What a submission's row holds when its answers are left out: everything else (a row of these fields has no
-# `answers` at all, so nothing can take a missing answer for an empty one).
-WITHOUT_ANSWERS = tuple(name for name in Submission._fields if name != "answers")
-UNREAD = ("answers", "computed")  # what a row may leave out, read when a guard asks
+UNREAD = ("answers", "computed")  # what a page's rows may leave out, read when a guard asks (case_view)
+KINDS = (Submission, ConfidentialSubmission)
 
 
-def case_submissions(case: Case, *, answers: bool = True) -> list:
+def left_unread(include_confidential: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return what a page leaves unread of (standard, confidential) submissions."""
+    # Never the answers, nor, for those who may not read them, the results worked out from a victim's answers.
+    return ("answers",), ("answers",) if include_confidential else UNREAD
+
+
+def fields_without(left_out: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Return a submission's fields but those left out (None: all); a row of them has no others at all."""
+    return tuple(name for name in Submission._fields if name not in left_out) if left_out else None
+
+
+def case_submissions(case: Case, *, left_out: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())) -> list:
     """Return every submission of the case, drafts too: the standard ones, then the confidential, each oldest first.
 
-    Without `answers` the rows leave them out (`case_view` reads them if a guard asks): a page that shows statuses
-    and results does not read what a victim said.
+    `left_out` names the fields not read of (standard, confidential) ones (see `left_unread`): their rows have no
+    such fields, and `case_view` reads them if a guard asks.
     """
-    fields = None if answers else WITHOUT_ANSWERS
-    projection = [] if answers else [{"$project": {"answers": 0}}]
     # Read to be looked at, never saved: plain rows, not documents (the answers are the bulk of them).
     if in_transaction():  # MongoDB refuses $unionWith in a transaction: one read per collection there
-        return [sub for cls in (Submission, ConfidentialSubmission)
-                for sub in find_rows(cls, {"case_id": case.pk}, fields=fields, sort=[("created_at", 1)])]
+        return [sub for cls, omit in zip(KINDS, left_out, strict=True)
+                for sub in find_rows(cls, {"case_id": case.pk}, fields=fields_without(omit),
+                                     sort=[("created_at", 1)])]
     # Elsewhere (the pages) both collections in one command, each document tagged with the one it came from.
     match = {"$match": {"case_id": case.pk}}
+    standard, confidential = ([{"$project": dict.fromkeys(omit, 0)}] if omit else [] for omit in left_out)
     union = {"coll": ConfidentialSubmission._get_collection_name(),
-             "pipeline": [match, *projection, {"$addFields": {_FROM_CONFIDENTIAL: True}}]}
+             "pipeline": [match, *confidential, {"$addFields": {_FROM_CONFIDENTIAL: True}}]}
     found = {False: [], True: []}
-    for son in Submission._get_collection().aggregate([match, *projection, {"$unionWith": union}]):
+    for son in Submission._get_collection().aggregate([match, *standard, {"$unionWith": union}]):
         found[son.pop(_FROM_CONFIDENTIAL, False)].append(son)
-    return [sub for cls, confidential in ((Submission, False), (ConfidentialSubmission, True))
-            for sub in rows_of(cls, sorted(found[confidential], key=lambda son: son["created_at"]), fields=fields)]
+    return [sub for (cls, confidential), omit in zip(((Submission, False), (ConfidentialSubmission, True)), left_out,
+                                                     strict=True)
+            for sub in rows_of(cls, sorted(found[confidential], key=lambda son: son["created_at"]),
+                               fields=fields_without(omit))]
 
 
 def latest_submissions(case: Case, stored: list | None = None) -> dict[str, object]:
@@ -123,9 +134,13 @@ def case_view(case: Case, *, submissions: dict | None = None, sessions=None, laz
         latest = latest_submissions(case) if submissions is None else submissions
         unread = [sub for sub in latest.values() if not all(hasattr(sub, name) for name in UNREAD)]
         stored = _stored(unread) if unread else {}
-        return {key: {"status": sub.status, **{name: dict(getattr(sub, name)) if hasattr(sub, name) else
-                                               OnRead(lambda sub=sub, name=name: stored.get(sub.id, {}).get(name, {}))
-                                               for name in UNREAD}}
+
+        def value(sub, name: str) -> Mapping:
+            if hasattr(sub, name):
+                return dict(getattr(sub, name))
+            return OnRead(lambda: stored.get(sub.id, {}).get(name, {}))
+
+        return {key: {"status": sub.status, **{name: value(sub, name) for name in UNREAD}}
                 for key, sub in latest.items()}
 
     def attendance() -> dict:
@@ -146,7 +161,7 @@ def _stored(subs) -> OnRead:
     """Return submission id → its answers and results, read (in one query per kind) when a guard first asks."""
     def read() -> dict:
         found = {}
-        for model in (Submission, ConfidentialSubmission):
+        for model in KINDS:
             ids = [sub.id for sub in subs if submission_class(sub.classification) is model]
             for son in model._get_collection().find({"_id": {"$in": ids}}, dict.fromkeys(UNREAD, 1)) if ids else ():
                 found[son["_id"]] = {name: dict(son.get(name) or {}) for name in UNREAD}

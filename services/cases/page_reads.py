@@ -14,7 +14,7 @@ from models.case import Case, CaseEvent, CaseSession
 from models.deadline import Deadline
 from models.form import ConfidentialSubmission, FormDefinition, Submission
 from models.notification import Notification
-from services.cases.engine_view import UNREAD
+from services.cases.engine_view import case_submissions, fields_without, left_unread
 from services.common.rows import Row, find_rows, rows_of
 from services.notifications.send import unread_count, unread_query
 from services.partner.records import LINKED_FIELDS, RISK_FIELDS, risk_event_names
@@ -58,17 +58,6 @@ def _newest_versions(versions) -> dict[str, int]:
     return newest
 
 
-def _left_out(include_confidential: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Return what is left unread of (standard, confidential) submissions."""
-    # Never the answers, nor, for those who may not read them, the results worked out from a victim's answers: a
-    # guard that asks reads either (case_view).
-    return ("answers",), ("answers",) if include_confidential else UNREAD
-
-
-def _fields(left_out: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(name for name in Submission._fields if name not in left_out)
-
-
 def _history_query(case: Case, include_confidential: bool) -> dict:
     return {"case_id": case.pk} if include_confidential else {"case_id": case.pk, "confidential": False}
 
@@ -85,7 +74,7 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
         records.unread = unread_count(reader) if reader is not None else None
         return records
     match = {"$match": {"case_id": case.pk}}
-    standard, confidential = _left_out(include_confidential)
+    standard, confidential = left_unread(include_confidential)
     names = risk_event_names(case)
     risk = {"name": {"$in": names}}
     # The partner record's risk updates by its id, on the same index as the case's own (case_id, at).
@@ -118,8 +107,8 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
     risk_events = [*parts["risk"], *(event for son in parts["partner"] for event in son.pop(RISK, ()))]
     # Each part is put in its own order here too: a union does not promise to keep its parts' order.
     return CaseRecords(
-        submissions=rows_of(Submission, by_creation[0], fields=_fields(standard)) + rows_of(
-            ConfidentialSubmission, by_creation[1], fields=_fields(confidential)),
+        submissions=rows_of(Submission, by_creation[0], fields=fields_without(standard)) + rows_of(
+            ConfidentialSubmission, by_creation[1], fields=fields_without(confidential)),
         sessions=sorted(rows_of(CaseSession, parts["sessions"]), key=lambda s: (s.date, s.recorded_at)),
         deadlines=rows_of(Deadline, parts["deadlines"]),
         history=sorted(rows_of(CaseEvent, parts["history"]), key=lambda e: (e.at, e.id), reverse=True),
@@ -133,10 +122,7 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
 
 def _read_apart(case: Case, *, history_limit: int, include_confidential: bool) -> CaseRecords:
     """Return the same records read one kind at a time (inside a unit of work)."""
-    submissions = [sub for model, left_out in zip((Submission, ConfidentialSubmission),
-                                                  _left_out(include_confidential), strict=True)
-                   for sub in find_rows(model, {"case_id": case.pk}, fields=_fields(left_out),
-                                        sort=[("created_at", 1)])]
+    submissions = case_submissions(case, left_out=left_unread(include_confidential))  # one find per kind here
     published = _newest_versions(FormDefinition._get_collection().find({"status": "published"}, VERSION_FIELDS))
     return CaseRecords(
         submissions=submissions,
