@@ -45,8 +45,7 @@ def case_submissions(case: Case, *, left_out: tuple[tuple[str, ...], tuple[str, 
     found = {False: [], True: []}
     for son in Submission._get_collection().aggregate([match, *standard, {"$unionWith": union}]):
         found[son.pop(_FROM_CONFIDENTIAL, False)].append(son)
-    return [sub for (cls, confidential), omit in zip(((Submission, False), (ConfidentialSubmission, True)), left_out,
-                                                     strict=True)
+    return [sub for cls, confidential, omit in zip(KINDS, (False, True), left_out, strict=True)
             for sub in rows_of(cls, sorted(found[confidential], key=lambda son: son["created_at"]),
                                fields=fields_without(omit))]
 
