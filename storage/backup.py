@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import bson
+from pymongo import IndexModel
 from pymongo.database import Database
 
 FORMAT = "pathway-backup/1"
@@ -86,8 +87,11 @@ def restore_backup(db: Database, path: str | Path, *, replace: bool = False) -> 
                     batch = []
             if batch:
                 db[name].insert_many(batch, ordered=True)
-            for index in info["indexes"]:
-                db[name].create_index([tuple(k) for k in index["keys"]], **index["options"])
+            if info["indexes"]:
+                # One build for all of a collection's indexes, once its documents are in (as mongorestore does):
+                # on a replica set each build over documents is a two-phase build costing a tenth of a second.
+                db[name].create_indexes([IndexModel([tuple(k) for k in index["keys"]], **index["options"])
+                                         for index in info["indexes"]])
     for name in existing:
         if name not in manifest["collections"]:
             db.drop_collection(name)  # the restored database is exactly the snapshot

@@ -129,12 +129,17 @@ def test_backup_and_restore_commands(app, runner, make_case, tmp_path, make_user
     assert result.exit_code == 0 and "Backed up" in result.output
     indexes = read_manifest(path)["collections"]["cases"]["indexes"]
     assert indexes  # the indexes travel with the data
+    db = mongoengine.get_db()
+    built = {name: db[name].index_information() for name in read_manifest(path)["collections"]}
+    assert any(spec.get("unique") for spec in built["cases"].values())
     result = runner.invoke(args=["restore", str(path)])
     assert result.exit_code != 0 and "not empty" in result.output
     Case.objects(pk=case.pk).update_one(set__state="changed-after-backup")
     result = runner.invoke(args=["restore", str(path), "--replace"])
     assert result.exit_code == 0, result.output
     assert Case.objects.get(pk=case.pk).state != "changed-after-backup"
+    # Each index comes back with its name, keys and options (unique, partial...), built at once per collection.
+    assert {name: db[name].index_information() for name in built} == built
     (tmp_path / "junk").write_text("not a backup")
     result = runner.invoke(args=["restore", str(tmp_path / "junk")])
     assert result.exit_code != 0 and "is not a Pathway backup" in result.output
