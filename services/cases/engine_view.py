@@ -42,12 +42,11 @@ def case_submissions(case: Case, *, left_out: tuple[tuple[str, ...], tuple[str, 
     standard, confidential = ([{"$project": dict.fromkeys(omit, 0)}] if omit else [] for omit in left_out)
     union = {"coll": ConfidentialSubmission._get_collection_name(),
              "pipeline": [match, *confidential, {"$addFields": {_FROM_CONFIDENTIAL: True}}]}
-    found = {False: [], True: []}
+    found = {cls: [] for cls in KINDS}
     for son in Submission._get_collection().aggregate([match, *standard, {"$unionWith": union}]):
-        found[son.pop(_FROM_CONFIDENTIAL, False)].append(son)
-    return [sub for cls, confidential, omit in zip(KINDS, (False, True), left_out, strict=True)
-            for sub in rows_of(cls, sorted(found[confidential], key=lambda son: son["created_at"]),
-                               fields=fields_without(omit))]
+        found[ConfidentialSubmission if son.pop(_FROM_CONFIDENTIAL, False) else Submission].append(son)
+    return [sub for cls, omit in zip(KINDS, left_out, strict=True)
+            for sub in rows_of(cls, sorted(found[cls], key=lambda son: son["created_at"]), fields=fields_without(omit))]
 
 
 def latest_submissions(case: Case, stored: list | None = None) -> dict[str, object]:
