@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -15,7 +16,7 @@ from tests.http import test_reports as shared
 
 # The reports page's people and figures: two waiting cases and an on-time deadline in the north, one waiting case
 # and a late deadline in the south.
-people, data, now = shared.people, shared.data, shared.now
+people, data, now, waited = shared.people, shared.data, shared.now, shared.waited
 
 CSV, XLSX = "text/csv; charset=utf-8", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,16 +44,19 @@ def test_every_table_on_the_page_downloads_as_csv_and_xlsx_without_a_name(client
         assert b"Secret Person" not in response.get_data()
 
 
-def test_a_manager_downloads_their_own_teams_figures(client, people, data):
+def test_a_manager_downloads_their_own_teams_figures(client, people, data, now):
     sign_in(client, people["manager"])
-    response = client.get("/reports/download/timeliness.csv?from=2025-11-25&to=2026-11-24&team=south")
+    # A year up to today: the deadlines came due ten days ago.
+    start, end = (now - timedelta(days=365)).date().isoformat(), now.date().isoformat()
+    response = client.get(f"/reports/download/timeliness.csv?from={start}&to={end}&team=south")
     assert response.status_code == 200 and response.headers["Content-Type"] == CSV
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="report-timeliness-north-2025-11-25-2026-11-24.csv"')
+        f'attachment; filename="report-timeliness-north-{start}-{end}.csv"')
     assert rows(response) == [["Deadline", "Came due", "Met on time", "Met late", "Open and overdue", "On time (%)"],
                               ["Risk management plan", "1", "1", "0", "0", "100"]]
     waiting = rows(client.get("/reports/download/waiting.csv"))
-    assert waiting[1:] == [["Waiting now", "2"], ["Median wait (days)", "7"], ["Longest wait (days)", "9"]]
+    assert waiting[1:] == [["Waiting now", "2"], ["Median wait (days)", f"{(waited(now, 5) + waited(now, 9)) / 2:g}"],
+                           ["Longest wait (days)", str(waited(now, 9))]]
 
 
 def test_an_auditor_downloads_every_teams_figures(client, people, data):
