@@ -51,7 +51,7 @@ def new():
     """Create a group: programme, name, venue, day and time, first session, two facilitators."""
     user = current_actor()
     context = {"programmes": group_service.group_programmes(), "people": views.facilitator_choices(user.team),
-               "weekdays": group_service.DAY_NAMES}
+               "weekdays": group_service.MEETING_DAYS}
     if request.method == "GET":
         return _page("new.html", **context)
     data, typed = _form("start_date")

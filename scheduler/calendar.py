@@ -74,6 +74,9 @@ def add_months(d: date, n: int) -> date:
 class WorkingCalendar:
     """Answer working-day questions for one UK region plus a service's own closures."""
 
+    # Monday to Friday (Monday 0): a weekend day is never a working day, whatever the holidays.
+    WORKING_WEEKDAYS = range(5)
+
     def __init__(self, region: str = "england_wales", extra_closures: Iterable[date] = (), time_zone: str = "UTC"):
         if region not in REGIONS:
             raise ValueError(f"unknown region {region!r}; expected one of {sorted(REGIONS)}")
@@ -104,7 +107,8 @@ class WorkingCalendar:
     def is_working_day(self, d: date | datetime) -> bool:
         """Return whether d is a weekday that is neither a bank holiday nor a closure."""
         d = as_date(d)
-        return d.weekday() < 5 and d not in self.extra_closures and d not in self._bank_holidays(d.year)
+        return (d.weekday() in self.WORKING_WEEKDAYS and d not in self.extra_closures
+                and d not in self._bank_holidays(d.year))
 
     def add_working_days(self, d: date | datetime, n: int) -> date:
         """Return the nth working day after d, or before it when n is negative; n == 0 returns d."""

@@ -37,6 +37,9 @@ def weekly_sessions(start: date, weekday: int, count: int, cal: WorkingCalendar,
     """Return count weekly sessions from start on weekday, numbered from first_number, and the weeks skipped."""
     if count < 0:
         raise ValueError("count must not be negative")
+    if weekday not in cal.WORKING_WEEKDAYS:
+        # Every week would be skipped: the search for a working meeting day would never end.
+        raise ValueError(f"weekday {weekday} is never a working day")
     planned: list[Planned] = []
     skipped: list[Skipped] = []
     day = first_meeting(start, weekday)

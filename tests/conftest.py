@@ -6,7 +6,7 @@ import itertools
 import os
 import tempfile
 import uuid
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import mongoengine
@@ -205,6 +205,11 @@ def sign_in(client, user, password: str = DEFAULT_PASSWORD):
     response = client.post("/sign-in", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
+
+
+def weekday_on_or_before(day: date) -> date:
+    """Return the last day from Monday to Friday on or before day: a day a group may meet on, whatever today is."""
+    return day - timedelta(days=max(0, day.weekday() - 4))
 
 
 @pytest.fixture

@@ -33,6 +33,8 @@ LONDON = ZoneInfo("Europe/London")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # The pages' words for the days, and for a group meeting weekly on one (a whole phrase: languages say it differently).
 DAY_NAMES = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
+# The days a group may meet: the working weekdays, as a group whose day is never a working day would never meet.
+MEETING_DAYS = tuple((str(day), DAY_NAMES[day]) for day in WorkingCalendar.WORKING_WEEKDAYS)
 MEETS = (_l("Mondays at %(time)s"), _l("Tuesdays at %(time)s"), _l("Wednesdays at %(time)s"),
          _l("Thursdays at %(time)s"), _l("Fridays at %(time)s"), _l("Saturdays at %(time)s"), _l("Sundays at %(time)s"))
 PAIRING_WARNINGS = {
@@ -119,8 +121,8 @@ def _parse_group(data: dict, programmes: dict, team: str) -> tuple[dict, Problem
     if not venue:
         problems.add("venue", _("Enter where the group meets"), "Venue")
     weekday = str(data.get("weekday") or "")
-    if weekday not in {str(i) for i in range(7)}:
-        problems.add("weekday", _("Select the day the group meets"), "Day")
+    if weekday not in dict(MEETING_DAYS):
+        problems.add("weekday", _("Select the day the group meets, from Monday to Friday"), "Day")
     start_time = (data.get("start_time") or "").strip()
     if len(start_time) == 4 and start_time[1] == ":":
         start_time = "0" + start_time

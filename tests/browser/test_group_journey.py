@@ -15,7 +15,7 @@ from models.case import Case, CaseSession
 from models.deadline import Deadline
 from models.group import Group, GroupMember, GroupSession
 from tests.browser_fixtures import assert_accessible, new_tab, sign_in_browser
-from tests.conftest import DEFAULT_PASSWORD
+from tests.conftest import DEFAULT_PASSWORD, weekday_on_or_before
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +61,7 @@ def test_rolling_group_intake_registers_drop_out_and_next_intake(browser, live_s
     men = [make_case(workflow_key="community_programme", actor=manager, person={"name": f"Waiting Man {i + 1}"},
                      state="waiting_list", on_waiting_list=True, waiting_since=datetime(2026, 6, 1) + timedelta(i))
            for i in range(9)]
-    today = date.today()
+    today = weekday_on_or_before(date.today())  # a day the group may meet on
 
     boss = _tab(browser, live_server, manager)
     _go(boss, "/groups")

@@ -51,3 +51,10 @@ def test_intakes_weeks_and_ends():
     assert last_number(7, 36) == 42 and last_number(7, 36, first_week=10) == 33
     with pytest.raises(ValueError):
         weekly_sessions(date(2027, 1, 1), 0, -1, CAL)
+
+
+@pytest.mark.parametrize("weekday", [5, 6])
+def test_a_weekend_meeting_day_is_refused_rather_than_searched_for_ever(weekday):
+    # Every Saturday and Sunday is closed: no number of weeks would find one session.
+    with pytest.raises(ValueError, match="never a working day"):
+        weekly_sessions(date(2027, 1, 4), weekday, 1, CAL)

@@ -9,7 +9,7 @@ import pytest
 from clock import utcnow
 from models.case import CaseSession
 from models.group import Group, GroupMember, GroupSession
-from tests.conftest import sign_in
+from tests.conftest import sign_in, weekday_on_or_before
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def setup(synced, make_team, make_user, make_case, client):
 
 
 def create(client, setup, **extra):
-    today = utcnow().date() - timedelta(days=14)
+    today = weekday_on_or_before(utcnow().date() - timedelta(days=14))
     data = {"workflow_key": "community_programme", "name": "Tuesday group", "venue": "Hope Centre",
             "weekday": str(today.weekday()), "start_time": "18:30", "start_date-day": str(today.day),
             "start_date-month": str(today.month), "start_date-year": str(today.year),
@@ -43,6 +43,13 @@ def test_manager_creates_a_group_and_bad_input_is_kept(client, setup):
     bad = create(client, setup, name="", start_time="7pm")
     text = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "Enter a name for the group" in text and 'value="7pm"' in text
+    # A group meets on a working day: the weekend is not offered, and a weekend day sent anyway is a field error.
+    assert 'value="5"' not in page.get_data(as_text=True) and "A working day, Monday to Friday" in page.get_data(
+        as_text=True)
+    weekend = create(client, setup, weekday="6", name="Sunday group")
+    text = weekend.get_data(as_text=True)
+    assert weekend.status_code == 422 and "Select the day the group meets, from Monday to Friday" in text
+    assert 'value="Sunday group"' in text and not Group.objects
     response = create(client, setup)
     assert response.status_code == 302
     group = Group.objects.get()

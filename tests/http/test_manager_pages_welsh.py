@@ -13,7 +13,7 @@ import pytest
 from clock import utcnow
 from models.group import Group
 from models.user import User
-from tests.conftest import sign_in
+from tests.conftest import sign_in, weekday_on_or_before
 
 
 def text(response) -> str:
@@ -54,7 +54,7 @@ def test_the_inbox_is_in_welsh(client, welsh):
 
 
 def test_a_group_page_is_in_welsh(client, welsh):
-    today = utcnow().date() - timedelta(days=14)
+    today = weekday_on_or_before(utcnow().date() - timedelta(days=14))
     created = client.post("/groups/new", data={
         "workflow_key": "community_programme", "name": "Grŵp nos Fawrth", "venue": "Canolfan Gobaith",
         "weekday": str(today.weekday()), "start_time": "18:30", "start_date-day": str(today.day),

@@ -9,7 +9,7 @@ import pytest
 from errors import InvalidInput, NotAllowed
 from models.case import Case, CaseEvent, CaseSession
 from models.deadline import Deadline
-from models.group import GroupAttendance, GroupMember, GroupSession
+from models.group import Group, GroupAttendance, GroupMember, GroupSession
 from services.groups import intake as groups_intake
 from services.groups import members as groups_members
 from services.groups import register as groups_register
@@ -92,6 +92,15 @@ def test_group_fields_are_checked_and_named(team, now):
                             actor=team["manager"], now=now)
     fields = {p.field for p in raised.value.problems}
     assert {"workflow_key", "name", "venue", "weekday", "start_time", "start_date", "facilitator_1"} <= fields
+
+
+@pytest.mark.parametrize(("weekday", "day"), [(5, "Saturday"), (6, "Sunday")])
+def test_a_group_meets_on_a_working_day(team, now, weekday, day):
+    with pytest.raises(InvalidInput) as raised:
+        new_group(team, now, weekday=weekday)
+    assert [(p.field, p.message) for p in raised.value.problems] == [
+        ("weekday", "Select the day the group meets, from Monday to Friday")], day
+    assert not Group.objects(name="Monday evening group")
 
 
 def test_capacity_urgent_first_and_the_next_intake(team, make_case, now):
