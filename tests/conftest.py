@@ -212,6 +212,11 @@ def weekday_on_or_before(day: date) -> date:
     return day - timedelta(days=max(0, day.weekday() - 4))
 
 
+def weekday_on_or_after(day: date) -> date:
+    """Return the first day from Monday to Friday on or after day."""
+    return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() > 4 else 0)
+
+
 @pytest.fixture
 def signed_in(client, make_user):
     """Return a function that creates a user with the roles and signs them in: `signed_in("manager")`."""

@@ -15,7 +15,7 @@ from models.case import Case, CaseSession
 from models.deadline import Deadline
 from models.group import Group, GroupMember, GroupSession
 from tests.browser_fixtures import assert_accessible, new_tab, sign_in_browser
-from tests.conftest import DEFAULT_PASSWORD, weekday_on_or_before
+from tests.conftest import DEFAULT_PASSWORD, weekday_on_or_after
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +61,8 @@ def test_rolling_group_intake_registers_drop_out_and_next_intake(browser, live_s
     men = [make_case(workflow_key="community_programme", actor=manager, person={"name": f"Waiting Man {i + 1}"},
                      state="waiting_list", on_waiting_list=True, waiting_since=datetime(2026, 6, 1) + timedelta(i))
            for i in range(9)]
-    today = weekday_on_or_before(date.today())  # a day the group may meet on
+    # The first session today, or on Monday at the weekend: an intake still to come, so the men join at it.
+    today = weekday_on_or_after(date.today())
 
     boss = _tab(browser, live_server, manager)
     _go(boss, "/groups")
