@@ -214,7 +214,7 @@ def weekday_on_or_before(day: date) -> date:
 
 def weekday_on_or_after(day: date) -> date:
     """Return the first day from Monday to Friday on or after day."""
-    return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() > 4 else 0)
+    return day + timedelta(days=7 - day.weekday() if day.weekday() > 4 else 0)
 
 
 @pytest.fixture
