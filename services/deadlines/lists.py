@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 from errors import NotAllowed, NotFound
 from models.case import Case
 from models.deadline import MISSED, OPEN, Deadline
+from scheduler.timescales import DUE_TIME, local_time
 from services.cases.access import can_read_case
 from services.common.language import active_language
 from services.common.rows import find_rows
-from services.deadlines.timing import deadline_basis
+from services.deadlines.timing import calendar_for, deadline_basis, local_today
 from services.pathways.store import definition_version
 
 
@@ -72,7 +73,9 @@ def _shown(deadlines: Iterable[Deadline]) -> list[Deadline]:
 def group_deadlines(deadlines: Iterable[Deadline], now: datetime) -> dict[str, list[Deadline]]:
     """Split active deadlines into overdue, due in the next 7 days, and later (paused or unscheduled too)."""
     groups: dict[str, list[Deadline]] = {"overdue": [], "this_week": [], "later": []}
-    week = now + timedelta(days=7)
+    # A deadline falls due at the end of its (local) day, so the week runs to the end of the seventh day from today:
+    # one due a week today is in it all day long, not only after the hour it happens to be looked at.
+    week = local_time(local_today(now) + timedelta(days=7), DUE_TIME, calendar_for())
     for deadline in deadlines:
         overdue = deadline.status == OPEN and deadline.due_at and deadline.due_at < now
         if deadline.status == MISSED or overdue:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,6 +11,7 @@ from models.audit import AuditEntry
 from models.deadline import Deadline
 from models.team import Team
 from models.user import User
+from services.deadlines.timing import calendar_for
 from services.deadlines.tracking import start_deadline
 from services.users.passwords import check_password
 from tests.conftest import sign_in
@@ -113,17 +114,35 @@ def test_users_are_filtered_by_role_team_status_and_text(client, admin, make_use
     assert "Sam Referrer" in html and "Priya Practitioner" not in html
 
 
+def _supervision_tuesday() -> tuple[date, date]:
+    """Return a Tuesday some weeks ahead whose Friday, Monday and itself are working days, and that Friday.
+
+    The pages refuse a past supervision date against the real clock, so the date is found from today; the working
+    days around it make "2 working days before" the Friday, whatever bank holidays the coming weeks hold.
+    """
+    calendar = calendar_for()
+    day = date.today() + timedelta(weeks=5)
+    day += timedelta(days=(1 - day.weekday()) % 7)
+    while not all(calendar.is_working_day(day - timedelta(days=back)) for back in (0, 1, 4)):
+        day += timedelta(weeks=1)
+    return day, day - timedelta(days=4)
+
+
+def _date_fields(day: date) -> dict:
+    return {"date-day": str(day.day), "date-month": str(day.month), "date-year": str(day.year)}
+
+
 def test_teams_are_created_and_keep_their_supervision_dates(client, admin, now):
     assert client.post("/admin/teams/new", data={"key": "south", "name": "South Team"}).status_code == 302
     duplicate = client.post("/admin/teams/new", data={"key": "south", "name": "Again"})
     assert duplicate.status_code == 422
-    added = client.post("/admin/teams/south", data={"action": "add_date", "date-day": "12", "date-month": "1",
-                                                     "date-year": "2027"})
+    tuesday, _ = _supervision_tuesday()
+    added = client.post("/admin/teams/south", data={"action": "add_date", **_date_fields(tuesday)})
     assert added.status_code == 302
-    assert Team.objects.get(key="south").supervision_dates == [date(2027, 1, 12)]
+    assert Team.objects.get(key="south").supervision_dates == [tuesday]
     page = client.get("/admin/teams/south").get_data(as_text=True)
-    assert "Tuesday 12 January 2027" in page
-    removed = client.post("/admin/teams/south/supervision/2027-01-12/remove")
+    assert f"Tuesday {tuesday.day} {tuesday:%B %Y}" in page
+    removed = client.post(f"/admin/teams/south/supervision/{tuesday.isoformat()}/remove")
     assert removed.status_code == 302
     assert Team.objects.get(key="south").supervision_dates == []
     actions = [e.action for e in AuditEntry.objects(target_type="team").order_by("id")]
@@ -154,7 +173,7 @@ def test_a_new_supervision_date_schedules_workbooks_waiting_for_one(client, admi
     case = make_case(state="risk_assessment")
     start_deadline(case, "workbook", now=now)
     assert Deadline.objects.get(case_id=case.pk, key="workbook").due_at is None
-    client.post("/admin/teams/north", data={"action": "add_date", "date-day": "12", "date-month": "1",
-                                            "date-year": "2027"})
+    tuesday, friday_before = _supervision_tuesday()
+    client.post("/admin/teams/north", data={"action": "add_date", **_date_fields(tuesday)})
     due = Deadline.objects.get(case_id=case.pk, key="workbook").due_at
-    assert due is not None and due.date() == date(2027, 1, 8)
+    assert due is not None and due.date() == friday_before

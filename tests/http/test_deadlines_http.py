@@ -23,7 +23,9 @@ def _seed(practitioner):
     now = utcnow()
     case = make_case(allocated_to=practitioner, person=PERSON, now=now)
     deadline_service.start_deadline(case, "rmp", now=now - timedelta(days=20), spec=RMP)
-    soon = {**RMP, "key": "soon", "label": "Breach decision"}
+    # Counted in calendar days, so it is due in two days even when bank holidays follow (at Christmas, 5 working
+    # days from 3 days ago can be more than a week away).
+    soon = {**RMP, "key": "soon", "label": "Breach decision", "duration": {"days": 5}}
     deadline_service.start_deadline(case, "soon", now=now - timedelta(days=3), spec=soon)
     deadline_service.start_deadline(case, "risk_assessment", now=now, spec=RISK)
     return case

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import itertools
 import threading
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
+from bson import ObjectId
 
 from errors import NotAllowed
 from models.case import Case, CaseEvent
-from models.deadline import Deadline
+from models.deadline import OPEN, Deadline
 from models.notification import Notification
 from models.team import Team
 from services.deadlines import lists
@@ -292,6 +293,30 @@ def test_group_deadlines(app, now):
     later = svc.start_deadline(case, "c", now=now, spec={**RISK, "key": "c"})
     groups = lists.group_deadlines([overdue, soon, later], now)
     assert [[d.key for d in groups[k]] for k in ("overdue", "this_week", "later")] == [["a"], ["b"], ["c"]]
+
+
+@pytest.mark.parametrize(("hour", "days", "group"), [
+    (9, 7, "this_week"),  # due at the end of the day a week today: in the week all day long
+    (22, 7, "this_week"),  # in the evening (UTC 22:00 is 22:00 in winter in London)
+    (9, 8, "later"),
+    (9, 0, "this_week"),  # due tonight: not overdue yet
+])
+def test_the_next_7_days_run_to_the_end_of_the_seventh_day(app, hour, days, group):
+    now = datetime(2026, 11, 24, hour)
+    due = datetime.combine(date(2026, 11, 24) + timedelta(days=days), time(23, 59, 59))
+    deadline = Deadline(case_id=ObjectId(), key="k", label="K", status=OPEN, due_at=due)
+    groups = lists.group_deadlines([deadline], now)
+    assert [k for k, found in groups.items() if found] == [group]
+
+
+def test_the_next_7_days_follow_the_service_clock_in_summer(app):
+    # 23:30 UTC on 29 March 2027 is already 30 March in London (BST): the week runs to the end of 6 April there.
+    now = datetime(2027, 3, 29, 23, 30)
+    last = datetime(2027, 4, 6, 22, 59, 59)  # the end of 6 April, London time, stored as UTC
+    inside = Deadline(case_id=ObjectId(), key="in", label="In", status=OPEN, due_at=last)
+    outside = Deadline(case_id=ObjectId(), key="out", label="Out", status=OPEN, due_at=last + timedelta(days=1))
+    groups = lists.group_deadlines([inside, outside], now)
+    assert [d.key for d in groups["this_week"]] == ["in"] and [d.key for d in groups["later"]] == ["out"]
 
 
 def test_spec_comes_from_the_pinned_workflow(app, now):
