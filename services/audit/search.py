@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 
 from errors import Problems
 from models.audit import AuditEntry
+from scheduler.timescales import local_time
 from services.audit.chain import seal_inbox
+from services.deadlines.timing import calendar_for
 
 PAGE_SIZE = 50
 
@@ -58,10 +60,13 @@ def search_audit(filters: dict, *, actor, now: datetime) -> dict:
     if start and end and end < start:
         problems.add("to", _("The end date must be the same as or after the start date"), "end date")
     at: dict = {}
+    # The trail shows each time on the service's clock, so a day searched for is that clock's day: in summer it
+    # starts at 23:00 UTC the day before, and an entry shown as 00:30 on the 5th is found by searching for the 5th.
+    calendar = calendar_for()
     if start:
-        at["$gte"] = datetime.combine(start, datetime.min.time())
+        at["$gte"] = local_time(start, time(0), calendar)
     if end:
-        at["$lt"] = datetime.combine(end + timedelta(days=1), datetime.min.time())
+        at["$lt"] = local_time(end + timedelta(days=1), time(0), calendar)
     if at:
         query["at"] = at
     try:

@@ -61,6 +61,16 @@ def test_filters_narrow_the_trail(client, trail, query, expected):
     assert shown == expected
 
 
+def test_a_day_searched_for_is_the_day_the_trail_shows_in_summer(client, trail):
+    # 23:30 UTC on 4 July is 00:30 on 5 July in London (BST), and the trail shows it so.
+    record_audit("case.viewed", actor=trail["bob"], now=datetime(2027, 7, 4, 23, 30), target_type="case")
+    record_audit("case.exported", actor=trail["bob"], now=datetime(2027, 7, 5, 23, 30), target_type="case")
+    sign_in(client, trail["alice"])
+    html = client.get("/admin/audit?from=2027-07-05&to=2027-07-05").get_data(as_text=True)
+    assert "<code>case.viewed</code>" in html and "5 July 2027, 00:30" in html
+    assert "<code>case.exported</code>" not in html  # 00:30 on 6 July there
+
+
 @pytest.mark.parametrize(("query", "field"), [("from=yesterday", "from"), ("from=2026-11-05&to=2026-11-01", "to")])
 def test_a_wrong_date_is_named_and_kept(client, trail, query, field):
     sign_in(client, trail["alice"])
