@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from errors import DefinitionError, FieldProblem, InvalidInput, NotAllowed
@@ -158,7 +158,8 @@ def _history(defn, step: Step | None, case, actor, frm, to, inputs, effects, now
     }
 
 
-def _fire(defn, steps: Mapping[str, Step], kind: str, case, actor, name, inputs, now, language) -> FireResult:
+def _fire(defn, steps: Mapping[str, Step], kind: str, case, actor, name, inputs, now, language,
+          today) -> FireResult:
     state = current_state(defn, case)
     step = steps.get(name)
     if step is None:
@@ -171,7 +172,7 @@ def _fire(defn, steps: Mapping[str, Step], kind: str, case, actor, name, inputs,
     if why:
         message = why[0] if len(why) == 1 else say(language, N_("This cannot be done yet"))
         raise NotAllowed(message, problems=[FieldProblem(step.name, r, label) for r in why])
-    cleaned = clean_inputs(step.inputs, inputs, now=now, language=language)
+    cleaned = clean_inputs(step.inputs, inputs, now=now, language=language, today=today)
     ctx = context(defn, case, actor)
     effects = _met(defn, kind, step.name)
     for effect in expand(step.effects, cleaned, ctx):
@@ -185,15 +186,20 @@ def _fire(defn, steps: Mapping[str, Step], kind: str, case, actor, name, inputs,
 
 
 def fire(defn: WorkflowDefinition, case: Mapping, actor: Mapping, name: str, inputs: Mapping | None = None,
-         *, now: datetime, language: str = "en") -> FireResult:
-    """Return what taking transition `name` means; raise NotAllowed or InvalidInput when it may not be taken."""
-    return _fire(defn, defn.transitions, "transition", case, actor, name, inputs, now, language)
+         *, now: datetime, language: str = "en", today: date | None = None) -> FireResult:
+    """Return what taking transition `name` means; raise NotAllowed or InvalidInput when it may not be taken.
+
+    `today` is the service's own day at `now` (its time zone's), against which dates are checked; now's UTC date
+    when not given.
+    """
+    return _fire(defn, defn.transitions, "transition", case, actor, name, inputs, now, language, today)
 
 
 def fire_event(defn: WorkflowDefinition, case: Mapping, actor: Mapping, name: str,
-               inputs: Mapping | None = None, *, now: datetime, language: str = "en") -> FireResult:
+               inputs: Mapping | None = None, *, now: datetime, language: str = "en",
+               today: date | None = None) -> FireResult:
     """Return what recording event `name` means; the state stays unless the event names a `to`."""
-    return _fire(defn, defn.events, "event", case, actor, name, inputs, now, language)
+    return _fire(defn, defn.events, "event", case, actor, name, inputs, now, language, today)
 
 
 def begin(defn: WorkflowDefinition, case: Mapping, actor: Mapping, *, now: datetime) -> FireResult:

@@ -143,10 +143,11 @@ def _clean_confirm(spec: InputSpec, value: Any) -> bool:
     return ticked
 
 
-def clean_inputs(specs, raw: Mapping | None, *, now: datetime, language: str = "en") -> dict:
+def clean_inputs(specs, raw: Mapping | None, *, now: datetime, language: str = "en", today: date | None = None) -> dict:
     """Return the cleaned inputs for specs; raise InvalidInput naming every missing or invalid one, in the language.
 
     Keys in raw that no spec names are dropped. An optional input left blank is None (False for a box to tick).
+    `today` is the service's day, which "no later than today" means (now's UTC date when not given).
     """
     raw = raw or {}
     cleaned: dict[str, Any] = {}
@@ -159,7 +160,7 @@ def clean_inputs(specs, raw: Mapping | None, *, now: datetime, language: str = "
             cleaned[spec.name] = False if spec.kind == "confirm" else None
             continue
         try:
-            cleaned[spec.name] = _clean_one(spec, value, now.date())
+            cleaned[spec.name] = _clean_one(spec, value, today or now.date())
         except ValueError as exc:
             problems.add(spec.name, exc.say(language) if isinstance(exc, Unclean) else str(exc), spec.label)
     problems.raise_if_any(message=say(language, N_("Check the answers")))

@@ -14,6 +14,7 @@ from services.cases.engine_view import available_practitioners
 from services.cases.pages import RISK_TAGS
 from services.cases.transitions import fire_transition, transition_options
 from services.common.language import active_language
+from services.deadlines.timing import local_today
 from services.partner import linked as partner_linked
 from storage.uow import transactional
 from workflows.inputs import clean_inputs
@@ -65,7 +66,7 @@ def check_inputs(case: Case, option, raw: dict, *, now: datetime, choices: dict 
     """Raise InvalidInput naming every input that is missing, wrong, or names someone who cannot be chosen."""
     problems = []
     try:
-        clean_inputs(option.inputs, raw, now=now, language=active_language())
+        clean_inputs(option.inputs, raw, now=now, language=active_language(), today=local_today(now))
     except InvalidInput as exc:
         problems = list(exc.problems)
     named = {p.field for p in problems}

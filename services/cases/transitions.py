@@ -18,6 +18,7 @@ from services.cases.engine_view import case_view
 from services.cases.history import add_history
 from services.common.language import active_language
 from services.common.rows import find_rows
+from services.deadlines.timing import local_today
 from services.deadlines.tracking import cancel_case_deadlines
 from services.pathways.store import definition_for, latest_definition, latest_version_number
 from services.reports.cohort import recount_case
@@ -71,7 +72,8 @@ def fire_transition(case: Case, name: str, inputs: dict, *, actor, now: datetime
         raise NotAllowed(_("This case is closed"))
     defn = definition_for(case)
     run = engine.fire_event if event else engine.fire
-    result = run(defn, case_view(case), actor.as_actor(), name, inputs, now=now, language=active_language())
+    result = run(defn, case_view(case), actor.as_actor(), name, inputs, now=now, language=active_language(),
+                 today=local_today(now))
     check_effects(case, result.effects)  # a bad assignee must not leave the case moved on with nobody allocated
     changes = {"inc__revision": 1, "set__updated_at": now}
     if result.to_state != result.from_state:

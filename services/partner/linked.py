@@ -18,6 +18,7 @@ from services.cases.effects import apply_effects
 from services.cases.engine_view import case_view
 from services.cases.transitions import add_history, fire_transition
 from services.common.language import active_language
+from services.deadlines.timing import local_today
 from services.pathways.store import definition_for
 from storage.uow import transactional
 from workflows import engine
@@ -86,7 +87,7 @@ def fire_parent_event(case: Case, name: str, inputs: dict, *, actor, now: dateti
     if step is None or not step.partner_side:
         raise NotFound(_("There is no such action on the linked case"))
     result = engine.fire_event(defn, case_view(parent), actor.as_actor(), name, inputs, now=now,
-                               language=active_language())
+                               language=active_language(), today=local_today(now))
     changes = {"inc__revision": 1, "set__updated_at": now}
     if result.to_state != result.from_state:
         changes.update(set__state=result.to_state, set__state_entered_at=now)

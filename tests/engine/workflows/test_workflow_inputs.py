@@ -86,3 +86,14 @@ def test_input_spec_from_file_data():
     data = {"name": "outcome", "kind": "outcome", "label": "Outcome", "options": [{"value": "done", "label": "Done"}]}
     parsed = InputSpec.from_dict(data)
     assert (parsed.required, parsed.option_values()) == (True, ["done"])
+
+
+def test_no_later_than_today_means_the_service_s_day_when_given():
+    # 23:30 UTC on 4 July is 00:30 on 5 July in London: the service's day is the 5th, which is not in the future.
+    late = datetime(2027, 7, 4, 23, 30)
+    dated = [spec("date", no_future=True)]
+    assert clean_inputs(dated, {"x": "2027-07-05"}, now=late, today=date(2027, 7, 5)) == {"x": "2027-07-05"}
+    with pytest.raises(InvalidInput):
+        clean_inputs(dated, {"x": "2027-07-06"}, now=late, today=date(2027, 7, 5))
+    with pytest.raises(InvalidInput):  # without it, now's own (UTC) date
+        clean_inputs(dated, {"x": "2027-07-05"}, now=late)

@@ -169,3 +169,20 @@ def test_bad_assignee_leaves_the_case_where_it_was(team, now, make_user):
     assert caught.value.problems[0].field == "assignee"
     case.reload()
     assert case.state == "accepted" and not case.allocated_to
+
+
+def test_a_date_of_today_is_accepted_just_after_midnight_in_summer(team, now):
+    m, p = team["manager"], team["practitioner"]
+    case = refer(team, now)
+    case = fire(case, "acknowledge", m, now)
+    case = fire(case, "arrange_consultation", m, now, consultation_date=now.date().isoformat())
+    case = fire(case, "accept", m, now)
+    case = fire(case, "allocate", m, now, assignee=str(p.pk))
+    # 23:30 UTC on 4 July is 00:30 on 5 July in London: the practitioner's today is the 5th.
+    late = now.replace(year=now.year + 1, month=7, day=4, hour=23, minute=30)
+    with pytest.raises(InvalidInput) as caught:
+        fire(case, "begin_assessment", p, late, first_meeting=f"{late.year}-07-06")
+    assert [problem.field for problem in caught.value.problems] == ["first_meeting"]
+    case = fire(case, "begin_assessment", p, late, first_meeting=f"{late.year}-07-05")
+    step = CaseEvent.objects.get(case_id=case.pk, name="begin_assessment")
+    assert case.state != "allocated" and step.inputs["first_meeting"] == f"{late.year}-07-05"
