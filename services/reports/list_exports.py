@@ -20,6 +20,7 @@ from services.audit.trail import record_audit
 from services.cases import lists as case_lists
 from services.cases.access import visible_cases_query
 from services.cases.facts import next_deadlines, state_of, user_names
+from services.deadlines.timing import calendar_for, local_today
 from services.reports.list_files import iter_csv, xlsx_file
 from services.triage import lists as manager_lists
 from services.triage import team_overview
@@ -58,8 +59,10 @@ def _file(*, key: str, title: str, headers: list[str], rows: Iterable, fmt: str,
     """Audit the export, then return the file to stream."""
     record_audit("list.exported", actor=actor, now=now, target_type="case_list", target_id=key,
                  details={"format": fmt, "rows": total, "filters": {k: v for k, v in filters.items() if v}})
-    body = iter_csv(headers, rows) if fmt == "csv" else xlsx_file(title, headers, rows)
-    return ListFile(f"{key.replace('_', '-')}-{now:%Y-%m-%d}.{fmt}", FORMATS[fmt], total, body)
+    # Worked out now, in the request: the rows are written later, as the response streams.
+    zone = calendar_for().tz
+    body = iter_csv(headers, rows, zone) if fmt == "csv" else xlsx_file(title, headers, rows, zone)
+    return ListFile(f"{key.replace('_', '-')}-{local_today(now):%Y-%m-%d}.{fmt}", FORMATS[fmt], total, body)
 
 
 def _due(deadline, now: datetime, words: dict) -> tuple:

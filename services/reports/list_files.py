@@ -6,7 +6,7 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 import xlsxwriter
 
@@ -24,6 +24,13 @@ def safe_cell(value):
     return value
 
 
+def on_clock(value, zone: tzinfo | None):
+    """Return a stored (naive UTC) moment as the service's clock reads it, as the pages show it; others unchanged."""
+    if zone is None or not isinstance(value, datetime):
+        return value
+    return value.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
+
+
 def _text(value) -> str:
     value = safe_cell(value)
     if isinstance(value, datetime):
@@ -33,8 +40,11 @@ def _text(value) -> str:
     return str(value)
 
 
-def iter_csv(headers: list[str], rows: Iterable) -> Iterator[bytes]:
-    """Yield a CSV file in pieces: UTF-8 with a byte order mark (so spreadsheets read accents), a few rows a piece."""
+def iter_csv(headers: list[str], rows: Iterable, zone: tzinfo | None = None) -> Iterator[bytes]:
+    """Yield a CSV file in pieces: UTF-8 with a byte order mark (so spreadsheets read accents), a few rows a piece.
+
+    Times are written on `zone`'s clock (the service's), as the pages show them.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([_text(h) for h in headers])
@@ -42,7 +52,7 @@ def iter_csv(headers: list[str], rows: Iterable) -> Iterator[bytes]:
     buffer.seek(0)
     buffer.truncate()
     for count, row in enumerate(rows, 1):
-        writer.writerow([_text(v) for v in row])
+        writer.writerow([_text(on_clock(v, zone)) for v in row])
         if count % CSV_CHUNK_ROWS == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -51,8 +61,11 @@ def iter_csv(headers: list[str], rows: Iterable) -> Iterator[bytes]:
         yield buffer.getvalue().encode("utf-8")
 
 
-def xlsx_file(sheet_title: str, headers: list[str], rows: Iterable):
-    """Return an open temporary file holding the XLSX workbook, written row by row (XlsxWriter constant_memory)."""
+def xlsx_file(sheet_title: str, headers: list[str], rows: Iterable, zone: tzinfo | None = None):
+    """Return an open temporary file holding the XLSX workbook, written row by row (XlsxWriter constant_memory).
+
+    Times are written on `zone`'s clock (the service's), as the pages show them.
+    """
     # On disk, not in memory: the workbook never sits whole in a web worker.
     out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes (and so removes) it
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
@@ -65,7 +78,7 @@ def xlsx_file(sheet_title: str, headers: list[str], rows: Iterable):
     sheet.freeze_panes(1, 0)
     for number, row in enumerate(rows, 1):
         for column, value in enumerate(row):
-            value = safe_cell(value)
+            value = safe_cell(on_clock(value, zone))
             if isinstance(value, datetime):
                 sheet.write_datetime(number, column, value, moment if (value.hour, value.minute) != (0, 0) else day)
             elif isinstance(value, date):

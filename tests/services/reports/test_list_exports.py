@@ -6,7 +6,8 @@ import csv
 import io
 import re
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from bson import ObjectId
@@ -53,6 +54,17 @@ def test_a_cell_that_would_start_a_formula_gets_an_apostrophe():
     book = read_xlsx(list_exports.ListFile("x.xlsx", "", 2, xlsx_file("A [sheet]", ["Name", "N"],
                                                                      [["=1+1", 3], ["Zoë", 4]])))
     assert book == [["Name", "N"], ["'=1+1", "3"], ["Zoë", "4"]]
+
+
+def test_times_are_written_on_the_service_clock_as_the_pages_show_them():
+    london = ZoneInfo("Europe/London")
+    # A deadline due at the end of 5 July in London is stored as 22:59:59 UTC; 09:00 UTC in January is 09:00 there.
+    rows = [[datetime(2027, 7, 5, 22, 59, 59), date(1990, 7, 5)], [datetime(2027, 1, 5, 9, 0), ""]]
+    body = b"".join(iter_csv(["Due", "Born"], rows, london)).decode("utf-8-sig")
+    assert body.splitlines() == ["Due,Born", "2027-07-05 23:59,1990-07-05", "2027-01-05 09:00,"]
+    book = zipfile.ZipFile(xlsx_file("Due", ["Due"], [[datetime(2027, 7, 5, 22, 59, 59)]], london))
+    # Excel's serial day: 46573 is 5 July 2027; .99998843 of a day is 23:59:59 (22:59:59 would be .9582).
+    assert re.search(r"<v>46573\.9999884", book.read("xl/worksheets/sheet1.xml").decode())
 
 
 def test_csv_is_streamed_in_pieces_that_do_not_grow_with_the_list():
