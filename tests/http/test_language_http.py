@@ -15,6 +15,7 @@ from models.form import Submission
 from models.outbox import OutboxMessage
 from models.user import User
 from services.cases.transitions import fire_transition
+from services.deadlines.timing import local_today
 from services.referrals import portal as referrals
 from services.submissions.filling import save_draft, start_submission, submit_submission
 from tests.conftest import sign_in
@@ -157,7 +158,8 @@ def test_a_referral_reads_in_welsh_from_the_pathway_and_the_forms(client, team_a
     status = text(client.get(f"/referrals/{case.pk}"))
     assert "Wedi dod i law" in status and "Atgyfeiriad wedi’i anfon" in status
     sent_on = Case.objects.get(pk=case.pk).referred_at
-    assert format_date(sent_on, locale="cy", format="long") in status  # e.g. "20 Tachwedd 2026"
+    # The day on the service's clock, as the page says it (after 23:00 UTC in summer it is the next day there).
+    assert format_date(local_today(sent_on), locale="cy", format="long") in status  # e.g. "20 Tachwedd 2026"
 
 
 def test_the_referrer_is_emailed_in_the_language_they_chose(app, client, team_and_people, now):
