@@ -12,7 +12,9 @@ from pathlib import Path
 import mongoengine
 import pytest
 
+from clock import utcnow
 from errors import ConfigurationError
+from services.deadlines.timing import local_today
 from services.users.passwords import use_fast_hashing
 from storage.embedded import EmbeddedMongo
 from tests.app_pool import AppPool
@@ -215,6 +217,11 @@ def weekday_on_or_before(day: date) -> date:
 def weekday_on_or_after(day: date) -> date:
     """Return the first day from Monday to Friday on or after day."""
     return day + timedelta(days=7 - day.weekday() if day.weekday() > 4 else 0)
+
+
+def service_today() -> date:
+    """Return what the pages call today: the service's day (after 23:00 UTC in summer, the day after UTC's)."""
+    return local_today(utcnow())
 
 
 @pytest.fixture

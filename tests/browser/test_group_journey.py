@@ -7,7 +7,7 @@ the manager lets the next waiting man join at the next intake.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -15,7 +15,7 @@ from models.case import Case, CaseSession
 from models.deadline import Deadline
 from models.group import Group, GroupMember, GroupSession
 from tests.browser_fixtures import assert_accessible, new_tab, sign_in_browser
-from tests.conftest import DEFAULT_PASSWORD, weekday_on_or_after
+from tests.conftest import DEFAULT_PASSWORD, service_today, weekday_on_or_after
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def _submit(tab, button):
 def _three_weeks_pass(group: Group) -> None:
     """Move the group's dates back so that its third session is today (the test cannot wait three weeks)."""
     third = GroupSession.objects.get(group_id=group.pk, number=3, kind="programme")
-    shift = third.date - date.today()
+    shift = third.date - service_today()
     for session in GroupSession.objects(group_id=group.pk):
         session.update(set__date=session.date - shift)
     Group.objects(pk=group.pk).update_one(set__start_date=group.start_date - shift)
@@ -62,7 +62,7 @@ def test_rolling_group_intake_registers_drop_out_and_next_intake(browser, live_s
                      state="waiting_list", on_waiting_list=True, waiting_since=datetime(2026, 6, 1) + timedelta(i))
            for i in range(9)]
     # The first session today, or on Monday at the weekend: an intake still to come, so the men join at it.
-    today = weekday_on_or_after(date.today())
+    today = weekday_on_or_after(service_today())
 
     boss = _tab(browser, live_server, manager)
     _go(boss, "/groups")
