@@ -92,7 +92,8 @@ def _die_with_parent() -> None:
 class EmbeddedMongo:
     """One bundled mongod on a data directory: started here, or reused if another process runs it."""
 
-    def __init__(self, root: str | Path, *, binary: str = "", cache_gb: float = 0.25, ephemeral=False):
+    def __init__(self, root: str | Path, *, binary: str = "", cache_gb: float = 0.25, ephemeral=False,
+                 ttl_monitor: bool = True):
         self.root = Path(root)
         self.data_dir = self.root / "data"
         self.state_file = self.root / "server.json"
@@ -101,6 +102,7 @@ class EmbeddedMongo:
         self.binary = binary
         self.cache_gb = cache_gb
         self.ephemeral = ephemeral
+        self.ttl_monitor = ttl_monitor
         self.port: int | None = None
         self.process: subprocess.Popen | None = None
 
@@ -159,6 +161,8 @@ class EmbeddedMongo:
                 # exactly as on a production replica set.
                 "--replSet", REPLICA_SET,
             ]
+            if not self.ttl_monitor:
+                args += ["--setParameter", "ttlMonitorEnabled=false"]
             if self.ephemeral:
                 # Throw-away servers (tests, benches) create and drop thousands of collections: close the files
                 # of idle and dropped ones within seconds, not minutes, so the open files stay far below the limit.

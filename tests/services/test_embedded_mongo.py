@@ -123,3 +123,15 @@ def test_killing_the_app_outright_still_stops_mongod(tmp_path):
     while _alive(state["pid"]) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _alive(state["pid"]), "mongod outlived a SIGKILLed app"
+
+
+def test_the_tests_server_runs_no_ttl_monitor_and_the_apps_does(mongo_uri, tmp_path):
+    # The tests' clock is fixed while the monitor reads the real one: it must not expire their documents mid-test.
+    with pymongo.MongoClient(mongo_uri) as client:
+        assert client.admin.command("getParameter", ttlMonitorEnabled=1)["ttlMonitorEnabled"] is False
+    server = EmbeddedMongo(tmp_path / "app", ephemeral=True)
+    try:
+        with pymongo.MongoClient(server.start()) as client:
+            assert client.admin.command("getParameter", ttlMonitorEnabled=1)["ttlMonitorEnabled"] is True
+    finally:
+        server.stop()
