@@ -23,6 +23,10 @@ _WORDS = {"and", "or", "not", "if", "then", "else", "true", "false"}
 FUNCTIONS = ("count", "score", "sum", "answered")
 _SYMBOLS = {"==": "=", "≠": "!=", "≥": ">=", "≤": "<="}
 MAX_LENGTH = 4000
+# Brackets, "if"s, "not"s and minus signs inside one another: real calculations use a handful, and the parser (like
+# every walk over a tree) goes one level of Python's stack deeper for each.
+MAX_NESTING = 40
+MAX_DEPTH = 100  # operations inside one another, a long chain such as q1 + q2 + … included
 
 
 class ExprError(ValueError):
@@ -62,6 +66,12 @@ class _Parser:
     def __init__(self, text: str):
         self.items = tokens(text)
         self.at = 0
+        self.nesting = -1  # the whole expression is not inside anything
+
+    def deeper(self) -> None:
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise ExprError(f"has more than {MAX_NESTING} brackets, “not”s or minus signs inside one another")
 
     def peek(self, kind: str, value: Any = None) -> bool:
         if self.at >= len(self.items):
@@ -80,9 +90,18 @@ class _Parser:
         node = self.expr()
         if self.at < len(self.items):
             raise ExprError(f"has something left over: “{self.items[self.at][1]}”")
+        if depth(node) > MAX_DEPTH:
+            raise ExprError(f"has more than {MAX_DEPTH} steps inside one another: add up a long list with "
+                            "sum(…), count(…) or score(…), or split it into calculated values")
         return node
 
     def expr(self) -> list:
+        self.deeper()
+        node = self.choice()
+        self.nesting -= 1
+        return node
+
+    def choice(self) -> list:
         if self.peek("word", "if"):
             self.take("word", "if")
             cond = self.expr()
@@ -110,7 +129,10 @@ class _Parser:
     def negation(self) -> list:
         if self.peek("word", "not"):
             self.take("word", "not")
-            return ["not", self.negation()]
+            self.deeper()
+            node = ["not", self.negation()]
+            self.nesting -= 1
+            return node
         node = self.additive()
         for op in ("=", "!=", "<", "<=", ">", ">="):
             if self.peek("op", op):
@@ -133,7 +155,10 @@ class _Parser:
     def unary(self) -> list:
         if self.peek("op", "-"):
             self.take("op", "-")
-            return ["neg", self.unary()]
+            self.deeper()
+            node = ["neg", self.unary()]
+            self.nesting -= 1
+            return node
         return self.atom()
 
     def atom(self) -> list:
@@ -165,6 +190,17 @@ class _Parser:
 def parse(text: str) -> list:
     """Return the syntax tree of an expression, or raise ExprError."""
     return _Parser(text).parse()
+
+
+def depth(tree: Any) -> int:
+    """Return how many nodes deep a tree is (counted without recursion, so any tree can be measured)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in node if isinstance(child, list))
+    return deepest
 
 def names_in(text: str) -> set[str]:
     """Return the names an expression's text uses (questions, grids, calculated values), or none if unreadable."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from forms.expr import FUNCTIONS, ExprError, parse
+from forms.expr import FUNCTIONS, ExprError, depth, parse
 from forms.values import is_number, same_value
 
 __all__ = ["FUNCTIONS", "Scope", "bands_tree", "compile_text", "compile_tree", "refs", "resolve"]
+
+MAX_COMPILED_DEPTH = 250  # evaluating goes one level of Python's stack deeper per step, far below its limit
 
 
 class Scope:
@@ -116,7 +118,12 @@ def _call(fn: str, args: list, scope: Scope) -> list:
 
 def compile_text(text: str, scope: Scope) -> list:
     """Return the compiled tree of an expression's text, or raise ExprError."""
-    return compile_tree(parse(text), scope)
+    tree = compile_tree(parse(text), scope)
+    # Calculated values are inlined: each short, a chain of them can still be too deep to work out.
+    if depth(tree) > MAX_COMPILED_DEPTH:
+        raise ExprError(f"builds on calculated values that build on others, more than {MAX_COMPILED_DEPTH} steps "
+                        "deep in all: work it out from the questions in fewer steps")
+    return tree
 
 
 def refs(tree: Any) -> set[str]:

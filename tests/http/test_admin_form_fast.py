@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 
 from models.form import FormDefinition
@@ -109,3 +112,25 @@ def test_a_question_reuses_another_questions_options(client, dash):
     assert response.status_code == 302, response.get_data(as_text=True)
     prop = draft()["schema"]["properties"]["abuse_getting_worse"]
     assert [o["title"] for o in prop["oneOf"]] == ["Yes", "No", "Don't know"]
+
+
+DEEP = "(" * 1999 + "1" + ")" * 1999  # under the 4,000 characters a calculation may have
+
+
+def test_a_calculation_or_condition_nested_too_deeply_is_a_field_error_with_the_text_kept(client, dash):
+    response = client.post("/admin/forms/dash/calculations", data={
+        "label": "Deep", "kind": "expression", "expr": DEEP, "revision": revision_of("dash")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "more than 40 brackets" in page and DEEP in page
+    response = client.post("/admin/forms/dash/questions/new", data={
+        "widget": "text", "label": "Deep", "name": "deep", "show_when_expr": DEEP, "where": "page_1:0",
+        "revision": revision_of("dash")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "more than 40 brackets" in page and DEEP in page
+    exported = json.loads(client.get("/admin/forms/dash/export").get_data(as_text=True))
+    exported.update(key="deep_copy", title="Deep copy")
+    exported.setdefault("computed", []).append({"key": "deep", "function": "expression",
+                                                "params": {"expr": DEEP, "label": "Deep"}})
+    uploaded = client.post("/admin/forms/import", data={"file": (io.BytesIO(json.dumps(exported).encode()), "f.json")},
+                           content_type="multipart/form-data")
+    assert uploaded.status_code == 422 and "more than 40 brackets" in uploaded.get_data(as_text=True)

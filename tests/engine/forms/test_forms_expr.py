@@ -6,7 +6,7 @@ import pytest
 
 from forms import DefinitionError, compile_form
 from forms.expr import ExprError, parse
-from forms.expr_compile import Scope, compile_text
+from forms.expr_compile import Scope, compile_text, compile_tree
 from forms.expr_eval import evaluate
 
 YES_NO_DK = [{"const": "yes", "title": "Yes"}, {"const": "no", "title": "No"},
@@ -224,3 +224,30 @@ def test_sara_ships_as_grids_and_keeps_its_subtotals():
                "sara_11_past_physical_assault": 2, "sara_11_past_physical_assault_critical": True}
     scores = form.compute(answers)["sara_scores"]
     assert scores["sections"]["criminal_history"] == 3 and scores["total"] == 5 and scores["critical_items"] == 1
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("(" * 1999 + "1" + ")" * 1999, "more than 40 brackets"),
+    ("-" * 3999 + "1", "more than 40 brackets, “not”s or minus signs"),
+    ("not " * 999 + "1", "more than 40 brackets, “not”s or minus signs"),
+    ("if a then 1 else " * 41 + "2", "more than 40 brackets"),
+    ("+".join(["q1"] * 101), "more than 100 steps inside one another"),
+])
+def test_a_calculation_nested_too_deeply_is_refused_with_a_reason(text, message):
+    with pytest.raises(ExprError) as caught:
+        parse(text)
+    assert message in str(caught.value)
+
+
+def test_nesting_up_to_the_limits_is_read():
+    assert parse("(" * 40 + "1" + ")" * 40) == ["num", 1]
+    assert parse("+".join(["q1"] * 100))[0] == "arith"
+
+
+def test_calculated_values_inlined_too_deeply_are_refused():
+    scope = Scope(FORM.top_fields, {"v0": ["ref", "q1"]})
+    for n in range(1, 4):  # each value adds 99 steps to the one before
+        scope.computed[f"v{n}"] = compile_tree(parse("+".join([f"v{n - 1}"] + ["1"] * 99)), scope)
+    with pytest.raises(ExprError) as caught:
+        compile_text("v3 + 1", scope)
+    assert "more than 250 steps deep" in str(caught.value)
