@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from flask_login import current_user
 from marshmallow import ValidationError
 
 from blueprints.access import client_address, current_actor, roles_required
@@ -14,6 +15,7 @@ from blueprints.api_schemas import (
     OptionSchema,
     ReferralStatusSchema,
 )
+from blueprints.errors import sign_in_required_json
 from clock import utcnow
 from errors import FieldProblem, InvalidInput
 from services.audit.oversight import record_case_read
@@ -23,6 +25,14 @@ from services.cases.intake import open_new_case
 from services.cases.steps import take_step
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.before_request
+def _signed_in():
+    """Answer a call without a signed-in user (none, signed out or deactivated) with a JSON 401, not a redirect."""
+    if not current_user.is_authenticated:
+        return sign_in_required_json()
+    return None
 
 
 
@@ -95,7 +105,8 @@ def case(case_id):
 @roles_required("manager", "practitioner", "partner_worker")
 def fire(case_id, name):
     """Fire a transition (or record an event) with its inputs."""
-    payload = _load(FireSchema(), request.get_json(silent=True) or {})
+    # No body means no inputs; a body that is not a JSON object (a list, null, broken JSON) is refused as such.
+    payload = _load(FireSchema(), request.get_json(silent=True) if request.get_data() else {})
     found = case_for_actor(case_id, current_actor(), change=True)
     updated = take_step(found, name, payload["inputs"], event=payload["event"], actor=current_actor(), now=utcnow())
     return jsonify({"case": CaseSummarySchema().dump(updated)})

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: (_l("There is a problem with this request"), _l("Go back and try again.")),
+    401: (_l("You are not signed in"), _l("Sign in to continue")),
     403: (_l("You do not have access to this page"),
           _l("If you think you should, ask your team manager or an administrator.")),
     404: (_l("Page not found"), _l("If you typed the web address, check it is correct.")),
@@ -42,6 +43,11 @@ def wants_json() -> bool:
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def sign_in_required_json():
+    """Answer an API call that has no signed-in user: 401 in JSON, as every other API error is answered."""
+    return _respond(401, str(_l("Sign in to continue")))
 
 
 def _respond(status: int, message: str = "", problems=None, reference: str = "", break_glass_case: str = ""):

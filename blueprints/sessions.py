@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from pymongo.errors import ConnectionFailure
 
+from blueprints.errors import sign_in_required_json
 from clock import utcnow
 from errors import DatabaseUnavailable
-from extensions import login_manager
 from models.user import LANGUAGES, User
 from services.common.language import LANGUAGE_COOKIE
 from services.users.accounts import set_language
@@ -54,7 +54,7 @@ def check_session():
     if not isinstance(started, int) or not isinstance(seen, int) or now - seen > idle or now - started > lifetime:
         end_session()
         if request.path.startswith("/api/"):
-            return login_manager.unauthorized()
+            return sign_in_required_json()
         flash(_("You were signed out because your session ended. Sign in again to continue."), "info")
         return redirect(url_for("auth.sign_in", next=request.full_path if request.method == "GET" else None))
     if now - seen >= 30:

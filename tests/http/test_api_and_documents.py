@@ -57,6 +57,18 @@ def test_other_team_gets_403_and_referrer_gets_403_from_case_api(client, setup, 
     assert response.status_code == 403 and response.is_json
 
 
+def test_a_call_without_a_signed_in_user_is_a_json_401(client, setup, app):
+    for path in ("/api/v1/cases", f"/api/v1/cases/{setup['case'].pk}"):
+        response = client.get(path)
+        assert response.status_code == 401 and response.is_json and response.json["error"]["status"] == 401
+    sign_in(client, setup["practitioner"])
+    assert client.get("/api/v1/cases").status_code == 200
+    setup["practitioner"].update(set__active=False)  # deactivated: the very next call is refused
+    response = client.get("/api/v1/cases")
+    assert response.status_code == 401 and response.is_json
+    assert client.get("/cases").status_code == 302  # a page still sends its visitor to sign in
+
+
 def test_fire_through_the_api_validates_inputs(client, setup):
     sign_in(client, setup["manager"])
     bad = client.post(f"/api/v1/cases/{setup['case'].pk}/steps/suspend_intervention", json={"event": True})
@@ -67,6 +79,10 @@ def test_fire_through_the_api_validates_inputs(client, setup):
     assert ok.status_code == 200
     malformed = client.post(f"/api/v1/cases/{setup['case'].pk}/steps/x", json={"inputs": "nope"})
     assert malformed.status_code == 422
+    for body in ("[]", "null", "{oops"):
+        refused = client.post(f"/api/v1/cases/{setup['case'].pk}/steps/suspend_intervention", data=body,
+                              content_type="application/json")
+        assert refused.status_code == 422 and refused.is_json, body
 
 
 def test_word_copy_of_a_standard_form(client, setup):
