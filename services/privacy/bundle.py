@@ -30,6 +30,8 @@ THIRD_PARTY_HISTORY = ("referrer_information",)
 # Steps only the partner-support worker takes record what happened on the partner's side: he is never told
 # whether she was contacted or what she said.
 PARTNER_SIDE_ROLES = {"partner_worker"}
+# The history entry saying a partner-support record was opened for her: that she is supported is hers to tell.
+PARTNER_RECORD_OPENED = "linked_case_opened"
 
 
 def _text(value) -> str:
@@ -81,10 +83,16 @@ def _forms(case: Case, *, with_confidential: bool, withheld: list) -> list[dict]
 
 
 def _partner_side_step(step) -> bool:
-    return step is not None and bool(step.roles) and set(step.roles) <= PARTNER_SIDE_ROLES
+    """Tell whether a step may carry what came from her side: it may be taken from her record, or only by her worker."""
+    if step is None:
+        return False
+    # Taken on his case by his practitioner too, it may still pass on what she said (a change in risk, say).
+    return step.partner_side or (bool(step.roles) and set(step.roles) <= PARTNER_SIDE_ROLES)
 
 
 def _partner_side(defn, event) -> bool:
+    if event.name == PARTNER_RECORD_OPENED:
+        return True
     return _partner_side_step(defn.events.get(event.name) if event.kind == "event" else
                               defn.transitions.get(event.name))
 

@@ -187,3 +187,18 @@ def test_a_correction_of_a_confidential_answer_stays_out_of_his_file(team, cases
     word, data = released(request, team["manager"], now)
     for text in (word, data):
         assert "Corrected words" not in text and "her words" not in text and "Answer corrected" not in text
+
+
+def test_what_may_have_come_from_her_side_stays_out_of_his_file(team, cases, now):
+    case, _ = cases
+    reason = "Her worker says he has been waiting outside the refuge."
+    case = fire(case, "escalate_risk", team["practitioner"], now, event=True, reason=reason)
+    assert case.fields["risk_escalated"] is True
+    assert CaseEvent.objects(case_id=case.pk, name="linked_case_opened").count() == 1
+    request = log(case, team["practitioner"], now)
+    sar.approve_release(request.pk, withhold=[], reason="", actor=team["manager"], now=now)
+    word, data = released(request, team["manager"], now)
+    for text in (word, data):
+        for secret in (reason, "Escalate a risk", "Partner-support record opened", "risk_escalated"):
+            assert secret not in text, secret
+    assert HIS_OWN in data and "history entries" in word
