@@ -16,12 +16,13 @@ from docx import Document
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from forms.summary import display_text
 from forms.third_party import is_third_party_form, redact_answers, third_party_fields
 from models.case import Case, CaseEvent, CaseSession
 from models.form import ConfidentialSubmission, Submission
 from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES, PartnerContact
 from services.pathways.store import definition_for
-from services.submissions.definitions import get_form
+from services.submissions.definitions import form_for, get_form
 from workflows.effects import is_conditional
 from workflows.registry import parse_item
 
@@ -70,7 +71,7 @@ def _forms(case: Case, *, with_confidential: bool, withheld: list) -> list[dict]
                              "why": _("third-party information")})
             continue
         answers, removed = redact_answers(dict(sub.answers or {}), third_party_fields(definition))
-        labels = _labels(definition)
+        labels, fields = _labels(definition), form_for(sub).top_fields
         if removed:
             withheld.append({"what": ngettext("%(num)s answer in ‘%(form)s’", "%(num)s answers in ‘%(form)s’",
                                               len(removed), form=definition.get("title", sub.form_key)),
@@ -78,7 +79,9 @@ def _forms(case: Case, *, with_confidential: bool, withheld: list) -> list[dict]
         out.append({"id": f"form:{sub.pk}", "form": sub.form_key, "title": definition.get("title", sub.form_key),
                     "status": sub.status, "submitted_at": sub.submitted_at,
                     "answers": [{"id": f"form:{sub.pk}:{name}", "field": name, "label": labels.get(name, name),
-                                 "value": value, "text": _text(value)} for name, value in answers.items()]})
+                                 # As the form's own pages write it: option labels, dates in words, signatures.
+                                 "value": value, "text": display_text(fields[name], value) if name in fields
+                                 else _text(value)} for name, value in answers.items()]})
     return out
 
 

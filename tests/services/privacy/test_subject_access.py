@@ -202,3 +202,5 @@ def test_what_may_have_come_from_her_side_stays_out_of_his_file(team, cases, now
         for secret in (reason, "Escalate a risk", "Partner-support record opened", "risk_escalated"):
             assert secret not in text, secret
     assert HIS_OWN in data and "history entries" in word
+    # His answers read as the form wrote them: option labels and dates in words, not the stored codes.
+    assert "(i) Consent to referral" in word and "17 May 1984" in word and "client_consent" not in word
