@@ -8,7 +8,7 @@ from flask_babel import ngettext
 
 from blueprints.access import current_actor, roles_required
 from clock import utcnow
-from errors import InvalidInput
+from errors import Conflict, InvalidInput
 from forms.parse import compose_date
 from models.case import Case
 from services.groups import members, views
@@ -186,12 +186,18 @@ def register(group_id, session_id):
         values.update({f"note-{r['case'].pk}": r["note"] for r in context["rows"] if r["case"]})
         values.update({f"concern-{r['case'].pk}": r["concern"] for r in context["rows"] if r["case"]})
         values["facilitator_note"] = context["session"].facilitator_note
+        values["revision"] = context["session"].revision
         return _page("register.html", values=values, **context)
     data, typed = _form()
     try:
         saved = register_service.save_register(group, session_id, data, actor=user, now=utcnow())
     except InvalidInput as exc:
         return _page("register.html", 422, values=typed, problems=exc.problems, **context)
+    except Conflict as exc:
+        # What was typed stays; the rows show what was saved meanwhile, and saving again is a save of this page.
+        context = register_service.get_register(group, session_id, actor=user)
+        return _page("register.html", 409, values={**typed, "revision": context["session"].revision},
+                     conflict=exc.message, **context)
     done = saved["recorded"] + saved["corrected"]
     flash(ngettext("The register has been saved: %(num)s case updated",
                    "The register has been saved: %(num)s cases updated", done)

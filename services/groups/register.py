@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from bson import ObjectId
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from mongoengine.errors import NotUniqueError
 
 from errors import Conflict, NotAllowed, NotFound, Problems
@@ -32,6 +33,8 @@ from storage.uow import in_transaction, transactional
 from workflows import engine, load_definition
 
 CATCH_UP_TYPE = "catch_up"
+STALE_REGISTER = _l("Someone else saved this register after you opened it. What they saved is shown beside your "
+                    "marks: check each man, then save again.")
 
 
 def register_codes(defn) -> list[tuple[str, str]]:
@@ -111,6 +114,10 @@ def save_register(group: Group, session_id, data: dict, *, actor, now: datetime)
     if len(note) > 10000:
         problems.add("facilitator_note", _("The session notes must be 10,000 characters or fewer"), "Session notes")
     problems.raise_if_any()
+    shown = str(data.get("revision") or "")
+    if shown and shown != str(session.revision):
+        # Saved by someone else since this page was opened: saving it would put back what they changed.
+        raise Conflict(str(STALE_REGISTER))
     existing = {a.case_id: a for a in GroupAttendance.objects(session_id=session.pk)}
     changes = [(m, wanted[m.case_id]) for m in members
                if m.case_id in wanted and _differs(existing.get(m.case_id), wanted[m.case_id])]
@@ -125,9 +132,11 @@ def save_register(group: Group, session_id, data: dict, *, actor, now: datetime)
         else:
             _correct(before, case, mark, text, concern, actor=actor, now=now)
             corrected += 1
-    GroupSession.objects(pk=session.pk).update_one(set__recorded_at=session.recorded_at or now,
-                                                   set__recorded_by=str(actor.pk), set__facilitator_note=note,
-                                                   inc__revision=1)
+    # A compare-and-set on the revision read above: of two saves of the same page at once, the second is refused.
+    if not GroupSession.objects(pk=session.pk, revision=session.revision).update_one(
+            set__recorded_at=session.recorded_at or now, set__recorded_by=str(actor.pk), set__facilitator_note=note,
+            inc__revision=1):
+        raise Conflict(str(STALE_REGISTER))
     record_audit("group.register_saved", actor=actor, now=now, target_type="group", target_id=group.pk,
                  details={"session": str(session.pk), "recorded": recorded, "corrected": corrected})
     return {"recorded": recorded, "corrected": corrected}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
 
 from clock import utcnow
 from models.case import CaseSession
-from models.group import Group, GroupMember, GroupSession
+from models.group import Group, GroupAttendance, GroupMember, GroupSession
 from tests.conftest import sign_in, weekday_on_or_before
 
 
@@ -71,6 +72,30 @@ def joined(client, setup):
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     GroupMember.objects(group_id=group.pk).update(set__join_number=1, set__joined_on=first.date)
     return group, first
+
+
+def test_a_register_saved_by_someone_else_meanwhile_is_not_overwritten(client, setup):
+    group, first = joined(client, setup)
+    url = f"/groups/{group.pk}/sessions/{first.pk}/register"
+    men = setup["men"]
+    opened = re.search(r'name="revision" value="(\d+)"', client.get(url).get_data(as_text=True)).group(1)
+    marks = {f"mark-{m.pk}": "attended" for m in men[:3]}
+    assert client.post(url, data={**marks, "revision": opened}).status_code == 302  # a colleague saves first
+    assert client.post(url, data={**marks, f"mark-{men[0].pk}": "late", f"note-{men[0].pk}": "Bus was late",
+                                  "revision": str(int(opened) + 1)}).status_code == 302
+    # This page was opened before both saves: it still shows him as attended, and changes only the second man.
+    stale = {**marks, f"mark-{men[1].pk}": "acceptable_absence", "revision": opened}
+    refused = client.post(url, data=stale)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "Someone else saved this register after you opened it" in page
+    assert "Saved meanwhile: Attended late. Note: Bus was late" in page
+    assert f'name="mark-{men[1].pk}" type="radio" value="acceptable_absence" checked' in page  # his typing kept
+    assert GroupAttendance.objects.get(case_id=men[0].pk).mark == "late"
+    assert GroupAttendance.objects.get(case_id=men[1].pk).mark == "attended"
+    fresh = re.search(r'name="revision" value="(\d+)"', page).group(1)
+    assert client.post(url, data={**stale, f"mark-{men[0].pk}": "late", f"note-{men[0].pk}": "Bus was late",
+                                  "revision": fresh}).status_code == 302  # checked, then saved again
+    assert GroupAttendance.objects.get(case_id=men[1].pk).mark == "acceptable_absence"
 
 
 def test_intake_register_and_drop_out_pages(client, setup):
