@@ -86,6 +86,9 @@ def _parse(data: dict, today: date, types: dict[str, str]) -> dict:
     if number and not (number.isascii() and number.isdigit() and len(number) <= 6):
         problems.add("number", _("Session number must be a whole number, like 3"), _("Session number"))
     flags = [f for f in data.get("flags") or [] if f in FLAGS]
+    notes_max = CaseSession.notes.max_length
+    if len((data.get("notes") or "").strip()) > notes_max:
+        problems.add("notes", _("Notes must be %(max)s characters or fewer", max=f"{notes_max:,}"), _("Notes"))
     problems.raise_if_any()
     return {"date": when, "session_type": session_type, "attendance": attendance,
             "number": int(number) if number else None, "catch_up": bool(data.get("catch_up")),

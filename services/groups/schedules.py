@@ -29,6 +29,10 @@ from services.pathways.store import latest_definitions, latest_version
 from storage.uow import in_transaction, transactional
 from workflows.programme import ProgrammeSpec, programme_spec
 
+# The stored fields' own limits (models.group), checked here so that a long answer is a field error, not a 500.
+NAME_MAX = Group.name.max_length
+VENUE_MAX = Group.venue.max_length
+MOVED_REASON_MAX = GroupSession.moved_reason.max_length
 LONDON = ZoneInfo("Europe/London")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # The pages' words for the days, and for a group meeting weekly on one (a whole phrase: languages say it differently).
@@ -117,9 +121,13 @@ def _parse_group(data: dict, programmes: dict, team: str) -> tuple[dict, Problem
     name = (data.get("name") or "").strip()
     if not name:
         problems.add("name", _("Enter a name for the group"), "Name")
+    elif len(name) > NAME_MAX:
+        problems.add("name", _("The group's name must be %(max)s characters or fewer", max=NAME_MAX), "Name")
     venue = (data.get("venue") or "").strip()
     if not venue:
         problems.add("venue", _("Enter where the group meets"), "Venue")
+    elif len(venue) > VENUE_MAX:
+        problems.add("venue", _("Where the group meets must be %(max)s characters or fewer", max=VENUE_MAX), "Venue")
     weekday = str(data.get("weekday") or "")
     if weekday not in dict(MEETING_DAYS):
         problems.add("weekday", _("Select the day the group meets, from Monday to Friday"), "Day")
@@ -246,6 +254,9 @@ def move_session(group: Group, session_id, data: dict, *, actor, now: datetime) 
     reason = (data.get("reason") or "").strip()
     if not reason:
         problems.add("reason", _("Say why the session is moving"), "Reason")
+    elif len(reason) > MOVED_REASON_MAX:
+        problems.add("reason", _("Why it is moving must be %(max)s characters or fewer", max=MOVED_REASON_MAX),
+                     "Reason")
     if new is not None:
         cal = team_calendar(group.team)
         if not cal.is_working_day(new):

@@ -189,3 +189,28 @@ def test_a_missing_choice_is_a_field_error_not_an_error_page(client, setup):
     response = client.post(f"/groups/{group.pk}/intake", data={"case_ids": [str(setup["men"][0].pk)]})
     assert response.status_code == 422 and "Choose the intake date" in response.get_data(as_text=True)
     assert client.post(f"/groups/{group.pk}/sessions/nonsense/move", data={}).status_code == 404
+
+
+def test_over_long_text_is_a_field_error_that_keeps_what_was_typed(client, setup, make_case):
+    sign_in(client, setup["manager"])
+    for field, limit, message in (("name", 120, "The group's name must be 120 characters or fewer"),
+                                  ("venue", 300, "Where the group meets must be 300 characters or fewer")):
+        response = create(client, setup, **{field: "x" * (limit + 1)})
+        text = response.get_data(as_text=True)
+        assert response.status_code == 422 and message.replace("'", "&#39;") in text and "x" * (limit + 1) in text
+    assert not Group.objects
+    create(client, setup)
+    group = Group.objects.get()
+    later = GroupSession.objects(group_id=group.pk, date__gt=utcnow().date()).order_by("date").first()
+    day = later.date + timedelta(days=1)
+    moved = client.post(f"/groups/{group.pk}/sessions/{later.pk}/move", data={
+        "date-day": str(day.day), "date-month": str(day.month), "date-year": str(day.year), "reason": "r" * 501})
+    assert moved.status_code == 422 and "Why it is moving must be 500 characters or fewer" in moved.get_data(
+        as_text=True) and GroupSession.objects.get(pk=later.pk).date == later.date
+    case = make_case(allocated_to=setup["manager"])
+    today = utcnow().date()
+    recorded = client.post(f"/cases/{case.pk}/sessions/new", data={
+        "date-day": str(today.day), "date-month": str(today.month), "date-year": str(today.year),
+        "session_type": "individual", "attendance": "attended", "notes": "n" * 10_001})
+    assert recorded.status_code == 422 and "Notes must be 10,000 characters or fewer" in recorded.get_data(
+        as_text=True) and "n" * 10_001 in recorded.get_data(as_text=True)
