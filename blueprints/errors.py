@@ -60,9 +60,11 @@ def _respond(status: int, message: str = "", problems=None, reference: str = "",
         if reference:
             body["error"]["reference"] = reference
         return jsonify(body), status
+    # A refused post (changed meanwhile, gone, not allowed) shows back what was sent: nothing typed is lost.
+    answers = _posted_answers() if status in (403, 404, 409) else []
     html = render_template(
         "errors/error.html", status=status, title=title, message=message, advice=advice, problems=problems,
-        reference=reference, break_glass_case=break_glass_case,
+        reference=reference, break_glass_case=break_glass_case, answers=answers,
     )
     return html, status
 

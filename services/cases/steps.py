@@ -7,7 +7,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from errors import FieldProblem, InvalidInput, NotAllowed, NotFound
+from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from models.case import Case
 from models.user import User
 from services.cases.engine_view import available_practitioners
@@ -16,6 +16,7 @@ from services.cases.transitions import fire_transition, transition_options
 from services.common.language import active_language
 from services.deadlines.timing import local_today
 from services.partner import linked as partner_linked
+from services.pathways.store import definition_for
 from storage.uow import transactional
 from workflows.inputs import clean_inputs
 
@@ -58,6 +59,11 @@ def find_step(case: Case, name: str, *, event: bool, actor, linked: bool = False
         options = events if event else transitions
     option = next((o for o in options if o.name == name), None)
     if option is None:
+        defn = None if linked else definition_for(case)
+        if defn is not None and name in (defn.events if event else defn.transitions):
+            # A step of this pathway, not open now: most often the case moved on after the page was opened.
+            raise Conflict(_("This action cannot be taken on the case as it is now: it may have moved on or been "
+                             "closed since you opened the page. Check the case, then try again."))
         raise NotFound(_("This action is not available on this case"))
     return option
 

@@ -270,7 +270,7 @@ def test_action_with_a_date_and_a_typed_reason_keeps_what_was_typed(client, peop
     ("practitioner", "further_work_needed", 403),  # forms missing: the page says why
     ("practitioner", "withdraw", 403),  # a manager's step
     ("practitioner", "no_such_step", 404),
-    ("manager", "allocate", 404),  # not a step from this state
+    ("manager", "allocate", 409),  # a step of its pathway, not from this state: the case has moved on
 ])
 def test_action_not_available_says_why(client, people, assessed, who, name, status):
     sign_in(client, people[who])
@@ -282,6 +282,19 @@ def test_action_not_available_says_why(client, people, assessed, who, name, stat
         assert "Only a team manager can do this" in text(response)
     assert client.post(f"/cases/{assessed.pk}/transitions/{name}").status_code == status
     assert Case.objects.get(pk=assessed.pk).state == "risk_assessment"
+
+
+def test_a_step_sent_from_a_page_opened_before_the_case_closed_is_a_conflict_that_shows_what_was_typed(
+        client, people, assessed):
+    sign_in(client, people["practitioner"])
+    url = f"/cases/{assessed.pk}/events/escalate_risk"
+    assert client.get(url).status_code == 200
+    Case.objects(pk=assessed.pk).update_one(set__status="closed", set__state="closed")  # closed meanwhile
+    response = client.post(url, data={"reason": "He turned up at her work this morning"})
+    page = text(response)
+    assert response.status_code == 409 and "may have moved on or been closed since you opened the page" in page
+    assert "reason: He turned up at her work this morning" in page
+    assert "risk_escalated" not in Case.objects.get(pk=assessed.pk).fields
 
 
 def test_event_page_records_an_event(client, people, assessed):
@@ -325,7 +338,7 @@ def test_closed_case_page_has_no_actions(client, people, now):
     page = text(client.get(f"/cases/{case.pk}"))
     assert "This case is closed." in page and "Not accepted" in page
     assert client.get(f"/cases/{case.pk}/sessions/new").status_code == 403
-    assert client.get(f"/cases/{case.pk}/transitions/accept").status_code == 404
+    assert client.get(f"/cases/{case.pk}/transitions/accept").status_code == 409  # a step it can no longer take
 
 
 def test_case_list_shows_overdue_deadlines_in_red(client, people, assessed, now):

@@ -25,7 +25,7 @@ FAST = settings(derandomize=True, database=None, deadline=None, print_blob=False
                 suppress_health_check=list(HealthCheck))
 SHIPPED_FORMS = sorted(p.stem for p in FORMS_DIR.glob("*.json"))
 PATHWAYS = ("dao_pathway", "probation_cdvp", "community_programme")
-OK = {200, 302, 303, 400, 403, 404, 405, 409, 413, 422}
+OK = {200, 302, 303, 400, 401, 403, 404, 405, 409, 413, 422}  # 401: an API call once signed out
 
 
 @pytest.fixture
