@@ -239,8 +239,10 @@ def list_for_case(case_id):
     """List the case's forms the user may know of."""
     case = service.case_for_forms(case_id, current_actor())
     user = current_actor()
-    return render_template("submissions/list.html", case=case,
-                           submissions=service.list_submissions(case, actor=user),
+    submissions = service.list_submissions(case, actor=user)
+    # Each by the title of the version it is pinned to, in the reader's language, whoever reads the list.
+    titles = {s.pk: service.form_for(s, current_language()).title for s in submissions}
+    return render_template("submissions/list.html", case=case, submissions=submissions, titles=titles,
                            forms={f.key: f for f in service.published_forms() if service.may_fill(case, user, f)},
                            may_change=can_change_case(user, case))
 

@@ -11,9 +11,11 @@ import pytest
 
 from clock import utcnow
 from models.case import Case, CaseSession
+from models.form import Submission
 from services.cases import transitions as case_service
 from services.referrals import portal as referrals
 from services.submissions.definition_files import FORMS_DIR, sync_forms
+from services.submissions.definitions import form_for
 from services.submissions.filling import save_draft, start_submission, submit_submission
 from tests.conftest import NOW, new_team, new_user, sign_in
 from tests.module_data import copy_in
@@ -358,3 +360,12 @@ def test_date_of_birth_search_parsing():
     assert parse_search_date("3 sept 1990") == date(1990, 9, 3)
     assert parse_search_date("3 ju 1990") is None
     assert parse_search_date("marsh") is None
+
+
+def test_the_forms_list_names_every_form_by_its_title_for_whoever_reads_it(client, people, assessed):
+    for who in ("manager", "auditor", "practitioner"):
+        sign_in(client, people[who])
+        page = text(client.get(f"/cases/{assessed.pk}/submissions"))
+        for sub in Submission.objects(case_id=assessed.pk):
+            assert f"{form_for(sub).title}</a>" in page, (who, sub.form_key)
+            assert f">{sub.form_key}</a>" not in page
