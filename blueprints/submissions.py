@@ -67,7 +67,11 @@ def _revision() -> int:
 
 
 def _errors(problems) -> dict:
-    return {p.field: p.message for p in problems}
+    """Return each field's first problem: a refused upload says why, not that the answer is then missing."""
+    found: dict = {}
+    for p in problems:
+        found.setdefault(p.field, p.message)
+    return found
 
 
 def _to_view(case, submission):

@@ -274,6 +274,17 @@ def test_files_upload_into_repeater_rows(client, practitioner, now):
     assert [r["document"]["filename"] for r in rows] == ["minutes.png"]
 
 
+def test_a_wrong_kind_of_file_in_a_repeater_row_says_so_on_that_row(client, practitioner, now):
+    case = make_case(practitioner, now)
+    sub = _draft(case, "request_for_service", practitioner, now)
+    response = client.post(_url(case, sub, "/pages/attachments"), content_type="multipart/form-data", data={
+        "revision": "1", "action": "continue", "attachments-0-document_description": "A web page",
+        "attachments-0-document": (io.BytesIO(b"<html><script>alert(1)</script></html>"), "evil.pdf")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "The selected file must be a" in page
+    assert "Upload the document (row 1)" not in page and 'value="A web page"' in page
+
+
 def _referral(referrer, now):
     """Return a referral not yet sent: it belongs to its referrer alone."""
     return Case(reference=f"DAO-2026-{next(_refs):05d}", workflow_key="dao_pathway", workflow_version=1,
