@@ -121,6 +121,10 @@ def case_link(case: Case, user: User) -> str:
         # A partner worker never opens the perpetrator's case; their own linked partner case instead.
         mine = Case.objects(parent_case_id=case.pk, kind="partner", allocated_to=str(user.pk)).first()
         return f"/cases/{mine.pk}" if mine else ""
+    if case.kind == "partner" and not user.has_role("manager") and case.allocated_to != str(user.pk):
+        # Her record opens to her own worker and the managers only: before one is assigned, the team's partner
+        # workers hear of it (a manager assigns it) but have no page to open.
+        return ""
     return f"/cases/{case.pk}"
 
 
