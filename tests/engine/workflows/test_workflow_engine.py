@@ -183,7 +183,9 @@ def test_event_without_to_keeps_the_state_and_skips_on_enter(dao):
     assert (result.from_state, result.to_state) == ("intervention", "intervention")
     assert result.effects == [
         Effect("set_field", {"field": "risk_escalated", "value": True}),
-        Effect("notify", {"to": ["manager", "allocated", "referrer"], "template": "dao_risk_escalation"}),
+        Effect("notify", {"to": ["manager", "allocated"], "template": "dao_risk_escalation"}),
+        # The social worker cannot read the escalation: their message says whom to ask instead.
+        Effect("notify", {"to": ["referrer"], "template": "dao_risk_escalation_referrer"}),
     ]
 
 

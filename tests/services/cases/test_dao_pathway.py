@@ -9,6 +9,7 @@ import pytest
 
 from errors import Conflict, InvalidInput, NotAllowed
 from models.case import Case, CaseEvent
+from models.notification import Notification
 from services.referrals import portal as referrals
 from services.submissions.filling import countersign_submission
 from tests.pathway_steps import fill, fire, north_team, refer
@@ -186,3 +187,13 @@ def test_a_date_of_today_is_accepted_just_after_midnight_in_summer(team, now):
     case = fire(case, "begin_assessment", p, late, first_meeting=f"{late.year}-07-05")
     step = CaseEvent.objects.get(case_id=case.pk, name="begin_assessment")
     assert case.state != "allocated" and step.inputs["first_meeting"] == f"{late.year}-07-05"
+
+
+def test_the_social_worker_is_told_of_a_risk_escalation_without_being_sent_to_read_it(team, now):
+    m = team["manager"]
+    case = refer(team, now)
+    case = fire(case, "escalate_risk", m, now, event=True, reason="Police call-out last night")
+    told = Notification.objects.get(user_id=str(team["referrer"].pk), template="dao_risk_escalation_referrer")
+    assert "Contact the team manager today" in told.body and "Read it now" not in told.body
+    assert "Police call-out" not in told.body
+    assert Notification.objects(user_id=str(team["manager2"].pk), template="dao_risk_escalation").count() == 1
