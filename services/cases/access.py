@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 
 from errors import NotAllowed, NotFound
 from models.case import Case
@@ -90,7 +91,7 @@ def _usual_confidential(actor, case: Case) -> bool:
 
 def get_case(case_id) -> Case:
     """Return a case by id or raise NotFound."""
-    return one_by_id(Case, case_id, "There is no such case")
+    return one_by_id(Case, case_id, _("There is no such case"))
 
 
 def case_for_actor(case_id, actor, *, change: bool = False) -> Case:
@@ -99,16 +100,16 @@ def case_for_actor(case_id, actor, *, change: bool = False) -> Case:
     if not can_read_case(actor, case):
 
         if may_break_glass(actor, case):
-            refused = NotAllowed("This record is restricted to its team. You can open it by stating why; the "
-                                 "reason is recorded and the team's managers are told.")
+            refused = NotAllowed(_("This record is restricted to its team. You can open it by stating why; the "
+                                   "reason is recorded and the team's managers are told."))
             refused.break_glass_case = str(case.pk)
             raise refused
         # Referrers and partner-side outsiders learn nothing, not even that the case exists.
         if actor.has_role("referrer") or case.kind == "partner" or case.status == "draft":
-            raise NotFound("There is no such case")
-        raise NotAllowed("You do not have access to this case")
+            raise NotFound(_("There is no such case"))
+        raise NotAllowed(_("You do not have access to this case"))
     if change and not can_change_case(actor, case):
-        raise NotAllowed("You can read this case but not change it")
+        raise NotAllowed(_("You can read this case but not change it"))
     return case
 
 

@@ -12,6 +12,7 @@ import filetype
 import mongoengine
 from bson import ObjectId
 from bson.errors import InvalidId
+from flask_babel import gettext as _
 from gridfs import GridFSBucket
 from gridfs.errors import NoFile
 
@@ -65,7 +66,9 @@ def accepted_types(accept: str | list | None) -> dict[str, str]:
 
 def _words(names) -> str:
     names = list(dict.fromkeys(names))
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return _("%(first)s or %(last)s", first=", ".join(names[:-1]), last=names[-1])
 
 
 def safe_filename(filename: str, content_type: str) -> str:
@@ -81,13 +84,15 @@ def store_attachment(stream, filename: str, *, accept=None, max_bytes: int | Non
     limit = int(max_bytes or DEFAULT_MAX_BYTES)
     data = stream.read(limit + 1)
     if not data:
-        raise InvalidInput(problems=[FieldProblem(field, "The selected file is empty")])
+        raise InvalidInput(problems=[FieldProblem(field, _("The selected file is empty"))])
     if len(data) > limit:
-        raise InvalidInput(problems=[FieldProblem(field, f"The selected file must be smaller than {_size(limit)}")])
+        raise InvalidInput(problems=[FieldProblem(field, _("The selected file must be smaller than %(size)s",
+                                                             size=_size(limit)))])
     allowed = accepted_types(accept)
     kind = filetype.guess(data)
     if kind is None or kind.mime not in allowed:
-        raise InvalidInput(problems=[FieldProblem(field, f"The selected file must be a {_words(allowed.values())}")])
+        raise InvalidInput(problems=[FieldProblem(field, _("The selected file must be a %(kinds)s",
+                                                             kinds=_words(allowed.values())))])
     name = safe_filename(filename, kind.mime)
     metadata = {"content_type": kind.mime, "uploaded_by": str(actor.pk), "uploaded_at": now,
                 "original_filename": (filename or "")[:300], "classification": classification,

@@ -50,7 +50,7 @@ def case_for_forms(case_id, actor, *, change: bool = False):
             raise
     case = referral_for_referrer(case_id, actor)
     if change and case.status != "draft":
-        raise NotAllowed("This referral has been sent, so its forms can no longer be changed")
+        raise NotAllowed(_("This referral has been sent, so its forms can no longer be changed"))
     return case
 
 

@@ -27,6 +27,15 @@ def test_a_welsh_referrer_follows_the_status_in_welsh(client, people, now, monke
     assert "Wedi’i dderbyn" in listed and "Accepted" not in listed
 
 
+def test_a_welsh_referrer_is_refused_in_welsh(client, people, now):  # noqa: F811
+    User.objects(pk=people["referrer"].pk).update(set__language="cy")
+    sign_in(client, User.objects.get(pk=people["referrer"].pk))
+    assert "Nid oes achos o’r fath" in text(client.get("/referrals/000000000000000000000000"))
+    case = referrals.submit_referral(draft_with_forms(people, now), actor=people["referrer"], now=now)
+    sent = text(client.post(f"/cases/{case.pk}/forms/screening"))
+    assert "Mae’r atgyfeiriad hwn wedi’i anfon" in sent and "has been sent" not in sent
+
+
 def test_a_closed_referral_says_its_outcome_in_the_referrers_language(app, synced):
     from types import SimpleNamespace
 
