@@ -16,7 +16,7 @@ def _download(found: list_exports.ListFile) -> Response:
     """Stream the file: CSV piece by piece, XLSX from its temporary file (closed, so removed, when sent)."""
     file = hasattr(found.body, "read")
     body = wrap_file(request.environ, found.body) if file else stream_with_context(found.body)
-    response = Response(body, mimetype=found.mimetype, direct_passthrough=True)
+    response = Response(body, content_type=found.mimetype, direct_passthrough=True)  # it names its charset
     response.headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
     response.headers["Cache-Control"] = "no-store"  # personal data: never kept by a browser or a proxy
     response.headers["X-Content-Type-Options"] = "nosniff"

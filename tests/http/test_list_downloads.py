@@ -86,8 +86,10 @@ def test_another_teams_manager_downloads_only_their_own_team(client, people):
     sign_in(client, people["south"])
     for url in ("/manager/referrals/export.csv", "/manager/waiting-list/export.csv",
                 "/manager/team/overdue/export.csv"):
-        rows = rows_of(client.get(url))
+        response = client.get(url)
+        rows = rows_of(response)
         assert len(rows) == 1, (url, rows)  # the headings only
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # its charset named once
 
 
 def test_a_practitioner_downloads_only_the_cases_the_page_shows_them(client, people, app):
