@@ -22,6 +22,7 @@ from services.partner.records import partner_summary
 from services.pathways.store import definition_for
 from services.submissions.definitions import published_forms, published_versions
 from services.submissions.results import earlier_submissions, result_line
+from services.submissions.slots import slot_roles
 from workflows.engine import forms_for_state
 from workflows.text import cap, role_phrase
 
@@ -63,7 +64,9 @@ def case_tasks(case: Case, *, actor, every_confidential_form: bool = False, now:
     extra += [d for d in docs.values() if d.classification == "confidential"] if every_confidential_form else []
     for doc in extra:
         if all(s["form"] != doc.key for s in slots):
-            slots.append({"form": doc.key, "required": False, "countersigned": False, "roles": []})
+            # Who may fill it as the form pages decide it: a slot of another stage may give it to one role only.
+            slots.append({"form": doc.key, "required": False, "countersigned": False,
+                          "roles": list(slot_roles(case, doc) or ())})
     subs = latest_submissions(case) if submissions is None else submissions
     may_change, confidential_ok = can_change_case(actor, case), can_read_confidential(actor, case)
     tasks = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from models.audit import AuditEntry
@@ -264,3 +266,14 @@ def test_partner_list_filters_open_and_closed_in_the_database(client, people, li
     assert link not in text(client.get("/partner")) and link in text(client.get("/partner?status=closed"))
     sign_in(client, people["south_manager"])
     assert link not in text(client.get("/partner?status=all"))
+
+
+def test_every_form_link_on_her_record_opens_for_its_manager(client, people, linked):
+    _case, partner_case = linked
+    sign_in(client, people["manager"])
+    for state in ("in_contact", "awaiting_allocation"):  # a stage whose own slots hold no form too
+        Case.objects(pk=partner_case.pk).update_one(set__state=state)
+        page = text(client.get(f"/partner/cases/{partner_case.pk}"))
+        for link in set(re.findall(rf'href="(/cases/{partner_case.pk}/forms/[^"]+)"', page)):
+            assert client.post(link).status_code != 403, (state, link)  # given to her worker alone: not offered
+        assert "Completed by a partner-support worker" in page, state
