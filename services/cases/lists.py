@@ -39,17 +39,27 @@ def _rows(cases: list[Case]) -> list[dict]:
              "practitioner": names.get(c.allocated_to, "")} for c in cases]
 
 
-def state_options() -> list[tuple[str, str]]:
-    """Return (state, label) for every state of the newest version of each pathway, for the stage filter."""
-    labels: dict[str, str] = {}
+def state_options() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Return (pathway title, [("pathway:state", label)]) for the newest version of each pathway, for the filter.
+
+    Pathways name their stages alike ("follow_up" is one thing in one and another in the next) and label them
+    alike too, so a stage is chosen within its pathway.
+    """
     newest: dict[str, int] = {}
     # Keys and versions only: the parsed definitions themselves are cached per version in the process.
     for stored in WorkflowVersion.objects.only("key", "version").order_by("key", "-version"):
         newest.setdefault(stored.key, stored.version)
+    groups = []
     for key_, version in newest.items():
-        for key, state in definition_version(key_, version).states.items():
-            labels.setdefault(key, state.label)
-    return sorted(labels.items(), key=lambda s: s[1].lower())
+        defn = definition_version(key_, version)
+        groups.append((defn.title, [(f"{key_}:{key}", state.label) for key, state in defn.states.items()]))
+    return sorted(groups, key=lambda group: group[0].lower())
+
+
+def stage_filter(state: str) -> dict:
+    """Return the filter for a chosen stage: "pathway:state", or a bare state name in every pathway."""
+    pathway, _, name = state.rpartition(":")
+    return {"workflow_key": pathway, "state": name} if pathway else {"state": name}
 
 
 def page_count(total: int) -> int:
@@ -81,7 +91,7 @@ def list_query(*, actor, scope: str, status: str, state: str, risk: str) -> dict
     # A list of statuses (not "anything but draft") keeps the sort an index walk per status, merged.
     query["status"] = status if status in ("open", "closed") else {"$in": ["open", "closed"]}
     if state:
-        query["state"] = state
+        query.update(stage_filter(state))
     if risk in RISK_LEVELS or risk == "none":
         query["risk_rank"] = risk_rank(risk)  # "none" is 0; the rank (not the level) is in the filter's indexes
     return {"$and": [visible_cases_query(actor), query]}

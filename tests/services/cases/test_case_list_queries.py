@@ -149,8 +149,21 @@ def test_list_filters_run_in_the_database_and_states_come_from_the_pathways(crow
     assert result["total"] == Case.objects(team="north", status="open", state="allocated",
                                            risk_level="medium").count() > 0
     assert all(r["case"].state == "allocated" and r["case"].risk_level == "medium" for r in result["rows"])
-    states = dict(result["states"])
-    assert "received" in states and "closed" in states  # options whatever the rows hold
+    stages = {value: label for _, options in result["states"] for value, label in options}
+    assert "dao_pathway:received" in stages and "dao_pathway:closed" in stages  # options whatever the rows hold
+
+
+def test_a_stage_is_chosen_within_its_pathway(crowd, make_case, now):
+    # Two pathways name a stage alike: the filter finds one pathway's cases at it, not the other's.
+    mine = make_case(state="allocated")
+    other = make_case(workflow_key="community_programme", state="allocated")
+    found = case_lists.list_cases(actor=crowd["manager"], now=now, state="community_programme:allocated")
+    references = {r["case"].reference for r in found["rows"]}
+    assert other.reference in references and mine.reference not in references
+    titled = {title for title, _ in found["states"]}
+    assert len(titled) == len(found["states"]) >= 3  # one group per pathway, each under its title
+    assert mine.reference in {r["case"].reference for r in case_lists.list_cases(
+        actor=crowd["manager"], now=now, state="allocated")["rows"]}  # a bare stage, as older links give it
 
 
 def test_a_page_costs_the_same_commands_however_many_cases(own_crowd, now, app_config):
