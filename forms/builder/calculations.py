@@ -14,6 +14,7 @@ from forms.builder.edit import iter_fields, prop_of
 from forms.builder.posted import NAME_RE, posted_text
 from forms.builder.shape import unique_name
 from forms.catalogue import N_, SOURCE_LANGUAGE, say
+from forms.values import is_number
 from forms.widgets import options_for
 
 _BAND = re.compile(r"^\s*(?:at least\s+)?(-?\d+(?:\.\d+)?)\s*(?:or more|\+)?\s*[:=]\s*(.+?)\s*(?:\((\w+)\))?\s*$",
@@ -49,6 +50,16 @@ def questions_offering(defn: Mapping, answer: str) -> list[str]:
         if wanted in labels:
             groups.setdefault(labels, []).append(path)
     return max(groups.values(), key=len) if groups else []
+
+
+def scored_questions(defn: Mapping) -> list[str]:
+    """Return the top-level questions with at least one option that carries a score, in the form's order."""
+    found = []
+    for path, _where, item in iter_fields(defn):
+        options = options_for(item["widget"], prop_of(defn, path), item.get("option_meta"))
+        if "." not in path and any(is_number(o.meta.get("score")) for o in options):
+            found.append(path)
+    return found
 
 
 def _whole_grid(defn: Mapping, names: list[str]) -> str | None:
@@ -93,10 +104,11 @@ def calculation(defn: Mapping, data: Mapping, fields: list[str], *,
                          "Answer to count")
         params["expr"] = f"count({_quote(answer)}, {grid or ', '.join(names)})"
     elif kind == "score":
-        names = list(fields)
+        # None chosen: every question whose options carry scores, as the page's hint says of an empty choice.
+        names = list(fields) or scored_questions(defn)
         if not names:
-            problems.add("fields", say(language, N_("Choose the questions whose option scores are added up")),
-                         "Questions")
+            problems.add("fields", say(language, N_("No question has options with scores yet: give the options "
+                                                    "scores first, or choose the questions")), "Questions")
         params["expr"] = f"score({', '.join(names)})"
     elif kind == "bands":
         function = "bands"

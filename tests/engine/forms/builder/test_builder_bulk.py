@@ -153,3 +153,21 @@ def test_guidance_keeps_its_paragraphs():
     assert guidance.kind == "guidance" and guidance.paragraphs == ["First.", "Second."]
     with pytest.raises(InvalidInput):
         bulk.add_guidance(built(), {"guidance": " "}, page=0, section=0)
+
+
+def test_adding_up_scores_with_no_question_chosen_uses_every_scored_question():
+    defn = built(grid="")
+    with pytest.raises(InvalidInput) as caught:  # no option has a score yet: the page says what to do
+        calculations.calculation(defn, {"label": "Total", "kind": "score"}, [])
+    assert [p.field for p in caught.value.problems] == ["fields"]
+    assert "give the options scores first" in caught.value.problems[0].message
+    for name in ("q1_current_incident_resulted", "q2_very_frightened"):
+        values = field_values(defn, name)
+        defn = update_field(defn, name, {
+            "widget": "radios", "label": values["label"], "hint": "", "required": False, "name": name,
+            "options": [{"value": "yes", "label": "Yes", "score": 2}, {"value": "no", "label": "No", "score": 0},
+                        {"value": "don_t_know", "label": "Don't know", "score": None}], "show_when": None})
+    defn = _calculate(defn, label="Total", kind="score")
+    assert defn["computed"][0]["params"]["expr"] == "score(q1_current_incident_resulted, q2_very_frightened)"
+    assert compile_form(defn).compute({"q1_current_incident_resulted": "yes", "q2_very_frightened": "yes"}) == {
+        "total": 4}
