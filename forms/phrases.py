@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 
 _NUMBERING = re.compile(r"^\s*(\(?[0-9]{1,2}[a-z]?[.)]|\([a-z]\))\s+")
 _ARTICLES = ("the ", "a ", "an ", "your ", "their ", "his ", "her ", "any ", "this ", "these ")
+# A label that is itself an instruction ("Describe the assaults") reads wrongly bent into one: "Enter the describe…".
+_INSTRUCTIONS = ("describe", "give", "list", "tell", "explain", "write", "record", "state", "enter", "select",
+                 "tick", "choose", "provide", "outline", "note", "detail", "summarise", "summarize", "include",
+                 "add", "say", "indicate", "specify", "identify", "confirm", "rate", "please")
+_LONGEST_QUOTED = 100  # characters of a label quoted in a message; a longer one is cut short
 
 
 def _text(label: str) -> str:
@@ -53,14 +58,17 @@ class Phrases:
         text = override or _text(spec.label)
         self.language = language or SOURCE_LANGUAGE
         self.custom = bool(override)
-        self.quoted = f"“{text}”"
+        shown = text if len(text) <= _LONGEST_QUOTED else text[:_LONGEST_QUOTED - 1].rstrip() + "…"
+        self.quoted = f"“{shown}”"
         if self.language != SOURCE_LANGUAGE:
             self.question = not override
             self.noun = self.obj = self.subject = self._the = text if override else self.quoted
             return
-        # Questions and instructions ("Please tick ...") are quoted whole rather than bent into a sentence.
-        self.question = not override and (text.endswith("?") or len(text.split()) > 10
-                                          or text.lower().startswith("please "))
+        # Questions and instructions ("Please tick ...", "Describe ...") are quoted whole rather than bent into a
+        # sentence, and so is a label too long to read inside one.
+        first = text.split(maxsplit=1)[0].lower().rstrip(",:") if text.split() else ""
+        self.question = not override and (text.endswith("?") or len(text.split()) > 10 or first in _INSTRUCTIONS
+                                          or len(text) > _LONGEST_QUOTED)
         self.noun = text if override else _lower(text)
         self.obj = self.quoted if self.question else text
         self.subject = f"The answer to {self.quoted}" if self.question else text[:1].upper() + text[1:]

@@ -178,3 +178,16 @@ def test_the_field_types_import_neither_the_web_nor_the_database():
 def test_a_type_needs_a_new_name():
     with pytest.raises(ValueError, match="new name"):
         widgets.register(type(widgets.get("text"))())
+
+
+@pytest.mark.parametrize(("label", "widget", "expected"), [
+    ("Date of birth", "text", "Enter the date of birth"),
+    ("Describe the family assaults", "textarea", "“Describe the family assaults”"),
+    ("Give details of the incident:", "textarea", "“Give details of the incident”"),
+    ("L" * 5000, "text", "“" + "L" * 99 + "…”"),
+])
+def test_a_label_that_is_an_instruction_or_too_long_is_quoted_not_bent_into_the_message(label, widget, expected):
+    definition = small({"answer": {"type": "string", "title": label}}, [{"field": "answer", "widget": widget}])
+    spec = compile_form(definition).field("answer")
+    message = spec.widget_type.missing(spec, Phrases(spec), None)
+    assert expected in message and "the describe" not in message and len(message) < 200
