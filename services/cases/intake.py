@@ -38,7 +38,7 @@ def _person(raw: dict, today: date, problems: Problems) -> dict:
     elif len(name) > 200:
         problems.add("name", _("Full name must be 200 characters or fewer"), _("Full name"))
     born = past_date(raw.get("date_of_birth"), "date_of_birth", _("Date of birth"), problems, today=today,
-                     required=False, invalid=_("Date of birth must be a real date, like 2026-03-12"),
+                     required=False, invalid=_("Date of birth must be a real date"),
                      future=_("Date of birth must be today or in the past"))
     address = str(raw.get("address") or "").strip()
     if len(address) > 1000:

@@ -74,7 +74,7 @@ def _parse(data: dict, today: date, types: dict[str, str]) -> dict:
     problems = Problems()
     when = past_date(data.get("date"), "date", _("Date of the session"), problems, today=today,
                      missing=_("Enter the date of the session"),
-                     invalid=_("Date of the session must be a real date, like 2026-03-12"),
+                     invalid=_("Date of the session must be a real date"),
                      future=_("Date of the session must be today or in the past"))
     session_type = data.get("session_type") or ""
     if session_type not in types:

@@ -21,7 +21,7 @@ def past_date(raw, field: str, label: str, problems: Problems, *, today: date, r
     try:
         value = date.fromisoformat(raw)
     except ValueError:
-        problems.add(field, invalid or f"{label} must be a real date, like 2026-03-12", label)
+        problems.add(field, invalid or f"{label} must be a real date", label)
         return None
     if value > today:
         problems.add(field, future or f"{label} must be today or in the past", label)

@@ -232,7 +232,7 @@ def offer_catch_up(group: Group, member_id, data: dict, *, actor, now: datetime)
     try:
         when = date.fromisoformat((data.get("date") or "").strip())
     except ValueError:
-        problems.add("date", _("Enter the date of the catch-up as a real date, like 2027-01-04"), "Date")
+        problems.add("date", _("Enter the date of the catch-up as a real date"), "Date")
     if when is not None:
         cal = team_calendar(group.team)
         if not cal.is_working_day(when):

@@ -141,7 +141,7 @@ def _parse_group(data: dict, programmes: dict, team: str) -> tuple[dict, Problem
     try:
         start = date.fromisoformat((data.get("start_date") or "").strip())
     except ValueError:
-        problems.add("start_date", _("Enter the date of the first session as a real date, like 2027-01-04"),
+        problems.add("start_date", _("Enter the date of the first session as a real date"),
                      "Start date")
     ids = [str(data.get("facilitator_1") or ""), str(data.get("facilitator_2") or "")]
     people = {str(u.pk): u for u in User.objects(team=team, roles="practitioner", active=True)}
@@ -250,7 +250,7 @@ def move_session(group: Group, session_id, data: dict, *, actor, now: datetime) 
     try:
         new = date.fromisoformat((data.get("date") or "").strip())
     except ValueError:
-        problems.add("date", _("Enter the new date as a real date, like 2027-01-04"), "New date")
+        problems.add("date", _("Enter the new date as a real date"), "New date")
     reason = (data.get("reason") or "").strip()
     if not reason:
         problems.add("reason", _("Say why the session is moving"), "Reason")

@@ -170,7 +170,7 @@ def update_partner_details(case: Case, data: dict, *, actor, now: datetime) -> C
         problems.add("name", _("Name must be 200 characters or fewer"), _("Name"))
     born = past_date(data.get("date_of_birth"), "date_of_birth", _("Date of birth"), problems,
                      today=local_today(now), required=False,
-                     invalid=_("Date of birth must be a real date, like 2026-03-12"),
+                     invalid=_("Date of birth must be a real date"),
                      future=_("Date of birth must be today or in the past"))
     safe = (data.get("safe_contact") or "").strip()
     if len(safe) > 2000:
@@ -195,7 +195,7 @@ def record_partner_contact(case: Case, data: dict, *, actor, now: datetime) -> t
     problems = Problems()
     when = past_date(data.get("date"), "date", _("Date of the contact"), problems, today=local_today(now),
                      missing=_("Enter the date of the contact"),
-                     invalid=_("Date of the contact must be a real date, like 2026-03-12"),
+                     invalid=_("Date of the contact must be a real date"),
                      future=_("Date of the contact must be today or in the past"))
     method, outcome = data.get("method") or "", data.get("outcome") or ""
     if method not in CONTACT_METHODS:
