@@ -10,7 +10,7 @@ from errors import NotAllowed, Problems
 from models.case import Case
 from services.audit.trail import record_audit
 from services.cases.transitions import open_case
-from services.common.dates import past_date
+from services.common.dates import EARLIEST_BIRTH, past_date
 from services.common.language import active_language
 from services.deadlines.timing import local_today
 from services.pathways.store import latest_definitions
@@ -39,7 +39,8 @@ def _person(raw: dict, today: date, problems: Problems) -> dict:
         problems.add("name", _("Full name must be 200 characters or fewer"), _("Full name"))
     born = past_date(raw.get("date_of_birth"), "date_of_birth", _("Date of birth"), problems, today=today,
                      required=False, invalid=_("Date of birth must be a real date"),
-                     future=_("Date of birth must be today or in the past"))
+                     future=_("Date of birth must be today or in the past"), earliest=EARLIEST_BIRTH,
+                     too_early=_("Date of birth must be in 1900 or later"))
     address = str(raw.get("address") or "").strip()
     if len(address) > 1000:
         problems.add("address", _("Address must be 1,000 characters or fewer"), _("Address"))

@@ -24,7 +24,7 @@ from services.cases.facts import state_of
 from services.cases.history_text import CONTACT_LOGGED
 from services.cases.separation import check_assignment
 from services.cases.transitions import add_history, transition_options
-from services.common.dates import past_date
+from services.common.dates import EARLIEST_BIRTH, past_date
 from services.common.rows import find_rows
 from services.deadlines.timing import local_today
 from services.deadlines.tracking import refresh_owners
@@ -171,7 +171,8 @@ def update_partner_details(case: Case, data: dict, *, actor, now: datetime) -> C
     born = past_date(data.get("date_of_birth"), "date_of_birth", _("Date of birth"), problems,
                      today=local_today(now), required=False,
                      invalid=_("Date of birth must be a real date"),
-                     future=_("Date of birth must be today or in the past"))
+                     future=_("Date of birth must be today or in the past"), earliest=EARLIEST_BIRTH,
+                     too_early=_("Date of birth must be in 1900 or later"))
     safe = (data.get("safe_contact") or "").strip()
     if len(safe) > 2000:
         problems.add("safe_contact", _("Safe contact arrangements must be 2,000 characters or fewer"),

@@ -97,6 +97,11 @@ def test_staff_open_a_case_from_the_cases_page(client, people):
     assert bad.status_code == 422 and "Enter the person's full name" in body
     assert "Date of birth must be a real date" in body and "1 Mill Lane" in body
     assert not Case.objects(kind="perpetrator")
+    long_ago = client.post("/cases/new", data={"workflow": "community_programme", "name": "Jo Example",
+                                               "date_of_birth-day": "1", "date_of_birth-month": "1",
+                                               "date_of_birth-year": "1800"})
+    assert long_ago.status_code == 422 and "Date of birth must be in 1900 or later" in text(long_ago)
+    assert 'value="1800"' in text(long_ago) and not Case.objects(kind="perpetrator")
     done = client.post("/cases/new", data={"workflow": "community_programme", "name": "Jo Example",
                                            "date_of_birth-day": "3", "date_of_birth-month": "4",
                                            "date_of_birth-year": "1988"})
