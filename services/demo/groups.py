@@ -67,6 +67,7 @@ def _build(key: str, spec, users: dict, now: datetime, index: int) -> Group:
     manager, facilitators = users["manager"], users["facilitators"]
     weekday, start_time, venue, weeks_ago, placed, waiting = PLANS[index % len(PLANS)]
     start = (now - timedelta(weeks=weeks_ago)).date()
+    start += timedelta(days=(weekday - start.weekday()) % 7)  # the first session falls on the group's own day
     state = spec.candidate_states[0]
     fields = {}
     for guard in spec.candidate_guards:  # satisfy the programme's own entry condition, e.g. information sent

@@ -143,6 +143,10 @@ def _parse_group(data: dict, programmes: dict, team: str) -> tuple[dict, Problem
     except ValueError:
         problems.add("start_date", _("Enter the date of the first session as a real date"),
                      "Start date")
+    if start is not None and weekday in dict(MEETING_DAYS) and start.weekday() != int(weekday):
+        # Not moved on quietly to the next meeting day: the page asks for the first session's own date.
+        problems.add("start_date", _("The first session must be on the day the group meets (%(day)s)",
+                                     day=DAY_NAMES[int(weekday)]), "Start date")
     ids = [str(data.get("facilitator_1") or ""), str(data.get("facilitator_2") or "")]
     people = {str(u.pk): u for u in User.objects(team=team, roles="practitioner", active=True)}
     for i, uid in enumerate(ids, 1):

@@ -51,6 +51,11 @@ def test_manager_creates_a_group_and_bad_input_is_kept(client, setup):
     text = weekend.get_data(as_text=True)
     assert weekend.status_code == 422 and "Select the day the group meets, from Monday to Friday" in text
     assert 'value="Sunday group"' in text and not Group.objects
+    # The first session's date on another day than the group meets is a field error, not moved on quietly.
+    other_day = str((weekday_on_or_before(utcnow().date() - timedelta(days=14)).weekday() + 1) % 5)
+    wrong_day = create(client, setup, weekday=other_day)
+    assert wrong_day.status_code == 422 and "The first session must be on the day the group meets" in \
+        wrong_day.get_data(as_text=True) and not Group.objects
     response = create(client, setup)
     assert response.status_code == 302
     group = Group.objects.get()

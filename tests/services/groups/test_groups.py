@@ -337,7 +337,8 @@ def test_planning_intakes_costs_the_same_commands_with_two_groups_or_six(team, m
     waiting(make_case, team, 12)
     database, found = app_config["MONGODB_DB"], []
     for weekday in range(6):
-        new_group(team, now, weekday=weekday % 5, name=f"Group {weekday}")
+        new_group(team, now, weekday=weekday % 5, name=f"Group {weekday}",
+                  start=(date(2027, 1, 4) + timedelta(days=weekday % 5)).isoformat())  # each on its own day
         if weekday in (1, 5):
             groups_intake.intake_plan("north", "community_programme", now.date())  # any schedule growth first
             plan, commands = count_commands(database, lambda: groups_intake.intake_plan(
