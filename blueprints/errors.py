@@ -47,7 +47,7 @@ def wants_json() -> bool:
 
 def sign_in_required_json():
     """Answer an API call that has no signed-in user: 401 in JSON, as every other API error is answered."""
-    return _respond(401, str(_l("Sign in to continue")))
+    return _respond(401)  # MESSAGES[401] says it: "Sign in to continue"
 
 
 def _respond(status: int, message: str = "", problems=None, reference: str = "", break_glass_case: str = ""):

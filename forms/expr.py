@@ -68,10 +68,14 @@ class _Parser:
         self.at = 0
         self.nesting = -1  # the whole expression is not inside anything
 
-    def deeper(self) -> None:
+    def nested(self, read) -> list:
+        """Return what `read` reads one level further inside; refuse more levels than MAX_NESTING."""
         self.nesting += 1
         if self.nesting > MAX_NESTING:
             raise ExprError(f"has more than {MAX_NESTING} brackets, “not”s or minus signs inside one another")
+        node = read()
+        self.nesting -= 1
+        return node
 
     def peek(self, kind: str, value: Any = None) -> bool:
         if self.at >= len(self.items):
@@ -96,10 +100,7 @@ class _Parser:
         return node
 
     def expr(self) -> list:
-        self.deeper()
-        node = self.choice()
-        self.nesting -= 1
-        return node
+        return self.nested(self.choice)
 
     def choice(self) -> list:
         if self.peek("word", "if"):
@@ -129,10 +130,7 @@ class _Parser:
     def negation(self) -> list:
         if self.peek("word", "not"):
             self.take("word", "not")
-            self.deeper()
-            node = ["not", self.negation()]
-            self.nesting -= 1
-            return node
+            return ["not", self.nested(self.negation)]
         node = self.additive()
         for op in ("=", "!=", "<", "<=", ">", ">="):
             if self.peek("op", op):
@@ -155,10 +153,7 @@ class _Parser:
     def unary(self) -> list:
         if self.peek("op", "-"):
             self.take("op", "-")
-            self.deeper()
-            node = ["neg", self.unary()]
-            self.nesting -= 1
-            return node
+            return ["neg", self.nested(self.unary)]
         return self.atom()
 
     def atom(self) -> list:
@@ -201,6 +196,7 @@ def depth(tree: Any) -> int:
             deepest = max(deepest, level)
             stack.extend((child, level + 1) for child in node if isinstance(child, list))
     return deepest
+
 
 def names_in(text: str) -> set[str]:
     """Return the names an expression's text uses (questions, grids, calculated values), or none if unreadable."""

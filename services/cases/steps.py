@@ -60,8 +60,8 @@ def find_step(case: Case, name: str, *, event: bool, actor, linked: bool = False
     option = next((o for o in options if o.name == name), None)
     if option is None:
         defn = None if linked else definition_for(case)
+        # A step of this pathway, not open now: most often the case moved on after the page was opened.
         if defn is not None and name in (defn.events if event else defn.transitions):
-            # A step of this pathway, not open now: most often the case moved on after the page was opened.
             raise Conflict(_("This action cannot be taken on the case as it is now: it may have moved on or been "
                              "closed since you opened the page. Check the case, then try again."))
         raise NotFound(_("This action is not available on this case"))
