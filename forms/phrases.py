@@ -8,79 +8,21 @@ label pulled into a Welsh sentence would need mutations and elisions no rule her
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from forms.catalogue import N_, SOURCE_LANGUAGE, say
 from forms.values import format_number
+from wording import LabelPhrases
 
 if TYPE_CHECKING:
     from forms.spec import FieldSpec
 
-_NUMBERING = re.compile(r"^\s*(\(?[0-9]{1,2}[a-z]?[.)]|\([a-z]\))\s+")
-_ARTICLES = ("the ", "a ", "an ", "your ", "their ", "his ", "her ", "any ", "this ", "these ")
-# A label that is itself an instruction ("Describe the assaults") reads wrongly bent into one: "Enter the describe…".
-_INSTRUCTIONS = ("describe", "give", "list", "tell", "explain", "write", "record", "state", "enter", "select",
-                 "tick", "choose", "provide", "outline", "note", "detail", "summarise", "summarize", "include",
-                 "add", "say", "indicate", "specify", "identify", "confirm", "rate", "please")
-_LONGEST_QUOTED = 100  # characters of a label quoted in a message; a longer one is cut short
 
-
-def _text(label: str) -> str:
-    """Return the label without its question number or trailing colon."""
-    return _NUMBERING.sub("", label.strip()).rstrip(":").strip() or label.strip()
-
-
-def _is_acronym(word: str) -> bool:
-    return sum(ch.isupper() for ch in word) >= 2
-
-
-@lru_cache(maxsize=4096)  # labels repeat on every validation of their form
-def _lower(text: str) -> str:
-    """Return the label as it reads mid-sentence: 'Date of birth' → 'date of birth', 'DA Officer' kept."""
-    words = text.split(" ")
-    long_words = [w for w in words if len(w) > 3 and w[:1].isalpha()]
-    title_case = len(words) > 1 and bool(long_words) and all(w[:1].isupper() for w in long_words)
-    out = []
-    for index, word in enumerate(words):
-        if not _is_acronym(word) and (index == 0 or title_case):
-            word = word[:1].lower() + word[1:]
-        out.append(word)
-    return " ".join(out)
-
-
-class Phrases:
-    """The ways one field's label appears inside a message."""
+class Phrases(LabelPhrases):
+    """The ways one field's label appears inside a message (its `error_label` when the form gives one)."""
 
     def __init__(self, spec: FieldSpec, language: str | None = SOURCE_LANGUAGE):
-        override = spec.item.get("error_label")
-        text = override or _text(spec.label)
-        self.language = language or SOURCE_LANGUAGE
-        self.custom = bool(override)
-        shown = text if len(text) <= _LONGEST_QUOTED else text[:_LONGEST_QUOTED - 1].rstrip() + "…"
-        self.quoted = f"“{shown}”"
-        if self.language != SOURCE_LANGUAGE:
-            self.question = not override
-            self.noun = self.obj = self.subject = self._the = text if override else self.quoted
-            return
-        # Questions and instructions ("Please tick ...", "Describe ...") are quoted whole rather than bent into a
-        # sentence, and so is a label too long to read inside one.
-        first = text.split(maxsplit=1)[0].lower().rstrip(",:") if text.split() else ""
-        self.question = not override and (text.endswith("?") or len(text.split()) > 10 or first in _INSTRUCTIONS
-                                          or len(text) > _LONGEST_QUOTED)
-        self.noun = text if override else _lower(text)
-        self.obj = self.quoted if self.question else text
-        self.subject = f"The answer to {self.quoted}" if self.question else text[:1].upper() + text[1:]
-        self._the = self.noun if self.noun.lower().startswith(_ARTICLES) else f"the {self.noun}"
-
-    def the(self) -> str:
-        """Return the noun with an article: 'the date of birth'."""
-        return self._the
-
-    def say(self, marked: str, **values: Any) -> str:
-        """Return a marked message in this field's language, with its values filled in."""
-        return say(self.language, marked, **values)
+        super().__init__(spec.label, spec.item.get("error_label"), language)
 
 
 def join_or(values: list[str], language: str | None = SOURCE_LANGUAGE) -> str:
@@ -115,9 +57,7 @@ def out_of_range(p: Phrases, kind: str, expected: Any) -> str | None:
 
 def enter_answer(p: Phrases) -> str:
     """Return the message asking for a typed answer."""
-    if p.question:
-        return p.say(N_("Enter an answer to %(question)s"), question=p.quoted)
-    return p.say(N_("Enter %(the)s"), the=p.the())
+    return p.enter()
 
 
 def not_valid(p: Phrases) -> str:

@@ -172,7 +172,10 @@ def _fire(defn, steps: Mapping[str, Step], kind: str, case, actor, name, inputs,
     if why:
         message = why[0] if len(why) == 1 else say(language, N_("This cannot be done yet"))
         raise NotAllowed(message, problems=[FieldProblem(step.name, r, label) for r in why])
-    cleaned = clean_inputs(step.inputs, inputs, now=now, language=language, today=today)
+    # The inputs as the reader's page names them: their labels in the language the messages are said in.
+    shown = defn.in_language(language) if not english(language) else defn
+    specs = (shown.transitions if kind == "transition" else shown.events)[name].inputs
+    cleaned = clean_inputs(specs, inputs, now=now, language=language, today=today)
     ctx = context(defn, case, actor)
     effects = _met(defn, kind, step.name)
     for effect in expand(step.effects, cleaned, ctx):

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from errors import Problems
-from wording import N_, say
+from wording import N_, LabelPhrases, say
 
 DEFAULT_MAX_LENGTH = 10_000
 # MongoDB stores whole numbers as signed 64-bit integers; only ASCII digits count (not "²" or "٣").
@@ -17,16 +17,8 @@ INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 _WHOLE = re.compile(r"[+-]?[0-9]{1,40}", re.ASCII)  # longer: not worth converting
 TRUE_WORDS = {"true", "yes", "on", "1", "y"}
 FALSE_WORDS = {"false", "no", "off", "0", "n", ""}
-MISSING = {
-    "reason": N_("Give a reason"),
-    "text": N_("Enter an answer"),
-    "user": N_("Choose a person"),
-    "decision": N_("Choose an option"),
-    "outcome": N_("Choose an outcome"),
-    "date": N_("Enter a date"),
-    "number": N_("Enter a number"),
-    "confirm": N_("Confirm this to continue"),
-}
+CONFIRM = N_("Confirm this to continue")
+CHOSEN = frozenset({"user", "decision", "outcome"})  # kinds picked from a list, not typed
 
 
 @dataclass(frozen=True)
@@ -83,7 +75,7 @@ def _clean_one(spec: InputSpec, value: Any, today: date) -> Any:
     kind = spec.kind
     if kind in ("reason", "text", "user"):
         if not isinstance(value, str):
-            raise Unclean(MISSING[kind])
+            raise Unclean(N_("%(label)s must be text"), label=spec.label)
         value = value.strip()
         if kind != "user" and len(value) > spec.max_length:
             raise Unclean(N_("%(label)s must be %(max)s characters or fewer"), label=spec.label, max=spec.max_length)
@@ -137,10 +129,20 @@ def _clean_confirm(spec: InputSpec, value: Any) -> bool:
     elif str(value).strip().lower() in FALSE_WORDS:
         ticked = False
     else:
-        raise Unclean(spec.error or MISSING["confirm"])
+        raise Unclean(spec.error or CONFIRM)
     if spec.required and not ticked:
-        raise Unclean(spec.error or MISSING["confirm"])
+        raise Unclean(spec.error or CONFIRM)
     return ticked
+
+
+def missing_message(spec: InputSpec, language: str = "en") -> str:
+    """Return what to say when a required input is left blank, naming it: "Enter the date of the incident"."""
+    if spec.error:
+        return spec.error
+    if spec.kind == "confirm":
+        return say(language, CONFIRM)
+    words = LabelPhrases(spec.label, language=language)
+    return words.select() if spec.kind in CHOSEN else words.enter()
 
 
 def clean_inputs(specs, raw: Mapping | None, *, now: datetime, language: str = "en", today: date | None = None) -> dict:
@@ -156,7 +158,7 @@ def clean_inputs(specs, raw: Mapping | None, *, now: datetime, language: str = "
         value = raw.get(spec.name)
         if _blank(value) and not (spec.kind == "confirm" and spec.required):
             if spec.required:
-                problems.add(spec.name, spec.error or say(language, MISSING[spec.kind]), spec.label)
+                problems.add(spec.name, missing_message(spec, language), spec.label)
             cleaned[spec.name] = False if spec.kind == "confirm" else None
             continue
         try:

@@ -15,7 +15,7 @@ from typing import Any
 # The keys whose string values people read, and the maps whose every value is a text.
 TEXT_KEYS = frozenset({"title", "description", "label", "service_name", "introduction", "what_happens_next",
                        "subject", "body", "heading", "hint", "warning", "button", "public_status", "text",
-                       "basis", "reason"})
+                       "basis", "reason", "error"})
 TEXT_MAPS = frozenset({"form_labels", "form_hints", "hints", "session_types"})
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")
 

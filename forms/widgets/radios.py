@@ -60,9 +60,7 @@ class Radios(Widget):
 
     def missing(self, spec: FieldSpec, p: Phrases, part: str | None) -> str:
         """Ask to select one."""
-        if p.question:
-            return p.say(N_("Select an answer to %(question)s"), question=p.quoted)
-        return p.say(N_("Select %(the)s"), the=p.the())
+        return p.select()
 
     def invalid(self, spec: FieldSpec, p: Phrases, kind: str, expected: Any, value: Any, part: str | None) -> str:
         """List the options when they are few and short."""

@@ -109,7 +109,7 @@ def test_every_field_type_has_welsh_words():
 
 
 @pytest.mark.parametrize(("spec", "raw", "english", "welsh"), [
-    (InputSpec("reason", "reason", "Reason"), {}, "Give a reason", "Rhowch reswm"),
+    (InputSpec("reason", "reason", "Reason"), {}, "Enter the reason", "Rhowch ateb ar gyfer “Reason”"),
     (InputSpec("on", "date", "Date of the meeting"), {"on": "31/02"}, "Date of the meeting must be a real date",
      "Rhaid i “Date of the meeting” fod yn ddyddiad go iawn"),
     (InputSpec("count", "number", "Sessions", minimum=1), {"count": "0"}, "Sessions must be 1 or more",
@@ -141,3 +141,19 @@ def test_a_pathway_s_own_role_is_named_by_its_welsh_label():
     load_definition(data)
     assert role_phrase("facilitator") == "a group facilitator"
     assert role_phrase("facilitator", "cy") == "hwylusydd grŵp"
+
+
+def test_a_missing_input_is_named_by_its_label_in_the_language():
+    community = load_file(Path(__file__).resolve().parents[3] / "workflows/community_programme.yaml")
+    referral = {"community_referral": {"status": "submitted", "answers": {}, "computed": {}}}
+    case = {"state": "referred", "forms": referral, "suspended": False, "fields": {}, "sessions": {}}
+    manager = {"id": "m1", "roles": ["manager"]}
+    found = {}
+    for language in ("en", "cy"):
+        with pytest.raises(InvalidInput) as caught:
+            fire(community, case, manager, "book_assessment", {}, now=ANCHOR, language=language)
+        found[language] = [p.message for p in caught.value.problems]
+    assert found["en"] == ["Select an answer to “Who will assess him”", "Enter the date of the appointment"]
+    # The pathway file's Welsh labels, not its English ones quoted inside a Welsh sentence.
+    assert found["cy"] == ["Dewiswch ateb ar gyfer “Pwy fydd yn ei asesu”",
+                           "Rhowch ateb ar gyfer “Dyddiad yr apwyntiad”"]

@@ -162,7 +162,7 @@ def test_fire_checks_inputs_after_permission(advice):
     with pytest.raises(InvalidInput) as caught:
         fire(advice, view("requested", forms=SCREENED), MANAGER, "book", {"on": "soon"}, now=NOW)
     assert [(p.field, p.message) for p in caught.value.problems] == [
-        ("assignee", "Choose a person"), ("on", "Date of the consultation must be a real date")]
+        ("assignee", "Select the practitioner"), ("on", "Date of the consultation must be a real date")]
 
 
 def test_check_forms_false_skips_the_required_forms(advice):

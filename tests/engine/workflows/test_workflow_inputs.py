@@ -43,23 +43,23 @@ def test_clean(input_spec, raw, cleaned):
 @pytest.mark.parametrize(
     ("input_spec", "raw", "message"),
     [
-        (spec("reason"), "   ", "Give a reason"),
+        (spec("reason"), "   ", "Enter the answer"),
         (spec("reason", error="Say why the referral is not accepted"), None, "Say why the referral is not accepted"),
-        (spec("text"), "", "Enter an answer"),
+        (spec("text"), "", "Enter the answer"),
         (spec("text", max_length=5), "too long", "The answer must be 5 characters or fewer"),
-        (spec("text"), 12, "Enter an answer"),
-        (spec("user"), "", "Choose a person"),
+        (spec("text"), 12, "The answer must be text"),
+        (spec("user"), "", "Select the answer"),
         (spec("decision", options=OPTIONS), "maybe", "Choose one of the options"),
-        (spec("decision", options=OPTIONS), None, "Choose an option"),
-        (spec("outcome", options=OPTIONS), None, "Choose an outcome"),
-        (spec("date"), "", "Enter a date"),
+        (spec("decision", options=OPTIONS), None, "Select the answer"),
+        (spec("outcome", options=OPTIONS), None, "Select the answer"),
+        (spec("date"), "", "Enter the answer"),
         (spec("date"), "2025-02-30", "The answer must be a real date"),
         (spec("date", no_future=True), "2025-03-13", "The answer must be today or in the past"),
         (spec("number"), "three", "The answer must be a whole number"),
         (spec("number"), True, "The answer must be a whole number"),
         (spec("number", minimum=3), "2", "The answer must be 3 or more"),
         (spec("number", maximum=36), 37, "The answer must be 36 or less"),
-        (spec("number"), None, "Enter a number"),
+        (spec("number"), None, "Enter the answer"),
         (spec("confirm"), "", "Confirm this to continue"),
         (spec("confirm"), "no", "Confirm this to continue"),
         (spec("confirm", error="Tick to confirm the statement is signed"), None,
@@ -97,3 +97,20 @@ def test_no_later_than_today_means_the_service_s_day_when_given():
         clean_inputs(dated, {"x": "2027-07-06"}, now=late, today=date(2027, 7, 5))
     with pytest.raises(InvalidInput):  # without it, now's own (UTC) date
         clean_inputs(dated, {"x": "2027-07-05"}, now=late)
+
+
+@pytest.mark.parametrize(("kind", "label", "message"), [
+    ("date", "Date of the incident", "Enter the date of the incident"),
+    ("user", "Partner-support worker", "Select the partner-support worker"),
+    ("user", "Who will assess him", "Select an answer to “Who will assess him”"),
+    ("reason", "What happened", "Enter an answer to “What happened”"),
+    ("reason", "Rationale for suspending", "Enter the rationale for suspending"),
+    ("outcome", "Outcome of the review", "Select the outcome of the review"),
+    ("number", "Sessions attended?", "Enter an answer to “Sessions attended?”"),
+])
+def test_a_missing_input_is_named_in_its_message(kind, label, message):
+    # A step with two inputs said "Enter a date" and "Choose a person": which date, whom, was left to guess.
+    extra = {"options": OPTIONS} if kind == "outcome" else {}
+    with pytest.raises(InvalidInput) as caught:
+        clean_inputs([InputSpec("x", kind, label, **extra)], {}, now=NOW)
+    assert [p.message for p in caught.value.problems] == [message]
