@@ -12,10 +12,12 @@ import re
 import uuid
 
 from flask import Flask, flash, g, jsonify, redirect, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from errors import AlreadyDone
 from storage import uow
+from wording import N_
 
 FIELD = "_once"
 HEADER = "Idempotency-Key"
@@ -23,7 +25,7 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 # Matched on the encoded body (UTF-8: a '>' byte is always '>'), at each "<form" found by a plain search.
 _POST_FORM = re.compile(rb"<form\b[^>]*\bmethod\s*=\s*[\"']?post\b[^>]*>", re.IGNORECASE)
 _KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
-DONE_MESSAGE = "That was already done, so it was not done a second time."
+DONE_MESSAGE = N_("That was already done, so it was not done a second time.")
 
 
 def _request_key() -> str | None:
@@ -77,7 +79,7 @@ def _end(exc=None):
 def _already_done(exc: AlreadyDone):
     if request.path.startswith("/api/") or request.is_json:
         return jsonify({"error": {"status": 409, "title": exc.title, "message": exc.message}}), 409
-    flash(DONE_MESSAGE, "info")
+    flash(_(DONE_MESSAGE), "info")  # in the reader's language, as the page it leads to
     return redirect(exc.location or request.referrer or "/", code=303)
 
 

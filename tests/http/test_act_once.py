@@ -53,6 +53,16 @@ def test_a_double_click_records_one_session(app, client, team, now):
     assert third.status_code == 302 and CaseSession.objects(case_id=case.pk).count() == 2
 
 
+def test_the_already_done_message_is_in_the_reader_s_language(app, client, team, now):
+    case = allocated_case(team, now)
+    sign_in(client, team["practitioner"])
+    client.get(f"/language/cy?next=/cases/{case.pk}")
+    client.post(f"/cases/{case.pk}/sessions/new", data=session_form("c" * 32))
+    second = client.post(f"/cases/{case.pk}/sessions/new", data=session_form("c" * 32))
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "already done" not in page and "Roedd hynny eisoes wedi’i wneud" in page
+
+
 def test_the_same_session_sent_twice_at_the_same_moment_records_once(app, team, now):
     case = allocated_case(team, now)
     clients = [app.test_client() for _ in range(4)]
