@@ -11,6 +11,7 @@ from forms import check_definition, widgets
 from forms.builder.edit import Location, item_at, iter_fields, prop_of, scope_of, split_path
 from forms.builder.layout import prune
 from forms.builder.shape import ENGLISH_WIDGET_LABELS as WIDGET_LABELS
+from forms.expr import rename
 from forms.widgets import html_value, options_for
 
 _ITEM = re.compile(r"^layout\.pages\[(\d+)\]\.sections\[(\d+)\]\.items\[(\d+)\](?:\.items\[(\d+)\])?(.*)$")
@@ -144,7 +145,34 @@ def condition_text(defn: Mapping, path: str, cond: Mapping) -> str:
     return f"“{label}” is answered"
 
 
-def _field_changes(old: dict, new: dict, new_defn: Mapping, path: str) -> list[str]:
+def _renames(old: Mapping, new: Mapping) -> dict[str, str]:
+    """Return old path → new path of the questions renamed: gone from one place, and another of its type there now."""
+    before = {(where.page, where.section, where.item, where.child): (path, item.get("widget"))
+              for path, where, item in iter_fields(old)}
+    after_paths = {path for path, _where, _item in iter_fields(new)}
+    out = {}
+    for path, where, item in iter_fields(new):
+        was = before.get((where.page, where.section, where.item, where.child))
+        if was and was[0] != path and was[1] == item.get("widget") and was[0] not in after_paths:
+            out[was[0]] = path
+    return out
+
+
+def _carried(cond: Mapping, path: str, renames: dict[str, str]) -> dict:
+    """Return a condition as it reads once the questions it names are renamed as the builder renames them."""
+    carried = dict(cond)
+    parent, _name = split_path(path)
+    for old_path, new_path in renames.items():
+        old_parent, old_name = split_path(old_path)
+        new_name = split_path(new_path)[1]
+        if "expr" in carried and isinstance(carried["expr"], str):
+            carried["expr"] = rename(carried["expr"], old_name, new_name)
+        elif carried.get("field") == old_name and old_parent in (parent, None):
+            carried["field"] = new_name
+    return carried
+
+
+def _field_changes(old: dict, new: dict, new_defn: Mapping, path: str, renames: dict[str, str]) -> list[str]:
     changes = []
     if old["label"] != new["label"]:
         changes.append(f"question changed from “{old['label']}” to “{new['label']}”")
@@ -159,7 +187,8 @@ def _field_changes(old: dict, new: dict, new_defn: Mapping, path: str) -> list[s
     changes += _option_changes(old["options"], new["options"])
     if old["range"] != new["range"]:
         changes.append(f"range changed from {_range(old['range'])} to {_range(new['range'])}")
-    if old["show_when"] != new["show_when"]:
+    # A condition that names a renamed question the same way is the same condition.
+    if _carried(old["show_when"], path, renames) != new["show_when"]:
         text = condition_text(new_defn, path, new["show_when"])
         changes.append(f"now shown only when {text}" if text else "now always shown")
     if old["page"] != new["page"]:
@@ -210,10 +239,10 @@ def diff_definitions(old: Mapping | None, new: Mapping) -> dict[str, list]:
              for p in after if p not in before]
     removed = [{"path": p, "label": before[p]["label"], "widget": WIDGET_LABELS.get(before[p]["widget"], "")}
                for p in before if p not in after]
-    changed = []
+    changed, renames = [], _renames(old, new) if old else {}
     for path in after:
         if path in before:
-            found = _field_changes(before[path], after[path], new, path)
+            found = _field_changes(before[path], after[path], new, path, renames)
             if found:
                 changed.append({"path": path, "label": after[path]["label"], "changes": found})
     return {"added": added, "removed": removed, "changed": changed, "form": _form_changes(old, new) if old else []}

@@ -245,6 +245,20 @@ def test_the_diff_lists_added_removed_and_changed_questions(qol):
     assert diff_definitions(None, qol)["added"][0]["path"] == "matters"
 
 
+def test_renaming_a_question_does_not_change_the_conditions_that_follow_it(qol):
+    spec = field_spec(qol, {"label": "Support?", "name": "support"}, widget="yesno", path="has_support")
+    renamed = edit.update_field(qol, "has_support", spec)
+    diff = diff_definitions(qol, renamed)
+    # "Who supports you?" is still shown when the same question is Yes: nothing about it changed.
+    assert [q["path"] for q in diff["changed"]] == []
+    assert ([q["path"] for q in diff["removed"]], [q["path"] for q in diff["added"]]) == (["has_support"], ["support"])
+    values = field_values(renamed, "supporters")
+    spec = field_spec(renamed, {**values, "show_when_option": "support=false"}, widget="textarea", path="supporters")
+    flipped = edit.update_field(renamed, "supporters", spec)
+    assert diff_definitions(qol, flipped)["changed"] == [{
+        "path": "supporters", "label": "Who supports you?", "changes": ["now shown only when “Support?” is No"]}]
+
+
 def test_editing_a_shipped_labelled_scale_keeps_its_points_and_their_values():
     sara = json.loads((Path(__file__).resolve().parents[4] / "forms/definitions/sara.json").read_text())
     path = "sara_1_past_assault_family"
