@@ -33,7 +33,8 @@ PLANS = (
 )
 
 
-def _men(defn, state: str, count: int, fields: dict, manager: User, start: int, now: datetime):
+def _men(defn, state: str, count: int, fields: dict, users: dict, start: int, now: datetime):
+    manager, workers = users["manager"], users["facilitators"]
     made = []
     for i in range(count):
         n = start + i
@@ -42,8 +43,12 @@ def _men(defn, state: str, count: int, fields: dict, manager: User, start: int, 
                          person={"name": GROUP_MEN[n],
                                  "date_of_birth": date(1978 + n % 17, 1 + n % 12, 1 + n % 27)})
         waiting = defn.states[state].public_status == "On the waiting list"
+        # A man ready for a group has long been allocated to a practitioner: unallocated, he would sit among the
+        # team's new referrals.
+        worker = workers[i % len(workers)]
         Case.objects(pk=case.pk).update_one(set__state=state, set__state_entered_at=since,
                                             set__on_waiting_list=waiting, set__waiting_since=since, inc__revision=1,
+                                            set__allocated_to=str(worker.pk), set__allocated_at=since,
                                             **{f"set__fields__{k}": v for k, v in fields.items()})
         made.append(case.reload())
     return made
@@ -75,7 +80,7 @@ def _build(key: str, spec, users: dict, now: datetime, index: int) -> Group:
         check = inner.get("case_field_equals") if isinstance(inner, dict) else None
         if check:
             fields[check["field"]] = check["value"]
-    men = _men(defn, state, placed + waiting, fields, manager, index * 5, now)
+    men = _men(defn, state, placed + waiting, fields, users, index * 5, now)
     created = min(now - timedelta(days=1), datetime.combine(start, time(9)) - timedelta(days=14))
     group = groups.create_group({
         "workflow_key": key, "name": f"{spec.name} – {groups.WEEKDAYS[weekday]} group", "venue": venue,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.case import CaseSession
+from models.case import Case, CaseSession
 from models.group import Group, GroupAttendance, GroupMember
 from services.demo.load import DEMO_USERS, load_demo
 from tests.conftest import sign_in
@@ -23,6 +23,15 @@ def test_every_seed_programme_runs_as_a_group(demo, now):
         GroupAttendance.objects.count()
     assert GroupMember.objects(status="left", left_week=3).count() == 1
     assert "demo groups already loaded" in load_demo(now=now)
+
+
+def test_the_demo_s_new_referrals_are_only_cases_not_yet_allocated(demo):
+    # The men placed in (or waiting for) a group had no practitioner, so the referral inbox listed a dozen cases
+    # in their programmes among the new referrals.
+    members = set(GroupMember.objects.distinct("case_id"))
+    assert members and all(c.allocated_to for c in Case.objects(id__in=list(members)))
+    inbox = Case.objects(status="open", kind="perpetrator", allocated_to="", on_waiting_list=False)
+    assert {c.state for c in inbox} <= {"received", "consultation", "referred", "acknowledged"}
 
 
 def test_demo_group_pages_render(demo, client):
