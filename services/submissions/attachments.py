@@ -10,6 +10,7 @@ from pathlib import PurePath
 
 import filetype
 import mongoengine
+import pymongo
 from bson import ObjectId
 from bson.errors import InvalidId
 from flask_babel import gettext as _
@@ -19,7 +20,7 @@ from gridfs.errors import NoFile
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound
 from services.audit.trail import record_audit
 from services.cases.access import can_read_case, can_read_confidential
-from storage.uow import run_in_transaction
+from storage.uow import in_transaction, run_in_transaction
 
 BUCKET = "attachments"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -49,6 +50,16 @@ class OpenedAttachment:
 
 def _bucket() -> GridFSBucket:
     return GridFSBucket(mongoengine.get_db(), bucket_name=BUCKET)
+
+
+def ensure_indexes() -> None:
+    """Make GridFS's own indexes on the store's two collections (nothing when they exist)."""
+    # GridFS makes them itself before its first write into an empty store, but outside the transaction the upload
+    # runs in: when the collections exist without them (a restored copy, say), that waits on the transaction's own
+    # lock until the connection times out. Made first, outside any transaction, GridFS finds them there.
+    db = mongoengine.get_db()
+    db[f"{BUCKET}.files"].create_index([("filename", pymongo.ASCENDING), ("uploadDate", pymongo.ASCENDING)])
+    db[f"{BUCKET}.chunks"].create_index([("files_id", pymongo.ASCENDING), ("n", pymongo.ASCENDING)], unique=True)
 
 
 def accepted_types(accept: str | list | None) -> dict[str, str]:
@@ -97,6 +108,8 @@ def store_attachment(stream, filename: str, *, accept=None, max_bytes: int | Non
     metadata = {"content_type": kind.mime, "uploaded_by": str(actor.pk), "uploaded_at": now,
                 "original_filename": (filename or "")[:300], "classification": classification,
                 "case_id": str(case.pk) if case is not None else ""}
+    if not in_transaction():
+        ensure_indexes()
     # The file's chunks and its record are written together (the stream was read above, so a rerun can repeat it).
     file_id = run_in_transaction(_bucket().upload_from_stream, name, data, metadata=metadata)
     return {"id": str(file_id), "filename": name, "content_type": kind.mime, "size": len(data)}

@@ -3,6 +3,7 @@
 import io
 import itertools
 
+import mongoengine
 import pytest
 
 from errors import InvalidInput, NotAllowed, NotFound
@@ -88,3 +89,17 @@ def test_a_confidential_file_is_refused_to_team_readers_and_audited_when_read(ap
         open_attachment(record["id"], case=case, actor=make_user(roles=["practitioner"]), now=now)
     open_attachment(record["id"], case=case, actor=practitioner, now=now)
     assert AuditEntry.objects(action="confidential.read", target_id=record["id"]).count() == 1
+
+
+def test_an_upload_into_an_empty_store_without_its_indexes_does_not_wait_on_itself(app, now, make_user):
+    # A store emptied of files whose collections lack GridFS's indexes (restored from a copy, say): the upload's
+    # unit of work read the empty collection, then GridFS asked, outside the transaction, to index it, and waited
+    # for the transaction's own lock until the connection timed out.
+    db = mongoengine.get_db()
+    for name in ("attachments.files", "attachments.chunks"):
+        db.drop_collection(name)
+        db.create_collection(name)
+    record = store_attachment(io.BytesIO(PDF), "consent.pdf", actor=make_user(), now=now)
+    assert record["content_type"] == "application/pdf"
+    assert {"filename_1_uploadDate_1"} <= set(db["attachments.files"].index_information())
+    assert {"files_id_1_n_1"} <= set(db["attachments.chunks"].index_information())
