@@ -142,3 +142,14 @@ def carry(before: Mapping, after: Mapping) -> dict:
             carried[language] = kept
     out = {key: value for key, value in after.items() if key != "translations"}
     return {**out, "translations": carried} if carried else out
+
+
+def dropped(before: Mapping, after: Mapping) -> dict[str, int]:
+    """Return language → how many of `before`'s translations `after` no longer has (their English changed or went)."""
+    kept = after.get("translations") or {}
+    out = {}
+    for language, table in (before.get("translations") or {}).items():
+        lost = sum(1 for pointer in table if pointer not in (kept.get(language) or {}))
+        if lost:
+            out[language] = lost
+    return out

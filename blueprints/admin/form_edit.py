@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.access import current_actor, roles_required
-from blueprints.admin.base import bp, revision
+from blueprints.admin.base import bp, revision, tell_translations_dropped
 from blueprints.admin.forms import FORM_ERRORS, failed, form_page_context
 from blueprints.language import current_language
 from clock import utcnow
@@ -102,11 +102,12 @@ def edit_question(key, path):
     context = _question_context(info, widget=widget, path=path, parent=parent, values=values)
     if request.method == "POST":
         try:
-            builder.edit_field(key, path, request.form.to_dict(), revision=revision(), actor=current_actor(),
-                               now=utcnow())
+            doc = builder.edit_field(key, path, request.form.to_dict(), revision=revision(), actor=current_actor(),
+                                     now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/question.html", exc, **context)
         flash(_("Question “%(question)s” saved", question=request.form.get("label", "").strip()), "success")
+        tell_translations_dropped(doc)
         name = request.form.get("name") or _name
         return _back(key, f"{parent}.{name}" if parent else name)
     return render_template("admin/question.html", problems=[], **context)
@@ -139,10 +140,11 @@ def _part_page(key: str, *, kind: str, values, save, heading: str, button: str, 
     context = {"info": info, "kind": kind, "values": values, "heading": heading, "button": button}
     if request.method == "POST":
         try:
-            save()
+            doc = save()
         except FORM_ERRORS as exc:
             return failed("admin/part.html", exc, **context)
         flash(done, "success")
+        tell_translations_dropped(doc)
         return _back(key)
     return render_template("admin/part.html", problems=[], **context)
 

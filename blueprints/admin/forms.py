@@ -6,7 +6,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.access import current_actor, roles_required
-from blueprints.admin.base import bp, revision
+from blueprints.admin.base import bp, revision, tell_translations_dropped
 from clock import utcnow
 from errors import Conflict, FieldProblem, PathwayError
 from services.builder import drafts as builder
@@ -101,11 +101,12 @@ def form_settings(key):
     context = {"info": info, "values": values, "accepted": accepted_tags()}
     if request.method == "POST":
         try:
-            builder.update_form_settings(key, request.form.to_dict(), revision=revision(), actor=current_actor(),
-                                         now=utcnow())
+            doc = builder.update_form_settings(key, request.form.to_dict(), revision=revision(),
+                                               actor=current_actor(), now=utcnow())
         except FORM_ERRORS as exc:
             return failed("admin/form_settings.html", exc, **context)
         flash(_("Settings saved"), "success")
+        tell_translations_dropped(doc)
         return redirect(url_for("admin.form_settings", key=key))
     return render_template("admin/form_settings.html", problems=[], **context)
 

@@ -12,7 +12,7 @@ from errors import Conflict, DefinitionError, FieldProblem, InvalidInput, NotFou
 from forms import content_hash
 from forms.builder.check import draft_problems
 from forms.builder.layout import TAG_RE
-from forms.translations import carry
+from forms.translations import carry, dropped
 from models.form import FormDefinition
 from services.audit.trail import record_audit
 from services.submissions.definition_files import FORMS_DIR
@@ -35,9 +35,11 @@ def draft_for(key: str) -> FormDefinition:
 def save_draft_definition(doc: FormDefinition, definition: dict, *, revision, action: str, details: dict,
                           actor, now: datetime) -> FormDefinition:
     """Check a changed definition and store it on the draft if nobody changed the draft meanwhile; audited."""
+    lost = {}
     if action not in KEEPS_TRANSLATIONS:
         # An edit moves or changes the English: each translation follows its text, or goes with a changed one.
         definition = carry(doc.definition, definition)
+        lost = dropped(doc.definition, definition)
     problems = draft_problems(definition)
     if problems:
         raise DefinitionError(_("This change would break the form"), problems=problems)
@@ -57,7 +59,8 @@ def save_draft_definition(doc: FormDefinition, definition: dict, *, revision, ac
                          "then make yours again."))
     doc.reload()
     record_audit(action, actor=actor, now=now, target_type="form", target_id=doc.key,
-                 details={"version": doc.version, **details})
+                 details={"version": doc.version, **details, **({"translations_dropped": lost} if lost else {})})
+    doc.translations_dropped = lost  # not stored: the page says which languages now lack a text
     return doc
 
 

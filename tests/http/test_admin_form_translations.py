@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from models.audit import AuditEntry
 from models.form import FormDefinition
 from tests.conftest import sign_in
 from tests.http.test_admin_forms import build, revision_of
@@ -84,3 +85,29 @@ def test_a_stale_page_is_refused_and_keeps_what_was_typed(client, admin, synced)
         "revision": int(revision_of("qol_review")) - 1, names["Do you have support?"]: "Oes gennych chi gymorth?"})
     assert response.status_code == 409
     assert 'value="Oes gennych chi gymorth?"' in response.get_data(as_text=True)
+
+
+def test_changing_a_translated_english_text_says_its_translation_went_and_where_to_redo_it(client, admin, synced):
+    build(client)
+    names = names_by_english(client.get("/admin/forms/qol_review/translations").get_data(as_text=True))
+    client.post("/admin/forms/qol_review/translations/cy", data={
+        "revision": revision_of("qol_review"), names["Who supports you?"]: "Pwy sy’n eich cefnogi?",
+        names["Do you have support?"]: "Oes gennych chi gymorth?"})
+    # The question's hint changes: its label's Welsh stays; then its label changes: that Welsh goes, and is said to.
+    response = client.post("/admin/forms/qol_review/questions/supporters/edit", data={
+        "widget": "text", "revision": revision_of("qol_review"), "label": "Who supports you?", "name": "supporters",
+        "hint": "Family, friends or a service", "required": "true", "show_when_field": "has_support",
+        "show_when_value": "yes"})
+    assert response.status_code == 302
+    assert "was removed, because the English" not in client.get(response.headers["Location"]).get_data(as_text=True)
+    response = client.post("/admin/forms/qol_review/questions/supporters/edit", data={
+        "widget": "text", "revision": revision_of("qol_review"), "label": "Who helps you?", "name": "supporters",
+        "hint": "Family, friends or a service", "required": "true", "show_when_field": "has_support",
+        "show_when_value": "yes"})
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 translated text in Cymraeg was removed, because the English it translated changed." in html
+    assert 'href="/admin/forms/qol_review/translations/cy">Translate it again</a>' in html
+    stored = FormDefinition.objects.get(key="qol_review").definition["translations"]["cy"]
+    assert "Oes gennych chi gymorth?" in stored.values() and "Pwy sy’n eich cefnogi?" not in stored.values()
+    entry = AuditEntry.objects(action="form.field_changed").order_by("-at").first()
+    assert entry.details["translations_dropped"] == {"cy": 1}
