@@ -17,7 +17,8 @@ INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 _WHOLE = re.compile(r"[+-]?[0-9]{1,40}", re.ASCII)  # longer: not worth converting
 TRUE_WORDS = {"true", "yes", "on", "1", "y"}
 FALSE_WORDS = {"false", "no", "off", "0", "n", ""}
-CONFIRM = N_("Confirm this to continue")
+CONFIRM = N_("Confirm %(statement)s to continue")
+EARLIEST_YEAR = 1900
 CHOSEN = frozenset({"user", "decision", "outcome"})  # kinds picked from a list, not typed
 
 
@@ -70,7 +71,7 @@ class Unclean(ValueError):
         return say(language, self.marked, **self.values)
 
 
-def _clean_one(spec: InputSpec, value: Any, today: date) -> Any:
+def _clean_one(spec: InputSpec, value: Any, today: date, language: str) -> Any:
     """Return the cleaned value, or raise Unclean with the message for the user."""
     kind = spec.kind
     if kind in ("reason", "text", "user"):
@@ -82,13 +83,15 @@ def _clean_one(spec: InputSpec, value: Any, today: date) -> Any:
         return value
     if kind in ("decision", "outcome"):
         if value not in spec.option_values():
-            raise Unclean(N_("Choose one of the options"))
+            words = LabelPhrases(spec.label, language=language)
+            raise Unclean(N_("Select one of the options for %(obj)s"),
+                          obj=words.quoted if words.question else words.the())
         return value
     if kind == "date":
         return _clean_date(spec, value, today)
     if kind == "number":
         return _clean_number(spec, value)
-    return _clean_confirm(spec, value)
+    return _clean_confirm(spec, value, language)
 
 
 def _clean_date(spec: InputSpec, value: Any, today: date) -> str:
@@ -99,6 +102,8 @@ def _clean_date(spec: InputSpec, value: Any, today: date) -> str:
             value = date.fromisoformat(str(value).strip())
         except ValueError:
             raise Unclean(N_("%(label)s must be a real date"), label=spec.label) from None
+    if value.year < EARLIEST_YEAR:  # a slip of the keyboard, not a day anything on a case happened
+        raise Unclean(N_("%(label)s must be in %(year)s or later"), label=spec.label, year=EARLIEST_YEAR)
     if spec.no_future and value > today:
         raise Unclean(N_("%(label)s must be today or in the past"), label=spec.label)
     # ISO text rather than a date object: it is stored as is, and BSON has no bare date type.
@@ -121,7 +126,7 @@ def _clean_number(spec: InputSpec, value: Any) -> int:
     return number
 
 
-def _clean_confirm(spec: InputSpec, value: Any) -> bool:
+def _clean_confirm(spec: InputSpec, value: Any, language: str) -> bool:
     if isinstance(value, bool):
         ticked = value
     elif str(value).strip().lower() in TRUE_WORDS:
@@ -129,9 +134,9 @@ def _clean_confirm(spec: InputSpec, value: Any) -> bool:
     elif str(value).strip().lower() in FALSE_WORDS:
         ticked = False
     else:
-        raise Unclean(spec.error or CONFIRM)
+        raise Unclean(missing_message(spec, language))
     if spec.required and not ticked:
-        raise Unclean(spec.error or CONFIRM)
+        raise Unclean(missing_message(spec, language))
     return ticked
 
 
@@ -139,8 +144,8 @@ def missing_message(spec: InputSpec, language: str = "en") -> str:
     """Return what to say when a required input is left blank, naming it: "Enter the date of the incident"."""
     if spec.error:
         return spec.error
-    if spec.kind == "confirm":
-        return say(language, CONFIRM)
+    if spec.kind == "confirm":  # a box to tick: its label is the statement confirmed
+        return say(language, CONFIRM, statement=LabelPhrases(spec.label, language=language).quoted)
     words = LabelPhrases(spec.label, language=language)
     return words.select() if spec.kind in CHOSEN else words.enter()
 
@@ -162,7 +167,7 @@ def clean_inputs(specs, raw: Mapping | None, *, now: datetime, language: str = "
             cleaned[spec.name] = False if spec.kind == "confirm" else None
             continue
         try:
-            cleaned[spec.name] = _clean_one(spec, value, today or now.date())
+            cleaned[spec.name] = _clean_one(spec, value, today or now.date(), language)
         except ValueError as exc:
             problems.add(spec.name, exc.say(language) if isinstance(exc, Unclean) else str(exc), spec.label)
     problems.raise_if_any(message=say(language, N_("Check the answers")))

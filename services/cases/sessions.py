@@ -16,7 +16,7 @@ from services.cases.effects import apply_effects
 from services.cases.engine_view import case_view
 from services.cases.history_text import term
 from services.cases.transitions import add_history
-from services.common.dates import past_date
+from services.common.dates import EARLIEST_BIRTH, past_date
 from services.common.language import lazy_gettext as _l
 from services.common.rows import find_rows
 from services.deadlines.timing import local_today
@@ -75,7 +75,8 @@ def _parse(data: dict, today: date, types: dict[str, str]) -> dict:
     when = past_date(data.get("date"), "date", _("Date of the session"), problems, today=today,
                      missing=_("Enter the date of the session"),
                      invalid=_("Date of the session must be a real date"),
-                     future=_("Date of the session must be today or in the past"))
+                     future=_("Date of the session must be today or in the past"), earliest=EARLIEST_BIRTH,
+                     too_early=_("Date of the session must be in 1900 or later"))
     session_type = data.get("session_type") or ""
     if session_type not in types:
         problems.add("session_type", _("Select the type of session"), _("Type"))
@@ -83,8 +84,12 @@ def _parse(data: dict, today: date, types: dict[str, str]) -> dict:
     if attendance not in ATTENDANCE:
         problems.add("attendance", _("Select the attendance"), _("Attendance"))
     number = (str(data.get("number") or "")).strip()
-    if number and not (number.isascii() and number.isdigit() and len(number) <= 6):
+    if number.startswith("-") and number[1:].isascii() and number[1:].isdigit():
+        problems.add("number", _("Session number must be 1 or more"), _("Session number"))
+    elif number and not (number.isascii() and number.isdigit() and len(number) <= 6):
         problems.add("number", _("Session number must be a whole number, like 3"), _("Session number"))
+    elif number and int(number) < 1:
+        problems.add("number", _("Session number must be 1 or more"), _("Session number"))
     flags = [f for f in data.get("flags") or [] if f in FLAGS]
     notes_max = CaseSession.notes.max_length
     if len((data.get("notes") or "").strip()) > notes_max:

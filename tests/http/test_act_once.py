@@ -153,3 +153,17 @@ def test_an_api_step_repeated_with_its_key_acts_once(app, client, team, now):
     assert first.status_code == 200, first.get_data(as_text=True)
     assert second.status_code == 409 and second.get_json()["error"]["title"] == "This was already done"
     assert CaseEvent.objects(case_id=case.pk, name="begin_assessment").count() == 1
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"number": "-3"}, "Session number must be 1 or more"),
+    ({"number": "0"}, "Session number must be 1 or more"),
+    ({"number": "three"}, "Session number must be a whole number, like 3"),
+    ({"date-day": "1", "date-month": "1", "date-year": "1899"}, "Date of the session must be in 1900 or later"),
+])
+def test_a_session_s_impossible_number_or_date_is_refused_saying_why(app, client, team, now, changes, message):
+    case = allocated_case(team, now)
+    sign_in(client, team["practitioner"])
+    response = client.post(f"/cases/{case.pk}/sessions/new", data={**session_form("d" * 32), **changes})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert CaseSession.objects(case_id=case.pk).count() == 0

@@ -49,22 +49,23 @@ def test_clean(input_spec, raw, cleaned):
         (spec("text", max_length=5), "too long", "The answer must be 5 characters or fewer"),
         (spec("text"), 12, "The answer must be text"),
         (spec("user"), "", "Select the answer"),
-        (spec("decision", options=OPTIONS), "maybe", "Choose one of the options"),
+        (spec("decision", options=OPTIONS), "maybe", "Select one of the options for the answer"),
         (spec("decision", options=OPTIONS), None, "Select the answer"),
         (spec("outcome", options=OPTIONS), None, "Select the answer"),
         (spec("date"), "", "Enter the answer"),
         (spec("date"), "2025-02-30", "The answer must be a real date"),
         (spec("date", no_future=True), "2025-03-13", "The answer must be today or in the past"),
+        (spec("date"), "1899-12-31", "The answer must be in 1900 or later"),
         (spec("number"), "three", "The answer must be a whole number"),
         (spec("number"), True, "The answer must be a whole number"),
         (spec("number", minimum=3), "2", "The answer must be 3 or more"),
         (spec("number", maximum=36), 37, "The answer must be 36 or less"),
         (spec("number"), None, "Enter the answer"),
-        (spec("confirm"), "", "Confirm this to continue"),
-        (spec("confirm"), "no", "Confirm this to continue"),
+        (spec("confirm"), "", "Confirm “The answer” to continue"),
+        (spec("confirm"), "no", "Confirm “The answer” to continue"),
         (spec("confirm", error="Tick to confirm the statement is signed"), None,
          "Tick to confirm the statement is signed"),
-        (spec("confirm"), "perhaps", "Confirm this to continue"),
+        (spec("confirm"), "perhaps", "Confirm “The answer” to continue"),
     ],
 )
 def test_invalid(input_spec, raw, message):
@@ -107,6 +108,8 @@ def test_no_later_than_today_means_the_service_s_day_when_given():
     ("reason", "Rationale for suspending", "Enter the rationale for suspending"),
     ("outcome", "Outcome of the review", "Select the outcome of the review"),
     ("number", "Sessions attended?", "Enter an answer to “Sessions attended?”"),
+    ("confirm", "He has signed the Statement of Understanding",
+     "Confirm “He has signed the Statement of Understanding” to continue"),
 ])
 def test_a_missing_input_is_named_in_its_message(kind, label, message):
     # A step with two inputs said "Enter a date" and "Choose a person": which date, whom, was left to guess.
