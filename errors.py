@@ -70,6 +70,16 @@ class Conflict(PathwayError):
         self.current = current
 
 
+class StepNotOpen(Conflict):
+    """A step of the case's pathway that is not open now: the case moved on, or closed, since the page was opened."""
+
+    title = "This action cannot be taken now"
+
+    def __init__(self, message: str = "", *, case_id=None):
+        super().__init__(message)
+        self.case_id = case_id  # where to look instead
+
+
 class DatabaseUnavailable(PathwayError):
     """The database cannot be reached or did not answer in time; nothing was saved."""
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from mongoengine.errors import ValidationError as DocumentValidationError
 from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import HTTPException
 
-from errors import DatabaseUnavailable, NotFound, PathwayError
+from errors import DatabaseUnavailable, NotFound, PathwayError, StepNotOpen
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,11 @@ MESSAGES = {
     503: (_l("Pathway can't reach its database"), _l("Your answers below are not saved yet. Copy them somewhere "
                                                      "safe, wait a minute, then go back and send the page again.")),
 }
+# Errors with a heading and advice of their own, rather than their status's.
+HEADINGS = {
+    StepNotOpen: (_l("This action cannot be taken now"),
+                  _l("Nothing was changed. Go back to the case to see where it is now.")),
+}
 # Inputs the pages add for their own use: not answers, so not worth showing back.
 _NOT_ANSWERS = {"csrf_token", "revision", "action", "_once"}
 
@@ -50,8 +55,10 @@ def sign_in_required_json():
     return _respond(401)  # MESSAGES[401] says it: "Sign in to continue"
 
 
-def _respond(status: int, message: str = "", problems=None, reference: str = "", break_glass_case: str = ""):
-    title, advice = (str(text) for text in MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400]))
+def _respond(status: int, message: str = "", problems=None, reference: str = "", break_glass_case: str = "",
+             heading: tuple | None = None, back: tuple[str, str] | None = None):
+    own = heading or MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    title, advice = (str(text) for text in own)
     problems = problems or []
     if wants_json():
         body = {"error": {"status": status, "title": title, "message": message or advice}}
@@ -64,7 +71,7 @@ def _respond(status: int, message: str = "", problems=None, reference: str = "",
     answers = _posted_answers() if status in (403, 404, 409) else []
     html = render_template(
         "errors/error.html", status=status, title=title, message=message, advice=advice, problems=problems,
-        reference=reference, break_glass_case=break_glass_case, answers=answers,
+        reference=reference, break_glass_case=break_glass_case, answers=answers, back=back,
     )
     return html, status
 
@@ -115,7 +122,10 @@ def register(app: Flask) -> None:
             log.warning("Database unavailable on %s %s", request.method, request.path)
             return _unavailable()
         glass = getattr(exc, "break_glass_case", "")
-        return _respond(exc.status, exc.message, exc.problems, break_glass_case=glass)
+        case_id = getattr(exc, "case_id", None)
+        back = (url_for("cases.case_page", case_id=case_id), str(_l("Go back to the case"))) if case_id else None
+        return _respond(exc.status, exc.message, exc.problems, break_glass_case=glass, heading=HEADINGS.get(type(exc)),
+                        back=back)
 
     @app.errorhandler(ConnectionFailure)
     def database_down(exc: ConnectionFailure):

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
+from errors import FieldProblem, InvalidInput, NotAllowed, NotFound, StepNotOpen
 from models.case import Case
 from models.user import User
 from services.cases.engine_view import available_practitioners
@@ -62,8 +62,9 @@ def find_step(case: Case, name: str, *, event: bool, actor, linked: bool = False
         defn = None if linked else definition_for(case)
         # A step of this pathway, not open now: most often the case moved on after the page was opened.
         if defn is not None and name in (defn.events if event else defn.transitions):
-            raise Conflict(_("This action cannot be taken on the case as it is now: it may have moved on or been "
-                             "closed since you opened the page. Check the case, then try again."))
+            raise StepNotOpen(_("This action cannot be taken on the case as it is now: it may have moved on or "
+                                "been closed since you opened the page. Check the case, then try again."),
+                              case_id=case.pk)
         raise NotFound(_("This action is not available on this case"))
     return option
 

@@ -277,7 +277,8 @@ def test_action_with_a_date_and_a_typed_reason_keeps_what_was_typed(client, peop
 def test_action_not_available_says_why(client, people, assessed, who, name, status):
     sign_in(client, people[who])
     response = client.get(f"/cases/{assessed.pk}/transitions/{name}")
-    assert response.status_code == status
+    # Opened when the case has moved on: back to the case, which says so; sent then, a conflict (below).
+    assert response.status_code == (302 if status == 409 else status)
     if name == "further_work_needed":
         assert "You cannot do this yet" in text(response) and "must be submitted first" in text(response)
     if name == "withdraw":
@@ -297,6 +298,20 @@ def test_a_step_sent_from_a_page_opened_before_the_case_closed_is_a_conflict_tha
     assert response.status_code == 409 and "may have moved on or been closed since you opened the page" in page
     assert "reason: He turned up at her work this morning" in page
     assert "risk_escalated" not in Case.objects.get(pk=assessed.pk).fields
+    # Not "changed by someone else" (it may well have been this user), and a way back to the case.
+    html = response.get_data(as_text=True)
+    assert "<title>This action cannot be taken now" in html and "This was changed by someone else" not in html
+    assert f'href="/cases/{assessed.pk}">Go back to the case</a>' in html
+
+
+def test_opening_a_step_no_longer_open_leads_back_to_the_case_saying_so(client, people, assessed):
+    sign_in(client, people["practitioner"])
+    url = f"/cases/{assessed.pk}/events/escalate_risk"
+    Case.objects(pk=assessed.pk).update_one(set__status="closed", set__state="closed")  # e.g. Back after closing
+    response = client.get(url)
+    assert response.status_code == 302 and response.headers["Location"] == f"/cases/{assessed.pk}"
+    shown = text(client.get(response.headers["Location"]))
+    assert "may have moved on or been closed since you opened the page" in shown
 
 
 def test_event_page_records_an_event(client, people, assessed):
@@ -340,7 +355,8 @@ def test_closed_case_page_has_no_actions(client, people, now):
     page = text(client.get(f"/cases/{case.pk}"))
     assert "This case is closed." in page and "Not accepted" in page
     assert client.get(f"/cases/{case.pk}/sessions/new").status_code == 403
-    assert client.get(f"/cases/{case.pk}/transitions/accept").status_code == 409  # a step it can no longer take
+    assert client.get(f"/cases/{case.pk}/transitions/accept").status_code == 302  # a step it can no longer take
+    assert client.post(f"/cases/{case.pk}/transitions/accept").status_code == 409
 
 
 def test_case_list_shows_overdue_deadlines_in_red(client, people, assessed, now):

@@ -113,6 +113,7 @@ def test_intake_register_and_drop_out_pages(client, setup):
             f"note-{men[0].pk}": "Engaged well", "facilitator_note": "Only for us"}
     missing = client.post(f"/groups/{group.pk}/sessions/{first.pk}/register", data=data)
     assert missing.status_code == 422 and "Select the attendance of Man 2" in missing.get_data(as_text=True)
+    assert "<title>Error: " in missing.get_data(as_text=True)  # a screen reader hears it first
     assert CaseSession.objects.count() == 0
     data[f"mark-{men[2].pk}"] = "late"
     assert client.post(f"/groups/{group.pk}/sessions/{first.pk}/register", data=data).status_code == 302

@@ -95,6 +95,7 @@ def test_staff_open_a_case_from_the_cases_page(client, people):
                                           "date_of_birth-year": "1990", "address": "1 Mill Lane"})
     body = text(bad)
     assert bad.status_code == 422 and "Enter the person's full name" in body
+    assert "<title>Error: Open a case" in bad.get_data(as_text=True)
     assert "Date of birth must be a real date" in body and "1 Mill Lane" in body
     assert not Case.objects(kind="perpetrator")
     long_ago = client.post("/cases/new", data={"workflow": "community_programme", "name": "Jo Example",

@@ -30,6 +30,8 @@ def test_manager_logs_reviews_and_releases_a_request(client, signed_in, make_cas
                                  "received_on-year": "2026"})
     page = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "Select how their identity was checked" in page and "real date" in page
+    assert bad.get_data(as_text=True).count("Error:") >= 1 and "Error: Error:" not in bad.get_data(as_text=True)
+    assert "<title>Error: " in bad.get_data(as_text=True)
     assert 'value="Dan Example"' in page  # what was typed is kept
     ok = client.post(url, data={"requested_by": "Dan Example", "identity_check": "photo_id", "received_on-day": "20",
                                 "received_on-month": "11", "received_on-year": "2026"})
