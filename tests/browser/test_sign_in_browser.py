@@ -27,6 +27,11 @@ def test_each_role_lands_on_its_start_page(page, make_user, role):
     assert page.get_by_role("heading", level=1).first.inner_text().startswith(heading)
     assert_accessible(page)
     assert not page.console_errors
+    if role == "practitioner":
+        # The language switch and the signed-in name read apart ("Cymraeg Priya", not "CymraegPriya").
+        language = page.locator(".pathway-language").bounding_box()
+        name = page.locator(".pathway-account__name").bounding_box()
+        assert name["x"] - (language["x"] + language["width"]) >= 16
 
 
 def test_wrong_password_shows_an_error_message(page, make_user):
