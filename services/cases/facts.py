@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bson import ObjectId
@@ -47,6 +47,7 @@ class NextDeadline:
     label: str
     due_at: datetime | None
     status: str
+    key: str = ""  # the pathway's name for the deadline, by which its label is found in another language
 
 
 def next_deadlines(case_ids) -> dict:
@@ -55,13 +56,26 @@ def next_deadlines(case_ids) -> dict:
     # Four fields as plain data: whole deadline documents (with their reminders and history) cost a list ~50 ms.
     cursor = Deadline._get_collection().find(
         {"case_id": {"$in": list(case_ids)}, "status": {"$in": list(ACTIVE_STATUSES)}},
-        {"case_id": 1, "label": 1, "due_at": 1, "status": 1})
+        {"case_id": 1, "label": 1, "due_at": 1, "status": 1, "key": 1})
     for doc in cursor:
-        deadline = NextDeadline(doc["case_id"], doc.get("label", ""), doc.get("due_at"), doc.get("status", ""))
+        deadline = NextDeadline(doc["case_id"], doc.get("label", ""), doc.get("due_at"), doc.get("status", ""),
+                                doc.get("key", ""))
         current = found.get(deadline.case_id)
         if current is None or due_key(deadline) < due_key(current):
             found[deadline.case_id] = deadline
     return found
+
+
+def shown_deadline(case: Case, deadline: NextDeadline | None) -> NextDeadline | None:
+    """Return a case's next deadline with its pathway's label in the page's language (its own words otherwise)."""
+    english, shown = definition_for(case), shown_definition(case)
+    if deadline is None or shown is english:
+        return deadline
+    kind = english.deadlines.get(deadline.key)
+    # Only the pathway's own wording is replaced: a deadline started with other words keeps them.
+    if kind is not None and kind.label == deadline.label and deadline.key in shown.deadlines:
+        return replace(deadline, label=shown.deadlines[deadline.key].label)
+    return deadline
 
 
 def due_key(deadline) -> tuple:

@@ -13,8 +13,9 @@ from errors import NotAllowed
 from models.case import LIST_SORTS, RISK_LEVELS, Case, WorkflowVersion, name_keys, risk_rank
 from models.partner import PartnerContact
 from services.cases.access import team_read_enabled, visible_cases_query
-from services.cases.facts import next_deadlines, state_of, user_names
+from services.cases.facts import next_deadlines, shown_deadline, state_of, user_names
 from services.cases.pages import RISK_TAGS
+from services.common.language import active_language
 from services.deadlines.tracking import sync_next_due
 from services.pathways.store import definition_version
 
@@ -35,8 +36,9 @@ def _rows(cases: list[Case]) -> list[dict]:
     """Return list rows for one page: one query for the next deadlines, one for the practitioners' names."""
     deadlines = next_deadlines([c.pk for c in cases])
     names = user_names(c.allocated_to for c in cases)
-    return [{"case": c, "state": state_of(c), "risk": RISK_TAGS.get(c.risk_level), "deadline": deadlines.get(c.pk),
-             "practitioner": names.get(c.allocated_to, "")} for c in cases]
+    return [{"case": c, "state": state_of(c), "risk": RISK_TAGS.get(c.risk_level),
+             "deadline": shown_deadline(c, deadlines.get(c.pk)), "practitioner": names.get(c.allocated_to, "")}
+            for c in cases]
 
 
 def state_options() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -49,9 +51,9 @@ def state_options() -> list[tuple[str, list[tuple[str, str]]]]:
     # Keys and versions only: the parsed definitions themselves are cached per version in the process.
     for stored in WorkflowVersion.objects.only("key", "version").order_by("key", "-version"):
         newest.setdefault(stored.key, stored.version)
-    groups = []
+    groups, language = [], active_language()
     for key_, version in newest.items():
-        defn = definition_version(key_, version)
+        defn = definition_version(key_, version).in_language(language)  # its words in the page's language
         groups.append((defn.title, [(f"{key_}:{key}", state.label) for key, state in defn.states.items()]))
     return sorted(groups, key=lambda group: group[0].lower())
 
@@ -167,7 +169,8 @@ def list_partner_cases(*, actor, status: str = "open", page=1) -> dict:
         [{"$group": {"_id": "$case_id", "date": {"$max": "$date"}}}])}
     workers, deadlines = user_names(c.allocated_to for c in cases), next_deadlines(ids)
     rows = [{"case": c, "parent": parents.get(c.parent_case_id), "state": state_of(c), "last_contact": last.get(c.pk),
-             "worker": workers.get(c.allocated_to, ""), "deadline": deadlines.get(c.pk)} for c in cases]
+             "worker": workers.get(c.allocated_to, ""), "deadline": shown_deadline(c, deadlines.get(c.pk))}
+            for c in cases]
     return {"rows": rows, "total": total, "page": page, "pages": pages, "page_size": PAGE_SIZE}
 
 

@@ -38,8 +38,13 @@ COMPLETED_BY = {"manager": _l("Completed by a team manager"), "practitioner": _l
 
 
 
-def _label(defn, key: str, doc) -> str:
-    label = defn.form_labels.get(key) or (doc.title if doc else key.replace("_", " "))
+def _label(defn, key: str, doc, language: str) -> str:
+    """Return a form as the stage's task list names it: the pathway's name for it, else its title, in the language."""
+    label = defn.form_labels.get(key) and defn.text(f"/form_labels/{key}", language, defn.form_labels[key])
+    if not label and doc is not None:
+        table = ((doc.definition or {}).get("translations") or {}).get(language) or {}
+        label = table.get("/title") or doc.title
+    label = label or key.replace("_", " ")
     return cap(label[4:] if label.startswith("the ") else label)
 
 
@@ -69,14 +74,14 @@ def case_tasks(case: Case, *, actor, every_confidential_form: bool = False, now:
                           "roles": list(slot_roles(case, doc) or ())})
     subs = latest_submissions(case) if submissions is None else submissions
     may_change, confidential_ok = can_change_case(actor, case), can_read_confidential(actor, case)
-    tasks = []
+    tasks, language = [], active_language()
     for slot in slots:
         doc, sub = docs.get(slot["form"]), subs.get(slot["form"])
         confidential = (sub.classification if sub else getattr(doc, "classification", "")) == "confidential"
         if confidential and not confidential_ok:
             continue  # those who may not read it do not learn whether a confidential record exists
-        tasks.append(_task(case, slot, doc, sub, label=_label(defn, slot["form"], doc), confidential=confidential,
-                           may_change=may_change, actor=actor))
+        tasks.append(_task(case, slot, doc, sub, label=_label(defn, slot["form"], doc, language),
+                           confidential=confidential, may_change=may_change, actor=actor))
     shown = [t["key"] for t in tasks if t["confidential"] and (t.get("result") or any(
         e["result"] for e in t.get("earlier", [])))]
     if shown:

@@ -40,8 +40,16 @@ def _workload(row: dict) -> str:
                      "%(num)s open cases of %(capacity)s – at capacity", row["open"], capacity=row["capacity"]))
     if not row["risks"]:
         return load
-    risks = ", ".join(_("%(count)s %(level)s", count=n, level=str(RISK_TAGS[k][0]).lower() if k in RISK_TAGS
-                        else k.replace("_", " ")) for k, n in sorted(row["risks"].items()))
+    # Highest risk first; a case with no risk level yet is "not assessed" (engine_view.available_practitioners).
+    order = [*reversed(RISK_TAGS), "not assessed"]
+
+    def level(key: str) -> str:
+        if key in RISK_TAGS:
+            return str(RISK_TAGS[key][0]).lower()
+        return _("not assessed") if key == "not assessed" else key.replace("_", " ")
+
+    risks = ", ".join(_("%(count)s %(level)s", count=row["risks"][k], level=level(k)) for k in sorted(
+        row["risks"], key=lambda k: order.index(k) if k in order else len(order)))
     return _("%(workload)s; risk: %(risks)s", workload=load, risks=risks)
 
 

@@ -24,7 +24,7 @@ from services.audit.trail import record_audit
 from services.cases.effects import apply_effects
 from services.cases.engine_view import case_view
 from services.cases.history_text import term
-from services.cases.sessions import ATTENDANCE_LABELS, ENGINE_MARKS, apply_session
+from services.cases.sessions import ATTENDANCE_LABELS, ATTENDANCE_TEXT, ENGINE_MARKS, apply_session
 from services.cases.transitions import add_history
 from services.groups.members import get_member
 from services.groups.schedules import can_run, local_today, page_date, spec_of, team_calendar
@@ -38,9 +38,9 @@ STALE_REGISTER = _l("Someone else saved this register after you opened it. What 
 
 
 def register_codes(defn) -> list[tuple[str, str]]:
-    """Return the attendance codes of the pathway that a register offers, with their words."""
+    """Return the attendance codes of the pathway that a register offers, with their words in the reader's language."""
     marks = set(defn.attendance.get("marks") or ENGINE_MARKS.values())
-    return [(code, ATTENDANCE_LABELS[code]) for code, mark in ENGINE_MARKS.items() if mark in marks]
+    return [(code, str(ATTENDANCE_TEXT[code])) for code, mark in ENGINE_MARKS.items() if mark in marks]
 
 
 def get_session(group: Group, session_id) -> GroupSession:
@@ -179,11 +179,20 @@ def _correct(before: GroupAttendance, case: Case, mark: str, note: str, concern:
     CaseSession.objects(pk=before.case_session_id).update_one(
         set__attendance=mark, set__notes=note, set__flags=["concern"] if concern else [])
     GroupAttendance.objects(pk=before.pk).update_one(set__mark=mark, set__note=note)
-    add_history(case, kind="session", now=now, actor=actor, name="attendance_corrected",
-                label=f"Group attendance corrected: {ATTENDANCE_LABELS[before.mark].lower()} → "
-                      f"{ATTENDANCE_LABELS[mark].lower()}",
-                label_key=N_("Group attendance corrected: %(before)s → %(after)s"),
-                label_values={"before": term("attendance", before.mark), "after": term("attendance", mark)})
+    if mark != before.mark:
+        add_history(case, kind="session", now=now, actor=actor, name="attendance_corrected",
+                    label=f"Group attendance corrected: {ATTENDANCE_LABELS[before.mark].lower()} → "
+                          f"{ATTENDANCE_LABELS[mark].lower()}",
+                    label_key=N_("Group attendance corrected: %(before)s → %(after)s"),
+                    label_values={"before": term("attendance", before.mark), "after": term("attendance", mark)})
+    # What else changed is said as it is, not as an attendance "corrected" to itself.
+    had_concern = bool(stored and stored.flags)
+    for changed, said in ((concern and not had_concern, N_("Group session: a concern about his behaviour noted")),
+                          (had_concern and not concern, N_("Group session: the concern about his behaviour withdrawn")),
+                          (note != (before.note or ""), N_("Group session: the note on his case changed"))):
+        if changed:
+            add_history(case, kind="session", now=now, actor=actor, name="attendance_details_changed", label=said,
+                        label_key=said)
     defn = definition_for(case)
     new_marks = [m for m in [ENGINE_MARKS.get(mark)] + (["concern"] if concern else []) if m and m not in old_marks]
     known = set(defn.attendance.get("marks") or ())

@@ -96,3 +96,24 @@ def test_deadline_statuses_are_in_the_language_of_each_page(client, make_user, m
     client.get(f"/language/cy?next=/cases/{case.pk}")
     body = text(client.get(f"/cases/{case.pk}"))
     assert 'govuk-tag--blue">Ar agor</strong>' in body and 'govuk-tag--blue">Open</strong>' not in body
+
+
+def test_the_forms_of_a_stage_are_named_in_welsh(client, make_user, make_case):
+    practitioner = make_user(roles=["practitioner"])
+    case = make_case(workflow_key="probation_cdvp", state="pre_programme", allocated_to=practitioner)
+    sign_in(client, practitioner)
+    assert "Quality of Life interview" in text(client.get(f"/cases/{case.pk}"))
+    client.get(f"/language/cy?next=/cases/{case.pk}")
+    body = text(client.get(f"/cases/{case.pk}"))
+    assert "Cyfweliad Ansawdd Bywyd" in body and "Mesurau gwerthuso" in body
+    assert "Quality of Life interview" not in body and "Evaluation measures" not in body
+
+
+def test_the_case_list_s_stages_and_next_deadlines_are_in_welsh(client, make_user, make_case):
+    manager = make_user(roles=["manager"])
+    make_case(workflow_key="community_programme", actor=manager)
+    sign_in(client, manager)
+    client.get("/language/cy?next=/cases")
+    body = text(client.get("/cases?scope=team"))
+    assert "Atgyfeiriad wedi dod i law" in body and "Cysylltiad cyntaf â’r partner" in body
+    assert "Referral received" not in body and "First contact with the partner" not in body

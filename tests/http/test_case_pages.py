@@ -268,6 +268,18 @@ def test_action_with_a_date_and_a_typed_reason_keeps_what_was_typed(client, peop
     assert Case.objects.get(pk=case.pk).fields["first_meeting_date"] == "2026-11-23"
 
 
+def test_a_practitioner_s_risk_mix_reads_in_welsh_highest_first(client, people, now, make_case):
+    for level in ("low", None, "high"):
+        make_case(allocated_to=people["practitioner"], **({"risk_level": level} if level else {}))
+    case = walk(refer(people, now), people, now, "accepted")
+    sign_in(client, people["manager"])
+    english = text(client.get(f"/cases/{case.pk}/transitions/allocate"))
+    assert "risk: 1 high, 1 low, 1 not assessed" in english
+    client.get(f"/language/cy?next=/cases/{case.pk}")
+    welsh = text(client.get(f"/cases/{case.pk}/transitions/allocate"))
+    assert "1 uchel, 1 isel, 1 heb ei asesu" in welsh and "not assessed" not in welsh
+
+
 @pytest.mark.parametrize("who, name, status", [
     ("practitioner", "further_work_needed", 403),  # forms missing: the page says why
     ("practitioner", "withdraw", 403),  # a manager's step

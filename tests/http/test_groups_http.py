@@ -108,6 +108,10 @@ def test_intake_register_and_drop_out_pages(client, setup):
     sign_in(client, setup["him"])
     page = client.get(f"/groups/{group.pk}/sessions/{first.pk}/register")
     assert page.status_code == 200 and "Man 0" in page.get_data(as_text=True)
+    client.get("/language/cy?next=/")
+    welsh = client.get(f"/groups/{group.pk}/sessions/{first.pk}/register").get_data(as_text=True)
+    assert "Yn bresennol yn hwyr" in welsh and "Attended late" not in welsh  # the marks in the reader's language
+    client.get("/language/en?next=/")
     men = setup["men"]
     data = {f"mark-{men[0].pk}": "attended", f"mark-{men[1].pk}": "unacceptable_absence",
             f"note-{men[0].pk}": "Engaged well", "facilitator_note": "Only for us"}

@@ -241,6 +241,19 @@ def test_correcting_a_mark_fires_only_the_new_rules(team, make_case, now):
     assert Deadline.objects(case_id=men[0].pk, key="breach_decision").count() == 1
 
 
+def test_a_concern_or_note_added_later_is_what_the_history_says_not_a_mark_corrected_to_itself(team, make_case,
+                                                                                                  now):
+    group, men = cdvp_cohort(team, make_case, now, n=1)
+    first = groups.programme_sessions(group)[0]
+    groups_register.save_register(group, first.pk, register(men, "attended"), actor=team["him"], now=now)
+    data = {**register(men, "attended"), f"concern-{men[0].pk}": "yes", f"note-{men[0].pk}": "Raised his voice"}
+    groups_register.save_register(group, first.pk, data, actor=team["him"], now=now)
+    labels = [e.label for e in CaseEvent.objects(case_id=men[0].pk, name__startswith="attendance")]
+    assert labels == ["Group session: a concern about his behaviour noted",
+                      "Group session: the note on his case changed"]
+    assert CaseSession.objects.get(case_id=men[0].pk).flags == ["concern"]
+
+
 def test_catch_ups_within_the_programme_limit(team, make_case, now):
     group, men = cdvp_cohort(team, make_case, now, n=1)
     sessions = groups.programme_sessions(group)[:4]
