@@ -118,3 +118,27 @@ class LabelPhrases:
         if self.question:
             return self.say(N_("Select an answer to %(question)s"), question=self.quoted)
         return self.say(N_("Select %(the)s"), the=self.the())
+
+
+# One whole message per set of date parts left out, so that each reads right in every language.
+DATE_GAPS = {
+    ("day",): N_("%(subject)s must include a day"),
+    ("month",): N_("%(subject)s must include a month"),
+    ("year",): N_("%(subject)s must include a year"),
+    ("day", "month"): N_("%(subject)s must include a day and a month"),
+    ("day", "year"): N_("%(subject)s must include a day and a year"),
+    ("month", "year"): N_("%(subject)s must include a month and a year"),
+}
+
+
+def date_problem(words: LabelPhrases, typed: object) -> str:
+    """Return the message for a date typed in three parts ("year-month-day" as kept) that is not a real date."""
+    parts = typed.rsplit("-", 2) if isinstance(typed, str) else []
+    if len(parts) == 3:
+        year, month, day = parts
+        gaps = tuple(name for name, text in (("day", day), ("month", month), ("year", year)) if not text)
+        if gaps in DATE_GAPS:
+            return words.say(DATE_GAPS[gaps], subject=words.subject)
+        if year.isdigit() and len(year) != 4:  # "26" for 2026: the year is the part to correct
+            return words.say(N_("%(subject)s must include a year of 4 numbers, like 2026"), subject=words.subject)
+    return words.say(N_("%(subject)s must be a real date"), subject=words.subject)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from errors import Problems
-from wording import N_, LabelPhrases, say
+from wording import N_, LabelPhrases, date_problem, say
 
 DEFAULT_MAX_LENGTH = 10_000
 # MongoDB stores whole numbers as signed 64-bit integers; only ASCII digits count (not "²" or "٣").
@@ -88,20 +88,21 @@ def _clean_one(spec: InputSpec, value: Any, today: date, language: str) -> Any:
                           obj=words.quoted if words.question else words.the())
         return value
     if kind == "date":
-        return _clean_date(spec, value, today)
+        return _clean_date(spec, value, today, language)
     if kind == "number":
         return _clean_number(spec, value)
     return _clean_confirm(spec, value, language)
 
 
-def _clean_date(spec: InputSpec, value: Any, today: date) -> str:
+def _clean_date(spec: InputSpec, value: Any, today: date, language: str) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if not isinstance(value, date):
         try:
             value = date.fromisoformat(str(value).strip())
         except ValueError:
-            raise Unclean(N_("%(label)s must be a real date"), label=spec.label) from None
+            # Said here, naming the part left out ("must include a month") as the form pages do.
+            raise Unclean(date_problem(LabelPhrases(spec.label, language=language), value)) from None
     if value.year < EARLIEST_YEAR:  # a slip of the keyboard, not a day anything on a case happened
         raise Unclean(N_("%(label)s must be in %(year)s or later"), label=spec.label, year=EARLIEST_YEAR)
     if spec.no_future and value > today:

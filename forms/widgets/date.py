@@ -10,30 +10,14 @@ from forms.phrases import Phrases
 from forms.posted import Getter, posted_date
 from forms.values import long_date, parse_iso
 from forms.widgets.base import Widget, register
+from wording import date_problem
 
 if TYPE_CHECKING:
     from forms.spec import FieldSpec
 
-# One whole message per set of parts left out, so that each reads right in every language.
-_GAPS = {
-    ("day",): N_("%(subject)s must include a day"),
-    ("month",): N_("%(subject)s must include a month"),
-    ("year",): N_("%(subject)s must include a year"),
-    ("day", "month"): N_("%(subject)s must include a day and a month"),
-    ("day", "year"): N_("%(subject)s must include a day and a year"),
-    ("month", "year"): N_("%(subject)s must include a month and a year"),
-}
-
-
 def date_message(p: Phrases, value: Any) -> str:
     """Return the message for a date that is not a real one, naming the parts left out."""
-    parts = value.rsplit("-", 2) if isinstance(value, str) else []
-    if len(parts) == 3:
-        year, month, day = parts
-        gaps = tuple(name for name, text in (("day", day), ("month", month), ("year", year)) if not text)
-        if gaps in _GAPS:
-            return p.say(_GAPS[gaps], subject=p.subject)
-    return p.say(N_("%(subject)s must be a real date"), subject=p.subject)
+    return date_problem(p, value)
 
 
 @register

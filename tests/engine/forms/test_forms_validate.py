@@ -46,6 +46,7 @@ MESSAGES = [
     ("unreal_date", answers(dob="2026-2-31"), "dob", "Date of birth must be a real date"),
     ("date_missing_month", answers(dob="2026--31"), "dob", "Date of birth must include a month"),
     ("date_missing_day_and_year", answers(dob="-3-"), "dob", "Date of birth must include a day and a year"),
+    ("date_two_digit_year", answers(dob="90-3-14"), "dob", "Date of birth must include a year of 4 numbers, like 2026"),
     ("future_date", answers(dob="2026-03-21"), "dob", "Date of birth must be today or in the past"),
     ("integer_not_a_number", answers(age="abc"), "age", "Enter a whole number for Age"),
     ("integer_too_small", answers(age=17), "age", "Age must be 18 or more"),

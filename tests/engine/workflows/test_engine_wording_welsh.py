@@ -111,7 +111,7 @@ def test_every_field_type_has_welsh_words():
 @pytest.mark.parametrize(("spec", "raw", "english", "welsh"), [
     (InputSpec("reason", "reason", "Reason"), {}, "Enter the reason", "Rhowch ateb ar gyfer “Reason”"),
     (InputSpec("on", "date", "Date of the meeting"), {"on": "31/02"}, "Date of the meeting must be a real date",
-     "Rhaid i “Date of the meeting” fod yn ddyddiad go iawn"),
+     "Rhaid i’r dyddiad ar gyfer “Date of the meeting” fod yn ddyddiad go iawn"),
     (InputSpec("count", "number", "Sessions", minimum=1), {"count": "0"}, "Sessions must be 1 or more",
      "Rhaid i “Sessions” fod yn 1 neu fwy"),
 ])

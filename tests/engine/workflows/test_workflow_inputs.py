@@ -54,6 +54,9 @@ def test_clean(input_spec, raw, cleaned):
         (spec("outcome", options=OPTIONS), None, "Select the answer"),
         (spec("date"), "", "Enter the answer"),
         (spec("date"), "2025-02-30", "The answer must be a real date"),
+        (spec("date"), "2026--1", "The answer must include a month"),  # three boxes, the month left empty
+        (spec("date"), "2026--", "The answer must include a day and a month"),
+        (spec("date"), "26-11-1", "The answer must include a year of 4 numbers, like 2026"),
         (spec("date", no_future=True), "2025-03-13", "The answer must be today or in the past"),
         (spec("date"), "1899-12-31", "The answer must be in 1900 or later"),
         (spec("number"), "three", "The answer must be a whole number"),
