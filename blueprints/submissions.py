@@ -155,7 +155,7 @@ def page(case_id, form_key, submission_id, page_key):
         mine = {k: v for k, v in (exc.current or {}).items() if k not in names} | answers
         return render_template("submissions/page.html", answers=mine, errors=_errors(upload_problems),
                                conflict=exc, stored=exc.current or {}, **{**context, "submission": submission}), 409
-    problems = upload_problems + problems
+    problems = form_posts.in_page_order(upload_problems + problems, form_page)
     context["submission"] = submission
     if problems:
         # The saved draft holds what was typed, even the wrong answers, so it is shown again as typed.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from errors import InvalidInput
+from errors import FieldProblem, InvalidInput
 from services.submissions import attachments
 
 
@@ -32,7 +32,8 @@ def take_uploads(posted: dict[str, list[str]], files, form_page, case, submissio
                 upload.stream, upload.filename, accept=spec.item.get("accept"), max_bytes=spec.item.get("max_bytes"),
                 actor=actor, now=now, field=path, case=case, classification=submission.classification)
         except InvalidInput as exc:
-            problems.extend(exc.problems)
+            # Named by the question's label where the page lists what to correct, never by its key.
+            problems.extend(FieldProblem(p.field, p.message, p.label or spec.label) for p in exc.problems)
             continue
         posted.pop(f"{name}-remove", None)  # a new file replaces the old one rather than removing it
         for part, value in record.items():
@@ -41,3 +42,9 @@ def take_uploads(posted: dict[str, list[str]], files, form_page, case, submissio
         for part in ("id", "filename", "content_type", "size"):
             posted.pop(f"{key[:-len('-remove')]}-{part}", None)
     return problems
+
+
+def in_page_order(problems: list, form_page) -> list:
+    """Return the problems in the order their questions come on the page (the upload's among the others)."""
+    order = {spec.name: place for place, spec in enumerate(form_page.fields)}
+    return sorted(problems, key=lambda p: order.get(str(p.field).split(".", 1)[0].split("-", 1)[0], len(order)))

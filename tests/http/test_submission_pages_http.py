@@ -3,6 +3,7 @@
 import io
 import itertools
 import json
+import re
 
 import pytest
 
@@ -312,3 +313,17 @@ def test_a_referrer_fills_their_own_referrals_forms_and_nothing_else(app, shippe
     assert client.post(f"/cases/{case.pk}/forms/consent").status_code == 403  # no more changes once sent
     someone_elses = _referral(make_user(roles=["referrer"], team=""), now)
     assert client.post(f"/cases/{someone_elses.pk}/forms/screening").status_code == 404
+
+
+def test_a_wrong_file_is_listed_where_its_question_is_on_the_page_and_by_its_label(client, practitioner, now):
+    case = make_case(practitioner, now)
+    sub = _draft(case, "quality_of_life", practitioner, now)
+    response = client.post(_url(case, sub, "/pages/interview"), content_type="multipart/form-data", data={
+        "revision": "1", "action": "continue", "interviewer": "Priya",
+        "interview_record": (io.BytesIO(b"MZ\x90\x00" + b"\x00" * 64), "record.exe")})
+    page = response.get_data(as_text=True)
+    summary = page[page.index("govuk-error-summary__list"):page.index("</ul>", page.index("govuk-error-summary__list"))]
+    links = re.findall(r'href="#([^"]+)"', summary)
+    # The upload's problem comes last, as its question does, not first because files are stored first.
+    assert response.status_code == 422 and links[-1].startswith("interview_record") and len(links) > 2
+    assert links[0].startswith("offender_name")
