@@ -39,6 +39,7 @@ from storage.embedded import answers, free_port
 from storage.retired_indexes import drop_retired_indexes
 
 log = logging.getLogger("pathway")
+FILES_PER_PAGE = 5  # files of the largest size one page may send at once
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:
@@ -62,7 +63,9 @@ def create_app(config_overrides: dict | None = None) -> Flask:
         # The cookie is signed again only when the session changes (check_session notes a request every half
         # minute, which moves its expiry on): both limits are kept on the server, and signing costs every page.
         SESSION_REFRESH_EACH_REQUEST=False,
-        MAX_CONTENT_LENGTH=settings["MAX_UPLOAD_MB"] * 1024 * 1024,
+        # Each file is checked against MAX_UPLOAD_MB on its own field, the page's other answers kept; the request
+        # as a whole may carry a few (a repeater's rows), and only beyond that is the page refused whole (413).
+        MAX_CONTENT_LENGTH=(settings["MAX_UPLOAD_MB"] * FILES_PER_PAGE + 1) * 1024 * 1024,
         RATELIMIT_STORAGE_URI=settings["RATELIMIT_STORAGE_URI"],
         RATELIMIT_HEADERS_ENABLED=True,
         BABEL_DEFAULT_LOCALE="en_GB",

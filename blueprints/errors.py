@@ -146,7 +146,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        message = exc.description if exc.code in (400, 413, 429) and exc.code != 400 else ""
+        message = exc.description if exc.code == 429 else ""
+        if exc.code == 413:  # Werkzeug's own words name no limit and are English on every page
+            message = str(_l("The files sent were larger than Pathway accepts from one page: each file must be "
+                             "smaller than %(size)sMB.", size=current_app.config.get("MAX_UPLOAD_MB", 10)))
         return _respond(exc.code or 500, message)
 
     @app.errorhandler(Exception)

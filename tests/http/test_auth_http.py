@@ -142,6 +142,8 @@ def test_too_large_upload_gets_413_page(app, client):
     app.config["MAX_CONTENT_LENGTH"] = 10
     response = client.post("/sign-in", data={"email": "x" * 100, "password": "y"})
     assert response.status_code == 413 and b"The file is too large" in response.data
+    page = response.get_data(as_text=True)
+    assert "each file must be smaller than 10MB" in page and "capacity limit" not in page
 
 
 def test_healthz_reports_database(client):

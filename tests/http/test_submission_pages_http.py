@@ -327,3 +327,15 @@ def test_a_wrong_file_is_listed_where_its_question_is_on_the_page_and_by_its_lab
     # The upload's problem comes last, as its question does, not first because files are stored first.
     assert response.status_code == 422 and links[-1].startswith("interview_record") and len(links) > 2
     assert links[0].startswith("offender_name")
+
+
+def test_a_file_over_the_limit_is_refused_on_its_field_and_the_page_s_answers_are_kept(client, practitioner, now):
+    case = make_case(practitioner, now)
+    sub = _draft(case, "quality_of_life", practitioner, now)
+    big = b"%PDF-1.4\n" + b"0" * (12 * 1024 * 1024)  # over the 10MB a file may be, well under what a page may send
+    response = client.post(_url(case, sub, "/pages/interview"), content_type="multipart/form-data", data={
+        "revision": "1", "action": "continue", "interviewer": "Priya Practitioner",
+        "interview_record": (io.BytesIO(big), "record.pdf")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "The selected file must be smaller than 10MB" in page
+    assert 'value="Priya Practitioner"' in page
