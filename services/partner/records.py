@@ -197,7 +197,8 @@ def record_partner_contact(case: Case, data: dict, *, actor, now: datetime) -> t
     when = past_date(data.get("date"), "date", _("Date of the contact"), problems, today=local_today(now),
                      missing=_("Enter the date of the contact"),
                      invalid=_("Date of the contact must be a real date"),
-                     future=_("Date of the contact must be today or in the past"))
+                     future=_("Date of the contact must be today or in the past"), earliest=EARLIEST_BIRTH,
+                     too_early=_("Date of the contact must be in 1900 or later"))
     method, outcome = data.get("method") or "", data.get("outcome") or ""
     if method not in CONTACT_METHODS:
         problems.add("method", _("Select how the contact was made"), _("Method"))

@@ -87,15 +87,16 @@ def start_referral(*, workflow_key: str, team: str = "", actor, now: datetime) -
 
     if not actor.has_role("referrer"):
         raise NotAllowed("Only referrers make referrals")
+    problems = []  # both at once: a page sent with neither is told of both
     if workflow_key not in referral_services(actor):
-        raise InvalidInput(problems=[FieldProblem("workflow", _("Choose the service you are referring to"))])
+        problems.append(FieldProblem("workflow", _("Choose the service you are referring to")))
     teams = list(Team.objects.order_by("name"))
     if not team and len(teams) == 1:
         team = teams[0].key
-    if team and not any(t.key == team for t in teams):
-        raise InvalidInput(problems=[FieldProblem("team", _("Choose the team to refer to"))])
-    if not team:
-        raise InvalidInput(problems=[FieldProblem("team", _("Choose the team to refer to"))])
+    if not team or not any(t.key == team for t in teams):
+        problems.append(FieldProblem("team", _("Choose the team to refer to")))
+    if problems:
+        raise InvalidInput(problems=problems)
     case = open_case(workflow_key=workflow_key, team=team, actor=actor, now=now, referrer=actor, status="draft")
     record_audit("referral.started", actor=actor, now=now, target_type="case", target_id=case.pk)
     return case

@@ -32,6 +32,15 @@ def people(synced, make_team, make_user):
     }
 
 
+def test_a_referral_started_with_nothing_chosen_is_told_of_both_choices_at_once(client, people, make_team):
+    make_team(key="south", name="South Team")
+    sign_in(client, people["referrer"])
+    response = client.post("/referrals/new", data={})
+    page = text(response)
+    assert response.status_code == 422
+    assert "Choose the service you are referring to" in page and "Choose the team to refer to" in page
+
+
 def test_the_start_page_offers_every_service_the_referrers_organisation_may_refer_to(client, people):
     sign_in(client, people["referrer"])
     page = text(client.get("/referrals/new"))

@@ -105,6 +105,9 @@ def test_partner_worker_logs_contacts_and_every_read_is_audited(client, people, 
     assert response.status_code == 422
     assert NOTES in text(response) and "Enter the date of the contact" in text(response)
     assert "Select the outcome of the contact" in text(response)
+    response = client.post(url, data={"date-day": "31", "date-month": "12", "date-year": "1899", "method": "phone",
+                                      "outcome": "spoke", "notes": NOTES})
+    assert response.status_code == 422 and "Date of the contact must be in 1900 or later" in text(response)
     response = client.post(url, data={"date-day": "23", "date-month": "11", "date-year": "2026", "method": "phone",
                                       "outcome": "spoke", "notes": NOTES})
     assert response.status_code == 302

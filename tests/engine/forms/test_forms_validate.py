@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -224,3 +226,27 @@ def test_no_jsonschema_wording_ever_leaks(form, given):
             assert not any(phrase in error.message for phrase in JSONSCHEMA_PHRASES), error
             assert "'" not in error.message and "{" not in error.message, error
     assert form.validate(answers(**given), today=TODAY) or given == {"team": None}
+
+
+@pytest.mark.parametrize(("field", "typed", "message"), [
+    ("referrer_email", "not-an-email", "Enter the social worker’s email address in the correct format"),
+    ("referrer_phone", "call me maybe", "Enter the social worker’s phone number in the correct format"),
+    ("person_phone", "abc", "Enter the phone number of the person referred in the correct format"),
+])
+def test_the_referral_s_email_and_phone_numbers_are_checked(field, typed, message):
+    # Accepted as typed, they went to the team with no way of reaching the social worker or the man.
+    root = Path(__file__).resolve().parents[3]
+    form = compile_form(json.loads((root / "forms/definitions/request_for_service.json").read_text()))
+    answers = json.loads((root / "tests/fixtures/answers/request_for_service.json").read_text())
+    assert not [p for p in form.validate(answers, today=date(2026, 11, 24)) if p.field == field]
+    found = [p.message for p in form.validate({**answers, field: typed}, today=date(2026, 11, 24)) if p.field == field]
+    assert found == [message]
+
+
+@pytest.mark.parametrize("number", ["01632 960 001", "+44 808 157 0192", "(01632) 960001 ext 12", "07700-900982"])
+def test_phone_numbers_people_write_are_accepted(number):
+    root = Path(__file__).resolve().parents[3]
+    form = compile_form(json.loads((root / "forms/definitions/request_for_service.json").read_text()))
+    answers = json.loads((root / "tests/fixtures/answers/request_for_service.json").read_text())
+    assert not [p for p in form.validate({**answers, "person_phone": number}, today=date(2026, 11, 24))
+                if p.field == "person_phone"]
