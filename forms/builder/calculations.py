@@ -27,6 +27,8 @@ _KINDS = (
 )
 _EXAMPLE = "count('Yes', q1, q2) * 2 or if score >= 14 then 'High'"
 COLOURS = ("grey", "green", "turquoise", "blue", "yellow", "orange", "red", "pink", "purple")
+# The words risk ratings use for a tag colour of their own (red, amber, green): amber is the orange tag.
+COLOUR_WORDS = {"amber": "orange", "gray": "grey"}
 
 
 def kinds(language: str = SOURCE_LANGUAGE) -> list[tuple[str, str, str]]:
@@ -136,7 +138,12 @@ def _bands(defn: Mapping, data: Mapping, problems: Problems, language: str) -> d
             continue
         match = _BAND.match(line)
         colour = (match.group(3) or "").lower() if match else ""
-        if not match or (colour and colour not in COLOURS):
+        colour = COLOUR_WORDS.get(colour, colour)
+        if match and colour and colour not in COLOURS:
+            problems.add("bands", say(language, N_("Line %(number)s: the colour must be one of %(colours)s"),
+                                      number=number, colours=", ".join(("amber", *COLOURS))), "Outcomes")
+            continue
+        if not match:
             problems.add("bands", say(language, N_("Line %(number)s: write “14: High risk — refer to MARAC (red)”: "
                                                    "the lowest score, a colon, the outcome and, if you like, a "
                                                    "colour in brackets"), number=number), "Outcomes")
@@ -151,7 +158,8 @@ def _bands(defn: Mapping, data: Mapping, problems: Problems, language: str) -> d
     if otherwise:
         match = re.match(r"^(.*?)\s*(?:\((\w+)\))?$", otherwise)
         out["otherwise"] = match.group(1).strip() or otherwise
-        if match.group(2) and match.group(2).lower() in COLOURS:
-            out["otherwise_colour"] = match.group(2).lower()
+        colour = COLOUR_WORDS.get((match.group(2) or "").lower(), (match.group(2) or "").lower())
+        if colour in COLOURS:
+            out["otherwise_colour"] = colour
     return out
 

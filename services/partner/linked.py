@@ -5,6 +5,7 @@ What the partner said stays on the partner record: only choices and dates reach 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -68,8 +69,11 @@ def parent_events(case: Case, *, actor, mirrored: bool = False) -> list:
         return []
     defn = definition_for(parent)
     options = engine.available_events(defn, case_view(parent), actor.as_actor(), active_language())
-    own = set(definition_for(case).events)
-    return [o for o in options if defn.events[o.name].partner_side
+    own, shown = set(definition_for(case).events), defn.in_language(active_language())
+    # Offered in the page's language: labels, inputs and wording from the pathway file's translations.
+    return [replace(o, label=shown.events[o.name].label, inputs=shown.events[o.name].inputs,
+                    copy=dict(shown.events[o.name].copy), description=shown.events[o.name].description)
+            for o in options if defn.events[o.name].partner_side
             and (mirrored or defn.events[o.name].mirrors not in own)]
 
 

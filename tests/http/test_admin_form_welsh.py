@@ -29,3 +29,8 @@ def test_a_welsh_administrator_reads_the_builders_refusals_and_moves_in_welsh(cl
                                                      "symud i safle 3 o 3")
     page = html.unescape(client.get("/admin/forms/dash/computed").get_data(as_text=True))
     assert "Cyfrif ateb" in page and "Count an answer" not in page
+    added = client.post("/admin/forms/dash/calculations", data={"label": "DASH score", "kind": "count", "answer": "yes",
+                                                            "revision": revision_of("dash")})
+    assert added.status_code == 302, added.get_data(as_text=True)[:2000]
+    table = html.unescape(client.get("/admin/forms/dash/computed").get_data(as_text=True))
+    assert '<td class="govuk-table__cell">Cyfrifiad</td>' in table  # the kind of each value in words, not "expression"

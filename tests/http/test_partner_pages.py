@@ -280,3 +280,12 @@ def test_every_form_link_on_her_record_opens_for_its_manager(client, people, lin
         for link in set(re.findall(rf'href="(/cases/{partner_case.pk}/forms/[^"]+)"', page)):
             assert client.post(link).status_code != 403, (state, link)  # given to her worker alone: not offered
         assert "Completed by a partner-support worker" in page, state
+
+
+def test_the_linked_case_s_actions_are_offered_in_welsh(client, people, linked):
+    case, partner_case = linked
+    sign_in(client, people["partner_worker"])
+    assert "Escalate a risk" in text(client.get(f"/partner/cases/{partner_case.pk}"))
+    client.get(f"/language/cy?next=/partner/cases/{partner_case.pk}")
+    page = text(client.get(f"/partner/cases/{partner_case.pk}"))
+    assert "Uwchgyfeirio risg" in page and "Escalate a risk" not in page

@@ -77,6 +77,19 @@ def test_count_and_outcome_from_plain_choices():
     assert form.compute({}) == {"dash_score": 0, "outcome": "Standard"}
 
 
+def test_outcome_bands_take_amber_as_risk_ratings_say_it_and_name_the_colours_otherwise():
+    defn = _calculate(built(), label="DASH score", kind="count", answer="yes")
+    _key, _function, params = calculations.calculation(defn, {
+        "label": "Outcome", "kind": "bands", "of": "dash_score", "bands": "1: Medium risk (amber)\n2: High (Red)",
+        "otherwise": "Standard (amber)"}, [])
+    assert [b.get("colour") for b in params["bands"]] == ["orange", "red"] and params["otherwise_colour"] == "orange"
+    with pytest.raises(InvalidInput) as caught:
+        calculations.calculation(defn, {"label": "Outcome", "kind": "bands", "of": "dash_score",
+                                        "bands": "14: High (tartan)"}, [])
+    assert [p.message for p in caught.value.problems] == [
+        "Line 1: the colour must be one of amber, grey, green, turquoise, blue, yellow, orange, red, pink, purple"]
+
+
 @pytest.mark.parametrize(("data", "fields"), [
     ({"kind": "count", "answer": ""}, {"label", "answer"}),
     ({"label": "x", "kind": "count", "answer": "Maybe"}, {"answer"}),
