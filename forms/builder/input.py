@@ -116,6 +116,10 @@ def field_spec(defn: Mapping, data: Mapping, *, widget: str, path: str | None = 
     if "max_length" in asks:
         spec["max_length"] = _number(posted_text(data, "max_length"), True, "max_length", "The longest answer",
                                      problems, say(language, N_("The longest answer must be a whole number, like 10")))
+        if spec["max_length"] is not None and spec["max_length"] < 1:  # JSON Schema's own words would say it
+            problems.add("max_length", say(language, N_("The longest answer must be 1 character or more")),
+                         "The longest answer")
+            spec["max_length"] = None
     if "rows" in asks:
         spec["rows"] = _number(posted_text(data, "rows"), True, "rows", "The height", problems,
                                say(language, N_("The height must be a whole number, like 10")))

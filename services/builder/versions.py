@@ -43,6 +43,9 @@ def publish_form(key: str, *, revision, actor, now: datetime) -> tuple[FormDefin
     review = review_publication(key)
     if review["problems"]:
         raise DefinitionError(_("The form cannot be published yet"), problems=review["problems"])
+    if review["unchanged"]:  # a second version the same as the first would only make the versions harder to read
+        raise Conflict(_("The draft is the same as version %(version)s: there is nothing to publish. Change the "
+                         "draft first, or discard it.", version=review["previous"].version))
     draft = review["draft"]
     definition = prune(draft.definition)[0]
     try:

@@ -184,6 +184,17 @@ def test_versions_retire_and_restore_through_the_pages(client, admin):
     assert FormDefinition.objects.get(key="qol_review", version=1).status == "published"
 
 
+def test_a_draft_the_same_as_the_last_version_is_not_published_again(client, admin):
+    build(client)
+    client.post("/admin/forms/qol_review/publish", data={"revision": revision_of("qol_review")})
+    client.post("/admin/forms/qol_review/new-version")
+    review = client.get("/admin/forms/qol_review/publish").get_data(as_text=True)
+    assert "There is nothing to publish" in review and "Publish version 2</button>" not in review
+    refused = client.post("/admin/forms/qol_review/publish", data={"revision": revision_of("qol_review")})
+    assert refused.status_code == 409 and "there is nothing to publish" in refused.get_data(as_text=True)
+    assert FormDefinition.objects.get(key="qol_review", version=2).status == "draft"
+
+
 @pytest.mark.parametrize(("method", "url", "status"), [
     ("get", "/admin/forms/no_such_form", 404),
     ("get", "/admin/forms/no_such_form/preview", 404),

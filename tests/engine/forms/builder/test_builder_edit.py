@@ -112,6 +112,8 @@ INPUT_PROBLEMS = [
     ({"widget": "scale", "label": "X", "min": "5", "max": "2"}, "max"),
     ({"widget": "integer", "label": "X", "min": "1.5"}, "min"),
     ({"widget": "textarea", "label": "X", "rows": "99"}, "rows"),
+    ({"widget": "text", "label": "X", "max_length": "-5"}, "max_length"),  # not JSON Schema's "must be 0 or more"
+    ({"widget": "text", "label": "X", "max_length": "0"}, "max_length"),
     ({"widget": "repeater", "label": "X"}, "first_child_label"),
     ({"widget": "text", "label": "X", "show_when_field": "nope", "show_when_value": "yes"}, "show_when_field"),
     ({"widget": "text", "label": "X", "show_when_field": "has_support", "show_when_value": "maybe"},
