@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.access import current_actor, roles_required
@@ -10,7 +10,7 @@ from blueprints.admin.base import bp, revision, tell_translations_dropped
 from blueprints.admin.forms import FORM_ERRORS, failed, form_page_context
 from blueprints.language import current_language
 from clock import utcnow
-from errors import FieldProblem, NotFound
+from errors import Conflict, FieldProblem, NotFound
 from forms import REGISTRY, widgets
 from forms.builder.calculations import kinds
 from forms.builder.conditions import condition_answers, condition_targets
@@ -25,7 +25,11 @@ from services.builder.words import WIDGET_HINTS, WIDGET_LABELS
 def _draft_info(key: str) -> dict:
     info = builder.builder_form(key)
     if info["draft"] is None:
-        raise NotFound(_("This form has no draft to change: choose “Edit this form” first"))
+        message = _("This form has no draft to change: choose “Edit this form” first")  # published since, say
+        if request.method == "GET":
+            flash(message, "info")
+            abort(redirect(url_for("admin.form", key=key)))
+        raise Conflict(message)
     return info
 
 

@@ -40,6 +40,11 @@ def test_pasted_questions_and_a_live_score_and_outcome(client, dash):
     assert "count(&#39;Yes&#39;, grid_q1_q3)" in page and "2 or more: High risk (red)" in page
     preview = client.get("/admin/forms/dash/preview").get_data(as_text=True)
     assert 'data-result="dash_score"' in preview and 'data-grid="grid_q1_q3"' in preview
+    tried = client.post("/admin/forms/dash/preview", data={}).get_data(as_text=True)
+    assert "These answers would be accepted." in tried
+    # The values as practitioners see them (their key beside), a text as text rather than JSON.
+    assert 'Outcome <code class="govuk-body-s">outcome</code>' in tried
+    assert '<dd class="govuk-summary-list__value">Standard</dd>' in tried and "&#34;Standard&#34;" not in tried
 
 
 def test_every_problem_of_a_page_at_once_and_input_kept(client, dash):

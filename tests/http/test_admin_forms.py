@@ -220,3 +220,13 @@ def test_the_builder_page_links_each_problem_to_its_question(client, admin):
     assert response.status_code == 422
     assert re.search(r'href="#supporters">Question “Who supports you\?” \(its condition\)', html)
     assert 'id="supporters"' in html
+
+
+def test_a_builder_link_made_before_publishing_leads_to_the_form_saying_what_to_do(client, admin):
+    build(client)
+    client.post("/admin/forms/qol_review/publish", data={"revision": revision_of("qol_review")})
+    opened = client.get("/admin/forms/qol_review/questions/new?widget=text")
+    assert opened.status_code == 302 and opened.headers["Location"] == "/admin/forms/qol_review"
+    assert "choose “Edit this form” first" in client.get(opened.headers["Location"]).get_data(as_text=True)
+    sent = client.post("/admin/forms/qol_review/questions/new", data={"widget": "text", "label": "Anything else?"})
+    assert sent.status_code == 409 and "Anything else?" in sent.get_data(as_text=True)  # what was typed, shown back
