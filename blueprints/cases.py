@@ -11,7 +11,7 @@ from blueprints.access import client_address, current_actor, roles_required
 from blueprints.deadlines import counted_unread
 from blueprints.step_form import posted_inputs, typed_values
 from clock import utcnow
-from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound, StepNotOpen
+from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
 from services.audit.oversight import record_case_read
 from services.cases import lists as case_lists
@@ -149,14 +149,8 @@ def action(case_id, kind, name):
     if case.kind == "partner":
         # A partner record's steps also tell the linked case; 307 keeps a POST a POST.
         return redirect(url_for("partner.action", case_id=case.pk, kind=kind, name=name), code=307)
+    option = steps.find_step(case, name, event=kind == "events", actor=user)
     back = url_for("cases.case_page", case_id=case.pk)
-    try:
-        option = steps.find_step(case, name, event=kind == "events", actor=user)
-    except StepNotOpen as exc:
-        if request.method != "GET":  # a post shows back what it sent (see blueprints/errors.py)
-            raise
-        flash(exc.message, "info")  # reached by Back after taking it, say: the case shows where it is now
-        return redirect(back)
     context = {"case": case, "option": option, "back": back,
                "caption": _("Case %(reference)s", reference=case.reference),
                "choices": steps.choices_for(case, option)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, current_app, g, jsonify, render_template, request, url_for
+from flask import Flask, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from mongoengine.errors import ValidationError as DocumentValidationError
@@ -123,6 +123,11 @@ def register(app: Flask) -> None:
             return _unavailable()
         glass = getattr(exc, "break_glass_case", "")
         case_id = getattr(exc, "case_id", None)
+        if isinstance(exc, StepNotOpen) and request.method == "GET" and case_id and not wants_json():
+            # Opened after the case moved on (Back, say): the case shows where it is now. A post is answered below,
+            # with what it sent shown back.
+            flash(exc.message, "info")
+            return redirect(url_for("cases.case_page", case_id=case_id))
         back = (url_for("cases.case_page", case_id=case_id), str(_l("Go back to the case"))) if case_id else None
         return _respond(exc.status, exc.message, exc.problems, break_glass_case=glass, heading=HEADINGS.get(type(exc)),
                         back=back)

@@ -10,7 +10,7 @@ from flask_login import login_required
 from blueprints.access import client_address, current_actor, roles_required
 from blueprints.step_form import posted_inputs, typed_values
 from clock import utcnow
-from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, StepNotOpen
+from errors import Conflict, FieldProblem, InvalidInput, NotAllowed
 from forms.parse import compose_date
 from models.case import Case
 from services.audit.oversight import record_confidential_read
@@ -144,14 +144,8 @@ def details(case_id):
 def _action_page(case, name: str, *, event: bool = False, linked: bool = False):
     """Show a step's inputs and confirmation on a partner case (its own, or one of the linked case); take it."""
     user = current_actor()
+    option = steps.find_step(case, name, event=event, actor=user, linked=linked)
     back = url_for("partner.case_page", case_id=case.pk)
-    try:
-        option = steps.find_step(case, name, event=event, actor=user, linked=linked)
-    except StepNotOpen as exc:
-        if request.method != "GET":
-            raise
-        flash(exc.message, "info")
-        return redirect(back)
     context = {"case": case, "option": option, "back": back,
                "caption": _("Partner support %(reference)s", reference=case.reference),
                "choices": steps.choices_for(case, option), "confidential_banner": True}

@@ -130,6 +130,14 @@ class WorkflowDefinition:
 
         return _shown.get((self.content_hash, self.source, language), build)
 
+    def deadline_label(self, key: str, label: str, language: str | None) -> str:
+        """Return a started deadline's label in a language: the file's translation while it has the file's words."""
+        kind = self.deadlines.get(key)
+        # A deadline started with other words (an older file, a label of its own) keeps them.
+        if kind is None or kind.label != label:
+            return label
+        return self.in_language(language).deadlines[key].label
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, WorkflowDefinition) and other.content_hash == self.content_hash
 

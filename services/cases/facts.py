@@ -11,6 +11,7 @@ from bson.errors import InvalidId
 from models.case import Case
 from models.deadline import ACTIVE_STATUSES, Deadline
 from models.user import User
+from services.common.language import active_language
 from services.pathways.store import definition_for, shown_definition
 
 PUBLIC_TAGS = {"Received": "blue", "Accepted": "turquoise", "Not accepted": "red", "On the waiting list": "yellow",
@@ -68,14 +69,10 @@ def next_deadlines(case_ids) -> dict:
 
 def shown_deadline(case: Case, deadline: NextDeadline | None) -> NextDeadline | None:
     """Return a case's next deadline with its pathway's label in the page's language (its own words otherwise)."""
-    english, shown = definition_for(case), shown_definition(case)
-    if deadline is None or shown is english:
-        return deadline
-    kind = english.deadlines.get(deadline.key)
-    # Only the pathway's own wording is replaced: a deadline started with other words keeps them.
-    if kind is not None and kind.label == deadline.label and deadline.key in shown.deadlines:
-        return replace(deadline, label=shown.deadlines[deadline.key].label)
-    return deadline
+    if deadline is None:
+        return None
+    return replace(deadline, label=definition_for(case).deadline_label(deadline.key, deadline.label,
+                                                                        active_language()))
 
 
 def due_key(deadline) -> tuple:

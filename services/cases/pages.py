@@ -25,6 +25,7 @@ from services.submissions.results import earlier_submissions, result_line
 from services.submissions.slots import slot_roles
 from workflows.engine import forms_for_state
 from workflows.text import cap, role_phrase
+from workflows.translations import translated
 
 RISK_TAGS = {"low": (_l("Low"), "green"), "medium": (_l("Medium"), "yellow"), "high": (_l("High"), "orange"),
              "very_high": (_l("Very high"), "red")}
@@ -41,9 +42,8 @@ COMPLETED_BY = {"manager": _l("Completed by a team manager"), "practitioner": _l
 def _label(defn, key: str, doc, language: str) -> str:
     """Return a form as the stage's task list names it: the pathway's name for it, else its title, in the language."""
     label = defn.form_labels.get(key) and defn.text(f"/form_labels/{key}", language, defn.form_labels[key])
-    if not label and doc is not None:
-        table = ((doc.definition or {}).get("translations") or {}).get(language) or {}
-        label = table.get("/title") or doc.title
+    if not label and doc is not None:  # a form keeps its translations as a pathway file does
+        label = translated(doc.definition or {}, "/title", language, doc.title)
     label = label or key.replace("_", " ")
     return cap(label[4:] if label.startswith("the ") else label)
 

@@ -58,15 +58,11 @@ def _shown(deadlines: Iterable[Deadline]) -> list[Deadline]:
         where = (deadline.workflow_key, deadline.workflow_version)
         if where not in pathways:
             try:
-                english = definition_version(*where)
-                pathways[where] = (english, english.in_language(language))
+                pathways[where] = definition_version(*where)
             except NotFound:  # a deadline of a pathway version no longer stored keeps its own words
                 pathways[where] = None
-        pair = pathways[where]
-        kind = pair and pair[0].deadlines.get(deadline.key)
-        # Only the pathway's own wording is replaced: a deadline started with other words keeps them.
-        if kind and kind.label == deadline.label:
-            deadline.label = pair[1].deadlines[deadline.key].label
+        if pathways[where] is not None:
+            deadline.label = pathways[where].deadline_label(deadline.key, deadline.label, language)
     return found
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from models.case import Case
 from models.partner import PartnerContact
-from services.partner import records as partner_service
 from tests.browser.journey_steps import type_date
 from tests.browser_fixtures import assert_accessible, sign_in_browser
 from tests.conftest import DEFAULT_PASSWORD, service_today
-from tests.http.test_case_pages import make_people, refer, walk
+from tests.http.test_case_pages import make_people
+from tests.http.test_partner_pages import link
 
 pytestmark = pytest.mark.browser
 
@@ -19,10 +18,7 @@ pytestmark = pytest.mark.browser
 def partner_record(synced, make_team, make_user, now):
     """A linked partner record of the north team, allocated to its partner worker; and the people."""
     people = make_people(make_team, make_user)
-    case = walk(refer(people, now, person_name="Daniel Marsh"), people, now, "risk_assessment")
-    record = partner_service.take_partner_action(
-        Case.objects.get(parent_case_id=case.pk), "allocate", {"assignee": str(people["partner_worker"].pk)},
-        event=False, actor=people["manager"], now=now)
+    _case, record = link(people, now)
     return record, people
 
 
