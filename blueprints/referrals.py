@@ -172,7 +172,7 @@ def public_timeline(case) -> list[dict]:
 def _shared(case) -> list[tuple[str, str]]:
     """Return the pathway's messages meant for the referrer, as (label, text)."""
     return [(row["label"], _long_date(row["value"]) if row["date"] else str(row["value"]))
-            for row in shared_with_referrer(definition_for(case), case.fields or {}, current_language())]
+            for row in shared_with_referrer(definition_for(case), case.fields or {}, current_language(), case.state)]
 
 
 def _long_date(value: str) -> str:

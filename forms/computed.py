@@ -10,6 +10,7 @@ from jsonschema import Draft202012Validator
 
 from forms import expr_compile as _compile
 from forms import expr_eval as _eval
+from forms.catalogue import N_
 from forms.problems import schema_problems
 from forms.spec import FieldSpec
 from forms.values import is_number, same_value
@@ -28,6 +29,8 @@ class ComputedFunction:
     run: Callable[[Mapping, Mapping, Fields], Any]
     params_schema: Mapping
     check: Check | None = None
+    title: str = ""  # what the builder calls it, marked for translation
+    summary: str = ""  # what it works out, in the builder's words
 
     def problems(self, params: Mapping, fields: Fields, base: str) -> list[tuple[str, str]]:
         """Return (path, message) pairs for whatever is wrong with these params."""
@@ -41,12 +44,13 @@ class ComputedFunction:
 REGISTRY: dict[str, ComputedFunction] = {}
 
 
-def register(name: str, *, params_schema: Mapping | None = None, check: Check | None = None):
-    """Return a decorator that adds a function to the registry under `name`."""
+def register(name: str, *, title: str, summary: str, params_schema: Mapping | None = None,
+             check: Check | None = None):
+    """Return a decorator that adds a function to the registry under `name`, with the words the builder shows."""
     def decorate(fn):
         if name in REGISTRY:
             raise ValueError(f"a computed function called {name!r} is already registered")
-        REGISTRY[name] = ComputedFunction(name, fn, params_schema or {"type": "object"}, check)
+        REGISTRY[name] = ComputedFunction(name, fn, params_schema or {"type": "object"}, check, title, summary)
         return fn
     return decorate
 
@@ -83,7 +87,9 @@ def _check_screening(params: Mapping, fields: Fields) -> list[tuple[str, str]]:
     return found
 
 
-@register("screening_outcome", params_schema=_obj({"fields": _NAMES}, ["fields"]), check=_check_screening)
+@register("screening_outcome", title=N_("Screening outcome"),
+          summary=N_("Likely to be suitable when every chosen answer is green, unlikely to be accepted if one is red"),
+          params_schema=_obj({"fields": _NAMES}, ["fields"]), check=_check_screening)
 def screening_outcome(answers: Mapping, params: Mapping, fields: Fields) -> dict:
     """Return likely_suitable when every answer is green, unlikely_to_be_accepted (with reasons) on any red."""
     reasons: list[str] = []
@@ -135,7 +141,9 @@ def _check_sara(params: Mapping, fields: Fields) -> list[tuple[str, str]]:
     return found
 
 
-@register("sara_scores", check=_check_sara, params_schema=_obj(
+@register("sara_scores", title=N_("SARA scores"),
+          summary=N_("Subtotals per section, the total and the number of critical items; only numeric ratings count"),
+          check=_check_sara, params_schema=_obj(
     {"sections": {"type": "object", "minProperties": 1, "additionalProperties": _NAMES},
      "critical_suffix": {"type": "string", "minLength": 1}}, ["sections"]))
 def sara_scores(answers: Mapping, params: Mapping, fields: Fields) -> dict:
@@ -179,7 +187,9 @@ def _check_inventory(params: Mapping, fields: Fields) -> list[tuple[str, str]]:
     return found
 
 
-@register("inventory_totals", check=_check_inventory, params_schema=_obj(
+@register("inventory_totals", title=N_("Inventory totals"),
+          summary=N_("For each column, the total of the scores, how many were unknown (?) and how many were scored"),
+          check=_check_inventory, params_schema=_obj(
     {"items": _NAMES, "columns": _NAMES, "field_pattern": {"type": "string"}}, ["items", "columns"]))
 def inventory_totals(answers: Mapping, params: Mapping, fields: Fields) -> dict:
     """Return, per column, the total of numeric scores, how many were "?" (unknown) and how many were scored."""
@@ -199,13 +209,17 @@ def inventory_totals(answers: Mapping, params: Mapping, fields: Fields) -> dict:
 
 # --- sum_fields and count_values ---------------------------------------------------------------------------
 
-@register("sum_fields", params_schema=_obj({"fields": _NAMES}, ["fields"]), check=_check_fields)
+@register("sum_fields", title=N_("Sum of answers"),
+          summary=N_("The numeric answers of the chosen questions, added up"),
+          params_schema=_obj({"fields": _NAMES}, ["fields"]), check=_check_fields)
 def sum_fields(answers: Mapping, params: Mapping, fields: Fields) -> int | float:
     """Return the sum of the numeric answers among the named fields."""
     return sum(v for v in (answers.get(n) for n in params["fields"]) if is_number(v))
 
 
-@register("count_values", params_schema=_obj({"fields": _NAMES, "value": {}}, ["fields", "value"]),
+@register("count_values", title=N_("Count an answer"),
+          summary=N_("How many of the chosen questions have the answer in the settings (or, for lists, include it)"),
+          params_schema=_obj({"fields": _NAMES, "value": {}}, ["fields", "value"]),
           check=_check_fields)
 def count_values(answers: Mapping, params: Mapping, fields: Fields) -> int:
     """Return how many of the named fields have the answer `value` (or, for lists, include it)."""
@@ -225,14 +239,18 @@ _BAND = _obj({"min": {"type": "number"}, "text": {"type": "string", "minLength":
                                        "purple"))}}, ["min", "text"])
 
 
-@register("expression", params_schema=_obj(
+@register("expression", title=N_("A calculation"),
+          summary=N_("A calculation written with question keys, like the one above"),
+          params_schema=_obj(
     {"expr": {"type": "string", "minLength": 1}, "label": {"type": "string"}}, ["expr"]))
 def expression(answers: Mapping, params: Mapping, fields: Fields) -> Any:
     """Return the value of a calculation written in the expression language."""
     return _eval.evaluate(_compile.compile_text(params["expr"], _compile.Scope(fields)), answers)
 
 
-@register("bands", params_schema=_obj(
+@register("bands", title=N_("An outcome from a value"),
+          summary=N_("The text of the highest range a value reaches, like the outcome of a score"),
+          params_schema=_obj(
     {"of": {"type": "string", "minLength": 1}, "label": {"type": "string"},
      "bands": {"type": "array", "minItems": 1, "items": _BAND}, "otherwise": {"type": "string"},
      "otherwise_colour": _BAND["properties"]["colour"]}, ["of", "bands"]))

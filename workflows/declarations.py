@@ -115,6 +115,8 @@ def check_intake(checker, intake: Mapping) -> None:
             out.add(f"intake.referral.shared_with_referrer[{i}].field",
                     f"no step stores the case field '{item['field']}'; add a set_field effect that stores it, or "
                     f"share one of: {', '.join(sorted(stored)) or '(none)'}")
+        for j, state in enumerate(item.get("states", ())):
+            checker.state(f"intake.referral.shared_with_referrer[{i}].states[{j}]", state)
     for name, where in ((referral.get("screening"), "intake.referral.screening"),
                         *((k, f"intake.referral.form_hints.{k}") for k in referral.get("form_hints") or {})):
         if name and name not in forms:

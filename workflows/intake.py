@@ -83,15 +83,17 @@ def person_from_answers(defn: WorkflowDefinition, answers: Mapping) -> dict[str,
     return person
 
 
-def shared_with_referrer(defn: WorkflowDefinition, fields: Mapping, language: str = "en") -> list[dict[str, Any]]:
+def shared_with_referrer(defn: WorkflowDefinition, fields: Mapping, language: str = "en",
+                         state: str | None = None) -> list[dict[str, Any]]:
     """Return the case fields the pathway shows the referrer, as rows of label, value and whether it is a date.
 
-    Labels and fixed texts are in a language when the pathway translates them; values are as recorded.
+    Labels and fixed texts are in a language when the pathway translates them; values are as recorded. A row
+    limited to some `states` shows only while the case is in one of them (when `state` is given).
     """
     rows = []
     for index, item in enumerate(referral(defn).get("shared_with_referrer") or ()):
         value = fields.get(item["field"])
-        if value in (None, "", []):
+        if value in (None, "", []) or (state is not None and state not in item.get("states", (state,))):
             continue
         where = f"/intake/referral/shared_with_referrer/{index}"
         label = defn.text(f"{where}/label", language, item["label"])

@@ -11,8 +11,8 @@ from blueprints.admin.forms import FORM_ERRORS, failed, form_page_context
 from blueprints.language import current_language
 from clock import utcnow
 from errors import Conflict, FieldProblem, NotFound
-from forms import REGISTRY, widgets
-from forms.builder.calculations import kinds
+from forms import widgets
+from forms.builder.calculations import function_title, functions, kinds
 from forms.builder.conditions import condition_answers, condition_targets
 from forms.builder.edit import iter_fields, prop_of, split_path
 from forms.builder.input import field_values, option_lists
@@ -261,9 +261,8 @@ def _computed_context(key: str, values, chosen: list[str]) -> dict:
     defn = info["current"].definition
     props = defn["schema"].get("properties", {})
     fields = [(name, f"{prop.get('title', name)} ({name})", "") for name, prop in props.items()]
-    functions = [(name, name.replace("_", " "), (fn.run.__doc__ or "").strip()) for name, fn in sorted(
-        REGISTRY.items())]
-    return {"info": info, "fields": fields, "functions": functions, "values": values, "chosen": chosen,
+    return {"info": info, "fields": fields, "functions": functions(current_language()), "values": values,
+            "chosen": chosen, "function_title": function_title, "language": current_language(),
             "kinds": kinds(current_language()),
             "computed_keys": [(e["key"], e.get("params", {}).get("label") or e["key"])
                               for e in defn.get("computed", [])]}

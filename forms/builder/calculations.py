@@ -14,6 +14,7 @@ from forms.builder.edit import iter_fields, prop_of
 from forms.builder.posted import NAME_RE, posted_text
 from forms.builder.shape import unique_name
 from forms.catalogue import N_, SOURCE_LANGUAGE, say
+from forms.computed import REGISTRY
 from forms.values import is_number
 from forms.widgets import options_for
 
@@ -29,6 +30,18 @@ _EXAMPLE = "count('Yes', q1, q2) * 2 or if score >= 14 then 'High'"
 COLOURS = ("grey", "green", "turquoise", "blue", "yellow", "orange", "red", "pink", "purple")
 # The words risk ratings use for a tag colour of their own (red, amber, green): amber is the orange tag.
 COLOUR_WORDS = {"amber": "orange", "gray": "grey"}
+
+
+def functions(language: str = SOURCE_LANGUAGE) -> list[tuple[str, str, str]]:
+    """Return (name, title, summary) of each registered calculation, in a language, by title."""
+    return sorted(((name, say(language, fn.title), say(language, fn.summary)) for name, fn in REGISTRY.items()),
+                  key=lambda row: row[1].casefold())
+
+
+def function_title(name: str, language: str = SOURCE_LANGUAGE) -> str:
+    """Return what the builder calls a registered calculation, in a language (its key if it is not registered)."""
+    fn = REGISTRY.get(name)
+    return say(language, fn.title) if fn is not None and fn.title else name.replace("_", " ")
 
 
 def kinds(language: str = SOURCE_LANGUAGE) -> list[tuple[str, str, str]]:

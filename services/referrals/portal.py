@@ -18,7 +18,7 @@ from services.cases.transitions import add_history, next_reference, open_case, s
 from services.common.language import active_language
 from services.notifications.send import notify_case
 from services.pathways.store import definition_for, latest_definition, latest_definitions
-from services.submissions.reads import referrer_submissions
+from services.submissions.reads import referrer_forms
 from storage.uow import transactional
 from workflows import intake
 
@@ -35,7 +35,7 @@ def referral_forms(case: Case, language: str = "en") -> list[dict]:
 
     defn = definition_for(case)
     initial = defn.states[defn.initial]
-    subs = referrer_submissions(case)  # the referrer's own forms: never text staff wrote on the case
+    subs, changes = referrer_forms(case)  # the referrer's own forms: never text staff wrote on the case
     rows = []
     for slot in initial.forms:
         if slot.roles and "referrer" not in slot.roles:
@@ -43,7 +43,7 @@ def referral_forms(case: Case, language: str = "en") -> list[dict]:
         sub = subs.get(slot.form)
         status = "not_started" if sub is None else ("completed" if sub.status != "draft" else "in_progress")
         rows.append({"form": slot.form, "label": _label(defn, slot.form, language), "required": slot.required,
-                     "status": status, "submission": sub})
+                     "status": status, "submission": sub, "changing": changes.get(slot.form)})
     return rows
 
 
@@ -149,7 +149,8 @@ def submit_referral(case: Case, *, actor, now: datetime) -> Case:
 
     if case.referrer_id != str(actor.pk) or case.status != "draft":
         raise NotAllowed(_("This referral cannot be sent"))
-    missing = [f for f in referral_forms(case) if f["required"] and f["status"] != "completed"]
+    forms = referral_forms(case)
+    missing = [f for f in forms if f["required"] and f["status"] != "completed"]
     if missing:
         raise InvalidInput(_("Complete every part of the referral before you send it"), problems=[
             FieldProblem(f["form"], _("Complete the %(part)s", part=f["label"][:1].lower() + f["label"][1:]))
@@ -165,11 +166,17 @@ def submit_referral(case: Case, *, actor, now: datetime) -> Case:
     )
     if not updated:
         raise NotAllowed(_("This referral has already been sent"))
+    # A change begun on a completed part and not finished is not sent: the part as completed is. Its draft goes,
+    # so it neither lingers for the referrer nor becomes the draft a member of staff opens on that form.
+    discarded = [f["form"] for f in forms if f["changing"] is not None]
+    for f in forms:
+        if f["changing"] is not None:
+            f["changing"].delete()
     case.reload()
     start_workflow(case, actor=actor, now=now)
     add_history(case, kind="referred", now=now, actor=actor, label="Referral sent", label_key=N_("Referral sent"))
-    record_audit("referral.submitted", actor=actor, now=now, target_type="case", target_id=case.pk,
-                 details={"reference": reference})
+    details = {"reference": reference, **({"unfinished_changes_discarded": discarded} if discarded else {})}
+    record_audit("referral.submitted", actor=actor, now=now, target_type="case", target_id=case.pk, details=details)
     return case
 
 

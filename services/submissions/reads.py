@@ -17,13 +17,26 @@ from services.submissions.filling import case_for_forms, on_page, referrer_of, r
 
 def referrer_submissions(case) -> dict:
     """Return the referrer's own referral forms on the case, the most relevant per form key."""
+    return referrer_forms(case)[0]
+
+
+def referrer_forms(case) -> tuple[dict, dict]:
+    """Return the referrer's referral forms on the case by form key: the most relevant, and changes begun.
+
+    A change begun is a draft the referrer opened on a part already completed and has not finished: what was
+    completed is still what the referral holds.
+    """
     found: dict = {}
+    drafts: dict = {}
     rank = {"countersigned": 2, "submitted": 2, "draft": 1}
     for sub in Submission.objects(case_id=case.pk, created_by=case.referrer_id).order_by("created_at"):
         current = found.get(sub.form_key)
+        if sub.status == "draft":
+            drafts[sub.form_key] = sub
         if current is None or rank[sub.status] >= rank[current.status]:
             found[sub.form_key] = sub
-    return found
+    changes = {key: draft for key, draft in drafts.items() if found[key] is not draft}
+    return found, changes
 
 
 def list_submissions(case, *, actor) -> list:

@@ -34,3 +34,6 @@ def test_a_welsh_administrator_reads_the_builders_refusals_and_moves_in_welsh(cl
     assert added.status_code == 302, added.get_data(as_text=True)[:2000]
     table = html.unescape(client.get("/admin/forms/dash/computed").get_data(as_text=True))
     assert '<td class="govuk-table__cell">Cyfrifiad</td>' in table  # the kind of each value in words, not "expression"
+    # The other calculations are named and explained in Welsh, not by their code names and docstrings.
+    assert "Swm yr atebion" in table and "Sgorau SARA" in table and "Atebion rhifol y cwestiynau" in table
+    assert "sum fields" not in table and "sara scores" not in table and "Return " not in table

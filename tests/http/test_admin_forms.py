@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -61,6 +62,17 @@ def test_builder_pages_render_for_the_shipped_forms(client, admin, synced, url):
     response = client.get(url)
     assert response.status_code == 200
     assert response.get_data(as_text=True).count("<h1") == 1
+
+
+def test_the_other_calculations_are_named_and_explained_in_words(client, admin, synced):
+    assert client.post("/admin/forms/sara/new-version").status_code == 302
+    page = html.unescape(client.get("/admin/forms/sara/computed").get_data(as_text=True))
+    assert "<td class=\"govuk-table__cell\">SARA scores</td>" in page  # the shipped form's value, by its kind
+    for title, summary in (("Sum of answers", "The numeric answers of the chosen questions, added up"),
+                           ("Screening outcome", "unlikely to be accepted if one is red"),
+                           ("Inventory totals", "how many were unknown (?)")):
+        assert title in page and summary in page
+    assert "sum fields" not in page and "Return the sum" not in page
 
 
 def test_the_forms_list_shows_status_versions_and_where_each_form_is_offered(client, admin, synced):

@@ -146,6 +146,29 @@ def test_change_reopens_a_completed_part_with_its_answers(client, people, now):
     assert Submission.objects(case_id=case.pk, form_key="screening", status="draft").count() == 1
 
 
+
+def test_a_change_begun_and_not_finished_is_named_then_discarded_when_the_referral_is_sent(client, people, now):
+    from models.audit import AuditEntry
+    from models.form import Submission
+
+    case = draft_with_forms(people, now)
+    client.post(f"/referrals/{case.pk}/forms/screening/change")
+    draft = Submission.objects.get(case_id=case.pk, form_key="screening", status="draft")
+    tasks = text(client.get(f"/referrals/{case.pk}/tasks"))
+    assert 'aria-describedby="screening-status screening-changing"' in tasks
+    assert "You started changing this part and have not finished" in tasks
+    assert "Check your answers and send" in tasks and "Cannot start yet" not in tasks  # the completed part holds
+    check = text(client.get(f"/referrals/{case.pk}/check"))
+    assert check.count("You started changing this part and have not finished") == 1
+    assert "your unfinished changes will be discarded" in check and "Finish your changes" in check
+    response = client.post(f"/referrals/{case.pk}/check")
+    assert response.status_code == 302 and Case.objects.get(pk=case.pk).status == "open"
+    assert not Submission.objects(pk=draft.pk).count()
+    assert Submission.objects(case_id=case.pk, form_key="screening").get().status == "submitted"
+    sent = AuditEntry.objects.get(action="referral.submitted", target_id=str(case.pk))
+    assert sent.details["unfinished_changes_discarded"] == ["screening"]
+
+
 STATUS_CASES = {
     "not_accepted": ("Not accepted", "Already working with probation"),
     "waiting": ("On the waiting list", "Near the top of the list"),
@@ -181,6 +204,8 @@ def test_status_page_shows_the_status_and_what_goes_with_it(client, people, now,
     assert "moj-timeline" in page and "Referral sent" in page
     if branch == "consultation":
         assert "We will call you on Monday" in page and "27 November 2026" in page
+    else:  # what was to happen next has happened: the pathway shows it only while the case waits for it
+        assert "We will call you on Monday" not in page and "Next steps" not in page
     if branch == "not_accepted":
         assert "A case consultation is offered to you" in page
     if branch == "closed":

@@ -164,7 +164,8 @@ def test_inventory_field_pattern():
 
 
 def test_register_adds_a_function_and_refuses_duplicates():
-    @register("test_double", params_schema={"type": "object", "required": ["field"]})
+    @register("test_double", title="Double", summary="Twice the field",
+              params_schema={"type": "object", "required": ["field"]})
     def double(answers, params, fields):
         return 2 * answers.get(params["field"], 0)
 
@@ -173,7 +174,7 @@ def test_register_adds_a_function_and_refuses_duplicates():
                      computed=[{"key": "twice", "function": "test_double", "params": {"field": "n"}}])
         assert compile_form(defn).compute({"n": 4}) == {"twice": 8}
         with pytest.raises(ValueError, match="already registered"):
-            register("test_double")(double)
+            register("test_double", title="Double", summary="Twice the field")(double)
     finally:
         REGISTRY.pop("test_double", None)
 

@@ -144,6 +144,8 @@ def _shared(d):
     (lambda d: _shared(d)[0].update(field="next_stpes"),
      "intake.referral.shared_with_referrer[0].field: no step stores the case field 'next_stpes'; add a set_field"),
     (lambda d: _shared(d)[2].pop("text"), "intake.referral.shared_with_referrer[2]"),
+    (lambda d: _shared(d)[0].update(states=["acknowledged", "consultaton"]),
+     "intake.referral.shared_with_referrer[0].states[1]: unknown state 'consultaton'"),
     (lambda d: d["intake"]["referral"]["person"]["children"].pop("name"), "intake.referral.person.children"),
 ])
 def test_what_the_referrer_is_shown_must_be_stored_by_the_pathway(change, expected):

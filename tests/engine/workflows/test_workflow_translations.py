@@ -53,6 +53,10 @@ def test_the_dao_pathway_speaks_welsh_to_the_referrer():
     assert [(r["label"], r["value"]) for r in rows] == [
         ("Camau nesaf", "Ffoniwch fi"),
         ("Ymgynghoriad achos", "Cynigir ymgynghoriad achos i chi i gael cyngor ac arweiniad")]
+    # What happens next is shown while it is ahead, not once the case has moved on.
+    later = shared_with_referrer(defn, {"next_steps": "Ffoniwch fi", "consultation_offered": "yes"}, "cy", "accepted")
+    assert [r["label"] for r in later] == ["Ymgynghoriad achos"]
+    assert len(shared_with_referrer(defn, {"next_steps": "Ffoniwch fi"}, "cy", "consultation")) == 1
     # Every message the pathway sends a referrer has its Welsh.
     sent_to_referrer = {n["template"] for n in _notifies(defn.to_dict()) if "referrer" in _targets(n)}
     assert {"dao_referral_acknowledged", "dao_referral_accepted", "dao_case_closed"} <= sent_to_referrer
