@@ -37,7 +37,9 @@ def say(language: str | None, marked: str, **values: Any) -> str:
 
 
 _NUMBERING = re.compile(r"^\s*(\(?[0-9]{1,2}[a-z]?[.)]|\([a-z]\))\s+")
-_ARTICLES = ("the ", "a ", "an ", "your ", "their ", "his ", "her ", "any ", "this ", "these ")
+# Openings that need no "the" before them: articles and possessives, and "whether" (an error_label such as
+# "whether consent is given to contact the GP" makes "Select whether consent is given to contact the GP").
+_ARTICLES = ("the ", "a ", "an ", "your ", "their ", "his ", "her ", "any ", "this ", "these ", "whether ")
 # A label that is itself an instruction ("Describe the assaults") or a question without its mark ("What happened")
 # reads wrongly bent into a sentence: "Enter the describe…", "Enter the what happened".
 _QUOTED_OPENINGS = (
@@ -102,6 +104,10 @@ class LabelPhrases:
     def the(self) -> str:
         """Return the noun with an article: 'the date of birth'."""
         return self._the
+
+    def named(self) -> str:
+        """Return the label as a noun inside a sentence: 'the signature', or a question quoted whole."""
+        return self.obj if self.question else self._the
 
     def say(self, marked: str, **values: Any) -> str:
         """Return a marked message in this field's language, with its values filled in."""

@@ -20,7 +20,7 @@ def future(spec: FieldSpec, part: str | None = None, language: str | None = SOUR
     """Return the message for a date after today where only past dates make sense."""
     p = Phrases(spec, language)
     if part == "date":
-        return p.say(N_("The date for %(obj)s must be today or in the past"), obj=p.obj)
+        return p.say(N_("The date for %(signature)s must be today or in the past"), signature=p.named())
     return p.say(N_("%(subject)s must be today or in the past"), subject=p.subject)
 
 

@@ -85,19 +85,22 @@ class Attestation(Widget):
 
     def missing(self, spec: FieldSpec, p: Phrases, part: str | None) -> str:
         """Ask for the part left out."""
+        # The signature as a noun ("the signature", "the referrer's signature" from an error_label): "Tick the box
+        # to confirm the signature for Signature" said it twice.
         if part == "confirmed":
-            return p.say(N_("Tick the box to confirm the signature for %(obj)s"), obj=p.obj)
+            return p.say(N_("Tick the box to confirm %(signature)s"), signature=p.named())
         if part == "full_name":
-            return p.say(N_("Enter the full name for %(obj)s"), obj=p.obj)
-        return p.say(N_("Enter the date for %(obj)s"), obj=p.obj)
+            return p.say(N_("Enter the full name for %(signature)s"), signature=p.named())
+        return p.say(N_("Enter the date for %(signature)s"), signature=p.named())
 
     def invalid(self, spec: FieldSpec, p: Phrases, kind: str, expected: Any, value: Any, part: str | None) -> str:
         """Name the part that is wrong, or ask to sign again."""
         if part == "date":
-            return p.say(N_("The date for %(obj)s must be a real date"), obj=p.obj)
+            return p.say(N_("The date for %(signature)s must be a real date"), signature=p.named())
         if part in ("full_name", "confirmed"):
             return self.missing(spec, p, part)
-        return p.say(N_("Sign %(obj)s again"), obj=p.obj)
+        return p.say(N_("Sign %(signature)s again"), signature=p.named())
+
 
     def display(self, spec: FieldSpec, value: Any) -> str:
         """Return who signed and when."""

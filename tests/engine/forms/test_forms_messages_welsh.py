@@ -47,7 +47,7 @@ MISSING = [
     ("repeater", {"answer": "Ychwanegwch o leiaf un cofnod ar gyfer “Plant”"}),
     ("attestation", {"answer.full_name": "Rhowch yr enw llawn ar gyfer “Llofnod”",
                      "answer.date": "Rhowch y dyddiad ar gyfer “Llofnod”",
-                     "answer.confirmed": "Ticiwch y blwch i gadarnhau’r llofnod ar gyfer “Llofnod”"}),
+                     "answer.confirmed": "Ticiwch y blwch i gadarnhau “Llofnod”"}),
     ("file", {"answer": "Uwchlwythwch ffeil ar gyfer “Llythyr”"}),
 ]
 

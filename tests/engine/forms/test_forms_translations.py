@@ -112,6 +112,26 @@ def test_the_shipped_referral_forms_are_in_welsh(key):
     assert len(dict(texts(definition))) > 10
 
 
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", {"contact_gp": "Select whether consent is given to contact the General Practitioner",
+            "person_signature.confirmed": "Tick the box to confirm the signature of the person giving consent",
+            "referrer_signature.full_name": "Enter the full name for the referrer’s signature"}),
+    ("cy", {"contact_gp": "Dewiswch ateb ar gyfer cysylltu â’r Meddyg Teulu",
+            "person_signature.confirmed": "Ticiwch y blwch i gadarnhau llofnod y person sy’n rhoi caniatâd",
+            "referrer_signature.full_name": "Rhowch yr enw llawn ar gyfer llofnod yr atgyfeiriwr"}),
+])
+def test_the_consent_forms_messages_say_what_is_missing_once(language, expected):
+    definition = json.loads((DEFINITIONS / "consent.json").read_text(encoding="utf-8"))
+    form = compile_form(localise(definition, language) if language != "en" else definition)
+    said = {}
+    for method in ("signed_here", "waived_child_protection"):
+        for problem in form.validate({"consent_method": method}, today=date(2026, 12, 4), partial=False,
+                                     language=language):
+            said[problem.field] = problem.message
+    assert {field: said.get(field) for field in expected} == expected
+
+
 # The shipped forms whose every text, error labels included, is in Welsh. Add a form here when it is translated.
 WELSH_FORMS = [
     "addendum_risk_assessment", "community_referral", "hra_behaviour_inventory", "hra_self_assessment",
