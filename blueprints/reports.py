@@ -23,7 +23,7 @@ def index():
                               raw_from=typed["from"], raw_to=typed["to"])
     except InvalidInput as exc:
         return render_template("reports/index.html", typed=typed, problems=exc.problems, reports=None), 422
-    typed = {"from": reports["start"].isoformat(), "to": reports["end"].isoformat()}
+    typed = {"from": _shown(reports["start"]), "to": _shown(reports["end"])}
     return render_template("reports/index.html", typed=typed, problems=[], reports=reports)
 
 
@@ -36,3 +36,8 @@ def download(table: str, fmt: str):
     return no_store(Response(found["content"], mimetype=found["content_type"].split(";")[0],
                              content_type=found["content_type"],
                              headers={"Content-Disposition": f'attachment; filename="{found["filename"]}"'}))
+
+
+def _shown(day) -> str:
+    """Return a day as the date fields show one: 1/12/2025."""
+    return f"{day.day}/{day.month}/{day.year}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
@@ -11,6 +10,8 @@ from errors import Problems
 from models.audit import AuditEntry
 from scheduler.timescales import local_time
 from services.audit.chain import seal_inbox
+from services.common.dates import FILTER_YEARS, typed_day
+from services.common.patterns import literal, printable
 from services.deadlines.timing import calendar_for
 
 PAGE_SIZE = 50
@@ -20,32 +21,27 @@ def _day(text: str, field: str, label: str, problems: Problems, messages: tuple[
     text = (text or "").strip()
     if not text:
         return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"):
-        try:
-            day = datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-        # Bounded so that "the day after" and MongoDB's dates always exist (9999-12-31 has no day after).
-        if 1900 <= day.year <= 2999:
-            return day
+    day = typed_day(text)
+    if day is None:
+        problems.add(field, messages[1], label)
+    elif not FILTER_YEARS[0] <= day.year <= FILTER_YEARS[1]:
         problems.add(field, messages[0], label)
         return None
-    problems.add(field, messages[1], label)
-    return None
+    return day
 
 
 def search_audit(filters: dict, *, actor, now: datetime) -> dict:
     """Return entries matching the filters (action, who, target, dates), a page at a time, with any input errors."""
     problems = Problems()
     query: dict = {}
-    action = (filters.get("action") or "").strip()
+    action = printable(filters.get("action") or "").strip()
     if action:
         # A family of actions ("form." or "form") finds every builder action, not just one.
         prefix = action.rstrip(".")
-        query["action"] = {"$regex": f"^{re.escape(prefix)}(\\.|$)"}
-    who = (filters.get("who") or "").strip().lower()
+        query["action"] = {"$regex": f"^{literal(prefix)}(\\.|$)"}
+    who = printable(filters.get("who") or "").strip().lower()
     if who:
-        query["actor_email"] = {"$regex": re.escape(who)}
+        query["actor_email"] = {"$regex": literal(who)}
     target_type = (filters.get("target_type") or "").strip()
     if target_type:
         query["target_type"] = target_type

@@ -16,6 +16,7 @@ from services.cases.access import team_read_enabled, visible_cases_query
 from services.cases.facts import next_deadlines, shown_deadline, state_of, user_names
 from services.cases.pages import RISK_TAGS
 from services.common.language import active_language
+from services.common.patterns import literal
 from services.deadlines.tracking import sync_next_due
 from services.pathways.store import definition_version
 
@@ -203,12 +204,12 @@ def search_condition(query: str) -> dict | None:
     if day is not None:
         return {"person.date_of_birth": datetime(day.year, day.month, day.day)}
     # References are stored in capitals: an anchored prefix is a range on the unique reference index.
-    by_reference = {"reference": {"$regex": "^" + re.escape(query.upper())}}
+    by_reference = {"reference": {"$regex": "^" + literal(query.upper())}}
     words = name_keys(query)
     if not words:
         return by_reference
     # Each word typed is the start of a word of the name, folded as the keys are: one range of the keys' index.
-    return {"$or": [by_reference, {"$and": [{"name_keys": {"$regex": "^" + re.escape(w)}} for w in words]}]}
+    return {"$or": [by_reference, {"$and": [{"name_keys": {"$regex": "^" + literal(w)}} for w in words]}]}
 
 
 def search_cases(*, actor, now: datetime, query: str, page=1) -> dict:

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from errors import Problems
 
 EARLIEST_BIRTH = date(1900, 1, 1)  # a date of birth before it is a slip of the keyboard, not a person
+# How a day may be typed into a filter: as the date pages show it (24/11/2026) or as the address bar has it.
+TYPED_DAY = ("%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y")
+# Filters' days: bounded so that "the day after" and every month in between always exist (9999-12-31 has no day
+# after, and the year 1 no day before).
+FILTER_YEARS = (1900, 2999)
+
+
+def typed_day(text: str) -> date | None:
+    """Return the day typed in one of the usual ways (24/11/2026, 2026-11-24), or None if it is not a real day."""
+    for pattern in TYPED_DAY:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def past_date(raw, field: str, label: str, problems: Problems, *, today: date, required: bool = True,

@@ -8,15 +8,21 @@ from babel.dates import format_date
 from flask_babel import gettext as _
 
 from errors import FieldProblem, InvalidInput
+from services.common.dates import FILTER_YEARS, typed_day
 from services.common.language import LOCALES, active_language
 from services.deadlines.timing import local_today
 
 
-def _parse_day(raw: str, field: str, message: str) -> tuple[date | None, FieldProblem | None]:
-    try:
-        return date.fromisoformat(raw.strip()), None
-    except ValueError:
-        return None, FieldProblem(field, message)
+def _parse_day(raw: str, field: str, invalid: str, out_of_range: str) -> tuple[date | None, FieldProblem | None]:
+    day = typed_day(raw)
+    if day is None:
+        return None, FieldProblem(field, invalid)
+    if not FILTER_YEARS[0] <= day.year <= FILTER_YEARS[1]:
+        return None, FieldProblem(field, out_of_range)
+    return day, None
+
+
+MOST_MONTHS = 10 * 12  # the longest period a report covers
 
 
 def year_before(day: date) -> date:
@@ -33,14 +39,21 @@ def get_period(raw_from: str = "", raw_to: str = "", *, now: datetime) -> tuple[
     problems = []
     end = local_today(now)  # the service's day, not UTC's
     if raw_to.strip():
-        end, problem = _parse_day(raw_to, "to", _("Enter the end date as a real date, for example 2026-01-31"))
+        end, problem = _parse_day(raw_to, "to", _("Enter the end date as a real date, like 31/01/2026"),
+                                  _("Enter the end date as a date between 1900 and 2999"))
         problems += [problem] if problem else []
     start = year_before(end) if end else None
     if raw_from.strip():
-        start, problem = _parse_day(raw_from, "from", _("Enter the start date as a real date, for example 2026-01-31"))
-        problems += [problem] if problem else []
+        start, problem = _parse_day(raw_from, "from", _("Enter the start date as a real date, like 31/01/2026"),
+                                    _("Enter the start date as a date between 1900 and 2999"))
+        # Listed first, as the page asks for it first.
+        problems = ([problem] if problem else []) + problems
     if not problems and start > end:
         problems.append(FieldProblem("from", _("The start date must be the same as or before the end date")))
+    elif not problems and (end.year - start.year) * 12 + end.month - start.month >= MOST_MONTHS:
+        # Month by month, a longer period is a table and a chart no one can read.
+        problems.append(FieldProblem("from", _("The period can be at most %(years)s years: choose a later start "
+                                               "date", years=MOST_MONTHS // 12)))
     if problems:
         raise InvalidInput(_("Check the dates of the period"), problems=problems)
     return start, end

@@ -99,12 +99,17 @@ def test_the_period_is_shown_and_kept(client, people, data):
     sign_in(client, people["manager"])
     page = text(client.get("/reports/?from=2026-01-01&to=2026-03-31"))
     assert "from 1 January 2026 to 31 March 2026" in page
-    assert 'value="2026-01-01"' in page and 'value="2026-03-31"' in page
+    assert 'value="1/1/2026"' in page and 'value="31/3/2026"' in page
+    # Typed as the date pages show them, too.
+    assert "from 1 January 2026 to 31 March 2026" in text(client.get("/reports/?from=1/1/2026&to=31/03/2026"))
 
 
 @pytest.mark.parametrize(("query", "message"), [
     ("from=2026-02-30", "Enter the start date as a real date"),
     ("from=2026-05-02&to=2026-05-01", "The start date must be the same as or before the end date"),
+    ("from=0001-01-01&to=2026-01-01", "Enter the start date as a date between 1900 and 2999"),
+    ("from=2026-01-01&to=9999-12-31", "Enter the end date as a date between 1900 and 2999"),
+    ("from=2001-01-01&to=2026-01-01", "The period can be at most 10 years"),
 ])
 def test_bad_dates_are_refused_with_an_error_summary(client, people, query, message):
     sign_in(client, people["manager"])
@@ -112,4 +117,17 @@ def test_bad_dates_are_refused_with_an_error_summary(client, people, query, mess
     page = text(response)
     assert response.status_code == 422
     assert "govuk-error-summary" in page and message in page and "<title>Error:" in page
-    assert 'value="2026-' in page and "Waiting now" not in page
+    assert 'value="20' in page and "Waiting now" not in page
+
+
+def test_both_dates_wrong_are_listed_in_the_pages_order(client, people):
+    sign_in(client, people["manager"])
+    page = text(client.get("/reports/?from=abc&to=def"))
+    assert page.index("Enter the start date as a real date") < page.index("Enter the end date as a real date")
+
+
+@pytest.mark.parametrize("path", ["/reports/download/timeliness.csv?from=0001-01-01",
+                                  "/reports/download/caseload.xlsx?to=9999-12-31"])
+def test_a_download_with_impossible_dates_is_refused_not_failed(client, people, path):
+    sign_in(client, people["manager"])
+    assert client.get(path).status_code in (400, 422)
