@@ -15,6 +15,7 @@ from services.groups import members, views
 from services.groups import register as register_service
 from services.groups import schedules as group_service
 from services.groups.ical import group_calendar
+from services.groups.register_clash import merge_after_clash, opened_with, register_fields
 from services.groups.reports import team_group_reports
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
@@ -182,22 +183,23 @@ def register(group_id, session_id):
     group = group_service.group_for(group_id, user, run=True)
     context = register_service.get_register(group, session_id, actor=user)
     if request.method == "GET":
-        values = {f"mark-{r['case'].pk}": r["mark"] for r in context["rows"] if r["case"]}
-        values.update({f"note-{r['case'].pk}": r["note"] for r in context["rows"] if r["case"]})
-        values.update({f"concern-{r['case'].pk}": r["concern"] for r in context["rows"] if r["case"]})
-        values["facilitator_note"] = context["session"].facilitator_note
-        values["revision"] = context["session"].revision
-        return _page("register.html", values=values, **context)
+        opened = register_fields(context)
+        return _page("register.html", values={**opened, "revision": context["session"].revision}, opened=opened,
+                     **context)
     data, typed = _form()
     try:
         saved = register_service.save_register(group, session_id, data, actor=user, now=utcnow())
     except InvalidInput as exc:
-        return _page("register.html", 422, values=typed, problems=exc.problems, **context)
+        return _page("register.html", 422, values=typed, problems=exc.problems,
+                     opened=opened_with(typed.get("opened")), **context)
     except Conflict as exc:
-        # What was typed stays; the rows show what was saved meanwhile, and saving again is a save of this page.
+        # Their changes are taken into the page, what was changed here stays on top, and the fields both changed
+        # show what they saved beside them; saving again is a save of this page against what is saved now.
         context = register_service.get_register(group, session_id, actor=user)
-        return _page("register.html", 409, values={**typed, "revision": context["session"].revision},
-                     conflict=exc.message, **context)
+        now_saved = register_fields(context)
+        values, clashes = merge_after_clash(opened_with(typed.get("opened")), typed, now_saved)
+        return _page("register.html", 409, values={**values, "revision": context["session"].revision},
+                     opened=now_saved, clashes=clashes, saved=now_saved, conflict=exc.message, **context)
     done = saved["recorded"] + saved["corrected"]
     flash(ngettext("The register has been saved: %(num)s case updated",
                    "The register has been saved: %(num)s cases updated", done)

@@ -33,8 +33,8 @@ from storage.uow import in_transaction, transactional
 from workflows import engine, load_definition
 
 CATCH_UP_TYPE = "catch_up"
-STALE_REGISTER = _l("Someone else saved this register after you opened it. What they saved is shown beside your "
-                    "marks: check each man, then save again.")
+STALE_REGISTER = _l("Someone else saved this register after you opened it. Their changes are now in the form; where "
+                    "you both changed the same thing, what they saved is shown beside yours. Check, then save again.")
 
 
 def register_codes(defn) -> list[tuple[str, str]]:

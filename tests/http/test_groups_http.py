@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from datetime import datetime, timedelta
 
@@ -93,7 +95,8 @@ def test_a_register_saved_by_someone_else_meanwhile_is_not_overwritten(client, s
     refused = client.post(url, data=stale)
     page = refused.get_data(as_text=True)
     assert refused.status_code == 409 and "Someone else saved this register after you opened it" in page
-    assert "Saved meanwhile: Attended late. Note: Bus was late" in page
+    # A page without its copy of what it was opened with: every field that differs is shown with what was saved.
+    assert "Attendance: Attended late" in page and "Note: Bus was late" in page
     assert f'name="mark-{men[1].pk}" type="radio" value="acceptable_absence" checked' in page  # his typing kept
     assert GroupAttendance.objects.get(case_id=men[0].pk).mark == "late"
     assert GroupAttendance.objects.get(case_id=men[1].pk).mark == "attended"
@@ -101,6 +104,59 @@ def test_a_register_saved_by_someone_else_meanwhile_is_not_overwritten(client, s
     assert client.post(url, data={**stale, f"mark-{men[0].pk}": "late", f"note-{men[0].pk}": "Bus was late",
                                   "revision": fresh}).status_code == 302  # checked, then saved again
     assert GroupAttendance.objects.get(case_id=men[1].pk).mark == "acceptable_absence"
+
+
+def _opened(page: str) -> dict:
+    fields = json.loads(html.unescape(re.search(r"name=\"opened\" value='([^']*)'", page).group(1)))
+    return {"opened": json.dumps(fields),
+            "revision": re.search(r'name="revision" value="(\d+)"', page).group(1), **fields}
+
+
+def test_a_clash_keeps_what_the_other_person_saved_and_names_only_real_clashes(client, setup):
+    group, first = joined(client, setup)
+    url = f"/groups/{group.pk}/sessions/{first.pk}/register"
+    men = setup["men"]
+    marks = {f"mark-{m.pk}": "attended" for m in men[:3]}
+    assert client.post(url, data=marks).status_code == 302
+    mine = _opened(client.get(url).get_data(as_text=True))  # this page is opened...
+    theirs = _opened(client.get(url).get_data(as_text=True))  # ...and so is a colleague's, who saves first
+    assert client.post(url, data={**theirs, f"mark-{men[0].pk}": "late", f"concern-{men[0].pk}": "yes",
+                                  "facilitator_note": "He raised his voice in the check-in"}).status_code == 302
+    # Here only the second man's mark changes: the first man's row and the session notes were not touched.
+    refused = client.post(url, data={**mine, f"mark-{men[1].pk}": "acceptable_absence"})
+    page = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 409 and "Their changes are now in the form" in page
+    assert f'name="mark-{men[0].pk}" type="radio" value="late" checked' in page
+    assert f'id="concern-{men[0].pk}" name="concern-{men[0].pk}" type="checkbox" value="yes" checked' in page
+    assert ">He raised his voice in the check-in</textarea>" in page
+    assert f'name="mark-{men[1].pk}" type="radio" value="acceptable_absence" checked' in page  # his typing kept
+    assert "Saved meanwhile" not in page  # nothing was changed by both: no row is flagged, his own least of all
+    again = _opened(page)
+    assert again["concern-" + str(men[0].pk)] == "yes"
+    sent = {**again, f"mark-{men[0].pk}": "late", f"concern-{men[0].pk}": "yes", f"mark-{men[1].pk}":
+            "acceptable_absence", "facilitator_note": "He raised his voice in the check-in"}
+    assert client.post(url, data=sent).status_code == 302  # saved again as the page now shows it
+    assert GroupAttendance.objects.get(case_id=men[0].pk).mark == "late"
+    assert GroupAttendance.objects.get(case_id=men[1].pk).mark == "acceptable_absence"
+    flagged = CaseSession.objects(pk=GroupAttendance.objects.get(case_id=men[0].pk).case_session_id).get()
+    assert flagged.flags == ["concern"]
+    assert GroupSession.objects.get(pk=first.pk).facilitator_note == "He raised his voice in the check-in"
+
+
+def test_a_field_both_changed_shows_what_was_saved_beside_it(client, setup):
+    group, first = joined(client, setup)
+    url = f"/groups/{group.pk}/sessions/{first.pk}/register"
+    men = setup["men"]
+    assert client.post(url, data={f"mark-{m.pk}": "attended" for m in men[:3]}).status_code == 302
+    mine = _opened(client.get(url).get_data(as_text=True))
+    theirs = _opened(client.get(url).get_data(as_text=True))
+    assert client.post(url, data={**theirs, f"note-{men[2].pk}": "Left early, unwell",
+                                  "facilitator_note": "Short session"}).status_code == 302
+    refused = client.post(url, data={**mine, f"note-{men[2].pk}": "Left early", "facilitator_note": "Good session"})
+    page = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 409 and page.count("Saved meanwhile by someone else") == 2
+    assert "Note: Left early, unwell" in page and "Short session</p>" in page
+    assert f'name="note-{men[2].pk}" type="text" value="Left early"' in page and "Good session</textarea>" in page
 
 
 def test_intake_register_and_drop_out_pages(client, setup):
