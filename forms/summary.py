@@ -52,6 +52,22 @@ def display_text(spec: FieldSpec, value: Any) -> str:
     return spec.widget_type.display(spec, value)
 
 
+def answer_text(spec: FieldSpec, value: Any) -> str:
+    """Return an answer as one text: a repeated question's entries one to a line, each part named by its label."""
+    if not spec.repeats or not isinstance(value, list):
+        return display_text(spec, value)
+    lines = []
+    for row in value:
+        if not isinstance(row, Mapping):
+            continue
+        parts = [(child.label, display_text(child, row.get(child.name))) for child in spec.children
+                 if row.get(child.name) not in (None, "", [], {})]
+        if parts:
+            lines.append(parts[0][1] if len(spec.children) == 1 else "; ".join(f"{label}: {text}"
+                                                                              for label, text in parts))
+    return "\n".join(lines) if lines else display_text(spec, None)
+
+
 def summary(form: CompiledForm, answers: Mapping) -> list[SummaryRow]:
     """Return a row for every shown field in layout order, with repeater entries as nested rows."""
     data = form.clean(answers)

@@ -16,7 +16,7 @@ from docx import Document
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from forms.summary import display_text
+from forms.summary import answer_text
 from forms.third_party import is_third_party_form, redact_answers, third_party_fields
 from models.case import Case, CaseEvent, CaseSession
 from models.form import ConfidentialSubmission, Submission
@@ -80,7 +80,7 @@ def _forms(case: Case, *, with_confidential: bool, withheld: list) -> list[dict]
                     "status": sub.status, "submitted_at": sub.submitted_at,
                     "answers": [{"id": f"form:{sub.pk}:{name}", "field": name, "label": labels.get(name, name),
                                  # As the form's own pages write it: option labels, dates in words, signatures.
-                                 "value": value, "text": display_text(fields[name], value) if name in fields
+                                 "value": value, "text": answer_text(fields[name], value) if name in fields
                                  else _text(value)} for name, value in answers.items()]})
     return out
 

@@ -177,3 +177,14 @@ def test_to_dict_is_json(form):
     children = data["pages"][2]["fields"][0]
     assert children["widget"] == "repeater" and [c["name"] for c in children["children"]][:2] == ["name", "dob"]
     assert data["pages"][0]["fields"][4]["no_future"] is True
+
+
+def test_a_repeated_answer_reads_as_text_one_entry_to_a_line(form):
+    from forms.summary import answer_text
+
+    children = next(spec for spec in form.top_fields.values() if spec.name == "children")
+    assert answer_text(children, COMPLETE["children"]) == (
+        "Name: Alex; Date of birth: 1 June 2015; Needs support: Yes; Support needed: Speech therapy\n"
+        "Name: Jo; Needs support: No")
+    assert answer_text(children, []) == "Not answered"
+    assert answer_text(form.top_fields["full_name"], "Sam Smith") == "Sam Smith"

@@ -101,6 +101,8 @@ def test_his_bundle_leaves_out_confidential_and_third_party_information(team, ca
                        "Record contact with the partner"):
             assert secret not in text, secret
     assert "confidential record" in word and "third-party information" in word
+    # A repeated question's entries read as the form writes them, one to a line, never as data.
+    assert "{'" not in word and "Responsibility" in word
     parsed = json.loads(data)
     recorded = {r["field"] for r in parsed["recorded"]}
     assert "assessed_risk" in recorded and "assessment_date" in recorded
