@@ -109,6 +109,8 @@ def get_team_overview(*, actor, now: datetime, page=1) -> dict:
     return {
         "caseloads": caseloads, "overdue": overdue_rows(docs, now), "countersign": waiting,
         "result": {"page": page, "pages": pages, "total": total, "page_size": PAGE_SIZE},
+        # The downloads leave these out (a partner's reference and timescales never leave in a file): said so.
+        "partner_overdue": deadlines.count_documents({**query, "case_kind": "partner"}) if total else 0,
         "counts": {
             "inbox": cases.count_documents({**team, "allocated_to": "", "on_waiting_list": False}),
             "waiting": cases.count_documents({**team, "on_waiting_list": True}),

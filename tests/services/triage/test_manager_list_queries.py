@@ -131,6 +131,17 @@ def test_team_overview_counts_each_workers_overdue_deadlines_by_aggregation(nort
     assert found["counts"]["inbox"] == 30 and found["counts"]["waiting"] == 30 and found["counts"]["open"] == 60
 
 
+def test_the_overview_says_how_many_overdue_deadlines_its_files_leave_out(north):
+    from services.reports import list_exports
+
+    ids = seed_team(6, workers=north["workers"])
+    Deadline._get_collection().update_many({"case_id": {"$in": ids[:2]}}, {"$set": {"case_kind": "partner"}})
+    found = team_overview.get_team_overview(actor=north["manager"], now=NOW)
+    assert found["counts"]["overdue"] == 6 and found["partner_overdue"] == 2
+    # A partner's reference and timescales never leave in a file: the page names what the file leaves out.
+    assert list_exports.export_overdue(actor=north["manager"], now=NOW, fmt="csv").rows == 4
+
+
 def _query_and_sort():
     actor = type("Manager", (), {"team": "north", "has_role": lambda self, *r: "manager" in r})()
     return [
