@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from forms.catalogue import N_
 from models.case import Case
 from models.group import Group, GroupMember
 from models.user import User
+from services.cases.history import add_history
 from services.cases.transitions import open_case
 from services.groups import members as groups_members
 from services.groups import register as groups_register
@@ -25,6 +27,7 @@ SURNAMES = ("Barker", "Holt", "Pearce", "Dixon", "Frost", "Lowe", "Rowe", "Sutto
             "Nash", "Tate", "Quinn", "Booth", "Lang")
 # The men of the demo groups, made up like every demo person.
 GROUP_MEN = tuple(f"{FIRST_NAMES[n % 16]} {SURNAMES[(n * 7) % 16]}" for n in range(16))
+PLACED = N_("Brought to this stage with the demonstration data")
 # Per group, in pathway order: (weekday, start time, venue, weeks since the first session, men placed, waiting).
 PLANS = (
     (3, "18:30", "Hope Centre, Room 2, 14 Market Street", 10, 6, 2),
@@ -46,6 +49,10 @@ def _men(defn, state: str, count: int, fields: dict, users: dict, start: int, no
         # A man ready for a group has long been allocated to a practitioner: unallocated, he would sit among the
         # team's new referrals.
         worker = workers[i % len(workers)]
+        # Recorded as a move, so the reports count him as the product would have: on the waiting list from then
+        # (its counters), and at the stages he has reached (the funnel's).
+        add_history(case, kind="transition", now=since, actor=manager, name="demo_placed", label=PLACED,
+                    label_key=PLACED, from_state=case.state, to_state=state)
         Case.objects(pk=case.pk).update_one(set__state=state, set__state_entered_at=since,
                                             set__on_waiting_list=waiting, set__waiting_since=since, inc__revision=1,
                                             set__allocated_to=str(worker.pk), set__allocated_at=since,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from models.case import Case, CaseSession
 from models.group import Group, GroupAttendance, GroupMember
+from models.user import User
 from services.demo.load import DEMO_USERS, load_demo
 from tests.conftest import sign_in
 
@@ -32,6 +33,20 @@ def test_the_demo_s_new_referrals_are_only_cases_not_yet_allocated(demo):
     assert members and all(c.allocated_to for c in Case.objects(id__in=list(members)))
     inbox = Case.objects(status="open", kind="perpetrator", allocated_to="", on_waiting_list=False)
     assert {c.state for c in inbox} <= {"received", "consultation", "referred", "acknowledged"}
+
+
+def test_the_demo_s_reports_count_the_men_placed_as_the_product_would(demo, now):
+    from services.reports.figures import get_reports
+
+    auditor = User.objects.get(email="auditor@demo.pathway")
+    reports = get_reports(actor=auditor, now=now)
+    # The waiting list at the end of the last month shown is the list now: every man on it was counted joining.
+    assert reports["waiting_history"][-1]["waiting"] == reports["waiting"]["count"] > 0
+    # A man the demo placed in a group has reached the pathway's accepted and started stages.
+    in_group = {c.workflow_key for c in Case.objects(id__in=GroupMember.objects.distinct("case_id"))}
+    for row in reports["funnel"]:
+        if row["key"] in in_group:
+            assert row["accepted"] > 0 and row["started"] > 0, row
 
 
 def test_demo_group_pages_render(demo, client):
