@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 from models.correction import OBJECTION_OUTCOMES
 from models.subject_access import IDENTITY_CHECKS, SubjectAccessRequest
 from services.cases.access import can_change_case, case_for_actor
+from services.common.language import active_language
 from services.privacy.rectification import PERSON_FIELDS, list_corrections
 from services.privacy.retention import on_hold, retention_status
+from services.submissions.definitions import form_for
 from services.submissions.reads import list_submissions
 
 
@@ -42,6 +44,8 @@ def personal_data_overview(case_id, *, actor, now: datetime) -> dict:
         "requests": list(SubjectAccessRequest.objects(case_id=case.pk).order_by("-logged_at")),
         "corrections": list_corrections(case, actor=actor), "held": on_hold(case.pk),
         "retention": retention_status(case), "submissions": submitted,
+        # Each form by its title, as the case page names it, in the reader's language.
+        "form_titles": {s.pk: form_for(s, active_language()).title for s in submitted},
         "now": now,
         # The English wording is what is stored; the page reads each choice in its own language (English if new).
         **{name: {key: words[name].get(key, text) for key, text in stored.items()} for name, stored in (

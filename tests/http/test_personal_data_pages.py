@@ -85,6 +85,8 @@ def test_a_correction_keeps_the_original_in_the_history(client, signed_in, make_
     assert event.comment == "Name on his passport" and event.actor_id == str(manager.pk)
     page = client.get(f"/personal-data/cases/{case.pk}").get_data(as_text=True)
     assert "corrected from “Dan Example” to “Daniel Example”" in page
+    assert "Living Without Violence – Referral Form, submitted" in page  # by its title, not its key
+    assert "Community referral, submitted" not in page
 
     sub = Submission.objects.get(case_id=case.pk, form_key="community_referral")
     chooser = client.get(f"/personal-data/forms/{sub.pk}/correct").get_data(as_text=True)
