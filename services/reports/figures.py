@@ -8,6 +8,7 @@ however many cases there are.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, timedelta
 from itertools import combinations
 
@@ -135,13 +136,33 @@ def timeliness_figures(rows: list[dict], *, start: date, end: date) -> dict:
     return {"kinds": sorted(kinds, key=lambda r: (r["label"].lower(), r["key"])), "months": monthly}
 
 
+def name_kinds(kinds: list[dict], definitions, language: str) -> list[dict]:
+    """Return the deadline kinds named in a language, each with its pathway's name where two would read the same."""
+    owners = {}
+    for defn in definitions.values():
+        for key in defn.deadlines:
+            owners.setdefault(key, defn)
+    named = []
+    for row in kinds:
+        defn = owners.get(row["key"])
+        label = defn.deadline_label(row["key"], row["label"], language) if defn is not None else row["label"]
+        named.append({**row, "label": label,
+                      "pathway": defn.text("/title", language, defn.title) if defn is not None else ""})
+    same = Counter(row["label"] for row in named)
+    for row in named:
+        if same[row["label"]] > 1 and row["pathway"]:
+            row["label"] = f"{row['label']} ({row['pathway']})"
+    return sorted(named, key=lambda r: (r["label"].lower(), r["key"]))
+
+
 def list_timeliness(*, actor, now: datetime, start: date, end: date) -> list[dict]:
     """Return, per deadline kind, how many came due in the period and how many were met on time or late.
 
     A deadline "came due" when its due time lies in the period and has already passed; cancelled ones are left
     out. One not met is counted as open and overdue, whether still open, missed or paused.
     """
-    return _timeliness(_scope(actor), now=now, start=start, end=end)["kinds"]
+    return name_kinds(_timeliness(_scope(actor), now=now, start=start, end=end)["kinds"], latest_definitions(),
+                      active_language())
 
 
 def _cohort(scope: dict, *, start: date, end: date) -> dict[tuple[str, str], int]:
@@ -256,7 +277,8 @@ def get_reports(*, actor, now: datetime, raw_from: str = "", raw_to: str = "") -
     return {
         "start": start, "end": end,
         "scope": _("All teams") if not scope else teams.get(actor.team, actor.team),
-        "timeliness": timeliness["kinds"], "monthly": timeliness["months"],
+        "timeliness": name_kinds(timeliness["kinds"], definitions, active_language()),
+        "monthly": timeliness["months"],
         "funnel": _funnel(funnels(definitions), cohort),
         "waiting": _waiting(scope, now),
         "waiting_history": _waiting_history(scope, report_queries.waiting_states(definitions), now=now,

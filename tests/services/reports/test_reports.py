@@ -95,6 +95,20 @@ def test_timeliness_counts_every_team_for_an_auditor(people, deadlines, now):
     assert rows["risk_management_plan"]["rate"] == 43
 
 
+def test_two_kinds_that_read_the_same_are_told_apart_by_their_pathway(app, synced, people, now):
+    from flask_babel import force_locale
+
+    _deadline(now, key="partner_first_contact", label="First contact with the partner")
+    _deadline(now, key="first_contact", label="First contact with the partner", status="missed")
+    rows = list_timeliness(actor=people["manager"], now=now, start=START, end=END)
+    assert [r["label"] for r in rows] == ["First contact with the partner (Community perpetrator programme)",
+                                          "First contact with the partner (Partner support)"]
+    with app.test_request_context(), force_locale("cy"):  # in the reader's language, as the deadlines pages say
+        welsh = list_timeliness(actor=people["manager"], now=now, start=START, end=END)
+    assert [r["label"] for r in welsh] == ["Cysylltiad cyntaf â’r partner (Cymorth i bartneriaid)",
+                                           "Cysylltiad cyntaf â’r partner (Rhaglen i gyflawnwyr yn y gymuned)"]
+
+
 def test_timeliness_keeps_to_the_period(people, deadlines, now):
     rows = list_timeliness(actor=people["manager"], now=now, start=date(2026, 11, 1), end=date(2026, 11, 10))
     assert rows == []
