@@ -13,8 +13,9 @@ from models.form import ConfidentialSubmission, Submission
 from services.cases.access import can_read_confidential
 from services.cases.engine_view import available_practitioners
 from services.cases.facts import user_names
+from services.common.language import active_language
 from services.common.rows import find_rows
-from services.pathways.store import definition_version
+from services.pathways.store import definition_version, latest_definitions
 from services.triage.lists import PAGE_SIZE, page_number
 from services.triage.views import days_between, risk_mix
 
@@ -42,16 +43,26 @@ def overdue_by_owner(*, actor, now: datetime) -> dict[str, int]:
 
 
 def overdue_rows(docs: list[dict], now: datetime) -> list[dict]:
-    """Return the rows of one page (or one batch of an export) of overdue deadlines."""
+    """Return the rows of one page (or one batch of an export) of overdue deadlines, named in the reader's language."""
     names = user_names(o for doc in docs for o in doc.get("owner_ids") or [])
+    language, owners = active_language(), {}
+    for defn in latest_definitions().values():
+        for key in defn.deadlines:
+            owners.setdefault(key, defn)
+
+    def label(doc: dict) -> str:
+        defn, key = owners.get(doc.get("key", "")), doc.get("key", "")
+        return defn.deadline_label(key, doc.get("label", ""), language) if defn else doc.get("label", "")
+
     return [{"id": doc["_id"], "case_id": doc["case_id"], "reference": doc.get("case_reference", ""),
-             "key": doc.get("key", ""), "label": doc.get("label", ""), "due_at": doc.get("due_at"),
+             "key": doc.get("key", ""), "label": label(doc), "due_at": doc.get("due_at"),
              "days": days_between(doc.get("due_at"), now),
              "owners": ", ".join(names[o] for o in doc.get("owner_ids") or [] if o in names)} for doc in docs]
 
 
 def _form_label(case: Case, form_key: str) -> str:
-    label = definition_version(case.workflow_key, case.workflow_version).form_labels.get(form_key) or \
+    defn = definition_version(case.workflow_key, case.workflow_version)
+    label = defn.text(f"/form_labels/{form_key}", active_language(), defn.form_labels.get(form_key) or "") or \
         form_key.replace("_", " ")
     label = label[4:] if label.startswith("the ") else label
     return label[:1].upper() + label[1:]

@@ -108,3 +108,21 @@ def test_break_the_glass_speaks_welsh_and_tells_the_owning_manager_in_welsh(clie
     seen = welsh_page(client, f"/cases/{partner_case.pk}/seen")
     assert "Pwy sydd wedi gweld y cofnod hwn" in seen and "Agorodd gyda mynediad brys" in seen
     assert_no_english(seen, ["Who has seen this record", "Opened with break-the-glass", "Usual worker", "Reason:"])
+
+
+def test_the_team_overview_names_overdue_deadlines_in_welsh(client, people, linked, now):
+    from datetime import timedelta
+
+    from models.deadline import Deadline
+    from services.pathways.store import definition_for
+
+    case, _ = linked
+    Deadline.objects(case_id=case.pk, active=True).update(set__due_at=now - timedelta(days=3))
+    defn = definition_for(case)
+    shown = [(d.label, defn.deadline_label(d.key, d.label, "cy")) for d in Deadline.objects(case_id=case.pk,
+                                                                                           active=True)]
+    assert shown and all(english != welsh for english, welsh in shown)
+    sign_in(client, people["manager"])
+    body = welsh_page(client, "/manager/team")
+    for english, welsh in shown:
+        assert welsh in body and f">{english}<" not in body
