@@ -32,20 +32,40 @@ def _summary(members: list[GroupMember], marks: list[GroupAttendance], held: set
     }
 
 
+def _during(members: list[GroupMember], marks: list[GroupAttendance], days: dict) -> list[GroupAttendance]:
+    """Return the marks each member got while a member this time: a man who left and rejoined is in two cohorts."""
+    by_case: dict = {}
+    for member in members:
+        by_case.setdefault(member.case_id, []).append(member)
+    return [a for a in marks if any(
+        days.get(a.session_id) is not None and m.joined_on <= days[a.session_id]
+        and (m.left_on is None or days[a.session_id] <= m.left_on) for m in by_case.get(a.case_id, ()))]
+
+
+def _latest(members: list[GroupMember]) -> list[GroupMember]:
+    """Return each man once, as he stands now: his latest time in the group (he may have left and rejoined)."""
+    found: dict = {}
+    for member in sorted(members, key=lambda m: (m.joined_on, m.created_at)):
+        found[member.case_id] = member
+    return list(found.values())
+
+
 def group_report(group: Group) -> dict:
     """Return one group's figures, and the same figures for each cohort that joined it."""
     spec = spec_of(group)
     members = list(GroupMember.objects(group_id=group.pk))
     marks = list(GroupAttendance.objects(group_id=group.pk))
-    held = {s.number for s in GroupSession.objects(group_id=group.pk, kind="programme", recorded_at__ne=None)}
-    dates = {s.number: s.date for s in GroupSession.objects(group_id=group.pk, kind="programme")}
+    sessions = list(GroupSession.objects(group_id=group.pk).only("number", "date", "kind", "recorded_at"))
+    held = {s.number for s in sessions if s.kind == "programme" and s.recorded_at is not None}
+    dates = {s.number: s.date for s in sessions if s.kind == "programme"}
+    days = {s.pk: s.date for s in sessions}
     cohorts = []
     for number in sorted({m.join_number for m in members}):
         cohort = [m for m in members if m.join_number == number]
-        ids = {m.case_id for m in cohort}
         cohorts.append({"number": number, "date": dates.get(number),
-                        **_summary(cohort, [a for a in marks if a.case_id in ids], held, spec.sessions)})
-    return {"group": group, "spec": spec, **_summary(members, marks, held, spec.sessions), "cohorts": cohorts}
+                        **_summary(cohort, _during(cohort, marks, days), held, spec.sessions)})
+    return {"group": group, "spec": spec, **_summary(_latest(members), marks, held, spec.sessions),
+            "cohorts": cohorts}
 
 
 def team_group_reports(team: str) -> list[dict]:

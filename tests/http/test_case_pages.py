@@ -356,6 +356,12 @@ def test_record_a_session(client, people, assessed, now):
     assert "Attended late" in page and "Concern about behaviour" in page and "Talked about triggers" in page
     overview = text(client.get(f"/cases/{assessed.pk}"))
     assert "Attended: 1 (late: 1)" in overview
+    # A catch-up he attended is a session attended: in the total, and counted on its own too.
+    CaseSession(case_id=assessed.pk, date=day, session_type="catch_up", number=3, attendance="attended",
+                catch_up=True, recorded_at=now).save()
+    page = text(client.get(response.headers["Location"]))
+    assert re.search(r"Attended \(including late and catch-ups\)</dt>\s*<dd[^>]*>2<", page)
+    assert re.search(r"Catch-up sessions attended</dt>\s*<dd[^>]*>1<", page)
 
 
 def test_closed_case_page_has_no_actions(client, people, now):

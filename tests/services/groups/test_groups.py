@@ -130,6 +130,8 @@ def test_drop_out_frees_a_place_at_the_next_intake_and_he_can_rejoin(team, make_
     sessions = groups.programme_sessions(group)
     groups_members.add_members(group, sessions[0].pk, [str(m.pk) for m in men[:8]], actor=team["manager"], now=now)
     later = datetime(2027, 1, 19, 20)  # after session 3
+    groups_register.save_register(group, sessions[0].pk, register(men[:8], *["attended"] * 8), actor=team["him"],
+                                  now=later)
     member = GroupMember.objects.get(case_id=men[2].pk)
     groups_members.leave_group(group, member.pk, {"reason": "Started a new job on Monday evenings"},
                                actor=team["him"], now=later)
@@ -153,6 +155,14 @@ def test_drop_out_frees_a_place_at_the_next_intake_and_he_can_rejoin(team, make_
     back = groups_members.rejoin_group(group, men[2].pk, {"session_id": str(sessions[12].pk), "reason": "Ready"},
                                        actor=team["manager"], now=later)
     assert back.first_week == 3 and Case.objects.get(pk=men[2].pk).state == "group"
+    from services.groups.reports import group_report
+
+    report = group_report(group)
+    # He is one man, back in the group: counted once, and not as a drop-out; the other man who left is.
+    assert report["members"] == 9 and report["dropped_out"] == 1 and report["drop_out_weeks"] == [4]
+    rejoined = next(c for c in report["cohorts"] if c["number"] == 13)
+    # Nothing of his new time in the group has happened yet: no attendance to speak of.
+    assert rejoined["members"] == 1 and rejoined["marks"] == 0 and rejoined["attendance_rate"] is None
 
 
 def cdvp_cohort(team, make_case, now, n=3):
