@@ -46,6 +46,11 @@ def hbar_chart(rows: Sequence[tuple[str, int, int | None]], *, width: int = 640,
     the two figures in the reader's language.
     """
     text_room = 110  # right of the longest bar, for "12 of 30"
+    # Room for the longest label (about 9 units a character at this size), up to half the chart: a longer one is
+    # shortened with an ellipsis, and the table beside the chart has it whole.
+    longest = max([len(label) for label, _, _ in rows] + [0])
+    label_width = max(label_width, min(width // 2, 16 + 9 * longest))
+    fits = (label_width - 16) // 9
     plot = width - label_width - text_room
     biggest = max([v for _, v, _ in rows] + [o or 0 for _, _, o in rows] + [0])
     top = top or nice_max(biggest)
@@ -55,7 +60,8 @@ def hbar_chart(rows: Sequence[tuple[str, int, int | None]], *, width: int = 640,
         length = _scale(value, top, plot)
         frame = _scale(outline, top, plot) if outline is not None else None
         end = max(length, frame or 0)
-        bars.append({"label": label, "value": value, "outline": outline, "x": label_width, "y": y,
+        shown = label if len(label) <= fits else label[:max(1, fits - 1)].rstrip() + "…"
+        bars.append({"label": shown, "value": value, "outline": outline, "x": label_width, "y": y,
                      "width": length, "height": ROW, "outline_width": frame,
                      "text": of % {"value": value, "outline": outline} if outline is not None else str(value),
                      "text_x": label_width + end + 6, "text_y": y + ROW / 2 + FONT / 3})

@@ -88,3 +88,13 @@ def test_the_chart_module_is_pure():
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
         a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert imported <= {"__future__", "collections.abc", "math"}, imported
+
+
+def test_a_long_bar_label_widens_its_room_and_is_never_cut_at_the_edge():
+    geometry = hbar_chart([("Family Safeguarding Team", 3, 15), ("North", 1, 10)])
+    assert geometry["bars"][0]["label"] == "Family Safeguarding Team"
+    # The label ends 8 units left of the bars and starts inside the picture (about 9 units a character).
+    assert geometry["label_width"] - 8 - 9 * len("Family Safeguarding Team") >= 0
+    very_long = hbar_chart([("The Family Safeguarding and Domestic Abuse Perpetrator Team of the County", 3, 15)])
+    assert very_long["label_width"] == 320 and very_long["bars"][0]["label"].endswith("…")
+    assert 9 * len(very_long["bars"][0]["label"]) <= 320 - 8
