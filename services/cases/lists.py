@@ -10,7 +10,7 @@ from pymongo import UpdateOne
 
 from clock import utcnow
 from errors import NotAllowed
-from models.case import LIST_SORTS, RISK_LEVELS, Case, WorkflowVersion, name_keys, risk_rank
+from models.case import LIST_SORTS, RISK_LEVELS, Case, Counter, WorkflowVersion, name_keys, risk_rank
 from models.partner import PartnerContact
 from services.cases.access import team_read_enabled, visible_cases_query
 from services.cases.facts import next_deadlines, shown_deadline, state_of, user_names
@@ -198,13 +198,28 @@ def _real_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+def reference_condition(query: str) -> dict:
+    """Return what a reference search matches: a prefix, a whole reference typed loosely, or its number alone."""
+    typed = re.sub(r"[\s_/]+", "-", query.strip().upper())
+    whole = re.fullmatch(r"([A-Z]+)-?(\d{4})-?(\d{1,5})", typed)
+    if whole:  # "DAO 2026 5", "dao-2026-00005": the reference itself (its number has 5 digits)
+        return {"reference": f"{whole.group(1)}-{whole.group(2)}-{int(whole.group(3)):05d}"}
+    if re.fullmatch(r"\d{2,5}", typed) and int(typed):
+        # Its number alone ("00012", "12"): that number in every series of references given out (a pathway's
+        # year), each one key of the unique reference index, never a scan of them all.
+        number = int(typed)
+        series = Counter._get_collection().find({"value": {"$gte": number}}, {"_id": 1})
+        return {"reference": {"$in": sorted(f"{s['_id']}-{number:05d}" for s in series)}}
+    # References are stored in capitals: an anchored prefix is a range on the unique reference index.
+    return {"reference": {"$regex": "^" + literal(typed)}}
+
+
 def search_condition(query: str) -> dict | None:
     """Return what a search matches on, each an index range: a reference prefix, a date of birth or a name."""
     day = parse_search_date(query)
     if day is not None:
         return {"person.date_of_birth": datetime(day.year, day.month, day.day)}
-    # References are stored in capitals: an anchored prefix is a range on the unique reference index.
-    by_reference = {"reference": {"$regex": "^" + literal(query.upper())}}
+    by_reference = reference_condition(query)
     words = name_keys(query)
     if not words:
         return by_reference

@@ -27,6 +27,9 @@ def test_auditor_pages_through_every_case_with_the_sort_kept(client, synced, mak
     for path in ("/cases?q=%00DAO-2026-0011", "/cases/export.csv?q=%00DAO-2026-0011",
                  "/cases/export.xlsx?q=DAO%00-2026-0011"):
         assert client.get(path).status_code == 200
+    one = client.get("/cases?q=M").get_data(as_text=True)
+    assert "Enter at least 2 characters to search" in one and "0 cases found" not in one
+    assert "No case you can see matches" not in one
     found = client.get("/cases?q=%00DAO-2026-0011&status=all").get_data(as_text=True)
     assert re.findall(r'>(DAO-2026-\d{5})</a>', found) == [f"DAO-2026-{i:05d}" for i in range(110, 120)]
 

@@ -115,6 +115,23 @@ def test_a_name_search_reads_only_the_name_keys_starting_with_the_words(crowd, t
     assert execution["totalKeysExamined"] <= matches + 5, execution["totalKeysExamined"]
 
 
+def test_a_reference_is_found_as_people_type_it(crowd, now):
+    from models.case import Counter
+
+    Counter._get_collection().insert_many([{"_id": "DAO-2026", "value": 600}, {"_id": "CP-2025", "value": 9}])
+    try:  # the crowd's database is shared by the module's tests: the series go again afterwards
+        for text in ("DAO-2026-00012", "dao 2026 12", "DAO-2026-12", "dao2026-00012", "00012", "012"):
+            found = case_lists.search_cases(actor=crowd["auditor"], now=now, query=text)
+            assert [r["case"].reference for r in found["rows"]] == ["DAO-2026-00012"], text
+        # A number alone is looked up in each series given out, one key each: never every reference read.
+        condition = case_lists.reference_condition("00012")
+        assert condition == {"reference": {"$in": ["DAO-2026-00012"]}}  # CP-2025 gave out only 9
+        stats = Case._get_collection().find(condition).explain()["executionStats"]
+        assert stats["totalKeysExamined"] <= 2
+    finally:
+        Counter._get_collection().delete_many({"_id": {"$in": ["DAO-2026", "CP-2025"]}})
+
+
 def test_names_are_searched_without_case_or_accents(make_case, now, make_user):
     auditor = make_user(roles=["auditor"], team="")
     zoe = make_case(state="allocated", person={"name": "Zoë O'Brien-Smith"})
