@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
+from bson import ObjectId
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from errors import Problems
 from models.audit import AuditEntry
+from models.case import Case
 from scheduler.timescales import local_time
 from services.audit.chain import seal_inbox
 from services.common.dates import FILTER_YEARS, typed_day
@@ -15,6 +19,18 @@ from services.common.patterns import literal, printable
 from services.deadlines.timing import calendar_for
 
 PAGE_SIZE = 50
+REFERENCE = re.compile(r"[A-Za-z]+-\d{4}-\d{5}")
+# What the trail is about and its families of actions, in the reader's language (the stored keys stay English).
+TARGET_TYPES = {"case": _l("Case"), "user": _l("User"), "group": _l("Group"), "form": _l("Form"),
+                "team": _l("Team"), "submission": _l("Completed form"), "subject_access": _l("Subject access request"),
+                "outbox": _l("Email outbox"), "workflow": _l("Pathway"), "case_list": _l("Case list"),
+                "attachment": _l("Uploaded file")}
+FAMILIES = {"case": _l("case"), "confidential": _l("confidential record"), "form": _l("form builder"),
+            "group": _l("group"), "list": _l("list download"), "outbox": _l("email outbox"),
+            "oversight": _l("oversight"), "partner": _l("partner support"), "referral": _l("referral"),
+            "retention": _l("retention"), "sar": _l("subject access"), "sign_in": _l("sign-in"),
+            "submission": _l("completed form"), "team": _l("team"), "user": _l("user account"),
+            "workflow": _l("pathway")}
 
 
 def _day(text: str, field: str, label: str, problems: Problems, messages: tuple[str, str]) -> date | None:
@@ -45,9 +61,11 @@ def search_audit(filters: dict, *, actor, now: datetime) -> dict:
     target_type = (filters.get("target_type") or "").strip()
     if target_type:
         query["target_type"] = target_type
-    target = (filters.get("target") or "").strip()
+    target = printable(filters.get("target") or "").strip()
     if target:
-        query["target_id"] = target
+        # A case is known by its reference (DAO-2026-00005); the trail keeps its id.
+        case = Case.objects(reference=target.upper()).only("id").first() if REFERENCE.fullmatch(target) else None
+        query["target_id"] = str(case.pk) if case is not None else target
     start = _day(filters.get("from", ""), "from", "start date", problems, (
         _("Enter the start date as a date between 1900 and 2999"),
         _("Enter the start date as a date, like 24/11/2026")))
@@ -70,20 +88,26 @@ def search_audit(filters: dict, *, actor, now: datetime) -> dict:
     except (TypeError, ValueError):
         page = 1
     if problems.items:
-        return {"entries": [], "total": 0, "page": 1, "pages": 1, "problems": problems.items}
+        return {"entries": [], "total": 0, "page": 1, "pages": 1, "problems": problems.items, "references": {}}
     seal_inbox()  # reads waiting in the inbox are part of the trail too
     cursor = AuditEntry.objects(__raw__=query).order_by("-at")
     total = cursor.count()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(page, pages)
     entries = list(cursor.skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
-    return {"entries": entries, "total": total, "page": page, "pages": pages, "problems": []}
+    case_ids = [ObjectId(e.target_id) for e in entries if e.target_type == "case" and ObjectId.is_valid(e.target_id)]
+    references = {str(c["_id"]): c.get("reference", "") for c in Case._get_collection().find(
+        {"_id": {"$in": case_ids}}, {"reference": 1})} if case_ids else {}
+    return {"entries": entries, "total": total, "page": page, "pages": pages, "problems": [],
+            "references": references}
 
 
 def audit_facets() -> dict:
-    """Return the action families and target types present, for the filter lists."""
+    """Return the action families and target types present, for the filter lists, each with its name in words."""
     seal_inbox()
     actions = sorted(AuditEntry.objects.distinct("action"))
     families = sorted({a.split(".", 1)[0] for a in actions})
-    return {"actions": actions, "families": families, "target_types": sorted(
-        t for t in AuditEntry.objects.distinct("target_type") if t)}
+    return {"actions": actions,
+            "families": [(f, str(FAMILIES.get(f, f.replace("_", " ")))) for f in families],
+            "target_types": [(t, str(TARGET_TYPES.get(t, t.replace("_", " ").capitalize())))
+                             for t in sorted(AuditEntry.objects.distinct("target_type")) if t]}

@@ -101,3 +101,22 @@ def test_details_are_escaped(client, trail, now):
     html = client.get("/admin/audit?target=x").get_data(as_text=True)
     assert "<script>alert" not in html and "<b>a_" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_a_case_is_found_and_shown_by_its_reference(client, trail, make_case, synced):
+    import html as html_lib
+
+    from models.user import User
+
+    case = make_case(workflow_key="dao_pathway", actor=trail["bob"], person={"name": "Dan Example"})
+    record_audit("case.viewed", actor=trail["bob"], now=datetime(2026, 11, 8, 9), target_type="case",
+                 target_id=str(case.pk))
+    sign_in(client, trail["alice"])
+    for typed in (case.reference, case.reference.lower()):
+        page = html_lib.unescape(client.get(f"/admin/audit?target={typed}").get_data(as_text=True))
+        assert rows(page) == 1 and "<code>case.viewed</code>" in page, typed
+        assert f">{case.reference}</a>" in page and f">{case.pk}</a>" not in page
+    User.objects(pk=trail["alice"].pk).update(set__language="cy")
+    welsh = html_lib.unescape(client.get("/admin/audit").get_data(as_text=True))
+    assert "Pob cam gweithredu adeiladydd ffurflenni" in welsh and ">Ffurflen wedi’i chwblhau</option>" in welsh
+    assert "All form actions" not in welsh and ">Submission</option>" not in welsh
