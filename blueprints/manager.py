@@ -18,10 +18,11 @@ bp = Blueprint("manager", __name__, url_prefix="/manager")
 
 
 def _choose_message(allocation: dict) -> str:
-    """Return the error for an allocation sent without a choice."""
-    if allocation["waiting"] is not None and allocation["step"] is not None:
+    """Return the error for an allocation sent without a choice, naming only the choices the page offers."""
+    can_wait = allocation["waiting"] is not None and allocation["waiting"].allowed
+    if can_wait and allocation["step"] is not None:
         return _("Choose who to allocate the case to, or put it on the waiting list")
-    if allocation["waiting"] is not None:
+    if can_wait:
         return _("Choose to put the case on the waiting list")
     return _("Choose who to allocate the case to")
 

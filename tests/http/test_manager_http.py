@@ -156,6 +156,10 @@ def test_triage_acknowledge_consultation_accept_and_allocate(client, people, now
     assert "Priya Practitioner" in allocation and "0 of 15" in allocation and "Has space" in allocation
     empty = client.post(f"{base}/allocate", data={})
     assert empty.status_code == 422 and 'href="#assignee"' in text(empty)
+    # The message names only the choices offered: with a practitioner free, the waiting list is not one.
+    assert 'id="assignee-waiting"' not in allocation
+    assert "Choose who to allocate the case to" in text(empty) and "waiting list" not in text(empty).split(
+        "govuk-error-summary__list")[1].split("</ul>")[0]
     done = client.post(f"{base}/allocate", data={"assignee": str(people["practitioner"].pk)})
     assert done.status_code == 302 and done.headers["Location"].endswith("/manager/referrals")
     case.reload()

@@ -96,6 +96,7 @@ def test_break_the_glass_speaks_welsh_and_tells_the_owning_manager_in_welsh(clie
     form = welsh_page(client, url)
     assert "Agor cofnod cyfyngedig" in form and "Pam mae angen i chi agor y cofnod hwn?" in form
     assert_no_english(form, ["Open a restricted record", "Why do you need", "one hour"])
+    assert "Mae’r cofnod hwn yn perthyn i dîm arall" in form  # another team's manager is told it is another team's
     short = html.unescape(client.post(url, data={"reason": "angen"}).get_data(as_text=True))
     assert "Dywedwch pam mae angen i chi agor y cofnod hwn" in short and "Say why" not in short
     reason = "Cyfarfod MARAC y prynhawn yma: gwirio’r cysylltiad diwethaf"
@@ -126,3 +127,11 @@ def test_the_team_overview_names_overdue_deadlines_in_welsh(client, people, link
     body = welsh_page(client, "/manager/team")
     for english, welsh in shown:
         assert welsh in body and f">{english}<" not in body
+
+
+def test_an_auditor_of_the_same_team_is_not_told_the_record_is_another_teams(client, people, linked, make_user):
+    _, partner_case = linked
+    auditor = make_user(roles=["auditor"], team=partner_case.team, name="Alex Auditor")
+    sign_in(client, auditor)
+    page = html.unescape(client.get(f"/cases/{partner_case.pk}/break-glass").get_data(as_text=True))
+    assert "This record holds restricted information" in page and "another team" not in page
