@@ -51,7 +51,8 @@ def index():
 def new():
     """Create a group: programme, name, venue, day and time, first session, two facilitators."""
     user = current_actor()
-    context = {"programmes": group_service.group_programmes(), "people": views.facilitator_choices(user.team),
+    context = {"programmes": group_service.group_programmes(), "programme_choices": group_service.programme_choices(),
+               "people": views.facilitator_choices(user.team),
                "weekdays": group_service.MEETING_DAYS}
     if request.method == "GET":
         return _page("new.html", **context)
@@ -145,7 +146,8 @@ def rejoin(group_id, case_id):
     """Let a man who left come back at an intake."""
     user = current_actor()
     group = group_service.group_for(group_id, user, manage=True)
-    context = {**views.get_group_page(group, actor=user, now=utcnow()), "case_id": case_id}
+    _left, man = members.rejoiner(group, case_id)  # a man who has not left (or a made-up id) is a 404 at once
+    context = {**views.get_group_page(group, actor=user, now=utcnow()), "case_id": case_id, "man": man}
     if request.method == "GET":
         return _page("rejoin.html", **context)
     data, typed = _form()

@@ -8,10 +8,10 @@ from bson import ObjectId
 from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 
-from errors import Conflict, NotAllowed, NotFound, Problems
+from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound, Problems
 from forms.catalogue import N_
 from models.case import Case
-from models.group import Group, GroupMember, GroupSession
+from models.group import Group, GroupAttendance, GroupMember, GroupSession
 from scheduler.calendar import format_date
 from scheduler.group_schedule import last_number, programme_week
 from services.audit.trail import record_audit
@@ -129,6 +129,15 @@ def current_week(group: Group, member: GroupMember, today: date) -> int:
 
 
 @transactional
+def last_week_attended(member: GroupMember) -> int:
+    """Return his programme week at the last group session he attended this time in the group (0 if none)."""
+    attended = GroupAttendance.objects(group_id=member.group_id, case_id=member.case_id,
+                                       mark__in=("attended", "late")).distinct("session_id")
+    numbers = [s.number for s in GroupSession.objects(pk__in=attended, kind="programme", date__gte=member.joined_on)
+               .only("number")]
+    return max((programme_week(n, member.join_number, member.first_week) for n in numbers), default=0)
+
+
 def leave_group(group: Group, member_id, data: dict, *, actor, now: datetime) -> GroupMember:
     """Record that he has left the group (drop-out): the week and the reason, also on his case."""
     if not can_run(actor, group):
@@ -141,6 +150,9 @@ def leave_group(group: Group, member_id, data: dict, *, actor, now: datetime) ->
     if week is None or not 1 <= week <= spec.sessions:
         problems.add("week", _("Enter the week he dropped out as a number from 1 to %(last)s", last=spec.sessions),
                      "Week")
+    elif week < (attended := last_week_attended(member)):
+        problems.add("week", _("He attended the session of week %(attended)s: enter week %(attended)s or later",
+                               attended=attended), "Week")
     reason = (data.get("reason") or "").strip()
     if not reason:
         problems.add("reason", _("Enter the reason he left, as he gave it or as observed"), "Reason")
@@ -203,18 +215,24 @@ def move_member(group: Group, member_id, data: dict, *, actor, now: datetime) ->
 
 
 @transactional
+def rejoiner(group: Group, case_id) -> tuple[GroupMember, Case]:
+    """Return the place a man left in the team's groups and his case, if he may re-join now (NotFound if not)."""
+    left = GroupMember.objects(case_id=case_id, team=group.team, status="left").order_by("-left_on").first() \
+        if ObjectId.is_valid(str(case_id)) else None
+    if left is None or GroupMember.objects(case_id=left.case_id, status="active").first():
+        raise NotFound(_("He has not left a group, or is in one now"))
+    return left, Case.objects(pk=left.case_id).first()
+
+
 def rejoin_group(group: Group, case_id, data: dict, *, actor, now: datetime) -> GroupMember:
     """Let a man who left come back at an intake, for the rest of his programme."""
     if not can_manage(actor, group):
         raise NotAllowed(_("Only the team's managers can let him re-join"))
     spec = spec_of(group)
-    left = GroupMember.objects(case_id=case_id, team=group.team, status="left").order_by("-left_on").first() \
-        if ObjectId.is_valid(str(case_id)) else None
-    if left is None or GroupMember.objects(case_id=left.case_id, status="active").first():
-        raise NotFound(_("He has not left a group, or is in one now"))
+    left, case = rejoiner(group, case_id)
     session = _session(group, data.get("session_id"))
     if session not in upcoming_intakes(group, local_today(now)):
-        raise NotAllowed(_("Choose an intake date"))
+        raise InvalidInput(problems=[FieldProblem("session_id", _("Choose an intake date"), _("Intake"))])
     reason = (data.get("reason") or "").strip()
     if not reason:
         problems = Problems()
@@ -222,8 +240,8 @@ def rejoin_group(group: Group, case_id, data: dict, *, actor, now: datetime) -> 
         problems.raise_if_any()
     first_week = left.left_week or 1
     if free_places(group, session.number, first_week) < 1:
-        raise NotAllowed(f"{group.name} has no place at that intake")
-    case = Case.objects(pk=left.case_id).first()
+        raise InvalidInput(problems=[FieldProblem("session_id", _("%(group)s has no place at that intake: choose "
+                                                                  "another", group=group.name), _("Intake"))])
     inputs = _step_inputs(spec.rejoin, group, reason=reason, first_session=session.date.isoformat()) \
         if spec.rejoin else {}
     fires = _preflight(case, spec.rejoin, inputs, actor, now)

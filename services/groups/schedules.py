@@ -57,13 +57,28 @@ def spec_of(group: Group) -> ProgrammeSpec:
 
 
 def group_programmes() -> dict[str, tuple[str, ProgrammeSpec]]:
-    """Return workflow key -> (pathway title, programme) for every stored pathway that runs a group."""
+    """Return workflow key -> (pathway title in the reader's language, programme) for every pathway running a group."""
     found = {}
+    language = active_language()
     # The parsed definitions are cached per version; the stored documents are large to read and convert.
     for key, defn in latest_definitions().items():
         spec = programme_spec(defn.programme)
         if spec is not None:
-            found[key] = (defn.title or key, spec)
+            found[key] = (defn.text("/title", language, defn.title) or key, spec)
+    return found
+
+
+def programme_choices() -> list[tuple[str, str]]:
+    """Return (workflow key, what to call its programme) for choosing one: its name and its pathway's, once each."""
+    language, found = active_language(), []
+    for key, defn in sorted(latest_definitions().items()):
+        spec = programme_spec(defn.programme)
+        if spec is None:
+            continue
+        title = defn.text("/title", language, defn.title) or key
+        name = defn.text("/programme/name", language, spec.name)
+        # "Community Domestic Violence Programme (probation)" already names its programme.
+        found.append((key, title if spec.name.casefold() in (defn.title or "").casefold() else f"{name} ({title})"))
     return found
 
 

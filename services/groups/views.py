@@ -121,14 +121,15 @@ def _absence_warnings(case: Case, defn) -> list[str]:
     """Return the attendance rules one more unacceptable absence would set off (or has set off)."""
     count = session_counts(case)["unacceptable_absences"]
     found = []
-    for rule in defn.attendance.get("rules") or ():
+    for index, rule in enumerate(defn.attendance.get("rules") or ()):
         if rule.get("counter") == "unacceptable_absences" and "reaches" in rule:
+            said = defn.text(f"/attendance/rules/{index}/label", active_language(), rule.get("label") or "") \
+                or rule["name"]
             if count == rule["reaches"] - 1:
-                found.append(_("One more unacceptable absence: %(rule)s", rule=rule.get("label") or rule["name"]))
+                found.append(_("One more unacceptable absence: %(rule)s", rule=said))
             elif count >= rule["reaches"]:
-                found.append(ngettext("%(num)s unacceptable absence: %(rule)s",
-                                      "%(num)s unacceptable absences: %(rule)s", count,
-                                      rule=rule.get("label") or rule["name"]))
+                found.append(ngettext("Reached with %(num)s unacceptable absence: %(rule)s",
+                                      "Reached with %(num)s unacceptable absences: %(rule)s", count, rule=said))
     return found
 
 

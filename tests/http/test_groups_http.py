@@ -43,6 +43,9 @@ def test_manager_creates_a_group_and_bad_input_is_kept(client, setup):
     sign_in(client, setup["manager"])
     page = client.get("/groups/new")
     assert page.status_code == 200 and "Living without Violence" in page.get_data(as_text=True)
+    # Each programme named once: its name and its pathway's, unless the pathway's title already says it.
+    assert ">Living without Violence (Community perpetrator programme)</option>" in page.get_data(as_text=True)
+    assert ">Community Domestic Violence Programme (probation)</option>" in page.get_data(as_text=True)
     bad = create(client, setup, name="", start_time="7pm")
     text = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "Enter a name for the group" in text and 'value="7pm"' in text
@@ -181,6 +184,7 @@ def test_intake_register_and_drop_out_pages(client, setup):
     assert CaseSession.objects.count() == 3
     mine = client.get("/groups/mine").get_data(as_text=True)
     assert "Only for us" in mine and "Due a catch-up" in mine and "Man 1" in mine
+    assert "At or close to the absence limit" in mine
     member = GroupMember.objects.get(case_id=men[1].pk)
     left = client.post(f"/groups/{group.pk}/members/{member.pk}/leave", data={"week": "", "reason": ""})
     assert left.status_code == 422 and "Enter the reason he left" in left.get_data(as_text=True)
@@ -188,6 +192,12 @@ def test_intake_register_and_drop_out_pages(client, setup):
                        data={"week": "1", "reason": "Moved for work"}).status_code == 302
     member.reload()
     assert member.status == "left" and member.left_week == 1
+    # Re-joining names him; a man who has not left, or a made-up id, is not offered the form at all.
+    sign_in(client, setup["manager"])
+    page = client.get(f"/groups/{group.pk}/rejoin/{men[1].pk}").get_data(as_text=True)
+    assert "Man 1 comes back for the rest of the programme" in page
+    for other in (men[0].pk, "000000000000000000000000", "nonsense"):
+        assert client.get(f"/groups/{group.pk}/rejoin/{other}").status_code == 404
 
 
 def test_calendar_reports_and_partner_contacts(client, setup):

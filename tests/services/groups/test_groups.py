@@ -146,9 +146,10 @@ def test_drop_out_frees_a_place_at_the_next_intake_and_he_can_rejoin(team, make_
     assert Case.objects.get(pk=men[8].pk).state == "group"
     # A rolling group's schedule grows so the newcomer does all 36 sessions.
     assert len(groups.programme_sessions(group)) == 42
-    with pytest.raises(NotAllowed):
+    with pytest.raises(InvalidInput) as refused:
         groups_members.rejoin_group(group, men[2].pk, {"session_id": str(sessions[12].pk), "reason": "Back"},
                                     actor=team["manager"], now=later)  # no place until someone leaves
+    assert [p.field for p in refused.value.problems] == ["session_id"]
     other = GroupMember.objects.get(case_id=men[0].pk)
     groups_members.leave_group(group, other.pk, {"reason": "Moved away", "week": "4"}, actor=team["manager"],
                                now=later)
@@ -163,6 +164,45 @@ def test_drop_out_frees_a_place_at_the_next_intake_and_he_can_rejoin(team, make_
     rejoined = next(c for c in report["cohorts"] if c["number"] == 13)
     # Nothing of his new time in the group has happened yet: no attendance to speak of.
     assert rejoined["members"] == 1 and rejoined["marks"] == 0 and rejoined["attendance_rate"] is None
+
+
+def test_a_drop_out_week_cannot_be_before_a_session_he_attended(team, make_case, now):
+    group = new_group(team, now)
+    men = waiting(make_case, team, 2)
+    sessions = groups.programme_sessions(group)
+    groups_members.add_members(group, sessions[0].pk, [str(m.pk) for m in men], actor=team["manager"], now=now)
+    later = datetime(2027, 1, 19, 20)  # after session 3
+    for session in sessions[:3]:
+        groups_register.save_register(group, session.pk, register(men, "attended", "late"), actor=team["him"],
+                                      now=later)
+    member = GroupMember.objects.get(case_id=men[1].pk)
+    with pytest.raises(InvalidInput) as refused:
+        groups_members.leave_group(group, member.pk, {"week": "2", "reason": "Stopped coming"}, actor=team["him"],
+                                   now=later)
+    assert refused.value.problems[0].message == "He attended the session of week 3: enter week 3 or later"
+    groups_members.leave_group(group, member.pk, {"week": "3", "reason": "Stopped coming"}, actor=team["him"],
+                               now=later)
+    assert GroupMember.objects.get(pk=member.pk).left_week == 3
+
+
+def test_a_man_past_the_absence_limit_is_said_to_have_reached_it_in_the_readers_language(app, team, make_case,
+                                                                                         now):
+    from flask_babel import force_locale
+
+    from models.case import CaseSession
+    from services.groups.views import _absence_warnings
+    from services.pathways.store import definition_for
+
+    case = waiting(make_case, team, 1)[0]
+    for number in (1, 2, 3):
+        CaseSession(case_id=case.pk, date=now.date(), session_type="group", number=number,
+                    attendance="unacceptable_absence", recorded_at=now).save()
+    defn = definition_for(case)
+    assert "Reached with 3 unacceptable absences: A third absence without good reason goes to the manager" in \
+        _absence_warnings(case, defn)
+    with app.test_request_context(), force_locale("cy"):
+        welsh = _absence_warnings(case, defn)
+    assert any("Mae trydydd absenoldeb heb reswm da yn mynd at y rheolwr" in w for w in welsh), welsh
 
 
 def cdvp_cohort(team, make_case, now, n=3):
