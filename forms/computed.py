@@ -10,7 +10,7 @@ from jsonschema import Draft202012Validator
 
 from forms import expr_compile as _compile
 from forms import expr_eval as _eval
-from forms.catalogue import N_
+from forms.catalogue import N_, SOURCE_LANGUAGE, say
 from forms.problems import schema_problems
 from forms.spec import FieldSpec
 from forms.values import is_number, same_value
@@ -112,17 +112,18 @@ def screening_outcome(answers: Mapping, params: Mapping, fields: Fields) -> dict
 
 
 # How each screening outcome reads to the person triaging the referral, and its tag colour.
-SCREENING_WORDS = {"likely_suitable": ("Likely to be suitable", "green", "Every answer is green."),
-                   "unlikely_to_be_accepted": ("Unlikely to be accepted", "red", ""),
-                   "incomplete": ("Not complete", "grey", "")}
+SCREENING_WORDS = {"likely_suitable": (N_("Likely to be suitable"), "green", N_("Every answer is green.")),
+                   "unlikely_to_be_accepted": (N_("Unlikely to be accepted"), "red", ""),
+                   "incomplete": (N_("Not complete"), "grey", "")}
 
 
-def describe_screening(computed: Mapping | None) -> dict:
-    """Return a screening outcome as words, a tag colour, a note and the red answers' guidance."""
+def describe_screening(computed: Mapping | None, language: str | None = SOURCE_LANGUAGE) -> dict:
+    """Return a screening outcome as words in a language, a tag colour, a note and the red answers' guidance."""
     outcome = (computed or {}).get("outcome") or {}
     key = outcome.get("outcome", "incomplete")
     label, tag, note = SCREENING_WORDS.get(key, SCREENING_WORDS["incomplete"])
-    return {"key": key, "label": label, "tag": tag, "note": note, "reasons": list(outcome.get("reasons") or [])}
+    return {"key": key, "label": say(language, label), "tag": tag, "note": say(language, note) if note else "",
+            "reasons": list(outcome.get("reasons") or [])}
 
 
 # --- sara_scores -------------------------------------------------------------------------------------------

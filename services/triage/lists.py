@@ -11,6 +11,7 @@ from errors import NotAllowed
 from forms.computed import describe_screening
 from models.case import INBOX_ORDER, WAITING_ORDER, Case
 from models.form import Submission
+from services.common.language import active_language
 from services.groups.intake import next_intakes
 from services.groups.schedules import local_today
 from services.pathways.store import definition_version
@@ -42,8 +43,11 @@ def page_number(page, total: int) -> tuple[int, int]:
 
 def state_label(doc: dict) -> str:
     """Return the label of a case's stage in its own pathway version."""
-    state = definition_version(doc["workflow_key"], doc["workflow_version"]).states.get(doc.get("state", ""))
-    return state.label if state else (doc.get("state") or "").replace("_", " ").capitalize()
+    defn = definition_version(doc["workflow_key"], doc["workflow_version"])
+    state = defn.states.get(doc.get("state", ""))
+    if state is None:
+        return (doc.get("state") or "").replace("_", " ").capitalize()
+    return defn.text(f"/states/{state.name}/label", active_language(), state.label)
 
 
 def screenings(docs: list[dict]) -> dict:
@@ -60,7 +64,7 @@ def screenings(docs: list[dict]) -> dict:
     found = {}
     # Oldest first, so the latest sent screening is the one kept.
     for sub in Submission._get_collection().find(query, {"case_id": 1, "computed.outcome": 1}).sort("created_at", 1):
-        found[sub["case_id"]] = describe_screening(sub.get("computed"))
+        found[sub["case_id"]] = describe_screening(sub.get("computed"), active_language())
     return found
 
 
@@ -79,7 +83,7 @@ def list_rows(docs: list[dict], now: datetime) -> list[dict]:
             "since": since, "days": days_between(since, now), "urgent": doc.get("priority") == "urgent",
             "urgent_requested": bool((doc.get("fields") or {}).get("urgent_requested")),
             "endorsements": len((doc.get("endorsements") or {}).get("urgent", [])),
-            "screening": screening.get(doc["_id"]) or describe_screening({}),
+            "screening": screening.get(doc["_id"]) or describe_screening({}, active_language()),
             "waiting_since": waiting, "waited_days": days_between(waiting, now),
             "waited": waited_words(days_between(waiting, now)),
         })

@@ -136,8 +136,9 @@ def get_referral_review(case_id, *, actor, now: datetime) -> dict:
         done = sub is not None and entry["status"] == "completed"
         forms.append({**entry, "title": form_for(sub, language).title if sub else entry["label"],
                       "rows": form_for(sub, language).summary(sub.answers) if done else []})
-    screening = next((describe_screening(f["submission"].computed) for f in forms
-                      if f["form"] == screening_form(case) and f["status"] == "completed"), describe_screening({}))
+    screening = next((describe_screening(f["submission"].computed, active_language()) for f in forms
+                      if f["form"] == screening_form(case) and f["status"] == "completed"),
+                     describe_screening({}, active_language()))
     duplicates = []
     if case.person and case.person.name and case.person.date_of_birth:
         query = Case.objects(person__name__iexact=case.person.name.strip(),

@@ -135,3 +135,13 @@ def test_an_auditor_of_the_same_team_is_not_told_the_record_is_another_teams(cli
     sign_in(client, auditor)
     page = html.unescape(client.get(f"/cases/{partner_case.pk}/break-glass").get_data(as_text=True))
     assert "This record holds restricted information" in page and "another team" not in page
+
+
+def test_the_referral_inbox_names_stages_and_screening_in_welsh(client, people, now):
+    case = refer(people, now, person_name="Daniel Marsh")
+    sign_in(client, people["manager"])
+    body = welsh_page(client, "/manager/referrals")
+    assert case.reference in body and "Atgyfeiriad wedi dod i law" in body
+    assert_no_english(body, ["Referral received", "Likely to be suitable", "Unlikely to be accepted", "Not complete"])
+    review = welsh_page(client, f"/manager/referrals/{case.pk}")
+    assert_no_english(review, ["Likely to be suitable", "Unlikely to be accepted", "Every answer is green."])
