@@ -9,6 +9,7 @@ from flask_login import login_required
 
 from blueprints.access import client_address, current_actor, roles_required
 from blueprints.deadlines import counted_unread
+from blueprints.language import current_language
 from blueprints.step_form import posted_inputs, typed_values
 from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
@@ -86,7 +87,7 @@ def case_page(case_id):
     overview = case_pages.case_overview(case, actor=user, now=utcnow())
     counted_unread(overview.pop("notification_count"))
     return render_template("cases/case.html", **{**_context(case, user, "overview"), **overview},
-                           session_types=session_service.session_types_for(case),
+                           session_types=session_service.session_types_for(case, current_language()),
                            attendance=session_service.ATTENDANCE_TEXT)
 
 
@@ -109,7 +110,7 @@ def sessions(case_id):
     return render_template("cases/sessions.html", **_context(case, user, "sessions"),
                            sessions=list(reversed(session_service.list_sessions(case))),
                            counts=session_counts(case),
-                           session_types=session_service.session_types_for(case),
+                           session_types=session_service.session_types_for(case, current_language()),
                            attendance=session_service.ATTENDANCE_TEXT, flags=session_service.FLAGS)
 
 
@@ -121,7 +122,8 @@ def record_session(case_id):
     case = _case(case_id, user, change=True)
     if case.status != "open":
         raise NotAllowed(_("Sessions can only be recorded on an open case"))
-    context = {**_context(case, user, "sessions"), "session_types": session_service.session_types_for(case),
+    context = {**_context(case, user, "sessions"),
+               "session_types": session_service.session_types_for(case, current_language()),
                "attendance": session_service.ATTENDANCE_TEXT, "flags": session_service.FLAGS,
                "hints": session_service.session_hints(case)}
     if request.method == "GET":

@@ -8,7 +8,7 @@ from functools import lru_cache
 from flask_babel import gettext as _
 
 from errors import InvalidInput, NotAllowed, Problems
-from forms.catalogue import N_
+from forms.catalogue import N_, say
 from models.case import ATTENDANCE, Case, CaseSession
 from services.audit.trail import record_audit
 from services.cases.access import can_change_case
@@ -59,9 +59,15 @@ def session_hints(case: Case) -> dict[str, str]:
     return {**DEFAULT_HINTS, **declared}
 
 
-def session_types_for(case: Case) -> dict[str, str]:
-    """Return the session types the case's pathway records, with their labels."""
-    return dict(_declared_types(definition_for(case)))
+def session_types_for(case: Case, language: str | None = None) -> dict[str, str]:
+    """Return the session types the case's pathway records, with their labels (in a language, for a page)."""
+    defn = definition_for(case)
+    types = dict(_declared_types(defn))
+    if not language or language == "en":
+        return types
+    declared = bool((defn.attendance or {}).get("session_types"))
+    return {key: defn.text(f"/attendance/session_types/{key}", language, label) if declared
+            else say(language, label) for key, label in types.items()}
 
 
 @lru_cache(maxsize=64)

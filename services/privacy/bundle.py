@@ -21,6 +21,8 @@ from forms.third_party import is_third_party_form, redact_answers, third_party_f
 from models.case import Case, CaseEvent, CaseSession
 from models.form import ConfidentialSubmission, Submission
 from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES, PartnerContact
+from services.cases.sessions import ATTENDANCE_TEXT, session_types_for
+from services.common.language import active_language
 from services.pathways.store import definition_for
 from services.submissions.definitions import form_for, get_form
 from workflows.effects import is_conditional
@@ -142,6 +144,7 @@ def assemble_file(case: Case, *, now: datetime) -> dict:
     withheld: list[dict] = []
     defn = definition_for(case)
     person = case.person
+    types = session_types_for(case, active_language())
     data = {
         "subject": "partner" if partner else "perpetrator", "generated_at": now, "reference": case.reference,
         "person": {"name": person.name, "date_of_birth": person.date_of_birth, "address": person.address,
@@ -151,8 +154,10 @@ def assemble_file(case: Case, *, now: datetime) -> dict:
                  "referred_at": case.referred_at, "closed_at": case.closed_at, "outcome": case.outcome},
         "forms": _forms(case, with_confidential=partner, withheld=withheld),
         "history": _history(case, defn, with_confidential=partner, withheld=withheld),
-        "sessions": [{"id": f"session:{s.pk}", "date": s.date, "type": s.session_type, "attendance": s.attendance,
-                      "notes": s.notes} for s in CaseSession.objects(case_id=case.pk).order_by("date")],
+        # Each session in words, as his case shows it, never by its stored codes.
+        "sessions": [{"id": f"session:{s.pk}", "date": s.date, "type": types.get(s.session_type, s.session_type),
+                      "attendance": str(ATTENDANCE_TEXT.get(s.attendance, s.attendance)), "notes": s.notes}
+                     for s in CaseSession.objects(case_id=case.pk).order_by("date")],
         "contacts": [],
     }
     if partner:

@@ -61,6 +61,14 @@ def test_the_case_page_is_in_welsh(client, people, linked, now):
     sessions = welsh_page(client, f"/cases/{case.pk}/sessions")
     assert "Sesiynau a phresenoldeb" in sessions
     assert_no_english(sessions, ["Sessions recorded", "Acceptable absences", "No sessions have been recorded"])
+    from services.cases.sessions import record_session
+
+    record_session(case, {"date": now.date().isoformat(), "session_type": "individual", "attendance": "attended"},
+                   actor=people["manager"], now=now)
+    sessions = welsh_page(client, f"/cases/{case.pk}/sessions")
+    assert "Sesiwn un-i-un" in sessions and "One-to-one session" not in sessions  # the kind of session too
+    form = welsh_page(client, f"/cases/{case.pk}/sessions/new")
+    assert "Sesiwn un-i-un" in form and "One-to-one session" not in form
 
 
 def test_the_partner_record_is_in_welsh(client, people, linked):
