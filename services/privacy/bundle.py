@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from docx import Document
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from forms.summary import answer_text
@@ -24,10 +25,12 @@ from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES, PartnerContact
 from services.cases.sessions import ATTENDANCE_TEXT, session_types_for
 from services.common.language import active_language
 from services.pathways.store import definition_for
+from services.referrals.portal import outcome_words
 from services.submissions.definitions import form_for, get_form
 from workflows.effects import is_conditional
 from workflows.registry import parse_item
 
+STATUS_WORDS = {"open": _l("Open"), "closed": _l("Closed")}
 # History kinds that carry what someone else said about the subject (a referring agency's further information).
 THIRD_PARTY_HISTORY = ("referrer_information",)
 # Steps only the partner-support worker takes record what happened on the partner's side: he is never told
@@ -149,9 +152,10 @@ def assemble_file(case: Case, *, now: datetime) -> dict:
         "subject": "partner" if partner else "perpetrator", "generated_at": now, "reference": case.reference,
         "person": {"name": person.name, "date_of_birth": person.date_of_birth, "address": person.address,
                    "ethnicity": person.ethnicity, "language": person.language},
-        "case": {"pathway": defn.title, "status": case.status,
+        "case": {"pathway": defn.title, "status": str(STATUS_WORDS.get(case.status, case.status)),
                  "stage": defn.states[case.state].label if case.state in defn.states else case.state,
-                 "referred_at": case.referred_at, "closed_at": case.closed_at, "outcome": case.outcome},
+                 "referred_at": case.referred_at, "closed_at": case.closed_at,
+                 "outcome": outcome_words(case, defn, active_language()) if case.outcome else ""},
         "forms": _forms(case, with_confidential=partner, withheld=withheld),
         "history": _history(case, defn, with_confidential=partner, withheld=withheld),
         # Each session in words, as his case shows it, never by its stored codes.

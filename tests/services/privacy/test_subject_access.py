@@ -92,7 +92,8 @@ def test_his_bundle_leaves_out_confidential_and_third_party_information(team, ca
         sar.release_file(request.pk, "docx", actor=team["manager"], now=now)
     preview = sar.preview_file(request.pk, actor=team["manager"], now=now)
     session_item = preview["sessions"][0]["id"]
-    # Each session in words, as his case shows it: never its stored codes.
+    # His case and each session in words, as his case shows them: never their stored codes.
+    assert preview["case"]["status"] == "Open" and preview["case"]["outcome"] == ""
     assert (preview["sessions"][0]["type"], preview["sessions"][0]["attendance"]) == ("One-to-one session",
                                                                                       "Attended")
     sar.approve_release(request.pk, withhold=[session_item], reason="Mentions court proceedings",
