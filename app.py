@@ -27,6 +27,7 @@ from services.common.language import LOCALES, in_language
 from services.demo.load import load_demo
 from services.pathways.store import latest_definitions
 from services.pathways.sync import sync_workflows
+from services.privacy.monitoring import fill_monitoring
 from services.reports.cohort import fill_cohort_counts
 from services.reports.counts import fill_report_counts
 from services.reports.deadline_counts import fill_timeliness_counts
@@ -181,6 +182,9 @@ def _bootstrap(app: Flask) -> None:
     keyed = fill_name_keys()
     if keyed:
         log.info("Cases given name keys for search: %s", keyed)
+    kept = fill_monitoring()
+    if kept:
+        log.info("Ended cases given their monitoring categories: %s", kept)
     created = ensure_first_admin(now=now)
     if created:
         user, password = created

@@ -9,6 +9,7 @@ from blueprints.access import current_actor, roles_required
 from clock import utcnow
 from errors import InvalidInput
 from services.privacy import retention as service
+from services.privacy.monitoring import monitoring_counts
 
 bp = Blueprint("retention", __name__, url_prefix="/retention")
 
@@ -25,7 +26,7 @@ def queue():
 @roles_required("manager", "admin", "auditor")
 def monitoring():
     """Show ended cases counted by outcome and monitoring category, destroyed records included."""
-    return render_template("retention/monitoring.html", **service.monitoring_counts(actor=current_actor()))
+    return render_template("retention/monitoring.html", **monitoring_counts(actor=current_actor()))
 
 
 @bp.route("/<review_id>", methods=["GET", "POST"])

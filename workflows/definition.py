@@ -138,6 +138,21 @@ class WorkflowDefinition:
             return label
         return self.in_language(language).deadlines[key].label
 
+    def outcome_label(self, outcome: str, language: str | None) -> str:
+        """Return an outcome as the pathway says it, in a language (never the stored key)."""
+        shown = self.in_language(language)
+        steps = (*shown.transitions.values(), *shown.events.values())
+        for spec in (spec for step in steps for spec in step.inputs):
+            for option in spec.options:
+                if option.get("value") == outcome:
+                    return str(option.get("label") or "")
+        # An outcome a step records without asking (`record_outcome: {value: ...}`): that step's own words.
+        for step in steps:
+            if any((effect.get("record_outcome") or {}).get("value") == outcome for effect in step.effects
+                   if isinstance(effect, dict)):
+                return str(step.copy.get("heading") or step.label)
+        return outcome.replace("_", " ").capitalize()
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, WorkflowDefinition) and other.content_hash == self.content_hash
 

@@ -21,6 +21,7 @@ from services.common.rows import find_rows
 from services.deadlines.timing import local_today
 from services.deadlines.tracking import cancel_case_deadlines
 from services.pathways.store import definition_for, latest_definition, latest_version_number
+from services.privacy.monitoring import keep_monitoring
 from services.reports.cohort import recount_case
 from storage.uow import transactional
 from workflows import engine
@@ -103,6 +104,7 @@ def _close(case: Case, *, now: datetime, actor, keep=()) -> None:
     Case.objects(pk=case.pk).update_one(set__status="closed", set__closed_at=now, set__on_waiting_list=False)
     recount_case(case.pk)  # a closed case that started and did not complete dropped out of the funnel
     case.reload()
+    keep_monitoring(case)  # counted by the database on the monitoring page, as after its records are destroyed
     cancel_case_deadlines(case, now=now, keep=keep)
 
 

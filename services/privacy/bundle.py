@@ -25,7 +25,6 @@ from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES, PartnerContact
 from services.cases.sessions import ATTENDANCE_TEXT, session_types_for
 from services.common.language import active_language
 from services.pathways.store import definition_for
-from services.referrals.portal import outcome_words
 from services.submissions.definitions import form_for, get_form
 from workflows.effects import is_conditional
 from workflows.registry import parse_item
@@ -155,7 +154,7 @@ def assemble_file(case: Case, *, now: datetime) -> dict:
         "case": {"pathway": defn.title, "status": str(STATUS_WORDS.get(case.status, case.status)),
                  "stage": defn.states[case.state].label if case.state in defn.states else case.state,
                  "referred_at": case.referred_at, "closed_at": case.closed_at,
-                 "outcome": outcome_words(case, defn, active_language()) if case.outcome else ""},
+                 "outcome": defn.outcome_label(case.outcome, active_language()) if case.outcome else ""},
         "forms": _forms(case, with_confidential=partner, withheld=withheld),
         "history": _history(case, defn, with_confidential=partner, withheld=withheld),
         # Each session in words, as his case shows it, never by its stored codes.

@@ -20,13 +20,12 @@ from models.case import Case
 from models.retention import APPROVED, DONE, PENDING, LegalHold, RetentionReview
 from models.user import User
 from services.audit.trail import record_audit
-from services.cases.engine_view import latest_submissions
 from services.notifications.send import notify_user
 from services.notifications.text import message_for
 from services.pathways.store import definition_for
 from services.privacy.destroy import destroy_case_records, remove_orphan_uploads
 from storage.uow import run_in_transaction, transactional
-from workflows.retention import monitoring_values, rule_for_state
+from workflows.retention import rule_for_state
 
 
 @dataclass
@@ -221,30 +220,3 @@ def lift_legal_hold(case_id, *, actor, now: datetime) -> int:
     return lifted
 
 
-def monitoring_counts(*, actor, workflow_key: str = "") -> dict:
-    """Return ended cases counted by pathway and outcome, and by each monitoring category, destroyed ones included."""
-    if not actor.has_role("manager", "admin", "auditor"):
-        raise NotAllowed(_("You do not have access to monitoring figures"))
-    query = {"status": "closed", "kind": "perpetrator"}
-    if workflow_key:
-        query["workflow_key"] = workflow_key
-    if not actor.has_role("admin", "auditor"):
-        query["team"] = actor.team
-    outcomes: dict[str, int] = {}
-    categories: dict[str, dict[str, int]] = {}
-    for case in Case.objects(**query):
-        key = f"{case.workflow_key}: {case.outcome or case.state}"
-        outcomes[key] = outcomes.get(key, 0) + 1
-        values = dict(case.monitoring or {}) if case.anonymised_at else _live_categories(case)
-        for name, value in values.items():
-            bucket = categories.setdefault(name, {})
-            bucket[str(value)] = bucket.get(str(value), 0) + 1
-    return {"outcomes": outcomes, "categories": categories}
-
-
-def _live_categories(case: Case) -> dict:
-    rule = _rule(case)
-    if rule is None or not rule.monitoring:
-        return {}
-    answers = {key: dict(sub.answers or {}) for key, sub in latest_submissions(case).items()}
-    return monitoring_values(rule, case.person.to_mongo().to_dict(), answers)

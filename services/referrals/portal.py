@@ -208,19 +208,7 @@ def public_status_label(status: str, defn=None, state: str = "", language: str |
 
 def outcome_words(case: Case, defn, language: str) -> str:
     """Return a closed case's outcome as its pathway says it, in a language (never the stored key)."""
-    outcome = case.outcome or ""
-    shown = defn.in_language(language)
-    steps = (*shown.transitions.values(), *shown.events.values())
-    for spec in (spec for step in steps for spec in step.inputs):
-        for option in spec.options:
-            if option.get("value") == outcome:
-                return str(option.get("label") or "")
-    # An outcome a step records without asking (`record_outcome: {value: ...}`): that step's own words.
-    for step in steps:
-        if any((effect.get("record_outcome") or {}).get("value") == outcome for effect in step.effects
-               if isinstance(effect, dict)):
-            return str(step.copy.get("heading") or step.label)
-    return outcome.replace("_", " ").capitalize()
+    return defn.outcome_label(case.outcome or "", language)
 
 
 def referral_status(case: Case, language: str | None = None) -> dict:

@@ -36,7 +36,7 @@ def test_manager_reviews_holds_and_approves(client, signed_in, make_case, now):
     assert client.post(url, data={"decision": "approve", "confirm": "yes"}).status_code == 302
     assert Case.objects.get(pk=review.case_id).person.name == ""
     figures = client.get("/retention/monitoring").get_data(as_text=True)
-    assert "community programme: withdrew" in figures and "Pat Example" not in figures
+    assert "Community perpetrator programme: He withdrew" in figures and "Pat Example" not in figures
 
 
 def test_other_roles_and_teams_cannot_review(client, signed_in, make_user, make_case, now):
