@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from clock import utcnow
 from errors import FieldProblem, InvalidInput, NotAllowed, NotFound
@@ -12,11 +13,14 @@ from forms.catalogue import N_
 from models.audit import AuditEntry
 from models.break_glass import BreakGlass
 from models.case import Case
+from models.team import Team
 from models.user import User
 from services.audit.trail import record_audit, record_read, seal_inbox
-from services.common.language import in_language, user_language
+from services.common.language import active_language, in_language, user_language
 from services.notifications.send import notify_user
 from services.notifications.text import message_for
+from services.pathways.store import definition_for
+from services.users.roles import role_labels
 
 GLASS_HOURS = 1
 READ_ACTIONS = ("case.read", "confidential.read", "confidential.refused", "submission.downloaded", "break_glass")
@@ -98,18 +102,40 @@ def who_has_seen(case: Case, *, actor, limit: int = 500) -> list[dict]:
     entries = AuditEntry.objects(__raw__={"action": {"$in": list(READ_ACTIONS)}, "$or": [
         {"target_type": "case", "target_id": case_id}, {"details.case": case_id}]}).order_by("-at").limit(limit)
     names = {str(u.pk): u for u in User.objects(pk__in=list({e.actor_id for e in entries if e.actor_id}))}
+    labels, defn, language = role_labels(), definition_for(case), active_language()  # in the reader's language
+
+    def form_name(key: str) -> str:
+        return defn.text(f"/form_labels/{key}", language, defn.form_labels.get(key) or "") or key.replace("_", " ")
+
+    teams = {t.key: t.name for t in Team.objects(key__in=list({u.team for u in names.values() if u.team}))}
     rows = []
     for entry in entries:
         user = names.get(entry.actor_id)
         rows.append({"at": entry.at, "who": user.name if user else entry.actor_email or _("Unknown"),
-                     "roles": ", ".join(user.role_labels) if user else "", "team": user.team if user else "",
-                     "what": _what(entry), "usual": bool(user and usual_worker(user, case)),
+                     "roles": ", ".join(labels.get(r, r) for r in user.roles) if user else "",
+                     "team": teams.get(user.team, user.team) if user else "",
+                     "what": _what(entry, form_name), "usual": bool(user and usual_worker(user, case)),
                      "reason": (entry.details or {}).get("reason", "") if entry.action == "break_glass" else ""})
     return rows
 
 
-def _what(entry: AuditEntry) -> str:
-    details = entry.details or {}
+# The pages a read is recorded from (their endpoint names, or the names the services give), in words.
+PAGES_READ = {"cases.case_page": _l("its overview"), "cases.history": _l("its history"),
+              "cases.sessions": _l("its sessions"), "cases.record_session": _l("the session form"),
+              "cases.action": _l("an action's page"), "manager.referral": _l("the referral"),
+              "api case": _l("through the API"), "partner details": _l("the partner’s details"),
+              "contact log": _l("the contact log")}
+
+
+def _page(details: dict) -> str:
+    what = details.get("what") or ""
+    return str(PAGES_READ.get(what, _l("another of its pages")))
+
+
+def _what(entry: AuditEntry, form_name) -> str:
+    details = {**(entry.details or {})}
+    if details.get("form"):
+        details["form"] = form_name(details["form"])
     if entry.action == "break_glass":
         return _("Opened with break-the-glass access")
     if entry.action == "confidential.refused":
@@ -120,13 +146,13 @@ def _what(entry: AuditEntry) -> str:
     if entry.target_type == "submission":
         return (_("Read the confidential record %(form)s", form=details["form"]) if details.get("form")
                 else _("Read the confidential record"))
-    # `what` is the page that was read (an endpoint name), shown as it was recorded.
+    # `what` is the page that was read (an endpoint name), said in words.
     if entry.action == "case.read":
-        return _("Opened the case (%(what)s)", what=details["what"]) if details.get("what") else _("Opened the case")
+        return _("Opened the case (%(what)s)", what=_page(details)) if details.get("what") else _("Opened the case")
     if entry.action == "confidential.read":
-        return (_("Read the partner record (%(what)s)", what=details["what"]) if details.get("what")
+        return (_("Read the partner record (%(what)s)", what=_page(details)) if details.get("what")
                 else _("Read the partner record"))
-    return entry.action + (f" ({details['what']})" if details.get("what") else "")
+    return entry.action + (f" ({_page(details)})" if details.get("what") else "")
 
 
 def record_confidential_read(case, *, actor, now: datetime, what: str, client_address: str = "",

@@ -90,7 +90,7 @@ def test_a_manager_sees_who_has_read_the_partner_record(page, people, partner_re
     page.get_by_role("link", name="Who has seen this record").first.click()
     page.wait_for_url(f"**/cases/{partner_record.pk}/seen")
     table = page.locator("main").inner_text()
-    assert "Pat Partner" in table and "partner details" in table
+    assert "Pat Partner" in table and "the partner’s details" in table
     assert page.locator("h1").count() == 1
     assert_accessible(page)
     assert not page.console_errors

@@ -140,5 +140,6 @@ def test_reading_a_case_through_the_api_is_audited_as_the_case_page_audits_it(cl
     assert inbox().count_documents({"action": "case.read", "target_id": str(case.pk)}) == waiting + 2
     # The case's managers see both reads, the API's and the page's, once sealed into the chain.
     seen = who_has_seen(case, actor=setup["manager"])
-    assert sorted(row["what"] for row in seen) == ["Opened the case (api case)", "Opened the case (cases.case_page)"]
+    assert sorted(row["what"] for row in seen) == ["Opened the case (its overview)",
+                                                   "Opened the case (through the API)"]
     assert AuditEntry.objects(action="case.read", target_id=str(case.pk)).count() == 2

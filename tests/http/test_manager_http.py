@@ -259,7 +259,7 @@ def test_reading_a_referral_is_audited_as_a_read_of_the_case(client, people, now
     assert {r["actor_id"] for r in reads[-2:]} == {str(people["manager"].pk)}
     assert {r["details"]["what"] for r in reads[-2:]} == {"manager.referral"}
     seen = who_has_seen(Case.objects.get(pk=case.pk), actor=people["manager2"])
-    assert [row["what"] for row in seen] == ["Opened the case (manager.referral)"] * 2
+    assert [row["what"] for row in seen] == ["Opened the case (the referral)"] * 2
     client.post("/sign-out")
     sign_in(client, people["south"])
     assert client.get(f"/manager/referrals/{case.pk}").status_code == 404  # refused: nothing read, nothing recorded

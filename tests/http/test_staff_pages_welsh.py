@@ -117,6 +117,10 @@ def test_break_the_glass_speaks_welsh_and_tells_the_owning_manager_in_welsh(clie
     seen = welsh_page(client, f"/cases/{partner_case.pk}/seen")
     assert "Pwy sydd wedi gweld y cofnod hwn" in seen and "Agorodd gyda mynediad brys" in seen
     assert_no_english(seen, ["Who has seen this record", "Opened with break-the-glass", "Usual worker", "Reason:"])
+    case, _ = linked
+    client.get(f"/cases/{case.pk}")  # a read of the case's overview, by its manager
+    seen = welsh_page(client, f"/cases/{case.pk}/seen")
+    assert "Rheolwr tîm" in seen and "cases.case_page" not in seen and "Team manager" not in seen
 
 
 def test_the_team_overview_names_overdue_deadlines_in_welsh(client, people, linked, now):

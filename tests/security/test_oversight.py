@@ -37,7 +37,7 @@ def test_the_manager_sees_who_has_read_the_partner_record(client, people, linked
     sign_in(client, people["manager"])
     assert "Who has seen this record" in text(client.get(f"/partner/cases/{partner_case.pk}"))
     page = text(client.get(f"/cases/{partner_case.pk}/seen"))
-    assert "Pat Partner" in page and "partner details" in page and "Morgan Manager" in page
+    assert "Pat Partner" in page and "the partner’s details" in page and "Morgan Manager" in page
     sign_in(client, people["practitioner"])
     assert client.get(f"/cases/{partner_case.pk}/seen").status_code == 404
 
@@ -98,5 +98,7 @@ def test_every_read_of_a_partner_record_is_chained_at_once_and_listed(client, pe
     assert not inbox().count_documents({"target_id": record})
     sign_in(client, people["manager"])
     page = text(client.get(f"/cases/{record}/seen"))
+    words = {"contact log": "the contact log", "partner details": "the partner’s details", "api case":
+             "through the API", "cases.case_page": "its overview"}  # the page read, in words
     for _path, what in pages:
-        assert f"Read the partner record ({what})" in page
+        assert f"Read the partner record ({words[what]})" in page
