@@ -218,7 +218,7 @@ def sum_fields(answers: Mapping, params: Mapping, fields: Fields) -> int | float
     return sum(v for v in (answers.get(n) for n in params["fields"]) if is_number(v))
 
 
-@register("count_values", title=N_("Count an answer"),
+@register("count_values", title=N_("Count of an answer"),
           summary=N_("How many of the chosen questions have the answer in the settings (or, for lists, include it)"),
           params_schema=_obj({"fields": _NAMES, "value": {}}, ["fields", "value"]),
           check=_check_fields)
@@ -249,7 +249,7 @@ def expression(answers: Mapping, params: Mapping, fields: Fields) -> Any:
     return _eval.evaluate(_compile.compile_text(params["expr"], _compile.Scope(fields)), answers)
 
 
-@register("bands", title=N_("An outcome from a value"),
+@register("bands", title=N_("Outcome by ranges of a value"),
           summary=N_("The text of the highest range a value reaches, like the outcome of a score"),
           params_schema=_obj(
     {"of": {"type": "string", "minLength": 1}, "label": {"type": "string"},
