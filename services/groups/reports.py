@@ -7,6 +7,7 @@ from statistics import median
 from models.group import Group, GroupAttendance, GroupMember, GroupSession
 from scheduler.group_schedule import last_number
 from services.groups.schedules import spec_of
+from services.reports.period import percent
 
 ATTENDED = ("attended", "late")
 
@@ -24,8 +25,8 @@ def _summary(members: list[GroupMember], marks: list[GroupAttendance], held: set
     stayed = len(members) - moved
     return {
         "members": len(members), "moved": moved, "marks": total, "attended": attended,
-        "attendance_rate": round(100 * attended / total) if total else None,
-        "completed": len(completed), "completion_rate": round(100 * len(completed) / stayed) if stayed else None,
+        "attendance_rate": percent(attended, total),
+        "completed": len(completed), "completion_rate": percent(len(completed), stayed),
         "dropped_out": len(dropped), "drop_out_weeks": dropped,
         "median_drop_out_week": median(dropped) if dropped else None,
         "median_wait_days": median(waits) if waits else None,

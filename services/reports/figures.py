@@ -210,7 +210,10 @@ def _waiting_history(scope: dict, states: list[str], *, now: datetime, start: da
     high_day = min(end + timedelta(days=1), local_today(now) + timedelta(days=1))
     changes = {row["_id"]: row["change"] for row in counts().aggregate(
         report_counts.waiting_changes_pipeline(scope, high_day), batchSize=100_000)}
-    period = months(start, end)
+    # Months still to come have no length yet: the table and chart stop at the current month.
+    period = [month for month in months(start, end) if month <= local_today(now).isoformat()[:7]]
+    if not period:
+        return []
     length = sum(change for month, change in changes.items() if month < period[0])
     found = []
     for month in period:

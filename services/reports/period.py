@@ -67,7 +67,8 @@ def bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 def percent(part: int, whole: int) -> int | None:
     """Return part of whole as a whole percentage, or None when there is nothing to divide by."""
-    return round(100 * part / whole) if whole else None
+    # Half up, as people round (1 of 8 is 13%): Python's round() takes halves to the even number (12).
+    return (200 * part + whole) // (2 * whole) if whole else None
 
 
 def months(start: date, end: date) -> list[str]:

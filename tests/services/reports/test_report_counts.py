@@ -328,3 +328,11 @@ def test_the_cohort_counters_read_as_many_documents_at_2400_cases_as_at_600(sync
     # Whole months and the edge days, per pathway and metric: the same documents however many cases.
     assert examined_large == examined_small, figures
     assert examined_small <= len(keys) * 12 * 7
+
+
+def test_the_waiting_history_stops_at_the_current_month(synced, now):
+    today = local_today(now)
+    later = date(today.year + 1, 6, 30)
+    history = _waiting_history({}, ["waiting_list"], now=now, start=today.replace(day=1), end=later)
+    # Months still to come have no length yet: nothing is said of them, rather than a 0.
+    assert [row["month"] for row in history] == [today.isoformat()[:7]]

@@ -255,3 +255,11 @@ def test_reports_are_for_managers_and_auditors_only(people, now):
     reports = get_reports(actor=people["manager"], now=now)
     assert (reports["start"], reports["end"], reports["scope"]) == (START, END, "North Team")
     assert get_reports(actor=people["auditor"], now=now)["scope"] == "All teams"
+
+
+@pytest.mark.parametrize(("part", "whole", "expected"), [(1, 8, 13), (3, 8, 38), (1, 3, 33), (2, 3, 67), (0, 4, 0),
+                                                         (4, 4, 100), (1, 0, None)])
+def test_percentages_round_halves_up_as_people_do(part, whole, expected):
+    from services.reports.period import percent
+
+    assert percent(part, whole) == expected
