@@ -12,6 +12,7 @@ from typing import Any
 
 from errors import DefinitionError, FieldProblem
 from memo import Memo
+from wording import say
 from workflows.checks import analyse, event_states, met_by, sources
 from workflows.inputs import InputSpec
 from workflows.separation import declared
@@ -133,25 +134,12 @@ class WorkflowDefinition:
     def deadline_label(self, key: str, label: str, language: str | None) -> str:
         """Return a started deadline's label in a language: the file's translation while it has the file's words."""
         kind = self.deadlines.get(key)
+        if kind is None:  # one Pathway itself starts (a subject access request's month): the catalogue's words
+            return say(language, label)
         # A deadline started with other words (an older file, a label of its own) keeps them.
-        if kind is None or kind.label != label:
+        if kind.label != label:
             return label
         return self.in_language(language).deadlines[key].label
-
-    def outcome_label(self, outcome: str, language: str | None) -> str:
-        """Return an outcome as the pathway says it, in a language (never the stored key)."""
-        shown = self.in_language(language)
-        steps = (*shown.transitions.values(), *shown.events.values())
-        for spec in (spec for step in steps for spec in step.inputs):
-            for option in spec.options:
-                if option.get("value") == outcome:
-                    return str(option.get("label") or "")
-        # An outcome a step records without asking (`record_outcome: {value: ...}`): that step's own words.
-        for step in steps:
-            if any((effect.get("record_outcome") or {}).get("value") == outcome for effect in step.effects
-                   if isinstance(effect, dict)):
-                return str(step.copy.get("heading") or step.label)
-        return outcome.replace("_", " ").capitalize()
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, WorkflowDefinition) and other.content_hash == self.content_hash

@@ -25,6 +25,7 @@ from services.cases.history_text import CONTACT_LOGGED
 from services.cases.separation import check_assignment
 from services.cases.transitions import add_history, transition_options
 from services.common.dates import EARLIEST_BIRTH, past_date
+from services.common.language import active_language
 from services.common.rows import find_rows
 from services.deadlines.timing import local_today
 from services.deadlines.tracking import refresh_owners
@@ -78,7 +79,8 @@ def _risk_updates(parent: Case, linked: Case | None, read: tuple[list[str], list
     declared = definition_for(linked).risk_update if linked is not None else {}
     if not declared:
         return []
-    step = definition_for(linked).events.get(declared["event"])
+    # The options' words in the reader's language (the pathway file's translation of them).
+    step = definition_for(linked).in_language(active_language()).events.get(declared["event"])
     words = {o["value"]: o["label"] for i in (step.inputs if step else ()) if i.name == declared["input"]
              for o in i.options}
     mirrored = {e.name for e in definition_for(parent).events.values() if e.mirrors == declared["event"]}
@@ -96,7 +98,7 @@ def _risk_updates(parent: Case, linked: Case | None, read: tuple[list[str], list
         if (event.at, change) in seen:
             continue
         seen.add((event.at, change))
-        updates.append({"at": event.at, "change": words.get(change, "Risk update")})
+        updates.append({"at": event.at, "value": change, "change": words.get(change) or _("Risk update")})
     return updates
 
 

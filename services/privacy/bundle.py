@@ -27,6 +27,7 @@ from services.common.language import active_language
 from services.pathways.store import definition_for
 from services.submissions.definitions import form_for, get_form
 from workflows.effects import is_conditional
+from workflows.outcomes import outcome_label
 from workflows.registry import parse_item
 
 STATUS_WORDS = {"open": _l("Open"), "closed": _l("Closed")}
@@ -154,7 +155,7 @@ def assemble_file(case: Case, *, now: datetime) -> dict:
         "case": {"pathway": defn.title, "status": str(STATUS_WORDS.get(case.status, case.status)),
                  "stage": defn.states[case.state].label if case.state in defn.states else case.state,
                  "referred_at": case.referred_at, "closed_at": case.closed_at,
-                 "outcome": defn.outcome_label(case.outcome, active_language()) if case.outcome else ""},
+                 "outcome": outcome_label(defn, case.outcome, active_language()) if case.outcome else ""},
         "forms": _forms(case, with_confidential=partner, withheld=withheld),
         "history": _history(case, defn, with_confidential=partner, withheld=withheld),
         # Each session in words, as his case shows it, never by its stored codes.

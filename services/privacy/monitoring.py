@@ -10,6 +10,7 @@ from models.case import Case
 from services.cases.engine_view import latest_submissions
 from services.common.language import active_language
 from services.pathways.store import definition_for, latest_definitions
+from workflows.outcomes import outcome_label
 from workflows.retention import monitoring_values, rule_for_state
 
 MIGRATIONS = "migrations"  # one document per one-off change of stored data, once it is done
@@ -92,7 +93,7 @@ def _outcome_label(defn, key: dict, language: str) -> str:
         return f"{key['pathway']}: {key['outcome']}".replace("_", " ")
     title = defn.text("/title", language, defn.title)
     if key["outcome"] != key["state"]:
-        said = defn.outcome_label(key["outcome"], language) or key["outcome"]
+        said = outcome_label(defn, key["outcome"], language) or key["outcome"]
     else:
         state = defn.states.get(key["state"])
         said = defn.text(f"/states/{key['state']}/label", language, state.label) if state else key["state"]

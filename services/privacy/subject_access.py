@@ -34,7 +34,7 @@ from wording import N_
 DEADLINE_KEY = "subject_access"
 # UK GDPR Article 12(3): an answer without undue delay and at the latest within one month of receipt.
 DEADLINE_SPEC = {
-    "key": DEADLINE_KEY, "label": "Answer the subject access request", "duration": {"months": 1},
+    "key": DEADLINE_KEY, "label": N_("Answer the subject access request"), "duration": {"months": 1},
     "basis": "One calendar month from receiving the request", "role": "manager",
     "reminders": [{"days_before": 10}, {"days_before": 3}, {"on_due": True}],
     "escalation": {"to": "manager", "after_days": 0, "repeat_every_days": 2},

@@ -21,6 +21,7 @@ from services.pathways.store import definition_for, latest_definition, latest_de
 from services.submissions.reads import referrer_forms
 from storage.uow import transactional
 from workflows import intake
+from workflows.outcomes import outcome_label
 
 # Bands rather than a position: a referrer learns roughly how long, not who else is waiting.
 WAITING_BANDS = ((3, _l("Near the top of the list")), (10, _l("In the middle of the list")))
@@ -208,7 +209,7 @@ def public_status_label(status: str, defn=None, state: str = "", language: str |
 
 def outcome_words(case: Case, defn, language: str) -> str:
     """Return a closed case's outcome as its pathway says it, in a language (never the stored key)."""
-    return defn.outcome_label(case.outcome or "", language)
+    return outcome_label(defn, case.outcome or "", language)
 
 
 def referral_status(case: Case, language: str | None = None) -> dict:

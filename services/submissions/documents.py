@@ -101,7 +101,7 @@ def render_submission_docx(submission_id, *, case_id, actor, now: datetime,
 
     found = find_submission(submission_id)
     if found is None or str(found.case_id) != str(case_id):
-        raise NotFound("There is no such form on this case")  # the address names the case: it must be this one
+        raise NotFound(_("There is no such form on this case"))  # the address names the case: it must be this one
 
     # Through the submission service, so access checks and the confidential-read audit apply here too.
     submission = read_submission(submission_id, actor=actor, now=now, client_address=client_address)

@@ -157,3 +157,19 @@ def test_the_referral_inbox_names_stages_and_screening_in_welsh(client, people, 
     assert_no_english(body, ["Referral received", "Likely to be suitable", "Unlikely to be accepted", "Not complete"])
     review = welsh_page(client, f"/manager/referrals/{case.pk}")
     assert_no_english(review, ["Likely to be suitable", "Unlikely to be accepted", "Every answer is green."])
+
+
+def test_partner_risk_updates_and_pathways_own_deadlines_read_in_welsh(client, people, linked, now):
+    from models.case import CaseEvent
+    from services.privacy import subject_access as sar
+
+    case, partner_case = linked
+    CaseEvent(case_id=partner_case.pk, at=now, kind="event", name="partner_risk_update",
+              inputs={"risk_change": "increased"}).save()
+    sar.log_request(case.pk, {"requested_by": "The person themselves", "identity_check": "photo_id",
+                              "received_on": now.date().isoformat()}, actor=people["manager"], now=now)
+    sign_in(client, people["manager"])
+    body = welsh_page(client, f"/cases/{case.pk}")
+    assert "Mae’r risg wedi cynyddu" in body and "govuk-tag--red\">Mae’r risg wedi cynyddu" in body
+    assert "Ateb y cais am fynediad at ddata gan wrthrych" in body
+    assert_no_english(body, ["The risk has increased", "Answer the subject access request"])
