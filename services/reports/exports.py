@@ -53,8 +53,12 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
 
 def sheet_name(title: str) -> str:
     """Return a title as a valid worksheet name."""
-    name = title.translate(SHEET_FORBIDDEN).strip().strip("'")[:31].strip()
-    return name or "Sheet1"
+    name = title.translate(SHEET_FORBIDDEN).strip().strip("'")
+    if len(name) > 31:  # cut at a word, with an ellipsis, rather than mid-word
+        head = name[:30]
+        cut = head if name[30] == " " or " " not in head else head.rsplit(" ", 1)[0]
+        name = cut.rstrip(" ,;:-(") + "…"
+    return name.strip() or "Sheet1"
 
 
 def xlsx_bytes(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:

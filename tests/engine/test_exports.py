@@ -63,7 +63,10 @@ def test_xlsx_has_one_sheet_with_text_and_numbers():
 
 
 @pytest.mark.parametrize(("title", "name"), [
-    ("Evaluation measures (Probation CDVP)", "Evaluation measures (Probation"), ("A/B: c?", "A B  c"),
+    ("Evaluation measures (Probation CDVP)", "Evaluation measures (Probation…"), ("A/B: c?", "A B  c"),
+    ("Evaluation measures (Community perpetrator programme)", "Evaluation measures (Community…"),
+    ("Terfynau amser a fodlonwyd mewn pryd fesul mis", "Terfynau amser a fodlonwyd…"),
+    ("Averyveryveryveryverylongsinglewordtitle", "Averyveryveryveryverylongsingl…"),
     ("[]", "Sheet1"),
 ])
 def test_sheet_names_are_valid(title, name):
