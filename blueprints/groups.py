@@ -259,4 +259,5 @@ def partner_contacts():
 @roles_required("manager", "auditor")
 def reports():
     """Show attendance, completion, drop-out weeks and waits per group and per cohort."""
-    return render_template("groups/reports.html", reports=team_group_reports(current_actor().team))
+    return render_template("groups/reports.html", reports=team_group_reports(current_actor().team),
+                           today=group_service.local_today(utcnow()))

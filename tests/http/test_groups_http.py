@@ -12,6 +12,7 @@ import pytest
 from clock import utcnow
 from models.case import CaseSession
 from models.group import Group, GroupAttendance, GroupMember, GroupSession
+from scheduler.calendar import format_date
 from tests.conftest import sign_in, weekday_on_or_before
 
 
@@ -290,3 +291,15 @@ def test_over_long_text_is_a_field_error_that_keeps_what_was_typed(client, setup
         "session_type": "individual", "attendance": "attended", "notes": "n" * 10_001})
     assert recorded.status_code == 422 and "Notes must be 10,000 characters or fewer" in recorded.get_data(
         as_text=True) and "n" * 10_001 in recorded.get_data(as_text=True)
+
+
+def test_a_cohort_still_to_start_is_said_to_join_not_to_have_joined(client, setup):
+    sign_in(client, setup["manager"])
+    create(client, setup)
+    group = Group.objects.get()
+    intake = GroupSession.objects(group_id=group.pk, intake=True, date__gte=utcnow().date()).first()
+    assert client.post(f"/groups/{group.pk}/intake", data={
+        "session_id": str(intake.pk), "case_ids": [str(m.pk) for m in setup["men"]]}).status_code == 302
+    reports = html.unescape(client.get("/groups/reports").get_data(as_text=True))
+    assert f"Joins {format_date(intake.date)} (session {intake.number})" in reports
+    assert f"Joined {format_date(intake.date)}" not in reports
