@@ -208,6 +208,15 @@ def write_secret_file(path: Path, secret: str) -> Path:
     return path
 
 
+def served_base_url(configured: str, host: str, port: int, *, explicit: bool) -> str:
+    """Return where links in emails should lead: the address set, else the one this process answers on."""
+    if explicit:
+        return configured
+    # The embedded default may answer on another port (the one asked for, or a free one when 5000 is taken).
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - a name for links, not a bind
+    return f"http://{shown}:{port}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the embedded default: web and scheduler in one process, on the bundled MongoDB."""
     parser = argparse.ArgumentParser(description="Run Pathway on the embedded default.")
@@ -225,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     port = args.port or app.config["PORT"]
     if answers(port):
         port = free_port()
+    app.config["BASE_URL"] = served_base_url(app.config["BASE_URL"], host, port,
+                                             explicit=bool(os.environ.get("PATHWAY_BASE_URL")))
     if app.config["SCHEDULER_ENABLED"]:
         start_background_scheduler(app)
     print(f"\n  Pathway is running on http://{host}:{port}/  (Ctrl-C to stop)\n", file=sys.stderr, flush=True)

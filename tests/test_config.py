@@ -36,3 +36,14 @@ def test_instance_secret_key_is_generated_once(tmp_path):
     assert len(first) == 64
     assert instance_secret_key(str(tmp_path)) == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_links_in_emails_lead_to_where_the_embedded_default_answers():
+    from app import served_base_url
+
+    # Run on another port (asked for, or free because 5000 was taken): the links say that port.
+    assert served_base_url("http://127.0.0.1:5000", "127.0.0.1", 5162, explicit=False) == "http://127.0.0.1:5162"
+    assert served_base_url("http://127.0.0.1:5000", "0.0.0.0", 8080, explicit=False) == "http://127.0.0.1:8080"
+    # An address set on purpose (PATHWAY_BASE_URL, behind a proxy) is kept.
+    assert served_base_url("https://pathway.example.org", "127.0.0.1", 5162, explicit=True) == \
+        "https://pathway.example.org"
