@@ -51,7 +51,7 @@ def index():
 def new():
     """Create a group: programme, name, venue, day and time, first session, two facilitators."""
     user = current_actor()
-    context = {"programmes": group_service.group_programmes(), "programme_choices": group_service.programme_choices(),
+    context = {"programmes": group_service.group_programmes(), "programme_choices": views.programme_choices(),
                "people": views.facilitator_choices(user.team),
                "weekdays": group_service.MEETING_DAYS}
     if request.method == "GET":

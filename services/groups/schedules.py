@@ -68,20 +68,6 @@ def group_programmes() -> dict[str, tuple[str, ProgrammeSpec]]:
     return found
 
 
-def programme_choices() -> list[tuple[str, str]]:
-    """Return (workflow key, what to call its programme) for choosing one: its name and its pathway's, once each."""
-    language, found = active_language(), []
-    for key, defn in sorted(latest_definitions().items()):
-        spec = programme_spec(defn.programme)
-        if spec is None:
-            continue
-        title = defn.text("/title", language, defn.title) or key
-        name = defn.text("/programme/name", language, spec.name)
-        # "Community Domestic Violence Programme (probation)" already names its programme.
-        found.append((key, title if spec.name.casefold() in (defn.title or "").casefold() else f"{name} ({title})"))
-    return found
-
-
 def team_calendar(team_key: str) -> WorkingCalendar:
     """Return the working-day calendar of the configured region plus the team's own closures."""
     team = Team.objects(key=team_key).only("closures").first()

@@ -31,7 +31,8 @@ from services.groups.schedules import (
     spec_of,
     team_calendar,
 )
-from services.pathways.store import definition_for
+from services.pathways.store import definition_for, latest_definitions
+from workflows.programme import programme_spec
 
 
 def _meets(group: Group) -> str:
@@ -198,3 +199,17 @@ def partner_contacts(*, actor, now: datetime) -> dict:
                      "week": current_week(group, member, local_today(now))})
     rows.sort(key=lambda r: (r["due"][0].due_at if r["due"] and r["due"][0].due_at else datetime.max))
     return {"rows": rows}
+
+
+def programme_choices() -> list[tuple[str, str]]:
+    """Return (workflow key, what to call its programme) for choosing one: its name and its pathway's, once each."""
+    language, found = active_language(), []
+    for key, defn in sorted(latest_definitions().items()):
+        spec = programme_spec(defn.programme)
+        if spec is None:
+            continue
+        title = defn.text("/title", language, defn.title) or key
+        name = defn.text("/programme/name", language, spec.name)
+        # "Community Domestic Violence Programme (probation)" already names its programme.
+        found.append((key, title if spec.name.casefold() in (defn.title or "").casefold() else f"{name} ({title})"))
+    return found
