@@ -170,9 +170,8 @@ def submit_referral(case: Case, *, actor, now: datetime) -> Case:
     # A change begun on a completed part and not finished is not sent: the part as completed is. Its draft goes,
     # so it neither lingers for the referrer nor becomes the draft a member of staff opens on that form.
     discarded = [f["form"] for f in forms if f["changing"] is not None]
-    for f in forms:
-        if f["changing"] is not None:
-            f["changing"].delete()
+    for f in (f for f in forms if f["changing"] is not None):
+        f["changing"].delete()
     case.reload()
     start_workflow(case, actor=actor, now=now)
     add_history(case, kind="referred", now=now, actor=actor, label="Referral sent", label_key=N_("Referral sent"))
