@@ -65,7 +65,10 @@ def search_audit(filters: dict, *, actor, now: datetime) -> dict:
     if target:
         # A case is known by its reference (DAO-2026-00005); the trail keeps its id.
         case = Case.objects(reference=target.upper()).only("id").first() if REFERENCE.fullmatch(target) else None
-        query["target_id"] = str(case.pk) if case is not None else target
+        if case is None:
+            query["target_id"] = target
+        else:  # the case's own entries and those of its forms, which name it in their details
+            query["$or"] = [{"target_id": str(case.pk)}, {"details.case": str(case.pk)}]
     start = _day(filters.get("from", ""), "from", "start date", problems, (
         _("Enter the start date as a date between 1900 and 2999"),
         _("Enter the start date as a date, like 24/11/2026")))

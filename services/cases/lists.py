@@ -204,6 +204,10 @@ def reference_condition(query: str) -> dict:
     whole = re.fullmatch(r"([A-Z]+)-?(\d{4})-?(\d{1,5})", typed)
     if whole:  # "DAO 2026 5", "dao-2026-00005": the reference itself (its number has 5 digits)
         return {"reference": f"{whole.group(1)}-{whole.group(2)}-{int(whole.group(3)):05d}"}
+    year = re.fullmatch(r"(\d{4})-(\d{1,5})", typed)
+    if year:  # "2026-00005", "2026 5": that number of every pathway's series of that year
+        series = Counter._get_collection().find({"_id": {"$regex": f"-{year.group(1)}$"}}, {"_id": 1})
+        return {"reference": {"$in": sorted(f"{s['_id']}-{int(year.group(2)):05d}" for s in series)}}
     if re.fullmatch(r"\d{2,5}", typed) and int(typed):
         # Its number alone ("00012", "12"): that number in every series of references given out (a pathway's
         # year), each one key of the unique reference index, never a scan of them all.

@@ -83,7 +83,10 @@ def column_chart(points: Sequence[tuple[str, float | None]], *, width: int = 640
         x = round(left + i * slot + slot * 0.15, 1)
         columns.append({"label": label, "value": value, "x": x, "width": round(slot * 0.7, 1),
                         "y": round(TOP + 20 + plot_h - tall, 1), "height": tall, "centre": round(x + slot * 0.35, 1),
-                        "text": none if value is None else f"{value}{suffix}", "labelled": i % every == 0,
+                        # Each value written over its column while there is room (about 40 units for "100%");
+                        # on a narrower one only every labelled column's: the table beside has them all.
+                        "text": (none if value is None else f"{value}{suffix}") if slot >= 40 or i % every == 0
+                        else "", "labelled": i % every == 0,
                         "text_y": round(TOP + 20 + plot_h - tall - 6, 1)})
     base = TOP + 20 + plot_h
     return {"width": width, "height": height, "left": left, "plot_top": TOP + 20, "plot_bottom": base,
@@ -105,7 +108,7 @@ def line_chart(points: Sequence[tuple[str, int]], *, width: int = 640, height: i
         x = round(left + 12 + i * step, 1) if len(points) > 1 else round(left + plot_w / 2, 1)
         y = round(base - _scale(value, top, plot_h), 1)
         marks.append({"label": label, "value": value, "x": x, "y": y, "text_y": round(y - 10, 1),
-                      "labelled": i % every == 0})
+                      "labelled": i % every == 0, "text": str(value) if step >= 28 or i % every == 0 else ""})
     return {"width": width, "height": height, "left": left, "plot_top": TOP + 20, "plot_bottom": base,
             "points": marks, "path": " ".join(f"{m['x']},{m['y']}" for m in marks), "label_y": base + 20,
             "ticks": [{"value": t, "text": str(t), "y": round(base - _scale(t, top, plot_h), 1)} for t in ticks(top)]}

@@ -98,3 +98,16 @@ def test_a_long_bar_label_widens_its_room_and_is_never_cut_at_the_edge():
     very_long = hbar_chart([("The Family Safeguarding and Domestic Abuse Perpetrator Team of the County", 3, 15)])
     assert very_long["label_width"] == 320 and very_long["bars"][0]["label"].endswith("…")
     assert 9 * len(very_long["bars"][0]["label"]) <= 320 - 8
+
+
+def test_a_long_period_writes_only_as_many_values_as_fit():
+    from services.reports.charts import column_chart, line_chart
+
+    year = column_chart([(f"m{i}", 50) for i in range(12)])
+    assert all(c["text"] == "50%" for c in year["columns"])
+    decade = column_chart([(f"m{i}", None if i % 2 else 50) for i in range(120)])
+    written = [c for c in decade["columns"] if c["text"]]
+    assert 0 < len(written) <= 12 and all(c["labelled"] for c in written)  # under the month labels shown
+    line = line_chart([(f"m{i}", i) for i in range(120)])
+    assert 0 < len([p for p in line["points"] if p["text"]]) <= 12
+    assert all(p["text"] for p in line_chart([(f"m{i}", i) for i in range(12)])["points"])

@@ -111,10 +111,14 @@ def test_a_case_is_found_and_shown_by_its_reference(client, trail, make_case, sy
     case = make_case(workflow_key="dao_pathway", actor=trail["bob"], person={"name": "Dan Example"})
     record_audit("case.viewed", actor=trail["bob"], now=datetime(2026, 11, 8, 9), target_type="case",
                  target_id=str(case.pk))
+    # A form's entry names its case in its details: found by the case's reference too.
+    record_audit("submission.submitted", actor=trail["bob"], now=datetime(2026, 11, 8, 10), target_type="submission",
+                 target_id="f0rm", details={"case": str(case.pk), "form": "screening"})
     sign_in(client, trail["alice"])
     for typed in (case.reference, case.reference.lower()):
         page = html_lib.unescape(client.get(f"/admin/audit?target={typed}").get_data(as_text=True))
-        assert rows(page) == 1 and "<code>case.viewed</code>" in page, typed
+        assert rows(page) == 2 and "<code>case.viewed</code>" in page, typed
+        assert "<code>submission.submitted</code>" in page
         assert f">{case.reference}</a>" in page and f">{case.pk}</a>" not in page
     User.objects(pk=trail["alice"].pk).update(set__language="cy")
     welsh = html_lib.unescape(client.get("/admin/audit").get_data(as_text=True))

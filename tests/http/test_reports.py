@@ -110,6 +110,7 @@ def test_the_period_is_shown_and_kept(client, people, data):
     ("from=0001-01-01&to=2026-01-01", "Enter the start date as a date between 1900 and 2999"),
     ("from=2026-01-01&to=9999-12-31", "Enter the end date as a date between 1900 and 2999"),
     ("from=2001-01-01&to=2026-01-01", "The period can be at most 10 years"),
+    ("from=2016-12-04&to=2026-12-04", "The period can be at most 10 years"),  # a day more than 10 years
 ])
 def test_bad_dates_are_refused_with_an_error_summary(client, people, query, message):
     sign_in(client, people["manager"])
@@ -118,6 +119,12 @@ def test_bad_dates_are_refused_with_an_error_summary(client, people, query, mess
     assert response.status_code == 422
     assert "govuk-error-summary" in page and message in page and "<title>Error:" in page
     assert 'value="20' in page and "Waiting now" not in page
+
+
+@pytest.mark.parametrize(("start", "end"), [("5/12/2016", "4/12/2026"), ("2/1/2017", "1/1/2027")])
+def test_a_period_of_ten_years_exactly_is_allowed(client, people, start, end):
+    sign_in(client, people["manager"])
+    assert client.get(f"/reports/?from={start}&to={end}").status_code == 200
 
 
 def test_both_dates_wrong_are_listed_in_the_pages_order(client, people):
