@@ -39,6 +39,12 @@ def _page(template: str, status: int = 200, **context):
     return render_template(f"groups/{template}", **context), status
 
 
+@bp.app_template_filter("programme_name")
+def programme_name(group) -> str:
+    """Return the name of the programme a group runs, in the reader's language."""
+    return group_service.programme_name(group)
+
+
 @bp.get("")
 @roles_required(*READERS)
 def index():

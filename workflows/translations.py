@@ -36,6 +36,9 @@ def _resolve(data: Any, pointer: str) -> tuple[Any, str] | None:
     return node, named if named in TEXT_KEYS else holder
 
 
+PROGRAMME_NAME = "/programme/name"  # what people call a group programme: a name that is a text, not a key
+
+
 def translation_problems(data: Mapping) -> list[tuple[str, str]]:
     """Return (path, message) for every translation naming an unknown language or something that is not a text."""
     problems = []
@@ -47,7 +50,8 @@ def translation_problems(data: Mapping) -> list[tuple[str, str]]:
             found = _resolve(data, pointer) if not str(pointer).startswith("/translations") else None
             if found is None:
                 problems.append((f"translations.{language}.{pointer}", "points to nothing in the pathway"))
-            elif not isinstance(found[0], str) or found[1] not in TEXT_KEYS | TEXT_MAPS:
+            elif not isinstance(found[0], str) or (found[1] not in TEXT_KEYS | TEXT_MAPS
+                                                    and pointer != PROGRAMME_NAME):
                 problems.append((f"translations.{language}.{pointer}",
                                  "points to something that is not a text people read (only texts are translated)"))
     return problems
@@ -75,7 +79,9 @@ def _texts(node: Any, pointer: str, named: str, holder: str) -> Iterator[tuple[s
         for index, value in enumerate(node):
             yield from _texts(value, f"{pointer}/{index}", named, holder)
     # A group's `leave: {inputs: {reason: reason}}` names a step's input: a name, not a text.
-    elif (isinstance(node, str) and node.strip() and (named in TEXT_KEYS or holder in TEXT_MAPS)
+    # A programme's `name` ("Community Domestic Violence Programme") is what people call it, not a key.
+    elif (isinstance(node, str) and node.strip()
+          and (named in TEXT_KEYS or holder in TEXT_MAPS or pointer == PROGRAMME_NAME)
           and not (named == "reason" and holder == "inputs")):
         yield pointer, node
 

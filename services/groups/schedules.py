@@ -56,6 +56,14 @@ def spec_of(group: Group) -> ProgrammeSpec:
     return programme_spec(group.programme)
 
 
+def programme_name(group: Group) -> str:
+    """Return the name of the programme the group runs, in the reader's language when its pathway translates it."""
+    spec, defn = spec_of(group), latest_definitions().get(group.workflow_key)
+    if defn is None or (defn.programme or {}).get("name") != spec.name:
+        return spec.name  # named otherwise since: the name it was created with
+    return defn.text("/programme/name", active_language(), spec.name)
+
+
 def group_programmes() -> dict[str, tuple[str, ProgrammeSpec]]:
     """Return workflow key -> (pathway title in the reader's language, programme) for every pathway running a group."""
     found = {}

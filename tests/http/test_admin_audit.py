@@ -80,6 +80,7 @@ def test_a_wrong_date_is_named_and_kept(client, trail, query, field):
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and f'href="#{field}"' in html
     assert "yesterday" in html or "2026-11-01" in html
+    assert "0 entries" not in html and "No entry matches" not in html  # nothing was searched
 
 
 def test_the_trail_is_paged(client, trail):

@@ -303,3 +303,13 @@ def test_a_cohort_still_to_start_is_said_to_join_not_to_have_joined(client, setu
     reports = html.unescape(client.get("/groups/reports").get_data(as_text=True))
     assert f"Joins {format_date(intake.date)} (session {intake.number})" in reports
     assert f"Joined {format_date(intake.date)}" not in reports
+
+
+def test_the_programme_is_named_in_the_readers_language_on_group_pages(client, setup):
+    sign_in(client, setup["manager"])
+    create(client, setup)
+    group = Group.objects.get()
+    client.get("/language/cy?next=/")
+    for path in ("/groups", f"/groups/{group.pk}", "/groups/reports"):
+        page = html.unescape(client.get(path).get_data(as_text=True))
+        assert "Byw heb Drais" in page and "Living without Violence" not in page, path
