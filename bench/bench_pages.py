@@ -58,6 +58,7 @@ def pages(seeded) -> list[tuple[str, str, str, bool]]:
         ("waiting list", "manager", "/manager/waiting-list", True),
         ("case list (auditor, all teams)", "auditor", "/cases", True),
         ("reports (auditor, all teams)", "auditor", "/reports/", True),
+        ("monitoring (auditor, all teams)", "auditor", "/retention/monitoring", True),
     ]
 
 
