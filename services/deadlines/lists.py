@@ -50,20 +50,32 @@ def list_deadlines(*, actor, case: Case | None = None, scope: str = "mine",
 
 def _shown(deadlines: Iterable[Deadline]) -> list[Deadline]:
     """Return the deadlines with their pathway's label in the page's language, for reading (never saved)."""
-    found, language = list(deadlines), active_language()
-    if language == "en":
-        return found
-    pathways: dict = {}
+    found = list(deadlines)
+    for deadline, label in zip(found, labels_in(found, active_language()), strict=True):
+        deadline.label = label
+    return found
+
+
+def labels_in(deadlines: Iterable, language: str) -> list[str]:
+    """Return each deadline's label in a language, as its own pathway version words it (documents or plain rows).
+
+    A deadline of a pathway version no longer stored, or started with words of its own, keeps its label.
+    """
+    found, pathways, labels = list(deadlines), {}, []
     for deadline in found:
-        where = (deadline.workflow_key, deadline.workflow_version)
+        get = deadline.get if isinstance(deadline, dict) else lambda name, d=deadline: getattr(d, name, None)
+        if language == "en":
+            labels.append(get("label") or "")
+            continue
+        where = (get("workflow_key"), get("workflow_version"))
         if where not in pathways:
             try:
                 pathways[where] = definition_version(*where)
-            except NotFound:  # a deadline of a pathway version no longer stored keeps its own words
+            except NotFound:
                 pathways[where] = None
-        if pathways[where] is not None:
-            deadline.label = pathways[where].deadline_label(deadline.key, deadline.label, language)
-    return found
+        defn = pathways[where]
+        labels.append(defn.deadline_label(get("key"), get("label") or "", language) if defn else get("label") or "")
+    return labels
 
 
 def group_deadlines(deadlines: Iterable[Deadline], now: datetime) -> dict[str, list[Deadline]]:

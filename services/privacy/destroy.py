@@ -16,12 +16,12 @@ from gridfs import GridFSBucket
 
 from models.case import NO_DUE, Case, Person
 from models.deadline import MET
-from services.cases.engine_view import latest_submissions
 from services.pathways.store import definition_for
+from services.privacy.monitoring import kept_categories
 from services.reports.deadline_counts import recount_deadlines
 from services.submissions.attachments import BUCKET
 from storage.uow import run_in_transaction
-from workflows.retention import ANONYMISE, DESTROY, KEEP, monitoring_values, rule_for_state
+from workflows.retention import ANONYMISE, DESTROY, KEEP, rule_for_state
 
 # Collections holding documents about one case, by the field naming it; collections not created yet are skipped.
 # Email waiting in (or kept by) the outbox is found through its notification or the case reference it names.
@@ -44,13 +44,6 @@ def _db():
 def _ids_filter(field: str, ids: list) -> dict:
     # Some collections name the case by ObjectId, others (GridFS metadata, outbox) by its string.
     return {field: {"$in": ids + [str(i) for i in ids]}}
-
-
-def _monitoring(case: Case, rule) -> dict:
-    if rule is None or not rule.monitoring:
-        return {}
-    answers = {key: dict(sub.answers or {}) for key, sub in latest_submissions(case).items()}
-    return monitoring_values(rule, case.person.to_mongo().to_dict() if case.person else {}, answers)
 
 
 def _strip_case(case: Case, *, action: str, rule_name: str, monitoring: dict, now: datetime) -> None:
@@ -113,7 +106,7 @@ def destroy_case_records(case: Case, *, action: str, linked: str, rule_name: str
     partners = [] if linked == KEEP else list(Case.objects(parent_case_id=case.pk))
     targets = [(case, action)] + [(p, ANONYMISE if linked == ANONYMISE else DESTROY) for p in partners]
     rule = _safe_rule(case)
-    monitoring = {target.pk: _monitoring(target, rule) for target, _ in targets}
+    monitoring = {target.pk: kept_categories(target, rule) for target, _ in targets}
     removed = _remove_by_case([target.pk for target, _ in targets], [target.reference for target, _ in targets])
     for target, what in targets:
         _strip_case(target, action=what, rule_name=rule_name, monitoring=monitoring[target.pk], now=now)

@@ -26,12 +26,17 @@ def monitoring_of(case: Case) -> dict:
         rule = rule_for_state(definition_for(case).to_dict(), case.state)
     except NotFound:
         return {}  # the pathway version is gone: nothing says what to keep
+    return kept_categories(case, rule)
+
+
+def kept_categories(case: Case, rule) -> dict:
+    """Return the categories a retention rule keeps of a case, reading its forms only when the rule names them."""
     if rule is None or not rule.monitoring:
         return {}
     needs_answers = any(not source.startswith("person.") for source in rule.monitoring.values())
     answers = {key: dict(sub.answers or {}) for key, sub in latest_submissions(case).items()} if needs_answers \
         else {}
-    return monitoring_values(rule, case.person.to_mongo().to_dict(), answers)
+    return monitoring_values(rule, case.person.to_mongo().to_dict() if case.person else {}, answers)
 
 
 def keep_monitoring(case: Case) -> None:

@@ -22,11 +22,11 @@ def _parse_day(raw: str, field: str, invalid: str, out_of_range: str) -> tuple[d
     return day, None
 
 
-MOST_MONTHS = 10 * 12  # the longest period a report covers
+MOST_YEARS = 10  # the longest period a report covers
 
 
-def _years_before(day: date, years: int) -> date:
-    """Return the first day of a period of whole `years` ending on `day` (10 years to 4/12/2026: from 5/12/2016)."""
+def years_before(day: date, years: int = 1) -> date:
+    """Return the first day of a period of whole `years` ending on `day` (a year to 4/12/2026: from 5/12/2025)."""
     try:
         earlier = day.replace(year=day.year - years)
     except ValueError:  # 29 February
@@ -36,11 +36,7 @@ def _years_before(day: date, years: int) -> date:
 
 def year_before(day: date) -> date:
     """Return the day after the same date a year earlier, so the period spans exactly 12 months."""
-    try:
-        earlier = day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        earlier = day.replace(year=day.year - 1, day=28)
-    return earlier + timedelta(days=1)
+    return years_before(day)
 
 
 def get_period(raw_from: str = "", raw_to: str = "", *, now: datetime) -> tuple[date, date]:
@@ -59,10 +55,10 @@ def get_period(raw_from: str = "", raw_to: str = "", *, now: datetime) -> tuple[
         problems = ([problem] if problem else []) + problems
     if not problems and start > end:
         problems.append(FieldProblem("from", _("The start date must be the same as or before the end date")))
-    elif not problems and start < _years_before(end, MOST_MONTHS // 12):
+    elif not problems and start < years_before(end, MOST_YEARS):
         # Month by month, a longer period is a table and a chart no one can read.
         problems.append(FieldProblem("from", _("The period can be at most %(years)s years: choose a later start "
-                                               "date", years=MOST_MONTHS // 12)))
+                                               "date", years=MOST_YEARS)))
     if problems:
         raise InvalidInput(_("Check the dates of the period"), problems=problems)
     return start, end

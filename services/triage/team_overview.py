@@ -15,12 +15,14 @@ from services.cases.engine_view import available_practitioners
 from services.cases.facts import user_names
 from services.common.language import active_language
 from services.common.rows import find_rows
-from services.pathways.store import definition_version, latest_definitions
+from services.deadlines.lists import labels_in
+from services.pathways.store import definition_version
 from services.triage.lists import PAGE_SIZE, page_number
 from services.triage.views import days_between, risk_mix
 
 # What an overdue row shows; nothing else of the deadline is read.
-OVERDUE_FIELDS = {"case_id": 1, "case_reference": 1, "key": 1, "label": 1, "due_at": 1, "owner_ids": 1, "status": 1}
+OVERDUE_FIELDS = {"case_id": 1, "case_reference": 1, "key": 1, "label": 1, "due_at": 1, "owner_ids": 1, "status": 1,
+                  "workflow_key": 1, "workflow_version": 1}
 OVERDUE_ORDER = [("due_at", 1), ("_id", 1)]
 CASE_FIELDS = ("reference", "kind", "team", "allocated_to", "status", "workflow_key", "workflow_version")
 
@@ -45,19 +47,12 @@ def overdue_by_owner(*, actor, now: datetime) -> dict[str, int]:
 def overdue_rows(docs: list[dict], now: datetime) -> list[dict]:
     """Return the rows of one page (or one batch of an export) of overdue deadlines, named in the reader's language."""
     names = user_names(o for doc in docs for o in doc.get("owner_ids") or [])
-    language, owners = active_language(), {}
-    for defn in latest_definitions().values():
-        for key in defn.deadlines:
-            owners.setdefault(key, defn)
-
-    def label(doc: dict) -> str:
-        defn, key = owners.get(doc.get("key", "")), doc.get("key", "")
-        return defn.deadline_label(key, doc.get("label", ""), language) if defn else doc.get("label", "")
-
+    labels = labels_in(docs, active_language())
     return [{"id": doc["_id"], "case_id": doc["case_id"], "reference": doc.get("case_reference", ""),
-             "key": doc.get("key", ""), "label": label(doc), "due_at": doc.get("due_at"),
+             "key": doc.get("key", ""), "label": label, "due_at": doc.get("due_at"),
              "days": days_between(doc.get("due_at"), now),
-             "owners": ", ".join(names[o] for o in doc.get("owner_ids") or [] if o in names)} for doc in docs]
+             "owners": ", ".join(names[o] for o in doc.get("owner_ids") or [] if o in names)}
+            for doc, label in zip(docs, labels, strict=True)]
 
 
 def _form_label(case: Case, form_key: str) -> str:
