@@ -4,7 +4,8 @@ Run: .venv/bin/python bench/bench_pages.py [--cases 2000] [--duration 10] [--con
 Starts its own bundled mongod (a single-node replica set) in a temporary folder unless MONGODB_URI is set (then a
 throw-away database there), seeds the demo team through the services and clones it into other teams, starts the
 app and `bench/bare_app.py` under gunicorn (2 workers x 4 threads, gthread), signs in as a practitioner, a manager
-and an auditor, and drives each page with keep-alive connections for a fixed time. Prints, per page, requests per
+and an auditor, and drives each page with keep-alive connections for a fixed time (wrk when it is installed, see
+bench/load.py). Prints, per page, requests per
 second, p50 and p99, the ratio to the bare page in the same run (measured first and last; the faster of the
 two), one request's time (median of 5), the page's size, and afterwards each gunicorn worker's resident memory.
 Each light page is then measured again in `--pairs` short slices, each between two slices of the bare page: the
@@ -19,6 +20,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import signal
 import statistics
 import subprocess
@@ -208,7 +210,8 @@ def print_table(figures: dict) -> None:
     """Print the figures as a plain table."""
     print(f"\n{figures['cases']:,} cases in {figures['teams']} teams (+ the demo team), seeded in "
           f"{figures['seed_s']:.0f} s; "
-          f"{figures['connections']} connections, {figures['duration_s']:g} s per page; gunicorn {' '.join(GUNICORN)}")
+          f"{figures['connections']} connections, {figures['duration_s']:g} s per page; gunicorn {' '.join(GUNICORN)}; "
+          f"load from {'wrk' if shutil.which('wrk') else 'the Python generator (wrk is not installed)'}")
     head = (f"{'page':34} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'paired':>6} {'1 req ms':>9} "
             f"{'bytes':>10} {'non-200':>7}")
     print(head)

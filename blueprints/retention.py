@@ -19,7 +19,8 @@ bp = Blueprint("retention", __name__, url_prefix="/retention")
 @roles_required("manager", "admin")
 def queue():
     """List the cases whose keeping period has run out, oldest due first."""
-    return render_template("retention/queue.html", rows=service.review_queue(actor=current_actor()))
+    return render_template("retention/queue.html",
+                           **service.review_queue(actor=current_actor(), page=request.args.get("page", 1)))
 
 
 @bp.get("/monitoring")

@@ -39,7 +39,9 @@ class RetentionReview(Document):
         "collection": "retention_reviews",
         "indexes": [
             {"fields": ["case_id"], "unique": True, "name": "one_review_per_case"},
-            ("status", "team", "due_at"),
+            # The review queue, a page at a time in due order: a team's (managers) and every team's (administrators).
+            ("status", "team", "due_at", "_id"),
+            ("status", "due_at", "_id"),
         ],
     }
 

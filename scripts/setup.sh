@@ -52,6 +52,8 @@ if [ "$dev" = 1 ]; then
   }
   [ -x /usr/bin/chromium ] || apt_install chromium
   command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  # The page benchmark's load generator (bench/load.py); without it the bench uses a slower one of its own.
+  command -v wrk >/dev/null 2>&1 || (apt_install wrk) || say "wrk is not installed: bench/bench_pages.py will use its own load generator"
   if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "installing axe-core from the npm registry"
     npm ci --no-audit --no-fund --silent >/dev/null 2>&1 || npm install --no-audit --no-fund --silent >/dev/null

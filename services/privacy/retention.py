@@ -20,12 +20,16 @@ from models.case import Case
 from models.retention import APPROVED, DONE, PENDING, LegalHold, RetentionReview
 from models.user import User
 from services.audit.trail import record_audit
+from services.common.paging import PAGE_SIZE, page_number, page_result
 from services.notifications.send import notify_user
 from services.notifications.text import message_for
 from services.pathways.store import definition_for
 from services.privacy.destroy import destroy_case_records, remove_orphan_uploads
 from storage.uow import run_in_transaction, transactional
 from workflows.retention import rule_for_state
+
+DUE_BATCH = 500  # ended cases read at a time by the job that lists due ones
+QUEUE_FIELDS = {"case_id": 1, "case_reference": 1, "rule_label": 1, "due_at": 1}
 
 
 @dataclass
@@ -66,6 +70,14 @@ def on_hold(case_id) -> bool:
     return LegalHold.objects(case_id=case_id, lifted_at=None).count() > 0
 
 
+def held_among(case_ids: list) -> set:
+    """Return which of these cases a legal hold stands on, in one read."""
+    if not case_ids:
+        return set()
+    return set(LegalHold._get_collection().distinct("case_id", {"case_id": {"$in": list(case_ids)},
+                                                                "lifted_at": None}))
+
+
 def retention_status(case: Case) -> dict | None:
     """Return the rule an ended case follows and when its records fall due, or None while it runs or is kept."""
     target = Case.objects(pk=case.parent_case_id).first() if case.kind == "partner" and case.parent_case_id else case
@@ -81,30 +93,47 @@ def retention_status(case: Case) -> dict | None:
 def list_due_cases(*, now: datetime) -> int:
     """List each ended case whose keeping period has run out (and is not on hold) for review; return how many."""
     listed, teams, rules = 0, set(), {}
-    reviewed = set(RetentionReview.objects.distinct("case_id"))
     # The shortest keeping period a rule can name is one month: younger closures cannot be due.
     ended = Case.objects(status="closed", kind="perpetrator", anonymised_at=None,
                          closed_at__lte=now - timedelta(days=28))
-    for case in ended.only("id", "reference", "team", "workflow_key", "workflow_version", "state",
-                           "state_entered_at", "closed_at"):
-        if case.pk in reviewed or on_hold(case.pk):
-            continue
-        rule, start = _rule(case, rules), _counted_from(case)
-        if rule is None or start is None or rule.due_at(start) > now:
-            continue
-        review = RetentionReview(
-            case_id=case.pk, case_reference=case.reference, team=case.team, workflow_key=case.workflow_key,
-            workflow_version=case.workflow_version, rule=rule.name, rule_label=rule.label, action=rule.action,
-            linked=rule.linked, counted_from=start, due_at=rule.due_at(start), listed_at=now)
-        try:
-            review.save(force_insert=True)
-        except NotUniqueError:
-            continue  # another scheduler listed it a moment ago
-        listed += 1
-        teams.add(case.team)
+    fields = ("id", "reference", "team", "workflow_key", "workflow_version", "state", "state_entered_at", "closed_at")
+    # Read a batch of ended cases at a time, with their reviews and holds in one read each: a read per case made
+    # the nightly job's cost grow with every case ever closed, and holding every id at once its memory.
+    for batch in _batches(ended.only(*fields), DUE_BATCH):
+        ids = [case.pk for case in batch]
+        skipped = held_among(ids) | set(RetentionReview._get_collection().distinct(
+            "case_id", {"case_id": {"$in": ids}}))
+        for case in batch:
+            if case.pk in skipped:
+                continue
+            rule, start = _rule(case, rules), _counted_from(case)
+            if rule is None or start is None or rule.due_at(start) > now:
+                continue
+            review = RetentionReview(
+                case_id=case.pk, case_reference=case.reference, team=case.team, workflow_key=case.workflow_key,
+                workflow_version=case.workflow_version, rule=rule.name, rule_label=rule.label, action=rule.action,
+                linked=rule.linked, counted_from=start, due_at=rule.due_at(start), listed_at=now)
+            try:
+                review.save(force_insert=True)
+            except NotUniqueError:
+                continue  # another scheduler listed it a moment ago
+            listed += 1
+            teams.add(case.team)
     for team in sorted(teams):
         _tell_managers(team, now=now)
     return listed
+
+
+def _batches(items, size: int):
+    """Yield lists of at most `size` of the items, in their order."""
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _tell_managers(team: str, *, now: datetime) -> None:
@@ -134,15 +163,21 @@ def _may_review(actor, team: str) -> bool:
     return actor.has_role("admin") or (actor.has_role("manager") and actor.team == team)
 
 
-def review_queue(*, actor) -> list[dict]:
-    """Return the cases waiting for a destruction decision that the actor may decide, oldest due first."""
+def review_queue(*, actor, page=1) -> dict:
+    """Return a page of the cases waiting for a destruction decision that the actor may decide, oldest due first."""
     if not actor.has_role("manager", "admin"):
         raise NotAllowed(_("Only managers and administrators review records for destruction"))
     query = {"status": PENDING} if actor.has_role("admin") else {"status": PENDING, "team": actor.team}
-    rows = []
-    for review in RetentionReview.objects(**query).order_by("due_at"):
-        rows.append({"review": review, "held": on_hold(review.case_id)})
-    return rows
+    reviews = RetentionReview._get_collection()
+    total = reviews.count_documents(query)
+    page, pages = page_number(page, total)
+    # Read in the index's order (status[, team], due_at, _id), so a page is a range of it however long the queue.
+    found = list(reviews.find(query, QUEUE_FIELDS).sort([("due_at", 1), ("_id", 1)])
+                 .skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    held = held_among([son["case_id"] for son in found])
+    rows = [{"id": son["_id"], "case_reference": son.get("case_reference", ""), "rule_label": son.get("rule_label", ""),
+             "due_at": son["due_at"], "held": son["case_id"] in held} for son in found]
+    return {"rows": rows, "total": total, "result": page_result(page, pages, total)}
 
 
 def get_review(review_id, *, actor) -> RetentionReview:

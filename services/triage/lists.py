@@ -12,13 +12,13 @@ from forms.computed import describe_screening
 from models.case import INBOX_ORDER, WAITING_ORDER, Case
 from models.form import Submission
 from services.common.language import active_language
+from services.common.paging import PAGE_SIZE, page_number
 from services.groups.intake import next_intakes
 from services.groups.schedules import local_today
 from services.pathways.store import definition_version
 from services.triage.views import days_between, waited_words
 from workflows.intake import referral
 
-PAGE_SIZE = 50
 PRIORITIES = ("urgent", "standard")
 # What a row of either list shows; nothing else of the case is read.
 ROW_FIELDS = {"reference": 1, "person.name": 1, "referrer_name": 1, "referrer_organisation": 1, "state": 1,
@@ -29,16 +29,6 @@ ROW_FIELDS = {"reference": 1, "person.name": 1, "referrer_name": 1, "referrer_or
 def _manager(actor) -> None:
     if not actor.has_role("manager") or not actor.team:
         raise NotAllowed(_("Only a team's managers see its referrals and waiting list"))
-
-
-def page_number(page, total: int) -> tuple[int, int]:
-    """Return (the page asked for, kept between the first and the last, and how many pages there are)."""
-    pages = max(1, -(-total // PAGE_SIZE))
-    try:
-        asked = int(page)
-    except (TypeError, ValueError):
-        asked = 1
-    return min(max(1, asked), pages), pages
 
 
 def state_label(doc: dict) -> str:

@@ -14,10 +14,10 @@ from services.cases.access import can_read_confidential
 from services.cases.engine_view import available_practitioners
 from services.cases.facts import user_names
 from services.common.language import active_language
+from services.common.paging import PAGE_SIZE, page_number
 from services.common.rows import find_rows
 from services.deadlines.lists import labels_in
 from services.pathways.store import definition_version
-from services.triage.lists import PAGE_SIZE, page_number
 from services.triage.views import days_between, risk_mix
 
 # What an overdue row shows; nothing else of the deadline is read.

@@ -37,8 +37,8 @@ def test_group_records_go_with_his_case(synced, make_team, make_user, make_case,
     case = fire(man, "withdraw", manager, held, outcome="moved_away", reason="Moved out of the area")
     later = held + SIX_YEARS + timedelta(days=1)
     retention.run_retention(now=later)
-    (row,) = retention.review_queue(actor=manager)
-    retention.approve_destruction(row["review"].pk, actor=manager, now=later + timedelta(hours=1), confirm=True)
+    (row,) = retention.review_queue(actor=manager)["rows"]
+    retention.approve_destruction(row["id"], actor=manager, now=later + timedelta(hours=1), confirm=True)
     assert GroupMember.objects(case_id=case.pk).count() == 0
     assert GroupAttendance.objects(case_id=case.pk).count() == 0
     assert GroupSession.objects(group_id=group.pk).count() > 0  # the group's own schedule stays

@@ -15,10 +15,10 @@ from tests.services.test_unit_of_work import injector as injector  # noqa: F401 
 def test_approving_a_destruction_is_one_atomic_change(team, make_case, now, injector):  # noqa: F811
     case, _, _ = planted_case(team, make_case, now)
     retention.run_retention(now=now + SIX_YEARS)
-    (row,) = retention.review_queue(actor=team["manager"])
+    (row,) = retention.review_queue(actor=team["manager"])["rows"]
     later = now + SIX_YEARS + timedelta(days=1)
     _, writes = all_or_nothing(injector, lambda: retention.approve_destruction(
-        row["review"].pk, actor=team["manager"], now=later, confirm=True))
+        row["id"], actor=team["manager"], now=later, confirm=True))
     assert writes > 10 and traces(HIM, HER) == []
 
 

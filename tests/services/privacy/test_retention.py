@@ -104,8 +104,8 @@ def test_six_years_after_he_leaves_everything_personal_is_destroyed_on_approval(
     told = Notification.objects(user_id=str(team["manager"].pk), link="/retention/")
     assert [n.subject for n in told] == ["Records are due for destruction review"]
     assert retention.run_retention(now=now + SIX_YEARS).listed == 0  # listed once
-    (row,) = retention.review_queue(actor=team["manager"])
-    review = row["review"]
+    (row,) = retention.review_queue(actor=team["manager"])["rows"]
+    review = RetentionReview.objects.get(pk=row["id"])
     assert (review.rule, review.action, review.linked) == ("left_programme", "destroy", "destroy")
     assert traces(HIM, HER), "listing alone destroys nothing"
 
@@ -152,9 +152,10 @@ def test_six_years_after_he_leaves_everything_personal_is_destroyed_on_approval(
 def test_partner_of_an_unsuccessful_applicant_keeps_monitoring_categories_only(team, make_case, now):
     case, partner, _ = planted_case(team, make_case, now, ending="unsuitable")
     retention.run_retention(now=now + SIX_YEARS)
-    (row,) = retention.review_queue(actor=team["admin"])
-    assert row["review"].rule == "unsuccessful_application" and row["review"].linked == "anonymise"
-    retention.approve_destruction(row["review"].pk, actor=team["admin"], now=now + SIX_YEARS, confirm=True)
+    (row,) = retention.review_queue(actor=team["admin"])["rows"]
+    review = RetentionReview.objects.get(pk=row["id"])
+    assert review.rule == "unsuccessful_application" and review.linked == "anonymise"
+    retention.approve_destruction(row["id"], actor=team["admin"], now=now + SIX_YEARS, confirm=True)
     assert traces(HIM, HER) == []
     kept = Case.objects(pk=partner.pk).first()
     assert kept.monitoring == {"ethnicity": "Black British"} and kept.person.name == ""
