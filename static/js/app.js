@@ -60,3 +60,45 @@ document.addEventListener("submit", (event) => {
     history.replaceState({ ...state, [SENT]: sent }, "");
   }
 });
+
+// A wide table scrolls within its own box on a narrow or zoomed-in screen, never the whole page (WCAG 1.4.10).
+// While the box has something to scroll it is a region a keyboard can reach and scroll, named by the table's
+// caption (or the heading before it); when everything fits it is a plain box again.
+let tableBoxes = 0;
+
+function tableName(box) {
+  const caption = box.querySelector("caption");
+  if (caption) return caption;
+  for (let node = box; node && node !== document.body; node = node.parentElement) {
+    for (let before = node.previousElementSibling; before; before = before.previousElementSibling) {
+      if (/^H[1-4]$/.test(before.tagName)) return before;
+    }
+  }
+  return document.querySelector("h1");
+}
+
+function fitTables() {
+  for (const box of document.querySelectorAll(".pathway-table-scroll")) {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      const name = tableName(box);
+      box.setAttribute("role", "region");
+      box.setAttribute("tabindex", "0");
+      if (name) {
+        if (!name.id) name.id = `pathway-table-name-${(tableBoxes += 1)}`;
+        box.setAttribute("aria-labelledby", name.id);
+      }
+    } else {
+      for (const attribute of ["role", "tabindex", "aria-labelledby"]) box.removeAttribute(attribute);
+    }
+  }
+}
+
+for (const table of document.querySelectorAll("table.govuk-table")) {
+  if (table.parentElement.classList.contains("pathway-table-scroll")) continue;
+  const box = document.createElement("div");
+  box.className = "pathway-table-scroll";
+  table.before(box);
+  box.append(table);
+}
+fitTables();
+window.addEventListener("resize", fitTables);

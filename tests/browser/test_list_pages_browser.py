@@ -56,3 +56,37 @@ def test_a_manager_pages_through_the_waiting_list_and_downloads_it(page, synced,
     with zipfile.ZipFile(info.value.path()) as book:
         assert "xl/worksheets/sheet1.xml" in book.namelist()
     assert not page.console_errors
+
+
+def test_pages_fit_a_narrow_screen_and_wide_tables_scroll_in_their_own_region(page, synced, make_team, make_user):
+    make_team(key="north")
+    manager = make_user(roles=["manager"], team="north", name="Morgan Manager")
+    seed_team(30, workers=[make_user(roles=["practitioner"], team="north")])
+    page.set_viewport_size({"width": 320, "height": 800})  # WCAG 1.4.10: no sideways scrolling of the page at 320
+    sign_in_browser(page, manager.email, DEFAULT_PASSWORD)
+    page.wait_for_load_state()
+    for path in ("/cases?status=all", "/manager/referrals", "/manager/waiting-list", "/manager/team", "/reports/"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+        boxes = page.locator(".pathway-table-scroll")
+        assert boxes.count() == page.locator("table.govuk-table").count() > 0, path
+        for box in boxes.all():
+            wide = box.evaluate("(box) => box.scrollWidth > box.clientWidth + 1")
+            named = box.evaluate(
+                "(box) => (document.getElementById(box.getAttribute('aria-labelledby')) || {}).textContent")
+            assert (box.get_attribute("role"), box.get_attribute("tabindex"), bool(named)) == (
+                ("region", "0", True) if wide else (None, None, False)), path
+        assert_accessible(page)  # among others, a region that scrolls can be reached from the keyboard
+
+    page.goto("/manager/waiting-list")
+    region = page.get_by_role("region", name=re.compile(r"\d+ cases? waiting"))
+    region.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    expect(region).to_have_js_property("scrollLeft", 120)  # three steps of 40 px, the browser's own
+    # Wide enough again, the table is a plain box: nothing to reach that does nothing.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    box = page.locator(".pathway-table-scroll")
+    expect(box).not_to_have_attribute("role", "region")
+    assert box.get_attribute("tabindex") is None and box.get_attribute("aria-labelledby") is None
+    assert not page.console_errors

@@ -61,9 +61,11 @@ def test_the_reports_page_shows_charts_with_their_tables_and_downloads_csv(page,
         assert box["width"] > 300 and box["height"] > 60, (chart_id, box)
         assert chart.locator("title").text_content().strip()
         assert chart.locator("desc").text_content().strip()
-        # The same numbers as a table: the next table after the chart (or before it, for the funnel).
-        assert page.locator(f"#{chart_id} ~ table, figure:has(#{chart_id}) ~ table, "
-                            f"table:has(~ figure #{chart_id})").count() >= 1, chart_id
+        # The same numbers as a table: the next table after the chart (or before it, for the funnel), each in
+        # the box it scrolls in on a narrow screen.
+        assert page.locator(f"#{chart_id} ~ .pathway-table-scroll > table, "
+                            f"figure:has(#{chart_id}) ~ .pathway-table-scroll > table, "
+                            f".pathway-table-scroll:has(~ figure #{chart_id}) > table").count() >= 1, chart_id
     assert page.locator("#chart-caseload").get_by_text("1 of 4").count() == 1
     assert page.locator("#chart-waiting circle").count() == 13  # one point per month of the 12-month period
     ARTIFACTS.mkdir(exist_ok=True)
