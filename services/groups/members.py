@@ -217,11 +217,13 @@ def move_member(group: Group, member_id, data: dict, *, actor, now: datetime) ->
 @transactional
 def rejoiner(group: Group, case_id) -> tuple[GroupMember, Case]:
     """Return the place a man left in the team's groups and his case, if he may re-join now (NotFound if not)."""
-    left = GroupMember.objects(case_id=case_id, team=group.team, status="left").order_by("-left_on").first() \
-        if ObjectId.is_valid(str(case_id)) else None
-    if left is None or GroupMember.objects(case_id=left.case_id, status="active").first():
+    case = Case.objects(pk=str(case_id), team=group.team).first() if ObjectId.is_valid(str(case_id)) else None
+    if case is None:  # made up, mistyped, or another team's: nothing to say of it
+        raise NotFound(_("There is no such case"))
+    left = GroupMember.objects(case_id=case.pk, team=group.team, status="left").order_by("-left_on").first()
+    if left is None or GroupMember.objects(case_id=case.pk, status="active").first():
         raise NotFound(_("He has not left a group, or is in one now"))
-    return left, Case.objects(pk=left.case_id).first()
+    return left, case
 
 
 def rejoin_group(group: Group, case_id, data: dict, *, actor, now: datetime) -> GroupMember:

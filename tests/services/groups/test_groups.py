@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from bson import ObjectId
 
-from errors import InvalidInput, NotAllowed
+from errors import InvalidInput, NotAllowed, NotFound
 from models.case import Case, CaseEvent, CaseSession
 from models.deadline import Deadline
 from models.group import Group, GroupAttendance, GroupMember, GroupSession
@@ -431,3 +432,17 @@ def test_guarded_candidates_cost_no_read_per_man(team, make_case, now, app_confi
     assert {row["case"].pk for row in plan_eight["rows"]} == guarded and len(guarded) == 7
     assert len(plan_two["rows"]) == 2 and plan_eight["rows"][0]["case"].person.name
     assert eight == two, (two, eight)
+
+
+def test_a_re_join_of_a_made_up_or_another_team_s_case_says_there_is_no_such_case(team, make_case, now):
+    group = new_group(team, now)
+    (him,) = waiting(make_case, team, 1)
+    elsewhere = make_case(workflow_key="community_programme", team="south", actor=team["manager"])
+    for made_up in ("not-an-id", str(ObjectId()), str(elsewhere.pk)):
+        with pytest.raises(NotFound) as refused:
+            groups_members.rejoiner(group, made_up)
+        assert str(refused.value) == "There is no such case", made_up
+    # A case of the team that never left a group is told apart.
+    with pytest.raises(NotFound) as refused:
+        groups_members.rejoiner(group, him.pk)
+    assert str(refused.value) == "He has not left a group, or is in one now"
