@@ -44,8 +44,9 @@ class GroupSession(Document):
     intake = me.BooleanField(default=False)  # new members may join at this session
     for_case_ids = me.ListField(me.ObjectIdField(), default=list)  # catch-ups: whom it is for
     missed_session_id = me.ObjectIdField()  # catch-ups: the session it makes up for
-    recorded_at = me.DateTimeField()
+    recorded_at = me.DateTimeField()  # the register's first save
     recorded_by = me.StringField(default="")
+    changed_at = me.DateTimeField()  # its latest save that changed something
     # Seen by the group's facilitators and the team's managers only, never on a case.
     facilitator_note = me.StringField(default="", max_length=10000)
     revision = me.IntField(default=1)

@@ -134,8 +134,8 @@ def save_register(group: Group, session_id, data: dict, *, actor, now: datetime)
             corrected += 1
     # A compare-and-set on the revision read above: of two saves of the same page at once, the second is refused.
     if not GroupSession.objects(pk=session.pk, revision=session.revision).update_one(
-            set__recorded_at=session.recorded_at or now, set__recorded_by=str(actor.pk), set__facilitator_note=note,
-            inc__revision=1):
+            set__recorded_at=session.recorded_at or now, set__recorded_by=str(actor.pk), set__changed_at=now,
+            set__facilitator_note=note, inc__revision=1):
         raise Conflict(str(STALE_REGISTER))
     record_audit("group.register_saved", actor=actor, now=now, target_type="group", target_id=group.pk,
                  details={"session": str(session.pk), "recorded": recorded, "corrected": corrected})

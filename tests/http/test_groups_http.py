@@ -13,6 +13,7 @@ from clock import utcnow
 from models.case import CaseSession
 from models.group import Group, GroupAttendance, GroupMember, GroupSession
 from scheduler.calendar import format_date
+from services.deadlines.timing import local_today
 from tests.conftest import sign_in, weekday_on_or_before
 
 
@@ -313,3 +314,26 @@ def test_the_programme_is_named_in_the_readers_language_on_group_pages(client, s
     for path in ("/groups", f"/groups/{group.pk}", "/groups/reports"):
         page = html.unescape(client.get(path).get_data(as_text=True))
         assert "Byw heb Drais" in page and "Living without Violence" not in page, path
+
+
+def test_a_register_changed_later_says_when_it_was_first_saved_and_last_changed(client, setup):
+    group, first = joined(client, setup)
+    url = f"/groups/{group.pk}/sessions/{first.pk}/register"
+    men = setup["men"]
+    marks = {f"mark-{m.pk}": "attended" for m in men[:3]}
+    assert client.post(url, data=marks).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    today = format_date(local_today(utcnow()))  # as the page shows dates: the service's own day
+    assert f"This register was saved on {today}." in page
+    # Saved first a week ago (moved back here), changed today.
+    week_ago = utcnow() - timedelta(days=7)
+    GroupSession.objects(pk=first.pk).update_one(set__recorded_at=week_ago, set__changed_at=week_ago)
+    assert f"This register was saved on {format_date(local_today(week_ago))}." in client.get(url).get_data(as_text=True)
+    assert client.post(url, data={**marks, f"mark-{men[2].pk}": "late"}).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert (f"This register was first saved on {format_date(local_today(week_ago))} and last changed on {today}."
+            in page)
+    # Saving it unchanged changes nothing, the dates included.
+    assert client.post(url, data={**marks, f"mark-{men[2].pk}": "late"}).status_code == 302
+    assert GroupSession.objects.get(pk=first.pk).recorded_at.date() == week_ago.date()
+    assert GroupSession.objects.get(pk=first.pk).changed_at > week_ago
