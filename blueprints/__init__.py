@@ -37,6 +37,7 @@ from blueprints.navigation import fixed_url, navigation_for
 from blueprints.sessions import check_session, load_user
 from extensions import login_manager
 from forms.spec import paragraphs
+from services.audit.actions import action_words
 
 
 def register_blueprints(app: Flask) -> None:
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     app.context_processor(_template_globals)
     # Text typed in a box (introductions, guidance) keeps its paragraphs on every page that shows it.
     app.add_template_filter(paragraphs, "paragraphs")
+    app.add_template_filter(action_words, "audit_action")
     # The layout's links to static files and to the header's pages, built once per process.
     app.add_template_global(fixed_url, "fixed_url")
 

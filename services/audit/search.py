@@ -13,6 +13,7 @@ from errors import Problems
 from models.audit import AuditEntry
 from models.case import Case
 from scheduler.timescales import local_time
+from services.audit.actions import action_words
 from services.audit.chain import seal_inbox
 from services.common.dates import FILTER_YEARS, typed_day
 from services.common.patterns import literal, printable
@@ -110,7 +111,7 @@ def audit_facets() -> dict:
     seal_inbox()
     actions = sorted(AuditEntry.objects.distinct("action"))
     families = sorted({a.split(".", 1)[0] for a in actions})
-    return {"actions": actions,
+    return {"actions": [(action, action_words(action)) for action in actions],
             "families": [(f, str(FAMILIES.get(f, f.replace("_", " ")))) for f in families],
             "target_types": [(t, str(TARGET_TYPES.get(t, t.replace("_", " ").capitalize())))
                              for t in sorted(AuditEntry.objects.distinct("target_type")) if t]}

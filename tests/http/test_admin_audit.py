@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from models.user import User
 from services.audit.search import PAGE_SIZE
 from services.audit.trail import record_audit
 from tests.conftest import sign_in
@@ -125,3 +126,37 @@ def test_a_case_is_found_and_shown_by_its_reference(client, trail, make_case, sy
     welsh = html_lib.unescape(client.get("/admin/audit").get_data(as_text=True))
     assert "Pob cam gweithredu adeiladydd ffurflenni" in welsh and ">Ffurflen wedi’i chwblhau</option>" in welsh
     assert "All form actions" not in welsh and ">Submission</option>" not in welsh
+
+
+def test_actions_are_shown_and_offered_in_words_in_the_reader_s_language(client, trail):
+    sign_in(client, trail["alice"])
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "Read a confidential record<br>" in html and "Published a form<br>" in html
+    assert '<option value="form.field_added">Added a question to a form</option>' in html
+    # A person's own page lists what was done to their account in the same words.
+    record_audit("user.roles_granted", actor=trail["alice"], now=datetime(2026, 11, 9, 9), target_type="user",
+                 target_id=str(trail["bob"].pk))
+    person = client.get(f"/admin/users/{trail['bob'].pk}").get_data(as_text=True)
+    assert "Changed a user’s roles by alice@example.org" in person
+    User.objects(pk=trail["alice"].pk).update_one(set__language="cy")
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "Darllen cofnod cyfrinachol<br>" in html and "<code>confidential.read</code>" in html
+
+
+def test_every_action_the_code_records_has_words():
+    import re
+    from pathlib import Path
+
+    from models.correction import CORRECTION_KINDS
+    from services.audit.actions import ACTION_WORDS
+
+    root = Path(__file__).resolve().parents[2]
+    code = "\n".join(p.read_text(encoding="utf-8") for folder in ("services", "blueprints", "commands", "scheduler")
+                     for p in (root / folder).rglob("*.py"))
+    recorded = set(re.findall(r'record_(?:audit|read)\(\s*"([a-z_.]+)"', code))
+    # Actions passed on by name (the builder's, a team's days, an account's state) and the two made up in place.
+    recorded |= set(re.findall(r'action="([a-z_]+\.[a-z_.]+)"', code))
+    recorded |= set(re.findall(r'"(user\.(?:re|de)activated)"', code))
+    recorded |= {"case.transition", "case.event"} | {f"record.{kind}" for kind in CORRECTION_KINDS}
+    assert len(recorded) > 80
+    assert sorted(recorded - set(ACTION_WORDS)) == []
