@@ -11,8 +11,11 @@ RETIRED = {
     # (on_waiting_list, status, kind, team, waiting_since).
     # The duplicate check matches the name without regard to case (a case-insensitive regex, which an index on
     # the name cannot bound), so it reads the date of birth's index and never (person.name, person.date_of_birth).
+    # The case list's stage order is the stage's rank in its pathway (stage_rank), no longer the state's name.
     "cases": ("kind_1_referred_at_1", "team_1_referred_at_1", "team_1_passed_states_1",
-              "on_waiting_list_1_team_1_priority_1_waiting_since_1", "person.name_1_person.date_of_birth_1"),
+              "on_waiting_list_1_team_1_priority_1_waiting_since_1", "person.name_1_person.date_of_birth_1",
+              *(f"{scope}_1_status_1_{kept}state_1__id_1" for scope in ("kind", "team", "allocated_to")
+                for kept in ("", "risk_rank_1_"))),
     # Extended to (due_at, status, late, key, label, team) for the timeliness report.
     "deadlines": ("due_at_1", "team_1_due_at_1"),
     # Extended to (case_id, at, _id): the order of a case's newest entries, ties by id, with no sort in memory.

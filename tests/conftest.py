@@ -315,7 +315,10 @@ def make_case(synced, make_user, now):
         if "risk_level" in fields:
             changes["set__risk_rank"] = risk_rank(fields["risk_level"])
         if state:
+            from services.pathways.store import definition_for
+
             changes["set__state"] = state
+            changes["set__stage_rank"] = definition_for(case).stage_rank(state)
         if allocated_to is not None:
             changes["set__allocated_to"] = str(allocated_to.pk)
         if changes:

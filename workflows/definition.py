@@ -131,6 +131,13 @@ class WorkflowDefinition:
 
         return _shown.get((self.content_hash, self.source, language), build)
 
+    def stage_rank(self, state: str) -> int:
+        """Return a state's place in the pathway's order of stages, as its file lists them (0: no state)."""
+        for place, name in enumerate(self.states, start=1):
+            if name == state:
+                return place
+        return 0
+
     def deadline_label(self, key: str, label: str, language: str | None) -> str:
         """Return a started deadline's label in a language: the file's translation while it has the file's words."""
         kind = self.deadlines.get(key)

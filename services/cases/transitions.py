@@ -16,6 +16,7 @@ from services.cases.access import can_change_case
 from services.cases.effects import apply_effects, check_effects, handler
 from services.cases.engine_view import case_view
 from services.cases.history import add_history
+from services.cases.stages import entering
 from services.common.language import active_language
 from services.common.rows import find_rows
 from services.deadlines.timing import local_today
@@ -78,7 +79,7 @@ def fire_transition(case: Case, name: str, inputs: dict, *, actor, now: datetime
     check_effects(case, result.effects)  # a bad assignee must not leave the case moved on with nobody allocated
     changes = {"inc__revision": 1, "set__updated_at": now}
     if result.to_state != result.from_state:
-        changes.update(set__state=result.to_state, set__state_entered_at=now)
+        changes.update(entering(defn, result.to_state, now))
     # The state and revision in the filter make this a compare-and-set: a concurrent firing changes the revision.
     won = Case.objects(pk=case.pk, revision=case.revision, state=case.state).update_one(**changes)
     if not won:
@@ -136,7 +137,7 @@ def start_workflow(case: Case, *, actor, now: datetime) -> Case:
     """Put a case into its pathway's initial state and carry out that state's on-enter effects."""
     defn = definition_for(case)
     result = engine.begin(defn, case_view(case), actor.as_actor() if actor else {}, now=now)
-    Case.objects(pk=case.pk).update_one(set__state=result.to_state, set__state_entered_at=now, set__status="open",
+    Case.objects(pk=case.pk).update_one(**entering(defn, result.to_state, now), set__status="open",
                                         set__referred_at=case.referred_at or now, inc__revision=1)
     recount_case(case.pk)  # referred now: it joins the cohort of its referral day
     case.reload()

@@ -14,12 +14,13 @@ from models.case import Case
 from models.group import Group, GroupMember
 from models.user import User
 from services.cases.history import add_history
+from services.cases.stages import entering
 from services.cases.transitions import open_case
 from services.groups import members as groups_members
 from services.groups import register as groups_register
 from services.groups import schedules as groups
 from services.groups.schedules import group_programmes
-from services.pathways.store import definition_version, latest_version
+from services.pathways.store import definition_for, definition_version, latest_version
 
 FIRST_NAMES = ("Craig", "Darren", "Lee", "Wayne", "Gary", "Shaun", "Nathan", "Carl", "Dean", "Jamie", "Ross",
                "Scott", "Glen", "Mark", "Adam", "Neil")
@@ -53,7 +54,7 @@ def _men(defn, state: str, count: int, fields: dict, users: dict, start: int, no
         # (its counters), and at the stages he has reached (the funnel's).
         add_history(case, kind="transition", now=since, actor=manager, name="demo_placed", label=PLACED,
                     label_key=PLACED, from_state=case.state, to_state=state)
-        Case.objects(pk=case.pk).update_one(set__state=state, set__state_entered_at=since,
+        Case.objects(pk=case.pk).update_one(**entering(definition_for(case), state, since),
                                             set__on_waiting_list=waiting, set__waiting_since=since, inc__revision=1,
                                             set__allocated_to=str(worker.pk), set__allocated_at=since,
                                             **{f"set__fields__{k}": v for k, v in fields.items()})

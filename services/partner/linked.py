@@ -17,6 +17,7 @@ from models.deadline import ACTIVE_STATUSES, Deadline
 from services.audit.trail import record_audit
 from services.cases.effects import apply_effects
 from services.cases.engine_view import case_view
+from services.cases.stages import entering
 from services.cases.transitions import add_history, fire_transition
 from services.common.language import active_language
 from services.deadlines.timing import local_today
@@ -94,7 +95,7 @@ def fire_parent_event(case: Case, name: str, inputs: dict, *, actor, now: dateti
                                language=active_language(), today=local_today(now))
     changes = {"inc__revision": 1, "set__updated_at": now}
     if result.to_state != result.from_state:
-        changes.update(set__state=result.to_state, set__state_entered_at=now)
+        changes.update(entering(defn, result.to_state, now))
     if not Case.objects(pk=parent.pk, revision=parent.revision, state=parent.state).update_one(**changes):
         raise Conflict(_("The linked case changed while you were working. Try again."))
     parent.reload()

@@ -27,7 +27,7 @@ def seed(count: int, *, teams=("north", "south", "east"), workers=(), prefix: st
         docs.append({
             "_id": ObjectId(), "reference": f"{prefix}-2026-{i:05d}", "kind": "perpetrator",
             "workflow_key": "dao_pathway", "workflow_version": 1, "status": "closed" if i % 10 == 0 else "open",
-            "state": state,
+            "state": state, "stage_rank": states.index(state) + 1,
             "person": {"name": f"Person {i % 97} Example", "date_of_birth": datetime(1980 + i % 20, 1, 1 + i % 28)},
             "name_keys": name_keys(f"Person {i % 97} Example"),
             "team": team, "allocated_to": str(workers[i % len(workers)].pk) if workers else "",
@@ -236,3 +236,27 @@ def test_cases_stored_before_sorted_lists_are_filled_in(make_case, now):
     assert Case._get_collection().find_one({"_id": other.pk})["risk_rank"] == 3
     assert Case._get_collection().find_one({"_id": other.pk})["next_due_at"] == NO_DUE
     assert fill_list_fields() == 0
+
+
+def test_sorting_by_stage_follows_the_pathway_s_order_of_stages_not_their_names(synced, make_user, make_case, now):
+    manager = make_user(roles=["manager"], team="north")
+    # Alphabetically: accepted, allocated, consultation, intervention, received; the pathway's order differs.
+    for state in ("intervention", "received", "accepted", "allocated", "consultation"):
+        make_case(actor=manager, state=state, person={"name": f"In {state}"})
+    rows = case_lists.list_cases(actor=manager, now=now, sort="state", direction="asc")["rows"]
+    assert [r["case"].state for r in rows] == ["received", "consultation", "accepted", "allocated", "intervention"]
+    rows = case_lists.list_cases(actor=manager, now=now, sort="state", direction="desc")["rows"]
+    assert [r["case"].state for r in rows][0] == "intervention"
+
+
+def test_an_opened_case_has_its_stage_rank_and_start_up_fills_cases_stored_without_one(synced, make_user, make_case):
+    from services.cases.stages import fill_stage_ranks
+
+    manager = make_user(roles=["manager"], team="north")
+    case = make_case(actor=manager)
+    assert (case.state, case.stage_rank) == ("received", 1)  # opened: the pathway's first stage
+    other = make_case(actor=manager, state="allocated")
+    Case._get_collection().update_many({}, {"$unset": {"stage_rank": ""}})  # as stored before ranks were kept
+    assert fill_stage_ranks() == 2
+    assert {c.pk: c.stage_rank for c in Case.objects} == {case.pk: 1, other.pk: 6}
+    assert fill_stage_ranks() == 0  # once only

@@ -1,0 +1,32 @@
+"""A case entering a stage: the fields that change together, the stage's rank among its pathway's stages included."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from models.case import Case
+from services.pathways.store import definition_version
+from workflows.definition import WorkflowDefinition
+
+
+def entering(defn: WorkflowDefinition, state: str, now: datetime) -> dict:
+    """Return the update that puts a case in a state of its pathway (mongoengine's set__ form)."""
+    # The rank is kept on the case so that a list sorted by stage is an index walk, in the pathway's own order.
+    return {"set__state": state, "set__state_entered_at": now, "set__stage_rank": defn.stage_rank(state)}
+
+
+def fill_stage_ranks() -> int:
+    """Give every case read before ranks were kept its stage's rank; return how many were given one (start-up)."""
+    cases = Case._get_collection()
+    missing = {"stage_rank": {"$exists": False}}
+    filled = 0
+    for group in cases.aggregate([{"$match": missing}, {"$group": {"_id": {
+            "key": "$workflow_key", "version": "$workflow_version", "state": "$state"}}}]):
+        key, version, state = (group["_id"].get(name) for name in ("key", "version", "state"))
+        try:
+            rank = definition_version(key, version).stage_rank(state or "")
+        except Exception:  # noqa: BLE001 - a pathway version no longer loaded: its cases sort first, not fail start-up
+            rank = 0
+        filled += cases.update_many({**missing, "workflow_key": key, "workflow_version": version, "state": state},
+                                    {"$set": {"stage_rank": rank}}).modified_count
+    return filled
