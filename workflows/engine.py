@@ -175,7 +175,9 @@ def _fire(defn, steps: Mapping[str, Step], kind: str, case, actor, name, inputs,
     # The inputs as the reader's page names them: their labels in the language the messages are said in.
     shown = defn.in_language(language) if not english(language) else defn
     specs = (shown.transitions if kind == "transition" else shown.events)[name].inputs
-    cleaned = clean_inputs(specs, inputs, now=now, language=language, today=today)
+    referred = case.get("referred_on")
+    cleaned = clean_inputs(specs, inputs, now=now, language=language, today=today,
+                           earliest={"referral": date.fromisoformat(referred)} if referred else None)
     ctx = context(defn, case, actor)
     effects = _met(defn, kind, step.name)
     for effect in expand(step.effects, cleaned, ctx):

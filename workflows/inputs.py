@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from errors import Problems
+from scheduler.calendar import format_date
 from wording import N_, LabelPhrases, date_problem, say
 
 DEFAULT_MAX_LENGTH = 10_000
@@ -19,6 +20,8 @@ TRUE_WORDS = {"true", "yes", "on", "1", "y"}
 FALSE_WORDS = {"false", "no", "off", "0", "n", ""}
 CONFIRM = N_("Confirm %(statement)s to continue")
 EARLIEST_YEAR = 1900
+# What a date input's `not_before` may name, each with what is said of a date before that day.
+EARLIEST_DAYS = {"referral": N_("%(label)s must be on or after %(date)s, the day the case was referred")}
 CHOSEN = frozenset({"user", "decision", "outcome"})  # kinds picked from a list, not typed
 
 
@@ -35,6 +38,7 @@ class InputSpec:
     options: tuple[dict, ...] = ()
     role: str = ""
     no_future: bool = False
+    not_before: str = ""  # "referral": no earlier than the day the case was referred (see EARLIEST_DAYS)
     minimum: int | None = None
     maximum: int | None = None
     max_length: int = DEFAULT_MAX_LENGTH
@@ -46,7 +50,7 @@ class InputSpec:
             name=data["name"], kind=data["kind"], label=data["label"], hint=data.get("hint", ""),
             error=data.get("error", ""), required=data.get("required", True),
             options=tuple(dict(o) for o in data.get("options", ())), role=data.get("role", ""),
-            no_future=data.get("no_future", False), minimum=data.get("minimum"),
+            no_future=data.get("no_future", False), not_before=data.get("not_before", ""), minimum=data.get("minimum"),
             maximum=data.get("maximum"), max_length=data.get("max_length", DEFAULT_MAX_LENGTH),
         )
 
@@ -71,7 +75,7 @@ class Unclean(ValueError):
         return say(language, self.marked, **self.values)
 
 
-def _clean_one(spec: InputSpec, value: Any, today: date, language: str) -> Any:
+def _clean_one(spec: InputSpec, value: Any, today: date, language: str, earliest: Mapping[str, date]) -> Any:
     """Return the cleaned value, or raise Unclean with the message for the user."""
     kind = spec.kind
     if kind in ("reason", "text", "user"):
@@ -88,13 +92,13 @@ def _clean_one(spec: InputSpec, value: Any, today: date, language: str) -> Any:
                           obj=words.quoted if words.question else words.the())
         return value
     if kind == "date":
-        return _clean_date(spec, value, today, language)
+        return _clean_date(spec, value, today, language, earliest)
     if kind == "number":
         return _clean_number(spec, value)
     return _clean_confirm(spec, value, language)
 
 
-def _clean_date(spec: InputSpec, value: Any, today: date, language: str) -> str:
+def _clean_date(spec: InputSpec, value: Any, today: date, language: str, earliest: Mapping[str, date]) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if not isinstance(value, date):
@@ -107,6 +111,9 @@ def _clean_date(spec: InputSpec, value: Any, today: date, language: str) -> str:
         raise Unclean(N_("%(label)s must be in %(year)s or later"), label=spec.label, year=EARLIEST_YEAR)
     if spec.no_future and value > today:
         raise Unclean(N_("%(label)s must be today or in the past"), label=spec.label)
+    floor = earliest.get(spec.not_before) if spec.not_before else None
+    if floor is not None and value < floor:
+        raise Unclean(EARLIEST_DAYS[spec.not_before], label=spec.label, date=format_date(floor, language))
     # ISO text rather than a date object: it is stored as is, and BSON has no bare date type.
     return value.isoformat()
 
@@ -151,11 +158,13 @@ def missing_message(spec: InputSpec, language: str = "en") -> str:
     return words.select() if spec.kind in CHOSEN else words.enter()
 
 
-def clean_inputs(specs, raw: Mapping | None, *, now: datetime, language: str = "en", today: date | None = None) -> dict:
+def clean_inputs(specs, raw: Mapping | None, *, now: datetime, language: str = "en", today: date | None = None,
+                 earliest: Mapping[str, date] | None = None) -> dict:
     """Return the cleaned inputs for specs; raise InvalidInput naming every missing or invalid one, in the language.
 
     Keys in raw that no spec names are dropped. An optional input left blank is None (False for a box to tick).
-    `today` is the service's day, which "no later than today" means (now's UTC date when not given).
+    `today` is the service's day, which "no later than today" means (now's UTC date when not given); `earliest`
+    gives the days a `not_before` names (the case's referral day), each left unchecked when not given.
     """
     raw = raw or {}
     cleaned: dict[str, Any] = {}
@@ -168,7 +177,7 @@ def clean_inputs(specs, raw: Mapping | None, *, now: datetime, language: str = "
             cleaned[spec.name] = False if spec.kind == "confirm" else None
             continue
         try:
-            cleaned[spec.name] = _clean_one(spec, value, today or now.date(), language)
+            cleaned[spec.name] = _clean_one(spec, value, today or now.date(), language, earliest or {})
         except ValueError as exc:
             problems.add(spec.name, exc.say(language) if isinstance(exc, Unclean) else str(exc), spec.label)
     problems.raise_if_any(message=say(language, N_("Check the answers")))

@@ -8,6 +8,7 @@ from models.case import Case, CaseSession
 from models.form import ConfidentialSubmission, Submission, submission_class
 from models.user import User
 from services.common.rows import find_rows, rows_of
+from services.deadlines.timing import local_today
 from storage.uow import in_transaction
 
 _FROM_CONFIDENTIAL = "_from_confidential_submissions"
@@ -146,6 +147,8 @@ def case_view(case: Case, *, submissions: dict | None = None, sessions=None, laz
 
     return {
         "id": str(case.pk), "reference": case.reference, "state": case.state,
+        # The service's day the case was referred: what a date input's `not_before: referral` holds to.
+        "referred_on": local_today(case.referred_at).isoformat() if case.referred_at else None,
         "priority": "urgent" if case.priority == "urgent" else "normal", "risk_level": case.risk_level or None,
         "allocated_to": case.allocated_to or None, "team": case.team, "suspended": bool(case.suspended),
         "forms": OnRead(forms) if lazy else forms(), "endorsements": dict(case.endorsements or {}),

@@ -281,7 +281,8 @@ def test_case_and_partner_pages_pass_axe_in_every_state_they_show(browser, live_
     linked = partner_service.take_partner_action(
         Case.objects.get(parent_case_id=case.pk), "allocate", {"assignee": str(people["partner_worker"].pk)},
         event=False, actor=people["manager"], now=now)
-    partner_service.record_partner_contact(linked, {"date": "2026-11-20", "method": "phone", "outcome": "spoke",
+    partner_service.record_partner_contact(linked, {"date": now.date().isoformat(), "method": "phone",
+                                                    "outcome": "spoke",
                                                     "notes": CONFIDENTIAL}, actor=people["partner_worker"], now=now)
     journey = Journey(browser, live_server)
     try:

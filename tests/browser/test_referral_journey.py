@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from clock import utcnow
 from models.case import Case
+from services.deadlines.timing import local_today
 from tests.browser_fixtures import assert_accessible, sign_in_browser, start_form_if_asked
 from tests.conftest import DEFAULT_PASSWORD
 
@@ -181,7 +183,9 @@ def test_referral_with_consent_then_triage_and_allocation_while_the_referrer_see
     j.click("Arrange the case consultation", shot="consultation")
     j.click("Save the date", role="button", shot="consultation-error")  # no date: the error summary shows
     assert page.locator(".govuk-error-summary").is_visible()
-    j.fill({"consultation_date-day": "26", "consultation_date-month": "11", "consultation_date-year": "2026"})
+    day = local_today(utcnow())  # the day it was referred: a consultation may not be dated before it
+    j.fill({"consultation_date-day": str(day.day), "consultation_date-month": str(day.month),
+            "consultation_date-year": str(day.year)})
     j.click("Save the date", role="button", shot="consultation-saved")
     j.click("Accept the referral", shot="accept")
     j.click("Accept referral", role="button", shot="accepted")

@@ -70,7 +70,7 @@ def build_world(now):
         event=False, actor=people["manager"], now=now)
     partner_service.update_partner_details(partner_case, {"name": PARTNER_NAME}, actor=people["partner_worker"],
                                            now=now)
-    partner_service.record_partner_contact(partner_case, {"date": "2026-11-23", "method": "phone",
+    partner_service.record_partner_contact(partner_case, {"date": "2026-11-24", "method": "phone",
                                                           "outcome": "spoke", "notes": NOTES},
                                            actor=people["partner_worker"], now=now)
     ids = {"case": case.pk, "partner": partner_case.pk, "confidential": confidential.pk}

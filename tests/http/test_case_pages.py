@@ -27,10 +27,11 @@ HRA = ("hra_why_engaging", "hra_expectations_goals", "hra_self_assessment", "hra
 # The transitions that take a fresh referral to each state, with their inputs.
 WALK = [
     ("acknowledge", "manager", {}),
-    ("arrange_consultation", "manager", {"consultation_date": "2026-11-20"}),
+    # Dated the day of the referral (the fixed now): neither before it nor, for the meeting, in the future.
+    ("arrange_consultation", "manager", {"consultation_date": "2026-11-24"}),
     ("accept", "manager", {}),
     ("allocate", "manager", {"assignee": "practitioner"}),
-    ("begin_assessment", "practitioner", {"first_meeting": "2026-11-23"}),
+    ("begin_assessment", "practitioner", {"first_meeting": "2026-11-24"}),
 ]
 
 
@@ -262,10 +263,15 @@ def test_action_with_a_date_and_a_typed_reason_keeps_what_was_typed(client, peop
     response = client.post(url, data={"first_meeting-day": future.day, "first_meeting-month": future.month,
                                       "first_meeting-year": future.year})
     assert response.status_code == 422 and "must be today or in the past" in text(response)
+    # Nor before the referral (the fixed now, 24 November 2026).
     response = client.post(url, data={"first_meeting-day": "23", "first_meeting-month": "11",
                                       "first_meeting-year": "2026"})
+    assert response.status_code == 422 and "must be on or after 24 November 2026" in text(response)
+    assert 'value="23"' in text(response)  # what was typed is kept
+    response = client.post(url, data={"first_meeting-day": "25", "first_meeting-month": "11",
+                                      "first_meeting-year": "2026"})
     assert response.status_code == 302
-    assert Case.objects.get(pk=case.pk).fields["first_meeting_date"] == "2026-11-23"
+    assert Case.objects.get(pk=case.pk).fields["first_meeting_date"] == "2026-11-25"
 
 
 def test_a_practitioner_s_risk_mix_reads_in_welsh_highest_first(client, people, now, make_case):

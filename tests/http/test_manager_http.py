@@ -14,6 +14,7 @@ from models.case import Case, CaseEvent
 from services.audit.chain import inbox
 from services.audit.oversight import who_has_seen
 from services.cases.transitions import fire_transition
+from services.deadlines.timing import local_today
 from services.referrals import portal as referrals
 from services.submissions.filling import save_draft, start_submission, submit_submission
 from tests.conftest import sign_in
@@ -66,8 +67,9 @@ def fire(case, name, actor, now, **inputs):
 
 
 def to_accepted(case, people, now):
-    for name, inputs in (("acknowledge", {}), ("arrange_consultation", {"consultation_date": "2026-11-20"}),
-                         ("accept", {})):
+    # The consultation on the day of the referral: never before it.
+    for name, inputs in (("acknowledge", {}), ("arrange_consultation",
+                                               {"consultation_date": local_today(now).isoformat()}), ("accept", {})):
         case = fire(case, name, people["manager"], now, **inputs)
     return case
 
@@ -144,9 +146,11 @@ def test_triage_acknowledge_consultation_accept_and_allocate(client, people, now
     body = text(wrong)
     assert wrong.status_code == 422 and 'href="#consultation_date-day"' in body and "real date" in body
     assert 'value="31"' in body and 'value="2026"' in body  # nothing typed is lost
+    on = local_today(utcnow()) + timedelta(days=3)  # after the referral, whichever clock made it
     client.post(f"{base}/transition/arrange_consultation",
-                data={"consultation_date-day": "3", "consultation_date-month": "12", "consultation_date-year": "2026"})
-    assert Case.objects.get(pk=case.pk).fields["consultation_date"] == "2026-12-03"
+                data={"consultation_date-day": on.day, "consultation_date-month": on.month,
+                      "consultation_date-year": on.year})
+    assert Case.objects.get(pk=case.pk).fields["consultation_date"] == on.isoformat()
     client.post(f"{base}/transition/accept", data={"notes": "Risk assessment and one-to-one work"})
     assert Case.objects.get(pk=case.pk).state == "accepted"
 

@@ -6,11 +6,13 @@ import re
 
 import pytest
 
+from clock import utcnow
 from models.audit import AuditEntry
 from models.case import Case, CaseEvent
 from models.deadline import Deadline
 from models.partner import PartnerContact
 from services.cases.effects import apply_effects
+from services.deadlines.timing import local_today
 from services.partner import records as partner_service
 from tests.command_log import LOG, count_commands
 from tests.conftest import NOW, new_team, new_user, sign_in
@@ -108,8 +110,9 @@ def test_partner_worker_logs_contacts_and_every_read_is_audited(client, people, 
     response = client.post(url, data={"date-day": "31", "date-month": "12", "date-year": "1899", "method": "phone",
                                       "outcome": "spoke", "notes": NOTES})
     assert response.status_code == 422 and "Date of the contact must be in 1900 or later" in text(response)
-    response = client.post(url, data={"date-day": "23", "date-month": "11", "date-year": "2026", "method": "phone",
-                                      "outcome": "spoke", "notes": NOTES})
+    day = local_today(utcnow())  # neither in the future nor before the partner record was made
+    response = client.post(url, data={"date-day": day.day, "date-month": day.month, "date-year": day.year,
+                                      "method": "phone", "outcome": "spoke", "notes": NOTES})
     assert response.status_code == 302
     assert PartnerContact.objects.get(case_id=partner_case.pk).notes == NOTES
     reads = AuditEntry.objects(action="confidential.read", target_id=str(partner_case.pk)).count()

@@ -120,3 +120,24 @@ def test_a_missing_input_is_named_in_its_message(kind, label, message):
     with pytest.raises(InvalidInput) as caught:
         clean_inputs([InputSpec("x", kind, label, **extra)], {}, now=NOW)
     assert [p.message for p in caught.value.problems] == [message]
+
+
+@pytest.mark.parametrize(("typed", "earliest", "language", "problem"), [
+    ("2026-11-02", date(2026, 11, 2), "en", None),  # the day itself
+    ("2027-01-10", date(2026, 11, 2), "en", None),
+    ("1988-11-02", date(2026, 11, 2), "en",
+     "Date of the consultation must be on or after 2 November 2026, the day the case was referred"),
+    ("2026-11-01", date(2026, 11, 2), "cy",
+     "Rhaid i “Date of the consultation” fod ar 2 Tachwedd 2026 neu ar ôl hynny, y diwrnod y cafodd yr achos ei "
+     "atgyfeirio"),
+    ("1988-11-02", None, "en", None),  # no referral day given (a case not yet referred): nothing to hold to
+])
+def test_a_date_not_before_the_referral(typed, earliest, language, problem):
+    dated = [InputSpec(name="x", kind="date", label="Date of the consultation", not_before="referral")]
+    given = {"referral": earliest} if earliest else None
+    if problem is None:
+        assert clean_inputs(dated, {"x": typed}, now=NOW, earliest=given, language=language) == {"x": typed}
+        return
+    with pytest.raises(InvalidInput) as refused:
+        clean_inputs(dated, {"x": typed}, now=NOW, earliest=given, language=language)
+    assert [(p.field, p.message) for p in refused.value.problems] == [("x", problem)]

@@ -83,7 +83,7 @@ def test_partner_worker_can_record_the_first_contact(team, referred, now):
     case = assessed(referred, team, now)
     partner = Case.objects.get(parent_case_id=case.pk)
     partner = fire(partner, "allocate", team["manager"], now, assignee=str(team["partner_worker"].pk))
-    when = now + timedelta(days=3)
+    when = now + timedelta(days=8)  # the day after the assessment made the partner record
     _contact, told = record_partner_contact(partner, {"date": when.date().isoformat(), "method": "phone",
                                                       "outcome": "spoke"}, actor=team["partner_worker"], now=when)
     assert told

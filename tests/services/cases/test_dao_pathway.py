@@ -199,3 +199,16 @@ def test_the_social_worker_is_told_of_a_risk_escalation_without_being_sent_to_re
     assert "Contact the team manager today" in told.body and "Read it now" not in told.body
     assert "Police call-out" not in told.body
     assert Notification.objects(user_id=str(team["manager2"].pk), template="dao_risk_escalation").count() == 1
+
+
+def test_a_consultation_dated_before_the_referral_is_refused_and_the_case_stays(team, now):
+    m = team["manager"]
+    case = fire(refer(team, now), "acknowledge", m, now)
+    with pytest.raises(InvalidInput) as refused:
+        fire(case, "arrange_consultation", m, now, consultation_date="1988-11-24")
+    assert [(p.field, p.message) for p in refused.value.problems] == [(
+        "consultation_date", "Date of the case consultation must be on or after 24 November 2026, the day the case "
+                             "was referred")]
+    assert Case.objects.get(pk=case.pk).state == "acknowledged"
+    case = fire(case, "arrange_consultation", m, now, consultation_date=now.date().isoformat())  # the day itself
+    assert case.state == "consultation"

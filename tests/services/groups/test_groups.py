@@ -377,7 +377,8 @@ def test_moving_group_carries_his_weeks_and_reports_count_per_cohort(team, make_
 
     first = new_group(team, now, start="2026-11-02")
     other = new_group(team, now, start="2026-12-01", weekday=1)
-    men = waiting(make_case, team, 3)
+    # Referred before the group began (a start date before his referral is refused).
+    men = waiting(make_case, team, 3, referred_at=datetime(2026, 9, 1))
     groups_members.add_members(first, groups.programme_sessions(first)[0].pk, [str(m.pk) for m in men],
                                actor=team["manager"], now=datetime(2026, 10, 20, 9))
     for s in groups.programme_sessions(first)[:3]:
