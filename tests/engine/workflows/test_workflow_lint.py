@@ -144,6 +144,11 @@ def test_two_files_with_one_key(tmp_path):
          "dao: deadlines[0].escalation.to: role 'director' is not one of this pathway's roles"),
         (lambda d: d["deadlines"][1].update(met_by={"event": "workbook_done"}),
          "dao: deadlines[1].met_by: unknown event 'workbook_done'"),
+        (lambda d: d["transitions"][0]["inputs"][0].update(not_before="referral"),
+         "dao: transitions[0].inputs[0]: remove 'not_before' from the 'text' input 'next_steps': only a date input "
+         "takes it"),
+        (lambda d: d["transitions"][1]["inputs"][0].update(not_before="referal"),
+         "dao: transitions[1].inputs[0].not_before: 'referal' is not one of ['referral']"),
     ],
 )
 def test_lint_lines_for_edits_to_a_shipped_file(mutate, line):
