@@ -16,11 +16,11 @@ from services.cases.access import team_read_enabled, visible_cases_query
 from services.cases.facts import next_deadlines, shown_deadline, state_of, user_names
 from services.cases.pages import RISK_TAGS
 from services.common.language import active_language
+from services.common.migrations import MIGRATIONS
 from services.common.patterns import literal
 from services.deadlines.tracking import sync_next_due
 from services.pathways.store import definition_version
 
-MIGRATIONS = "migrations"  # one document per one-off change of stored data, once it is done
 LIST_FIELDS_MIGRATION = "case_list_fields"
 NAME_KEYS_MIGRATION = "case_name_keys"
 

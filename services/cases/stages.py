@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from models.case import Case
+from services.common.migrations import already_done, mark_done
 from services.pathways.store import definition_version
 from workflows.definition import WorkflowDefinition
+
+STAGE_RANK_MIGRATION = "case_stage_ranks"
 
 
 def entering(defn: WorkflowDefinition, state: str, now: datetime) -> dict:
@@ -16,7 +19,9 @@ def entering(defn: WorkflowDefinition, state: str, now: datetime) -> dict:
 
 
 def fill_stage_ranks() -> int:
-    """Give every case read before ranks were kept its stage's rank; return how many were given one (start-up)."""
+    """Give every case stored before ranks were kept its stage's rank, once; return how many were given one."""
+    if already_done(STAGE_RANK_MIGRATION):
+        return 0
     cases = Case._get_collection()
     missing = {"stage_rank": {"$exists": False}}
     filled = 0
@@ -29,4 +34,5 @@ def fill_stage_ranks() -> int:
             rank = 0
         filled += cases.update_many({**missing, "workflow_key": key, "workflow_version": version, "state": state},
                                     {"$set": {"stage_rank": rank}}).modified_count
+    mark_done(STAGE_RANK_MIGRATION)
     return filled

@@ -9,11 +9,11 @@ from errors import NotAllowed, NotFound
 from models.case import Case
 from services.cases.engine_view import latest_submissions
 from services.common.language import active_language
+from services.common.migrations import MIGRATIONS
 from services.pathways.store import definition_for, latest_definitions
 from workflows.outcomes import outcome_label
 from workflows.retention import monitoring_values, rule_for_state
 
-MIGRATIONS = "migrations"  # one document per one-off change of stored data, once it is done
 MONITORING_MIGRATION = "closed_case_monitoring"
 # The categories as the pages name them (a pathway may keep others: those are named by their key).
 CATEGORY_WORDS = {"ethnicity": _l("Ethnicity"), "language": _l("Language"), "sex": _l("Sex"),

@@ -19,9 +19,10 @@ from bson import ObjectId
 
 from clock import utcnow
 from models.case import Case
+from services.common.migrations import MIGRATIONS
 from services.deadlines.timing import calendar_for
 from services.pathways.store import latest_definitions
-from services.reports.counters import ALL_TEAMS, MIGRATIONS, add, counts, ensure_counts_index, period_days
+from services.reports.counters import ALL_TEAMS, add, counts, ensure_counts_index, period_days
 from services.reports.queries import STAGES, funnel_flags
 
 PREFIX = "cohort:"

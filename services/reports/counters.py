@@ -15,7 +15,6 @@ from models.case import Case
 
 COLLECTION = "report_counts"
 # Named here rather than imported from services.reports.fields, which the submission hooks import.
-MIGRATIONS = "migrations"
 KEY = ("metric", "day", "team", "pathway")
 ALL_TEAMS = "*"
 

@@ -12,9 +12,10 @@ from datetime import date, datetime
 
 from clock import utcnow
 from models.case import Case, CaseEvent
+from services.common.migrations import MIGRATIONS
 from services.deadlines.timing import calendar_for, local_today
 from services.pathways.store import latest_definitions
-from services.reports.counters import COLLECTION, KEY, MIGRATIONS, add, counts, ensure_counts_index
+from services.reports.counters import COLLECTION, KEY, add, counts, ensure_counts_index
 from services.reports.deadline_counts import fill_timeliness_counts
 from services.reports.queries import waiting_states
 

@@ -21,7 +21,8 @@ from pymongo import UpdateOne
 
 from clock import utcnow
 from models.deadline import CANCELLED, MET, Deadline
-from services.reports.counters import ALL_TEAMS, MIGRATIONS, counts, ensure_counts_index
+from services.common.migrations import MIGRATIONS
+from services.reports.counters import ALL_TEAMS, counts, ensure_counts_index
 
 PREFIX = "timeliness:"
 TIMELINESS_MIGRATION = "report_timeliness"

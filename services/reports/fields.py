@@ -9,12 +9,12 @@ from __future__ import annotations
 from clock import utcnow
 from models.case import Case, CaseEvent
 from models.form import Submission
+from services.common.migrations import MIGRATIONS
 from services.pathways.store import latest_definitions
 from services.reports.cohort import recount_case
 
 # One document per one-off change of stored data once it is done (the collection services.cases.lists uses too;
 # named here rather than imported, as case pages import the submission hooks that import this module).
-MIGRATIONS = "migrations"
 REPORT_FIELDS_MIGRATION = "case_report_fields"
 
 

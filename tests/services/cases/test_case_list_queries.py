@@ -250,13 +250,15 @@ def test_sorting_by_stage_follows_the_pathway_s_order_of_stages_not_their_names(
 
 
 def test_an_opened_case_has_its_stage_rank_and_start_up_fills_cases_stored_without_one(synced, make_user, make_case):
-    from services.cases.stages import fill_stage_ranks
+    from services.cases.stages import STAGE_RANK_MIGRATION, fill_stage_ranks
+    from services.common.migrations import MIGRATIONS
 
     manager = make_user(roles=["manager"], team="north")
     case = make_case(actor=manager)
     assert (case.state, case.stage_rank) == ("received", 1)  # opened: the pathway's first stage
     other = make_case(actor=manager, state="allocated")
     Case._get_collection().update_many({}, {"$unset": {"stage_rank": ""}})  # as stored before ranks were kept
+    Case._get_db()[MIGRATIONS].delete_one({"_id": STAGE_RANK_MIGRATION})  # as on a database from before
     assert fill_stage_ranks() == 2
     assert {c.pk: c.stage_rank for c in Case.objects} == {case.pk: 1, other.pk: 6}
     assert fill_stage_ranks() == 0  # once only
