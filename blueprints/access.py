@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from errors import NotAllowed
@@ -17,7 +18,7 @@ def roles_required(*roles: str):
         @login_required
         def wrapped(*args, **kwargs):
             if not current_user.has_role(*roles):
-                raise NotAllowed("You do not have access to this page")
+                raise NotAllowed(_("You do not have access to this page"))
             return view(*args, **kwargs)
 
         return wrapped

@@ -114,6 +114,6 @@ def require_mfa_setup():
             and current_user.is_authenticated and not current_user.mfa_enabled
             and mfa.mfa_required(current_user, current_app.config)):
         if request.path.startswith("/api/"):
-            raise NotAllowed("Set up multi-factor sign-in in the browser first")
+            raise NotAllowed(_("Set up multi-factor sign-in in the browser first"))
         return redirect(url_for("mfa.setup"))
     return None

@@ -117,7 +117,7 @@ def referral_for_referrer(case_id, actor) -> Case:
     """Return a referral the referrer made; anything else is 'not found'."""
     case = get_case(case_id)
     if case.referrer_id != _uid(actor) or case.kind != "perpetrator":
-        raise NotFound("There is no such referral")
+        raise NotFound(_("There is no such referral"))
     return case
 
 

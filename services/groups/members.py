@@ -195,7 +195,7 @@ def move_member(group: Group, member_id, data: dict, *, actor, now: datetime) ->
                                 recorded_at__ne=None).count()
     first_week = min(spec.sessions, member.first_week + held)
     if free_places(target, session.number, first_week) < 1:
-        raise NotAllowed(f"{target.name} has no place at that intake")
+        raise NotAllowed(_("%(group)s has no place at that intake", group=target.name))
     extend_schedule(target, last_number(session.number, spec.sessions, first_week))
     case = Case.objects(pk=member.case_id).first()
     moved = GroupMember(group_id=target.pk, case_id=member.case_id, team=group.team, join_number=session.number,

@@ -18,6 +18,7 @@ import yaml
 from bson import ObjectId
 from bson.errors import InvalidId
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 import config as config_module
@@ -269,7 +270,7 @@ def get_notification(notification_id, user: User) -> Notification:
 def mark_read(notification: Notification, user: User, *, now: datetime | None = None) -> Notification:
     """Mark the user's own notification read (once; the first reading time is kept)."""
     if notification.user_id != str(user.pk):
-        raise NotFound("There is no such notification")
+        raise NotFound(_("There is no such notification"))
     now = now or utcnow()
     Notification.objects(pk=notification.pk, read_at=None).update_one(set__read_at=now)
     notification.reload()

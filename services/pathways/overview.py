@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
+
 from errors import DefinitionError, NotFound
 from models.case import WorkflowVersion
 from services.pathways.lint import lint_files
@@ -76,10 +78,10 @@ def describe_workflow(key: str, version: int | None = None, language: str | None
     """Return one stored workflow version laid out for reading: diagram, states, transitions, deadlines, lint."""
     versions = list(WorkflowVersion.objects(key=key).order_by("-version"))
     if not versions:
-        raise NotFound(f"There is no pathway called {key}")
+        raise NotFound(_("There is no pathway called %(key)s", key=key))
     stored = next((v for v in versions if version is None or v.version == version), None)
     if stored is None:
-        raise NotFound(f"Pathway {key} has no version {version}")
+        raise NotFound(_("Pathway %(key)s has no version %(version)s", key=key, version=version))
     # The English definition decides; the one in the reader's language is what the page shows.
     defn = definition_version(key, stored.version).in_language(language)
     starts: dict[str, list[str]] = {name: _started_deadlines(state.on_enter) for name, state in defn.states.items()}

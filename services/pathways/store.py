@@ -6,6 +6,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
+from flask_babel import gettext as _
 from mongoengine.errors import NotUniqueError
 
 from errors import NotFound
@@ -41,7 +42,7 @@ def _definition(key: str, version: int) -> WorkflowDefinition:
     # that reuses a database name with other versions in it forgets the first (clear_cache).
     stored = WorkflowVersion._get_collection().find_one({"key": key, "version": int(version)}, {"content_hash": 1})
     if stored is None:
-        raise NotFound(f"Pathway {key} version {version} is not stored")
+        raise NotFound(_("Pathway %(key)s version %(version)s is not stored", key=key, version=version))
     return _parsed(key, int(version), stored["content_hash"])
 
 
@@ -51,7 +52,7 @@ def _parsed(key: str, version: int, content_hash: str) -> WorkflowDefinition:
     # nested value of it, several times the cost of checking and building the definition itself.
     stored = WorkflowVersion._get_collection().find_one({"key": key, "version": version}, {"definition": 1})
     if stored is None:
-        raise NotFound(f"Pathway {key} version {version} is not stored")
+        raise NotFound(_("Pathway %(key)s version %(version)s is not stored", key=key, version=version))
     return load_definition(stored["definition"], source=f"{key} v{version}")
 
 
@@ -74,7 +75,7 @@ def latest_version(key: str) -> WorkflowVersion:
     """Return the newest stored version of a workflow, or raise NotFound."""
     latest = WorkflowVersion.objects(key=key).order_by("-version").first()
     if latest is None:
-        raise NotFound(f"There is no pathway called {key}")
+        raise NotFound(_("There is no pathway called %(key)s", key=key))
     return latest
 
 
@@ -82,7 +83,7 @@ def latest_version_number(key: str) -> int:
     """Return the number of the newest stored version of a workflow, or raise NotFound."""
     latest = WorkflowVersion._get_collection().find_one({"key": key}, {"version": 1}, sort=[("version", -1)])
     if latest is None:
-        raise NotFound(f"There is no pathway called {key}")
+        raise NotFound(_("There is no pathway called %(key)s", key=key))
     return latest["version"]
 
 

@@ -87,7 +87,7 @@ def start_referral(*, workflow_key: str, team: str = "", actor, now: datetime) -
     """Start a draft referral owned by the referrer, on a pathway their organisation may refer to."""
 
     if not actor.has_role("referrer"):
-        raise NotAllowed("Only referrers make referrals")
+        raise NotAllowed(_("Only referrers make referrals"))
     problems = []  # both at once: a page sent with neither is told of both
     if workflow_key not in referral_services(actor):
         problems.append(FieldProblem("workflow", _("Choose the service you are referring to")))

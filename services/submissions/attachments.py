@@ -126,18 +126,18 @@ def open_attachment(file_id, *, case, actor, now: datetime, client_address: str 
     try:
         grid_out = _bucket().open_download_stream(ObjectId(str(file_id)))
     except (InvalidId, TypeError, NoFile):
-        raise NotFound("There is no such file") from None
+        raise NotFound(_("There is no such file")) from None
     meta = grid_out.metadata or {}
     if meta.get("case_id") != str(case.pk):
-        raise NotFound("There is no such file")
+        raise NotFound(_("There is no such file"))
     # A referrer may open the files they uploaded to their own referral, and nothing else.
     referrers_own = (actor.has_role("referrer") and case.referrer_id == str(actor.pk)
                      and meta.get("uploaded_by") == str(actor.pk) and meta.get("classification") == "standard")
     if not can_read_case(actor, case) and not referrers_own:
-        raise NotAllowed("You do not have access to this file")
+        raise NotAllowed(_("You do not have access to this file"))
     if meta.get("classification") == "confidential":
         if not can_read_confidential(actor, case):
-            raise NotAllowed("This file is confidential")
+            raise NotAllowed(_("This file is confidential"))
         record_audit("confidential.read", actor=actor, now=now, target_type="attachment", target_id=file_id,
                      client_address=client_address, details={"case": str(case.pk)})
     return OpenedAttachment(grid_out, grid_out.filename, meta.get("content_type", "application/octet-stream"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mongoengine
+from flask_babel import gettext as _
 
 from errors import NotFound
 from forms import compile_form
@@ -51,7 +52,8 @@ def get_form(key: str, version: int | None = None) -> FormDefinition:
         except (TypeError, ValueError):
             found = None
     if found is None:
-        raise NotFound(f"There is no form called {key}" + (f" with version {version}" if version else ""))
+        raise NotFound(_("There is no form called %(key)s with version %(version)s", key=key, version=version)
+                       if version else _("There is no form called %(key)s", key=key))
     return found
 
 

@@ -107,7 +107,7 @@ def render_submission_docx(submission_id, *, case_id, actor, now: datetime,
     submission = read_submission(submission_id, actor=actor, now=now, client_address=client_address)
     case = get_case(submission.case_id)
     if submission.status == "draft":
-        raise NotAllowed("Only submitted forms can be downloaded")
+        raise NotAllowed(_("Only submitted forms can be downloaded"))
     language = document_language(form_for(submission), case)
     form = form_for(submission, language)
     with in_language(language):

@@ -56,12 +56,12 @@ def case_for_forms(case_id, actor, *, change: bool = False):
 
 def _require_change(case, actor, doc) -> None:
     if not can_change_case(actor, case):
-        raise NotAllowed("You cannot fill in forms on this case")
+        raise NotAllowed(_("You cannot fill in forms on this case"))
     if doc.classification == "confidential" and not can_read_confidential(actor, case):
-        raise NotAllowed("You cannot see or fill in confidential records on this case")
+        raise NotAllowed(_("You cannot see or fill in confidential records on this case"))
     if case.status == "draft" and not referral_form(doc):
         # A referral not yet sent belongs to its referrer and holds the referral's own forms only.
-        raise NotAllowed("This form cannot be filled in on a referral that has not been sent")
+        raise NotAllowed(_("This form cannot be filled in on a referral that has not been sent"))
     require_slot(case, actor, doc)
 
 
@@ -112,7 +112,7 @@ def answer_problems(submission, answers: dict, *, today, partial: bool) -> list[
 def _page_fields(form, page_key: str):
     page = next((p for p in form.pages if p.key == page_key), None)
     if page is None:
-        raise NotFound(f"The form has no page called {page_key}")
+        raise NotFound(_("The form has no page called %(page)s", page=page_key))
     return page.fields
 
 
@@ -163,7 +163,7 @@ def _conditional_update(submission, revision: int, update: dict) -> None:
         return
     current = cls.objects(pk=submission.pk).first()
     if current is None:
-        raise NotFound("There is no such form")
+        raise NotFound(_("There is no such form"))
     if current.status != "draft":
         raise Conflict("This form has already been submitted and can no longer be changed",
                        current=dict(current.answers or {}))

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bson import ObjectId
 from bson.errors import InvalidId
+from flask_babel import gettext as _
 
 from errors import NotAllowed, NotFound
 from models.form import ConfidentialSubmission, Submission
@@ -43,7 +44,7 @@ def list_submissions(case, *, actor) -> list:
     """Return the case's submissions the actor may know of, newest first (confidential ones only if allowed)."""
     if not can_read_case(actor, case):
         if not referrer_of(actor, case):
-            raise NotAllowed("You do not have access to this case")
+            raise NotAllowed(_("You do not have access to this case"))
         return [s for s in Submission.objects(case_id=case.pk, created_by=str(actor.pk)).order_by("-created_at")
                 if referrers_own(actor, s)]
     found = list(Submission.objects(case_id=case.pk))
@@ -65,16 +66,16 @@ def read_submission(submission_id, *, actor, now: datetime, client_address: str 
     """Return a submission the actor may read; every read of a confidential one is audited."""
     submission = find_submission(submission_id)
     if submission is None:
-        raise NotFound("There is no such form")
+        raise NotFound(_("There is no such form"))
     case = case_for_forms(submission.case_id, actor)
     if not can_read_case(actor, case) and not referrers_own(actor, submission):
-        raise NotFound("There is no such form")  # a referrer sees the forms they wrote on their referral only
+        raise NotFound(_("There is no such form"))  # a referrer sees the forms they wrote on their referral only
     if submission.classification == "confidential":
         if not can_read_confidential(actor, case):
             record_audit("confidential.refused", actor=actor, now=now, target_type="submission",
                          target_id=submission.pk, client_address=client_address,
                          details={"case": str(case.pk), "form": submission.form_key})
-            raise NotAllowed("This record is confidential")
+            raise NotAllowed(_("This record is confidential"))
         record_audit("confidential.read", actor=actor, now=now, target_type="submission", target_id=submission.pk,
                      client_address=client_address, details={"case": str(case.pk), "form": submission.form_key})
 

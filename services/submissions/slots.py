@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from flask_babel import gettext as _
+
 from errors import NotAllowed, NotFound
 from services.pathways.store import definition_for
 from services.users.roles import role_labels
@@ -47,7 +49,7 @@ def require_slot(case, actor, doc) -> None:
     """Refuse a form that is not part of the case's pathway, or that the pathway gives to other roles."""
     roles = slot_roles(case, doc)
     if roles is None:
-        raise NotAllowed(f"The form '{doc.title}' is not part of this case's pathway")
+        raise NotAllowed(_("The form ‘%(title)s’ is not part of this case’s pathway", title=doc.title))
     if roles and not actor.has_role(*roles):
         who = " or ".join(role_labels("en").get(role, role).lower() for role in roles)  # an English sentence
-        raise NotAllowed(f"The form '{doc.title}' is completed by a {who}")
+        raise NotAllowed(_("The form ‘%(title)s’ is completed by a %(who)s", title=doc.title, who=who))

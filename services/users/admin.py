@@ -100,7 +100,8 @@ def set_account_active(user_id: str, active: bool, *, actor, now: datetime) -> U
     """Deactivate (signing them out everywhere) or reactivate a user."""
     user = get_user(user_id)
     if user.active == active:
-        raise NotAllowed(f"{user.name} is already {'active' if active else 'deactivated'}")
+        raise NotAllowed(_("%(name)s is already active", name=user.name) if active
+                         else _("%(name)s is already deactivated", name=user.name))
     return set_user_active(user, active, actor=actor, now=now)
 
 

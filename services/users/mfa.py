@@ -120,7 +120,7 @@ def check_second_factor(user: User, code: str, *, now: datetime, client_address:
 def reset_mfa(user: User, *, actor, now: datetime) -> User:
     """Turn a user's multi-factor sign-in off (lost phone) as an administrator; their sessions end; audited."""
     if actor is not None and actor.pk == user.pk:
-        raise NotAllowed("Another administrator must reset your own multi-factor sign-in")
+        raise NotAllowed(_("Another administrator must reset your own multi-factor sign-in"))
     User.objects(pk=user.pk).update_one(set__mfa_secret="", unset__mfa_enabled_at=True, set__mfa_last_step=0,
                                         set__mfa_recovery_hashes=[], set__mfa_failures=0, inc__session_version=1)
     user.reload()

@@ -173,3 +173,16 @@ def test_partner_risk_updates_and_pathways_own_deadlines_read_in_welsh(client, p
     assert "Mae’r risg wedi cynyddu" in body and "govuk-tag--red\">Mae’r risg wedi cynyddu" in body
     assert "Ateb y cais am fynediad at ddata gan wrthrych" in body
     assert_no_english(body, ["The risk has increased", "Answer the subject access request"])
+
+
+def test_refusals_and_missing_pages_are_said_in_welsh(client, people, linked):
+    case, _partner = linked
+    sign_in(client, people["manager"])
+    refused = client.get("/admin/audit")
+    assert refused.status_code == 403
+    body = html.unescape(refused.get_data(as_text=True))
+    assert "Nid oes gennych fynediad i’r dudalen hon" in body and "You do not have access" not in body
+    missing = client.get(f"/cases/{case.pk}/forms/nosuchform")
+    assert missing.status_code == 404
+    body = html.unescape(missing.get_data(as_text=True))
+    assert "Nid oes ffurflen o’r enw nosuchform" in body and "There is no form" not in body
