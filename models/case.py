@@ -19,7 +19,7 @@ ATTENDANCE = ("attended", "late", "acceptable_absence", "unacceptable_absence", 
 # A case with no dated deadline sorts after every dated one, so "next deadline" is a plain index order.
 NO_DUE = datetime(9999, 12, 31)
 # The fields case lists sort on; each has an index behind every way a list is scoped (all, a team, a worker).
-LIST_SORTS = {"reference": "reference", "person": "person.name", "state": "stage_rank", "risk": "risk_rank",
+LIST_SORTS = {"reference": "reference", "person": "person.name", "state": "stage_order", "risk": "risk_rank",
               "deadline": "next_due_at"}
 LIST_SCOPES = (("kind", "status"), ("team", "status"), ("allocated_to", "status"))
 # The fields case lists filter on: each has an index per scope and sort, so a filtered list is still an index walk.
@@ -102,7 +102,8 @@ class Case(Document):
     status = me.StringField(choices=("draft", "open", "closed"), default="draft")  # draft: referral not yet sent
     state = me.StringField(default="")
     state_entered_at = me.DateTimeField()
-    stage_rank = me.IntField(default=0)  # the state's place in its pathway's stages: the case list's stage order
+    # The case list's stage order: "pathway:place of the state in the pathway's stages" (services/cases/stages.py).
+    stage_order = me.StringField(default="")
     person = me.EmbeddedDocumentField(Person, default=Person)
     children = me.EmbeddedDocumentListField(Child, default=list)
     referrer_id = me.StringField(default="")

@@ -11,7 +11,7 @@ RETIRED = {
     # (on_waiting_list, status, kind, team, waiting_since).
     # The duplicate check matches the name without regard to case (a case-insensitive regex, which an index on
     # the name cannot bound), so it reads the date of birth's index and never (person.name, person.date_of_birth).
-    # The case list's stage order is the stage's rank in its pathway (stage_rank), no longer the state's name.
+    # The case list's stage order is the pathway and the stage's place in it (stage_order), no longer the state's name.
     "cases": ("kind_1_referred_at_1", "team_1_referred_at_1", "team_1_passed_states_1",
               "on_waiting_list_1_team_1_priority_1_waiting_since_1", "person.name_1_person.date_of_birth_1",
               *(f"{scope}_1_status_1_{kept}state_1__id_1" for scope in ("kind", "team", "allocated_to")

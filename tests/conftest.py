@@ -315,10 +315,11 @@ def make_case(synced, make_user, now):
         if "risk_level" in fields:
             changes["set__risk_rank"] = risk_rank(fields["risk_level"])
         if state:
+            from services.cases.stages import stage_order
             from services.pathways.store import definition_for
 
             changes["set__state"] = state
-            changes["set__stage_rank"] = definition_for(case).stage_rank(state)
+            changes["set__stage_order"] = stage_order(definition_for(case), state)
         if allocated_to is not None:
             changes["set__allocated_to"] = str(allocated_to.pk)
         if changes:

@@ -9,30 +9,36 @@ from services.common.migrations import already_done, mark_done
 from services.pathways.store import definition_version
 from workflows.definition import WorkflowDefinition
 
-STAGE_RANK_MIGRATION = "case_stage_ranks"
+STAGE_RANK_MIGRATION = "case_stage_order"
 
 
 def entering(defn: WorkflowDefinition, state: str, now: datetime) -> dict:
     """Return the update that puts a case in a state of its pathway (mongoengine's set__ form)."""
-    # The rank is kept on the case so that a list sorted by stage is an index walk, in the pathway's own order.
-    return {"set__state": state, "set__state_entered_at": now, "set__stage_rank": defn.stage_rank(state)}
+    # The order is kept on the case so that a list sorted by stage is an index walk, in the pathway's own order.
+    return {"set__state": state, "set__state_entered_at": now, "set__stage_order": stage_order(defn, state)}
+
+
+def stage_order(defn: WorkflowDefinition, state: str) -> str:
+    """Return what a case list sorted by stage orders a case by: its pathway, then its stage's place in the pathway."""
+    # Ordered by pathway first, so that cases at one pathway's stage stay together, each pathway in its own order.
+    return f"{defn.key}:{defn.stage_rank(state):04d}" if state else ""
 
 
 def fill_stage_ranks() -> int:
-    """Give every case stored before ranks were kept its stage's rank, once; return how many were given one."""
+    """Give every case stored before stage orders were kept its stage's order, once; return how many were given one."""
     if already_done(STAGE_RANK_MIGRATION):
         return 0
     cases = Case._get_collection()
-    missing = {"stage_rank": {"$exists": False}}
+    missing = {"stage_order": {"$exists": False}}
     filled = 0
     for group in cases.aggregate([{"$match": missing}, {"$group": {"_id": {
             "key": "$workflow_key", "version": "$workflow_version", "state": "$state"}}}]):
         key, version, state = (group["_id"].get(name) for name in ("key", "version", "state"))
         try:
-            rank = definition_version(key, version).stage_rank(state or "")
+            order = stage_order(definition_version(key, version), state or "")
         except Exception:  # noqa: BLE001 - a pathway version no longer loaded: its cases sort first, not fail start-up
-            rank = 0
+            order = ""
         filled += cases.update_many({**missing, "workflow_key": key, "workflow_version": version, "state": state},
-                                    {"$set": {"stage_rank": rank}}).modified_count
+                                    {"$set": {"stage_order": order}}).modified_count
     mark_done(STAGE_RANK_MIGRATION)
     return filled

@@ -11,7 +11,7 @@ from models.deadline import CANCELLED, MISSED, OPEN, Deadline
 from models.team import Team
 from scheduler.timescales import reminder_times
 from services.audit.trail import record_audit
-from services.cases.stages import entering
+from services.cases.stages import entering, stage_order
 from services.cases.transitions import add_history
 from services.deadlines.timing import calendar_for, first_action, ms, record_deadline_event, schedule
 from services.deadlines.tracking import owners_of, spec_as_dict, spec_of, stop_deadline, sync_next_due
@@ -90,9 +90,9 @@ def _carry_deadline(case: Case, deadline: Deadline, new, version: int, *, now: d
 @transactional
 def _move(case: Case, state: str, new, version: int, *, actor, now: datetime) -> bool:
     """Move one case and its running deadlines to the new version, all or nothing."""
-    # The new version may list its stages in another order: the rank is the new version's either way.
+    # The new version may list its stages in another order: the case's place is the new version's either way.
     changes = {"set__workflow_version": version, "inc__revision": 1, "set__updated_at": now,
-               "set__stage_rank": new.stage_rank(state)}
+               "set__stage_order": stage_order(new, state)}
     if state != case.state:
         changes.update(entering(new, state, now))
     # The version in the filter keeps a case changed meanwhile (or moved by another run) from moving twice.

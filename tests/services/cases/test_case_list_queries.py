@@ -27,7 +27,7 @@ def seed(count: int, *, teams=("north", "south", "east"), workers=(), prefix: st
         docs.append({
             "_id": ObjectId(), "reference": f"{prefix}-2026-{i:05d}", "kind": "perpetrator",
             "workflow_key": "dao_pathway", "workflow_version": 1, "status": "closed" if i % 10 == 0 else "open",
-            "state": state, "stage_rank": states.index(state) + 1,
+            "state": state, "stage_order": f"dao_pathway:{states.index(state) + 1:04d}",
             "person": {"name": f"Person {i % 97} Example", "date_of_birth": datetime(1980 + i % 20, 1, 1 + i % 28)},
             "name_keys": name_keys(f"Person {i % 97} Example"),
             "team": team, "allocated_to": str(workers[i % len(workers)].pk) if workers else "",
@@ -247,18 +247,25 @@ def test_sorting_by_stage_follows_the_pathway_s_order_of_stages_not_their_names(
     assert [r["case"].state for r in rows] == ["received", "consultation", "accepted", "allocated", "intervention"]
     rows = case_lists.list_cases(actor=manager, now=now, sort="state", direction="desc")["rows"]
     assert [r["case"].state for r in rows][0] == "intervention"
+    # Another pathway's cases stay together, each pathway in its own order, never shuffled in among these.
+    for state in ("waiting_list", "referred"):
+        make_case(workflow_key="community_programme", actor=manager, state=state, person={"name": f"In {state}"})
+    rows = case_lists.list_cases(actor=manager, now=now, sort="state", direction="asc")["rows"]
+    assert [(r["case"].workflow_key, r["case"].state) for r in rows] == [
+        ("community_programme", "referred"), ("community_programme", "waiting_list"),
+        *[("dao_pathway", s) for s in ("received", "consultation", "accepted", "allocated", "intervention")]]
 
 
-def test_an_opened_case_has_its_stage_rank_and_start_up_fills_cases_stored_without_one(synced, make_user, make_case):
+def test_an_opened_case_has_its_stage_order_and_start_up_fills_cases_stored_without_one(synced, make_user, make_case):
     from services.cases.stages import STAGE_RANK_MIGRATION, fill_stage_ranks
     from services.common.migrations import MIGRATIONS
 
     manager = make_user(roles=["manager"], team="north")
     case = make_case(actor=manager)
-    assert (case.state, case.stage_rank) == ("received", 1)  # opened: the pathway's first stage
+    assert (case.state, case.stage_order) == ("received", "dao_pathway:0001")  # opened: the pathway's first stage
     other = make_case(actor=manager, state="allocated")
-    Case._get_collection().update_many({}, {"$unset": {"stage_rank": ""}})  # as stored before ranks were kept
+    Case._get_collection().update_many({}, {"$unset": {"stage_order": ""}})  # as stored before orders were kept
     Case._get_db()[MIGRATIONS].delete_one({"_id": STAGE_RANK_MIGRATION})  # as on a database from before
     assert fill_stage_ranks() == 2
-    assert {c.pk: c.stage_rank for c in Case.objects} == {case.pk: 1, other.pk: 6}
+    assert {c.pk: c.stage_order for c in Case.objects} == {case.pk: "dao_pathway:0001", other.pk: "dao_pathway:0006"}
     assert fill_stage_ranks() == 0  # once only

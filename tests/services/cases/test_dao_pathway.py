@@ -36,10 +36,10 @@ def test_whole_dao_pathway_from_referral_to_closure(team, now):
     assert case.children and all(child.name and child.date_of_birth for child in case.children)
     assert referrals.referral_status(case)["status"] == "Received"
     case = fire(case, "acknowledge", m, now)
-    assert case.stage_rank == 2  # each step keeps the stage's place in the pathway, the case list's stage order
+    assert case.stage_order == "dao_pathway:0002"  # each step keeps the stage's place: the list's stage order
     case = fire(case, "arrange_consultation", m, now, consultation_date=now.date().isoformat())
     case = fire(case, "accept", m, now)
-    assert case.stage_rank == 4
+    assert case.stage_order == "dao_pathway:0004"
     assert referrals.referral_status(case)["status"] == "Accepted"
     case = fire(case, "allocate", m, now, assignee=str(p.pk))
     assert case.state == "allocated" and case.allocated_to == str(p.pk)
