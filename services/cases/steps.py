@@ -81,7 +81,10 @@ def check_inputs(case: Case, option, raw: dict, *, now: datetime, choices: dict 
     """Raise InvalidInput naming every input that is missing, wrong, or names someone who cannot be chosen."""
     problems = []
     try:
-        clean_inputs(option.inputs, raw, now=now, language=active_language(), today=local_today(now))
+        # Every rule the engine will apply, the referral day's too: one round of errors, not two.
+        referred = {"referral": local_today(case.referred_at)} if case.referred_at else None
+        clean_inputs(option.inputs, raw, now=now, language=active_language(), today=local_today(now),
+                     earliest=referred)
     except InvalidInput as exc:
         problems = list(exc.problems)
     named = {p.field for p in problems}

@@ -222,3 +222,12 @@ def test_referral_form_is_needed_before_the_assessment_is_booked(team, make_case
         fire(case, "book_assessment", team["manager"], now, assessor=str(team["practitioner"].pk),
              appointment_date=now.date().isoformat())
     assert Case.objects.get(pk=case.pk).state == "referred"
+
+
+def test_a_date_before_the_referral_is_named_with_the_other_mistakes_at_once(team, referred, now):
+    from services.cases.steps import take_step
+
+    with pytest.raises(InvalidInput) as refused:
+        take_step(referred, "book_assessment", {"appointment_date": "1988-01-01"}, actor=team["manager"], now=now)
+    # The assessor left out and the day before the referral, in one answer: not one now and the other next time.
+    assert {p.field for p in refused.value.problems} == {"assessor", "appointment_date"}
