@@ -104,7 +104,9 @@ def reasons(defn: WorkflowDefinition, step: Step, case: Mapping, actor: Mapping,
         found.append(role)
     if case.get("suspended") and not step.while_suspended:
         found.append(say(language, SUSPENDED_REASON))
-    found.extend(failures(step.guards, context(defn, case, actor, language)))
+    shown = defn.in_language(language)  # a guard's own `reason:` as the file translates it (itself in English)
+    steps = shown.transitions if step.kind == "transition" else shown.events
+    found.extend(failures(steps.get(step.name, step).guards, context(defn, case, actor, language)))
     if step.kind == "transition" and step.check_forms:
         found.extend(missing_forms(defn, current_state(defn, case), case, language))
     return found

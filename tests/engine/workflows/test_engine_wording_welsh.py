@@ -157,3 +157,16 @@ def test_a_missing_input_is_named_by_its_label_in_the_language():
     # The pathway file's Welsh labels, not its English ones quoted inside a Welsh sentence.
     assert found["cy"] == ["Dewiswch ateb ar gyfer “Pwy fydd yn ei asesu”",
                            "Rhowch ateb ar gyfer “Dyddiad yr apwyntiad”"]
+
+
+def test_a_guard_s_own_reason_from_the_file_is_said_in_the_file_s_welsh():
+    from workflows import available_events
+
+    dao = load_file(Path(__file__).resolve().parents[3] / "workflows/dao_pathway.yaml")
+    case = {"state": "allocated", "forms": {}, "fields": {}, "capacity": {"available_practitioners": 1}}
+    manager = {"id": "u1", "roles": ["manager"]}
+    why = {o.name: list(o.reasons) for o in available_events(dao, case, manager, "cy")}
+    welsh = dao.text("/events/7/guards/0/case_field_equals/reason", "cy", "")
+    assert welsh and why["resolve_disagreement"] == [welsh]
+    english = {o.name: list(o.reasons) for o in available_events(dao, case, manager, "en")}
+    assert english["resolve_disagreement"] == ["There is no open professional disagreement"]
