@@ -15,6 +15,7 @@ from scheduler.group_schedule import last_number
 from scheduler.holiday_names import holiday_text
 from services.cases.engine_view import session_counts
 from services.common.language import active_language
+from services.deadlines.lists import labels_in
 from services.groups.intake import free_places, intake_plan, upcoming_intakes
 from services.groups.members import current_week
 from services.groups.register import catch_ups_used, missed_sessions
@@ -194,7 +195,8 @@ def partner_contacts(*, actor, now: datetime) -> dict:
         made = CaseEvent.objects(case_id=case.pk, name__in=list(steps), at__gte=since).count() if steps else 0
         spec = spec_of(group)
         mine = [p for p in partners if p.allocated_to == str(actor.pk)]
-        rows.append({"case": case, "group": group, "due": due, "made": made, "needed": spec.min_partner_contacts,
+        rows.append({"case": case, "group": group, "due": due, "labels": labels_in(due, active_language()),
+                     "made": made, "needed": spec.min_partner_contacts,
                      "partner_case": mine[0] if mine else None,
                      "week": current_week(group, member, local_today(now))})
     rows.sort(key=lambda r: (r["due"][0].due_at if r["due"] and r["due"][0].due_at else datetime.max))

@@ -12,6 +12,7 @@ import pytest
 from clock import utcnow
 from models.case import CaseSession
 from models.group import Group, GroupAttendance, GroupMember, GroupSession
+from models.user import User
 from scheduler.calendar import format_date
 from services.deadlines.timing import local_today
 from tests.conftest import sign_in, weekday_on_or_before
@@ -216,6 +217,10 @@ def test_calendar_reports_and_partner_contacts(client, setup):
     contacts = client.get("/groups/partner-contacts")
     assert contacts.status_code == 200 and "Contact with the partner during the group" in contacts.get_data(
         as_text=True)
+    # In Welsh, as the pathway file words its deadlines.
+    User.objects(pk=setup["partner_worker"].pk).update_one(set__language="cy")
+    welsh = html.unescape(client.get("/groups/partner-contacts").get_data(as_text=True))
+    assert "Cysylltiad â’r partner yn ystod y grŵp" in welsh and "Contact with the partner during" not in welsh
     assert client.get(f"/groups/{group.pk}").status_code == 403  # the group page is not for the partner side
 
 
