@@ -38,6 +38,7 @@ from blueprints.sessions import check_session, load_user
 from extensions import login_manager
 from forms.spec import paragraphs
 from services.audit.actions import action_words
+from services.audit.oversight import page_read
 
 
 def register_blueprints(app: Flask) -> None:
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     # Text typed in a box (introductions, guidance) keeps its paragraphs on every page that shows it.
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(action_words, "audit_action")
+    app.add_template_filter(page_read, "page_read")
     # The layout's links to static files and to the header's pages, built once per process.
     app.add_template_global(fixed_url, "fixed_url")
 

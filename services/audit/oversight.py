@@ -128,7 +128,11 @@ PAGES_READ = {"cases.case_page": _l("its overview"), "cases.history": _l("its hi
 
 
 def _page(details: dict) -> str:
-    what = details.get("what") or ""
+    return page_read(details.get("what") or "")
+
+
+def page_read(what: str) -> str:
+    """Return the page a read was recorded from, in words (the reader's language)."""
     return str(PAGES_READ.get(what, _l("another of its pages")))
 
 

@@ -160,3 +160,14 @@ def test_every_action_the_code_records_has_words():
     recorded |= {"case.transition", "case.event"} | {f"record.{kind}" for kind in CORRECTION_KINDS}
     assert len(recorded) > 80
     assert sorted(recorded - set(ACTION_WORDS)) == []
+
+
+def test_a_read_names_its_page_in_words_and_an_entry_about_no_one_thing_has_no_empty_link(client, trail):
+    record_audit("case.read", actor=trail["bob"], now=datetime(2026, 11, 10, 9), target_type="case",
+                 target_id="6b1330000000000000000001", details={"what": "cases.history"})
+    record_audit("confidential.listed", actor=trail["bob"], now=datetime(2026, 11, 10, 10), target_type="case",
+                 target_id="", details={"ids": ["a", "b"]})
+    sign_in(client, trail["alice"])
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "Page read: its history" in html and "(cases.history)" in html
+    assert 'target=">' not in html and "target=&" not in html  # no link to every entry of a kind, with no text
