@@ -10,6 +10,7 @@ from pymongo import UpdateOne
 
 from clock import utcnow
 from errors import NotAllowed
+from memo import Memo
 from models.case import LIST_SORTS, RISK_LEVELS, Case, Counter, WorkflowVersion, name_keys, risk_rank
 from models.partner import PartnerContact
 from services.cases.access import team_read_enabled, visible_cases_query
@@ -20,6 +21,7 @@ from services.common.migrations import MIGRATIONS
 from services.common.patterns import literal
 from services.deadlines.tracking import sync_next_due
 from services.pathways.store import definition_version
+from workflows.declarations import partner_pathways
 
 LIST_FIELDS_MIGRATION = "case_list_fields"
 NAME_KEYS_MIGRATION = "case_name_keys"
@@ -53,10 +55,23 @@ def state_options() -> list[tuple[str, list[tuple[str, str]]]]:
     for stored in WorkflowVersion.objects.only("key", "version").order_by("key", "-version"):
         newest.setdefault(stored.key, stored.version)
     groups, language = [], active_language()
-    for key_, version in newest.items():
-        defn = definition_version(key_, version).in_language(language)  # its words in the page's language
+    found = {key_: definition_version(key_, version) for key_, version in newest.items()}
+    partners = _partner_keys(found)  # a partner's record is never in this list: its stages would match nothing
+    for key_, stored in found.items():
+        if key_ in partners:
+            continue
+        defn = stored.in_language(language)  # its words in the page's language
         groups.append((defn.title, [(f"{key_}:{key}", state.label) for key, state in defn.states.items()]))
     return sorted(groups, key=lambda group: group[0].lower())
+
+
+_partners = Memo(64)
+
+
+def _partner_keys(found: dict) -> frozenset[str]:
+    """Return which of these pathways are partner records (worked out once per set of pathway contents)."""
+    key = tuple(sorted((name, defn.content_hash) for name, defn in found.items()))
+    return _partners.get(key, lambda: frozenset(partner_pathways({k: d.to_dict() for k, d in found.items()})))
 
 
 def stage_filter(state: str) -> dict:

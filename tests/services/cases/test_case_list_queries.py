@@ -269,3 +269,9 @@ def test_an_opened_case_has_its_stage_order_and_start_up_fills_cases_stored_with
     assert fill_stage_ranks() == 2
     assert {c.pk: c.stage_order for c in Case.objects} == {case.pk: "dao_pathway:0001", other.pk: "dao_pathway:0006"}
     assert fill_stage_ranks() == 0  # once only
+
+
+def test_the_stage_filter_offers_no_partner_record_stages(synced):
+    # A partner's record is never in the case list (it has its own): its stages would match nothing.
+    offered = {value.split(":")[0] for _, options in case_lists.state_options() for value, _ in options}
+    assert offered == {"community_programme", "dao_pathway", "probation_cdvp"}
