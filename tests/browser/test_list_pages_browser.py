@@ -90,3 +90,13 @@ def test_pages_fit_a_narrow_screen_and_wide_tables_scroll_in_their_own_region(pa
     expect(box).not_to_have_attribute("role", "region")
     assert box.get_attribute("tabindex") is None and box.get_attribute("aria-labelledby") is None
     assert not page.console_errors
+
+
+def test_a_form_whose_wording_has_a_long_address_fits_a_narrow_screen(page, synced, make_user):
+    admin = make_user(roles=["admin"], team="")
+    page.set_viewport_size({"width": 320, "height": 800})
+    sign_in_browser(page, admin.email, DEFAULT_PASSWORD)
+    page.wait_for_load_state()
+    page.goto("/admin/forms/screening/preview")  # its outcome names an email address: one long word
+    expect(page.locator("h1")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
