@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -138,6 +139,10 @@ def test_actions_are_shown_and_offered_in_words_in_the_reader_s_language(client,
                  target_id=str(trail["bob"].pk))
     person = client.get(f"/admin/users/{trail['bob'].pk}").get_data(as_text=True)
     assert "Changed a user’s roles by alice@example.org" in person
+    # And from there, what the person did themselves (not only what was done to the account).
+    assert re.search(r'href="/admin/audit\?who=bob(@|%40)example.org">Everything this person has done</a>', person)
+    done = client.get("/admin/audit?who=bob%40example.org").get_data(as_text=True)
+    assert "Read a confidential record<br>" in done and "Published a form<br>" not in done
     User.objects(pk=trail["alice"].pk).update_one(set__language="cy")
     html = client.get("/admin/audit").get_data(as_text=True)
     assert "Darllen cofnod cyfrinachol<br>" in html and "<code>confidential.read</code>" in html
