@@ -23,7 +23,7 @@ from extensions import csrf, limiter, login_manager
 from scheduler.runner import start_background_scheduler
 from services.audit.chain import configure as configure_audit_chain
 from services.cases.lists import fill_list_fields, fill_name_keys
-from services.cases.stages import fill_stage_ranks
+from services.cases.stages import fill_stage_orders
 from services.common.language import LOCALES, in_language
 from services.demo.load import load_demo
 from services.pathways.store import latest_definitions
@@ -186,9 +186,9 @@ def _bootstrap(app: Flask) -> None:
     kept = fill_monitoring()
     if kept:
         log.info("Ended cases given their monitoring categories: %s", kept)
-    ranked = fill_stage_ranks()
+    ranked = fill_stage_orders()
     if ranked:
-        log.info("Cases given their stage's rank for the case list's order: %s", ranked)
+        log.info("Cases given their place in the case list's stage order: %s", ranked)
     created = ensure_first_admin(now=now)
     if created:
         user, password = created

@@ -1,15 +1,16 @@
-"""A case entering a stage: the fields that change together, the stage's rank among its pathway's stages included."""
+"""A case entering a stage: the fields that change together, its place in the case list's stage order included."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from errors import NotFound
 from models.case import Case
 from services.common.migrations import already_done, mark_done
 from services.pathways.store import definition_version
 from workflows.definition import WorkflowDefinition
 
-STAGE_RANK_MIGRATION = "case_stage_order"
+STAGE_ORDER_MIGRATION = "case_stage_order"
 
 
 def entering(defn: WorkflowDefinition, state: str, now: datetime) -> dict:
@@ -24,9 +25,9 @@ def stage_order(defn: WorkflowDefinition, state: str) -> str:
     return f"{defn.key}:{defn.stage_rank(state):04d}" if state else ""
 
 
-def fill_stage_ranks() -> int:
+def fill_stage_orders() -> int:
     """Give every case stored before stage orders were kept its stage's order, once; return how many were given one."""
-    if already_done(STAGE_RANK_MIGRATION):
+    if already_done(STAGE_ORDER_MIGRATION):
         return 0
     cases = Case._get_collection()
     missing = {"stage_order": {"$exists": False}}
@@ -36,9 +37,9 @@ def fill_stage_ranks() -> int:
         key, version, state = (group["_id"].get(name) for name in ("key", "version", "state"))
         try:
             order = stage_order(definition_version(key, version), state or "")
-        except Exception:  # noqa: BLE001 - a pathway version no longer loaded: its cases sort first, not fail start-up
+        except NotFound:  # a pathway version no longer stored: its cases sort first rather than stop the start
             order = ""
         filled += cases.update_many({**missing, "workflow_key": key, "workflow_version": version, "state": state},
                                     {"$set": {"stage_order": order}}).modified_count
-    mark_done(STAGE_RANK_MIGRATION)
+    mark_done(STAGE_ORDER_MIGRATION)
     return filled

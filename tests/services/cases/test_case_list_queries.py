@@ -257,7 +257,7 @@ def test_sorting_by_stage_follows_the_pathway_s_order_of_stages_not_their_names(
 
 
 def test_an_opened_case_has_its_stage_order_and_start_up_fills_cases_stored_without_one(synced, make_user, make_case):
-    from services.cases.stages import STAGE_RANK_MIGRATION, fill_stage_ranks
+    from services.cases.stages import STAGE_ORDER_MIGRATION, fill_stage_orders
     from services.common.migrations import MIGRATIONS
 
     manager = make_user(roles=["manager"], team="north")
@@ -265,10 +265,10 @@ def test_an_opened_case_has_its_stage_order_and_start_up_fills_cases_stored_with
     assert (case.state, case.stage_order) == ("received", "dao_pathway:0001")  # opened: the pathway's first stage
     other = make_case(actor=manager, state="allocated")
     Case._get_collection().update_many({}, {"$unset": {"stage_order": ""}})  # as stored before orders were kept
-    Case._get_db()[MIGRATIONS].delete_one({"_id": STAGE_RANK_MIGRATION})  # as on a database from before
-    assert fill_stage_ranks() == 2
+    Case._get_db()[MIGRATIONS].delete_one({"_id": STAGE_ORDER_MIGRATION})  # as on a database from before
+    assert fill_stage_orders() == 2
     assert {c.pk: c.stage_order for c in Case.objects} == {case.pk: "dao_pathway:0001", other.pk: "dao_pathway:0006"}
-    assert fill_stage_ranks() == 0  # once only
+    assert fill_stage_orders() == 0  # once only
 
 
 def test_the_stage_filter_offers_no_partner_record_stages(synced):
