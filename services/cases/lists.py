@@ -10,23 +10,21 @@ from pymongo import UpdateOne
 
 from clock import utcnow
 from errors import NotAllowed
-from memo import Memo
 from models.case import LIST_SORTS, RISK_LEVELS, Case, Counter, WorkflowVersion, name_keys, risk_rank
 from models.partner import PartnerContact
 from services.cases.access import team_read_enabled, visible_cases_query
 from services.cases.facts import next_deadlines, shown_deadline, state_of, user_names
 from services.cases.pages import RISK_TAGS
-from services.common.language import active_language
+from services.cases.stages import stage_filter, state_options
 from services.common.migrations import MIGRATIONS
+from services.common.paging import PAGE_SIZE, page_number
 from services.common.patterns import literal
 from services.deadlines.tracking import sync_next_due
 from services.pathways.store import definition_version
-from workflows.declarations import partner_pathways
 
 LIST_FIELDS_MIGRATION = "case_list_fields"
 NAME_KEYS_MIGRATION = "case_name_keys"
 
-PAGE_SIZE = 50
 SCOPES = ("mine", "team", "all")
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
@@ -42,54 +40,6 @@ def _rows(cases: list[Case]) -> list[dict]:
     return [{"case": c, "state": state_of(c), "risk": RISK_TAGS.get(c.risk_level),
              "deadline": shown_deadline(c, deadlines.get(c.pk)), "practitioner": names.get(c.allocated_to, "")}
             for c in cases]
-
-
-def state_options() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Return (pathway title, [("pathway:state", label)]) for the newest version of each pathway, for the filter.
-
-    Pathways name their stages alike ("follow_up" is one thing in one and another in the next) and label them
-    alike too, so a stage is chosen within its pathway.
-    """
-    newest: dict[str, int] = {}
-    # Keys and versions only: the parsed definitions themselves are cached per version in the process.
-    for stored in WorkflowVersion.objects.only("key", "version").order_by("key", "-version"):
-        newest.setdefault(stored.key, stored.version)
-    groups, language = [], active_language()
-    found = {key_: definition_version(key_, version) for key_, version in newest.items()}
-    partners = _partner_keys(found)  # a partner's record is never in this list: its stages would match nothing
-    for key_, stored in found.items():
-        if key_ in partners:
-            continue
-        defn = stored.in_language(language)  # its words in the page's language
-        groups.append((defn.title, [(f"{key_}:{key}", state.label) for key, state in defn.states.items()]))
-    return sorted(groups, key=lambda group: group[0].lower())
-
-
-_partners = Memo(64)
-
-
-def _partner_keys(found: dict) -> frozenset[str]:
-    """Return which of these pathways are partner records (worked out once per set of pathway contents)."""
-    key = tuple(sorted((name, defn.content_hash) for name, defn in found.items()))
-    return _partners.get(key, lambda: frozenset(partner_pathways({k: d.to_dict() for k, d in found.items()})))
-
-
-def stage_filter(state: str) -> dict:
-    """Return the filter for a chosen stage: "pathway:state", or a bare state name in every pathway."""
-    pathway, _, name = state.rpartition(":")
-    return {"workflow_key": pathway, "state": name} if pathway else {"state": name}
-
-
-def page_count(total: int) -> int:
-    """Return how many pages of PAGE_SIZE rows hold `total` rows (at least one)."""
-    return max(1, -(-total // PAGE_SIZE))
-
-
-def _page(page) -> int:
-    try:
-        return max(1, int(page))
-    except (TypeError, ValueError):
-        return 1
 
 
 def list_scope(actor, asked: str) -> str:
@@ -138,8 +88,7 @@ def list_cases(*, actor, now: datetime, scope: str = "all", status: str = "open"
     direction = "desc" if direction == "desc" else "asc"
     query = list_query(actor=actor, scope=scope, status=status, state=state, risk=risk)
     total = Case.objects(__raw__=query).count()
-    pages = page_count(total)
-    page = min(_page(page), pages)
+    page, pages = page_number(page, total)
     cases = list(Case.objects(__raw__=query).only(*ROW_FIELDS).order_by(
         *[("-" if o < 0 else "+") + f for f, o in sort_spec(sort, direction, state=state, risk=risk)])
         .skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
@@ -174,8 +123,7 @@ def list_partner_cases(*, actor, status: str = "open", page=1) -> dict:
     elif status == "closed":
         query["$or"] = [{"status": "closed"}, {"state": {"$in": ended}}]
     total = Case.objects(__raw__=query).count()
-    pages = page_count(total)
-    page = min(_page(page), pages)
+    page, pages = page_number(page, total)
     cases = list(Case.objects(__raw__=query).only(*ROW_FIELDS, "parent_case_id").order_by("-reference", "-id")
                  .skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     ids = [c.pk for c in cases]
@@ -257,8 +205,7 @@ def search_cases(*, actor, now: datetime, query: str, page=1) -> dict:
     condition = {"$and": [visible_cases_query(actor), {"status": {"$in": ["open", "closed"]}},
                           search_condition(query)]}
     total = Case.objects(__raw__=condition).count()
-    pages = page_count(total)
-    page = min(_page(page), pages)
+    page, pages = page_number(page, total)
     cases = list(Case.objects(__raw__=condition).only(*ROW_FIELDS).order_by("+reference")
                  .skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     return {"rows": _rows(cases), "total": total, "page": page, "pages": pages, "page_size": PAGE_SIZE}

@@ -112,6 +112,16 @@ def test_a_register_saved_by_someone_else_meanwhile_is_not_overwritten(client, s
     assert GroupAttendance.objects.get(case_id=men[1].pk).mark == "acceptable_absence"
 
 
+def saved_register(client, setup):
+    """Save the first session's register with every man attended; return (group, session, url, men, marks)."""
+    group, first = joined(client, setup)
+    url = f"/groups/{group.pk}/sessions/{first.pk}/register"
+    men = setup["men"]
+    marks = {f"mark-{m.pk}": "attended" for m in men[:3]}
+    assert client.post(url, data=marks).status_code == 302
+    return group, first, url, men, marks
+
+
 def _opened(page: str) -> dict:
     fields = json.loads(html.unescape(re.search(r"name=\"opened\" value='([^']*)'", page).group(1)))
     return {"opened": json.dumps(fields),
@@ -119,11 +129,7 @@ def _opened(page: str) -> dict:
 
 
 def test_a_clash_keeps_what_the_other_person_saved_and_names_only_real_clashes(client, setup):
-    group, first = joined(client, setup)
-    url = f"/groups/{group.pk}/sessions/{first.pk}/register"
-    men = setup["men"]
-    marks = {f"mark-{m.pk}": "attended" for m in men[:3]}
-    assert client.post(url, data=marks).status_code == 302
+    group, first, url, men, marks = saved_register(client, setup)
     mine = _opened(client.get(url).get_data(as_text=True))  # this page is opened...
     theirs = _opened(client.get(url).get_data(as_text=True))  # ...and so is a colleague's, who saves first
     assert client.post(url, data={**theirs, f"mark-{men[0].pk}": "late", f"concern-{men[0].pk}": "yes",
@@ -322,11 +328,7 @@ def test_the_programme_is_named_in_the_readers_language_on_group_pages(client, s
 
 
 def test_a_register_changed_later_says_when_it_was_first_saved_and_last_changed(client, setup):
-    group, first = joined(client, setup)
-    url = f"/groups/{group.pk}/sessions/{first.pk}/register"
-    men = setup["men"]
-    marks = {f"mark-{m.pk}": "attended" for m in men[:3]}
-    assert client.post(url, data=marks).status_code == 302
+    group, first, url, men, marks = saved_register(client, setup)
     page = client.get(url).get_data(as_text=True)
     today = format_date(local_today(utcnow()))  # as the page shows dates: the service's own day
     assert f"This register was saved on {today}." in page
