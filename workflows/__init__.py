@@ -7,6 +7,7 @@ data), ask what may happen, and carry out the effects a step returns. See docs/w
 # Each guard module registers its guards on import: the form and actor guards (guards.py), the case's facts
 # (case_guards.py) and the combinators (guard_logic.py).
 from workflows import case_guards  # noqa: F401
+from workflows.attendance import attendance_effects
 from workflows.definition import (
     Deadline,
     FormSlot,
@@ -23,7 +24,6 @@ from workflows.effects import EFFECTS, Effect
 from workflows.engine import (
     FireResult,
     TransitionOption,
-    attendance_effects,
     available,
     available_events,
     begin,

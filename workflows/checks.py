@@ -147,6 +147,11 @@ class _Checker:
             self.out.add(f"{path}.roles", f"'{step['name']}' has no roles, so nobody can take it", False)
         kinds = self.inputs(f"{path}.inputs", step.get("inputs"))
         self.guards(f"{path}.guards", step.get("guards"))
+        if "warning_when" in step:
+            self.guards(f"{path}.warning_when", step["warning_when"])
+            if not (step.get("copy") or {}).get("warning"):
+                self.out.add(f"{path}.warning_when", f"'{step['name']}' has warning_when but no warning to show: "
+                             "write the warning under copy.warning, or remove warning_when")
         self.effects(f"{path}.effects", step.get("effects"), kinds)
 
     def run(self) -> None:

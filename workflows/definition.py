@@ -61,6 +61,7 @@ class Step:
     inputs: tuple[InputSpec, ...] = ()
     effects: tuple = ()
     copy: Mapping[str, str] = field(default_factory=dict)
+    warning_when: tuple = ()  # guards that must hold for copy's warning to be shown
     description: str = ""
     check_forms: bool = True
     while_suspended: bool = False
@@ -173,6 +174,7 @@ def _step(kind: str, data: Mapping, spec: Mapping) -> Step:
         inputs=tuple(InputSpec.from_dict(i) for i in spec.get("inputs", ())),
         effects=tuple(spec.get("effects", ())),
         copy=dict(spec.get("copy", {})),
+        warning_when=tuple(spec.get("warning_when", ())),
         description=spec.get("description", ""),
         check_forms=spec.get("check_forms", True),
         # Events are what happens while a case is suspended (escalation, resumption), so they default to allowed.

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from errors import DefinitionError, FieldProblem, InvalidInput, NotAllowed
+from errors import DefinitionError, FieldProblem, NotAllowed
 from wording import N_, say
-from workflows.checks import DEFAULT_MARKS
 from workflows.definition import Deadline, State, Step, WorkflowDefinition
 from workflows.effects import Effect, expand
 from workflows.guards import SUBMITTED, GuardContext, failures
@@ -112,6 +111,15 @@ def reasons(defn: WorkflowDefinition, step: Step, case: Mapping, actor: Mapping,
     return found
 
 
+def shown_copy(defn: WorkflowDefinition, step: Step, case: Mapping, actor: Mapping) -> dict:
+    """Return the step's words for its page, without the warning when its `warning_when` guards do not all hold."""
+    words = dict(step.copy)
+    # A warning that shows whatever the case says is soon read past: this one only where it applies.
+    if step.warning_when and failures(step.warning_when, context(defn, case, actor)):
+        words.pop("warning", None)
+    return words
+
+
 def _options(defn: WorkflowDefinition, steps, case: Mapping, actor: Mapping, language: str) -> list[TransitionOption]:
     state = current_state(defn, case)
     if state.terminal:
@@ -122,7 +130,7 @@ def _options(defn: WorkflowDefinition, steps, case: Mapping, actor: Mapping, lan
             continue
         why = reasons(defn, step, case, actor, language)
         out.append(TransitionOption(step.name, step.label, step.kind, step.to, not why, tuple(why), step.inputs,
-                                    dict(step.copy), step.description))
+                                    shown_copy(defn, step, case, actor), step.description))
     return out
 
 
@@ -214,56 +222,6 @@ def begin(defn: WorkflowDefinition, case: Mapping, actor: Mapping, *, now: datet
     effects = expand(defn.states[defn.initial].on_enter, {}, context(defn, case, actor))
     history = _history(defn, None, case, actor, None, defn.initial, {}, effects, now)
     return FireResult(None, defn.initial, effects, {}, history)
-
-
-def _counts_towards(counter: str, marks: list[str]) -> bool:
-    """Return whether a session with these marks adds one to the counter."""
-    if counter == "total":
-        return True
-    if counter == "catch_ups":
-        return "catch_up" in marks
-    if counter == "unacceptable_absences":
-        return "unacceptable_absence" in marks
-    return bool({"attended", "late"} & set(marks)) and "catch_up" not in marks
-
-
-def _count(sessions: Mapping, counter: str, types) -> int:
-    if not types:
-        return int(sessions.get(counter) or 0)
-    by_type = sessions.get("by_type") or {}
-    return sum(int((by_type.get(kind) or {}).get(counter) or 0) for kind in types)
-
-
-def attendance_effects(defn: WorkflowDefinition, case: Mapping, marks: str | list[str],
-                       actor: Mapping | None = None, *, session_type: str | None = None,
-                       language: str = "en") -> list[Effect]:
-    """Return the effects of the attendance rules for a session just recorded with these marks.
-
-    The case view's `sessions` counts must already include this session (`by_type` holds the counts per
-    session type). A rule limited to `session_types` looks only at sessions of those types. A counter rule
-    fires once, on the session that takes its counter to `reaches`: later sessions that leave the counter
-    where it is (or take it further) do not fire it again.
-    """
-    marks = [marks] if isinstance(marks, str) else list(marks)
-    known = defn.attendance.get("marks", DEFAULT_MARKS)
-    bad = [m for m in marks if m not in known]
-    if bad:
-        raise InvalidInput(problems=[FieldProblem("mark", say(language, N_("'%(mark)s' is not an attendance mark of "
-                                                                         "this pathway"), mark=m)) for m in bad])
-    sessions = case.get("sessions") or {}
-    ctx = context(defn, case, actor or {})
-    out: list[Effect] = []
-    for rule in defn.attendance.get("rules", ()):
-        types = rule.get("session_types")
-        if types and session_type not in types:
-            continue
-        if "mark" in rule and rule["mark"] not in marks:
-            continue
-        if "counter" in rule and not (_counts_towards(rule["counter"], marks)
-                                      and _count(sessions, rule["counter"], types) == rule["reaches"]):
-            continue
-        out.extend(expand(rule["effects"], {}, ctx))
-    return out
 
 
 def deadline_spec(defn: WorkflowDefinition, key: str) -> Deadline:

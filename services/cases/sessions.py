@@ -22,7 +22,7 @@ from services.common.rows import find_rows
 from services.deadlines.timing import local_today
 from services.pathways.store import definition_for, shown_definition
 from storage.uow import transactional
-from workflows import engine
+from workflows import attendance_effects
 from workflows.declarations import DEFAULT_SESSION_TYPES, session_types
 
 SESSION_TYPES = DEFAULT_SESSION_TYPES
@@ -139,7 +139,7 @@ def apply_session(case: Case, fields: dict, *, actor, now: datetime, session_id=
     marks = [m for m in marks if not known or m in known]
     if marks:
         try:
-            effects = engine.attendance_effects(defn, case_view(case), marks, actor.as_actor(),
+            effects = attendance_effects(defn, case_view(case), marks, actor.as_actor(),
                                                 session_type=session.session_type)
         except InvalidInput:
             effects = []

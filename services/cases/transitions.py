@@ -60,7 +60,9 @@ def transition_options(case: Case, actor, *, submissions: dict | None = None, se
 
     def in_words(option):
         step = (shown.transitions if option.kind == "transition" else shown.events)[option.name]
-        return replace(option, label=step.label, inputs=step.inputs, copy=dict(step.copy), description=step.description)
+        # The warning in the language only where the engine kept it (see engine.shown_copy).
+        words = {k: v for k, v in step.copy.items() if k != "warning" or "warning" in option.copy}
+        return replace(option, label=step.label, inputs=step.inputs, copy=words, description=step.description)
 
     return [in_words(o) for o in found[0]], [in_words(o) for o in found[1]]
 

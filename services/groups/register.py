@@ -30,7 +30,7 @@ from services.groups.members import get_member
 from services.groups.schedules import can_run, local_today, page_date, spec_of, team_calendar
 from services.pathways.store import definition_for, latest_version
 from storage.uow import in_transaction, transactional
-from workflows import engine, load_definition
+from workflows import attendance_effects, load_definition
 
 CATCH_UP_TYPE = "catch_up"
 STALE_REGISTER = _l("Someone else saved this register after you opened it. Their changes are now in the form; where "
@@ -198,7 +198,7 @@ def _correct(before: GroupAttendance, case: Case, mark: str, note: str, concern:
     known = set(defn.attendance.get("marks") or ())
     new_marks = [m for m in new_marks if not known or m in known]
     if new_marks:
-        effects = engine.attendance_effects(defn, case_view(case), new_marks, actor.as_actor())
+        effects = attendance_effects(defn, case_view(case), new_marks, actor.as_actor())
         apply_effects(case, effects, actor=actor, now=now, inputs={})
 
 

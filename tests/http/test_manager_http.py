@@ -11,6 +11,7 @@ import pytest
 
 from clock import utcnow
 from models.case import Case, CaseEvent
+from models.user import User
 from services.audit.chain import inbox
 from services.audit.oversight import who_has_seen
 from services.cases.transitions import fire_transition
@@ -130,11 +131,24 @@ def test_review_shows_the_referral_red_screening_and_a_possible_duplicate(client
     assert "14 Larkspur Close" in person and "23 July 1989" in person
 
 
+def test_acknowledging_warns_only_when_the_screening_has_a_red_answer(client, people, now):
+    case = refer(people, now, screening={"q2_recent_incident": "no_historical_only"})
+    base = f"/manager/referrals/{case.pk}"
+    confirm = text(client.get(f"{base}/transition/acknowledge"))
+    assert "The screening form has a red answer, so the referral is unlikely to be accepted." in confirm
+    assert "govuk-button--warning" in confirm
+    User.objects(pk=people["manager"].pk).update_one(set__language="cy")
+    welsh = text(client.get(f"{base}/transition/acknowledge"))
+    assert "Mae ateb coch ar y ffurflen sgrinio, felly" in welsh
+
+
 def test_triage_acknowledge_consultation_accept_and_allocate(client, people, now):
     case = refer(people, now)
     base = f"/manager/referrals/{case.pk}"
     confirm = text(client.get(f"{base}/transition/acknowledge"))
-    assert "A red answer on the screening form" in confirm and "Acknowledge referral" in confirm
+    # Every screening answer is green: no warning, and the button is not a warning's red one.
+    assert "Acknowledge referral" in confirm and "red answer" not in confirm and "govuk-warning-text" not in confirm
+    assert "govuk-button--warning" not in confirm
     response = client.post(f"{base}/transition/acknowledge", data={"next_steps": "I will call you on Friday"})
     assert response.status_code == 302 and response.headers["Location"].endswith(base)
     case.reload()

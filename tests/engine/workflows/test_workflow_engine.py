@@ -91,6 +91,15 @@ def test_available_carries_label_inputs_and_copy(advice):
     assert book.copy == {"heading": "Book the consultation", "button": "Book"}
 
 
+@pytest.mark.parametrize(("outcome", "warned"), [("unlikely_to_be_accepted", True), ("likely_suitable", False)])
+def test_a_warning_with_warning_when_shows_only_while_its_guards_hold(dao, outcome, warned):
+    screening = {"status": "submitted", "answers": {}, "computed": {"outcome": {"outcome": outcome}}}
+    (step,) = [o for o in available(dao, view("received", forms={"screening": screening}), MANAGER)
+               if o.name == "acknowledge"]
+    assert ("warning" in step.copy) is warned
+    assert step.copy["button"] == "Acknowledge referral"
+
+
 def test_available_events(advice):
     assert options(available_events(advice, view("requested"), MANAGER)) == {"referrer_withdraws": (True, [])}
     assert options(available_events(advice, view("requested"), REFERRER)) == {

@@ -149,6 +149,11 @@ def test_two_files_with_one_key(tmp_path):
          "takes it"),
         (lambda d: d["transitions"][1]["inputs"][0].update(not_before="referal"),
          "dao: transitions[1].inputs[0].not_before: 'referal' is not one of ['referral']"),
+        (lambda d: d["transitions"][0]["copy"].pop("warning"),
+         "dao: transitions[0].warning_when: 'acknowledge' has warning_when but no warning to show: write the warning "
+         "under copy.warning, or remove warning_when"),
+        (lambda d: d["transitions"][0].update(warning_when=["screening_red"]),
+         "dao: transitions[0].warning_when[0]: unknown guard 'screening_red'"),
     ],
 )
 def test_lint_lines_for_edits_to_a_shipped_file(mutate, line):
