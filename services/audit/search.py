@@ -12,14 +12,15 @@ from flask_babel import lazy_gettext as _l
 from errors import Problems
 from models.audit import AuditEntry
 from models.case import Case
+from models.user import User
 from scheduler.timescales import local_time
 from services.audit.actions import action_words
 from services.audit.chain import seal_inbox
 from services.common.dates import FILTER_YEARS, typed_day
+from services.common.paging import PAGE_SIZE, page_number
 from services.common.patterns import literal, printable
 from services.deadlines.timing import calendar_for
 
-PAGE_SIZE = 50
 REFERENCE = re.compile(r"[A-Za-z]+-\d{4}-\d{5}")
 # What the trail is about and its families of actions, in the reader's language (the stored keys stay English).
 TARGET_TYPES = {"case": _l("Case"), "user": _l("User"), "group": _l("Group"), "form": _l("Form"),
@@ -64,9 +65,12 @@ def search_audit(filters: dict, *, actor, now: datetime) -> dict:
         query["target_type"] = target_type
     target = printable(filters.get("target") or "").strip()
     if target:
-        # A case is known by its reference (DAO-2026-00005); the trail keeps its id.
+        # A case is known by its reference (DAO-2026-00005) and a person by their email; the trail keeps their ids.
         case = Case.objects(reference=target.upper()).only("id").first() if REFERENCE.fullmatch(target) else None
-        if case is None:
+        person = User.objects(email=target.lower()).only("id").first() if "@" in target else None
+        if person is not None:
+            query["target_id"] = str(person.pk)
+        elif case is None:
             query["target_id"] = target
         else:  # the case's own entries and those of its forms, which name it in their details
             query["$or"] = [{"target_id": str(case.pk)}, {"details.case": str(case.pk)}]
@@ -87,23 +91,35 @@ def search_audit(filters: dict, *, actor, now: datetime) -> dict:
         at["$lt"] = local_time(end + timedelta(days=1), time(0), calendar)
     if at:
         query["at"] = at
-    try:
-        page = max(1, int(filters.get("page") or 1)) if len(str(filters.get("page") or "")) <= 9 else 1
-    except (TypeError, ValueError):
-        page = 1
     if problems.items:
-        return {"entries": [], "total": 0, "page": 1, "pages": 1, "problems": problems.items, "references": {}}
+        return {"entries": [], "total": 0, "page": 1, "pages": 1, "problems": problems.items, "names": {}}
     seal_inbox()  # reads waiting in the inbox are part of the trail too
     cursor = AuditEntry.objects(__raw__=query).order_by("-at")
     total = cursor.count()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(page, pages)
+    page, pages = page_number(filters.get("page") if len(str(filters.get("page") or "")) <= 9 else 1, total)
     entries = list(cursor.skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
-    case_ids = [ObjectId(e.target_id) for e in entries if e.target_type == "case" and ObjectId.is_valid(e.target_id)]
-    references = {str(c["_id"]): c.get("reference", "") for c in Case._get_collection().find(
-        {"_id": {"$in": case_ids}}, {"reference": 1})} if case_ids else {}
     return {"entries": entries, "total": total, "page": page, "pages": pages, "problems": [],
-            "references": references}
+            "names": shown_names(entries)}
+
+
+def _ids(values) -> set[ObjectId]:
+    return {ObjectId(v) for v in values if isinstance(v, str) and ObjectId.is_valid(v)}
+
+
+def shown_names(entries) -> dict[str, str]:
+    """Return id → what the page shows for it: a case's reference, a person's email (two reads at most)."""
+    cases, users = set(), set()
+    for entry in entries:
+        (cases if entry.target_type == "case" else users if entry.target_type == "user" else set()).add(
+            entry.target_id)
+        details = entry.details or {}
+        cases.add(details.get("case"))
+        cases.update(details.get("cases") if isinstance(details.get("cases"), list) else ())
+    names = {str(c["_id"]): c.get("reference", "") for c in Case._get_collection().find(
+        {"_id": {"$in": list(_ids(cases))}}, {"reference": 1})} if _ids(cases) else {}
+    names.update({str(u["_id"]): u.get("email", "") for u in User._get_collection().find(
+        {"_id": {"$in": list(_ids(users))}}, {"email": 1})} if _ids(users) else {})
+    return {key: value for key, value in names.items() if value}
 
 
 def audit_facets() -> dict:

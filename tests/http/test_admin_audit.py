@@ -123,6 +123,7 @@ def test_a_case_is_found_and_shown_by_its_reference(client, trail, make_case, sy
         assert rows(page) == 2 and "<code>case.viewed</code>" in page, typed
         assert "<code>submission.submitted</code>" in page
         assert f">{case.reference}</a>" in page and f">{case.pk}</a>" not in page
+        assert f"case: {case.reference}" in page and str(case.pk) not in page  # the form's details name it too
     User.objects(pk=trail["alice"].pk).update(set__language="cy")
     welsh = html_lib.unescape(client.get("/admin/audit").get_data(as_text=True))
     assert "Pob cam gweithredu adeiladydd ffurflenni" in welsh and ">Ffurflen wedi’i chwblhau</option>" in welsh
@@ -176,3 +177,22 @@ def test_a_read_names_its_page_in_words_and_an_entry_about_no_one_thing_has_no_e
     html = client.get("/admin/audit").get_data(as_text=True)
     assert "Page read: its history" in html and "(cases.history)" in html
     assert 'target=">' not in html and "target=&" not in html  # no link to every entry of a kind, with no text
+
+
+def test_a_person_is_shown_and_found_by_their_email_and_a_group_s_cases_by_their_references(
+        client, trail, make_case, synced):
+    import html as html_lib
+
+    bob, case = trail["bob"], make_case(workflow_key="dao_pathway", actor=trail["bob"], person={"name": "Dan"})
+    record_audit("user.roles_changed", actor=trail["alice"], now=datetime(2026, 11, 9, 9), target_type="user",
+                 target_id=str(bob.pk), details={"roles": ["manager"]})
+    record_audit("group.members_added", actor=bob, now=datetime(2026, 11, 9, 10), target_type="group",
+                 target_id="g1", details={"cases": [str(case.pk), "gone"]})
+    sign_in(client, trail["alice"])
+    page = html_lib.unescape(client.get("/admin/audit").get_data(as_text=True))
+    assert ">bob@example.org</a>" in page and f">{bob.pk}</a>" not in page
+    assert f"cases: {case.reference}, gone" in page and str(case.pk) not in page
+    for typed in ("bob@example.org", str(bob.pk)):
+        response = client.get(f"/admin/audit?action=user.roles_changed&target={typed}")
+        found = html_lib.unescape(response.get_data(as_text=True))
+        assert rows(found) == 1 and "<code>user.roles_changed</code>" in found, typed
