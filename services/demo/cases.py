@@ -64,6 +64,30 @@ def _dated(value, day: str):
     return value
 
 
+# The sample answers were written about one man: in another person's case his names are theirs.
+SAMPLE_NAMES = (("Ella Marsh (7), Noah Marsh (4)", "{children_names}"), ("Daniel Okafor-Reeve", "{name}"),
+                ("Daniel Marsh", "{name}"), ("Mr Marsh", "Mr {surname}"), ("Okafor-Reeve", "{surname}"),
+                ("Daniel", "{first}"), ("Ella and Noah", "{children}"), ("Ella", "{child}"))
+
+
+def _renamed(value, person: Person):
+    """Return the sample answers with the sample man's names made the person's own, in every text."""
+    if isinstance(value, dict):
+        return {k: _renamed(v, person) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(v, person) for v in value]
+    if not isinstance(value, str) or not any(old in value for old, _ in SAMPLE_NAMES):
+        return value
+    first, _, surname = person.name.partition(" ")
+    children = [str(c.get("name", "")).split(" ")[0] for c in person.children] or [""]
+    words = {"name": person.name, "first": first, "surname": surname or first,
+             "children": " and ".join(children) if children[0] else "the children", "child": children[0] or "his child",
+             "children_names": ", ".join(str(c.get("name", "")) for c in person.children)}
+    for old, new in SAMPLE_NAMES:
+        value = value.replace(old, new.format(**words))
+    return value
+
+
 def _value(spec, person: Person):
     """Return what a plan's answer spec stands for: a placeholder, one row per child, or the value itself."""
     if isinstance(spec, dict) and "each_child" in spec:
@@ -76,7 +100,8 @@ def _value(spec, person: Person):
 
 def answers(key: str, person: Person, worker: User, at: datetime) -> dict:
     """Return the sample answers of form `key` with the person's details and the worker's signature put in."""
-    data = _dated(json.loads((SAMPLE_ANSWERS / f"{key}.json").read_text(encoding="utf-8")), at.date().isoformat())
+    data = _renamed(_dated(json.loads((SAMPLE_ANSWERS / f"{key}.json").read_text(encoding="utf-8")),
+                           at.date().isoformat()), person)
     for name in person.name_fields:
         if name in data:
             data[name] = person.name

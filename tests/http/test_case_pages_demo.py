@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.case import Case
+from models.form import Submission
 from models.partner import PartnerContact
 from models.user import User
 from services.demo.load import DEMO_USERS, load_demo
@@ -46,7 +47,17 @@ def test_demo_cases_reach_every_stage_and_load_once(demo, now):
         linked = Case.objects(kind="partner", parent_case_id__in=ids)
         assert linked.count() >= 3 and all(c.allocated_to for c in linked)
     assert Case.objects(kind="partner").count() >= 6  # opened by the pathway on allocation
-    assert PartnerContact.objects.count() == 2
+    # A record in touch with her has a contact on it; only Neil Foster's, allocated last, awaits its first.
+    contacted = set(PartnerContact.objects.distinct("case_id"))
+    waiting = {Case.objects.get(pk=c.parent_case_id).person.name for c in Case.objects(kind="partner")
+               if c.allocated_to and c.pk not in contacted}
+    assert waiting == {"Neil Foster"}, waiting
+    assert PartnerContact.objects.count() == 2 + 4 + 3  # two on Daniel Marsh’s record, one on each other
+    # The sample answers were written about Daniel Marsh: another man's forms name him, never Daniel.
+    for sub in Submission.objects:
+        name = Case.objects.get(pk=sub.case_id).person.name
+        if name != "Daniel Marsh":
+            assert "Daniel" not in str(sub.answers) and "Marsh" not in str(sub.answers), (name, sub.form_key)
     assert load_demo(now=now).endswith("demo cases already loaded")
     assert Case.objects(kind="perpetrator", referrer_id__ne="").count() == len(REFERRED_STAGES)
 
