@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,11 @@ def test_shipped_definition_passes_check(path):
     defn = json.loads(path.read_text(encoding="utf-8"))
     assert [str(p) for p in check_definition(defn)] == []
     assert defn["key"] == path.stem
+
+
+@pytest.mark.parametrize("path", DEFINITIONS, ids=lambda p: p.stem)
+def test_no_shipped_form_sends_people_to_a_mailbox(path):
+    # A referral is made in Pathway itself: a form that says to email one elsewhere (a real council's mailbox, from
+    # the paper form) would send a victim's details out of the system.
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text), re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text).group()
