@@ -228,8 +228,8 @@ def as_docx(data: dict) -> bytes:
     doc.add_heading(_("The information we hold about you"), 0)
     doc.add_paragraph(_("Reference %(reference)s. Prepared on %(date)s.", reference=data["reference"],
                         date=_text(data["generated_at"])[:10]))
-    _table(doc, _("About you"), [(str(ROW_WORDS[k]), _text(v)) for k, v in data["person"].items() if v])
-    _table(doc, _("Your case"), [(str(ROW_WORDS[k]), _text(v)) for k, v in data["case"].items() if v])
+    _table(doc, _("About you"), [(str(ROW_WORDS.get(k, k)), _text(v)) for k, v in data["person"].items() if v])
+    _table(doc, _("Your case"), [(str(ROW_WORDS.get(k, k)), _text(v)) for k, v in data["case"].items() if v])
     _table(doc, _("Recorded on your case"), [(r["label"], r["text"]) for r in data.get("recorded", ())])
     if data.get("safe_contact"):
         _table(doc, _("How we contact you safely"), [(_("Arrangements"), data["safe_contact"])])
