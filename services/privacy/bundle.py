@@ -125,6 +125,20 @@ def _set_fields(effects) -> set[str]:
     return found
 
 
+def _field_words(shown) -> dict[str, tuple[str, dict]]:
+    """Return field → (the label of the step input that sets it, its options' labels), as the pathway says them."""
+    words: dict[str, tuple[str, dict]] = {}
+    for step in [*shown.transitions.values(), *shown.events.values()]:
+        inputs = {spec.name: spec for spec in step.inputs}
+        for item in step.effects or ():
+            name, params = parse_item(item) if not is_conditional(item) else ("", None)
+            if name == "set_field" and isinstance(params, dict) and params.get("input") in inputs:
+                spec = inputs[params["input"]]
+                words.setdefault(params.get("field", ""), (spec.label, {
+                    option.get("value"): option.get("label") for option in spec.options or ()}))
+    return words
+
+
 def _his_fields(case: Case, defn) -> dict:
     """Return what the pathway recorded on his case, without what partner-side steps set (her contacts, risk)."""
     hidden: set[str] = set()
@@ -181,8 +195,12 @@ def assemble_file(case: Case, *, now: datetime) -> dict:
                              "outcome": CONTACT_OUTCOMES[c.outcome], "notes": c.notes}
                             for c in PartnerContact.objects(case_id=case.pk).order_by("date")]
     else:
-        data["recorded"] = [{"id": f"field:{name}", "field": name, "label": name.replace("_", " ").capitalize(),
-                             "text": _text(value)} for name, value in _his_fields(case, defn).items()]
+        # Each as the step that recorded it asks and answers it: "Risk of further violence: Medium".
+        words = _field_words(shown)
+        data["recorded"] = [{"id": f"field:{name}", "field": name,
+                             "label": words.get(name, ("",))[0] or name.replace("_", " ").capitalize(),
+                             "text": str(words[name][1].get(value) or _text(value)) if name in words
+                             else _text(value)} for name, value in _his_fields(case, defn).items()]
         if case.children:
             withheld.append({"what": _("children’s details"), "why": _("third-party information")})
         if Case.objects(parent_case_id=case.pk).count():
