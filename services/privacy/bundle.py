@@ -12,7 +12,9 @@ import io
 import json
 from datetime import date, datetime
 
+from babel.dates import format_date as babel_date
 from docx import Document
+from flask import has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -24,7 +26,7 @@ from models.form import ConfidentialSubmission, Submission
 from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES, PartnerContact
 from services.cases.history_text import history_title
 from services.cases.sessions import ATTENDANCE_TEXT, session_types_for
-from services.common.language import active_language
+from services.common.language import active_language, format_date
 from services.pathways.store import definition_for
 from services.submissions.definitions import form_for, get_form
 from workflows.effects import is_conditional
@@ -32,6 +34,7 @@ from workflows.outcomes import outcome_label
 from workflows.registry import parse_item
 
 STATUS_WORDS = {"open": _l("Open"), "closed": _l("Closed")}
+FORM_STATUS_WORDS = {"draft": _l("Draft"), "submitted": _l("Submitted"), "countersigned": _l("Countersigned")}
 # The Word file's row names for the person and the case, in the language the file is prepared in.
 ROW_WORDS = {"name": _l("Name"), "date_of_birth": _l("Date of birth"), "address": _l("Address"),
              "ethnicity": _l("Ethnicity"), "language": _l("Language"), "pathway": _l("Pathway"), "status": _l("Status"),
@@ -240,24 +243,33 @@ def as_json(data: dict) -> bytes:
     return json.dumps(data, default=_text, indent=2, ensure_ascii=False).encode("utf-8")
 
 
+def _words(value) -> str:
+    """Return a value as the Word file says it to the person: dates in words, in the file's language."""
+    if not isinstance(value, datetime | date):
+        return _text(value)
+    # Outside a request (a service called from the command line) the service's own English, as gettext gives.
+    return format_date(value) if has_app_context() else babel_date(value, "long", locale="en_GB")
+
+
 def as_docx(data: dict) -> bytes:
     """Return the file as a readable Word document."""
     doc = Document()
     doc.add_heading(_("The information we hold about you"), 0)
     doc.add_paragraph(_("Reference %(reference)s. Prepared on %(date)s.", reference=data["reference"],
-                        date=_text(data["generated_at"])[:10]))
-    _table(doc, _("About you"), [(str(ROW_WORDS.get(k, k)), _text(v)) for k, v in data["person"].items() if v])
-    _table(doc, _("Your case"), [(str(ROW_WORDS.get(k, k)), _text(v)) for k, v in data["case"].items() if v])
+                        date=_words(data["generated_at"])))
+    _table(doc, _("About you"), [(str(ROW_WORDS.get(k, k)), _words(v)) for k, v in data["person"].items() if v])
+    _table(doc, _("Your case"), [(str(ROW_WORDS.get(k, k)), _words(v)) for k, v in data["case"].items() if v])
     _table(doc, _("Recorded on your case"), [(r["label"], r["text"]) for r in data.get("recorded", ())])
     if data.get("safe_contact"):
         _table(doc, _("How we contact you safely"), [(_("Arrangements"), data["safe_contact"])])
     for form in data["forms"]:
-        _table(doc, f"{form['title']} ({form['status']})", [(a["label"], a["text"]) for a in form["answers"]])
-    _table(doc, _("Sessions"), [(_text(s["date"]), f"{s['type']}, {s['attendance']}. {s['notes']}".strip())
+        status = str(FORM_STATUS_WORDS.get(form["status"], form["status"]))
+        _table(doc, f"{form['title']} ({status})", [(a["label"], a["text"]) for a in form["answers"]])
+    _table(doc, _("Sessions"), [(_words(s["date"]), f"{s['type']}, {s['attendance']}. {s['notes']}".strip())
                              for s in data["sessions"]])
-    _table(doc, _("Contacts with you"), [(_text(c["date"]), f"{c['method']}: {c['outcome']}. {c['notes']}".strip())
+    _table(doc, _("Contacts with you"), [(_words(c["date"]), f"{c['method']}: {c['outcome']}. {c['notes']}".strip())
                                       for c in data["contacts"]])
-    _table(doc, _("What happened on your case"), [(_text(h["at"])[:10], f"{h['label']}. {h['comment']}".strip())
+    _table(doc, _("What happened on your case"), [(_words(h["at"]), f"{h['label']}. {h['comment']}".strip())
                                                 for h in data["history"]])
     doc.add_heading(_("Information not included"), 1)
     doc.add_paragraph(_("The law lets us leave out information about other people and information that could put "

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 from docx import Document
 
@@ -147,7 +148,9 @@ def test_a_welsh_manager_reviews_and_releases_the_file_in_welsh(client, signed_i
     document = Document(io.BytesIO(word.data))
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     headings = [p.text for p in document.paragraphs]
-    assert any(h.startswith("Byw Heb Drais – Ffurflen Atgyfeirio") for h in headings), headings
+    assert any(h.startswith("Byw Heb Drais – Ffurflen Atgyfeirio (Wedi’i chyflwyno)") for h in headings), headings
+    # Dates in words, in Welsh: never as stored (2026-11-20).
+    assert not [c for c in cells if re.match(r"\d{4}-\d{2}-\d{2}", c)], cells
     assert "Dyddiad geni" in cells and "Date of birth" not in cells and "Living Without Violence" not in str(headings)
     # Every history line in Welsh: the request's own deadline too, not its stored key.
     assert not [c for c in cells if "subject access" in c or "Answer the subject" in c], cells
