@@ -11,6 +11,8 @@ from flask import has_app_context
 from flask.globals import _cv_app
 from flask_babel.speaklater import LazyString
 
+from scheduler.calendar import format_date as calendar_date
+
 
 def _babel_space():
     """Return Flask-Babel's namespace of the current context, or None before its first use or outside an app."""
@@ -62,6 +64,11 @@ def format_date(value, style: str = "long") -> str:
     if not value:
         return ""
     return _said_date(value, style, locale_key(), page_timezone())
+
+
+def date_words(value) -> str:
+    """Return a date in words in the language in force; in English outside an app (a script, a service's test)."""
+    return format_date(value) if has_app_context() else calendar_date(value)
 
 
 def locale_key() -> tuple | None:

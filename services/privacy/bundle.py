@@ -12,9 +12,7 @@ import io
 import json
 from datetime import date, datetime
 
-from babel.dates import format_date as babel_date
 from docx import Document
-from flask import has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -26,7 +24,7 @@ from models.form import ConfidentialSubmission, Submission
 from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES, PartnerContact
 from services.cases.history_text import history_title
 from services.cases.sessions import ATTENDANCE_TEXT, session_types_for
-from services.common.language import active_language, format_date
+from services.common.language import active_language, date_words
 from services.pathways.store import definition_for
 from services.submissions.definitions import form_for, get_form
 from workflows.effects import is_conditional
@@ -245,10 +243,7 @@ def as_json(data: dict) -> bytes:
 
 def _words(value) -> str:
     """Return a value as the Word file says it to the person: dates in words, in the file's language."""
-    if not isinstance(value, datetime | date):
-        return _text(value)
-    # Outside a request (a service called from the command line) the service's own English, as gettext gives.
-    return format_date(value) if has_app_context() else babel_date(value, "long", locale="en_GB")
+    return date_words(value) if isinstance(value, datetime | date) else _text(value)
 
 
 def as_docx(data: dict) -> bytes:

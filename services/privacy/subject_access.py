@@ -22,6 +22,7 @@ from models.subject_access import APPROVED, IDENTITY_CHECKS, LOGGED, RELEASED, S
 from scheduler.calendar import add_months
 from services.audit.trail import record_audit
 from services.cases.access import can_change_case, case_for_actor
+from services.common.language import date_words
 from services.deadlines.timing import local_today
 from services.deadlines.tracking import start_deadline, stop_deadline
 from services.privacy.bundle import apply_redactions, as_docx, as_json, assemble_file
@@ -66,7 +67,15 @@ def log_request(case_id, data: dict, *, actor, now: datetime) -> SubjectAccessRe
     check = data.get("identity_check") or ""
     if check not in IDENTITY_CHECKS:
         problems.append(FieldProblem("identity_check", _("Select how their identity was checked"), "Identity"))
-    received = _received(data, now, problems)
+    received = _received(data, now, problems, opened=local_today(case.created_at))
+    # The month runs from each request received: a second one while the first is open would share its deadline,
+    # and answering either would close it. The same person asking again is answered by the open request.
+    still_open = SubjectAccessRequest.objects(case_id=case.pk, status__in=[LOGGED, APPROVED]).only(
+        "received_on").first()
+    if still_open is not None:
+        problems.append(FieldProblem("requested_by", _(
+            "A request received on %(date)s is still open on this record: answer it before logging another",
+            date=date_words(still_open.received_on)), "Who asked"))
     if problems:
         raise InvalidInput(problems=problems)
     request = SubjectAccessRequest(
@@ -80,13 +89,17 @@ def log_request(case_id, data: dict, *, actor, now: datetime) -> SubjectAccessRe
     return request
 
 
-def _received(data: dict, now: datetime, problems: list) -> date | None:
+def _received(data: dict, now: datetime, problems: list, *, opened: date) -> date | None:
     raw = data.get("received_on")
     if isinstance(raw, date):
         text = raw.isoformat()
     else:
-        text = compose_date(data.get("received_on-day", ""), data.get("received_on-month", ""),
-                            data.get("received_on-year", "")) if raw is None else str(raw)
+        parts = [data.get(f"received_on-{part}", "") for part in ("day", "month", "year")]
+        if raw is None and not any(str(p).strip() for p in parts):
+            problems.append(FieldProblem("received_on", _("Enter the date the request was received"),
+                                         "Date received"))
+            return None
+        text = compose_date(*parts) if raw is None else str(raw)
     try:
         received = date.fromisoformat(text)
     except (TypeError, ValueError):
@@ -96,6 +109,10 @@ def _received(data: dict, now: datetime, problems: list) -> date | None:
     if received > local_today(now):
         problems.append(FieldProblem("received_on", _("The date the request was received must be today or in the "
                                                       "past"), "Date received"))
+    elif received < opened:  # a request is about this record: it cannot have come before the record was opened
+        problems.append(FieldProblem("received_on", _(
+            "The date the request was received must be on or after %(date)s, when this record was opened",
+            date=date_words(opened)), "Date received"))
     return received
 
 

@@ -34,7 +34,7 @@ def test_manager_logs_reviews_and_releases_a_request(client, signed_in, make_cas
     assert bad.get_data(as_text=True).count("Error:") >= 1 and "Error: Error:" not in bad.get_data(as_text=True)
     assert "<title>Error: " in bad.get_data(as_text=True)
     assert 'value="Dan Example"' in page  # what was typed is kept
-    ok = client.post(url, data={"requested_by": "Dan Example", "identity_check": "photo_id", "received_on-day": "20",
+    ok = client.post(url, data={"requested_by": "Dan Example", "identity_check": "photo_id", "received_on-day": "25",
                                 "received_on-month": "11", "received_on-year": "2026"})
     assert ok.status_code == 302
     request = SubjectAccessRequest.objects.get(case_id=case.pk)
@@ -133,7 +133,7 @@ def test_a_welsh_manager_reviews_and_releases_the_file_in_welsh(client, signed_i
     manager = signed_in("manager", team="north")
     case = referral_case(make_case, manager, now)
     client.post(f"/personal-data/cases/{case.pk}/subject-access", data={
-        "requested_by": "Dan Example", "identity_check": "photo_id", "received_on-day": "20",
+        "requested_by": "Dan Example", "identity_check": "photo_id", "received_on-day": "25",
         "received_on-month": "11", "received_on-year": "2026"})
     request = SubjectAccessRequest.objects.get(case_id=case.pk)
     User.objects(pk=manager.pk).update_one(set__language="cy")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from docx import Document
@@ -57,6 +57,8 @@ def cases(team, make_case, now):
          {"parent_name": HIM, "confidential_information": CONFIDENTIAL})
     partner_service.record_partner_contact(partner, {"date": now.date().isoformat(), "method": "phone",
                                                      "outcome": "spoke", "notes": HER_NOTE}, actor=worker, now=now)
+    # His record was opened in October: a request received since then may be logged on it.
+    Case.objects(pk=case.pk).update_one(set__created_at=datetime(2026, 10, 1, 9))
     case.reload()
     return case, partner
 
@@ -143,6 +145,39 @@ def test_the_request_starts_a_one_calendar_month_deadline_met_on_release(team, c
     sar.release_file(request.pk, "json", actor=team["manager"], now=now)
     deadline.reload()
     assert deadline.status == "met"
+
+
+def test_each_request_has_its_own_month_and_a_second_waits_for_the_first_to_be_answered(team, cases, now):
+    case, _ = cases
+    manager = team["manager"]
+    first = log(case, manager, now, received_on="2026-11-02")
+    with pytest.raises(InvalidInput) as caught:
+        log(case, manager, now, received_on="2026-11-20", requested_by="His solicitor")
+    assert [p.message for p in caught.value.problems] == [
+        "A request received on 2 November 2026 is still open on this record: answer it before logging another"]
+    assert sar.SubjectAccessRequest.objects(case_id=case.pk).count() == 1
+    sar.approve_release(first.pk, withhold=[], reason="", actor=manager, now=now)
+    with pytest.raises(InvalidInput):  # approved but not yet released: still open
+        log(case, manager, now, received_on="2026-11-20")
+    sar.release_file(first.pk, "json", actor=manager, now=now)
+    second = log(case, manager, now, received_on="2026-11-20", requested_by="His solicitor")
+    deadlines = Deadline.objects(case_id=case.pk, key="subject_access").order_by("due_at")
+    assert [(d.status, d.due_at.date()) for d in deadlines] == [("met", date(2026, 12, 2)),
+                                                                ("open", date(2026, 12, 20))]
+    assert second.due_on == date(2026, 12, 20)
+
+
+def test_a_request_cannot_be_received_before_its_record_was_opened_and_a_blank_date_is_asked_for(team, cases, now):
+    case, _ = cases
+    with pytest.raises(InvalidInput) as caught:
+        log(case, team["manager"], now, received_on="2026-09-30")
+    assert [p.message for p in caught.value.problems] == [
+        "The date the request was received must be on or after 1 October 2026, when this record was opened"]
+    with pytest.raises(InvalidInput) as caught:
+        sar.log_request(case.pk, {"requested_by": "Him", "identity_check": "photo_id", "received_on-day": " ",
+                                  "received_on-month": "", "received_on-year": ""}, actor=team["manager"], now=now)
+    assert [p.message for p in caught.value.problems] == ["Enter the date the request was received"]
+    assert log(case, team["manager"], now, received_on="2026-10-01").received_on == date(2026, 10, 1)
 
 
 def test_a_request_names_who_asked_how_identity_was_checked_and_when(team, cases, now):
