@@ -22,7 +22,6 @@ from services.users.accounts import update_user
 bp = Blueprint("deadlines", __name__)
 
 DEADLINE_ROLES = ("manager", "practitioner", "partner_worker")
-STAFF_CASE_ROLES = ("manager", "practitioner", "auditor")
 
 
 @bp.app_template_filter("deadline_basis")
@@ -58,15 +57,12 @@ def _notification_count() -> dict:
 
 def _links(deadlines, user) -> dict:
     """Return the case page each deadline links to for this user ("" when there is none they may open)."""
-    links = {}
-    for deadline in deadlines:
-        if deadline.case_kind == "perpetrator" and not user.has_role(*STAFF_CASE_ROLES):
-            # A partner worker's deadline on the perpetrator's case links to their own partner case.
-            case = Case.objects(pk=deadline.case_id).first()
-            links[deadline.pk] = notification_service.case_link(case, user) if case else ""
-        else:
-            links[deadline.pk] = f"/cases/{deadline.case_id}"
-    return links
+    # The notifications' own rule: a partner worker's deadline on his case opens her partner record, and a record
+    # not yet given to her opens nothing (her team hears of it; a manager assigns it).
+    cases = {c.pk: c for c in Case.objects(pk__in=list({d.case_id for d in deadlines})).only(
+        "kind", "allocated_to")}
+    return {d.pk: notification_service.case_link(cases[d.case_id], user) if d.case_id in cases else ""
+            for d in deadlines}
 
 
 @bp.get("/deadlines")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from blueprints.access import client_address, current_actor, roles_required
@@ -25,30 +24,11 @@ from services.common.language import active_language
 from services.deadlines.lists import list_deadlines
 from services.partner import linked
 from services.partner import records as service
+from services.partner.words import CONTACT_METHOD_TEXT, CONTACT_OUTCOME_TEXT
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
 
 ROLES = ("partner_worker", "manager")
-# What the pages show for the contact log's methods and outcomes (models.partner's English is what is stored).
-CONTACT_METHOD_TEXT = {
-    "phone": _l("Telephone"),
-    "in_person": _l("In person"),
-    "video": _l("Video call"),
-    "text": _l("Text message"),
-    "email": _l("Email"),
-    "letter": _l("Letter"),
-}
-CONTACT_OUTCOME_TEXT = {
-    "spoke": _l("Spoke with the partner"),
-    "no_answer": _l("No answer"),
-    "message_left": _l("Safe message left"),
-    "not_safe": _l("Not safe to talk"),
-    "declined": _l("Declined support"),
-    "wrong_details": _l("Contact details not valid"),
-}
-
-
-
 def _date_from(form, name: str) -> str:
     parts = [form.get(f"{name}-{p}", "").strip() for p in ("day", "month", "year")]
     return compose_date(*parts) if any(parts) else ""

@@ -11,9 +11,9 @@ from pymongo import UpdateOne
 from clock import utcnow
 from errors import NotAllowed
 from models.case import LIST_SORTS, RISK_LEVELS, Case, Counter, WorkflowVersion, name_keys, risk_rank
-from models.partner import PartnerContact
+from models.partner import REACHED, PartnerContact
 from services.cases.access import team_read_enabled, visible_cases_query
-from services.cases.facts import next_deadlines, shown_deadline, state_of, user_names
+from services.cases.facts import due_key, next_deadlines, shown_deadline, state_of, user_names
 from services.cases.pages import RISK_TAGS
 from services.cases.stages import stage_filter, state_options
 from services.common.migrations import MIGRATIONS
@@ -128,14 +128,26 @@ def list_partner_cases(*, actor, status: str = "open", page=1) -> dict:
                  .skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     ids = [c.pk for c in cases]
     parents = {c.pk: c for c in Case.objects(pk__in=[c.parent_case_id for c in cases if c.parent_case_id])
-               .only("reference")}
-    last = {row["_id"]: row["date"] for row in PartnerContact.objects(case_id__in=ids).aggregate(
+               .only("reference", "workflow_key", "workflow_version")}
+    # Contact made, as the contact form says: an unanswered call is an attempt, not the last contact.
+    last = {row["_id"]: row["date"] for row in PartnerContact.objects(case_id__in=ids, outcome__in=REACHED).aggregate(
         [{"$group": {"_id": "$case_id", "date": {"$max": "$date"}}}])}
     workers, deadlines = user_names(c.allocated_to for c in cases), next_deadlines(ids)
+    # Her record's page lists the deadlines his case keeps for her worker (telling her, contact during the group):
+    # the list's next deadline is the first of both.
+    theirs = next_deadlines(parents, role="partner_worker")
     rows = [{"case": c, "parent": parents.get(c.parent_case_id), "state": state_of(c), "last_contact": last.get(c.pk),
-             "worker": workers.get(c.allocated_to, ""), "deadline": shown_deadline(c, deadlines.get(c.pk))}
+             "worker": workers.get(c.allocated_to, ""), "deadline": _first_deadline(
+                 shown_deadline(c, deadlines.get(c.pk)),
+                 shown_deadline(parents[c.parent_case_id], theirs.get(c.parent_case_id))
+                 if c.parent_case_id in parents else None)}
             for c in cases]
     return {"rows": rows, "total": total, "page": page, "pages": pages, "page_size": PAGE_SIZE}
+
+
+def _first_deadline(*found):
+    """Return the one of these deadlines due first (None when there is none)."""
+    return min((d for d in found if d is not None), key=due_key, default=None)
 
 
 def parse_search_date(text: str) -> date | None:

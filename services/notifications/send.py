@@ -120,13 +120,13 @@ def case_link(case: Case, user: User) -> str:
         return f"/referrals/{case.pk}" if case.kind == "perpetrator" else ""
     if case.kind == "perpetrator" and not user.has_role("manager", "practitioner", "auditor"):
         # A partner worker never opens the perpetrator's case; their own linked partner case instead.
-        mine = Case.objects(parent_case_id=case.pk, kind="partner", allocated_to=str(user.pk)).first()
-        return f"/cases/{mine.pk}" if mine else ""
+        mine = Case.objects(parent_case_id=case.pk, kind="partner", allocated_to=str(user.pk)).only("id").first()
+        return f"/partner/cases/{mine.pk}" if mine else ""
     if case.kind == "partner" and not user.has_role("manager") and case.allocated_to != str(user.pk):
         # Her record opens to her own worker and the managers only: before one is assigned, the team's partner
         # workers hear of it (a manager assigns it) but have no page to open.
         return ""
-    return f"/cases/{case.pk}"
+    return f"/partner/cases/{case.pk}" if case.kind == "partner" else f"/cases/{case.pk}"
 
 
 @transactional

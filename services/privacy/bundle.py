@@ -21,10 +21,11 @@ from forms.summary import answer_text
 from forms.third_party import is_third_party_form, redact_answers, third_party_fields
 from models.case import Case, CaseEvent, CaseSession
 from models.form import ConfidentialSubmission, Submission
-from models.partner import CONTACT_METHODS, CONTACT_OUTCOMES, PartnerContact
+from models.partner import PartnerContact
 from services.cases.history_text import history_title
 from services.cases.sessions import ATTENDANCE_TEXT, session_types_for
 from services.common.language import active_language, date_words
+from services.partner.words import CONTACT_METHOD_TEXT, CONTACT_OUTCOME_TEXT
 from services.pathways.store import definition_for
 from services.submissions.definitions import form_for, get_form
 from workflows.effects import is_conditional
@@ -192,8 +193,9 @@ def assemble_file(case: Case, *, now: datetime) -> dict:
     }
     if partner:
         data["safe_contact"] = (case.fields or {}).get("safe_contact", "")
-        data["contacts"] = [{"id": f"contact:{c.pk}", "date": c.date, "method": CONTACT_METHODS[c.method],
-                             "outcome": CONTACT_OUTCOMES[c.outcome], "notes": c.notes}
+        data["contacts"] = [{"id": f"contact:{c.pk}", "date": c.date,
+                             "method": str(CONTACT_METHOD_TEXT.get(c.method, c.method)),
+                             "outcome": str(CONTACT_OUTCOME_TEXT.get(c.outcome, c.outcome)), "notes": c.notes}
                             for c in PartnerContact.objects(case_id=case.pk).order_by("date")]
     else:
         # Each as the step that recorded it asks and answers it: "Risk of further violence: Medium".

@@ -46,6 +46,23 @@ def test_practitioner_sees_own_deadlines_grouped(client, signed_in):
     assert client.get("/deadlines?scope=team").status_code == 200
 
 
+def test_a_partner_worker_s_deadlines_open_her_own_records_and_never_a_page_she_cannot_open(
+        client, signed_in, make_user):
+    worker = signed_in("partner_worker")
+    now = utcnow()
+    his = make_case(allocated_to=make_user(roles=["practitioner"]), now=now)
+    hers = make_case(kind="partner", parent=his, allocated_to=worker, person="", now=now)
+    waiting = make_case(kind="partner", parent=make_case(now=now), person="", now=now)  # not given to her yet
+    for case, key in ((his, "tell_partner"), (hers, "first_contact"), (waiting, "first_contact")):
+        deadline_service.start_deadline(case, key, now=now, spec={
+            **RMP, "key": key, "label": key.replace("_", " ").capitalize(), "role": "partner_worker"})
+    page = client.get("/deadlines").get_data(as_text=True)
+    # Her worker's deadline on his case opens her record; her record's own opens it too; one not hers yet, nothing.
+    assert page.count(f'href="/partner/cases/{hers.pk}"') == 2
+    assert f'href="/cases/{waiting.pk}"' not in page and f"/partner/cases/{waiting.pk}" not in page
+    assert f'href="/cases/{his.pk}"' not in page and waiting.reference in page
+
+
 def test_manager_sees_the_team_and_can_filter(client, signed_in, make_user):
     practitioner = make_user(roles=["practitioner"], name="Priya Practitioner")
     _seed(practitioner)

@@ -13,6 +13,7 @@ from models.deadline import Deadline
 from models.partner import PartnerContact
 from services.cases.effects import apply_effects
 from services.deadlines.timing import local_today
+from services.deadlines.tracking import start_deadline
 from services.partner import records as partner_service
 from tests.command_log import LOG, count_commands
 from tests.conftest import NOW, new_team, new_user, sign_in
@@ -242,6 +243,32 @@ def test_community_programme_contact_meets_the_linked_cases_deadline(client, peo
     assert Deadline.objects.get(pk=deadline.pk).status == "met"
     assert Case.objects.get(pk=case.pk).fields["last_partner_contact"] == "2026-11-24"
     assert Deadline.objects.get(case_id=partner_case.pk, key="first_contact").status == "met"
+
+
+def test_the_partner_list_counts_contact_made_and_shows_the_deadlines_his_case_keeps_for_her(
+        client, people, linked, now):
+    case, partner_case = linked
+    sign_in(client, people["partner_worker"])
+    client.post(f"/partner/cases/{partner_case.pk}/contacts/new", data={
+        "date-day": "24", "date-month": "11", "date-year": "2026", "method": "phone", "outcome": "no_answer"})
+    row = _list_row(client, partner_case)
+    assert "No contact yet" in row and "24 November 2026" not in row  # an unanswered call is not contact made
+    client.post(f"/partner/cases/{partner_case.pk}/contacts/new", data={
+        "date-day": "24", "date-month": "11", "date-year": "2026", "method": "phone", "outcome": "spoke"})
+    assert "24 November 2026" in _list_row(client, partner_case)
+    # Her record's own first-contact deadline is met: the next one is on his case, for her worker.
+    assert Deadline.objects(case_id=partner_case.pk, status__in=["open", "overdue"]).count() == 0
+    start_deadline(case, "tell_partner", now=now, spec={
+        "key": "tell_partner", "label": "Tell the partner", "duration": {"days": 5}, "basis": "5 days",
+        "role": "partner_worker"})
+    row = _list_row(client, partner_case)
+    assert "Tell the partner" in row and "29 November 2026" in row
+
+
+def _list_row(client, partner_case) -> str:
+    page = text(client.get("/partner"))
+    start = page.index(f'href="/partner/cases/{partner_case.pk}"')
+    return page[start:page.index("</tr>", start)]
 
 
 def test_manager_reassigns_a_partner_case(client, people, linked, make_user):

@@ -83,7 +83,7 @@ def test_links_and_partner_cases(app, people):
     links = {n.user_id: n.link for n in sent}
     assert links == {str(people["practitioner"].pk): f"/cases/{case.pk}",
                      str(people["referrer"].pk): f"/referrals/{case.pk}",
-                     str(people["worker"].pk): f"/cases/{partner.pk}"}
+                     str(people["worker"].pk): f"/partner/cases/{partner.pk}"}
     # Nothing about a partner (victim) case ever reaches a referrer.
     assert svc.notify_case(partner, to="referrer", template="case_closed", now=NOW) == []
 

@@ -14,7 +14,7 @@ def test_her_record_links_for_her_worker_and_the_managers_only(synced, make_team
     Case.objects(pk=partner.pk).update_one(set__kind="partner")
     partner.reload()
     # Not yet assigned: the team's partner workers are told, but her record is not theirs to open.
-    assert case_link(partner, worker) == "" and case_link(partner, manager) == f"/cases/{partner.pk}"
+    assert case_link(partner, worker) == "" and case_link(partner, manager) == f"/partner/cases/{partner.pk}"
     Case.objects(pk=partner.pk).update_one(set__allocated_to=str(worker.pk))
     partner.reload()
-    assert case_link(partner, worker) == f"/cases/{partner.pk}" and case_link(partner, colleague) == ""
+    assert case_link(partner, worker) == f"/partner/cases/{partner.pk}" and case_link(partner, colleague) == ""
