@@ -25,7 +25,7 @@ from services.cases.history_text import CONTACT_LOGGED
 from services.cases.separation import check_assignment
 from services.cases.transitions import add_history, transition_options
 from services.common.dates import EARLIEST_BIRTH, past_date
-from services.common.language import active_language
+from services.common.language import active_language, date_words
 from services.common.rows import find_rows
 from services.deadlines.timing import local_today
 from services.deadlines.tracking import refresh_owners
@@ -201,6 +201,11 @@ def record_partner_contact(case: Case, data: dict, *, actor, now: datetime) -> t
                      invalid=_("Date of the contact must be a real date"),
                      future=_("Date of the contact must be today or in the past"), earliest=EARLIEST_BIRTH,
                      too_early=_("Date of the contact must be in 1900 or later"))
+    # In the form's own words, before the pathway's step says it of "the day the case was referred".
+    opened = case.referred_at or case.created_at
+    if when is not None and opened is not None and when < local_today(opened):
+        problems.add("date", _("Date of the contact must be on or after %(date)s, the day this record was opened",
+                               date=date_words(local_today(opened))), _("Date of the contact"))
     method, outcome = data.get("method") or "", data.get("outcome") or ""
     if method not in CONTACT_METHODS:
         problems.add("method", _("Select how the contact was made"), _("Method"))

@@ -207,6 +207,20 @@ def test_partner_details_are_validated_and_kept(client, people, linked):
     assert partner_case.person.name == "Jo Reed" and partner_case.fields["safe_contact"] == "Call after 6pm only"
 
 
+def test_a_contact_before_her_record_was_opened_is_refused_in_the_contact_form_s_words(client, people, linked):
+    _case, partner_case = linked
+    sign_in(client, people["partner_worker"])
+    opened = local_today(partner_case.referred_at or partner_case.created_at)
+    response = client.post(f"/partner/cases/{partner_case.pk}/contacts/new", data={
+        "date-day": "1", "date-month": "1", "date-year": "2026", "method": "phone", "outcome": "spoke",
+        "notes": "Kept"})
+    page = text(response)
+    assert response.status_code == 422 and PartnerContact.objects(case_id=partner_case.pk).count() == 0
+    assert (f"Date of the contact must be on or after {opened.day} {opened:%B} {opened.year}, the day this "
+            "record was opened") in page
+    assert "the day the case was referred" not in page and "Kept" in page
+
+
 def test_logged_contact_meets_the_first_contact_deadlines(client, people, linked, now):
     _case, partner_case = linked
     deadline = Deadline.objects.get(case_id=partner_case.pk, key="first_contact")
