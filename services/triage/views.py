@@ -136,9 +136,12 @@ def get_referral_review(case_id, *, actor, now: datetime) -> dict:
         done = sub is not None and entry["status"] == "completed"
         forms.append({**entry, "title": form_for(sub, language).title if sub else entry["label"],
                       "rows": form_for(sub, language).summary(sub.answers) if done else []})
-    screening = next((describe_screening(f["submission"].computed, active_language()) for f in forms
-                      if f["form"] == screening_form(case) and f["status"] == "completed"),
-                     describe_screening({}, active_language()))
+    # The red answers' guidance in the reader's language: worked out again from the answers by the same pinned
+    # version said in that language (what is stored was said in English when the form was sent).
+    screening = next((describe_screening(form_for(f["submission"], language).compute(f["submission"].answers or {})
+                                         if language != "en" else f["submission"].computed, language)
+                      for f in forms if f["form"] == screening_form(case) and f["status"] == "completed"),
+                     describe_screening({}, language))
     duplicates = []
     if case.person and case.person.name and case.person.date_of_birth:
         query = Case.objects(person__name__iexact=case.person.name.strip(),

@@ -140,6 +140,10 @@ def test_acknowledging_warns_only_when_the_screening_has_a_red_answer(client, pe
     User.objects(pk=people["manager"].pk).update_one(set__language="cy")
     welsh = text(client.get(f"{base}/transition/acknowledge"))
     assert "Mae ateb coch ar y ffurflen sgrinio, felly" in welsh
+    # The red answer's own guidance in Welsh too, on the referral's page.
+    review = text(client.get(base))
+    assert "Nid yw’r rhan fwyaf o achosion o gam-drin hanesyddol yn gymwys" in review
+    assert "historical abuse" not in review
 
 
 def test_triage_acknowledge_consultation_accept_and_allocate(client, people, now):
