@@ -196,3 +196,12 @@ def test_no_shipped_form_sends_people_to_a_mailbox(path):
     # the paper form) would send a victim's details out of the system.
     text = path.read_text(encoding="utf-8")
     assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text), re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text).group()
+
+
+@pytest.mark.parametrize("path", DEFINITIONS, ids=lambda p: p.stem)
+def test_no_shipped_form_sends_people_to_a_question_it_does_not_have(path):
+    # The paper screening form's last question said "Proceed to question 5" of four.
+    definition = json.loads(path.read_text(encoding="utf-8"))
+    asked = len(definition["schema"].get("properties", {}))
+    named = [int(n) for n in re.findall(r"(?i)question (\d+)", json.dumps(definition["layout"]))]
+    assert all(n <= asked for n in named), (asked, named)
