@@ -64,27 +64,40 @@ def _dated(value, day: str):
     return value
 
 
-# The sample answers were written about one man: in another person's case his names are theirs.
-SAMPLE_NAMES = (("Ella Marsh (7), Noah Marsh (4)", "{children_names}"), ("Daniel Okafor-Reeve", "{name}"),
-                ("Daniel Marsh", "{name}"), ("Mr Marsh", "Mr {surname}"), ("Okafor-Reeve", "{surname}"),
-                ("Daniel", "{first}"), ("Ella and Noah", "{children}"), ("Ella", "{child}"))
+# The sample answers were written about a few men, their families and their workers: in a demo person's case
+# each is that person, his children, his partner (always Sarah Reed) and the demo worker filling the form.
+SAMPLE_MEN = ("Daniel Okafor-Reeve", "Daniel Marsh", "Lee Dawson", "Lewis Harcourt", "Marcus Fenwright")
+SAMPLE_WORKERS = ("Priya Shah", "Priya Nandakumar", "Priya Castellano", "Joanne Pritchard")
+SAMPLE_FAMILY = (("Ella Marsh (7), Noah Marsh (4)", "{children_names}"), ("Ella and Noah", "{children}"),
+                 ("Ella", "{child}"), ("Sophie Reed", "Sarah Reed"))
 
 
-def _renamed(value, person: Person):
-    """Return the sample answers with the sample man's names made the person's own, in every text."""
-    if isinstance(value, dict):
-        return {k: _renamed(v, person) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_renamed(v, person) for v in value]
-    if not isinstance(value, str) or not any(old in value for old, _ in SAMPLE_NAMES):
-        return value
+def _replacements(person: Person, worker_name: str) -> list[tuple[re.Pattern, str]]:
     first, _, surname = person.name.partition(" ")
-    children = [str(c.get("name", "")).split(" ")[0] for c in person.children] or [""]
-    words = {"name": person.name, "first": first, "surname": surname or first,
-             "children": " and ".join(children) if children[0] else "the children", "child": children[0] or "his child",
-             "children_names": ", ".join(str(c.get("name", "")) for c in person.children)}
-    for old, new in SAMPLE_NAMES:
-        value = value.replace(old, new.format(**words))
+    children = [str(c.get("name", "")).split(" ")[0] for c in person.children if c.get("name")]
+    words = {"children_names": ", ".join(str(c.get("name", "")) for c in person.children),
+             "children": " and ".join(children) or "the children", "child": children[0] if children else "his child"}
+    # The children's names first, before their surname is his: then the workers, the men, the rest of the family.
+    family = [(old, new.format(**words)) for old, new in SAMPLE_FAMILY]
+    pairs = family[:1] + [(worker, worker_name) for worker in SAMPLE_WORKERS]
+    for man in SAMPLE_MEN:
+        his_first, _, his_surname = man.partition(" ")
+        pairs += [(man, person.name), (f"Mr {his_surname}", f"Mr {surname or first}"), (his_surname, surname or first),
+                  (his_first, first)]
+    return [(re.compile(("\\b" if old[0].isalnum() else "") + re.escape(old) + ("\\b" if old[-1].isalnum() else "")),
+             new) for old, new in pairs + family[1:]]
+
+
+def _renamed(value, replacements: list[tuple[re.Pattern, str]]):
+    """Return the sample answers with the sample people's names made the demo's own, in every text."""
+    if isinstance(value, dict):
+        return {k: _renamed(v, replacements) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(v, replacements) for v in value]
+    if not isinstance(value, str):
+        return value
+    for pattern, new in replacements:
+        value = pattern.sub(lambda _match, new=new: new, value)
     return value
 
 
@@ -101,7 +114,7 @@ def _value(spec, person: Person):
 def answers(key: str, person: Person, worker: User, at: datetime) -> dict:
     """Return the sample answers of form `key` with the person's details and the worker's signature put in."""
     data = _renamed(_dated(json.loads((SAMPLE_ANSWERS / f"{key}.json").read_text(encoding="utf-8")),
-                           at.date().isoformat()), person)
+                           at.date().isoformat()), _replacements(person, worker.name))
     for name in person.name_fields:
         if name in data:
             data[name] = person.name

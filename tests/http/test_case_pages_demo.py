@@ -53,11 +53,14 @@ def test_demo_cases_reach_every_stage_and_load_once(demo, now):
                if c.allocated_to and c.pk not in contacted}
     assert waiting == {"Neil Foster"}, waiting
     assert PartnerContact.objects.count() == 2 + 4 + 3  # two on Daniel Marsh’s record, one on each other
-    # The sample answers were written about Daniel Marsh: another man's forms name him, never Daniel.
+    # The sample answers were written about other men, families and workers: each demo man's forms name him, his
+    # children, his partner (Sarah) and the demo worker who filled them in.
     for sub in Submission.objects:
-        name = Case.objects.get(pk=sub.case_id).person.name
-        if name != "Daniel Marsh":
-            assert "Daniel" not in str(sub.answers) and "Marsh" not in str(sub.answers), (name, sub.form_key)
+        name, text = Case.objects.get(pk=sub.case_id).person.name, str(sub.answers)
+        strangers = ["Lee Dawson", "Lewis Harcourt", "Marcus Fenwright", "Okafor-Reeve", "Priya Shah",
+                     "Priya Nandakumar", "Joanne Pritchard", "Sophie Reed"] + ([] if name == "Daniel Marsh" else
+                                                                         ["Daniel", "Marsh"])
+        assert not [s for s in strangers if s in text], (name, sub.form_key, [s for s in strangers if s in text])
     assert load_demo(now=now).endswith("demo cases already loaded")
     assert Case.objects(kind="perpetrator", referrer_id__ne="").count() == len(REFERRED_STAGES)
 
