@@ -5,9 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from bson import ObjectId
+from flask import has_request_context, request
 
 from models.audit import AuditEntry
 from services.audit.chain import append, chain_key, inbox, inbox_mac, plain, seal_inbox
+
+
+def request_address() -> str:
+    """Return the address of the web request being answered ("" outside one: a command, a scheduled job)."""
+    # Every entry made while answering a person's request names where it came from, whichever service made it.
+    return (request.remote_addr or "") if has_request_context() else ""
 
 
 def record_audit(
@@ -22,7 +29,7 @@ def record_audit(
         action=action,
         target_type=target_type,
         target_id=str(target_id or ""),
-        client_address=client_address or "",
+        client_address=client_address or request_address(),
         details=details or {},
     )
     return append(entry)
@@ -35,7 +42,8 @@ def record_read(
     """Audit one read: a single durable insert into the inbox, which `seal_inbox` moves into the chain later."""
     doc = {"_id": ObjectId(), "at": now.replace(microsecond=now.microsecond // 1000 * 1000),
            "actor_id": str(actor.pk), "actor_email": actor.email, "action": action, "target_type": target_type,
-           "target_id": str(target_id or ""), "client_address": client_address or "", "details": plain(details)}
+           "target_id": str(target_id or ""), "client_address": client_address or request_address(),
+           "details": plain(details)}
     doc["mac"] = inbox_mac(doc, chain_key())
     # The client writes with majority + journal (storage/connection.py): the read is on disk before it is shown.
     inbox().insert_one(doc)

@@ -52,6 +52,8 @@ def test_manager_logs_reviews_and_releases_a_request(client, signed_in, make_cas
     data = json.loads(client.get(f"/personal-data/subject-access/{request.pk}/file.json").data)
     assert all(a["field"] != "client_name" for f in data["forms"] for a in f["answers"])
     assert AuditEntry.objects(action="sar.released").count() == 2
+    # Every entry made while answering someone names where they were, whichever service made it.
+    assert {e.client_address for e in AuditEntry.objects(action__in=["sar.logged", "sar.approved"])} == {"127.0.0.1"}
 
 
 def _json_preview(request):
