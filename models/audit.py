@@ -51,6 +51,7 @@ class AuditEntry(Document):
         # A form's entries name their case in `details.case`: who has seen a case, and the trail by reference.
         "indexes": ["-at", ("target_type", "target_id", "-at"), ("actor_id", "-at"), ("action", "-at"),
                     {"fields": ["details.case", "-at"], "sparse": True},
+                    {"fields": ["details.form", "-at"], "sparse": True},
                     {"fields": ["seq"], "unique": True, "sparse": True}],
     }
 

@@ -12,10 +12,12 @@ from flask_babel import lazy_gettext as _l
 from errors import Problems
 from models.audit import AuditEntry
 from models.case import Case
+from models.form import FormDefinition
 from models.user import User
 from scheduler.timescales import local_time
 from services.audit.actions import action_words
 from services.audit.chain import seal_inbox
+from services.audit.details import case_definitions, detail_rows
 from services.common.dates import FILTER_YEARS, typed_day
 from services.common.paging import PAGE_SIZE, page_number
 from services.common.patterns import literal, printable
@@ -68,8 +70,11 @@ def search_audit(filters: dict, *, actor, now: datetime) -> dict:
         # A case is known by its reference (DAO-2026-00005) and a person by their email; the trail keeps their ids.
         case = Case.objects(reference=target.upper()).only("id").first() if REFERENCE.fullmatch(target) else None
         person = User.objects(email=target.lower()).only("id").first() if "@" in target else None
+        form = FormDefinition.objects(key=target).only("id").first() if case is None and person is None else None
         if person is not None:
             query["target_id"] = str(person.pk)
+        elif form is not None:  # the builder's entries about the form, and every entry of a filled-in one
+            query["$or"] = [{"target_type": "form", "target_id": target}, {"details.form": target}]
         elif case is None:
             query["target_id"] = target
         else:  # the case's own entries and those of its forms, which name it in their details
@@ -92,34 +97,43 @@ def search_audit(filters: dict, *, actor, now: datetime) -> dict:
     if at:
         query["at"] = at
     if problems.items:
-        return {"entries": [], "total": 0, "page": 1, "pages": 1, "problems": problems.items, "names": {}}
+        return {"entries": [], "total": 0, "page": 1, "pages": 1, "problems": problems.items, "names": {},
+                "details": {}}
     seal_inbox()  # reads waiting in the inbox are part of the trail too
     cursor = AuditEntry.objects(__raw__=query).order_by("-at")
     total = cursor.count()
     page, pages = page_number(filters.get("page") if len(str(filters.get("page") or "")) <= 9 else 1, total)
     entries = list(cursor.skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
-    return {"entries": entries, "total": total, "page": page, "pages": pages, "problems": [],
-            "names": shown_names(entries)}
+    names, pathways = shown_names(entries)
+    definitions = case_definitions(pathways)
+    return {"entries": entries, "total": total, "page": page, "pages": pages, "problems": [], "names": names,
+            "details": {entry.pk: detail_rows(entry, names, definitions) for entry in entries}}
 
 
 def _ids(values) -> set[ObjectId]:
     return {ObjectId(v) for v in values if isinstance(v, str) and ObjectId.is_valid(v)}
 
 
-def shown_names(entries) -> dict[str, str]:
-    """Return id → what the page shows for it: a case's reference, a person's email (two reads at most)."""
+def shown_names(entries) -> tuple[dict[str, str], dict]:
+    """Return (id → what the page shows for it: a case's reference, a person's email; case id → its pathway).
+
+    Two reads at most, whatever the page holds.
+    """
     cases, users = set(), set()
     for entry in entries:
         (cases if entry.target_type == "case" else users if entry.target_type == "user" else set()).add(
             entry.target_id)
         details = entry.details or {}
-        cases.add(details.get("case"))
+        cases.update((details.get("case"), details.get("via")))  # via: the partner record a step came through
         cases.update(details.get("cases") if isinstance(details.get("cases"), list) else ())
-    names = {str(c["_id"]): c.get("reference", "") for c in Case._get_collection().find(
-        {"_id": {"$in": list(_ids(cases))}}, {"reference": 1})} if _ids(cases) else {}
+    found = list(Case._get_collection().find({"_id": {"$in": list(_ids(cases))}}, {
+        "reference": 1, "workflow_key": 1, "workflow_version": 1})) if _ids(cases) else []
+    names = {str(c["_id"]): c.get("reference", "") for c in found}
     names.update({str(u["_id"]): u.get("email", "") for u in User._get_collection().find(
         {"_id": {"$in": list(_ids(users))}}, {"email": 1})} if _ids(users) else {})
-    return {key: value for key, value in names.items() if value}
+    pathways = {str(c["_id"]): (c.get("workflow_key"), c.get("workflow_version")) for c in found
+                if c.get("workflow_key")}
+    return {key: value for key, value in names.items() if value}, pathways
 
 
 def audit_facets() -> dict:

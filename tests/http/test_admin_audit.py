@@ -123,7 +123,7 @@ def test_a_case_is_found_and_shown_by_its_reference(client, trail, make_case, sy
         assert rows(page) == 2 and "<code>case.viewed</code>" in page, typed
         assert "<code>submission.submitted</code>" in page
         assert f">{case.reference}</a>" in page and f">{case.pk}</a>" not in page
-        assert f"case: {case.reference}" in page and str(case.pk) not in page  # the form's details name it too
+        assert f"Case: {case.reference}" in page and str(case.pk) not in page  # the form's details name it too
     User.objects(pk=trail["alice"].pk).update(set__language="cy")
     welsh = html_lib.unescape(client.get("/admin/audit").get_data(as_text=True))
     assert "Pob cam gweithredu adeiladydd ffurflenni" in welsh and ">Ffurflen wedi’i chwblhau</option>" in welsh
@@ -191,8 +191,50 @@ def test_a_person_is_shown_and_found_by_their_email_and_a_group_s_cases_by_their
     sign_in(client, trail["alice"])
     page = html_lib.unescape(client.get("/admin/audit").get_data(as_text=True))
     assert ">bob@example.org</a>" in page and f">{bob.pk}</a>" not in page
-    assert f"cases: {case.reference}, gone" in page and str(case.pk) not in page
+    assert f"Cases: {case.reference}, gone" in page and str(case.pk) not in page
     for typed in ("bob@example.org", str(bob.pk)):
         response = client.get(f"/admin/audit?action=user.roles_changed&target={typed}")
         found = html_lib.unescape(response.get_data(as_text=True))
         assert rows(found) == 1 and "<code>user.roles_changed</code>" in found, typed
+
+
+def _words(response) -> str:
+    import html as html_lib
+
+    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", "", response.get_data(as_text=True))))
+
+
+def test_details_are_said_in_words_in_the_reader_s_language_with_the_stored_codes_beside_them(
+        client, trail, make_case, synced):
+    case = make_case(workflow_key="dao_pathway", actor=trail["bob"], person={"name": "Dan"})
+    at = datetime(2026, 11, 10, 9)
+    record_audit("case.transition", actor=trail["bob"], now=at, target_type="case", target_id=str(case.pk),
+                 details={"name": "acknowledge", "from": "received", "to": "acknowledged"})
+    record_audit("sar.logged", actor=trail["bob"], now=at, target_type="subject_access", target_id="r1",
+                 details={"case": str(case.pk), "identity_check": "photo_id"})
+    record_audit("user.created", actor=trail["alice"], now=at, target_type="user", target_id=str(trail["bob"].pk),
+                 details={"roles": ["partner_worker"], "team": ""})
+    record_audit("group.created", actor=trail["bob"], now=at, target_type="group", target_id="g1",
+                 details={"workflow": "probation_cdvp", "pairing_warning": ""})
+    sign_in(client, trail["alice"])
+    page = _words(client.get("/admin/audit?from=10/11/2026&to=10/11/2026"))
+    assert "Step: Acknowledge the referral (acknowledge)" in page
+    assert "From: Referral received (received)" in page and "To: Acknowledged – case consultation to arrange" in page
+    assert "Identity check: Photo identification seen (photo_id)" in page
+    assert "Roles: Partner-support worker (partner_worker)" in page and "Team:" not in page
+    assert "Pathway: " in page and "(probation_cdvp)" in page and "Pairing warning" not in page
+    User.objects(pk=trail["alice"].pk).update(set__language="cy")
+    welsh = _words(client.get("/admin/audit?from=10/11/2026&to=10/11/2026"))
+    assert "Cydnabod yr atgyfeiriad (acknowledge)" in welsh and "Step:" not in welsh and "Identity check" not in welsh
+
+
+def test_a_form_key_finds_the_builder_s_entries_and_every_filled_in_one(client, trail, synced):
+    at = datetime(2026, 11, 12, 9)
+    record_audit("form.published", actor=trail["alice"], now=at, target_type="form", target_id="screening")
+    record_audit("submission.submitted", actor=trail["bob"], now=at, target_type="submission", target_id="s1",
+                 details={"form": "screening", "version": 1})
+    record_audit("submission.submitted", actor=trail["bob"], now=at, target_type="submission", target_id="s2",
+                 details={"form": "consent", "version": 1})
+    sign_in(client, trail["alice"])
+    page = client.get("/admin/audit?target=screening").get_data(as_text=True)
+    assert rows(page) == 2 and "<code>form.published</code>" in page and ">s1</a>" in page and ">s2</a>" not in page
