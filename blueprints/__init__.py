@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -35,10 +37,12 @@ from blueprints import (
 )
 from blueprints.navigation import fixed_url, navigation_for
 from blueprints.sessions import check_session, load_user
+from clock import utcnow
 from extensions import login_manager
 from forms.spec import paragraphs
 from services.audit.actions import action_words
 from services.audit.oversight import page_read
+from services.deadlines.timing import local_today
 
 
 def register_blueprints(app: Flask) -> None:
@@ -72,6 +76,15 @@ def register_blueprints(app: Flask) -> None:
     app.add_template_filter(page_read, "page_read")
     # The layout's links to static files and to the header's pages, built once per process.
     app.add_template_global(fixed_url, "fixed_url")
+    app.add_template_global(example_day, "example_day")
+
+
+def example_day(past: bool = False) -> str:
+    """Return a date-input hint's example as its boxes take it ("11 12 2026"): a week ago or a week ahead."""
+    # Never a day the question itself refuses: a past example for a date that cannot be in the future, else one
+    # soon after today, which no date "on or after the referral" refuses either.
+    day = local_today(utcnow()) + timedelta(days=-7 if past else 7)
+    return f"{day.day} {day.month} {day.year}"
 
 
 def _require_password_change():

@@ -158,6 +158,10 @@ def test_triage_acknowledge_consultation_accept_and_allocate(client, people, now
     case.reload()
     assert case.state == "acknowledged" and case.fields["next_steps"] == "I will call you on Friday"
 
+    # The hint's example is a day the question takes: a week ahead, never one before the referral.
+    ahead = local_today(utcnow()) + timedelta(days=7)
+    assert f"For example, {ahead.day} {ahead.month} {ahead.year}" in text(
+        client.get(f"{base}/transition/arrange_consultation"))
     wrong = client.post(f"{base}/transition/arrange_consultation",
                         data={"consultation_date-day": "31", "consultation_date-month": "2",
                               "consultation_date-year": "2026"})
