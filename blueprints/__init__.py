@@ -77,6 +77,14 @@ def register_blueprints(app: Flask) -> None:
     # The layout's links to static files and to the header's pages, built once per process.
     app.add_template_global(fixed_url, "fixed_url")
     app.add_template_global(example_day, "example_day")
+    app.add_template_global(case_caption, "case_caption")
+
+
+def case_caption(case) -> str:
+    """Return what a page's caption calls a case: its reference, or a referral not yet sent (whose is temporary)."""
+    if getattr(case, "status", "") == "draft" or not getattr(case, "reference", ""):
+        return str(_l("Referral"))
+    return str(_l("Case %(reference)s", reference=case.reference))
 
 
 def example_day(past: bool = False) -> str:

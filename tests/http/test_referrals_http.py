@@ -73,6 +73,10 @@ def test_starting_a_referral_makes_a_draft_and_shows_its_task_list(client, peopl
     assert page.count("Not started") == 3 and "Cannot start yet" in page
     for key in ("request_for_service", "screening", "consent"):
         assert f'href="/cases/{case.pk}/forms/{key}"' in page
+    # A draft's reference is temporary (the real one comes when it is sent): no page shows it.
+    form_page = text(client.get(f"/cases/{case.pk}/forms/screening", follow_redirects=True))
+    for shown in (page, form_page):
+        assert "DRAFT-" not in shown and case.reference not in shown
     listing = text(client.get("/referrals/"))
     assert "Not sent yet" in listing and "0 of 3 parts completed" in listing
 
