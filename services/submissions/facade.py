@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from forms import content_hash
 from forms.expr_eval import result_text
 from services.submissions.definition_files import check_definition_file, sync_forms
@@ -51,6 +53,16 @@ def file_answers(form, answers: dict) -> list[tuple[str, dict]]:
     return found
 
 
+# The parts of what the registered calculations return (forms/computed.py), as a reader calls them.
+RESULT_WORDS = {"total": _l("total"), "unknown": _l("unknown (?)"), "answered": _l("scored"),
+                "sections": _l("sections"), "critical_items": _l("critical items"), "rated": _l("rated"),
+                "omitted": _l("omitted"), "outcome": _l("outcome"), "reasons": _l("reasons")}
+
+
+def _words(key: str) -> str:
+    return str(RESULT_WORDS[key]) if key in RESULT_WORDS else key.replace("_", " ")
+
+
 def computed_rows(computed: dict, form=None) -> list[tuple[str, str]]:
     """Return computed values as (label, text) rows, one level of nesting flattened; labelled as the form says."""
     rows = []
@@ -61,9 +73,9 @@ def computed_rows(computed: dict, form=None) -> list[tuple[str, str]]:
             continue
         items = value.items() if isinstance(value, dict) else [("", value)]
         for sub, inner in items:
-            label = " – ".join(x.replace("_", " ") for x in (key, str(sub)) if x)
+            label = " – ".join(_words(x) for x in (key, str(sub)) if x)
             text = "; ".join(str(v) for v in inner) if isinstance(inner, list) else (
-                ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in inner.items()) if isinstance(inner, dict)
-                else str(inner).replace("_", " "))
+                ", ".join(f"{_words(k)}: {result_text(v)}" for k, v in inner.items()) if isinstance(inner, dict)
+                else result_text(inner).replace("_", " "))
             rows.append((label[:1].upper() + label[1:], text))
     return rows
