@@ -60,11 +60,14 @@ def answer_text(spec: FieldSpec, value: Any) -> str:
     for row in value:
         if not isinstance(row, Mapping):
             continue
-        parts = [(child.label, display_text(child, row.get(child.name))) for child in spec.children
+        # A part named as its question is ("Other Considerations" under "Other Considerations") is said once; a
+        # label that ends in a colon is not given a second one.
+        parts = [("" if child.label == spec.label else child.label.rstrip().rstrip(":"),
+                  display_text(child, row.get(child.name))) for child in spec.children
                  if row.get(child.name) not in (None, "", [], {})]
         if parts:
-            lines.append(parts[0][1] if len(spec.children) == 1 else "; ".join(f"{label}: {text}"
-                                                                              for label, text in parts))
+            lines.append(parts[0][1] if len(spec.children) == 1 else "; ".join(
+                f"{label}: {text}" if label else text for label, text in parts))
     return "\n".join(lines) if lines else display_text(spec, None)
 
 

@@ -86,7 +86,9 @@ def _forms(case: Case, *, with_confidential: bool, withheld: list, language: str
             continue
         answers, removed = redact_answers(dict(sub.answers or {}), third_party_fields(definition))
         fields = compiled.top_fields
-        labels = {**_labels(definition), **{name: spec.label for name, spec in fields.items() if spec.label}}
+        # "Evidence:" in the form reads "Evidence" before the file's own colon.
+        labels = {name: label.rstrip().rstrip(":") for name, label in {
+            **_labels(definition), **{name: spec.label for name, spec in fields.items() if spec.label}}.items()}
         if removed:
             withheld.append({"what": ngettext("%(num)s answer in ‘%(form)s’", "%(num)s answers in ‘%(form)s’",
                                               len(removed), form=title),

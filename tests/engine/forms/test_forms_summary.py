@@ -188,3 +188,17 @@ def test_a_repeated_answer_reads_as_text_one_entry_to_a_line(form):
         "Name: Jo; Needs support: No")
     assert answer_text(children, []) == "Not answered"
     assert answer_text(form.top_fields["full_name"], "Sam Smith") == "Sam Smith"
+
+
+def test_a_repeated_answer_names_each_part_once_and_with_one_colon():
+    from forms.summary import answer_text
+
+    row = [{"field": "consideration", "widget": "text"}, {"field": "evidence", "widget": "text"}]
+    form = compile_form({"key": "x", "title": "X", "schema": {"type": "object", "properties": {"others": {
+        "type": "array", "title": "Other Considerations", "items": {"type": "object", "properties": {
+            "consideration": {"type": "string", "title": "Other Considerations"},
+            "evidence": {"type": "string", "title": "Evidence:"}}}}}},
+        "layout": {"pages": [{"key": "p", "title": "P", "sections": [{"items": [
+            {"field": "others", "widget": "repeater", "items": row}]}]}]}})
+    text = answer_text(form.top_fields["others"], [{"consideration": "Stalking", "evidence": "Police log"}])
+    assert text == "Stalking; Evidence: Police log"
