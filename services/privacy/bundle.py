@@ -8,11 +8,9 @@ the answers marked third-party (the perpetrator's and the children's details) an
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date, datetime
 
-from docx import Document
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -33,11 +31,6 @@ from workflows.outcomes import outcome_label
 from workflows.registry import parse_item
 
 STATUS_WORDS = {"open": _l("Open"), "closed": _l("Closed")}
-FORM_STATUS_WORDS = {"draft": _l("Draft"), "submitted": _l("Submitted"), "countersigned": _l("Countersigned")}
-# The Word file's row names for the person and the case, in the language the file is prepared in.
-ROW_WORDS = {"name": _l("Name"), "date_of_birth": _l("Date of birth"), "address": _l("Address"),
-             "ethnicity": _l("Ethnicity"), "language": _l("Language"), "pathway": _l("Pathway"), "status": _l("Status"),
-             "stage": _l("Stage"), "referred_at": _l("Referred"), "closed_at": _l("Closed"), "outcome": _l("Outcome")}
 # History kinds that carry what someone else said about the subject (a referring agency's further information).
 THIRD_PARTY_HISTORY = ("referrer_information",)
 # Steps only the partner-support worker takes record what happened on the partner's side: he is never told
@@ -47,15 +40,16 @@ PARTNER_SIDE_ROLES = {"partner_worker"}
 PARTNER_RECORD_OPENED = "linked_case_opened"
 
 
-def _text(value) -> str:
+def text_of(value) -> str:
+    """Return a stored value as one text (dates as stored, ISO), as the JSON file writes it."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, dict) and "filename" in value:
         return _("Document: %(filename)s", filename=value["filename"])
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
+        return "; ".join(f"{k}: {text_of(v)}" for k, v in value.items())
     if isinstance(value, list):
-        return "; ".join(_text(v) for v in value)
+        return "; ".join(text_of(v) for v in value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     return "" if value is None else str(value)
@@ -98,7 +92,7 @@ def _forms(case: Case, *, with_confidential: bool, withheld: list, language: str
                     "answers": [{"id": f"form:{sub.pk}:{name}", "field": name, "label": labels.get(name, name),
                                  # As the form's own pages write it: option labels, dates in words, signatures.
                                  "value": value, "text": answer_text(fields[name], value) if name in fields
-                                 else _text(value)} for name, value in answers.items()]})
+                                 else text_of(value)} for name, value in answers.items()]})
     return out
 
 
@@ -129,8 +123,8 @@ def _set_fields(effects) -> set[str]:
     return found
 
 
-def _field_words(shown) -> dict[str, tuple[str, dict]]:
-    """Return field → (the label of the step input that sets it, its options' labels), as the pathway says them."""
+def _field_words(shown) -> dict[str, tuple[str, dict, str]]:
+    """Return field → (the label of the input that sets it, its options' labels, its kind), as the pathway says."""
     words: dict[str, tuple[str, dict]] = {}
     for step in [*shown.transitions.values(), *shown.events.values()]:
         inputs = {spec.name: spec for spec in step.inputs}
@@ -139,8 +133,20 @@ def _field_words(shown) -> dict[str, tuple[str, dict]]:
             if name == "set_field" and isinstance(params, dict) and params.get("input") in inputs:
                 spec = inputs[params["input"]]
                 words.setdefault(params.get("field", ""), (spec.label, {
-                    option.get("value"): option.get("label") for option in spec.options or ()}))
+                    option.get("value"): option.get("label") for option in spec.options or ()}, spec.kind))
     return words
+
+
+def _recorded(words: tuple | None, value) -> str:
+    """Return a recorded value as its step's input says it: an option's label, a date in words."""
+    if words is None:
+        return text_of(value)
+    if words[2] == "date" and isinstance(value, str):
+        try:
+            return date_words(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(words[1].get(value) or text_of(value))
 
 
 def _his_fields(case: Case, defn) -> dict:
@@ -204,8 +210,8 @@ def assemble_file(case: Case, *, now: datetime) -> dict:
         words = _field_words(shown)
         data["recorded"] = [{"id": f"field:{name}", "field": name,
                              "label": words.get(name, ("",))[0] or name.replace("_", " ").capitalize(),
-                             "text": str(words[name][1].get(value) or _text(value)) if name in words
-                             else _text(value)} for name, value in _his_fields(case, defn).items()]
+                             "text": _recorded(words.get(name), value)}
+                            for name, value in _his_fields(case, defn).items()]
         if case.children:
             withheld.append({"what": _("children’s details"), "why": _("third-party information")})
         if Case.objects(parent_case_id=case.pk).count():
@@ -242,50 +248,4 @@ def apply_redactions(data: dict, items: set[str]) -> dict:
 
 def as_json(data: dict) -> bytes:
     """Return the file as machine-readable JSON."""
-    return json.dumps(data, default=_text, indent=2, ensure_ascii=False).encode("utf-8")
-
-
-def _words(value) -> str:
-    """Return a value as the Word file says it to the person: dates in words, in the file's language."""
-    return date_words(value) if isinstance(value, datetime | date) else _text(value)
-
-
-def as_docx(data: dict) -> bytes:
-    """Return the file as a readable Word document."""
-    doc = Document()
-    doc.add_heading(_("The information we hold about you"), 0)
-    doc.add_paragraph(_("Reference %(reference)s. Prepared on %(date)s.", reference=data["reference"],
-                        date=_words(data["generated_at"])))
-    _table(doc, _("About you"), [(str(ROW_WORDS.get(k, k)), _words(v)) for k, v in data["person"].items() if v])
-    _table(doc, _("Your case"), [(str(ROW_WORDS.get(k, k)), _words(v)) for k, v in data["case"].items() if v])
-    _table(doc, _("Recorded on your case"), [(r["label"], r["text"]) for r in data.get("recorded", ())])
-    if data.get("safe_contact"):
-        _table(doc, _("How we contact you safely"), [(_("Arrangements"), data["safe_contact"])])
-    for form in data["forms"]:
-        status = str(FORM_STATUS_WORDS.get(form["status"], form["status"]))
-        _table(doc, f"{form['title']} ({status})", [(a["label"], a["text"]) for a in form["answers"]])
-    _table(doc, _("Sessions"), [(_words(s["date"]), f"{s['type']}, {s['attendance']}. {s['notes']}".strip())
-                             for s in data["sessions"]])
-    _table(doc, _("Contacts with you"), [(_words(c["date"]), f"{c['method']}: {c['outcome']}. {c['notes']}".strip())
-                                      for c in data["contacts"]])
-    _table(doc, _("What happened on your case"), [(_words(h["at"]), f"{h['label']}. {h['comment']}".strip())
-                                                for h in data["history"]])
-    doc.add_heading(_("Information not included"), 1)
-    doc.add_paragraph(_("The law lets us leave out information about other people and information that could put "
-                        "someone at risk. We have left out:"))
-    for item in data["withheld"] or [{"what": _("nothing"), "why": ""}]:
-        doc.add_paragraph(f"{item['what']}" + (f" ({item['why']})" if item["why"] else ""), style="List Bullet")
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
-def _table(doc, heading: str, rows: list[tuple[str, str]]) -> None:
-    if not rows:
-        return
-    doc.add_heading(heading, 1)
-    table = doc.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    for label, value in rows:
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, value
+    return json.dumps(data, default=text_of, indent=2, ensure_ascii=False).encode("utf-8")

@@ -25,7 +25,8 @@ from services.cases.access import can_change_case, case_for_actor
 from services.common.language import date_words
 from services.deadlines.timing import local_today
 from services.deadlines.tracking import start_deadline, stop_deadline
-from services.privacy.bundle import apply_redactions, as_docx, as_json, assemble_file
+from services.privacy.bundle import apply_redactions, as_json, assemble_file
+from services.privacy.bundle_word import as_docx
 from storage.uow import transactional
 from wording import N_
 

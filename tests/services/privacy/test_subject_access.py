@@ -115,6 +115,8 @@ def test_his_bundle_leaves_out_confidential_and_third_party_information(team, ca
     # Named and answered as the steps that recorded them ask, never by their keys and codes.
     said = {r["label"]: r["text"] for r in parsed["recorded"]}
     assert said["Risk of further violence"] == "Medium" and "Date of the appointment" in said
+    appointment = date.fromisoformat(case.reload().fields["assessment_date"])
+    assert said["Date of the appointment"] == f"{appointment.day} {appointment:%B} {appointment.year}"
     assert "last_partner_contact" not in recorded and "last_partner_contact" in case.reload().fields
     assert parsed["subject"] == "perpetrator" and {f["form"] for f in parsed["forms"]} == {"community_referral",
                                                                                             "risk_assessment"}
