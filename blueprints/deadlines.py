@@ -10,8 +10,6 @@ from pymongo.errors import PyMongoError
 
 from blueprints.access import current_actor, roles_required
 from clock import utcnow
-from models.case import Case
-from models.user import User
 from scheduler.calendar import format_date
 from services.common.language import active_language
 from services.deadlines import lists as deadline_lists
@@ -55,16 +53,6 @@ def _notification_count() -> dict:
         return {}
 
 
-def _links(deadlines, user) -> dict:
-    """Return the case page each deadline links to for this user ("" when there is none they may open)."""
-    # The notifications' own rule: a partner worker's deadline on his case opens her partner record, and a record
-    # not yet given to her opens nothing (her team hears of it; a manager assigns it).
-    cases = {c.pk: c for c in Case.objects(pk__in=list({d.case_id for d in deadlines})).only(
-        "kind", "allocated_to")}
-    return {d.pk: notification_service.case_link(cases[d.case_id], user) if d.case_id in cases else ""
-            for d in deadlines}
-
-
 @bp.get("/deadlines")
 @roles_required(*DEADLINE_ROLES)
 def my_deadlines():
@@ -74,16 +62,8 @@ def my_deadlines():
     scope = request.args.get("scope", default)
     if scope not in ("mine", "team") or (scope == "team" and not user.has_role("manager")):
         scope = "mine"
-    now = utcnow()
-    found = deadline_lists.list_deadlines(actor=user, scope=scope)
-    owner_ids = {uid for d in found for uid in d.owner_ids}
-    holders = User.objects(pk__in=list(owner_ids)).only("name") if owner_ids else []
-    names = {str(u.pk): u.name for u in holders}
-    owners = {d.pk: ", ".join(names[uid] for uid in d.owner_ids if uid in names) for d in found}
-    return render_template(
-        "deadlines/my_deadlines.html", scope=scope, groups=deadline_lists.group_deadlines(found, now),
-        total=len(found), links=_links(found, user), owners=owners, is_manager=user.has_role("manager"),
-    )
+    page = deadline_lists.deadline_page(actor=user, scope=scope, now=utcnow())
+    return render_template("deadlines/my_deadlines.html", scope=scope, is_manager=user.has_role("manager"), **page)
 
 
 @bp.get("/notifications")

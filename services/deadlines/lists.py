@@ -10,11 +10,13 @@ from flask_babel import gettext as _
 from errors import NotAllowed, NotFound
 from models.case import Case
 from models.deadline import MISSED, OPEN, Deadline
+from models.user import User
 from scheduler.timescales import DUE_TIME, local_time
 from services.cases.access import can_read_case
 from services.common.language import active_language
 from services.common.rows import find_rows
 from services.deadlines.timing import calendar_for, deadline_basis, local_today
+from services.notifications.send import case_link
 from services.pathways.store import definition_version
 
 
@@ -110,3 +112,23 @@ def basis_in(deadline: Deadline, language: str) -> str:
         if deadline.key in keys:
             rule = defn.text(f"/deadlines/{keys.index(deadline.key)}/basis", language, rule)
     return deadline_basis(deadline, language, rule)
+
+
+def deadline_page(*, actor, scope: str, now: datetime) -> dict:
+    """Return the deadlines page's read model: the deadlines grouped, who each is for, and where each opens."""
+    found = list_deadlines(actor=actor, scope=scope)
+    cases = {c.pk: c for c in Case.objects(pk__in=list({d.case_id for d in found})).only("kind", "allocated_to")}
+    owner_ids = {uid for d in found for uid in d.owner_ids}
+    names = {str(u.pk): u.name for u in User.objects(pk__in=list(owner_ids)).only("name")} if owner_ids else {}
+    owners = {}
+    for deadline in found:
+        case = cases.get(deadline.case_id)
+        if case is not None and case.kind == "partner" and not case.allocated_to:
+            # Her team's partner workers hear of it, but it is nobody's until a manager gives the record to one.
+            owners[deadline.pk] = _("Partner-support workers, once a manager allocates the record")
+        else:
+            owners[deadline.pk] = ", ".join(names[uid] for uid in deadline.owner_ids if uid in names)
+    # The notifications' own rule: a partner worker's deadline on his case opens her partner record, and a record
+    # not yet given to her opens nothing (her team hears of it; a manager assigns it).
+    links = {d.pk: case_link(cases[d.case_id], actor) if d.case_id in cases else "" for d in found}
+    return {"groups": group_deadlines(found, now), "total": len(found), "owners": owners, "links": links}

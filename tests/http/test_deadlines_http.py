@@ -61,6 +61,11 @@ def test_a_partner_worker_s_deadlines_open_her_own_records_and_never_a_page_she_
     assert page.count(f'href="/partner/cases/{hers.pk}"') == 2
     assert f'href="/cases/{waiting.pk}"' not in page and f"/partner/cases/{waiting.pk}" not in page
     assert f'href="/cases/{his.pk}"' not in page and waiting.reference in page
+    # Her team hears of the record not yet given to anyone, but it is nobody's deadline until then.
+    client.post("/sign-out")
+    signed_in("manager")
+    team = client.get("/deadlines?scope=team").get_data(as_text=True)
+    assert team.count("Partner-support workers, once a manager allocates the record") == 1
 
 
 def test_manager_sees_the_team_and_can_filter(client, signed_in, make_user):
