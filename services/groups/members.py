@@ -146,10 +146,13 @@ def leave_group(group: Group, member_id, data: dict, *, actor, now: datetime) ->
     member = get_member(group, member_id)
     problems = Problems()
     raw = str(data.get("week") or "").strip()
-    week = current_week(group, member, local_today(now)) if not raw else (int(raw) if raw.isdigit() else None)
+    reached = current_week(group, member, local_today(now))
+    week = reached if not raw else (int(raw) if raw.isdigit() else None)
     if week is None or not 1 <= week <= spec.sessions:
         problems.add("week", _("Enter the week he dropped out as a number from 1 to %(last)s", last=spec.sessions),
                      "Week")
+    elif week > reached:  # a week the group has not yet met in cannot be the one he left in
+        problems.add("week", _("He has reached week %(week)s: enter week %(week)s or earlier", week=reached), "Week")
     elif week < (attended := last_week_attended(member)):
         problems.add("week", _("He attended the session of week %(attended)s: enter week %(attended)s or later",
                                attended=attended), "Week")

@@ -152,7 +152,7 @@ def test_drop_out_frees_a_place_at_the_next_intake_and_he_can_rejoin(team, make_
                                     actor=team["manager"], now=later)  # no place until someone leaves
     assert [p.field for p in refused.value.problems] == ["session_id"]
     other = GroupMember.objects.get(case_id=men[0].pk)
-    groups_members.leave_group(group, other.pk, {"reason": "Moved away", "week": "4"}, actor=team["manager"],
+    groups_members.leave_group(group, other.pk, {"reason": "Moved away", "week": "3"}, actor=team["manager"],
                                now=later)
     back = groups_members.rejoin_group(group, men[2].pk, {"session_id": str(sessions[12].pk), "reason": "Ready"},
                                        actor=team["manager"], now=later)
@@ -161,7 +161,7 @@ def test_drop_out_frees_a_place_at_the_next_intake_and_he_can_rejoin(team, make_
 
     report = group_report(group)
     # He is one man, back in the group: counted once, and not as a drop-out; the other man who left is.
-    assert report["members"] == 9 and report["dropped_out"] == 1 and report["drop_out_weeks"] == [4]
+    assert report["members"] == 9 and report["dropped_out"] == 1 and report["drop_out_weeks"] == [3]
     rejoined = next(c for c in report["cohorts"] if c["number"] == 13)
     # Nothing of his new time in the group has happened yet: no attendance to speak of.
     assert rejoined["members"] == 1 and rejoined["marks"] == 0 and rejoined["attendance_rate"] is None
@@ -181,6 +181,10 @@ def test_a_drop_out_week_cannot_be_before_a_session_he_attended(team, make_case,
         groups_members.leave_group(group, member.pk, {"week": "2", "reason": "Stopped coming"}, actor=team["him"],
                                    now=later)
     assert refused.value.problems[0].message == "He attended the session of week 3: enter week 3 or later"
+    with pytest.raises(InvalidInput) as refused:  # the group has met only three times
+        groups_members.leave_group(group, member.pk, {"week": "9", "reason": "Stopped coming"}, actor=team["him"],
+                                   now=later)
+    assert refused.value.problems[0].message == "He has reached week 3: enter week 3 or earlier"
     groups_members.leave_group(group, member.pk, {"week": "3", "reason": "Stopped coming"}, actor=team["him"],
                                now=later)
     assert GroupMember.objects.get(pk=member.pk).left_week == 3
