@@ -11,6 +11,8 @@ from clock import utcnow
 from errors import Conflict, InvalidInput
 from forms.parse import compose_date
 from models.case import Case
+from services.common.language import format_date
+from services.deadlines.timing import local_today
 from services.groups import members, views
 from services.groups import register as register_service
 from services.groups import schedules as group_service
@@ -190,6 +192,12 @@ def register(group_id, session_id):
     user = current_actor()
     group = group_service.group_for(group_id, user, run=True)
     context = register_service.get_register(group, session_id, actor=user)
+    held_on = context["session"].date
+    if request.method == "GET" and held_on > local_today(utcnow()):
+        # Nothing can be recorded before the session is held: the group's page, which says when it is.
+        flash(_("Session %(number)s is on %(date)s: its register opens on the day", number=context["session"].number,
+                date=format_date(held_on)), "info")
+        return redirect(url_for("groups.show", group_id=group.pk))
     if request.method == "GET":
         opened = register_fields(context)
         return _page("register.html", values={**opened, "revision": context["session"].revision}, opened=opened,

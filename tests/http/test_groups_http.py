@@ -344,3 +344,12 @@ def test_a_register_changed_later_says_when_it_was_first_saved_and_last_changed(
     assert client.post(url, data={**marks, f"mark-{men[2].pk}": "late"}).status_code == 302
     assert GroupSession.objects.get(pk=first.pk).recorded_at.date() == week_ago.date()
     assert GroupSession.objects.get(pk=first.pk).changed_at > week_ago
+
+
+def test_a_future_session_s_register_opens_on_its_day(client, setup):
+    group, _first = joined(client, setup)
+    later = GroupSession.objects(group_id=group.pk, date__gt=local_today(utcnow())).order_by("date").first()
+    response = client.get(f"/groups/{group.pk}/sessions/{later.pk}/register")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/groups/{group.pk}")
+    page = html.unescape(client.get(f"/groups/{group.pk}").get_data(as_text=True))
+    assert f"Session {later.number} is on" in page and "its register opens on the day" in page
