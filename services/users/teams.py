@@ -11,8 +11,10 @@ from mongoengine.errors import NotUniqueError
 from errors import FieldProblem, InvalidInput, NotFound, Problems
 from models.team import Team
 from models.user import User
+from scheduler.holiday_names import holiday_text
 from services.audit.trail import record_audit
-from services.deadlines.timing import local_today
+from services.common.language import active_language, date_words
+from services.deadlines.timing import calendar_for, local_today
 from services.deadlines.tracking import reschedule_supervision_deadlines
 from storage.uow import transactional
 
@@ -80,11 +82,11 @@ def rename_team(key: str, data: dict, *, actor, now: datetime) -> Team:
     return team
 
 
-def parse_date_parts(day: str, month: str, year: str, field: str = "date") -> date:
+def parse_date_parts(day: str, month: str, year: str, field: str = "date", missing: str = "") -> date:
     """Return the date typed into a day/month/year input, or InvalidInput naming the field."""
     day, month, year = (str(v or "").strip() for v in (day, month, year))
     if not (day or month or year):
-        raise InvalidInput(problems=[FieldProblem(field, _("Enter the date of the supervision"), "Date")])
+        raise InvalidInput(problems=[FieldProblem(field, missing or _("Enter the date of the supervision"), "Date")])
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
@@ -101,6 +103,7 @@ def add_supervision_date(key: str, data: dict, *, actor, now: datetime) -> Team:
                                                   "Date")])
     if when in team.supervision_dates:
         raise InvalidInput(problems=[FieldProblem("date", _("This date is already in the list"), "Date")])
+    _working_day(team, when, "date")  # workbooks fall due two working days before: it must be one itself
     # $addToSet keeps two admins adding dates at once from overwriting each other's list.
     Team.objects(pk=team.pk).update_one(add_to_set__supervision_dates=datetime.combine(when, datetime.min.time()))
     team.reload()
@@ -122,9 +125,12 @@ def add_closure(key: str, data: dict, *, actor, now: datetime) -> Team:
     """Add a day the service is closed; group sessions on it are flagged for moving and new ones skip it."""
     team = get_team(key)
     when = parse_date_parts(data.get("closure-day"), data.get("closure-month"), data.get("closure-year"),
-                            field="closure")
+                            field="closure", missing=_("Enter the date the service is closed"))
     if when < local_today(now):
         raise InvalidInput(problems=[FieldProblem("closure", _("The closure must be today or in the future"), "Date")])
+    if when in team.closures:
+        raise InvalidInput(problems=[FieldProblem("closure", _("This date is already in the list"), "Date")])
+    _working_day(team, when, "closure")  # a weekend or a bank holiday is closed already
     Team.objects(pk=team.pk).update_one(add_to_set__closures=datetime.combine(when, datetime.min.time()))
     team.reload()
     record_audit("team.closure_added", actor=actor, now=now, target_type="team", target_id=key,
@@ -137,6 +143,17 @@ def remove_closure(key: str, when: str, *, actor, now: datetime) -> Team:
     """Remove a closure day."""
     return _remove_day(key, "closures", when, missing=_("There is no such closure"), action="team.closure_removed",
                        actor=actor, now=now)
+
+
+def _working_day(team: Team, when: date, field: str) -> None:
+    """Refuse a day that is not a working day of the team (a weekend, a bank holiday, one of its closures)."""
+    cal = calendar_for()
+    if cal.is_working_day(when) and when not in team.closures:
+        return
+    why = holiday_text(cal.holiday_name(when), active_language()) or (
+        _("a weekend") if when.weekday() >= 5 else _("a closure"))
+    raise InvalidInput(problems=[FieldProblem(field, _(
+        "%(date)s is not a working day (%(why)s); choose another date", date=date_words(when), why=why), "Date")])
 
 
 def _remove_day(key: str, field: str, when: str, *, missing: str, action: str, actor, now: datetime) -> Team:

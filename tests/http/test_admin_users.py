@@ -162,6 +162,31 @@ def test_a_wrong_supervision_date_is_refused_with_the_input_kept(client, admin, 
     assert f'name="date-year" type="text" inputmode="numeric" value="{year}"' in html
 
 
+def test_supervision_dates_and_closures_are_working_days_each_listed_once(client, admin):
+    tuesday, _ = _supervision_tuesday()
+    saturday = tuesday + timedelta(days=4)
+    christmas = date(tuesday.year, 12, 25)
+    christmas = christmas if christmas > date.today() else date(tuesday.year + 1, 12, 25)
+    for action, field in (("add_date", "date"), ("add_closure", "closure")):
+        for day, why in ((saturday, "a weekend"), (christmas, "Christmas Day")):
+            data = {"action": action, **{f"{field}-{k}": v for k, v in zip(
+                ("day", "month", "year"), (str(day.day), str(day.month), str(day.year)), strict=True)}}
+            refused = client.post("/admin/teams/north", data=data)
+            page = refused.get_data(as_text=True)
+            assert refused.status_code == 422 and f"is not a working day ({why})" in page, (action, day)
+    empty = client.post("/admin/teams/north", data={"action": "add_closure", "closure-day": "", "closure-month": "",
+                                                    "closure-year": ""})
+    assert "Enter the date the service is closed" in empty.get_data(as_text=True)
+    closure = {"action": "add_closure", "closure-day": str(tuesday.day), "closure-month": str(tuesday.month),
+               "closure-year": str(tuesday.year)}
+    assert client.post("/admin/teams/north", data=closure).status_code == 302
+    again = client.post("/admin/teams/north", data=closure)
+    assert again.status_code == 422 and "This date is already in the list" in again.get_data(as_text=True)
+    # A closure is not a working day for the team's supervision either.
+    taken = client.post("/admin/teams/north", data={"action": "add_date", **_date_fields(tuesday)})
+    assert taken.status_code == 422 and "is not a working day (a closure)" in taken.get_data(as_text=True)
+
+
 def test_a_team_is_renamed(client, admin):
     assert client.post("/admin/teams/north", data={"action": "rename", "name": "North Safeguarding"}).status_code == 302
     assert Team.objects.get(key="north").name == "North Safeguarding"
