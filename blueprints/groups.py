@@ -13,7 +13,7 @@ from forms.parse import compose_date
 from models.case import Case
 from services.common.language import format_date
 from services.deadlines.timing import local_today
-from services.groups import members, views
+from services.groups import members, moves, views
 from services.groups import register as register_service
 from services.groups import schedules as group_service
 from services.groups.ical import group_calendar
@@ -178,7 +178,7 @@ def move_session(group_id, session_id):
         return _page("move_session.html", **context)
     data, typed = _form("date")
     try:
-        group_service.move_session(group, session_id, data, actor=user, now=utcnow())
+        moves.move_session(group, session_id, data, actor=user, now=utcnow())
     except InvalidInput as exc:
         return _page("move_session.html", 422, values=typed, problems=exc.problems, **context)
     flash(_("Session %(number)s has moved", number=context["session"].number), "success")

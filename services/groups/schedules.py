@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from mongoengine.errors import NotUniqueError
 
-from errors import Conflict, NotAllowed, NotFound, Problems
+from errors import NotAllowed, NotFound, Problems
 from models.group import Group, GroupSession
 from models.team import Team
 from models.user import User
@@ -245,53 +245,3 @@ def skipped_weeks(group: Group) -> list[dict]:
     moved = {s.moved_from for s in sessions if s.moved_from}
     language = active_language()
     return [{"date": s.date, "reason": holiday_text(s.reason, language)} for s in skipped if s.date not in moved]
-
-
-@transactional
-def move_session(group: Group, session_id, data: dict, *, actor, now: datetime) -> GroupSession:
-    """Move one session to another working day; the rest of the schedule stays where it is."""
-    if not can_manage(actor, group):
-        raise NotAllowed(_("Only the team's managers can move sessions"))
-    session = GroupSession.objects(pk=session_id, group_id=group.pk).first() if ObjectId.is_valid(
-        str(session_id)) else None
-    if session is None:
-        raise NotFound(_("There is no such session"))
-    problems = Problems()
-    if session.recorded_at:
-        raise NotAllowed(_("The register of this session has been saved, so it cannot be moved"))
-    new = None
-    try:
-        new = date.fromisoformat((data.get("date") or "").strip())
-    except ValueError:
-        problems.add("date", _("Enter the new date as a real date"), "New date")
-    reason = (data.get("reason") or "").strip()
-    if not reason:
-        problems.add("reason", _("Say why the session is moving"), "Reason")
-    elif len(reason) > MOVED_REASON_MAX:
-        problems.add("reason", _("Why it is moving must be %(max)s characters or fewer", max=MOVED_REASON_MAX),
-                     "Reason")
-    if new is not None:
-        cal = team_calendar(group.team)
-        if not cal.is_working_day(new):
-            why = holiday_text(cal.holiday_name(new), active_language()) or _("a weekend")
-            problems.add("date", _("%(date)s is not a working day (%(why)s); choose another date", date=page_date(new),
-                                   why=why), "New date")
-        elif new < local_today(now):
-            problems.add("date", _("The new date must be today or later"), "New date")
-        elif GroupSession.objects(group_id=group.pk, kind="programme", date=new, pk__ne=session.pk).first():
-            problems.add("date", _("The group already meets on %(date)s", date=page_date(new)), "New date")
-        else:
-            before = GroupSession.objects(group_id=group.pk, kind="programme", number=session.number - 1).first()
-            after = GroupSession.objects(group_id=group.pk, kind="programme", number=session.number + 1).first()
-            if (before and new <= before.date) or (after and new >= after.date):
-                problems.add("date", _("The session must stay between the sessions before and after it"), "New date")
-    problems.raise_if_any()
-    won = GroupSession.objects(pk=session.pk, revision=session.revision, recorded_at=None).update_one(
-        set__moved_from=session.moved_from or session.date, set__date=new, set__moved_reason=reason,
-        inc__revision=1)
-    if not won:
-        raise Conflict(_("Someone changed this session while you were moving it. Check it and try again."))
-    record_audit("group.session_moved", actor=actor, now=now, target_type="group", target_id=group.pk,
-                 details={"session": session.number, "from": session.date.isoformat(), "to": new.isoformat()})
-    session.reload()
-    return session

@@ -13,6 +13,7 @@ from models.deadline import Deadline
 from models.group import Group, GroupAttendance, GroupMember, GroupSession
 from services.groups import intake as groups_intake
 from services.groups import members as groups_members
+from services.groups import moves as groups_moves
 from services.groups import register as groups_register
 from services.groups import schedules as groups
 from tests.command_log import count_commands
@@ -337,13 +338,22 @@ def test_moving_a_session_keeps_it_between_its_neighbours_on_a_working_day(team,
     second = groups.programme_sessions(group)[1]
     for day, words in (("2027-01-16", "not a working day"), ("2027-01-19", "between the sessions")):
         with pytest.raises(InvalidInput) as raised:
-            groups.move_session(group, second.pk, {"date": day, "reason": "Venue"}, actor=team["manager"], now=now)
+            groups_moves.move_session(group, second.pk, {"date": day, "reason": "Venue"}, actor=team["manager"],
+                                      now=now)
         assert words in raised.value.problems[0].message
-    moved = groups.move_session(group, second.pk, {"date": "2027-01-13", "reason": "Venue closed"},
+    with pytest.raises(InvalidInput) as raised:  # where it is already: nothing would move
+        groups_moves.move_session(group, second.pk, {"date": second.date.isoformat(), "reason": "Venue"},
+                                  actor=team["manager"], now=now)
+    assert "is already on" in raised.value.problems[0].message
+    with pytest.raises(InvalidInput) as raised:  # the date first, as the page asks it first
+        groups_moves.move_session(group, second.pk, {"date": "", "reason": ""}, actor=team["manager"], now=now)
+    assert [(p.field, p.message) for p in raised.value.problems] == [
+        ("date", "Enter the new date"), ("reason", "Say why the session is moving")]
+    moved = groups_moves.move_session(group, second.pk, {"date": "2027-01-13", "reason": "Venue closed"},
                                 actor=team["manager"], now=now)
     assert (moved.date, moved.moved_from) == (date(2027, 1, 13), date(2027, 1, 11))
     with pytest.raises(NotAllowed):
-        groups.move_session(group, second.pk, {"date": "2027-01-14", "reason": "x"}, actor=team["him"], now=now)
+        groups_moves.move_session(group, second.pk, {"date": "2027-01-14", "reason": "x"}, actor=team["him"], now=now)
 
 
 def test_icalendar_export_folds_escapes_and_uses_utc(team, now):
