@@ -187,6 +187,15 @@ def test_supervision_dates_and_closures_are_working_days_each_listed_once(client
     assert taken.status_code == 422 and "is not a working day (a closure)" in taken.get_data(as_text=True)
 
 
+def test_people_and_a_team_s_page_name_the_team_not_its_key(client, admin, make_user):
+    make_user(roles=["practitioner"], team="north", name="Nia North")
+    page = client.get("/admin/users").get_data(as_text=True)
+    row = page[page.index("Nia North"):page.index("</tr>", page.index("Nia North"))]
+    team = Team.objects.get(key="north")
+    assert team.name in row and ">north<" not in row
+    assert "Team north" not in client.get("/admin/teams/north").get_data(as_text=True)
+
+
 def test_a_team_is_renamed(client, admin):
     assert client.post("/admin/teams/north", data={"action": "rename", "name": "North Safeguarding"}).status_code == 302
     assert Team.objects.get(key="north").name == "North Safeguarding"
