@@ -8,7 +8,7 @@ from errors import Problems
 
 EARLIEST_BIRTH = date(1900, 1, 1)  # a date of birth before it is a slip of the keyboard, not a person
 # How a day may be typed into a filter: as the date pages show it (24/11/2026) or as the address bar has it.
-TYPED_DAY = ("%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y")
+TYPED_DAY = ("%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y", "%d/%m/%y")
 # Filters' days: bounded so that "the day after" and every month in between always exist (9999-12-31 has no day
 # after, and the year 1 no day before).
 FILTER_YEARS = (1900, 2999)

@@ -237,11 +237,12 @@ def offer_catch_up(group: Group, member_id, data: dict, *, actor, now: datetime)
     session = missed.get(str(data.get("missed_session_id") or ""))
     if session is None:
         problems.add("missed_session_id", _("Choose the session he missed"), "Session missed")
-    when = None
+    when, typed = None, (data.get("date") or "").strip()
     try:
-        when = date.fromisoformat((data.get("date") or "").strip())
+        when = date.fromisoformat(typed)
     except ValueError:
-        problems.add("date", _("Enter the date of the catch-up as a real date"), "Date")
+        problems.add("date", _("Enter the date of the catch-up as a real date") if typed else
+                     _("Enter the date of the catch-up"), "Date")
     if when is not None:
         cal = team_calendar(group.team)
         if not cal.is_working_day(when):

@@ -44,7 +44,8 @@ def create_user(
     email = _normalise_email(email)
     problems = Problems()
     if not EMAIL_RE.match(email):
-        problems.add("email", _("Enter an email address in the correct format, like name@example.org"), "Email")
+        problems.add("email", _("Enter an email address in the correct format, like name@example.org")
+                     if email else _("Enter an email address"), "Email")
     if not (name or "").strip():
         problems.add("name", _("Enter the person's full name"), "Name")
     custom = custom_roles()  # the pathways' own roles, read once for both uses below

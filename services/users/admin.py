@@ -59,7 +59,8 @@ def create_account(data, *, actor, now: datetime) -> tuple[User, str]:
     """Create a user with a one-time password they must change at first sign-in; return both."""
     problems = Problems()
     if not EMAIL_RE.match((data.get("email") or "").strip()):
-        problems.add("email", _("Enter an email address in the correct format, like name@example.org"), "Email")
+        problems.add("email", _("Enter an email address in the correct format, like name@example.org")
+                     if (data.get("email") or "").strip() else _("Enter an email address"), "Email")
     changes = _common(data, problems)
     if not changes["name"]:
         problems.add("name", _("Enter the person's full name"), "Name")

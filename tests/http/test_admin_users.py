@@ -61,6 +61,13 @@ def test_a_refused_user_keeps_what_was_typed(client, admin, data, field):
     assert User.objects(email=data["email"]).count() == 0
 
 
+def test_a_blank_email_is_asked_for_and_a_wrong_one_said_to_be_wrong(client, admin):
+    blank = client.post("/admin/users/new", data={"email": " ", "name": "A", "roles": ["referrer"]})
+    wrong = client.post("/admin/users/new", data={"email": "nobody", "name": "A", "roles": ["referrer"]})
+    assert "Enter an email address<" in blank.get_data(as_text=True)
+    assert "Enter an email address in the correct format" in wrong.get_data(as_text=True)
+
+
 def test_roles_team_and_capacity_are_changed_and_audited(client, admin, make_user):
     person = make_user(roles=["practitioner"], team="north")
     response = client.post(f"/admin/users/{person.pk}", data={

@@ -318,6 +318,10 @@ def test_catch_ups_within_the_programme_limit(team, make_case, now):
         when = datetime.combine(s.date, datetime.min.time()) + timedelta(hours=20)
         groups_register.save_register(group, s.pk, register(men, "acceptable_absence"), actor=team["him"], now=when)
     assert len(groups_register.missed_sessions(group, member)) == 4
+    with pytest.raises(InvalidInput) as blank:
+        groups_register.offer_catch_up(group, member.pk, {"missed_session_id": str(sessions[3].pk), "date": ""},
+                                       actor=team["her"], now=now)
+    assert [p.message for p in blank.value.problems] == ["Enter the date of the catch-up"]
     offered = []
     for s in sessions[:3]:
         offered.append(groups_register.offer_catch_up(
