@@ -28,6 +28,8 @@ def safe_text(value) -> str:
 
 
 def _csv_cell(value):
+    if value is None:
+        return ""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return safe_text(_plain(value))
     return value
@@ -74,6 +76,8 @@ def xlsx_bytes(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence
         sheet.write_string(0, col, safe_text(header), bold)
     for r, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
+            if value is None:  # no figure (a rate of nothing): an empty cell, not text in a column of numbers
+                continue
             if isinstance(value, int | float) and not isinstance(value, bool):
                 sheet.write_number(r, col, value)
                 text = str(value)

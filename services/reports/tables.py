@@ -14,7 +14,13 @@ FORMATS = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
 
 
 def _blank(value):
-    return "" if value is None else value
+    """Return a figure for a table cell: a number as a number (a median shown as "51" too), nothing as None."""
+    if isinstance(value, str):
+        try:
+            return int(value) if value.isdigit() else float(value)
+        except ValueError:
+            return value
+    return value
 
 
 def report_tables(reports: dict) -> dict[str, dict]:
@@ -50,7 +56,7 @@ def report_tables(reports: dict) -> dict[str, dict]:
         found[key] = {"id": key, "title": _("Evaluation measures (%(pathway)s)", pathway=evaluation["label"]),
                       "headers": [_("Sets completed"), _("Cases"), _("Share (%)")],
                       "rows": [[r["label"], r["count"], _blank(r["share"])] for r in evaluation["rows"]]
-                      + [[_("Total"), evaluation["total"], ""]]}
+                      + [[_("Total"), evaluation["total"], None]]}
     return found
 
 

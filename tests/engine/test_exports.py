@@ -62,6 +62,18 @@ def test_xlsx_has_one_sheet_with_text_and_numbers():
     assert rows == [["Deadline", "Came due", "On time (%)"], ["'@risk", "7", "43"], ["Breach decision", "1", ""]]
 
 
+def test_xlsx_leaves_a_cell_with_no_figure_empty_in_a_column_of_numbers():
+    content = xlsx_bytes("Rates", ["Month", "On time (%)"], [["January", 80], ["February", None]])
+    assert xlsx_cells(content)[1] == [["Month", "On time (%)"], ["January", "80"], ["February"]]
+    assert read_csv(csv_bytes(["Month", "On time (%)"], [["February", None]]))[1] == ["February", ""]
+
+
+def test_a_report_table_gives_its_figures_as_numbers():
+    from services.reports.tables import _blank
+
+    assert (_blank("51"), _blank("12.5"), _blank(None), _blank(7)) == (51, 12.5, None, 7)
+
+
 @pytest.mark.parametrize(("title", "name"), [
     ("Evaluation measures (Probation CDVP)", "Evaluation measures (Probation…"), ("A/B: c?", "A B  c"),
     ("Evaluation measures (Community perpetrator programme)", "Evaluation measures (Community…"),
