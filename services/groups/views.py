@@ -55,12 +55,18 @@ def list_groups(*, actor, now: datetime) -> dict:
         {"facilitator_ids": str(actor.pk)}
     rows = []
     programmes = group_programmes()
+    calendars: dict = {}
     for group in Group.objects(**query).order_by("status", "name"):
         spec = spec_of(group)
+        upcoming = _next_session(group, local_today(now))
+        if upcoming is not None and group.team not in calendars:
+            calendars[group.team] = team_calendar(group.team)
         rows.append({"group": group, "spec": spec, "day": WEEKDAYS[group.weekday], "meets": _meets(group),
                      "pathway": programmes.get(group.workflow_key, (group.workflow_key,))[0],
                      "members": GroupMember.objects(group_id=group.pk, status="active").count(),
-                     "next": _next_session(group, local_today(now))})
+                     "next": upcoming,
+                     # A closure or bank holiday added after the schedule was made: the session must be moved.
+                     "next_closed": upcoming is not None and not calendars[group.team].is_working_day(upcoming.date)})
     return {"rows": rows, "can_create": actor.has_role("manager") and bool(programmes),
             "programmes": programmes}
 

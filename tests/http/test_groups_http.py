@@ -353,3 +353,14 @@ def test_a_future_session_s_register_opens_on_its_day(client, setup):
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/groups/{group.pk}")
     page = html.unescape(client.get(f"/groups/{group.pk}").get_data(as_text=True))
     assert f"Session {later.number} is on" in page and "its register opens on the day" in page
+
+
+def test_the_groups_list_says_when_the_next_session_falls_on_a_closure(client, setup):
+    from models.team import Team
+
+    group, _first = joined(client, setup)
+    upcoming = GroupSession.objects(group_id=group.pk, date__gte=local_today(utcnow())).order_by("date").first()
+    assert "Service closed: move this session" not in client.get("/groups").get_data(as_text=True)
+    Team.objects(key="north").update_one(push__closures=datetime.combine(upcoming.date, datetime.min.time()))
+    page = client.get("/groups").get_data(as_text=True)
+    assert "Service closed: move this session" in page
