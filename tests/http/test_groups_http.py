@@ -205,6 +205,10 @@ def test_intake_register_and_drop_out_pages(client, setup):
     sign_in(client, setup["manager"])
     page = client.get(f"/groups/{group.pk}/rejoin/{men[1].pk}").get_data(as_text=True)
     assert "Man 1 comes back for the rest of the programme" in page
+    # The group's page names the man beside his reference: among former members and in the re-join link.
+    group_page = html.unescape(client.get(f"/groups/{group.pk}").get_data(as_text=True))
+    assert f"Man 1 ({men[1].reference}): left in week 1" in group_page
+    assert f"Re-join Man 1 ({men[1].reference})" in group_page
     for other in (men[0].pk, "000000000000000000000000", "nonsense"):
         assert client.get(f"/groups/{group.pk}/rejoin/{other}").status_code == 404
 
