@@ -194,6 +194,18 @@ def test_intake_register_and_drop_out_pages(client, setup):
     mine = client.get("/groups/mine").get_data(as_text=True)
     assert "Only for us" in mine and "Due a catch-up" in mine and "Man 1" in mine
     assert "At or close to the absence limit" in mine
+    # A catch-up waiting for its register is named as one, not as the session it makes up for.
+    from services.deadlines.timing import calendar_for
+    from services.groups import register as register_service
+
+    day = local_today(utcnow())
+    while not calendar_for().is_working_day(day) or day == first.date:
+        day -= timedelta(days=1)
+    assert day > first.date  # the first session is weeks ago: a catch-up comes after the session it makes up for
+    register_service.offer_catch_up(group, GroupMember.objects.get(case_id=men[1].pk).pk, {
+        "missed_session_id": str(first.pk), "date": day.isoformat()}, actor=setup["him"], now=utcnow())
+    unsaved = html.unescape(client.get("/groups/mine").get_data(as_text=True))
+    assert f"the catch-up for session 1 on {day.day} {day:%B} {day.year}" in unsaved
     member = GroupMember.objects.get(case_id=men[1].pk)
     left = client.post(f"/groups/{group.pk}/members/{member.pk}/leave", data={"week": "", "reason": ""})
     assert left.status_code == 422 and "Enter the reason he left" in left.get_data(as_text=True)
