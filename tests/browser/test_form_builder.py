@@ -102,8 +102,10 @@ def test_an_admin_builds_publishes_and_revises_a_form_a_practitioner_fills(page,
     page.get_by_label("Tags (optional)").fill("dao_assessment")
     assert_accessible(page)
     page.get_by_role("button", name="Save the settings").click()
+    expect(page.get_by_text("Settings saved")).to_be_visible()  # saved, before leaving the page
     page.get_by_role("link", name="Publish", exact=True).click()
-    assert page.locator("tbody .govuk-tag", has_text="Added").count() == 5
+    # Waits for the publish page: a count taken at once may read the page being left.
+    expect(page.locator("tbody .govuk-tag", has_text="Added")).to_have_count(5)
     assert_accessible(page)
     page.get_by_role("button", name="Publish version 1").click()
     expect(page.locator("body")).to_contain_text("Version 1 of Quality of Life interview is published")
