@@ -15,6 +15,8 @@ from services.audit.oversight import page_read
 from services.cases.sessions import ATTENDANCE_TEXT
 from services.common.language import active_language
 from services.pathways.store import definition_version, latest_definitions
+from services.privacy.words import IDENTITY_CHECK_WORDS
+from services.users.roles import role_labels
 
 DETAIL_WORDS = {
     "case": _l("Case"), "cases": _l("Cases"), "form": _l("Form"), "forms": _l("Forms"), "version": _l("Version"),
@@ -26,12 +28,6 @@ DETAIL_WORDS = {
     "recorded": _l("Recorded"), "corrected": _l("Corrected"), "method": _l("Method"), "contact": _l("Contact"),
     "via": _l("Through"), "until": _l("Until"), "before": _l("Before"), "after": _l("After"),
 }
-IDENTITY_WORDS = {"photo_id": _l("Photo identification seen"),
-                  "known_in_person": _l("Known to staff and seen in person"),
-                  "verified_contact": _l("Confirmed through contact details already held"),
-                  "representative": _l("Representative's authority and the person's identity checked")}
-ROLE_WORDS = {"admin": _l("Administrator"), "manager": _l("Team manager"), "practitioner": _l("Practitioner"),
-              "partner_worker": _l("Partner-support worker"), "referrer": _l("Referrer"), "auditor": _l("Auditor")}
 STEP_ACTIONS = ("case.transition", "case.event")
 
 
@@ -61,16 +57,17 @@ def _step_words(entry, defn, key: str, value: str) -> str:
 
 def _said(entry, key: str, value, names: dict, defn, language: str) -> str:
     """Return one detail's value in words."""
-    if key in ("case", "session", "contact", "via") and isinstance(value, str):
+    if key in ("case", "via") and isinstance(value, str):  # the ids shown_names reads references for
         return names.get(value, value)
     if key == "cases" and isinstance(value, list):
         return ", ".join(names.get(v, v) for v in value if isinstance(v, str))
     if key == "identity_check":
-        return str(IDENTITY_WORDS.get(value, value))
+        return str(IDENTITY_CHECK_WORDS.get(value, value))
     if key == "attendance":
         return str(ATTENDANCE_TEXT.get(value, value))
     if key == "roles" and isinstance(value, list):
-        return ", ".join(str(ROLE_WORDS.get(v, v)) for v in value)
+        roles = role_labels(language)  # the pathways' own roles too, as the people pages name them
+        return ", ".join(roles.get(v, v) for v in value)
     if key == "workflow" and isinstance(value, str):
         return _pathway(value, language)
     if key in ("name", "from", "to") and isinstance(value, str):

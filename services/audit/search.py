@@ -126,11 +126,12 @@ def shown_names(entries) -> tuple[dict[str, str], dict]:
         details = entry.details or {}
         cases.update((details.get("case"), details.get("via")))  # via: the partner record a step came through
         cases.update(details.get("cases") if isinstance(details.get("cases"), list) else ())
-    found = list(Case._get_collection().find({"_id": {"$in": list(_ids(cases))}}, {
-        "reference": 1, "workflow_key": 1, "workflow_version": 1})) if _ids(cases) else []
+    case_ids, user_ids = list(_ids(cases)), list(_ids(users))
+    found = list(Case._get_collection().find({"_id": {"$in": case_ids}}, {
+        "reference": 1, "workflow_key": 1, "workflow_version": 1})) if case_ids else []
     names = {str(c["_id"]): c.get("reference", "") for c in found}
     names.update({str(u["_id"]): u.get("email", "") for u in User._get_collection().find(
-        {"_id": {"$in": list(_ids(users))}}, {"email": 1})} if _ids(users) else {})
+        {"_id": {"$in": user_ids}}, {"email": 1})} if user_ids else {})
     pathways = {str(c["_id"]): (c.get("workflow_key"), c.get("workflow_version")) for c in found
                 if c.get("workflow_key")}
     return {key: value for key, value in names.items() if value}, pathways

@@ -11,12 +11,12 @@ from flask_babel import lazy_gettext as _l
 
 from services.common.language import date_words
 from services.privacy.bundle import text_of
+from services.privacy.words import PERSON_FIELD_WORDS
 
 FORM_STATUS_WORDS = {"draft": _l("Draft"), "submitted": _l("Submitted"), "countersigned": _l("Countersigned")}
 # The Word file's row names for the person and the case, in the language the file is prepared in.
-ROW_WORDS = {"name": _l("Name"), "date_of_birth": _l("Date of birth"), "address": _l("Address"),
-             "ethnicity": _l("Ethnicity"), "language": _l("Language"), "pathway": _l("Pathway"), "status": _l("Status"),
-             "stage": _l("Stage"), "referred_at": _l("Referred"), "closed_at": _l("Closed"), "outcome": _l("Outcome")}
+ROW_WORDS = {**PERSON_FIELD_WORDS, "pathway": _l("Pathway"), "status": _l("Status"), "stage": _l("Stage"),
+             "referred_at": _l("Referred"), "closed_at": _l("Closed"), "outcome": _l("Outcome")}
 
 
 def _words(value) -> str:

@@ -12,6 +12,7 @@ from services.cases.access import can_change_case, case_for_actor
 from services.common.language import active_language
 from services.privacy.rectification import PERSON_FIELDS, list_corrections
 from services.privacy.retention import on_hold, retention_status
+from services.privacy.words import IDENTITY_CHECK_WORDS, PERSON_FIELD_WORDS
 from services.submissions.definitions import form_for
 from services.submissions.reads import list_submissions
 
@@ -19,13 +20,8 @@ from services.submissions.reads import list_submissions
 def _words() -> dict:
     """Return the page's words for the identity checks, the person's details and the objection outcomes."""
     return {
-        "identity_checks": {
-            "photo_id": _("Photo identification seen"),
-            "known_in_person": _("Known to staff and seen in person"),
-            "verified_contact": _("Confirmed through contact details already held"),
-            "representative": _("Representative's authority and the person's identity checked")},
-        "person_fields": {"name": _("Name"), "date_of_birth": _("Date of birth"), "address": _("Address"),
-                          "ethnicity": _("Ethnicity"), "language": _("Language")},
+        "identity_checks": {key: str(text) for key, text in IDENTITY_CHECK_WORDS.items()},
+        "person_fields": {key: str(text) for key, text in PERSON_FIELD_WORDS.items()},
         "objection_outcomes": {
             "upheld": _("Upheld: the processing stops"),
             "partly_upheld": _("Partly upheld"),
