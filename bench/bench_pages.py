@@ -41,7 +41,8 @@ from bson import ObjectId  # noqa: E402
 from bench.load import drive, get, median_time, sign_in  # noqa: E402
 from storage.embedded import EmbeddedMongo, answers, free_port  # noqa: E402
 
-GUNICORN = ["--workers", "2", "--threads", "4", "--worker-class", "gthread"]
+WORKERS = 2
+GUNICORN = ["--workers", str(WORKERS), "--threads", "4", "--worker-class", "gthread"]
 BARE = ("bare page (one find_one)", "", False)
 BARE_AGAIN = "bare page, again at the end"
 FRESH_SIGN_IN = 600  # seconds: well inside the idle limit of a sign-in, however slow a page is
@@ -96,12 +97,12 @@ def database(keep: bool):
 
 
 @contextmanager
-def gunicorn(target: str, env: dict, log: Path):
+def gunicorn(target: str, env: dict, log: Path, connections: int):
     """Run `target` under gunicorn with the bench's settings; yield (port, master process)."""
     port = free_port()
     with open(log, "ab") as out:
-        process = subprocess.Popen([sys.executable, "-m", "gunicorn", *GUNICORN, "--bind", f"127.0.0.1:{port}",
-                                    target], cwd=ROOT, env=env, stdout=out, stderr=out)
+        process = subprocess.Popen([sys.executable, "-m", "gunicorn", *GUNICORN, *shares(connections),
+                                    "--bind", f"127.0.0.1:{port}", target], cwd=ROOT, env=env, stdout=out, stderr=out)
     try:
         deadline = time.monotonic() + 180
         while not answers(port, timeout=0.2) or not _ready(port):
@@ -115,6 +116,16 @@ def gunicorn(target: str, env: dict, log: Path):
             process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def shares(connections: int) -> list[str]:
+    """Return gunicorn's setting that lets each worker hold only its share of the load's keep-alive connections.
+
+    A gthread worker accepts every connection it can while it is free, so the 16 kept-alive connections opened at
+    once could all land on one worker, which then serves them on one core (its GIL) while the other idles: the same
+    page measured twice gave 540 and 1,030 requests/s. Capped at its share, each worker holds half of them.
+    """
+    return ["--worker-connections", str(-(-connections // WORKERS))]
 
 
 def _ready(port: int) -> bool:
@@ -180,8 +191,9 @@ def run_bench(args, seeded, uri, db_name, folder) -> dict:
     # Seeding leaves mongod writing a checkpoint of millions of new documents: flush it now, or it slows only the
     # page measured first (the bare one) and flatters every ratio.
     db.client.admin.command("fsync")
-    with gunicorn("app:create_app()", env, folder / "pathway.log") as (port, master), \
-            gunicorn("bench.bare_app:create_app()", env, folder / "bare.log") as (bare_port, bare_master):
+    load = args.connections
+    with gunicorn("app:create_app()", env, folder / "pathway.log", load) as (port, master), \
+            gunicorn("bench.bare_app:create_app()", env, folder / "bare.log", load) as (bare_port, bare_master):
         figures["pages"][BARE[0]] = measure(bare_port, f"/cases/{bare_ref}", "", args)
         cookies = {}
         for name, role, path, heavy in pages(seeded):
@@ -208,9 +220,10 @@ def run_bench(args, seeded, uri, db_name, folder) -> dict:
 
 def print_table(figures: dict) -> None:
     """Print the figures as a plain table."""
+    settings = " ".join(GUNICORN + shares(figures["connections"]))
     print(f"\n{figures['cases']:,} cases in {figures['teams']} teams (+ the demo team), seeded in "
           f"{figures['seed_s']:.0f} s; "
-          f"{figures['connections']} connections, {figures['duration_s']:g} s per page; gunicorn {' '.join(GUNICORN)}; "
+          f"{figures['connections']} connections, {figures['duration_s']:g} s per page; gunicorn {settings}; "
           f"load from {'wrk' if shutil.which('wrk') else 'the Python generator (wrk is not installed)'}")
     head = (f"{'page':34} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'paired':>6} {'1 req ms':>9} "
             f"{'bytes':>10} {'non-200':>7}")

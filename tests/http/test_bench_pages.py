@@ -99,3 +99,11 @@ def test_a_paired_ratio_is_each_slice_s_to_the_bare_slices_around_it(monkeypatch
     assert found["paired_ratios"] == [0.2, 0.4, 0.3] and found["paired_ratio"] == 0.3
     assert [a[:3] for a in asked] == [(1, "/bare", "")] + [(2, "/page", "session=x"), (1, "/bare", "")] * 3
     assert {a[3:] for a in asked} == {(16, 4.0)}
+
+
+def test_each_gunicorn_worker_of_the_bench_holds_only_its_share_of_the_connections():
+    from bench.bench_pages import WORKERS, shares
+
+    assert WORKERS == 2
+    assert shares(16) == ["--worker-connections", "8"]
+    assert shares(15) == ["--worker-connections", "8"]  # rounded up: every connection is served
