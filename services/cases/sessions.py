@@ -24,6 +24,7 @@ from services.pathways.store import definition_for, shown_definition
 from storage.uow import transactional
 from workflows import attendance_effects
 from workflows.declarations import DEFAULT_SESSION_TYPES, session_types
+from workflows.programme import programme_spec
 
 SESSION_TYPES = DEFAULT_SESSION_TYPES
 ATTENDANCE_LABELS = {
@@ -76,7 +77,15 @@ def _declared_types(defn) -> tuple:
     return tuple(session_types(defn.to_dict()).items())
 
 
-def _parse(data: dict, today: date, types: dict[str, str]) -> dict:
+def session_number_limit(case: Case) -> int | None:
+    """Return the highest number a session on the case can have (its pathway's programme's sessions), or None."""
+    # The whole programme's count for every type: a pathway's plan does not say how many one-to-one or pre-group
+    # meetings a man may need, but no session of any kind is numbered beyond the programme itself.
+    spec = programme_spec(definition_for(case).programme)
+    return spec.sessions if spec is not None else None
+
+
+def _parse(data: dict, today: date, types: dict[str, str], limit: int | None = None) -> dict:
     problems = Problems()
     when = past_date(data.get("date"), "date", _("Date of the session"), problems, today=today,
                      missing=_("Enter the date of the session"),
@@ -96,6 +105,9 @@ def _parse(data: dict, today: date, types: dict[str, str]) -> dict:
         problems.add("number", _("Session number must be a whole number, like 3"), _("Session number"))
     elif number and int(number) < 1:
         problems.add("number", _("Session number must be 1 or more"), _("Session number"))
+    elif number and limit is not None and int(number) > limit:
+        problems.add("number", _("Session number must be %(max)s or fewer: the programme has %(max)s sessions",
+                                 max=limit), _("Session number"))
     flags = [f for f in data.get("flags") or [] if f in FLAGS]
     notes_max = CaseSession.notes.max_length
     if len((data.get("notes") or "").strip()) > notes_max:
@@ -111,7 +123,8 @@ def record_session(case: Case, data: dict, *, actor, now: datetime) -> CaseSessi
     """Record a session and apply the pathway's attendance rules (an absence may start a breach deadline)."""
     if not can_change_case(actor, case) or case.status != "open":
         raise NotAllowed(_("You cannot record sessions on this case"))
-    return apply_session(case, _parse(data, local_today(now), session_types_for(case)), actor=actor, now=now)
+    fields = _parse(data, local_today(now), session_types_for(case), session_number_limit(case))
+    return apply_session(case, fields, actor=actor, now=now)
 
 
 def apply_session(case: Case, fields: dict, *, actor, now: datetime, session_id=None) -> CaseSession:

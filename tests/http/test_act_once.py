@@ -159,6 +159,7 @@ def test_an_api_step_repeated_with_its_key_acts_once(app, client, team, now):
     ({"number": "-3"}, "Session number must be 1 or more"),
     ({"number": "0"}, "Session number must be 1 or more"),
     ({"number": "three"}, "Session number must be a whole number, like 3"),
+    ({"number": "999"}, "Session number must be 14 or fewer: the programme has 14 sessions"),
     ({"date-day": "1", "date-month": "1", "date-year": "1899"}, "Date of the session must be in 1900 or later"),
 ])
 def test_a_session_s_impossible_number_or_date_is_refused_saying_why(app, client, team, now, changes, message):
