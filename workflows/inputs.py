@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from errors import Problems
@@ -39,6 +39,7 @@ class InputSpec:
     role: str = ""
     no_future: bool = False
     not_before: str = ""  # "referral": no earlier than the day the case was referred (see EARLIEST_DAYS)
+    max_days_ahead: int | None = None  # no later than this many days after today
     minimum: int | None = None
     maximum: int | None = None
     max_length: int = DEFAULT_MAX_LENGTH
@@ -51,7 +52,8 @@ class InputSpec:
             error=data.get("error", ""), required=data.get("required", True),
             options=tuple(dict(o) for o in data.get("options", ())), role=data.get("role", ""),
             no_future=data.get("no_future", False), not_before=data.get("not_before", ""), minimum=data.get("minimum"),
-            maximum=data.get("maximum"), max_length=data.get("max_length", DEFAULT_MAX_LENGTH),
+            max_days_ahead=data.get("max_days_ahead"), maximum=data.get("maximum"),
+            max_length=data.get("max_length", DEFAULT_MAX_LENGTH),
         )
 
     def option_values(self) -> list[str]:
@@ -111,6 +113,10 @@ def _clean_date(spec: InputSpec, value: Any, today: date, language: str, earlies
         raise Unclean(N_("%(label)s must be in %(year)s or later"), label=spec.label, year=EARLIEST_YEAR)
     if spec.no_future and value > today:
         raise Unclean(N_("%(label)s must be today or in the past"), label=spec.label)
+    if spec.max_days_ahead is not None and value > today + timedelta(days=spec.max_days_ahead):
+        # A year typed wrong (2036 for 2026) would otherwise set a date no one meant.
+        raise Unclean(N_("%(label)s must be on or before %(date)s"), label=spec.label,
+                      date=format_date(today + timedelta(days=spec.max_days_ahead), language))
     floor = earliest.get(spec.not_before) if spec.not_before else None
     if floor is not None and value < floor:
         raise Unclean(EARLIEST_DAYS[spec.not_before], label=spec.label, date=format_date(floor, language))

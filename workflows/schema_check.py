@@ -42,10 +42,10 @@ def _friendly(error, path: str) -> str:
         return f"{error.instance!r} is not a reminder: {REMINDER_HELP}"
     if error.validator == "not" and ".inputs[" in path and isinstance(error.instance, dict):
         kind = error.instance.get("kind")
-        wrong = [key for key in ("no_future", "not_before", "role", "minimum", "maximum", "max_length", "options")
-                 if key in error.instance]
-        only = {"no_future": "date", "not_before": "date", "role": "user", "minimum": "number", "maximum": "number",
-                "max_length": "reason or text", "options": "decision or outcome"}
+        only = {"no_future": "date", "not_before": "date", "max_days_ahead": "date", "role": "user",
+                "minimum": "number", "maximum": "number", "max_length": "reason or text",
+                "options": "decision or outcome"}
+        wrong = [key for key in only if key in error.instance]
         for key in wrong:
             if kind not in only[key].split(" or "):
                 return (f"remove '{key}' from the {kind!r} input {error.instance.get('name')!r}: only a {only[key]} "

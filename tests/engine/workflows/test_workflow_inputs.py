@@ -141,3 +141,29 @@ def test_a_date_not_before_the_referral(typed, earliest, language, problem):
     with pytest.raises(InvalidInput) as refused:
         clean_inputs(dated, {"x": typed}, now=NOW, earliest=given, language=language)
     assert [(p.field, p.message) for p in refused.value.problems] == [("x", problem)]
+
+
+@pytest.mark.parametrize(("typed", "language", "problem"), [
+    ("2025-03-12", "en", None),  # today
+    ("2026-03-12", "en", None),  # the last day it allows: 365 days after 12 March 2025
+    ("2026-03-13", "en", "Date of the consultation must be on or before 12 March 2026"),
+    ("2035-03-12", "cy", "Rhaid i “Date of the consultation” fod ar 12 Mawrth 2026 neu cyn hynny"),
+])
+def test_a_date_no_later_than_its_days_ahead(typed, language, problem):
+    dated = [InputSpec(name="x", kind="date", label="Date of the consultation", max_days_ahead=365)]
+    if problem is None:
+        assert clean_inputs(dated, {"x": typed}, now=NOW, language=language) == {"x": typed}
+        return
+    with pytest.raises(InvalidInput) as refused:
+        clean_inputs(dated, {"x": typed}, now=NOW, language=language)
+    assert [(p.field, p.message) for p in refused.value.problems] == [("x", problem)]
+
+
+def test_every_shipped_date_that_may_be_in_the_future_has_a_limit():
+    from workflows.definition import load_directory
+
+    for key, defn in load_directory("workflows").items():
+        for step in [*defn.transitions.values(), *defn.events.values()]:
+            for spec in step.inputs:
+                if spec.kind == "date" and not spec.no_future:
+                    assert spec.max_days_ahead, (key, step.name, spec.name)

@@ -147,6 +147,9 @@ def test_two_files_with_one_key(tmp_path):
         (lambda d: d["transitions"][0]["inputs"][0].update(not_before="referral"),
          "dao: transitions[0].inputs[0]: remove 'not_before' from the 'text' input 'next_steps': only a date input "
          "takes it"),
+        (lambda d: d["transitions"][0]["inputs"][0].update(max_days_ahead=30),
+         "dao: transitions[0].inputs[0]: remove 'max_days_ahead' from the 'text' input 'next_steps': only a date "
+         "input takes it"),
         (lambda d: d["transitions"][1]["inputs"][0].update(not_before="referal"),
          "dao: transitions[1].inputs[0].not_before: 'referal' is not one of ['referral']"),
         (lambda d: d["transitions"][0]["copy"].pop("warning"),
