@@ -1,4 +1,4 @@
-"""The bench's load driver: wrk's answers counted by status, so a redirect (a lost session) is never a success."""
+"""The bench's load generators keep the session cookie a response sets, as a browser does, and no other cookie."""
 
 from __future__ import annotations
 
@@ -8,49 +8,56 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bench.load import drive_python, drive_wrk
+from bench.load import drive_python, drive_wrk, kept_cookie
 
 
-class Pages(BaseHTTPRequestHandler):
-    """200 with a body on /ok, a redirect to the sign-in page elsewhere; keep-alive, as the app's server."""
+class _Renewing(BaseHTTPRequestHandler):
+    """Answer every request, renewing the session cookie on the first and setting another cookie on the rest."""
 
-    protocol_version = "HTTP/1.1"
+    protocol_version = "HTTP/1.1"  # keep-alive, as the bench's load runs
+    received: list[str] = []
+    lock = threading.Lock()
 
-    def do_GET(self):  # noqa: N802 - the name http.server calls
-        body = b"x" * 2000 if self.path == "/ok" else b"Redirecting to /sign-in"
-        self.send_response(200 if self.path == "/ok" else 302)
-        if self.path != "/ok":
-            self.send_header("Location", "/sign-in")
-        self.send_header("Content-Length", str(len(body)))
+    def do_GET(self):  # noqa: N802 - the standard library's name
+        with self.lock:
+            self.received.append(self.headers.get("Cookie", ""))
+            first = len(self.received) == 1
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.send_header("Set-Cookie", "session=renewed; HttpOnly; Path=/" if first else "lang=cy; Path=/")
         self.end_headers()
-        self.wfile.write(body)
+        self.wfile.write(b"ok")
 
     def log_message(self, *args):
         pass
 
 
 @pytest.fixture
-def port():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+def renewing_server():
+    _Renewing.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Renewing)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield server.server_port
+    yield server.server_address[1], _Renewing.received
     server.shutdown()
     server.server_close()
 
 
-@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (scripts/setup.sh --dev installs it)")
-def test_wrk_counts_every_status_and_gives_the_percentiles(port):
-    run = drive_wrk(port, "/ok", "session=x", connections=2, duration=1, threads=2)
-    assert run.generator == "wrk" and run.ok > 10 and set(run.statuses) == {200} and run.rate > 10
-    assert 0 < run.percentile(50) <= run.percentile(99) < 5
-    moved = drive_wrk(port, "/moved", "", connections=2, duration=1, threads=2)
-    assert moved.ok == 0 and moved.statuses.get(302, 0) > 10 and moved.rate == 0
-    assert moved.failures and moved.failures[0].startswith("302: Redirecting to /sign-in")
+def test_the_next_cookie_is_the_session_cookie_a_response_set():
+    assert kept_cookie("session=old", "session=new; HttpOnly; Path=/") == "session=new"
+    assert kept_cookie("session=old", "lang=cy; Path=/") == "session=old"  # another cookie: not the session's
+    assert kept_cookie("session=old", None) == "session=old"
+    assert kept_cookie("", "session=new") == ""  # a page loaded signed out stays signed out
 
 
-def test_the_python_generator_counts_the_same_way(port):
-    run = drive_python(port, "/ok", "", connections=2, duration=0.5, processes=1)
-    assert run.generator == "python" and run.ok > 10 and set(run.statuses) == {200}
-    moved = drive_python(port, "/moved", "", connections=2, duration=0.5, processes=1)
-    assert moved.ok == 0 and moved.statuses.get(302, 0) > 10
+@pytest.mark.parametrize("generator", ["wrk", "python"])
+def test_the_load_sends_the_renewed_session_cookie(renewing_server, generator):
+    if generator == "wrk" and shutil.which("wrk") is None:
+        pytest.fail("wrk is not installed: scripts/setup.sh --dev installs it")
+    port, received = renewing_server
+    drive = drive_wrk if generator == "wrk" else drive_python
+    run = drive(port, "/", "session=old", connections=1, duration=1, **({"threads": 1} if generator == "wrk" else
+                                                                          {"processes": 1}))
+    assert run.ok > 3
+    assert received[0] == "session=old"
+    assert set(received[1:]) == {"session=renewed"}  # kept after the first answer; the other cookie left out
