@@ -128,7 +128,8 @@ def record_session(case_id):
                "hints": session_service.session_hints(case)}
     if request.method == "GET":
         return render_template("cases/record_session.html", values={"flags": []}, problems=[], **context)
-    values = {k: request.form.get(k, "") for k in ("session_type", "number", "attendance", "catch_up", "notes")}
+    values = {k: request.form.get(k, "") for k in ("session_type", "number", "attendance", "catch_up", "notes",
+                                                  "again")}
     values.update({f"date-{p}": request.form.get(f"date-{p}", "").strip() for p in ("day", "month", "year")})
     values["flags"] = request.form.getlist("flags")
     parts = [values[f"date-{p}"] for p in ("day", "month", "year")]

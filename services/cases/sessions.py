@@ -17,6 +17,7 @@ from services.cases.engine_view import case_view
 from services.cases.history_text import term
 from services.cases.transitions import add_history
 from services.common.dates import EARLIEST_BIRTH, past_date
+from services.common.language import active_language, format_date
 from services.common.language import lazy_gettext as _l
 from services.common.rows import find_rows
 from services.deadlines.timing import local_today
@@ -124,7 +125,25 @@ def record_session(case: Case, data: dict, *, actor, now: datetime) -> CaseSessi
     if not can_change_case(actor, case) or case.status != "open":
         raise NotAllowed(_("You cannot record sessions on this case"))
     fields = _parse(data, local_today(now), session_types_for(case), session_number_limit(case))
+    if fields["number"] and not data.get("again"):
+        _refuse_a_repeat(case, fields)
     return apply_session(case, fields, actor=actor, now=now)
+
+
+def _refuse_a_repeat(case: Case, fields: dict) -> None:
+    """Refuse a session number he has already attended unless the form says he took that session again."""
+    # Only attended ones: after an absence the next one-to-one usually keeps the number he missed.
+    earlier = CaseSession._get_collection().find_one(
+        {"case_id": case.pk, "session_type": fields["session_type"], "number": fields["number"],
+         "attendance": {"$in": ["attended", "late"]}}, {"date": 1}, sort=[("date", 1)])
+    if earlier is None:
+        return
+    kind = session_types_for(case, active_language()).get(fields["session_type"], fields["session_type"])
+    problems = Problems()
+    problems.add("again", _("%(session)s %(number)s is already recorded as attended, on %(date)s: change the "
+                            "number, or confirm that he took this session again", session=kind,
+                            number=fields["number"], date=format_date(earlier["date"])), _("Session number"))
+    problems.raise_if_any()
 
 
 def apply_session(case: Case, fields: dict, *, actor, now: datetime, session_id=None) -> CaseSession:

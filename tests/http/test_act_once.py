@@ -168,3 +168,32 @@ def test_a_session_s_impossible_number_or_date_is_refused_saying_why(app, client
     response = client.post(f"/cases/{case.pk}/sessions/new", data={**session_form("d" * 32), **changes})
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert CaseSession.objects(case_id=case.pk).count() == 0
+
+
+def _record(client, case, key: str, **changes):
+    form = {**session_form(key), "session_type": "group", "attendance": "attended", "number": "3", **changes}
+    return client.post(f"/cases/{case.pk}/sessions/new", data=form)
+
+
+def test_a_session_number_he_has_attended_is_recorded_again_only_when_confirmed(app, client, team, now):
+    case = allocated_case(team, now)
+    sign_in(client, team["practitioner"])
+    assert _record(client, case, "a" * 32).status_code == 302
+    again = _record(client, case, "b" * 32, **{"date-day": "27", "notes": "Kept as typed"})
+    page = again.get_data(as_text=True)
+    assert again.status_code == 422
+    assert ("Group session 3 is already recorded as attended, on 20 November 2026: change the number, or confirm "
+            "that he took this session again") in page
+    assert 'href="#again"' in page and 'id="again" name="again"' in page and "Kept as typed" in page
+    assert CaseSession.objects(case_id=case.pk).count() == 1
+    assert _record(client, case, "c" * 32, **{"date-day": "27", "again": "yes"}).status_code == 302
+    assert CaseSession.objects(case_id=case.pk, number=3).count() == 2
+
+
+def test_a_number_he_was_absent_for_or_of_another_type_is_not_a_repeat(app, client, team, now):
+    case = allocated_case(team, now)
+    sign_in(client, team["practitioner"])
+    assert _record(client, case, "d" * 32, attendance="unacceptable_absence").status_code == 302
+    assert _record(client, case, "e" * 32, **{"date-day": "27"}).status_code == 302  # the session he missed, taken
+    assert _record(client, case, "f" * 32, **{"date-day": "27", "session_type": "individual"}).status_code == 302
+    assert CaseSession.objects(case_id=case.pk).count() == 3
