@@ -197,3 +197,11 @@ def test_a_number_he_was_absent_for_or_of_another_type_is_not_a_repeat(app, clie
     assert _record(client, case, "e" * 32, **{"date-day": "27"}).status_code == 302  # the session he missed, taken
     assert _record(client, case, "f" * 32, **{"date-day": "27", "session_type": "individual"}).status_code == 302
     assert CaseSession.objects(case_id=case.pk).count() == 3
+
+
+def test_a_step_s_page_names_the_man_beside_his_case_reference(app, client, team, now):
+    case = allocated_case(team, now)
+    sign_in(client, team["practitioner"])
+    page = client.get(f"/cases/{case.pk}/transitions/begin_assessment").get_data(as_text=True)
+    assert case.person.name
+    assert f'<span class="govuk-caption-l">Case {case.reference} · {case.person.name}</span>' in page
