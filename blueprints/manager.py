@@ -103,7 +103,7 @@ def action(case_id, kind, name):
     except (Conflict, NotAllowed) as exc:
         flash(exc.message, "info")
         return redirect(url_for("manager.referral", case_id=case.pk))
-    return _after(case, _("%(action)s: done for %(reference)s", action=option.label, reference=case.reference))
+    return _after(case, _("Done: %(action)s (%(reference)s)", action=option.label, reference=case.reference))
 
 
 @bp.route("/referrals/<case_id>/allocate", methods=["GET", "POST"])

@@ -155,6 +155,7 @@ def test_triage_acknowledge_consultation_accept_and_allocate(client, people, now
     assert "govuk-button--warning" not in confirm
     response = client.post(f"{base}/transition/acknowledge", data={"next_steps": "I will call you on Friday"})
     assert response.status_code == 302 and response.headers["Location"].endswith(base)
+    assert f"Done: Acknowledge the referral ({case.reference})" in text(client.get(base))
     case.reload()
     assert case.state == "acknowledged" and case.fields["next_steps"] == "I will call you on Friday"
 
