@@ -121,7 +121,8 @@ def test_review_shows_the_referral_red_screening_and_a_possible_duplicate(client
     assert "Unlikely to be accepted</strong>" in page and "historical abuse" in page
     assert "Possible duplicate" in page and first.reference in page
     assert "Daniel Okafor-Reeve" in page and "Maya Okafor-Reeve" in page and "Child Protection Plan" in page
-    assert "Acknowledge the referral" in page and "Do not accept the referral" in page and "Mark as urgent" in page
+    assert "Acknowledge the referral" in page and "Do not accept the referral" in page
+    assert "Endorse as urgent" in page and "Mark as urgent" not in page  # the pathway's own name for the step
     assert 'aria-current="page">Request for Service' in page
     screening = text(client.get(f"/manager/referrals/{case.pk}?show=screening"))
     assert "Red</strong>" in screening and "Green</strong>" in screening and "Daniel Okafor-Reeve" in screening
