@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.access import current_actor, roles_required
-from blueprints.language import current_language, format_date
+from blueprints.language import current_language
 from clock import utcnow
 from errors import FieldProblem, InvalidInput, NotAllowed
 from services.cases.access import referral_for_referrer
@@ -19,7 +17,6 @@ from services.submissions.attachments import store_attachment
 from services.submissions.definitions import compiled_form, form_for
 from services.submissions.filling import open_draft, save_draft, start_submission
 from services.users.teams import team_choices
-from workflows.intake import shared_with_referrer
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 
@@ -169,19 +166,6 @@ def public_timeline(case) -> list[dict]:
     return list(reversed(shown))
 
 
-def _shared(case) -> list[tuple[str, str]]:
-    """Return the pathway's messages meant for the referrer, as (label, text)."""
-    return [(row["label"], _long_date(row["value"]) if row["date"] else str(row["value"]))
-            for row in shared_with_referrer(definition_for(case), case.fields or {}, current_language(), case.state)]
-
-
-def _long_date(value: str) -> str:
-    try:
-        return format_date(datetime.fromisoformat(str(value)).date())
-    except ValueError:
-        return str(value)
-
-
 @bp.get("/<case_id>")
 @roles_required("referrer")
 def status(case_id):
@@ -191,7 +175,8 @@ def status(case_id):
         return redirect(url_for("referrals.task_list", case_id=case.pk))
     sent_forms = [f for f in service.referral_forms(case, current_language()) if f["status"] == "completed"]
     return render_template("referrals/status.html", case=case, status=service.referral_status(case, current_language()),
-                           shared=_shared(case), timeline=public_timeline(case), sent_forms=sent_forms,
+                           shared=service.told_the_referrer(case, current_language()),
+                           timeline=public_timeline(case), sent_forms=sent_forms,
                            suspended=bool(case.suspended and case.status == "open"))
 
 

@@ -20,7 +20,7 @@ from services.cases.transitions import list_history, transition_options
 from services.common.language import active_language
 from services.groups.schedules import local_today
 from services.pathways.store import definition_for
-from services.referrals.portal import find_duplicate_cases, referral_forms
+from services.referrals.portal import find_duplicate_cases, referral_forms, told_the_referrer
 from services.submissions.definitions import form_for
 from workflows.intake import referral
 
@@ -158,6 +158,7 @@ def get_referral_review(case_id, *, actor, now: datetime) -> dict:
         "actions": get_actions(case, actor=actor) if case.status == "open" and not case.allocated_to else None,
         "history": history, "titles": {e.pk: history_title(e, defn, language) for e in history},
         "information": [e for e in history if e.kind == "referrer_information"],
+        "told_the_referrer": told_the_referrer(case, language),
         "endorsements": len((case.endorsements or {}).get("urgent", [])), "needed": URGENT_ENDORSEMENTS,
         "days": days_between(case.referred_at, now),
     }

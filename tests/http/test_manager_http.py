@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -156,7 +157,10 @@ def test_triage_acknowledge_consultation_accept_and_allocate(client, people, now
     assert "govuk-button--warning" not in confirm
     response = client.post(f"{base}/transition/acknowledge", data={"next_steps": "I will call you on Friday"})
     assert response.status_code == 302 and response.headers["Location"].endswith(base)
-    assert f"Done: Acknowledge the referral ({case.reference})" in text(client.get(base))
+    review = text(client.get(base))
+    assert f"Done: Acknowledge the referral ({case.reference})" in review
+    # What the social worker now reads on their referral's page, where the manager reads the referral too.
+    assert "What the referrer sees" in review and "I will call you on Friday" in review
     case.reload()
     assert case.state == "acknowledged" and case.fields["next_steps"] == "I will call you on Friday"
 
@@ -175,6 +179,8 @@ def test_triage_acknowledge_consultation_accept_and_allocate(client, people, now
                 data={"consultation_date-day": on.day, "consultation_date-month": on.month,
                       "consultation_date-year": on.year})
     assert Case.objects.get(pk=case.pk).fields["consultation_date"] == on.isoformat()
+    shown = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(base))).split())
+    assert f"Case consultation {on.day} {on.strftime('%B')} {on.year}" in shown
     client.post(f"{base}/transition/accept", data={"notes": "Risk assessment and one-to-one work"})
     assert Case.objects.get(pk=case.pk).state == "accepted"
 
