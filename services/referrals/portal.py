@@ -15,7 +15,7 @@ from models.user import User
 from services.audit.trail import record_audit
 from services.cases.engine_view import latest_submissions
 from services.cases.transitions import add_history, next_reference, open_case, start_workflow
-from services.common.language import active_language, format_date
+from services.common.language import active_language, date_words
 from services.notifications.send import notify_case
 from services.pathways.store import definition_for, latest_definition, latest_definitions
 from services.submissions.reads import referrer_forms
@@ -264,6 +264,6 @@ def told_the_referrer(case: Case, language: str) -> list[tuple[str, str]]:
 
 def _long_date(value: str) -> str:
     try:
-        return format_date(datetime.fromisoformat(str(value)).date())
+        return date_words(datetime.fromisoformat(str(value)).date())
     except ValueError:
         return str(value)
