@@ -76,6 +76,8 @@ def test_pages_fit_a_narrow_screen_and_wide_tables_scroll_in_their_own_region(pa
                 "(box) => (document.getElementById(box.getAttribute('aria-labelledby')) || {}).textContent")
             assert (box.get_attribute("role"), box.get_attribute("tabindex"), bool(named)) == (
                 ("region", "0", True) if wide else (None, None, False)), path
+            # The edge with more table beyond it is shaded: a sign that the table goes on sideways.
+            assert "radial-gradient" in box.evaluate("(box) => getComputedStyle(box).backgroundImage"), path
         assert_accessible(page)  # among others, a region that scrolls can be reached from the keyboard
 
     page.goto("/manager/waiting-list")
