@@ -33,24 +33,24 @@ def list_deadlines(*, actor, case: Case | None = None, scope: str = "mine",
     if case is not None:
         if not can_read_case(actor, case):
             raise NotAllowed(_("You do not have access to this case"))
-        found = _shown(find_rows(Deadline, {"case_id": case.pk}) if stored is None else stored)
+        found = shown_in_language(find_rows(Deadline, {"case_id": case.pk}) if stored is None else stored)
         return sorted(found, key=lambda d: (not d.is_active, *_sort_key(d)))
     if not actor.has_role("manager", "practitioner", "partner_worker"):
         raise NotAllowed(_("You do not have access to deadlines"))
     if scope == "team":
         if not actor.has_role("manager"):
             raise NotAllowed(_("Only team managers can see the team's deadlines"))
-        return sorted(_shown(Deadline.objects(team=actor.team, active=True)), key=_sort_key)
+        return sorted(shown_in_language(Deadline.objects(team=actor.team, active=True)), key=_sort_key)
     if scope != "mine":
         raise ValueError(f"scope is 'mine' or 'team', not {scope!r}")
     uid = str(actor.pk)
     # Cases allocated after a deadline started are the holder's even before its owners are refreshed.
     held = [c.pk for c in Case.objects(allocated_to=uid, status="open").only("id")]
     query = {"active": True, "$or": [{"owner_ids": uid}, {"role": "practitioner", "case_id": {"$in": held}}]}
-    return sorted(_shown(Deadline.objects(__raw__=query)), key=_sort_key)
+    return sorted(shown_in_language(Deadline.objects(__raw__=query)), key=_sort_key)
 
 
-def _shown(deadlines: Iterable[Deadline]) -> list[Deadline]:
+def shown_in_language(deadlines: Iterable[Deadline]) -> list[Deadline]:
     """Return the deadlines with their pathway's label in the page's language, for reading (never saved)."""
     found = list(deadlines)
     for deadline, label in zip(found, labels_in(found, active_language()), strict=True):

@@ -20,6 +20,7 @@ from services.cases.engine_view import case_view
 from services.cases.stages import entering
 from services.cases.transitions import add_history, fire_transition
 from services.common.language import active_language
+from services.deadlines.lists import shown_in_language
 from services.deadlines.timing import local_today
 from services.pathways.store import definition_for
 from storage.uow import transactional
@@ -119,5 +120,6 @@ def parent_deadlines(case: Case) -> list[Deadline]:
     """Return the active deadlines of the linked case that are for the partner worker."""
     if not case.parent_case_id:
         return []
-    return list(Deadline.objects(case_id=case.parent_case_id, role="partner_worker",
-                                 status__in=ACTIVE_STATUSES).order_by("due_at"))
+    # Named as the linked case's pathway names them, in the page's language (as her own deadlines are).
+    return shown_in_language(Deadline.objects(case_id=case.parent_case_id, role="partner_worker",
+                                              status__in=ACTIVE_STATUSES).order_by("due_at"))

@@ -11,6 +11,7 @@ from models.audit import AuditEntry
 from models.case import Case, CaseEvent
 from models.deadline import Deadline
 from models.partner import PartnerContact
+from models.user import User
 from services.cases.effects import apply_effects
 from services.deadlines.timing import local_today
 from services.deadlines.tracking import start_deadline
@@ -248,6 +249,11 @@ def test_community_programme_contact_meets_the_linked_cases_deadline(client, peo
     sign_in(client, people["partner_worker"])
     page = text(client.get(f"/partner/cases/{partner_case.pk}"))
     assert "Your deadlines on the linked case" in page and "2 weeks after his first contact" in page
+    User.objects(pk=people["partner_worker"].pk).update_one(set__language="cy")
+    welsh = text(client.get(f"/partner/cases/{partner_case.pk}")).split("Eich terfynau amser ar yr achos cysylltiedig")
+    assert len(welsh) == 2 and "Cysylltiad cyntaf â’r partner" in welsh[1]  # as his pathway names it in Welsh
+    assert "First contact with the partner" not in welsh[1]
+    User.objects(pk=people["partner_worker"].pk).update_one(set__language="en")
     # Contacts go through the contact log, which takes both records' steps: neither is offered on its own.
     assert "Log a contact" in page and "/events/record_contact" not in page
     assert "/linked/partner_contacted" not in page
