@@ -36,8 +36,9 @@ def _workflow_slots() -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
         except DefinitionError:
             log.warning("Workflow %s v%s cannot be loaded", stored.key, stored.version)
             continue
-        for state in defn.states.values():
-            place = {"workflow": defn.title, "workflow_key": defn.key, "state": state.label, "state_key": state.name}
+        shown = defn.in_language(active_language())  # its own and its stages' names in the reader's language
+        for state in shown.states.values():
+            place = {"workflow": shown.title, "workflow_key": defn.key, "state": state.label, "state_key": state.name}
             for slot in state.forms:
                 by_form[slot.form].append({**place, "via": ""})
             for tag in state.form_tags:

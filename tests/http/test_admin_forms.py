@@ -80,6 +80,9 @@ def test_the_forms_list_shows_status_versions_and_where_each_form_is_offered(cli
     assert "<h1 class=\"govuk-heading-l\">Forms</h1>" in html
     assert "Spousal Assault Risk Assessment Guide" in html
     assert "Domestic Abuse Officer pathway: Risk assessment" in html
+    admin.update(language="cy")
+    welsh = client.get("/admin/forms").get_data(as_text=True)
+    assert "Llwybr y Swyddog Cam-drin Domestig: Asesiad risg" in welsh and "Domestic Abuse Officer pathway" not in welsh
 
 
 def test_a_form_is_built_tried_and_published_through_the_pages(client, admin, now):
