@@ -245,3 +245,11 @@ def test_a_builder_link_made_before_publishing_leads_to_the_form_saying_what_to_
     assert "choose “Edit this form” first" in client.get(opened.headers["Location"]).get_data(as_text=True)
     sent = client.post("/admin/forms/qol_review/questions/new", data={"widget": "text", "label": "Anything else?"})
     assert sent.status_code == 409 and "Anything else?" in sent.get_data(as_text=True)  # what was typed, shown back
+
+
+def test_a_question_whose_wording_starts_with_its_number_is_not_numbered_twice(client, admin, synced):
+    page = html.unescape(client.get("/admin/forms/screening").get_data(as_text=True))
+    assert "1. Is the individual already subject to Probation Service supervision?" in page
+    assert '<span class="pathway-muted">1.</span>' not in page
+    assert '<span class="pathway-muted">1.</span>' in html.unescape(client.get("/admin/forms/sara").get_data(
+        as_text=True))  # a form whose questions do not number themselves keeps the builder's numbers
