@@ -130,3 +130,15 @@ def test_another_teams_manager_breaks_the_glass_and_the_owning_manager_is_told(p
     assert reason in seen and "Sue South" in seen
     assert_accessible(page)
     assert not page.console_errors
+
+
+def test_the_audit_trail_gives_its_details_the_room_to_be_read(page, people, partner_record):
+    sign_in_browser(page, people["auditor"].email, DEFAULT_PASSWORD)
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/admin/audit")
+    expect(page.locator("td").filter(has_text="@example.org").first).to_be_visible()
+    details = page.locator("th", has_text="Details").bounding_box()
+    # Squeezed by unbroken emails, the column was 75 px wide and its words one letter a line.
+    assert details["width"] >= 250, details
+    assert_accessible(page)
