@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from forms import content_hash
+from forms.computed import describe_screening
 from forms.expr_eval import result_text
+from services.common.language import active_language
 from services.submissions.definition_files import check_definition_file, sync_forms
 from services.submissions.definitions import compiled_form, get_form, published_forms
 from services.submissions.filling import (
@@ -67,9 +69,15 @@ def computed_rows(computed: dict, form=None) -> list[tuple[str, str]]:
     """Return computed values as (label, text) rows, one level of nesting flattened; labelled as the form says."""
     rows = []
     labels = {r["key"]: r["label"] for r in form.results} if form is not None else {}
+    functions = {e["key"]: e.get("function") for e in form.computed} if form is not None else {}
     for key, value in (computed or {}).items():
         if key in labels:
             rows.append((labels[key], result_text(value)))
+            continue
+        if functions.get(key) == "screening_outcome":
+            # As the manager's page says it: "Likely to be accepted", and the red answers' guidance when there are any.
+            said = describe_screening({"outcome": value}, active_language())
+            rows.append((str(_l("Screening outcome")), "; ".join([said["label"], *said["reasons"]])))
             continue
         items = value.items() if isinstance(value, dict) else [("", value)]
         for sub, inner in items:

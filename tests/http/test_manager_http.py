@@ -12,6 +12,7 @@ import pytest
 
 from clock import utcnow
 from models.case import Case, CaseEvent
+from models.form import Submission
 from models.user import User
 from services.audit.chain import inbox
 from services.audit.oversight import who_has_seen
@@ -298,3 +299,16 @@ def test_reading_a_referral_is_audited_as_a_read_of_the_case(client, people, now
     sign_in(client, people["south"])
     assert client.get(f"/manager/referrals/{case.pk}").status_code == 404  # refused: nothing read, nothing recorded
     assert inbox().count_documents({"action": "case.read", "target_id": str(case.pk)}) == 0  # sealed by then
+
+
+def test_a_screening_form_s_outcome_reads_in_words_in_the_reader_s_language(client, people, now):
+    case = refer(people, now, screening={"q2_recent_incident": "no_historical_only"})
+    screening = Submission.objects.get(case_id=case.pk, form_key="screening")
+    sign_in(client, people["referrer"])
+    page = text(client.get(f"/cases/{case.pk}/submissions/{screening.pk}"))
+    assert "Screening outcome" in page and "Unlikely to be accepted; " in page and "historical abuse" in page
+    assert "Outcome – outcome" not in page and "unlikely to be accepted</dd>" not in page
+    User.objects(pk=people["referrer"].pk).update_one(set__language="cy")
+    welsh = text(client.get(f"/cases/{case.pk}/submissions/{screening.pk}"))
+    assert "Canlyniad y sgrinio" in welsh and "Annhebygol o gael ei dderbyn; " in welsh
+    assert "historical abuse" not in welsh and "Unlikely to be accepted" not in welsh  # the guidance in Welsh too
