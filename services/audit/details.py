@@ -26,7 +26,8 @@ DETAIL_WORDS = {
     "reference": _l("Reference"), "identity_check": _l("Identity check"), "attendance": _l("Attendance"),
     "withheld": _l("Withheld"), "withheld_on_review": _l("Withheld on review"), "language": _l("Language"),
     "recorded": _l("Recorded"), "corrected": _l("Corrected"), "method": _l("Method"), "contact": _l("Contact"),
-    "via": _l("Through"), "until": _l("Until"), "before": _l("Before"), "after": _l("After"),
+    "via": _l("Through"), "until": _l("Until"), "before": _l("Before"), "after": _l("After"), "rows": _l("Rows"),
+    "filters": _l("Filters"),
 }
 STEP_ACTIONS = ("case.transition", "case.event")
 
@@ -36,6 +37,8 @@ def _plain(value) -> str:
         return value
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return ", ".join(value)
+    if isinstance(value, dict) and all(isinstance(v, str | int | float) for v in value.values()):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())  # a download's filters, as its address had them
     return json.dumps(value, ensure_ascii=False, default=str)
 
 

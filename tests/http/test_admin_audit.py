@@ -238,3 +238,14 @@ def test_a_form_key_finds_the_builder_s_entries_and_every_filled_in_one(client, 
     sign_in(client, trail["alice"])
     page = client.get("/admin/audit?target=screening").get_data(as_text=True)
     assert rows(page) == 2 and "<code>form.published</code>" in page and ">s1</a>" in page and ">s2</a>" not in page
+
+
+def test_a_download_s_details_read_as_words_not_as_data(client, trail):
+    record_audit("cases.exported", actor=trail["bob"], now=datetime(2026, 11, 9, 9), target_type="case",
+                 details={"format": "csv", "rows": 12, "filters": {"scope": "all", "status": "open"}})
+    sign_in(client, trail["alice"])
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Rows: 12" in page and "Filters: scope: all; status: open" in page and "{&#34;" not in page
+    User.objects(pk=trail["alice"].pk).update_one(set__language="cy")
+    welsh = client.get("/admin/audit").get_data(as_text=True)
+    assert "Rhesi: 12" in welsh and "Hidlwyr: scope: all; status: open" in welsh
