@@ -253,3 +253,8 @@ def test_a_question_whose_wording_starts_with_its_number_is_not_numbered_twice(c
     assert '<span class="pathway-muted">1.</span>' not in page
     assert '<span class="pathway-muted">1.</span>' in html.unescape(client.get("/admin/forms/sara").get_data(
         as_text=True))  # a form whose questions do not number themselves keeps the builder's numbers
+
+
+def test_the_preview_does_not_say_only_practitioners_fill_the_form_in(client, admin, synced):
+    page = html.unescape(client.get("/admin/forms/screening/preview").get_data(as_text=True))
+    assert "as the people who fill it in see it" in page and "What practitioners see" not in page
