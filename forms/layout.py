@@ -154,7 +154,7 @@ class LayoutBuilder:
             hint=prop.get("description"), widget=widget, schema=prop, item=item, options=options,
             required=name in scope.required, required_when_shown=bool(item.get("required_when_shown")),
             show_when=dict(item["show_when"]) if written else item.get("show_when"),
-            no_future=bool(item.get("no_future")), min=prop.get("minimum"),
+            no_future=bool(item.get("no_future")), min_years_ago=item.get("min_years_ago"), min=prop.get("minimum"),
             max=prop.get("maximum"), page=page_key, parent=parent, order=self._order,
             grid=item.get("grid"), grid_role=item.get("grid_role"), language=self.language,
         )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from forms.catalogue import N_, SOURCE_LANGUAGE, say
 from forms.phrases import Phrases
 from forms.spec import FieldSpec
+from scheduler.calendar import format_date
 
-__all__ = ["Phrases", "future", "in_row", "invalid", "missing", "not_placed", "too_long"]
+__all__ = ["Phrases", "future", "in_row", "invalid", "missing", "not_placed", "too_long", "too_recent"]
 
 
 def missing(spec: FieldSpec, part: str | None = None, language: str | None = SOURCE_LANGUAGE) -> str:
@@ -22,6 +24,13 @@ def future(spec: FieldSpec, part: str | None = None, language: str | None = SOUR
     if part == "date":
         return p.say(N_("The date for %(signature)s must be today or in the past"), signature=p.named())
     return p.say(N_("%(subject)s must be today or in the past"), subject=p.subject)
+
+
+def too_recent(spec: FieldSpec, latest: date, language: str | None = SOURCE_LANGUAGE) -> str:
+    """Return the message for a date later than the latest its question takes (a date of birth too recent)."""
+    p = Phrases(spec, language)
+    return p.say(N_("%(subject)s must be on or before %(date)s"), subject=p.subject,
+                 date=format_date(latest, language))
 
 
 def too_long(spec: FieldSpec, limit: int, language: str | None = SOURCE_LANGUAGE) -> str:

@@ -31,6 +31,7 @@ class FieldSpec:
     required_when_shown: bool = False
     show_when: Mapping | None = None
     no_future: bool = False
+    min_years_ago: int | None = None  # a date at least this many years before today (a date of birth)
     min: float | int | None = None
     max: float | int | None = None
     children: tuple[FieldSpec, ...] = ()
@@ -116,7 +117,7 @@ class FieldSpec:
             "show_when": dict(self.show_when) if self.show_when else None, "page": self.page,
             "options": [{"value": o.value, "label": o.label, "meta": dict(o.meta)} for o in self.options],
         }
-        for key in ("no_future", "min", "max", "grid", "grid_role"):
+        for key in ("no_future", "min_years_ago", "min", "max", "grid", "grid_role"):
             if getattr(self, key) not in (None, False):
                 out[key] = getattr(self, key)
         if self.children:

@@ -126,6 +126,14 @@ def field_spec(defn: Mapping, data: Mapping, *, widget: str, path: str | None = 
         if spec["rows"] is not None and not 1 <= spec["rows"] <= 40:
             problems.add("rows", say(language, N_("The height must be between 1 and 40 lines")), "Height")
     spec["no_future"] = "no_future" in asks and ticked(data, "no_future")
+    spec["min_years_ago"] = None
+    if "min_years_ago" in asks:
+        spec["min_years_ago"] = _number(posted_text(data, "min_years_ago"), True, "min_years_ago", "Youngest age",
+                                        problems, say(language, N_("The youngest age must be a whole number, like 16")))
+        if spec["min_years_ago"] is not None and not 1 <= spec["min_years_ago"] <= 120:
+            problems.add("min_years_ago", say(language, N_("The youngest age must be between 1 and 120 years")),
+                         "Youngest age")
+            spec["min_years_ago"] = None
     spec["inline"] = ticked(data, "inline")
     spec["third_party"] = ticked(data, "third_party")
     if "accept" in asks:
@@ -158,6 +166,7 @@ def field_values(defn: Mapping, path: str) -> dict[str, str]:
               "min": html_value(prop.get("minimum")), "max": html_value(prop.get("maximum")),
               "max_length": html_value(prop.get("maxLength")), "rows": html_value(item.get("rows")),
               "no_future": "true" if item.get("no_future") else "", "inline": "true" if item.get("inline") else "",
+              "min_years_ago": html_value(item.get("min_years_ago")),
               "third_party": "true" if item.get("third_party") else "",
               "accept": item.get("accept", ""), "add_label": item.get("add_label", ""),
               "max_megabytes": html_value(round(item["max_bytes"] / 1024 / 1024, 2)) if item.get("max_bytes") else ""}

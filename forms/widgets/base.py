@@ -23,7 +23,7 @@ class Widget:
 
     name: ClassVar[str] = ""
     # The form builder: the type's name in the type list, what it is for, and the inputs its question page asks
-    # for ("options", "range", "max_length", "rows", "no_future", "inline", "accept", "add_label").
+    # for ("options", "range", "max_length", "rows", "no_future", "min_years_ago", "inline", "accept", "add_label").
     label: ClassVar[str] = ""
     hint: ClassVar[str] = ""
     asks: ClassVar[tuple[str, ...]] = ()

@@ -27,8 +27,9 @@ class Date(Widget):
     name = "date"
     label = N_("Date")
     hint = N_("Day, month and year.")
-    asks = ("no_future",)
-    layout = {"no_future": {"type": "boolean"}}
+    asks = ("no_future", "min_years_ago")
+    # A date of birth: how many years ago it must be at least (16 for someone domestic abuse law covers).
+    layout = {"no_future": {"type": "boolean"}, "min_years_ago": {"type": "integer", "minimum": 1, "maximum": 120}}
 
     def shape_problem(self, schema: Mapping) -> str | None:
         """Need an ISO date string."""
@@ -53,6 +54,8 @@ class Date(Widget):
         prop.update(type="string", format="date")
 
     def build_item(self, spec: Mapping, item: dict, old: Mapping | None) -> None:
-        """Write "cannot be in the future"."""
+        """Write "cannot be in the future" and "at least so many years ago"."""
         if spec.get("no_future"):
             item["no_future"] = True
+        if spec.get("min_years_ago"):
+            item["min_years_ago"] = spec["min_years_ago"]

@@ -160,6 +160,8 @@ def _details(defn: dict, path: str, item: dict) -> list[str]:
         notes.append(_("Up to %(count)s characters", count=prop["maxLength"]))
     if item.get("no_future"):
         notes.append(_("Not in the future"))
+    if item.get("min_years_ago"):
+        notes.append(_("At least %(years)s years ago", years=item["min_years_ago"]))
     if item.get("third_party"):
         notes.append(_("Third-party information"))
     if prop.get("description"):

@@ -258,3 +258,22 @@ def test_a_question_whose_wording_starts_with_its_number_is_not_numbered_twice(c
 def test_the_preview_does_not_say_only_practitioners_fill_the_form_in(client, admin, synced):
     page = html.unescape(client.get("/admin/forms/screening/preview").get_data(as_text=True))
     assert "as the people who fill it in see it" in page and "What practitioners see" not in page
+
+
+def test_a_date_of_birth_question_is_given_a_youngest_age_through_the_pages(client, admin):
+    build(client)
+    base = {"widget": "date", "label": "His date of birth", "name": "his_dob", "where": "page_1:0",
+            "no_future": "true"}
+    wrong = client.post("/admin/forms/qol_review/questions/new",
+                        data={**base, "min_years_ago": "sixteen", "revision": revision_of("qol_review")})
+    page = html.unescape(wrong.get_data(as_text=True))
+    assert wrong.status_code == 422 and "The youngest age must be a whole number, like 16" in page
+    assert 'value="sixteen"' in page and 'href="#min_years_ago"' in page  # kept, and the summary goes to it
+    done = client.post("/admin/forms/qol_review/questions/new",
+                       data={**base, "min_years_ago": "16", "revision": revision_of("qol_review")})
+    assert done.status_code == 302
+    items = FormDefinition.objects.get(key="qol_review").definition["layout"]["pages"][0]["sections"][0]["items"]
+    assert next(i for i in items if i.get("field") == "his_dob")["min_years_ago"] == 16
+    assert "At least 16 years ago" in client.get("/admin/forms/qol_review").get_data(as_text=True)
+    preview = client.get("/admin/forms/qol_review/questions/his_dob/edit").get_data(as_text=True)
+    assert 'name="min_years_ago"' in preview and 'value="16"' in preview

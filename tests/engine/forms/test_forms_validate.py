@@ -250,3 +250,46 @@ def test_phone_numbers_people_write_are_accepted(number):
     answers = json.loads((root / "tests/fixtures/answers/request_for_service.json").read_text())
     assert not [p for p in form.validate({**answers, "person_phone": number}, today=date(2026, 11, 24))
                 if p.field == "person_phone"]
+
+
+def _with_youngest_age(years: int) -> dict:
+    defn = kitchen_sink()
+    for page in defn["layout"]["pages"]:
+        for section in page["sections"]:
+            for item in section["items"]:
+                if item.get("field") == "dob":
+                    item["min_years_ago"] = years
+    return defn
+
+
+@pytest.mark.parametrize(("dob", "language", "message"), [
+    ("2010-03-20", "en", None),  # 16 years ago today: the youngest it takes
+    ("1984-05-17", "en", None),
+    ("2010-03-21", "en", "Date of birth must be on or before 20 March 2010"),
+    ("2024-06-01", "cy", "Rhaid i’r dyddiad ar gyfer “Date of birth” fod ar 20 Mawrth 2010 neu cyn hynny"),
+    ("2026-03-21", "en", "Date of birth must be today or in the past"),  # the future is said as the future
+])
+def test_a_date_of_birth_at_least_so_many_years_ago(dob, language, message):
+    form = compile_form(_with_youngest_age(16))
+    found = errors_by_path(form.validate(answers(dob=dob), today=TODAY, language=language))
+    assert found.get("dob") == message
+
+
+def test_a_youngest_age_is_a_whole_number_of_years_the_form_check_accepts():
+    from forms import check_definition
+
+    assert check_definition(_with_youngest_age(16)) == []
+    assert check_definition(_with_youngest_age(0))  # not a number of years anyone is
+    from forms.values import years_before
+    assert years_before(date(2024, 2, 29), 1) == date(2023, 2, 28)
+
+
+@pytest.mark.parametrize(("key", "field"), [("request_for_service", "person_dob"),
+                                            ("community_referral", "client_dob")])
+def test_the_shipped_referrals_refuse_a_perpetrator_younger_than_16(key, field):
+    root = Path(__file__).resolve().parents[3]
+    form = compile_form(json.loads((root / "forms" / "definitions" / f"{key}.json").read_text(encoding="utf-8")))
+    sample = json.loads((root / "tests" / "fixtures" / "answers" / f"{key}.json").read_text(encoding="utf-8"))
+    assert field not in errors_by_path(form.validate(sample, today=TODAY))
+    too_young = errors_by_path(form.validate({**sample, field: "2024-01-01"}, today=TODAY))
+    assert too_young[field].endswith("must be on or before 20 March 2010")
