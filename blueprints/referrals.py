@@ -90,7 +90,7 @@ def change(case_id, form_key):
         doc, draft = open_draft(case, form_key, actor=actor)
         if draft is None:
             return render_template("submissions/start.html", case=case, doc=doc, action=request.path,
-                                   title=compiled_form(doc, current_language()).title)
+                                   title=compiled_form(doc, current_language()).title, changing=True)
         return redirect(url_for("submissions.start", case_id=case.pk, form_key=form_key))
     draft = start_submission(case, form_key, actor=actor, now=now)
     previous = part["submission"]

@@ -140,6 +140,9 @@ def test_a_possible_duplicate_is_flagged_and_must_be_confirmed(client, people, n
 
 def test_change_reopens_a_completed_part_with_its_answers(client, people, now):
     case = draft_with_forms(people, now, keys=("screening",))
+    # Asked first, in words about changing answers that are kept, not about starting a form.
+    asked = text(client.get(f"/referrals/{case.pk}/forms/screening/change"))
+    assert "Your answers are kept" in asked and "Change the answers" in asked and "Start the form" not in asked
     response = client.post(f"/referrals/{case.pk}/forms/screening/change")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.pk}/forms/screening")
     from models.form import Submission
