@@ -306,6 +306,7 @@ def test_a_screening_form_s_outcome_reads_in_words_in_the_reader_s_language(clie
     screening = Submission.objects.get(case_id=case.pk, form_key="screening")
     sign_in(client, people["referrer"])
     page = text(client.get(f"/cases/{case.pk}/submissions/{screening.pk}"))
+    assert "Form version" not in page  # which version it was made in is for staff, nothing a referrer acts on
     assert "Screening outcome" in page and "Unlikely to be accepted; " in page and "historical abuse" in page
     assert "Outcome – outcome" not in page and "unlikely to be accepted</dd>" not in page
     User.objects(pk=people["referrer"].pk).update_one(set__language="cy")

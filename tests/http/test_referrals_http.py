@@ -246,3 +246,10 @@ def test_information_cannot_be_added_to_a_closed_referral(client, people, now):
     assert client.get(f"/referrals/{case.pk}/information").status_code == 403
     assert client.post(f"/referrals/{case.pk}/information", data={"information": "x"}).status_code == 403
     assert not CaseEvent.objects(case_id=case.pk, kind="referrer_information").count()
+
+
+def test_a_referrer_s_form_does_not_show_its_version(client, people, now):
+    case = draft_with_forms(people, now)
+    moved = client.post(f"/referrals/{case.pk}/forms/request_for_service/change")
+    tasks = text(client.get(moved.headers["Location"], follow_redirects=True))
+    assert "You have completed" in tasks and "Version 1" not in tasks  # which version is staff's detail
