@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -253,3 +254,14 @@ def test_a_referrer_s_form_does_not_show_its_version(client, people, now):
     moved = client.post(f"/referrals/{case.pk}/forms/request_for_service/change")
     tasks = text(client.get(moved.headers["Location"], follow_redirects=True))
     assert "You have completed" in tasks and "Version 1" not in tasks  # which version is staff's detail
+
+
+def test_a_screening_answer_s_colour_shows_while_answering(client, people, now):
+    case = draft_with_forms(people, now, keys=("screening",))
+    moved = client.post(f"/referrals/{case.pk}/forms/screening/change")
+    page = text(client.get(moved.headers["Location"], follow_redirects=True))
+    # The form's guidance speaks of ticking green and red boxes: each answer says its colour beside it.
+    assert '<strong class="govuk-tag govuk-tag--red">Red</strong>' in page
+    assert '<strong class="govuk-tag govuk-tag--green">Green</strong>' in page
+    flags = re.findall(r'aria-describedby="([^"]+-flag)"', page)  # each radio is described by its colour
+    assert flags and all(f'id="{flag}"' in page for flag in flags)
