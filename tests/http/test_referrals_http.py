@@ -62,6 +62,9 @@ def test_referrer_lands_on_my_referrals_and_sees_the_start_page(client, people):
     assert "<h1 class=\"govuk-heading-l\">My referrals</h1>" in page and "You have not sent any referrals yet" in page
     start = text(client.get("/referrals/new"))
     assert "Make a referral" in start and "Domestic Abuse Officer service" in start
+    # Consistent with the programmes that take a referral he must not hear of (child protection), not "do not".
+    assert "unless child-protection procedures mean he must not be told" in start
+    assert "Do not make a referral for someone who is not aware of it" not in start
 
 
 def test_starting_a_referral_makes_a_draft_and_shows_its_task_list(client, people):
