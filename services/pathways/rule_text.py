@@ -66,9 +66,31 @@ def _named(item: Any) -> tuple[str, Any]:
     return "", item
 
 
+# The guards whose settings read as words of their own, not as "key value" pairs.
+SESSIONS = {(False, False): N_("Only if at least %(count)s sessions have been attended."),
+            (True, False): N_("Only if at least %(count)s sessions have been attended, catch-up sessions included."),
+            (False, True): N_("Only if at least %(count)s sessions of these types have been attended: %(types)s."),
+            (True, True): N_("Only if at least %(count)s sessions of these types have been attended, catch-up sessions "
+                             "included: %(types)s.")}
+FIELD_EQUALS = N_("Only if the case’s “%(field)s” is “%(value)s”.")
+
+
+def _worded(name: str, params: Any, language: str | None) -> str | None:
+    """Return the sentence of a guard whose settings are said in words, or None."""
+    if name == "sessions_attended_at_least" and isinstance(params, dict) and "count" in params:
+        types = params.get("types") or []
+        return say(language, SESSIONS[bool(params.get("include_catch_ups")), bool(types)], count=params["count"],
+                   types=plain(types))
+    if name == "case_field_equals" and isinstance(params, dict) and {"field", "value"} <= params.keys():
+        return say(language, FIELD_EQUALS, field=plain(params["field"]), value=plain(params["value"]))
+    return None
+
+
 def guard_text(item: Any, language: str | None, form_label=lambda key: key) -> str:
     """Return one guard as a whole sentence in a language."""
     name, params = _named(item)
+    if (worded := _worded(name, params, language)) is not None:
+        return worded
     if name in ("any_of", "all_of", "not"):
         inner = params if isinstance(params, list) else [params]
         details = " ".join(guard_text(p, language, form_label) for p in inner)

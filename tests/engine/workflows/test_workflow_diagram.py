@@ -75,3 +75,16 @@ def test_guards_and_effects_are_whole_sentences_in_a_language():
     assert effect_text({"start_deadline": "review"}, "en", {"review": "Review"}.get) == (
         "Then the deadline “Review” starts.")
     assert effect_text("pause_deadlines", "cy") == "Yna caiff terfynau amser yr achos eu rhewi."
+
+
+def test_a_guard_s_settings_are_said_in_words_not_as_stored():
+    from services.pathways.rule_text import guard_text
+
+    assert guard_text({"sessions_attended_at_least": {"count": 14, "include_catch_ups": True}}, "en") == (
+        "Only if at least 14 sessions have been attended, catch-up sessions included.")
+    assert guard_text({"sessions_attended_at_least": {"count": 30, "types": ["group"]}}, "en") == (
+        "Only if at least 30 sessions of these types have been attended: group.")
+    assert guard_text({"case_field_equals": {"field": "intervention", "value": "one_to_one", "reason": "…"}},
+                      "en") == "Only if the case’s “intervention” is “one to one”."
+    assert "include catch ups" not in guard_text({"any_of": [{"sessions_attended_at_least": {
+        "count": 14, "include_catch_ups": True}}]}, "en")
