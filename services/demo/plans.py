@@ -93,6 +93,8 @@ class _Walk:
         if "partner_do" in step:
             partner_linked.take_partner_action(record, step["partner_do"], self.inputs(step.get("inputs"), at),
                                         event=bool(step.get("event")), actor=actor, now=at)
+            if "details" in step:  # what her worker records of her once the record is hers, in the same step
+                partner.update_partner_details(record.reload(), dict(step["details"]), actor=worker, now=at)
         elif "partner_event" in step:
             partner_linked.fire_parent_event(record, step["partner_event"],
                                       self.inputs(step.get("inputs") or {"contact_date": "@today"}, at),

@@ -46,6 +46,8 @@ def test_demo_cases_reach_every_stage_and_load_once(demo, now):
         ids = [c.pk for c in Case.objects(workflow_key=key) if c.person.name in expected]
         linked = Case.objects(kind="partner", parent_case_id__in=ids)
         assert linked.count() >= 3 and all(c.allocated_to for c in linked)
+        # Her worker has recorded who she is: the partner list names her, not "Not recorded yet".
+        assert all(c.person.name == "Sarah Reed" for c in linked), [c.person.name for c in linked]
     assert Case.objects(kind="partner").count() >= 6  # opened by the pathway on allocation
     # A record in touch with her has a contact on it; only Neil Foster's, allocated last, awaits its first.
     contacted = set(PartnerContact.objects.distinct("case_id"))
