@@ -117,23 +117,30 @@ def allocate(case_id):
         flash(_("This case cannot be allocated at this stage"), "info")
         return redirect(url_for("manager.referral", case_id=case.pk))
     if request.method == "GET":
-        return render_template("manager/allocate.html", chosen="", problems=[], **found)
-    chosen = request.form.get("assignee", "")
+        return render_template("manager/allocate.html", chosen="", problems=[], values={}, **found)
+    chosen, values = request.form.get("assignee", ""), typed_values(request.form)
     now, was_waiting = utcnow(), case.on_waiting_list
     try:
         if chosen == "waiting_list" and waiting is not None:
             case = steps.take_step(case, waiting.name, {}, actor=actor, now=now)
             message = _("%(reference)s is on the waiting list", reference=case.reference)
         elif chosen and chosen != "waiting_list" and step is not None:
-            case = steps.take_step(case, step.name, {found["input"].name: chosen}, actor=actor, now=now)
+            # The step's other inputs too (a community programme's start date), asked beside the choice.
+            inputs = {**posted_inputs(step.inputs, request.form), found["input"].name: chosen}
+            case = steps.take_step(case, step.name, inputs, actor=actor, now=now)
             message = _("%(reference)s is allocated to %(name)s", reference=case.reference,
                         name=views.get_user_name(case.allocated_to))
         else:
             raise InvalidInput(problems=[FieldProblem("assignee", _choose_message(found))])
     except (InvalidInput, NotAllowed, Conflict) as exc:
-        # Whatever stopped it (no choice, nobody with space, someone else was quicker) is said at the choice.
-        problems = [FieldProblem("assignee", p.message) for p in exc.problems] or [FieldProblem("assignee",
-                                                                                                 exc.message)]
+        # A problem with one of the step's other inputs is said at that input; whatever else stopped it (no choice,
+        # nobody with space, someone else was quicker) is said at the choice.
+        others = {s.name for s in step.inputs if s.kind != "user"} if step is not None else set()
+        problems = [p for p in exc.problems if p.field in others]
+        at_choice = [FieldProblem("assignee", p.message) for p in exc.problems if p.field not in others]
+        if not problems and not at_choice:
+            at_choice = [FieldProblem("assignee", exc.message)]
         status = 409 if isinstance(exc, Conflict) else 422
-        return render_template("manager/allocate.html", chosen=chosen, problems=problems[:1], **found), status
+        return render_template("manager/allocate.html", chosen=chosen, problems=at_choice[:1] + problems,
+                               values=values, **found), status
     return _after(case, message, from_waiting_list=was_waiting)

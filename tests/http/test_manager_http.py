@@ -313,3 +313,24 @@ def test_a_screening_form_s_outcome_reads_in_words_in_the_reader_s_language(clie
     welsh = text(client.get(f"/cases/{case.pk}/submissions/{screening.pk}"))
     assert "Canlyniad y sgrinio" in welsh and "Annhebygol o gael ei dderbyn; " in welsh
     assert "historical abuse" not in welsh and "Unlikely to be accepted" not in welsh  # the guidance in Welsh too
+
+
+def test_a_waiting_man_joins_the_group_with_the_date_his_allocation_step_asks_for(client, people, now, make_case):
+    case = make_case(workflow_key="community_programme", actor=people["manager"], state="waiting_list",
+                     on_waiting_list=True, waiting_since=now, referred_at=now)
+    base = f"/manager/referrals/{case.pk}/allocate"
+    page = text(client.get(base))
+    assert "Date of his first group session" in page and 'name="start_date-day"' in page
+    chosen = str(people["practitioner"].pk)
+    missing = client.post(base, data={"assignee": chosen})
+    body = text(missing)
+    # Said at the date, not at the choice, and the choice is kept.
+    assert missing.status_code == 422 and 'href="#start_date-day"' in body
+    assert f'value="{chosen}" aria-describedby="assignee-hint" checked' in body
+    day = local_today(now) + timedelta(days=7)
+    done = client.post(base, data={"assignee": chosen, "start_date-day": day.day, "start_date-month": day.month,
+                                   "start_date-year": day.year})
+    assert done.status_code == 302, text(done)
+    case.reload()
+    assert case.state == "group" and case.allocated_to == chosen and not case.on_waiting_list
+    assert case.fields["group_start_date"] == day.isoformat()
