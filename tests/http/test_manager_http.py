@@ -318,6 +318,9 @@ def test_a_screening_form_s_outcome_reads_in_words_in_the_reader_s_language(clie
 def test_a_waiting_man_joins_the_group_with_the_date_his_allocation_step_asks_for(client, people, now, make_case):
     case = make_case(workflow_key="community_programme", actor=people["manager"], state="waiting_list",
                      on_waiting_list=True, waiting_since=now, referred_at=now)
+    listed = text(client.get("/manager/waiting-list"))
+    # A man waits for his group's next intake, not only for a practitioner with space.
+    assert "for their group’s next intake" in listed and "while every practitioner was at full capacity" not in listed
     base = f"/manager/referrals/{case.pk}/allocate"
     page = text(client.get(base))
     assert "Date of his first group session" in page and 'name="start_date-day"' in page
