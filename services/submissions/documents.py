@@ -121,6 +121,12 @@ def render_submission_docx(submission_id, *, case_id, actor, now: datetime,
     record_audit("submission.downloaded", actor=actor, now=now, target_type="submission", target_id=submission.pk,
                  client_address=client_address,
                  details={"case": str(case.pk), "form": submission.form_key, "format": "docx", "language": language})
-    filename = f"{case.reference}-{submission.form_key}-v{submission.form_version}.docx"
-    return buffer.getvalue(), filename
+    return buffer.getvalue(), file_name(case.reference, form.title, submission.form_version)
+
+
+def file_name(reference: str, title: str, version: int) -> str:
+    """Return a Word file's name as people read it: the case, the form's title in the file's language, its version."""
+    # Only what every file system takes: letters (any script), digits, spaces and a few marks; never a path.
+    words = " ".join("".join(c if c.isalnum() or c in " -–()" else " " for c in title).split())
+    return f"{reference} {words or 'form'} v{version}.docx"
 

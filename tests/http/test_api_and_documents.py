@@ -92,6 +92,9 @@ def test_word_copy_of_a_standard_form(client, setup):
     response = client.get(f"/cases/{setup['case'].pk}/submissions/{setup['sara'].pk}.docx")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
+    # Named as people read it, the form by its title rather than its key.
+    assert f'filename="{setup["case"].reference} Spousal Assault Risk Assessment' in response.headers[
+        "Content-Disposition"] and "-sara-" not in response.headers["Content-Disposition"]
     text = "\n".join(p.text for p in Document(io.BytesIO(response.data)).paragraphs)
     assert setup["case"].reference in text and "CONFIDENTIAL" not in text
     assert "{{" not in text and "{%" not in text

@@ -293,3 +293,4 @@ def test_the_shipped_referrals_refuse_a_perpetrator_younger_than_16(key, field):
     assert field not in errors_by_path(form.validate(sample, today=TODAY))
     too_young = errors_by_path(form.validate({**sample, field: "2024-01-01"}, today=TODAY))
     assert too_young[field].endswith("must be on or before 20 March 2010")
+

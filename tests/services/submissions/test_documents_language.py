@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 
 from services.common.language import language_code
-from services.submissions.documents import render_submission_docx
+from services.submissions.documents import file_name, render_submission_docx
 from services.submissions.filling import save_draft, start_submission, submit_submission
 from services.submissions.form_versions import create_new_version, publish_form_version
 
@@ -117,3 +117,10 @@ def test_a_form_not_given_to_the_person_stays_english_even_when_translated(app, 
     data = _docx_for(app, make_case, make_user, now, "Arabic")
     assert "خطة العمل" not in "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     assert "<w:rtl/>" not in _xml(data)
+
+
+def test_a_word_file_is_named_by_its_form_s_title_without_a_path_or_marks():
+    assert file_name("DAO-2026-00006", "Risk Assessment - Confidential Information", 1) == (
+        "DAO-2026-00006 Risk Assessment - Confidential Information v1.docx")
+    assert file_name("CP-2026-00001", "../Asesiad: “risg”/grŵp", 2) == "CP-2026-00001 Asesiad risg grŵp v2.docx"
+    assert file_name("CP-2026-00001", "///", 3) == "CP-2026-00001 form v3.docx"
