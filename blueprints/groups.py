@@ -11,6 +11,7 @@ from clock import utcnow
 from errors import Conflict, InvalidInput
 from forms.parse import compose_date
 from models.case import Case
+from services.common.files import readable
 from services.common.language import format_date
 from services.deadlines.timing import local_today
 from services.groups import members, moves, views
@@ -250,8 +251,10 @@ def calendar(group_id):
     """Download the group's schedule as an iCalendar file."""
     group = group_service.group_for(group_id, current_actor())
     text = group_calendar(group, now=utcnow(), host=request.host.split(":")[0] or "pathway")
-    return Response(text, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="group-{group.pk}.ics"'})
+    response = Response(text, mimetype="text/calendar")
+    # Named by the group, as its manager reads it (werkzeug writes a name in any script as RFC 6266 asks).
+    response.headers.set("Content-Disposition", "attachment", filename=f"{readable(group.name, 'group')} sessions.ics")
+    return response
 
 
 @bp.get("/mine")

@@ -15,6 +15,7 @@ from forms.translations import languages
 from models.user import User
 from services.audit.trail import record_audit
 from services.cases.access import get_case
+from services.common.files import readable
 from services.common.language import in_language, language_code, right_to_left
 from services.deadlines.timing import local_today
 from services.submissions.definitions import form_for
@@ -126,7 +127,5 @@ def render_submission_docx(submission_id, *, case_id, actor, now: datetime,
 
 def file_name(reference: str, title: str, version: int) -> str:
     """Return a Word file's name as people read it: the case, the form's title in the file's language, its version."""
-    # Only what every file system takes: letters (any script), digits, spaces and a few marks; never a path.
-    words = " ".join("".join(c if c.isalnum() or c in " -–()" else " " for c in title).split())
-    return f"{reference} {words or 'form'} v{version}.docx"
+    return f"{reference} {readable(title, 'form')} v{version}.docx"
 

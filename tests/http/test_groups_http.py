@@ -230,6 +230,7 @@ def test_calendar_reports_and_partner_contacts(client, setup):
     ics = client.get(f"/groups/{group.pk}/calendar.ics")
     text = ics.get_data(as_text=True)
     assert ics.mimetype == "text/calendar" and text.startswith("BEGIN:VCALENDAR\r\n")
+    assert ics.headers["Content-Disposition"] == 'attachment; filename="Tuesday group sessions.ics"'  # not its id
     assert text.count("BEGIN:VEVENT") == GroupSession.objects(group_id=group.pk).count()
     assert "LOCATION:Hope Centre" in text and "Man 0" not in text
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
