@@ -106,6 +106,19 @@ def action(case_id, kind, name):
     return _after(case, _("Done: %(action)s (%(reference)s)", action=option.label, reference=case.reference))
 
 
+def _other_problems(found: dict) -> list[FieldProblem]:
+    """Return what is wrong with the allocating step's other inputs, so that one round names every problem."""
+    step = found["step"]
+    if step is None or not step.allowed:
+        return []
+    try:
+        steps.check_inputs(found["case"], step, {**posted_inputs(step.inputs, request.form), found["input"].name: ""},
+                           now=utcnow())
+    except InvalidInput as exc:
+        return [p for p in exc.problems if p.field != found["input"].name]
+    return []
+
+
 @bp.route("/referrals/<case_id>/allocate", methods=["GET", "POST"])
 @roles_required("manager")
 def allocate(case_id):
@@ -131,7 +144,7 @@ def allocate(case_id):
             message = _("%(reference)s is allocated to %(name)s", reference=case.reference,
                         name=views.get_user_name(case.allocated_to))
         else:
-            raise InvalidInput(problems=[FieldProblem("assignee", _choose_message(found))])
+            raise InvalidInput(problems=[FieldProblem("assignee", _choose_message(found)), *_other_problems(found)])
     except (InvalidInput, NotAllowed, Conflict) as exc:
         # A problem with one of the step's other inputs is said at that input; whatever else stopped it (no choice,
         # nobody with space, someone else was quicker) is said at the choice.

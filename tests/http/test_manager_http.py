@@ -325,6 +325,8 @@ def test_a_waiting_man_joins_the_group_with_the_date_his_allocation_step_asks_fo
     page = text(client.get(base))
     assert "Date of his first group session" in page and 'name="start_date-day"' in page
     chosen = str(people["practitioner"].pk)
+    blank = text(client.post(base, data={}))  # nothing given: both problems named in one round
+    assert 'href="#assignee"' in blank and 'href="#start_date-day"' in blank
     missing = client.post(base, data={"assignee": chosen})
     body = text(missing)
     # Said at the date, not at the choice, and the choice is kept.
