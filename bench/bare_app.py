@@ -1,6 +1,7 @@
 """The yardstick page: bare Flask + pymongo + Jinja rendering one case found by one indexed `find_one`.
 
-Run by `bench/bench_pages.py` under the same gunicorn settings as Pathway, on the same database:
+Run by `bench/bench_pages.py` (through `bench/servers.py`) under the same gunicorn settings as Pathway, on the same
+database:
     BENCH_MONGODB_URI=... BENCH_MONGODB_DB=... gunicorn 'bench.bare_app:create_app()'
 """
 

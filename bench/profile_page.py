@@ -33,8 +33,9 @@ sys.path.insert(0, str(ROOT))
 
 from pymongo import monitoring  # noqa: E402
 
-from bench.bench_pages import app_environment, database, pages  # noqa: E402
+from bench.bench_pages import pages  # noqa: E402
 from bench.page_seed import Seeded  # noqa: E402
+from bench.servers import app_environment, database  # noqa: E402
 from storage.embedded import EmbeddedMongo  # noqa: E402
 
 

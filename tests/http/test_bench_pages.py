@@ -102,7 +102,7 @@ def test_a_paired_ratio_is_each_slice_s_to_the_bare_slices_around_it(monkeypatch
 
 
 def test_each_gunicorn_worker_of_the_bench_holds_only_its_share_of_the_connections():
-    from bench.bench_pages import WORKERS, shares
+    from bench.servers import WORKERS, shares
 
     assert WORKERS == 2
     assert shares(16) == ["--worker-connections", "8"]
