@@ -16,7 +16,7 @@ from services.cases.access import can_read_case
 from services.common.language import active_language
 from services.common.rows import find_rows
 from services.deadlines.timing import calendar_for, deadline_basis, local_today
-from services.notifications.send import case_link
+from services.notifications.send import case_links
 from services.pathways.store import definition_version
 
 
@@ -130,5 +130,6 @@ def deadline_page(*, actor, scope: str, now: datetime) -> dict:
             owners[deadline.pk] = ", ".join(names[uid] for uid in deadline.owner_ids if uid in names)
     # The notifications' own rule: a partner worker's deadline on his case opens her partner record, and a record
     # not yet given to her opens nothing (her team hears of it; a manager assigns it).
-    links = {d.pk: case_link(cases[d.case_id], actor) if d.case_id in cases else "" for d in found}
+    by_case = case_links(cases.values(), actor)
+    links = {d.pk: by_case.get(d.case_id, "") for d in found}
     return {"groups": group_deadlines(found, now), "total": len(found), "owners": owners, "links": links}

@@ -116,12 +116,25 @@ def message_values(extra: Mapping | None) -> dict:
 
 def case_link(case: Case, user: User) -> str:
     """Return the page a user should open for a case, or "" when there is none they may open."""
+    return case_links([case], user)[case.pk]
+
+
+def case_links(cases, user: User) -> dict:
+    """Return case id → the page a user should open for it ("" for none), reading their partner records at once."""
+    partner_side = user.has_role(*STAFF_ROLES) and not user.has_role("manager", "practitioner", "auditor")
+    parents = [case.pk for case in cases if case.kind == "perpetrator"] if partner_side else []
+    # A partner worker never opens the perpetrator's case; their own linked partner case instead.
+    mine = {son["parent_case_id"]: son["_id"] for son in Case._get_collection().find(
+        {"parent_case_id": {"$in": parents}, "kind": "partner", "allocated_to": str(user.pk)},
+        {"parent_case_id": 1})} if parents else {}
+    return {case.pk: _link(case, user, mine) for case in cases}
+
+
+def _link(case: Case, user: User, mine: dict) -> str:
     if not user.has_role(*STAFF_ROLES):
         return f"/referrals/{case.pk}" if case.kind == "perpetrator" else ""
     if case.kind == "perpetrator" and not user.has_role("manager", "practitioner", "auditor"):
-        # A partner worker never opens the perpetrator's case; their own linked partner case instead.
-        mine = Case.objects(parent_case_id=case.pk, kind="partner", allocated_to=str(user.pk)).only("id").first()
-        return f"/partner/cases/{mine.pk}" if mine else ""
+        return f"/partner/cases/{mine[case.pk]}" if case.pk in mine else ""
     if case.kind == "partner" and not user.has_role("manager") and case.allocated_to != str(user.pk):
         # Her record opens to her own worker and the managers only: before one is assigned, the team's partner
         # workers hear of it (a manager assigns it) but have no page to open.

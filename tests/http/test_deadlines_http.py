@@ -13,6 +13,7 @@ from models.user import User
 from services.deadlines import lists as deadline_lists
 from services.deadlines import tracking as deadline_service
 from services.notifications.send import notify_user
+from tests.command_log import LOG, count_commands
 from tests.services.deadlines.test_deadlines import RISK, RMP, make_case
 
 PERSON = "Darren Holloway"
@@ -156,3 +157,19 @@ def test_case_deadlines_macro(app, make_user, now):
     assert "Risk assessment" in html and "5 January 2027" in html and "govuk-tag--blue" in html
     assert "Met late" in html and "6 weeks after allocation, counted from 24 November 2026" in html
     assert "There are no deadlines on this case." in empty
+
+
+def test_a_partner_worker_s_deadline_links_are_read_at_once_however_many_cases(client, signed_in, make_user,
+                                                                               app_config):
+    worker = signed_in("partner_worker")
+    now = utcnow()
+    for _ in range(3):
+        his = make_case(allocated_to=make_user(roles=["practitioner"]), now=now)
+        make_case(kind="partner", parent=his, allocated_to=worker, person="", now=now)
+        deadline_service.start_deadline(his, "tell_partner", now=now, spec={
+            **RMP, "key": "tell_partner", "label": "Tell the partner", "role": "partner_worker"})
+    client.get("/deadlines")
+    response, _names = count_commands(app_config["MONGODB_DB"], lambda: client.get("/deadlines"))
+    assert response.get_data(as_text=True).count('href="/partner/cases/') == 3
+    # Her cases once and her partner records once: not one read per deadline.
+    assert LOG.targets.count("find cases") <= 3, LOG.targets
