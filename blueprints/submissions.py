@@ -210,15 +210,6 @@ def _problem_link(case, submission, form, path: str) -> str:
     return _page_url(case, submission, page_key, anchor=path.replace(".", "-"))
 
 
-def _computed_in(form, submission) -> dict:
-    """Return the submission's calculated values as its form says them in the reader's language."""
-    # What is stored was worked out in English when it was sent; the same pinned version in the page's language
-    # says its words (a band's text, a red answer's guidance) again from the same answers.
-    if form.language == "en" or submission.status == "draft":
-        return submission.computed or {}
-    return form.compute(submission.answers or {})
-
-
 @bp.get("/cases/<case_id>/submissions/<submission_id>")
 @login_required
 def view(case_id, submission_id):
@@ -228,7 +219,7 @@ def view(case_id, submission_id):
     may_countersign = service.may_countersign(submission, case, actor)
     return render_template("submissions/view.html", case=case, submission=submission, form=form,
                            rows=form.summary(submission.answers),
-                           computed=service.computed_rows(_computed_in(form, submission), form),
+                           computed=service.computed_rows(service.computed_in(form, submission), form),
                            files=service.file_answers(form, submission.answers),
                            may_countersign=may_countersign, may_continue=submission.status == "draft"
                            and service.may_fill(case, actor, service.get_form(submission.form_key,

@@ -82,6 +82,15 @@ def form_for(submission, language: str = SOURCE_LANGUAGE):
     return compiled_form(pinned_form(submission), language)
 
 
+def computed_in(form, submission) -> dict:
+    """Return a sent submission's calculated values as `form` (its pinned version, in a language) says them."""
+    # What is stored was worked out in English when it was sent; the same version in another language says its
+    # words (a band's text, a red answer's guidance) again from the same answers.
+    if form.language == SOURCE_LANGUAGE or submission.status == "draft":
+        return submission.computed or {}
+    return form.compute(submission.answers or {})
+
+
 def published_forms(tag: str | None = None) -> list[FormDefinition]:
     """Return the latest published version of every form (with the tag, when given), by title.
 

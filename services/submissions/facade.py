@@ -9,7 +9,7 @@ from forms.computed import describe_screening
 from forms.expr_eval import result_text
 from services.common.language import active_language
 from services.submissions.definition_files import check_definition_file, sync_forms
-from services.submissions.definitions import compiled_form, get_form, published_forms
+from services.submissions.definitions import compiled_form, computed_in, get_form, published_forms
 from services.submissions.filling import (
     case_for_forms,
     countersign_submission,
@@ -30,7 +30,7 @@ from services.submissions.reads import (
 )
 
 __all__ = [
-    "case_for_forms", "check_definition_file", "compiled_form", "computed_rows", "content_hash",
+    "case_for_forms", "check_definition_file", "compiled_form", "computed_in", "computed_rows", "content_hash",
     "countersign_submission", "create_new_version", "file_answers", "find_submission", "form_for", "get_form",
     "list_submissions",
     "may_countersign", "may_fill", "open_draft", "page_statuses",

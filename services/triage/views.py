@@ -21,7 +21,7 @@ from services.common.language import active_language
 from services.groups.schedules import local_today
 from services.pathways.store import definition_for
 from services.referrals.portal import find_duplicate_cases, referral_forms, told_the_referrer
-from services.submissions.definitions import form_for
+from services.submissions.definitions import computed_in, form_for
 from workflows.intake import referral
 
 RISK_ORDER = ("very_high", "high", "medium", "low", "not assessed")
@@ -136,10 +136,8 @@ def get_referral_review(case_id, *, actor, now: datetime) -> dict:
         done = sub is not None and entry["status"] == "completed"
         forms.append({**entry, "title": form_for(sub, language).title if sub else entry["label"],
                       "rows": form_for(sub, language).summary(sub.answers) if done else []})
-    # The red answers' guidance in the reader's language: worked out again from the answers by the same pinned
-    # version said in that language (what is stored was said in English when the form was sent).
-    screening = next((describe_screening(form_for(f["submission"], language).compute(f["submission"].answers or {})
-                                         if language != "en" else f["submission"].computed, language)
+    # The red answers' guidance in the reader's language, as the form's own page says it.
+    screening = next((describe_screening(computed_in(form_for(f["submission"], language), f["submission"]), language)
                       for f in forms if f["form"] == screening_form(case) and f["status"] == "completed"),
                      describe_screening({}, language))
     duplicates = []
