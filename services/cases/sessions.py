@@ -17,7 +17,7 @@ from services.cases.engine_view import case_view
 from services.cases.history_text import term
 from services.cases.transitions import add_history
 from services.common.dates import EARLIEST_BIRTH, past_date
-from services.common.language import active_language, format_date
+from services.common.language import active_language, date_words
 from services.common.language import lazy_gettext as _l
 from services.common.rows import find_rows
 from services.deadlines.timing import local_today
@@ -142,7 +142,7 @@ def _refuse_a_repeat(case: Case, fields: dict) -> None:
     problems = Problems()
     problems.add("again", _("%(session)s %(number)s is already recorded as attended, on %(date)s: change the "
                             "number, or confirm that he took this session again", session=kind,
-                            number=fields["number"], date=format_date(earlier["date"])), _("Session number"))
+                            number=fields["number"], date=date_words(earlier["date"])), _("Session number"))
     problems.raise_if_any()
 
 

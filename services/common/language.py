@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import datetime
 from functools import lru_cache
 
 import flask_babel
@@ -69,6 +70,14 @@ def format_date(value, style: str = "long") -> str:
 def date_words(value) -> str:
     """Return a date in words in the language in force; in English outside an app (a script, a service's test)."""
     return format_date(value) if has_app_context() else calendar_date(value)
+
+
+def day_words(text) -> str:
+    """Return a day stored as ISO text (as a step's date input keeps it) in words; any other text as it is."""
+    try:
+        return date_words(datetime.fromisoformat(str(text)).date())
+    except ValueError:
+        return str(text)
 
 
 def locale_key() -> tuple | None:

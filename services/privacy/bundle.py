@@ -22,7 +22,7 @@ from models.form import ConfidentialSubmission, Submission
 from models.partner import PartnerContact
 from services.cases.history_text import history_title
 from services.cases.sessions import ATTENDANCE_TEXT, session_types_for
-from services.common.language import active_language, date_words
+from services.common.language import active_language, day_words
 from services.partner.words import CONTACT_METHOD_TEXT, CONTACT_OUTCOME_TEXT
 from services.pathways.store import definition_for
 from services.submissions.definitions import form_for, get_form
@@ -142,10 +142,7 @@ def _recorded(words: tuple | None, value) -> str:
     if words is None:
         return text_of(value)
     if words[2] == "date" and isinstance(value, str):
-        try:
-            return date_words(date.fromisoformat(value))
-        except ValueError:
-            return value
+        return day_words(value)
     return str(words[1].get(value) or text_of(value))
 
 

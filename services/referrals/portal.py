@@ -15,7 +15,7 @@ from models.user import User
 from services.audit.trail import record_audit
 from services.cases.engine_view import latest_submissions
 from services.cases.transitions import add_history, next_reference, open_case, start_workflow
-from services.common.language import active_language, date_words
+from services.common.language import active_language, day_words
 from services.notifications.send import notify_case
 from services.pathways.store import definition_for, latest_definition, latest_definitions
 from services.submissions.reads import referrer_forms
@@ -258,12 +258,5 @@ def add_referral_information(case: Case, *, text: str, actor, now: datetime, att
 
 def told_the_referrer(case: Case, language: str) -> list[tuple[str, str]]:
     """Return what the pathway tells the referrer about the case now, as (label, text) in a language."""
-    return [(row["label"], _long_date(row["value"]) if row["date"] else str(row["value"]))
+    return [(row["label"], day_words(row["value"]) if row["date"] else str(row["value"]))
             for row in intake.shared_with_referrer(definition_for(case), case.fields or {}, language, case.state)]
-
-
-def _long_date(value: str) -> str:
-    try:
-        return date_words(datetime.fromisoformat(str(value)).date())
-    except ValueError:
-        return str(value)
