@@ -12,7 +12,7 @@ from errors import FieldProblem
 from forms import messages
 from forms.conditions import shown_in_row, shown_names
 from forms.spec import FieldSpec, parse_iso
-from forms.values import years_before
+from scheduler.calendar import add_months
 
 if TYPE_CHECKING:
     from forms.compiled import CompiledForm
@@ -162,7 +162,7 @@ def _check_one(where: _Where, value: Any, out: _Collector, today: date, partial:
         out.missing(where)
     if spec.no_future and _after(value, today):
         out.add(where, 2, messages.future(spec, language=out.language))
-    elif spec.min_years_ago and _after(value, latest := years_before(today, spec.min_years_ago)):
+    elif spec.min_years_ago and _after(value, latest := add_months(today, -12 * spec.min_years_ago)):
         out.add(where, 2, messages.too_recent(spec, latest, language=out.language))
 
 

@@ -82,14 +82,6 @@ _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", 
                 "November", "December")
 
 
-def years_before(day: date, years: int) -> date:
-    """Return the same day so many years before (29 February becomes the 28th in a year without one)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
 def long_date(day: date) -> str:
     """Return a date as people write it: 12 March 2026."""
     return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
