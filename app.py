@@ -26,6 +26,7 @@ from services.cases.lists import fill_list_fields, fill_name_keys
 from services.cases.stages import fill_stage_orders
 from services.common.language import LOCALES, in_language
 from services.demo.load import load_demo
+from services.partner.links import fill_partner_links
 from services.pathways.store import latest_definitions
 from services.pathways.sync import sync_workflows
 from services.privacy.monitoring import fill_monitoring
@@ -189,6 +190,9 @@ def _bootstrap(app: Flask) -> None:
     ranked = fill_stage_orders()
     if ranked:
         log.info("Cases given their place in the case list's stage order: %s", ranked)
+    linked = fill_partner_links()
+    if linked:
+        log.info("Cases given the ids of their partner records: %s", linked)
     created = ensure_first_admin(now=now)
     if created:
         user, password = created

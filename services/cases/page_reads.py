@@ -21,7 +21,6 @@ from services.partner.records import LINKED_FIELDS, RISK_FIELDS, risk_event_name
 from storage.uow import in_transaction
 
 PART = "_case_page_part"
-RISK = "_risk_events"  # the partner record's own events of the risk updates' names, looked up beside it
 # A form version's key and number without its id: read from the (status, key, version) index alone, never the
 # definitions themselves.
 VERSION_FIELDS = {"_id": 0, "key": 1, "version": 1}
@@ -77,10 +76,10 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
     standard, confidential = left_unread(include_confidential)
     names = risk_event_names(case)
     risk = {"name": {"$in": names}}
-    # The partner record's risk updates by its id, on the same index as the case's own (case_id, at).
-    lookup = [{"$lookup": {"from": CaseEvent._get_collection_name(), "localField": "_id", "foreignField": "case_id",
-                           "pipeline": [{"$match": risk}, {"$project": dict.fromkeys(RISK_FIELDS, 1)}],
-                           "as": RISK}}] if names else []
+    # The case keeps its partner record's id (set in the unit of work that opens the record, and filled in at start-up
+    # for records opened before), so the record is read by id: any other filter on the cases collection costs the
+    # server more to plan, over the many indexes its lists need, than to run.
+    linked = list(case.linked_case_ids or ())
     pipeline = [
         match, {"$project": dict.fromkeys(standard, 0)},
         _part(ConfidentialSubmission, "confidential", match, {"$project": dict.fromkeys(confidential, 0)}),
@@ -88,10 +87,12 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
         _part(Deadline, "deadlines", match),
         _part(CaseEvent, "history", {"$match": _history_query(case, include_confidential)},
               {"$sort": {"at": -1, "_id": -1}}, {"$limit": history_limit}),
-        _part(Case, "partner", {"$match": {"parent_case_id": case.pk, "kind": "partner"}},
-              {"$sort": {"created_at": 1}}, {"$limit": 1}, {"$project": dict.fromkeys(LINKED_FIELDS, 1)}, *lookup),
-        *([_part(CaseEvent, "risk", {"$match": {"case_id": case.pk, **risk}},
-                 {"$project": dict.fromkeys(RISK_FIELDS, 1)})] if names else []),
+        *([_part(Case, "partner", {"$match": {"_id": {"$in": linked}}}, {"$project": dict.fromkeys(LINKED_FIELDS, 1)})]
+          if linked else []),
+        # The risk updates on the case and on its linked records, on the (case_id, at) index: only the partner
+        # record's are kept below.
+        *([_part(CaseEvent, "risk", {"$match": {"case_id": {"$in": [case.pk, *linked]}, **risk}},
+                 {"$project": dict.fromkeys((*RISK_FIELDS, "case_id"), 1)})] if names else []),
         _part(FormDefinition, "published", {"$match": {"status": "published"}}, {"$project": VERSION_FIELDS}),
         # The header's count on the (user_id, read_at) index, as its own count command would: no command of its own.
         *([_part(Notification, "unread", {"$match": unread_query(reader)}, {"$count": "n"})]
@@ -104,7 +105,11 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
     published = _newest_versions(parts["published"])
     by_creation = sorted(parts[""], key=lambda son: son["created_at"]), sorted(
         parts["confidential"], key=lambda son: son["created_at"])
-    risk_events = [*parts["risk"], *(event for son in parts["partner"] for event in son.pop(RISK, ()))]
+    # Its partner record: the first opened of the linked records that are partner records naming it as parent.
+    partner = sorted((son for son in parts["partner"] if son.get("kind") == "partner"
+                      and son.get("parent_case_id") == case.pk), key=lambda son: son["created_at"])[:1]
+    whose = {case.pk, *(son["_id"] for son in partner)}
+    risk_events = [son for son in parts["risk"] if son.pop("case_id", None) in whose]
     # Each part is put in its own order here too: a union does not promise to keep its parts' order.
     return CaseRecords(
         submissions=rows_of(Submission, by_creation[0], fields=fields_without(standard)) + rows_of(
@@ -112,7 +117,7 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
         sessions=sorted(rows_of(CaseSession, parts["sessions"]), key=lambda s: (s.date, s.recorded_at)),
         deadlines=rows_of(Deadline, parts["deadlines"]),
         history=sorted(rows_of(CaseEvent, parts["history"]), key=lambda e: (e.at, e.id), reverse=True),
-        partner=rows_of(Case, parts["partner"], fields=LINKED_FIELDS),
+        partner=rows_of(Case, partner, fields=LINKED_FIELDS),
         published=published,
         risk_events=(names, rows_of(CaseEvent, risk_events, fields=RISK_FIELDS)) if names else None,
         # $count gives no document at all when there is nothing to count.

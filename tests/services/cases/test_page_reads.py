@@ -124,3 +124,34 @@ def _projections(command: dict) -> list[dict]:
 def _without_answers(projection: dict) -> bool:
     included = any(v == 1 for v in projection.values())
     return projection.get("answers") == 0 or (included and "answers" not in projection)
+
+
+def test_the_partner_record_is_read_by_the_id_its_case_keeps_and_only_if_it_names_the_case(demo, now):
+    from services.partner.links import fill_partner_links
+
+    case = next(c for c in Case.objects(kind="perpetrator", status__ne="draft") if c.linked_case_ids)
+    partner = Case.objects.get(parent_case_id=case.pk, kind="partner")
+    other = Case.objects(kind="perpetrator", pk__ne=case.pk).first()
+    with recording(mongoengine.get_db().name) as log:
+        records = read_case_records(case, history_limit=8, include_confidential=False)
+    assert _ids(records.partner) == [partner.pk]
+    (command,) = [c for name, c in log.sent if name == "aggregate"]
+    (cases_part,) = [s["$unionWith"]["pipeline"] for s in command["pipeline"]
+                     if s.get("$unionWith", {}).get("coll") == "cases"]
+    assert cases_part[0] == {"$match": {"_id": {"$in": [partner.pk]}}}  # by id: no planning over the list indexes
+    # A linked id that is not a partner record of this case shows nothing of it, nor its risk updates.
+    add_history(other, kind="event", now=now, actor=None, name="partner_risk_update", label="Risk update",
+                inputs={"risk_change": "increased"})
+    Case.objects(pk=case.pk).update_one(set__linked_case_ids=[other.pk])
+    case.reload()
+    records = read_case_records(case, history_limit=8, include_confidential=False)
+    assert records.partner == [] and not [e for e in records.risk_events[1] if e.inputs == {"risk_change": "increased"}]
+    # A case stored without its partner record's id is given it once at start-up, and then shows the record.
+    Case.objects(pk=case.pk).update_one(set__linked_case_ids=[])
+    mongoengine.get_db()["migrations"].delete_one({"_id": "partner_record_links"})
+    assert fill_partner_links() >= 1
+    case.reload()
+    assert case.linked_case_ids == [partner.pk]
+    assert _ids(read_case_records(case, history_limit=8, include_confidential=False).partner) == [partner.pk]
+    Case.objects(pk=case.pk).update_one(set__linked_case_ids=[])
+    assert fill_partner_links() == 0  # done once: later starts do not scan the cases again
