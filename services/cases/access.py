@@ -91,7 +91,8 @@ def _usual_confidential(actor, case: Case) -> bool:
 
 def get_case(case_id) -> Case:
     """Return a case by id or raise NotFound."""
-    return one_by_id(Case, case_id, _("There is no such case"))
+    # Said only when it is not found: every case page asks, and finds it.
+    return one_by_id(Case, case_id, lambda: _("There is no such case"))
 
 
 def case_for_actor(case_id, actor, *, change: bool = False) -> Case:
