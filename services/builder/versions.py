@@ -16,7 +16,7 @@ from forms.builder.warn import calculation_warnings
 from models.form import FormDefinition
 from services.audit.trail import record_audit
 from services.builder.store import check_new_key, draft_for, latest_released, store_new_draft
-from services.submissions.definitions import get_form
+from services.submissions.definitions import forget_published, get_form
 from services.submissions.form_versions import create_new_version, publish_form_version
 from storage.uow import transactional
 
@@ -106,6 +106,7 @@ def retire_form(key: str, *, actor, now: datetime) -> int:
                                                                        set__retired_at=now)
     if not count:
         raise NotAllowed(_("The form %(key)s has no published version to retire", key=key))
+    forget_published()
     record_audit("form.retired", actor=actor, now=now, target_type="form", target_id=key,
                  details={"versions": count})
     return count
@@ -121,6 +122,7 @@ def restore_form(key: str, *, actor, now: datetime) -> FormDefinition:
         raise NotFound(_("The form %(key)s has no retired version", key=key))
     FormDefinition.objects(pk=newest.pk, status="retired").update_one(set__status="published",
                                                                       unset__retired_at=True)
+    forget_published()
     newest.reload()
     record_audit("form.restored", actor=actor, now=now, target_type="form", target_id=key,
                  details={"version": newest.version})

@@ -1,7 +1,7 @@
 """The case page's records in one command: submissions, sessions, deadlines, recent history, the partner record.
 
-Each kind of record the case page shows is a read by the case's id (and the published forms' versions, a read of
-keys and numbers); sent one by one they cost a round trip each, in the server and in the worker. Here they are one
+Each kind of record the case page shows is a read by the case's id; sent one by one they cost a round trip each, in
+the server and in the worker. Here they are one
 aggregation: the submissions, with every other collection's read appended by `$unionWith`, each document tagged
 with the part it belongs to. Each part's filter, sort and limit are the ones its own read sends, on the same index.
 """
@@ -12,18 +12,16 @@ from dataclasses import dataclass
 
 from models.case import Case, CaseEvent, CaseSession
 from models.deadline import Deadline
-from models.form import ConfidentialSubmission, FormDefinition, Submission
+from models.form import ConfidentialSubmission, Submission
 from models.notification import Notification
 from services.cases.engine_view import case_submissions, fields_without, left_unread
 from services.common.rows import Row, find_rows, rows_of
 from services.notifications.send import unread_count, unread_query
 from services.partner.records import LINKED_FIELDS, RISK_FIELDS, risk_event_names
+from services.submissions.definitions import newest_published
 from storage.uow import in_transaction
 
 PART = "_case_page_part"
-# A form version's key and number without its id: read from the (status, key, version) index alone, never the
-# definitions themselves.
-VERSION_FIELDS = {"_id": 0, "key": 1, "version": 1}
 
 
 @dataclass
@@ -47,14 +45,6 @@ def _part(model, name: str, *stages: dict) -> dict:
     # The model's collection, not only its name: a process's first use makes the indexes the model declares, which
     # each part reads (a union never touches the model otherwise).
     return {"$unionWith": {"coll": model._get_collection().name, "pipeline": pipeline}}
-
-
-def _newest_versions(versions) -> dict[str, int]:
-    """Return form key → the highest of these (key, version) documents' versions."""
-    newest: dict[str, int] = {}
-    for son in versions:
-        newest[son["key"]] = max(son["version"], newest.get(son["key"], 0))
-    return newest
 
 
 def _history_query(case: Case, include_confidential: bool) -> dict:
@@ -93,16 +83,14 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
         # record's are kept below.
         *([_part(CaseEvent, "risk", {"$match": {"case_id": {"$in": [case.pk, *linked]}, **risk}},
                  {"$project": dict.fromkeys((*RISK_FIELDS, "case_id"), 1)})] if names else []),
-        _part(FormDefinition, "published", {"$match": {"status": "published"}}, {"$project": VERSION_FIELDS}),
         # The header's count on the (user_id, read_at) index, as its own count command would: no command of its own.
         *([_part(Notification, "unread", {"$match": unread_query(reader)}, {"$count": "n"})]
           if reader is not None else []),
     ]
     parts: dict[str, list] = {"": [], "confidential": [], "sessions": [], "deadlines": [], "history": [],
-                              "partner": [], "published": [], "risk": [], "unread": []}
+                              "partner": [], "risk": [], "unread": []}
     for son in Submission._get_collection().aggregate(pipeline):
         parts[son.pop(PART, "")].append(son)
-    published = _newest_versions(parts["published"])
     by_creation = sorted(parts[""], key=lambda son: son["created_at"]), sorted(
         parts["confidential"], key=lambda son: son["created_at"])
     # Its partner record: the first opened of the linked records that are partner records naming it as parent.
@@ -118,7 +106,9 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
         deadlines=rows_of(Deadline, parts["deadlines"]),
         history=sorted(rows_of(CaseEvent, parts["history"]), key=lambda e: (e.at, e.id), reverse=True),
         partner=rows_of(Case, partner, fields=LINKED_FIELDS),
-        published=published,
+        # Not a part of the union: which versions are published is the same on every case page, kept for a few
+        # seconds (each part of a union costs the server about as much as a small query of its own).
+        published=newest_published(),
         risk_events=(names, rows_of(CaseEvent, risk_events, fields=RISK_FIELDS)) if names else None,
         # $count gives no document at all when there is nothing to count.
         unread=sum(son["n"] for son in parts["unread"]) if reader is not None else None,
@@ -128,7 +118,6 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
 def _read_apart(case: Case, *, history_limit: int, include_confidential: bool) -> CaseRecords:
     """Return the same records read one kind at a time (inside a unit of work)."""
     submissions = case_submissions(case, left_out=left_unread(include_confidential))  # one find per kind here
-    published = _newest_versions(FormDefinition._get_collection().find({"status": "published"}, VERSION_FIELDS))
     return CaseRecords(
         submissions=submissions,
         sessions=find_rows(CaseSession, {"case_id": case.pk}, sort=[("date", 1), ("recorded_at", 1)]),
@@ -137,5 +126,5 @@ def _read_apart(case: Case, *, history_limit: int, include_confidential: bool) -
                           limit=history_limit),
         partner=find_rows(Case, {"parent_case_id": case.pk, "kind": "partner"}, fields=LINKED_FIELDS,
                           sort=[("created_at", 1)], limit=1),
-        published=published,
+        published=newest_published(),
     )

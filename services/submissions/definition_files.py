@@ -11,6 +11,7 @@ from mongoengine.errors import NotUniqueError
 from errors import Conflict, DefinitionError, FieldProblem
 from forms import content_hash
 from models.form import FormDefinition
+from services.submissions.definitions import forget_published
 from services.submissions.form_versions import definition_problems, new_version, next_version
 from storage.uow import transactional
 
@@ -123,5 +124,6 @@ def _publish_file(path: Path, definition: dict, digest: str, *, now, actor) -> t
             if same:
                 return key, same.version, "unchanged"
             continue
+        forget_published()
         return key, version, "published" if version == 1 else "new version"
     raise Conflict(f"Could not publish {key}: its versions kept changing")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import mongoengine
 from flask_babel import gettext as _
 
@@ -9,6 +11,7 @@ from errors import NotFound
 from forms import compile_form
 from forms.translations import SOURCE_LANGUAGE
 from models.form import FormDefinition
+from storage.uow import after_commit
 
 # Published and retired versions never change: pages reuse them instead of reading the JSON definitions again
 # each time. Keyed by database, so a second database never sees another's.
@@ -23,9 +26,45 @@ def _remember(cache: dict, key: tuple, value):
     return value
 
 
+# The newest published version of each form, per database, with when it was read: every case page asks, and a form
+# is published, retired or restored rarely. This process reads it again at once after such a change here, and
+# every process after PUBLISHED_SECONDS: a change made by another process shows on this one's pages within them.
+PUBLISHED_SECONDS = 5.0
+_published: dict[str, tuple[float, dict[str, int]]] = {}
+
+
 def clear_cache() -> None:
     """Forget the versions read so far (tests reuse one database name for many databases' worth of data)."""
     _versions.clear()
+    _published.clear()
+
+
+def forget_published() -> None:
+    """Read which versions are published again on the next ask: one was published, retired or restored."""
+    _published.clear()
+    # Again once the change is committed: a page in between would read, and keep, what was published before it.
+    after_commit(_published.clear)
+
+
+def newest_published() -> dict[str, int]:
+    """Return form key → its newest published version, read again at most every PUBLISHED_SECONDS."""
+    database, now = mongoengine.get_db().name, time.monotonic()
+    kept = _published.get(database)
+    if kept is not None and now - kept[0] < PUBLISHED_SECONDS:
+        return kept[1]
+    newest = _newest_versions({"status": "published"})
+    _published[database] = (now, newest)
+    return newest
+
+
+def _newest_versions(query: dict) -> dict[str, int]:
+    """Return form key → the highest version of the forms matching the query."""
+    newest: dict[str, int] = {}
+    # Without the id: the (status, key, -version) index alone answers, in this order, when no tag is asked for.
+    for doc in FormDefinition._get_collection().find(query, {"_id": 0, "key": 1, "version": 1}).sort(
+            [("key", 1), ("version", -1)]):
+        newest.setdefault(doc["key"], doc["version"])
+    return newest
 
 
 def pinned_version(key: str, version: int) -> FormDefinition:
@@ -97,13 +136,7 @@ def published_forms(tag: str | None = None) -> list[FormDefinition]:
     Every published version is read whole once per process and kept (see _versions): only the keys and version
     numbers are asked for each time.
     """
-    query: dict = {"status": "published", **({"tags": tag} if tag else {})}
-    newest: dict[str, int] = {}
-    # Without the id: the (status, key, -version) index alone answers, in this order, when no tag is asked for.
-    for doc in FormDefinition._get_collection().find(query, {"_id": 0, "key": 1, "version": 1}).sort(
-            [("key", 1), ("version", -1)]):
-        newest.setdefault(doc["key"], doc["version"])
-    return published_versions(newest)
+    return published_versions(_newest_versions({"status": "published", **({"tags": tag} if tag else {})}))
 
 
 def published_versions(newest: dict[str, int]) -> list[FormDefinition]:

@@ -9,6 +9,7 @@ from mongoengine.errors import NotUniqueError
 from errors import Conflict, DefinitionError, FieldProblem, NotAllowed
 from forms import check_definition, content_hash
 from models.form import FormDefinition
+from services.submissions.definitions import forget_published
 from storage.uow import transactional
 
 
@@ -80,6 +81,7 @@ def publish_form_version(doc: FormDefinition, *, actor, now: datetime) -> FormDe
     )
     if not changed:
         raise Conflict(f"Version {doc.version} of {doc.key} is already published")
+    forget_published()
     doc.reload()
     return doc
 
