@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import flask_babel
 from babel import numbers
@@ -13,6 +13,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from blueprints.access import current_actor
+from blueprints.navigation import fixed_url
 from blueprints.template_words import SAY, FixedTexts
 from clock import utcnow
 from extensions import babel
@@ -30,6 +31,8 @@ from services.common.language import (
 from services.users.accounts import set_language
 
 bp = Blueprint("language", __name__)
+# What url_for leaves unquoted in a query string (werkzeug.urls), so an address built here reads as url_for's.
+QUERY_SAFE = "!$'()*,/:;?@"
 
 COOKIE = LANGUAGE_COOKIE
 COOKIE_DAYS = 365
@@ -88,10 +91,16 @@ def _language_switch() -> dict:
         "html_lang": "en-GB" if language == "en" else language,
         "language_links": [
             {"code": code, "name": LANGUAGE_NAMES[code], "current": code == language,
-             "href": url_for("language.switch", code=code, next=request.full_path.rstrip("?"))}
+             "href": _switch_href(code, request.full_path.rstrip("?"))}
             for code in LANGUAGES
         ],
     }
+
+
+def _switch_href(code: str, back: str) -> str:
+    """Return url_for("language.switch", code=code, next=back): the address kept per process, the page's added."""
+    # Every page has two: url_for builds each through the URL map, for a `next` that only this part changes.
+    return f"{fixed_url('language.switch', code=code)}?{urlencode({'next': back}, safe=QUERY_SAFE)}"
 
 
 def format_datetime(value) -> str:

@@ -199,3 +199,15 @@ def test_a_language_chosen_before_signing_in_becomes_the_users_own(app, client, 
     sign_in(other, chosen_before)
     assert User.objects.get(pk=chosen_before.pk).language == "en"  # a saved choice is not overridden by a cookie
     assert html_lang(other.get("/referrals/")) == "en-GB"
+
+
+def test_the_switch_s_links_are_the_addresses_url_for_builds(app):
+    from flask import url_for
+
+    from blueprints.language import _switch_href
+
+    with app.test_request_context("/cases/abc?page=2"):
+        for back in ("/cases/abc?page=2", "/cases?q=Dan%C3%ADel Marsh&sort=name", "/forms/x?a=1&b=2#top",
+                     "/", "/search?q=a+b/c:d@e;f!'()*,$", "/cases?q=Siân Owen"):
+            for code in ("en", "cy"):
+                assert _switch_href(code, back) == url_for("language.switch", code=code, next=back), back
