@@ -4,10 +4,10 @@ Run: .venv/bin/python bench/bench_pages.py [--cases 2000] [--duration 10] [--con
 Starts its own bundled mongod (a single-node replica set) in a temporary folder unless MONGODB_URI is set (then a
 throw-away database there), seeds the demo team through the services and clones it into other teams, starts the
 app and `bench/bare_app.py` under gunicorn (2 workers x 4 threads, gthread), signs in as a practitioner, a manager
-and an auditor, and drives each page with keep-alive connections for a fixed time (wrk when it is installed, see
-bench/load.py). Prints, per page, requests per
-second, p50 and p99, the ratio to the bare page in the same run (measured first and last; the faster of the
-two), one request's time (median of 5), the page's size, and afterwards each gunicorn worker's resident memory.
+and an auditor, and drives each page with keep-alive connections for a fixed time, after a few seconds of load
+that are not counted (wrk when it is installed, see bench/load.py). Prints, per page, requests per second, p50
+and p99, the ratio to the bare page in the same run (measured first and last; the faster of the two), one
+request's time (median of 5), the page's size, and afterwards each gunicorn worker's resident memory.
 Each light page is then measured again in `--pairs` short slices, each between two slices of the bare page: the
 "paired" ratio is the median of each slice's ratio to the mean of the two around it, which follows the host's speed
 as it changes during a run. Every answer must be 200; any other is counted and shown.
@@ -66,6 +66,10 @@ def measure(port, path, cookie, args) -> dict:
     if single > args.max_single:
         row["not_loaded"] = f"one request took {single:.1f} s, over --max-single: not loaded"
         return row
+    if args.warm_up:
+        # Discarded: a page's first seconds of load after the workers start fill their pools and caches and the
+        # server's plan cache, and the ratio's bare page is its warm best (see run_bench).
+        drive(port, path, cookie, connections=args.connections, duration=args.warm_up)
     run = drive(port, path, cookie, connections=args.connections, duration=args.duration)
     row.update(requests_per_s=round(run.rate, 1), p50_ms=round(run.percentile(50) * 1000, 1),
                p99_ms=round(run.percentile(99) * 1000, 1), answers=run.ok,
@@ -96,7 +100,7 @@ def run_bench(args, seeded, uri, db_name, folder) -> dict:
     """Start both servers, measure the bare page then every Pathway page, and read the workers' memory."""
     env = app_environment(uri, db_name, folder / "instance")
     figures = {"cases": seeded.cases, "documents_cloned": seeded.documents, "teams": len(seeded.teams),
-               "connections": args.connections, "duration_s": args.duration, "pages": {}}
+               "connections": args.connections, "duration_s": args.duration, "warm_up_s": args.warm_up, "pages": {}}
     db = mongoengine.get_db()
     bare_ref = db.cases.find_one({"_id": ObjectId(seeded.case_id)})["reference"]
     # Seeding leaves mongod writing a checkpoint of millions of new documents: flush it now, or it slows only the
@@ -134,7 +138,8 @@ def print_table(figures: dict) -> None:
     settings = " ".join(GUNICORN + shares(figures["connections"]))
     print(f"\n{figures['cases']:,} cases in {figures['teams']} teams (+ the demo team), seeded in "
           f"{figures['seed_s']:.0f} s; "
-          f"{figures['connections']} connections, {figures['duration_s']:g} s per page; gunicorn {settings}; "
+          f"{figures['connections']} connections, {figures['duration_s']:g} s per page after "
+          f"{figures['warm_up_s']:g} s not counted; gunicorn {settings}; "
           f"load from {'wrk' if shutil.which('wrk') else 'the Python generator (wrk is not installed)'}")
     head = (f"{'page':34} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'paired':>6} {'1 req ms':>9} "
             f"{'bytes':>10} {'non-200':>7}")
@@ -174,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--warm-up", type=float, default=3.0,
+                        help="seconds of load on each page, not counted, before it is measured (0: none)")
     parser.add_argument("--pairs", type=int, default=3,
                         help="slices of each light page measured between slices of the bare page (0: none)")
     parser.add_argument("--pair-seconds", type=float, default=4.0, help="seconds of load per slice")

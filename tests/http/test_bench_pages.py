@@ -107,3 +107,25 @@ def test_each_gunicorn_worker_of_the_bench_holds_only_its_share_of_the_connectio
     assert WORKERS == 2
     assert shares(16) == ["--worker-connections", "8"]
     assert shares(15) == ["--worker-connections", "8"]  # rounded up: every connection is served
+
+
+def test_a_page_is_loaded_for_a_few_seconds_not_counted_before_it_is_measured(monkeypatch):
+    from types import SimpleNamespace
+
+    import bench.bench_pages as bench_pages
+
+    runs = iter([SimpleNamespace(rate=50.0, ok=150, statuses={200: 150}, failures=[], percentile=lambda p: 0.5),
+                 SimpleNamespace(rate=300.0, ok=3000, statuses={200: 3000}, failures=[], percentile=lambda p: 0.05)])
+    asked = []
+
+    def drive(port, path, cookie, *, connections, duration):
+        asked.append(duration)
+        return next(runs)
+
+    monkeypatch.setattr(bench_pages, "drive", drive)
+    monkeypatch.setattr(bench_pages, "median_time", lambda *a, **k: (0.01, 100, [200] * 5))
+    args = SimpleNamespace(connections=16, duration=10.0, warm_up=3.0, max_single=120.0)
+    row = bench_pages.measure(1, "/page", "", args)
+    # The cold first seconds (the first run, 50 req/s) are not what is shown: only the measured run is.
+    assert asked == [3.0, 10.0] and row["requests_per_s"] == 300.0 and row["p99_ms"] == 50.0
+    assert row["answers"] == 3000
