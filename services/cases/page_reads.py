@@ -1,9 +1,10 @@
 """The case page's records in one command: submissions, sessions, deadlines, recent history, the partner record.
 
 Each kind of record the case page shows is a read by the case's id; sent one by one they cost a round trip each, in
-the server and in the worker. Here they are one
-aggregation: the submissions, with every other collection's read appended by `$unionWith`, each document tagged
-with the part it belongs to. Each part's filter, sort and limit are the ones its own read sends, on the same index.
+the server and in the worker. Here they are one aggregation: the submissions, with every other collection's read
+appended by `$unionWith`, each document tagged with the part it belongs to. Each part's filter, sort and limit are
+the ones its own read sends, on the same index. Each part still costs the server about as much as a small query of
+its own, so what is the same on every page (which form versions are published) is not a part.
 """
 
 from __future__ import annotations
