@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from errors import NotAllowed, NotFound
 from models.case import Case
 from services.audit.oversight import glass_active, may_break_glass
+from services.common.language import lazy_gettext as _l
 from services.common.lookup import one_by_id
 
 # Roles that work cases; referrers and admins never open a case page.
@@ -91,8 +92,8 @@ def _usual_confidential(actor, case: Case) -> bool:
 
 def get_case(case_id) -> Case:
     """Return a case by id or raise NotFound."""
-    # Said only when it is not found: every case page asks, and finds it.
-    return one_by_id(Case, case_id, lambda: _("There is no such case"))
+    # Lazy: said only when it is not found, and every case page asks and finds it.
+    return one_by_id(Case, case_id, _l("There is no such case"))
 
 
 def case_for_actor(case_id, actor, *, change: bool = False) -> Case:
