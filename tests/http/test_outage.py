@@ -97,6 +97,7 @@ def test_a_paused_database_gives_503_pages_that_keep_what_was_typed_and_the_app_
         assert response.status_code == 503
         assert "Pathway can&#39;t reach its database" in page and "not saved yet" in page
         assert TYPED in page and "second answer" in page  # shown back, as text to copy
+        assert 'class="govuk-summary-list__value pathway-preserve"' in page  # its lines kept as typed
         assert "/sign-in" not in response.headers.get("Location", "")
 
         listing = client.get("/cases")
