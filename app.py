@@ -15,7 +15,7 @@ import flask_babel
 from flask import Flask
 
 import config as config_module
-from blueprints import bounds, register_blueprints
+from blueprints import bounds, form_tokens, register_blueprints
 from clock import utcnow
 from commands import register_commands
 from errors import ConfigurationError, DefinitionError
@@ -90,6 +90,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
 
     login_manager.init_app(app)
     csrf.init_app(app)
+    form_tokens.register(app)  # after init_app, whose csrf_token() it replaces in templates
     limiter.init_app(app)
 
     bounds.install(app)

@@ -63,10 +63,13 @@ class EmbeddedDocument(me.EmbeddedDocument):
 def _quick(cls, son, auto_dereference: bool, created: bool):
     """Return the document made from `son` without its constructor, or None when mongoengine's way must make it."""
     # mongoengine builds it through __init__, which sets every field twice through __setattr__ and descriptors:
-    # a case read cost 241 µs. Anything unusual (another class stored, an unknown or unreadable field, signals,
-    # dereferencing turned off) takes mongoengine's own way, which also raises its own errors.
+    # a case read cost 241 µs. Anything unusual (another class stored, an unknown or unreadable field, signals)
+    # takes mongoengine's own way, which also raises its own errors.
+    # No model holds a reference to another document (tests/services/test_model_reads.py checks it), so there is
+    # never anything to dereference: each field is left not to look. Otherwise the first read of each list or dict
+    # of a document walks through all of it for references, twice, and copies it (34 µs for a case's `fields`).
     shape = _shape(cls)
-    if (shape is None or not auto_dereference or signals.pre_init.receivers or signals.post_init.receivers
+    if (shape is None or signals.pre_init.receivers or signals.post_init.receivers
             or son.get("_cls", cls._class_name) != cls._class_name):
         return None
     fields, choices, known, embedded = shape
@@ -78,7 +81,7 @@ def _quick(cls, son, auto_dereference: bool, created: bool):
     data = {}
     put(obj, "_data", data)
     for name, db_field, field in fields:
-        field.set_auto_dereferencing(True)
+        field.set_auto_dereferencing(False)
         value = son.get(db_field)
         if value is not None:
             try:

@@ -110,3 +110,37 @@ def test_what_is_unusual_is_read_as_mongoengine_reads_it(demo):
     assert _state(User._from_son(dict(odd))) == _state(_mongoengine_s(User, dict(odd)))
     quick = User._from_son(dict(son))
     assert weakref.ref(quick)() is quick
+
+
+def _references(field) -> list:
+    """Return the reference fields a field is or holds (a list of references, a dict of them...)."""
+    kinds = (me.ReferenceField, me.GenericReferenceField, me.LazyReferenceField, me.GenericLazyReferenceField,
+             me.CachedReferenceField)
+    found = [field] if isinstance(field, kinds) else []
+    inner = getattr(field, "field", None)
+    return found + (_references(inner) if isinstance(inner, me.fields.BaseField) else [])
+
+
+def test_no_model_holds_a_reference_so_reads_never_dereference(demo, monkeypatch):
+    # The quick way leaves every field not to dereference (models/base.py): right only while nothing can refer.
+    held = [(model.__name__, name) for model in MODELS + EMBEDDED for name, field in model._fields.items()
+            if _references(field)]
+    assert held == []
+    walked = []
+    original = me.base.fields.ComplexBaseField._lazy_load_refs
+
+    def lazy_load_refs(*args, **kwargs):
+        walked.append(kwargs.get("name"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(me.base.fields.ComplexBaseField, "_lazy_load_refs", staticmethod(lazy_load_refs))
+    son = Case.objects(children__0__exists=True, fields__ne={}).as_pymongo().first()
+    # mongoengine's way first: it sets the fields (shared by the class) to dereference, as it always did.
+    own, quick = _mongoengine_s(Case, dict(son)), Case._from_son(dict(son))
+    lists_and_dicts = [name for name, field in Case._fields.items() if isinstance(field, me.fields.ComplexBaseField)]
+    assert len(lists_and_dicts) > 5
+    read = [getattr(quick, name) for name in lists_and_dicts]
+    assert walked == []
+    assert read == [getattr(own, name) for name in lists_and_dicts]
+    # Lists and dicts that note their changes, both ways.
+    assert [type(value) for value in read] == [type(getattr(own, name)) for name in lists_and_dicts]
