@@ -26,6 +26,7 @@ from services.cases.lists import fill_list_fields, fill_name_keys
 from services.cases.stages import fill_stage_orders
 from services.common.language import LOCALES, in_language
 from services.demo.load import load_demo
+from services.notifications.unread import fill_unread_counts
 from services.partner.links import fill_partner_links
 from services.pathways.store import latest_definitions
 from services.pathways.sync import sync_workflows
@@ -194,6 +195,9 @@ def _bootstrap(app: Flask) -> None:
     linked = fill_partner_links()
     if linked:
         log.info("Cases given the ids of their partner records: %s", linked)
+    counted = fill_unread_counts()
+    if counted:
+        log.info("Users given the count of their unread notifications: %s", counted)
     created = ensure_first_admin(now=now)
     if created:
         user, password = created

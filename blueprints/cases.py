@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from blueprints.access import client_address, current_actor, roles_required
-from blueprints.deadlines import counted_unread
 from blueprints.language import current_language
 from blueprints.step_form import posted_inputs, typed_values
 from clock import utcnow
@@ -85,7 +84,6 @@ def case_page(case_id):
     if case.kind == "partner":
         return redirect(url_for("partner.case_page", case_id=case.pk))
     overview = case_pages.case_overview(case, actor=user, now=utcnow())
-    counted_unread(overview.pop("notification_count"))
     return render_template("cases/case.html", **{**_context(case, user, "overview"), **overview},
                            session_types=session_service.session_types_for(case, current_language()),
                            attendance=session_service.ATTENDANCE_TEXT)

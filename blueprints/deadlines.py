@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from pymongo.errors import PyMongoError
 
 from blueprints.access import current_actor, roles_required
 from clock import utcnow
@@ -15,6 +14,7 @@ from services.common.language import active_language
 from services.deadlines import lists as deadline_lists
 from services.notifications import send as notification_service
 from services.notifications import text as notification_text
+from services.notifications.unread import header_count
 from services.users.accounts import update_user
 
 bp = Blueprint("deadlines", __name__)
@@ -34,23 +34,13 @@ def _long_date(value) -> str:
     return format_date(value) if value else ""
 
 
-def counted_unread(count: int) -> None:
-    """Note the reader's unread count that a page read with its own records, so the header does not count again."""
-    g.notification_count = count
-
-
 @bp.app_context_processor
 def _notification_count() -> dict:
     """Give the header the signed-in user's unread notification count."""
     if not getattr(current_user, "is_authenticated", False):
         return {}
-    if g.get("notification_count") is not None:
-        return {"notification_count": g.notification_count}
-    try:
-        return {"notification_count": notification_service.unread_count(current_user)}
-    except PyMongoError:
-        # The error page for a database outage renders this header too; it must not fail again.
-        return {}
+    # Kept on the user, who is read for every request: the header costs no read of its own.
+    return {"notification_count": header_count(current_user)}
 
 
 @bp.get("/deadlines")

@@ -58,6 +58,8 @@ class User(Document):
     language = me.StringField(choices=("",) + LANGUAGES, default="")  # "" = none chosen yet: the browser's
     created_at = me.DateTimeField(default=utcnow)
     last_sign_in_at = me.DateTimeField()
+    # The header's count, changed with the notifications themselves (services/notifications/unread.py).
+    unread_notifications = me.IntField(default=0, min_value=0)
 
     meta = {
         "collection": "users",

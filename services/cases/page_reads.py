@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from models.case import Case, CaseEvent, CaseSession
 from models.deadline import Deadline
 from models.form import ConfidentialSubmission, Submission
-from models.notification import Notification
 from services.cases.engine_view import case_submissions, fields_without, left_unread
 from services.common.rows import Row, find_rows, rows_of
-from services.notifications.send import unread_count, unread_query
 from services.partner.records import LINKED_FIELDS, RISK_FIELDS, risk_event_names
 from services.submissions.definitions import newest_published
 from storage.uow import in_transaction
@@ -38,7 +36,6 @@ class CaseRecords:
     # (names, events): the events of those names on the case and on its partner record (the risk updates passed
     # on, see services.partner.records); None when not read here.
     risk_events: tuple[list[str], list[Row]] | None = None
-    unread: int | None = None  # the reader's unread notifications (the header's count), when asked for
 
 
 def _part(model, name: str, *stages: dict) -> dict:
@@ -52,17 +49,13 @@ def _history_query(case: Case, include_confidential: bool) -> dict:
     return {"case_id": case.pk} if include_confidential else {"case_id": case.pk, "confidential": False}
 
 
-def read_case_records(case: Case, *, history_limit: int, include_confidential: bool,
-                      reader=None) -> CaseRecords:
+def read_case_records(case: Case, *, history_limit: int, include_confidential: bool) -> CaseRecords:
     """Return the case's submissions, sessions, deadlines, newest history entries and partner record, in one read.
 
-    `include_confidential` keeps confidential history entries (only for those who may read them); `reader` (a
-    user) adds the count of their unread notifications, which the page's header shows.
+    `include_confidential` keeps confidential history entries (only for those who may read them).
     """
     if in_transaction():  # MongoDB refuses $unionWith in a transaction: one read per kind there
-        records = _read_apart(case, history_limit=history_limit, include_confidential=include_confidential)
-        records.unread = unread_count(reader) if reader is not None else None
-        return records
+        return _read_apart(case, history_limit=history_limit, include_confidential=include_confidential)
     match = {"$match": {"case_id": case.pk}}
     standard, confidential = left_unread(include_confidential)
     names = risk_event_names(case)
@@ -84,12 +77,9 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
         # record's are kept below.
         *([_part(CaseEvent, "risk", {"$match": {"case_id": {"$in": [case.pk, *linked]}, **risk}},
                  {"$project": dict.fromkeys((*RISK_FIELDS, "case_id"), 1)})] if names else []),
-        # The header's count on the (user_id, read_at) index, as its own count command would: no command of its own.
-        *([_part(Notification, "unread", {"$match": unread_query(reader)}, {"$count": "n"})]
-          if reader is not None else []),
     ]
     parts: dict[str, list] = {"": [], "confidential": [], "sessions": [], "deadlines": [], "history": [],
-                              "partner": [], "risk": [], "unread": []}
+                              "partner": [], "risk": []}
     for son in Submission._get_collection().aggregate(pipeline):
         parts[son.pop(PART, "")].append(son)
     by_creation = sorted(parts[""], key=lambda son: son["created_at"]), sorted(
@@ -111,8 +101,6 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
         # seconds (each part of a union costs the server about as much as a small query of its own).
         published=newest_published(),
         risk_events=(names, rows_of(CaseEvent, risk_events, fields=RISK_FIELDS)) if names else None,
-        # $count gives no document at all when there is nothing to count.
-        unread=sum(son["n"] for son in parts["unread"]) if reader is not None else None,
     )
 
 

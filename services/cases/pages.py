@@ -151,7 +151,7 @@ def case_overview(case: Case, *, actor, now: datetime) -> dict:
     may_change = can_change_case(actor, case) and case.status == "open"
     # Every kind of record is read at once, and each is shared by the task list, the guards and the summary.
     records = read_case_records(case, history_limit=TIMELINE_SHOWN,
-                                include_confidential=can_read_confidential(actor, case), reader=actor)
+                                include_confidential=can_read_confidential(actor, case))
     subs, sessions = latest_submissions(case, records.submissions), records.sessions
     transitions, events = (transition_options(case, actor, submissions=subs, sessions=sessions,
                                               language=active_language()) if may_change else ([], []))
@@ -167,7 +167,6 @@ def case_overview(case: Case, *, actor, now: datetime) -> dict:
         "sessions": sessions[::-1][:5], "session_total": len(sessions), "counts": session_counts(case, sessions),
         "partner": partner_summary(case, actor=actor, found=records.partner, risk_events=records.risk_events),
         "timeline": timeline(case, actor=actor, limit=TIMELINE_SHOWN, entries=records.history),
-        "notification_count": records.unread,  # the header's count, read with the records
     }
 
 

@@ -30,8 +30,9 @@ from models.user import User
 from services.common.language import in_language, user_language
 from services.common.lookup import one_by_id
 from services.notifications.outbox import queue_email
+from services.notifications.unread import change_unread, clear_unread, mend_unread, unread_query
 from services.pathways.store import definition_for
-from storage.uow import in_transaction, transactional
+from storage.uow import transactional
 from workflows.declarations import MESSAGE_PLACEHOLDERS
 
 MESSAGES_FILE = Path(__file__).resolve().parents[2] / "templates" / "deadlines" / "messages.yaml"
@@ -155,6 +156,7 @@ def notify_user(
                         body=body, link=link, case_id=case_id, deadline_id=deadline_id, created_at=now,
                         message=dict(message or {}))
     note.save()
+    change_unread(user.pk, 1)  # the header's count, in the same unit of work
     if email and user.email_reminders and user.email:
         settings = current_settings(settings)
         base = str(settings.get("BASE_URL", "")).rstrip("/")
@@ -254,25 +256,9 @@ def notify_case(
 
 
 def list_notifications(user: User, *, limit: int = 100) -> list[Notification]:
-    """Return a user's newest notifications."""
+    """Return a user's newest notifications (and mend their kept unread count, should anything have changed it)."""
+    mend_unread(user)
     return list(Notification.objects(user_id=str(user.pk)).order_by("-created_at").limit(limit))
-
-
-def unread_query(user: User) -> dict:
-    """Return the filter of a user's unread notifications, which the (user_id, read_at) index counts."""
-    return {"user_id": str(user.pk), "read_at": None}
-
-
-def unread_count(user: User) -> int:
-    """Return how many of a user's notifications are unread."""
-    # Every page's header asks: the count straight from the collection, without building a query set.
-    query = unread_query(user)
-    collection = Notification._get_collection()
-    if in_transaction():  # MongoDB refuses the count command in a transaction
-        return collection.count_documents(query)
-    # The count command counts the (user_id, read_at) index's keys; count_documents runs an aggregation, which
-    # costs the server twice as much.
-    return int(collection.database.command("count", collection.name, query=query)["n"])
 
 
 def get_notification(notification_id, user: User) -> Notification:
@@ -280,16 +266,21 @@ def get_notification(notification_id, user: User) -> Notification:
     return one_by_id(Notification, notification_id, "There is no such notification", user_id=str(user.pk))
 
 
+@transactional
 def mark_read(notification: Notification, user: User, *, now: datetime | None = None) -> Notification:
     """Mark the user's own notification read (once; the first reading time is kept)."""
     if notification.user_id != str(user.pk):
         raise NotFound(_("There is no such notification"))
     now = now or utcnow()
-    Notification.objects(pk=notification.pk, read_at=None).update_one(set__read_at=now)
+    if Notification.objects(pk=notification.pk, read_at=None).update_one(set__read_at=now):
+        change_unread(user.pk, -1)
     notification.reload()
     return notification
 
 
+@transactional
 def mark_all_read(user: User, *, now: datetime) -> int:
     """Mark every unread notification of the user read; return how many."""
-    return Notification.objects(user_id=str(user.pk), read_at=None).update(set__read_at=now)
+    marked = Notification.objects(**unread_query(user.pk)).update(set__read_at=now)
+    clear_unread(user.pk)  # one told meanwhile changed the count too: one of the two runs again, after the other
+    return marked

@@ -16,6 +16,7 @@ from gridfs import GridFSBucket
 
 from models.case import NO_DUE, Case, Person
 from models.deadline import MET
+from services.notifications.unread import forget_unread
 from services.pathways.store import definition_for
 from services.privacy.monitoring import kept_categories
 from services.reports.deadline_counts import recount_deadlines
@@ -87,6 +88,7 @@ def _remove_by_case(ids: list, references: list[str]) -> dict:
         count = _remove_outbox(ids, references)
         if count:
             removed["outbox"] = count
+    forget_unread(_ids_filter("case_id", ids))  # their readers' header counts, before they go
     for name, field in BY_CASE.items():
         if name in present:
             count = db[name].delete_many(_ids_filter(field, ids)).deleted_count

@@ -43,25 +43,6 @@ def test_one_read_finds_every_kind_of_record_as_the_reads_one_by_one_do(demo):
             assert together.published == apart.published == newest
 
 
-def test_the_reader_s_unread_count_comes_with_the_records_as_the_count_command_gives_it(demo, make_user, now):
-    from models.notification import Notification
-    from services.notifications.send import unread_count
-    from storage.uow import run_in_transaction
-
-    case = Case.objects(kind="perpetrator", status__ne="draft").first()
-    reader, other = make_user(roles=["practitioner"]), make_user(roles=["practitioner"])
-    assert read_case_records(case, history_limit=8, include_confidential=False).unread is None  # not asked
-    assert read_case_records(case, history_limit=8, include_confidential=False, reader=reader).unread == 0
-    for n in range(3):
-        Notification(user_id=str(reader.pk), subject=f"Unread {n}", created_at=now).save()
-    Notification(user_id=str(reader.pk), subject="Read", created_at=now, read_at=now).save()
-    Notification(user_id=str(other.pk), subject="Someone else's", created_at=now).save()
-    together = read_case_records(case, history_limit=8, include_confidential=False, reader=reader)
-    inside = run_in_transaction(read_case_records, case, history_limit=8, include_confidential=False, reader=reader)
-    assert together.unread == inside.unread == unread_count(reader) == 3
-
-
-
 def test_the_newest_history_is_read_in_the_index_s_order_whatever_the_history_s_length(demo, make_user, now):
     case = Case.objects(kind="perpetrator", status__ne="draft").first()
     actor = make_user(roles=["practitioner"])

@@ -12,6 +12,7 @@ import pytest
 from errors import NotFound
 from models.notification import Notification
 from services.notifications import send as svc
+from services.notifications.unread import unread_count
 from tests.services.deadlines.test_deadlines import make_case
 
 NOW = datetime(2026, 11, 24, 10)
@@ -103,7 +104,7 @@ def test_reading_notifications(app, people):
         svc.notify_user(me, subject=f"S{i}", body="B", link="/x", now=NOW + timedelta(minutes=i))
     svc.notify_user(other, subject="theirs", body="B", link="/x", now=NOW)
     assert [n.subject for n in svc.list_notifications(me)] == ["S2", "S1", "S0"]
-    assert svc.unread_count(me) == 3
+    assert unread_count(me) == 3
     note = svc.list_notifications(me)[0]
     with pytest.raises(NotFound):
         svc.mark_read(note, other)
@@ -113,7 +114,7 @@ def test_reading_notifications(app, people):
         svc.get_notification("not-an-id", me)
     svc.mark_read(note, me, now=NOW + timedelta(hours=1))
     svc.mark_read(note, me, now=NOW + timedelta(hours=2))
-    assert note.read_at == NOW + timedelta(hours=1) and svc.unread_count(me) == 2
-    assert svc.mark_all_read(me, now=NOW) == 2 and svc.unread_count(me) == 0
-    assert svc.unread_count(other) == 1
+    assert note.read_at == NOW + timedelta(hours=1) and unread_count(me) == 2
+    assert svc.mark_all_read(me, now=NOW) == 2 and unread_count(me) == 0
+    assert unread_count(other) == 1
     assert Notification.objects(user_id=str(me.pk), emailed=True).count() == 0

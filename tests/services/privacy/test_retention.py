@@ -13,8 +13,10 @@ from bson import json_util
 from errors import Conflict, InvalidInput, NotAllowed, NotFound
 from models.audit import AuditEntry
 from models.case import Case
+from models.notification import Notification
 from models.retention import RetentionReview
 from services.cases.sessions import record_session
+from services.notifications.unread import unread_count
 from services.partner import records as partner_service
 from services.privacy import monitoring, retention
 from services.reports.figures import list_funnel
@@ -99,8 +101,6 @@ def test_six_years_after_he_leaves_everything_personal_is_destroyed_on_approval(
     assert retention.run_retention(now=now + SIX_YEARS - timedelta(days=3)).listed == 0
     run = retention.run_retention(now=now + SIX_YEARS)
     assert run.listed == 1 and run.finished == 0
-    from models.notification import Notification
-
     told = Notification.objects(user_id=str(team["manager"].pk), link="/retention/")
     assert [n.subject for n in told] == ["Records are due for destruction review"]
     assert retention.run_retention(now=now + SIX_YEARS).listed == 0  # listed once
@@ -121,8 +121,13 @@ def test_six_years_after_he_leaves_everything_personal_is_destroyed_on_approval(
         retention.approve_destruction(review.pk, actor=team["manager"], now=later, confirm=True)
     assert retention.lift_legal_hold(case.pk, actor=team["manager"], now=later) == 1
 
+    unread_about = Notification.objects(case_id__in=[case.pk, partner.pk], read_at=None).count()
+    assert unread_about > 0
     done = retention.approve_destruction(review.pk, actor=team["manager"], now=later, confirm=True)
     assert done.status == "done" and done.case_reference == ""
+    # The notifications about them are gone, and so are they from their readers' header counts.
+    for person in team.values():
+        assert unread_count(person) == Notification.objects(user_id=str(person.pk), read_at=None).count()
     with pytest.raises(Conflict):
         retention.approve_destruction(review.pk, actor=team["manager"], now=later, confirm=True)
 
