@@ -60,8 +60,9 @@ def my_deadlines():
 @login_required
 def notifications():
     """List the user's notifications, newest first."""
-    found = notification_service.list_notifications(current_user)
-    return render_template("deadlines/notifications.html",
+    found, unread = notification_service.notifications_page(current_user)
+    # The count just made, which mended the one kept on the user (as read for this request) if it was off.
+    return render_template("deadlines/notifications.html", notification_count=unread,
                            notifications=notification_text.in_reader_language(found, active_language()))
 
 

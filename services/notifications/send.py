@@ -256,9 +256,13 @@ def notify_case(
 
 
 def list_notifications(user: User, *, limit: int = 100) -> list[Notification]:
-    """Return a user's newest notifications (and mend their kept unread count, should anything have changed it)."""
-    mend_unread(user)
+    """Return a user's newest notifications."""
     return list(Notification.objects(user_id=str(user.pk)).order_by("-created_at").limit(limit))
+
+
+def notifications_page(user: User, *, limit: int = 100) -> tuple[list[Notification], int]:
+    """Return a user's newest notifications and how many are unread, counted again (the kept count mended)."""
+    return list_notifications(user, limit=limit), mend_unread(user)
 
 
 def get_notification(notification_id, user: User) -> Notification:

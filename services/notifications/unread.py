@@ -58,7 +58,6 @@ def mend_unread(user) -> int:
         # Only over the count just read: one told or read since then changed both, and is right as it is.
         User._get_collection().update_one({"_id": user.pk, FIELD: kept if kept else {"$in": [0, None]}},
                                           {"$set": {FIELD: counted}})
-    user.unread_notifications = counted  # the page being made shows it too
     return counted
 
 
