@@ -44,7 +44,7 @@ class Document(me.Document):
     @classmethod
     def _from_son(cls, son, _auto_dereference=True, created=False):
         """Make a document from what was read, as mongoengine's own way leaves it, in a fraction of the time."""
-        found = _quick(cls, son, _auto_dereference, created)
+        found = _quick(cls, son, created)
         return found if found is not None else super()._from_son(son, _auto_dereference, created)
 
 
@@ -56,11 +56,11 @@ class EmbeddedDocument(me.EmbeddedDocument):
     @classmethod
     def _from_son(cls, son, _auto_dereference=True, created=False):
         """Make an embedded document from what was read, as mongoengine's own way leaves it."""
-        found = _quick(cls, son, _auto_dereference, created)
+        found = _quick(cls, son, created)
         return found if found is not None else super()._from_son(son, _auto_dereference, created)
 
 
-def _quick(cls, son, auto_dereference: bool, created: bool):
+def _quick(cls, son, created: bool):
     """Return the document made from `son` without its constructor, or None when mongoengine's way must make it."""
     # mongoengine builds it through __init__, which sets every field twice through __setattr__ and descriptors:
     # a case read cost 241 µs. Anything unusual (another class stored, an unknown or unreadable field, signals)
