@@ -146,6 +146,22 @@ def _workflows_command(argv: list[str] | None = None) -> bool:
     return False
 
 
+# What each start gives documents stored before a field existed (each fill runs once, or finds nothing left to do),
+# and what the log says of how many it gave.
+STARTUP_FILLS = (
+    (fill_list_fields, "Cases given their next deadline for sorted lists: %s"),
+    (fill_report_fields, "Cases given the stages they reached, for the reports: %s"),
+    (fill_report_counts, "Report counters computed from the stored history: %s"),
+    (fill_timeliness_counts, "On-time counters computed from the stored deadlines: %s"),
+    (fill_cohort_counts, "Funnel and evaluation counters computed from the stored cases: %s"),
+    (fill_name_keys, "Cases given name keys for search: %s"),
+    (fill_monitoring, "Ended cases given their monitoring categories: %s"),
+    (fill_stage_orders, "Cases given their place in the case list's stage order: %s"),
+    (fill_partner_links, "Cases given the ids of their partner records: %s"),
+    (fill_unread_counts, "Users given the count of their unread notifications: %s"),
+)
+
+
 def _bootstrap(app: Flask) -> None:
     """Create the first administrator on an empty database and load demo data when asked."""
     now = utcnow()
@@ -165,39 +181,13 @@ def _bootstrap(app: Flask) -> None:
                 log.error("%s file %s was not loaded (its stored version keeps working): %s", kind, key, action)
             elif action != "unchanged":
                 log.info("%s %s: version %s %s", kind.capitalize(), key, version, action)
-    filled = fill_list_fields()
-    if filled:
-        log.info("Cases given their next deadline for sorted lists: %s", filled)
-    filled = fill_report_fields()
-    if filled:
-        log.info("Cases given the stages they reached, for the reports: %s", filled)
-    filled = fill_report_counts()
-    if filled:
-        log.info("Report counters computed from the stored history: %s", filled)
-    filled = fill_timeliness_counts()
-    if filled:
-        log.info("On-time counters computed from the stored deadlines: %s", filled)
-    filled = fill_cohort_counts()
-    if filled:
-        log.info("Funnel and evaluation counters computed from the stored cases: %s", filled)
+    for fill, said in STARTUP_FILLS:
+        filled = fill()
+        if filled:
+            log.info(said, filled)
     dropped = drop_retired_indexes()
     if dropped:
         log.info("Indexes no query uses any more dropped: %s", ", ".join(dropped))
-    keyed = fill_name_keys()
-    if keyed:
-        log.info("Cases given name keys for search: %s", keyed)
-    kept = fill_monitoring()
-    if kept:
-        log.info("Ended cases given their monitoring categories: %s", kept)
-    ranked = fill_stage_orders()
-    if ranked:
-        log.info("Cases given their place in the case list's stage order: %s", ranked)
-    linked = fill_partner_links()
-    if linked:
-        log.info("Cases given the ids of their partner records: %s", linked)
-    counted = fill_unread_counts()
-    if counted:
-        log.info("Users given the count of their unread notifications: %s", counted)
     created = ensure_first_admin(now=now)
     if created:
         user, password = created

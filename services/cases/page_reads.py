@@ -73,8 +73,8 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
               {"$sort": {"at": -1, "_id": -1}}, {"$limit": history_limit}),
         *([_part(Case, "partner", {"$match": {"_id": {"$in": linked}}}, {"$project": dict.fromkeys(LINKED_FIELDS, 1)})]
           if linked else []),
-        # The risk updates on the case and on its linked records, on the (case_id, at) index: only the partner
-        # record's are kept below.
+        # The risk updates on the case and on its linked records, on the (case_id, at) index: the case's own and its
+        # partner record's are kept below.
         *([_part(CaseEvent, "risk", {"$match": {"case_id": {"$in": [case.pk, *linked]}, **risk}},
                  {"$project": dict.fromkeys((*RISK_FIELDS, "case_id"), 1)})] if names else []),
     ]

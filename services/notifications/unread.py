@@ -65,10 +65,10 @@ def forget_unread(query: dict) -> None:
     """Take the unread notifications a query finds (about to be removed) off their readers' kept counts."""
     found = Notification._get_collection().aggregate([
         {"$match": {**query, "read_at": None}}, {"$group": {"_id": "$user_id", "n": {"$sum": 1}}}])
-    users = User._get_collection()
-    for row in found:
-        if ObjectId.is_valid(str(row["_id"])):
-            users.update_one({"_id": ObjectId(str(row["_id"]))}, _by(-row["n"]))
+    updates = [UpdateOne({"_id": ObjectId(str(row["_id"]))}, _by(-row["n"]))
+               for row in found if ObjectId.is_valid(str(row["_id"]))]
+    if updates:
+        User._get_collection().bulk_write(updates, ordered=False)
 
 
 def fill_unread_counts() -> int:
