@@ -30,6 +30,7 @@ from blueprints import (
     page_urls,
     partner,
     personal_data,
+    read_audit,
     referrals,
     reports,
     retention,
@@ -69,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     app.before_request(_require_password_change)
     app.before_request(mfa.require_mfa_setup)
     app.after_request(_security_headers)
+    read_audit.register(app)  # last: its after-request hook runs first, so the others see what it answers
     app.context_processor(_template_globals)
     # Text typed in a box (introductions, guidance) keeps its paragraphs on every page that shows it.
     app.add_template_filter(paragraphs, "paragraphs")

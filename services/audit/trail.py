@@ -9,6 +9,7 @@ from flask import has_request_context, request
 
 from models.audit import AuditEntry
 from services.audit.chain import append, chain_key, inbox, inbox_mac, plain, seal_inbox
+from services.audit.inbox_writer import write_read
 
 
 def request_address() -> str:
@@ -39,15 +40,14 @@ def record_read(
     action: str, *, actor, now: datetime, target_type: str, target_id: str, client_address: str = "",
     details: dict | None = None,
 ) -> ObjectId:
-    """Audit one read: a single durable insert into the inbox, which `seal_inbox` moves into the chain later."""
+    """Audit one read: a durable insert into the inbox (see inbox_writer), which `seal_inbox` chains later."""
     doc = {"_id": ObjectId(), "at": now.replace(microsecond=now.microsecond // 1000 * 1000),
            "actor_id": str(actor.pk), "actor_email": actor.email, "action": action, "target_type": target_type,
            "target_id": str(target_id or ""), "client_address": client_address or request_address(),
            "details": plain(details)}
     doc["mac"] = inbox_mac(doc, chain_key())
-    # The client writes with majority + journal (storage/connection.py): the read is on disk before it is shown.
-    inbox().insert_one(doc)
-    return doc["_id"]
+    # Majority + journal (storage/connection.py), shared with concurrent reads: on disk before the page leaves.
+    return write_read(inbox(), doc)
 
 
 def list_audit(*, actor, target_type: str = "", target_id: str = "", action: str = "", limit: int = 200):

@@ -1,0 +1,114 @@
+"""Audited reads handed over by requests: written together when one is needed, each request hearing of its own."""
+
+from __future__ import annotations
+
+import pytest
+from bson import ObjectId
+from pymongo.errors import AutoReconnect, BulkWriteError
+
+from services.audit import inbox_writer
+from services.audit.chain import inbox
+from services.audit.inbox_writer import InboxWriter, defer_reads, settle_reads, write_read
+from services.audit.trail import record_read
+from storage.uow import run_in_transaction
+
+
+def _doc(i: int, **extra) -> dict:
+    return {"_id": ObjectId(), "action": "test.read", "i": i, **extra}
+
+
+@pytest.fixture
+def batches(monkeypatch):
+    """Record the size of every batch the process's writer inserts."""
+    sizes: list[int] = []
+    real = InboxWriter.write
+
+    def write(self, batch):
+        sizes.append(len(batch))
+        real(self, batch)
+
+    monkeypatch.setattr(InboxWriter, "write", write)
+    return sizes
+
+
+def test_reads_of_a_request_are_written_together_when_it_settles(app, batches):
+    token = defer_reads()
+    ids = [write_read(inbox(), _doc(i)) for i in range(5)]
+    # Handed over, not yet written: the request goes on making its page meanwhile.
+    assert inbox().count_documents({"action": "test.read"}) == 0
+    settle_reads(token)
+    assert batches == [5]  # one insert, one journal flush, for all five
+    assert sorted(d["_id"] for d in inbox().find({"action": "test.read"})) == sorted(ids)
+
+
+def test_concurrent_requests_reads_share_one_insert(app, batches):
+    from contextvars import copy_context
+
+    # Two requests of one process, each in its own context: the first to settle writes the other's read too.
+    first, second = copy_context(), copy_context()
+    tokens = {id(first): first.run(defer_reads), id(second): second.run(defer_reads)}
+    first.run(write_read, inbox(), _doc(1))
+    second.run(write_read, inbox(), _doc(2))
+    first.run(settle_reads, tokens[id(first)])
+    assert inbox().count_documents({"action": "test.read"}) == 2
+    second.run(settle_reads, tokens[id(second)])  # already durable: nothing more to write
+    assert batches == [2]
+
+
+def test_outside_a_request_a_read_is_durable_when_record_read_returns(app, make_user, now, batches):
+    user = make_user(roles=["practitioner"])
+    read = record_read("case.read", actor=user, now=now, target_type="case", target_id="c1")
+    assert inbox().find_one({"_id": read})["target_id"] == "c1"
+    assert batches == [1]
+
+
+def test_a_read_in_a_unit_of_work_is_undone_with_it(app, batches):
+    doc = _doc(1)
+
+    def fails():
+        write_read(inbox(), doc)
+        raise RuntimeError("the use-case failed")
+
+    with pytest.raises(RuntimeError):
+        run_in_transaction(fails)
+    assert inbox().find_one({"_id": doc["_id"]}) is None
+    assert batches == []  # written in the transaction, not by the writer
+
+
+def test_a_read_the_server_refuses_fails_only_its_own_request(app):
+    taken = _doc(0)
+    inbox().insert_one(taken)
+    writer = InboxWriter()
+    again, fresh = writer.submit(inbox(), dict(taken)), writer.submit(inbox(), _doc(1))
+    writer.flush([again])
+    assert isinstance(again.exception(timeout=30), BulkWriteError)
+    assert fresh.result(timeout=30) == inbox().find_one({"i": 1})["_id"]
+
+
+def test_a_write_that_fails_fails_every_read_in_it_and_settle_says_so(app):
+    class Down:
+        def insert_many(self, docs, ordered):
+            raise AutoReconnect("the server went away")
+
+    token = defer_reads()
+    write_read(Down(), _doc(1))
+    write_read(Down(), _doc(2))
+    with pytest.raises(AutoReconnect):
+        settle_reads(token)
+    # The scope ended all the same: the next read is written at once again.
+    doc = _doc(3)
+    write_read(inbox(), doc)
+    assert inbox().find_one({"_id": doc["_id"]}) is not None
+
+
+def test_a_forked_process_writes_with_a_thread_of_its_own(app, monkeypatch):
+    writer = InboxWriter()
+    first = writer.submit(inbox(), _doc(1))
+    writer.flush([first])
+    first.result(timeout=30)
+    parent_thread = writer._thread
+    monkeypatch.setattr(inbox_writer.os, "getpid", lambda: -1)  # as a forked worker sees itself
+    second = writer.submit(inbox(), _doc(2))
+    writer.flush([second])
+    assert second.result(timeout=30) is not None
+    assert writer._thread is not parent_thread
