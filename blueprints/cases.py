@@ -59,9 +59,16 @@ def my_cases():
 
 def _case(case_id, user, *, change: bool = False):
     """Return a case the user may open on these pages; referrers and administrators never open a case page."""
+    _may_open_cases(user)
+    return _audited(case_for_actor(case_id, user, change=change), user)
+
+
+def _may_open_cases(user) -> None:
     if not user.has_role(*CASE_ROLES):
         raise NotFound(_("There is no such case"))
-    case = case_for_actor(case_id, user, change=change)
+
+
+def _audited(case, user):
     if request.method == "GET":
         # Every read of a case is on the record, so its managers can see who has looked at it.
         record_case_read(case, actor=user, now=utcnow(), what=request.endpoint or "", client_address=client_address())
@@ -80,10 +87,12 @@ def _context(case, user, tab: str) -> dict:
 def case_page(case_id):
     """Show a case: summary, actions, forms for this stage, deadlines, sessions, partner support and history."""
     user = current_actor()
-    case = _case(case_id, user)
+    _may_open_cases(user)
+    case, records = case_pages.open_case_page(case_id, user)
+    _audited(case, user)
     if case.kind == "partner":
         return redirect(url_for("partner.case_page", case_id=case.pk))
-    overview = case_pages.case_overview(case, actor=user, now=utcnow())
+    overview = case_pages.case_overview(case, actor=user, now=utcnow(), records=records)
     return render_template("cases/case.html", **{**_context(case, user, "overview"), **overview},
                            session_types=session_service.session_types_for(case, current_language()),
                            attendance=session_service.ATTENDANCE_TEXT)

@@ -98,7 +98,11 @@ def get_case(case_id) -> Case:
 
 def case_for_actor(case_id, actor, *, change: bool = False) -> Case:
     """Return the case if the actor may read it (or change it); else 404 for unknown, 403 for forbidden."""
-    case = get_case(case_id)
+    return checked_case(get_case(case_id), actor, change=change)
+
+
+def checked_case(case: Case, actor, *, change: bool = False) -> Case:
+    """Return a case just read if the actor may read it (or change it); else raise as `case_for_actor` does."""
     if not can_read_case(actor, case):
 
         if may_break_glass(actor, case):

@@ -11,10 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import mongoengine
+from bson import ObjectId
+
+from errors import NotFound
 from models.case import Case, CaseEvent, CaseSession
 from models.deadline import Deadline
 from models.form import ConfidentialSubmission, Submission
+from services.cases.access import can_read_confidential, checked_case, get_case
 from services.cases.engine_view import case_submissions, fields_without, left_unread
+from services.common.language import gettext as _
 from services.common.rows import Row, find_rows, rows_of
 from services.partner.records import LINKED_FIELDS, RISK_FIELDS, risk_event_names
 from services.submissions.definitions import newest_published
@@ -45,8 +51,23 @@ def _part(model, name: str, *stages: dict) -> dict:
     return {"$unionWith": {"coll": model._get_collection().name, "pipeline": pipeline}}
 
 
-def _history_query(case: Case, include_confidential: bool) -> dict:
-    return {"case_id": case.pk} if include_confidential else {"case_id": case.pk, "confidential": False}
+def _history_query(case_id, include_confidential: bool) -> dict:
+    return {"case_id": case_id} if include_confidential else {"case_id": case_id, "confidential": False}
+
+
+@dataclass(frozen=True)
+class ReadPlan:
+    """What a case's records are read with for one reader, worked out from the case: known only once it is read."""
+
+    include_confidential: bool  # the reader may read its confidential records
+    linked: tuple = ()  # the ids of its linked records (its partner record's among them)
+    risk_names: tuple = ()  # the events its pathway mirrors from a partner record
+
+
+def plan_for(case: Case, actor) -> ReadPlan:
+    """Return how the case's records are read for the actor."""
+    return ReadPlan(can_read_confidential(actor, case), tuple(case.linked_case_ids or ()),
+                    tuple(risk_event_names(case)))
 
 
 def read_case_records(case: Case, *, history_limit: int, include_confidential: bool) -> CaseRecords:
@@ -56,29 +77,66 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
     """
     if in_transaction():  # MongoDB refuses $unionWith in a transaction: one read per kind there
         return _read_apart(case, history_limit=history_limit, include_confidential=include_confidential)
-    match = {"$match": {"case_id": case.pk}}
-    standard, confidential = left_unread(include_confidential)
-    names = risk_event_names(case)
-    risk = {"name": {"$in": names}}
+    plan = ReadPlan(include_confidential, tuple(case.linked_case_ids or ()), tuple(risk_event_names(case)))
+    return _aggregate(case.pk, plan, history_limit=history_limit)[1]
+
+
+# (database, reader, case) → the plan its records were last read with: bounded, forgotten all at once past the limit.
+_plans: dict[tuple[str, str, str], ReadPlan] = {}
+PLANS_KEPT = 4096
+
+
+def case_with_records(case_id, actor, *, history_limit: int) -> tuple[Case, CaseRecords | None]:
+    """Return the case the actor may open and, when this process has read it for them before, its records too.
+
+    Which records are read depends on the case itself, so they are read after it; but the plan they were last
+    read with, for this reader and case, seldom changes: with it the case and its records are one command. The
+    case read with them is checked as any other, and its records are given only if the plan worked out from it is
+    the same (else none: they are read again, with the right plan, and those read are dropped unused).
+    """
+    key = (mongoengine.get_db().name, str(actor.pk), str(case_id))
+    plan = _plans.get(key)
+    if plan is None or in_transaction():
+        case, records = checked_case(get_case(case_id), actor), None
+    else:
+        found, records = _aggregate(ObjectId(str(case_id)), plan, history_limit=history_limit, with_case=True)
+        if found is None:
+            raise NotFound(_("There is no such case"))  # gone since this reader last opened it
+        case = checked_case(found, actor)
+    if case.kind == "partner":  # a partner record's page reads records of its own
+        return case, None
+    actual = plan_for(case, actor)
+    if len(_plans) >= PLANS_KEPT:
+        _plans.clear()
+    _plans[key] = actual
+    return case, records if actual == plan else None
+
+
+def _aggregate(case_id, plan: ReadPlan, *, history_limit: int, with_case: bool = False):
+    """Return (the case when asked for, else None; its records) read in one command with the plan given."""
+    match = {"$match": {"case_id": case_id}}
+    standard, confidential = left_unread(plan.include_confidential)
     # The case keeps its partner record's id (set in the unit of work that opens the record, and filled in at start-up
     # for records opened before), so the record is read by id: any other filter on the cases collection costs the
     # server more to plan, over the many indexes its lists need, than to run.
-    linked = list(case.linked_case_ids or ())
+    linked = list(plan.linked)
     pipeline = [
         match, {"$project": dict.fromkeys(standard, 0)},
+        *([_part(Case, "case", {"$match": {"_id": case_id}})] if with_case else []),
         _part(ConfidentialSubmission, "confidential", match, {"$project": dict.fromkeys(confidential, 0)}),
         _part(CaseSession, "sessions", match),
         _part(Deadline, "deadlines", match),
-        _part(CaseEvent, "history", {"$match": _history_query(case, include_confidential)},
+        _part(CaseEvent, "history", {"$match": _history_query(case_id, plan.include_confidential)},
               {"$sort": {"at": -1, "_id": -1}}, {"$limit": history_limit}),
         *([_part(Case, "partner", {"$match": {"_id": {"$in": linked}}}, {"$project": dict.fromkeys(LINKED_FIELDS, 1)})]
           if linked else []),
         # The risk updates on the case and on its linked records, on the (case_id, at) index: the case's own and its
         # partner record's are kept below.
-        *([_part(CaseEvent, "risk", {"$match": {"case_id": {"$in": [case.pk, *linked]}, **risk}},
-                 {"$project": dict.fromkeys((*RISK_FIELDS, "case_id"), 1)})] if names else []),
+        *([_part(CaseEvent, "risk", {"$match": {"case_id": {"$in": [case_id, *linked]},
+                                                "name": {"$in": list(plan.risk_names)}}},
+                 {"$project": dict.fromkeys((*RISK_FIELDS, "case_id"), 1)})] if plan.risk_names else []),
     ]
-    parts: dict[str, list] = {"": [], "confidential": [], "sessions": [], "deadlines": [], "history": [],
+    parts: dict[str, list] = {"": [], "case": [], "confidential": [], "sessions": [], "deadlines": [], "history": [],
                               "partner": [], "risk": []}
     for son in Submission._get_collection().aggregate(pipeline):
         parts[son.pop(PART, "")].append(son)
@@ -86,11 +144,11 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
         parts["confidential"], key=lambda son: son["created_at"])
     # Its partner record: the first opened of the linked records that are partner records naming it as parent.
     partner = sorted((son for son in parts["partner"] if son.get("kind") == "partner"
-                      and son.get("parent_case_id") == case.pk), key=lambda son: son["created_at"])[:1]
-    whose = {case.pk, *(son["_id"] for son in partner)}
+                      and son.get("parent_case_id") == case_id), key=lambda son: son["created_at"])[:1]
+    whose = {case_id, *(son["_id"] for son in partner)}
     risk_events = [son for son in parts["risk"] if son.pop("case_id", None) in whose]
     # Each part is put in its own order here too: a union does not promise to keep its parts' order.
-    return CaseRecords(
+    records = CaseRecords(
         submissions=rows_of(Submission, by_creation[0], fields=fields_without(standard)) + rows_of(
             ConfidentialSubmission, by_creation[1], fields=fields_without(confidential)),
         sessions=sorted(rows_of(CaseSession, parts["sessions"]), key=lambda s: (s.date, s.recorded_at)),
@@ -100,8 +158,10 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
         # Not a part of the union: which versions are published is the same on every case page, kept for a few
         # seconds (each part of a union costs the server about as much as a small query of its own).
         published=newest_published(),
-        risk_events=(names, rows_of(CaseEvent, risk_events, fields=RISK_FIELDS)) if names else None,
+        risk_events=(list(plan.risk_names), rows_of(CaseEvent, risk_events, fields=RISK_FIELDS))
+        if plan.risk_names else None,
     )
+    return (Case._from_son(parts["case"][0]) if parts["case"] else None), records
 
 
 def _read_apart(case: Case, *, history_limit: int, include_confidential: bool) -> CaseRecords:
@@ -111,7 +171,7 @@ def _read_apart(case: Case, *, history_limit: int, include_confidential: bool) -
         submissions=submissions,
         sessions=find_rows(CaseSession, {"case_id": case.pk}, sort=[("date", 1), ("recorded_at", 1)]),
         deadlines=find_rows(Deadline, {"case_id": case.pk}),
-        history=find_rows(CaseEvent, _history_query(case, include_confidential), sort=[("at", -1), ("_id", -1)],
+        history=find_rows(CaseEvent, _history_query(case.pk, include_confidential), sort=[("at", -1), ("_id", -1)],
                           limit=history_limit),
         partner=find_rows(Case, {"parent_case_id": case.pk, "kind": "partner"}, fields=LINKED_FIELDS,
                           sort=[("created_at", 1)], limit=1),

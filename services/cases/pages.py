@@ -12,7 +12,7 @@ from services.cases.access import can_change_case, can_read_confidential
 from services.cases.engine_view import latest_submissions, session_counts
 from services.cases.facts import due_key, user_names
 from services.cases.history_text import history_title, step_pointer
-from services.cases.page_reads import read_case_records
+from services.cases.page_reads import CaseRecords, case_with_records, read_case_records
 from services.cases.transitions import list_history, transition_options
 from services.common.language import active_language, format_date
 from services.common.language import gettext as _
@@ -146,12 +146,16 @@ def _one_task(case, slot, doc, sub, *, label, confidential, may_change, actor) -
     return task
 
 
-def case_overview(case: Case, *, actor, now: datetime) -> dict:
-    """Return everything the case page shows: summary, actions, tasks, sessions, history, the header's count."""
+def case_overview(case: Case, *, actor, now: datetime, records: CaseRecords | None = None) -> dict:
+    """Return everything the case page shows: summary, actions, tasks, sessions, history.
+
+    `records` are the case's records when they were read with it (see `case_with_records`).
+    """
     may_change = can_change_case(actor, case) and case.status == "open"
     # Every kind of record is read at once, and each is shared by the task list, the guards and the summary.
-    records = read_case_records(case, history_limit=TIMELINE_SHOWN,
-                                include_confidential=can_read_confidential(actor, case))
+    if records is None:
+        records = read_case_records(case, history_limit=TIMELINE_SHOWN,
+                                    include_confidential=can_read_confidential(actor, case))
     subs, sessions = latest_submissions(case, records.submissions), records.sessions
     transitions, events = (transition_options(case, actor, submissions=subs, sessions=sessions,
                                               language=active_language()) if may_change else ([], []))
@@ -168,6 +172,11 @@ def case_overview(case: Case, *, actor, now: datetime) -> dict:
         "partner": partner_summary(case, actor=actor, found=records.partner, risk_events=records.risk_events),
         "timeline": timeline(case, actor=actor, limit=TIMELINE_SHOWN, entries=records.history),
     }
+
+
+def open_case_page(case_id, actor) -> tuple[Case, CaseRecords | None]:
+    """Return the case the actor may open on its page and, when read with it, the records the page shows."""
+    return case_with_records(case_id, actor, history_limit=TIMELINE_SHOWN)
 
 
 def _practitioner_name(case: Case, actor) -> str:
