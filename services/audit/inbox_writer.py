@@ -3,14 +3,13 @@
 Every case page is a read that must be on disk before the page leaves the server. A journaled insert costs the
 server a journal flush (a millisecond of waiting, half a millisecond of its CPU) and the worker a round trip; the
 reads of a process's concurrent requests share both here. A request hands its reads over and goes on making its
-page (`defer_reads`); before its response is sent it waits for them (`settle_reads`), and a writer thread then
-inserts every read waiting in the process, with the client's majority, journaled write concern. A read that could
-not be written fails its request, so no page goes out unaudited.
+page (`defer_reads`); before its response is sent it makes sure they are written (`settle_reads`), with every
+other read waiting in the process, in one insert with the client's majority, journaled write concern. A read that
+could not be written fails its request, so no page goes out unaudited.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from concurrent.futures import Future
 from contextvars import ContextVar, Token
@@ -25,53 +24,43 @@ _PENDING: ContextVar[list[Future] | None] = ContextVar("pathway_pending_reads", 
 
 
 class InboxWriter:
-    """One thread per process that inserts the reads handed to it, all that are waiting whenever one is needed.
+    """The reads handed over in one process, written all at once by whichever request first needs one on disk.
 
-    A read is written when some request needs it on disk (`flush`), not as soon as it is handed over: the reads
-    handed over meanwhile by the process's other requests then go in the same insert and the same journal flush.
+    A read is written when some request needs it (`flush`), not as soon as it is handed over: the reads handed over
+    meanwhile by the process's other requests then go in the same insert and the same journal flush. One write is
+    under way at a time; a request whose reads are in it, or queued behind it, waits for it, then writes the queue
+    itself if its reads are still there (no thread of its own: nothing to hand over to, nothing a fork loses).
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._waiting = threading.Condition(self._lock)
+        self._written = threading.Condition(self._lock)
         self._queue: list[tuple[object, dict, Future]] = []
-        self._wanted = False  # some request is waiting for a read still in the queue
-        self._thread: threading.Thread | None = None
-        self._pid = 0
+        self._writing = False
 
     def submit(self, collection, doc: dict) -> Future:
         """Queue one document for `collection`; the future gives its id once it is durable, or the error."""
         future: Future = Future()
-        future.queued = True
         with self._lock:
-            if self._pid != os.getpid() or self._thread is None or not self._thread.is_alive():
-                self._start()  # first use in this process (a forked worker inherits no threads)
             self._queue.append((collection, doc, future))
         return future
 
     def flush(self, futures) -> None:
-        """Have the queue written now if any of these futures is still in it."""
-        with self._lock:
-            if any(getattr(f, "queued", False) for f in futures):
-                self._wanted = True
-                self._waiting.notify()
-
-    def _start(self) -> None:
-        if self._pid != os.getpid():  # a forked child's copy of its parent's queue is no one's to write
-            self._pid, self._queue, self._wanted = os.getpid(), [], False
-        self._thread = threading.Thread(target=self._run, name="pathway-audit-reads", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
+        """Return once each of these futures is settled, writing the queue in this thread when none is writing."""
         while True:
             with self._lock:
-                while not (self._wanted and self._queue):
-                    self._waiting.wait()
+                while self._writing and not all(f.done() for f in futures):
+                    self._written.wait()
+                if all(f.done() for f in futures):
+                    return
                 batch, self._queue = self._queue[:BATCH], self._queue[BATCH:]
-                self._wanted = bool(self._queue)  # a full batch leaves the rest to follow at once
-                for _, _, future in batch:
-                    future.queued = False
-            self.write(batch)
+                self._writing = True
+            try:
+                self.write(batch)
+            finally:
+                with self._lock:
+                    self._writing = False
+                    self._written.notify_all()
 
     def write(self, batch: list[tuple[object, dict, Future]]) -> None:
         """Insert one batch, a command per collection, and settle each document's future."""
@@ -133,11 +122,10 @@ def settle_reads(token: Token | None = None) -> None:
     pending = _PENDING.get()
     try:
         if pending:
-            _writer.flush(pending)
+            _writer.flush(pending)  # the client's own timeouts bound the write
         first: BaseException | None = None
         for future in pending or ():
-            error = future.exception()  # waits; the client's own timeouts bound it
-            first = first or error
+            first = first or future.exception()
         if pending:
             pending.clear()
         if first is not None:

@@ -6,7 +6,6 @@ import pytest
 from bson import ObjectId
 from pymongo.errors import AutoReconnect, BulkWriteError
 
-from services.audit import inbox_writer
 from services.audit.chain import inbox
 from services.audit.inbox_writer import InboxWriter, defer_reads, settle_reads, write_read
 from services.audit.trail import record_read
@@ -101,14 +100,32 @@ def test_a_write_that_fails_fails_every_read_in_it_and_settle_says_so(app):
     assert inbox().find_one({"_id": doc["_id"]}) is not None
 
 
-def test_a_forked_process_writes_with_a_thread_of_its_own(app, monkeypatch):
-    writer = InboxWriter()
+def test_a_request_whose_reads_are_queued_behind_a_write_writes_them_after_it(app):
+    import threading
+
+    writer, started, release, sizes = InboxWriter(), threading.Event(), threading.Event(), []
+    real = writer.write
+
+    def slow(batch):  # the first write stays under way until the second request has queued its read
+        sizes.append(len(batch))
+        if len(sizes) == 1:
+            started.set()
+            release.wait(30)
+        real(batch)
+
+    writer.write = slow
     first = writer.submit(inbox(), _doc(1))
-    writer.flush([first])
-    first.result(timeout=30)
-    parent_thread = writer._thread
-    monkeypatch.setattr(inbox_writer.os, "getpid", lambda: -1)  # as a forked worker sees itself
-    second = writer.submit(inbox(), _doc(2))
-    writer.flush([second])
-    assert second.result(timeout=30) is not None
-    assert writer._thread is not parent_thread
+    leader = threading.Thread(target=writer.flush, args=([first],))
+    leader.start()
+    assert started.wait(30)
+    second, third = writer.submit(inbox(), _doc(2)), writer.submit(inbox(), _doc(3))
+    follower = threading.Thread(target=writer.flush, args=([second],))
+    follower.start()
+    follower.join(0.2)
+    assert follower.is_alive() and not second.done()  # waiting for the write under way, not writing beside it
+    release.set()
+    leader.join(30)
+    follower.join(30)
+    assert first.done() and second.done() and third.done()
+    assert sizes == [1, 2]  # the follower then wrote all that had queued meanwhile, in one insert
+    assert inbox().count_documents({"action": "test.read"}) == 3
