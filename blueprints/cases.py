@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from blueprints.access import client_address, current_actor, roles_required
 from blueprints.language import current_language
+from blueprints.sessions import reads_with_user
 from blueprints.step_form import posted_inputs, typed_values
 from clock import utcnow
 from errors import Conflict, FieldProblem, InvalidInput, NotAllowed, NotFound
@@ -82,13 +83,18 @@ def _context(case, user, tab: str) -> dict:
             "risk": case_pages.RISK_TAGS.get(case.risk_level)}
 
 
+@reads_with_user("cases.case_page")
+def _case_page_read(user_id: str, values: dict):
+    return case_pages.read_page_with_user(user_id, str(values.get("case_id", "")))
+
+
 @bp.get("/<case_id>")
 @login_required
 def case_page(case_id):
     """Show a case: summary, actions, forms for this stage, deadlines, sessions, partner support and history."""
     user = current_actor()
     _may_open_cases(user)
-    case, records = case_pages.open_case_page(case_id, user)
+    case, records = case_pages.open_case_page(case_id, user, read=g.pop("page_read", None))
     _audited(case, user)
     if case.kind == "partner":
         return redirect(url_for("partner.case_page", case_id=case.pk))

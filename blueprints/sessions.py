@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from bson import ObjectId
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, g, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from pymongo.errors import ConnectionFailure
@@ -63,14 +64,39 @@ def check_session():
     return None
 
 
+# Endpoint → a function (user id, the address's values) that reads the user's document with the page's first read,
+# returning (the document, what the page takes from `g.page_read`), or None to read the user alone.
+PAGE_READS: dict[str, Callable[[str, dict], tuple | None]] = {}
+
+
+def reads_with_user(endpoint: str):
+    """Register a page's first read as the one that also reads the signed-in user (one command, not two).
+
+    What it reads before the user is known is only kept for the page (on `g.page_read`), which checks the user's
+    access as always: a user found inactive, or whose sessions were ended, is signed out and nothing is shown.
+    """
+
+    def register(function):
+        PAGE_READS[endpoint] = function
+        return function
+
+    return register
+
+
 def load_user(identity: str):
     """Return the signed-in user, or None when the account is gone, inactive or its sessions were ended."""
     user_id, _, version = (identity or "").partition(":")
     if not ObjectId.is_valid(user_id):
         return None  # a malformed id in an old cookie just means "signed out"
     try:
-        # Every request asks: one find_one made into the document, without building a query set.
-        son = User._get_collection().find_one({"_id": ObjectId(user_id)})
+        reader = PAGE_READS.get(request.endpoint) if has_request_context() else None
+        read = reader(user_id, request.view_args or {}) if reader is not None else None
+        if read is not None:
+            # The page's own first read brought the user's document with it: see `reads_with_user`.
+            son, g.page_read = read
+        else:
+            # Every request asks: one find_one made into the document, without building a query set.
+            son = User._get_collection().find_one({"_id": ObjectId(user_id)})
         user = User._from_son(son) if son is not None else None
     except ConnectionFailure as exc:
         # Not "no such user": sending them to sign in would throw away what they were saving.

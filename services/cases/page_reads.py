@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import mongoengine
 from bson import ObjectId
 
-from errors import NotFound
 from models.case import Case, CaseEvent, CaseSession
 from models.deadline import Deadline
 from models.form import ConfidentialSubmission, Submission
-from services.cases.access import can_read_confidential, checked_case, get_case
+from models.user import User
 from services.cases.engine_view import case_submissions, fields_without, left_unread
-from services.common.language import gettext as _
 from services.common.rows import Row, find_rows, rows_of
 from services.partner.records import LINKED_FIELDS, RISK_FIELDS, risk_event_names
 from services.submissions.definitions import newest_published
@@ -64,12 +61,6 @@ class ReadPlan:
     risk_names: tuple = ()  # the events its pathway mirrors from a partner record
 
 
-def plan_for(case: Case, actor) -> ReadPlan:
-    """Return how the case's records are read for the actor."""
-    return ReadPlan(can_read_confidential(actor, case), tuple(case.linked_case_ids or ()),
-                    tuple(risk_event_names(case)))
-
-
 def read_case_records(case: Case, *, history_limit: int, include_confidential: bool) -> CaseRecords:
     """Return the case's submissions, sessions, deadlines, newest history entries and partner record, in one read.
 
@@ -78,42 +69,21 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
     if in_transaction():  # MongoDB refuses $unionWith in a transaction: one read per kind there
         return _read_apart(case, history_limit=history_limit, include_confidential=include_confidential)
     plan = ReadPlan(include_confidential, tuple(case.linked_case_ids or ()), tuple(risk_event_names(case)))
-    return _aggregate(case.pk, plan, history_limit=history_limit)[1]
+    return aggregate(case.pk, plan, history_limit=history_limit).records
 
 
-# (database, reader, case) → the plan its records were last read with: bounded, forgotten all at once past the limit.
-_plans: dict[tuple[str, str, str], ReadPlan] = {}
-PLANS_KEPT = 4096
+@dataclass
+class PageRead:
+    """What one command read for the case page: the case's records, and the case and its reader when asked for."""
+
+    records: CaseRecords
+    case: Case | None = None  # None when not asked for, or not found
+    user: dict | None = None  # the reader's stored document (see blueprints.sessions.load_user)
 
 
-def case_with_records(case_id, actor, *, history_limit: int) -> tuple[Case, CaseRecords | None]:
-    """Return the case the actor may open and, when this process has read it for them before, its records too.
-
-    Which records are read depends on the case itself, so they are read after it; but the plan they were last
-    read with, for this reader and case, seldom changes: with it the case and its records are one command. The
-    case read with them is checked as any other, and its records are given only if the plan worked out from it is
-    the same (else none: they are read again, with the right plan, and those read are dropped unused).
-    """
-    key = (mongoengine.get_db().name, str(actor.pk), str(case_id))
-    plan = _plans.get(key)
-    if plan is None or in_transaction():
-        case, records = checked_case(get_case(case_id), actor), None
-    else:
-        found, records = _aggregate(ObjectId(str(case_id)), plan, history_limit=history_limit, with_case=True)
-        if found is None:
-            raise NotFound(_("There is no such case"))  # gone since this reader last opened it
-        case = checked_case(found, actor)
-    if case.kind == "partner":  # a partner record's page reads records of its own
-        return case, None
-    actual = plan_for(case, actor)
-    if len(_plans) >= PLANS_KEPT:
-        _plans.clear()
-    _plans[key] = actual
-    return case, records if actual == plan else None
-
-
-def _aggregate(case_id, plan: ReadPlan, *, history_limit: int, with_case: bool = False):
-    """Return (the case when asked for, else None; its records) read in one command with the plan given."""
+def aggregate(case_id, plan: ReadPlan, *, history_limit: int, with_case: bool = False,
+              user_id: ObjectId | None = None) -> PageRead:
+    """Return the case's records read in one command with the plan given, with the case and a user if asked."""
     match = {"$match": {"case_id": case_id}}
     standard, confidential = left_unread(plan.include_confidential)
     # The case keeps its partner record's id (set in the unit of work that opens the record, and filled in at start-up
@@ -123,6 +93,7 @@ def _aggregate(case_id, plan: ReadPlan, *, history_limit: int, with_case: bool =
     pipeline = [
         match, {"$project": dict.fromkeys(standard, 0)},
         *([_part(Case, "case", {"$match": {"_id": case_id}})] if with_case else []),
+        *([_part(User, "user", {"$match": {"_id": user_id}})] if user_id is not None else []),
         _part(ConfidentialSubmission, "confidential", match, {"$project": dict.fromkeys(confidential, 0)}),
         _part(CaseSession, "sessions", match),
         _part(Deadline, "deadlines", match),
@@ -136,8 +107,8 @@ def _aggregate(case_id, plan: ReadPlan, *, history_limit: int, with_case: bool =
                                                 "name": {"$in": list(plan.risk_names)}}},
                  {"$project": dict.fromkeys((*RISK_FIELDS, "case_id"), 1)})] if plan.risk_names else []),
     ]
-    parts: dict[str, list] = {"": [], "case": [], "confidential": [], "sessions": [], "deadlines": [], "history": [],
-                              "partner": [], "risk": []}
+    parts: dict[str, list] = {name: [] for name in ("", "case", "user", "confidential", "sessions", "deadlines",
+                                                    "history", "partner", "risk")}
     for son in Submission._get_collection().aggregate(pipeline):
         parts[son.pop(PART, "")].append(son)
     by_creation = sorted(parts[""], key=lambda son: son["created_at"]), sorted(
@@ -161,7 +132,8 @@ def _aggregate(case_id, plan: ReadPlan, *, history_limit: int, with_case: bool =
         risk_events=(list(plan.risk_names), rows_of(CaseEvent, risk_events, fields=RISK_FIELDS))
         if plan.risk_names else None,
     )
-    return (Case._from_son(parts["case"][0]) if parts["case"] else None), records
+    return PageRead(records, Case._from_son(parts["case"][0]) if parts["case"] else None,
+                    parts["user"][0] if parts["user"] else None)
 
 
 def _read_apart(case: Case, *, history_limit: int, include_confidential: bool) -> CaseRecords:

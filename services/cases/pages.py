@@ -12,7 +12,8 @@ from services.cases.access import can_change_case, can_read_confidential
 from services.cases.engine_view import latest_submissions, session_counts
 from services.cases.facts import due_key, user_names
 from services.cases.history_text import history_title, step_pointer
-from services.cases.page_reads import CaseRecords, case_with_records, read_case_records
+from services.cases.page_plans import case_with_records, read_with_user
+from services.cases.page_reads import CaseRecords, read_case_records
 from services.cases.transitions import list_history, transition_options
 from services.common.language import active_language, format_date
 from services.common.language import gettext as _
@@ -174,9 +175,21 @@ def case_overview(case: Case, *, actor, now: datetime, records: CaseRecords | No
     }
 
 
-def open_case_page(case_id, actor) -> tuple[Case, CaseRecords | None]:
-    """Return the case the actor may open on its page and, when read with it, the records the page shows."""
-    return case_with_records(case_id, actor, history_limit=TIMELINE_SHOWN)
+def open_case_page(case_id, actor, *, read=None) -> tuple[Case, CaseRecords | None]:
+    """Return the case the actor may open on its page and, when read with it, the records the page shows.
+
+    `read` is what `read_page_with_user` read for this request, if anything.
+    """
+    return case_with_records(case_id, actor, history_limit=TIMELINE_SHOWN, read=read)
+
+
+def read_page_with_user(user_id: str, case_id: str):
+    """Read the user's document with the case page's case and records when its plan is kept; else None.
+
+    Returns (the user's document, what to hand to `open_case_page`).
+    """
+    read = read_with_user(user_id, case_id, history_limit=TIMELINE_SHOWN)
+    return (read[1].user, read) if read is not None else None
 
 
 def _practitioner_name(case: Case, actor) -> str:

@@ -8,6 +8,7 @@ case read with them gives another plan (changed meanwhile, by this process or an
 from __future__ import annotations
 
 from models.case import Case
+from models.user import User
 from services.cases.history import add_history
 from tests.command_log import LOG, count_commands
 from tests.conftest import sign_in
@@ -52,6 +53,25 @@ def test_a_partner_record_linked_meanwhile_is_shown(client, synced, make_team, m
     page, _names = count_commands(app_config["MONGODB_DB"], lambda: client.get(f"/cases/{case.pk}"))
     assert "A partner-support record is open" in page.get_data(as_text=True)
     assert LOG.targets.count("aggregate submissions") == 2, LOG.targets
+
+
+def test_a_reader_whose_sessions_were_ended_meanwhile_is_signed_out_and_shown_nothing(
+        client, synced, make_team, make_user, now, app_config):
+    people, case = _opened(client, make_team, make_user, now)
+    # Signed out everywhere by another worker process: the case and its records are read with the user's document,
+    # which says so, and the page is not made.
+    User.objects(pk=people["practitioner"].pk).update(inc__session_version=1)
+    page, _names = count_commands(app_config["MONGODB_DB"], lambda: client.get(f"/cases/{case.pk}"))
+    assert page.status_code == 302 and "/sign-in" in page.headers["Location"]
+    assert "find users" not in LOG.targets and LOG.targets.count("aggregate submissions") == 1, LOG.targets
+    assert "Daniel Marsh" not in page.get_data(as_text=True)
+
+
+def test_a_reader_who_lost_the_role_meanwhile_is_refused(client, synced, make_team, make_user, now):
+    people, case = _opened(client, make_team, make_user, now)
+    User.objects(pk=people["practitioner"].pk).update(roles=["referrer"])
+    page = client.get(f"/cases/{case.pk}")
+    assert page.status_code == 404 and "Daniel Marsh" not in page.get_data(as_text=True)
 
 
 def test_a_case_gone_meanwhile_is_not_found(client, synced, make_team, make_user, now):

@@ -1,0 +1,71 @@
+"""The case page's reads planned ahead: the case, its records and its reader in one command, once seen together.
+
+Which records the page reads depends on the case (its linked records, its pathway, whether the reader may read
+its confidential records), so the first time a reader opens a case the case is read first, alone. The plan worked
+out then, for this reader and case, seldom changes; this process keeps it, and the next time the case, its records
+and (see blueprints.sessions) the reader's own document are one command. The case read with them is checked as
+any other; its records are used only if the plan worked out from it is the same, else they are dropped unused and
+read again. A plan exists only for a reader who has opened that case before, so nothing is read ahead for others.
+"""
+
+from __future__ import annotations
+
+import mongoengine
+from bson import ObjectId
+
+from errors import NotFound
+from models.case import Case
+from services.cases.access import can_read_confidential, checked_case, get_case
+from services.cases.page_reads import CaseRecords, PageRead, ReadPlan, aggregate
+from services.common.language import gettext as _
+from services.partner.records import risk_event_names
+from storage.uow import in_transaction
+
+# (database, reader, case) → the plan its records were last read with: bounded, forgotten all at once past the limit.
+_plans: dict[tuple[str, str, str], ReadPlan] = {}
+PLANS_KEPT = 4096
+
+
+def plan_for(case: Case, actor) -> ReadPlan:
+    """Return how the case's records are read for the actor."""
+    return ReadPlan(can_read_confidential(actor, case), tuple(case.linked_case_ids or ()),
+                    tuple(risk_event_names(case)))
+
+
+def _key(user_id, case_id) -> tuple[str, str, str]:
+    return mongoengine.get_db().name, str(user_id), str(case_id)
+
+
+def read_with_user(user_id: str, case_id: str, *, history_limit: int) -> tuple[ReadPlan, PageRead] | None:
+    """Return (the plan, what it read: the case, its records and the user's document) when one is kept, else None."""
+    plan = _plans.get(_key(user_id, case_id))
+    if plan is None or in_transaction() or not ObjectId.is_valid(case_id) or not ObjectId.is_valid(user_id):
+        return None
+    return plan, aggregate(ObjectId(case_id), plan, history_limit=history_limit, with_case=True,
+                           user_id=ObjectId(user_id))
+
+
+def case_with_records(case_id, actor, *, history_limit: int,
+                      read: tuple[ReadPlan, PageRead] | None = None) -> tuple[Case, CaseRecords | None]:
+    """Return the case the actor may open and, when read with it by the plan kept, its records too.
+
+    `read` is what `read_with_user` read for this request (with the actor's document), when it did.
+    """
+    key = _key(actor.pk, case_id)
+    plan = _plans.get(key)
+    if read is not None and read[1].case is not None and str(read[1].case.pk) == str(case_id):
+        plan, found = read
+    elif plan is None or in_transaction():
+        found = None
+    else:
+        found = aggregate(ObjectId(str(case_id)), plan, history_limit=history_limit, with_case=True)
+        if found.case is None:
+            raise NotFound(_("There is no such case"))  # gone since this reader last opened it
+    case = checked_case(found.case if found is not None else get_case(case_id), actor)
+    if case.kind == "partner":  # a partner record's page reads records of its own
+        return case, None
+    actual = plan_for(case, actor)
+    if len(_plans) >= PLANS_KEPT:
+        _plans.clear()
+    _plans[key] = actual
+    return case, found.records if found is not None and actual == plan else None
