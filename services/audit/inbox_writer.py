@@ -57,6 +57,10 @@ class InboxWriter:
                 self._writing = True
             try:
                 self.write(batch)
+            except BaseException as exc:  # noqa: BLE001 - no read of the batch may be left waiting for ever
+                for _, _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
             finally:
                 with self._lock:
                     self._writing = False

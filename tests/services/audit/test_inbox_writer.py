@@ -129,3 +129,15 @@ def test_a_request_whose_reads_are_queued_behind_a_write_writes_them_after_it(ap
     assert first.done() and second.done() and third.done()
     assert sizes == [1, 2]  # the follower then wrote all that had queued meanwhile, in one insert
     assert inbox().count_documents({"action": "test.read"}) == 3
+
+
+def test_a_write_that_breaks_before_settling_its_reads_still_answers_them(app):
+    writer = InboxWriter()
+
+    def broken(batch):
+        raise RuntimeError("a fault in the writer itself")
+
+    writer.write = broken
+    reads = [writer.submit(inbox(), _doc(i)) for i in range(2)]
+    writer.flush(reads[:1])
+    assert all(isinstance(f.exception(timeout=5), RuntimeError) for f in reads)
