@@ -107,14 +107,18 @@ def create_app(config_overrides: dict | None = None) -> Flask:
         # Each server process fills its own caches at start, beside its first requests, so that none of those
         # waits a second for them; a command that exits sooner just leaves the work unfinished.
         threading.Thread(target=warm_caches, args=(app,), name="warm-caches", daemon=True).start()
-        # What is made at start lives as long as the process: the collector need not look through it again on
-        # every full collection, which pages' many short-lived objects set off.
-        gc.freeze()
-        # A page makes some tens of thousands of objects, nearly all gone when it is sent: collecting the youngest
-        # every 700 allocations (the default) ran a dozen collections a page, each finding almost nothing to free.
-        gc.set_threshold(GC_YOUNGEST, *gc.get_threshold()[1:])
+        tune_collector()
     return app
 
+
+def tune_collector() -> None:
+    """Set the garbage collector for a server process: what start made set aside, the young collected less often."""
+    # What is made at start lives as long as the process: the collector need not look through it again on every
+    # full collection, which pages' many short-lived objects set off.
+    gc.freeze()
+    # A page makes some tens of thousands of objects, nearly all gone when it is sent: collecting the youngest every
+    # 700 allocations (the default) ran a dozen collections a page, each finding almost nothing to free.
+    gc.set_threshold(GC_YOUNGEST, *gc.get_threshold()[1:])
 
 
 def warm_caches(app: Flask) -> None:

@@ -47,3 +47,17 @@ def test_links_in_emails_lead_to_where_the_embedded_default_answers():
     # An address set on purpose (PATHWAY_BASE_URL, behind a proxy) is kept.
     assert served_base_url("https://pathway.example.org", "127.0.0.1", 5162, explicit=True) == \
         "https://pathway.example.org"
+
+
+def test_a_server_process_collects_its_young_objects_less_often():
+    import gc
+
+    from app import GC_YOUNGEST, tune_collector
+
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)  # the interpreter's own
+    try:
+        tune_collector()
+        assert gc.get_threshold() == (GC_YOUNGEST, 10, 10) and GC_YOUNGEST >= 10_000
+    finally:
+        gc.set_threshold(*before)
