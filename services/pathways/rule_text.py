@@ -73,6 +73,8 @@ SESSIONS = {(False, False): N_("Only if at least %(count)s sessions have been at
             (True, True): N_("Only if at least %(count)s sessions of these types have been attended, catch-up sessions "
                              "included: %(types)s.")}
 FIELD_EQUALS = N_("Only if the case’s “%(field)s” is “%(value)s”.")
+SUSPENDED = {True: N_("Only if the case is suspended."), False: N_("Only if the case is not suspended.")}
+YES_NO = {True: N_("Yes"), False: N_("No")}  # a yes-or-no detail's value, as the case page says it
 
 
 def _worded(name: str, params: Any, language: str | None) -> str | None:
@@ -82,7 +84,11 @@ def _worded(name: str, params: Any, language: str | None) -> str | None:
         return say(language, SESSIONS[bool(params.get("include_catch_ups")), bool(types)], count=params["count"],
                    types=plain(types))
     if name == "case_field_equals" and isinstance(params, dict) and {"field", "value"} <= params.keys():
-        return say(language, FIELD_EQUALS, field=plain(params["field"]), value=plain(params["value"]))
+        value = params["value"]
+        said = say(language, YES_NO[value]) if isinstance(value, bool) else plain(value)
+        return say(language, FIELD_EQUALS, field=plain(params["field"]), value=said)
+    if name == "suspended" and isinstance(params, bool):
+        return say(language, SUSPENDED[params])
     return None
 
 

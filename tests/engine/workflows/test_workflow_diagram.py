@@ -86,5 +86,13 @@ def test_a_guard_s_settings_are_said_in_words_not_as_stored():
         "Only if at least 30 sessions of these types have been attended: group.")
     assert guard_text({"case_field_equals": {"field": "intervention", "value": "one_to_one", "reason": "…"}},
                       "en") == "Only if the case’s “intervention” is “one to one”."
+    assert guard_text({"case_field_equals": {"field": "referral_information_sent", "value": True}}, "en") == (
+        "Only if the case’s “referral information sent” is “Yes”.")
+    assert guard_text({"case_field_equals": {"field": "referral_information_sent", "value": False}}, "cy") == (
+        "Dim ond os yw “referral information sent” yr achos yn “Na”.")
+    assert guard_text({"suspended": False}, "en") == "Only if the case is not suspended."
+    assert guard_text({"suspended": True}, "en") == "Only if the case is suspended."
+    assert guard_text({"suspended": False}, "cy") == "Dim ond os nad yw’r achos wedi’i atal."
+    assert guard_text({"suspended": True}, "cy") == "Dim ond os yw’r achos wedi’i atal."
     assert "include catch ups" not in guard_text({"any_of": [{"sessions_attended_at_least": {
         "count": 14, "include_catch_ups": True}}]}, "en")
