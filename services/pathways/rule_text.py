@@ -75,6 +75,8 @@ SESSIONS = {(False, False): N_("Only if at least %(count)s sessions have been at
 FIELD_EQUALS = N_("Only if the case’s “%(field)s” is “%(value)s”.")
 SUSPENDED = {True: N_("Only if the case is suspended."), False: N_("Only if the case is not suspended.")}
 YES_NO = {True: N_("Yes"), False: N_("No")}  # a yes-or-no detail's value, as the case page says it
+ACTOR_ENDORSED = N_("Only if the person has endorsed it as “%(what)s”.")
+ENDORSED_BY = N_("Only if at least %(count)s people have endorsed it as “%(what)s”.")
 
 
 def _worded(name: str, params: Any, language: str | None) -> str | None:
@@ -89,6 +91,10 @@ def _worded(name: str, params: Any, language: str | None) -> str | None:
         return say(language, FIELD_EQUALS, field=plain(params["field"]), value=said)
     if name == "suspended" and isinstance(params, bool):
         return say(language, SUSPENDED[params])
+    if name == "actor_endorsed" and isinstance(params, str):
+        return say(language, ACTOR_ENDORSED, what=plain(params))
+    if name == "endorsed_by" and isinstance(params, dict) and {"what", "count"} <= params.keys():
+        return say(language, ENDORSED_BY, what=plain(params["what"]), count=params["count"])
     return None
 
 

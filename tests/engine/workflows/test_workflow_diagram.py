@@ -94,5 +94,11 @@ def test_a_guard_s_settings_are_said_in_words_not_as_stored():
     assert guard_text({"suspended": True}, "en") == "Only if the case is suspended."
     assert guard_text({"suspended": False}, "cy") == "Dim ond os nad yw’r achos wedi’i atal."
     assert guard_text({"suspended": True}, "cy") == "Dim ond os yw’r achos wedi’i atal."
+    assert guard_text({"endorsed_by": {"what": "urgent", "count": 2}}, "en") == (
+        "Only if at least 2 people have endorsed it as “urgent”.")
+    assert guard_text({"not": {"actor_endorsed": "urgent"}}, "en") == (
+        "Only if this does not hold: Only if the person has endorsed it as “urgent”.")
+    assert guard_text({"endorsed_by": {"what": "urgent", "count": 2}}, "cy") == (
+        "Dim ond os yw o leiaf 2 o bobl wedi’i gymeradwyo fel “urgent”.")
     assert "include catch ups" not in guard_text({"any_of": [{"sessions_attended_at_least": {
         "count": 14, "include_catch_ups": True}}]}, "en")
