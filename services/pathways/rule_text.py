@@ -116,6 +116,43 @@ def guard_text(item: Any, language: str | None, form_label=lambda key: key) -> s
     return say(language, marked, details=details)
 
 
+# The effects whose settings read as words of their own.
+STOPPED = {("*", "cancelled"): N_("Then every running deadline is cancelled."),
+           ("*", "met"): N_("Then every running deadline is met."),
+           ("one", "cancelled"): N_("Then the deadline “%(deadline)s” is cancelled."),
+           ("one", "met"): N_("Then the deadline “%(deadline)s” is met.")}
+ASSIGNED_AS_CHOSEN = N_("Then the case is assigned to the person chosen.")
+OUTCOME_CHOSEN = N_("Then the outcome chosen is recorded.")
+OUTCOME_GIVEN = N_("Then the outcome “%(outcome)s” is recorded.")
+ENDORSES = N_("Then the person’s endorsement of it as “%(what)s” is recorded.")
+FIELD_SET = N_("Then the case’s “%(field)s” is set to “%(value)s”.")
+FIELD_FROM_INPUT = N_("Then the case’s “%(field)s” is set to the answer to “%(input)s”.")
+
+
+def _worded_effect(name: str, params: Any, language: str | None, deadline_label) -> str | None:
+    """Return the sentence of an effect whose settings are said in words, or None."""
+    settings = params if isinstance(params, dict) else {}
+    if name == "stop_deadline" and (settings.get("key"), settings.get("status")) != (None, None):
+        key, status = settings.get("key"), settings.get("status")
+        sentence = STOPPED.get(("*" if key == "*" else "one", status))
+        return say(language, sentence, deadline=deadline_label(key)) if sentence and isinstance(key, str) else None
+    if name == "assign" and str(settings.get("to", "")).startswith("input:"):
+        return say(language, ASSIGNED_AS_CHOSEN)
+    if name == "record_outcome" and "input" in settings:
+        return say(language, OUTCOME_CHOSEN)
+    if name == "record_outcome" and "value" in settings:
+        return say(language, OUTCOME_GIVEN, outcome=plain(settings["value"]))
+    if name == "endorse" and isinstance(params, str):
+        return say(language, ENDORSES, what=plain(params))
+    if name == "set_field" and "field" in settings and "value" in settings:
+        value = settings["value"]
+        said = say(language, YES_NO[value]) if isinstance(value, bool) else plain(value)
+        return say(language, FIELD_SET, field=plain(settings["field"]), value=said)
+    if name == "set_field" and "field" in settings and "input" in settings:
+        return say(language, FIELD_FROM_INPUT, field=plain(settings["field"]), input=plain(settings["input"]))
+    return None
+
+
 def effect_text(item: Any, language: str | None, deadline_label=lambda key: key, form_label=lambda key: key) -> str:
     """Return one effect (or a `when … then …` block) as whole sentences in a language."""
     if isinstance(item, dict) and "when" in item:
@@ -123,6 +160,8 @@ def effect_text(item: Any, language: str | None, deadline_label=lambda key: key,
                    condition=" ".join(guard_text(g, language, form_label) for g in item["when"]),
                    effects=" ".join(effect_text(e, language, deadline_label, form_label) for e in item["then"]))
     name, params = _named(item)
+    if (worded := _worded_effect(name, params, language, deadline_label)) is not None:
+        return worded
     if name == "start_deadline":
         key = params if isinstance(params, str) else (params or {}).get("key", "")
         details = f"“{deadline_label(key)}”"

@@ -102,3 +102,33 @@ def test_a_guard_s_settings_are_said_in_words_not_as_stored():
         "Dim ond os yw o leiaf 2 o bobl wedi’i gymeradwyo fel “urgent”.")
     assert "include catch ups" not in guard_text({"any_of": [{"sessions_attended_at_least": {
         "count": 14, "include_catch_ups": True}}]}, "en")
+
+
+def test_an_effect_s_settings_are_said_in_words_not_as_stored():
+    from services.pathways.rule_text import effect_text
+
+    labels = {"review": "Review due"}.get
+    said = {
+        "stop_deadline": ({"key": "*", "status": "cancelled"}, "Then every running deadline is cancelled.",
+                          "Yna caiff pob terfyn amser sy’n rhedeg ei ganslo."),
+        "assign": ({"to": "input:assignee"}, "Then the case is assigned to the person chosen.",
+                   "Yna caiff yr achos ei neilltuo i’r person a ddewiswyd."),
+        "record_outcome": ({"input": "outcome"}, "Then the outcome chosen is recorded.",
+                           "Yna caiff y canlyniad a ddewiswyd ei gofnodi."),
+        "endorse": ("urgent", "Then the person’s endorsement of it as “urgent” is recorded.",
+                    "Yna caiff cymeradwyaeth y person ohono fel “urgent” ei chofnodi."),
+        "set_field": ({"field": "disagreement_open", "value": False},
+                      "Then the case’s “disagreement open” is set to “No”.",
+                      "Yna caiff “disagreement open” yr achos ei osod i “Na”."),
+    }
+    for name, (params, english, welsh) in said.items():
+        assert effect_text({name: params}, "en") == english
+        assert effect_text({name: params}, "cy") == welsh
+    assert effect_text({"stop_deadline": {"key": "review", "status": "met"}}, "en", labels) == (
+        "Then the deadline “Review due” is met.")
+    assert effect_text({"record_outcome": {"value": "dropped_out"}}, "en") == (
+        "Then the outcome “dropped out” is recorded.")
+    assert effect_text({"set_field": {"field": "last_incident_date", "input": "incident_date"}}, "en") == (
+        "Then the case’s “last incident date” is set to the answer to “incident date”.")
+    assert effect_text({"stop_deadline": {"key": "*", "status": "paused"}}, "en") == (
+        "Then a deadline stops: key *, status paused.")  # a status without words of its own: as stored
