@@ -122,13 +122,17 @@ def _step(defn, step, language: str | None) -> dict:
     def deadline_label(key):
         return defn.deadlines[key].label if key in defn.deadlines else key.replace("_", " ")
 
+    def subject(key):
+        english = (defn.messages.get(key) or {}).get("subject") or key.replace("_", " ")
+        return defn.text(f"/messages/{key}/subject", language or "en", english)
+
     every = len(step.sources) > 1 and set(step.sources) == {n for n, s in defn.states.items() if not s.terminal}
     return {"name": step.name, "label": step.label, "to": state_label(step.to) if step.to else "",
             "from": ([say(language, N_("Any state that is not an end"))] if every
                      else [state_label(s) for s in step.sources]),
             "roles": _roles(step.roles, language),
             "guards": [guard_text(g, language, form_label) for g in step.guards],
-            "effects": [effect_text(e, language, deadline_label, form_label) for e in step.effects],
+            "effects": [effect_text(e, language, deadline_label, form_label, subject) for e in step.effects],
             "inputs": [i.label for i in step.inputs],
             "description": step.description}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from wording import N_, say
@@ -117,10 +118,16 @@ def guard_text(item: Any, language: str | None, form_label=lambda key: key) -> s
 
 
 # The effects whose settings read as words of their own.
-STOPPED = {("*", "cancelled"): N_("Then every running deadline is cancelled."),
-           ("*", "met"): N_("Then every running deadline is met."),
-           ("one", "cancelled"): N_("Then the deadline “%(deadline)s” is cancelled."),
-           ("one", "met"): N_("Then the deadline “%(deadline)s” is met.")}
+# `*` cancels every running deadline, whatever status the file names (services.cases.effects).
+STOPPED = {"*": N_("Then every running deadline is cancelled."),
+           "cancelled": N_("Then the deadline “%(deadline)s” is cancelled."),
+           "met": N_("Then the deadline “%(deadline)s” is met.")}
+MESSAGE_SENT = N_("Then a message is sent to: %(who)s (“%(subject)s”).")
+# Who a message's `to` names (services.notifications.send.resolve_recipients); another role: the team's members.
+RECIPIENTS = {"allocated": N_("the allocated worker"), "referrer": N_("the referrer"),
+              "partner_worker": N_("the partner-support worker"), "manager": N_("the team’s managers")}
+TEAM_ROLE = N_("the team’s members with the role “%(role)s”")
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 ASSIGNED_AS_CHOSEN = N_("Then the case is assigned to the person chosen.")
 OUTCOME_CHOSEN = N_("Then the outcome chosen is recorded.")
 OUTCOME_GIVEN = N_("Then the outcome “%(outcome)s” is recorded.")
@@ -129,13 +136,24 @@ FIELD_SET = N_("Then the case’s “%(field)s” is set to “%(value)s”.")
 FIELD_FROM_INPUT = N_("Then the case’s “%(field)s” is set to the answer to “%(input)s”.")
 
 
-def _worded_effect(name: str, params: Any, language: str | None, deadline_label) -> str | None:
+def _recipient(to: str, language: str | None) -> str:
+    if to in RECIPIENTS:
+        return say(language, RECIPIENTS[to])
+    return say(language, TEAM_ROLE, role=plain(to))
+
+
+def _worded_effect(name: str, params: Any, language: str | None, deadline_label, subject) -> str | None:
     """Return the sentence of an effect whose settings are said in words, or None."""
     settings = params if isinstance(params, dict) else {}
-    if name == "stop_deadline" and (settings.get("key"), settings.get("status")) != (None, None):
-        key, status = settings.get("key"), settings.get("status")
-        sentence = STOPPED.get(("*" if key == "*" else "one", status))
-        return say(language, sentence, deadline=deadline_label(key)) if sentence and isinstance(key, str) else None
+    if name == "stop_deadline" and isinstance(settings.get("key"), str):
+        key = settings["key"]
+        sentence = STOPPED["*"] if key == "*" else STOPPED.get(settings.get("status"))
+        return say(language, sentence, deadline=deadline_label(key)) if sentence else None
+    if name == "notify" and isinstance(settings.get("template"), str) and settings.get("to"):
+        targets = settings["to"] if isinstance(settings["to"], list) else [settings["to"]]
+        said = _PLACEHOLDER.sub("…", subject(settings["template"]))  # "{reference}": the case's, when sent
+        return say(language, MESSAGE_SENT, who=", ".join(_recipient(str(t), language) for t in targets),
+                   subject=said)
     if name == "assign" and str(settings.get("to", "")).startswith("input:"):
         return say(language, ASSIGNED_AS_CHOSEN)
     if name == "record_outcome" and "input" in settings:
@@ -153,14 +171,19 @@ def _worded_effect(name: str, params: Any, language: str | None, deadline_label)
     return None
 
 
-def effect_text(item: Any, language: str | None, deadline_label=lambda key: key, form_label=lambda key: key) -> str:
-    """Return one effect (or a `when … then …` block) as whole sentences in a language."""
+def effect_text(item: Any, language: str | None, deadline_label=lambda key: key, form_label=lambda key: key,
+                subject=lambda key: key.replace("_", " ")) -> str:
+    """Return one effect (or a `when … then …` block) as whole sentences in a language.
+
+    `subject` gives a message's subject in the language from its key in the pathway file.
+    """
     if isinstance(item, dict) and "when" in item:
         return say(language, N_("When this holds: %(condition)s %(effects)s"),
                    condition=" ".join(guard_text(g, language, form_label) for g in item["when"]),
-                   effects=" ".join(effect_text(e, language, deadline_label, form_label) for e in item["then"]))
+                   effects=" ".join(effect_text(e, language, deadline_label, form_label, subject)
+                                    for e in item["then"]))
     name, params = _named(item)
-    if (worded := _worded_effect(name, params, language, deadline_label)) is not None:
+    if (worded := _worded_effect(name, params, language, deadline_label, subject)) is not None:
         return worded
     if name == "start_deadline":
         key = params if isinstance(params, str) else (params or {}).get("key", "")

@@ -81,3 +81,15 @@ def test_a_welsh_admin_reads_the_workflow_page_and_diagram_in_welsh(client, admi
     assert "Only if" not in html and "Ffurflen â thag" in html
     listing = client.get("/admin/workflows").get_data(as_text=True)
     assert english.in_language("cy").title in listing and english.title not in listing
+
+
+def test_the_workflow_page_names_each_message_by_its_subject_in_the_reader_s_language(client, admin, synced):
+    from models.user import User
+
+    html = client.get("/admin/workflows/dao_pathway").get_data(as_text=True)
+    assert "Then a message is sent to: the referrer (“Referral … is on the waiting list”)." in html
+    assert "template dao" not in html and "{reference}" not in html
+    User.objects(pk=admin.pk).update_one(set__language="cy")
+    welsh = client.get("/admin/workflows/dao_pathway").get_data(as_text=True)
+    assert "Yna caiff neges ei hanfon at: yr atgyfeiriwr (“Atgyfeiriad … ar y rhestr aros”)." in welsh
+    assert "{reference}" not in welsh

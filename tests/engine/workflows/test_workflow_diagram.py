@@ -130,5 +130,18 @@ def test_an_effect_s_settings_are_said_in_words_not_as_stored():
         "Then the outcome “dropped out” is recorded.")
     assert effect_text({"set_field": {"field": "last_incident_date", "input": "incident_date"}}, "en") == (
         "Then the case’s “last incident date” is set to the answer to “incident date”.")
-    assert effect_text({"stop_deadline": {"key": "*", "status": "paused"}}, "en") == (
-        "Then a deadline stops: key *, status paused.")  # a status without words of its own: as stored
+    # `*` cancels every running deadline whatever the status named (services.cases.effects).
+    assert effect_text({"stop_deadline": {"key": "*", "status": "met"}}, "en") == (
+        "Then every running deadline is cancelled.")
+    assert effect_text({"stop_deadline": {"key": "review", "status": "paused"}}, "en") == (
+        "Then a deadline stops: key review, status paused.")  # a status without words of its own: as stored
+    subjects = {"dao_urgent_priority": "Referral {reference} prioritised as urgent"}.get
+    assert effect_text({"notify": {"to": ["allocated", "manager", "referrer"], "template": "dao_urgent_priority"}},
+                       "en", subject=subjects) == (
+        "Then a message is sent to: the allocated worker, the team’s managers, the referrer (“Referral … "
+        "prioritised as urgent”).")
+    assert effect_text({"notify": {"to": "partner_worker", "template": "x"}}, "cy", subject={"x": "Cyswllt"}.get) == (
+        "Yna caiff neges ei hanfon at: y gweithiwr cymorth i bartneriaid (“Cyswllt”).")
+    assert effect_text({"notify": {"to": ["practitioner"], "template": "x"}}, "en", subject={"x": "Note"}.get) == (
+        "Then a message is sent to: the team’s members with the role “practitioner” (“Note”).")
+
