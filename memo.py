@@ -20,6 +20,9 @@ def content_text(data: Any) -> str | None:
         return None
 
 
+_MISSING = object()
+
+
 class Memo:
     """Answers kept by key, forgotten all at once past `limit` (rare: more contents than a service ever has)."""
 
@@ -31,11 +34,23 @@ class Memo:
         """Return the answer kept for key, computing and keeping it first; a None key is never kept."""
         if key is None:
             return compute()
-        if key not in self._kept:
-            if len(self._kept) >= self.limit:
-                self._kept.clear()
-            self._kept[key] = compute()
-        return self._kept[key]
+        found = self._kept.get(key, _MISSING)
+        if found is _MISSING:
+            found = compute()
+            self.keep(key, found)
+        return found
+
+    def find(self, key: Hashable) -> Any:
+        """Return the answer kept for key, or None."""
+        return self._kept.get(key)
+
+    def keep(self, key: Hashable, answer: Any) -> None:
+        """Keep an answer for key (forgetting every other first when the memo is full)."""
+        # The answer is returned from the caller's hands, never read back: a web worker's other thread may forget
+        # everything between the two.
+        if len(self._kept) >= self.limit:
+            self._kept.clear()
+        self._kept[key] = answer
 
     def clear(self) -> None:
         """Forget every answer."""

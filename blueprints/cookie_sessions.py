@@ -9,17 +9,17 @@ the session lifetime, as the signature check would, and gets its own copy of the
 from __future__ import annotations
 
 import copy
-import threading
 from time import time as _now
 
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
+from memo import Memo
+
 _KEPT = "pathway.checked_cookies"
 _MOST = 2048  # cookies kept per app, forgotten all at once beyond it
 _LONGEST = 1024  # characters: a longer cookie (carrying messages to show, say) is checked each time
-_lock = threading.Lock()
 
 
 class CheckedCookieSessions(SecureCookieSessionInterface):
@@ -33,21 +33,17 @@ class CheckedCookieSessions(SecureCookieSessionInterface):
         # Keyed by the keys too: a new secret key (or fallbacks) must check every cookie afresh.
         key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()), value)
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        kept = app.extensions.get(_KEPT)
-        if kept is None:  # made on first use, as the app's other caches (the test app's pool forgets them)
-            kept = app.extensions.setdefault(_KEPT, {})
-        found = kept.get(key)
-        if found is None:
-            try:
-                data, signed = self.get_signing_serializer(app).loads(value, max_age=max_age, return_timestamp=True)
-            except BadSignature:
-                return self.session_class()
-            found = (data, signed.timestamp())
-            with _lock:
-                if len(kept) >= _MOST:
-                    kept.clear()
-                kept[key] = found
-        data, signed_at = found
+        # Made on first use, as the app's other caches (the test app's pool forgets them).
+        kept = app.extensions.get(_KEPT) or app.extensions.setdefault(_KEPT, Memo(_MOST))
+
+        def checked() -> tuple:
+            data, signed = self.get_signing_serializer(app).loads(value, max_age=max_age, return_timestamp=True)
+            return data, signed.timestamp()
+
+        try:
+            data, signed_at = kept.get(key, checked)  # a bad signature raises, and nothing is kept
+        except BadSignature:
+            return self.session_class()
         age = _now() - signed_at
         if age > max_age or age < 0:  # as the signature's own check: expired, or signed in the future
             return self.session_class()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 from flask import Flask, current_app, g, session
 from flask_wtf.csrf import generate_csrf
 
+from memo import Memo
+
 _SIGNED = "pathway.signed_form_tokens"
 _MOST = 4096  # sessions whose signed token a process keeps
-_lock = threading.Lock()
 
 
 def csrf_token() -> str:
@@ -26,18 +25,11 @@ def csrf_token() -> str:
     if config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None or not isinstance(raw, str) or name in g:
         return generate_csrf()
     key = (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
-    kept = current_app.extensions.get(_SIGNED)
-    if kept is None:  # made on first use, as the app's other caches (the test app's pool forgets them)
-        kept = current_app.extensions.setdefault(_SIGNED, {})
-    token = kept.get(key)
-    if token is None:
-        token = generate_csrf()
-        with _lock:
-            if len(kept) >= _MOST:
-                kept.clear()  # a bounded memory; each session signs once more afterwards
-            kept[key] = token
-    else:
-        setattr(g, name, token)  # as generate_csrf leaves it: the request's forms (Flask-WTF's too) use this one
+    # Made on first use, as the app's other caches (the test app's pool forgets them); past its limit each
+    # session signs once more.
+    kept = current_app.extensions.get(_SIGNED) or current_app.extensions.setdefault(_SIGNED, Memo(_MOST))
+    token = kept.get(key, generate_csrf)
+    setattr(g, name, token)  # as generate_csrf leaves it: the request's forms (Flask-WTF's too) use this one
     return token
 
 

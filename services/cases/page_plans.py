@@ -14,6 +14,7 @@ import mongoengine
 from bson import ObjectId
 
 from errors import NotFound
+from memo import Memo
 from models.case import Case
 from services.cases.access import can_read_confidential, checked_case, get_case
 from services.cases.page_reads import CaseRecords, PageRead, ReadPlan, aggregate
@@ -21,9 +22,8 @@ from services.common.language import gettext as _
 from services.partner.records import risk_event_names
 from storage.uow import in_transaction
 
-# (database, reader, case) → the plan its records were last read with: bounded, forgotten all at once past the limit.
-_plans: dict[tuple[str, str, str], ReadPlan] = {}
 PLANS_KEPT = 4096
+_plans = Memo(PLANS_KEPT)  # (database, reader, case) → the plan its records were last read with
 
 
 def plan_for(case: Case, actor) -> ReadPlan:
@@ -36,28 +36,24 @@ def _key(user_id, case_id) -> tuple[str, str, str]:
     return mongoengine.get_db().name, str(user_id), str(case_id)
 
 
-def read_with_user(user_id: str, case_id: str, *, history_limit: int) -> tuple[ReadPlan, PageRead] | None:
-    """Return (the plan, what it read: the case, its records and the user's document) when one is kept, else None."""
-    plan = _plans.get(_key(user_id, case_id))
-    if plan is None or in_transaction() or not ObjectId.is_valid(case_id) or not ObjectId.is_valid(user_id):
+def read_with_user(user_id: str, case_id: str, *, history_limit: int) -> PageRead | None:
+    """Return the case, its records and the user's document read by the plan kept for them, else None (no plan)."""
+    plan = _plans.find(_key(user_id, case_id))
+    if plan is None or not ObjectId.is_valid(case_id) or not ObjectId.is_valid(user_id):
         return None
-    return plan, aggregate(ObjectId(case_id), plan, history_limit=history_limit, with_case=True,
-                           user_id=ObjectId(user_id))
+    return aggregate(ObjectId(case_id), plan, history_limit=history_limit, with_case=True, user_id=ObjectId(user_id))
 
 
 def case_with_records(case_id, actor, *, history_limit: int,
-                      read: tuple[ReadPlan, PageRead] | None = None) -> tuple[Case, CaseRecords | None]:
+                      read: PageRead | None = None) -> tuple[Case, CaseRecords | None]:
     """Return the case the actor may open and, when read with it by the plan kept, its records too.
 
     `read` is what `read_with_user` read for this request (with the actor's document), when it did.
     """
     key = _key(actor.pk, case_id)
-    plan = _plans.get(key)
-    if read is not None and read[1].case is not None and str(read[1].case.pk) == str(case_id):
-        plan, found = read
-    elif plan is None or in_transaction():
-        found = None
-    else:
+    found = read if read is not None and read.case is not None and str(read.case.pk) == str(case_id) else None
+    plan = _plans.find(key)
+    if found is None and plan is not None and not in_transaction():
         found = aggregate(ObjectId(str(case_id)), plan, history_limit=history_limit, with_case=True)
         if found.case is None:
             raise NotFound(_("There is no such case"))  # gone since this reader last opened it
@@ -65,7 +61,5 @@ def case_with_records(case_id, actor, *, history_limit: int,
     if case.kind == "partner":  # a partner record's page reads records of its own
         return case, None
     actual = plan_for(case, actor)
-    if len(_plans) >= PLANS_KEPT:
-        _plans.clear()
-    _plans[key] = actual
-    return case, found.records if found is not None and actual == plan else None
+    _plans.keep(key, actual)
+    return case, found.records if found is not None and actual == found.plan else None

@@ -76,6 +76,7 @@ def read_case_records(case: Case, *, history_limit: int, include_confidential: b
 class PageRead:
     """What one command read for the case page: the case's records, and the case and its reader when asked for."""
 
+    plan: ReadPlan
     records: CaseRecords
     case: Case | None = None  # None when not asked for, or not found
     user: dict | None = None  # the reader's stored document (see blueprints.sessions.load_user)
@@ -132,7 +133,7 @@ def aggregate(case_id, plan: ReadPlan, *, history_limit: int, with_case: bool = 
         risk_events=(list(plan.risk_names), rows_of(CaseEvent, risk_events, fields=RISK_FIELDS))
         if plan.risk_names else None,
     )
-    return PageRead(records, Case._from_son(parts["case"][0]) if parts["case"] else None,
+    return PageRead(plan, records, Case._from_son(parts["case"][0]) if parts["case"] else None,
                     parts["user"][0] if parts["user"] else None)
 
 

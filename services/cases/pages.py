@@ -189,7 +189,7 @@ def read_page_with_user(user_id: str, case_id: str):
     Returns (the user's document, what to hand to `open_case_page`).
     """
     read = read_with_user(user_id, case_id, history_limit=TIMELINE_SHOWN)
-    return (read[1].user, read) if read is not None else None
+    return (read.user, read) if read is not None else None
 
 
 def _practitioner_name(case: Case, actor) -> str:

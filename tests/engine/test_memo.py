@@ -33,3 +33,13 @@ def test_past_its_limit_it_forgets_and_works_out_again():
     for key in ("a", "b", "c", "a"):
         memo.get(key, lambda key=key: runs.append(key))
     assert runs == ["a", "b", "c", "a"]
+
+
+def test_an_answer_kept_by_hand_is_found_and_counts_towards_the_limit():
+    memo = Memo(2)
+    assert memo.find("a") is None
+    memo.keep("a", 1)
+    memo.keep("b", None)
+    assert memo.find("a") == 1 and memo.get("b", lambda: "worked out") is None  # a kept None is an answer too
+    memo.keep("c", 3)
+    assert memo.find("a") is None and memo.find("c") == 3
