@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from wording import N_, say
+from workflows.text import cap, words
 
 # One sentence per guard; `%(details)s` holds the parameters as written in the file.
 GUARD_SENTENCES = {
@@ -58,6 +59,11 @@ def plain(value: Any) -> str:
     return str(value).replace("_", " ")
 
 
+def _value(value: Any, language: str | None) -> str:
+    """Return a case detail's value as said: yes or no in the language for true or false, else as written."""
+    return cap(words(value, language)) if isinstance(value, bool) else plain(value)
+
+
 def _named(item: Any) -> tuple[str, Any]:
     if isinstance(item, str):
         return item, None
@@ -75,7 +81,6 @@ SESSIONS = {(False, False): N_("Only if at least %(count)s sessions have been at
                              "included: %(types)s.")}
 FIELD_EQUALS = N_("Only if the case’s “%(field)s” is “%(value)s”.")
 SUSPENDED = {True: N_("Only if the case is suspended."), False: N_("Only if the case is not suspended.")}
-YES_NO = {True: N_("Yes"), False: N_("No")}  # a yes-or-no detail's value, as the case page says it
 ACTOR_ENDORSED = N_("Only if the person has endorsed it as “%(what)s”.")
 ENDORSED_BY = N_("Only if at least %(count)s people have endorsed it as “%(what)s”.")
 
@@ -87,9 +92,7 @@ def _worded(name: str, params: Any, language: str | None) -> str | None:
         return say(language, SESSIONS[bool(params.get("include_catch_ups")), bool(types)], count=params["count"],
                    types=plain(types))
     if name == "case_field_equals" and isinstance(params, dict) and {"field", "value"} <= params.keys():
-        value = params["value"]
-        said = say(language, YES_NO[value]) if isinstance(value, bool) else plain(value)
-        return say(language, FIELD_EQUALS, field=plain(params["field"]), value=said)
+        return say(language, FIELD_EQUALS, field=plain(params["field"]), value=_value(params["value"], language))
     if name == "suspended" and isinstance(params, bool):
         return say(language, SUSPENDED[params])
     if name == "actor_endorsed" and isinstance(params, str):
@@ -163,9 +166,7 @@ def _worded_effect(name: str, params: Any, language: str | None, deadline_label,
     if name == "endorse" and isinstance(params, str):
         return say(language, ENDORSES, what=plain(params))
     if name == "set_field" and "field" in settings and "value" in settings:
-        value = settings["value"]
-        said = say(language, YES_NO[value]) if isinstance(value, bool) else plain(value)
-        return say(language, FIELD_SET, field=plain(settings["field"]), value=said)
+        return say(language, FIELD_SET, field=plain(settings["field"]), value=_value(settings["value"], language))
     if name == "set_field" and "field" in settings and "input" in settings:
         return say(language, FIELD_FROM_INPUT, field=plain(settings["field"]), input=plain(settings["input"]))
     return None
