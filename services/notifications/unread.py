@@ -61,12 +61,16 @@ def mend_unread(user) -> int:
     return counted
 
 
+def _unread_by_user(query: dict) -> dict[str, int]:
+    """Return user id → how many of the notifications a query finds are unread."""
+    return {row["_id"]: row["n"] for row in Notification._get_collection().aggregate([
+        {"$match": {**query, "read_at": None}}, {"$group": {"_id": "$user_id", "n": {"$sum": 1}}}])}
+
+
 def forget_unread(query: dict) -> None:
     """Take the unread notifications a query finds (about to be removed) off their readers' kept counts."""
-    found = Notification._get_collection().aggregate([
-        {"$match": {**query, "read_at": None}}, {"$group": {"_id": "$user_id", "n": {"$sum": 1}}}])
-    updates = [UpdateOne({"_id": ObjectId(str(row["_id"]))}, _by(-row["n"]))
-               for row in found if ObjectId.is_valid(str(row["_id"]))]
+    updates = [UpdateOne({"_id": ObjectId(str(user_id))}, _by(-count))
+               for user_id, count in _unread_by_user(query).items() if ObjectId.is_valid(str(user_id))]
     if updates:
         User._get_collection().bulk_write(updates, ordered=False)
 
@@ -75,8 +79,7 @@ def fill_unread_counts() -> int:
     """Give every user the count of their unread notifications, once (for notifications stored before the count)."""
     if already_done(FILL_MIGRATION):
         return 0
-    counts = {row["_id"]: row["n"] for row in Notification._get_collection().aggregate([
-        {"$match": {"read_at": None}}, {"$group": {"_id": "$user_id", "n": {"$sum": 1}}}])}
+    counts = _unread_by_user({})
     users = User._get_collection()
     updates = [UpdateOne({"_id": son["_id"]}, {"$set": {FIELD: counts.get(str(son["_id"]), 0)}})
                for son in users.find({}, {"_id": 1})]
